@@ -1,0 +1,128 @@
+// Configuration is read from the environment once, at start, and validated here so that a
+// wrong value stops the process with a message naming the variable, not a stack trace later.
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export interface S3Config {
+  /** Unset means "use the embedded s3rver" (only `npm run up` and tests start one). */
+  endpoint: string | undefined;
+  region: string;
+  bucket: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  forcePathStyle: boolean;
+}
+
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  databaseUrl: string;
+  redisUrl: string;
+  s3: S3Config;
+  /** Where `npm run up` keeps embedded state (s3rver files, the dev key). */
+  dataDir: string;
+  api: { host: string; port: number; publicUrl: string; maxUploadBytes: number };
+  worker: {
+    concurrency: number;
+    leaseSeconds: number;
+    maxAttempts: number;
+    pollIntervalMs: number;
+    ffmpegTimeoutSeconds: number;
+    tmpDir: string;
+  };
+  edge: { host: string; port: number };
+  logLevel: string;
+}
+
+type Env = Record<string, string | undefined>;
+
+function str(env: Env, name: string, fallback: string): string {
+  const v = env[name];
+  return v === undefined || v === '' ? fallback : v;
+}
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new ConfigError(`${name} must be an integer between ${min} and ${max}, got "${raw}"`);
+  }
+  return n;
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (/^(1|true|yes)$/i.test(raw)) return true;
+  if (/^(0|false|no)$/i.test(raw)) return false;
+  throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+}
+
+function url(env: Env, name: string, fallback: string, protocols: string[]): string {
+  const raw = str(env, name, fallback);
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} is not a valid URL: "${raw}"`);
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(`${name} must use ${protocols.join(' or ')}, got "${parsed.protocol}"`);
+  }
+  return raw;
+}
+
+/** Sizes like "5GiB", "500MB", "1048576". */
+export function parseBytes(name: string, raw: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(b|kb|kib|mb|mib|gb|gib|tb|tib)?\s*$/i.exec(raw);
+  if (!m) throw new ConfigError(`${name} must be a size such as 5GiB or 500MB, got "${raw}"`);
+  const units: Record<string, number> = {
+    b: 1, kb: 1e3, kib: 1024, mb: 1e6, mib: 1024 ** 2, gb: 1e9, gib: 1024 ** 3, tb: 1e12, tib: 1024 ** 4,
+  };
+  return Math.floor(Number(m[1]) * units[(m[2] ?? 'b').toLowerCase()]!);
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const nodeEnv = str(env, 'NODE_ENV', 'development');
+  if (nodeEnv !== 'development' && nodeEnv !== 'production' && nodeEnv !== 'test') {
+    throw new ConfigError(`NODE_ENV must be development, production or test, got "${nodeEnv}"`);
+  }
+  const apiPort = int(env, 'API_PORT', 4000, 0, 65535);
+  const apiHost = str(env, 'API_HOST', '127.0.0.1');
+  const dataDir = str(env, 'KINO_DATA_DIR', '.kino');
+  return {
+    env: nodeEnv,
+    databaseUrl: url(env, 'DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/kino', ['postgres:', 'postgresql:']),
+    redisUrl: url(env, 'REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']),
+    s3: {
+      endpoint: env['S3_ENDPOINT'] ? url(env, 'S3_ENDPOINT', '', ['http:', 'https:']) : undefined,
+      region: str(env, 'S3_REGION', 'us-east-1'),
+      bucket: str(env, 'S3_BUCKET', 'kino'),
+      accessKeyId: str(env, 'S3_ACCESS_KEY_ID', 'S3RVER'),
+      secretAccessKey: str(env, 'S3_SECRET_ACCESS_KEY', 'S3RVER'),
+      forcePathStyle: bool(env, 'S3_FORCE_PATH_STYLE', true),
+    },
+    dataDir,
+    api: {
+      host: apiHost,
+      port: apiPort,
+      publicUrl: url(env, 'API_PUBLIC_URL', `http://${apiHost}:${apiPort}`, ['http:', 'https:']).replace(/\/$/, ''),
+      maxUploadBytes: parseBytes('MAX_UPLOAD_BYTES', str(env, 'MAX_UPLOAD_BYTES', '5GiB')),
+    },
+    worker: {
+      concurrency: int(env, 'WORKER_CONCURRENCY', 1, 1, 64),
+      leaseSeconds: int(env, 'JOB_LEASE_SECONDS', 30, 2, 3600),
+      maxAttempts: int(env, 'JOB_MAX_ATTEMPTS', 3, 1, 100),
+      pollIntervalMs: int(env, 'JOB_POLL_INTERVAL_MS', 2000, 50, 600_000),
+      ffmpegTimeoutSeconds: int(env, 'FFMPEG_TIMEOUT_SECONDS', 3600, 1, 86_400),
+      tmpDir: str(env, 'WORKER_TMP_DIR', ''),
+    },
+    edge: {
+      host: str(env, 'EDGE_HOST', '127.0.0.1'),
+      port: int(env, 'EDGE_PORT', 4100, 0, 65535),
+    },
+    logLevel: str(env, 'LOG_LEVEL', nodeEnv === 'test' ? 'warn' : 'info'),
+  };
+}

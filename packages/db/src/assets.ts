@@ -1,0 +1,162 @@
+import type { Queryable } from './client.ts';
+
+export type SourceState = 'uploading' | 'uploaded' | 'failed';
+export type PlayableState = 'not_playable' | 'opener_ready' | 'hls_ready';
+export type ArtifactKind = 'opener' | 'thumbnail' | 'master' | 'playlist' | 'init' | 'segment';
+
+export interface AssetError {
+  code: string;
+  message: string;
+}
+
+export interface AssetRow {
+  id: string;
+  account_id: string;
+  title: string | null;
+  passthrough: string | null;
+  idempotency_key: string | null;
+  source_state: SourceState;
+  playable_state: PlayableState;
+  source_key: string;
+  source_content_type: string | null;
+  source_bytes: number | null;
+  source_meta: Record<string, unknown> | null;
+  error: AssetError | null;
+  created_at: Date;
+  updated_at: Date;
+  deleted_at: Date | null;
+}
+
+export interface ArtifactRow {
+  asset_id: string;
+  path: string;
+  kind: ArtifactKind;
+  key: string;
+  content_type: string;
+  bytes: number;
+  rendition: string | null;
+  width: number | null;
+  height: number | null;
+  bitrate: number | null;
+  created_at: Date;
+}
+
+export type NewArtifact = Omit<ArtifactRow, 'asset_id' | 'created_at'>;
+
+/** Every source and artifact of an asset lives under these two prefixes. */
+export const sourceKeyFor = (assetId: string) => `sources/${assetId}/original`;
+export const artifactKeyFor = (assetId: string, path: string) => `videos/${assetId}/${path}`;
+
+export interface NewAsset {
+  id: string;
+  accountId: string;
+  title?: string | null;
+  passthrough?: string | null;
+  idempotencyKey?: string | null;
+  contentType: string;
+}
+
+/**
+ * Inserts an asset in `uploading`. With an Idempotency-Key that this account already used,
+ * inserts nothing and returns null: the caller answers with the existing asset.
+ */
+export async function insertUploadingAsset(sql: Queryable, a: NewAsset): Promise<AssetRow | null> {
+  const [row] = await sql<AssetRow[]>`
+    insert into assets (id, account_id, title, passthrough, idempotency_key, source_key, source_content_type)
+    values (${a.id}, ${a.accountId}, ${a.title ?? null}, ${a.passthrough ?? null},
+            ${a.idempotencyKey ?? null}, ${sourceKeyFor(a.id)}, ${a.contentType})
+    on conflict (account_id, idempotency_key) where idempotency_key is not null do nothing
+    returning *`;
+  return row ?? null;
+}
+
+export async function findByIdempotencyKey(sql: Queryable, accountId: string, key: string): Promise<AssetRow | null> {
+  const [row] = await sql<AssetRow[]>`
+    select * from assets where account_id = ${accountId} and idempotency_key = ${key}`;
+  return row ?? null;
+}
+
+export async function markSourceUploaded(sql: Queryable, assetId: string, bytes: number): Promise<AssetRow> {
+  const [row] = await sql<AssetRow[]>`
+    update assets set source_state = 'uploaded', source_bytes = ${bytes}, updated_at = now()
+    where id = ${assetId} returning *`;
+  return row!;
+}
+
+/** Removes an asset whose upload never completed: the row must not outlive its bytes. */
+export async function deleteUploadingAsset(sql: Queryable, assetId: string): Promise<void> {
+  await sql`delete from assets where id = ${assetId} and source_state = 'uploading'`;
+}
+
+/** An account's asset by id; another account's asset is simply not found. */
+export async function getAsset(sql: Queryable, accountId: string, assetId: string): Promise<AssetRow | null> {
+  const [row] = await sql<AssetRow[]>`
+    select * from assets where id = ${assetId} and account_id = ${accountId}`;
+  return row ?? null;
+}
+
+export async function getAssetById(sql: Queryable, assetId: string): Promise<AssetRow | null> {
+  const [row] = await sql<AssetRow[]>`select * from assets where id = ${assetId}`;
+  return row ?? null;
+}
+
+export interface ListAssetsQuery {
+  limit: number;
+  /** The last asset of the previous page. */
+  afterId?: string | undefined;
+  sourceState?: SourceState | undefined;
+  playableState?: PlayableState | undefined;
+}
+
+export async function listAssets(sql: Queryable, accountId: string, q: ListAssetsQuery): Promise<AssetRow[]> {
+  return sql<AssetRow[]>`
+    select * from assets
+    where account_id = ${accountId}
+      and deleted_at is null
+      ${q.sourceState ? sql`and source_state = ${q.sourceState}` : sql``}
+      ${q.playableState ? sql`and playable_state = ${q.playableState}` : sql``}
+      ${q.afterId
+        // Compared in SQL: created_at has microseconds that a JS Date would round away.
+        ? sql`and (created_at, id) < (select created_at, id from assets where id = ${q.afterId})`
+        : sql``}
+    order by created_at desc, id desc
+    limit ${q.limit}`;
+}
+
+export async function listArtifacts(sql: Queryable, assetId: string): Promise<ArtifactRow[]> {
+  return sql<ArtifactRow[]>`select * from artifacts where asset_id = ${assetId} order by path`;
+}
+
+export async function setSourceMeta(sql: Queryable, assetId: string, meta: object): Promise<void> {
+  await sql`update assets set source_meta = ${sql.json(meta as never)}, updated_at = now() where id = ${assetId}`;
+}
+
+/** Moves playable_state forward only: a retried job never makes an asset look less ready. */
+export async function advancePlayableState(sql: Queryable, assetId: string, state: PlayableState): Promise<void> {
+  await sql`
+    update assets set playable_state = ${state}, updated_at = now()
+    where id = ${assetId}
+      and array_position(array['not_playable','opener_ready','hls_ready'], playable_state)
+        < array_position(array['not_playable','opener_ready','hls_ready'], ${state}::text)`;
+}
+
+export async function setAssetError(sql: Queryable, assetId: string, error: AssetError): Promise<void> {
+  await sql`update assets set error = ${sql.json(error as never)}, updated_at = now() where id = ${assetId}`;
+}
+
+/** Upserts by path, so recording the same artifacts twice leaves one set. */
+export async function recordArtifacts(sql: Queryable, assetId: string, artifacts: NewArtifact[]): Promise<void> {
+  if (artifacts.length === 0) return;
+  const rows = artifacts.map((a) => ({ asset_id: assetId, ...a }));
+  await sql`
+    insert into artifacts ${sql(rows, 'asset_id', 'path', 'kind', 'key', 'content_type', 'bytes', 'rendition', 'width', 'height', 'bitrate')}
+    on conflict (asset_id, path) do update set
+      kind = excluded.kind, key = excluded.key, content_type = excluded.content_type,
+      bytes = excluded.bytes, rendition = excluded.rendition, width = excluded.width,
+      height = excluded.height, bitrate = excluded.bitrate, created_at = now()`;
+}
+
+/** Forgets artifacts under a path prefix (e.g. 'hls/') before a retry rewrites them. */
+export async function deleteArtifactsUnder(sql: Queryable, assetId: string, pathPrefix: string): Promise<void> {
+  await sql`delete from artifacts where asset_id = ${assetId} and starts_with(path, ${pathPrefix})`;
+}

@@ -1,0 +1,4 @@
+export * from './byte-limit.ts';
+export * from './ingest.ts';
+export * from './read-head.ts';
+export * from './sniff.ts';

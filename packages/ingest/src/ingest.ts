@@ -1,0 +1,112 @@
+import { randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import {
+  deleteUploadingAsset, findByIdempotencyKey, insertUploadingAsset, markSourceUploaded, sourceKeyFor,
+  type AssetRow, type Sql,
+} from '@kino/db';
+import { enqueueJob } from '@kino/jobs';
+import { deleteObject, uploadStream, type Storage } from '@kino/storage';
+import { ByteLimit } from './byte-limit.ts';
+import { readHead } from './read-head.ts';
+import { looksLikeMedia, SNIFF_BYTES } from './sniff.ts';
+
+/** A refusal of the upload with the API error code and status that describe it. */
+export class IngestError extends Error {
+  constructor(readonly status: number, readonly code: string, message: string) {
+    super(message);
+  }
+}
+
+export interface IngestDeps {
+  sql: Sql;
+  storage: Storage;
+  maxAttempts: number;
+  /** Called once the job is committed, to wake a worker without waiting for its poll. */
+  onJobQueued?: () => void;
+}
+
+export interface IngestInput {
+  accountId: string;
+  body: Readable;
+  contentType: string;
+  maxBytes: number;
+  title?: string | undefined;
+  passthrough?: string | undefined;
+  idempotencyKey?: string | undefined;
+}
+
+export interface IngestResult {
+  asset: AssetRow;
+  /** False when an Idempotency-Key named an asset that already existed. */
+  created: boolean;
+}
+
+function replay(existing: AssetRow): IngestResult {
+  if (existing.source_state === 'uploading') {
+    throw new IngestError(409, 'IDEMPOTENCY_KEY_IN_USE',
+      'An upload with this Idempotency-Key is still in progress; retry once it has finished.');
+  }
+  return { asset: existing, created: false };
+}
+
+/**
+ * Streams an upload into S3 and queues its processing. Nothing is left behind when the
+ * upload is refused or breaks: the asset row is removed, the multipart upload aborted,
+ * and an object that did complete is deleted again.
+ */
+export async function ingestUpload(deps: IngestDeps, input: IngestInput): Promise<IngestResult> {
+  if (input.idempotencyKey) {
+    const existing = await findByIdempotencyKey(deps.sql, input.accountId, input.idempotencyKey);
+    if (existing) return replay(existing);
+  }
+
+  const { head, stream } = await readHead(input.body, SNIFF_BYTES);
+  if (head.length === 0) throw new IngestError(400, 'EMPTY_BODY', 'The request body is empty: send the video file as the body.');
+  if (!looksLikeMedia(head)) {
+    stream.destroy();
+    throw new IngestError(415, 'NOT_MEDIA', 'The body does not look like a video or audio file.');
+  }
+
+  const id = randomUUID();
+  const inserted = await insertUploadingAsset(deps.sql, {
+    id, accountId: input.accountId, title: input.title, passthrough: input.passthrough,
+    idempotencyKey: input.idempotencyKey, contentType: input.contentType,
+  });
+  if (!inserted) {
+    stream.destroy();
+    // Another request with the same key won the insert a moment ago.
+    return replay((await findByIdempotencyKey(deps.sql, input.accountId, input.idempotencyKey!))!);
+  }
+
+  const key = sourceKeyFor(id);
+  const limit = new ByteLimit(input.maxBytes);
+  let uploaded = false;
+  try {
+    // Settle both sides before cleaning up, so an abort of the multipart upload has
+    // finished by the time the caller hears of the failure. The body's error (too large,
+    // client gone) explains more than the upload's echo of it, so it wins.
+    const [body, upload] = await Promise.allSettled([
+      pipeline(stream, limit),
+      uploadStream(deps.storage, key, limit, { contentType: input.contentType }).then(
+        () => { uploaded = true; },
+        (err: unknown) => { limit.destroy(err as Error); throw err; },
+      ),
+    ]);
+    if (body.status === 'rejected') throw body.reason;
+    if (upload.status === 'rejected') throw upload.reason;
+    const asset = await deps.sql.begin(async (tx) => {
+      const asset = await markSourceUploaded(tx, id, limit.bytes);
+      await enqueueJob(tx, { assetId: id, accountId: input.accountId, maxAttempts: deps.maxAttempts });
+      return asset;
+    });
+    deps.onJobQueued?.();
+    return { asset, created: true };
+  } catch (err) {
+    stream.destroy();
+    limit.destroy();
+    if (uploaded) await deleteObject(deps.storage, key).catch(() => {});
+    await deleteUploadingAsset(deps.sql, id);
+    throw err;
+  }
+}

@@ -1,0 +1,3 @@
+export * from './queue.ts';
+export * from './runner.ts';
+export * from './wakeup.ts';

@@ -1,0 +1,185 @@
+import type { Queryable, Sql } from '@kino/db';
+
+export type JobState = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+export interface JobProgress {
+  step?: string;
+  /** 0..1 within the step. */
+  fraction?: number;
+}
+
+export interface MediaJob {
+  id: number;
+  asset_id: string;
+  account_id: string;
+  kind: string;
+  state: JobState;
+  attempts: number;
+  max_attempts: number;
+  run_at: Date;
+  locked_by: string | null;
+  locked_until: Date | null;
+  progress: JobProgress;
+  last_error: string | null;
+  created_at: Date;
+  updated_at: Date;
+  finished_at: Date | null;
+}
+
+export interface EnqueueOptions {
+  assetId: string;
+  accountId: string;
+  maxAttempts: number;
+  kind?: string;
+}
+
+/** Call inside the transaction that makes the job's work exist, so neither exists alone. */
+export async function enqueueJob(sql: Queryable, o: EnqueueOptions): Promise<MediaJob> {
+  const [job] = await sql<MediaJob[]>`
+    insert into media_jobs (asset_id, account_id, kind, max_attempts)
+    values (${o.assetId}, ${o.accountId}, ${o.kind ?? 'process_source'}, ${o.maxAttempts})
+    returning *`;
+  return job!;
+}
+
+/**
+ * Takes the oldest due job and leases it to `workerId`. SKIP LOCKED lets any number of
+ * workers claim at once: each skips rows another claimer has locked instead of waiting,
+ * so no job is handed out twice and nobody blocks.
+ */
+export async function claimJob(sql: Sql, workerId: string, leaseSeconds: number): Promise<MediaJob | null> {
+  const [job] = await sql<MediaJob[]>`
+    with next as (
+      select id from media_jobs
+      where state = 'queued' and run_at <= now()
+      order by run_at, id
+      limit 1
+      for update skip locked
+    )
+    update media_jobs j
+    set state = 'running',
+        attempts = j.attempts + 1,
+        locked_by = ${workerId},
+        locked_until = now() + make_interval(secs => ${leaseSeconds}),
+        updated_at = now()
+    from next
+    where j.id = next.id
+    returning j.*`;
+  return job ?? null;
+}
+
+/**
+ * Extends the lease. False means the job is no longer ours (the reaper took it back, or
+ * it was cancelled): the caller must stop working on it and write nothing more.
+ */
+export async function renewLease(sql: Sql, jobId: number, workerId: string, leaseSeconds: number): Promise<boolean> {
+  const rows = await sql`
+    update media_jobs
+    set locked_until = now() + make_interval(secs => ${leaseSeconds}), updated_at = now()
+    where id = ${jobId} and locked_by = ${workerId} and state = 'running'
+    returning id`;
+  return rows.length === 1;
+}
+
+export async function setProgress(sql: Sql, jobId: number, workerId: string, progress: JobProgress): Promise<boolean> {
+  const rows = await sql`
+    update media_jobs set progress = ${sql.json(progress as never)}, updated_at = now()
+    where id = ${jobId} and locked_by = ${workerId} and state = 'running'
+    returning id`;
+  return rows.length === 1;
+}
+
+export async function completeJob(sql: Queryable, jobId: number, workerId: string): Promise<boolean> {
+  const rows = await sql`
+    update media_jobs
+    set state = 'succeeded', locked_by = null, locked_until = null,
+        progress = '{"step":"done","fraction":1}', finished_at = now(), updated_at = now()
+    where id = ${jobId} and locked_by = ${workerId} and state = 'running'
+    returning id`;
+  return rows.length === 1;
+}
+
+/** Exponential backoff with full jitter: 5 s, 10 s, 20 s … capped at 10 minutes. */
+export function retryDelaySeconds(attempts: number, random = Math.random): number {
+  const ceiling = Math.min(600, 5 * 2 ** Math.max(0, attempts - 1));
+  return ceiling / 2 + random() * (ceiling / 2);
+}
+
+export interface FailureReport {
+  /** One line for the job's last_error; the stderr tail of ffmpeg goes here. */
+  detail: string;
+  /** What the user sees on the asset when no attempt is left. */
+  error: { code: string; message: string };
+  /** False for failures no retry can fix, such as a file that is not video at all. */
+  retryable: boolean;
+}
+
+/**
+ * Records a failed attempt: back to the queue with a delay while attempts remain and the
+ * failure can be retried, otherwise failed for good with the reason copied onto the asset
+ * in the same transaction.
+ */
+export async function failJob(sql: Sql, job: MediaJob, workerId: string, f: FailureReport): Promise<'retrying' | 'failed' | 'lost'> {
+  const final = !f.retryable || job.attempts >= job.max_attempts;
+  return sql.begin(async (tx) => {
+    const rows = await tx`
+      update media_jobs
+      set state = ${final ? 'failed' : 'queued'},
+          run_at = now() + make_interval(secs => ${final ? 0 : retryDelaySeconds(job.attempts)}),
+          locked_by = null, locked_until = null, last_error = ${f.detail},
+          finished_at = ${final ? tx`now()` : null}, updated_at = now()
+      where id = ${job.id} and locked_by = ${workerId} and state = 'running'
+      returning id`;
+    if (rows.length === 0) return 'lost';
+    if (!final) return 'retrying';
+    await tx`
+      update assets set error = ${tx.json(f.error as never)}, updated_at = now()
+      where id = ${job.asset_id}`;
+    return 'failed';
+  });
+}
+
+/**
+ * Gives a job back without spending an attempt, for a worker that shuts down before
+ * finishing: the job was not at fault.
+ */
+export async function releaseJob(sql: Sql, jobId: number, workerId: string): Promise<boolean> {
+  const rows = await sql`
+    update media_jobs
+    set state = 'queued', attempts = greatest(attempts - 1, 0), run_at = now(),
+        locked_by = null, locked_until = null, updated_at = now()
+    where id = ${jobId} and locked_by = ${workerId} and state = 'running'
+    returning id`;
+  return rows.length === 1;
+}
+
+/**
+ * Takes back jobs whose worker stopped renewing (killed, partitioned, hung). Each lapse
+ * spent an attempt at claim time, so a job that kills its worker every time still ends.
+ */
+export async function reapExpiredLeases(sql: Sql): Promise<{ requeued: number; failed: number }> {
+  return sql.begin(async (tx) => {
+    const rows = await tx<{ asset_id: string; state: JobState }[]>`
+      update media_jobs
+      set state = case when attempts >= max_attempts then 'failed' else 'queued' end,
+          run_at = now(),
+          locked_by = null, locked_until = null,
+          last_error = 'the worker running this job stopped renewing its lease (killed or hung)',
+          finished_at = case when attempts >= max_attempts then now() end,
+          updated_at = now()
+      where state = 'running' and locked_until < now()
+      returning asset_id, state`;
+    const failed = rows.filter((r) => r.state === 'failed').map((r) => r.asset_id);
+    if (failed.length > 0) {
+      const error = { code: 'PROCESSING_FAILED', message: 'Processing was interrupted too many times and gave up.' };
+      await tx`update assets set error = ${tx.json(error)}, updated_at = now() where id = any(${failed}::uuid[])`;
+    }
+    return { requeued: rows.length - failed.length, failed: failed.length };
+  });
+}
+
+export async function latestJobFor(sql: Queryable, assetId: string): Promise<MediaJob | null> {
+  const [job] = await sql<MediaJob[]>`
+    select * from media_jobs where asset_id = ${assetId} order by id desc limit 1`;
+  return job ?? null;
+}

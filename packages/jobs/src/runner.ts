@@ -1,0 +1,177 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Sql } from '@kino/db';
+import {
+  claimJob, completeJob, failJob, reapExpiredLeases, releaseJob, renewLease, setProgress,
+  type FailureReport, type JobProgress, type MediaJob,
+} from './queue.ts';
+import { listenForJobs } from './wakeup.ts';
+
+export interface JobContext {
+  /** Aborted when the lease is lost or the worker stops; the handler must wind down. */
+  signal: AbortSignal;
+  /** Throttled: call as often as you like. */
+  progress(p: JobProgress): void;
+}
+
+/** Thrown (or returned as a cause) by handlers to say how a failure should be treated. */
+export class JobFailure extends Error {
+  constructor(readonly report: FailureReport) {
+    super(report.detail);
+  }
+}
+
+export interface Logger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export interface RunnerOptions {
+  sql: Sql;
+  redisUrl?: string;
+  workerId: string;
+  concurrency: number;
+  leaseSeconds: number;
+  pollIntervalMs: number;
+  /** How long stop() lets running jobs finish before aborting and releasing them. */
+  shutdownGraceMs: number;
+  handler: (job: MediaJob, ctx: JobContext) => Promise<void>;
+  log: Logger;
+  /** Classifies an unexpected error thrown by the handler. */
+  describeError?: (err: unknown) => FailureReport;
+}
+
+export interface JobRunner {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Jobs running right now. */
+  readonly active: number;
+}
+
+const PROGRESS_EVERY_MS = 500;
+
+export function createJobRunner(o: RunnerOptions): JobRunner {
+  const running = new Map<number, { controller: AbortController; done: Promise<void> }>();
+  let stopping = false;
+  let loop: Promise<void> | undefined;
+  let reaper: NodeJS.Timeout | undefined;
+  let unlisten: (() => Promise<void>) | undefined;
+  // Resolves the current idle wait early when a wake-up arrives or a slot frees up.
+  let wake: () => void = () => {};
+
+  const describe = o.describeError ?? ((err: unknown): FailureReport => ({
+    detail: err instanceof Error ? err.message : String(err),
+    error: { code: 'PROCESSING_FAILED', message: 'Processing failed.' },
+    retryable: true,
+  }));
+
+  async function runJob(job: MediaJob): Promise<void> {
+    const controller = new AbortController();
+    const renew = setInterval(() => {
+      renewLease(o.sql, job.id, o.workerId, o.leaseSeconds)
+        .then((ok) => {
+          if (!ok) controller.abort(new Error('lease lost'));
+        })
+        .catch((err) => o.log.warn({ err, jobId: job.id }, 'lease renewal failed'));
+    }, (o.leaseSeconds * 1000) / 3);
+
+    let lastProgressAt = 0;
+    let pending: JobProgress | undefined;
+    const ctx: JobContext = {
+      signal: controller.signal,
+      progress(p) {
+        pending = p;
+        const now = Date.now();
+        if (now - lastProgressAt < PROGRESS_EVERY_MS) return;
+        lastProgressAt = now;
+        setProgress(o.sql, job.id, o.workerId, p).catch(() => {});
+        pending = undefined;
+      },
+    };
+
+    const done = (async () => {
+      const log = { jobId: job.id, assetId: job.asset_id, attempt: job.attempts };
+      o.log.info(log, 'job started');
+      try {
+        await o.handler(job, ctx);
+        if (pending) await setProgress(o.sql, job.id, o.workerId, pending).catch(() => {});
+        if (await completeJob(o.sql, job.id, o.workerId)) o.log.info(log, 'job succeeded');
+        else o.log.warn(log, 'job finished after its lease was lost; result kept, state untouched');
+      } catch (err) {
+        if (controller.signal.aborted) {
+          // Lost lease: someone else owns the job now. Shutdown: hand it back unharmed.
+          if (stopping && (await releaseJob(o.sql, job.id, o.workerId).catch(() => false))) {
+            o.log.info(log, 'job released on shutdown');
+          } else {
+            o.log.warn(log, 'job abandoned: lease lost');
+          }
+          return;
+        }
+        const report = err instanceof JobFailure ? err.report : describe(err);
+        const outcome = await failJob(o.sql, job, o.workerId, report);
+        o.log.warn({ ...log, outcome, detail: report.detail.slice(-2000) }, 'job failed');
+      } finally {
+        clearInterval(renew);
+        running.delete(job.id);
+        wake();
+      }
+    })();
+    running.set(job.id, { controller, done });
+  }
+
+  async function claimLoop(): Promise<void> {
+    while (!stopping) {
+      if (running.size < o.concurrency) {
+        let job: MediaJob | null = null;
+        try {
+          job = await claimJob(o.sql, o.workerId, o.leaseSeconds);
+        } catch (err) {
+          o.log.error({ err }, 'claiming a job failed; retrying after the poll interval');
+        }
+        if (job && !stopping) {
+          void runJob(job);
+          continue;
+        }
+        if (job) await releaseJob(o.sql, job.id, o.workerId).catch(() => {});
+      }
+      // Sleep until a wake-up, a freed slot or the poll interval, whichever comes first.
+      const ac = new AbortController();
+      wake = () => ac.abort();
+      await sleep(o.pollIntervalMs, undefined, { signal: ac.signal }).catch(() => {});
+    }
+  }
+
+  return {
+    get active() {
+      return running.size;
+    },
+    async start() {
+      if (o.redisUrl) unlisten = await listenForJobs(o.redisUrl, () => wake());
+      const reap = () =>
+        reapExpiredLeases(o.sql)
+          .then((r) => {
+            if (r.requeued + r.failed > 0) o.log.warn(r, 'reaped jobs with expired leases');
+          })
+          .catch((err) => o.log.error({ err }, 'reaping expired leases failed'));
+      await reap();
+      reaper = setInterval(reap, Math.max(1000, (o.leaseSeconds * 1000) / 2));
+      loop = claimLoop();
+    },
+    async stop() {
+      stopping = true;
+      wake();
+      clearInterval(reaper);
+      await unlisten?.();
+      await loop;
+      const all = () => Promise.all([...running.values()].map((r) => r.done));
+      const graceTimer = new AbortController();
+      const grace = sleep(o.shutdownGraceMs, 'timeout' as const, { signal: graceTimer.signal }).catch(() => 'done' as const);
+      const outcome = await Promise.race([all().then(() => 'done' as const), grace]);
+      graceTimer.abort();
+      if (outcome === 'timeout') {
+        for (const r of running.values()) r.controller.abort(new Error('worker stopping'));
+        await all();
+      }
+    },
+  };
+}

@@ -1,0 +1,103 @@
+/// <reference path="./s3rver.d.ts" />
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import S3rver from 's3rver';
+
+export interface EmbeddedS3 {
+  endpoint: string;
+  close(): Promise<void>;
+}
+
+export interface EmbeddedS3Options {
+  directory: string;
+  buckets: string[];
+  host?: string;
+  /** 0 picks a free port. */
+  port?: number;
+}
+
+/**
+ * s3rver on local disk: the embedded default of `npm run up` and the S3 of the tests.
+ *
+ * s3rver 3.7 implements neither AbortMultipartUpload nor ListMultipartUploads, and both are
+ * part of our contract (a rejected upload must leave no parts behind, and tests check that
+ * none did). The two are answered here from s3rver's own upload folders; everything else
+ * goes to s3rver untouched.
+ */
+export async function startEmbeddedS3(o: EmbeddedS3Options): Promise<EmbeddedS3> {
+  await mkdir(o.directory, { recursive: true });
+  const s3rver = new S3rver({
+    directory: o.directory,
+    silent: true,
+    configureBuckets: o.buckets.map((name) => ({ name, configs: [] })),
+  });
+  await s3rver.configureBuckets();
+  const handle = s3rver.callback();
+  const uploadsDir = (bucket: string) => join(o.directory, bucket, '._S3rver_uploads');
+
+  const server: Server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://s3');
+    const [, bucket, ...keyParts] = url.pathname.split('/');
+    const hasKey = keyParts.join('/') !== '';
+    if (bucket && req.method === 'DELETE' && hasKey && url.searchParams.has('uploadId')) {
+      abortUpload(uploadsDir(bucket), url.searchParams.get('uploadId')!, res).catch((err) => fail(res, err));
+    } else if (bucket && req.method === 'GET' && !hasKey && url.searchParams.has('uploads')) {
+      listUploads(uploadsDir(bucket), bucket, url.searchParams.get('prefix') ?? '', res).catch((err) => fail(res, err));
+    } else {
+      handle(req as IncomingMessage, res as ServerResponse);
+    }
+  });
+  server.keepAliveTimeout = 5000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(o.port ?? 0, o.host ?? '127.0.0.1', () => resolve());
+  });
+  const { address, port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://${address}:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function fail(res: ServerResponse, err: unknown): void {
+  res.statusCode = 500;
+  res.end(String(err));
+}
+
+async function abortUpload(dir: string, uploadId: string, res: ServerResponse): Promise<void> {
+  if (!/^[0-9a-f]+$/.test(uploadId)) {
+    res.statusCode = 404;
+    res.end();
+    return;
+  }
+  await rm(join(dir, uploadId), { recursive: true, force: true });
+  res.statusCode = 204;
+  res.end();
+}
+
+const xmlEscape = (s: string) => s.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
+
+async function listUploads(dir: string, bucket: string, prefix: string, res: ServerResponse): Promise<void> {
+  const ids = await readdir(dir).catch(() => [] as string[]);
+  const uploads: string[] = [];
+  for (const id of ids) {
+    const key = await readFile(join(dir, id, 'key'), 'utf8').catch(() => null);
+    if (key === null || !key.startsWith(prefix)) continue;
+    // The key file is written when the upload is initiated and never touched again.
+    const { mtime } = await stat(join(dir, id, 'key'));
+    uploads.push(
+      `<Upload><Key>${xmlEscape(key)}</Key><UploadId>${id}</UploadId><Initiated>${mtime.toISOString()}</Initiated></Upload>`,
+    );
+  }
+  res.setHeader('content-type', 'application/xml');
+  res.end(
+    `<?xml version="1.0" encoding="UTF-8"?><ListMultipartUploadsResult><Bucket>${xmlEscape(bucket)}</Bucket>` +
+      `<Prefix>${xmlEscape(prefix)}</Prefix><IsTruncated>false</IsTruncated>${uploads.join('')}</ListMultipartUploadsResult>`,
+  );
+}

@@ -1,0 +1,3 @@
+export * from './client.ts';
+export * from './objects.ts';
+export * from './embedded.ts';

@@ -1,0 +1,120 @@
+import { createReadStream, createWriteStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import {
+  CreateBucketCommand, DeleteObjectCommand, DeleteObjectsCommand, GetObjectCommand, HeadBucketCommand, HeadObjectCommand,
+  ListMultipartUploadsCommand, ListObjectsV2Command, PutObjectCommand, AbortMultipartUploadCommand,
+} from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import type { Storage } from './client.ts';
+
+export async function ensureBucket({ s3, bucket }: Storage): Promise<void> {
+  try {
+    await s3.send(new HeadBucketCommand({ Bucket: bucket }));
+  } catch {
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  }
+}
+
+export interface StreamUploadOptions {
+  contentType: string;
+  /** Aborting stops the upload and removes every part already sent. */
+  signal?: AbortSignal;
+  /** Bytes per part; with `queueSize` this bounds the memory an upload holds. */
+  partSize?: number;
+  queueSize?: number;
+}
+
+/**
+ * Streams `body` into one object with a multipart upload. At most partSize × queueSize
+ * bytes are held in memory, whatever the object's size. On failure or abort the multipart
+ * upload is aborted so no orphaned parts remain.
+ */
+export async function uploadStream(st: Storage, key: string, body: Readable, o: StreamUploadOptions): Promise<void> {
+  const upload = new Upload({
+    client: st.s3,
+    params: { Bucket: st.bucket, Key: key, Body: body, ContentType: o.contentType },
+    partSize: o.partSize ?? 8 * 1024 * 1024,
+    queueSize: o.queueSize ?? 4,
+    leavePartsOnError: false,
+  });
+  const onAbort = () => void upload.abort().catch(() => {});
+  o.signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    await upload.done();
+  } finally {
+    o.signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+export async function putFile(st: Storage, key: string, file: string, contentType: string, cacheControl?: string): Promise<number> {
+  const { size } = await stat(file);
+  await st.s3.send(new PutObjectCommand({
+    Bucket: st.bucket, Key: key, Body: createReadStream(file), ContentLength: size,
+    ContentType: contentType, CacheControl: cacheControl,
+  }));
+  return size;
+}
+
+export async function downloadToFile(st: Storage, key: string, file: string, signal?: AbortSignal): Promise<void> {
+  const res = await st.s3.send(new GetObjectCommand({ Bucket: st.bucket, Key: key }), { abortSignal: signal });
+  await pipeline(res.Body as Readable, createWriteStream(file), { signal });
+}
+
+export async function objectExists(st: Storage, key: string): Promise<boolean> {
+  try {
+    await st.s3.send(new HeadObjectCommand({ Bucket: st.bucket, Key: key }));
+    return true;
+  } catch (err) {
+    if ((err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) return false;
+    throw err;
+  }
+}
+
+export async function listKeys(st: Storage, prefix: string): Promise<string[]> {
+  const keys: string[] = [];
+  let token: string | undefined;
+  do {
+    const page = await st.s3.send(new ListObjectsV2Command({ Bucket: st.bucket, Prefix: prefix, ContinuationToken: token }));
+    for (const o of page.Contents ?? []) if (o.Key) keys.push(o.Key);
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token);
+  return keys;
+}
+
+/** Deletes every object under `prefix`, a thousand per request (the S3 maximum). */
+export async function deletePrefix(st: Storage, prefix: string): Promise<number> {
+  const keys = await listKeys(st, prefix);
+  for (let i = 0; i < keys.length; i += 1000) {
+    await st.s3.send(new DeleteObjectsCommand({
+      Bucket: st.bucket,
+      Delete: { Objects: keys.slice(i, i + 1000).map((Key) => ({ Key })), Quiet: true },
+    }));
+  }
+  return keys.length;
+}
+
+export interface PendingUpload {
+  key: string;
+  uploadId: string;
+  initiated: Date | undefined;
+}
+
+export async function listMultipartUploads(st: Storage, prefix = ''): Promise<PendingUpload[]> {
+  const res = await st.s3.send(new ListMultipartUploadsCommand({ Bucket: st.bucket, Prefix: prefix }));
+  return (res.Uploads ?? []).map((u) => ({ key: u.Key!, uploadId: u.UploadId!, initiated: u.Initiated }));
+}
+
+/** Aborts multipart uploads under `prefix` started before `olderThan`: parts of uploads whose api process died. */
+export async function abortStaleMultipartUploads(st: Storage, prefix: string, olderThan: Date): Promise<number> {
+  const stale = (await listMultipartUploads(st, prefix)).filter((u) => u.initiated && u.initiated < olderThan);
+  for (const u of stale) {
+    await st.s3.send(new AbortMultipartUploadCommand({ Bucket: st.bucket, Key: u.key, UploadId: u.uploadId }));
+  }
+  return stale.length;
+}
+
+export async function deleteObject(st: Storage, key: string): Promise<void> {
+  await st.s3.send(new DeleteObjectCommand({ Bucket: st.bucket, Key: key }));
+}

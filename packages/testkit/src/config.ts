@@ -1,0 +1,23 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig, type Config } from '@kino/config';
+import type { TestDatabase } from './database.ts';
+import type { TestS3 } from './s3.ts';
+
+/** A Config on the test's own database and bucket, free ports, and any variable overridden. */
+export async function createTestConfig(db: TestDatabase, s3: TestS3, env: Record<string, string> = {}): Promise<Config> {
+  return loadConfig({
+    NODE_ENV: 'test',
+    REDIS_URL: process.env['REDIS_URL'],
+    DATABASE_URL: db.url,
+    S3_ENDPOINT: s3.config.endpoint,
+    S3_BUCKET: s3.config.bucket,
+    API_PORT: '0',
+    EDGE_PORT: '0',
+    KINO_DATA_DIR: await mkdtemp(join(tmpdir(), 'kino-data-')),
+    JOB_POLL_INTERVAL_MS: '500',
+    LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'warn',
+    ...env,
+  });
+}

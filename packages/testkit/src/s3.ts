@@ -1,0 +1,33 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { createStorage, startEmbeddedS3, type Storage } from '@kino/storage';
+import type { S3Config } from '@kino/config';
+
+export interface TestS3 {
+  storage: Storage;
+  config: S3Config & { endpoint: string };
+  close(): Promise<void>;
+}
+
+/** A private s3rver on a free port with its own bucket and directory. */
+export async function createTestS3(): Promise<TestS3> {
+  const directory = await mkdtemp(join(tmpdir(), 'kino-s3-'));
+  const bucket = `kino-test-${randomBytes(4).toString('hex')}`;
+  const server = await startEmbeddedS3({ directory, buckets: [bucket] });
+  const config = {
+    endpoint: server.endpoint, region: 'us-east-1', bucket,
+    accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER', forcePathStyle: true,
+  };
+  const storage = createStorage(config);
+  return {
+    storage,
+    config,
+    async close() {
+      storage.s3.destroy();
+      await server.close();
+      await rm(directory, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,72 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import type { ApiDeps } from './deps.ts';
+import { requireApiKey } from './auth.ts';
+import { registerErrorHandling } from './errors.ts';
+import { assetSchema } from './asset-view.ts';
+import { healthRoutes } from './routes/health.ts';
+import { videoRoutes } from './routes/videos.ts';
+import { assetRoutes } from './routes/assets.ts';
+
+export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: { level: deps.config.logLevel },
+    genReqId: () => `req_${randomUUID().replaceAll('-', '')}`,
+    requestIdHeader: false,
+    // Uploads stream for as long as they take; everything else is small.
+    requestTimeout: 0,
+    bodyLimit: 1024 * 1024,
+  });
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  registerErrorHandling(app);
+  app.addSchema(assetSchema);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Kino API', version: '0.1.0', description: 'Upload a video, get a playable asset.' },
+      servers: [{ url: deps.config.api.publicUrl }],
+      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An API key.' } } },
+      security: [{ apiKey: [] }],
+    },
+    refResolver: { buildLocalReference: (json, _base, _fragment, i) => String(json.$id ?? `def-${i}`) },
+    // The upload route reads its body as a stream, so it has no body schema to generate
+    // a requestBody from; describe it here instead.
+    transformObject: (documentObject) => {
+      if (!('openapiObject' in documentObject)) return documentObject.swaggerObject;
+      const { openapiObject } = documentObject;
+      const post = (openapiObject as { paths?: Record<string, Record<string, Record<string, unknown>>> }).paths?.['/v1/videos']?.['post'];
+      if (post) {
+        const file = { schema: { type: 'string', format: 'binary' } };
+        post['requestBody'] = {
+          required: true,
+          content: {
+            'video/*': file,
+            'audio/*': file,
+            'application/octet-stream': file,
+            'multipart/form-data': {
+              schema: {
+                type: 'object',
+                properties: { title: { type: 'string' }, passthrough: { type: 'string' }, file: { type: 'string', format: 'binary' } },
+                required: ['file'],
+              },
+            },
+          },
+        };
+      }
+      return openapiObject;
+    },
+  });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(async (scope) => healthRoutes(scope, deps));
+  await app.register(async (v1) => {
+    requireApiKey(v1, deps.sql);
+    await v1.register(async (scope) => videoRoutes(scope, deps));
+    await v1.register(async (scope) => assetRoutes(scope, deps));
+  });
+  return app;
+}

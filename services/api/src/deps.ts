@@ -1,0 +1,13 @@
+import type { Redis } from 'ioredis';
+import type { Config } from '@kino/config';
+import type { Sql } from '@kino/db';
+import type { Storage } from '@kino/storage';
+
+/** What the routes need, built once by createApi and passed to each route plugin. */
+export interface ApiDeps {
+  config: Config;
+  sql: Sql;
+  redis: Redis;
+  storage: Storage;
+  announceJobs: () => void;
+}

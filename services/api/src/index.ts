@@ -1,0 +1,48 @@
+import { Redis } from 'ioredis';
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '@kino/config';
+import { createDb, migrate } from '@kino/db';
+import { announceJobs } from '@kino/jobs';
+import { createStorage, ensureBucket } from '@kino/storage';
+import { buildApp } from './app.ts';
+
+export interface Api {
+  app: FastifyInstance;
+  /** The address it listens on, once started. */
+  url: string;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function createApi(config: Config): Promise<Api> {
+  const endpoint = config.s3.endpoint;
+  if (!endpoint) throw new Error('S3_ENDPOINT is not set: the api needs an S3 endpoint when run on its own.');
+  const sql = createDb(config.databaseUrl, { applicationName: 'kino-api' });
+  const redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 });
+  const storage = createStorage({ ...config.s3, endpoint });
+  const app = await buildApp({
+    config, sql, redis, storage,
+    // A lost wake-up only delays the job until a worker polls.
+    announceJobs: () => void announceJobs(redis).catch((err) => app.log.warn({ err }, 'could not announce a job')),
+  });
+  // Redis errors surface in /readyz and in announce warnings; the client reconnects itself.
+  redis.on('error', () => {});
+
+  const api: Api = {
+    app,
+    url: '',
+    async start() {
+      await migrate(sql);
+      await ensureBucket(storage);
+      await redis.connect().catch((err) => app.log.warn({ err }, 'redis is not reachable yet; job wake-ups fall back to polling'));
+      api.url = await app.listen({ host: config.api.host, port: config.api.port });
+    },
+    async stop() {
+      await app.close();
+      redis.disconnect();
+      storage.s3.destroy();
+      await sql.end({ timeout: 5 });
+    },
+  };
+  return api;
+}

@@ -1,0 +1,73 @@
+import type { FastifyInstance } from 'fastify';
+import { getAsset, listArtifacts, listAssets, type PlayableState, type SourceState } from '@kino/db';
+import { latestJobFor } from '@kino/jobs';
+import type { ApiDeps } from '../deps.ts';
+import { ApiError, notFound } from '../errors.ts';
+import { assetView } from '../asset-view.ts';
+
+const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', format: 'uuid' } } } as const;
+
+interface ListQuery {
+  limit: number;
+  cursor?: string;
+  source_state?: SourceState;
+  playable_state?: PlayableState;
+}
+
+export async function assetRoutes(app: FastifyInstance, deps: ApiDeps): Promise<void> {
+  const base = deps.config.api.publicUrl;
+
+  app.get<{ Params: { id: string } }>('/v1/assets/:id', {
+    schema: {
+      operationId: 'getAsset',
+      summary: 'An asset with its states, source metadata, progress and artifacts',
+      tags: ['assets'],
+      params: idParams,
+      response: { 200: { $ref: 'Asset#' }, '4xx': { $ref: 'Error#' } },
+    },
+  }, async (request) => {
+    const asset = await getAsset(deps.sql, request.account.id, request.params.id);
+    if (!asset) throw notFound('Asset');
+    const [artifacts, job] = await Promise.all([listArtifacts(deps.sql, asset.id), latestJobFor(deps.sql, asset.id)]);
+    return assetView(asset, base, { artifacts, job });
+  });
+
+  app.get<{ Querystring: ListQuery }>('/v1/assets', {
+    schema: {
+      operationId: 'listAssets',
+      summary: 'Assets of the account, newest first',
+      description: 'Pages with `next_cursor`; pass it back as `cursor`. Items omit progress and artifacts: fetch one asset for those.',
+      tags: ['assets'],
+      querystring: {
+        type: 'object',
+        properties: {
+          limit: { type: 'integer', minimum: 1, maximum: 100, default: 25 },
+          cursor: { type: 'string', format: 'uuid', description: 'next_cursor of the previous page.' },
+          source_state: { type: 'string', enum: ['uploading', 'uploaded', 'failed'] },
+          playable_state: { type: 'string', enum: ['not_playable', 'opener_ready', 'hls_ready'] },
+        },
+      },
+      response: {
+        200: {
+          type: 'object',
+          properties: { data: { type: 'array', items: { $ref: 'Asset#' } }, next_cursor: { type: ['string', 'null'] } },
+        },
+        '4xx': { $ref: 'Error#' },
+      },
+    },
+  }, async (request) => {
+    const q = request.query;
+    if (q.cursor && !(await getAsset(deps.sql, request.account.id, q.cursor))) {
+      throw new ApiError(400, 'INVALID_CURSOR', 'The cursor does not name an asset of this account.');
+    }
+    // One extra row tells whether another page exists.
+    const rows = await listAssets(deps.sql, request.account.id, {
+      limit: q.limit + 1, afterId: q.cursor, sourceState: q.source_state, playableState: q.playable_state,
+    });
+    const page = rows.slice(0, q.limit);
+    return {
+      data: page.map((a) => assetView(a, base)),
+      next_cursor: rows.length > q.limit ? page[page.length - 1]!.id : null,
+    };
+  });
+}

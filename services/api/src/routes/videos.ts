@@ -1,0 +1,90 @@
+import type { Readable } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import multipart from '@fastify/multipart';
+import { ingestUpload } from '@kino/ingest';
+import type { ApiDeps } from '../deps.ts';
+import { ApiError } from '../errors.ts';
+import { assetView } from '../asset-view.ts';
+
+
+const metadataProperties = {
+  title: { type: 'string', maxLength: 512 },
+  passthrough: { type: 'string', maxLength: 2048, description: 'Free text returned with the asset, for your own reference.' },
+} as const;
+
+interface UploadQuery {
+  title?: string;
+  passthrough?: string;
+}
+
+/**
+ * POST /v1/videos: the body streams from the socket through a byte counter into an S3
+ * multipart upload; neither memory nor disk ever holds the whole file.
+ */
+export async function videoRoutes(app: FastifyInstance, deps: ApiDeps): Promise<void> {
+  // This plugin is its own scope: only media and forms are accepted here (JSON is a 415),
+  // and raw bodies are handed over unread for ingestUpload to stream.
+  app.removeAllContentTypeParsers();
+  const leaveUnread = (_request: unknown, _payload: unknown, done: (err: null) => void) => done(null);
+  app.addContentTypeParser('application/octet-stream', leaveUnread);
+  app.addContentTypeParser(/^(video|audio)\//i, leaveUnread);
+  await app.register(multipart, { limits: { files: 1, fields: 10, fieldSize: 4096, fileSize: deps.config.api.maxUploadBytes + 1 } });
+
+  app.post<{ Querystring: UploadQuery; Headers: { 'idempotency-key'?: string } }>('/v1/videos', {
+    schema: {
+      operationId: 'createVideo',
+      summary: 'Upload a video',
+      description:
+        'Send the file as the raw body (any video/*, audio/* or application/octet-stream content type) or as ' +
+        'multipart/form-data with one file field (form fields title and passthrough must come before the file). ' +
+        'Returns at once with the asset; processing continues in the background.',
+      tags: ['videos'],
+      querystring: { type: 'object', properties: metadataProperties },
+      headers: {
+        type: 'object',
+        properties: {
+          'idempotency-key': { type: 'string', minLength: 1, maxLength: 255, description: 'Repeat a request safely: the same key returns the same asset.' },
+        },
+      },
+      response: {
+        201: { description: 'The asset was created.', $ref: 'Asset#' },
+        200: { description: 'An earlier request with the same Idempotency-Key created this asset.', $ref: 'Asset#' },
+        '4xx': { $ref: 'Error#' },
+      },
+    },
+  }, async (request, reply) => {
+    const max = deps.config.api.maxUploadBytes;
+    const declared = Number(request.headers['content-length']);
+    if (declared > max) throw new ApiError(413, 'PAYLOAD_TOO_LARGE', `The upload is larger than the limit of ${max} bytes.`, { max_bytes: max });
+
+    let body: Readable;
+    let contentType: string;
+    let { title, passthrough } = request.query;
+    if (request.isMultipart()) {
+      const file = await request.file();
+      if (!file) throw new ApiError(400, 'EMPTY_BODY', 'The form has no file field: add the video as a file.');
+      body = file.file;
+      contentType = file.mimetype;
+      const field = (name: string) => {
+        const f = file.fields[name];
+        return f && !Array.isArray(f) && f.type === 'field' ? String(f.value) : undefined;
+      };
+      title = field('title') ?? title;
+      passthrough = field('passthrough') ?? passthrough;
+      if ((title?.length ?? 0) > 512 || (passthrough?.length ?? 0) > 2048) {
+        throw new ApiError(400, 'VALIDATION_ERROR', 'title is limited to 512 characters and passthrough to 2048.');
+      }
+    } else {
+      body = request.raw;
+      contentType = request.headers['content-type'] ?? 'application/octet-stream';
+    }
+
+    const { asset, created } = await ingestUpload(
+      { sql: deps.sql, storage: deps.storage, maxAttempts: deps.config.worker.maxAttempts, onJobQueued: deps.announceJobs },
+      { accountId: request.account.id, body, contentType, maxBytes: max, title, passthrough,
+        idempotencyKey: request.headers['idempotency-key'] },
+    );
+    const view = assetView(asset, deps.config.api.publicUrl, { artifacts: [], job: null });
+    return reply.code(created ? 201 : 200).header('location', view.links.self).send(view);
+  });
+}

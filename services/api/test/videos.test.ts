@@ -1,0 +1,149 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listKeys, listMultipartUploads } from '@kino/storage';
+import { makeFixture } from '@kino/testkit';
+import { startApiHarness, streamUpload, type ApiHarness } from './harness.ts';
+
+let h: ApiHarness;
+let clip: Buffer;
+const MAX = 2 * 1024 * 1024;
+
+beforeAll(async () => {
+  h = await startApiHarness({ MAX_UPLOAD_BYTES: String(MAX) });
+  clip = await readFile(await makeFixture('standard', join(tmpdir(), `kino-api-${process.pid}.mp4`)));
+});
+afterAll(() => h?.close());
+
+const post = (body: BodyInit | undefined, headers: Record<string, string> = {}, query = '') =>
+  fetch(`${h.api.url}/v1/videos${query}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${h.keyA}`, 'content-type': 'video/mp4', ...headers },
+    body,
+  });
+const get = (path: string, key = h.keyA) => fetch(`${h.api.url}${path}`, { headers: { authorization: `Bearer ${key}` } });
+const assetCount = async () => (await h.db.sql`select count(*)::int as n from assets`)[0]!.n as number;
+
+async function expectError(res: Response, status: number, code: string) {
+  expect(res.status).toBe(status);
+  const body = await res.json();
+  expect(body.error.code).toBe(code);
+  expect(body.error.message).toEqual(expect.any(String));
+  expect(body.error.request_id).toBe(res.headers.get('x-request-id'));
+}
+
+/** Nothing in S3 and no multipart upload, except the sources of assets that exist. */
+async function expectNothingLeftBehind() {
+  const ids = (await h.db.sql`select id from assets`).map((r) => r.id as string);
+  const keys = await listKeys(h.s3.storage, '');
+  expect(keys.sort()).toEqual(ids.map((id) => `sources/${id}/original`).sort());
+  expect(await listMultipartUploads(h.s3.storage)).toEqual([]);
+}
+
+describe('POST /v1/videos', () => {
+  it('accepts a raw upload and answers with an honest asset', async () => {
+    const res = await post(clip, { 'content-type': 'video/mp4' }, '?title=First%20clip&passthrough=order-17');
+    expect(res.status).toBe(201);
+    const asset = await res.json();
+    expect(asset).toMatchObject({
+      title: 'First clip', passthrough: 'order-17', source_state: 'uploaded', playable_state: 'not_playable',
+      source: { content_type: 'video/mp4', bytes: clip.length }, error: null,
+    });
+    expect(JSON.stringify(asset)).not.toMatch(/playback/);
+    expect(res.headers.get('location')).toBe(asset.links.self);
+    expect(asset.links.events).toMatch(new RegExp(`/v1/assets/${asset.id}/events$`));
+    await expectNothingLeftBehind();
+  });
+
+  it('accepts multipart/form-data with one file field', async () => {
+    const form = new FormData();
+    form.append('title', 'From a form');
+    form.append('file', new Blob([clip], { type: 'video/mp4' }), 'clip.mp4');
+    const res = await fetch(`${h.api.url}/v1/videos`, { method: 'POST', headers: { authorization: `Bearer ${h.keyA}` }, body: form });
+    expect(res.status).toBe(201);
+    expect(await res.json()).toMatchObject({ title: 'From a form', source: { bytes: clip.length } });
+  });
+
+  it('returns the same asset for a repeated Idempotency-Key', async () => {
+    const first = await post(clip, { 'idempotency-key': 'upload-42' });
+    const second = await post(clip, { 'idempotency-key': 'upload-42' });
+    expect(first.status).toBe(201);
+    expect(second.status).toBe(200);
+    expect((await second.json()).id).toBe((await first.json()).id);
+    const n = await h.db.sql`select count(*)::int as n from assets where idempotency_key = 'upload-42'`;
+    expect(n[0]!.n).toBe(1);
+    // Another account's identical key is its own.
+    const other = await post(clip, { authorization: `Bearer ${h.keyB}`, 'idempotency-key': 'upload-42' });
+    expect(other.status).toBe(201);
+  });
+
+  it('refuses bad input with the right status and leaves nothing behind', async () => {
+    const before = await assetCount();
+    await expectError(await post(undefined), 400, 'EMPTY_BODY');
+    await expectError(await post(Buffer.from('this is not a video, just text\n'.repeat(50))), 415, 'NOT_MEDIA');
+    await expectError(await post(JSON.stringify({ a: 1 }), { 'content-type': 'application/json' }), 415, 'UNSUPPORTED_CONTENT_TYPE');
+    await expectError(await post(Buffer.alloc(MAX + 1)), 413, 'PAYLOAD_TOO_LARGE');
+    // Without a content-length the limit is found mid-stream, after parts were uploaded.
+    const big = Buffer.alloc(256 * 1024, 1);
+    clip.copy(big, 0, 0, 64);
+    const streamed = await streamUpload(`${h.api.url}/v1/videos`, h.keyA, 64, big);
+    expect(streamed.status).toBe(413);
+    expect(streamed.body.error.code).toBe('PAYLOAD_TOO_LARGE');
+    expect(await assetCount()).toBe(before);
+    await expectNothingLeftBehind();
+  });
+
+  it('requires a valid API key', async () => {
+    await expectError(await post(clip, { authorization: '' }), 401, 'UNAUTHORIZED');
+    await expectError(await post(clip, { authorization: 'Bearer kino_wrong' }), 401, 'INVALID_API_KEY');
+    await expectError(await get('/v1/assets', 'nope'), 401, 'INVALID_API_KEY');
+  });
+});
+
+describe('reading assets', () => {
+  it("shows an account its own asset and 404s another account's", async () => {
+    const created = await (await post(clip)).json();
+    const mine = await get(`/v1/assets/${created.id}`);
+    expect(mine.status).toBe(200);
+    const asset = await mine.json();
+    expect(asset).toMatchObject({ id: created.id, artifacts: [], renditions: [] });
+    expect(asset.progress).toMatchObject({ job_state: 'queued', attempts: 0 });
+    await expectError(await get(`/v1/assets/${created.id}`, h.keyB), 404, 'NOT_FOUND');
+    await expectError(await get('/v1/assets/00000000-0000-4000-8000-000000000000'), 404, 'NOT_FOUND');
+    await expectError(await get('/v1/assets/not-a-uuid'), 400, 'VALIDATION_ERROR');
+  });
+
+  it('pages newest first with a cursor and filters by state', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) ids.push((await (await post(clip, { authorization: `Bearer ${h.keyB}` })).json()).id);
+    const all = await (await get('/v1/assets?limit=100', h.keyB)).json();
+    const seen: string[] = [];
+    let cursor = '';
+    for (;;) {
+      const page = await (await get(`/v1/assets?limit=2${cursor}`, h.keyB)).json();
+      seen.push(...page.data.map((a: { id: string }) => a.id));
+      if (!page.next_cursor) break;
+      cursor = `&cursor=${page.next_cursor}`;
+    }
+    expect(seen).toEqual(all.data.map((a: { id: string }) => a.id));
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen.slice(0, 3)).toEqual(ids.reverse());
+    const filtered = await (await get('/v1/assets?playable_state=hls_ready', h.keyB)).json();
+    expect(filtered.data).toEqual([]);
+    await expectError(await get('/v1/assets?playable_state=nonsense', h.keyB), 400, 'VALIDATION_ERROR');
+    await expectError(await get(`/v1/assets?cursor=${ids[0]}`, h.keyA), 400, 'INVALID_CURSOR');
+  });
+});
+
+describe('service routes', () => {
+  it('answers health, readiness and the OpenAPI document', async () => {
+    expect((await fetch(`${h.api.url}/healthz`)).status).toBe(200);
+    const ready = await fetch(`${h.api.url}/readyz`);
+    expect(await ready.json()).toEqual({ status: 'ok', checks: { postgres: 'ok', redis: 'ok', s3: 'ok' } });
+    const doc = await (await fetch(`${h.api.url}/openapi.json`)).json();
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/videos', '/v1/assets', '/v1/assets/{id}']));
+    expect(Object.keys(doc.paths['/v1/videos'].post.requestBody.content)).toContain('multipart/form-data');
+    await expectError(await fetch(`${h.api.url}/nowhere`), 404, 'ROUTE_NOT_FOUND');
+  });
+});

@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+// Every test file brings its own database, bucket and ports, so files run in parallel;
+// ffmpeg-heavy files dominate, hence generous timeouts (no timing assertions live here).
+export default defineConfig({
+  test: {
+    include: ['packages/*/test/**/*.test.ts', 'services/*/test/**/*.test.ts', 'apps/*/test/**/*.test.ts'],
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+    pool: 'forks',
+  },
+});
