@@ -29,7 +29,10 @@ export interface Config {
     maxAttempts: number;
     pollIntervalMs: number;
     ffmpegTimeoutSeconds: number;
+    shutdownGraceSeconds: number;
     tmpDir: string;
+    host: string;
+    port: number;
   };
   edge: { host: string; port: number };
   logLevel: string;
@@ -117,7 +120,10 @@ export function loadConfig(env: Env = process.env): Config {
       maxAttempts: int(env, 'JOB_MAX_ATTEMPTS', 3, 1, 100),
       pollIntervalMs: int(env, 'JOB_POLL_INTERVAL_MS', 2000, 50, 600_000),
       ffmpegTimeoutSeconds: int(env, 'FFMPEG_TIMEOUT_SECONDS', 3600, 1, 86_400),
+      shutdownGraceSeconds: int(env, 'WORKER_SHUTDOWN_GRACE_SECONDS', 10, 0, 3600),
       tmpDir: str(env, 'WORKER_TMP_DIR', ''),
+      host: str(env, 'WORKER_HOST', '127.0.0.1'),
+      port: int(env, 'WORKER_PORT', 4200, 0, 65535),
     },
     edge: {
       host: str(env, 'EDGE_HOST', '127.0.0.1'),

@@ -160,3 +160,8 @@ export async function recordArtifacts(sql: Queryable, assetId: string, artifacts
 export async function deleteArtifactsUnder(sql: Queryable, assetId: string, pathPrefix: string): Promise<void> {
   await sql`delete from artifacts where asset_id = ${assetId} and starts_with(path, ${pathPrefix})`;
 }
+
+/** The upload arrived whole but is not something that can be played. */
+export async function markSourceFailed(sql: Queryable, assetId: string): Promise<void> {
+  await sql`update assets set source_state = 'failed', updated_at = now() where id = ${assetId}`;
+}

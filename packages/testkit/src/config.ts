@@ -15,6 +15,7 @@ export async function createTestConfig(db: TestDatabase, s3: TestS3, env: Record
     S3_BUCKET: s3.config.bucket,
     API_PORT: '0',
     EDGE_PORT: '0',
+    WORKER_PORT: '0',
     KINO_DATA_DIR: await mkdtemp(join(tmpdir(), 'kino-data-')),
     JOB_POLL_INTERVAL_MS: '500',
     LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'warn',

@@ -1,0 +1,2 @@
+export * from './artifacts.ts';
+export * from './process-source.ts';

@@ -1,0 +1,147 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  advancePlayableState, deleteArtifactsUnder, getAssetById, listArtifacts, markSourceFailed, recordArtifacts, setSourceMeta,
+  type AssetRow, type Sql,
+} from '@kino/db';
+import { JobFailure, type FailureReport, type JobContext, type MediaJob } from '@kino/jobs';
+import { MediaError, makeLadder, makeOpener, makeThumbnail, planLadder, probe, type ProbeResult, type RunOptions } from '@kino/media';
+import { deletePrefix, downloadToFile, type Storage } from '@kino/storage';
+import { ladderArtifacts, mapLimit, publish } from './artifacts.ts';
+
+export interface PipelineDeps {
+  sql: Sql;
+  storage: Storage;
+  /** Where per-job scratch directories go; the OS temp dir when empty. */
+  tmpRoot: string;
+  ffmpegTimeoutMs: number;
+  /** Parallel PUTs when publishing a ladder. */
+  uploadConcurrency?: number;
+}
+
+/** Failures that no retry can fix: the file itself is not something we can play. */
+const SOURCE_ERRORS = new Set(['NO_MEDIA_STREAMS', 'ZERO_DURATION', 'CORRUPT_SOURCE']);
+
+/** How a failure reads on the asset and whether another attempt could succeed. */
+export function describeFailure(err: unknown): FailureReport {
+  if (err instanceof MediaError) {
+    const detail = [err.message, err.stderrTail].filter(Boolean).join('\n');
+    if (SOURCE_ERRORS.has(err.code)) return { detail, retryable: false, error: { code: err.code, message: err.message } };
+    if (err.code === 'FFMPEG_TIMEOUT') {
+      return { detail, retryable: false, error: { code: 'PROCESSING_TIMEOUT', message: 'Processing took longer than the configured limit.' } };
+    }
+    const last = err.stderrTail?.trim().split('\n').pop();
+    return {
+      detail, retryable: true,
+      error: { code: 'ENCODING_FAILED', message: `The video could not be encoded${last ? `: ${last}` : '.'}` },
+    };
+  }
+  return {
+    detail: err instanceof Error ? (err.stack ?? err.message) : String(err),
+    retryable: true,
+    error: { code: 'PROCESSING_FAILED', message: 'Processing failed after several attempts.' },
+  };
+}
+
+/** The probe as users see it on the asset, in the API's snake_case. */
+function sourceMeta(p: ProbeResult) {
+  const v = p.video;
+  const a = p.audio;
+  return {
+    duration_sec: p.durationSec, size_bytes: p.sizeBytes, format: p.formatName, bit_rate: p.bitRate ?? null,
+    video: v ? {
+      codec: v.codec, width: v.width, height: v.height, display_width: v.displayWidth, display_height: v.displayHeight,
+      rotation: v.rotation, fps: v.fps, pix_fmt: v.pixFmt ?? null, bit_rate: v.bitRate ?? null,
+    } : null,
+    audio: a ? { codec: a.codec, channels: a.channels, sample_rate: a.sampleRate, bit_rate: a.bitRate ?? null } : null,
+  };
+}
+
+/**
+ * The media job: probe the source, then publish the opener (the asset is playable from
+ * here), the thumbnail, and the HLS ladder. Each step that is already recorded is skipped,
+ * so an attempt that follows a killed one resumes instead of starting over; the ladder is
+ * published as a whole, after clearing what a dead attempt may have left half-written.
+ */
+export async function processSource(deps: PipelineDeps, job: MediaJob, ctx: JobContext): Promise<void> {
+  const asset = await getAssetById(deps.sql, job.asset_id);
+  if (!asset || asset.deleted_at) return;
+  const work = await mkdtemp(join(deps.tmpRoot || tmpdir(), `kino-job-${job.id}-`));
+  const run = (step: string): RunOptions => ({
+    signal: ctx.signal,
+    timeoutMs: deps.ffmpegTimeoutMs,
+    onProgress: ({ fraction }) => ctx.progress({ step, fraction }),
+  });
+  try {
+    ctx.progress({ step: 'download', fraction: 0 });
+    const src = join(work, 'source');
+    await downloadToFile(deps.storage, asset.source_key, src, ctx.signal);
+
+    ctx.progress({ step: 'probe', fraction: 0 });
+    const p = await probeOrReject(deps.sql, asset, src, run('probe'));
+    await setSourceMeta(deps.sql, asset.id, sourceMeta(p));
+
+    const done = new Set((await listArtifacts(deps.sql, asset.id)).map((a) => a.path));
+    if (!done.has('opener.mp4')) {
+      ctx.progress({ step: 'opener', fraction: 0 });
+      const file = join(work, 'opener.mp4');
+      await makeOpener(src, file, p, run('opener'));
+      const artifact = await publish(deps.storage, asset.id, { path: 'opener.mp4', kind: 'opener', file, ...renditionless });
+      await deps.sql.begin(async (tx) => {
+        await recordArtifacts(tx, asset.id, [artifact]);
+        await advancePlayableState(tx, asset.id, 'opener_ready');
+      });
+    }
+
+    if (!done.has('thumbnail.jpg')) {
+      ctx.progress({ step: 'thumbnail', fraction: 0 });
+      const file = join(work, 'thumbnail.jpg');
+      await makeThumbnail(src, file, p, run('thumbnail'));
+      await recordArtifacts(deps.sql, asset.id, [
+        await publish(deps.storage, asset.id, { path: 'thumbnail.jpg', kind: 'thumbnail', file, ...renditionless }),
+      ]);
+    }
+
+    if (!done.has('hls/master.m3u8')) {
+      ctx.progress({ step: 'ladder', fraction: 0 });
+      const hlsDir = join(work, 'hls');
+      const ladder = await makeLadder(src, hlsDir, p, planLadder(p), run('ladder'));
+      await deleteArtifactsUnder(deps.sql, asset.id, 'hls/');
+      await deletePrefix(deps.storage, `videos/${asset.id}/hls/`);
+      const files = await ladderArtifacts(hlsDir, ladder);
+      const master = files.pop()!;
+      let uploaded = 0;
+      const published = await mapLimit(files, deps.uploadConcurrency ?? 8, async (f) => {
+        const a = await publish(deps.storage, asset.id, f);
+        ctx.progress({ step: 'upload', fraction: ++uploaded / files.length });
+        return a;
+      });
+      // The master goes last: once it exists, everything it points to does.
+      published.push(await publish(deps.storage, asset.id, master));
+      await deps.sql.begin(async (tx) => {
+        await recordArtifacts(tx, asset.id, published);
+        await advancePlayableState(tx, asset.id, 'hls_ready');
+      });
+    }
+  } catch (err) {
+    if (err instanceof JobFailure) throw err;
+    throw new JobFailure(describeFailure(err));
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+const renditionless = { rendition: null, width: null, height: null, bitrate: null };
+
+async function probeOrReject(sql: Sql, asset: AssetRow, src: string, opts: RunOptions): Promise<ProbeResult> {
+  try {
+    return await probe(src, opts);
+  } catch (err) {
+    if (err instanceof MediaError && SOURCE_ERRORS.has(err.code)) {
+      // The upload arrived whole but is not something we can play: the source failed.
+      await markSourceFailed(sql, asset.id);
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,73 @@
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Config } from '@kino/config';
+import { createDb, migrate } from '@kino/db';
+import { createJobRunner, type JobRunner } from '@kino/jobs';
+import { describeFailure, processSource } from '@kino/pipeline';
+import { createStorage } from '@kino/storage';
+
+export interface Worker {
+  id: string;
+  runner: JobRunner;
+  /** The health server's address, once started. */
+  url: string;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Claims media jobs and runs the pipeline on them; serves /healthz and /readyz. */
+export async function createWorker(config: Config): Promise<Worker> {
+  const endpoint = config.s3.endpoint;
+  if (!endpoint) throw new Error('S3_ENDPOINT is not set: the worker needs an S3 endpoint when run on its own.');
+  const sql = createDb(config.databaseUrl, { max: config.worker.concurrency + 4, applicationName: 'kino-worker' });
+  const storage = createStorage({ ...config.s3, endpoint });
+  const id = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  const health: FastifyInstance = Fastify({ logger: { level: config.logLevel } });
+  const log = health.log.child({ role: 'worker', workerId: id });
+
+  const runner = createJobRunner({
+    sql,
+    redisUrl: config.redisUrl,
+    workerId: id,
+    concurrency: config.worker.concurrency,
+    leaseSeconds: config.worker.leaseSeconds,
+    pollIntervalMs: config.worker.pollIntervalMs,
+    shutdownGraceMs: config.worker.shutdownGraceSeconds * 1000,
+    log,
+    describeError: describeFailure,
+    handler: (job, ctx) => processSource(
+      { sql, storage, tmpRoot: config.worker.tmpDir, ffmpegTimeoutMs: config.worker.ffmpegTimeoutSeconds * 1000 },
+      job, ctx,
+    ),
+  });
+
+  health.get('/healthz', async () => ({ status: 'ok', active_jobs: runner.active }));
+  health.get('/readyz', async (_req, reply) => {
+    try {
+      await sql`select 1`;
+      return { status: 'ok', checks: { postgres: 'ok' } };
+    } catch (err) {
+      return reply.code(503).send({ status: 'unavailable', checks: { postgres: (err as Error).message } });
+    }
+  });
+
+  const worker: Worker = {
+    id,
+    runner,
+    url: '',
+    async start() {
+      await migrate(sql);
+      worker.url = await health.listen({ host: config.worker.host, port: config.worker.port });
+      await runner.start();
+      log.info({ concurrency: config.worker.concurrency }, 'worker started');
+    },
+    async stop() {
+      await runner.stop();
+      await health.close();
+      storage.s3.destroy();
+      await sql.end({ timeout: 5 });
+    },
+  };
+  return worker;
+}
