@@ -12,6 +12,9 @@ export function createStorage(cfg: S3Config & { endpoint: string }): Storage {
     region: cfg.region,
     forcePathStyle: cfg.forcePathStyle,
     credentials: { accessKeyId: cfg.accessKeyId, secretAccessKey: cfg.secretAccessKey },
+    // By default the SDK sends streamed bodies aws-chunked with a trailing checksum, which
+    // s3rver and some other S3-compatible servers store verbatim, framing and all.
+    requestChecksumCalculation: 'WHEN_REQUIRED',
   });
   return { s3, bucket: cfg.bucket };
 }
