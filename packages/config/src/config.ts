@@ -13,6 +13,8 @@ export interface S3Config {
   accessKeyId: string;
   secretAccessKey: string;
   forcePathStyle: boolean;
+  /** Port of the embedded s3rver, when there is one. */
+  embeddedPort: number;
 }
 
 export interface Config {
@@ -106,6 +108,7 @@ export function loadConfig(env: Env = process.env): Config {
       accessKeyId: str(env, 'S3_ACCESS_KEY_ID', 'S3RVER'),
       secretAccessKey: str(env, 'S3_SECRET_ACCESS_KEY', 'S3RVER'),
       forcePathStyle: bool(env, 'S3_FORCE_PATH_STYLE', true),
+      embeddedPort: int(env, 'S3_PORT', 4300, 0, 65535),
     },
     dataDir,
     api: {

@@ -18,7 +18,7 @@ export async function createTestS3(): Promise<TestS3> {
   const server = await startEmbeddedS3({ directory, buckets: [bucket] });
   const config = {
     endpoint: server.endpoint, region: 'us-east-1', bucket,
-    accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER', forcePathStyle: true,
+    accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER', forcePathStyle: true, embeddedPort: 0,
   };
   const storage = createStorage(config);
   return {
