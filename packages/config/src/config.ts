@@ -24,7 +24,7 @@ export interface Config {
   s3: S3Config;
   /** Where `npm run up` keeps embedded state (s3rver files, the dev key). */
   dataDir: string;
-  api: { host: string; port: number; publicUrl: string; maxUploadBytes: number };
+  api: { host: string; port: number; publicUrl: string; maxUploadBytes: number; abandonedUploadHours: number };
   worker: {
     concurrency: number;
     leaseSeconds: number;
@@ -116,6 +116,7 @@ export function loadConfig(env: Env = process.env): Config {
       port: apiPort,
       publicUrl: url(env, 'API_PUBLIC_URL', `http://${apiHost}:${apiPort}`, ['http:', 'https:']).replace(/\/$/, ''),
       maxUploadBytes: parseBytes('MAX_UPLOAD_BYTES', str(env, 'MAX_UPLOAD_BYTES', '5GiB')),
+      abandonedUploadHours: int(env, 'UPLOAD_ABANDON_HOURS', 24, 1, 24 * 30),
     },
     worker: {
       concurrency: int(env, 'WORKER_CONCURRENCY', 1, 1, 64),

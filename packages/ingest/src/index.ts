@@ -2,3 +2,4 @@ export * from './byte-limit.ts';
 export * from './ingest.ts';
 export * from './read-head.ts';
 export * from './sniff.ts';
+export * from './sweep.ts';

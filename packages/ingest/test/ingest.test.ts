@@ -1,10 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
+import { CreateMultipartUploadCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAccount, getAsset } from '@kino/db';
+import { createAccount, getAsset, insertUploadingAsset } from '@kino/db';
 import { latestJobFor } from '@kino/jobs';
 import { listKeys, listMultipartUploads } from '@kino/storage';
 import { createTestDatabase, createTestS3, type TestDatabase, type TestS3 } from '@kino/testkit';
-import { ByteLimit, PayloadTooLargeError, ingestUpload, looksLikeMedia, readHead } from '../src/index.ts';
+import { ByteLimit, PayloadTooLargeError, ingestUpload, looksLikeMedia, readHead, sweepAbandonedUploads } from '../src/index.ts';
 
 const mp4Head = Buffer.concat([Buffer.from([0, 0, 0, 0x20]), Buffer.from('ftypisom'), Buffer.alloc(24)]);
 
@@ -99,5 +101,21 @@ describe('ingestUpload', () => {
     expect(second.created).toBe(false);
     expect(second.asset.id).toBe(first.asset.id);
     expect(await getAsset(db.sql, accountId, first.asset.id)).not.toBeNull();
+  });
+
+  it('sweepAbandonedUploads removes uploads a dead api left behind, and only old ones', async () => {
+    const old = randomUUID();
+    const fresh = randomUUID();
+    await insertUploadingAsset(db.sql, { id: old, accountId, contentType: 'video/mp4' });
+    await insertUploadingAsset(db.sql, { id: fresh, accountId, contentType: 'video/mp4' });
+    await db.sql`update assets set created_at = now() - interval '2 days' where id = ${old}`;
+    await s3.storage.s3.send(new CreateMultipartUploadCommand({ Bucket: s3.storage.bucket, Key: `sources/${old}/original` }));
+    // A day ago: the two-day-old row goes, the fresh row and the just-started upload stay.
+    expect(await sweepAbandonedUploads(db.sql, s3.storage, new Date(Date.now() - 86_400_000))).toEqual({ assets: 1, uploads: 0 });
+    expect(await getAsset(db.sql, accountId, old)).toBeNull();
+    expect(await getAsset(db.sql, accountId, fresh)).not.toBeNull();
+    // A cutoff in the future makes the multipart upload old enough to abort.
+    expect((await sweepAbandonedUploads(db.sql, s3.storage, new Date(Date.now() + 1000))).uploads).toBe(1);
+    expect(await listMultipartUploads(s3.storage)).toEqual([]);
   });
 });

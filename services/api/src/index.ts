@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from '@kino/config';
 import { createDb, migrate } from '@kino/db';
 import { announceJobs } from '@kino/jobs';
+import { sweepAbandonedUploads } from '@kino/ingest';
 import { createStorage, ensureBucket } from '@kino/storage';
 import { buildApp } from './app.ts';
 
@@ -28,6 +29,15 @@ export async function createApi(config: Config): Promise<Api> {
   // Redis errors surface in /readyz and in announce warnings; the client reconnects itself.
   redis.on('error', () => {});
 
+  // Every api process sweeps; the sweep is idempotent, so several at once do no harm.
+  const sweep = () => {
+    const cutoff = new Date(Date.now() - config.api.abandonedUploadHours * 3_600_000);
+    sweepAbandonedUploads(sql, storage, cutoff)
+      .then((r) => { if (r.assets + r.uploads > 0) app.log.warn(r, 'swept abandoned uploads'); })
+      .catch((err) => app.log.warn({ err }, 'sweeping abandoned uploads failed'));
+  };
+  let sweeper: NodeJS.Timeout | undefined;
+
   const api: Api = {
     app,
     url: '',
@@ -36,8 +46,11 @@ export async function createApi(config: Config): Promise<Api> {
       await ensureBucket(storage);
       await redis.connect().catch((err) => app.log.warn({ err }, 'redis is not reachable yet; job wake-ups fall back to polling'));
       api.url = await app.listen({ host: config.api.host, port: config.api.port });
+      sweep();
+      sweeper = setInterval(sweep, 3_600_000).unref();
     },
     async stop() {
+      clearInterval(sweeper);
       await app.close();
       redis.disconnect();
       storage.s3.destroy();
