@@ -36,7 +36,40 @@ export interface Config {
     host: string;
     port: number;
   };
-  edge: { host: string; port: number };
+  playback: {
+    /** JSON array of private JWKs (Ed25519, each with a kid); the first one signs. */
+    signingKeys: string | undefined;
+    /** Where `npm run up` keeps generated signing keys when PLAYBACK_SIGNING_KEYS is unset. */
+    signingKeysFile: string;
+    audience: string;
+    ttlSeconds: number;
+    maxTtlSeconds: number;
+    /** The longest a `wait=playable` upload may hold its response. */
+    waitMaxSeconds: number;
+    /** Base URL handed out when no edge is registered and healthy. */
+    edgeFallbackUrl: string | undefined;
+  };
+  /** Shared secret of internal routes: edge registration, warm, purge, metrics. */
+  internalToken: string;
+  edge: {
+    host: string;
+    port: number;
+    id: string;
+    region: string;
+    publicUrl: string;
+    internalUrl: string;
+    cacheDir: string;
+    cacheBytes: number;
+    ramCacheBytes: number;
+    maxFills: number;
+    /** The api, for registration and heartbeats. */
+    apiUrl: string;
+    jwksUrl: string;
+    /** A JWKS (JSON) of public keys; when set, the edge does not fetch jwksUrl. */
+    publicKeys: string | undefined;
+    jwksRefreshSeconds: number;
+    heartbeatSeconds: number;
+  };
   logLevel: string;
 }
 
@@ -89,6 +122,41 @@ export function parseBytes(name: string, raw: string): number {
   return Math.floor(Number(m[1]) * units[(m[2] ?? 'b').toLowerCase()]!);
 }
 
+function internalToken(env: Env, nodeEnv: string): string {
+  const token = env['INTERNAL_TOKEN'];
+  if (token) {
+    if (token.length < 16) throw new ConfigError('INTERNAL_TOKEN must be at least 16 characters');
+    return token;
+  }
+  if (nodeEnv === 'production') throw new ConfigError('INTERNAL_TOKEN must be set in production');
+  // Development and tests: a fixed value, so that separately started roles agree.
+  return 'kino-development-internal-token';
+}
+
+function edgeConfig(env: Env, dataDir: string, apiHost: string, apiPort: number): Config['edge'] {
+  const host = str(env, 'EDGE_HOST', '127.0.0.1');
+  const port = int(env, 'EDGE_PORT', 4100, 0, 65535);
+  const publicUrl = url(env, 'EDGE_PUBLIC_URL', `http://${host}:${port}`, ['http:', 'https:']).replace(/\/$/, '');
+  const apiUrl = url(env, 'KINO_API_URL', `http://${apiHost}:${apiPort}`, ['http:', 'https:']).replace(/\/$/, '');
+  return {
+    host,
+    port,
+    id: str(env, 'EDGE_ID', `edge-${host}-${port}`),
+    region: str(env, 'EDGE_REGION', 'local'),
+    publicUrl,
+    internalUrl: url(env, 'EDGE_INTERNAL_URL', publicUrl, ['http:', 'https:']).replace(/\/$/, ''),
+    cacheDir: str(env, 'EDGE_CACHE_DIR', `${dataDir}/edge-cache`),
+    cacheBytes: parseBytes('EDGE_CACHE_BYTES', str(env, 'EDGE_CACHE_BYTES', '10GiB')),
+    ramCacheBytes: parseBytes('EDGE_RAM_CACHE_BYTES', str(env, 'EDGE_RAM_CACHE_BYTES', '256MiB')),
+    maxFills: int(env, 'EDGE_MAX_FILLS', 64, 1, 10_000),
+    apiUrl,
+    jwksUrl: url(env, 'PLAYBACK_JWKS_URL', `${apiUrl}/.well-known/jwks.json`, ['http:', 'https:']),
+    publicKeys: env['PLAYBACK_PUBLIC_KEYS'] || undefined,
+    jwksRefreshSeconds: int(env, 'PLAYBACK_JWKS_REFRESH_SECONDS', 300, 5, 86_400),
+    heartbeatSeconds: int(env, 'EDGE_HEARTBEAT_SECONDS', 10, 1, 3600),
+  };
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = str(env, 'NODE_ENV', 'development');
   if (nodeEnv !== 'development' && nodeEnv !== 'production' && nodeEnv !== 'test') {
@@ -129,10 +197,17 @@ export function loadConfig(env: Env = process.env): Config {
       host: str(env, 'WORKER_HOST', '127.0.0.1'),
       port: int(env, 'WORKER_PORT', 4200, 0, 65535),
     },
-    edge: {
-      host: str(env, 'EDGE_HOST', '127.0.0.1'),
-      port: int(env, 'EDGE_PORT', 4100, 0, 65535),
+    playback: {
+      signingKeys: env['PLAYBACK_SIGNING_KEYS'] || undefined,
+      signingKeysFile: str(env, 'PLAYBACK_SIGNING_KEYS_FILE', `${dataDir}/signing-keys.json`),
+      audience: str(env, 'PLAYBACK_AUDIENCE', 'kino-playback'),
+      ttlSeconds: int(env, 'PLAYBACK_TOKEN_TTL_SECONDS', 3600, 10, 30 * 86_400),
+      maxTtlSeconds: int(env, 'PLAYBACK_TOKEN_MAX_TTL_SECONDS', 86_400, 10, 30 * 86_400),
+      waitMaxSeconds: int(env, 'PLAYBACK_WAIT_MAX_SECONDS', 60, 1, 3600),
+      edgeFallbackUrl: env['EDGE_FALLBACK_URL'] ? url(env, 'EDGE_FALLBACK_URL', '', ['http:', 'https:']).replace(/\/$/, '') : undefined,
     },
+    internalToken: internalToken(env, nodeEnv),
+    edge: edgeConfig(env, dataDir, apiHost, apiPort),
     logLevel: str(env, 'LOG_LEVEL', nodeEnv === 'test' ? 'warn' : 'info'),
   };
 }

@@ -16,6 +16,8 @@ export interface EmbeddedS3Options {
   host?: string;
   /** 0 picks a free port. */
   port?: number;
+  /** Sees every request first; tests count origin GETs with it. */
+  onRequest?: (req: IncomingMessage) => void;
 }
 
 /**
@@ -38,6 +40,7 @@ export async function startEmbeddedS3(o: EmbeddedS3Options): Promise<EmbeddedS3>
   const uploadsDir = (bucket: string) => join(o.directory, bucket, '._S3rver_uploads');
 
   const server: Server = createServer((req, res) => {
+    o.onRequest?.(req);
     const url = new URL(req.url ?? '/', 'http://s3');
     const [, bucket, ...keyParts] = url.pathname.split('/');
     const hasKey = keyParts.join('/') !== '';

@@ -16,18 +16,20 @@ beforeAll(async () => {
 });
 afterAll(() => h?.close());
 
-const post = (body: BodyInit | undefined, headers: Record<string, string> = {}, query = '') =>
+const post = (body: Buffer | string | undefined, headers: Record<string, string> = {}, query = '') =>
   fetch(`${h.api.url}/v1/videos${query}`, {
     method: 'POST',
     headers: { authorization: `Bearer ${h.keyA}`, 'content-type': 'video/mp4', ...headers },
     body,
   });
 const get = (path: string, key = h.keyA) => fetch(`${h.api.url}${path}`, { headers: { authorization: `Bearer ${key}` } });
+/** Response bodies are whatever the API sent; the assertions check their shape. */
+const json = (res: Response): Promise<any> => res.json();
 const assetCount = async () => (await h.db.sql`select count(*)::int as n from assets`)[0]!.n as number;
 
 async function expectError(res: Response, status: number, code: string) {
   expect(res.status).toBe(status);
-  const body = await res.json();
+  const body = await json(res);
   expect(body.error.code).toBe(code);
   expect(body.error.message).toEqual(expect.any(String));
   expect(body.error.request_id).toBe(res.headers.get('x-request-id'));
@@ -45,7 +47,7 @@ describe('POST /v1/videos', () => {
   it('accepts a raw upload and answers with an honest asset', async () => {
     const res = await post(clip, { 'content-type': 'video/mp4' }, '?title=First%20clip&passthrough=order-17');
     expect(res.status).toBe(201);
-    const asset = await res.json();
+    const asset = await json(res);
     expect(asset).toMatchObject({
       title: 'First clip', passthrough: 'order-17', source_state: 'uploaded', playable_state: 'not_playable',
       source: { content_type: 'video/mp4', bytes: clip.length }, error: null,
@@ -62,7 +64,7 @@ describe('POST /v1/videos', () => {
     form.append('file', new Blob([clip], { type: 'video/mp4' }), 'clip.mp4');
     const res = await fetch(`${h.api.url}/v1/videos`, { method: 'POST', headers: { authorization: `Bearer ${h.keyA}` }, body: form });
     expect(res.status).toBe(201);
-    expect(await res.json()).toMatchObject({ title: 'From a form', source: { bytes: clip.length } });
+    expect(await json(res)).toMatchObject({ title: 'From a form', source: { bytes: clip.length } });
   });
 
   it('returns the same asset for a repeated Idempotency-Key', async () => {
@@ -70,7 +72,7 @@ describe('POST /v1/videos', () => {
     const second = await post(clip, { 'idempotency-key': 'upload-42' });
     expect(first.status).toBe(201);
     expect(second.status).toBe(200);
-    expect((await second.json()).id).toBe((await first.json()).id);
+    expect((await json(second)).id).toBe((await json(first)).id);
     const n = await h.db.sql`select count(*)::int as n from assets where idempotency_key = 'upload-42'`;
     expect(n[0]!.n).toBe(1);
     // Another account's identical key is its own.
@@ -103,10 +105,10 @@ describe('POST /v1/videos', () => {
 
 describe('reading assets', () => {
   it("shows an account its own asset and 404s another account's", async () => {
-    const created = await (await post(clip)).json();
+    const created = await json(await post(clip));
     const mine = await get(`/v1/assets/${created.id}`);
     expect(mine.status).toBe(200);
-    const asset = await mine.json();
+    const asset = await json(mine);
     expect(asset).toMatchObject({ id: created.id, artifacts: [], renditions: [] });
     expect(asset.progress).toMatchObject({ job_state: 'queued', attempts: 0 });
     await expectError(await get(`/v1/assets/${created.id}`, h.keyB), 404, 'NOT_FOUND');
@@ -116,12 +118,12 @@ describe('reading assets', () => {
 
   it('pages newest first with a cursor and filters by state', async () => {
     const ids: string[] = [];
-    for (let i = 0; i < 3; i++) ids.push((await (await post(clip, { authorization: `Bearer ${h.keyB}` })).json()).id);
-    const all = await (await get('/v1/assets?limit=100', h.keyB)).json();
+    for (let i = 0; i < 3; i++) ids.push((await json(await post(clip, { authorization: `Bearer ${h.keyB}` }))).id);
+    const all = await json(await get('/v1/assets?limit=100', h.keyB));
     const seen: string[] = [];
     let cursor = '';
     for (;;) {
-      const page = await (await get(`/v1/assets?limit=2${cursor}`, h.keyB)).json();
+      const page = await json(await get(`/v1/assets?limit=2${cursor}`, h.keyB));
       seen.push(...page.data.map((a: { id: string }) => a.id));
       if (!page.next_cursor) break;
       cursor = `&cursor=${page.next_cursor}`;
@@ -129,7 +131,7 @@ describe('reading assets', () => {
     expect(seen).toEqual(all.data.map((a: { id: string }) => a.id));
     expect(new Set(seen).size).toBe(seen.length);
     expect(seen.slice(0, 3)).toEqual(ids.reverse());
-    const filtered = await (await get('/v1/assets?playable_state=hls_ready', h.keyB)).json();
+    const filtered = await json(await get('/v1/assets?playable_state=hls_ready', h.keyB));
     expect(filtered.data).toEqual([]);
     await expectError(await get('/v1/assets?playable_state=nonsense', h.keyB), 400, 'VALIDATION_ERROR');
     await expectError(await get(`/v1/assets?cursor=${ids[0]}`, h.keyA), 400, 'INVALID_CURSOR');
@@ -140,8 +142,8 @@ describe('service routes', () => {
   it('answers health, readiness and the OpenAPI document', async () => {
     expect((await fetch(`${h.api.url}/healthz`)).status).toBe(200);
     const ready = await fetch(`${h.api.url}/readyz`);
-    expect(await ready.json()).toEqual({ status: 'ok', checks: { postgres: 'ok', redis: 'ok', s3: 'ok' } });
-    const doc = await (await fetch(`${h.api.url}/openapi.json`)).json();
+    expect(await json(ready)).toEqual({ status: 'ok', checks: { postgres: 'ok', redis: 'ok', s3: 'ok' } });
+    const doc = await json(await fetch(`${h.api.url}/openapi.json`));
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/videos', '/v1/assets', '/v1/assets/{id}']));
     expect(Object.keys(doc.paths['/v1/videos'].post.requestBody.content)).toContain('multipart/form-data');
     await expectError(await fetch(`${h.api.url}/nowhere`), 404, 'ROUTE_NOT_FOUND');
