@@ -8,5 +8,7 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Two files at a time on two cores: one is usually waiting on ffmpeg, Postgres or S3.
+    maxWorkers: 2,
   },
 });

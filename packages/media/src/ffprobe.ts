@@ -1,0 +1,53 @@
+import { CORRUPT_SOURCE_MESSAGE, MediaError } from './errors.ts';
+import { runProcess, type RunOptions } from './process.ts';
+
+/** The subset of `ffprobe -print_format json` this package reads. */
+export interface FfprobeStream {
+  index: number;
+  codec_type?: string;
+  codec_name?: string;
+  profile?: string;
+  width?: number;
+  height?: number;
+  sample_aspect_ratio?: string;
+  pix_fmt?: string;
+  avg_frame_rate?: string;
+  r_frame_rate?: string;
+  duration?: string;
+  bit_rate?: string;
+  channels?: number;
+  sample_rate?: string;
+  extradata?: string;
+  disposition?: Record<string, number>;
+  tags?: Record<string, string>;
+  side_data_list?: Array<{ side_data_type?: string; rotation?: number }>;
+}
+
+export interface FfprobeOutput {
+  streams?: FfprobeStream[];
+  format?: { format_name?: string; duration?: string; size?: string; bit_rate?: string };
+}
+
+/** Probes a file whose structure the caller needs; a file ffprobe cannot open is a corrupt source. */
+export async function ffprobeJson(
+  file: string,
+  showArgs: string[],
+  opts: Pick<RunOptions, 'signal' | 'timeoutMs'> = {},
+): Promise<FfprobeOutput> {
+  const out = await ffprobeText(file, ['-print_format', 'json', ...showArgs], opts);
+  return JSON.parse(out) as FfprobeOutput;
+}
+
+export async function ffprobeText(
+  file: string,
+  args: string[],
+  opts: Pick<RunOptions, 'signal' | 'timeoutMs'> & { onStdout?: (chunk: Buffer) => void } = {},
+): Promise<string> {
+  const chunks: Buffer[] = [];
+  const onStdout = opts.onStdout ?? ((c: Buffer) => chunks.push(c));
+  const result = await runProcess('ffprobe', ['-v', 'error', ...args, file], { ...opts, onStdout });
+  if (result.code !== 0) {
+    throw new MediaError('CORRUPT_SOURCE', CORRUPT_SOURCE_MESSAGE, { stderrTail: result.stderrTail });
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}

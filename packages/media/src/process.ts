@@ -1,0 +1,111 @@
+import { spawn } from 'node:child_process';
+import { MediaError } from './errors.ts';
+
+export interface RunOptions {
+  signal?: AbortSignal;
+  timeoutMs?: number;
+  onProgress?: (p: { fraction: number; outTimeSec: number; speed?: number }) => void;
+}
+
+export interface ProcessResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stderrTail: string;
+}
+
+const STDERR_TAIL_BYTES = 4096;
+/** Long enough for ffmpeg to finalise its outputs on SIGTERM, short enough not to hold a job. */
+export const KILL_GRACE_MS = 2000;
+
+/**
+ * Runs a tool to completion. Settles only after the child has exited, so a caller that
+ * awaits it never leaves a process behind, whatever happened (timeout, abort, failure).
+ * Exit codes are the caller's business; only timeout, abort and spawn failure reject here.
+ */
+export function runProcess(
+  bin: string,
+  args: string[],
+  opts: Pick<RunOptions, 'signal' | 'timeoutMs'> & { onStdout?: (chunk: Buffer) => void } = {},
+): Promise<ProcessResult> {
+  const { signal, timeoutMs, onStdout } = opts;
+  if (signal?.aborted) return Promise.reject(abortedError());
+
+  return new Promise((resolve, reject) => {
+    const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let tail = Buffer.alloc(0);
+    let stopReason: { error: unknown } | undefined;
+    let killTimer: NodeJS.Timeout | undefined;
+    let settled = false;
+
+    const stop = (error: unknown) => {
+      if (stopReason || settled) return;
+      stopReason = { error };
+      child.kill('SIGTERM');
+      killTimer = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
+    };
+    const onAbort = () => stop(abortedError());
+    const timeoutTimer =
+      timeoutMs === undefined
+        ? undefined
+        : setTimeout(
+            () => stop(new MediaError('FFMPEG_TIMEOUT', `Processing took longer than ${formatMs(timeoutMs)} and was stopped.`)),
+            timeoutMs,
+          );
+    signal?.addEventListener('abort', onAbort, { once: true });
+
+    const finish = (outcome: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timeoutTimer);
+      clearTimeout(killTimer);
+      signal?.removeEventListener('abort', onAbort);
+      outcome();
+    };
+
+    child.stdout.on('data', (chunk: Buffer) => {
+      // A throwing progress callback must not crash the process and orphan the child.
+      try {
+        onStdout?.(chunk);
+      } catch (err) {
+        stop(err);
+      }
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      tail = Buffer.concat([tail, chunk]);
+      if (tail.length > STDERR_TAIL_BYTES) tail = tail.subarray(tail.length - STDERR_TAIL_BYTES);
+    });
+    child.on('error', (err: NodeJS.ErrnoException) => {
+      // A spawn failure never produces a child, so there is nothing to wait for.
+      if (child.pid !== undefined) return;
+      finish(() =>
+        reject(
+          new MediaError(
+            'FFMPEG_FAILED',
+            err.code === 'ENOENT' ? `${bin} is not installed on this machine.` : `${bin} could not be started.`,
+            { cause: err },
+          ),
+        ),
+      );
+    });
+    child.on('close', (code, sig) => {
+      finish(() => {
+        if (stopReason) reject(stopReason.error);
+        else resolve({ code, signal: sig, stderrTail: tail.toString('utf8') });
+      });
+    });
+  });
+}
+
+function abortedError(): MediaError {
+  return new MediaError('ABORTED', 'Processing was cancelled.');
+}
+
+function formatMs(ms: number): string {
+  return ms >= 1000 ? `${Math.round(ms / 100) / 10} s` : `${ms} ms`;
+}
+
+/** The last non-empty stderr line, which is where ffmpeg and ffprobe put the reason they gave up. */
+export function lastLine(stderrTail: string): string | undefined {
+  const lines = stderrTail.split('\n').map((l) => l.trim()).filter(Boolean);
+  return lines.at(-1);
+}

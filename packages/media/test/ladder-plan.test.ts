@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { planLadder, type ProbeResult } from '../src/index.ts';
+
+function source(displayWidth: number, displayHeight: number, fps = 30): ProbeResult {
+  return {
+    durationSec: 10,
+    sizeBytes: 1_000_000,
+    formatName: 'mov,mp4,m4a,3gp,3g2,mj2',
+    video: { index: 0, codec: 'h264', width: displayWidth, height: displayHeight, displayWidth, displayHeight, rotation: 0, fps },
+    audio: { index: 1, codec: 'aac', channels: 2, sampleRate: 48000 },
+  };
+}
+
+const sizes = (p: ProbeResult) => planLadder(p).map((r) => `${r.name} ${r.width}x${r.height}`);
+
+describe('planLadder', () => {
+  it('gives a 1080p source every rung down to 240p, highest first', () => {
+    expect(sizes(source(1920, 1080))).toEqual([
+      '1080p 1920x1080',
+      '720p 1280x720',
+      '480p 854x480',
+      '360p 640x360',
+      '240p 426x240',
+    ]);
+  });
+
+  it('never upscales: a 1000p-short-side source starts at 720p, a 4K one at 1080p', () => {
+    expect(sizes(source(1778, 1000))[0]).toBe('720p 1280x720');
+    expect(sizes(source(3840, 2160))[0]).toBe('1080p 1920x1080');
+    for (const r of planLadder(source(1778, 1000))) {
+      expect(r.width).toBeLessThanOrEqual(1778);
+      expect(r.height).toBeLessThanOrEqual(1000);
+    }
+  });
+
+  it('keeps portrait sources portrait, named by the short side', () => {
+    expect(sizes(source(1080, 1920))).toEqual([
+      '1080p 1080x1920',
+      '720p 720x1280',
+      '480p 480x854',
+      '360p 360x640',
+      '240p 240x426',
+    ]);
+  });
+
+  it('keeps 4:3 and odd sizes even and in aspect', () => {
+    expect(sizes(source(640, 480))).toEqual(['480p 640x480', '360p 480x360', '240p 320x240']);
+    expect(sizes(source(641, 361))).toEqual(['360p 640x360', '240p 426x240']);
+    for (const r of planLadder(source(1279, 719))) {
+      expect(r.width % 2).toBe(0);
+      expect(r.height % 2).toBe(0);
+      expect(Math.abs(r.width / r.height - 1279 / 719)).toBeLessThan(0.01);
+    }
+  });
+
+  it('plans one rendition at the source size (rounded down to even) below 240p', () => {
+    const plan = planLadder(source(327, 191));
+    expect(plan).toHaveLength(1);
+    expect(plan[0]).toMatchObject({ name: '190p', width: 326, height: 190 });
+    expect(plan[0]!.videoBitrate).toBeGreaterThanOrEqual(100_000);
+    expect(plan[0]!.videoBitrate).toBeLessThan(400_000);
+  });
+
+  it('sets H.264 bitrates per rung with a 1.07x maxrate and 1.5x buffer', () => {
+    const [top, , , r360] = planLadder(source(1920, 1080));
+    expect(top).toMatchObject({ videoBitrate: 5_000_000, maxrate: 5_350_000, bufsize: 7_500_000, audioBitrate: 128_000, fps: 30 });
+    expect(r360).toMatchObject({ videoBitrate: 800_000, audioBitrate: 96_000 });
+  });
+
+  it('raises bitrates by half above 30 fps, keeps 60 fps and caps higher rates at 60', () => {
+    const [top60] = planLadder(source(1920, 1080, 60));
+    expect(top60).toMatchObject({ videoBitrate: 7_500_000, fps: 60 });
+    expect(planLadder(source(1920, 1080, 120))[0]!.fps).toBe(60);
+    expect(planLadder(source(1920, 1080, 30000 / 1001))[0]!.videoBitrate).toBe(5_000_000);
+  });
+
+  it('uses display size, so a rotated phone clip plans portrait renditions', () => {
+    const p = source(1080, 1920);
+    p.video = { ...p.video!, width: 1920, height: 1080, rotation: 90 };
+    expect(sizes(p)[0]).toBe('1080p 1080x1920');
+  });
+
+  it('plans a single audio rendition for audio-only sources', () => {
+    const p = source(0, 0);
+    delete p.video;
+    expect(planLadder(p)).toEqual([
+      { name: 'audio', width: 0, height: 0, videoBitrate: 0, maxrate: 0, bufsize: 0, audioBitrate: 128_000, fps: 0 },
+    ]);
+  });
+});
