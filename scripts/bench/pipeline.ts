@@ -59,7 +59,8 @@ const api = `http://127.0.0.1:${apiPort}`;
 const env = {
   NODE_ENV: 'production', LOG_LEVEL: 'warn', DATABASE_URL: db.url, REDIS_URL: process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379',
   S3_ENDPOINT: s3.endpoint, S3_BUCKET: 'kino-bench', API_PORT: String(apiPort), WORKER_PORT: '0',
-  MAX_UPLOAD_BYTES: '2GiB', WORKER_TMP_DIR: work,
+  MAX_UPLOAD_BYTES: '2GiB', WORKER_TMP_DIR: work, INTERNAL_TOKEN: 'kino-bench-internal-token',
+  PLAYBACK_SIGNING_KEYS_FILE: join(work, 'signing-keys.json'),
 };
 const apiProc = startRole('api', env);
 let workerProc: ChildProcess | undefined = startRole('worker', env);

@@ -48,6 +48,8 @@ export interface Config {
     waitMaxSeconds: number;
     /** Base URL handed out when no edge is registered and healthy. */
     edgeFallbackUrl: string | undefined;
+    /** An edge counts as healthy while its last heartbeat is younger than this. */
+    edgeHealthySeconds: number;
   };
   /** Shared secret of internal routes: edge registration, warm, purge, metrics. */
   internalToken: string;
@@ -204,6 +206,7 @@ export function loadConfig(env: Env = process.env): Config {
       ttlSeconds: int(env, 'PLAYBACK_TOKEN_TTL_SECONDS', 3600, 10, 30 * 86_400),
       maxTtlSeconds: int(env, 'PLAYBACK_TOKEN_MAX_TTL_SECONDS', 86_400, 10, 30 * 86_400),
       waitMaxSeconds: int(env, 'PLAYBACK_WAIT_MAX_SECONDS', 60, 1, 3600),
+      edgeHealthySeconds: int(env, 'EDGE_HEALTHY_SECONDS', 30, 1, 3600),
       edgeFallbackUrl: env['EDGE_FALLBACK_URL'] ? url(env, 'EDGE_FALLBACK_URL', '', ['http:', 'https:']).replace(/\/$/, '') : undefined,
     },
     internalToken: internalToken(env, nodeEnv),

@@ -2,3 +2,4 @@ export * from './client.ts';
 export * from './migrate.ts';
 export * from './accounts.ts';
 export * from './assets.ts';
+export * from './edges.ts';

@@ -8,6 +8,7 @@ import {
 import { JobFailure, type FailureReport, type JobContext, type MediaJob } from '@kino/jobs';
 import { MediaError, makeLadder, makeOpener, makeThumbnail, planLadder, probe, type ProbeResult, type RunOptions } from '@kino/media';
 import { deletePrefix, downloadToFile, type Storage } from '@kino/storage';
+import { startupPaths } from '@kino/playback';
 import { ladderArtifacts, mapLimit, publish } from './artifacts.ts';
 
 export interface PipelineDeps {
@@ -18,6 +19,11 @@ export interface PipelineDeps {
   ffmpegTimeoutMs: number;
   /** Parallel PUTs when publishing a ladder. */
   uploadConcurrency?: number;
+  /**
+   * Asks the edges to cache freshly published artifacts. Called without waiting, and it
+   * must not throw: warming speeds up the first viewer, it is never a reason to fail.
+   */
+  warm?: (assetId: string, paths: string[]) => void;
 }
 
 /** Failures that no retry can fix: the file itself is not something we can play. */
@@ -92,6 +98,7 @@ export async function processSource(deps: PipelineDeps, job: MediaJob, ctx: JobC
         await recordArtifacts(tx, asset.id, [artifact]);
         await advancePlayableState(tx, asset.id, 'opener_ready');
       });
+      deps.warm?.(asset.id, ['opener.mp4']);
     }
 
     if (!done.has('thumbnail.jpg')) {
@@ -123,6 +130,7 @@ export async function processSource(deps: PipelineDeps, job: MediaJob, ctx: JobC
         await recordArtifacts(tx, asset.id, published);
         await advancePlayableState(tx, asset.id, 'hls_ready');
       });
+      deps.warm?.(asset.id, ['thumbnail.jpg', ...startupPaths(await listArtifacts(deps.sql, asset.id))]);
     }
   } catch (err) {
     if (err instanceof JobFailure) throw err;

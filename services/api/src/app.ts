@@ -8,6 +8,10 @@ import { assetSchema } from './asset-view.ts';
 import { healthRoutes } from './routes/health.ts';
 import { videoRoutes } from './routes/videos.ts';
 import { assetRoutes } from './routes/assets.ts';
+import { internalRoutes } from './routes/internal.ts';
+import { playbackRoutes } from './routes/playback.ts';
+import { publicRoutes } from './routes/public.ts';
+import { playbackBlockSchema } from '@kino/playback';
 
 export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   const app = Fastify({
@@ -22,6 +26,7 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
     reply.header('x-request-id', request.id);
   });
   registerErrorHandling(app);
+  app.addSchema(playbackBlockSchema);
   app.addSchema(assetSchema);
 
   await app.register(swagger, {
@@ -63,10 +68,13 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(async (scope) => healthRoutes(scope, deps));
+  await app.register(async (scope) => publicRoutes(scope, deps));
+  await app.register(async (scope) => internalRoutes(scope, deps));
   await app.register(async (v1) => {
     requireApiKey(v1, deps.sql);
     await v1.register(async (scope) => videoRoutes(scope, deps));
     await v1.register(async (scope) => assetRoutes(scope, deps));
+    await v1.register(async (scope) => playbackRoutes(scope, deps));
   });
   return app;
 }

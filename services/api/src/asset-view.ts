@@ -73,6 +73,7 @@ export const assetSchema = {
       type: 'object',
       properties: { self: { type: 'string' }, events: { type: 'string' } },
     },
+    playback: { $ref: 'Playback#', description: 'Only on an upload with wait=playable that became playable in time.' },
   },
 } as const;
 

@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Config } from '@kino/config';
 import type { Sql } from '@kino/db';
 import type { Storage } from '@kino/storage';
+import type { PlaybackSigner } from '@kino/tokens';
 
 /** What the routes need, built once by createApi and passed to each route plugin. */
 export interface ApiDeps {
@@ -9,5 +10,6 @@ export interface ApiDeps {
   sql: Sql;
   redis: Redis;
   storage: Storage;
+  signer: PlaybackSigner;
   announceJobs: () => void;
 }

@@ -86,7 +86,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
   app.addSchema(errorSchema);
   app.setErrorHandler((err: FastifyError, request, reply) => {
     const e = toApiError(err);
-    if (e.status >= 500) request.log.error({ err }, 'request failed');
+    if (e.code === 'INTERNAL_ERROR') request.log.error({ err }, 'request failed');
     sendError(request, reply, e);
     discardRestOfBody(request);
     return reply;

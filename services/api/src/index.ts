@@ -5,6 +5,7 @@ import { createDb, migrate } from '@kino/db';
 import { announceJobs } from '@kino/jobs';
 import { sweepAbandonedUploads } from '@kino/ingest';
 import { createStorage, ensureBucket } from '@kino/storage';
+import { createPlaybackSigner, loadOrCreateSigningKeys, parseSigningKeys } from '@kino/tokens';
 import { buildApp } from './app.ts';
 
 export interface Api {
@@ -21,8 +22,14 @@ export async function createApi(config: Config): Promise<Api> {
   const sql = createDb(config.databaseUrl, { applicationName: 'kino-api' });
   const redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 });
   const storage = createStorage({ ...config.s3, endpoint });
+  const keys = config.playback.signingKeys
+    ? await parseSigningKeys(config.playback.signingKeys)
+    : await loadOrCreateSigningKeys(config.playback.signingKeysFile);
+  const signer = createPlaybackSigner(keys, {
+    audience: config.playback.audience, defaultTtlSeconds: config.playback.ttlSeconds, maxTtlSeconds: config.playback.maxTtlSeconds,
+  });
   const app = await buildApp({
-    config, sql, redis, storage,
+    config, sql, redis, storage, signer,
     // A lost wake-up only delays the job until a worker polls.
     announceJobs: () => void announceJobs(redis).catch((err) => app.log.warn({ err }, 'could not announce a job')),
   });

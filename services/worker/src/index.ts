@@ -2,7 +2,8 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from '@kino/config';
-import { createDb, migrate } from '@kino/db';
+import { createDb, healthyEdges, migrate } from '@kino/db';
+import { warmEdges } from '@kino/playback';
 import { createJobRunner, type JobRunner } from '@kino/jobs';
 import { describeFailure, processSource } from '@kino/pipeline';
 import { createStorage } from '@kino/storage';
@@ -26,6 +27,15 @@ export async function createWorker(config: Config): Promise<Worker> {
   const health: FastifyInstance = Fastify({ logger: { level: config.logLevel } });
   const log = health.log.child({ role: 'worker', workerId: id });
 
+  const warm = (assetId: string, paths: string[]) => {
+    healthyEdges(sql, config.playback.edgeHealthySeconds)
+      .then((edges) => warmEdges(edges, assetId, paths, { internalToken: config.internalToken }))
+      .then((outcomes) => {
+        for (const o of outcomes.filter((x) => !x.ok)) log.warn({ assetId, edge: o.edge, detail: o.detail }, 'warming an edge failed');
+      })
+      .catch((err) => log.warn({ err, assetId }, 'warming edges failed'));
+  };
+
   const runner = createJobRunner({
     sql,
     redisUrl: config.redisUrl,
@@ -37,7 +47,7 @@ export async function createWorker(config: Config): Promise<Worker> {
     log,
     describeError: describeFailure,
     handler: (job, ctx) => processSource(
-      { sql, storage, tmpRoot: config.worker.tmpDir, ffmpegTimeoutMs: config.worker.ffmpegTimeoutSeconds * 1000 },
+      { sql, storage, tmpRoot: config.worker.tmpDir, ffmpegTimeoutMs: config.worker.ffmpegTimeoutSeconds * 1000, warm },
       job, ctx,
     ),
   });

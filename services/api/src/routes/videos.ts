@@ -1,10 +1,14 @@
 import type { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import multipart from '@fastify/multipart';
+import { listArtifacts } from '@kino/db';
 import { ingestUpload } from '@kino/ingest';
+import { latestJobFor } from '@kino/jobs';
 import type { ApiDeps } from '../deps.ts';
 import { ApiError } from '../errors.ts';
 import { assetView } from '../asset-view.ts';
+import { issuePlayback, waitUntilPlayable } from '../playback.ts';
+import { playbackQuery } from './playback.ts';
 
 
 const metadataProperties = {
@@ -15,6 +19,10 @@ const metadataProperties = {
 interface UploadQuery {
   title?: string;
   passthrough?: string;
+  wait?: 'playable';
+  timeout_seconds?: number;
+  region?: string;
+  ttl_seconds?: number;
 }
 
 /**
@@ -39,7 +47,18 @@ export async function videoRoutes(app: FastifyInstance, deps: ApiDeps): Promise<
         'multipart/form-data with one file field (form fields title and passthrough must come before the file). ' +
         'Returns at once with the asset; processing continues in the background.',
       tags: ['videos'],
-      querystring: { type: 'object', properties: metadataProperties },
+      querystring: {
+        type: 'object',
+        properties: {
+          ...metadataProperties,
+          wait: {
+            type: 'string', enum: ['playable'],
+            description: 'Hold the response until the opener is ready (or timeout_seconds pass) and include a playback block.',
+          },
+          timeout_seconds: { type: 'integer', minimum: 1, description: 'How long wait=playable may hold; capped by configuration.' },
+          ...playbackQuery,
+        },
+      },
       headers: {
         type: 'object',
         properties: {
@@ -84,7 +103,20 @@ export async function videoRoutes(app: FastifyInstance, deps: ApiDeps): Promise<
       { accountId: request.account.id, body, contentType, maxBytes: max, title, passthrough,
         idempotencyKey: request.headers['idempotency-key'] },
     );
-    const view = assetView(asset, deps.config.api.publicUrl, { artifacts: [], job: null });
-    return reply.code(created ? 201 : 200).header('location', view.links.self).send(view);
+    let latest = asset;
+    if (request.query.wait === 'playable') {
+      const timeout = Math.min(request.query.timeout_seconds ?? deps.config.playback.waitMaxSeconds, deps.config.playback.waitMaxSeconds);
+      const gone = new AbortController();
+      reply.raw.once('close', () => gone.abort());
+      latest = await waitUntilPlayable(deps, request.account.id, asset.id, timeout * 1000, gone.signal);
+    }
+    const detail = request.query.wait === 'playable'
+      ? { artifacts: await listArtifacts(deps.sql, latest.id), job: await latestJobFor(deps.sql, latest.id) }
+      : { artifacts: [], job: null };
+    const view = assetView(latest, deps.config.api.publicUrl, detail);
+    const playback = request.query.wait === 'playable' && latest.playable_state !== 'not_playable'
+      ? await issuePlayback(deps, latest, { region: request.query.region ?? (request.headers['x-kino-region'] as string | undefined), ttlSeconds: request.query.ttl_seconds })
+      : undefined;
+    return reply.code(created ? 201 : 200).header('location', view.links.self).send({ ...view, playback });
   });
 }

@@ -1,0 +1,3 @@
+export * from './block.ts';
+export * from './edges.ts';
+export * from './startup.ts';

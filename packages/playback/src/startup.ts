@@ -1,0 +1,36 @@
+import type { ArtifactRow } from '@kino/db';
+
+// The rendition a player starts on, and so the one whose first segments are prefetched and
+// warmed. Big enough to look decent, small enough that its first segment arrives fast on a
+// modest connection: the largest rung at or under this peak bit rate.
+const STARTUP_MAX_BITRATE = 1_800_000;
+
+export interface RenditionInfo {
+  name: string;
+  bitrate: number;
+  height: number | null;
+}
+
+export function renditionsOf(artifacts: ArtifactRow[]): RenditionInfo[] {
+  return artifacts
+    .filter((a) => a.kind === 'playlist' && a.rendition)
+    .map((a) => ({ name: a.rendition!, bitrate: a.bitrate ?? 0, height: a.height }))
+    .sort((x, y) => x.bitrate - y.bitrate);
+}
+
+export function startupRendition(artifacts: ArtifactRow[]): RenditionInfo | undefined {
+  const all = renditionsOf(artifacts);
+  return all.filter((r) => r.bitrate <= STARTUP_MAX_BITRATE).pop() ?? all[0];
+}
+
+/**
+ * What a player fetches first, in order: the master playlist, the startup rendition's
+ * playlist, its init segment and first two segments. Only paths that exist are listed.
+ */
+export function startupPaths(artifacts: ArtifactRow[]): string[] {
+  const startup = startupRendition(artifacts);
+  if (!startup) return [];
+  const exists = new Set(artifacts.map((a) => a.path));
+  const dir = `hls/${startup.name}`;
+  return ['hls/master.m3u8', `${dir}/index.m3u8`, `${dir}/init.mp4`, `${dir}/0.m4s`, `${dir}/1.m4s`].filter((p) => exists.has(p));
+}

@@ -1,0 +1,10 @@
+export type { JWK } from 'jose';
+export * from './claims.ts';
+export * from './errors.ts';
+export * from './jwks-fetch.ts';
+export * from './key-file.ts';
+export * from './public-keys.ts';
+export * from './signer.ts';
+export * from './signing-keys.ts';
+export * from './verifier.ts';
+export { MAX_TOKEN_LENGTH, verifyPlaybackToken, type VerifyTokenOptions } from './verify-token.ts';

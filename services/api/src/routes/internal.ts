@@ -1,0 +1,38 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { recordEdgeHeartbeat } from '@kino/db';
+import type { ApiDeps } from '../deps.ts';
+import { ApiError } from '../errors.ts';
+
+/** Routes for Kino's own roles, guarded by the internal token rather than an API key. */
+export async function internalRoutes(app: FastifyInstance, deps: ApiDeps): Promise<void> {
+  const expected = Buffer.from(`Bearer ${deps.config.internalToken}`);
+  app.addHook('onRequest', async (request) => {
+    const got = Buffer.from(request.headers.authorization ?? '');
+    if (got.length !== expected.length || !timingSafeEqual(got, expected)) {
+      throw new ApiError(401, 'UNAUTHORIZED', 'Internal routes need the internal token.');
+    }
+  });
+
+  app.post<{ Body: { id: string; region: string; public_url: string; internal_url: string } }>('/internal/edges/heartbeat', {
+    schema: {
+      hide: true,
+      body: {
+        type: 'object',
+        required: ['id', 'region', 'public_url', 'internal_url'],
+        properties: {
+          id: { type: 'string', minLength: 1, maxLength: 128 },
+          region: { type: 'string', minLength: 1, maxLength: 64 },
+          public_url: { type: 'string', format: 'uri', pattern: '^https?://' },
+          internal_url: { type: 'string', format: 'uri', pattern: '^https?://' },
+        },
+      },
+    },
+  }, async (request, reply) => {
+    const b = request.body;
+    await recordEdgeHeartbeat(deps.sql, {
+      id: b.id, region: b.region, publicUrl: b.public_url.replace(/\/$/, ''), internalUrl: b.internal_url.replace(/\/$/, ''),
+    });
+    return reply.code(204).send();
+  });
+}
