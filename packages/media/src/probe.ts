@@ -31,13 +31,19 @@ export interface ProbeResult {
 /** Header reads should take milliseconds; a probe that hangs means a pathological file. */
 const DEFAULT_PROBE_TIMEOUT_MS = 60_000;
 
+/**
+ * `file` may also be an http(s) URL (a presigned origin URL), so the worker can start on
+ * the opener before the whole source has downloaded. The check that an MP4's boxes are all
+ * there needs the whole file, so a URL probe skips it; probe the local copy for that.
+ */
 export async function probe(file: string, opts: RunOptions = {}): Promise<ProbeResult> {
+  const remote = /^https?:\/\//.test(file);
   const runOpts = { signal: opts.signal, timeoutMs: opts.timeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS };
   const out = await ffprobeJson(file, ['-show_format', '-show_streams'], runOpts);
   const formatName = out.format?.format_name ?? '';
   // ffprobe reads any text file named *.txt as "ANSI art" video; no upload means that.
   if (formatName === 'tty') throw new MediaError('CORRUPT_SOURCE', CORRUPT_SOURCE_MESSAGE);
-  if (/\b(mov|mp4)\b/.test(formatName) && !(await readTopLevelBoxes(file)).complete) {
+  if (!remote && /\b(mov|mp4)\b/.test(formatName) && !(await readTopLevelBoxes(file)).complete) {
     throw new MediaError('CORRUPT_SOURCE', CORRUPT_SOURCE_MESSAGE);
   }
 
@@ -55,7 +61,7 @@ export async function probe(file: string, opts: RunOptions = {}): Promise<ProbeR
     throw new MediaError('ZERO_DURATION', 'The file has no duration: it holds no playable frames or samples.');
   }
 
-  const sizeBytes = positive(out.format?.size) ?? (await stat(file)).size;
+  const sizeBytes = positive(out.format?.size) ?? (remote ? 0 : (await stat(file)).size);
   const result: ProbeResult = { durationSec, sizeBytes, formatName };
   const bitRate = positive(out.format?.bit_rate);
   if (bitRate) result.bitRate = bitRate;

@@ -7,7 +7,7 @@ import {
 } from '@kino/db';
 import { JobFailure, type FailureReport, type JobContext, type MediaJob } from '@kino/jobs';
 import { MediaError, makeLadder, makeOpener, makeThumbnail, planLadder, probe, type ProbeResult, type RunOptions } from '@kino/media';
-import { deletePrefix, downloadToFile, type Storage } from '@kino/storage';
+import { deletePrefix, downloadToFile, presignGet, type Storage } from '@kino/storage';
 import { startupPaths } from '@kino/playback';
 import { ladderArtifacts, mapLimit, publish } from './artifacts.ts';
 
@@ -79,20 +79,26 @@ export async function processSource(deps: PipelineDeps, job: MediaJob, ctx: JobC
     timeoutMs: deps.ffmpegTimeoutMs,
     onProgress: ({ fraction }) => ctx.progress({ step, fraction }),
   });
+  // The opener needs only the first seconds: ffmpeg reads them straight from the origin
+  // while the whole source downloads for the ladder, so opener_ready does not wait on a
+  // download that grows with the video's length.
+  const src = join(work, 'source');
+  const downloading = new AbortController();
+  const stopDownload = () => downloading.abort();
+  ctx.signal.addEventListener('abort', stopDownload, { once: true });
+  const download = downloadToFile(deps.storage, asset.source_key, src, downloading.signal);
+  download.catch(() => {}); // awaited below; this only keeps an early failure from going unhandled
   try {
-    ctx.progress({ step: 'download', fraction: 0 });
-    const src = join(work, 'source');
-    await downloadToFile(deps.storage, asset.source_key, src, ctx.signal);
-
     ctx.progress({ step: 'probe', fraction: 0 });
-    const p = await probeOrReject(deps.sql, asset, src, run('probe'));
+    const remote = await presignGet(deps.storage, asset.source_key, 3600);
+    const p = await probeOrReject(deps.sql, asset, remote, run('probe'));
     await setSourceMeta(deps.sql, asset.id, sourceMeta(p));
 
     const done = new Set((await listArtifacts(deps.sql, asset.id)).map((a) => a.path));
     if (!done.has('opener.mp4')) {
       ctx.progress({ step: 'opener', fraction: 0 });
       const file = join(work, 'opener.mp4');
-      await makeOpener(src, file, p, run('opener'));
+      await makeOpener(remote, file, p, run('opener'));
       const artifact = await publish(deps.storage, asset.id, { path: 'opener.mp4', kind: 'opener', file, ...renditionless });
       await deps.sql.begin(async (tx) => {
         await recordArtifacts(tx, asset.id, [artifact]);
@@ -100,6 +106,11 @@ export async function processSource(deps: PipelineDeps, job: MediaJob, ctx: JobC
       });
       deps.warm?.(asset.id, ['opener.mp4']);
     }
+
+    ctx.progress({ step: 'download', fraction: 1 });
+    await download;
+    // Only the whole file shows whether it is complete (an MP4 cut short, say).
+    await probeOrReject(deps.sql, asset, src, run('probe'));
 
     if (!done.has('thumbnail.jpg')) {
       ctx.progress({ step: 'thumbnail', fraction: 0 });
@@ -136,6 +147,9 @@ export async function processSource(deps: PipelineDeps, job: MediaJob, ctx: JobC
     if (err instanceof JobFailure) throw err;
     throw new JobFailure(describeFailure(err));
   } finally {
+    stopDownload(); // a failed job need not wait for the rest of a download it will not use
+    ctx.signal.removeEventListener('abort', stopDownload);
+    await download.catch(() => {});
     await rm(work, { recursive: true, force: true });
   }
 }

@@ -1,4 +1,4 @@
-import { S3Client } from '@aws-sdk/client-s3';
+import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import type { S3Config } from '@kino/config';
 
 export interface Storage {
@@ -6,7 +6,8 @@ export interface Storage {
   bucket: string;
 }
 
-export function createStorage(cfg: S3Config & { endpoint: string }): Storage {
+/** `client` adds or overrides S3Client settings: the edge's short timeouts and single retry. */
+export function createStorage(cfg: S3Config & { endpoint: string }, client: S3ClientConfig = {}): Storage {
   const s3 = new S3Client({
     endpoint: cfg.endpoint,
     region: cfg.region,
@@ -15,6 +16,7 @@ export function createStorage(cfg: S3Config & { endpoint: string }): Storage {
     // By default the SDK sends streamed bodies aws-chunked with a trailing checksum, which
     // s3rver and some other S3-compatible servers store verbatim, framing and all.
     requestChecksumCalculation: 'WHEN_REQUIRED',
+    ...client,
   });
   return { s3, bucket: cfg.bucket };
 }

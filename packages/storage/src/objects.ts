@@ -7,6 +7,7 @@ import {
   ListMultipartUploadsCommand, ListObjectsV2Command, PutObjectCommand, AbortMultipartUploadCommand,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { Storage } from './client.ts';
 
 export async function ensureBucket({ s3, bucket }: Storage): Promise<void> {
@@ -117,4 +118,9 @@ export async function abortStaleMultipartUploads(st: Storage, prefix: string, ol
 
 export async function deleteObject(st: Storage, key: string): Promise<void> {
   await st.s3.send(new DeleteObjectCommand({ Bucket: st.bucket, Key: key }));
+}
+
+/** A time-limited GET URL for one object, for tools that read over HTTP (ffmpeg). */
+export async function presignGet(st: Storage, key: string, expiresInSeconds: number): Promise<string> {
+  return getSignedUrl(st.s3, new GetObjectCommand({ Bucket: st.bucket, Key: key }), { expiresIn: expiresInSeconds });
 }

@@ -1,0 +1,76 @@
+import { readFile } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestConfig, makeFixture } from '@kino/testkit';
+import { createEdge, type Edge } from '@kino/edge';
+import { startStack, type Stack } from './stack.ts';
+import { join } from 'node:path';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+
+let s: Stack;
+let edge: Edge;
+beforeAll(async () => {
+  s = await startStack();
+  edge = await createEdge(await createTestConfig(s.db, s.s3, { KINO_API_URL: s.api.url, EDGE_ID: 'e2e-edge', EDGE_REGION: 'test' }));
+  await edge.start();
+  // The edge registers itself; playback is handed out only once the api has heard from it.
+  for (let i = 0; i < 100 && (await s.db.sql`select 1 from edges`).length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+  await s.startWorker();
+});
+afterAll(async () => {
+  await edge?.stop();
+  await s?.close();
+});
+
+const auth = () => ({ authorization: `Bearer ${s.key}` });
+
+async function originBytes(key: string): Promise<Buffer> {
+  const res = await s.s3.storage.s3.send(new GetObjectCommand({ Bucket: s.s3.storage.bucket, Key: key }));
+  return Buffer.from(await res.Body!.transformToByteArray());
+}
+
+describe('from upload to a playable signed URL', () => {
+  it('is a 404 before the opener exists, then wait=playable returns URLs that play through the edge', async () => {
+    const file = await makeFixture('standard', join(s.work, 'wait.mp4'), { width: 640, height: 360, seconds: 9 });
+    const body = await readFile(file);
+
+    // Without waiting the upload answers at once, and nothing is playable yet.
+    const quick = (await (await fetch(`${s.api.url}/v1/videos`, {
+      method: 'POST', headers: { ...auth(), 'content-type': 'video/mp4' }, body,
+    })).json()) as any;
+    const early = await fetch(`${s.api.url}/v1/assets/${quick.id}/playback`, { headers: auth() });
+    expect(early.status).toBe(404);
+    expect(((await early.json()) as any).error.code).toBe('ASSET_NOT_PLAYABLE');
+
+    const res = await fetch(`${s.api.url}/v1/videos?wait=playable&timeout_seconds=60`, {
+      method: 'POST', headers: { ...auth(), 'content-type': 'video/mp4' }, body,
+    });
+    expect(res.status).toBe(201);
+    const asset = (await res.json()) as any;
+    expect(asset.playable_state).not.toBe('not_playable');
+    expect(asset.playback.edge.id).toBe('e2e-edge');
+    const opener = await fetch(asset.playback.urls.opener);
+    expect(opener.status).toBe(200);
+    expect(opener.headers.get('content-type')).toBe('video/mp4');
+    expect(Buffer.from(await opener.arrayBuffer()).equals(await originBytes(`videos/${asset.id}/opener.mp4`))).toBe(true);
+
+    // Once the ladder is there, the master and everything it names play byte for byte.
+    await s.waitFor(asset.id, (a) => a.playable_state === 'hls_ready');
+    const block = (await (await fetch(`${s.api.url}/v1/assets/${asset.id}/playback`, { headers: auth() })).json()) as any;
+    const seen: string[] = [];
+    async function walk(url: string): Promise<void> {
+      const r = await fetch(url);
+      expect(r.status).toBe(200);
+      const bytes = Buffer.from(await r.arrayBuffer());
+      const path = url.split(`/${asset.id}/`)[1]!;
+      expect(bytes.equals(await originBytes(`videos/${asset.id}/${path}`))).toBe(true);
+      seen.push(path);
+      if (!path.endsWith('.m3u8')) return;
+      for (const line of bytes.toString('utf8').split('\n')) {
+        const uri = line.startsWith('#EXT-X-MAP:') ? /URI="([^"]+)"/.exec(line)![1]! : line && !line.startsWith('#') ? line : null;
+        if (uri) await walk(new URL(uri, url).toString());
+      }
+    }
+    await walk(block.urls.master);
+    expect(seen).toEqual(expect.arrayContaining(['hls/master.m3u8', 'hls/360p/index.m3u8', 'hls/360p/init.mp4', 'hls/240p/2.m4s']));
+  });
+});
