@@ -82,6 +82,10 @@ function commandEnv() {
   }
   env.DATABASE_URL ||= DEFAULT_DATABASE_URL;
   env.REDIS_URL ||= DEFAULT_REDIS_URL;
+  // The AWS SDK warns on every process start that its 2027 releases need Node 22; that is
+  // recorded in docs/architecture.md, and repeating it in every test file's output hides
+  // the warnings that matter. Set it to false to see it again.
+  env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ||= 'true';
   // Commands such as `vitest` resolve when the bootstrap is called directly, not via npm.
   const bin = join(root, 'node_modules', '.bin');
   const path = (env.PATH ?? '').split(delimiter);
