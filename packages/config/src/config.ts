@@ -24,7 +24,7 @@ export interface Config {
   s3: S3Config;
   /** Where `npm run up` keeps embedded state (s3rver files, the dev key). */
   dataDir: string;
-  api: { host: string; port: number; publicUrl: string; maxUploadBytes: number; abandonedUploadHours: number };
+  api: { host: string; port: number; publicUrl: string; maxUploadBytes: number; uploadStallSeconds: number };
   worker: {
     concurrency: number;
     leaseSeconds: number;
@@ -124,6 +124,8 @@ export function parseBytes(name: string, raw: string): number {
   return Math.floor(Number(m[1]) * units[(m[2] ?? 'b').toLowerCase()]!);
 }
 
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
+
 function internalToken(env: Env, nodeEnv: string): string {
   const token = env['INTERNAL_TOKEN'];
   if (token) {
@@ -131,6 +133,12 @@ function internalToken(env: Env, nodeEnv: string): string {
     return token;
   }
   if (nodeEnv === 'production') throw new ConfigError('INTERNAL_TOKEN must be set in production');
+  // The fixed development token is public knowledge: anyone who can reach the api could
+  // register an edge of theirs and have viewers sent to it.
+  for (const name of ['API_HOST', 'EDGE_HOST', 'WORKER_HOST']) {
+    const host = env[name];
+    if (host && !LOOPBACK.test(host)) throw new ConfigError(`INTERNAL_TOKEN must be set when ${name} (${host}) is not a loopback address`);
+  }
   // Development and tests: a fixed value, so that separately started roles agree.
   return 'kino-development-internal-token';
 }
@@ -186,7 +194,7 @@ export function loadConfig(env: Env = process.env): Config {
       port: apiPort,
       publicUrl: url(env, 'API_PUBLIC_URL', `http://${apiHost}:${apiPort}`, ['http:', 'https:']).replace(/\/$/, ''),
       maxUploadBytes: parseBytes('MAX_UPLOAD_BYTES', str(env, 'MAX_UPLOAD_BYTES', '5GiB')),
-      abandonedUploadHours: int(env, 'UPLOAD_ABANDON_HOURS', 24, 1, 24 * 30),
+      uploadStallSeconds: int(env, 'UPLOAD_STALL_SECONDS', 120, 30, 86_400),
     },
     worker: {
       concurrency: int(env, 'WORKER_CONCURRENCY', 1, 1, 64),

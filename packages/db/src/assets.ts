@@ -83,6 +83,11 @@ export async function markSourceUploaded(sql: Queryable, assetId: string, bytes:
   return row!;
 }
 
+/** A streaming upload's heartbeat: an `uploading` row that stops being touched is stalled. */
+export async function touchUpload(sql: Queryable, assetId: string): Promise<void> {
+  await sql`update assets set updated_at = now() where id = ${assetId} and source_state = 'uploading'`;
+}
+
 /** Removes an asset whose upload never completed: the row must not outlive its bytes. */
 export async function deleteUploadingAsset(sql: Queryable, assetId: string): Promise<void> {
   await sql`delete from assets where id = ${assetId} and source_state = 'uploading'`;
@@ -161,7 +166,13 @@ export async function deleteArtifactsUnder(sql: Queryable, assetId: string, path
   await sql`delete from artifacts where asset_id = ${assetId} and starts_with(path, ${pathPrefix})`;
 }
 
-/** The upload arrived whole but is not something that can be played. */
+/**
+ * The upload arrived whole but is not something that can be played. Anything made from
+ * its beginning (an opener from a file cut short) is forgotten with it.
+ */
 export async function markSourceFailed(sql: Queryable, assetId: string): Promise<void> {
-  await sql`update assets set source_state = 'failed', updated_at = now() where id = ${assetId}`;
+  await sql`
+    update assets set source_state = 'failed', playable_state = 'not_playable', updated_at = now()
+    where id = ${assetId}`;
+  await sql`delete from artifacts where asset_id = ${assetId}`;
 }

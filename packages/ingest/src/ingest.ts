@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import {
-  deleteUploadingAsset, findByIdempotencyKey, insertUploadingAsset, markSourceUploaded, sourceKeyFor,
+  deleteUploadingAsset, findByIdempotencyKey, insertUploadingAsset, markSourceUploaded, sourceKeyFor, touchUpload,
   type AssetRow, type Sql,
 } from '@kino/db';
 import { enqueueJob } from '@kino/jobs';
@@ -22,6 +22,8 @@ export interface IngestDeps {
   sql: Sql;
   storage: Storage;
   maxAttempts: number;
+  /** An `uploading` row untouched for this long belongs to a dead upload (see sweep.ts). */
+  stallSeconds: number;
   /** Called once the job is committed, to wake a worker without waiting for its poll. */
   onJobQueued?: () => void;
 }
@@ -42,6 +44,12 @@ export interface IngestResult {
   created: boolean;
 }
 
+const TOUCH_EVERY_MS = 10_000;
+
+function stalled(asset: AssetRow, stallSeconds: number): boolean {
+  return asset.source_state === 'uploading' && Date.now() - asset.updated_at.getTime() > stallSeconds * 1000;
+}
+
 function replay(existing: AssetRow): IngestResult {
   if (existing.source_state === 'uploading') {
     throw new IngestError(409, 'IDEMPOTENCY_KEY_IN_USE',
@@ -58,7 +66,10 @@ function replay(existing: AssetRow): IngestResult {
 export async function ingestUpload(deps: IngestDeps, input: IngestInput): Promise<IngestResult> {
   if (input.idempotencyKey) {
     const existing = await findByIdempotencyKey(deps.sql, input.accountId, input.idempotencyKey);
-    if (existing) return replay(existing);
+    // The retry of an upload whose api process died must not wait for the sweep: the
+    // stalled row gives way (its leftovers in S3 are the sweep's) and this upload proceeds.
+    if (existing && stalled(existing, deps.stallSeconds)) await deleteUploadingAsset(deps.sql, existing.id);
+    else if (existing) return replay(existing);
   }
 
   const { head, stream } = await readHead(input.body, SNIFF_BYTES);
@@ -75,13 +86,17 @@ export async function ingestUpload(deps: IngestDeps, input: IngestInput): Promis
   });
   if (!inserted) {
     stream.destroy();
-    // Another request with the same key won the insert a moment ago.
-    return replay((await findByIdempotencyKey(deps.sql, input.accountId, input.idempotencyKey!))!);
+    // Another request with the same key won the insert a moment ago (and may even have
+    // been deleted again since: then this one is simply in progress elsewhere, or gone).
+    const winner = await findByIdempotencyKey(deps.sql, input.accountId, input.idempotencyKey!);
+    if (!winner) throw new IngestError(409, 'IDEMPOTENCY_KEY_IN_USE', 'An upload with this Idempotency-Key is in progress; retry shortly.');
+    return replay(winner);
   }
 
   const key = sourceKeyFor(id);
   const limit = new ByteLimit(input.maxBytes);
   let uploaded = false;
+  const heartbeat = setInterval(() => void touchUpload(deps.sql, id).catch(() => {}), TOUCH_EVERY_MS).unref();
   try {
     // Settle both sides before cleaning up, so an abort of the multipart upload has
     // finished by the time the caller hears of the failure. The body's error (too large,
@@ -108,5 +123,7 @@ export async function ingestUpload(deps: IngestDeps, input: IngestInput): Promis
     if (uploaded) await deleteObject(deps.storage, key).catch(() => {});
     await deleteUploadingAsset(deps.sql, id);
     throw err;
+  } finally {
+    clearInterval(heartbeat);
   }
 }

@@ -3,11 +3,15 @@ import { Readable } from 'node:stream';
 /**
  * Reads the first `n` bytes of a stream (fewer if it ends first) and returns them with a
  * stream that still yields every byte, head included, without buffering the rest.
+ *
+ * Destroying the returned stream lets go of the source without destroying it: an HTTP
+ * server wants to drain the rest of a refused request body rather than reset the
+ * connection under its answer, and draining needs the source free of our listeners.
  */
 export async function readHead(source: Readable, n: number): Promise<{ head: Buffer; stream: Readable }> {
+  const iterator = source.iterator({ destroyOnReturn: false });
   const chunks: Buffer[] = [];
   let length = 0;
-  const iterator = source[Symbol.asyncIterator]();
   let ended = false;
   while (length < n) {
     const next = await iterator.next();
@@ -15,22 +19,28 @@ export async function readHead(source: Readable, n: number): Promise<{ head: Buf
       ended = true;
       break;
     }
-    const chunk = next.value as Buffer;
-    chunks.push(chunk);
-    length += chunk.length;
+    chunks.push(next.value as Buffer);
+    length += (next.value as Buffer).length;
   }
-  const head = Buffer.concat(chunks, length);
-  async function* rest() {
-    if (head.length > 0) yield head;
-    if (ended) return;
-    for (;;) {
-      const next = await iterator.next();
-      if (next.done) return;
-      yield next.value as Buffer;
-    }
-  }
-  // Destroying the joined stream leaves the source alone: an HTTP server wants to drain
-  // the rest of a refused request body rather than reset the connection under its answer.
-  const stream = Readable.from(rest(), { objectMode: false });
-  return { head: head.subarray(0, Math.min(n, head.length)), stream };
+  const whole = Buffer.concat(chunks, length);
+  let pending: Buffer | null = whole.length > 0 ? whole : null;
+  const stream = new Readable({
+    read() {
+      if (pending) {
+        this.push(pending);
+        pending = null;
+        return;
+      }
+      if (ended) return void this.push(null);
+      iterator.next().then(
+        (next) => this.push(next.done ? null : (next.value as Buffer)),
+        (err: Error) => this.destroy(err),
+      );
+    },
+    destroy(err, callback) {
+      iterator.return?.().catch(() => {});
+      callback(err);
+    },
+  });
+  return { head: whole.subarray(0, Math.min(n, whole.length)), stream };
 }

@@ -1,14 +1,26 @@
 import type { Sql } from '@kino/db';
-import { abortStaleMultipartUploads, type Storage } from '@kino/storage';
+import { abortMultipartUpload, deletePrefix, listMultipartUploads, type Storage } from '@kino/storage';
 
 /**
- * Clears uploads that an api process abandoned by dying mid-stream: the asset rows still
- * `uploading` and the multipart parts under sources/. A live upload never gets this old:
- * `olderThan` must exceed the longest upload you accept.
+ * Clears uploads whose api process died mid-stream. A live upload touches its row every
+ * few seconds (see ingestUpload), so a row still `uploading` but untouched since
+ * `stalledBefore` has no one left to finish it: the row goes, with whatever reached S3 —
+ * a completed source object, or a multipart upload with no live row behind it.
  */
-export async function sweepAbandonedUploads(sql: Sql, storage: Storage, olderThan: Date): Promise<{ assets: number; uploads: number }> {
-  const rows = await sql`
-    delete from assets where source_state = 'uploading' and created_at < ${olderThan} returning id`;
-  const uploads = await abortStaleMultipartUploads(storage, 'sources/', olderThan);
+export async function sweepAbandonedUploads(sql: Sql, storage: Storage, stalledBefore: Date): Promise<{ assets: number; uploads: number }> {
+  const rows = await sql<{ id: string }[]>`
+    delete from assets where source_state = 'uploading' and updated_at < ${stalledBefore} returning id`;
+  for (const { id } of rows) await deletePrefix(storage, `sources/${id}/`);
+
+  const pending = (await listMultipartUploads(storage, 'sources/')).filter((u) => u.initiated && u.initiated < stalledBefore);
+  const ids = pending.map((u) => u.key.split('/')[1]!).filter((id) => /^[0-9a-f-]{36}$/.test(id));
+  const live = new Set((await sql<{ id: string }[]>`
+    select id from assets where id = any(${ids}::uuid[]) and source_state = 'uploading' and updated_at >= ${stalledBefore}`).map((r) => r.id));
+  let uploads = 0;
+  for (const u of pending) {
+    if (live.has(u.key.split('/')[1]!)) continue;
+    await abortMultipartUpload(storage, u.key, u.uploadId);
+    uploads += 1;
+  }
   return { assets: rows.length, uploads };
 }

@@ -7,6 +7,7 @@ import { latestJobFor } from '@kino/jobs';
 import { listKeys, listMultipartUploads } from '@kino/storage';
 import { createTestDatabase, createTestS3, type TestDatabase, type TestS3 } from '@kino/testkit';
 import { ByteLimit, PayloadTooLargeError, ingestUpload, looksLikeMedia, readHead, sweepAbandonedUploads } from '../src/index.ts';
+import { uploadStream } from '@kino/storage';
 
 const mp4Head = Buffer.concat([Buffer.from([0, 0, 0, 0x20]), Buffer.from('ftypisom'), Buffer.alloc(24)]);
 
@@ -58,7 +59,7 @@ describe('ingestUpload', () => {
   afterAll(async () => {
     await Promise.all([db?.drop(), s3?.close()]);
   });
-  const deps = () => ({ sql: db.sql, storage: s3.storage, maxAttempts: 3 });
+  const deps = () => ({ sql: db.sql, storage: s3.storage, maxAttempts: 3, stallSeconds: 60 });
   // Several multipart parts, streamed in small chunks as a socket would deliver them.
   function body(bytes: number): Readable {
     const chunk = Buffer.alloc(64 * 1024, 7);
@@ -103,19 +104,35 @@ describe('ingestUpload', () => {
     expect(await getAsset(db.sql, accountId, first.asset.id)).not.toBeNull();
   });
 
-  it('sweepAbandonedUploads removes uploads a dead api left behind, and only old ones', async () => {
-    const old = randomUUID();
-    const fresh = randomUUID();
-    await insertUploadingAsset(db.sql, { id: old, accountId, contentType: 'video/mp4' });
-    await insertUploadingAsset(db.sql, { id: fresh, accountId, contentType: 'video/mp4' });
-    await db.sql`update assets set created_at = now() - interval '2 days' where id = ${old}`;
-    await s3.storage.s3.send(new CreateMultipartUploadCommand({ Bucket: s3.storage.bucket, Key: `sources/${old}/original` }));
-    // A day ago: the two-day-old row goes, the fresh row and the just-started upload stay.
-    expect(await sweepAbandonedUploads(db.sql, s3.storage, new Date(Date.now() - 86_400_000))).toEqual({ assets: 1, uploads: 0 });
-    expect(await getAsset(db.sql, accountId, old)).toBeNull();
-    expect(await getAsset(db.sql, accountId, fresh)).not.toBeNull();
-    // A cutoff in the future makes the multipart upload old enough to abort.
-    expect((await sweepAbandonedUploads(db.sql, s3.storage, new Date(Date.now() + 1000))).uploads).toBe(1);
-    expect(await listMultipartUploads(s3.storage)).toEqual([]);
+  it('lets the retry of a stalled upload through instead of answering 409', async () => {
+    const id = randomUUID();
+    await insertUploadingAsset(db.sql, { id, accountId, contentType: 'video/mp4', idempotencyKey: 'stalled' });
+    const fresh = ingestUpload(deps(), { accountId, body: body(1000), contentType: 'video/mp4', maxBytes: 1e6, idempotencyKey: 'stalled' });
+    await expect(fresh).rejects.toMatchObject({ status: 409, code: 'IDEMPOTENCY_KEY_IN_USE' });
+    await db.sql`update assets set updated_at = now() - interval '5 minutes' where id = ${id}`;
+    const retried = await ingestUpload(deps(), { accountId, body: body(1000), contentType: 'video/mp4', maxBytes: 1e6, idempotencyKey: 'stalled' });
+    expect(retried.created).toBe(true);
+    expect(retried.asset.id).not.toBe(id);
+  });
+
+  it('sweepAbandonedUploads removes stalled uploads and what they left in S3, and only those', async () => {
+    const stalledId = randomUUID();
+    const liveId = randomUUID();
+    await insertUploadingAsset(db.sql, { id: stalledId, accountId, contentType: 'video/mp4' });
+    await insertUploadingAsset(db.sql, { id: liveId, accountId, contentType: 'video/mp4' });
+    await db.sql`update assets set updated_at = now() - interval '10 minutes' where id = ${stalledId}`;
+    // The stalled upload got as far as a complete object; the live one has parts in flight.
+    await uploadStream(s3.storage, `sources/${stalledId}/original`, Readable.from([Buffer.from('x')]), { contentType: 'video/mp4' });
+    await s3.storage.s3.send(new CreateMultipartUploadCommand({ Bucket: s3.storage.bucket, Key: `sources/${liveId}/original` }));
+    await s3.storage.s3.send(new CreateMultipartUploadCommand({ Bucket: s3.storage.bucket, Key: `sources/${randomUUID()}/original` }));
+
+    // A cutoff a second ahead makes every multipart upload old enough; the live upload
+    // proves itself alive by a touch later than that.
+    await db.sql`update assets set updated_at = now() + interval '1 minute' where id = ${liveId}`;
+    expect(await sweepAbandonedUploads(db.sql, s3.storage, new Date(Date.now() + 1000))).toEqual({ assets: 1, uploads: 1 });
+    expect(await getAsset(db.sql, accountId, stalledId)).toBeNull();
+    expect(await getAsset(db.sql, accountId, liveId)).not.toBeNull();
+    expect(await listKeys(s3.storage, `sources/${stalledId}/`)).toEqual([]);
+    expect((await listMultipartUploads(s3.storage)).map((u) => u.key)).toEqual([`sources/${liveId}/original`]);
   });
 });

@@ -162,7 +162,9 @@ export async function reapExpiredLeases(sql: Sql): Promise<{ requeued: number; f
     const rows = await tx<{ asset_id: string; state: JobState }[]>`
       update media_jobs
       set state = case when attempts >= max_attempts then 'failed' else 'queued' end,
-          run_at = now(),
+          -- The same backoff as failJob (retryDelaySeconds): a job that keeps killing its
+          -- worker, by exhausting memory say, must not be retried in a tight loop.
+          run_at = now() + make_interval(secs => least(600, 5 * power(2, greatest(attempts - 1, 0))) * (0.5 + random() / 2)),
           locked_by = null, locked_until = null,
           last_error = 'the worker running this job stopped renewing its lease (killed or hung)',
           finished_at = case when attempts >= max_attempts then now() end,

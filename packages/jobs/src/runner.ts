@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Sql } from '@kino/db';
+import type { Queryable, Sql } from '@kino/db';
 import {
   claimJob, completeJob, failJob, reapExpiredLeases, releaseJob, renewLease, setProgress,
   type FailureReport, type JobProgress, type MediaJob,
@@ -11,6 +11,18 @@ export interface JobContext {
   signal: AbortSignal;
   /** Throttled: call as often as you like. */
   progress(p: JobProgress): void;
+  /**
+   * Call first inside a transaction that records results: locks the job row and throws
+   * LeaseLostError unless this worker still holds it, so a worker that lost its lease
+   * can never commit over the work of the one that took the job over.
+   */
+  holdLease(tx: Queryable): Promise<void>;
+}
+
+export class LeaseLostError extends Error {
+  constructor() {
+    super('this worker no longer holds the job');
+  }
 }
 
 /** Thrown (or returned as a cause) by handlers to say how a failure should be treated. */
@@ -56,8 +68,13 @@ export function createJobRunner(o: RunnerOptions): JobRunner {
   let loop: Promise<void> | undefined;
   let reaper: NodeJS.Timeout | undefined;
   let unlisten: (() => Promise<void>) | undefined;
-  // Resolves the current idle wait early when a wake-up arrives or a slot frees up.
-  let wake: () => void = () => {};
+  // A wake-up (announcement, freed slot, stop) ends the current idle wait early.
+  let woken = false;
+  let sleeping: AbortController | undefined;
+  const wake = () => {
+    woken = true;
+    sleeping?.abort();
+  };
 
   const describe = o.describeError ?? ((err: unknown): FailureReport => ({
     detail: err instanceof Error ? err.message : String(err),
@@ -67,12 +84,19 @@ export function createJobRunner(o: RunnerOptions): JobRunner {
 
   async function runJob(job: MediaJob): Promise<void> {
     const controller = new AbortController();
+    const log = { jobId: job.id, assetId: job.asset_id, attempt: job.attempts };
+    // A worker cut off from Postgres cannot hear that its lease was taken back, so it
+    // gives up by itself once the lease it last secured has run out.
+    let leaseUntil = Date.now() + o.leaseSeconds * 1000;
     const renew = setInterval(() => {
+      if (Date.now() > leaseUntil) controller.abort(new Error('lease expired'));
+      const asked = Date.now();
       renewLease(o.sql, job.id, o.workerId, o.leaseSeconds)
         .then((ok) => {
-          if (!ok) controller.abort(new Error('lease lost'));
+          if (ok) leaseUntil = asked + o.leaseSeconds * 1000;
+          else controller.abort(new Error('lease lost'));
         })
-        .catch((err) => o.log.warn({ err, jobId: job.id }, 'lease renewal failed'));
+        .catch((err) => o.log.warn({ err, ...log }, 'lease renewal failed'));
     }, (o.leaseSeconds * 1000) / 3);
 
     let lastProgressAt = 0;
@@ -87,18 +111,27 @@ export function createJobRunner(o: RunnerOptions): JobRunner {
         setProgress(o.sql, job.id, o.workerId, p).catch(() => {});
         pending = undefined;
       },
+      async holdLease(tx) {
+        const rows = await tx`
+          select 1 from media_jobs
+          where id = ${job.id} and locked_by = ${o.workerId} and state = 'running'
+          for update`;
+        if (rows.length === 0) {
+          controller.abort(new Error('lease lost'));
+          throw new LeaseLostError();
+        }
+      },
     };
 
-    const done = (async () => {
-      const log = { jobId: job.id, assetId: job.asset_id, attempt: job.attempts };
+    const outcome = async () => {
       o.log.info(log, 'job started');
       try {
         await o.handler(job, ctx);
         if (pending) await setProgress(o.sql, job.id, o.workerId, pending).catch(() => {});
         if (await completeJob(o.sql, job.id, o.workerId)) o.log.info(log, 'job succeeded');
-        else o.log.warn(log, 'job finished after its lease was lost; result kept, state untouched');
+        else o.log.warn(log, 'job finished after its lease was lost; left to its new owner');
       } catch (err) {
-        if (controller.signal.aborted) {
+        if (controller.signal.aborted || err instanceof LeaseLostError) {
           // Lost lease: someone else owns the job now. Shutdown: hand it back unharmed.
           if (stopping && (await releaseJob(o.sql, job.id, o.workerId).catch(() => false))) {
             o.log.info(log, 'job released on shutdown');
@@ -108,14 +141,19 @@ export function createJobRunner(o: RunnerOptions): JobRunner {
           return;
         }
         const report = err instanceof JobFailure ? err.report : describe(err);
-        const outcome = await failJob(o.sql, job, o.workerId, report);
-        o.log.warn({ ...log, outcome, detail: report.detail.slice(-2000) }, 'job failed');
-      } finally {
+        const result = await failJob(o.sql, job, o.workerId, report);
+        o.log.warn({ ...log, outcome: result, detail: report.detail.slice(-2000) }, 'job failed');
+      }
+    };
+    const done = outcome()
+      // Postgres gone while recording the outcome: the lease will lapse and the reaper
+      // re-queues the job, so log and carry on rather than take the process down.
+      .catch((err) => o.log.error({ err, ...log }, 'recording the outcome of a job failed'))
+      .finally(() => {
         clearInterval(renew);
         running.delete(job.id);
         wake();
-      }
-    })();
+      });
     running.set(job.id, { controller, done });
   }
 
@@ -135,9 +173,17 @@ export function createJobRunner(o: RunnerOptions): JobRunner {
         if (job) await releaseJob(o.sql, job.id, o.workerId).catch(() => {});
       }
       // Sleep until a wake-up, a freed slot or the poll interval, whichever comes first.
+      // A wake-up that came while claiming counts too: it may announce a job that the
+      // claim just missed.
+      if (woken) {
+        woken = false;
+        continue;
+      }
       const ac = new AbortController();
-      wake = () => ac.abort();
+      sleeping = ac;
       await sleep(o.pollIntervalMs, undefined, { signal: ac.signal }).catch(() => {});
+      sleeping = undefined;
+      woken = false;
     }
   }
 

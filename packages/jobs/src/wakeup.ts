@@ -8,13 +8,14 @@ export async function announceJobs(redis: Redis): Promise<void> {
   await redis.publish(JOBS_CHANNEL, '1');
 }
 
-/** Calls `onWake` whenever someone announces jobs; returns an unsubscribe/close function. */
+/** Calls `onWake` whenever someone announces jobs; returns a function that stops listening. */
 export async function listenForJobs(redisUrl: string, onWake: () => void): Promise<() => Promise<void>> {
-  const sub = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: null });
-  // A subscriber that is down must not take the worker down: polling covers the gap.
+  const sub = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  // A subscriber that is down must not take the worker down: polling covers the gap, and
+  // ioredis queues the SUBSCRIBE until it connects and re-subscribes after reconnecting.
   sub.on('error', () => {});
   sub.on('message', onWake);
-  await sub.connect().then(() => sub.subscribe(JOBS_CHANNEL)).catch(() => {});
+  void sub.subscribe(JOBS_CHANNEL).catch(() => {});
   return async () => {
     sub.disconnect();
   };

@@ -28,10 +28,10 @@ export interface LocalArtifact extends Omit<NewArtifact, 'key' | 'content_type' 
 }
 
 /** Uploads one local file to its origin key and describes it for the artifacts table. */
-export async function publish(storage: Storage, assetId: string, a: LocalArtifact): Promise<NewArtifact> {
+export async function publish(storage: Storage, assetId: string, a: LocalArtifact, signal?: AbortSignal): Promise<NewArtifact> {
   const { file, ...rest } = a;
   const key = artifactKeyFor(assetId, a.path);
-  const bytes = await putFile(storage, key, file, CONTENT_TYPES[a.kind], CACHE_CONTROL[a.kind]);
+  const bytes = await putFile(storage, key, file, { contentType: CONTENT_TYPES[a.kind], cacheControl: CACHE_CONTROL[a.kind], signal });
   return { ...rest, key, content_type: CONTENT_TYPES[a.kind], bytes };
 }
 

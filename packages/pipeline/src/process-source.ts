@@ -1,11 +1,11 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   advancePlayableState, deleteArtifactsUnder, getAssetById, listArtifacts, markSourceFailed, recordArtifacts, setSourceMeta,
-  type AssetRow, type Sql,
+  type AssetRow, type Queryable, type Sql,
 } from '@kino/db';
-import { JobFailure, type FailureReport, type JobContext, type MediaJob } from '@kino/jobs';
+import { JobFailure, LeaseLostError, type FailureReport, type JobContext, type MediaJob } from '@kino/jobs';
 import { MediaError, makeLadder, makeOpener, makeThumbnail, planLadder, probe, type ProbeResult, type RunOptions } from '@kino/media';
 import { deletePrefix, downloadToFile, presignGet, type Storage } from '@kino/storage';
 import { startupPaths } from '@kino/playback';
@@ -73,12 +73,20 @@ function sourceMeta(p: ProbeResult) {
 export async function processSource(deps: PipelineDeps, job: MediaJob, ctx: JobContext): Promise<void> {
   const asset = await getAssetById(deps.sql, job.asset_id);
   if (!asset || asset.deleted_at) return;
-  const work = await mkdtemp(join(deps.tmpRoot || tmpdir(), `kino-job-${job.id}-`));
+  // The pid in the name lets a restarted worker recognise scratch left by a dead one.
+  const work = await mkdtemp(join(deps.tmpRoot || tmpdir(), `${SCRATCH_PREFIX}${job.id}-${process.pid}-`));
   const run = (step: string): RunOptions => ({
     signal: ctx.signal,
     timeoutMs: deps.ffmpegTimeoutMs,
     onProgress: ({ fraction }) => ctx.progress({ step, fraction }),
   });
+  /** Runs `fn` in a transaction that first proves this worker still holds the job. */
+  const commit = (fn: (tx: Queryable) => Promise<void>) =>
+    deps.sql.begin(async (tx) => {
+      await ctx.holdLease(tx);
+      await fn(tx);
+    });
+
   // The opener needs only the first seconds: ffmpeg reads them straight from the origin
   // while the whole source downloads for the ladder, so opener_ready does not wait on a
   // download that grows with the video's length.
@@ -91,16 +99,24 @@ export async function processSource(deps: PipelineDeps, job: MediaJob, ctx: JobC
   try {
     ctx.progress({ step: 'probe', fraction: 0 });
     const remote = await presignGet(deps.storage, asset.source_key, 3600);
-    const p = await probeOrReject(deps.sql, asset, remote, run('probe'));
+    // A failed remote probe says nothing certain about the file (the origin may have
+    // hiccupped): only the probe of the downloaded copy may declare the source unplayable.
+    let input = remote;
+    let p = await probe(remote, run('probe')).catch(() => null);
+    if (!p) {
+      await download;
+      input = src;
+      p = await probeOrReject(deps.sql, asset, src, run('probe'));
+    }
     await setSourceMeta(deps.sql, asset.id, sourceMeta(p));
 
     const done = new Set((await listArtifacts(deps.sql, asset.id)).map((a) => a.path));
     if (!done.has('opener.mp4')) {
       ctx.progress({ step: 'opener', fraction: 0 });
       const file = join(work, 'opener.mp4');
-      await makeOpener(remote, file, p, run('opener'));
-      const artifact = await publish(deps.storage, asset.id, { path: 'opener.mp4', kind: 'opener', file, ...renditionless });
-      await deps.sql.begin(async (tx) => {
+      await makeOpener(input, file, p, run('opener'));
+      const artifact = await publish(deps.storage, asset.id, { path: 'opener.mp4', kind: 'opener', file, ...renditionless }, ctx.signal);
+      await commit(async (tx) => {
         await recordArtifacts(tx, asset.id, [artifact]);
         await advancePlayableState(tx, asset.id, 'opener_ready');
       });
@@ -109,48 +125,83 @@ export async function processSource(deps: PipelineDeps, job: MediaJob, ctx: JobC
 
     ctx.progress({ step: 'download', fraction: 1 });
     await download;
-    // Only the whole file shows whether it is complete (an MP4 cut short, say).
-    await probeOrReject(deps.sql, asset, src, run('probe'));
+    if (input === remote) {
+      // Only the whole file shows whether it is complete (a faststart MP4 cut short has a
+      // fine beginning): if not, the opener made from that beginning must go again.
+      try {
+        await probeOrReject(deps.sql, asset, src, run('probe'));
+      } catch (err) {
+        if (err instanceof MediaError && SOURCE_ERRORS.has(err.code)) await deletePrefix(deps.storage, `videos/${asset.id}/`);
+        throw err;
+      }
+    }
 
     if (!done.has('thumbnail.jpg')) {
       ctx.progress({ step: 'thumbnail', fraction: 0 });
       const file = join(work, 'thumbnail.jpg');
       await makeThumbnail(src, file, p, run('thumbnail'));
-      await recordArtifacts(deps.sql, asset.id, [
-        await publish(deps.storage, asset.id, { path: 'thumbnail.jpg', kind: 'thumbnail', file, ...renditionless }),
-      ]);
+      const artifact = await publish(deps.storage, asset.id, { path: 'thumbnail.jpg', kind: 'thumbnail', file, ...renditionless }, ctx.signal);
+      await commit((tx) => recordArtifacts(tx, asset.id, [artifact]));
     }
 
     if (!done.has('hls/master.m3u8')) {
       ctx.progress({ step: 'ladder', fraction: 0 });
       const hlsDir = join(work, 'hls');
       const ladder = await makeLadder(src, hlsDir, p, planLadder(p), run('ladder'));
-      await deleteArtifactsUnder(deps.sql, asset.id, 'hls/');
+      // Clear what a dead attempt may have left, but only while the job is still ours.
+      await commit((tx) => deleteArtifactsUnder(tx, asset.id, 'hls/'));
       await deletePrefix(deps.storage, `videos/${asset.id}/hls/`);
       const files = await ladderArtifacts(hlsDir, ladder);
       const master = files.pop()!;
       let uploaded = 0;
       const published = await mapLimit(files, deps.uploadConcurrency ?? 8, async (f) => {
-        const a = await publish(deps.storage, asset.id, f);
+        const a = await publish(deps.storage, asset.id, f, ctx.signal);
         ctx.progress({ step: 'upload', fraction: ++uploaded / files.length });
         return a;
       });
       // The master goes last: once it exists, everything it points to does.
-      published.push(await publish(deps.storage, asset.id, master));
-      await deps.sql.begin(async (tx) => {
+      published.push(await publish(deps.storage, asset.id, master, ctx.signal));
+      await commit(async (tx) => {
         await recordArtifacts(tx, asset.id, published);
         await advancePlayableState(tx, asset.id, 'hls_ready');
       });
       deps.warm?.(asset.id, ['thumbnail.jpg', ...startupPaths(await listArtifacts(deps.sql, asset.id))]);
     }
   } catch (err) {
-    if (err instanceof JobFailure) throw err;
+    if (err instanceof JobFailure || err instanceof LeaseLostError) throw err;
     throw new JobFailure(describeFailure(err));
   } finally {
     stopDownload(); // a failed job need not wait for the rest of a download it will not use
     ctx.signal.removeEventListener('abort', stopDownload);
     await download.catch(() => {});
     await rm(work, { recursive: true, force: true });
+  }
+}
+
+const SCRATCH_PREFIX = 'kino-job-';
+
+/**
+ * Removes the scratch directories of workers that died (SIGKILL, OOM) on this machine:
+ * their pid no longer runs. Each holds a source and its ladder, so they add up.
+ */
+export async function sweepDeadScratch(tmpRoot: string): Promise<number> {
+  const root = tmpRoot || tmpdir();
+  let removed = 0;
+  for (const name of await readdir(root).catch(() => [] as string[])) {
+    const pid = Number(new RegExp(`^${SCRATCH_PREFIX}\\d+-(\\d+)-`).exec(name)?.[1]);
+    if (!pid || pid === process.pid || isRunning(pid)) continue;
+    await rm(join(root, name), { recursive: true, force: true });
+    removed += 1;
+  }
+  return removed;
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -49,12 +49,18 @@ export async function uploadStream(st: Storage, key: string, body: Readable, o: 
   }
 }
 
-export async function putFile(st: Storage, key: string, file: string, contentType: string, cacheControl?: string): Promise<number> {
+export interface PutFileOptions {
+  contentType: string;
+  cacheControl?: string;
+  signal?: AbortSignal;
+}
+
+export async function putFile(st: Storage, key: string, file: string, o: PutFileOptions): Promise<number> {
   const { size } = await stat(file);
   await st.s3.send(new PutObjectCommand({
     Bucket: st.bucket, Key: key, Body: createReadStream(file), ContentLength: size,
-    ContentType: contentType, CacheControl: cacheControl,
-  }));
+    ContentType: o.contentType, CacheControl: o.cacheControl,
+  }), { abortSignal: o.signal });
   return size;
 }
 
@@ -103,17 +109,21 @@ export interface PendingUpload {
 }
 
 export async function listMultipartUploads(st: Storage, prefix = ''): Promise<PendingUpload[]> {
-  const res = await st.s3.send(new ListMultipartUploadsCommand({ Bucket: st.bucket, Prefix: prefix }));
-  return (res.Uploads ?? []).map((u) => ({ key: u.Key!, uploadId: u.UploadId!, initiated: u.Initiated }));
+  const uploads: PendingUpload[] = [];
+  let keyMarker: string | undefined;
+  let uploadIdMarker: string | undefined;
+  do {
+    const page = await st.s3.send(new ListMultipartUploadsCommand({
+      Bucket: st.bucket, Prefix: prefix, KeyMarker: keyMarker, UploadIdMarker: uploadIdMarker,
+    }));
+    for (const u of page.Uploads ?? []) uploads.push({ key: u.Key!, uploadId: u.UploadId!, initiated: u.Initiated });
+    [keyMarker, uploadIdMarker] = page.IsTruncated ? [page.NextKeyMarker, page.NextUploadIdMarker] : [undefined, undefined];
+  } while (keyMarker);
+  return uploads;
 }
 
-/** Aborts multipart uploads under `prefix` started before `olderThan`: parts of uploads whose api process died. */
-export async function abortStaleMultipartUploads(st: Storage, prefix: string, olderThan: Date): Promise<number> {
-  const stale = (await listMultipartUploads(st, prefix)).filter((u) => u.initiated && u.initiated < olderThan);
-  for (const u of stale) {
-    await st.s3.send(new AbortMultipartUploadCommand({ Bucket: st.bucket, Key: u.key, UploadId: u.uploadId }));
-  }
-  return stale.length;
+export async function abortMultipartUpload(st: Storage, key: string, uploadId: string): Promise<void> {
+  await st.s3.send(new AbortMultipartUploadCommand({ Bucket: st.bucket, Key: key, UploadId: uploadId }));
 }
 
 export async function deleteObject(st: Storage, key: string): Promise<void> {

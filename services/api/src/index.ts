@@ -8,6 +8,8 @@ import { createStorage, ensureBucket } from '@kino/storage';
 import { createPlaybackSigner, loadOrCreateSigningKeys, parseSigningKeys } from '@kino/tokens';
 import { buildApp } from './app.ts';
 
+const STOP_GRACE_MS = 10_000;
+
 export interface Api {
   app: FastifyInstance;
   /** The address it listens on, once started. */
@@ -38,7 +40,7 @@ export async function createApi(config: Config): Promise<Api> {
 
   // Every api process sweeps; the sweep is idempotent, so several at once do no harm.
   const sweep = () => {
-    const cutoff = new Date(Date.now() - config.api.abandonedUploadHours * 3_600_000);
+    const cutoff = new Date(Date.now() - config.api.uploadStallSeconds * 1000);
     sweepAbandonedUploads(sql, storage, cutoff)
       .then((r) => { if (r.assets + r.uploads > 0) app.log.warn(r, 'swept abandoned uploads'); })
       .catch((err) => app.log.warn({ err }, 'sweeping abandoned uploads failed'));
@@ -54,11 +56,16 @@ export async function createApi(config: Config): Promise<Api> {
       await redis.connect().catch((err) => app.log.warn({ err }, 'redis is not reachable yet; job wake-ups fall back to polling'));
       api.url = await app.listen({ host: config.api.host, port: config.api.port });
       sweep();
-      sweeper = setInterval(sweep, 3_600_000).unref();
+      sweeper = setInterval(sweep, 60_000).unref();
     },
     async stop() {
       clearInterval(sweeper);
-      await app.close();
+      // Requests finish on their own for a while; then uploads still streaming are cut
+      // off, which runs their cleanup (multipart aborted, row removed) before we go.
+      const closing = app.close();
+      const deadline = setTimeout(() => app.server.closeAllConnections(), STOP_GRACE_MS);
+      await closing;
+      clearTimeout(deadline);
       redis.disconnect();
       storage.s3.destroy();
       await sql.end({ timeout: 5 });

@@ -39,7 +39,9 @@ const WAIT_POLL_MS = 100;
 export async function waitUntilPlayable(deps: ApiDeps, accountId: string, assetId: string, timeoutMs: number, signal: AbortSignal): Promise<AssetRow> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const asset = (await getAsset(deps.sql, accountId, assetId))!;
+    const asset = await getAsset(deps.sql, accountId, assetId);
+    // Gone meanwhile (the upload was swept or deleted): the caller answers with what it has.
+    if (!asset) throw new ApiError(404, 'NOT_FOUND', 'Asset not found.');
     if (asset.playable_state !== 'not_playable' || asset.error || Date.now() >= deadline || signal.aborted) return asset;
     await sleep(WAIT_POLL_MS);
   }

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,7 +9,8 @@ import { startApiHarness, streamUpload, type ApiHarness } from './harness.ts';
 
 let h: ApiHarness;
 let clip: Buffer;
-const MAX = 2 * 1024 * 1024;
+// Above the 8 MiB part size, so an upload refused mid-stream has really sent a part.
+const MAX = 12 * 1024 * 1024;
 
 beforeAll(async () => {
   h = await startApiHarness({ MAX_UPLOAD_BYTES: String(MAX) });
@@ -86,7 +88,7 @@ describe('POST /v1/videos', () => {
     await expectError(await post(Buffer.from('this is not a video, just text\n'.repeat(50))), 415, 'NOT_MEDIA');
     await expectError(await post(JSON.stringify({ a: 1 }), { 'content-type': 'application/json' }), 415, 'UNSUPPORTED_CONTENT_TYPE');
     await expectError(await post(Buffer.alloc(MAX + 1)), 413, 'PAYLOAD_TOO_LARGE');
-    // Without a content-length the limit is found mid-stream, after parts were uploaded.
+    // Without a content-length the limit is found mid-stream, after a part was uploaded.
     const big = Buffer.alloc(256 * 1024, 1);
     clip.copy(big, 0, 0, 64);
     const streamed = await streamUpload(`${h.api.url}/v1/videos`, h.keyA, 64, big);
@@ -94,6 +96,34 @@ describe('POST /v1/videos', () => {
     expect(streamed.body.error.code).toBe('PAYLOAD_TOO_LARGE');
     expect(await assetCount()).toBe(before);
     await expectNothingLeftBehind();
+  });
+
+  it('reads and drops the rest of a refused body, so a client still sending sees the answer', async () => {
+    const body = Buffer.alloc(10 * 1024 * 1024, 'x'); // text under the limit: refused after its first bytes
+    const { status, sent } = await new Promise<{ status: number; sent: number }>((resolve, reject) => {
+      const socket = connect(Number(new URL(h.api.url).port), '127.0.0.1');
+      let reply = '';
+      let sent = 0;
+      socket.on('data', (d) => (reply += d));
+      socket.on('error', reject);
+      socket.write(
+        `POST /v1/videos HTTP/1.1\r\nhost: x\r\nauthorization: Bearer ${h.keyA}\r\n` +
+        `content-type: video/mp4\r\ncontent-length: ${body.length}\r\n\r\n`,
+      );
+      // Keep sending everything even after the answer arrives, as a naive client would.
+      const pump = () => {
+        while (sent < body.length) {
+          const chunk = body.subarray(sent, sent + 64 * 1024);
+          sent += chunk.length;
+          if (!socket.write(chunk)) return void socket.once('drain', pump);
+        }
+        socket.end();
+      };
+      pump();
+      socket.on('close', () => resolve({ status: Number(reply.slice(9, 12)), sent }));
+    });
+    expect(status).toBe(415);
+    expect(sent).toBe(body.length);
   });
 
   it('requires a valid API key', async () => {

@@ -5,7 +5,7 @@ import type { Config } from '@kino/config';
 import { createDb, healthyEdges, migrate } from '@kino/db';
 import { warmEdges } from '@kino/playback';
 import { createJobRunner, type JobRunner } from '@kino/jobs';
-import { describeFailure, processSource } from '@kino/pipeline';
+import { describeFailure, processSource, sweepDeadScratch } from '@kino/pipeline';
 import { createStorage } from '@kino/storage';
 
 export interface Worker {
@@ -68,6 +68,8 @@ export async function createWorker(config: Config): Promise<Worker> {
     url: '',
     async start() {
       await migrate(sql);
+      const swept = await sweepDeadScratch(config.worker.tmpDir);
+      if (swept > 0) log.warn({ swept }, 'removed scratch directories of dead workers');
       worker.url = await health.listen({ host: config.worker.host, port: config.worker.port });
       await runner.start();
       log.info({ concurrency: config.worker.concurrency }, 'worker started');

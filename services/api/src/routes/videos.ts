@@ -99,7 +99,10 @@ export async function videoRoutes(app: FastifyInstance, deps: ApiDeps): Promise<
     }
 
     const { asset, created } = await ingestUpload(
-      { sql: deps.sql, storage: deps.storage, maxAttempts: deps.config.worker.maxAttempts, onJobQueued: deps.announceJobs },
+      {
+        sql: deps.sql, storage: deps.storage, maxAttempts: deps.config.worker.maxAttempts,
+        stallSeconds: deps.config.api.uploadStallSeconds, onJobQueued: deps.announceJobs,
+      },
       { accountId: request.account.id, body, contentType, maxBytes: max, title, passthrough,
         idempotencyKey: request.headers['idempotency-key'] },
     );
@@ -114,8 +117,15 @@ export async function videoRoutes(app: FastifyInstance, deps: ApiDeps): Promise<
       ? { artifacts: await listArtifacts(deps.sql, latest.id), job: await latestJobFor(deps.sql, latest.id) }
       : { artifacts: [], job: null };
     const view = assetView(latest, deps.config.api.publicUrl, detail);
+    // The asset exists whatever happens next: a playback block that cannot be had (no edge
+    // right now) is left out rather than turning the upload into an error a client retries.
     const playback = request.query.wait === 'playable' && latest.playable_state !== 'not_playable'
-      ? await issuePlayback(deps, latest, { region: request.query.region ?? (request.headers['x-kino-region'] as string | undefined), ttlSeconds: request.query.ttl_seconds })
+      ? await issuePlayback(deps, latest, {
+        region: request.query.region ?? (request.headers['x-kino-region'] as string | undefined), ttlSeconds: request.query.ttl_seconds,
+      }).catch((err) => {
+        request.log.warn({ err }, 'upload is playable but no playback block could be issued');
+        return undefined;
+      })
       : undefined;
     return reply.code(created ? 201 : 200).header('location', view.links.self).send({ ...view, playback });
   });
