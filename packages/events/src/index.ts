@@ -1,0 +1,3 @@
+export * from './log.ts';
+export * from './notify.ts';
+export * from './types.ts';

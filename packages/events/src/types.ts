@@ -1,0 +1,19 @@
+// Every event type, in the order they usually happen. Documented here and, through the
+// api's schema, in the OpenAPI document.
+export const EVENT_TYPES = {
+  'asset.created': 'An upload started; the asset exists in source_state uploading.',
+  'asset.source_uploaded': 'The whole source is stored; processing is queued.',
+  'job.queued': 'A processing job was queued (again, after a retry).',
+  'job.started': 'A worker claimed the job; data.attempt counts attempts.',
+  'job.progress': 'The job reached a step, or a tenth of the way through one: data.step, data.fraction.',
+  'asset.opener_ready': 'The opener is stored: the asset is playable.',
+  'asset.thumbnail_ready': 'The thumbnail is stored.',
+  'asset.rendition_ready': 'One HLS rendition is stored: data.rendition, width, height, bitrate.',
+  'asset.hls_ready': 'Every rendition and the master playlist are stored.',
+  'asset.edges_warmed': 'Edges were asked to cache new artifacts: data.paths, data.edges (ok / failed counts).',
+  'asset.errored': 'Processing failed for good: data.code, data.message.',
+  'asset.deleted': 'The asset was deleted; playback stops everywhere.',
+  'asset.purged': 'The asset\'s cached files and origin objects are gone.',
+} as const;
+
+export type EventType = keyof typeof EVENT_TYPES;
