@@ -51,6 +51,12 @@ export interface Config {
     /** An edge counts as healthy while its last heartbeat is younger than this. */
     edgeHealthySeconds: number;
   };
+  events: {
+    /** Open SSE streams per account, per api process. */
+    maxStreamsPerAccount: number;
+    /** Bytes an SSE client may leave unread before it is disconnected. */
+    maxStreamBufferBytes: number;
+  };
   /** Shared secret of internal routes: edge registration, warm, purge, metrics. */
   internalToken: string;
   edge: {
@@ -216,6 +222,10 @@ export function loadConfig(env: Env = process.env): Config {
       waitMaxSeconds: int(env, 'PLAYBACK_WAIT_MAX_SECONDS', 60, 1, 3600),
       edgeHealthySeconds: int(env, 'EDGE_HEALTHY_SECONDS', 30, 1, 3600),
       edgeFallbackUrl: env['EDGE_FALLBACK_URL'] ? url(env, 'EDGE_FALLBACK_URL', '', ['http:', 'https:']).replace(/\/$/, '') : undefined,
+    },
+    events: {
+      maxStreamsPerAccount: int(env, 'EVENTS_MAX_STREAMS_PER_ACCOUNT', 20, 1, 10_000),
+      maxStreamBufferBytes: parseBytes('EVENTS_MAX_STREAM_BUFFER', str(env, 'EVENTS_MAX_STREAM_BUFFER', '1MiB')),
     },
     internalToken: internalToken(env, nodeEnv),
     edge: edgeConfig(env, dataDir, apiHost, apiPort),

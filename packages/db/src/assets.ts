@@ -88,9 +88,14 @@ export async function touchUpload(sql: Queryable, assetId: string): Promise<void
   await sql`update assets set updated_at = now() where id = ${assetId} and source_state = 'uploading'`;
 }
 
-/** Removes an asset whose upload never completed: the row must not outlive its bytes. */
+/**
+ * Removes an asset whose upload never completed, with the events that announced it: the
+ * row must not outlive its bytes, nor an event its change.
+ */
 export async function deleteUploadingAsset(sql: Queryable, assetId: string): Promise<void> {
-  await sql`delete from assets where id = ${assetId} and source_state = 'uploading'`;
+  await sql`
+    with gone as (delete from assets where id = ${assetId} and source_state = 'uploading' returning id)
+    delete from asset_events where asset_id in (select id from gone)`;
 }
 
 /** An account's asset by id; another account's asset is simply not found. */

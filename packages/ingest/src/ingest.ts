@@ -5,6 +5,7 @@ import {
   deleteUploadingAsset, findByIdempotencyKey, insertUploadingAsset, markSourceUploaded, sourceKeyFor, touchUpload,
   type AssetRow, type Sql,
 } from '@kino/db';
+import { appendEvent, appendEvents } from '@kino/events';
 import { enqueueJob } from '@kino/jobs';
 import { deleteObject, uploadStream, type Storage } from '@kino/storage';
 import { ByteLimit } from './byte-limit.ts';
@@ -26,6 +27,8 @@ export interface IngestDeps {
   stallSeconds: number;
   /** Called once the job is committed, to wake a worker without waiting for its poll. */
   onJobQueued?: () => void;
+  /** Called after a commit that wrote events, to wake their readers. */
+  onEvents?: (accountId: string) => void;
 }
 
 export interface IngestInput {
@@ -80,10 +83,15 @@ export async function ingestUpload(deps: IngestDeps, input: IngestInput): Promis
   }
 
   const id = randomUUID();
-  const inserted = await insertUploadingAsset(deps.sql, {
-    id, accountId: input.accountId, title: input.title, passthrough: input.passthrough,
-    idempotencyKey: input.idempotencyKey, contentType: input.contentType,
+  const inserted = await deps.sql.begin(async (tx) => {
+    const row = await insertUploadingAsset(tx, {
+      id, accountId: input.accountId, title: input.title, passthrough: input.passthrough,
+      idempotencyKey: input.idempotencyKey, contentType: input.contentType,
+    });
+    if (row) await appendEvent(tx, { accountId: input.accountId, assetId: id, type: 'asset.created', data: { title: row.title } });
+    return row;
   });
+  if (inserted) deps.onEvents?.(input.accountId);
   if (!inserted) {
     stream.destroy();
     // Another request with the same key won the insert a moment ago (and may even have
@@ -112,10 +120,15 @@ export async function ingestUpload(deps: IngestDeps, input: IngestInput): Promis
     if (upload.status === 'rejected') throw upload.reason;
     const asset = await deps.sql.begin(async (tx) => {
       const asset = await markSourceUploaded(tx, id, limit.bytes);
-      await enqueueJob(tx, { assetId: id, accountId: input.accountId, maxAttempts: deps.maxAttempts });
+      const job = await enqueueJob(tx, { assetId: id, accountId: input.accountId, maxAttempts: deps.maxAttempts });
+      await appendEvents(tx, [
+        { accountId: input.accountId, assetId: id, type: 'asset.source_uploaded', data: { bytes: limit.bytes } },
+        { accountId: input.accountId, assetId: id, type: 'job.queued', data: { job_id: job.id, reason: 'uploaded' } },
+      ]);
       return asset;
     });
     deps.onJobQueued?.();
+    deps.onEvents?.(input.accountId);
     return { asset, created: true };
   } catch (err) {
     stream.destroy();

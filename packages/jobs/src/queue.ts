@@ -1,4 +1,5 @@
 import type { Queryable, Sql } from '@kino/db';
+import { appendEvent, appendEvents } from '@kino/events';
 
 export type JobState = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 
@@ -48,6 +49,14 @@ export async function enqueueJob(sql: Queryable, o: EnqueueOptions): Promise<Med
  * so no job is handed out twice and nobody blocks.
  */
 export async function claimJob(sql: Sql, workerId: string, leaseSeconds: number): Promise<MediaJob | null> {
+  return sql.begin(async (tx) => {
+    const job = await claimNext(tx, workerId, leaseSeconds);
+    if (job) await appendEvent(tx, { accountId: job.account_id, assetId: job.asset_id, type: 'job.started', data: { job_id: job.id, attempt: job.attempts } });
+    return job;
+  });
+}
+
+async function claimNext(sql: Queryable, workerId: string, leaseSeconds: number): Promise<MediaJob | null> {
   const [job] = await sql<MediaJob[]>`
     with next as (
       select id from media_jobs
@@ -131,10 +140,15 @@ export async function failJob(sql: Sql, job: MediaJob, workerId: string, f: Fail
       where id = ${job.id} and locked_by = ${workerId} and state = 'running'
       returning id`;
     if (rows.length === 0) return 'lost';
-    if (!final) return 'retrying';
+    const event = { accountId: job.account_id, assetId: job.asset_id };
+    if (!final) {
+      await appendEvent(tx, { ...event, type: 'job.queued', data: { job_id: job.id, reason: 'retry', failed_attempt: job.attempts, error: f.error } });
+      return 'retrying';
+    }
     await tx`
       update assets set error = ${tx.json(f.error as never)}, updated_at = now()
       where id = ${job.asset_id}`;
+    await appendEvent(tx, { ...event, type: 'asset.errored', data: { ...f.error, job_id: job.id } });
     return 'failed';
   });
 }
@@ -144,22 +158,26 @@ export async function failJob(sql: Sql, job: MediaJob, workerId: string, f: Fail
  * finishing: the job was not at fault.
  */
 export async function releaseJob(sql: Sql, jobId: number, workerId: string): Promise<boolean> {
-  const rows = await sql`
-    update media_jobs
-    set state = 'queued', attempts = greatest(attempts - 1, 0), run_at = now(),
-        locked_by = null, locked_until = null, updated_at = now()
-    where id = ${jobId} and locked_by = ${workerId} and state = 'running'
-    returning id`;
-  return rows.length === 1;
+  return sql.begin(async (tx) => {
+    const [job] = await tx<{ account_id: string; asset_id: string }[]>`
+      update media_jobs
+      set state = 'queued', attempts = greatest(attempts - 1, 0), run_at = now(),
+          locked_by = null, locked_until = null, updated_at = now()
+      where id = ${jobId} and locked_by = ${workerId} and state = 'running'
+      returning account_id, asset_id`;
+    if (!job) return false;
+    await appendEvent(tx, { accountId: job.account_id, assetId: job.asset_id, type: 'job.queued', data: { job_id: jobId, reason: 'released' } });
+    return true;
+  });
 }
 
 /**
  * Takes back jobs whose worker stopped renewing (killed, partitioned, hung). Each lapse
  * spent an attempt at claim time, so a job that kills its worker every time still ends.
  */
-export async function reapExpiredLeases(sql: Sql): Promise<{ requeued: number; failed: number }> {
+export async function reapExpiredLeases(sql: Sql): Promise<{ requeued: number; failed: number; accounts: string[] }> {
   return sql.begin(async (tx) => {
-    const rows = await tx<{ asset_id: string; state: JobState }[]>`
+    const rows = await tx<{ id: number; account_id: string; asset_id: string; state: JobState }[]>`
       update media_jobs
       set state = case when attempts >= max_attempts then 'failed' else 'queued' end,
           -- The same backoff as failJob (retryDelaySeconds): a job that keeps killing its
@@ -170,13 +188,16 @@ export async function reapExpiredLeases(sql: Sql): Promise<{ requeued: number; f
           finished_at = case when attempts >= max_attempts then now() end,
           updated_at = now()
       where state = 'running' and locked_until < now()
-      returning asset_id, state`;
+      returning id, account_id, asset_id, state`;
     const failed = rows.filter((r) => r.state === 'failed').map((r) => r.asset_id);
+    const error = { code: 'PROCESSING_FAILED', message: 'Processing was interrupted too many times and gave up.' };
     if (failed.length > 0) {
-      const error = { code: 'PROCESSING_FAILED', message: 'Processing was interrupted too many times and gave up.' };
       await tx`update assets set error = ${tx.json(error)}, updated_at = now() where id = any(${failed}::uuid[])`;
     }
-    return { requeued: rows.length - failed.length, failed: failed.length };
+    await appendEvents(tx, rows.map((r) => r.state === 'failed'
+      ? { accountId: r.account_id, assetId: r.asset_id, type: 'asset.errored' as const, data: { ...error, job_id: r.id } }
+      : { accountId: r.account_id, assetId: r.asset_id, type: 'job.queued' as const, data: { job_id: r.id, reason: 'lease_expired' } }));
+    return { requeued: rows.length - failed.length, failed: failed.length, accounts: [...new Set(rows.map((r) => r.account_id))] };
   });
 }
 

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Queryable, Sql } from '@kino/db';
+import { appendEvent } from '@kino/events';
 import {
   claimJob, completeJob, failJob, reapExpiredLeases, releaseJob, renewLease, setProgress,
   type FailureReport, type JobProgress, type MediaJob,
@@ -51,6 +52,8 @@ export interface RunnerOptions {
   log: Logger;
   /** Classifies an unexpected error thrown by the handler. */
   describeError?: (err: unknown) => FailureReport;
+  /** Called after a commit that wrote events for an account, to wake their readers. */
+  onEvents?: (accountId: string) => void;
 }
 
 export interface JobRunner {
@@ -101,9 +104,21 @@ export function createJobRunner(o: RunnerOptions): JobRunner {
 
     let lastProgressAt = 0;
     let pending: JobProgress | undefined;
+    // The event log gets a step's start and each tenth of it, not every progress tick.
+    let logged = '';
+    const logProgress = (p: JobProgress) => {
+      const mark = `${p.step}:${Math.floor((p.fraction ?? 0) * 10)}`;
+      if (mark === logged) return;
+      logged = mark;
+      appendEvent(o.sql, {
+        accountId: job.account_id, assetId: job.asset_id, type: 'job.progress',
+        data: { job_id: job.id, step: p.step ?? null, fraction: Math.round((p.fraction ?? 0) * 100) / 100 },
+      }).then(() => o.onEvents?.(job.account_id), () => {});
+    };
     const ctx: JobContext = {
       signal: controller.signal,
       progress(p) {
+        logProgress(p);
         pending = p;
         const now = Date.now();
         if (now - lastProgressAt < PROGRESS_EVERY_MS) return;
@@ -134,6 +149,7 @@ export function createJobRunner(o: RunnerOptions): JobRunner {
         if (controller.signal.aborted || err instanceof LeaseLostError) {
           // Lost lease: someone else owns the job now. Shutdown: hand it back unharmed.
           if (stopping && (await releaseJob(o.sql, job.id, o.workerId).catch(() => false))) {
+            o.onEvents?.(job.account_id);
             o.log.info(log, 'job released on shutdown');
           } else {
             o.log.warn(log, 'job abandoned: lease lost');
@@ -142,6 +158,7 @@ export function createJobRunner(o: RunnerOptions): JobRunner {
         }
         const report = err instanceof JobFailure ? err.report : describe(err);
         const result = await failJob(o.sql, job, o.workerId, report);
+        o.onEvents?.(job.account_id);
         o.log.warn({ ...log, outcome: result, detail: report.detail.slice(-2000) }, 'job failed');
       }
     };
@@ -166,6 +183,7 @@ export function createJobRunner(o: RunnerOptions): JobRunner {
         } catch (err) {
           o.log.error({ err }, 'claiming a job failed; retrying after the poll interval');
         }
+        if (job) o.onEvents?.(job.account_id);
         if (job && !stopping) {
           void runJob(job);
           continue;
@@ -196,7 +214,8 @@ export function createJobRunner(o: RunnerOptions): JobRunner {
       const reap = () =>
         reapExpiredLeases(o.sql)
           .then((r) => {
-            if (r.requeued + r.failed > 0) o.log.warn(r, 'reaped jobs with expired leases');
+            for (const account of r.accounts) o.onEvents?.(account);
+            if (r.requeued + r.failed > 0) o.log.warn({ requeued: r.requeued, failed: r.failed }, 'reaped jobs with expired leases');
           })
           .catch((err) => o.log.error({ err }, 'reaping expired leases failed'));
       await reap();

@@ -64,7 +64,7 @@ describe('the media job queue', () => {
     await claimJob(sql, 'dead', 30);
     await claimJob(sql, 'dead', 30);
     await sql`update media_jobs set locked_until = now() - interval '1 second'`;
-    expect(await reapExpiredLeases(sql)).toEqual({ requeued: 1, failed: 1 });
+    expect(await reapExpiredLeases(sql)).toMatchObject({ requeued: 1, failed: 1 });
     expect((await sql`select state, locked_by from media_jobs where id = ${a.id}`)[0]).toEqual({ state: 'queued', locked_by: null });
     expect((await getAssetById(sql, b.asset_id))!.error?.code).toBe('PROCESSING_FAILED');
     // The dead worker cannot finish what it no longer owns.

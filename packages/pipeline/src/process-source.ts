@@ -5,6 +5,7 @@ import {
   advancePlayableState, deleteArtifactsUnder, getAssetById, listArtifacts, markSourceFailed, recordArtifacts, setSourceMeta,
   type AssetRow, type Queryable, type Sql,
 } from '@kino/db';
+import { appendEvents, type NewEvent } from '@kino/events';
 import { JobFailure, LeaseLostError, type FailureReport, type JobContext, type MediaJob } from '@kino/jobs';
 import { MediaError, makeLadder, makeOpener, makeThumbnail, planLadder, probe, type ProbeResult, type RunOptions } from '@kino/media';
 import { deletePrefix, downloadToFile, presignGet, type Storage } from '@kino/storage';
@@ -23,7 +24,9 @@ export interface PipelineDeps {
    * Asks the edges to cache freshly published artifacts. Called without waiting, and it
    * must not throw: warming speeds up the first viewer, it is never a reason to fail.
    */
-  warm?: (assetId: string, paths: string[]) => void;
+  warm?: (asset: { id: string; accountId: string }, paths: string[]) => void;
+  /** Called after a commit that wrote events, to wake their readers. */
+  onEvents?: (accountId: string) => void;
 }
 
 /** Failures that no retry can fix: the file itself is not something we can play. */
@@ -80,12 +83,19 @@ export async function processSource(deps: PipelineDeps, job: MediaJob, ctx: JobC
     timeoutMs: deps.ffmpegTimeoutMs,
     onProgress: ({ fraction }) => ctx.progress({ step, fraction }),
   });
-  /** Runs `fn` in a transaction that first proves this worker still holds the job. */
-  const commit = (fn: (tx: Queryable) => Promise<void>) =>
-    deps.sql.begin(async (tx) => {
+  /**
+   * Runs `fn` in a transaction that first proves this worker still holds the job, and
+   * records `events` in it: a step and its events commit together or not at all.
+   */
+  const commit = async (events: Array<Omit<NewEvent, 'accountId' | 'assetId'>>, fn: (tx: Queryable) => Promise<void>) => {
+    await deps.sql.begin(async (tx) => {
       await ctx.holdLease(tx);
       await fn(tx);
+      await appendEvents(tx, events.map((e) => ({ ...e, accountId: asset.account_id, assetId: asset.id })));
     });
+    if (events.length > 0) deps.onEvents?.(asset.account_id);
+  };
+  const ref = { id: asset.id, accountId: asset.account_id };
 
   // The opener needs only the first seconds: ffmpeg reads them straight from the origin
   // while the whole source downloads for the ladder, so opener_ready does not wait on a
@@ -116,11 +126,11 @@ export async function processSource(deps: PipelineDeps, job: MediaJob, ctx: JobC
       const file = join(work, 'opener.mp4');
       await makeOpener(input, file, p, run('opener'));
       const artifact = await publish(deps.storage, asset.id, { path: 'opener.mp4', kind: 'opener', file, ...renditionless }, ctx.signal);
-      await commit(async (tx) => {
+      await commit([{ type: 'asset.opener_ready', data: { path: 'opener.mp4', bytes: artifact.bytes } }], async (tx) => {
         await recordArtifacts(tx, asset.id, [artifact]);
         await advancePlayableState(tx, asset.id, 'opener_ready');
       });
-      deps.warm?.(asset.id, ['opener.mp4']);
+      deps.warm?.(ref, ['opener.mp4']);
     }
 
     ctx.progress({ step: 'download', fraction: 1 });
@@ -141,7 +151,8 @@ export async function processSource(deps: PipelineDeps, job: MediaJob, ctx: JobC
       const file = join(work, 'thumbnail.jpg');
       await makeThumbnail(src, file, p, run('thumbnail'));
       const artifact = await publish(deps.storage, asset.id, { path: 'thumbnail.jpg', kind: 'thumbnail', file, ...renditionless }, ctx.signal);
-      await commit((tx) => recordArtifacts(tx, asset.id, [artifact]));
+      await commit([{ type: 'asset.thumbnail_ready', data: { path: 'thumbnail.jpg', bytes: artifact.bytes } }],
+        (tx) => recordArtifacts(tx, asset.id, [artifact]));
     }
 
     if (!done.has('hls/master.m3u8')) {
@@ -149,7 +160,7 @@ export async function processSource(deps: PipelineDeps, job: MediaJob, ctx: JobC
       const hlsDir = join(work, 'hls');
       const ladder = await makeLadder(src, hlsDir, p, planLadder(p), run('ladder'));
       // Clear what a dead attempt may have left, but only while the job is still ours.
-      await commit((tx) => deleteArtifactsUnder(tx, asset.id, 'hls/'));
+      await commit([], (tx) => deleteArtifactsUnder(tx, asset.id, 'hls/'));
       await deletePrefix(deps.storage, `videos/${asset.id}/hls/`);
       const files = await ladderArtifacts(hlsDir, ladder);
       const master = files.pop()!;
@@ -161,11 +172,15 @@ export async function processSource(deps: PipelineDeps, job: MediaJob, ctx: JobC
       });
       // The master goes last: once it exists, everything it points to does.
       published.push(await publish(deps.storage, asset.id, master, ctx.signal));
-      await commit(async (tx) => {
+      const renditionEvents = ladder.renditions.map((r) => ({
+        type: 'asset.rendition_ready' as const,
+        data: { rendition: r.name, width: r.width ?? null, height: r.height ?? null, bitrate: r.bandwidth, codecs: r.codecs },
+      }));
+      await commit([...renditionEvents, { type: 'asset.hls_ready', data: { renditions: ladder.renditions.map((r) => r.name) } }], async (tx) => {
         await recordArtifacts(tx, asset.id, published);
         await advancePlayableState(tx, asset.id, 'hls_ready');
       });
-      deps.warm?.(asset.id, ['thumbnail.jpg', ...startupPaths(await listArtifacts(deps.sql, asset.id))]);
+      deps.warm?.(ref, ['thumbnail.jpg', ...startupPaths(await listArtifacts(deps.sql, asset.id))]);
     }
   } catch (err) {
     if (err instanceof JobFailure || err instanceof LeaseLostError) throw err;

@@ -8,6 +8,7 @@ import { assetSchema } from './asset-view.ts';
 import { healthRoutes } from './routes/health.ts';
 import { videoRoutes } from './routes/videos.ts';
 import { assetRoutes } from './routes/assets.ts';
+import { eventRoutes, eventSchema } from './routes/events.ts';
 import { internalRoutes } from './routes/internal.ts';
 import { playbackRoutes } from './routes/playback.ts';
 import { publicRoutes } from './routes/public.ts';
@@ -26,6 +27,7 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
     reply.header('x-request-id', request.id);
   });
   registerErrorHandling(app);
+  app.addSchema(eventSchema);
   app.addSchema(playbackBlockSchema);
   app.addSchema(assetSchema);
 
@@ -75,6 +77,7 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
     await v1.register(async (scope) => videoRoutes(scope, deps));
     await v1.register(async (scope) => assetRoutes(scope, deps));
     await v1.register(async (scope) => playbackRoutes(scope, deps));
+    await v1.register(async (scope) => eventRoutes(scope, deps));
   });
   return app;
 }

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Config } from '@kino/config';
 import type { Sql } from '@kino/db';
+import type { EventFeed } from '@kino/events';
 import type { Storage } from '@kino/storage';
 import type { PlaybackSigner } from '@kino/tokens';
 
@@ -12,4 +13,8 @@ export interface ApiDeps {
   storage: Storage;
   signer: PlaybackSigner;
   announceJobs: () => void;
+  /** Wakes event readers in every process after a commit that wrote events. */
+  announceEvents: (accountId: string) => void;
+  /** This process's subscription to those wake-ups. */
+  eventFeed: EventFeed;
 }

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from '@kino/config';
 import { createDb, migrate } from '@kino/db';
 import { announceJobs } from '@kino/jobs';
+import { createEventAnnouncer, createEventFeed } from '@kino/events';
 import { sweepAbandonedUploads } from '@kino/ingest';
 import { createStorage, ensureBucket } from '@kino/storage';
 import { createPlaybackSigner, loadOrCreateSigningKeys, parseSigningKeys } from '@kino/tokens';
@@ -30,8 +31,11 @@ export async function createApi(config: Config): Promise<Api> {
   const signer = createPlaybackSigner(keys, {
     audience: config.playback.audience, defaultTtlSeconds: config.playback.ttlSeconds, maxTtlSeconds: config.playback.maxTtlSeconds,
   });
+  const announcer = createEventAnnouncer(config.redisUrl);
+  const eventFeed = createEventFeed(config.redisUrl);
   const app = await buildApp({
-    config, sql, redis, storage, signer,
+    config, sql, redis, storage, signer, eventFeed,
+    announceEvents: (accountId) => announcer.announce(accountId),
     // A lost wake-up only delays the job until a worker polls.
     announceJobs: () => void announceJobs(redis).catch((err) => app.log.warn({ err }, 'could not announce a job')),
   });
@@ -66,6 +70,8 @@ export async function createApi(config: Config): Promise<Api> {
       const deadline = setTimeout(() => app.server.closeAllConnections(), STOP_GRACE_MS);
       await closing;
       clearTimeout(deadline);
+      eventFeed.close();
+      announcer.close();
       redis.disconnect();
       storage.s3.destroy();
       await sql.end({ timeout: 5 });

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from '@kino/config';
 import { createDb, healthyEdges, migrate } from '@kino/db';
+import { appendEvent, createEventAnnouncer } from '@kino/events';
 import { warmEdges } from '@kino/playback';
 import { createJobRunner, type JobRunner } from '@kino/jobs';
 import { describeFailure, processSource, sweepDeadScratch } from '@kino/pipeline';
@@ -27,13 +28,22 @@ export async function createWorker(config: Config): Promise<Worker> {
   const health: FastifyInstance = Fastify({ logger: { level: config.logLevel } });
   const log = health.log.child({ role: 'worker', workerId: id });
 
-  const warm = (assetId: string, paths: string[]) => {
+  const announcer = createEventAnnouncer(config.redisUrl);
+  const onEvents = (accountId: string) => announcer.announce(accountId);
+  // Warming is an optimisation: its outcome is logged and recorded, never a failure.
+  const warm = (asset: { id: string; accountId: string }, paths: string[]) => {
     healthyEdges(sql, config.playback.edgeHealthySeconds)
-      .then((edges) => warmEdges(edges, assetId, paths, { internalToken: config.internalToken }))
-      .then((outcomes) => {
-        for (const o of outcomes.filter((x) => !x.ok)) log.warn({ assetId, edge: o.edge, detail: o.detail }, 'warming an edge failed');
+      .then(async (edges) => {
+        if (edges.length === 0) return;
+        const outcomes = await warmEdges(edges, asset.id, paths, { internalToken: config.internalToken });
+        for (const o of outcomes.filter((x) => !x.ok)) log.warn({ assetId: asset.id, edge: o.edge, detail: o.detail }, 'warming an edge failed');
+        await appendEvent(sql, {
+          accountId: asset.accountId, assetId: asset.id, type: 'asset.edges_warmed',
+          data: { paths, ok: outcomes.filter((x) => x.ok).map((x) => x.edge), failed: outcomes.filter((x) => !x.ok).map((x) => x.edge) },
+        });
+        onEvents(asset.accountId);
       })
-      .catch((err) => log.warn({ err, assetId }, 'warming edges failed'));
+      .catch((err) => log.warn({ err, assetId: asset.id }, 'warming edges failed'));
   };
 
   const runner = createJobRunner({
@@ -46,8 +56,9 @@ export async function createWorker(config: Config): Promise<Worker> {
     shutdownGraceMs: config.worker.shutdownGraceSeconds * 1000,
     log,
     describeError: describeFailure,
+    onEvents,
     handler: (job, ctx) => processSource(
-      { sql, storage, tmpRoot: config.worker.tmpDir, ffmpegTimeoutMs: config.worker.ffmpegTimeoutSeconds * 1000, warm },
+      { sql, storage, tmpRoot: config.worker.tmpDir, ffmpegTimeoutMs: config.worker.ffmpegTimeoutSeconds * 1000, warm, onEvents },
       job, ctx,
     ),
   });
@@ -77,6 +88,7 @@ export async function createWorker(config: Config): Promise<Worker> {
     async stop() {
       await runner.stop();
       await health.close();
+      announcer.close();
       storage.s3.destroy();
       await sql.end({ timeout: 5 });
     },

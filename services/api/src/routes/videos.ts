@@ -101,7 +101,7 @@ export async function videoRoutes(app: FastifyInstance, deps: ApiDeps): Promise<
     const { asset, created } = await ingestUpload(
       {
         sql: deps.sql, storage: deps.storage, maxAttempts: deps.config.worker.maxAttempts,
-        stallSeconds: deps.config.api.uploadStallSeconds, onJobQueued: deps.announceJobs,
+        stallSeconds: deps.config.api.uploadStallSeconds, onJobQueued: deps.announceJobs, onEvents: deps.announceEvents,
       },
       { accountId: request.account.id, body, contentType, maxBytes: max, title, passthrough,
         idempotencyKey: request.headers['idempotency-key'] },

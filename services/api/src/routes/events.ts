@@ -1,0 +1,174 @@
+import type { ServerResponse } from 'node:http';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { getAsset } from '@kino/db';
+import { EVENT_TYPES, envelope, eventsAfter, type AssetEventRow } from '@kino/events';
+import type { ApiDeps } from '../deps.ts';
+import { ApiError, notFound } from '../errors.ts';
+
+export const eventSchema = {
+  $id: 'Event',
+  type: 'object',
+  description: Object.entries(EVENT_TYPES).map(([type, text]) => `- \`${type}\`: ${text}`).join('\n'),
+  properties: {
+    id: { type: 'integer', description: 'The sequence number: increasing, in commit order, per deployment.' },
+    type: { type: 'string', enum: Object.keys(EVENT_TYPES) },
+    asset_id: { type: 'string', format: 'uuid' },
+    created_at: { type: 'string', format: 'date-time' },
+    data: { type: 'object', additionalProperties: true },
+  },
+} as const;
+
+const HEARTBEAT_MS = 15_000;
+// Redis wakes streams at once; this poll only covers a lost announcement.
+const POLL_MS = 5_000;
+const PAGE = 500;
+
+export async function eventRoutes(app: FastifyInstance, deps: ApiDeps): Promise<void> {
+  app.get<{ Params: { id: string }; Querystring: { after_sequence: number; limit: number } }>('/v1/assets/:id/events', {
+    schema: {
+      operationId: 'listAssetEvents',
+      summary: "An asset's events in order",
+      description: 'Pass `next_after_sequence` back as `after_sequence` to walk the log exactly once.',
+      tags: ['events'],
+      params: { type: 'object', required: ['id'], properties: { id: { type: 'string', format: 'uuid' } } },
+      querystring: {
+        type: 'object',
+        properties: {
+          after_sequence: { type: 'integer', minimum: 0, default: 0 },
+          limit: { type: 'integer', minimum: 1, maximum: 500, default: 100 },
+        },
+      },
+      response: {
+        200: { type: 'object', properties: { data: { type: 'array', items: { $ref: 'Event#' } }, next_after_sequence: { type: 'integer' } } },
+        '4xx': { $ref: 'Error#' },
+      },
+    },
+  }, async (request) => {
+    if (!(await getAsset(deps.sql, request.account.id, request.params.id))) throw notFound('Asset');
+    const rows = await eventsAfter(deps.sql, {
+      accountId: request.account.id, assetId: request.params.id, afterSeq: request.query.after_sequence, limit: request.query.limit,
+    });
+    return { data: rows.map(envelope), next_after_sequence: rows.at(-1)?.seq ?? request.query.after_sequence };
+  });
+
+  const open = new Map<string, number>();
+  const responses = new Set<ServerResponse>();
+  // Streams never end by themselves: end them when the api stops, so it can.
+  app.addHook('preClose', async () => {
+    for (const res of responses) res.end();
+  });
+
+  app.get<{ Querystring: { asset_id?: string; after_sequence?: number }; Headers: { 'last-event-id'?: string } }>('/v1/events', {
+    schema: {
+      operationId: 'streamEvents',
+      summary: 'Every event of the account, live (Server-Sent Events)',
+      description:
+        'text/event-stream: `id:` is the sequence, `event:` the type, `data:` the Event as JSON. Reconnect with ' +
+        'Last-Event-ID (or after_sequence) to replay what was missed; without either the stream starts now. ' +
+        'Comments (`: ping`) keep the connection alive. A client that reads too slowly is disconnected.',
+      tags: ['events'],
+      querystring: {
+        type: 'object',
+        properties: {
+          asset_id: { type: 'string', format: 'uuid', description: 'Only this asset\'s events.' },
+          after_sequence: { type: 'integer', minimum: 0 },
+        },
+      },
+      headers: { type: 'object', properties: { 'last-event-id': { type: 'string', pattern: '^[0-9]{1,18}$' } } },
+      response: { 200: { description: 'An endless text/event-stream of Events.', type: 'string' }, '4xx': { $ref: 'Error#' } },
+    },
+  }, async (request, reply) => {
+    const accountId = request.account.id;
+    const limit = deps.config.events.maxStreamsPerAccount;
+    if ((open.get(accountId) ?? 0) >= limit) {
+      throw new ApiError(429, 'TOO_MANY_STREAMS', `At most ${limit} event streams per account at once; close one first.`);
+    }
+    const resume = request.headers['last-event-id'] ?? request.query.after_sequence;
+    const cursor = resume !== undefined ? Number(resume) : await latestSequence(deps, accountId);
+    open.set(accountId, (open.get(accountId) ?? 0) + 1);
+    responses.add(reply.raw);
+    stream(request, reply, deps, { accountId, assetId: request.query.asset_id, cursor }, () => {
+      responses.delete(reply.raw);
+      const n = (open.get(accountId) ?? 1) - 1;
+      if (n === 0) open.delete(accountId);
+      else open.set(accountId, n);
+    });
+  });
+}
+
+async function latestSequence(deps: ApiDeps, accountId: string): Promise<number> {
+  const [row] = await deps.sql<{ seq: number | null }[]>`select max(seq) as seq from asset_events where account_id = ${accountId}`;
+  return row?.seq ?? 0;
+}
+
+const frame = (e: AssetEventRow) => `id: ${e.seq}\nevent: ${e.type}\ndata: ${JSON.stringify(envelope(e))}\n\n`;
+
+/**
+ * Replay and live delivery are one loop: read everything after the cursor from Postgres,
+ * send it, move the cursor; repeat when Redis says there is more (or the poll fires). The
+ * hand-off from replay to live therefore has no gap and no duplicate by construction.
+ */
+function stream(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  deps: ApiDeps,
+  o: { accountId: string; assetId: string | undefined; cursor: number },
+  onClose: () => void,
+): void {
+  reply.hijack();
+  const res = reply.raw;
+  res.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache, no-transform',
+    connection: 'keep-alive',
+    'x-accel-buffering': 'no',
+    'x-request-id': request.id,
+  });
+  res.write(': connected\n\n');
+  let cursor = o.cursor;
+  let reading = false;
+  let again = false;
+  let closed = false;
+  const maxBuffer = deps.config.events.maxStreamBufferBytes;
+
+  const pump = async () => {
+    if (closed) return;
+    if (reading) return void (again = true);
+    reading = true;
+    try {
+      do {
+        again = false;
+        const rows = await eventsAfter(deps.sql, { accountId: o.accountId, assetId: o.assetId, afterSeq: cursor, limit: PAGE });
+        for (const e of rows) {
+          if (closed) return;
+          res.write(frame(e));
+          cursor = e.seq;
+        }
+        // A client that cannot keep up is let go (it resumes with Last-Event-ID) rather
+        // than growing this process's memory without bound.
+        if (res.writableLength > maxBuffer) {
+          request.log.warn({ accountId: o.accountId, buffered: res.writableLength }, 'event stream too slow; disconnecting');
+          res.destroy();
+          return;
+        }
+        if (rows.length === PAGE) again = true;
+      } while (again && !closed);
+    } catch (err) {
+      request.log.warn({ err }, 'reading events failed; retrying on the next wake-up');
+    } finally {
+      reading = false;
+    }
+  };
+
+  const unsubscribe = deps.eventFeed.subscribe(o.accountId, () => void pump());
+  const poll = setInterval(() => void pump(), POLL_MS);
+  const heartbeat = setInterval(() => res.write(': ping\n\n'), HEARTBEAT_MS);
+  res.on('close', () => {
+    closed = true;
+    unsubscribe();
+    clearInterval(poll);
+    clearInterval(heartbeat);
+    onClose();
+  });
+  void pump();
+}
