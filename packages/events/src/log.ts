@@ -36,9 +36,13 @@ export interface NewEvent {
   data?: Record<string, unknown>;
 }
 
-/** Call inside the transaction of the change the event records. */
+/**
+ * Call inside the transaction of the change the event records. Given the pool instead,
+ * it opens a transaction of its own: the ordering lock only works inside one.
+ */
 export async function appendEvents(tx: Queryable, events: NewEvent[]): Promise<AssetEventRow[]> {
   if (events.length === 0) return [];
+  if ('begin' in tx) return tx.begin((inner) => appendEvents(inner, events));
   await tx`select pg_advisory_xact_lock(${EVENT_ORDER_LOCK})`;
   const rows = events.map((e) => ({ account_id: e.accountId, asset_id: e.assetId, type: e.type, data: tx.json((e.data ?? {}) as never) }));
   const inserted = await tx<AssetEventRow[]>`

@@ -105,15 +105,18 @@ export function createJobRunner(o: RunnerOptions): JobRunner {
     let lastProgressAt = 0;
     let pending: JobProgress | undefined;
     // The event log gets a step's start and each tenth of it, not every progress tick.
+    // The writes are chained, and holdLease waits for the chain, so progress events never
+    // land after the events of the step they led up to.
     let logged = '';
+    let progressEvents: Promise<unknown> = Promise.resolve();
     const logProgress = (p: JobProgress) => {
       const mark = `${p.step}:${Math.floor((p.fraction ?? 0) * 10)}`;
       if (mark === logged) return;
       logged = mark;
-      appendEvent(o.sql, {
+      progressEvents = progressEvents.then(() => appendEvent(o.sql, {
         accountId: job.account_id, assetId: job.asset_id, type: 'job.progress',
         data: { job_id: job.id, step: p.step ?? null, fraction: Math.round((p.fraction ?? 0) * 100) / 100 },
-      }).then(() => o.onEvents?.(job.account_id), () => {});
+      })).then(() => o.onEvents?.(job.account_id), () => {});
     };
     const ctx: JobContext = {
       signal: controller.signal,
@@ -127,6 +130,7 @@ export function createJobRunner(o: RunnerOptions): JobRunner {
         pending = undefined;
       },
       async holdLease(tx) {
+        await progressEvents;
         const rows = await tx`
           select 1 from media_jobs
           where id = ${job.id} and locked_by = ${o.workerId} and state = 'running'

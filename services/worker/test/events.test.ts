@@ -1,0 +1,122 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAccount, issueApiKey } from '@kino/db';
+import { appendEvent, createEventAnnouncer } from '@kino/events';
+import { createApi, type Api } from '@kino/api';
+import { startStack, type Stack } from './stack.ts';
+import { openStream } from './sse.ts';
+import { randomUUID } from 'node:crypto';
+
+const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+let s: Stack;
+let secondApi: Api;
+let worker: ChildProcess;
+let otherKey: string;
+
+beforeAll(async () => {
+  s = await startStack();
+  secondApi = await createApi({ ...s.config, api: { ...s.config.api, port: 0 } });
+  await secondApi.start();
+  otherKey = (await issueApiKey(s.db.sql, (await createAccount(s.db.sql, 'other')).id)).key;
+  // The worker runs in a process of its own: its events reach both apis through Redis.
+  worker = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+    env: {
+      ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'warn', DATABASE_URL: s.config.databaseUrl, REDIS_URL: s.config.redisUrl,
+      S3_ENDPOINT: s.config.s3.endpoint!, S3_BUCKET: s.config.s3.bucket, WORKER_PORT: '0', JOB_POLL_INTERVAL_MS: '60000',
+    },
+    stdio: 'inherit',
+  });
+});
+afterAll(async () => {
+  worker?.kill('SIGTERM');
+  await secondApi?.stop();
+  await s?.close();
+});
+
+const auth = (key = s.key) => ({ authorization: `Bearer ${key}` });
+const page = async (id: string, after: number, limit: number) =>
+  (await (await fetch(`${s.api.url}/v1/assets/${id}/events?after_sequence=${after}&limit=${limit}`, { headers: auth() })).json()) as any;
+
+describe('the event log, live and replayed', () => {
+  let assetId: string;
+  let all: number[];
+
+  it('streams an upload from start to hls_ready on two apis, fed by a worker in a third process', async () => {
+    const one = await openStream(`${s.api.url}/v1/events`, auth());
+    const two = await openStream(`${secondApi.url}/v1/events`, auth());
+    const stranger = await openStream(`${s.api.url}/v1/events`, auth(otherKey));
+    assetId = (await s.upload('standard', { width: 640, height: 360, seconds: 5 })).id;
+    const done = (es: { event: string; data: { asset_id: string } }[]) => es.some((e) => e.event === 'asset.hls_ready' && e.data.asset_id === assetId);
+    const [got] = await Promise.all([one.until(done), two.until(done)]);
+    one.close();
+    two.close();
+
+    const types = got.filter((e) => e.data.asset_id === assetId).map((e) => e.event);
+    const order = ['asset.created', 'asset.source_uploaded', 'job.queued', 'job.started', 'asset.opener_ready', 'asset.thumbnail_ready', 'asset.rendition_ready', 'asset.hls_ready'];
+    expect(types.filter((t) => order.includes(t)).filter((t, i, a) => a.indexOf(t) === i)).toEqual(order);
+    expect(types.filter((t) => t === 'asset.rendition_ready')).toHaveLength(2);
+    expect(types).toContain('job.progress');
+    const ids = got.map((e) => e.id);
+    expect(ids).toEqual([...ids].sort((a, b) => a - b));
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(two.events.map((e) => e.id)).toEqual(expect.arrayContaining(ids.filter((id) => got.find((e) => e.id === id)!.data.asset_id === assetId)));
+    for (const e of got) expect(e.data).toMatchObject({ id: e.id, type: e.event, asset_id: expect.any(String), created_at: expect.any(String) });
+
+    // Another account saw none of it.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(stranger.events).toEqual([]);
+    stranger.close();
+  });
+
+  it('pages the same events exactly once with after_sequence', async () => {
+    all = [];
+    let after = 0;
+    for (;;) {
+      const p = await page(assetId, after, 3);
+      all.push(...p.data.map((e: { id: number }) => e.id));
+      if (p.data.length === 0) break;
+      after = p.next_after_sequence;
+    }
+    expect(new Set(all).size).toBe(all.length);
+    expect(all).toEqual([...all].sort((a, b) => a - b));
+    const whole = await page(assetId, 0, 500);
+    expect(all).toEqual(whole.data.map((e: { id: number }) => e.id));
+  });
+
+  it('replays exactly what was missed after Last-Event-ID, filtered to one asset', async () => {
+    const resumeAfter = all[3]!;
+    const replay = await openStream(`${s.api.url}/v1/events?asset_id=${assetId}`, { ...auth(), 'last-event-id': String(resumeAfter) });
+    const got = await replay.until((es) => es.length >= all.length - 4);
+    replay.close();
+    expect(got.map((e) => e.id)).toEqual(all.slice(4));
+    const none = await openStream(`${s.api.url}/v1/events?asset_id=${randomUUID()}&after_sequence=0`, auth());
+    await new Promise((r) => setTimeout(r, 300));
+    expect(none.events).toEqual([]);
+    none.close();
+  });
+
+  it('hands off from replay to live with no gap and no duplicate while events are being written', async () => {
+    const accountId = (await s.db.sql`select account_id from assets where id = ${assetId}`)[0]!.account_id as string;
+    const announcer = createEventAnnouncer(s.config.redisUrl);
+    const target = randomUUID();
+    const writes = Array.from({ length: 150 }, (_, i) =>
+      new Promise((r) => setTimeout(r, i)).then(async () => {
+        await appendEvent(s.db.sql, { accountId, assetId: target, type: 'job.progress', data: { i } });
+        announcer.announce(accountId);
+      }));
+    const stream = await openStream(`${s.api.url}/v1/events?after_sequence=0`, auth());
+    await Promise.all(writes);
+    const got = await stream.until((es) => es.filter((e) => e.data.asset_id === target).length >= 150);
+    stream.close();
+    announcer.close();
+    const ids = got.map((e) => e.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids).toEqual([...ids].sort((a, b) => a - b));
+    const mine = got.filter((e) => e.data.asset_id === target).map((e) => e.data.data['i']);
+    expect(new Set(mine).size).toBe(150);
+    // Everything the account had, from the very first event, arrived.
+    const [{ n }] = (await s.db.sql`select count(*)::int as n from asset_events where account_id = ${accountId}`) as unknown as [{ n: number }];
+    expect(ids.length).toBe(n);
+  });
+});
