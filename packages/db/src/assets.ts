@@ -181,3 +181,33 @@ export async function markSourceFailed(sql: Queryable, assetId: string): Promise
     where id = ${assetId}`;
   await sql`delete from artifacts where asset_id = ${assetId}`;
 }
+
+/**
+ * Marks an account's asset deleted; null when there is no such asset. Deleting again
+ * changes nothing and returns the row as it is, so DELETE answers the same every time.
+ */
+export async function markAssetDeleted(sql: Queryable, accountId: string, assetId: string): Promise<{ asset: AssetRow; first: boolean } | null> {
+  const [updated] = await sql<AssetRow[]>`
+    update assets set deleted_at = now(), updated_at = now()
+    where id = ${assetId} and account_id = ${accountId} and deleted_at is null
+    returning *`;
+  if (updated) return { asset: updated, first: true };
+  const existing = await getAsset(sql, accountId, assetId);
+  return existing ? { asset: existing, first: false } : null;
+}
+
+export interface Revocation {
+  id: string;
+  deleted_at: Date;
+}
+
+/**
+ * Assets deleted since `since`: the list edges apply to tokens already handed out. Only
+ * deletions younger than the longest token lifetime matter, so the list stays short.
+ */
+export async function revokedAssets(sql: Queryable, since: Date): Promise<Revocation[]> {
+  return sql<Revocation[]>`
+    select id, deleted_at from assets
+    where deleted_at is not null and deleted_at > ${since}
+    order by deleted_at, id`;
+}

@@ -13,7 +13,7 @@ export interface MediaJob {
   id: number;
   asset_id: string;
   account_id: string;
-  kind: string;
+  kind: JobKind;
   state: JobState;
   attempts: number;
   max_attempts: number;
@@ -27,18 +27,22 @@ export interface MediaJob {
   finished_at: Date | null;
 }
 
+export type JobKind = 'process_source' | 'purge_asset';
+
 export interface EnqueueOptions {
   assetId: string;
   accountId: string;
   maxAttempts: number;
-  kind?: string;
+  kind?: JobKind;
+  /** Not before this moment. */
+  runAt?: Date;
 }
 
 /** Call inside the transaction that makes the job's work exist, so neither exists alone. */
 export async function enqueueJob(sql: Queryable, o: EnqueueOptions): Promise<MediaJob> {
   const [job] = await sql<MediaJob[]>`
-    insert into media_jobs (asset_id, account_id, kind, max_attempts)
-    values (${o.assetId}, ${o.accountId}, ${o.kind ?? 'process_source'}, ${o.maxAttempts})
+    insert into media_jobs (asset_id, account_id, kind, max_attempts, run_at)
+    values (${o.assetId}, ${o.accountId}, ${o.kind ?? 'process_source'}, ${o.maxAttempts}, ${o.runAt ?? sql`now()`})
     returning *`;
   return job!;
 }
@@ -205,4 +209,20 @@ export async function latestJobFor(sql: Queryable, assetId: string): Promise<Med
   const [job] = await sql<MediaJob[]>`
     select * from media_jobs where asset_id = ${assetId} order by id desc limit 1`;
   return job ?? null;
+}
+
+/**
+ * Cancels an asset's queued and running jobs. Returns when a cancelled job's worker could
+ * still be writing: it notices at its next renewal or commit (both check the state), and
+ * gives up by itself at the latest when its lease runs out.
+ */
+export async function cancelJobsOf(sql: Queryable, assetId: string): Promise<{ cancelled: number; quietAfter: Date }> {
+  const rows = await sql<{ locked_until: Date | null }[]>`
+    update media_jobs j
+    set state = 'cancelled', finished_at = now(), updated_at = now(), last_error = 'cancelled: the asset was deleted'
+    from (select id, locked_until from media_jobs where asset_id = ${assetId} and state in ('queued', 'running') for update) old
+    where j.id = old.id
+    returning old.locked_until`;
+  const leases = rows.map((r) => r.locked_until?.getTime() ?? 0);
+  return { cancelled: rows.length, quietAfter: new Date(Math.max(Date.now(), ...leases)) };
 }

@@ -66,7 +66,7 @@ export interface JobRunner {
 const PROGRESS_EVERY_MS = 500;
 
 export function createJobRunner(o: RunnerOptions): JobRunner {
-  const running = new Map<number, { controller: AbortController; done: Promise<void> }>();
+  const running = new Map<number, { assetId: string; controller: AbortController; done: Promise<void> }>();
   let stopping = false;
   let loop: Promise<void> | undefined;
   let reaper: NodeJS.Timeout | undefined;
@@ -111,7 +111,8 @@ export function createJobRunner(o: RunnerOptions): JobRunner {
     let progressEvents: Promise<unknown> = Promise.resolve();
     const logProgress = (p: JobProgress) => {
       const mark = `${p.step}:${Math.floor((p.fraction ?? 0) * 10)}`;
-      if (mark === logged) return;
+      // A cancelled or lost job has nothing more to say.
+      if (mark === logged || controller.signal.aborted) return;
       logged = mark;
       progressEvents = progressEvents.then(() => appendEvent(o.sql, {
         accountId: job.account_id, assetId: job.asset_id, type: 'job.progress',
@@ -175,7 +176,7 @@ export function createJobRunner(o: RunnerOptions): JobRunner {
         running.delete(job.id);
         wake();
       });
-    running.set(job.id, { controller, done });
+    running.set(job.id, { assetId: job.asset_id, controller, done });
   }
 
   async function claimLoop(): Promise<void> {
@@ -214,7 +215,11 @@ export function createJobRunner(o: RunnerOptions): JobRunner {
       return running.size;
     },
     async start() {
-      if (o.redisUrl) unlisten = await listenForJobs(o.redisUrl, () => wake());
+      if (o.redisUrl) {
+        unlisten = await listenForJobs(o.redisUrl, () => wake(), (assetId) => {
+          for (const r of running.values()) if (r.assetId === assetId) r.controller.abort(new Error('job cancelled'));
+        });
+      }
       const reap = () =>
         reapExpiredLeases(o.sql)
           .then((r) => {

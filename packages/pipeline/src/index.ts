@@ -1,2 +1,3 @@
 export * from './artifacts.ts';
 export * from './process-source.ts';
+export * from './purge-asset.ts';

@@ -21,31 +21,30 @@ export async function pickEdge(
   return o.fallbackUrl ? { id: null, region: null, url: o.fallbackUrl } : null;
 }
 
-export interface WarmOutcome {
+export interface EdgeOutcome {
   edge: string;
   ok: boolean;
   detail?: string;
 }
 
+export interface EdgeCallOptions {
+  internalToken: string;
+  timeoutMs?: number;
+  concurrency?: number;
+}
+
 /**
- * Asks every edge to fill its cache with `paths` before anyone asks for them. Bounded
- * fan-out and a short timeout: warming is an optimisation, so failures are reported,
- * never thrown.
+ * POSTs one internal request to every edge with bounded fan-out and a short timeout.
+ * Outcomes are reported, never thrown: one edge down must not stop the others.
  */
-export async function warmEdges(
-  edges: EdgeRow[],
-  assetId: string,
-  paths: string[],
-  o: { internalToken: string; timeoutMs?: number; concurrency?: number },
-): Promise<WarmOutcome[]> {
-  if (paths.length === 0) return [];
-  const body = JSON.stringify({ asset_id: assetId, artifact_paths: paths });
-  const outcomes: WarmOutcome[] = [];
+async function callEdges(edges: EdgeRow[], path: string, payload: unknown, o: EdgeCallOptions): Promise<EdgeOutcome[]> {
+  const body = JSON.stringify(payload);
+  const outcomes: EdgeOutcome[] = [];
   const queue = [...edges];
   const lane = async () => {
     for (let e = queue.shift(); e; e = queue.shift()) {
       try {
-        const res = await request(`${e.internal_url}/internal/warm`, {
+        const res = await request(`${e.internal_url}${path}`, {
           method: 'POST',
           headers: { authorization: `Bearer ${o.internalToken}`, 'content-type': 'application/json' },
           body,
@@ -61,4 +60,18 @@ export async function warmEdges(
   };
   await Promise.all(Array.from({ length: Math.min(o.concurrency ?? 8, edges.length) }, lane));
   return outcomes;
+}
+
+/** Asks every edge to fill its cache with `paths` before anyone asks for them. */
+export function warmEdges(edges: EdgeRow[], assetId: string, paths: string[], o: EdgeCallOptions): Promise<EdgeOutcome[]> {
+  if (paths.length === 0) return Promise.resolve([]);
+  return callEdges(edges, '/internal/warm', { asset_id: assetId, artifact_paths: paths }, o);
+}
+
+/**
+ * Tells every edge to drop an asset's cached files and to refuse its tokens from now on
+ * (a deleted asset). An edge that misses this catches up from the revocation list.
+ */
+export function purgeEdges(edges: EdgeRow[], assetId: string, o: EdgeCallOptions): Promise<EdgeOutcome[]> {
+  return callEdges(edges, '/internal/purge', { asset_id: assetId, revoke: true }, o);
 }

@@ -12,6 +12,7 @@ import { eventRoutes, eventSchema } from './routes/events.ts';
 import { internalRoutes } from './routes/internal.ts';
 import { playbackRoutes } from './routes/playback.ts';
 import { publicRoutes } from './routes/public.ts';
+import { webhookRoutes } from './routes/webhooks.ts';
 import { playbackBlockSchema } from '@kino/playback';
 
 export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
@@ -78,6 +79,7 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
     await v1.register(async (scope) => assetRoutes(scope, deps));
     await v1.register(async (scope) => playbackRoutes(scope, deps));
     await v1.register(async (scope) => eventRoutes(scope, deps));
+    await v1.register(async (scope) => webhookRoutes(scope, deps));
   });
   return app;
 }

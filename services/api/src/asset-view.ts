@@ -69,6 +69,7 @@ export const assetSchema = {
     },
     created_at: { type: 'string', format: 'date-time' },
     updated_at: { type: 'string', format: 'date-time' },
+    deleted_at: { type: ['string', 'null'], format: 'date-time' },
     links: {
       type: 'object',
       properties: { self: { type: 'string' }, events: { type: 'string' } },
@@ -133,6 +134,7 @@ export function assetView(
     }),
     created_at: asset.created_at.toISOString(),
     updated_at: asset.updated_at.toISOString(),
+    deleted_at: asset.deleted_at?.toISOString() ?? null,
     links: { self: `${baseUrl}/v1/assets/${asset.id}`, events: `${baseUrl}/v1/assets/${asset.id}/events` },
   };
 }

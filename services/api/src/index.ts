@@ -6,6 +6,7 @@ import { announceJobs } from '@kino/jobs';
 import { createEventAnnouncer, createEventFeed } from '@kino/events';
 import { sweepAbandonedUploads } from '@kino/ingest';
 import { createStorage, ensureBucket } from '@kino/storage';
+import { createWebhookDispatcher } from '@kino/webhooks';
 import { createPlaybackSigner, loadOrCreateSigningKeys, parseSigningKeys } from '@kino/tokens';
 import { buildApp } from './app.ts';
 
@@ -41,6 +42,8 @@ export async function createApi(config: Config): Promise<Api> {
   });
   // Redis errors surface in /readyz and in announce warnings; the client reconnects itself.
   redis.on('error', () => {});
+  // Every api process sends the webhook outbox; claims keep them from sending a delivery twice.
+  const webhooks = createWebhookDispatcher({ sql, redisUrl: config.redisUrl, ...config.webhooks, log: app.log });
 
   // Every api process sweeps; the sweep is idempotent, so several at once do no harm.
   const sweep = () => {
@@ -61,15 +64,19 @@ export async function createApi(config: Config): Promise<Api> {
       api.url = await app.listen({ host: config.api.host, port: config.api.port });
       sweep();
       sweeper = setInterval(sweep, 60_000).unref();
+      await webhooks.start();
     },
     async stop() {
       clearInterval(sweeper);
       // Requests finish on their own for a while; then uploads still streaming are cut
       // off, which runs their cleanup (multipart aborted, row removed) before we go.
       const closing = app.close();
+      // Sends in flight finish (each bounded by WEBHOOK_TIMEOUT_MS) and are recorded.
+      const webhooksStopped = webhooks.stop();
       const deadline = setTimeout(() => app.server.closeAllConnections(), STOP_GRACE_MS);
       await closing;
       clearTimeout(deadline);
+      await webhooksStopped;
       eventFeed.close();
       announcer.close();
       redis.disconnect();

@@ -4,9 +4,9 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from '@kino/config';
 import { createDb, healthyEdges, migrate } from '@kino/db';
 import { appendEvent, createEventAnnouncer } from '@kino/events';
-import { warmEdges } from '@kino/playback';
+import { purgeEdges, warmEdges } from '@kino/playback';
 import { createJobRunner, type JobRunner } from '@kino/jobs';
-import { describeFailure, processSource, sweepDeadScratch } from '@kino/pipeline';
+import { describeFailure, processSource, purgeAsset, sweepDeadScratch } from '@kino/pipeline';
 import { createStorage } from '@kino/storage';
 
 export interface Worker {
@@ -46,6 +46,12 @@ export async function createWorker(config: Config): Promise<Worker> {
       .catch((err) => log.warn({ err, assetId: asset.id }, 'warming edges failed'));
   };
 
+  const purge = async (assetId: string) => {
+    const outcomes = await purgeEdges(await healthyEdges(sql, config.playback.edgeHealthySeconds), assetId, { internalToken: config.internalToken });
+    for (const o of outcomes.filter((x) => !x.ok)) log.warn({ assetId, edge: o.edge, detail: o.detail }, 'purging an edge failed; it catches up from the revocation list');
+    return { ok: outcomes.filter((x) => x.ok).map((x) => x.edge), failed: outcomes.filter((x) => !x.ok).map((x) => x.edge) };
+  };
+
   const runner = createJobRunner({
     sql,
     redisUrl: config.redisUrl,
@@ -57,10 +63,12 @@ export async function createWorker(config: Config): Promise<Worker> {
     log,
     describeError: describeFailure,
     onEvents,
-    handler: (job, ctx) => processSource(
-      { sql, storage, tmpRoot: config.worker.tmpDir, ffmpegTimeoutMs: config.worker.ffmpegTimeoutSeconds * 1000, warm, onEvents },
-      job, ctx,
-    ),
+    handler: (job, ctx) => job.kind === 'purge_asset'
+      ? purgeAsset({ sql, storage, purgeEdges: purge, onEvents }, job, ctx)
+      : processSource(
+        { sql, storage, tmpRoot: config.worker.tmpDir, ffmpegTimeoutMs: config.worker.ffmpegTimeoutSeconds * 1000, warm, onEvents },
+        job, ctx,
+      ),
   });
 
   health.get('/healthz', async () => ({ status: 'ok', active_jobs: runner.active }));

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import { getAsset, listArtifacts, listAssets, type PlayableState, type SourceState } from '@kino/db';
-import { latestJobFor } from '@kino/jobs';
+import { getAsset, listArtifacts, listAssets, markAssetDeleted, type PlayableState, type SourceState } from '@kino/db';
+import { appendEvent } from '@kino/events';
+import { announceCancel, cancelJobsOf, enqueueJob, latestJobFor } from '@kino/jobs';
 import type { ApiDeps } from '../deps.ts';
 import { ApiError, notFound } from '../errors.ts';
 import { assetView } from '../asset-view.ts';
@@ -70,4 +71,38 @@ export async function assetRoutes(app: FastifyInstance, deps: ApiDeps): Promise<
       next_cursor: rows.length > q.limit ? page[page.length - 1]!.id : null,
     };
   });
+
+  app.delete<{ Params: { id: string } }>('/v1/assets/:id', {
+    schema: {
+      operationId: 'deleteAsset',
+      summary: 'Delete an asset everywhere',
+      description:
+        'Idempotent. Playback stops at once, including URLs already handed out (edges apply a revocation list); ' +
+        'processing is cancelled; cached copies and origin objects are removed in the background (event asset.purged).',
+      tags: ['assets'],
+      params: idParams,
+      response: { 200: { $ref: 'Asset#' }, '4xx': { $ref: 'Error#' } },
+    },
+  }, async (request) => {
+    const accountId = request.account.id;
+    const result = await deps.sql.begin(async (tx) => {
+      const marked = await markAssetDeleted(tx, accountId, request.params.id);
+      if (!marked?.first) return marked;
+      const { quietAfter } = await cancelJobsOf(tx, marked.asset.id);
+      // The purge waits until no cancelled worker can still be writing to the origin.
+      await enqueueJob(tx, { assetId: marked.asset.id, accountId, kind: 'purge_asset', maxAttempts: PURGE_ATTEMPTS, runAt: quietAfter });
+      await appendEvent(tx, { accountId, assetId: marked.asset.id, type: 'asset.deleted', data: {} });
+      return marked;
+    });
+    if (!result) throw notFound('Asset');
+    if (result.first) {
+      void announceCancel(deps.redis, result.asset.id).catch(() => {});
+      deps.announceJobs();
+      deps.announceEvents(accountId);
+    }
+    const [artifacts, job] = await Promise.all([listArtifacts(deps.sql, result.asset.id), latestJobFor(deps.sql, result.asset.id)]);
+    return assetView(result.asset, base, { artifacts, job });
+  });
 }
+
+const PURGE_ATTEMPTS = 10;

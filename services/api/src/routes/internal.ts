@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { recordEdgeHeartbeat } from '@kino/db';
+import { recordEdgeHeartbeat, revokedAssets } from '@kino/db';
 import type { ApiDeps } from '../deps.ts';
 import { ApiError } from '../errors.ts';
 
@@ -34,5 +34,25 @@ export async function internalRoutes(app: FastifyInstance, deps: ApiDeps): Promi
       id: b.id, region: b.region, publicUrl: b.public_url.replace(/\/$/, ''), internalUrl: b.internal_url.replace(/\/$/, ''),
     });
     return reply.code(204).send();
+  });
+
+  app.get('/internal/revocations', {
+    schema: {
+      hide: true,
+      response: {
+        200: {
+          type: 'object',
+          properties: {
+            window_seconds: { type: 'integer' },
+            assets: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, deleted_at: { type: 'string' } } } },
+          },
+        },
+      },
+    },
+  }, async () => {
+    // A token outlives its asset at most by the longest lifetime a token can have.
+    const window = deps.config.playback.maxTtlSeconds + 60;
+    const rows = await revokedAssets(deps.sql, new Date(Date.now() - window * 1000));
+    return { window_seconds: window, assets: rows.map((r) => ({ id: r.id, deleted_at: r.deleted_at.toISOString() })) };
   });
 }

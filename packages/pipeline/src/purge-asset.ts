@@ -1,0 +1,31 @@
+import { getAssetById, type Sql } from '@kino/db';
+import { appendEvent } from '@kino/events';
+import type { JobContext, MediaJob } from '@kino/jobs';
+import { deletePrefix, type Storage } from '@kino/storage';
+
+export interface PurgeDeps {
+  sql: Sql;
+  storage: Storage;
+  /** Tells the edges to drop and revoke the asset; reports which did. */
+  purgeEdges: (assetId: string) => Promise<{ ok: string[]; failed: string[] }>;
+  onEvents?: (accountId: string) => void;
+}
+
+/**
+ * The second half of a delete, run as a job so it is retried until done: edges drop the
+ * asset's cached files, then every origin object of it goes. A failure here (S3 away)
+ * throws, and the queue retries with backoff.
+ */
+export async function purgeAsset(deps: PurgeDeps, job: MediaJob, ctx: JobContext): Promise<void> {
+  const asset = await getAssetById(deps.sql, job.asset_id);
+  if (!asset?.deleted_at) return;
+  const edges = await deps.purgeEdges(asset.id);
+  ctx.progress({ step: 'purge', fraction: 0.5 });
+  const objects = (await deletePrefix(deps.storage, `videos/${asset.id}/`)) + (await deletePrefix(deps.storage, `sources/${asset.id}/`));
+  await deps.sql.begin(async (tx) => {
+    await ctx.holdLease(tx);
+    await tx`delete from artifacts where asset_id = ${asset.id}`;
+    await appendEvent(tx, { accountId: asset.account_id, assetId: asset.id, type: 'asset.purged', data: { objects, edges } });
+  });
+  deps.onEvents?.(asset.account_id);
+}

@@ -1,0 +1,232 @@
+import type { FastifyInstance } from 'fastify';
+import { EVENT_TYPES, type EventType } from '@kino/events';
+import {
+  countWebhooks, createWebhook, deleteWebhook, deliverySeq, getWebhook, listDeliveries, listWebhooks,
+  MAX_WEBHOOKS_PER_ACCOUNT, type Delivery, type Webhook,
+} from '@kino/webhooks';
+import type { ApiDeps } from '../deps.ts';
+import { ApiError, notFound } from '../errors.ts';
+
+const EVENT_TYPE_NAMES = Object.keys(EVENT_TYPES) as EventType[];
+
+const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', format: 'uuid' } } } as const;
+const nullable = (type: string, extra: Record<string, unknown> = {}) => ({ type: [type, 'null'], ...extra });
+
+const webhookProperties = {
+  id: { type: 'string', format: 'uuid' },
+  url: { type: 'string' },
+  event_types: {
+    ...nullable('array'),
+    items: { type: 'string', enum: EVENT_TYPE_NAMES },
+    description: 'The event types sent to this endpoint; null for all of them.',
+  },
+  description: nullable('string'),
+  created_at: { type: 'string', format: 'date-time' },
+} as const;
+
+const webhookSchema = { type: 'object', required: Object.keys(webhookProperties), properties: webhookProperties } as const;
+
+const deliverySchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string', format: 'uuid', description: 'Sent as `webhook-id`; the same on every attempt.' },
+    event_id: { type: 'integer', description: 'The event\'s sequence number (`id` in the payload).' },
+    event_type: { type: 'string', enum: EVENT_TYPE_NAMES },
+    asset_id: { type: 'string', format: 'uuid' },
+    state: { type: 'string', enum: ['pending', 'succeeded', 'failed'] },
+    attempts: { type: 'integer', description: 'Attempts made so far.' },
+    next_attempt_at: { ...nullable('string'), format: 'date-time', description: 'When the next attempt is due; null once the delivery is finished.' },
+    last_status: nullable('integer'),
+    last_error: nullable('string'),
+    created_at: { type: 'string', format: 'date-time' },
+    finished_at: { ...nullable('string'), format: 'date-time' },
+    attempt_log: {
+      type: 'array',
+      description: 'Every attempt, oldest first.',
+      items: {
+        type: 'object',
+        properties: {
+          attempted_at: { type: 'string', format: 'date-time' },
+          status: { ...nullable('integer'), description: 'The receiver\'s status; null when no response came (refused, timed out, blocked).' },
+          error: nullable('string'),
+          duration_ms: { type: 'integer' },
+          response_body: { ...nullable('string'), description: 'The first kilobyte of the response.' },
+        },
+      },
+    },
+  },
+} as const;
+
+const webhookView = (w: Webhook) => ({
+  id: w.id, url: w.url, event_types: w.event_types, description: w.description, created_at: w.created_at.toISOString(),
+});
+
+const deliveryView = (d: Delivery) => ({
+  id: d.id,
+  event_id: d.event_seq,
+  event_type: d.event_type,
+  asset_id: d.asset_id,
+  state: d.state,
+  attempts: d.attempts,
+  next_attempt_at: d.state === 'pending' ? d.next_attempt_at.toISOString() : null,
+  last_status: d.last_status,
+  last_error: d.last_error,
+  created_at: d.created_at.toISOString(),
+  finished_at: d.finished_at?.toISOString() ?? null,
+  attempt_log: d.attempt_log.map((a) => ({
+    attempted_at: a.attempted_at.toISOString(), status: a.status, error: a.error, duration_ms: a.duration_ms, response_body: a.response_body,
+  })),
+});
+
+/** http(s) with a host, or a 400 naming what is wrong. */
+function checkUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ApiError(400, 'INVALID_WEBHOOK_URL', 'The webhook URL is not a valid absolute URL.');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ApiError(400, 'INVALID_WEBHOOK_URL', `The webhook URL must use http or https, not ${url.protocol.replace(/:$/, '')}.`);
+  }
+  if (!url.hostname) throw new ApiError(400, 'INVALID_WEBHOOK_URL', 'The webhook URL has no host.');
+  return url.toString();
+}
+
+const PAYLOAD_DOC = [
+  'Each event of the account (of `event_types`, when given) is POSTed to `url` as JSON, the same envelope as',
+  '`GET /v1/events`: `{"id": <sequence>, "type", "asset_id", "created_at", "data"}`, signed per Standard Webhooks',
+  '(https://www.standardwebhooks.com): `webhook-id` (the delivery id, the same on every retry), `webhook-timestamp`',
+  '(unix seconds) and `webhook-signature: v1,<base64 HMAC-SHA256 of "{webhook-id}.{webhook-timestamp}.{body}">` keyed',
+  'with the base64-decoded part of `secret` after `whsec_`. Any 2xx is success; anything else, a timeout or a',
+  'network error is retried with exponential backoff and jitter for about a day (3xx redirects are not followed;',
+  '410 stops at once). Events go out roughly in order, one at a time per endpoint, but a retry can overtake:',
+  'order and deduplicate by the event `id`. URLs resolving to private, loopback or link-local addresses are',
+  'refused at delivery time unless the server allows them.',
+].join(' ');
+
+export async function webhookRoutes(app: FastifyInstance, deps: ApiDeps): Promise<void> {
+  app.post<{ Body: { url: string; event_types?: EventType[]; description?: string } }>('/v1/webhooks', {
+    schema: {
+      operationId: 'createWebhook',
+      summary: 'Add a webhook endpoint; the response carries its signing secret, shown only this once',
+      description: PAYLOAD_DOC,
+      tags: ['webhooks'],
+      body: {
+        type: 'object',
+        required: ['url'],
+        additionalProperties: false,
+        properties: {
+          url: { type: 'string', minLength: 1, maxLength: 2048, description: 'An http or https URL.' },
+          event_types: {
+            type: 'array', minItems: 1, maxItems: EVENT_TYPE_NAMES.length, uniqueItems: true,
+            items: { type: 'string', enum: EVENT_TYPE_NAMES },
+            description: 'Only these event types; omit for all of them.',
+          },
+          description: { type: 'string', maxLength: 500 },
+        },
+      },
+      response: {
+        201: {
+          type: 'object',
+          required: [...Object.keys(webhookProperties), 'secret'],
+          properties: {
+            ...webhookProperties,
+            secret: { type: 'string', description: '`whsec_` + base64 of the HMAC key. Store it now: it is never shown again.' },
+          },
+        },
+        '4xx': { $ref: 'Error#' },
+      },
+    },
+  }, async (request, reply) => {
+    const url = checkUrl(request.body.url);
+    if ((await countWebhooks(deps.sql, request.account.id)) >= MAX_WEBHOOKS_PER_ACCOUNT) {
+      throw new ApiError(400, 'TOO_MANY_WEBHOOKS', `An account can have at most ${MAX_WEBHOOKS_PER_ACCOUNT} webhooks; delete one first.`);
+    }
+    const w = await createWebhook(deps.sql, {
+      accountId: request.account.id, url, eventTypes: request.body.event_types, description: request.body.description,
+    });
+    return reply.code(201).send({ ...webhookView(w), secret: w.secret });
+  });
+
+  app.get('/v1/webhooks', {
+    schema: {
+      operationId: 'listWebhooks',
+      summary: 'Webhook endpoints of the account, oldest first (without secrets)',
+      tags: ['webhooks'],
+      response: {
+        200: { type: 'object', properties: { data: { type: 'array', items: webhookSchema } } },
+        '4xx': { $ref: 'Error#' },
+      },
+    },
+  }, async (request) => ({ data: (await listWebhooks(deps.sql, request.account.id)).map(webhookView) }));
+
+  app.get<{ Params: { id: string } }>('/v1/webhooks/:id', {
+    schema: {
+      operationId: 'getWebhook',
+      summary: 'One webhook endpoint (without its secret)',
+      tags: ['webhooks'],
+      params: idParams,
+      response: { 200: webhookSchema, '4xx': { $ref: 'Error#' } },
+    },
+  }, async (request) => {
+    const w = await getWebhook(deps.sql, request.account.id, request.params.id);
+    if (!w) throw notFound('Webhook');
+    return webhookView(w);
+  });
+
+  app.delete<{ Params: { id: string } }>('/v1/webhooks/:id', {
+    schema: {
+      operationId: 'deleteWebhook',
+      summary: 'Delete a webhook endpoint; its pending deliveries are cancelled',
+      description: 'Idempotent: deleting it again answers 204 as well. A send already under way finishes.',
+      tags: ['webhooks'],
+      params: idParams,
+      response: { 204: { type: 'null', description: 'Deleted.' }, '4xx': { $ref: 'Error#' } },
+    },
+  }, async (request, reply) => {
+    if (!(await deleteWebhook(deps.sql, request.account.id, request.params.id))) throw notFound('Webhook');
+    return reply.code(204).send();
+  });
+
+  app.get<{ Params: { id: string }; Querystring: { limit: number; cursor?: string } }>('/v1/webhooks/:id/deliveries', {
+    schema: {
+      operationId: 'listWebhookDeliveries',
+      summary: 'Deliveries to a webhook endpoint, newest event first, with every attempt and response',
+      description: 'Pages with `next_cursor`; pass it back as `cursor`.',
+      tags: ['webhooks'],
+      params: idParams,
+      querystring: {
+        type: 'object',
+        properties: {
+          limit: { type: 'integer', minimum: 1, maximum: 100, default: 25 },
+          cursor: { type: 'string', format: 'uuid', description: 'next_cursor of the previous page.' },
+        },
+      },
+      response: {
+        200: {
+          type: 'object',
+          properties: { data: { type: 'array', items: deliverySchema }, next_cursor: { type: ['string', 'null'] } },
+        },
+        '4xx': { $ref: 'Error#' },
+      },
+    },
+  }, async (request) => {
+    const w = await getWebhook(deps.sql, request.account.id, request.params.id);
+    if (!w) throw notFound('Webhook');
+    const { limit, cursor } = request.query;
+    let beforeSeq: number | undefined;
+    if (cursor) {
+      const seq = await deliverySeq(deps.sql, w.id, cursor);
+      if (seq === null) throw new ApiError(400, 'INVALID_CURSOR', 'The cursor does not name a delivery of this webhook.');
+      beforeSeq = seq;
+    }
+    // One extra row tells whether another page exists.
+    const rows = await listDeliveries(deps.sql, w.id, { limit: limit + 1, beforeSeq });
+    const page = rows.slice(0, limit);
+    return {
+      data: page.map(deliveryView),
+      next_cursor: rows.length > limit ? page[page.length - 1]!.id : null,
+    };
+  });
+}
