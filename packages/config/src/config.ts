@@ -59,6 +59,16 @@ export interface Config {
   };
   /** Shared secret of internal routes: edge registration, warm, purge, metrics. */
   internalToken: string;
+  webhooks: {
+    /** Deliver to private, loopback and link-local addresses (development and tests only). */
+    allowPrivate: boolean;
+    timeoutMs: number;
+    /** Sends in flight at once per api process. */
+    concurrency: number;
+    pollIntervalMs: number;
+    /** Waits before each retry; its length is the number of retries. */
+    retryScheduleMs: number[];
+  };
   edge: {
     host: string;
     port: number;
@@ -104,6 +114,17 @@ function bool(env: Env, name: string, fallback: boolean): boolean {
   if (/^(1|true|yes)$/i.test(raw)) return true;
   if (/^(0|false|no)$/i.test(raw)) return false;
   throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+}
+
+/** A comma-separated list of milliseconds, each up to a week. */
+function msList(env: Env, name: string, fallback: number[]): number[] {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const parts = raw.split(',').map((p) => p.trim());
+  if (parts.length > 50 || parts.some((p) => !/^\d+$/.test(p) || Number(p) > 7 * 86_400_000)) {
+    throw new ConfigError(`${name} must be up to 50 comma-separated millisecond counts (each at most a week), got "${raw}"`);
+  }
+  return parts.map(Number);
 }
 
 function url(env: Env, name: string, fallback: string, protocols: string[]): string {
@@ -228,6 +249,16 @@ export function loadConfig(env: Env = process.env): Config {
       maxStreamBufferBytes: parseBytes('EVENTS_MAX_STREAM_BUFFER', str(env, 'EVENTS_MAX_STREAM_BUFFER', '1MiB')),
     },
     internalToken: internalToken(env, nodeEnv),
+    webhooks: {
+      // `npm run up` runs on the developer's own machine, where a receiver on localhost is
+      // the point; a production api must not be steered into its own network.
+      allowPrivate: bool(env, 'WEBHOOK_ALLOW_PRIVATE', nodeEnv !== 'production'),
+      timeoutMs: int(env, 'WEBHOOK_TIMEOUT_MS', 10_000, 100, 120_000),
+      concurrency: int(env, 'WEBHOOK_CONCURRENCY', 8, 1, 256),
+      pollIntervalMs: int(env, 'WEBHOOK_POLL_INTERVAL_MS', 1000, 20, 600_000),
+      retryScheduleMs: msList(env, 'WEBHOOK_RETRY_SCHEDULE_MS',
+        [5_000, 30_000, 120_000, 600_000, 1_800_000, 3_600_000, 7_200_000, 14_400_000, 28_800_000, 28_800_000]),
+    },
     edge: edgeConfig(env, dataDir, apiHost, apiPort),
     logLevel: str(env, 'LOG_LEVEL', nodeEnv === 'test' ? 'warn' : 'info'),
   };

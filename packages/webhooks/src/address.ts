@@ -1,0 +1,162 @@
+import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import { isIP, type LookupFunction } from 'node:net';
+
+// Server-side request forgery guard. Webhook URLs are chosen by customers, and the api
+// sits inside our network: without a guard, `http://169.254.169.254/` or
+// `http://10.0.0.5:5432/` would have us probe our own infrastructure. Addresses are
+// checked when a delivery connects (not when the webhook is created: DNS changes), and
+// the connection goes to the very address that was checked, so a name that answers
+// "public" to the check and "private" a moment later (DNS rebinding) gains nothing.
+
+/** The message every refused attempt records. */
+export const BLOCKED_ERROR = 'blocked: private address';
+
+export class BlockedAddressError extends Error {
+  override name = 'BlockedAddressError';
+  readonly code = 'EWEBHOOKBLOCKED';
+  constructor(readonly address: string) {
+    super(`${BLOCKED_ERROR} (${address})`);
+  }
+}
+
+/** [first address as an unsigned 32-bit number, prefix length] */
+const V4_BLOCKED: Array<[string, number]> = [
+  ['0.0.0.0', 8], // "this network", unspecified
+  ['10.0.0.0', 8], // private
+  ['100.64.0.0', 10], // carrier-grade NAT
+  ['127.0.0.0', 8], // loopback
+  ['169.254.0.0', 16], // link-local (cloud metadata lives here)
+  ['172.16.0.0', 12], // private
+  ['192.0.0.0', 24], // IETF protocol assignments
+  ['192.0.2.0', 24], // documentation
+  ['192.168.0.0', 16], // private
+  ['198.18.0.0', 15], // benchmarking
+  ['198.51.100.0', 24], // documentation
+  ['203.0.113.0', 24], // documentation
+  ['224.0.0.0', 4], // multicast
+  ['240.0.0.0', 4], // reserved, broadcast
+];
+
+function v4ToInt(s: string): number | null {
+  const parts = s.split('.');
+  if (parts.length !== 4) return null;
+  let n = 0;
+  for (const p of parts) {
+    if (!/^\d{1,3}$/.test(p) || Number(p) > 255) return null;
+    n = n * 256 + Number(p);
+  }
+  return n;
+}
+
+const V4_RANGES = V4_BLOCKED.map(([base, bits]) => {
+  const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
+  return { base: (v4ToInt(base)! & mask) >>> 0, mask };
+});
+
+function v4Blocked(n: number): boolean {
+  return V4_RANGES.some((r) => ((n & r.mask) >>> 0) === r.base);
+}
+
+/** The eight 16-bit groups of an IPv6 address (zone id dropped), or null. */
+function parseV6(input: string): number[] | null {
+  let s = input.split('%')[0]!;
+  // A trailing dotted quad (::ffff:127.0.0.1) becomes two groups.
+  const dotted = /(\d+\.\d+\.\d+\.\d+)$/.exec(s);
+  if (dotted) {
+    const n = v4ToInt(dotted[1]!);
+    if (n === null) return null;
+    s = s.slice(0, -dotted[1]!.length) + `${(n >>> 16).toString(16)}:${(n & 0xffff).toString(16)}`;
+  }
+  const halves = s.split('::');
+  if (halves.length > 2) return null;
+  const group = (h: string) => (h === '' ? [] : h.split(':'));
+  const head = group(halves[0]!);
+  const tail = halves.length === 2 ? group(halves[1]!) : [];
+  const missing = 8 - head.length - tail.length;
+  if (halves.length === 2 ? missing < 1 : missing !== 0) return null;
+  const groups = [...head, ...Array<string>(halves.length === 2 ? missing : 0).fill('0'), ...tail];
+  const out: number[] = [];
+  for (const g of groups) {
+    if (!/^[0-9a-f]{1,4}$/i.test(g)) return null;
+    out.push(parseInt(g, 16));
+  }
+  return out;
+}
+
+const v4Of = (hi: number, lo: number) => ((hi << 16) >>> 0) + lo;
+
+function v6Blocked(g: number[]): boolean {
+  const zeroUpTo = (n: number) => g.slice(0, n).every((x) => x === 0);
+  if (zeroUpTo(8)) return true; // :: unspecified
+  // IPv4-mapped (::ffff:a.b.c.d) and IPv4-compatible (::a.b.c.d, which includes ::1):
+  // judged by the IPv4 address inside.
+  if (zeroUpTo(5) && g[5] === 0xffff) return v4Blocked(v4Of(g[6]!, g[7]!));
+  if (zeroUpTo(6)) return true;
+  // NAT64 well-known prefix 64:ff9b::/96 reaches the embedded IPv4 address; its
+  // local-use sibling 64:ff9b:1::/48 is private by definition.
+  if (g[0] === 0x64 && g[1] === 0xff9b) {
+    if (g.slice(2, 6).every((x) => x === 0)) return v4Blocked(v4Of(g[6]!, g[7]!));
+    if (g[2] === 1) return true;
+  }
+  if (g[0] === 0x2002) return v4Blocked(v4Of(g[1]!, g[2]!)); // 6to4 embeds an IPv4 address
+  if (g[0] === 0x2001 && g[1] === 0) return true; // Teredo: tunnels to an obscured IPv4 address
+  if (g[0] === 0x2001 && g[1] === 0xdb8) return true; // documentation
+  if (g[0] === 0x100 && g[1] === 0 && g[2] === 0 && g[3] === 0) return true; // discard-only 100::/64
+  if ((g[0]! & 0xfe00) === 0xfc00) return true; // unique-local fc00::/7
+  if ((g[0]! & 0xffc0) === 0xfe80) return true; // link-local fe80::/10
+  if ((g[0]! & 0xffc0) === 0xfec0) return true; // site-local fec0::/10 (deprecated)
+  if ((g[0]! & 0xff00) === 0xff00) return true; // multicast
+  return false;
+}
+
+/**
+ * True for any address that is not a public unicast one: private, shared, loopback,
+ * link-local, unique-local, unspecified, multicast, reserved, documentation, and IPv6
+ * forms that embed one of those IPv4 addresses. Anything unparseable counts as blocked.
+ */
+export function isPrivateAddress(address: string): boolean {
+  const ip = address.replace(/^\[|\]$/g, '');
+  switch (isIP(ip.split('%')[0]!)) {
+    case 4:
+      return v4Blocked(v4ToInt(ip)!);
+    case 6: {
+      const g = parseV6(ip);
+      return g === null || v6Blocked(g);
+    }
+    default:
+      return true;
+  }
+}
+
+/**
+ * A `lookup` for net/tls connect (undici's `connect` option): resolves every address of
+ * the name and, unless private targets are allowed, refuses the connection when any of
+ * them is private — then hands exactly those vetted addresses to the socket.
+ */
+export function guardedLookup(allowPrivate: boolean): LookupFunction {
+  return (hostname, options, callback) => {
+    dnsLookup(hostname, { family: options.family ?? 0, hints: options.hints ?? 0, all: true }, (err, addresses: LookupAddress[]) => {
+      if (err) return callback(err, '', 0);
+      if (addresses.length === 0) {
+        const e = Object.assign(new Error(`no address for ${hostname}`), { code: 'ENOTFOUND' });
+        return callback(e, '', 0);
+      }
+      if (!allowPrivate) {
+        const bad = addresses.find((a) => isPrivateAddress(a.address));
+        if (bad) return callback(new BlockedAddressError(bad.address), '', 0);
+      }
+      if (options.all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
+      callback(null, addresses[0]!.address, addresses[0]!.family);
+    });
+  };
+}
+
+/**
+ * The check for a URL whose host is an IP literal: the socket connects to it without any
+ * lookup, so the guard has to look at it directly. Returns the refusal, or null.
+ */
+export function checkLiteralHost(url: URL, allowPrivate: boolean): BlockedAddressError | null {
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  if (allowPrivate || isIP(host) === 0) return null;
+  return isPrivateAddress(host) ? new BlockedAddressError(host) : null;
+}

@@ -1,0 +1,179 @@
+import { Redis } from 'ioredis';
+import type { Sql } from '@kino/db';
+import { EVENTS_CHANNEL, type EventEnvelope } from '@kino/events';
+import { claimDeliveries, DELETED_ERROR, failUnsent, recordAttempt, releaseDeliveries, type ClaimedDelivery } from './store.ts';
+import { DEFAULT_RETRY_SCHEDULE_MS, retryDelayMs } from './retry.ts';
+import { createWebhookAgent, sendWebhook, type SendResult } from './send.ts';
+import { webhookHeaders } from './signing.ts';
+
+export interface DispatcherLogger {
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export interface DispatcherOptions {
+  sql: Sql;
+  /** Wake-ups: every api process publishes new events on EVENTS_CHANNEL. Unset: poll only. */
+  redisUrl?: string | undefined;
+  /** Deliver to private, loopback and link-local addresses (development only). */
+  allowPrivate: boolean;
+  /** Bound of one attempt, from connecting to the end of the response. */
+  timeoutMs: number;
+  /** Sends in flight at once in this process. */
+  concurrency: number;
+  /** Polling fallback for missed wake-ups and for retries coming due. */
+  pollIntervalMs: number;
+  /** Waits before each retry; its length is the number of retries. */
+  retryScheduleMs?: readonly number[] | undefined;
+  log?: DispatcherLogger | undefined;
+}
+
+export interface WebhookDispatcher {
+  start(): Promise<void>;
+  /** Stops claiming, lets sends in flight finish (each bounded by the timeout), releases claims. */
+  stop(): Promise<void>;
+  /** Looks for due deliveries now. */
+  wake(): void;
+}
+
+const quiet: DispatcherLogger = { warn: () => {}, error: () => {} };
+
+/**
+ * Sends the webhook outbox (webhook_deliveries, filled by appendEvents in each event's
+ * own transaction). Any number of dispatchers, in any number of processes, may run on one
+ * database: claims are row locks with a lease.
+ */
+export function createWebhookDispatcher(o: DispatcherOptions): WebhookDispatcher {
+  const log = o.log ?? quiet;
+  const schedule = o.retryScheduleMs ?? DEFAULT_RETRY_SCHEDULE_MS;
+  // A claim outlives its send by a margin, so a live dispatcher never loses one it holds.
+  const leaseMs = o.timeoutMs + 30_000;
+  const agent = createWebhookAgent({ allowPrivate: o.allowPrivate, timeoutMs: o.timeoutMs });
+  const stopping = new AbortController();
+
+  let running = false;
+  let poller: NodeJS.Timeout | undefined;
+  let sub: Redis | undefined;
+  /** Claimed deliveries not yet recorded or released, with their sends. */
+  const inFlight = new Map<string, Promise<void>>();
+  const busyWebhooks = new Set<string>();
+  let pumping: Promise<void> | null = null;
+  let again = false;
+
+  function wake(): void {
+    if (!running) return;
+    if (pumping) {
+      again = true;
+      return;
+    }
+    pumping = pump().finally(() => {
+      pumping = null;
+      // A wake that landed after the loop's last check must not be lost.
+      if (again && running) wake();
+    });
+  }
+
+  async function pump(): Promise<void> {
+    try {
+      do {
+        again = false;
+        const free = o.concurrency - inFlight.size;
+        if (free <= 0) return;
+        const claimed = await claimDeliveries(o.sql, { limit: free, leaseMs, busy: [...busyWebhooks] });
+        for (const d of claimed) launch(d);
+        // A full batch may have left more behind.
+        if (claimed.length === free) again = true;
+      } while (again && running);
+    } catch (err) {
+      again = false; // no tight loop against a database that is away
+      log.warn({ err }, 'claiming webhook deliveries failed; retrying at the next poll');
+    }
+  }
+
+  function launch(d: ClaimedDelivery): void {
+    busyWebhooks.add(d.webhook_id);
+    const done = deliver(d)
+      .catch((err) => log.error({ err, delivery_id: d.id }, 'recording a webhook attempt failed; the claim lapses and it is sent again'))
+      .finally(() => {
+        inFlight.delete(d.id);
+        busyWebhooks.delete(d.webhook_id);
+        wake();
+      });
+    inFlight.set(d.id, done);
+  }
+
+  async function deliver(d: ClaimedDelivery): Promise<void> {
+    if (d.webhook_deleted_at) return failUnsent(o.sql, d.id, DELETED_ERROR);
+    const payload: EventEnvelope = {
+      id: d.event_seq, type: d.event_type, asset_id: d.asset_id, created_at: d.event_created_at.toISOString(), data: d.event_data,
+    };
+    const body = JSON.stringify(payload);
+    const r = await sendWebhook(d.url, webhookHeaders(d.secret, d.id, body), body, {
+      dispatcher: agent, allowPrivate: o.allowPrivate, timeoutMs: o.timeoutMs, stopSignal: stopping.signal,
+    });
+    if (r.aborted) return releaseDeliveries(o.sql, [d.id]);
+    const attempt = d.attempts + 1;
+    const { outcome, retryInMs } = decide(r, attempt);
+    await recordAttempt(o.sql, {
+      deliveryId: d.id, durationMs: r.durationMs, status: r.status, error: r.error, responseBody: r.responseBody, outcome, retryInMs,
+    });
+  }
+
+  function decide(r: SendResult, attempt: number): { outcome: 'succeeded' | 'failed' | 'pending'; retryInMs?: number } {
+    if (r.status !== null && r.status >= 200 && r.status < 300) return { outcome: 'succeeded' };
+    // A refused address will not become acceptable by waiting; 410 Gone is the receiver
+    // saying it wants no more (Standard Webhooks, "Delivery success and failure").
+    if (r.blocked || r.status === 410) return { outcome: 'failed' };
+    const delay = retryDelayMs(attempt, schedule);
+    if (delay === null) return { outcome: 'failed' };
+    // Retry-After may push the next attempt later, never past the longest step.
+    const longest = Math.max(...schedule);
+    return { outcome: 'pending', retryInMs: Math.max(delay, Math.min(r.retryAfterMs ?? 0, longest)) };
+  }
+
+  return {
+    wake,
+    async start() {
+      if (running) return;
+      running = true;
+      poller = setInterval(wake, o.pollIntervalMs);
+      poller.unref();
+      if (o.redisUrl) {
+        // A lost message only delays a delivery until the next poll. The subscription is
+        // queued until Redis answers and renewed on every reconnect; start waits for it a
+        // little, so events announced right after start wake us.
+        sub = new Redis(o.redisUrl, { maxRetriesPerRequest: null });
+        sub.on('error', () => {});
+        sub.on('message', () => wake());
+        const subscribed = sub.subscribe(EVENTS_CHANNEL).then(() => true, () => false);
+        let timer: NodeJS.Timeout | undefined;
+        const ok = await Promise.race([subscribed, new Promise<boolean>((r) => (timer = setTimeout(() => r(false), 2_000)))]);
+        clearTimeout(timer);
+        if (!ok) log.warn({}, 'redis is not reachable yet; webhook deliveries fall back to polling until it is');
+      }
+      wake();
+    },
+    async stop() {
+      if (!running) return;
+      running = false;
+      clearInterval(poller);
+      sub?.disconnect();
+      sub = undefined;
+      await pumping;
+      // Each send ends by its own timeout; the grace beyond it only covers recording.
+      const settled = Promise.allSettled([...inFlight.values()]);
+      let timer: NodeJS.Timeout | undefined;
+      const late = await Promise.race([
+        settled.then(() => false),
+        new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), o.timeoutMs + 5_000))),
+      ]);
+      clearTimeout(timer);
+      if (late) {
+        stopping.abort();
+        await Promise.race([settled, new Promise((r) => setTimeout(r, 5_000))]);
+        await releaseDeliveries(o.sql, [...inFlight.keys()]).catch(() => {});
+      }
+      await agent.close().catch(() => {});
+    },
+  };
+}

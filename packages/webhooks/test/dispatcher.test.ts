@@ -1,0 +1,207 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createAccount } from '@kino/db';
+import { appendEvent, appendEvents, createEventAnnouncer, type EventType } from '@kino/events';
+import { createTestDatabase, type TestDatabase } from '@kino/testkit';
+import {
+  createWebhook, createWebhookDispatcher, listDeliveries, signPayload, type DispatcherOptions, type WebhookDispatcher,
+} from '../src/index.ts';
+
+interface Received {
+  headers: IncomingMessage['headers'];
+  body: string;
+}
+
+/** A receiver on loopback whose answer each test decides. */
+async function startReceiver(answer: (n: number, req: IncomingMessage, res: ServerResponse) => void = (_n, _q, res) => res.end('ok')) {
+  const received: Received[] = [];
+  const server: Server = createServer((req, res) => {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (d) => (body += d));
+    req.on('end', () => {
+      received.push({ headers: req.headers, body });
+      answer(received.length, req, res);
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
+    received,
+    close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
+  };
+}
+
+async function waitFor<T>(what: string, fn: () => Promise<T | undefined | null | false> | T | undefined | null | false, ms = 15_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+let db: TestDatabase;
+let accountId: string;
+const dispatchers: WebhookDispatcher[] = [];
+beforeAll(async () => {
+  db = await createTestDatabase();
+  accountId = (await createAccount(db.sql, 'hooks')).id;
+});
+// Dispatchers share the database: each test stops its own, so none claims the next one's.
+afterEach(async () => {
+  await Promise.all(dispatchers.splice(0).map((d) => d.stop()));
+});
+afterAll(() => db?.drop());
+
+function dispatcher(o: Partial<DispatcherOptions> = {}): WebhookDispatcher {
+  const d = createWebhookDispatcher({
+    sql: db.sql, allowPrivate: true, timeoutMs: 5_000, concurrency: 4, pollIntervalMs: 50, retryScheduleMs: [10, 10, 10], ...o,
+  });
+  dispatchers.push(d);
+  return d;
+}
+
+/** Each test gets its own account, so no other test's webhook receives its events. */
+async function hookFor(url: string, eventTypes?: EventType[]) {
+  const account = (await createAccount(db.sql, 'x')).id;
+  const hook = await createWebhook(db.sql, { accountId: account, url, eventTypes });
+  const emit = (type: EventType = 'asset.created', assetId = randomUUID()) => appendEvent(db.sql, { accountId: account, assetId, type });
+  return { account, hook, emit };
+}
+
+const settled = (webhookId: string, n = 1) =>
+  waitFor('deliveries to settle', async () => {
+    const ds = await listDeliveries(db.sql, webhookId, { limit: 100 });
+    return ds.length >= n && ds.every((d) => d.state !== 'pending') && ds;
+  });
+
+describe('the webhook dispatcher', () => {
+  it('signs the envelope per Standard Webhooks', async () => {
+    expect(signPayload('whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', 'msg_p5jXN8AQM9LWM0D4loKWxJek', 1614265330, '{"test": 2432232314}'))
+      .toBe('v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE='); // the spec's published test vector
+    const rx = await startReceiver();
+    const { hook, emit } = await hookFor(rx.url);
+    const d = dispatcher();
+    await d.start();
+    const event = await emit('asset.hls_ready');
+    const [delivery] = await settled(hook.id);
+    const got = rx.received[0]!;
+    expect(JSON.parse(got.body)).toEqual({ id: event.seq, type: 'asset.hls_ready', asset_id: event.asset_id, created_at: event.created_at.toISOString(), data: {} });
+    expect(got.headers).toMatchObject({ 'content-type': 'application/json', 'webhook-id': delivery!.id, 'user-agent': expect.stringMatching(/^Kino-Webhooks\//) });
+    expect(got.headers['webhook-signature']).toBe(signPayload(hook.secret, delivery!.id, Number(got.headers['webhook-timestamp']), got.body));
+    expect(delivery).toMatchObject({ state: 'succeeded', attempts: 1, last_status: 200 });
+    await rx.close();
+  });
+
+  it('retries failures on the schedule with the same webhook-id, then gives up', async () => {
+    const rx = await startReceiver((_n, _q, res) => res.writeHead(503).end('down for maintenance'));
+    const { hook, emit } = await hookFor(rx.url);
+    await dispatcher().start();
+    await emit();
+    const [delivery] = await settled(hook.id);
+    // Three retries on the schedule: four attempts in all.
+    expect(delivery).toMatchObject({ state: 'failed', attempts: 4, last_status: 503, last_error: 'HTTP 503' });
+    expect(delivery!.attempt_log.map((a) => [a.status, a.response_body])).toEqual(Array(4).fill([503, 'down for maintenance']));
+    expect(new Set(rx.received.map((r) => r.headers['webhook-id']))).toEqual(new Set([delivery!.id]));
+    expect(rx.received).toHaveLength(4);
+    await rx.close();
+  });
+
+  it('stops at once on 410 Gone and on a redirect counts a failure without following it', async () => {
+    const gone = await startReceiver((_n, _q, res) => res.writeHead(410).end());
+    const moved = await startReceiver((n, _q, res) => (n === 1 ? res.writeHead(301, { location: '/other' }).end() : res.end()));
+    const a = await hookFor(gone.url);
+    const b = await hookFor(moved.url);
+    await dispatcher().start();
+    await Promise.all([a.emit(), b.emit()]);
+    expect((await settled(a.hook.id))[0]).toMatchObject({ state: 'failed', attempts: 1, last_status: 410 });
+    const [redirected] = await settled(b.hook.id);
+    expect(redirected!.attempt_log.map((x) => x.status)).toEqual([301, 200]);
+    expect(moved.received.every((r) => r.headers['webhook-id'] === redirected!.id)).toBe(true);
+    await Promise.all([gone.close(), moved.close()]);
+  });
+
+  it('records a timeout and retries it', async () => {
+    const rx = await startReceiver((n, _q, res) => (n === 1 ? setTimeout(() => res.end(), 2_000) : res.end()));
+    const { hook, emit } = await hookFor(rx.url);
+    await dispatcher({ timeoutMs: 300 }).start();
+    await emit();
+    const [delivery] = await settled(hook.id);
+    expect(delivery!.attempt_log.map((a) => [a.status, a.error])).toEqual([[null, expect.stringMatching(/^timeout/)], [200, null]]);
+    await rx.close();
+  });
+
+  it('sends one endpoint its events one at a time, in sequence order', async () => {
+    const rx = await startReceiver((_n, _q, res) => setTimeout(() => res.end(), 5));
+    const { hook, account } = await hookFor(rx.url);
+    const assetId = randomUUID();
+    const events = await appendEvents(db.sql, Array.from({ length: 8 }, () => ({ accountId: account, assetId, type: 'job.progress' as const })));
+    await dispatcher({ concurrency: 8 }).start();
+    await settled(hook.id, 8);
+    expect(rx.received.map((r) => JSON.parse(r.body).id)).toEqual(events.map((e) => e.seq));
+  });
+
+  it('wakes on an event announcement instead of waiting for the poll', async () => {
+    const rx = await startReceiver();
+    const { hook, emit, account } = await hookFor(rx.url);
+    const redisUrl = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+    await dispatcher({ pollIntervalMs: 600_000, redisUrl }).start();
+    const announcer = createEventAnnouncer(redisUrl);
+    try {
+      await emit();
+      announcer.announce(account);
+      await settled(hook.id);
+      expect(rx.received).toHaveLength(1);
+    } finally {
+      announcer.close();
+      await rx.close();
+    }
+  });
+
+  it('lets several dispatchers share the outbox without sending anything twice', async () => {
+    const rx = await startReceiver();
+    const hooks = await Promise.all([1, 2, 3, 4].map(() => hookFor(rx.url)));
+    const [d1, d2] = [dispatcher(), dispatcher()];
+    await Promise.all([d1.start(), d2.start()]);
+    for (let i = 0; i < 5; i++) await Promise.all(hooks.map((h) => h.emit()));
+    for (const h of hooks) await settled(h.hook.id, 5);
+    const ids = rx.received.map((r) => r.headers['webhook-id']);
+    expect(ids).toHaveLength(20);
+    expect(new Set(ids).size).toBe(20);
+    await rx.close();
+  });
+
+  it('refuses a private address when not allowed: recorded, failed at once, nothing sent', async () => {
+    const rx = await startReceiver();
+    const { hook, emit } = await hookFor(rx.url.replace('127.0.0.1', 'localhost'));
+    await dispatcher({ allowPrivate: false }).start();
+    await emit();
+    const [delivery] = await settled(hook.id);
+    expect(delivery).toMatchObject({ state: 'failed', attempts: 1, last_status: null });
+    expect(delivery!.attempt_log[0]!.error).toMatch(/^blocked: private address \((127\.0\.0\.1|::1)\)$/);
+    expect(rx.received).toHaveLength(0);
+    await rx.close();
+  });
+
+  it('on stop lets a send in flight finish and records it', async () => {
+    let release!: () => void;
+    const answered = new Promise<void>((r) => (release = r));
+    const rx = await startReceiver((_n, _q, res) => void answered.then(() => res.end('late but fine')));
+    const { hook, emit } = await hookFor(rx.url);
+    const d = dispatcher();
+    await d.start();
+    await emit();
+    await waitFor('the request to arrive', () => rx.received.length === 1);
+    const stopped = d.stop();
+    setTimeout(release, 100);
+    await stopped;
+    const [delivery] = await listDeliveries(db.sql, hook.id, { limit: 10 });
+    expect(delivery).toMatchObject({ state: 'succeeded', attempts: 1 });
+    expect((await db.sql`select locked_until from webhook_deliveries where id = ${delivery!.id}`)[0]!.locked_until).toBeNull();
+    await rx.close();
+  });
+});
