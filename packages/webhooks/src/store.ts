@@ -238,7 +238,8 @@ export async function recordAttempt(sql: Sql, a: AttemptRecord): Promise<void> {
     update webhook_deliveries
     set attempts = attempts + 1,
         last_status = ${a.status},
-        last_error = ${a.error},
+        -- A delivery failed meanwhile (its endpoint deleted) keeps the reason it ended with.
+        last_error = case when state = 'pending' then ${a.error} else last_error end,
         locked_until = null,
         state = case when state = 'pending' then ${a.outcome}::text else state end,
         next_attempt_at = case when state = 'pending' and ${a.outcome}::text = 'pending'
