@@ -1,7 +1,15 @@
+import { createServer } from 'node:http';
 import Fastify from 'fastify';
-import { HeadBucketCommand } from '@aws-sdk/client-s3';
-import type { Config } from '@kino/config';
-import { createStorage } from '@kino/storage';
+import { ConfigError, type Config } from '@kino/config';
+import { createEdgeCache, createS3Origin } from '@kino/edge-cache';
+import { createPlaybackVerifier, parsePublicKeys, type PlaybackVerifier } from '@kino/tokens';
+import { newRequestId, registerErrorHandling } from './errors.ts';
+import { EdgeMetrics } from './metrics.ts';
+import { createPlaybackHandler } from './playback.ts';
+import { startHeartbeat } from './registration.ts';
+import { Revocations, startRevocationSync } from './revocations.ts';
+import { healthRoutes } from './routes/health.ts';
+import { internalRoutes } from './routes/internal.ts';
 
 export interface Edge {
   url: string;
@@ -9,35 +17,122 @@ export interface Edge {
   stop(): Promise<void>;
 }
 
+// On stop, responses still streaming get this long before their fills are aborted.
+const STOP_GRACE_MS = 5000;
+const KEYS_RETRY_MS = 5000;
+// Players fetch a segment every few seconds; keep their connections across that gap.
+const KEEP_ALIVE_MS = 30_000;
+
 /**
- * The edge role. For now it only reports its health and whether the origin answers;
- * token checks, the disk cache and coalesced fills come with signed playback.
+ * The edge role: playback on `/p/…` (raw node:http, see playback.ts) and the control routes
+ * on fastify, one server. It touches neither Postgres nor the api on the playback path, and
+ * starts and serves whether or not the api is up.
  */
 export async function createEdge(config: Config): Promise<Edge> {
   const endpoint = config.s3.endpoint;
-  if (!endpoint) throw new Error('S3_ENDPOINT is not set: the edge needs an S3 origin when run on its own.');
-  const origin = createStorage({ ...config.s3, endpoint });
-  const app = Fastify({ logger: { level: config.logLevel } });
+  if (!endpoint) throw new ConfigError('S3_ENDPOINT is not set: the edge needs an S3 origin when run on its own.');
+  const verifier = createVerifier(config);
+  const origin = createS3Origin({ ...config.s3, endpoint }, { maxSockets: config.edge.maxFills });
+  const metrics = new EdgeMetrics();
+  // As long as a token can live, plus the clock tolerance, like the api's own list.
+  const revocations = new Revocations((config.playback.maxTtlSeconds + 60) * 1000);
+  let closing = false;
+  let playback: ReturnType<typeof createPlaybackHandler>;
 
-  app.get('/healthz', async () => ({ status: 'ok' }));
-  app.get('/readyz', async (_req, reply) => {
-    try {
-      await origin.s3.send(new HeadBucketCommand({ Bucket: origin.bucket }));
-      return { status: 'ok', checks: { origin: 'ok' } };
-    } catch (err) {
-      return reply.code(503).send({ status: 'unavailable', checks: { origin: (err as Error).message } });
-    }
+  const app = Fastify({
+    logger: { level: config.logLevel },
+    genReqId: newRequestId,
+    requestIdHeader: false,
+    serverFactory: (fastifyHandler) => {
+      const server = createServer((req, res) => (req.url!.startsWith('/p/') ? playback(req, res) : fastifyHandler(req, res)));
+      server.keepAliveTimeout = KEEP_ALIVE_MS;
+      return server;
+    },
   });
+  const cache = createEdgeCache({
+    dir: config.edge.cacheDir,
+    diskBytes: config.edge.cacheBytes,
+    ramBytes: config.edge.ramCacheBytes,
+    maxFills: config.edge.maxFills,
+    origin,
+    log: app.log,
+  });
+  playback = createPlaybackHandler({ cache, verifier, metrics, revocations, log: app.log, closing: () => closing });
+  registerErrorHandling(app);
+  await app.register(async (scope) => healthRoutes(scope, { origin, verifier }));
+  await app.register(async (scope) => internalRoutes(scope, { internalToken: config.internalToken, cache, metrics, revocations }));
+
+  let stopHeartbeat = () => {};
+  let stopRevocationSync = () => {};
+  let keysRetry: NodeJS.Timeout | undefined;
+
+  // Without keys every token is refused, but the edge still starts: fetched keys may only
+  // be missing because the api is not up yet. Retry until they load.
+  const loadKeys = async (): Promise<void> => {
+    try {
+      await verifier.start();
+    } catch (err) {
+      if (keysRetry === undefined) app.log.warn({ err: (err as Error).message }, 'playback keys not loaded; retrying');
+      keysRetry = setTimeout(() => void loadKeys(), KEYS_RETRY_MS);
+      keysRetry.unref();
+      return;
+    }
+    if (keysRetry !== undefined) app.log.info('playback keys loaded');
+    keysRetry = undefined;
+  };
 
   const edge: Edge = {
     url: '',
     async start() {
+      await cache.start();
+      // Configured keys load at once; fetched ones must not hold the start up while the
+      // api is away (the first requests wait for the fetch in flight instead).
+      if (config.edge.publicKeys !== undefined) await loadKeys();
+      else void loadKeys();
       edge.url = await app.listen({ host: config.edge.host, port: config.edge.port });
+      // On port 0 (tests, benches) the default URLs name no real port: announce the bound one.
+      const placeholder = `http://${config.edge.host}:0`;
+      const announced = (u: string) => (u === placeholder ? edge.url : u);
+      stopHeartbeat = startHeartbeat(config, { publicUrl: announced(config.edge.publicUrl), internalUrl: announced(config.edge.internalUrl) }, app.log);
+      stopRevocationSync = startRevocationSync(config, revocations, app.log);
     },
     async stop() {
-      await app.close();
-      origin.s3.destroy();
+      closing = true;
+      stopHeartbeat();
+      stopRevocationSync();
+      clearTimeout(keysRetry);
+      const closed = app.close();
+      // Idle keep-alive connections are closed once, when close starts; connections whose
+      // response finishes later would otherwise linger until their keep-alive timeout.
+      const reaper = setInterval(() => app.server.closeIdleConnections(), 100);
+      const grace = setTimeout(() => void cache.stop(), STOP_GRACE_MS);
+      try {
+        await closed;
+      } finally {
+        clearInterval(reaper);
+        clearTimeout(grace);
+      }
+      await cache.stop();
+      verifier.stop();
+      origin.close();
     },
   };
   return edge;
+}
+
+function createVerifier(config: Config): PlaybackVerifier {
+  let jwks: ReturnType<typeof parsePublicKeys> | undefined;
+  if (config.edge.publicKeys !== undefined) {
+    try {
+      jwks = parsePublicKeys(config.edge.publicKeys, 'PLAYBACK_PUBLIC_KEYS');
+    } catch (err) {
+      throw new ConfigError((err as Error).message);
+    }
+  }
+  return createPlaybackVerifier({
+    audience: config.playback.audience,
+    jwks,
+    jwksUrl: jwks ? undefined : config.edge.jwksUrl,
+    refreshSeconds: config.edge.jwksRefreshSeconds,
+  });
 }

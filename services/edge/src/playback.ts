@@ -1,0 +1,176 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { pipeline, type Readable } from 'node:stream';
+import type { FastifyBaseLogger } from 'fastify';
+import {
+  FillError, fullHeaders, hitHeaders, isNotModified, notModifiedHeaders, parsePlaybackUrl, partialHeaders, PREFLIGHT_HEADERS,
+  resolveRange, sendFile, TooManyFillsError, unsatisfiableHeaders,
+  type CachedObject, type CacheStatus, type EdgeCache, type Fill,
+} from '@kino/edge-cache';
+import { TokenError, type PlaybackVerifier } from '@kino/tokens';
+import { EdgeError, writeError } from './errors.ts';
+import type { EdgeMetrics } from './metrics.ts';
+import type { Revocations } from './revocations.ts';
+
+export interface PlaybackDeps {
+  cache: EdgeCache;
+  verifier: PlaybackVerifier;
+  metrics: EdgeMetrics;
+  revocations: Revocations;
+  log: FastifyBaseLogger;
+  closing(): boolean;
+}
+
+const METHOD_HEADERS = ['allow', 'GET, HEAD, OPTIONS'];
+const CLOSING_HEADERS = ['connection', 'close', 'retry-after', '1'];
+const BUSY_HEADERS = ['retry-after', '1'];
+
+/**
+ * `GET|HEAD /p/{token}/{asset_id}/{artifact path}`: the hot path, on node:http directly
+ * rather than through fastify's routing, hooks and reply objects. The raw path is judged
+ * before anything is decoded, then the token (a map lookup once verified), then RAM, disk,
+ * or a fill shared with everyone else asking for the same artifact.
+ */
+export function createPlaybackHandler(d: PlaybackDeps): (req: IncomingMessage, res: ServerResponse) => void {
+  const { cache, verifier, metrics } = d;
+
+  function fail(res: ServerResponse, e: EdgeError, extra?: string[]): void {
+    metrics.request('NONE', e.status);
+    writeError(res, e, extra);
+  }
+
+  function serveHit(req: IncomingMessage, res: ServerResponse, obj: CachedObject, retry: boolean): void {
+    const h = req.headers;
+    if ((h['if-none-match'] !== undefined || h['if-modified-since'] !== undefined) && isNotModified(h, obj)) {
+      metrics.request('HIT', 304);
+      res.writeHead(304, notModifiedHeaders(obj, 'HIT'));
+      return void res.end();
+    }
+    const range = h.range === undefined ? undefined : resolveRange(h.range, h['if-range'] as string | undefined, obj);
+    if (range === 'unsatisfiable') {
+      metrics.request('HIT', 416);
+      res.writeHead(416, unsatisfiableHeaders(obj));
+      return void res.end();
+    }
+    const status = range ? 206 : 200;
+    const headers = range ? partialHeaders(obj, range) : hitHeaders(obj);
+    const start = range ? range.start : 0;
+    const end = range ? range.end : obj.size - 1;
+    if (req.method === 'HEAD') {
+      metrics.request('HIT', status);
+      res.writeHead(status, headers);
+      return void res.end();
+    }
+    const body = obj.body;
+    if (body !== undefined) {
+      metrics.request('HIT', status);
+      metrics.bytesServed += end - start + 1;
+      res.writeHead(status, headers);
+      return void res.end(range ? body.subarray(start, end + 1) : body);
+    }
+    cache.openFile(obj, (err, fd) => {
+      if (err) {
+        // Evicted or purged between the lookup and the open: it is a miss after all.
+        cache.forget(obj);
+        if (retry) return serve(req, res, obj.key, false);
+        return fail(res, new EdgeError(500, 'INTERNAL_ERROR', 'The cached file could not be opened.'));
+      }
+      metrics.request('HIT', status);
+      res.writeHead(status, headers);
+      sendFile(res, fd, start, end, (sent) => {
+        cache.closeFile(obj);
+        if (sent) metrics.bytesServed += end - start + 1;
+      });
+    });
+  }
+
+  // On a MISS or COALESCED the bytes come from the fill in order, so a Range is ignored and
+  // the whole body sent with 200, which RFC 9110 allows; ranges work once the object is cached.
+  function serveFill(req: IncomingMessage, res: ServerResponse, fill: Fill, obj: CachedObject, cacheStatus: CacheStatus): void {
+    const h = req.headers;
+    if ((h['if-none-match'] !== undefined || h['if-modified-since'] !== undefined) && isNotModified(h, obj)) {
+      metrics.request(cacheStatus, 304);
+      res.writeHead(304, notModifiedHeaders(obj, cacheStatus));
+      return void res.end();
+    }
+    metrics.request(cacheStatus, 200);
+    res.writeHead(200, fullHeaders(obj, cacheStatus));
+    if (req.method === 'HEAD') return void res.end();
+    send(res, fill.createReader(), obj.size);
+  }
+
+  // A source that fails after the headers went out destroys the response, so the client
+  // sees a body shorter than its Content-Length, never a short 200 that looks complete.
+  function send(res: ServerResponse, source: Readable, bytes: number): void {
+    pipeline(source, res, (err) => {
+      if (!err) metrics.bytesServed += bytes;
+    });
+  }
+
+  function fillFailed(res: ServerResponse, err: unknown): void {
+    if (err instanceof FillError) {
+      if (err.kind === 'not_found') return fail(res, new EdgeError(404, 'ARTIFACT_NOT_FOUND', 'The artifact does not exist at the origin.'));
+      if (err.kind === 'aborted') return fail(res, new EdgeError(503, 'SHUTTING_DOWN', 'The edge is stopping.'), CLOSING_HEADERS);
+      d.log.warn({ err: err.message }, 'origin fill failed');
+      return fail(res, new EdgeError(502, 'ORIGIN_UNAVAILABLE', 'The origin could not be reached; try again shortly.'));
+    }
+    d.log.error({ err }, 'fill failed');
+    fail(res, new EdgeError(500, 'INTERNAL_ERROR', 'Something went wrong on the edge.'));
+  }
+
+  function serve(req: IncomingMessage, res: ServerResponse, key: string, retry: boolean): void {
+    const obj = cache.get(key);
+    if (obj !== undefined) return serveHit(req, res, obj, retry);
+    let fill = cache.filling(key);
+    let status: CacheStatus = 'COALESCED';
+    if (fill === undefined) {
+      try {
+        fill = cache.startFill(key);
+        status = 'MISS';
+      } catch (err) {
+        if (!(err instanceof TooManyFillsError)) throw err;
+        return fail(res, new EdgeError(503, 'TOO_MANY_FILLS', 'The edge is filling as many artifacts as it may; try again shortly.'), BUSY_HEADERS);
+      }
+    }
+    const f = fill;
+    f.ready.then((o) => serveFill(req, res, f, o, status), (err) => fillFailed(res, err));
+  }
+
+  function tokenRefused(res: ServerResponse, err: unknown): void {
+    if (err instanceof TokenError) {
+      metrics.tokenFailure(err.reason);
+      return fail(res, new EdgeError(err.status, `TOKEN_${err.reason.toUpperCase()}`, err.message));
+    }
+    d.log.error({ err }, 'token verification failed unexpectedly');
+    fail(res, new EdgeError(500, 'INTERNAL_ERROR', 'The token could not be checked.'));
+  }
+
+  return function playback(req, res) {
+    const method = req.method;
+    if (d.closing()) return fail(res, new EdgeError(503, 'SHUTTING_DOWN', 'The edge is stopping.'), CLOSING_HEADERS);
+    if (method === 'OPTIONS') {
+      // A CORS preflight carries no credentials; the token is checked on the request itself.
+      metrics.request('NONE', 204);
+      res.writeHead(204, PREFLIGHT_HEADERS);
+      return void res.end();
+    }
+    if (method !== 'GET' && method !== 'HEAD') {
+      return fail(res, new EdgeError(405, 'METHOD_NOT_ALLOWED', 'Playback URLs answer GET, HEAD and OPTIONS.'), METHOD_HEADERS);
+    }
+    const target = parsePlaybackUrl(req.url!);
+    if (!target.ok) {
+      if (target.tokenReason) metrics.tokenFailure(target.tokenReason);
+      return fail(res, new EdgeError(target.status, target.code, target.message));
+    }
+    verifier.verify(target.token, target.assetId)
+      .then(() => {
+        // A deleted asset: its tokens are still valid JWTs, but they grant nothing any more.
+        if (d.revocations.has(target.assetId)) return fail(res, new EdgeError(410, 'ASSET_DELETED', 'The asset was deleted.'));
+        serve(req, res, target.key, true);
+      }, (err) => tokenRefused(res, err))
+      .catch((err) => {
+        d.log.error({ err }, 'playback request failed');
+        if (res.headersSent) res.destroy();
+        else fail(res, new EdgeError(500, 'INTERNAL_ERROR', 'Something went wrong on the edge.'));
+      });
+  };
+}
