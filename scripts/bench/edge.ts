@@ -10,7 +10,6 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +17,7 @@ import { Pool, request } from 'undici';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { createStorage, startEmbeddedS3 } from '@kino/storage';
 import { createPlaybackSigner, generateSigningKey, parseSigningKeys } from '@kino/tokens';
+import { freePort, sleep, waitFor } from './util.ts';
 import { printTable, writeBenchJson, type Row } from './report.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -35,23 +35,8 @@ const ARTIFACTS = [
   { name: 'segment ~1 MB (disk tier)', path: 'hls/720p/5.m4s', bytes: 1024 * 1024 },
   { name: 'opener ~200 KB (RAM tier)', path: 'opener.mp4', bytes: 200 * 1024 },
 ];
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const { port } = srv.address() as { port: number };
-  await new Promise((r) => srv.close(r));
-  return port;
-}
 
-async function waitFor(url: string, what: string): Promise<void> {
-  for (let i = 0; i < 300; i++) {
-    if (await fetch(url).then((r) => r.status < 500, () => false)) return;
-    await sleep(100);
-  }
-  throw new Error(`${what} never answered at ${url}`);
-}
 
 function nginxBinary(): string {
   const found = spawnSync('sh', ['-c', 'command -v nginx || ls /usr/sbin/nginx'], { encoding: 'utf8' }).stdout.trim().split('\n')[0];

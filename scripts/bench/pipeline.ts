@@ -5,7 +5,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createReadStream } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
@@ -13,33 +12,19 @@ import { createAccount, issueApiKey } from '@kino/db';
 import { ladderArgs, planLadder, probe, runFfmpeg } from '@kino/media';
 import { startEmbeddedS3 } from '@kino/storage';
 import { createTestDatabase, makeFixture } from '@kino/testkit';
+import { freePort, sleep, waitFor } from './util.ts';
 import { printTable, writeBenchJson, type Row } from './report.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const KINO = join(ROOT, 'bin/kino.mjs');
 const FIXTURES = [10, 60];
 const INGEST_BYTES = 1024 ** 3;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const { port } = srv.address() as { port: number };
-  await new Promise((r) => srv.close(r));
-  return port;
-}
 
 function startRole(role: string, env: Record<string, string>): ChildProcess {
   return spawn(process.execPath, [KINO, role], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
-async function waitReady(url: string): Promise<void> {
-  for (let i = 0; i < 300; i++) {
-    if (await fetch(url).then((r) => r.ok, () => false)) return;
-    await sleep(100);
-  }
-  throw new Error(`${url} never became ready`);
-}
 
 /** Resident set size of a process, in bytes, from /proc. */
 async function rss(pid: number): Promise<number> {
@@ -77,7 +62,7 @@ async function upload(body: Readable, bytes?: number): Promise<{ id: string }> {
 }
 
 try {
-  await waitReady(`${api}/readyz`);
+  await waitFor(`${api}/readyz`, 'the api', (status) => status === 200);
   const rows: Row[] = [];
   const fixtures = [];
   for (const seconds of FIXTURES) {

@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
+import { newRequestId } from '@kino/http';
 import type { ApiDeps } from './deps.ts';
 import { requireApiKey } from './auth.ts';
 import { registerErrorHandling } from './errors.ts';
@@ -18,7 +18,7 @@ import { playbackBlockSchema } from '@kino/playback';
 export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: { level: deps.config.logLevel },
-    genReqId: () => `req_${randomUUID().replaceAll('-', '')}`,
+    genReqId: newRequestId,
     requestIdHeader: false,
     // Uploads stream for as long as they take; everything else is small.
     requestTimeout: 0,

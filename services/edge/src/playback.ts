@@ -7,7 +7,7 @@ import {
   type CachedObject, type CacheStatus, type EdgeCache, type Fill,
 } from '@kino/edge-cache';
 import { TokenError, type PlaybackVerifier } from '@kino/tokens';
-import { EdgeError, writeError } from './errors.ts';
+import { ApiError, writeError } from './errors.ts';
 import type { EdgeMetrics } from './metrics.ts';
 import type { Revocations } from './revocations.ts';
 
@@ -33,7 +33,7 @@ const BUSY_HEADERS = ['retry-after', '1'];
 export function createPlaybackHandler(d: PlaybackDeps): (req: IncomingMessage, res: ServerResponse) => void {
   const { cache, verifier, metrics } = d;
 
-  function fail(res: ServerResponse, e: EdgeError, extra?: string[]): void {
+  function fail(res: ServerResponse, e: ApiError, extra?: string[]): void {
     metrics.request('NONE', e.status);
     writeError(res, e, extra);
   }
@@ -72,7 +72,7 @@ export function createPlaybackHandler(d: PlaybackDeps): (req: IncomingMessage, r
         // Evicted or purged between the lookup and the open: it is a miss after all.
         cache.forget(obj);
         if (retry) return serve(req, res, obj.key, false);
-        return fail(res, new EdgeError(500, 'INTERNAL_ERROR', 'The cached file could not be opened.'));
+        return fail(res, new ApiError(500, 'INTERNAL_ERROR', 'The cached file could not be opened.'));
       }
       metrics.request('HIT', status);
       res.writeHead(status, headers);
@@ -108,13 +108,13 @@ export function createPlaybackHandler(d: PlaybackDeps): (req: IncomingMessage, r
 
   function fillFailed(res: ServerResponse, err: unknown): void {
     if (err instanceof FillError) {
-      if (err.kind === 'not_found') return fail(res, new EdgeError(404, 'ARTIFACT_NOT_FOUND', 'The artifact does not exist at the origin.'));
-      if (err.kind === 'aborted') return fail(res, new EdgeError(503, 'SHUTTING_DOWN', 'The edge is stopping.'), CLOSING_HEADERS);
+      if (err.kind === 'not_found') return fail(res, new ApiError(404, 'ARTIFACT_NOT_FOUND', 'The artifact does not exist at the origin.'));
+      if (err.kind === 'aborted') return fail(res, new ApiError(503, 'SHUTTING_DOWN', 'The edge is stopping.'), CLOSING_HEADERS);
       d.log.warn({ err: err.message }, 'origin fill failed');
-      return fail(res, new EdgeError(502, 'ORIGIN_UNAVAILABLE', 'The origin could not be reached; try again shortly.'));
+      return fail(res, new ApiError(502, 'ORIGIN_UNAVAILABLE', 'The origin could not be reached; try again shortly.'));
     }
     d.log.error({ err }, 'fill failed');
-    fail(res, new EdgeError(500, 'INTERNAL_ERROR', 'Something went wrong on the edge.'));
+    fail(res, new ApiError(500, 'INTERNAL_ERROR', 'Something went wrong on the edge.'));
   }
 
   function serve(req: IncomingMessage, res: ServerResponse, key: string, retry: boolean): void {
@@ -128,7 +128,7 @@ export function createPlaybackHandler(d: PlaybackDeps): (req: IncomingMessage, r
         status = 'MISS';
       } catch (err) {
         if (!(err instanceof TooManyFillsError)) throw err;
-        return fail(res, new EdgeError(503, 'TOO_MANY_FILLS', 'The edge is filling as many artifacts as it may; try again shortly.'), BUSY_HEADERS);
+        return fail(res, new ApiError(503, 'TOO_MANY_FILLS', 'The edge is filling as many artifacts as it may; try again shortly.'), BUSY_HEADERS);
       }
     }
     const f = fill;
@@ -138,15 +138,15 @@ export function createPlaybackHandler(d: PlaybackDeps): (req: IncomingMessage, r
   function tokenRefused(res: ServerResponse, err: unknown): void {
     if (err instanceof TokenError) {
       metrics.tokenFailure(err.reason);
-      return fail(res, new EdgeError(err.status, `TOKEN_${err.reason.toUpperCase()}`, err.message));
+      return fail(res, new ApiError(err.status, `TOKEN_${err.reason.toUpperCase()}`, err.message));
     }
     d.log.error({ err }, 'token verification failed unexpectedly');
-    fail(res, new EdgeError(500, 'INTERNAL_ERROR', 'The token could not be checked.'));
+    fail(res, new ApiError(500, 'INTERNAL_ERROR', 'The token could not be checked.'));
   }
 
   return function playback(req, res) {
     const method = req.method;
-    if (d.closing()) return fail(res, new EdgeError(503, 'SHUTTING_DOWN', 'The edge is stopping.'), CLOSING_HEADERS);
+    if (d.closing()) return fail(res, new ApiError(503, 'SHUTTING_DOWN', 'The edge is stopping.'), CLOSING_HEADERS);
     if (method === 'OPTIONS') {
       // A CORS preflight carries no credentials; the token is checked on the request itself.
       metrics.request('NONE', 204);
@@ -154,23 +154,23 @@ export function createPlaybackHandler(d: PlaybackDeps): (req: IncomingMessage, r
       return void res.end();
     }
     if (method !== 'GET' && method !== 'HEAD') {
-      return fail(res, new EdgeError(405, 'METHOD_NOT_ALLOWED', 'Playback URLs answer GET, HEAD and OPTIONS.'), METHOD_HEADERS);
+      return fail(res, new ApiError(405, 'METHOD_NOT_ALLOWED', 'Playback URLs answer GET, HEAD and OPTIONS.'), METHOD_HEADERS);
     }
     const target = parsePlaybackUrl(req.url!);
     if (!target.ok) {
       if (target.tokenReason) metrics.tokenFailure(target.tokenReason);
-      return fail(res, new EdgeError(target.status, target.code, target.message));
+      return fail(res, new ApiError(target.status, target.code, target.message));
     }
     verifier.verify(target.token, target.assetId)
       .then(() => {
         // A deleted asset: its tokens are still valid JWTs, but they grant nothing any more.
-        if (d.revocations.has(target.assetId)) return fail(res, new EdgeError(410, 'ASSET_DELETED', 'The asset was deleted.'));
+        if (d.revocations.has(target.assetId)) return fail(res, new ApiError(410, 'ASSET_DELETED', 'The asset was deleted.'));
         serve(req, res, target.key, true);
       }, (err) => tokenRefused(res, err))
       .catch((err) => {
         d.log.error({ err }, 'playback request failed');
         if (res.headersSent) res.destroy();
-        else fail(res, new EdgeError(500, 'INTERNAL_ERROR', 'Something went wrong on the edge.'));
+        else fail(res, new ApiError(500, 'INTERNAL_ERROR', 'Something went wrong on the edge.'));
       });
   };
 }

@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { ARTIFACT_PATH_PATTERN, ASSET_ID_PATTERN, type EdgeCache, type WarmResult } from '@kino/edge-cache';
-import { EdgeError } from '../errors.ts';
+import { ApiError } from '../errors.ts';
 import type { EdgeMetrics } from '../metrics.ts';
 import type { Revocations } from '../revocations.ts';
 
@@ -41,7 +41,7 @@ export async function internalRoutes(app: FastifyInstance, deps: InternalDeps): 
   app.addHook('onRequest', async (request) => {
     const given = Buffer.from(request.headers.authorization ?? '');
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-      throw new EdgeError(401, 'UNAUTHORIZED', 'Internal routes need Authorization: Bearer <internal token>.');
+      throw new ApiError(401, 'UNAUTHORIZED', 'Internal routes need Authorization: Bearer <internal token>.');
     }
   });
 

@@ -1,0 +1,21 @@
+import { createServer } from 'node:net';
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A port free right now on loopback (the server that takes it starts a moment later). */
+export async function freePort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const { port } = srv.address() as { port: number };
+  await new Promise((r) => srv.close(r));
+  return port;
+}
+
+/** Waits up to 30 s for `url` to answer as `ok` says (by default: anything but a 5xx). */
+export async function waitFor(url: string, what: string, ok = (status: number) => status < 500): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    if (await fetch(url).then((r) => ok(r.status), () => false)) return;
+    await sleep(100);
+  }
+  throw new Error(`${what} never answered at ${url}`);
+}
