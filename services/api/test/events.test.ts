@@ -1,0 +1,65 @@
+import { connect } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startApiHarness, type ApiHarness } from './harness.ts';
+
+let h: ApiHarness;
+beforeAll(async () => {
+  h = await startApiHarness({ EVENTS_MAX_STREAMS_PER_ACCOUNT: '2', EVENTS_MAX_STREAM_BUFFER: '64KiB' });
+});
+afterAll(() => h?.close());
+
+const open = (key: string, query = '') => {
+  const controller = new AbortController();
+  const response = fetch(`${h.api.url}/v1/events${query}`, { headers: { authorization: `Bearer ${key}` }, signal: controller.signal });
+  return { response, close: () => controller.abort() };
+};
+
+describe('GET /v1/events limits', () => {
+  it('bounds the streams an account may hold open', async () => {
+    const a = open(h.keyA);
+    const b = open(h.keyA);
+    expect((await a.response).status).toBe(200);
+    expect((await b.response).status).toBe(200);
+    const third = await open(h.keyA).response;
+    expect(third.status).toBe(429);
+    expect(((await third.json()) as any).error.code).toBe('TOO_MANY_STREAMS');
+    // Another account is not affected, and a closed stream frees its slot.
+    const other = open(h.keyB);
+    expect((await other.response).status).toBe(200);
+    other.close();
+    a.close();
+    let again: Response | undefined;
+    for (let i = 0; i < 50 && again?.status !== 200; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      again = await open(h.keyA).response;
+    }
+    expect(again!.status).toBe(200);
+    b.close();
+  });
+
+  it('disconnects a client that stops reading instead of buffering without bound', async () => {
+    const [{ account_id: accountId }] = await h.db.sql`select account_id from api_keys where prefix = ${h.keyB.slice(0, 13)}`;
+    // Far more than the socket buffers hold, so the unread part has to pile up in the api.
+    await h.db.sql`
+      insert into asset_events (account_id, asset_id, type, data)
+      select ${accountId}, ${randomUUID()}, 'job.progress', jsonb_build_object('pad', repeat('x', 500))
+      from generate_series(1, 40000)`;
+    // Read nothing for a while (no 'data' listener keeps the socket paused), then read
+    // what was sent: the api must have given up and closed the stream well short of the end.
+    const received = await new Promise<number>((resolve, reject) => {
+      const socket = connect(Number(new URL(h.api.url).port), '127.0.0.1');
+      socket.write(`GET /v1/events?after_sequence=0 HTTP/1.1\r\nhost: x\r\nauthorization: Bearer ${h.keyB}\r\n\r\n`);
+      socket.on('error', () => {});
+      let text = '';
+      setTimeout(() => {
+        socket.setEncoding('utf8');
+        socket.on('data', (d: string) => (text += d));
+      }, 3000);
+      socket.on('close', () => resolve(text.split('\nid: ').length - 1));
+      setTimeout(() => reject(new Error('the stream was never closed')), 60_000).unref();
+    });
+    // A stream the api kept would stay open (SSE never ends) and deliver all 40,000.
+    expect(received).toBeLessThan(40_000);
+  });
+});
