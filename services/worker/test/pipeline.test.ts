@@ -11,7 +11,8 @@ beforeAll(async () => {
 });
 afterAll(() => s?.close());
 
-const settled = (a: any) => a.playable_state === 'hls_ready' || a.error !== null;
+// Settled: the job has finished (hls_ready is committed a moment before the job is marked done).
+const settled = (a: any) => ['succeeded', 'failed'].includes(a.progress?.job_state);
 const video = (p: { streams: any[] }) => p.streams.find((x) => x.codec_type === 'video');
 const audio = (p: { streams: any[] }) => p.streams.find((x) => x.codec_type === 'audio');
 

@@ -51,7 +51,7 @@ it('re-runs the job of a worker killed mid-encode and ends with one set of artif
   expect(processesMentioning(scratch)).toEqual([]);
 
   await s.startWorker({ JOB_LEASE_SECONDS: '2' });
-  const a = await s.waitFor(created.id, (x) => x.playable_state === 'hls_ready' || x.error);
+  const a = await s.waitFor(created.id, (x) => ['succeeded', 'failed'].includes(x.progress?.job_state));
   expect(a).toMatchObject({ playable_state: 'hls_ready', error: null, progress: { job_state: 'succeeded', attempts: 2 } });
 
   const rows = await s.db.sql<{ key: string }[]>`select key from artifacts where asset_id = ${created.id}`;
