@@ -78,11 +78,6 @@ export async function processSource(deps: PipelineDeps, job: MediaJob, ctx: JobC
   if (!asset || asset.deleted_at) return;
   // The pid in the name lets a restarted worker recognise scratch left by a dead one.
   const work = await mkdtemp(join(deps.tmpRoot || tmpdir(), `${SCRATCH_PREFIX}${job.id}-${process.pid}-`));
-  const run = (step: string): RunOptions => ({
-    signal: ctx.signal,
-    timeoutMs: deps.ffmpegTimeoutMs,
-    onProgress: ({ fraction }) => ctx.progress({ step, fraction }),
-  });
   /**
    * Runs `fn` in a transaction that first proves this worker still holds the job, and
    * records `events` in it: a step and its events commit together or not at all.
@@ -99,13 +94,24 @@ export async function processSource(deps: PipelineDeps, job: MediaJob, ctx: JobC
 
   // The opener needs only the first seconds: ffmpeg reads them straight from the origin
   // while the whole source downloads for the ladder, so opener_ready does not wait on a
-  // download that grows with the video's length.
+  // download that grows with the video's length. The ladder starts as soon as the
+  // download is in, at a lower CPU priority, while the opener and thumbnail finish first.
   const src = join(work, 'source');
-  const downloading = new AbortController();
-  const stopDownload = () => downloading.abort();
-  ctx.signal.addEventListener('abort', stopDownload, { once: true });
-  const download = downloadToFile(deps.storage, asset.source_key, src, downloading.signal);
-  download.catch(() => {}); // awaited below; this only keeps an early failure from going unhandled
+  const inner = new AbortController(); // one step failing stops the others
+  const stopAll = () => inner.abort();
+  ctx.signal.addEventListener('abort', stopAll, { once: true });
+  const running: Array<Promise<unknown>> = [];
+  const start = <T>(p: Promise<T>): Promise<T> => {
+    running.push(p.catch(() => {}));
+    return p;
+  };
+  const run = (step: string, niceness = 0): RunOptions => ({
+    signal: inner.signal,
+    timeoutMs: deps.ffmpegTimeoutMs,
+    niceness,
+    onProgress: ({ fraction }) => ctx.progress({ step, fraction }),
+  });
+  const download = start(downloadToFile(deps.storage, asset.source_key, src, inner.signal));
   try {
     ctx.progress({ step: 'probe', fraction: 0 });
     const remote = await presignGet(deps.storage, asset.source_key, 3600);
@@ -118,65 +124,72 @@ export async function processSource(deps: PipelineDeps, job: MediaJob, ctx: JobC
       input = src;
       p = await probeOrReject(deps.sql, asset, src, run('probe'));
     }
-    await setSourceMeta(deps.sql, asset.id, sourceMeta(p));
-
+    const probed = p;
+    await setSourceMeta(deps.sql, asset.id, sourceMeta(probed));
     const done = new Set((await listArtifacts(deps.sql, asset.id)).map((a) => a.path));
-    if (!done.has('opener.mp4')) {
+
+    const opener = start((async () => {
+      if (done.has('opener.mp4')) return;
       ctx.progress({ step: 'opener', fraction: 0 });
       const file = join(work, 'opener.mp4');
-      await makeOpener(input, file, p, run('opener'));
-      const artifact = await publish(deps.storage, asset.id, { path: 'opener.mp4', kind: 'opener', file, ...renditionless }, ctx.signal);
+      await makeOpener(input, file, probed, run('opener'));
+      const artifact = await publish(deps.storage, asset.id, { path: 'opener.mp4', kind: 'opener', file, ...renditionless }, inner.signal);
       await commit([{ type: 'asset.opener_ready', data: { path: 'opener.mp4', bytes: artifact.bytes } }], async (tx) => {
         await recordArtifacts(tx, asset.id, [artifact]);
         await advancePlayableState(tx, asset.id, 'opener_ready');
       });
       deps.warm?.(ref, ['opener.mp4']);
-    }
+    })());
 
-    ctx.progress({ step: 'download', fraction: 1 });
     await download;
     if (input === remote) {
       // Only the whole file shows whether it is complete (a faststart MP4 cut short has a
-      // fine beginning): if not, the opener made from that beginning must go again.
+      // fine beginning): if not, an opener made from that beginning must go again.
       try {
-        await probeOrReject(deps.sql, asset, src, run('probe'));
+        await probe(src, run('probe'));
       } catch (err) {
-        if (err instanceof MediaError && SOURCE_ERRORS.has(err.code)) await deletePrefix(deps.storage, `videos/${asset.id}/`);
+        if (err instanceof MediaError && SOURCE_ERRORS.has(err.code)) {
+          inner.abort();
+          await opener.catch(() => {});
+          await markSourceFailed(deps.sql, asset.id);
+          await deletePrefix(deps.storage, `videos/${asset.id}/`);
+        }
         throw err;
       }
     }
 
+    const hlsDir = join(work, 'hls');
+    const ladder = done.has('hls/master.m3u8') ? null : start(makeLadder(src, hlsDir, probed, planLadder(probed), run('ladder', 10)));
+    await opener;
+
     if (!done.has('thumbnail.jpg')) {
-      ctx.progress({ step: 'thumbnail', fraction: 0 });
       const file = join(work, 'thumbnail.jpg');
-      await makeThumbnail(src, file, p, run('thumbnail'));
-      const artifact = await publish(deps.storage, asset.id, { path: 'thumbnail.jpg', kind: 'thumbnail', file, ...renditionless }, ctx.signal);
+      await makeThumbnail(src, file, probed, run('thumbnail'));
+      const artifact = await publish(deps.storage, asset.id, { path: 'thumbnail.jpg', kind: 'thumbnail', file, ...renditionless }, inner.signal);
       await commit([{ type: 'asset.thumbnail_ready', data: { path: 'thumbnail.jpg', bytes: artifact.bytes } }],
         (tx) => recordArtifacts(tx, asset.id, [artifact]));
     }
 
-    if (!done.has('hls/master.m3u8')) {
-      ctx.progress({ step: 'ladder', fraction: 0 });
-      const hlsDir = join(work, 'hls');
-      const ladder = await makeLadder(src, hlsDir, p, planLadder(p), run('ladder'));
+    if (ladder) {
+      const encoded = await ladder;
       // Clear what a dead attempt may have left, but only while the job is still ours.
       await commit([], (tx) => deleteArtifactsUnder(tx, asset.id, 'hls/'));
       await deletePrefix(deps.storage, `videos/${asset.id}/hls/`);
-      const files = await ladderArtifacts(hlsDir, ladder);
+      const files = await ladderArtifacts(hlsDir, encoded);
       const master = files.pop()!;
       let uploaded = 0;
       const published = await mapLimit(files, deps.uploadConcurrency ?? 8, async (f) => {
-        const a = await publish(deps.storage, asset.id, f, ctx.signal);
+        const a = await publish(deps.storage, asset.id, f, inner.signal);
         ctx.progress({ step: 'upload', fraction: ++uploaded / files.length });
         return a;
       });
       // The master goes last: once it exists, everything it points to does.
-      published.push(await publish(deps.storage, asset.id, master, ctx.signal));
-      const renditionEvents = ladder.renditions.map((r) => ({
+      published.push(await publish(deps.storage, asset.id, master, inner.signal));
+      const renditionEvents = encoded.renditions.map((r) => ({
         type: 'asset.rendition_ready' as const,
         data: { rendition: r.name, width: r.width ?? null, height: r.height ?? null, bitrate: r.bandwidth, codecs: r.codecs },
       }));
-      await commit([...renditionEvents, { type: 'asset.hls_ready', data: { renditions: ladder.renditions.map((r) => r.name) } }], async (tx) => {
+      await commit([...renditionEvents, { type: 'asset.hls_ready', data: { renditions: encoded.renditions.map((r) => r.name) } }], async (tx) => {
         await recordArtifacts(tx, asset.id, published);
         await advancePlayableState(tx, asset.id, 'hls_ready');
       });
@@ -186,9 +199,10 @@ export async function processSource(deps: PipelineDeps, job: MediaJob, ctx: JobC
     if (err instanceof JobFailure || err instanceof LeaseLostError) throw err;
     throw new JobFailure(describeFailure(err));
   } finally {
-    stopDownload(); // a failed job need not wait for the rest of a download it will not use
-    ctx.signal.removeEventListener('abort', stopDownload);
-    await download.catch(() => {});
+    // Whatever failed, nothing keeps running (a download or a ladder) after the job.
+    inner.abort();
+    ctx.signal.removeEventListener('abort', stopAll);
+    await Promise.all(running);
     await rm(work, { recursive: true, force: true });
   }
 }
