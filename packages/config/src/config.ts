@@ -251,8 +251,8 @@ export function loadConfig(env: Env = process.env): Config {
     internalToken: internalToken(env, nodeEnv),
     webhooks: {
       // `npm run up` runs on the developer's own machine, where a receiver on localhost is
-      // the point; a production api must not be steered into its own network.
-      allowPrivate: bool(env, 'WEBHOOK_ALLOW_PRIVATE', nodeEnv !== 'production'),
+      // the point; an api others can reach must not be steered into its own network.
+      allowPrivate: bool(env, 'WEBHOOK_ALLOW_PRIVATE', nodeEnv !== 'production' && LOOPBACK.test(apiHost)),
       timeoutMs: int(env, 'WEBHOOK_TIMEOUT_MS', 10_000, 100, 120_000),
       concurrency: int(env, 'WEBHOOK_CONCURRENCY', 8, 1, 256),
       pollIntervalMs: int(env, 'WEBHOOK_POLL_INTERVAL_MS', 1000, 20, 600_000),

@@ -76,11 +76,12 @@ export async function findByIdempotencyKey(sql: Queryable, accountId: string, ke
   return row ?? null;
 }
 
-export async function markSourceUploaded(sql: Queryable, assetId: string, bytes: number): Promise<AssetRow> {
+/** Null when the asset was deleted while its bytes were still arriving. */
+export async function markSourceUploaded(sql: Queryable, assetId: string, bytes: number): Promise<AssetRow | null> {
   const [row] = await sql<AssetRow[]>`
     update assets set source_state = 'uploaded', source_bytes = ${bytes}, updated_at = now()
-    where id = ${assetId} returning *`;
-  return row!;
+    where id = ${assetId} and deleted_at is null returning *`;
+  return row ?? null;
 }
 
 /** A streaming upload's heartbeat: an `uploading` row that stops being touched is stalled. */

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import {
-  deleteUploadingAsset, findByIdempotencyKey, insertUploadingAsset, markSourceUploaded, sourceKeyFor, touchUpload,
+  deleteUploadingAsset, findByIdempotencyKey, getAssetById, markSourceFailed, insertUploadingAsset, markSourceUploaded, sourceKeyFor, touchUpload,
   type AssetRow, type Sql,
 } from '@kino/db';
 import { appendEvent, appendEvents } from '@kino/events';
@@ -120,6 +120,7 @@ export async function ingestUpload(deps: IngestDeps, input: IngestInput): Promis
     if (upload.status === 'rejected') throw upload.reason;
     const asset = await deps.sql.begin(async (tx) => {
       const asset = await markSourceUploaded(tx, id, limit.bytes);
+      if (!asset) return null;
       const job = await enqueueJob(tx, { assetId: id, accountId: input.accountId, maxAttempts: deps.maxAttempts });
       await appendEvents(tx, [
         { accountId: input.accountId, assetId: id, type: 'asset.source_uploaded', data: { bytes: limit.bytes } },
@@ -127,6 +128,14 @@ export async function ingestUpload(deps: IngestDeps, input: IngestInput): Promis
       ]);
       return asset;
     });
+    if (!asset) {
+      // Deleted while its bytes were arriving: the purge found no object to remove, so
+      // the source goes here, and nothing is processed.
+      await deleteObject(deps.storage, key);
+      await markSourceFailed(deps.sql, id);
+      const deleted = (await getAssetById(deps.sql, id))!;
+      return { asset: deleted, created: true };
+    }
     deps.onJobQueued?.();
     deps.onEvents?.(input.accountId);
     return { asset, created: true };

@@ -9,7 +9,11 @@ import { abortMultipartUpload, deletePrefix, listMultipartUploads, type Storage 
  */
 export async function sweepAbandonedUploads(sql: Sql, storage: Storage, stalledBefore: Date): Promise<{ assets: number; uploads: number }> {
   const rows = await sql<{ id: string }[]>`
-    with gone as (delete from assets where source_state = 'uploading' and updated_at < ${stalledBefore} returning id),
+    with gone as (
+      delete from assets
+      where source_state = 'uploading' and updated_at < ${stalledBefore} and deleted_at is null
+      returning id
+    ),
          events as (delete from asset_events where asset_id in (select id from gone))
     select id from gone`;
   for (const { id } of rows) await deletePrefix(storage, `sources/${id}/`);

@@ -104,6 +104,28 @@ describe('ingestUpload', () => {
     expect(await getAsset(db.sql, accountId, first.asset.id)).not.toBeNull();
   });
 
+  it('drops the source of an asset deleted while its bytes were arriving, and queues nothing', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const slow = new Readable({ read() {} });
+    slow.push(Buffer.concat([mp4Head, Buffer.alloc(1024)])); // past the sniffed head
+    const pending = ingestUpload(deps(), { accountId, body: slow, contentType: 'video/mp4', maxBytes: 1e6 });
+    // Once the row exists, delete it as DELETE /v1/assets/{id} would, then let the upload finish.
+    let id: string | undefined;
+    for (let i = 0; i < 100 && !id; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      id = (await db.sql`select id from assets where source_state = 'uploading' and idempotency_key is null order by created_at desc limit 1`)[0]?.id;
+    }
+    await db.sql`update assets set deleted_at = now() where id = ${id!}`;
+    void gate.then(() => slow.push(null));
+    release();
+    const { asset } = await pending;
+    expect(asset.id).toBe(id);
+    expect(asset.deleted_at).not.toBeNull();
+    expect(await listKeys(s3.storage, `sources/${id}/`)).toEqual([]);
+    expect(await latestJobFor(db.sql, id!)).toBeNull();
+  });
+
   it('lets the retry of a stalled upload through instead of answering 409', async () => {
     const id = randomUUID();
     await insertUploadingAsset(db.sql, { id, accountId, contentType: 'video/mp4', idempotencyKey: 'stalled' });

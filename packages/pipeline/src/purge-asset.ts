@@ -12,16 +12,17 @@ export interface PurgeDeps {
 }
 
 /**
- * The second half of a delete, run as a job so it is retried until done: edges drop the
- * asset's cached files, then every origin object of it goes. A failure here (S3 away)
+ * The second half of a delete, run as a job so it is retried until done: every origin
+ * object of the asset goes, then the edges drop their cached files and revoke it. A failure here (S3 away)
  * throws, and the queue retries with backoff.
  */
 export async function purgeAsset(deps: PurgeDeps, job: MediaJob, ctx: JobContext): Promise<void> {
   const asset = await getAssetById(deps.sql, job.asset_id);
   if (!asset?.deleted_at) return;
-  const edges = await deps.purgeEdges(asset.id);
-  ctx.progress({ step: 'purge', fraction: 0.5 });
+  // The origin first: an edge that fills after its purge (a late warm) then finds nothing.
   const objects = (await deletePrefix(deps.storage, `videos/${asset.id}/`)) + (await deletePrefix(deps.storage, `sources/${asset.id}/`));
+  ctx.progress({ step: 'purge', fraction: 0.5 });
+  const edges = await deps.purgeEdges(asset.id);
   await deps.sql.begin(async (tx) => {
     await ctx.holdLease(tx);
     await tx`delete from artifacts where asset_id = ${asset.id}`;

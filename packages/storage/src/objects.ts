@@ -94,10 +94,15 @@ export async function listKeys(st: Storage, prefix: string): Promise<string[]> {
 export async function deletePrefix(st: Storage, prefix: string): Promise<number> {
   const keys = await listKeys(st, prefix);
   for (let i = 0; i < keys.length; i += 1000) {
-    await st.s3.send(new DeleteObjectsCommand({
+    const res = await st.s3.send(new DeleteObjectsCommand({
       Bucket: st.bucket,
       Delete: { Objects: keys.slice(i, i + 1000).map((Key) => ({ Key })), Quiet: true },
     }));
+    // A 200 can still report keys it did not delete (SlowDown, AccessDenied): not done.
+    const failed = res.Errors ?? [];
+    if (failed.length > 0) {
+      throw new Error(`S3 did not delete ${failed.length} object(s), e.g. ${failed[0]!.Key}: ${failed[0]!.Code} ${failed[0]!.Message ?? ''}`);
+    }
   }
   return keys.length;
 }

@@ -29,17 +29,39 @@ describe('GET /v1/events limits', () => {
     expect((await other.response).status).toBe(200);
     other.close();
     a.close();
-    let again: Response | undefined;
-    for (let i = 0; i < 50 && again?.status !== 200; i++) {
+    let again: ReturnType<typeof open> | undefined;
+    for (let i = 0; i < 50 && (await again?.response)?.status !== 200; i++) {
       await new Promise((r) => setTimeout(r, 50));
-      again = await open(h.keyA).response;
+      again = open(h.keyA);
     }
-    expect(again!.status).toBe(200);
+    expect((await again!.response).status).toBe(200);
+    again!.close();
+    b.close();
+    await new Promise((r) => setTimeout(r, 100));
+  });
+
+  it('gives the slot back when a client leaves before its stream has started', async () => {
+    // Each of these connects and is gone before the api has looked up its cursor.
+    for (let i = 0; i < 6; i++) {
+      await new Promise<void>((resolve) => {
+        const socket = connect(Number(new URL(h.api.url).port), '127.0.0.1');
+        socket.write(`GET /v1/events HTTP/1.1\r\nhost: x\r\nauthorization: Bearer ${h.keyA}\r\n\r\n`, () => {
+          socket.destroy();
+          resolve();
+        });
+      });
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    const a = open(h.keyA);
+    const b = open(h.keyA);
+    expect((await a.response).status).toBe(200);
+    expect((await b.response).status).toBe(200);
+    a.close();
     b.close();
   });
 
   it('disconnects a client that stops reading instead of buffering without bound', async () => {
-    const [{ account_id: accountId }] = await h.db.sql`select account_id from api_keys where prefix = ${h.keyB.slice(0, 13)}`;
+    const accountId = (await h.db.sql`select account_id from api_keys where prefix = ${h.keyB.slice(0, 13)}`)[0]!.account_id as string;
     // Far more than the socket buffers hold, so the unread part has to pile up in the api.
     await h.db.sql`
       insert into asset_events (account_id, asset_id, type, data)

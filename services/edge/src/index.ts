@@ -7,7 +7,7 @@ import { newRequestId, registerErrorHandling } from './errors.ts';
 import { EdgeMetrics } from './metrics.ts';
 import { createPlaybackHandler } from './playback.ts';
 import { startHeartbeat } from './registration.ts';
-import { Revocations, startRevocationSync } from './revocations.ts';
+import { Revocations, startRevocationSync, type RevocationSync } from './revocations.ts';
 import { healthRoutes } from './routes/health.ts';
 import { internalRoutes } from './routes/internal.ts';
 
@@ -19,6 +19,7 @@ export interface Edge {
 
 // On stop, responses still streaming get this long before their fills are aborted.
 const STOP_GRACE_MS = 5000;
+const FIRST_REVOCATIONS_MS = 3000;
 const KEYS_RETRY_MS = 5000;
 // Players fetch a segment every few seconds; keep their connections across that gap.
 const KEEP_ALIVE_MS = 30_000;
@@ -63,7 +64,7 @@ export async function createEdge(config: Config): Promise<Edge> {
   await app.register(async (scope) => internalRoutes(scope, { internalToken: config.internalToken, cache, metrics, revocations }));
 
   let stopHeartbeat = () => {};
-  let stopRevocationSync = () => {};
+  let revocationSync: RevocationSync | undefined;
   let keysRetry: NodeJS.Timeout | undefined;
 
   // Without keys every token is refused, but the edge still starts: fetched keys may only
@@ -89,23 +90,33 @@ export async function createEdge(config: Config): Promise<Edge> {
       // api is away (the first requests wait for the fetch in flight instead).
       if (config.edge.publicKeys !== undefined) await loadKeys();
       else void loadKeys();
+      // A restarted edge must not serve a deleted asset from its disk before it has heard of
+      // the deletion: the first revocation pull comes before listening, bounded in time so
+      // an api that is away cannot keep the edge down.
+      revocationSync = startRevocationSync(config, revocations, app.log, (assetId) => {
+        cache.purge(assetId).catch((err) => app.log.warn({ err, assetId }, 'dropping a revoked asset from the cache failed'));
+      });
+      await Promise.race([revocationSync.first, new Promise((r) => setTimeout(r, FIRST_REVOCATIONS_MS).unref())]);
       edge.url = await app.listen({ host: config.edge.host, port: config.edge.port });
       // On port 0 (tests, benches) the default URLs name no real port: announce the bound one.
       const placeholder = `http://${config.edge.host}:0`;
       const announced = (u: string) => (u === placeholder ? edge.url : u);
       stopHeartbeat = startHeartbeat(config, { publicUrl: announced(config.edge.publicUrl), internalUrl: announced(config.edge.internalUrl) }, app.log);
-      stopRevocationSync = startRevocationSync(config, revocations, app.log);
     },
     async stop() {
       closing = true;
       stopHeartbeat();
-      stopRevocationSync();
+      revocationSync?.stop();
       clearTimeout(keysRetry);
       const closed = app.close();
       // Idle keep-alive connections are closed once, when close starts; connections whose
       // response finishes later would otherwise linger until their keep-alive timeout.
       const reaper = setInterval(() => app.server.closeIdleConnections(), 100);
-      const grace = setTimeout(() => void cache.stop(), STOP_GRACE_MS);
+      // Past the grace period, responses still streaming (a stalled client) are cut off.
+      const grace = setTimeout(() => {
+        app.server.closeAllConnections();
+        void cache.stop();
+      }, STOP_GRACE_MS);
       try {
         await closed;
       } finally {

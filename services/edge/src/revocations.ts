@@ -28,9 +28,12 @@ export class Revocations {
     return false;
   }
 
-  add(assetId: string, deletedAtMs = Date.now()): void {
-    const t = deletedAtMs + this.windowMs;
+  /** True when the asset was not known to be revoked before. */
+  add(assetId: string, deletedAtMs = Date.now(), windowMs = this.windowMs): boolean {
+    const t = deletedAtMs + Math.max(windowMs, this.windowMs);
+    const known = this.until.has(assetId);
     if (t > (this.until.get(assetId) ?? 0)) this.until.set(assetId, t);
+    return !known;
   }
 
   prune(): void {
@@ -40,15 +43,25 @@ export class Revocations {
 }
 
 interface RevocationList {
+  window_seconds?: number;
   assets: Array<{ id: string; deleted_at: string }>;
+}
+
+export interface RevocationSync {
+  /** Settles after the first pull, whatever its outcome. */
+  first: Promise<void>;
+  stop(): void;
 }
 
 /**
  * Pulls the api's revocation list now and every heartbeatSeconds, so an edge that missed a
- * purge (down, or not yet registered) still refuses deleted assets. Like the heartbeat, a
- * failure is logged and never stops the edge. Returns the function that stops the pulls.
+ * purge (down, or not yet registered, or restarted with the files on disk) still refuses
+ * deleted assets, and `onRevoked` drops the cached files of each one it learns of. Like the
+ * heartbeat, a failure is logged and never stops the edge.
  */
-export function startRevocationSync(config: Config, revocations: Revocations, log: FastifyBaseLogger): () => void {
+export function startRevocationSync(
+  config: Config, revocations: Revocations, log: FastifyBaseLogger, onRevoked: (assetId: string) => void,
+): RevocationSync {
   const url = `${config.edge.apiUrl}/internal/revocations`;
   const abort = new AbortController();
   let failing = false;
@@ -66,7 +79,9 @@ export function startRevocationSync(config: Config, revocations: Revocations, lo
         throw new Error(`the api answered ${res.statusCode}`);
       }
       const list = (await res.body.json()) as RevocationList;
-      for (const a of list.assets) revocations.add(a.id, Date.parse(a.deleted_at));
+      // The api knows the longest token lifetime; never forget sooner than it says.
+      const windowMs = (list.window_seconds ?? 0) * 1000;
+      for (const a of list.assets) if (revocations.add(a.id, Date.parse(a.deleted_at), windowMs)) onRevoked(a.id);
       revocations.prune();
       if (failing) log.info({ url }, 'revocation list: the api answers again');
       failing = false;
@@ -78,11 +93,14 @@ export function startRevocationSync(config: Config, revocations: Revocations, lo
     }
   };
 
-  void pull();
+  const first = pull();
   const timer = setInterval(() => void pull(), config.edge.heartbeatSeconds * 1000);
   timer.unref();
-  return () => {
-    clearInterval(timer);
-    abort.abort();
+  return {
+    first,
+    stop() {
+      clearInterval(timer);
+      abort.abort();
+    },
   };
 }

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,9 +13,12 @@ import { startStack, type Stack } from './stack.ts';
 let s: Stack;
 let edge: Edge;
 let scratch: string;
+let edgeCacheDir: string;
 beforeAll(async () => {
   s = await startStack({ JOB_LEASE_SECONDS: '3' });
-  edge = await createEdge(await createTestConfig(s.db, s.s3, { KINO_API_URL: s.api.url, EDGE_ID: 'delete-edge' }));
+  const edgeConfig = await createTestConfig(s.db, s.s3, { KINO_API_URL: s.api.url, EDGE_ID: 'delete-edge' });
+  edgeCacheDir = edgeConfig.edge.cacheDir;
+  edge = await createEdge(edgeConfig);
   await edge.start();
   for (let i = 0; i < 100 && (await s.db.sql`select 1 from edges`).length === 0; i++) await new Promise((r) => setTimeout(r, 100));
   scratch = await mkdtemp(join(tmpdir(), 'kino-delete-scratch-'));
@@ -77,14 +81,18 @@ describe('DELETE /v1/assets/{id}', () => {
     expect(again.status).toBe(200);
     expect((await json(again)).deleted_at).toBe(first.deleted_at);
 
-    // Refused at once (the purge carries the revocation), long before the token expires.
-    await eventually(async () => [401, 403, 404, 410].includes((await fetch(block.urls.opener)).status), 'old URL refused');
-    expect((await fetch(block.urls.master)).status).not.toBe(200);
+    // Refused as deleted (the purge carries the revocation), long before the token expires,
+    // and not merely missing at the origin.
+    await eventually(async () => (await fetch(block.urls.opener)).status === 410, 'old URL refused');
+    const master = await fetch(block.urls.master);
+    expect(master.status).toBe(410);
+    expect(((await master.json()) as any).error.code).toBe('ASSET_DELETED');
     const playback = await fetch(`${s.api.url}/v1/assets/${created.id}/playback`, { headers: auth() });
     expect(playback.status).toBe(404);
     await eventually(purged(created.id), 'asset.purged');
     expect(await listKeys(s.s3.storage, `videos/${created.id}/`)).toEqual([]);
     expect(await listKeys(s.s3.storage, `sources/${created.id}/`)).toEqual([]);
+    expect(existsSync(join(edgeCacheDir, 'objects', created.id))).toBe(false);
   });
 
   it("is a 404 for another account's asset, which stays", async () => {

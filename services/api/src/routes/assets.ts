@@ -105,4 +105,6 @@ export async function assetRoutes(app: FastifyInstance, deps: ApiDeps): Promise<
   });
 }
 
-const PURGE_ATTEMPTS = 10;
+// With the queue's backoff capped at 10 minutes, about 16 hours of retries: a purge must
+// outlast an S3 outage, not give up during one.
+const PURGE_ATTEMPTS = 100;

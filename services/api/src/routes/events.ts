@@ -1,4 +1,3 @@
-import type { ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { getAsset } from '@kino/db';
 import { EVENT_TYPES, envelope, eventsAfter, type AssetEventRow } from '@kino/events';
@@ -52,10 +51,10 @@ export async function eventRoutes(app: FastifyInstance, deps: ApiDeps): Promise<
   });
 
   const open = new Map<string, number>();
-  const responses = new Set<ServerResponse>();
+  const streams = new Set<() => void>();
   // Streams never end by themselves: end them when the api stops, so it can.
   app.addHook('preClose', async () => {
-    for (const res of responses) res.end();
+    for (const end of streams) end();
   });
 
   app.get<{ Querystring: { asset_id?: string; after_sequence?: number }; Headers: { 'last-event-id'?: string } }>('/v1/events', {
@@ -83,16 +82,30 @@ export async function eventRoutes(app: FastifyInstance, deps: ApiDeps): Promise<
     if ((open.get(accountId) ?? 0) >= limit) {
       throw new ApiError(429, 'TOO_MANY_STREAMS', `At most ${limit} event streams per account at once; close one first.`);
     }
-    const resume = request.headers['last-event-id'] ?? request.query.after_sequence;
-    const cursor = resume !== undefined ? Number(resume) : await latestSequence(deps, accountId);
+    // Counted before any await, so streams opened at the same moment cannot overshoot,
+    // and given back exactly once however the stream ends.
     open.set(accountId, (open.get(accountId) ?? 0) + 1);
-    responses.add(reply.raw);
-    stream(request, reply, deps, { accountId, assetId: request.query.asset_id, cursor }, () => {
-      responses.delete(reply.raw);
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
       const n = (open.get(accountId) ?? 1) - 1;
       if (n === 0) open.delete(accountId);
       else open.set(accountId, n);
-    });
+    };
+    try {
+      const resume = request.headers['last-event-id'] ?? request.query.after_sequence;
+      const cursor = resume !== undefined ? Number(resume) : await latestSequence(deps, accountId);
+      let end: () => void = () => {};
+      end = stream(request, reply, deps, { accountId, assetId: request.query.asset_id, cursor }, () => {
+        streams.delete(end);
+        release();
+      });
+      streams.add(end);
+    } catch (err) {
+      release();
+      throw err;
+    }
   });
 }
 
@@ -114,9 +127,16 @@ function stream(
   deps: ApiDeps,
   o: { accountId: string; assetId: string | undefined; cursor: number },
   onClose: () => void,
-): void {
+): () => void {
   reply.hijack();
   const res = reply.raw;
+  // The client may have gone while we authenticated and looked up the cursor; its
+  // 'close' has fired already and will not fire again.
+  const socket = request.raw.socket;
+  if (res.destroyed || socket.destroyed || socket.readableEnded) {
+    onClose();
+    return () => {};
+  }
   res.writeHead(200, {
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-cache, no-transform',
@@ -163,12 +183,24 @@ function stream(
   const unsubscribe = deps.eventFeed.subscribe(o.accountId, () => void pump());
   const poll = setInterval(() => void pump(), POLL_MS);
   const heartbeat = setInterval(() => res.write(': ping\n\n'), HEARTBEAT_MS);
-  res.on('close', () => {
+  const finish = () => {
+    if (closed) return;
     closed = true;
     unsubscribe();
     clearInterval(poll);
     clearInterval(heartbeat);
     onClose();
-  });
+  };
+  res.on('close', finish);
+  res.on('error', () => {}); // a write to a vanished client; 'close' follows
+  // An SSE client never half-closes: its end of the connection closing means it left.
+  // Without this the slot would be held until the next heartbeat write failed.
+  socket.once('end', () => res.destroy());
   void pump();
+  // Shutdown: stop writing at once, end the response, and cut it off if it will not drain.
+  return () => {
+    finish();
+    res.end();
+    setTimeout(() => res.destroy(), 2000).unref();
+  };
 }

@@ -71,6 +71,8 @@ export async function internalRoutes(app: FastifyInstance, deps: InternalDeps): 
     },
   }, async (request) => {
     const { asset_id, artifact_paths } = request.body;
+    // A warm that arrives after the asset's purge must not fill the cache again.
+    if (deps.revocations.has(asset_id)) throw new ApiError(410, 'ASSET_DELETED', 'The asset was deleted.');
     const results: Array<{ artifact_path: string; status: WarmResult }> = artifact_paths.map((p) => ({ artifact_path: p, status: 'failed' }));
     let next = 0;
     const worker = async () => {
