@@ -159,7 +159,7 @@ export async function processSource(deps: PipelineDeps, job: MediaJob, ctx: JobC
     }
 
     const hlsDir = join(work, 'hls');
-    const ladder = done.has('hls/master.m3u8') ? null : start(makeLadder(src, hlsDir, probed, planLadder(probed), run('ladder', 10)));
+    const ladder = done.has('hls/master.m3u8') ? null : start(makeLadder(src, hlsDir, probed, planLadder(probed), run('ladder', 19)));
     await opener;
 
     if (!done.has('thumbnail.jpg')) {
