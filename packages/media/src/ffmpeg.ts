@@ -15,7 +15,7 @@ export async function runFfmpeg(args: string[], opts: FfmpegOptions = {}): Promi
   const result = await runProcess(
     'ffmpeg',
     ['-hide_banner', '-nostdin', '-y', '-loglevel', 'warning', '-progress', 'pipe:1', '-nostats', ...args],
-    { signal: opts.signal, timeoutMs: opts.timeoutMs, niceness: opts.niceness, onStdout: progress },
+    { signal: opts.signal, timeoutMs: opts.timeoutMs, onStdout: progress },
   );
   if (result.code !== 0) {
     const why = lastLine(result.stderrTail);

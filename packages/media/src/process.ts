@@ -1,15 +1,10 @@
 import { spawn } from 'node:child_process';
-import { setPriority } from 'node:os';
 import { MediaError } from './errors.ts';
 
 export interface RunOptions {
   signal?: AbortSignal;
   timeoutMs?: number;
-  /**
-   * Scheduling priority (Unix niceness, 0..19): a background encode runs at a higher
-   * niceness so that work someone is waiting for gets the cores first.
-   */
-  niceness?: number;
+
   onProgress?: (p: { fraction: number; outTimeSec: number; speed?: number }) => void;
 }
 
@@ -31,20 +26,13 @@ export const KILL_GRACE_MS = 2000;
 export function runProcess(
   bin: string,
   args: string[],
-  opts: Pick<RunOptions, 'signal' | 'timeoutMs' | 'niceness'> & { onStdout?: (chunk: Buffer) => void } = {},
+  opts: Pick<RunOptions, 'signal' | 'timeoutMs'> & { onStdout?: (chunk: Buffer) => void } = {},
 ): Promise<ProcessResult> {
   const { signal, timeoutMs, onStdout } = opts;
   if (signal?.aborted) return Promise.reject(abortedError());
 
   return new Promise((resolve, reject) => {
     const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    if (opts.niceness && child.pid !== undefined) {
-      try {
-        setPriority(child.pid, opts.niceness);
-      } catch {
-        // Not permitted here: run at normal priority rather than not at all.
-      }
-    }
     let tail = Buffer.alloc(0);
     let stopReason: { error: unknown } | undefined;
     let killTimer: NodeJS.Timeout | undefined;

@@ -94,8 +94,7 @@ export async function processSource(deps: PipelineDeps, job: MediaJob, ctx: JobC
 
   // The opener needs only the first seconds: ffmpeg reads them straight from the origin
   // while the whole source downloads for the ladder, so opener_ready does not wait on a
-  // download that grows with the video's length. The ladder starts as soon as the
-  // download is in, at a lower CPU priority, while the opener and thumbnail finish first.
+  // download that grows with the video's length.
   const src = join(work, 'source');
   const inner = new AbortController(); // one step failing stops the others
   const stopAll = () => inner.abort();
@@ -105,10 +104,9 @@ export async function processSource(deps: PipelineDeps, job: MediaJob, ctx: JobC
     running.push(p.catch(() => {}));
     return p;
   };
-  const run = (step: string, niceness = 0): RunOptions => ({
+  const run = (step: string): RunOptions => ({
     signal: inner.signal,
     timeoutMs: deps.ffmpegTimeoutMs,
-    niceness,
     onProgress: ({ fraction }) => ctx.progress({ step, fraction }),
   });
   const download = start(downloadToFile(deps.storage, asset.source_key, src, inner.signal));
@@ -158,9 +156,11 @@ export async function processSource(deps: PipelineDeps, job: MediaJob, ctx: JobC
       }
     }
 
-    const hlsDir = join(work, 'hls');
-    const ladder = done.has('hls/master.m3u8') ? null : start(makeLadder(src, hlsDir, probed, planLadder(probed), run('ladder', 19)));
+    // The opener has the cores to itself (it is what a viewer waits for); the ladder
+    // starts the moment it is done, and the small thumbnail encode runs beside it.
     await opener;
+    const hlsDir = join(work, 'hls');
+    const ladder = done.has('hls/master.m3u8') ? null : start(makeLadder(src, hlsDir, probed, planLadder(probed), run('ladder')));
 
     if (!done.has('thumbnail.jpg')) {
       const file = join(work, 'thumbnail.jpg');
