@@ -92,9 +92,9 @@ export async function processSource(deps: PipelineDeps, job: MediaJob, ctx: JobC
   };
   const ref = { id: asset.id, accountId: asset.account_id };
 
-  // The opener needs only the first seconds: ffmpeg reads them straight from the origin
-  // while the whole source downloads for the ladder, so opener_ready does not wait on a
-  // download that grows with the video's length.
+  // The opener needs only the first seconds: ffmpeg reads them straight from the origin,
+  // so opener_ready does not wait on a download that grows with the video's length. The
+  // download for the ladder starts once the opener is encoded, so the two do not compete.
   const src = join(work, 'source');
   const inner = new AbortController(); // one step failing stops the others
   const stopAll = () => inner.abort();
@@ -109,7 +109,8 @@ export async function processSource(deps: PipelineDeps, job: MediaJob, ctx: JobC
     timeoutMs: deps.ffmpegTimeoutMs,
     onProgress: ({ fraction }) => ctx.progress({ step, fraction }),
   });
-  const download = start(downloadToFile(deps.storage, asset.source_key, src, inner.signal));
+  let downloading: Promise<void> | undefined;
+  const download = () => (downloading ??= start(downloadToFile(deps.storage, asset.source_key, src, inner.signal)));
   try {
     ctx.progress({ step: 'probe', fraction: 0 });
     const remote = await presignGet(deps.storage, asset.source_key, 3600);
@@ -118,7 +119,7 @@ export async function processSource(deps: PipelineDeps, job: MediaJob, ctx: JobC
     let input = remote;
     let p = await probe(remote, run('probe')).catch(() => null);
     if (!p) {
-      await download;
+      await download();
       input = src;
       p = await probeOrReject(deps.sql, asset, src, run('probe'));
     }
@@ -126,20 +127,20 @@ export async function processSource(deps: PipelineDeps, job: MediaJob, ctx: JobC
     await setSourceMeta(deps.sql, asset.id, sourceMeta(probed));
     const done = new Set((await listArtifacts(deps.sql, asset.id)).map((a) => a.path));
 
-    const opener = start((async () => {
-      if (done.has('opener.mp4')) return;
+    if (!done.has('opener.mp4')) {
       ctx.progress({ step: 'opener', fraction: 0 });
       const file = join(work, 'opener.mp4');
       await makeOpener(input, file, probed, run('opener'));
+      void download();
       const artifact = await publish(deps.storage, asset.id, { path: 'opener.mp4', kind: 'opener', file, ...renditionless }, inner.signal);
       await commit([{ type: 'asset.opener_ready', data: { path: 'opener.mp4', bytes: artifact.bytes } }], async (tx) => {
         await recordArtifacts(tx, asset.id, [artifact]);
         await advancePlayableState(tx, asset.id, 'opener_ready');
       });
       deps.warm?.(ref, ['opener.mp4']);
-    })());
+    }
 
-    await download;
+    await download();
     if (input === remote) {
       // Only the whole file shows whether it is complete (a faststart MP4 cut short has a
       // fine beginning): if not, an opener made from that beginning must go again.
@@ -147,8 +148,6 @@ export async function processSource(deps: PipelineDeps, job: MediaJob, ctx: JobC
         await probe(src, run('probe'));
       } catch (err) {
         if (err instanceof MediaError && SOURCE_ERRORS.has(err.code)) {
-          inner.abort();
-          await opener.catch(() => {});
           await markSourceFailed(deps.sql, asset.id);
           await deletePrefix(deps.storage, `videos/${asset.id}/`);
         }
@@ -156,9 +155,8 @@ export async function processSource(deps: PipelineDeps, job: MediaJob, ctx: JobC
       }
     }
 
-    // The opener has the cores to itself (it is what a viewer waits for); the ladder
-    // starts the moment it is done, and the small thumbnail encode runs beside it.
-    await opener;
+    // The opener had the cores to itself (it is what a viewer waits for); the ladder
+    // starts now, with the small thumbnail encode beside it.
     const hlsDir = join(work, 'hls');
     const ladder = done.has('hls/master.m3u8') ? null : start(makeLadder(src, hlsDir, probed, planLadder(probed), run('ladder')));
 
