@@ -49,9 +49,12 @@ export class DiskTier {
     return obj;
   }
 
-  /** Makes room for `bytes` about to arrive; false when they could never fit. */
+  /**
+   * Makes room for `bytes` about to arrive; false when they cannot fit even with every
+   * stored object evicted, because fills in flight hold the rest of the budget.
+   */
   reserve(bytes: number): boolean {
-    if (bytes > this.budget) return false;
+    if (this.reserved + bytes > this.budget) return false;
     this.reserved += bytes;
     this.evictToBudget();
     return true;

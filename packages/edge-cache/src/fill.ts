@@ -100,7 +100,8 @@ export class Fill {
       const { body, size, lastModified } = res.value;
       const mtime = Math.floor((lastModified?.getTime() ?? Date.now()) / 1000);
       const obj = new CachedObject(this.key, disk.fileOf(this.key), size, mtime);
-      // Too big for the whole disk budget: still streamed to whoever waits, never kept.
+      // No room in the disk budget, even after eviction: still streamed to whoever waits,
+      // never kept.
       if (disk.reserve(size)) reserved = size;
       // The SDK stops watching the signal once headers are in; the body is ours to stop.
       signal.addEventListener('abort', () => body.destroy(signal.reason as Error), { once: true });
