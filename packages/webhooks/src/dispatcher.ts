@@ -115,7 +115,7 @@ export function createWebhookDispatcher(o: DispatcherOptions): WebhookDispatcher
     const attempt = d.attempts + 1;
     const { outcome, retryInMs } = decide(r, attempt);
     await recordAttempt(o.sql, {
-      deliveryId: d.id, durationMs: r.durationMs, status: r.status, error: r.error, responseBody: r.responseBody, outcome, retryInMs,
+      deliveryId: d.id, claim: d.claim, durationMs: r.durationMs, status: r.status, error: r.error, responseBody: r.responseBody, outcome, retryInMs,
     });
   }
 

@@ -168,6 +168,8 @@ export interface ClaimedDelivery {
   asset_id: string;
   event_data: Record<string, unknown>;
   event_created_at: Date;
+  /** The lease's exact expiry, as text: whoever records the outcome must still hold it. */
+  claim: string;
 }
 
 /**
@@ -210,11 +212,14 @@ export async function claimDeliveries(
     from next, webhooks w, asset_events e
     where d.id = next.id and w.id = d.webhook_id and e.seq = d.event_seq
     returning d.id, d.webhook_id, d.attempts, w.url, w.secret, w.deleted_at as webhook_deleted_at,
-              d.event_seq, e.type as event_type, e.asset_id, e.data as event_data, e.created_at as event_created_at`;
+              d.event_seq, e.type as event_type, e.asset_id, e.data as event_data, e.created_at as event_created_at,
+              d.locked_until::text as claim`;
 }
 
 export interface AttemptRecord {
   deliveryId: string;
+  /** The claim the send was made under (ClaimedDelivery.claim). */
+  claim: string;
   durationMs: number;
   status: number | null;
   error: string | null;
@@ -226,7 +231,8 @@ export interface AttemptRecord {
 
 /**
  * Records one attempt and moves the delivery on, letting go of the claim. A delivery
- * failed meanwhile (its endpoint deleted) stays failed; the attempt is recorded anyway.
+ * failed meanwhile (its endpoint deleted) stays failed, and one whose claim lapsed and was
+ * taken by another dispatcher is left to that one; the attempt is recorded either way.
  */
 export async function recordAttempt(sql: Sql, a: AttemptRecord): Promise<void> {
   const delaySeconds = (a.retryInMs ?? 0) / 1000;
@@ -245,7 +251,9 @@ export async function recordAttempt(sql: Sql, a: AttemptRecord): Promise<void> {
         next_attempt_at = case when state = 'pending' and ${a.outcome}::text = 'pending'
                                then now() + make_interval(secs => ${delaySeconds}) else next_attempt_at end,
         finished_at = case when state = 'pending' and ${a.outcome}::text <> 'pending' then now() else finished_at end
-    where id = ${a.deliveryId}`;
+    -- Compared as text: a timestamptz parameter would go through a JS Date and lose its
+    -- microseconds.
+    where id = ${a.deliveryId} and (locked_until::text = ${a.claim} or state <> 'pending')`;
 }
 
 /** Gives claims back untouched (a dispatcher stopping before it could send them). */
