@@ -1,31 +1,18 @@
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createAccount, getAssetById, insertUploadingAsset, type Sql } from '@kino/db';
-import { createTestDatabase, type TestDatabase } from '@kino/testkit';
-import { randomUUID } from 'node:crypto';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { getAssetById, type Sql } from '@kino/db';
 import {
-  claimJob, completeJob, enqueueJob, failJob, reapExpiredLeases, releaseJob, renewLease, retryDelaySeconds,
+  claimJob, completeJob, failJob, reapExpiredLeases, releaseJob, renewLease, retryDelaySeconds,
 } from '../src/index.ts';
+import { useQueueDb } from './queue-db.ts';
 
-let db: TestDatabase;
+const q = useQueueDb();
+const { newJob } = q;
 let sql: Sql;
-let accountId: string;
-beforeAll(async () => {
-  db = await createTestDatabase();
-  sql = db.sql;
-  accountId = (await createAccount(sql, 'jobs')).id;
+beforeAll(() => {
+  sql = q.sql;
 });
-afterAll(() => db?.drop());
-beforeEach(async () => {
-  await sql`delete from media_jobs`;
-});
-
-async function newJob(maxAttempts = 3) {
-  const id = randomUUID();
-  await insertUploadingAsset(sql, { id, accountId, contentType: 'video/mp4' });
-  return enqueueJob(sql, { assetId: id, accountId, maxAttempts });
-}
 
 describe('the media job queue', () => {
   it('leases a job to one claimer and counts the attempt', async () => {
@@ -93,7 +80,7 @@ describe('two worker processes', () => {
     for (let i = 0; i < 300; i++) ids.push((await newJob()).id);
     const child = fileURLToPath(new URL('./claim-child.ts', import.meta.url));
     const workers = ['one', 'two'].map((id) =>
-      fork(child, [], { execArgv: ['--import', 'tsx'], env: { ...process.env, DATABASE_URL: db.url, WORKER_ID: id } }),
+      fork(child, [], { execArgv: ['--import', 'tsx'], env: { ...process.env, DATABASE_URL: q.db.url, WORKER_ID: id } }),
     );
     const until = Date.now() + 60_000;
     while (Date.now() < until) {

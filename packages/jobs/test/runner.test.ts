@@ -1,32 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createAccount, insertUploadingAsset, type Sql } from '@kino/db';
-import { createTestDatabase, type TestDatabase } from '@kino/testkit';
-import { JobFailure, LeaseLostError, createJobRunner, enqueueJob, type JobContext, type MediaJob } from '../src/index.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Sql } from '@kino/db';
+import { JobFailure, LeaseLostError, createJobRunner, type JobContext, type MediaJob } from '../src/index.ts';
+import { useQueueDb } from './queue-db.ts';
 
-let db: TestDatabase;
+const q = useQueueDb();
+const { newJob } = q;
 let sql: Sql;
-let accountId: string;
-beforeAll(async () => {
-  db = await createTestDatabase();
-  sql = db.sql;
-  accountId = (await createAccount(sql, 'runner')).id;
-});
-afterAll(() => db?.drop());
-// Each test starts from an empty queue, so no runner picks up another test's job.
-afterEach(async () => {
-  await sql`delete from media_jobs`;
+beforeAll(() => {
+  sql = q.sql;
 });
 
 const quiet = { info() {}, warn() {}, error() {} };
 const until = async (check: () => Promise<boolean>) => {
   for (let i = 0; i < 200 && !(await check()); i++) await new Promise((r) => setTimeout(r, 50));
 };
-async function newJob() {
-  const id = randomUUID();
-  await insertUploadingAsset(sql, { id, accountId, contentType: 'video/mp4' });
-  return enqueueJob(sql, { assetId: id, accountId, maxAttempts: 3 });
-}
 const jobState = async (id: number) => (await sql`select state, attempts, last_error from media_jobs where id = ${id}`)[0]!;
 
 function runner(handler: (job: MediaJob, ctx: JobContext) => Promise<void>, leaseSeconds = 2) {

@@ -1,0 +1,36 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { createAccount, insertUploadingAsset, type Sql } from '@kino/db';
+import { createTestDatabase, type TestDatabase } from '@kino/testkit';
+import { enqueueJob } from '../src/index.ts';
+
+export interface QueueDb {
+  db: TestDatabase;
+  sql: Sql;
+  accountId: string;
+  /** A queued job for a fresh asset. */
+  newJob(maxAttempts?: number): ReturnType<typeof enqueueJob>;
+}
+
+/**
+ * A test file's own database with one account; every test starts from an empty queue,
+ * so no runner or claim picks up another test's job.
+ */
+export function useQueueDb(): QueueDb {
+  const q = {} as QueueDb;
+  beforeAll(async () => {
+    q.db = await createTestDatabase();
+    q.sql = q.db.sql;
+    q.accountId = (await createAccount(q.sql, 'jobs')).id;
+  });
+  afterAll(() => q.db?.drop());
+  beforeEach(async () => {
+    await q.sql`delete from media_jobs`;
+  });
+  q.newJob = async (maxAttempts = 3) => {
+    const id = randomUUID();
+    await insertUploadingAsset(q.sql, { id, accountId: q.accountId, contentType: 'video/mp4' });
+    return enqueueJob(q.sql, { assetId: id, accountId: q.accountId, maxAttempts });
+  };
+  return q;
+}
