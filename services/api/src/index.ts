@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import type { FastifyInstance } from 'fastify';
-import type { Config } from '@kino/config';
+import { ConfigError, type Config } from '@kino/config';
 import { createDb, migrate } from '@kino/db';
 import { announceJobs } from '@kino/jobs';
 import { createEventAnnouncer, createEventFeed } from '@kino/events';
@@ -22,7 +22,7 @@ export interface Api {
 
 export async function createApi(config: Config): Promise<Api> {
   const endpoint = config.s3.endpoint;
-  if (!endpoint) throw new Error('S3_ENDPOINT is not set: the api needs an S3 endpoint when run on its own.');
+  if (!endpoint) throw new ConfigError('S3_ENDPOINT is not set: the api needs an S3 endpoint when run on its own.');
   const sql = createDb(config.databaseUrl, { applicationName: 'kino-api' });
   const redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 });
   const storage = createStorage({ ...config.s3, endpoint });

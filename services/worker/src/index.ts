@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { Config } from '@kino/config';
+import { ConfigError, type Config } from '@kino/config';
 import { createDb, healthyEdges, migrate } from '@kino/db';
 import { appendEvent, createEventAnnouncer } from '@kino/events';
 import { purgeEdges, warmEdges } from '@kino/playback';
@@ -21,7 +21,7 @@ export interface Worker {
 /** Claims media jobs and runs the pipeline on them; serves /healthz and /readyz. */
 export async function createWorker(config: Config): Promise<Worker> {
   const endpoint = config.s3.endpoint;
-  if (!endpoint) throw new Error('S3_ENDPOINT is not set: the worker needs an S3 endpoint when run on its own.');
+  if (!endpoint) throw new ConfigError('S3_ENDPOINT is not set: the worker needs an S3 endpoint when run on its own.');
   const sql = createDb(config.databaseUrl, { max: config.worker.concurrency + 4, applicationName: 'kino-worker' });
   const storage = createStorage({ ...config.s3, endpoint });
   const id = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
