@@ -88,6 +88,32 @@ export interface Config {
     jwksRefreshSeconds: number;
     heartbeatSeconds: number;
   };
+  clickhouse: {
+    /** A ClickHouse server's HTTP interface; unset means embedded chdb at `path`. */
+    url: string | undefined;
+    /** The embedded engine's data directory: one per process (see @kino/analytics). */
+    path: string;
+    database: string;
+    username: string;
+    password: string;
+    /** How long raw requests and their rollups are kept. */
+    retentionDays: number;
+  };
+  telemetry: {
+    /** Off: the edge records nothing (benchmarks compare against this). */
+    enabled: boolean;
+    /** A batch is written when it holds this many rows… */
+    batchRows: number;
+    /** …or when its oldest row is this old. */
+    flushMs: number;
+    /** Rows waiting in memory beyond which new ones are dropped (and counted). */
+    maxQueuedRows: number;
+    /** Batches ClickHouse refused wait here as JSONL until it answers again. */
+    spoolDir: string;
+    spoolBytes: number;
+    /** How often a spooled batch is retried while ClickHouse is away. */
+    replayMs: number;
+  };
   logLevel: string;
 }
 
@@ -149,6 +175,13 @@ export function parseBytes(name: string, raw: string): number {
     b: 1, kb: 1e3, kib: 1024, mb: 1e6, mib: 1024 ** 2, gb: 1e9, gib: 1024 ** 3, tb: 1e12, tib: 1024 ** 4,
   };
   return Math.floor(Number(m[1]) * units[(m[2] ?? 'b').toLowerCase()]!);
+}
+
+/** A name that goes into SQL as an identifier (ClickHouse database names cannot be bound). */
+function identifier(env: Env, name: string, fallback: string): string {
+  const v = str(env, name, fallback);
+  if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(v)) throw new ConfigError(`${name} must be letters, digits and underscores, got "${v}"`);
+  return v;
 }
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
@@ -260,6 +293,23 @@ export function loadConfig(env: Env = process.env): Config {
         [5_000, 30_000, 120_000, 600_000, 1_800_000, 3_600_000, 7_200_000, 14_400_000, 28_800_000, 28_800_000]),
     },
     edge: edgeConfig(env, dataDir, apiHost, apiPort),
+    clickhouse: {
+      url: env['CLICKHOUSE_URL'] ? url(env, 'CLICKHOUSE_URL', '', ['http:', 'https:']).replace(/\/$/, '') : undefined,
+      path: str(env, 'CLICKHOUSE_PATH', `${dataDir}/clickhouse`),
+      database: identifier(env, 'CLICKHOUSE_DATABASE', 'kino'),
+      username: str(env, 'CLICKHOUSE_USER', 'default'),
+      password: str(env, 'CLICKHOUSE_PASSWORD', ''),
+      retentionDays: int(env, 'CLICKHOUSE_RETENTION_DAYS', 400, 1, 3650),
+    },
+    telemetry: {
+      enabled: bool(env, 'TELEMETRY_ENABLED', true),
+      batchRows: int(env, 'TELEMETRY_BATCH_ROWS', 5000, 1, 1_000_000),
+      flushMs: int(env, 'TELEMETRY_FLUSH_MS', 1000, 10, 600_000),
+      maxQueuedRows: int(env, 'TELEMETRY_MAX_QUEUED_ROWS', 200_000, 1, 10_000_000),
+      spoolDir: str(env, 'TELEMETRY_SPOOL_DIR', `${dataDir}/telemetry-spool`),
+      spoolBytes: parseBytes('TELEMETRY_SPOOL_BYTES', str(env, 'TELEMETRY_SPOOL_BYTES', '512MiB')),
+      replayMs: int(env, 'TELEMETRY_REPLAY_MS', 5000, 10, 3_600_000),
+    },
     logLevel: str(env, 'LOG_LEVEL', nodeEnv === 'test' ? 'warn' : 'info'),
   };
 }

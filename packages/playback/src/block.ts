@@ -13,6 +13,8 @@ export interface PlaybackBlock {
   urls: { master: string | null; opener: string | null; thumbnail: string | null };
   /** URLs worth fetching at page load, most important first. */
   prefetch: string[];
+  /** Where the player posts QoE beacons, authorized by this block's token (see the edge's /beacon). */
+  beacon: { url: string; token: string };
 }
 
 /**
@@ -44,6 +46,7 @@ export function playbackBlock(o: {
     prefetch: ['opener.mp4', ...(hls ? startupPaths(o.artifacts) : [])]
       .filter((p) => has.has(p))
       .map((p) => signedUrl(o.edge.url, o.token, o.assetId, p)),
+    beacon: { url: `${o.edge.url}/beacon`, token: o.token },
   };
 }
 
@@ -68,5 +71,10 @@ export const playbackBlockSchema = {
       },
     },
     prefetch: { type: 'array', items: { type: 'string' } },
+    beacon: {
+      type: 'object',
+      description: 'QoE beacons: POST a JSON body with this token to this URL (see the edge\'s /beacon).',
+      properties: { url: { type: 'string' }, token: { type: 'string' } },
+    },
   },
 } as const;

@@ -1,9 +1,22 @@
+import { rmSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, type Config } from '@kino/config';
 import type { TestDatabase } from './database.ts';
 import type { TestS3 } from './s3.ts';
+
+let chdbPath: string | undefined;
+
+/** The embedded ClickHouse directory of this test process, removed when it exits. */
+export function testClickHousePath(): string {
+  if (chdbPath === undefined) {
+    chdbPath = join(tmpdir(), `kino-chdb-${process.pid}`);
+    const dir = chdbPath;
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  }
+  return chdbPath;
+}
 
 /** A Config on the test's own database and bucket, free ports, and any variable overridden. */
 export async function createTestConfig(db: TestDatabase, s3: TestS3, env: Record<string, string> = {}): Promise<Config> {
@@ -19,6 +32,11 @@ export async function createTestConfig(db: TestDatabase, s3: TestS3, env: Record
     KINO_DATA_DIR: await mkdtemp(join(tmpdir(), 'kino-data-')),
     JOB_POLL_INTERVAL_MS: '500',
     LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'warn',
+    // chdb opens one data directory per process (and test files are processes): the roles a
+    // test starts share it, each test database getting its own ClickHouse database.
+    CLICKHOUSE_URL: process.env['CLICKHOUSE_URL'] ?? '',
+    CLICKHOUSE_PATH: testClickHousePath(),
+    CLICKHOUSE_DATABASE: db.name,
     ...env,
   });
 }

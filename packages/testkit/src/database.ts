@@ -4,6 +4,8 @@ import { createDb, migrate, type Sql } from '@kino/db';
 
 export interface TestDatabase {
   url: string;
+  /** Also the test's ClickHouse database name (see createTestConfig). */
+  name: string;
   sql: Sql;
   drop(): Promise<void>;
 }
@@ -24,6 +26,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   await migrate(sql);
   return {
     url: url.toString(),
+    name,
     sql,
     async drop() {
       await sql.end({ timeout: 5 });

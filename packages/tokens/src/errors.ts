@@ -1,3 +1,5 @@
+import type { PlaybackClaims } from './claims.ts';
+
 export type TokenFailure =
   | 'malformed'
   | 'expired'
@@ -40,8 +42,14 @@ const messages: Record<TokenFailure, string> = {
 export class TokenError extends Error {
   override name = 'TokenError';
   readonly status: 401 | 403;
-  constructor(readonly reason: TokenFailure, options?: { cause?: unknown }) {
+  /**
+   * The token's claims when its signature was genuine and only a claim check failed
+   * (expired, wrong asset): enough to attribute the refusal to its account, never to grant.
+   */
+  readonly claims: PlaybackClaims | undefined;
+  constructor(readonly reason: TokenFailure, options?: { cause?: unknown; claims?: PlaybackClaims | undefined }) {
     super(messages[reason], options);
+    this.claims = options?.claims;
     this.status = reason === 'wrong_asset' ? 403 : 401;
   }
 }

@@ -5,6 +5,8 @@ import type { SigningKeys } from './signing-keys.ts';
 export interface SignOptions {
   /** The asset the token grants; becomes `sub`. A lowercase UUID, as stored. */
   assetId: string;
+  /** The asset's account, carried as `acc` so the edge can attribute telemetry without a lookup. */
+  accountId?: string;
   /** Defaults to the signer's default TTL; capped at its maximum. */
   ttlSeconds?: number;
   /** Epoch milliseconds, like Date.now(); for tests and for callers that batch. */
@@ -37,12 +39,12 @@ export function createPlaybackSigner(keys: SigningKeys, o: SignerOptions): Playb
   const header = { alg: ALGORITHM, kid: signing.kid };
 
   return {
-    async sign({ assetId, ttlSeconds, now }) {
+    async sign({ assetId, accountId, ttlSeconds, now }) {
       if (!ASSET_ID.test(assetId)) throw new TypeError(`cannot sign a playback token for "${assetId}": not a lowercase UUID`);
       const ttl = Math.min(positiveInteger('ttlSeconds', ttlSeconds ?? o.defaultTtlSeconds), o.maxTtlSeconds);
       const issuedAt = Math.floor((now ?? Date.now()) / 1000);
       const expiresAt = issuedAt + ttl;
-      const token = await new SignJWT()
+      const token = await new SignJWT(accountId === undefined ? {} : { acc: accountId })
         .setProtectedHeader(header)
         .setSubject(assetId)
         .setAudience(o.audience)

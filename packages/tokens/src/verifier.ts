@@ -98,9 +98,9 @@ export function createPlaybackVerifier(o: VerifierOptions): PlaybackVerifier {
       // Checked on every call, cached or not: the cache remembers a signature, not a permission.
       if (claims.expiresAt <= Math.floor(nowMs / 1000) - tolerance) {
         cache.delete(token);
-        throw new TokenError('expired');
+        throw new TokenError('expired', { claims });
       }
-      if (claims.assetId !== assetId) throw new TokenError('wrong_asset');
+      if (claims.assetId !== assetId) throw new TokenError('wrong_asset', { claims });
       return claims;
     },
     start: () => ring.start(),

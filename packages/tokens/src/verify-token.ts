@@ -1,4 +1,4 @@
-import { errors, jwtVerify, type CryptoKey, type FlattenedJWSInput, type JWTHeaderParameters } from 'jose';
+import { errors, jwtVerify, type CryptoKey, type FlattenedJWSInput, type JWTHeaderParameters, type JWTPayload } from 'jose';
 import type { PlaybackClaims } from './claims.ts';
 import { TokenError } from './errors.ts';
 import { ALGORITHM } from './public-keys.ts';
@@ -61,15 +61,25 @@ export async function verifyPlaybackToken(token: string, o: VerifyTokenOptions):
     throw asTokenError(err);
   }
   const { payload, protectedHeader } = result;
-  if (typeof payload.sub !== 'string' || payload.sub === '') throw new TokenError('missing_claims');
-  return Object.freeze({ assetId: payload.sub, expiresAt: payload.exp as number, kid: protectedHeader.kid as string });
+  const claims = toClaims(payload, protectedHeader.kid as string);
+  if (claims === undefined) throw new TokenError('missing_claims');
+  return claims;
+}
+
+function toClaims(payload: JWTPayload, kid: string): PlaybackClaims | undefined {
+  if (typeof payload.sub !== 'string' || payload.sub === '') return undefined;
+  const acc = payload['acc'];
+  return Object.freeze({ assetId: payload.sub, accountId: typeof acc === 'string' ? acc : null, expiresAt: payload.exp as number, kid });
 }
 
 function asTokenError(err: unknown): TokenError {
   if (err instanceof TokenError) return err;
   if (err instanceof errors.JOSEAlgNotAllowed) return new TokenError('bad_algorithm', { cause: err });
   if (err instanceof errors.JWSSignatureVerificationFailed) return new TokenError('bad_signature', { cause: err });
-  if (err instanceof errors.JWTExpired) return new TokenError('expired', { cause: err });
+  // jose checks claims only after the signature, so an expired token's payload is genuine.
+  if (err instanceof errors.JWTExpired) {
+    return new TokenError('expired', { cause: err, claims: toClaims(err.payload, '') });
+  }
   if (err instanceof errors.JWTClaimValidationFailed) {
     if (err.reason === 'missing') return new TokenError('missing_claims', { cause: err });
     if (err.claim === 'nbf' && err.reason === 'check_failed') return new TokenError('not_yet_valid', { cause: err });

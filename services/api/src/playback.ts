@@ -23,7 +23,7 @@ export async function issuePlayback(deps: ApiDeps, asset: AssetRow, o: PlaybackO
   if (!edge) throw new ApiError(503, 'NO_EDGE_AVAILABLE', 'No edge is available to serve playback; try again shortly.');
   const [artifacts, signed] = await Promise.all([
     listArtifacts(deps.sql, asset.id),
-    deps.signer.sign({ assetId: asset.id, ttlSeconds: o.ttlSeconds }),
+    deps.signer.sign({ assetId: asset.id, accountId: asset.account_id, ttlSeconds: o.ttlSeconds }),
   ]);
   return playbackBlock({
     assetId: asset.id, playableState: asset.playable_state, artifacts, edge, token: signed.token, expiresAt: signed.expiresAt,

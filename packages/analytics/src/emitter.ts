@@ -1,0 +1,199 @@
+import { randomUUID } from 'node:crypto';
+import type { ClickHouseClient } from '@clickhouse/client';
+import type { TelemetryTable } from './rows.ts';
+import { Spool, type SpooledBatch } from './spool.ts';
+
+/** Where batches go; the tests wrap the real one to make it fail on demand. */
+export interface TelemetryWriter {
+  insert(table: TelemetryTable, rows: readonly object[], batchId: string): Promise<void>;
+}
+
+export function clickHouseWriter(client: ClickHouseClient): TelemetryWriter {
+  return {
+    async insert(table, rows, batchId) {
+      await client.insert({
+        table,
+        values: rows as object[],
+        format: 'JSONEachRow',
+        // The same token on a replay makes ClickHouse drop a batch it already has (and its
+        // rollup rows), so "the insert failed" after it actually landed counts nothing twice.
+        clickhouse_settings: { insert_deduplication_token: batchId, deduplicate_blocks_in_dependent_materialized_views: 1 },
+      });
+    },
+  };
+}
+
+export interface EmitterOptions {
+  writer: TelemetryWriter;
+  spoolDir: string;
+  spoolBytes: number;
+  batchRows: number;
+  flushMs: number;
+  maxQueuedRows: number;
+  replayMs: number;
+  log?: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void };
+}
+
+export interface EmitterStats {
+  /** Rows in memory, including batches being written. */
+  queuedRows: number;
+  writtenRows: number;
+  writeFailures: number;
+  spooledBatches: number;
+  spoolBytes: number;
+  replayedBatches: number;
+  /** Rows lost: the memory queue was full, or ClickHouse was away and the spool full too. */
+  droppedRows: { queue: number; spool: number };
+}
+
+/**
+ * Telemetry from a hot path to ClickHouse without ever making that path wait: `record` is a
+ * push onto an array. Batches leave by size or age, one write at a time. A batch ClickHouse
+ * refuses goes to the JSONL spool, and while ClickHouse is away new batches go straight
+ * there; a replay loop retries the oldest spooled batch until one lands, then drains the
+ * rest. Only when memory and spool are both full are rows dropped, and counted.
+ */
+export class TelemetryEmitter {
+  private readonly queues = new Map<TelemetryTable, object[]>();
+  private readonly spool: Spool;
+  private queuedRows = 0;
+  private writing: Promise<void> = Promise.resolve();
+  private healthy = true;
+  private replaying: Promise<void> | undefined;
+  private flushTimer: NodeJS.Timeout | undefined;
+  private replayTimer: NodeJS.Timeout | undefined;
+  private flushScheduled = false;
+  private stopped = false;
+  private readonly counts = { writtenRows: 0, writeFailures: 0, replayedBatches: 0, droppedQueue: 0, droppedSpool: 0 };
+
+  constructor(private readonly o: EmitterOptions) {
+    this.spool = new Spool(o.spoolDir, o.spoolBytes);
+  }
+
+  async start(): Promise<void> {
+    await this.spool.open();
+    if (this.spool.size > 0) this.o.log?.info({ batches: this.spool.size, bytes: this.spool.bytes }, 'telemetry spool found; replaying');
+    this.flushTimer = setInterval(() => this.flush(), this.o.flushMs);
+    this.flushTimer.unref();
+    this.replayTimer = setInterval(() => void this.replay(), this.o.replayMs);
+    this.replayTimer.unref();
+    void this.replay();
+  }
+
+  record(table: TelemetryTable, row: object): void {
+    if (this.queuedRows >= this.o.maxQueuedRows || this.stopped) {
+      this.counts.droppedQueue++;
+      return;
+    }
+    let queue = this.queues.get(table);
+    if (queue === undefined) this.queues.set(table, (queue = []));
+    queue.push(row);
+    this.queuedRows++;
+    if (queue.length >= this.o.batchRows && !this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  /** Hands every queued row to the writer; resolves when all of it is written or spooled. */
+  flush(): Promise<void> {
+    this.flushScheduled = false;
+    for (const [table, rows] of this.queues) {
+      if (rows.length === 0) continue;
+      this.queues.set(table, []);
+      for (let i = 0; i < rows.length; i += this.o.batchRows) this.enqueueWrite(table, rows.slice(i, i + this.o.batchRows));
+    }
+    return this.writing;
+  }
+
+  /** Writes or spools what is queued, then stops; nothing queued is lost. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.flushTimer);
+    clearInterval(this.replayTimer);
+    await this.replaying;
+    await this.flush();
+  }
+
+  stats(): EmitterStats {
+    return {
+      queuedRows: this.queuedRows,
+      writtenRows: this.counts.writtenRows,
+      writeFailures: this.counts.writeFailures,
+      spooledBatches: this.spool.size,
+      spoolBytes: this.spool.bytes,
+      replayedBatches: this.counts.replayedBatches,
+      droppedRows: { queue: this.counts.droppedQueue, spool: this.counts.droppedSpool },
+    };
+  }
+
+  // One write at a time: a slow ClickHouse backs rows up in the bounded queue, not in a
+  // growing number of concurrent inserts.
+  private enqueueWrite(table: TelemetryTable, rows: object[]): void {
+    this.writing = this.writing.then(() => this.ship(table, rows, randomUUID())).finally(() => {
+      this.queuedRows -= rows.length;
+    });
+  }
+
+  private async ship(table: TelemetryTable, rows: object[], batchId: string): Promise<void> {
+    if (this.healthy && this.spool.size === 0) {
+      try {
+        await this.o.writer.insert(table, rows, batchId);
+        this.counts.writtenRows += rows.length;
+        return;
+      } catch (err) {
+        this.counts.writeFailures++;
+        this.healthy = false;
+        this.o.log?.warn({ err: (err as Error).message, rows: rows.length }, 'telemetry write failed; spooling until ClickHouse answers');
+      }
+    }
+    try {
+      if (await this.spool.add(table, batchId, rows)) return;
+    } catch (err) {
+      this.o.log?.warn({ err: (err as Error).message }, 'telemetry spool write failed');
+    }
+    this.counts.droppedSpool += rows.length;
+  }
+
+  get spoolDir(): string {
+    return this.spool.dir;
+  }
+
+  /** Retries the spool now rather than at the next replay tick. */
+  replayNow(): Promise<void> {
+    return this.replay();
+  }
+
+  private replay(): Promise<void> {
+    this.replaying ??= this.drainSpool().finally(() => {
+      this.replaying = undefined;
+    });
+    return this.replaying;
+  }
+
+  /** Oldest first, until the spool is empty or a write fails again. */
+  private async drainSpool(): Promise<void> {
+    let batch: SpooledBatch | undefined;
+    while ((batch = this.spool.oldest()) !== undefined) {
+      let rows: object[];
+      try {
+        rows = await this.spool.read(batch);
+      } catch (err) {
+        this.o.log?.warn({ err: (err as Error).message, file: batch.file }, 'unreadable telemetry batch dropped');
+        await this.spool.remove(batch);
+        continue;
+      }
+      try {
+        await this.o.writer.insert(batch.table, rows, batch.batchId);
+      } catch {
+        this.counts.writeFailures++;
+        return;
+      }
+      await this.spool.remove(batch);
+      this.counts.writtenRows += rows.length;
+      this.counts.replayedBatches++;
+    }
+    if (!this.healthy) this.o.log?.info({}, 'telemetry spool drained; writing to ClickHouse again');
+    this.healthy = true;
+  }
+}

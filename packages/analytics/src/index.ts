@@ -1,0 +1,7 @@
+export * from './client.ts';
+export * from './emitter.ts';
+export * from './queries.ts';
+export * from './rows.ts';
+export * from './schema.ts';
+export * from './spool.ts';
+export * from './window.ts';
