@@ -48,14 +48,24 @@ describe('playback tokens', () => {
     new SignJWT(claims).setProtectedHeader(header as { alg: string }).sign(keys[0].privateKey);
 
   it('round-trips: a signed token verifies for its asset', async () => {
-    const { token, expiresAt } = await signer.sign({ assetId: assetA });
+    const { token, expiresAt } = await signer.sign({ assetId: assetA, accountId: 'acct-1' });
     const claims = await verifier.verify(token, assetA);
-    expect(claims).toEqual({ assetId: assetA, expiresAt: expiresAt.getTime() / 1000, kid: 'k1' });
+    expect(claims).toEqual({ assetId: assetA, accountId: 'acct-1', expiresAt: expiresAt.getTime() / 1000, kid: 'k1' });
     expect(decodePart(token, 0)).toEqual({ alg: 'EdDSA', kid: 'k1' });
     const payload = decodePart(token, 1);
-    expect(payload).toMatchObject({ sub: assetA, aud: AUDIENCE });
+    expect(payload).toMatchObject({ sub: assetA, aud: AUDIENCE, acc: 'acct-1' });
     expect(payload['exp'] as number).toBe((payload['iat'] as number) + 600);
     expect(payload['nbf']).toBe(payload['iat']);
+  });
+
+  it('refusals of a genuine token carry its claims, for attribution only', async () => {
+    const expired = (await signer.sign({ assetId: assetA, accountId: 'acct-1', ttlSeconds: 60, now: Date.now() - 3_600_000 })).token;
+    const refusal = await verifier.verify(expired, assetA).catch((e: TokenError) => e);
+    expect(refusal).toMatchObject({ reason: 'expired', claims: { assetId: assetA, accountId: 'acct-1' } });
+    const other = (await signer.sign({ assetId: assetB, accountId: 'acct-1' })).token;
+    expect(await verifier.verify(other, assetA).catch((e: TokenError) => e)).toMatchObject({ reason: 'wrong_asset', claims: { assetId: assetB } });
+    const forged = `${other.slice(0, -4)}AAAA`;
+    expect(await verifier.verify(forged, assetB).catch((e: TokenError) => e)).toMatchObject({ reason: 'bad_signature', claims: undefined });
   });
 
   it('refuses an expired token', async () => {
