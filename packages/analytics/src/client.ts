@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { createClient, type ClickHouseClient } from '@clickhouse/client';
+import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
 import { createChdbConnection } from 'chdb/connection';
 
 export interface ClickHouseOptions {
@@ -38,7 +38,8 @@ const chdbConnection = (path: string): Connection => createChdbConnection({ path
  */
 export async function openClickHouse(o: ClickHouseOptions): Promise<ClickHouseHandle> {
   if (o.url) {
-    const auth = { username: o.username ?? 'default', password: o.password ?? '' };
+    // The client would log every failed request; the store and emitter log outages once.
+    const auth = { username: o.username ?? 'default', password: o.password ?? '', log: { level: ClickHouseLogLevel.OFF } };
     const admin = createClient({ url: o.url, ...auth, request_timeout: 10_000 });
     try {
       await admin.command({ query: `CREATE DATABASE IF NOT EXISTS ${o.database}` });

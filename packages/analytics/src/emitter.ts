@@ -8,10 +8,11 @@ export interface TelemetryWriter {
   insert(table: TelemetryTable, rows: readonly object[], batchId: string): Promise<void>;
 }
 
-export function clickHouseWriter(client: ClickHouseClient): TelemetryWriter {
+/** Inserts through whatever client `client()` returns then (it throws while there is none). */
+export function clickHouseWriter(client: () => ClickHouseClient): TelemetryWriter {
   return {
     async insert(table, rows, batchId) {
-      await client.insert({
+      await client().insert({
         table,
         values: rows as object[],
         format: 'JSONEachRow',

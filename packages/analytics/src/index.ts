@@ -4,4 +4,5 @@ export * from './queries.ts';
 export * from './rows.ts';
 export * from './schema.ts';
 export * from './spool.ts';
+export * from './store.ts';
 export * from './window.ts';

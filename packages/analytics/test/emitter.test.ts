@@ -60,7 +60,7 @@ const countFor = async (assetId: string) => {
 describe('TelemetryEmitter', () => {
   it('writes batches by size and on flush', async () => {
     const asset = crypto.randomUUID();
-    const e = await emitter(clickHouseWriter(ch.client));
+    const e = await emitter(clickHouseWriter(() => ch.client));
     for (let i = 0; i < 250; i++) e.record('playback_requests', requestRow({ asset_id: asset }));
     await e.stop();
     expect(await countFor(asset)).toEqual({ rows: 250, bytes: 250_000, rollup: 250 });
@@ -69,7 +69,7 @@ describe('TelemetryEmitter', () => {
 
   it('spools while ClickHouse is away and replays oldest first, exactly once, when it is back', async () => {
     const asset = crypto.randomUUID();
-    const w = switchable(clickHouseWriter(ch.client));
+    const w = switchable(clickHouseWriter(() => ch.client));
     const e = await emitter(w);
     w.down = true;
     for (let i = 0; i < 350; i++) e.record('playback_requests', requestRow({ asset_id: asset, bytes_served: i }));
@@ -97,7 +97,7 @@ describe('TelemetryEmitter', () => {
 
   it('keeps the spool across a restart', async () => {
     const asset = crypto.randomUUID();
-    const w = switchable(clickHouseWriter(ch.client));
+    const w = switchable(clickHouseWriter(() => ch.client));
     w.down = true;
     const first = await emitter(w);
     for (let i = 0; i < 120; i++) first.record('playback_requests', requestRow({ asset_id: asset }));
@@ -113,7 +113,7 @@ describe('TelemetryEmitter', () => {
   });
 
   it('drops and counts rows only when the queue, or the spool while away, is full', async () => {
-    const w = switchable(clickHouseWriter(ch.client));
+    const w = switchable(clickHouseWriter(() => ch.client));
     w.down = true;
     const e = await emitter(w, { maxQueuedRows: 50, batchRows: 1000, spoolBytes: 20 * 1024 });
     for (let i = 0; i < 80; i++) e.record('playback_requests', requestRow());

@@ -35,8 +35,11 @@ export interface VerifierStats {
 }
 
 export interface PlaybackVerifier {
-  /** The claims if `token` grants `assetId` now; otherwise rejects with a TokenError. */
-  verify(token: string, assetId: string): Promise<PlaybackClaims>;
+  /**
+   * The claims if `token` is valid now and grants `assetId` (any asset when omitted: the
+   * caller then acts on `claims.assetId`); otherwise rejects with a TokenError.
+   */
+  verify(token: string, assetId?: string): Promise<PlaybackClaims>;
   /** Loads the keys (fetching the JWKS, then refreshing it on a timer); rejects if it gets none. */
   start(): Promise<void>;
   stop(): void;
@@ -100,7 +103,7 @@ export function createPlaybackVerifier(o: VerifierOptions): PlaybackVerifier {
         cache.delete(token);
         throw new TokenError('expired', { claims });
       }
-      if (claims.assetId !== assetId) throw new TokenError('wrong_asset', { claims });
+      if (assetId !== undefined && claims.assetId !== assetId) throw new TokenError('wrong_asset', { claims });
       return claims;
     },
     start: () => ring.start(),

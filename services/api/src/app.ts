@@ -7,6 +7,7 @@ import { registerErrorHandling } from './errors.ts';
 import { assetSchema } from './asset-view.ts';
 import { healthRoutes } from './routes/health.ts';
 import { videoRoutes } from './routes/videos.ts';
+import { analyticsRoutes } from './routes/analytics.ts';
 import { assetRoutes } from './routes/assets.ts';
 import { eventRoutes, eventSchema } from './routes/events.ts';
 import { internalRoutes } from './routes/internal.ts';
@@ -80,6 +81,7 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
     await v1.register(async (scope) => playbackRoutes(scope, deps));
     await v1.register(async (scope) => eventRoutes(scope, deps));
     await v1.register(async (scope) => webhookRoutes(scope, deps));
+    await v1.register(async (scope) => analyticsRoutes(scope, deps));
   });
   return app;
 }

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import type { AnalyticsStore } from '@kino/analytics';
 import type { Config } from '@kino/config';
 import type { Sql } from '@kino/db';
 import type { EventFeed } from '@kino/events';
@@ -12,6 +13,8 @@ export interface ApiDeps {
   redis: Redis;
   storage: Storage;
   signer: PlaybackSigner;
+  /** ClickHouse, connected in the background; analytics routes answer 503 until it is. */
+  analytics: AnalyticsStore;
   announceJobs: () => void;
   /** Wakes event readers in every process after a commit that wrote events. */
   announceEvents: (accountId: string) => void;

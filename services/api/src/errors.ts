@@ -1,15 +1,18 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ApiError, registerErrorHandling as register } from '@kino/http';
+import { AnalyticsQueryError, AnalyticsUnavailableError } from '@kino/analytics';
 import { IngestError, PayloadTooLargeError } from '@kino/ingest';
 
 export { ApiError, errorSchema, sendError } from '@kino/http';
 
 export const notFound = (what: string) => new ApiError(404, 'NOT_FOUND', `${what} not found.`);
 
-/** The upload path's own refusals, in the API's terms. */
-function fromIngest(err: Error): ApiError | undefined {
+/** The packages' own refusals (uploads, analytics), in the API's terms. */
+function fromPackages(err: Error): ApiError | undefined {
   if (err instanceof IngestError) return new ApiError(err.status, err.code, err.message);
   if (err instanceof PayloadTooLargeError) return new ApiError(413, 'PAYLOAD_TOO_LARGE', err.message, { max_bytes: err.limit });
+  if (err instanceof AnalyticsQueryError) return new ApiError(400, err.code, err.message);
+  if (err instanceof AnalyticsUnavailableError) return new ApiError(503, 'ANALYTICS_UNAVAILABLE', 'Analytics are unavailable right now; try again shortly.');
   return undefined;
 }
 
@@ -32,5 +35,5 @@ function discardRestOfBody(request: FastifyRequest): void {
 }
 
 export function registerErrorHandling(app: FastifyInstance): void {
-  register(app, { map: fromIngest, afterSend: discardRestOfBody });
+  register(app, { map: fromPackages, afterSend: discardRestOfBody });
 }

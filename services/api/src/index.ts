@@ -7,6 +7,7 @@ import { createEventAnnouncer, createEventFeed } from '@kino/events';
 import { sweepAbandonedUploads } from '@kino/ingest';
 import { createStorage, ensureBucket } from '@kino/storage';
 import { createWebhookDispatcher } from '@kino/webhooks';
+import { AnalyticsStore } from '@kino/analytics';
 import { createPlaybackSigner, loadOrCreateSigningKeys, parseSigningKeys } from '@kino/tokens';
 import { buildApp } from './app.ts';
 
@@ -34,12 +35,14 @@ export async function createApi(config: Config): Promise<Api> {
   });
   const announcer = createEventAnnouncer(config.redisUrl);
   const eventFeed = createEventFeed(config.redisUrl);
+  const analytics = new AnalyticsStore(config.clickhouse);
   const app = await buildApp({
-    config, sql, redis, storage, signer, eventFeed,
+    config, sql, redis, storage, signer, eventFeed, analytics,
     announceEvents: (accountId) => announcer.announce(accountId),
     // A lost wake-up only delays the job until a worker polls.
     announceJobs: () => void announceJobs(redis).catch((err) => app.log.warn({ err }, 'could not announce a job')),
   });
+  analytics.log = app.log;
   // Redis errors surface in /readyz and in announce warnings; the client reconnects itself.
   redis.on('error', () => {});
   // Every api process sends the webhook outbox; claims keep them from sending a delivery twice.
@@ -61,6 +64,8 @@ export async function createApi(config: Config): Promise<Api> {
       await migrate(sql);
       await ensureBucket(storage);
       await redis.connect().catch((err) => app.log.warn({ err }, 'redis is not reachable yet; job wake-ups fall back to polling'));
+      // Migrates the ClickHouse schema; when ClickHouse is away it keeps trying in the background.
+      await analytics.start();
       api.url = await app.listen({ host: config.api.host, port: config.api.port });
       sweep();
       sweeper = setInterval(sweep, 60_000).unref();
@@ -80,6 +85,7 @@ export async function createApi(config: Config): Promise<Api> {
       eventFeed.close();
       announcer.close();
       redis.disconnect();
+      await analytics.close();
       storage.s3.destroy();
       await sql.end({ timeout: 5 });
     },

@@ -8,8 +8,10 @@ import { EdgeMetrics } from './metrics.ts';
 import { createPlaybackHandler } from './playback.ts';
 import { startHeartbeat } from './registration.ts';
 import { Revocations, startRevocationSync, type RevocationSync } from './revocations.ts';
+import { beaconRoutes } from './routes/beacon.ts';
 import { healthRoutes } from './routes/health.ts';
 import { internalRoutes } from './routes/internal.ts';
+import { EdgeTelemetry, type EdgeTelemetryOptions } from './telemetry.ts';
 
 export interface Edge {
   url: string;
@@ -29,7 +31,7 @@ const KEEP_ALIVE_MS = 30_000;
  * on fastify, one server. It touches neither Postgres nor the api on the playback path, and
  * starts and serves whether or not the api is up.
  */
-export async function createEdge(config: Config): Promise<Edge> {
+export async function createEdge(config: Config, options: EdgeTelemetryOptions = {}): Promise<Edge> {
   const endpoint = config.s3.endpoint;
   if (!endpoint) throw new ConfigError('S3_ENDPOINT is not set: the edge needs an S3 origin when run on its own.');
   const verifier = createVerifier(config);
@@ -58,10 +60,12 @@ export async function createEdge(config: Config): Promise<Edge> {
     origin,
     log: app.log,
   });
-  playback = createPlaybackHandler({ cache, verifier, metrics, revocations, log: app.log, closing: () => closing });
+  const telemetry = config.telemetry.enabled ? new EdgeTelemetry(config, app.log, options) : undefined;
+  playback = createPlaybackHandler({ cache, verifier, metrics, revocations, telemetry, log: app.log, closing: () => closing });
   registerErrorHandling(app);
   await app.register(async (scope) => healthRoutes(scope, { origin, verifier }));
-  await app.register(async (scope) => internalRoutes(scope, { internalToken: config.internalToken, cache, metrics, revocations }));
+  await app.register(async (scope) => beaconRoutes(scope, { verifier, telemetry }));
+  await app.register(async (scope) => internalRoutes(scope, { internalToken: config.internalToken, cache, metrics, revocations, telemetry }));
 
   let stopHeartbeat = () => {};
   let revocationSync: RevocationSync | undefined;
@@ -86,6 +90,7 @@ export async function createEdge(config: Config): Promise<Edge> {
     url: '',
     async start() {
       await cache.start();
+      await telemetry?.start();
       // Configured keys load at once; fetched ones must not hold the start up while the
       // api is away (the first requests wait for the fetch in flight instead).
       if (config.edge.publicKeys !== undefined) await loadKeys();
@@ -124,6 +129,8 @@ export async function createEdge(config: Config): Promise<Edge> {
         clearTimeout(grace);
       }
       await cache.stop();
+      // After the server closed: every response has been recorded.
+      await telemetry?.stop();
       verifier.stop();
       origin.close();
     },

@@ -1,3 +1,4 @@
+import type { EmitterStats } from '@kino/analytics';
 import type { CacheStats } from '@kino/edge-cache';
 
 export type CacheLabel = 'HIT' | 'MISS' | 'COALESCED' | 'NONE';
@@ -23,7 +24,7 @@ export class EdgeMetrics {
   }
 
   /** Prometheus text exposition format 0.0.4. */
-  render(cache: CacheStats): string {
+  render(cache: CacheStats, telemetry?: EmitterStats & { connected: boolean }): string {
     const out: string[] = [];
     const metric = (name: string, type: 'counter' | 'gauge', help: string, samples: Array<[string, number]>) => {
       out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
@@ -46,6 +47,16 @@ export class EdgeMetrics {
       Object.entries(cache.originFetches).map(([result, n]) => [`{result="${result}"}`, n]));
     metric('kino_edge_token_failures_total', 'counter', 'Refused playback tokens by reason.',
       [...this.tokenFailures].map(([reason, n]) => [`{reason="${reason}"}`, n]));
+    if (telemetry !== undefined) {
+      metric('kino_edge_telemetry_connected', 'gauge', '1 while ClickHouse is connected and its schema applied.', [['', telemetry.connected ? 1 : 0]]);
+      metric('kino_edge_telemetry_queued_rows', 'gauge', 'Telemetry rows in memory, waiting or being written.', [['', telemetry.queuedRows]]);
+      metric('kino_edge_telemetry_written_rows_total', 'counter', 'Telemetry rows written to ClickHouse, replays included.', [['', telemetry.writtenRows]]);
+      metric('kino_edge_telemetry_write_failures_total', 'counter', 'Telemetry batch writes ClickHouse did not take.', [['', telemetry.writeFailures]]);
+      metric('kino_edge_telemetry_spool_batches', 'gauge', 'Batches in the local spool, waiting for ClickHouse.', [['', telemetry.spooledBatches]]);
+      metric('kino_edge_telemetry_spool_bytes', 'gauge', 'Bytes in the local spool.', [['', telemetry.spoolBytes]]);
+      metric('kino_edge_telemetry_dropped_rows_total', 'counter', 'Telemetry rows lost: memory queue full, or spool full while ClickHouse was away.',
+        [['{reason="queue_full"}', telemetry.droppedRows.queue], ['{reason="spool_full"}', telemetry.droppedRows.spool]]);
+    }
     return `${out.join('\n')}\n`;
   }
 }

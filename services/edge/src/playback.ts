@@ -8,14 +8,17 @@ import {
 } from '@kino/edge-cache';
 import { TokenError, type PlaybackVerifier } from '@kino/tokens';
 import { ApiError, writeError } from './errors.ts';
-import type { EdgeMetrics } from './metrics.ts';
+import type { CacheLabel, EdgeMetrics } from './metrics.ts';
 import type { Revocations } from './revocations.ts';
+import { newExchange, type EdgeTelemetry, type Exchange } from './telemetry.ts';
 
 export interface PlaybackDeps {
   cache: EdgeCache;
   verifier: PlaybackVerifier;
   metrics: EdgeMetrics;
   revocations: Revocations;
+  /** Off (undefined) when TELEMETRY_ENABLED=false. */
+  telemetry: EdgeTelemetry | undefined;
   log: FastifyBaseLogger;
   closing(): boolean;
 }
@@ -31,23 +34,36 @@ const BUSY_HEADERS = ['retry-after', '1'];
  * or a fill shared with everyone else asking for the same artifact.
  */
 export function createPlaybackHandler(d: PlaybackDeps): (req: IncomingMessage, res: ServerResponse) => void {
-  const { cache, verifier, metrics } = d;
+  const { cache, verifier, metrics, telemetry } = d;
 
-  function fail(res: ServerResponse, e: ApiError, extra?: string[]): void {
-    metrics.request('NONE', e.status);
+  // Every answer goes through here (counters) and, once sent, through `served` (bytes).
+  function outcome(x: Exchange, label: CacheLabel, status: number): void {
+    metrics.request(label, status);
+    x.cache = label;
+    x.status = status;
+  }
+
+  function served(x: Exchange, bytes: number): void {
+    metrics.bytesServed += bytes;
+    x.bytes = bytes;
+  }
+
+  function fail(res: ServerResponse, x: Exchange, e: ApiError, extra?: string[]): void {
+    outcome(x, 'NONE', e.status);
+    x.error = e.code;
     writeError(res, e, extra);
   }
 
-  function serveHit(req: IncomingMessage, res: ServerResponse, obj: CachedObject, retry: boolean): void {
+  function serveHit(req: IncomingMessage, res: ServerResponse, x: Exchange, obj: CachedObject, retry: boolean): void {
     const h = req.headers;
     if ((h['if-none-match'] !== undefined || h['if-modified-since'] !== undefined) && isNotModified(h, obj)) {
-      metrics.request('HIT', 304);
+      outcome(x, 'HIT', 304);
       res.writeHead(304, notModifiedHeaders(obj, 'HIT'));
       return void res.end();
     }
     const range = h.range === undefined ? undefined : resolveRange(h.range, h['if-range'] as string | undefined, obj);
     if (range === 'unsatisfiable') {
-      metrics.request('HIT', 416);
+      outcome(x, 'HIT', 416);
       res.writeHead(416, unsatisfiableHeaders(obj));
       return void res.end();
     }
@@ -56,14 +72,14 @@ export function createPlaybackHandler(d: PlaybackDeps): (req: IncomingMessage, r
     const start = range ? range.start : 0;
     const end = range ? range.end : obj.size - 1;
     if (req.method === 'HEAD') {
-      metrics.request('HIT', status);
+      outcome(x, 'HIT', status);
       res.writeHead(status, headers);
       return void res.end();
     }
     const body = obj.body;
     if (body !== undefined) {
-      metrics.request('HIT', status);
-      metrics.bytesServed += end - start + 1;
+      outcome(x, 'HIT', status);
+      served(x, end - start + 1);
       res.writeHead(status, headers);
       return void res.end(range ? body.subarray(start, end + 1) : body);
     }
@@ -71,55 +87,56 @@ export function createPlaybackHandler(d: PlaybackDeps): (req: IncomingMessage, r
       if (err) {
         // Evicted or purged between the lookup and the open: it is a miss after all.
         cache.forget(obj);
-        if (retry) return serve(req, res, obj.key, false);
-        return fail(res, new ApiError(500, 'INTERNAL_ERROR', 'The cached file could not be opened.'));
+        if (retry) return serve(req, res, x, obj.key, false);
+        return fail(res, x, new ApiError(500, 'INTERNAL_ERROR', 'The cached file could not be opened.'));
       }
-      metrics.request('HIT', status);
+      outcome(x, 'HIT', status);
       res.writeHead(status, headers);
       sendFile(res, fd, start, end, (sent) => {
         cache.closeFile(obj);
-        if (sent) metrics.bytesServed += end - start + 1;
+        if (sent) served(x, end - start + 1);
       });
     });
   }
 
   // On a MISS or COALESCED the bytes come from the fill in order, so a Range is ignored and
   // the whole body sent with 200, which RFC 9110 allows; ranges work once the object is cached.
-  function serveFill(req: IncomingMessage, res: ServerResponse, fill: Fill, obj: CachedObject, cacheStatus: CacheStatus): void {
+  function serveFill(req: IncomingMessage, res: ServerResponse, x: Exchange, fill: Fill, obj: CachedObject, cacheStatus: CacheStatus): void {
     const h = req.headers;
     if ((h['if-none-match'] !== undefined || h['if-modified-since'] !== undefined) && isNotModified(h, obj)) {
-      metrics.request(cacheStatus, 304);
+      outcome(x, cacheStatus, 304);
       res.writeHead(304, notModifiedHeaders(obj, cacheStatus));
       return void res.end();
     }
-    metrics.request(cacheStatus, 200);
+    outcome(x, cacheStatus, 200);
     res.writeHead(200, fullHeaders(obj, cacheStatus));
     if (req.method === 'HEAD') return void res.end();
-    send(res, fill.createReader(), obj.size);
+    send(res, x, fill.createReader(), obj.size);
   }
 
   // A source that fails after the headers went out destroys the response, so the client
   // sees a body shorter than its Content-Length, never a short 200 that looks complete.
-  function send(res: ServerResponse, source: Readable, bytes: number): void {
-    pipeline(source, res, (err) => {
-      if (!err) metrics.bytesServed += bytes;
-    });
+  function send(res: ServerResponse, x: Exchange, source: Readable, bytes: number): void {
+    // 'finish' (the whole body handed to the socket) comes before 'close', when the exchange
+    // is recorded; pipeline's own callback may come after it.
+    res.once('finish', () => served(x, bytes));
+    pipeline(source, res, () => {});
   }
 
-  function fillFailed(res: ServerResponse, err: unknown): void {
+  function fillFailed(res: ServerResponse, x: Exchange, err: unknown): void {
     if (err instanceof FillError) {
-      if (err.kind === 'not_found') return fail(res, new ApiError(404, 'ARTIFACT_NOT_FOUND', 'The artifact does not exist at the origin.'));
-      if (err.kind === 'aborted') return fail(res, new ApiError(503, 'SHUTTING_DOWN', 'The edge is stopping.'), CLOSING_HEADERS);
+      if (err.kind === 'not_found') return fail(res, x, new ApiError(404, 'ARTIFACT_NOT_FOUND', 'The artifact does not exist at the origin.'));
+      if (err.kind === 'aborted') return fail(res, x, new ApiError(503, 'SHUTTING_DOWN', 'The edge is stopping.'), CLOSING_HEADERS);
       d.log.warn({ err: err.message }, 'origin fill failed');
-      return fail(res, new ApiError(502, 'ORIGIN_UNAVAILABLE', 'The origin could not be reached; try again shortly.'));
+      return fail(res, x, new ApiError(502, 'ORIGIN_UNAVAILABLE', 'The origin could not be reached; try again shortly.'));
     }
     d.log.error({ err }, 'fill failed');
-    fail(res, new ApiError(500, 'INTERNAL_ERROR', 'Something went wrong on the edge.'));
+    fail(res, x, new ApiError(500, 'INTERNAL_ERROR', 'Something went wrong on the edge.'));
   }
 
-  function serve(req: IncomingMessage, res: ServerResponse, key: string, retry: boolean): void {
+  function serve(req: IncomingMessage, res: ServerResponse, x: Exchange, key: string, retry: boolean): void {
     const obj = cache.get(key);
-    if (obj !== undefined) return serveHit(req, res, obj, retry);
+    if (obj !== undefined) return serveHit(req, res, x, obj, retry);
     let fill = cache.filling(key);
     let status: CacheStatus = 'COALESCED';
     if (fill === undefined) {
@@ -128,49 +145,56 @@ export function createPlaybackHandler(d: PlaybackDeps): (req: IncomingMessage, r
         status = 'MISS';
       } catch (err) {
         if (!(err instanceof TooManyFillsError)) throw err;
-        return fail(res, new ApiError(503, 'TOO_MANY_FILLS', 'The edge is filling as many artifacts as it may; try again shortly.'), BUSY_HEADERS);
+        return fail(res, x, new ApiError(503, 'TOO_MANY_FILLS', 'The edge is filling as many artifacts as it may; try again shortly.'), BUSY_HEADERS);
       }
     }
     const f = fill;
-    f.ready.then((o) => serveFill(req, res, f, o, status), (err) => fillFailed(res, err));
+    f.ready.then((o) => serveFill(req, res, x, f, o, status), (err) => fillFailed(res, x, err));
   }
 
-  function tokenRefused(res: ServerResponse, err: unknown): void {
+  function tokenRefused(res: ServerResponse, x: Exchange, err: unknown): void {
     if (err instanceof TokenError) {
       metrics.tokenFailure(err.reason);
-      return fail(res, new ApiError(err.status, `TOKEN_${err.reason.toUpperCase()}`, err.message));
+      // A genuine token refused on a claim (expired, another asset) still names its account.
+      x.accountId = err.claims?.accountId ?? '';
+      return fail(res, x, new ApiError(err.status, `TOKEN_${err.reason.toUpperCase()}`, err.message));
     }
     d.log.error({ err }, 'token verification failed unexpectedly');
-    fail(res, new ApiError(500, 'INTERNAL_ERROR', 'The token could not be checked.'));
+    fail(res, x, new ApiError(500, 'INTERNAL_ERROR', 'The token could not be checked.'));
   }
 
   return function playback(req, res) {
+    const x = newExchange();
+    if (telemetry !== undefined) res.once('close', () => telemetry.request(x));
     const method = req.method;
-    if (d.closing()) return fail(res, new ApiError(503, 'SHUTTING_DOWN', 'The edge is stopping.'), CLOSING_HEADERS);
+    if (d.closing()) return fail(res, x, new ApiError(503, 'SHUTTING_DOWN', 'The edge is stopping.'), CLOSING_HEADERS);
     if (method === 'OPTIONS') {
       // A CORS preflight carries no credentials; the token is checked on the request itself.
-      metrics.request('NONE', 204);
+      outcome(x, 'NONE', 204);
       res.writeHead(204, PREFLIGHT_HEADERS);
       return void res.end();
     }
     if (method !== 'GET' && method !== 'HEAD') {
-      return fail(res, new ApiError(405, 'METHOD_NOT_ALLOWED', 'Playback URLs answer GET, HEAD and OPTIONS.'), METHOD_HEADERS);
+      return fail(res, x, new ApiError(405, 'METHOD_NOT_ALLOWED', 'Playback URLs answer GET, HEAD and OPTIONS.'), METHOD_HEADERS);
     }
     const target = parsePlaybackUrl(req.url!);
     if (!target.ok) {
       if (target.tokenReason) metrics.tokenFailure(target.tokenReason);
-      return fail(res, new ApiError(target.status, target.code, target.message));
+      return fail(res, x, new ApiError(target.status, target.code, target.message));
     }
+    x.assetId = target.assetId;
+    x.artifactPath = target.artifactPath;
     verifier.verify(target.token, target.assetId)
-      .then(() => {
+      .then((claims) => {
+        x.accountId = claims.accountId ?? '';
         // A deleted asset: its tokens are still valid JWTs, but they grant nothing any more.
-        if (d.revocations.has(target.assetId)) return fail(res, new ApiError(410, 'ASSET_DELETED', 'The asset was deleted.'));
-        serve(req, res, target.key, true);
-      }, (err) => tokenRefused(res, err))
+        if (d.revocations.has(target.assetId)) return fail(res, x, new ApiError(410, 'ASSET_DELETED', 'The asset was deleted.'));
+        serve(req, res, x, target.key, true);
+      }, (err) => tokenRefused(res, x, err))
       .catch((err) => {
         d.log.error({ err }, 'playback request failed');
         if (res.headersSent) res.destroy();
-        else fail(res, new ApiError(500, 'INTERNAL_ERROR', 'Something went wrong on the edge.'));
+        else fail(res, x, new ApiError(500, 'INTERNAL_ERROR', 'Something went wrong on the edge.'));
       });
   };
 }

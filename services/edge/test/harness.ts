@@ -8,9 +8,10 @@ import { join } from 'node:path';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { loadConfig, type Config } from '@kino/config';
 import { startOriginProxy, type OriginProxy } from '@kino/edge-cache/testing';
-import { createTestS3, makeFixture, type TestS3 } from '@kino/testkit';
+import { createTestS3, makeFixture, testClickHousePath, type TestS3 } from '@kino/testkit';
 import { createPlaybackSigner, generateSigningKey, parseSigningKeys, type PlaybackSigner } from '@kino/tokens';
 import { createEdge, type Edge } from '../src/index.ts';
+import type { EdgeTelemetryOptions } from '../src/telemetry.ts';
 
 export const AUDIENCE = 'kino-playback';
 export const INTERNAL_TOKEN = 'edge-test-internal-token';
@@ -39,7 +40,7 @@ export interface EdgeHarness {
  * the public half of a signing key made for the test. The edge needs no database, so this
  * loads its config directly rather than through createTestConfig.
  */
-export async function startEdgeHarness(env: Record<string, string> = {}): Promise<EdgeHarness> {
+export async function startEdgeHarness(env: Record<string, string> = {}, options: EdgeTelemetryOptions = {}): Promise<EdgeHarness> {
   const s3 = await createTestS3();
   const proxy = await startOriginProxy(s3.config.endpoint);
   const signer = createPlaybackSigner(await parseSigningKeys(JSON.stringify([await generateSigningKey('edge-test-1')])), {
@@ -57,12 +58,14 @@ export async function startEdgeHarness(env: Record<string, string> = {}): Promis
     PLAYBACK_AUDIENCE: AUDIENCE,
     PLAYBACK_PUBLIC_KEYS: JSON.stringify(signer.jwks()),
     INTERNAL_TOKEN,
+    CLICKHOUSE_PATH: testClickHousePath(),
+    CLICKHOUSE_DATABASE: `kino_test_${randomBytes(6).toString('hex')}`,
     // Nothing listens here: the edge must start and serve without the api.
     KINO_API_URL: 'http://127.0.0.1:9',
     LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'error',
     ...env,
   });
-  let edge = await createEdge(config);
+  let edge = await createEdge(config, options);
   await edge.start();
 
   const h: EdgeHarness = {
@@ -80,7 +83,7 @@ export async function startEdgeHarness(env: Record<string, string> = {}): Promis
     },
     async restart() {
       await edge.stop();
-      edge = await createEdge(config);
+      edge = await createEdge(config, options);
       await edge.start();
       h.edge = edge;
     },

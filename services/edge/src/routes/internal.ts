@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { ARTIFACT_PATH_PATTERN, ASSET_ID_PATTERN, type EdgeCache, type WarmResult } from '@kino/edge-cache';
 import { ApiError } from '../errors.ts';
 import type { EdgeMetrics } from '../metrics.ts';
+import type { EdgeTelemetry } from '../telemetry.ts';
 import type { Revocations } from '../revocations.ts';
 
 // Warm fills run this many at a time: a whole ladder's startup set should not take every
@@ -32,6 +33,7 @@ export interface InternalDeps {
   internalToken: string;
   cache: EdgeCache;
   metrics: EdgeMetrics;
+  telemetry: EdgeTelemetry | undefined;
   revocations: Revocations;
 }
 
@@ -118,5 +120,5 @@ export async function internalRoutes(app: FastifyInstance, deps: InternalDeps): 
   app.get('/metrics', {
     schema: { response: { 200: { type: 'string' }, '4xx': { $ref: 'Error#' } } },
   }, async (_request, reply) =>
-    reply.type('text/plain; version=0.0.4; charset=utf-8').send(deps.metrics.render(deps.cache.stats())));
+    reply.type('text/plain; version=0.0.4; charset=utf-8').send(deps.metrics.render(deps.cache.stats(), deps.telemetry?.stats())));
 }

@@ -1,0 +1,114 @@
+import type { FastifyInstance } from 'fastify';
+import { PLAYER_EVENT_TYPES } from '@kino/analytics';
+import { CORS_HEADERS } from '@kino/edge-cache';
+import { TokenError, type PlaybackClaims, type PlaybackVerifier } from '@kino/tokens';
+import { ApiError } from '../errors.ts';
+import type { EdgeTelemetry } from '../telemetry.ts';
+
+export const MAX_BEACON_BYTES = 16 * 1024;
+const MAX_EVENTS = 64;
+// A view that outlives its token still reports how it ended: beacons accept a genuine
+// token this long after it expired (they grant no bytes, only a say in the QoE numbers).
+const EXPIRED_GRACE_SECONDS = 24 * 3600;
+// Player clocks are off; a timestamp further than this from ours is replaced by ours.
+const CLOCK_SKEW_MS = 24 * 3600 * 1000;
+
+interface BeaconEvent {
+  type: (typeof PLAYER_EVENT_TYPES)[number];
+  at: number;
+  position?: number;
+  value_ms?: number;
+  rendition?: string;
+  bitrate?: number;
+  error_code?: string;
+}
+
+interface Beacon {
+  token: string;
+  view_id: string;
+  events: BeaconEvent[];
+}
+
+const beaconSchema = {
+  type: 'object',
+  required: ['token', 'view_id', 'events'],
+  additionalProperties: false,
+  properties: {
+    token: { type: 'string', maxLength: 2048 },
+    view_id: { type: 'string', format: 'uuid' },
+    events: {
+      type: 'array',
+      minItems: 1,
+      maxItems: MAX_EVENTS,
+      items: {
+        type: 'object',
+        required: ['type', 'at'],
+        additionalProperties: false,
+        properties: {
+          type: { type: 'string', enum: PLAYER_EVENT_TYPES },
+          at: { type: 'number', minimum: 0, description: 'When it happened, epoch milliseconds.' },
+          position: { type: 'number', minimum: 0, maximum: 1e7, description: 'Seconds into the video.' },
+          value_ms: { type: 'integer', minimum: 0, maximum: 86_400_000, description: 'first_frame: time to first frame; rebuffer_end: stall length; view_end: time played.' },
+          rendition: { type: 'string', pattern: '^[a-z0-9]{1,16}$' },
+          bitrate: { type: 'integer', minimum: 0, maximum: 1e9 },
+          error_code: { type: 'string', pattern: '^[A-Z0-9_]{1,64}$' },
+        },
+      },
+    },
+  },
+} as const;
+
+/**
+ * `POST /beacon`: QoE events from players, authorized by the playback token they play with.
+ * Sent with navigator.sendBeacon as text/plain (no CORS preflight), parsed as JSON here.
+ * Account and asset come from the verified token, never from the body.
+ */
+export async function beaconRoutes(app: FastifyInstance, deps: { verifier: PlaybackVerifier; telemetry: EdgeTelemetry | undefined }): Promise<void> {
+  app.removeContentTypeParser('text/plain');
+  app.addContentTypeParser(['text/plain', 'application/json'], { parseAs: 'string', bodyLimit: MAX_BEACON_BYTES }, (_req, body, done) => {
+    try {
+      done(null, JSON.parse(body as string));
+    } catch {
+      done(new ApiError(400, 'INVALID_JSON', 'The beacon body is not valid JSON.'));
+    }
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    for (let i = 0; i < CORS_HEADERS.length; i += 2) reply.header(CORS_HEADERS[i]!, CORS_HEADERS[i + 1]!);
+  });
+
+  app.options('/beacon', async (_request, reply) => {
+    reply.header('access-control-allow-methods', 'POST, OPTIONS').header('access-control-allow-headers', 'content-type').header('access-control-max-age', '86400');
+    return reply.code(204).send();
+  });
+
+  app.post<{ Body: Beacon }>('/beacon', { bodyLimit: MAX_BEACON_BYTES, schema: { body: beaconSchema } }, async (request, reply) => {
+    const { token, view_id: viewId, events } = request.body;
+    const claims = await beaconClaims(deps.verifier, token);
+    const now = Date.now();
+    for (const e of events) {
+      deps.telemetry?.playerEvent({
+        client_at: Math.abs(e.at - now) > CLOCK_SKEW_MS ? now : e.at,
+        account_id: claims.accountId ?? '',
+        asset_id: claims.assetId,
+        view_id: viewId,
+        type: e.type,
+        position: e.position ?? 0,
+        value_ms: e.value_ms ?? 0,
+        rendition: e.rendition ?? '',
+        bitrate: e.bitrate ?? 0,
+        error_code: e.error_code ?? '',
+      });
+    }
+    return reply.code(204).send();
+  });
+}
+
+async function beaconClaims(verifier: PlaybackVerifier, token: string): Promise<PlaybackClaims> {
+  try {
+    return await verifier.verify(token);
+  } catch (err) {
+    if (!(err instanceof TokenError)) throw err;
+    if (err.reason === 'expired' && err.claims && err.claims.expiresAt > Date.now() / 1000 - EXPIRED_GRACE_SECONDS) return err.claims;
+    throw new ApiError(err.status, `TOKEN_${err.reason.toUpperCase()}`, err.message);
+  }
+}
