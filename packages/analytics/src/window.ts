@@ -31,11 +31,17 @@ export interface Window {
 const RFC3339 = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2}))?$/i;
 
 function timestamp(name: string, raw: string): number {
-  const ms = RFC3339.test(raw) ? Date.parse(raw) : NaN;
+  const ms = RFC3339.test(raw) && realDate(raw) ? Date.parse(raw) : NaN;
   if (!Number.isFinite(ms)) {
     throw new AnalyticsQueryError('INVALID_TIMESTAMP', `${name} must be an RFC 3339 timestamp such as 2026-01-31T12:00:00Z, got "${raw}"`);
   }
   return ms;
+}
+
+// Date.parse rolls 2026-02-30 over into March; a calendar that has no such day refuses it.
+function realDate(raw: string): boolean {
+  const [y, m, d] = raw.slice(0, 10).split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(y, m - 1, d)).getUTCDate() === d;
 }
 
 /**
