@@ -1,4 +1,5 @@
 export * from './client.ts';
+export type { ClickHouseClient } from '@clickhouse/client';
 export * from './emitter.ts';
 export * from './queries.ts';
 export * from './rows.ts';

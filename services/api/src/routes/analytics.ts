@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import {
   accountPlayback, assetPlayback, assetQoe, GROUP_BYS, INTERVAL_MS, INTERVALS, MAX_WINDOW_FOR, MAX_WINDOW_MS, parseWindow,
-  type GroupBy, type Interval, type Window,
+  type ClickHouseClient, type GroupBy, type Interval, type Window,
 } from '@kino/analytics';
 import { getAsset } from '@kino/db';
 import type { ApiDeps } from '../deps.ts';
@@ -50,41 +50,44 @@ const windowOut = (w: Window) => ({ from: new Date(w.from).toISOString(), to: ne
  * interval=minute, which reads raw rows and spans a day at most).
  */
 export async function analyticsRoutes(app: FastifyInstance, deps: ApiDeps): Promise<void> {
-  const ownAsset = async (accountId: string, assetId: string) => {
-    if (!(await getAsset(deps.sql, accountId, assetId))) throw notFound('Asset');
-  };
-
-  app.get<{ Params: { id: string }; Querystring: WindowQuery }>('/v1/assets/:id/analytics/playback', {
+  // One asset's numbers over a window: the asset must be the caller's, raw rows answer.
+  const perAsset = <T extends object>(
+    url: string,
+    doc: { operationId: string; summary: string; description: string; properties: Record<string, unknown> },
+    query: (client: ClickHouseClient, accountId: string, assetId: string, window: Window) => Promise<T>,
+  ) => app.get<{ Params: { id: string }; Querystring: WindowQuery }>(url, {
     schema: {
-      operationId: 'getAssetPlaybackAnalytics',
-      summary: 'Requests, bytes and cache behaviour of one asset',
-      description: 'Counted from every request the edges answered for the asset, refusals included.',
+      operationId: doc.operationId,
+      summary: doc.summary,
+      description: doc.description,
       tags: ['analytics'],
       params: idParams,
       querystring: { type: 'object', additionalProperties: false, properties: windowQuery },
       response: {
-        200: {
-          type: 'object',
-          properties: {
-            asset_id: { type: 'string' },
-            window: windowSchema,
-            ...counts,
-            cache_status: { ...tally, description: 'Requests by cache outcome: HIT, MISS, COALESCED, NONE (refused before the cache).' },
-            status_codes: { ...tally, description: 'Requests by HTTP status.' },
-            artifact_kinds: { ...tally, description: 'Requests by artifact: opener, thumbnail, playlist, init, segment.' },
-            first_seen: { type: ['string', 'null'], format: 'date-time' },
-            last_seen: { type: ['string', 'null'], format: 'date-time' },
-          },
-        },
+        200: { type: 'object', properties: { asset_id: { type: 'string' }, window: windowSchema, ...doc.properties } },
         ...errors,
       },
     },
   }, async (request) => {
     const window = parseWindow(request.query);
-    await ownAsset(request.account.id, request.params.id);
-    const result = await assetPlayback(deps.analytics.client(), request.account.id, request.params.id, window);
-    return { asset_id: request.params.id, window: windowOut(window), ...result };
+    const { id } = request.params;
+    if (!(await getAsset(deps.sql, request.account.id, id))) throw notFound('Asset');
+    return { asset_id: id, window: windowOut(window), ...(await query(deps.analytics.client(), request.account.id, id, window)) };
   });
+
+  perAsset('/v1/assets/:id/analytics/playback', {
+    operationId: 'getAssetPlaybackAnalytics',
+    summary: 'Requests, bytes and cache behaviour of one asset',
+    description: 'Counted from every request the edges answered for the asset, refusals included.',
+    properties: {
+      ...counts,
+      cache_status: { ...tally, description: 'Requests by cache outcome: HIT, MISS, COALESCED, NONE (refused before the cache).' },
+      status_codes: { ...tally, description: 'Requests by HTTP status.' },
+      artifact_kinds: { ...tally, description: 'Requests by artifact: opener, thumbnail, playlist, init, segment.' },
+      first_seen: { type: ['string', 'null'], format: 'date-time' },
+      last_seen: { type: ['string', 'null'], format: 'date-time' },
+    },
+  }, assetPlayback);
 
   app.get<{ Querystring: WindowQuery & { group_by?: GroupBy; interval?: Interval; limit: number } }>('/v1/analytics/playback', {
     schema: {
@@ -135,38 +138,21 @@ export async function analyticsRoutes(app: FastifyInstance, deps: ApiDeps): Prom
     return { window: windowOut(window), group_by: groupBy ?? null, interval: interval ?? null, ...result };
   });
 
-  app.get<{ Params: { id: string }; Querystring: WindowQuery }>('/v1/assets/:id/analytics/qoe', {
-    schema: {
-      operationId: 'getAssetQoe',
-      summary: "Quality of experience from the players' beacons",
-      tags: ['analytics'],
-      params: idParams,
-      querystring: { type: 'object', additionalProperties: false, properties: windowQuery },
-      response: {
-        200: {
-          type: 'object',
-          properties: {
-            asset_id: { type: 'string' },
-            window: windowSchema,
-            views: { type: 'integer', description: 'Distinct views that sent a beacon.' },
-            startup_ms: {
-              type: 'object',
-              description: 'Time from the play request to the first frame.',
-              properties: { p50: { type: ['number', 'null'] }, p95: { type: ['number', 'null'] } },
-            },
-            rebuffer_ratio: { type: ['number', 'null'], description: 'Stalled time over stalled plus played time.' },
-            error_rate: { type: ['number', 'null'], description: 'Views that reported an error, over views.' },
-            rebuffer_ms: { type: 'integer' },
-            watched_ms: { type: 'integer' },
-          },
-        },
-        ...errors,
+  perAsset('/v1/assets/:id/analytics/qoe', {
+    operationId: 'getAssetQoe',
+    summary: "Quality of experience from the players' beacons",
+    description: 'From the beacons of Kino players (or any player posting to the edge\'s /beacon).',
+    properties: {
+      views: { type: 'integer', description: 'Distinct views that sent a beacon.' },
+      startup_ms: {
+        type: 'object',
+        description: 'Time from the play request to the first frame.',
+        properties: { p50: { type: ['number', 'null'] }, p95: { type: ['number', 'null'] } },
       },
+      rebuffer_ratio: { type: ['number', 'null'], description: 'Stalled time over stalled plus played time.' },
+      error_rate: { type: ['number', 'null'], description: 'Views that reported an error, over views.' },
+      rebuffer_ms: { type: 'integer' },
+      watched_ms: { type: 'integer' },
     },
-  }, async (request) => {
-    const window = parseWindow(request.query);
-    await ownAsset(request.account.id, request.params.id);
-    const result = await assetQoe(deps.analytics.client(), request.account.id, request.params.id, window);
-    return { asset_id: request.params.id, window: windowOut(window), ...result };
-  });
+  }, assetQoe);
 }
