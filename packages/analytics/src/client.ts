@@ -70,7 +70,18 @@ export async function openClickHouse(o: ClickHouseOptions): Promise<ClickHouseHa
     await release();
     throw err;
   }
-  const client = createClient({ connection: chdbConnection(path), database: o.database, clickhouse_settings: SETTINGS });
+  // chdb's connection ignores `database`; USE sets it for this connection's session. The
+  // session also keeps every setting a query passes (as SET), which is why each insert
+  // carries its own insert_deduplication_token: an insert without one would inherit the
+  // last one and be dropped as a duplicate of that batch.
+  const client = createClient({ connection: chdbConnection(path), clickhouse_settings: SETTINGS });
+  try {
+    await client.command({ query: `USE ${o.database}` });
+  } catch (err) {
+    await client.close();
+    await release();
+    throw err;
+  }
   let closed = false;
   return {
     client,

@@ -31,7 +31,10 @@ export async function migrateClickHouse(client: ClickHouseClient, o: { retention
     for (const statement of splitStatements(await readFile(`${dir}/${file}`, 'utf8'))) {
       await client.command({ query: statement });
     }
-    await client.insert({ table: 'schema_versions', values: [{ name: file }], format: 'JSONEachRow' });
+    await client.insert({
+      table: 'schema_versions', values: [{ name: file }], format: 'JSONEachRow',
+      clickhouse_settings: { insert_deduplication_token: `schema:${file}` },
+    });
     applied.push(file);
   }
   await applyRetention(client, o.retentionDays);

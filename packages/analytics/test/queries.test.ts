@@ -25,7 +25,7 @@ const rows: PlaybackRequestRow[] = [
 
 beforeAll(async () => {
   ch = await openTestClickHouse();
-  await ch.client.insert({ table: 'playback_requests', values: rows, format: 'JSONEachRow' });
+  await ch.client.insert({ table: 'playback_requests', values: rows, format: 'JSONEachRow', clickhouse_settings: { insert_deduplication_token: 'fixture' } });
 });
 afterAll(() => ch.drop());
 
