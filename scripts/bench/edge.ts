@@ -8,7 +8,6 @@
 // machine's cores, so the numbers compare the two servers rather than measure either alone.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -17,7 +16,8 @@ import { Pool, request } from 'undici';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { createStorage, startEmbeddedS3 } from '@kino/storage';
 import { createPlaybackSigner, generateSigningKey, parseSigningKeys } from '@kino/tokens';
-import { freePort, sleep, waitFor } from './util.ts';
+import { compare, type LoadResult } from './load.ts';
+import { freePort, median, round, waitFor } from './util.ts';
 import { printTable, writeBenchJson, type Row } from './report.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -92,98 +92,6 @@ http {
   return { url, proc };
 }
 
-interface LoadResult {
-  requests: number;
-  rps: number;
-  /** CPU time (user + system, all threads) the server spent per request. */
-  cpuUs: number;
-  mbps: number;
-  p50: number;
-  p99: number;
-  errors: number;
-}
-
-interface Slice {
-  requests: number;
-  seconds: number;
-  cpuMs: number;
-  bytes: number;
-  errors: number;
-  latencies: number[];
-}
-
-const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
-
-/** CPU milliseconds a process has used so far, from /proc. */
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
-}
-
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? NaN;
-
-/** `concurrency` clients, each on its own connection, requesting `path` back to back for `ms`. */
-async function slice(t: Target, concurrency: number, bytes: number, ms: number): Promise<Slice> {
-  const { base, path } = t;
-  const pool = new Pool(base, { connections: concurrency, pipelining: 1 });
-  const out: Slice = { requests: 0, seconds: 0, cpuMs: 0, bytes: 0, errors: 0, latencies: [] };
-  let measuring = false;
-  let stop = false;
-  const client = async () => {
-    while (!stop) {
-      const counted = measuring;
-      const t0 = performance.now();
-      const { statusCode, body } = await pool.request({ path, method: 'GET' });
-      let n = 0;
-      for await (const chunk of body) n += (chunk as Buffer).length;
-      if (!counted || stop) continue;
-      out.latencies.push(performance.now() - t0);
-      out.requests += 1;
-      out.bytes += n;
-      if (statusCode !== 200 || n !== bytes) out.errors += 1;
-    }
-  };
-  const clients = Array.from({ length: concurrency }, client);
-  await sleep(WARMUP_MS);
-  measuring = true;
-  const t0 = performance.now();
-  const cpu0 = cpuMs(t.pid);
-  await sleep(ms);
-  stop = true;
-  out.seconds = (performance.now() - t0) / 1000;
-  out.cpuMs = cpuMs(t.pid) - cpu0;
-  await Promise.all(clients);
-  await pool.close();
-  return out;
-}
-
-/**
- * Both servers on the same cell, in alternating slices: whatever else the shared machine is
- * doing slows both alike instead of whichever happened to run at the time.
- */
-interface Target {
-  base: string;
-  path: string;
-  pid: number;
-}
-
-async function compare(targets: Target[], concurrency: number, bytes: number): Promise<LoadResult[]> {
-  const slices: Slice[][] = targets.map(() => []);
-  for (let round = 0; round < ROUNDS; round++) {
-    const order = round % 2 === 0 ? targets.map((_, i) => i) : targets.map((_, i) => i).reverse();
-    for (const i of order) slices[i]!.push(await slice(targets[i]!, concurrency, bytes, MEASURE_MS / ROUNDS));
-  }
-  return slices.map((s) => {
-    const seconds = s.reduce((a, x) => a + x.seconds, 0);
-    const requests = s.reduce((a, x) => a + x.requests, 0);
-    const latencies = s.flatMap((x) => x.latencies).sort((a, b) => a - b);
-    return {
-      requests, rps: requests / seconds, cpuUs: (s.reduce((a, x) => a + x.cpuMs, 0) * 1000) / requests, mbps: s.reduce((a, x) => a + x.bytes, 0) / seconds / 1e6,
-      p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), errors: s.reduce((a, x) => a + x.errors, 0),
-    };
-  });
-}
-
 /** Milliseconds until the first body byte of a GET. */
 async function ttfb(url: string): Promise<number> {
   const t0 = performance.now();
@@ -195,9 +103,6 @@ async function ttfb(url: string): Promise<number> {
   if (statusCode !== 200) throw new Error(`${url} answered ${statusCode}`);
   return first;
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits;
 
 const work = resolve(ROOT, process.env['KINO_DATA_DIR'] ?? '.kino', 'bench', 'edge-work');
 await rm(work, { recursive: true, force: true });
@@ -229,6 +134,9 @@ const edgeProc = spawn(process.execPath, [KINO, 'edge'], {
     ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'error', S3_ENDPOINT: s3.endpoint, S3_BUCKET: BUCKET,
     EDGE_PORT: String(edgePort), EDGE_CACHE_DIR: cacheDir, INTERNAL_TOKEN,
     PLAYBACK_PUBLIC_KEYS: JSON.stringify(signer.jwks()), KINO_API_URL: 'http://127.0.0.1:9',
+    // The cache path against nginx, which records nothing either; bench:analytics measures
+    // what telemetry costs.
+    TELEMETRY_ENABLED: 'false',
   },
   stdio: ['ignore', 'ignore', 'inherit'],
 });
@@ -259,7 +167,7 @@ try {
       const [n, e] = (await compare([
         { base: started.url, path: `/${assetId}/${a.path}`, pid: started.proc.pid! },
         { base: edgeUrl, path: `/p/${token}/${assetId}/${a.path}`, pid: edgeProc.pid! },
-      ], c, a.bytes)) as [LoadResult, LoadResult];
+      ], { concurrency: c, bytes: a.bytes, warmupMs: WARMUP_MS, rounds: ROUNDS, sliceMs: MEASURE_MS / ROUNDS })) as [LoadResult, LoadResult];
       throughput.push({
         artifact: a.name, concurrency: c,
         'nginx req/s': Math.round(n.rps), 'edge req/s': Math.round(e.rps), 'edge/nginx': round(e.rps / n.rps, 2),

@@ -19,3 +19,10 @@ export async function waitFor(url: string, what: string, ok = (status: number) =
   }
   throw new Error(`${what} never answered at ${url}`);
 }
+
+/** The value at fraction `p` of an ascending list (NaN when empty). */
+export const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? NaN;
+
+export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+export const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits;

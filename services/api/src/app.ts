@@ -12,6 +12,7 @@ import { assetRoutes } from './routes/assets.ts';
 import { eventRoutes, eventSchema } from './routes/events.ts';
 import { internalRoutes } from './routes/internal.ts';
 import { playbackRoutes } from './routes/playback.ts';
+import { playerRoutes } from './routes/player.ts';
 import { publicRoutes } from './routes/public.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 import { playbackBlockSchema } from '@kino/playback';
@@ -73,6 +74,7 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
 
   await app.register(async (scope) => healthRoutes(scope, deps));
   await app.register(async (scope) => publicRoutes(scope, deps));
+  await app.register(async (scope) => playerRoutes(scope, deps));
   await app.register(async (scope) => internalRoutes(scope, deps));
   await app.register(async (v1) => {
     requireApiKey(v1, deps.sql);

@@ -1,0 +1,84 @@
+import Hls, { ErrorTypes, Events, type Level } from 'hls.js/dist/hls.light.mjs';
+import type { Engine, EngineEvents } from './engine.ts';
+import { fetchSetup, tokenRefreshingLoader } from './hls-loader.ts';
+import type { Prefetched } from './prefetch.ts';
+import type { Session } from './session.ts';
+import { PlayerError, type Rendition } from './types.ts';
+
+export const mseAvailable = (): boolean => Hls.isSupported();
+
+/** Our ladder names renditions by directory (`hls/720p/index.m3u8`); NAME or height otherwise. */
+function renditionOf(level: Level): Rendition {
+  const name = level.name || /\/([^/]+)\/[^/]*$/.exec(level.uri)?.[1] || `${level.height}p`;
+  return { name, height: level.height, bitrate: level.bitrate };
+}
+
+/**
+ * hls.js on the video element. The manifest is parsed and MSE attached at once, from the
+ * prefetch; segments are loaded (from the prefetch too) only on the first play request.
+ * Appending the first segment ahead looks faster but is not: Chrome then starts a paused
+ * pipeline on play, and its first new frame comes ~140 ms later, against ~30 ms when play
+ * is requested before the data arrives.
+ */
+export function hlsEngine(video: HTMLVideoElement, session: Session, prefetched: Prefetched, startPosition: number, events: EngineEvents): Engine {
+  const hls = new Hls({
+    autoStartLoad: false,
+    // Our segments are fMP4: there is nothing to transmux, and a worker only costs startup.
+    enableWorker: false,
+    loader: tokenRefreshingLoader(session),
+    fetchSetup: fetchSetup(session, prefetched),
+  });
+  let started = false;
+  let recoveredMedia = false;
+  let rejectPrimed: (e: PlayerError) => void = () => {};
+
+  const primed = new Promise<void>((resolve, reject) => {
+    rejectPrimed = reject;
+    hls.once(Events.MANIFEST_PARSED, () => {
+      const startup = hls.levels.findIndex((l) => renditionOf(l).name === session.current.startup_rendition);
+      if (startup >= 0) hls.startLevel = startup;
+      resolve();
+    });
+  });
+  // A failure before anyone asked to play is reported through `fatal` as well.
+  primed.catch(() => {});
+
+  hls.on(Events.LEVEL_SWITCHED, (_e, data) => {
+    const level = hls.levels[data.level];
+    if (level) events.rendition(renditionOf(level));
+  });
+  hls.on(Events.ERROR, (_e, data) => {
+    if (!data.fatal) return;
+    // A decoder hiccup is usually recoverable once; twice in a row is not.
+    if (data.type === ErrorTypes.MEDIA_ERROR && !recoveredMedia) {
+      recoveredMedia = true;
+      return hls.recoverMediaError();
+    }
+    const e = data.response?.code === 401
+      ? new PlayerError('TOKEN_EXPIRED', 'This video link has expired.')
+      : data.type === ErrorTypes.NETWORK_ERROR
+        ? new PlayerError('NETWORK', 'The video could not be loaded; check the connection.')
+        : new PlayerError('MEDIA', 'This video cannot be played here.');
+    rejectPrimed(e);
+    events.fatal(e);
+  });
+
+  hls.loadSource(session.rewrite(session.current.urls.master!));
+  hls.attachMedia(video);
+
+  return {
+    primed,
+    start() {
+      if (started) return;
+      started = true;
+      // Called before the manifest is parsed, hls.js would forget the position.
+      void primed.then(() => hls.startLoad(startPosition), () => {});
+    },
+    renditions: () => hls.levels.map(renditionOf),
+    setRendition(name) {
+      // currentLevel switches at once (flushing what is buffered); -1 is adaptive again.
+      hls.currentLevel = name === 'auto' ? -1 : hls.levels.findIndex((l) => renditionOf(l).name === name);
+    },
+    destroy: () => hls.destroy(),
+  };
+}

@@ -1,0 +1,200 @@
+import { fetchBootstrap, isInline, resolveBootstrap } from './bootstrap.ts';
+import { Beacons } from './beacons.ts';
+import type { Engine, EngineEvents } from './engine.ts';
+import { hlsEngine, mseAvailable } from './engine-hls.ts';
+import { nativeEngine } from './engine-native.ts';
+import { prefetch, type Prefetched } from './prefetch.ts';
+import { QoeTracker } from './qoe.ts';
+import { Session } from './session.ts';
+import { PlayerError, type Bootstrap, type RefreshBootstrap, type Rendition } from './types.ts';
+import type { PlayerUi } from './ui.ts';
+
+export interface PlayerOptions {
+  /** The bootstrap, as an object, as JSON, or as a URL answering with it. */
+  playback: Bootstrap | string;
+  /**
+   * Returns a fresh bootstrap when the signed URLs expire, and is polled while only the
+   * opener is ready. Read each time it is needed. Defaults to fetching `playback` again
+   * when that is a URL.
+   */
+  refresh?: RefreshBootstrap | undefined;
+  autoplay?: boolean;
+  muted?: boolean;
+  controls?: boolean;
+  /** Seconds into the video to start at. */
+  startTime?: number;
+}
+
+export type PlayerEventType = 'ready' | 'playing' | 'error';
+
+const POLL_MS = 3000;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const asPlayerError = (e: unknown) => (e instanceof PlayerError ? e : new PlayerError('NETWORK', String(e)));
+
+/**
+ * One video on one element: resolves the bootstrap, prefetches what the first play needs,
+ * picks the engine (hls.js, native HLS, or the opener until HLS is ready), and reports.
+ */
+export class Player {
+  private session: Session | undefined;
+  private engine: Engine | undefined;
+  private qoe: QoeTracker | undefined;
+  /** Playing the opener while the ladder is encoded; HLS takes over when the opener ends. */
+  private awaitingHls = false;
+  private hlsPrefetched: Prefetched | undefined;
+  private polling = false;
+  /** Bumped by every load and teardown, so work for a replaced video stops. */
+  private generation = 0;
+  private retry: (() => void) | undefined;
+
+  constructor(private readonly ui: PlayerUi, private readonly emit: (type: PlayerEventType, detail?: unknown) => void) {
+    const v = ui.video;
+    ui.onPlay(() => void this.play().catch(() => {}));
+    ui.onRetry(() => this.retry?.());
+    // Native controls start playback without going through play(); a source set only now
+    // (the native engine's) has reset that request, so it is made again.
+    v.addEventListener('play', () => {
+      this.started();
+      if (v.paused) void v.play().catch(() => {});
+    });
+    v.addEventListener('playing', () => {
+      if (this.ui.shown === 'NOT_PLAYABLE') this.ui.show(undefined);
+      this.emit('playing');
+    });
+    v.addEventListener('ended', () => this.onEnded());
+  }
+
+  get video(): HTMLVideoElement {
+    return this.ui.video;
+  }
+
+  async load(o: PlayerOptions): Promise<void> {
+    this.teardown();
+    const gen = this.generation;
+    const url = typeof o.playback === 'string' && !isInline(o.playback) ? new URL(o.playback, document.baseURI).toString() : undefined;
+    const v = this.ui.video;
+    v.muted = !!o.muted;
+    v.controls = !!o.controls;
+
+    let block: Bootstrap;
+    for (;;) {
+      try {
+        block = await resolveBootstrap(o.playback);
+        break;
+      } catch (err) {
+        if (gen !== this.generation) return;
+        const e = asPlayerError(err);
+        // Polling while the asset is processed says so once, not every few seconds.
+        if (this.ui.shown !== e.code) this.fail(e, () => void this.load(o));
+        if (e.code !== 'NOT_PLAYABLE') return;
+        await sleep(POLL_MS);
+        if (gen !== this.generation) return;
+      }
+    }
+    if (gen !== this.generation) return;
+    this.ui.show(undefined);
+    this.ui.showPlayButton(true);
+    const session = (this.session = new Session(block, () => o.refresh ?? (url ? () => fetchBootstrap(url) : undefined)));
+    this.ui.setPoster(block.urls.thumbnail ?? undefined);
+    this.qoe = new QoeTracker(v, new Beacons(() => session.current.beacon));
+    this.attach(o.startTime ?? 0);
+    try {
+      await this.engine!.primed;
+    } catch {
+      return; // already on screen through fail()
+    }
+    if (gen !== this.generation) return;
+    this.emit('ready', { asset_id: block.asset_id, playable_state: block.playable_state });
+    if (o.autoplay) this.play().catch(() => this.ui.showPlayButton(true));
+  }
+
+  play(): Promise<void> {
+    this.started();
+    return this.ui.video.play();
+  }
+
+  renditions(): Rendition[] {
+    return this.engine?.renditions() ?? [];
+  }
+
+  setRendition(name: string): void {
+    this.engine?.setRendition(name);
+  }
+
+  /** Ends the view and releases the engine. */
+  teardown(): void {
+    this.generation++;
+    this.qoe?.destroy();
+    this.engine?.destroy();
+    this.qoe = this.engine = this.session = this.hlsPrefetched = this.retry = undefined;
+    this.awaitingHls = this.polling = false;
+  }
+
+  /** Picks the engine for the session's current bootstrap and prefetches what it plays first. */
+  private attach(position: number): void {
+    const s = this.session!;
+    const b = s.current;
+    const v = this.ui.video;
+    const events: EngineEvents = { rendition: (r) => this.qoe?.rendition(r), fatal: (e) => this.fail(e, () => this.reattach()) };
+    const opener = b.urls.opener;
+    if (b.playable_state === 'hls_ready' && b.urls.master) {
+      // The hints start with the opener, which HLS playback never reads.
+      const prefetched = this.hlsPrefetched ?? prefetch(b.prefetch.filter((u) => u !== opener));
+      this.engine = mseAvailable() ? hlsEngine(v, s, prefetched, position, events) : nativeEngine(v, s, prefetched, b.urls.master, position, events);
+      this.awaitingHls = false;
+    } else {
+      this.engine = nativeEngine(v, s, prefetch(b.prefetch.filter((u) => u === opener)), opener!, position, events);
+      this.awaitingHls = true;
+    }
+  }
+
+  /** A fresh engine at the current position, after a network failure or for the HLS hand-off. */
+  private reattach(): void {
+    const v = this.ui.video;
+    const position = v.currentTime;
+    this.engine?.destroy();
+    this.ui.show(undefined);
+    this.attach(position);
+    this.engine!.start();
+    void v.play().catch(() => {});
+  }
+
+  /** The first play request, from our button, the native controls or autoplay. */
+  private started(): void {
+    if (!this.engine) return;
+    this.ui.showPlayButton(false);
+    this.qoe?.playRequested();
+    this.engine.start();
+    if (this.awaitingHls) void this.pickUpHls();
+  }
+
+  /** Asks for fresh bootstraps until the ladder is ready, then prefetches its first segments. */
+  private async pickUpHls(): Promise<void> {
+    const s = this.session;
+    if (this.polling || !s?.canRefresh) return;
+    this.polling = true;
+    const gen = this.generation;
+    for (;;) {
+      await s.refresh().catch(() => undefined);
+      if (gen !== this.generation) return;
+      if (s.current.playable_state === 'hls_ready') break;
+      await sleep(POLL_MS);
+    }
+    this.hlsPrefetched = prefetch(s.current.prefetch.filter((u) => u !== s.current.urls.opener));
+    if (this.ui.video.ended) this.reattach();
+  }
+
+  private onEnded(): void {
+    if (!this.awaitingHls) return this.qoe?.end();
+    // The opener ran out: HLS continues from here once it is ready.
+    if (this.hlsPrefetched) return this.reattach();
+    this.ui.show(new PlayerError('NOT_PLAYABLE', 'The rest of the video is still being processed.'));
+  }
+
+  private fail(e: PlayerError, retry: () => void): void {
+    this.ui.show(e);
+    this.retry = retry;
+    this.qoe?.error(e.code);
+    this.emit('error', { code: e.code, message: e.message });
+  }
+}

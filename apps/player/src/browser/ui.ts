@@ -1,0 +1,73 @@
+import type { PlayerError, PlayerErrorCode } from './types.ts';
+
+const MESSAGES: Record<PlayerErrorCode, string> = {
+  NOT_PLAYABLE: 'This video is still being processed. It will start as soon as it is ready.',
+  TOKEN_EXPIRED: 'This video link has expired. Reload the page to watch it.',
+  NETWORK: 'The video could not be loaded. Check your connection, then click to try again.',
+  MEDIA: 'This video cannot be played in this browser.',
+};
+
+const STYLE = `
+:host { display: block; position: relative; background: #000; aspect-ratio: 16 / 9; overflow: hidden; }
+video, img { display: block; width: 100%; height: 100%; object-fit: contain; }
+img { position: absolute; inset: 0; pointer-events: none; }
+button { position: absolute; inset: 0; margin: auto; width: 72px; height: 72px; border: 0; border-radius: 50%;
+  background: rgba(0, 0, 0, .6); cursor: pointer; padding: 0; }
+button::after { content: ''; position: absolute; left: 29px; top: 22px; border-style: solid;
+  border-width: 14px 0 14px 24px; border-color: transparent transparent transparent #fff; }
+[part=message] { position: absolute; inset: 0; display: flex; align-items: center; justify-content: center;
+  padding: 1.5em; text-align: center; color: #fff; background: rgba(0, 0, 0, .75); font: 15px/1.4 system-ui, sans-serif; }
+[hidden] { display: none !important; }
+`;
+
+/**
+ * The player's shadow DOM: the video, the thumbnail over it until playback starts, a play
+ * button until the first play, and a message layer. The thumbnail is an image rather than
+ * the video's poster: a poster keeps the video off the compositor, and the first play then
+ * waits a few frames for it to be set up, while under an image the first frame is there already.
+ */
+export class PlayerUi {
+  readonly video: HTMLVideoElement;
+  private readonly poster: HTMLImageElement;
+  private readonly button: HTMLButtonElement;
+  private readonly message: HTMLDivElement;
+  /** The code on screen, if any. */
+  shown: PlayerErrorCode | undefined;
+
+  constructor(host: HTMLElement) {
+    const root = host.attachShadow({ mode: 'open' });
+    root.innerHTML = `<style>${STYLE}</style><video part="video" playsinline></video><img part="poster" alt="" hidden>`
+      + '<button part="play" aria-label="Play"></button><div part="message" role="alert" hidden></div>';
+    this.video = root.querySelector('video')!;
+    this.poster = root.querySelector('img')!;
+    this.video.addEventListener('playing', () => (this.poster.hidden = true));
+    this.button = root.querySelector('button')!;
+    this.message = root.querySelector('[part=message]')!;
+  }
+
+  onPlay(fn: () => void): void {
+    this.button.addEventListener('click', fn);
+  }
+
+  /** `fn` runs when the viewer clicks a message that offers a retry. */
+  onRetry(fn: () => void): void {
+    this.message.addEventListener('click', () => this.shown === 'NETWORK' && fn());
+  }
+
+  /** Shows `url` until playback starts; none for undefined. */
+  setPoster(url: string | undefined): void {
+    if (url) this.poster.src = url;
+    this.poster.hidden = !url;
+  }
+
+  showPlayButton(on: boolean): void {
+    this.button.hidden = !on;
+  }
+
+  show(e: PlayerError | undefined): void {
+    this.shown = e?.code;
+    this.message.hidden = !e;
+    this.message.textContent = e ? MESSAGES[e.code] : '';
+    if (e) this.showPlayButton(false);
+  }
+}

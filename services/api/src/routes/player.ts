@@ -1,0 +1,107 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { getAssetById, type AssetRow } from '@kino/db';
+import { playerBundle, playerPage } from '@kino/player';
+import type { PlaybackBlock } from '@kino/playback';
+import type { ApiDeps } from '../deps.ts';
+import { ApiError, notFound } from '../errors.ts';
+import { issuePlayback } from '../playback.ts';
+
+const BUNDLE_PATH = '/player/kino-player.js';
+const errors = { '4xx': { $ref: 'Error#' }, '5xx': { $ref: 'Error#' } } as const;
+const assetParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', format: 'uuid' } } } as const;
+const regionQuery = { region: { type: 'string', maxLength: 64, description: 'Prefer an edge in this region (also the x-kino-region header).' } } as const;
+
+/**
+ * The drop-in player, without an API key: its module, and a page plus fresh bootstraps per
+ * asset. Like Cloudflare Stream's iframe URL, anyone who knows an asset's id can watch it
+ * here; the page is signed server-side, so no key ever reaches a browser.
+ */
+export async function playerRoutes(app: FastifyInstance, deps: ApiDeps): Promise<void> {
+  // Built once per process at start, served from memory.
+  const bundle = playerBundle();
+  bundle.catch((err) => app.log.error({ err }, 'the player bundle could not be built'));
+
+  async function liveAsset(id: string): Promise<AssetRow> {
+    const asset = await getAssetById(deps.sql, id);
+    if (!asset || asset.deleted_at) throw notFound('Asset');
+    return asset;
+  }
+  const sign = (request: FastifyRequest<{ Querystring: { region?: string } }>, asset: AssetRow): Promise<PlaybackBlock> =>
+    issuePlayback(deps, asset, { region: request.query.region ?? (request.headers['x-kino-region'] as string | undefined) });
+
+  app.get<{ Querystring: { v?: string } }>(BUNDLE_PATH, {
+    schema: {
+      summary: 'The <kino-player> module (hls.js included)',
+      description: 'One ES module. With `?v={hash}` (as the player page links it) it is immutable; without, it is revalidated hourly.',
+      tags: ['player'],
+      security: [],
+      querystring: { type: 'object', properties: { v: { type: 'string', maxLength: 64 } } },
+      response: { 200: { type: 'string', description: 'JavaScript' }, 304: { type: 'null', description: 'Not modified' }, ...errors },
+    },
+  }, async (request, reply) => {
+    const b = await bundle;
+    const etag = `"${b.hash}"`;
+    reply.header('etag', etag).header('vary', 'accept-encoding')
+      .header('cache-control', request.query.v === b.hash ? 'public, max-age=31536000, immutable' : 'public, max-age=3600, stale-while-revalidate=86400')
+      .header('access-control-allow-origin', '*');
+    if (request.headers['if-none-match']?.split(',').some((t) => t.trim().replace(/^W\//, '') === etag)) return reply.code(304).send();
+    reply.type('text/javascript; charset=utf-8');
+    if (/\bgzip\b/.test(request.headers['accept-encoding'] ?? '')) return reply.header('content-encoding', 'gzip').send(b.gzip);
+    return reply.send(b.js);
+  });
+
+  app.get<{ Params: { id: string }; Querystring: { region?: string; autoplay?: boolean; muted?: boolean; controls?: boolean; start_time?: number } }>('/player/:id', {
+    schema: {
+      summary: 'A page that plays the asset',
+      description: 'Public by asset id. Embeds <kino-player> with a bootstrap signed here; before the opener is ready the player waits and starts by itself.',
+      tags: ['player'],
+      security: [],
+      params: assetParams,
+      querystring: {
+        type: 'object',
+        properties: {
+          ...regionQuery,
+          autoplay: { type: 'boolean', description: 'Start at once (browsers allow it muted).' },
+          muted: { type: 'boolean' },
+          controls: { type: 'boolean', default: true },
+          start_time: { type: 'number', minimum: 0, description: 'Seconds into the video to start at.' },
+        },
+      },
+      response: { 200: { type: 'string', description: 'HTML' }, ...errors },
+    },
+  }, async (request, reply) => {
+    const asset = await liveAsset(request.params.id);
+    let bootstrap: PlaybackBlock | undefined;
+    try {
+      bootstrap = await sign(request, asset);
+    } catch (err) {
+      // Still processing: the page polls for its bootstrap. A failed asset will never play.
+      if (!(err instanceof ApiError && err.code === 'ASSET_NOT_PLAYABLE' && !asset.error)) throw err;
+    }
+    const q = request.query;
+    const b = await bundle;
+    reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
+    return playerPage({
+      bootstrap,
+      playbackUrl: `/player/${asset.id}/playback`,
+      bundleUrl: `${BUNDLE_PATH}?v=${b.hash}`,
+      autoplay: q.autoplay, muted: q.muted, controls: q.controls, startTime: q.start_time,
+    });
+  });
+
+  app.get<{ Params: { id: string }; Querystring: { region?: string } }>('/player/:id/playback', {
+    schema: {
+      summary: 'A fresh bootstrap for the player',
+      description: 'Public by asset id, like the player page: what its player asks for when signed URLs expire or while only the opener is ready.',
+      tags: ['player'],
+      security: [],
+      params: assetParams,
+      querystring: { type: 'object', properties: regionQuery },
+      response: { 200: { $ref: 'Playback#' }, ...errors },
+    },
+  }, async (request, reply) => {
+    const asset = await liveAsset(request.params.id);
+    reply.header('cache-control', 'no-store').header('access-control-allow-origin', '*');
+    return sign(request, asset);
+  });
+}
