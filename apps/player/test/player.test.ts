@@ -77,6 +77,15 @@ describe('the player page', () => {
     expect(events.find((e) => e.type === 'rendition_switch').bitrate).toBeGreaterThan(0);
     expect(events.find((e) => e.type === 'view_end').value_ms).toBeGreaterThan(3000);
 
+    // Through the edge into ClickHouse, and counted by the api's QoE answer.
+    const firstFrame = events.find((e) => e.type === 'first_frame').value_ms;
+    const watched = events.find((e) => e.type === 'view_end').value_ms;
+    const qoe = async () => (await (await fetch(`${s.api.url}/v1/assets/${assetId}/analytics/qoe`, { headers: { authorization: `Bearer ${s.key}` } })).json()) as any;
+    await expect.poll(async () => (await qoe()).watched_ms, { timeout: 20_000 }).toBe(watched);
+    expect(await qoe()).toMatchObject({
+      asset_id: assetId, views: 1, startup_ms: { p50: firstFrame, p95: firstFrame }, error_rate: 0, watched_ms: watched,
+    });
+
     function beaconEvents(): any[] {
       return network.entries.filter((e) => e.method === 'POST' && e.url.endsWith('/beacon')).flatMap((e) => JSON.parse(e.postData!).events);
     }
