@@ -25,7 +25,7 @@ import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import {
-  accountPlayback, assetPlayback, chTime, clickHouseWriter, migrateClickHouse, openClickHouse, parseWindow, TelemetryEmitter,
+  accountPlayback, assetPlayback, chTime, clickHouseWriter, encodePlaybackRequest, migrateClickHouse, openClickHouse, parseWindow, TelemetryEmitter,
   type ClickHouseHandle, type PlaybackRequestRow,
 } from '@kino/analytics';
 import { createStorage, startEmbeddedS3 } from '@kino/storage';
@@ -91,7 +91,7 @@ const edges: EdgeProc[] = [];
 /**
  * A stand-in for a ClickHouse server on other hosts: answers every request with an empty
  * 200 (so migrations and queries see empty results) and counts the rows inserted into
- * playback_requests (JSONEachRow: one line each).
+ * playback_requests (JSONCompactEachRow: one line each).
  */
 async function startSink(): Promise<{ url: string; rows: () => number; close(): Promise<void> }> {
   let rows = 0;
@@ -312,7 +312,7 @@ try {
     }
     const p0 = performance.now();
     const n = Math.min(BATCH_ROWS, INGEST_ROWS - produced);
-    for (let i = 0; i < n; i++) emitter.record('playback_requests', row(produced + i));
+    for (let i = 0; i < n; i++) emitter.record('playback_requests', encodePlaybackRequest(row(produced + i)));
     produced += n;
     producerMs += performance.now() - p0;
     await new Promise((r) => setImmediate(r));

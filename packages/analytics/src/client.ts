@@ -25,6 +25,8 @@ let engine: { path: string; users: number; admin: ClickHouseClient } | undefined
 
 // UInt64 counts fit a double for any realistic total; numbers keep server and chdb alike.
 const SETTINGS = { output_format_json_quote_64bit_integers: 0, date_time_input_format: 'best_effort' } as const;
+// Telemetry batches arrive already encoded (rows.ts): a string value is sent as it is.
+const JSON_CODEC = { parse: JSON.parse, stringify: (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v)) };
 
 type Connection = NonNullable<NonNullable<Parameters<typeof createClient>[0]>['connection']>;
 
@@ -46,7 +48,7 @@ export async function openClickHouse(o: ClickHouseOptions): Promise<ClickHouseHa
     } finally {
       await admin.close();
     }
-    const client = createClient({ url: o.url, ...auth, database: o.database, clickhouse_settings: SETTINGS, request_timeout: 30_000 });
+    const client = createClient({ url: o.url, ...auth, database: o.database, clickhouse_settings: SETTINGS, json: JSON_CODEC, request_timeout: 30_000 });
     return { client, embedded: false, database: o.database, close: () => client.close() };
   }
 
@@ -74,7 +76,7 @@ export async function openClickHouse(o: ClickHouseOptions): Promise<ClickHouseHa
   // session also keeps every setting a query passes (as SET), which is why each insert
   // carries its own insert_deduplication_token: an insert without one would inherit the
   // last one and be dropped as a duplicate of that batch.
-  const client = createClient({ connection: chdbConnection(path), clickhouse_settings: SETTINGS });
+  const client = createClient({ connection: chdbConnection(path), clickhouse_settings: SETTINGS, json: JSON_CODEC });
   try {
     await client.command({ query: `USE ${o.database}` });
   } catch (err) {

@@ -1,21 +1,29 @@
 import { randomUUID } from 'node:crypto';
 import type { ClickHouseClient } from '@clickhouse/client';
-import type { TelemetryTable } from './rows.ts';
+import { COLUMNS, type TelemetryTable } from './rows.ts';
 import { Spool, type SpooledBatch } from './spool.ts';
 
-/** Where batches go; the tests wrap the real one to make it fail on demand. */
+/**
+ * Where batches go: `lines` is JSONCompactEachRow text, one encoded row per line (see
+ * rows.ts), without a final newline. The tests wrap the real writer to make it fail.
+ */
 export interface TelemetryWriter {
-  insert(table: TelemetryTable, rows: readonly object[], batchId: string): Promise<void>;
+  insert(table: TelemetryTable, lines: string, batchId: string): Promise<void>;
 }
 
-/** Inserts through whatever client `client()` returns then (it throws while there is none). */
+/**
+ * Inserts through whatever client `client()` returns then (it throws while there is none).
+ * The client is made with a JSON `stringify` that passes strings through (see client.ts),
+ * so the batch text goes out as it is.
+ */
 export function clickHouseWriter(client: () => ClickHouseClient): TelemetryWriter {
   return {
-    async insert(table, rows, batchId) {
+    async insert(table, lines, batchId) {
       await client().insert({
         table,
-        values: rows as object[],
-        format: 'JSONEachRow',
+        values: [lines],
+        format: 'JSONCompactEachRow',
+        columns: COLUMNS[table] as [string, ...string[]],
         // The same token on a replay makes ClickHouse drop a batch it already has (and its
         // rollup rows), so "the insert failed" after it actually landed counts nothing twice.
         clickhouse_settings: { insert_deduplication_token: batchId, deduplicate_blocks_in_dependent_materialized_views: 1 },
@@ -55,7 +63,7 @@ export interface EmitterStats {
  * rest. Only when memory and spool are both full are rows dropped, and counted.
  */
 export class TelemetryEmitter {
-  private readonly queues = new Map<TelemetryTable, object[]>();
+  private readonly queues = new Map<TelemetryTable, string[]>();
   private readonly spool: Spool;
   private queuedRows = 0;
   private writing: Promise<void> = Promise.resolve();
@@ -81,14 +89,15 @@ export class TelemetryEmitter {
     void this.replay();
   }
 
-  record(table: TelemetryTable, row: object): void {
+  /** `line`: the row encoded by encodePlaybackRequest / encodePlayerEvent. */
+  record(table: TelemetryTable, line: string): void {
     if (this.queuedRows >= this.o.maxQueuedRows || this.stopped) {
       this.counts.droppedQueue++;
       return;
     }
     let queue = this.queues.get(table);
     if (queue === undefined) this.queues.set(table, (queue = []));
-    queue.push(row);
+    queue.push(line);
     this.queuedRows++;
     if (queue.length >= this.o.batchRows && !this.flushScheduled) {
       this.flushScheduled = true;
@@ -130,30 +139,30 @@ export class TelemetryEmitter {
 
   // One write at a time: a slow ClickHouse backs rows up in the bounded queue, not in a
   // growing number of concurrent inserts.
-  private enqueueWrite(table: TelemetryTable, rows: object[]): void {
-    this.writing = this.writing.then(() => this.ship(table, rows, randomUUID())).finally(() => {
+  private enqueueWrite(table: TelemetryTable, rows: string[]): void {
+    this.writing = this.writing.then(() => this.ship(table, rows.join('\n'), rows.length, randomUUID())).finally(() => {
       this.queuedRows -= rows.length;
     });
   }
 
-  private async ship(table: TelemetryTable, rows: object[], batchId: string): Promise<void> {
+  private async ship(table: TelemetryTable, lines: string, rows: number, batchId: string): Promise<void> {
     if (this.healthy && this.spool.size === 0) {
       try {
-        await this.o.writer.insert(table, rows, batchId);
-        this.counts.writtenRows += rows.length;
+        await this.o.writer.insert(table, lines, batchId);
+        this.counts.writtenRows += rows;
         return;
       } catch (err) {
         this.counts.writeFailures++;
         this.healthy = false;
-        this.o.log?.warn({ err: (err as Error).message, rows: rows.length }, 'telemetry write failed; spooling until ClickHouse answers');
+        this.o.log?.warn({ err: (err as Error).message, rows }, 'telemetry write failed; spooling until ClickHouse answers');
       }
     }
     try {
-      if (await this.spool.add(table, batchId, rows)) return;
+      if (await this.spool.add(table, batchId, lines, rows)) return;
     } catch (err) {
       this.o.log?.warn({ err: (err as Error).message }, 'telemetry spool write failed');
     }
-    this.counts.droppedSpool += rows.length;
+    this.counts.droppedSpool += rows;
   }
 
   get spoolDir(): string {
@@ -176,22 +185,22 @@ export class TelemetryEmitter {
   private async drainSpool(): Promise<void> {
     let batch: SpooledBatch | undefined;
     while ((batch = this.spool.oldest()) !== undefined) {
-      let rows: object[];
+      let lines: string;
       try {
-        rows = await this.spool.read(batch);
+        lines = await this.spool.read(batch);
       } catch (err) {
         this.o.log?.warn({ err: (err as Error).message, file: batch.file }, 'unreadable telemetry batch dropped');
         await this.spool.remove(batch);
         continue;
       }
       try {
-        await this.o.writer.insert(batch.table, rows, batch.batchId);
+        await this.o.writer.insert(batch.table, lines, batch.batchId);
       } catch {
         this.counts.writeFailures++;
         return;
       }
       await this.spool.remove(batch);
-      this.counts.writtenRows += rows.length;
+      this.counts.writtenRows += batch.rows;
       this.counts.replayedBatches++;
     }
     if (!this.healthy) this.o.log?.info({}, 'telemetry spool drained; writing to ClickHouse again');

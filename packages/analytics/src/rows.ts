@@ -55,6 +55,37 @@ export interface PlayerEventRow {
 
 export type TelemetryTable = 'playback_requests' | 'player_events';
 
+/** Column order of the JSONCompactEachRow lines each table's rows are encoded to. */
+export const COLUMNS: { readonly [T in TelemetryTable]: readonly string[] } = {
+  playback_requests: [
+    'event_id', 'observed_at', 'account_id', 'asset_id', 'artifact_path', 'artifact_kind', 'rendition', 'edge_id', 'region',
+    'cache_status', 'status_code', 'bytes_served', 'duration_ms', 'error_code',
+  ],
+  player_events: [
+    'event_id', 'observed_at', 'client_at', 'account_id', 'asset_id', 'view_id', 'edge_id', 'region', 'type', 'position',
+    'value_ms', 'rendition', 'bitrate', 'error_code',
+  ],
+};
+
+/**
+ * A row as the one JSON line it is stored, sent and spooled as. Encoding when the row is
+ * recorded means a queued row is one flat string rather than an object graph the GC must
+ * trace until its batch leaves, and the client has nothing left to serialise.
+ */
+export function encodePlaybackRequest(r: PlaybackRequestRow): string {
+  return JSON.stringify([
+    r.event_id, r.observed_at, r.account_id, r.asset_id, r.artifact_path, r.artifact_kind, r.rendition, r.edge_id, r.region,
+    r.cache_status, r.status_code, r.bytes_served, r.duration_ms, r.error_code,
+  ]);
+}
+
+export function encodePlayerEvent(r: PlayerEventRow): string {
+  return JSON.stringify([
+    r.event_id, r.observed_at, r.client_at, r.account_id, r.asset_id, r.view_id, r.edge_id, r.region, r.type, r.position,
+    r.value_ms, r.rendition, r.bitrate, r.error_code,
+  ]);
+}
+
 /** 'hls/720p/3.m4s' → segment of 720p; the path is one the edge already accepted. */
 export function describeArtifact(path: string): { kind: ArtifactKind; rendition: string } {
   if (path === 'opener.mp4') return { kind: 'opener', rendition: '' };

@@ -8,11 +8,12 @@ export interface SpooledBatch {
   table: TelemetryTable;
   /** The batch's insert_deduplication_token: a replay of a batch that did land is dropped. */
   batchId: string;
+  rows: number;
   bytes: number;
 }
 
-// {sequence}.{table}.{batch id}.jsonl: the zero-padded sequence sorts oldest first.
-const NAME = /^(\d{16})\.(playback_requests|player_events)\.([0-9a-f-]{36})\.jsonl$/;
+// {sequence}.{table}.{batch id}.{rows}.jsonl: the zero-padded sequence sorts oldest first.
+const NAME = /^(\d{16})\.(playback_requests|player_events)\.([0-9a-f-]{36})\.(\d+)\.jsonl$/;
 
 /**
  * A bounded directory of JSONL batches, one file per batch. A batch is written to a temp
@@ -35,7 +36,7 @@ export class Spool {
       const m = NAME.exec(file);
       if (!m) continue;
       const { size } = await stat(join(this.dir, file));
-      found.push({ file, table: m[2] as TelemetryTable, batchId: m[3]!, bytes: size });
+      found.push({ file, table: m[2] as TelemetryTable, batchId: m[3]!, rows: Number(m[4]), bytes: size });
       this.sequence = Math.max(this.sequence, Number(m[1]));
     }
     this.batches.push(...found);
@@ -50,12 +51,12 @@ export class Spool {
     return this.batches[0];
   }
 
-  /** False, and nothing written, when the batch does not fit in the budget. */
-  async add(table: TelemetryTable, batchId: string, rows: readonly object[]): Promise<boolean> {
-    const body = `${rows.map((r) => JSON.stringify(r)).join('\n')}\n`;
+  /** `lines`: JSON lines without the final newline. False, and nothing written, when it does not fit. */
+  async add(table: TelemetryTable, batchId: string, lines: string, rows: number): Promise<boolean> {
+    const body = `${lines}\n`;
     const bytes = Buffer.byteLength(body);
     if (this.bytes + bytes > this.maxBytes) return false;
-    const file = `${String(++this.sequence).padStart(16, '0')}.${table}.${batchId}.jsonl`;
+    const file = `${String(++this.sequence).padStart(16, '0')}.${table}.${batchId}.${rows}.jsonl`;
     // Reserved before the write, so concurrent adds cannot overshoot the budget together.
     this.bytes += bytes;
     try {
@@ -65,13 +66,13 @@ export class Spool {
       this.bytes -= bytes;
       throw err;
     }
-    this.batches.push({ file, table, batchId, bytes });
+    this.batches.push({ file, table, batchId, rows, bytes });
     return true;
   }
 
-  async read(batch: SpooledBatch): Promise<object[]> {
-    const text = await readFile(join(this.dir, batch.file), 'utf8');
-    return text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as object);
+  /** The batch's lines as written, without the final newline. */
+  async read(batch: SpooledBatch): Promise<string> {
+    return (await readFile(join(this.dir, batch.file), 'utf8')).trimEnd();
   }
 
   /** Drops the batch from the spool (replayed, or unreadable). */

@@ -2,10 +2,11 @@ import { mkdtemp, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clickHouseWriter, TelemetryEmitter, type TelemetryWriter } from '../src/index.ts';
+import { clickHouseWriter, encodePlaybackRequest, TelemetryEmitter, type PlaybackRequestRow, type TelemetryWriter } from '../src/index.ts';
 import { openTestClickHouse, requestRow } from './helpers.ts';
 
 let ch: Awaited<ReturnType<typeof openTestClickHouse>>;
+const line = (o: Partial<PlaybackRequestRow> = {}) => encodePlaybackRequest(requestRow(o));
 beforeAll(async () => {
   ch = await openTestClickHouse();
 });
@@ -61,7 +62,7 @@ describe('TelemetryEmitter', () => {
   it('writes batches by size and on flush', async () => {
     const asset = crypto.randomUUID();
     const e = await emitter(clickHouseWriter(() => ch.client));
-    for (let i = 0; i < 250; i++) e.record('playback_requests', requestRow({ asset_id: asset }));
+    for (let i = 0; i < 250; i++) e.record('playback_requests', line({ asset_id: asset }));
     await e.stop();
     expect(await countFor(asset)).toEqual({ rows: 250, bytes: 250_000, rollup: 250 });
     expect(e.stats()).toMatchObject({ writtenRows: 250, queuedRows: 0, spooledBatches: 0, droppedRows: { queue: 0, spool: 0 } });
@@ -72,7 +73,7 @@ describe('TelemetryEmitter', () => {
     const w = switchable(clickHouseWriter(() => ch.client));
     const e = await emitter(w);
     w.down = true;
-    for (let i = 0; i < 350; i++) e.record('playback_requests', requestRow({ asset_id: asset, bytes_served: i }));
+    for (let i = 0; i < 350; i++) e.record('playback_requests', line({ asset_id: asset, bytes_served: i }));
     await e.flush();
     expect(e.stats()).toMatchObject({ spooledBatches: 4, writtenRows: 0, queuedRows: 0 });
     expect((await readdir(e.spoolDir)).filter((f) => f.endsWith('.jsonl'))).toHaveLength(4);
@@ -90,7 +91,7 @@ describe('TelemetryEmitter', () => {
     expect(await countFor(asset)).toEqual(expected);
 
     // Healthy again: new rows go straight in.
-    for (let i = 0; i < 10; i++) e.record('playback_requests', requestRow({ asset_id: asset, bytes_served: 0 }));
+    for (let i = 0; i < 10; i++) e.record('playback_requests', line({ asset_id: asset, bytes_served: 0 }));
     await e.stop();
     expect(await countFor(asset)).toEqual({ ...expected, rows: 360, rollup: 360 });
   });
@@ -100,7 +101,7 @@ describe('TelemetryEmitter', () => {
     const w = switchable(clickHouseWriter(() => ch.client));
     w.down = true;
     const first = await emitter(w);
-    for (let i = 0; i < 120; i++) first.record('playback_requests', requestRow({ asset_id: asset }));
+    for (let i = 0; i < 120; i++) first.record('playback_requests', line({ asset_id: asset }));
     await first.stop();
     expect(first.stats().spooledBatches).toBe(2);
 
@@ -115,16 +116,17 @@ describe('TelemetryEmitter', () => {
   it('drops and counts rows only when the queue, or the spool while away, is full', async () => {
     const w = switchable(clickHouseWriter(() => ch.client));
     w.down = true;
-    const e = await emitter(w, { maxQueuedRows: 50, batchRows: 1000, spoolBytes: 20 * 1024 });
-    for (let i = 0; i < 80; i++) e.record('playback_requests', requestRow());
+    // Room in the spool for one batch of 50 rows, not two.
+    const spoolBytes = 50 * (line().length + 1) + 100;
+    const e = await emitter(w, { maxQueuedRows: 50, batchRows: 1000, spoolBytes });
+    for (let i = 0; i < 80; i++) e.record('playback_requests', line());
     expect(e.stats().droppedRows.queue).toBe(30);
     await e.flush();
-    for (let i = 0; i < 50; i++) e.record('playback_requests', requestRow());
+    for (let i = 0; i < 50; i++) e.record('playback_requests', line());
     await e.stop();
     const s = e.stats();
-    // The first 50 rows (about 15 KB) fit the 20 KiB spool; the next 50 do not.
     expect(s.spooledBatches).toBe(1);
     expect(s.droppedRows.spool).toBe(50);
-    expect(s.spoolBytes).toBeLessThanOrEqual(20 * 1024);
+    expect(s.spoolBytes).toBeLessThanOrEqual(spoolBytes);
   });
 });

@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '@kino/config';
-import { AnalyticsStore, describeArtifact, TelemetryEmitter, type EmitterStats, type PlayerEventRow, type TelemetryWriter } from '@kino/analytics';
+import {
+  AnalyticsStore, describeArtifact, encodePlaybackRequest, encodePlayerEvent, TelemetryEmitter,
+  type EmitterStats, type PlayerEventRow, type TelemetryWriter,
+} from '@kino/analytics';
 import type { CacheLabel } from './metrics.ts';
 
 /**
@@ -66,7 +69,7 @@ export class EdgeTelemetry {
   /** Called once per playback response, when it has closed. */
   request(x: Exchange): void {
     const artifact = x.artifactPath === '' ? undefined : describeArtifact(x.artifactPath);
-    this.emitter.record('playback_requests', {
+    this.emitter.record('playback_requests', encodePlaybackRequest({
       event_id: randomUUID(),
       observed_at: Date.now(),
       account_id: x.accountId,
@@ -81,11 +84,11 @@ export class EdgeTelemetry {
       bytes_served: x.bytes,
       duration_ms: Math.round(performance.now() - x.start),
       error_code: x.error,
-    });
+    }));
   }
 
   playerEvent(row: Omit<PlayerEventRow, 'event_id' | 'observed_at' | 'edge_id' | 'region'>): void {
-    this.emitter.record('player_events', { event_id: randomUUID(), observed_at: Date.now(), edge_id: this.edgeId, region: this.region, ...row });
+    this.emitter.record('player_events', encodePlayerEvent({ event_id: randomUUID(), observed_at: Date.now(), edge_id: this.edgeId, region: this.region, ...row }));
   }
 
   flush(): Promise<void> {
