@@ -7,7 +7,7 @@
 //    edge sends its telemetry to a ClickHouse "elsewhere" (an HTTP sink in this process that
 //    accepts and counts inserts): the edge's own share of the cost, without the engine's.
 // 2. Sustained ingest into embedded ClickHouse through the edge's path: TelemetryEmitter and
-//    the real writer (JSONEachRow batches, deduplication tokens, the hourly materialized view).
+//    the real writer (JSONCompactEachRow batches encoded at record time, deduplication tokens, the hourly materialized view).
 // 3. The analytics queries over 10 million synthetic requests (30 days, 1,000 assets, two
 //    accounts), generated inside ClickHouse with INSERT … SELECT FROM numbers().
 //
@@ -331,8 +331,8 @@ try {
     'rows in table': ingested!.rows, 'rollup total': ingested!.rollup, 'dropped': stats.droppedRows.queue + stats.droppedRows.spool,
     'write failures': stats.writeFailures, 'spooled': stats.spooledBatches,
   }];
-  printTable('Sustained ingest into embedded ClickHouse: TelemetryEmitter → clickHouseWriter (JSONEachRow, dedup token, hourly MV)', ingestRows);
-  console.log(`The producer (row objects built as the edge builds them, then record()) took ${Math.round(producerMs)} ms of it; ` +
+  printTable('Sustained ingest into embedded ClickHouse: TelemetryEmitter → clickHouseWriter (JSONCompactEachRow, dedup token, hourly MV)', ingestRows);
+  console.log(`The producer (rows built and encoded as the edge does, then record()) took ${Math.round(producerMs)} ms of it; ` +
     `it waited ${waits} times for the bounded queue (${fmt(MAX_QUEUED_ROWS)} rows).`);
   results['ingest'] = { rows: ingestRows, producer_ms: producerMs, queue_waits: waits };
 
@@ -448,7 +448,7 @@ try {
     },
     {
       name: 'account, group_by=asset interval=minute', target: ACCOUNT_TARGET_MS,
-      what: 'accountPlayback, last day, limit 10 (raw rows, FINAL)', run: () => accountPlayback(ch.client, main, { window: lastDay, groupBy: 'asset', interval: 'minute', limit: 10 }),
+      what: 'accountPlayback, last day, limit 10 (raw rows)', run: () => accountPlayback(ch.client, main, { window: lastDay, groupBy: 'asset', interval: 'minute', limit: 10 }),
     },
   ];
   const queryRows: Row[] = [];
