@@ -1,7 +1,6 @@
-import { mkdtemp, readdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readdir } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scratchDir } from '@kino/testkit';
 import { clickHouseWriter, encodePlaybackRequest, TelemetryEmitter, type PlaybackRequestRow, type TelemetryWriter } from '../src/index.ts';
 import { openTestClickHouse, requestRow } from './helpers.ts';
 
@@ -32,7 +31,7 @@ function switchable(real: TelemetryWriter) {
 async function emitter(writer: TelemetryWriter, extra: Partial<ConstructorParameters<typeof TelemetryEmitter>[0]> = {}) {
   const e = new TelemetryEmitter({
     writer,
-    spoolDir: await mkdtemp(join(tmpdir(), 'kino-spool-')),
+    spoolDir: await scratchDir('kino-spool-'),
     spoolBytes: 10 * 1024 * 1024,
     batchRows: 100,
     flushMs: 60_000,

@@ -6,16 +6,32 @@ import { loadConfig, type Config } from '@kino/config';
 import type { TestDatabase } from './database.ts';
 import type { TestS3 } from './s3.ts';
 
+// Directories this test file made; vitest-setup.ts removes them after the file, so a test
+// that fails half way, or a harness that keeps no handle on them, leaves nothing in /tmp.
+const scratch = new Set<string>();
+
+export function removeScratch(): void {
+  for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
+  scratch.clear();
+  chdbPath = undefined;
+}
+
 let chdbPath: string | undefined;
 
-/** The embedded ClickHouse directory of this test process, removed when it exits. */
+/** The embedded ClickHouse directory of this test process, removed after each test file. */
 export function testClickHousePath(): string {
   if (chdbPath === undefined) {
     chdbPath = join(tmpdir(), `kino-chdb-${process.pid}`);
-    const dir = chdbPath;
-    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    scratch.add(chdbPath);
   }
   return chdbPath;
+}
+
+/** A temp directory removed after the test file. */
+export async function scratchDir(prefix: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  scratch.add(dir);
+  return dir;
 }
 
 /** A Config on the test's own database and bucket, free ports, and any variable overridden. */
@@ -29,7 +45,7 @@ export async function createTestConfig(db: TestDatabase, s3: TestS3, env: Record
     API_PORT: '0',
     EDGE_PORT: '0',
     WORKER_PORT: '0',
-    KINO_DATA_DIR: await mkdtemp(join(tmpdir(), 'kino-data-')),
+    KINO_DATA_DIR: await scratchDir('kino-data-'),
     JOB_POLL_INTERVAL_MS: '500',
     LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'warn',
     // chdb opens one data directory per process (and test files are processes): the roles a
