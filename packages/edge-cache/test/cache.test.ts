@@ -1,11 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm, stat, writeFile, mkdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, rm, stat, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { createTestS3, type TestS3 } from '@kino/testkit';
+import { createTestS3, scratchDir, type TestS3 } from '@kino/testkit';
 import { readSync } from 'node:fs';
 import { createEdgeCache, createS3Origin, FillError, TooManyFillsError, type CachedObject, type EdgeCache, type Fill, type Origin } from '../src/index.ts';
 import { startOriginProxy, type OriginProxy } from '../test/support/origin-proxy.ts';
@@ -38,7 +37,7 @@ describe('edge cache', () => {
   }
 
   async function newCache(o: { diskBytes?: number; ramBytes?: number; maxFills?: number; dir?: string } = {}) {
-    const dir = o.dir ?? (await mkdtemp(join(tmpdir(), 'kino-edge-cache-')));
+    const dir = o.dir ?? (await scratchDir('kino-edge-cache-'));
     const cache = createEdgeCache({
       dir, origin, log: quiet,
       diskBytes: o.diskBytes ?? 1 << 30, ramBytes: o.ramBytes ?? 64 << 20, maxFills: o.maxFills ?? 64,
@@ -225,7 +224,7 @@ describe('edge cache', () => {
 
   it('keeps a bounded number of files open, and a file in use open until its reader is done', async () => {
     const keys = await Promise.all(['hls/720p/20.m4s', 'hls/720p/21.m4s', 'hls/720p/22.m4s'].map((p) => put(p, 1000)));
-    const dir = await mkdtemp(join(tmpdir(), 'kino-edge-cache-'));
+    const dir = await scratchDir('kino-edge-cache-');
     const cache = createEdgeCache({ dir, origin, log: quiet, diskBytes: 1 << 20, ramBytes: 1 << 20, maxFills: 4, maxOpenFiles: 2 });
     await cache.start();
     const openFd = (obj: CachedObject) => new Promise<number>((resolve, reject) => cache.openFile(obj, (err, fd) => (err ? reject(err) : resolve(fd))));
@@ -256,7 +255,7 @@ describe('edge cache', () => {
     const key = `${asset}/hls/720p/1.m4s`;
     const deadOrigin = createS3Origin({ ...down.config }, { maxSockets: 4 });
     await down.close();
-    const dir = await mkdtemp(join(tmpdir(), 'kino-edge-cache-'));
+    const dir = await scratchDir('kino-edge-cache-');
     const cache = createEdgeCache({ dir, origin: deadOrigin, log: quiet, diskBytes: 1 << 20, ramBytes: 1 << 20, maxFills: 4 });
     await cache.start();
     await expect(cache.startFill(key).ready).rejects.toMatchObject({ kind: 'unavailable' });

@@ -1,10 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import { tmpdir } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listKeys, listMultipartUploads } from '@kino/storage';
-import { makeFixture } from '@kino/testkit';
+import { makeFixture, scratchDir } from '@kino/testkit';
 import { startApiHarness, streamUpload, type ApiHarness } from './harness.ts';
 
 let h: ApiHarness;
@@ -14,7 +13,7 @@ const MAX = 12 * 1024 * 1024;
 
 beforeAll(async () => {
   h = await startApiHarness({ MAX_UPLOAD_BYTES: String(MAX) });
-  clip = await readFile(await makeFixture('standard', join(tmpdir(), `kino-api-${process.pid}.mp4`)));
+  clip = await readFile(await makeFixture('standard', join(await scratchDir('kino-api-'), 'clip.mp4')));
 });
 afterAll(() => h?.close());
 

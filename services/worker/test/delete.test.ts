@@ -1,12 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccount, issueApiKey } from '@kino/db';
 import { listKeys } from '@kino/storage';
-import { createTestConfig } from '@kino/testkit';
+import { createTestConfig, scratchDir } from '@kino/testkit';
 import { createEdge, type Edge } from '@kino/edge';
 import { startStack, type Stack } from './stack.ts';
 
@@ -21,7 +19,7 @@ beforeAll(async () => {
   edge = await createEdge(edgeConfig);
   await edge.start();
   for (let i = 0; i < 100 && (await s.db.sql`select 1 from edges`).length === 0; i++) await new Promise((r) => setTimeout(r, 100));
-  scratch = await mkdtemp(join(tmpdir(), 'kino-delete-scratch-'));
+  scratch = await scratchDir('kino-delete-scratch-');
   await s.startWorker({ JOB_LEASE_SECONDS: '3', WORKER_TMP_DIR: scratch });
 });
 afterAll(async () => {

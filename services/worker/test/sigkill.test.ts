@@ -1,11 +1,10 @@
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
 import { join } from 'node:path';
-import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { listKeys } from '@kino/storage';
 import { startStack, type Stack } from './stack.ts';
+import { scratchDir } from '@kino/testkit';
 
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 let s: Stack;
@@ -29,7 +28,7 @@ function processesMentioning(text: string): string[] {
 }
 
 it('re-runs the job of a worker killed mid-encode and ends with one set of artifacts', async () => {
-  const scratch = await mkdtemp(join(tmpdir(), 'kino-killed-worker-'));
+  const scratch = await scratchDir('kino-killed-worker-');
   child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
     env: {
       ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'warn', DATABASE_URL: s.config.databaseUrl, REDIS_URL: s.config.redisUrl,

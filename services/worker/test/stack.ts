@@ -1,11 +1,10 @@
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { createAccount, issueApiKey } from '@kino/db';
 import { downloadToFile, listKeys } from '@kino/storage';
-import { createTestConfig, createTestDatabase, createTestS3, makeFixture, type FixtureKind, type FixtureOptions, type TestDatabase, type TestS3 } from '@kino/testkit';
+import { createTestConfig, createTestDatabase, createTestS3, type FixtureKind, type FixtureOptions, makeFixture, scratchDir, type TestDatabase, type TestS3 } from '@kino/testkit';
 import type { Config } from '@kino/config';
 import { createApi, type Api } from '@kino/api';
 import { createWorker, type Worker } from '../src/index.ts';
@@ -33,7 +32,7 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
   const api = await createApi(config);
   await api.start();
   const key = (await issueApiKey(db.sql, (await createAccount(db.sql, 'e2e')).id)).key;
-  const work = await mkdtemp(join(tmpdir(), 'kino-e2e-'));
+  const work = await scratchDir('kino-e2e-');
   const workers: Worker[] = [];
   const auth = { authorization: `Bearer ${key}` };
   let n = 0;
