@@ -13,8 +13,7 @@
 //
 // Everything lives in a fresh temp directory (S3, edge caches, the chdb data directory) and
 // is removed at the end, its database dropped first. Targets are reported, never asserted.
-// chdb 3.4's connection ignores the client's `database` (every table lands in `default`),
-// so the phases share one database and each starts by emptying the tables.
+// The phases share one database, and each starts by emptying the tables.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';

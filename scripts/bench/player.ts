@@ -13,6 +13,7 @@ import { buildPlayerBundle } from '@kino/player';
 import { launchChromium, startPageServer } from '../../apps/player/test/browser.ts';
 import { startPlayerStack } from '../../apps/player/test/stack.ts';
 import { printTable, writeBenchJson, type Row } from './report.ts';
+import { percentile, round } from './util.ts';
 
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 20);
 
@@ -39,8 +40,6 @@ document.getElementById('play').addEventListener('click', () => {
 </script></body>`;
 }
 
-const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))]!;
-const round = (x: number) => Math.round(x * 10) / 10;
 
 const bundle = await buildPlayerBundle();
 const hlsJs = await readFile(createRequire(import.meta.url).resolve('hls.js/dist/hls.light.min.js'), 'utf8');

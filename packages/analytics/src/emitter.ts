@@ -32,6 +32,17 @@ export function clickHouseWriter(client: () => ClickHouseClient): TelemetryWrite
   };
 }
 
+// ClickHouse answered that the data itself is wrong: retrying the batch can never succeed,
+// and keeping it at the head of the spool would hold every later batch back.
+const REJECTED = /PARSE|INCORRECT_DATA|TYPE_MISMATCH|ILLEGAL_COLUMN|NUMBER_OF_COLUMNS|CANNOT_READ|VALUE_IS_OUT_OF_RANGE|TOO_LARGE_STRING/;
+
+// By shape, not instanceof: chdb throws the ClickHouseError of @clickhouse/client-common,
+// the client its own bundled copy of the same class. Both carry the server's error `type`.
+export function isRejectedBatch(err: unknown): boolean {
+  const type = (err as { type?: unknown } | null)?.type;
+  return err instanceof Error && typeof type === 'string' && REJECTED.test(type);
+}
+
 export interface EmitterOptions {
   writer: TelemetryWriter;
   spoolDir: string;
@@ -51,8 +62,11 @@ export interface EmitterStats {
   spooledBatches: number;
   spoolBytes: number;
   replayedBatches: number;
-  /** Rows lost: the memory queue was full, or ClickHouse was away and the spool full too. */
-  droppedRows: { queue: number; spool: number };
+  /**
+   * Rows lost: the memory queue was full; ClickHouse was away and the spool full too; or
+   * ClickHouse refused the batch's data (or a spooled batch could not be read back).
+   */
+  droppedRows: { queue: number; spool: number; rejected: number };
 }
 
 /**
@@ -73,7 +87,7 @@ export class TelemetryEmitter {
   private replayTimer: NodeJS.Timeout | undefined;
   private flushScheduled = false;
   private stopped = false;
-  private readonly counts = { writtenRows: 0, writeFailures: 0, replayedBatches: 0, droppedQueue: 0, droppedSpool: 0 };
+  private readonly counts = { writtenRows: 0, writeFailures: 0, replayedBatches: 0, droppedQueue: 0, droppedSpool: 0, rejected: 0 };
 
   constructor(private readonly o: EmitterOptions) {
     this.spool = new Spool(o.spoolDir, o.spoolBytes);
@@ -116,13 +130,16 @@ export class TelemetryEmitter {
     return this.writing;
   }
 
-  /** Writes or spools what is queued, then stops; nothing queued is lost. */
+  /**
+   * Writes or spools what is queued, then stops; nothing queued is lost. A replay in
+   * progress stops after its current batch: the spool keeps the rest for the next start.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.flushTimer);
     clearInterval(this.replayTimer);
-    await this.replaying;
     await this.flush();
+    await this.replaying;
   }
 
   stats(): EmitterStats {
@@ -133,7 +150,7 @@ export class TelemetryEmitter {
       spooledBatches: this.spool.size,
       spoolBytes: this.spool.bytes,
       replayedBatches: this.counts.replayedBatches,
-      droppedRows: { queue: this.counts.droppedQueue, spool: this.counts.droppedSpool },
+      droppedRows: { queue: this.counts.droppedQueue, spool: this.counts.droppedSpool, rejected: this.counts.rejected },
     };
   }
 
@@ -153,6 +170,7 @@ export class TelemetryEmitter {
         return;
       } catch (err) {
         this.counts.writeFailures++;
+        if (isRejectedBatch(err)) return this.reject(rows, err);
         this.healthy = false;
         this.o.log?.warn({ err: (err as Error).message, rows }, 'telemetry write failed; spooling until ClickHouse answers');
       }
@@ -174,35 +192,46 @@ export class TelemetryEmitter {
     return this.replay();
   }
 
+  private reject(rows: number, err: unknown): void {
+    this.counts.rejected += rows;
+    this.o.log?.warn({ err: (err as Error).message, rows }, 'ClickHouse refused a telemetry batch; it is dropped');
+  }
+
   private replay(): Promise<void> {
-    this.replaying ??= this.drainSpool().finally(() => {
-      this.replaying = undefined;
-    });
+    this.replaying ??= this.drainSpool()
+      .catch((err) => this.o.log?.warn({ err: (err as Error).message }, 'telemetry spool replay failed'))
+      .finally(() => {
+        this.replaying = undefined;
+      });
     return this.replaying;
   }
 
   /** Oldest first, until the spool is empty or a write fails again. */
   private async drainSpool(): Promise<void> {
     let batch: SpooledBatch | undefined;
-    while ((batch = this.spool.oldest()) !== undefined) {
+    while (!this.stopped && (batch = this.spool.oldest()) !== undefined) {
       let lines: string;
       try {
         lines = await this.spool.read(batch);
       } catch (err) {
-        this.o.log?.warn({ err: (err as Error).message, file: batch.file }, 'unreadable telemetry batch dropped');
+        this.reject(batch.rows, err);
         await this.spool.remove(batch);
         continue;
       }
       try {
         await this.o.writer.insert(batch.table, lines, batch.batchId);
-      } catch {
+      } catch (err) {
         this.counts.writeFailures++;
-        return;
+        if (!isRejectedBatch(err)) return;
+        this.reject(batch.rows, err);
+        await this.spool.remove(batch);
+        continue;
       }
       await this.spool.remove(batch);
       this.counts.writtenRows += batch.rows;
       this.counts.replayedBatches++;
     }
+    if (this.spool.size > 0) return;
     if (!this.healthy) this.o.log?.info({}, 'telemetry spool drained; writing to ClickHouse again');
     this.healthy = true;
   }

@@ -61,7 +61,9 @@ async function applyRetention(client: ClickHouseClient, days: number): Promise<v
       format: 'JSONEachRow',
     })).json<{ q: string }>();
     const current = shown[0]?.q;
-    if (current === undefined || current.includes(`INTERVAL ${days} DAY`)) continue;
+    // ClickHouse shows `INTERVAL 400 DAY` back as `toIntervalDay(400)`.
+    const ttl = current === undefined ? undefined : /toIntervalDay\((\d+)\)|INTERVAL (\d+) DAY/.exec(current);
+    if (ttl == null || Number(ttl[1] ?? ttl[2]) === days) continue;
     await client.command({ query: `ALTER TABLE ${table} MODIFY TTL ${column} + INTERVAL ${days} DAY` });
   }
 }

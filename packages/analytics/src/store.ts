@@ -14,6 +14,16 @@ export class AnalyticsUnavailableError extends Error {
   override name = 'AnalyticsUnavailableError';
 }
 
+const NETWORK = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EPIPE', 'EAI_AGAIN']);
+
+/** Not connected yet, or a server that stopped answering: "try again", not a bug of ours. */
+export function isAnalyticsUnavailable(err: unknown): boolean {
+  if (err instanceof AnalyticsUnavailableError) return true;
+  const e = err as { code?: unknown; message?: unknown; cause?: { code?: unknown } } | null;
+  // The client reports its request timeout as a plain Error with this message.
+  return NETWORK.has(String(e?.code)) || NETWORK.has(String(e?.cause?.code)) || /^Timeout error/.test(String(e?.message));
+}
+
 /**
  * ClickHouse as a role sees it: connected and migrated in the background, retried until it
  * is, so no role waits on it to start. Until then queries throw AnalyticsUnavailableError
@@ -24,14 +34,11 @@ export class AnalyticsStore {
   private lastError = 'not connected yet';
   private retry: NodeJS.Timeout | undefined;
   private closed = false;
+  private remigrating: Promise<void> | undefined;
   /** Settable after construction: a role's logger may not exist yet when its deps are built. */
   log: StoreOptions['log'];
-  /** Settles once connected and migrated (never rejects). */
-  readonly ready: Promise<void>;
-  private resolveReady!: () => void;
 
   constructor(private readonly o: StoreOptions) {
-    this.ready = new Promise((resolve) => (this.resolveReady = resolve));
     this.log = o.log;
   }
 
@@ -44,19 +51,49 @@ export class AnalyticsStore {
     return this.handle !== undefined;
   }
 
-  get embedded(): boolean {
-    return this.o.url === undefined || this.o.url === '';
-  }
-
   client(): ClickHouseClient {
     if (this.handle === undefined) throw new AnalyticsUnavailableError(`ClickHouse is not available: ${this.lastError}`);
     return this.handle.client;
   }
 
-  readonly writer: TelemetryWriter = clickHouseWriter(() => this.client());
+  private readonly inserts = clickHouseWriter(() => this.client());
+
+  /**
+   * Inserts through the current client. A server that came back without its tables (a new
+   * volume) is migrated again, and the batch fails this time, to be replayed from the spool.
+   */
+  readonly writer: TelemetryWriter = {
+    insert: async (table, lines, batchId) => {
+      try {
+        await this.inserts.insert(table, lines, batchId);
+      } catch (err) {
+        const type = (err as { type?: unknown }).type;
+        if (type === 'UNKNOWN_TABLE' || type === 'UNKNOWN_DATABASE') this.remigrate();
+        throw err;
+      }
+    },
+  };
+
+  // A connection of its own: it also recreates the database if that is what went missing.
+  private remigrate(): void {
+    this.remigrating ??= openClickHouse(this.o)
+      .then(async (fresh) => {
+        try {
+          await migrateClickHouse(fresh.client, { retentionDays: this.o.retentionDays });
+        } finally {
+          await fresh.close();
+        }
+        this.log?.info({}, 'ClickHouse schema applied again');
+      })
+      .catch((err) => this.log?.warn({ err: (err as Error).message }, 'applying the ClickHouse schema again failed'))
+      .finally(() => {
+        this.remigrating = undefined;
+      });
+  }
 
   async close(): Promise<void> {
     this.closed = true;
+    await this.remigrating;
     clearTimeout(this.retry);
     const h = this.handle;
     this.handle = undefined;
@@ -81,6 +118,5 @@ export class AnalyticsStore {
     }
     if (this.closed) return void (await h.close());
     this.handle = h;
-    this.resolveReady();
   }
 }

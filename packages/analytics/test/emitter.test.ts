@@ -95,6 +95,32 @@ describe('TelemetryEmitter', () => {
     expect(await countFor(asset)).toEqual({ ...expected, rows: 360, rollup: 360 });
   });
 
+  it('drops a batch ClickHouse refuses as bad data, rather than holding every later one back', async () => {
+    const asset = crypto.randomUUID();
+    const w = switchable(clickHouseWriter(() => ch.client));
+    w.down = true;
+    const e = await emitter(w, { batchRows: 2 });
+    // Spooled while away: a good batch, a batch ClickHouse cannot parse, another good one.
+    e.record('playback_requests', line({ asset_id: asset }));
+    e.record('playback_requests', line({ asset_id: asset }));
+    e.record('playback_requests', line({ event_id: 'urn:uuid:not-one-of-ours' }));
+    e.record('playback_requests', line({ asset_id: asset }));
+    e.record('playback_requests', line({ asset_id: asset }));
+    e.record('playback_requests', line({ asset_id: asset }));
+    await e.flush();
+    expect(e.stats().spooledBatches).toBe(3);
+    w.down = false;
+    await e.replayNow();
+    expect(e.stats()).toMatchObject({ spooledBatches: 0, droppedRows: { rejected: 2 } });
+    // Healthy again, and a bad batch sent directly is dropped the same way.
+    e.record('playback_requests', line({ observed_at: 'yesterday' as unknown as number }));
+    e.record('playback_requests', line({ observed_at: 'yesterday' as unknown as number }));
+    e.record('playback_requests', line({ asset_id: asset }));
+    await e.stop();
+    expect(e.stats()).toMatchObject({ spooledBatches: 0, droppedRows: { rejected: 4 } });
+    expect((await countFor(asset)).rows).toBe(5);
+  });
+
   it('keeps the spool across a restart', async () => {
     const asset = crypto.randomUUID();
     const w = switchable(clickHouseWriter(() => ch.client));

@@ -24,7 +24,11 @@ export interface Config {
   s3: S3Config;
   /** Where `npm run up` keeps embedded state (s3rver files, the dev key). */
   dataDir: string;
-  api: { host: string; port: number; publicUrl: string; maxUploadBytes: number; uploadStallSeconds: number };
+  api: {
+    host: string; port: number; publicUrl: string; maxUploadBytes: number; uploadStallSeconds: number;
+    /** Serve /player/{id}: a page (and fresh bootstraps) for any asset, to anyone with its id. */
+    playerPages: boolean;
+  };
   worker: {
     concurrency: number;
     leaseSeconds: number;
@@ -255,6 +259,9 @@ export function loadConfig(env: Env = process.env): Config {
       publicUrl: url(env, 'API_PUBLIC_URL', `http://${apiHost}:${apiPort}`, ['http:', 'https:']).replace(/\/$/, ''),
       maxUploadBytes: parseBytes('MAX_UPLOAD_BYTES', str(env, 'MAX_UPLOAD_BYTES', '5GiB')),
       uploadStallSeconds: int(env, 'UPLOAD_STALL_SECONDS', 120, 30, 86_400),
+      // Public by asset id, like Cloudflare Stream's iframe URL: handy on a developer's
+      // machine, a choice to make explicitly where others can reach the api.
+      playerPages: bool(env, 'PLAYER_PAGES', nodeEnv !== 'production'),
     },
     worker: {
       concurrency: int(env, 'WORKER_CONCURRENCY', 1, 1, 64),

@@ -54,8 +54,8 @@ export class EdgeMetrics {
       metric('kino_edge_telemetry_write_failures_total', 'counter', 'Telemetry batch writes ClickHouse did not take.', [['', telemetry.writeFailures]]);
       metric('kino_edge_telemetry_spool_batches', 'gauge', 'Batches in the local spool, waiting for ClickHouse.', [['', telemetry.spooledBatches]]);
       metric('kino_edge_telemetry_spool_bytes', 'gauge', 'Bytes in the local spool.', [['', telemetry.spoolBytes]]);
-      metric('kino_edge_telemetry_dropped_rows_total', 'counter', 'Telemetry rows lost: memory queue full, or spool full while ClickHouse was away.',
-        [['{reason="queue_full"}', telemetry.droppedRows.queue], ['{reason="spool_full"}', telemetry.droppedRows.spool]]);
+      metric('kino_edge_telemetry_dropped_rows_total', 'counter', 'Telemetry rows lost: memory queue full, spool full while ClickHouse was away, or data ClickHouse refused.',
+        [['{reason="queue_full"}', telemetry.droppedRows.queue], ['{reason="spool_full"}', telemetry.droppedRows.spool], ['{reason="rejected"}', telemetry.droppedRows.rejected]]);
     }
     return `${out.join('\n')}\n`;
   }

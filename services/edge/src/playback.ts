@@ -155,8 +155,9 @@ export function createPlaybackHandler(d: PlaybackDeps): (req: IncomingMessage, r
   function tokenRefused(res: ServerResponse, x: Exchange, err: unknown): void {
     if (err instanceof TokenError) {
       metrics.tokenFailure(err.reason);
-      // A genuine token refused on a claim (expired, another asset) still names its account.
-      x.accountId = err.claims?.accountId ?? '';
+      // An expired but genuine token still names its account. A token for another asset is
+      // not attributed: the account would see an asset id it does not own in its numbers.
+      x.accountId = err.reason === 'expired' ? (err.claims?.accountId ?? '') : '';
       return fail(res, x, new ApiError(err.status, `TOKEN_${err.reason.toUpperCase()}`, err.message));
     }
     d.log.error({ err }, 'token verification failed unexpectedly');
@@ -165,7 +166,7 @@ export function createPlaybackHandler(d: PlaybackDeps): (req: IncomingMessage, r
 
   return function playback(req, res) {
     const x = newExchange();
-    if (telemetry !== undefined) res.once('close', () => telemetry.request(x));
+    if (telemetry !== undefined) res.once('close', () => telemetry.request(x, res.writableFinished));
     const method = req.method;
     if (d.closing()) return fail(res, x, new ApiError(503, 'SHUTTING_DOWN', 'The edge is stopping.'), CLOSING_HEADERS);
     if (method === 'OPTIONS') {

@@ -66,8 +66,14 @@ export class EdgeTelemetry {
     await this.store.close();
   }
 
-  /** Called once per playback response, when it has closed. */
-  request(x: Exchange): void {
+  /** Called once per playback response, when it has closed (finished, cut off or abandoned). */
+  request(x: Exchange, finished: boolean): void {
+    if (!finished) {
+      // The client left before an answer (nginx's 499), or the body was cut short: the
+      // bytes counted are only those of bodies sent whole.
+      if (x.status === 0) x.status = 499;
+      x.error ||= x.status === 499 ? 'CLIENT_CLOSED' : 'CUT_OFF';
+    }
     const artifact = x.artifactPath === '' ? undefined : describeArtifact(x.artifactPath);
     this.emitter.record('playback_requests', encodePlaybackRequest({
       event_id: randomUUID(),
@@ -89,10 +95,6 @@ export class EdgeTelemetry {
 
   playerEvent(row: Omit<PlayerEventRow, 'event_id' | 'observed_at' | 'edge_id' | 'region'>): void {
     this.emitter.record('player_events', encodePlayerEvent({ event_id: randomUUID(), observed_at: Date.now(), edge_id: this.edgeId, region: this.region, ...row }));
-  }
-
-  flush(): Promise<void> {
-    return this.emitter.flush();
   }
 
   stats(): EmitterStats & { connected: boolean } {

@@ -86,12 +86,22 @@ describe('edge telemetry', () => {
   it('never stores a token, a query string or a client address', async () => {
     const asset = await uploadAsset(h, { 'opener.mp4': 100 });
     const { url, token } = await signed(asset, 'opener.mp4');
-    expect((await get(`${url}?secret=hunter2&utm_source=mail`, { 'x-forwarded-for': '203.0.113.9', cookie: 'sid=abc' })).status).toBe(200);
+    const headers = { 'x-forwarded-for': '203.0.113.9', cookie: 'sid=abc' };
+    expect((await get(`${url}?secret=hunter2&utm_source=mail`, headers)).status).toBe(200);
     expect((await get(`${h.edge.url}/p/${token}/${asset}/nope.txt?secret=hunter2`)).status).toBe(404);
+    const beacon = await fetch(`${h.edge.url}/beacon?secret=hunter2`, {
+      method: 'POST', headers: { ...headers, 'content-type': 'text/plain' },
+      body: JSON.stringify({ token, view_id: randomUUID(), events: [{ type: 'view_start', at: Date.now() }] }),
+    });
+    expect(beacon.status).toBe(204);
     await waitForRows(asset, 1);
     await new Promise((r) => setTimeout(r, 300));
-    const all = await (await ch.client.query({ query: 'SELECT * FROM playback_requests', format: 'JSONEachRow' })).text();
+    const all = [
+      await (await ch.client.query({ query: 'SELECT * FROM playback_requests', format: 'JSONEachRow' })).text(),
+      await (await ch.client.query({ query: 'SELECT * FROM player_events', format: 'JSONEachRow' })).text(),
+    ].join('\n');
     expect(all).toContain(asset);
+    expect(all).toContain('view_start');
     for (const secret of [token, token.split('.')[2]!, 'hunter2', 'utm_source', '?', '127.0.0.1', '203.0.113.9', 'sid=abc']) {
       expect(all, secret).not.toContain(secret);
     }

@@ -132,6 +132,9 @@ describe('playback analytics', () => {
     expect(got.hit_ratio).toBeCloseTo(cached / (cached + filled), 10);
     expect(Date.parse(got.first_seen)).toBeLessThanOrEqual(Date.parse(got.last_seen));
 
+    // Any spelling of the id answers for the stored one.
+    expect((await json(s.key, `/v1/assets/${assetA.id.toUpperCase()}/analytics/playback`)).body).toMatchObject({ asset_id: assetA.id, requests: tallyA.requests });
+
     const gotB = await analyticsOf(keyB, assetB.id, tallyB.requests);
     expect(gotB).toMatchObject({ requests: 2, status_codes: { 200: 2 }, artifact_kinds: { opener: 2 } });
   });

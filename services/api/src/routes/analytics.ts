@@ -70,9 +70,10 @@ export async function analyticsRoutes(app: FastifyInstance, deps: ApiDeps): Prom
     },
   }, async (request) => {
     const window = parseWindow(request.query);
-    const { id } = request.params;
-    if (!(await getAsset(deps.sql, request.account.id, id))) throw notFound('Asset');
-    return { asset_id: id, window: windowOut(window), ...(await query(deps.analytics.client(), request.account.id, id, window)) };
+    const asset = await getAsset(deps.sql, request.account.id, request.params.id);
+    if (!asset) throw notFound('Asset');
+    // The stored, lowercase spelling: Postgres matches any case, ClickHouse strings do not.
+    return { asset_id: asset.id, window: windowOut(window), ...(await query(deps.analytics.client(), request.account.id, asset.id, window)) };
   });
 
   perAsset('/v1/assets/:id/analytics/playback', {

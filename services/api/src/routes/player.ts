@@ -22,6 +22,7 @@ export async function playerRoutes(app: FastifyInstance, deps: ApiDeps): Promise
   bundle.catch((err) => app.log.error({ err }, 'the player bundle could not be built'));
 
   async function liveAsset(id: string): Promise<AssetRow> {
+    if (!deps.config.api.playerPages) throw new ApiError(404, 'NOT_FOUND', 'Player pages are turned off here (PLAYER_PAGES=false).');
     const asset = await getAssetById(deps.sql, id);
     if (!asset || asset.deleted_at) throw notFound('Asset');
     return asset;

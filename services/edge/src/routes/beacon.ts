@@ -35,7 +35,8 @@ const beaconSchema = {
   additionalProperties: false,
   properties: {
     token: { type: 'string', maxLength: 2048 },
-    view_id: { type: 'string', format: 'uuid' },
+    // Lowercase hex only: ajv's `uuid` format also takes urn:uuid:…, which ClickHouse does not.
+    view_id: { type: 'string', pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' },
     events: {
       type: 'array',
       minItems: 1,
@@ -46,7 +47,7 @@ const beaconSchema = {
         additionalProperties: false,
         properties: {
           type: { type: 'string', enum: PLAYER_EVENT_TYPES },
-          at: { type: 'number', minimum: 0, description: 'When it happened, epoch milliseconds.' },
+          at: { type: 'integer', minimum: 0, description: 'When it happened, epoch milliseconds.' },
           position: { type: 'number', minimum: 0, maximum: 1e7, description: 'Seconds into the video.' },
           value_ms: { type: 'integer', minimum: 0, maximum: 86_400_000, description: 'first_frame: time to first frame; rebuffer_end: stall length; view_end: time played.' },
           rendition: { type: 'string', pattern: '^[a-z0-9]{1,16}$' },
