@@ -128,6 +128,22 @@ describe('schema', () => {
     expect(await migrateClickHouse(ch.client, { retentionDays: 400 })).toEqual([]);
   });
 
+  it('leaves the TTL alone when the days did not change (MODIFY TTL rewrites every part)', async () => {
+    const commands: string[] = [];
+    const watched = new Proxy(ch.client, {
+      get(target, key) {
+        if (key === 'command') return (p: { query: string }) => (commands.push(p.query), target.command(p));
+        const v = Reflect.get(target, key) as unknown;
+        return typeof v === 'function' ? v.bind(target) : v;
+      },
+    });
+    await migrateClickHouse(watched, { retentionDays: 400 });
+    expect(commands.filter((q) => q.includes('ALTER'))).toEqual([]);
+    await migrateClickHouse(watched, { retentionDays: 401 });
+    expect(commands.filter((q) => q.includes('MODIFY TTL'))).toHaveLength(3);
+    await migrateClickHouse(ch.client, { retentionDays: 400 });
+  });
+
   it('moves the retention TTL to the configured days', async () => {
     await migrateClickHouse(ch.client, { retentionDays: 30 });
     const [t] = await (await ch.client.query({
