@@ -26,6 +26,8 @@ export class QoeTracker {
     on(video, 'playing', () => this.onPlaying());
     on(video, 'waiting', () => this.onWaiting());
     for (const type of ['pause', 'ended', 'emptied'] as const) on(video, type, () => this.stopClock());
+    // A stall the viewer ends by pausing or seeking lasted until then, not until play resumes.
+    for (const type of ['pause', 'seeking'] as const) on(video, type, () => this.endStall());
     const hidden = () => document.visibilityState === 'hidden' && this.beacons.flush();
     const gone = () => this.end();
     document.addEventListener('visibilitychange', hidden);
@@ -57,6 +59,8 @@ export class QoeTracker {
     this.ended = true;
     if (this.requestedAt !== undefined) {
       this.stopClock();
+      // A view that ends stalled is the worst kind: its stall counts.
+      this.endStall();
       this.push({ type: 'view_end', value_ms: Math.round(this.playedMs) });
     }
     clearInterval(this.timer);
@@ -75,10 +79,15 @@ export class QoeTracker {
       this.firstFrame = true;
       this.push({ type: 'first_frame', value_ms: Math.round(this.playingSince - this.requestedAt) });
       this.beacons.flush();
-    } else if (this.stalledAt !== undefined) {
-      this.push({ type: 'rebuffer_end', value_ms: Math.round(this.playingSince - this.stalledAt) });
-      this.stalledAt = undefined;
+    } else {
+      this.endStall();
     }
+  }
+
+  private endStall(): void {
+    if (this.stalledAt === undefined) return;
+    this.push({ type: 'rebuffer_end', value_ms: Math.round(performance.now() - this.stalledAt) });
+    this.stalledAt = undefined;
   }
 
   // Waiting before the first frame is startup, and waiting for a seek is the viewer's
