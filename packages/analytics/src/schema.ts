@@ -8,6 +8,7 @@ export const CLICKHOUSE_DIR = fileURLToPath(new URL('../../../clickhouse/', impo
 const RETAINED: Record<string, string> = {
   playback_requests: 'toDateTime(observed_at)',
   playback_hourly: 'hour',
+  asset_hourly: 'hour',
   player_events: 'toDateTime(observed_at)',
 };
 

@@ -1,12 +1,22 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { testClickHousePath } from '@kino/testkit';
-import { migrateClickHouse, openClickHouse, type ClickHouseHandle, type PlaybackRequestRow } from '../src/index.ts';
+import { copyFile, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { scratchDir, testClickHousePath } from '@kino/testkit';
+import { CLICKHOUSE_DIR, migrateClickHouse, openClickHouse, type ClickHouseHandle, type PlaybackRequestRow } from '../src/index.ts';
 
-/** A migrated ClickHouse database of its own on this process's embedded engine. */
-export async function openTestClickHouse(): Promise<ClickHouseHandle & { drop(): Promise<void> }> {
+/**
+ * A migrated ClickHouse database of its own on this process's embedded engine; with
+ * `upTo`, migrated only up to that file number, as an older deployment would be.
+ */
+export async function openTestClickHouse(o: { upTo?: string } = {}): Promise<ClickHouseHandle & { drop(): Promise<void> }> {
   const database = `kino_test_${randomBytes(6).toString('hex')}`;
   const ch = await openClickHouse({ url: process.env['CLICKHOUSE_URL'], path: testClickHousePath(), database });
-  await migrateClickHouse(ch.client, { retentionDays: 400 });
+  let dir = CLICKHOUSE_DIR;
+  if (o.upTo !== undefined) {
+    dir = await scratchDir('kino-clickhouse-sql-');
+    for (const f of await readdir(CLICKHOUSE_DIR)) if (f.endsWith('.sql') && f.slice(0, 3) <= o.upTo) await copyFile(join(CLICKHOUSE_DIR, f), join(dir, f));
+  }
+  await migrateClickHouse(ch.client, { retentionDays: 400, dir });
   return {
     ...ch,
     async drop() {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFile } from 'node:fs/promises';
 import {
-  accountPlayback, AnalyticsQueryError, assetPlayback, migrateClickHouse, parseWindow, splitStatements, type PlaybackRequestRow,
+  accountPlayback, AnalyticsQueryError, assetPlayback, CLICKHOUSE_DIR, migrateClickHouse, parseWindow, splitStatements, type PlaybackRequestRow,
 } from '../src/index.ts';
 import { openTestClickHouse, requestRow } from './helpers.ts';
 
@@ -43,6 +44,15 @@ describe('assetPlayback', () => {
       first_seen: '2026-03-10T01:10:00.000Z',
       last_seen: '2026-03-10T05:30:00.000Z',
     });
+  });
+
+  it('adds the partial hours at either end to the whole hours in between', async () => {
+    // 01:10 (4 requests) is in the partial first hour, 05:30 (2) in a whole hour.
+    const r = await assetPlayback(ch.client, 'acct-a', A1, { from: T0 + HOUR + 5 * 60_000, to: T0 + 5.75 * HOUR });
+    expect(r).toMatchObject({ requests: 6, bytes: 400, cache_status: { HIT: 3, MISS: 1, NONE: 2 }, first_seen: '2026-03-10T01:10:00.000Z', last_seen: '2026-03-10T05:30:00.000Z' });
+    // And from the other end: the whole hour 01:00–02:00, then a partial one up to 05:31.
+    expect((await assetPlayback(ch.client, 'acct-a', A1, { from: T0 + HOUR, to: T0 + 5.5 * HOUR + 60_000 })).requests).toBe(6);
+    expect((await assetPlayback(ch.client, 'acct-a', A1, { from: T0 + HOUR, to: T0 + 5.5 * HOUR })).requests).toBe(4);
   });
 
   it('honours the window to the millisecond and answers zeros for nothing', async () => {
@@ -140,7 +150,7 @@ describe('schema', () => {
     await migrateClickHouse(watched, { retentionDays: 400 });
     expect(commands.filter((q) => q.includes('ALTER'))).toEqual([]);
     await migrateClickHouse(watched, { retentionDays: 401 });
-    expect(commands.filter((q) => q.includes('MODIFY TTL'))).toHaveLength(3);
+    expect(commands.filter((q) => q.includes('MODIFY TTL'))).toHaveLength(4);
     await migrateClickHouse(ch.client, { retentionDays: 400 });
   });
 
@@ -151,6 +161,21 @@ describe('schema', () => {
     })).json<{ q: string }>();
     expect(t!.q).toMatch(/TTL hour \+ (toIntervalDay\(30\)|INTERVAL 30 DAY)/);
     await migrateClickHouse(ch.client, { retentionDays: 400 });
+  });
+
+  it('fills a rollup added later from the rows already there, once', async () => {
+    const other = await openTestClickHouse({ upTo: '002' });
+    try {
+      const insert = (token: string) => other.client.insert({ table: 'playback_requests', values: rows, format: 'JSONEachRow', clickhouse_settings: { insert_deduplication_token: token } });
+      await insert('before');
+      expect(await migrateClickHouse(other.client, { retentionDays: 400 })).toEqual(['003_asset_hourly.sql']);
+      // A file cut off before it was recorded runs again: the backfill must not count twice.
+      for (const statement of splitStatements(await readFile(`${CLICKHOUSE_DIR}/003_asset_hourly.sql`, 'utf8'))) await other.client.command({ query: statement });
+      await insert('after');
+      expect((await assetPlayback(other.client, 'acct-a', A1, day)).requests).toBe(12);
+    } finally {
+      await other.drop();
+    }
   });
 
   it('splits files into statements, dropping comment lines', () => {
