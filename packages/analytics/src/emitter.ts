@@ -80,6 +80,8 @@ export class TelemetryEmitter {
   private readonly queues = new Map<TelemetryTable, string[]>();
   private readonly spool: Spool;
   private queuedRows = 0;
+  // Per table, so a flood of one kind (beacons) cannot crowd the other (requests) out.
+  private readonly queuedPerTable = new Map<TelemetryTable, number>();
   private writing: Promise<void> = Promise.resolve();
   private healthy = true;
   private replaying: Promise<void> | undefined;
@@ -105,10 +107,12 @@ export class TelemetryEmitter {
 
   /** `line`: the row encoded by encodePlaybackRequest / encodePlayerEvent. */
   record(table: TelemetryTable, line: string): void {
-    if (this.queuedRows >= this.o.maxQueuedRows || this.stopped) {
+    const queued = this.queuedPerTable.get(table) ?? 0;
+    if (queued >= this.o.maxQueuedRows || this.stopped) {
       this.counts.droppedQueue++;
       return;
     }
+    this.queuedPerTable.set(table, queued + 1);
     let queue = this.queues.get(table);
     if (queue === undefined) this.queues.set(table, (queue = []));
     queue.push(line);
@@ -159,6 +163,7 @@ export class TelemetryEmitter {
   private enqueueWrite(table: TelemetryTable, rows: string[]): void {
     this.writing = this.writing.then(() => this.ship(table, rows.join('\n'), rows.length, randomUUID())).finally(() => {
       this.queuedRows -= rows.length;
+      this.queuedPerTable.set(table, this.queuedPerTable.get(table)! - rows.length);
     });
   }
 

@@ -146,11 +146,15 @@ describe('TelemetryEmitter', () => {
     const e = await emitter(w, { maxQueuedRows: 50, batchRows: 1000, spoolBytes });
     for (let i = 0; i < 80; i++) e.record('playback_requests', line());
     expect(e.stats().droppedRows.queue).toBe(30);
+    // The bound is per table: player events still have room.
+    e.record('player_events', '[]');
+    expect(e.stats()).toMatchObject({ queuedRows: 51, droppedRows: { queue: 30 } });
     await e.flush();
     for (let i = 0; i < 50; i++) e.record('playback_requests', line());
     await e.stop();
     const s = e.stats();
-    expect(s.spooledBatches).toBe(1);
+    // The 50 requests and the one player event fit; the next 50 requests do not.
+    expect(s.spooledBatches).toBe(2);
     expect(s.droppedRows.spool).toBe(50);
     expect(s.spoolBytes).toBeLessThanOrEqual(spoolBytes);
   });

@@ -110,7 +110,7 @@ export interface Config {
     batchRows: number;
     /** …or when its oldest row is this old. */
     flushMs: number;
-    /** Rows waiting in memory beyond which new ones are dropped (and counted). */
+    /** Rows waiting in memory, per table, beyond which new ones are dropped (and counted). */
     maxQueuedRows: number;
     /** Batches ClickHouse refused wait here as JSONL until it answers again. */
     spoolDir: string;
