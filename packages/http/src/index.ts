@@ -86,3 +86,5 @@ export function registerErrorHandling(app: FastifyInstance, o: ErrorHandlingOpti
     sendError(request, reply, new ApiError(404, 'ROUTE_NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}.`)),
   );
 }
+
+export * from './rate-limit.ts';
