@@ -29,7 +29,11 @@ const V4_BLOCKED: Array<[string, number]> = [
   ['172.16.0.0', 12], // private
   ['192.0.0.0', 24], // IETF protocol assignments
   ['192.0.2.0', 24], // documentation
+  ['192.31.196.0', 24], // AS112 (DNS sink for private reverse zones)
+  ['192.52.193.0', 24], // AMT relays
+  ['192.88.99.0', 24], // 6to4 relay anycast: forwards to whatever IPv6 address follows
   ['192.168.0.0', 16], // private
+  ['192.175.48.0', 24], // AS112 direct delegation
   ['198.18.0.0', 15], // benchmarking
   ['198.51.100.0', 24], // documentation
   ['203.0.113.0', 24], // documentation
@@ -86,33 +90,37 @@ function parseV6(input: string): number[] | null {
 const v4Of = (hi: number, lo: number) => ((hi << 16) >>> 0) + lo;
 
 function v6Blocked(g: number[]): boolean {
-  const zeroUpTo = (n: number) => g.slice(0, n).every((x) => x === 0);
-  if (zeroUpTo(8)) return true; // :: unspecified
-  // IPv4-mapped (::ffff:a.b.c.d) and IPv4-compatible (::a.b.c.d, which includes ::1):
-  // judged by the IPv4 address inside.
-  if (zeroUpTo(5) && g[5] === 0xffff) return v4Blocked(v4Of(g[6]!, g[7]!));
-  if (zeroUpTo(6)) return true;
-  // NAT64 well-known prefix 64:ff9b::/96 reaches the embedded IPv4 address; its
-  // local-use sibling 64:ff9b:1::/48 is private by definition.
-  if (g[0] === 0x64 && g[1] === 0xff9b) {
-    if (g.slice(2, 6).every((x) => x === 0)) return v4Blocked(v4Of(g[6]!, g[7]!));
-    if (g[2] === 1) return true;
-  }
-  if (g[0] === 0x2002) return v4Blocked(v4Of(g[1]!, g[2]!)); // 6to4 embeds an IPv4 address
-  if (g[0] === 0x2001 && g[1] === 0) return true; // Teredo: tunnels to an obscured IPv4 address
-  if (g[0] === 0x2001 && g[1] === 0xdb8) return true; // documentation
-  if (g[0] === 0x100 && g[1] === 0 && g[2] === 0 && g[3] === 0) return true; // discard-only 100::/64
-  if ((g[0]! & 0xfe00) === 0xfc00) return true; // unique-local fc00::/7
-  if ((g[0]! & 0xffc0) === 0xfe80) return true; // link-local fe80::/10
-  if ((g[0]! & 0xffc0) === 0xfec0) return true; // site-local fec0::/10 (deprecated)
-  if ((g[0]! & 0xff00) === 0xff00) return true; // multicast
+  const zero = (from: number, to: number) => g.slice(from, to).every((x) => x === 0);
+  const embedded = () => v4Blocked(v4Of(g[6]!, g[7]!));
+  // Forms that carry an IPv4 address in their last 32 bits and reach it (through the
+  // dual-stack socket, SIIT or a NAT64 gateway): judged by that IPv4 address.
+  if (zero(0, 5) && g[5] === 0xffff) return embedded(); // IPv4-mapped ::ffff:a.b.c.d
+  if (zero(0, 4) && g[4] === 0xffff && g[5] === 0) return embedded(); // IPv4-translated ::ffff:0:a.b.c.d (RFC 2765/6145)
+  if (g[0] === 0x64 && g[1] === 0xff9b && zero(2, 6)) return embedded(); // NAT64 well-known prefix 64:ff9b::/96
+  // Everything else outside 2000::/3 is not global unicast: unspecified, loopback,
+  // IPv4-compatible (::a.b.c.d), NAT64 local-use 64:ff9b:1::/48, discard 100::/64,
+  // unique-local fc00::/7, link-local fe80::/10, site-local fec0::/10, multicast ff00::/8,
+  // and space IANA has not allocated. An allowlist, so a range we forgot is refused.
+  if ((g[0]! & 0xe000) !== 0x2000) return true;
+  // 6to4 (2002::/16) is routed to the IPv4 address in its next 32 bits.
+  if (g[0] === 0x2002) return v4Blocked(v4Of(g[1]!, g[2]!));
+  // 2001::/23 is IETF protocol assignments: Teredo 2001::/32 (a tunnel to an obscured
+  // IPv4 address and port), benchmarking 2001:2::/48, ORCHID, AMT, AS112, ...
+  if (g[0] === 0x2001 && g[1]! < 0x200) return true;
+  if (g[0] === 0x2001 && g[1] === 0xdb8) return true; // documentation 2001:db8::/32
+  if (g[0] === 0x3fff && g[1]! < 0x1000) return true; // documentation 3fff::/20 (RFC 9637)
+  // ISATAP interface identifiers (::0:5efe:a.b.c.d, ::200:5efe:a.b.c.d) name an IPv4
+  // tunnel endpoint; one inside our network is refused whatever the prefix.
+  if ((g[4] === 0 || g[4] === 0x200) && g[5] === 0x5efe && embedded()) return true;
   return false;
 }
 
 /**
  * True for any address that is not a public unicast one: private, shared, loopback,
- * link-local, unique-local, unspecified, multicast, reserved, documentation, and IPv6
- * forms that embed one of those IPv4 addresses. Anything unparseable counts as blocked.
+ * link-local, unique-local, unspecified, multicast, reserved, documentation, relay and
+ * tunnel ranges, IPv6 outside global unicast (2000::/3), and IPv6 forms that embed one of
+ * the blocked IPv4 addresses (mapped, translated, NAT64, 6to4). Anything unparseable
+ * counts as blocked.
  */
 export function isPrivateAddress(address: string): boolean {
   const ip = address.replace(/^\[|\]$/g, '');
