@@ -39,6 +39,23 @@ export async function createWebhook(sql: Queryable, w: NewWebhook): Promise<Webh
   return row!;
 }
 
+/**
+ * Creates an endpoint unless the account already has `max` live ones (then null). A count
+ * followed by an insert would let concurrent creates all see room and all insert; so both
+ * run in one transaction that first locks the account's row (FOR NO KEY UPDATE: it queues
+ * creates of the same account behind each other, while inserts elsewhere that only
+ * reference the account, which take KEY SHARE, are not held up). Under READ COMMITTED the
+ * count, run after the lock is granted, sees every insert committed by the previous holder.
+ */
+export async function createWebhookWithinCap(sql: Sql, w: NewWebhook, max = MAX_WEBHOOKS_PER_ACCOUNT): Promise<WebhookWithSecret | null> {
+  return sql.begin(async (tx) => {
+    const [account] = await tx`select id from accounts where id = ${w.accountId} for no key update`;
+    if (!account) throw new Error(`no account ${w.accountId}`);
+    if ((await countWebhooks(tx, w.accountId)) >= max) return null;
+    return createWebhook(tx, w);
+  });
+}
+
 export async function countWebhooks(sql: Queryable, accountId: string): Promise<number> {
   const [row] = await sql<{ n: number }[]>`
     select count(*)::int as n from webhooks where account_id = ${accountId} and deleted_at is null`;

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { EVENT_TYPES, type EventType } from '@kino/events';
 import {
-  countWebhooks, createWebhook, deleteWebhook, deliverySeq, getWebhook, listDeliveries, listWebhooks,
+  createWebhookWithinCap, deleteWebhook, deliverySeq, getWebhook, listDeliveries, listWebhooks,
   MAX_WEBHOOKS_PER_ACCOUNT, type Delivery, type Webhook,
 } from '@kino/webhooks';
 import type { ApiDeps } from '../deps.ts';
@@ -140,12 +140,14 @@ export async function webhookRoutes(app: FastifyInstance, deps: ApiDeps): Promis
     },
   }, async (request, reply) => {
     const url = checkUrl(request.body.url);
-    if ((await countWebhooks(deps.sql, request.account.id)) >= MAX_WEBHOOKS_PER_ACCOUNT) {
-      throw new ApiError(400, 'TOO_MANY_WEBHOOKS', `An account can have at most ${MAX_WEBHOOKS_PER_ACCOUNT} webhooks; delete one first.`);
-    }
-    const w = await createWebhook(deps.sql, {
+    // The cap is checked and the row inserted under one lock on the account, so concurrent
+    // creates cannot overshoot it.
+    const w = await createWebhookWithinCap(deps.sql, {
       accountId: request.account.id, url, eventTypes: request.body.event_types, description: request.body.description,
     });
+    if (!w) {
+      throw new ApiError(400, 'TOO_MANY_WEBHOOKS', `An account can have at most ${MAX_WEBHOOKS_PER_ACCOUNT} webhooks; delete one first.`);
+    }
     return reply.code(201).send({ ...webhookView(w), secret: w.secret });
   });
 
