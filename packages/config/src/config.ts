@@ -26,8 +26,12 @@ export interface Config {
   dataDir: string;
   api: {
     host: string; port: number; publicUrl: string; maxUploadBytes: number; uploadStallSeconds: number;
-    /** Serve /player/{id}: a page (and fresh bootstraps) for any asset, to anyone with its id. */
+    /** Serve /player/{id}: a page (and fresh bootstraps) for assets whose playback_policy is public. */
     playerPages: boolean;
+    /** Lifetime of the tokens the player routes mint; the player refreshes them as they expire. */
+    playerTokenTtlSeconds: number;
+    /** Player pages and bootstraps per client address (IPv6: per /64) per minute, also the burst. */
+    playerRatePerMinute: number;
   };
   worker: {
     concurrency: number;
@@ -60,6 +64,8 @@ export interface Config {
     maxStreamsPerAccount: number;
     /** Bytes an SSE client may leave unread before it is disconnected. */
     maxStreamBufferBytes: number;
+    /** A `: ping` every this many seconds, which also re-checks the stream's API key. */
+    heartbeatSeconds: number;
   };
   /** Shared secret of internal routes: edge registration, warm, purge, metrics. */
   internalToken: string;
@@ -91,6 +97,10 @@ export interface Config {
     publicKeys: string | undefined;
     jwksRefreshSeconds: number;
     heartbeatSeconds: number;
+    /** POST /beacon requests per playback token per minute (also the burst). */
+    beaconRatePerToken: number;
+    /** POST /beacon requests per view id per minute (also the burst). */
+    beaconRatePerView: number;
   };
   clickhouse: {
     /** A ClickHouse server's HTTP interface; unset means embedded chdb at `path`. */
@@ -207,6 +217,23 @@ function internalToken(env: Env, nodeEnv: string): string {
   return 'kino-development-internal-token';
 }
 
+/**
+ * Where the api's playback signing keys come from: PLAYBACK_SIGNING_KEYS, or outside
+ * production a key file made once and kept (PLAYBACK_SIGNING_KEYS_FILE). In production a
+ * missing variable is an error, never a key generated on the spot: several api replicas
+ * would each sign with a key of their own, and edges would refuse the tokens of every
+ * replica whose key they did not happen to fetch. Only the api signs, so only the api asks;
+ * edges hold public keys and need no PLAYBACK_SIGNING_KEYS.
+ */
+export function signingKeysSource(config: Config): { json: string } | { file: string } {
+  if (config.playback.signingKeys !== undefined) return { json: config.playback.signingKeys };
+  if (config.env === 'production') {
+    throw new ConfigError('PLAYBACK_SIGNING_KEYS must be set in production (a JSON array of private Ed25519 JWKs, '
+      + 'the same on every api replica); see .env.example');
+  }
+  return { file: config.playback.signingKeysFile };
+}
+
 function edgeConfig(env: Env, dataDir: string, apiHost: string, apiPort: number): Config['edge'] {
   const host = str(env, 'EDGE_HOST', '127.0.0.1');
   const port = int(env, 'EDGE_PORT', 4100, 0, 65535);
@@ -228,6 +255,9 @@ function edgeConfig(env: Env, dataDir: string, apiHost: string, apiPort: number)
     publicKeys: env['PLAYBACK_PUBLIC_KEYS'] || undefined,
     jwksRefreshSeconds: int(env, 'PLAYBACK_JWKS_REFRESH_SECONDS', 300, 5, 86_400),
     heartbeatSeconds: int(env, 'EDGE_HEARTBEAT_SECONDS', 10, 1, 3600),
+    // A player sends about six beacons a minute per view; one token may serve several views.
+    beaconRatePerToken: int(env, 'BEACON_RATE_PER_TOKEN', 600, 1, 1_000_000),
+    beaconRatePerView: int(env, 'BEACON_RATE_PER_VIEW', 30, 1, 1_000_000),
   };
 }
 
@@ -262,6 +292,10 @@ export function loadConfig(env: Env = process.env): Config {
       // Public by asset id, like Cloudflare Stream's iframe URL: handy on a developer's
       // machine, a choice to make explicitly where others can reach the api.
       playerPages: bool(env, 'PLAYER_PAGES', nodeEnv !== 'production'),
+      // Short: anyone may mint these for a public asset, and the player refreshes them.
+      playerTokenTtlSeconds: int(env, 'PLAYER_TOKEN_TTL_SECONDS', 300, 10, 86_400),
+      // A page polls its bootstrap every 3 s while only the opener is ready (20 a minute).
+      playerRatePerMinute: int(env, 'PLAYER_RATE_PER_MINUTE', 60, 1, 1_000_000),
     },
     worker: {
       concurrency: int(env, 'WORKER_CONCURRENCY', 1, 1, 64),
@@ -287,6 +321,8 @@ export function loadConfig(env: Env = process.env): Config {
     events: {
       maxStreamsPerAccount: int(env, 'EVENTS_MAX_STREAMS_PER_ACCOUNT', 20, 1, 10_000),
       maxStreamBufferBytes: parseBytes('EVENTS_MAX_STREAM_BUFFER', str(env, 'EVENTS_MAX_STREAM_BUFFER', '1MiB')),
+      // At most 30: a revoked key's stream must end within 30 s.
+      heartbeatSeconds: int(env, 'EVENTS_HEARTBEAT_SECONDS', 15, 1, 30),
     },
     internalToken: internalToken(env, nodeEnv),
     webhooks: {

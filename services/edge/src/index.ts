@@ -64,7 +64,7 @@ export async function createEdge(config: Config, options: EdgeTelemetryOptions =
   playback = createPlaybackHandler({ cache, verifier, metrics, revocations, telemetry, log: app.log, closing: () => closing });
   registerErrorHandling(app);
   await app.register(async (scope) => healthRoutes(scope, { origin, verifier }));
-  await app.register(async (scope) => beaconRoutes(scope, { verifier, telemetry }));
+  await app.register(async (scope) => beaconRoutes(scope, { verifier, revocations, telemetry, limits: config.edge }));
   await app.register(async (scope) => internalRoutes(scope, { internalToken: config.internalToken, cache, metrics, revocations, telemetry }));
 
   let stopHeartbeat = () => {};

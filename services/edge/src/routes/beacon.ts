@@ -1,8 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { PLAYER_EVENT_TYPES } from '@kino/analytics';
+import type { Config } from '@kino/config';
 import { CORS_HEADERS } from '@kino/edge-cache';
-import { TokenError, type PlaybackClaims, type PlaybackVerifier } from '@kino/tokens';
+import { enforceRateLimit, RateLimiter } from '@kino/http';
+import type { PlaybackVerifier } from '@kino/tokens';
+import { BeaconAuthorizer } from '../beacon-auth.ts';
 import { ApiError } from '../errors.ts';
+import type { Revocations } from '../revocations.ts';
 import type { EdgeTelemetry } from '../telemetry.ts';
 
 export const MAX_BEACON_BYTES = 16 * 1024;
@@ -10,6 +14,9 @@ const MAX_EVENTS = 64;
 // A view that outlives its token still reports how it ended: beacons accept a genuine
 // token this long after it expired (they grant no bytes, only a say in the QoE numbers).
 const EXPIRED_GRACE_SECONDS = 24 * 3600;
+// Bounds on what a flood can make the edge remember: each entry is a few dozen bytes.
+const MAX_EXPIRED_TOKENS = 50_000;
+const MAX_LIMITED_KEYS = 50_000;
 // Player clocks are off; a timestamp further than this from ours is replaced by ours.
 const CLOCK_SKEW_MS = 24 * 3600 * 1000;
 
@@ -59,12 +66,25 @@ const beaconSchema = {
   },
 } as const;
 
+export interface BeaconDeps {
+  verifier: PlaybackVerifier;
+  revocations: Pick<Revocations, 'has'>;
+  telemetry: EdgeTelemetry | undefined;
+  limits: Pick<Config['edge'], 'beaconRatePerToken' | 'beaconRatePerView'>;
+}
+
 /**
  * `POST /beacon`: QoE events from players, authorized by the playback token they play with.
  * Sent with navigator.sendBeacon as text/plain (no CORS preflight), parsed as JSON here.
- * Account and asset come from the verified token, never from the body.
+ * Account and asset come from the verified token, never from the body. A deleted asset's
+ * token is refused (410), and each token and each view id has its own rate (429), so one
+ * token cannot pump rows into ClickHouse.
  */
-export async function beaconRoutes(app: FastifyInstance, deps: { verifier: PlaybackVerifier; telemetry: EdgeTelemetry | undefined }): Promise<void> {
+export async function beaconRoutes(app: FastifyInstance, deps: BeaconDeps): Promise<void> {
+  const auth = new BeaconAuthorizer(deps.verifier, deps.revocations, { expiredGraceSeconds: EXPIRED_GRACE_SECONDS, maxExpired: MAX_EXPIRED_TOKENS });
+  const perMinute = (n: number) => new RateLimiter({ burst: n, perSecond: n / 60, maxKeys: MAX_LIMITED_KEYS });
+  const perToken = perMinute(deps.limits.beaconRatePerToken);
+  const perView = perMinute(deps.limits.beaconRatePerView);
   app.removeContentTypeParser('text/plain');
   app.addContentTypeParser(['text/plain', 'application/json'], { parseAs: 'string', bodyLimit: MAX_BEACON_BYTES }, (_req, body, done) => {
     try {
@@ -84,7 +104,11 @@ export async function beaconRoutes(app: FastifyInstance, deps: { verifier: Playb
 
   app.post<{ Body: Beacon }>('/beacon', { bodyLimit: MAX_BEACON_BYTES, schema: { body: beaconSchema } }, async (request, reply) => {
     const { token, view_id: viewId, events } = request.body;
-    const claims = await beaconClaims(deps.verifier, token);
+    const { claims, tokenKey } = await auth.authorize(token);
+    // The token first: only a genuine token gets this far, and its own budget bounds how
+    // many view ids it can make the edge remember.
+    enforceRateLimit(perToken, tokenKey, reply, 'with this playback token');
+    enforceRateLimit(perView, viewId, reply, 'for this view');
     const now = Date.now();
     for (const e of events) {
       deps.telemetry?.playerEvent({
@@ -102,14 +126,4 @@ export async function beaconRoutes(app: FastifyInstance, deps: { verifier: Playb
     }
     return reply.code(204).send();
   });
-}
-
-async function beaconClaims(verifier: PlaybackVerifier, token: string): Promise<PlaybackClaims> {
-  try {
-    return await verifier.verify(token);
-  } catch (err) {
-    if (!(err instanceof TokenError)) throw err;
-    if (err.reason === 'expired' && err.claims && err.claims.expiresAt > Date.now() / 1000 - EXPIRED_GRACE_SECONDS) return err.claims;
-    throw new ApiError(err.status, `TOKEN_${err.reason.toUpperCase()}`, err.message);
-  }
 }
