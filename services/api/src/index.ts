@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import type { FastifyInstance } from 'fastify';
-import { ConfigError, type Config } from '@kino/config';
+import { ConfigError, signingKeysSource, type Config } from '@kino/config';
 import { createDb, migrate } from '@kino/db';
 import { announceJobs } from '@kino/jobs';
 import { createEventAnnouncer, createEventFeed } from '@kino/events';
@@ -8,7 +8,7 @@ import { sweepAbandonedUploads } from '@kino/ingest';
 import { createStorage, ensureBucket } from '@kino/storage';
 import { createWebhookDispatcher } from '@kino/webhooks';
 import { AnalyticsStore } from '@kino/analytics';
-import { createPlaybackSigner, loadOrCreateSigningKeys, parseSigningKeys } from '@kino/tokens';
+import { createPlaybackSigner, loadOrCreateSigningKeys, parseSigningKeys, SigningKeysError } from '@kino/tokens';
 import { buildApp } from './app.ts';
 
 const STOP_GRACE_MS = 10_000;
@@ -24,12 +24,16 @@ export interface Api {
 export async function createApi(config: Config): Promise<Api> {
   const endpoint = config.s3.endpoint;
   if (!endpoint) throw new ConfigError('S3_ENDPOINT is not set: the api needs an S3 endpoint when run on its own.');
+  // Before anything is opened: in production a missing PLAYBACK_SIGNING_KEYS stops here.
+  const keySource = signingKeysSource(config);
   const sql = createDb(config.databaseUrl, { applicationName: 'kino-api' });
   const redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 });
   const storage = createStorage({ ...config.s3, endpoint });
-  const keys = config.playback.signingKeys
-    ? await parseSigningKeys(config.playback.signingKeys)
-    : await loadOrCreateSigningKeys(config.playback.signingKeysFile);
+  const keys = 'json' in keySource
+    ? await parseSigningKeys(keySource.json).catch((err: unknown) => {
+      throw err instanceof SigningKeysError ? new ConfigError(`PLAYBACK_SIGNING_KEYS: ${err.message}`) : err;
+    })
+    : await loadOrCreateSigningKeys(keySource.file);
   const signer = createPlaybackSigner(keys, {
     audience: config.playback.audience, defaultTtlSeconds: config.playback.ttlSeconds, maxTtlSeconds: config.playback.maxTtlSeconds,
   });
