@@ -15,8 +15,9 @@ export interface InitSegmentInfo {
  * profile, constraint flags, level and AAC object type the encoder chose; ffprobe cannot
  * tell profile or level from an init segment alone, since it has no frames to look at.
  */
-export async function readInitSegment(initFile: string, opts: Pick<RunOptions, 'signal' | 'timeoutMs'> = {}): Promise<InitSegmentInfo> {
-  const out = await ffprobeJson(initFile, ['-show_streams', '-show_data'], opts);
+export async function readInitSegment(initFile: string, opts: RunOptions = {}): Promise<InitSegmentInfo> {
+  const { signal, timeoutMs, scratchRoot } = opts;
+  const out = await ffprobeJson(initFile, ['-show_streams', '-show_data'], { signal, timeoutMs, scratchRoot, formatName: 'mov' });
   const info: InitSegmentInfo = { codecs: [] };
   const streams = out.streams ?? [];
   for (const s of streams.filter((x) => x.codec_type === 'video')) {

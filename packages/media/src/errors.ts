@@ -4,6 +4,7 @@ export type MediaErrorCode =
   | 'CORRUPT_SOURCE'
   | 'FFMPEG_FAILED'
   | 'FFMPEG_TIMEOUT'
+  | 'UNSAFE_COMMAND'
   | 'ABORTED';
 
 /**

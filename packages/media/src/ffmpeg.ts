@@ -1,3 +1,4 @@
+import { assertConfined } from './confine.ts';
 import { MediaError } from './errors.ts';
 import { lastLine, runProcess, type RunOptions } from './process.ts';
 
@@ -8,14 +9,16 @@ export type FfmpegOptions = RunOptions & {
 
 /**
  * Runs ffmpeg with machine-readable progress on stdout and only warnings on stderr, so the
- * bounded stderr tail holds the reason for a failure rather than stream banners.
+ * bounded stderr tail holds the reason for a failure rather than stream banners. Inputs
+ * must be confined (see confine.ts): a command that is not is refused before it runs.
  */
 export async function runFfmpeg(args: string[], opts: FfmpegOptions = {}): Promise<void> {
+  assertConfined(args);
   const progress = progressParser(opts);
   const result = await runProcess(
     'ffmpeg',
     ['-hide_banner', '-nostdin', '-y', '-loglevel', 'warning', '-progress', 'pipe:1', '-nostats', ...args],
-    { signal: opts.signal, timeoutMs: opts.timeoutMs, onStdout: progress },
+    { signal: opts.signal, timeoutMs: opts.timeoutMs, scratchRoot: opts.scratchRoot, onStdout: progress },
   );
   if (result.code !== 0) {
     const why = lastLine(result.stderrTail);

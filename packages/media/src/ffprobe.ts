@@ -1,5 +1,6 @@
+import { mediaInput } from './confine.ts';
 import { CORRUPT_SOURCE_MESSAGE, MediaError } from './errors.ts';
-import { runProcess, type RunOptions } from './process.ts';
+import { runProcess, type ProcessOptions } from './process.ts';
 
 /** The subset of `ffprobe -print_format json` this package reads. */
 export interface FfprobeStream {
@@ -28,24 +29,23 @@ export interface FfprobeOutput {
   format?: { format_name?: string; duration?: string; size?: string; bit_rate?: string };
 }
 
+export type FfprobeOptions = ProcessOptions & {
+  /** The demuxer, from an earlier probe's `format_name`; otherwise ffprobe picks among the allowlist. */
+  formatName?: string;
+};
+
 /** Probes a file whose structure the caller needs; a file ffprobe cannot open is a corrupt source. */
-export async function ffprobeJson(
-  file: string,
-  showArgs: string[],
-  opts: Pick<RunOptions, 'signal' | 'timeoutMs'> = {},
-): Promise<FfprobeOutput> {
+export async function ffprobeJson(file: string, showArgs: string[], opts: FfprobeOptions = {}): Promise<FfprobeOutput> {
   const out = await ffprobeText(file, ['-print_format', 'json', ...showArgs], opts);
   return JSON.parse(out) as FfprobeOutput;
 }
 
-export async function ffprobeText(
-  file: string,
-  args: string[],
-  opts: Pick<RunOptions, 'signal' | 'timeoutMs'> & { onStdout?: (chunk: Buffer) => void } = {},
-): Promise<string> {
+/** ffprobe over one confined input (see confine.ts). */
+export async function ffprobeText(file: string, args: string[], opts: FfprobeOptions = {}): Promise<string> {
   const chunks: Buffer[] = [];
-  const onStdout = opts.onStdout ?? ((c: Buffer) => chunks.push(c));
-  const result = await runProcess('ffprobe', ['-v', 'error', ...args, file], { ...opts, onStdout });
+  const { formatName, ...run } = opts;
+  const onStdout = run.onStdout ?? ((c: Buffer) => chunks.push(c));
+  const result = await runProcess('ffprobe', ['-v', 'error', ...args, ...mediaInput(file, formatName)], { ...run, onStdout });
   if (result.code !== 0) {
     throw new MediaError('CORRUPT_SOURCE', CORRUPT_SOURCE_MESSAGE, { stderrTail: result.stderrTail });
   }

@@ -1,6 +1,8 @@
 export { MediaError, type MediaErrorCode } from './errors.ts';
 export type { RunOptions } from './process.ts';
 export { runFfmpeg, type FfmpegOptions } from './ffmpeg.ts';
+export { assertConfined, mediaInput, MEDIA_DEMUXERS } from './confine.ts';
+export { scrub } from './scrub.ts';
 export { probe, type ProbeResult } from './probe.ts';
 export { planLadder, type RenditionPlan } from './ladder-plan.ts';
 export { makeOpener, OPENER_SECONDS } from './opener.ts';

@@ -1,6 +1,7 @@
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readInitSegment } from './codec-string.ts';
+import { mediaInput } from './confine.ts';
 import { aacArgs, H264_ARGS, videoFilter } from './encoding.ts';
 import { MediaError } from './errors.ts';
 import { runFfmpeg } from './ffmpeg.ts';
@@ -76,7 +77,7 @@ export async function makeLadder(
 
 /** The ladder as one ffmpeg argument list; exported so benchmarks can run the same command bare. */
 export function ladderArgs(src: string, hlsDir: string, p: ProbeResult, plan: RenditionPlan[]): string[] {
-  const args = ['-i', src];
+  const args = mediaInput(src, p.formatName);
   const video = p.video;
   if (video) args.push('-filter_complex', cascadeGraph(video.index, plan));
   plan.forEach((r, i) => {
@@ -141,7 +142,7 @@ async function describeRendition(hlsDir: string, r: RenditionPlan, opts: RunOpti
     playlist.segments.map(async (s) => ({ ...s, bytes: (await stat(join(dir, s.uri))).size })),
   );
   const { peak, average } = segmentBandwidths(segments);
-  const init = await readInitSegment(join(dir, playlist.initUri), { signal: opts.signal, timeoutMs: opts.timeoutMs });
+  const init = await readInitSegment(join(dir, playlist.initUri), opts);
   return {
     name: r.name,
     ...(init.width && init.height ? { width: init.width, height: init.height } : {}),

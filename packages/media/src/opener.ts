@@ -1,4 +1,5 @@
 import { rm } from 'node:fs/promises';
+import { mediaInput } from './confine.ts';
 import { aacArgs, H264_ARGS, videoFilter } from './encoding.ts';
 import { runFfmpeg } from './ffmpeg.ts';
 import { planLadder } from './ladder-plan.ts';
@@ -16,7 +17,7 @@ const OPENER_CRF = 23;
  */
 export async function makeOpener(src: string, outFile: string, p: ProbeResult, opts: RunOptions = {}): Promise<void> {
   const seconds = Math.min(OPENER_SECONDS, p.durationSec);
-  const args = ['-t', String(OPENER_SECONDS), '-i', src];
+  const args = ['-t', String(OPENER_SECONDS), ...mediaInput(src, p.formatName)];
   if (p.video) {
     // The plan always ends at or below 240p, so some rung fits.
     const rung = planLadder(p).find((r) => Math.min(r.width, r.height) <= OPENER_MAX_SHORT_SIDE)!;

@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { readTopLevelBoxes } from './boxes.ts';
 import { CORRUPT_SOURCE_MESSAGE, MediaError } from './errors.ts';
-import { ffprobeJson, ffprobeText, type FfprobeStream } from './ffprobe.ts';
+import { ffprobeJson, ffprobeText, type FfprobeOptions, type FfprobeStream } from './ffprobe.ts';
 import type { RunOptions } from './process.ts';
 
 export interface ProbeResult {
@@ -38,11 +38,10 @@ const DEFAULT_PROBE_TIMEOUT_MS = 60_000;
  */
 export async function probe(file: string, opts: RunOptions = {}): Promise<ProbeResult> {
   const remote = /^https?:\/\//.test(file);
-  const runOpts = { signal: opts.signal, timeoutMs: opts.timeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS };
+  const runOpts = { signal: opts.signal, timeoutMs: opts.timeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS, scratchRoot: opts.scratchRoot };
+  // ffprobe picks the demuxer here, among the media-file allowlist only (see confine.ts).
   const out = await ffprobeJson(file, ['-show_format', '-show_streams'], runOpts);
   const formatName = out.format?.format_name ?? '';
-  // ffprobe reads any text file named *.txt as "ANSI art" video; no upload means that.
-  if (formatName === 'tty') throw new MediaError('CORRUPT_SOURCE', CORRUPT_SOURCE_MESSAGE);
   if (!remote && /\b(mov|mp4)\b/.test(formatName) && !(await readTopLevelBoxes(file)).complete) {
     throw new MediaError('CORRUPT_SOURCE', CORRUPT_SOURCE_MESSAGE);
   }
@@ -56,7 +55,7 @@ export async function probe(file: string, opts: RunOptions = {}): Promise<ProbeR
 
   let durationSec = positive(out.format?.duration) ?? maxOf(streams.map((s) => positive(s.duration)));
   // Streamed recordings (MediaRecorder WebM, raw elementary streams) carry no duration header.
-  durationSec ??= await durationFromPackets(file, (v ?? a)!.index, runOpts);
+  durationSec ??= await durationFromPackets(file, (v ?? a)!.index, { ...runOpts, formatName });
   if (!durationSec) {
     throw new MediaError('ZERO_DURATION', 'The file has no duration: it holds no playable frames or samples.');
   }
@@ -126,11 +125,7 @@ function frameRate(s: FfprobeStream): number {
   return 30;
 }
 
-async function durationFromPackets(
-  file: string,
-  streamIndex: number,
-  opts: Pick<RunOptions, 'signal' | 'timeoutMs'>,
-): Promise<number | undefined> {
+async function durationFromPackets(file: string, streamIndex: number, opts: FfprobeOptions): Promise<number | undefined> {
   let end = 0;
   let packets = 0;
   let pending = '';

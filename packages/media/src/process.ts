@@ -1,9 +1,15 @@
 import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { MediaError } from './errors.ts';
+import { hostsIn, scrub } from './scrub.ts';
 
 export interface RunOptions {
   signal?: AbortSignal;
   timeoutMs?: number;
+  /** Where each run's own working directory is made; the OS temp dir when unset. */
+  scratchRoot?: string;
 
   onProgress?: (p: { fraction: number; outTimeSec: number; speed?: number }) => void;
 }
@@ -17,22 +23,42 @@ export interface ProcessResult {
 const STDERR_TAIL_BYTES = 4096;
 /** Long enough for ffmpeg to finalise its outputs on SIGTERM, short enough not to hold a job. */
 export const KILL_GRACE_MS = 2000;
+/** A run with no limit of its own still ends: no media step should take a day. */
+export const DEFAULT_TIMEOUT_MS = 6 * 3600_000;
 
 /**
- * Runs a tool to completion. Settles only after the child has exited, so a caller that
- * awaits it never leaves a process behind, whatever happened (timeout, abort, failure).
- * Exit codes are the caller's business; only timeout, abort and spawn failure reject here.
+ * The whole environment a tool gets: enough to find its libraries, nothing of ours. The
+ * parent holds S3 keys, database URLs and signing keys; and ffmpeg's HTTP client would
+ * follow an inherited `http_proxy`.
  */
-export function runProcess(
-  bin: string,
-  args: string[],
-  opts: Pick<RunOptions, 'signal' | 'timeoutMs'> & { onStdout?: (chunk: Buffer) => void } = {},
-): Promise<ProcessResult> {
-  const { signal, timeoutMs, onStdout } = opts;
-  if (signal?.aborted) return Promise.reject(abortedError());
+export function toolEnv(): NodeJS.ProcessEnv {
+  return { PATH: process.env['PATH'] ?? '/usr/local/bin:/usr/bin:/bin', LC_ALL: 'C' };
+}
 
+export type ProcessOptions = Pick<RunOptions, 'signal' | 'timeoutMs' | 'scratchRoot'> & { onStdout?: (chunk: Buffer) => void };
+
+/**
+ * Runs a tool to completion in an empty working directory of its own, with `toolEnv()` and
+ * a time limit. Settles only after the child has exited and its directory is gone, so a
+ * caller that awaits it never leaves a process behind, whatever happened (timeout, abort,
+ * failure). Exit codes are the caller's business; only timeout, abort and spawn failure
+ * reject here. The stderr tail comes back scrubbed of URLs, hosts and paths.
+ */
+export async function runProcess(bin: string, args: string[], opts: ProcessOptions = {}): Promise<ProcessResult> {
+  if (opts.signal?.aborted) throw abortedError();
+  const cwd = await mkdtemp(join(opts.scratchRoot || tmpdir(), 'kino-run-'));
+  try {
+    const result = await spawnIn(cwd, bin, args, opts);
+    return { ...result, stderrTail: scrub(result.stderrTail, hostsIn(args)) };
+  } finally {
+    await rm(cwd, { recursive: true, force: true });
+  }
+}
+
+function spawnIn(cwd: string, bin: string, args: string[], opts: ProcessOptions): Promise<ProcessResult> {
+  const { signal, timeoutMs = DEFAULT_TIMEOUT_MS, onStdout } = opts;
   return new Promise((resolve, reject) => {
-    const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(bin, args, { cwd, env: toolEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
     let tail = Buffer.alloc(0);
     let stopReason: { error: unknown } | undefined;
     let killTimer: NodeJS.Timeout | undefined;
@@ -45,13 +71,10 @@ export function runProcess(
       killTimer = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
     };
     const onAbort = () => stop(abortedError());
-    const timeoutTimer =
-      timeoutMs === undefined
-        ? undefined
-        : setTimeout(
-            () => stop(new MediaError('FFMPEG_TIMEOUT', `Processing took longer than ${formatMs(timeoutMs)} and was stopped.`)),
-            timeoutMs,
-          );
+    const timeoutTimer = setTimeout(
+      () => stop(new MediaError('FFMPEG_TIMEOUT', `Processing took longer than ${formatMs(timeoutMs)} and was stopped.`)),
+      timeoutMs,
+    );
     signal?.addEventListener('abort', onAbort, { once: true });
 
     const finish = (outcome: () => void) => {

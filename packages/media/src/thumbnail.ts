@@ -1,4 +1,5 @@
 import { rm, stat } from 'node:fs/promises';
+import { mediaInput } from './confine.ts';
 import { MediaError } from './errors.ts';
 import { runFfmpeg } from './ffmpeg.ts';
 import type { ProbeResult } from './probe.ts';
@@ -65,7 +66,7 @@ async function frame(
     : [`scale=${width}:${height}`, 'setsar=1', `thumbnail=${CANDIDATES}`];
   await runFfmpeg(
     [
-      '-ss', seek.toFixed(3), '-t', window.toFixed(3), '-i', src,
+      '-ss', seek.toFixed(3), '-t', window.toFixed(3), ...mediaInput(src, p.formatName),
       '-map', `0:${video.index}`, '-vf', filters.join(','),
       '-frames:v', '1', '-q:v', '3', '-f', 'image2', '-update', '1', outFile,
     ],
@@ -80,7 +81,7 @@ async function waveform(src: string, outFile: string, p: ProbeResult, opts: RunO
     `[0:${p.audio!.index}]aformat=channel_layouts=mono,showwavespic=s=${WAVEFORM.size}:colors=${WAVEFORM.wave}:scale=sqrt[w];` +
     '[bg][w]overlay=shortest=1:format=auto';
   await runFfmpeg(
-    ['-t', seconds.toFixed(3), '-i', src, '-filter_complex', graph, '-frames:v', '1', '-q:v', '3', '-f', 'image2', '-update', '1', outFile],
+    ['-t', seconds.toFixed(3), ...mediaInput(src, p.formatName), '-filter_complex', graph, '-frames:v', '1', '-q:v', '3', '-f', 'image2', '-update', '1', outFile],
     { ...opts, durationSec: seconds },
   );
 }

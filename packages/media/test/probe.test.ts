@@ -1,9 +1,13 @@
 import { copyFile, open, stat, writeFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MediaError, probe, runFfmpeg } from '../src/index.ts';
+import { MediaError, mediaInput, probe, runFfmpeg } from '../src/index.ts';
 import { readTopLevelBoxes } from '../src/boxes.ts';
 import { makeFixture, tempDir, type FixtureKind } from './helpers.ts';
+
+const exec = promisify(execFile);
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -81,7 +85,7 @@ describe('probe', () => {
   it('rejects a faststart MP4 cut short (moov intact, mdat incomplete) as CORRUPT_SOURCE', async () => {
     const whole = await fixture('standard', 'whole.mp4');
     const faststart = join(dir, 'faststart.mp4');
-    await runFfmpeg(['-i', whole, '-c', 'copy', '-movflags', '+faststart', faststart]);
+    await runFfmpeg([...mediaInput(whole), '-c', 'copy', '-movflags', '+faststart', faststart]);
     const boxes = (await readTopLevelBoxes(faststart)).boxes.map((b) => b.type);
     expect(boxes.indexOf('moov')).toBeLessThan(boxes.indexOf('mdat'));
 
@@ -102,15 +106,26 @@ describe('probe', () => {
     expect((await probeError(bare)).code).toBe('CORRUPT_SOURCE');
   });
 
-  it('rejects a file with neither video nor audio as NO_MEDIA_STREAMS', async () => {
-    const err = await probeError(await fixture('subtitles-only', 'captions.srt'));
+  it('rejects a container with neither video nor audio as NO_MEDIA_STREAMS', async () => {
+    const srt = await fixture('subtitles-only', 'captions.srt');
+    const mkv = join(dir, 'captions.mkv');
+    await exec('ffmpeg', ['-v', 'error', '-i', srt, '-c:s', 'srt', mkv]);
+    const err = await probeError(mkv);
     expect(err.code).toBe('NO_MEDIA_STREAMS');
     expect(err.message).toBe('The file contains no video or audio to play.');
   });
 
-  it('rejects a still image as ZERO_DURATION', async () => {
-    const err = await probeError(await fixture('still-image', 'still.png'));
+  it('rejects a single frame (a still picture in a media container) as ZERO_DURATION', async () => {
+    const one = join(dir, 'one-frame.webm');
+    // Streamed WebM has no duration header, so only the packets tell: there is one.
+    await exec('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=64x64:rate=1', '-frames:v', '1', '-c:v', 'libvpx', '-f', 'webm', '-live', '1', one]);
+    const err = await probeError(one);
     expect(err.code).toBe('ZERO_DURATION');
+  });
+
+  it('rejects what is not a media container (a picture, subtitles) as CORRUPT_SOURCE', async () => {
+    expect((await probeError(await fixture('still-image', 'still.png'))).code).toBe('CORRUPT_SOURCE');
+    expect((await probeError(await fixture('subtitles-only', 'alone.srt'))).code).toBe('CORRUPT_SOURCE');
   });
 
   it('honours an abort signal', async () => {

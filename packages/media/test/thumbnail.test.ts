@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeThumbnail, probe, runFfmpeg } from '../src/index.ts';
+import { makeThumbnail, mediaInput, probe, runFfmpeg } from '../src/index.ts';
 import { ffprobe, makeFixture, meanLuma, tempDir, type FixtureKind, type FixtureOptions } from './helpers.ts';
 
 let dir: string;
@@ -32,7 +32,7 @@ describe('makeThumbnail', () => {
     const t = await thumbnail('standard', 'intro', { seconds: 6, blackIntroSeconds: 2 });
     // The point the thumbnail seeks to is itself black, so skipping dark frames is what helps.
     const atSeekPoint = join(dir, 'intro-seek-point.jpg');
-    await runFfmpeg(['-ss', '0.9', '-i', t.src, '-frames:v', '1', atSeekPoint]);
+    await runFfmpeg(['-ss', '0.9', ...mediaInput(t.src), '-frames:v', '1', atSeekPoint]);
     expect(await meanLuma(atSeekPoint)).toBeLessThan(DARK);
     expect(t.luma).toBeGreaterThan(DARK);
   });

@@ -1,0 +1,95 @@
+import { readdir } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { assertConfined, mediaInput, MediaError, scrub } from '../src/index.ts';
+import { runProcess } from '../src/process.ts';
+import { tempDir } from './helpers.ts';
+
+function refusal(args: string[]): string {
+  try {
+    assertConfined(args);
+  } catch (err) {
+    expect(err).toBeInstanceOf(MediaError);
+    expect((err as MediaError).code).toBe('UNSAFE_COMMAND');
+    return (err as MediaError).message;
+  }
+  throw new Error(`not refused: ${args.join(' ')}`);
+}
+
+describe('assertConfined', () => {
+  it('passes what the media steps build and lavfi test sources', () => {
+    assertConfined([...mediaInput('/x/source'), '-vf', 'fps=30000/1001,scale=640:360,setsar=1,format=yuv420p', '-f', 'mp4', '/x/o.mp4']);
+    assertConfined(['-t', '4', ...mediaInput('http://origin:9000/b/k?X-Amz-Signature=1', 'mov,mp4,m4a,3gp,3g2,mj2'), '-f', 'null', '-']);
+    assertConfined(['-f', 'lavfi', '-i', 'testsrc2=size=64x64:rate=10', '-f', 'null', '-']);
+    assertConfined([...mediaInput('/x/s'), '-filter_complex', '[0:0]fps=30,scale=1280:720,split=2[v0][c0];[c0]scale=640:360,setsar=1[v1]']);
+  });
+
+  it('names the transport of the input and nothing else', () => {
+    expect(mediaInput('/x/source')).toEqual(['-protocol_whitelist', 'file', '-format_whitelist', expect.any(String), '-i', 'file:/x/source']);
+    expect(mediaInput('https://s3/b/k')).toContain('https,tls,tcp');
+    expect(mediaInput('http://s3/b/k')).toContain('http,tcp');
+    expect(mediaInput('/x/s', 'matroska,webm')).toContain('matroska');
+    expect(() => mediaInput('/x/s', 'hls')).toThrow(MediaError);
+  });
+
+  it('refuses inputs that are not confined', () => {
+    expect(refusal(['-i', '/x/source', '-f', 'null', '-'])).toMatch(/protocol allowlist/);
+    expect(refusal(['-protocol_whitelist', 'file,http,tcp', '-i', '/x/s'])).toMatch(/protocol allowlist/);
+    expect(refusal(['-protocol_whitelist', 'file', '-i', '/x/s'])).toMatch(/demuxer allowlist/);
+    const confined = mediaInput('/x/s');
+    expect(refusal([...confined.slice(0, -2), '-f', 'hls', '-i', '/x/s'])).toMatch(/demuxer hls/);
+    // Each input needs its own lists: a second bare -i is not covered by the first's.
+    expect(refusal([...confined, '-i', '/x/other'])).toMatch(/protocol allowlist/);
+  });
+
+  it('refuses filters and options that open files', () => {
+    expect(refusal(['-f', 'lavfi', '-i', 'movie=/etc/passwd'])).toMatch(/filter movie/);
+    expect(refusal([...mediaInput('/x/s'), '-vf', 'subtitles=/x/s'])).toMatch(/filter subtitles/);
+    expect(refusal([...mediaInput('/x/s'), '-filter_complex', 'amovie=/x/y[a]'])).toMatch(/filter amovie/);
+    expect(refusal([...mediaInput('/x/s'), '-vf', 'drawtext=textfile=/etc/passwd'])).toMatch(/filter drawtext/);
+    expect(refusal([...mediaInput('/x/s'), '-vf', 'metadata=mode=print:file=/tmp/out'])).toMatch(/may not name a file/);
+    expect(refusal([...mediaInput('/x/s'), '-vf', "scale='iw':ih"])).toMatch(/quoted/);
+    expect(refusal([...mediaInput('/x/s'), '-filter_complex_script', '/x/g'])).toMatch(/filter_complex_script/);
+    expect(refusal([...mediaInput('/x/s'), '-attach', '/etc/passwd'])).toMatch(/-attach/);
+  });
+});
+
+describe('runProcess', () => {
+  it('runs a tool in an empty directory of its own, removed afterwards, with none of our environment', async () => {
+    const { dir, cleanup } = await tempDir();
+    const secrets = { S3_SECRET_ACCESS_KEY: 'kino-secret-xyz', DATABASE_URL: 'postgres://u:p@db/kino', http_proxy: 'http://proxy:1' };
+    Object.assign(process.env, secrets);
+    try {
+      const out: Buffer[] = [];
+      const r = await runProcess('sh', ['-c', 'env; echo "cwd=$(pwd)"; echo "files=$(ls -A | wc -l)"'], {
+        scratchRoot: dir,
+        onStdout: (c) => out.push(c),
+      });
+      expect(r.code).toBe(0);
+      const text = Buffer.concat(out).toString();
+      const vars = text.split('\n').filter((l) => /^[A-Za-z_]+=/.test(l) && !/^(cwd|files)=/.test(l)).map((l) => l.split('=')[0]!).sort();
+      // sh adds PWD (and SHLVL) itself; what we hand over is PATH and the locale.
+      expect(vars.filter((v) => !['PWD', 'SHLVL', '_'].includes(v))).toEqual(['LC_ALL', 'PATH']);
+      for (const value of Object.values(secrets)) expect(text).not.toContain(value);
+      expect(text).toMatch(new RegExp(`cwd=${dir}/kino-run-\\w+`));
+      expect(text).toContain('files=0');
+      expect(await readdir(dir)).toEqual([]);
+    } finally {
+      for (const k of Object.keys(secrets)) delete process.env[k];
+      await cleanup();
+    }
+  });
+});
+
+describe('scrub', () => {
+  it('keeps the words and drops URLs, presigned parameters, paths, hosts and key ids', () => {
+    const said =
+      "[http @ 0x55] HTTP error 403 Forbidden\nhttp://minio.internal:9000/kino/videos/a/source?X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F: Server returned 403\n" +
+      "/var/lib/kino/tmp/kino-job-1/source: Invalid data found when processing input\n" +
+      "Stream #0:0: Video: h264, 30000/1001 fps, I/O error X-Amz-Signature=abc AKIAIOSFODNN7EXAMPLE Connection to minio.internal:9000 failed";
+    const clean = scrub(said, ['minio.internal:9000', 'minio.internal']);
+    expect(clean).toContain('Invalid data found when processing input');
+    expect(clean).toContain('30000/1001');
+    expect(clean).toContain('I/O error');
+    for (const leak of ['http://', 'X-Amz', 'AKIA', '/var/lib', 'kino-job', 'minio.internal', 'videos/a']) expect(clean).not.toContain(leak);
+  });
+});
