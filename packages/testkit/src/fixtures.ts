@@ -144,7 +144,7 @@ async function copyHead(from: string, to: string, bytes: number): Promise<void> 
 }
 
 /** `stdoutFile` receives what ffmpeg writes to `pipe:1`, for outputs that must not be seekable. */
-async function ffmpeg(args: string[], stdoutFile?: string): Promise<void> {
+export async function ffmpeg(args: string[], stdoutFile?: string): Promise<void> {
   const out = stdoutFile ? await open(stdoutFile, 'w') : undefined;
   try {
     await new Promise<void>((resolve, reject) => {
