@@ -48,16 +48,46 @@ export async function issueApiKey(
   return { id: row!.id, accountId, prefix: keyPrefix(key), key };
 }
 
+export interface AuthenticatedKey {
+  account: Account;
+  /** The key's row: long-lived requests (event streams) re-check it with isApiKeyActive. */
+  keyId: string;
+}
+
 /**
- * The account a presented key belongs to, or null. Keys are 256-bit random strings, so a
- * lookup by their hash leaks nothing useful through timing.
+ * The account a presented key belongs to and the key's id, or null for an unknown or
+ * revoked key. Keys are 256-bit random strings, so a lookup by their hash leaks nothing
+ * useful through timing.
  */
-export async function authenticateKey(sql: Queryable, key: string): Promise<Account | null> {
-  const [row] = await sql<Account[]>`
-    select a.id, a.name
+export async function authenticateApiKey(sql: Queryable, key: string): Promise<AuthenticatedKey | null> {
+  const [row] = await sql<{ key_id: string; id: string; name: string }[]>`
+    select k.id as key_id, a.id, a.name
     from api_keys k join accounts a on a.id = k.account_id
     where k.key_hash = ${hashKey(key)} and k.revoked_at is null`;
-  return row ?? null;
+  return row ? { account: { id: row.id, name: row.name }, keyId: row.key_id } : null;
+}
+
+/** The account a presented key belongs to, or null. */
+export async function authenticateKey(sql: Queryable, key: string): Promise<Account | null> {
+  return (await authenticateApiKey(sql, key))?.account ?? null;
+}
+
+/** False once the key is revoked (or gone with its account). */
+export async function isApiKeyActive(sql: Queryable, keyId: string): Promise<boolean> {
+  const rows = await sql`select 1 from api_keys where id = ${keyId} and revoked_at is null`;
+  return rows.length > 0;
+}
+
+/**
+ * Revokes a key of the account: from now on it authenticates nothing, and event streams
+ * it opened end at their next heartbeat. False when the account has no such live key.
+ */
+export async function revokeApiKey(sql: Queryable, accountId: string, keyId: string): Promise<boolean> {
+  const rows = await sql`
+    update api_keys set revoked_at = now()
+    where id = ${keyId} and account_id = ${accountId} and revoked_at is null
+    returning id`;
+  return rows.length > 0;
 }
 
 /** Finds the account that owns `key`, creating account and key once; used for the dev key. */

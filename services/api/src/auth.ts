@@ -1,10 +1,12 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { authenticateKey, type Account, type Sql } from '@kino/db';
+import { authenticateApiKey, type Account, type Sql } from '@kino/db';
 import { ApiError } from './errors.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
     account: Account;
+    /** The id of the key that authenticated the request (streams re-check it). */
+    apiKeyId: string;
   }
 }
 
@@ -16,12 +18,14 @@ const BEARER = /^Bearer\s+(\S+)\s*$/i;
  */
 export function requireApiKey(app: FastifyInstance, sql: Sql): void {
   app.decorateRequest('account', null as unknown as Account);
+  app.decorateRequest('apiKeyId', '');
   app.addHook('onRequest', async (request: FastifyRequest) => {
     const header = request.headers.authorization;
     if (!header) throw new ApiError(401, 'UNAUTHORIZED', 'Missing API key: send "Authorization: Bearer <key>".');
     const key = BEARER.exec(header)?.[1];
-    const account = key ? await authenticateKey(sql, key) : null;
-    if (!account) throw new ApiError(401, 'INVALID_API_KEY', 'The API key is not valid.');
-    request.account = account;
+    const found = key ? await authenticateApiKey(sql, key) : null;
+    if (!found) throw new ApiError(401, 'INVALID_API_KEY', 'The API key is not valid.');
+    request.account = found.account;
+    request.apiKeyId = found.keyId;
   });
 }

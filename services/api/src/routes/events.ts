@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { getAsset } from '@kino/db';
+import { getAsset, isApiKeyActive } from '@kino/db';
 import { EVENT_TYPES, envelope, eventsAfter, type AssetEventRow } from '@kino/events';
 import type { ApiDeps } from '../deps.ts';
+import { errorBody } from '@kino/http';
 import { ApiError, notFound } from '../errors.ts';
 
 export const eventSchema = {
@@ -17,7 +18,6 @@ export const eventSchema = {
   },
 } as const;
 
-const HEARTBEAT_MS = 15_000;
 // Redis wakes streams at once; this poll only covers a lost announcement.
 const POLL_MS = 5_000;
 const PAGE = 500;
@@ -64,7 +64,9 @@ export async function eventRoutes(app: FastifyInstance, deps: ApiDeps): Promise<
       description:
         'text/event-stream: `id:` is the sequence, `event:` the type, `data:` the Event as JSON. Reconnect with ' +
         'Last-Event-ID (or after_sequence) to replay what was missed; without either the stream starts now. ' +
-        'Comments (`: ping`) keep the connection alive. A client that reads too slowly is disconnected.',
+        'Comments (`: ping`) keep the connection alive. A client that reads too slowly is disconnected. ' +
+        'The API key is re-checked on every ping: once it is revoked the stream ends with an `event: error` whose ' +
+        'data is the usual error body (code `API_KEY_REVOKED`), and reconnecting answers 401.',
       tags: ['events'],
       querystring: {
         type: 'object',
@@ -97,7 +99,7 @@ export async function eventRoutes(app: FastifyInstance, deps: ApiDeps): Promise<
       const resume = request.headers['last-event-id'] ?? request.query.after_sequence;
       const cursor = resume !== undefined ? Number(resume) : await latestSequence(deps, accountId);
       let end: () => void = () => {};
-      end = stream(request, reply, deps, { accountId, assetId: request.query.asset_id, cursor }, () => {
+      end = stream(request, reply, deps, { accountId, keyId: request.apiKeyId, assetId: request.query.asset_id, cursor }, () => {
         streams.delete(end);
         release();
       });
@@ -125,7 +127,7 @@ function stream(
   request: FastifyRequest,
   reply: FastifyReply,
   deps: ApiDeps,
-  o: { accountId: string; assetId: string | undefined; cursor: number },
+  o: { accountId: string; keyId: string; assetId: string | undefined; cursor: number },
   onClose: () => void,
 ): () => void {
   reply.hijack();
@@ -182,7 +184,31 @@ function stream(
 
   const unsubscribe = deps.eventFeed.subscribe(o.accountId, () => void pump());
   const poll = setInterval(() => void pump(), POLL_MS);
-  const heartbeat = setInterval(() => res.write(': ping\n\n'), HEARTBEAT_MS);
+  // A stream outlives the request that authenticated it, so every heartbeat asks again
+  // whether its key is still live: a revoked key loses its streams within one interval.
+  // Postgres being away is not a revocation; the next heartbeat asks again.
+  let checking = false;
+  const beat = async () => {
+    if (closed || checking) return;
+    checking = true;
+    try {
+      if (!(await isApiKeyActive(deps.sql, o.keyId))) return void endRevoked();
+    } catch (err) {
+      request.log.warn({ err }, 'could not re-check the API key of an event stream; asking again next heartbeat');
+    } finally {
+      checking = false;
+    }
+    if (!closed) res.write(': ping\n\n');
+  };
+  const heartbeat = setInterval(() => void beat(), deps.config.events.heartbeatSeconds * 1000);
+  const endRevoked = () => {
+    if (closed) return;
+    request.log.info({ accountId: o.accountId, keyId: o.keyId }, 'API key revoked; ending its event stream');
+    // The one error shape, as an SSE event: no `id:`, so Last-Event-ID stays where it was.
+    const revoked = new ApiError(401, 'API_KEY_REVOKED', 'The API key of this stream was revoked.');
+    res.write(`event: error\ndata: ${errorBody(revoked, request.id)}\n\n`);
+    end();
+  };
   const finish = () => {
     if (closed) return;
     closed = true;
@@ -197,10 +223,12 @@ function stream(
   // Without this the slot would be held until the next heartbeat write failed.
   socket.once('end', () => res.destroy());
   void pump();
-  // Shutdown: stop writing at once, end the response, and cut it off if it will not drain.
-  return () => {
+  // Shutdown and revocation: stop writing at once, end the response, and cut it off if it
+  // will not drain.
+  const end = () => {
     finish();
     res.end();
     setTimeout(() => res.destroy(), 2000).unref();
   };
+  return end;
 }
