@@ -3,14 +3,14 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import {
   deleteUploadingAsset, findByIdempotencyKey, getAssetById, markSourceFailed, insertUploadingAsset, markSourceUploaded, sourceKeyFor, touchUpload,
-  type AssetRow, type Sql,
+  type AssetRow, type PlaybackPolicy, type Sql,
 } from '@kino/db';
 import { appendEvent, appendEvents } from '@kino/events';
 import { enqueueJob } from '@kino/jobs';
 import { deleteObject, uploadStream, type Storage } from '@kino/storage';
 import { ByteLimit } from './byte-limit.ts';
 import { readHead } from './read-head.ts';
-import { looksLikeMedia, SNIFF_BYTES } from './sniff.ts';
+import { sniff, SNIFF_BYTES } from './sniff.ts';
 
 /** A refusal of the upload with the API error code and status that describe it. */
 export class IngestError extends Error {
@@ -39,6 +39,8 @@ export interface IngestInput {
   title?: string | undefined;
   passthrough?: string | undefined;
   idempotencyKey?: string | undefined;
+  /** Default `signed`. */
+  playbackPolicy?: PlaybackPolicy | undefined;
 }
 
 export interface IngestResult {
@@ -75,18 +77,23 @@ export async function ingestUpload(deps: IngestDeps, input: IngestInput): Promis
     else if (existing) return replay(existing);
   }
 
-  const { head, stream } = await readHead(input.body, SNIFF_BYTES);
+  let { head, stream } = await readHead(input.body, SNIFF_BYTES);
   if (head.length === 0) throw new IngestError(400, 'EMPTY_BODY', 'The request body is empty: send the video file as the body.');
-  if (!looksLikeMedia(head)) {
+  let sniffed = sniff(head);
+  if (sniffed.verdict === 'more') {
+    ({ head, stream } = await readHead(stream, sniffed.bytes));
+    sniffed = sniff(head);
+  }
+  if (sniffed.verdict !== 'media') {
     stream.destroy();
-    throw new IngestError(415, 'NOT_MEDIA', 'The body does not look like a video or audio file.');
+    throw new IngestError(415, 'NOT_MEDIA', sniffed.verdict === 'refuse' ? sniffed.message : 'The body does not look like a video or audio file.');
   }
 
   const id = randomUUID();
   const inserted = await deps.sql.begin(async (tx) => {
     const row = await insertUploadingAsset(tx, {
       id, accountId: input.accountId, title: input.title, passthrough: input.passthrough,
-      idempotencyKey: input.idempotencyKey, contentType: input.contentType,
+      idempotencyKey: input.idempotencyKey, contentType: input.contentType, playbackPolicy: input.playbackPolicy,
     });
     if (row) await appendEvent(tx, { accountId: input.accountId, assetId: id, type: 'asset.created', data: { title: row.title } });
     return row;

@@ -6,22 +6,10 @@ import { createAccount, getAsset, insertUploadingAsset } from '@kino/db';
 import { latestJobFor } from '@kino/jobs';
 import { listKeys, listMultipartUploads } from '@kino/storage';
 import { createTestDatabase, createTestS3, type TestDatabase, type TestS3 } from '@kino/testkit';
-import { ByteLimit, PayloadTooLargeError, ingestUpload, looksLikeMedia, readHead, sweepAbandonedUploads } from '../src/index.ts';
+import { ByteLimit, PayloadTooLargeError, ingestUpload, readHead, sweepAbandonedUploads } from '../src/index.ts';
 import { uploadStream } from '@kino/storage';
 
 const mp4Head = Buffer.concat([Buffer.from([0, 0, 0, 0x20]), Buffer.from('ftypisom'), Buffer.alloc(24)]);
-
-describe('looksLikeMedia', () => {
-  it('knows common containers and refuses text', () => {
-    expect(looksLikeMedia(mp4Head)).toBe(true);
-    expect(looksLikeMedia(Buffer.from([0x1a, 0x45, 0xdf, 0xa3, 1, 2]))).toBe(true);
-    expect(looksLikeMedia(Buffer.from('OggS\0\x02'))).toBe(true);
-    expect(looksLikeMedia(Buffer.from('RIFF\0\0\0\0WAVEfmt '))).toBe(true);
-    expect(looksLikeMedia(Buffer.from('hello, this is a plain text file\n'))).toBe(false);
-    expect(looksLikeMedia(Buffer.from('{"json": true}'))).toBe(false);
-    expect(looksLikeMedia(Buffer.from([0x89, 0x50, 0x4e, 0x47]))).toBe(false); // PNG
-  });
-});
 
 describe('readHead', () => {
   it('returns the head and a stream of every byte', async () => {
