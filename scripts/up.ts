@@ -62,9 +62,10 @@ await runRole('up', async (): Promise<Role> => {
   Try it:
     export KEY=${key}
     ffmpeg -f lavfi -i testsrc2=size=1280x720:rate=30 -f lavfi -i sine -t 10 -pix_fmt yuv420p -shortest clip.mp4
-    curl -X POST '${api.url}/v1/videos?title=hello' -H "authorization: Bearer $KEY" -H 'content-type: video/mp4' --data-binary @clip.mp4
+    curl -X POST '${api.url}/v1/videos?title=hello&playback_policy=public' -H "authorization: Bearer $KEY" -H 'content-type: video/mp4' --data-binary @clip.mp4
     curl ${api.url}/v1/assets/<id> -H "authorization: Bearer $KEY"
-    open ${api.url}/player/<id>      (a page that plays it with <kino-player>; public by asset id)
+    open ${api.url}/player/<id>      (a page that plays it with <kino-player>: public assets only)
+    curl ${api.url}/v1/assets/<id>/playback -H "authorization: Bearer $KEY"      (signed URLs, for any asset)
     curl ${api.url}/v1/assets/<id>/analytics/playback -H "authorization: Bearer $KEY"
 
   Ctrl-C stops everything.

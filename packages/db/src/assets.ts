@@ -2,6 +2,9 @@ import type { Queryable } from './client.ts';
 
 export type SourceState = 'uploading' | 'uploaded' | 'failed';
 export type PlayableState = 'not_playable' | 'opener_ready' | 'hls_ready';
+/** Who may mint playback tokens: only authenticated API calls, or also the public player page. */
+export type PlaybackPolicy = 'signed' | 'public';
+export const PLAYBACK_POLICIES: readonly PlaybackPolicy[] = ['signed', 'public'];
 export type ArtifactKind = 'opener' | 'thumbnail' | 'master' | 'playlist' | 'init' | 'segment';
 
 export interface AssetError {
@@ -22,6 +25,7 @@ export interface AssetRow {
   source_bytes: number | null;
   source_meta: Record<string, unknown> | null;
   error: AssetError | null;
+  playback_policy: PlaybackPolicy;
   created_at: Date;
   updated_at: Date;
   deleted_at: Date | null;
@@ -54,6 +58,7 @@ export interface NewAsset {
   passthrough?: string | null;
   idempotencyKey?: string | null;
   contentType: string;
+  playbackPolicy?: PlaybackPolicy | undefined;
 }
 
 /**
@@ -62,9 +67,9 @@ export interface NewAsset {
  */
 export async function insertUploadingAsset(sql: Queryable, a: NewAsset): Promise<AssetRow | null> {
   const [row] = await sql<AssetRow[]>`
-    insert into assets (id, account_id, title, passthrough, idempotency_key, source_key, source_content_type)
+    insert into assets (id, account_id, title, passthrough, idempotency_key, source_key, source_content_type, playback_policy)
     values (${a.id}, ${a.accountId}, ${a.title ?? null}, ${a.passthrough ?? null},
-            ${a.idempotencyKey ?? null}, ${sourceKeyFor(a.id)}, ${a.contentType})
+            ${a.idempotencyKey ?? null}, ${sourceKeyFor(a.id)}, ${a.contentType}, ${a.playbackPolicy ?? 'signed'})
     on conflict (account_id, idempotency_key) where idempotency_key is not null do nothing
     returning *`;
   return row ?? null;
@@ -111,19 +116,56 @@ export async function getAssetById(sql: Queryable, assetId: string): Promise<Ass
   return row ?? null;
 }
 
+/**
+ * An asset anyone may watch through the public player: public, and not deleted. One query
+ * with the policy in its condition, so an unknown id, a signed asset and a deleted one take
+ * the same path and come back the same (null).
+ */
+export async function getPublicAsset(sql: Queryable, assetId: string): Promise<AssetRow | null> {
+  const [row] = await sql<AssetRow[]>`
+    select * from assets where id = ${assetId} and playback_policy = 'public' and deleted_at is null`;
+  return row ?? null;
+}
+
+export interface AssetChanges {
+  playbackPolicy?: PlaybackPolicy | undefined;
+  title?: string | null | undefined;
+  passthrough?: string | null | undefined;
+}
+
+/**
+ * Applies `changes` to an account's asset that is not deleted; null when there is no such
+ * asset (another account's, unknown, or deleted: the caller tells those apart if it must).
+ */
+export async function updateAsset(sql: Queryable, accountId: string, assetId: string, changes: AssetChanges): Promise<AssetRow | null> {
+  // A field left out keeps its value; title and passthrough may be set to null.
+  const [row] = await sql<AssetRow[]>`
+    update assets set
+      playback_policy = coalesce(${changes.playbackPolicy ?? null}::text, playback_policy),
+      title = case when ${changes.title !== undefined} then ${changes.title ?? null}::text else title end,
+      passthrough = case when ${changes.passthrough !== undefined} then ${changes.passthrough ?? null}::text else passthrough end,
+      updated_at = now()
+    where id = ${assetId} and account_id = ${accountId} and deleted_at is null
+    returning *`;
+  return row ?? null;
+}
+
 export interface ListAssetsQuery {
   limit: number;
   /** The last asset of the previous page. */
   afterId?: string | undefined;
   sourceState?: SourceState | undefined;
   playableState?: PlayableState | undefined;
+  /** Deleted assets: left out (the default), listed with the others, or listed alone. */
+  deleted?: 'exclude' | 'include' | 'only' | undefined;
 }
 
 export async function listAssets(sql: Queryable, accountId: string, q: ListAssetsQuery): Promise<AssetRow[]> {
+  const deleted = q.deleted ?? 'exclude';
   return sql<AssetRow[]>`
     select * from assets
     where account_id = ${accountId}
-      and deleted_at is null
+      ${deleted === 'exclude' ? sql`and deleted_at is null` : deleted === 'only' ? sql`and deleted_at is not null` : sql``}
       ${q.sourceState ? sql`and source_state = ${q.sourceState}` : sql``}
       ${q.playableState ? sql`and playable_state = ${q.playableState}` : sql``}
       ${q.afterId

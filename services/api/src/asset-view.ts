@@ -1,4 +1,4 @@
-import type { ArtifactRow, AssetRow } from '@kino/db';
+import type { ArtifactRow, AssetRow, PlayableState } from '@kino/db';
 import type { MediaJob } from '@kino/jobs';
 
 // What a user sees of an asset. Segments are summarised per rendition rather than listed:
@@ -28,7 +28,14 @@ export const assetSchema = {
     title: nullable('string'),
     passthrough: nullable('string'),
     source_state: { type: 'string', enum: ['uploading', 'uploaded', 'failed'] },
-    playable_state: { type: 'string', enum: ['not_playable', 'opener_ready', 'hls_ready'] },
+    playable_state: {
+      type: 'string', enum: ['not_playable', 'opener_ready', 'hls_ready', 'deleted'],
+      description: '`deleted` once the asset is deleted (see deleted_at), whatever it was before.',
+    },
+    playback_policy: {
+      type: 'string', enum: ['signed', 'public'],
+      description: '`signed`: playback URLs only from authenticated calls. `public`: also the public player page /player/{id}, which mints short-lived tokens for anyone.',
+    },
     source: {
       type: 'object',
       properties: {
@@ -103,6 +110,10 @@ function summariseRenditions(artifacts: ArtifactRow[]): RenditionSummary[] {
   return [...byName.values()].sort((x, y) => (y.height ?? 0) - (x.height ?? 0) || x.name.localeCompare(y.name));
 }
 
+/** What a user sees as an asset's playable state: a deleted asset plays nowhere. */
+export const viewPlayableState = (asset: Pick<AssetRow, 'playable_state' | 'deleted_at'>): PlayableState | 'deleted' =>
+  asset.deleted_at ? 'deleted' : asset.playable_state;
+
 export function assetView(
   asset: AssetRow,
   baseUrl: string,
@@ -113,7 +124,8 @@ export function assetView(
     title: asset.title,
     passthrough: asset.passthrough,
     source_state: asset.source_state,
-    playable_state: asset.playable_state,
+    playable_state: viewPlayableState(asset),
+    playback_policy: asset.playback_policy,
     source: { content_type: asset.source_content_type, bytes: asset.source_bytes, meta: asset.source_meta },
     error: asset.error,
     ...(detail && {

@@ -51,9 +51,11 @@ describe('POST /v1/videos', () => {
     const asset = await json(res);
     expect(asset).toMatchObject({
       title: 'First clip', passthrough: 'order-17', source_state: 'uploaded', playable_state: 'not_playable',
-      source: { content_type: 'video/mp4', bytes: clip.length }, error: null,
+      source: { content_type: 'video/mp4', bytes: clip.length }, error: null, playback_policy: 'signed',
     });
-    expect(JSON.stringify(asset)).not.toMatch(/playback/);
+    // No playback block: nothing would play yet.
+    expect(asset).not.toHaveProperty('playback');
+    expect(JSON.stringify(asset)).not.toMatch(/\/p\//);
     expect(res.headers.get('location')).toBe(asset.links.self);
     expect(asset.links.events).toMatch(new RegExp(`/v1/assets/${asset.id}/events$`));
     await expectNothingLeftBehind();

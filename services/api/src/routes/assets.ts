@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import { getAsset, listArtifacts, listAssets, markAssetDeleted, type PlayableState, type SourceState } from '@kino/db';
+import {
+  getAsset, listArtifacts, listAssets, markAssetDeleted, PLAYBACK_POLICIES, updateAsset, type PlayableState, type PlaybackPolicy, type SourceState,
+} from '@kino/db';
 import { appendEvent } from '@kino/events';
 import { announceCancel, cancelJobsOf, enqueueJob, latestJobFor } from '@kino/jobs';
 import type { ApiDeps } from '../deps.ts';
@@ -12,7 +14,37 @@ interface ListQuery {
   limit: number;
   cursor?: string;
   source_state?: SourceState;
-  playable_state?: PlayableState;
+  playable_state?: PlayableState | 'deleted';
+  include_deleted: boolean;
+}
+
+interface AssetPatch {
+  playback_policy?: PlaybackPolicy;
+  title?: string | null;
+  passthrough?: string | null;
+}
+
+const patchSchema = {
+  type: 'object',
+  // Unknown fields are refused rather than dropped (fastify's ajv strips what
+  // additionalProperties forbids), so a misspelt field is an error, not a silent no-op.
+  propertyNames: { enum: ['playback_policy', 'title', 'passthrough'] },
+  minProperties: 1,
+  properties: {
+    playback_policy: {
+      type: 'string', enum: PLAYBACK_POLICIES,
+      description: 'Tokens minted by the public player before a change to `signed` stay valid until they expire (PLAYER_TOKEN_TTL_SECONDS, minutes).',
+    },
+    title: { type: ['string', 'null'], maxLength: 512 },
+    passthrough: { type: ['string', 'null'], maxLength: 2048 },
+  },
+} as const;
+
+/** Which deleted assets a list includes: a state filter is exact, as assets read in views. */
+function deletedFilter(q: ListQuery): 'exclude' | 'include' | 'only' {
+  if (q.playable_state === 'deleted') return 'only';
+  if (q.playable_state !== undefined) return 'exclude';
+  return q.include_deleted ? 'include' : 'exclude';
 }
 
 export async function assetRoutes(app: FastifyInstance, deps: ApiDeps): Promise<void> {
@@ -33,11 +65,35 @@ export async function assetRoutes(app: FastifyInstance, deps: ApiDeps): Promise<
     return assetView(asset, base, { artifacts, job });
   });
 
+  app.patch<{ Params: { id: string }; Body: AssetPatch }>('/v1/assets/:id', {
+    schema: {
+      operationId: 'updateAsset',
+      summary: "Change an asset's playback policy, title or passthrough",
+      description: 'Only the fields given change. A deleted asset cannot be changed (409 ASSET_DELETED).',
+      tags: ['assets'],
+      params: idParams,
+      body: patchSchema,
+      response: { 200: { $ref: 'Asset#' }, '4xx': { $ref: 'Error#' } },
+    },
+  }, async (request) => {
+    const b = request.body;
+    const accountId = request.account.id;
+    const asset = await updateAsset(deps.sql, accountId, request.params.id, { playbackPolicy: b.playback_policy, title: b.title, passthrough: b.passthrough });
+    if (!asset) {
+      if (!(await getAsset(deps.sql, accountId, request.params.id))) throw notFound('Asset');
+      throw new ApiError(409, 'ASSET_DELETED', 'The asset was deleted; it can no longer be changed.');
+    }
+    const [artifacts, job] = await Promise.all([listArtifacts(deps.sql, asset.id), latestJobFor(deps.sql, asset.id)]);
+    return assetView(asset, base, { artifacts, job });
+  });
+
   app.get<{ Querystring: ListQuery }>('/v1/assets', {
     schema: {
       operationId: 'listAssets',
       summary: 'Assets of the account, newest first',
-      description: 'Pages with `next_cursor`; pass it back as `cursor`. Items omit progress and artifacts: fetch one asset for those.',
+      description:
+        'Pages with `next_cursor`; pass it back as `cursor`. Items omit progress and artifacts: fetch one asset for those. ' +
+        'Deleted assets are left out unless `include_deleted=true`; `playable_state=deleted` lists only them.',
       tags: ['assets'],
       querystring: {
         type: 'object',
@@ -45,7 +101,11 @@ export async function assetRoutes(app: FastifyInstance, deps: ApiDeps): Promise<
           limit: { type: 'integer', minimum: 1, maximum: 100, default: 25 },
           cursor: { type: 'string', format: 'uuid', description: 'next_cursor of the previous page.' },
           source_state: { type: 'string', enum: ['uploading', 'uploaded', 'failed'] },
-          playable_state: { type: 'string', enum: ['not_playable', 'opener_ready', 'hls_ready'] },
+          playable_state: {
+            type: 'string', enum: ['not_playable', 'opener_ready', 'hls_ready', 'deleted'],
+            description: 'As the assets read: a deleted asset matches only `deleted`.',
+          },
+          include_deleted: { type: 'boolean', default: false, description: 'List deleted assets too (playable_state `deleted`).' },
         },
       },
       response: {
@@ -63,7 +123,8 @@ export async function assetRoutes(app: FastifyInstance, deps: ApiDeps): Promise<
     }
     // One extra row tells whether another page exists.
     const rows = await listAssets(deps.sql, request.account.id, {
-      limit: q.limit + 1, afterId: q.cursor, sourceState: q.source_state, playableState: q.playable_state,
+      limit: q.limit + 1, afterId: q.cursor, sourceState: q.source_state,
+      playableState: q.playable_state === 'deleted' ? undefined : q.playable_state, deleted: deletedFilter(q),
     });
     const page = rows.slice(0, q.limit);
     return {

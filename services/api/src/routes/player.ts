@@ -1,5 +1,6 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { getAssetById, type AssetRow } from '@kino/db';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { getPublicAsset, type AssetRow } from '@kino/db';
+import { clientAddressKey, enforceRateLimit, RateLimiter } from '@kino/http';
 import { playerBundle, playerPage } from '@kino/player';
 import type { PlaybackBlock } from '@kino/playback';
 import type { ApiDeps } from '../deps.ts';
@@ -10,25 +11,38 @@ const BUNDLE_PATH = '/player/kino-player.js';
 const errors = { '4xx': { $ref: 'Error#' }, '5xx': { $ref: 'Error#' } } as const;
 const assetParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', format: 'uuid' } } } as const;
 const regionQuery = { region: { type: 'string', maxLength: 64, description: 'Prefer an edge in this region (also the x-kino-region header).' } } as const;
+// Client addresses remembered by the rate limit at most (each a few dozen bytes).
+const MAX_LIMITED_ADDRESSES = 100_000;
 
 /**
- * The drop-in player, without an API key: its module, and a page plus fresh bootstraps per
- * asset. Like Cloudflare Stream's iframe URL, anyone who knows an asset's id can watch it
- * here; the page is signed server-side, so no key ever reaches a browser.
+ * The drop-in player, without an API key: its module, and a page plus fresh bootstraps for
+ * assets whose playback_policy is `public` (Mux's public playback policy). Anyone who knows
+ * such an asset's id can watch it here; the page is signed server-side, so no key ever
+ * reaches a browser. Any other id — unknown, deleted, or a `signed` asset — gets the same
+ * 404, so the routes tell nobody which ids exist. The tokens minted here are short-lived
+ * (the player fetches fresh ones as they expire) and each client address has a rate, so
+ * the routes are no token mint for whoever learns an id.
  */
 export async function playerRoutes(app: FastifyInstance, deps: ApiDeps): Promise<void> {
   // Built once per process at start, served from memory.
   const bundle = playerBundle();
   bundle.catch((err) => app.log.error({ err }, 'the player bundle could not be built'));
+  const perMinute = deps.config.api.playerRatePerMinute;
+  const perAddress = new RateLimiter({ burst: perMinute, perSecond: perMinute / 60, maxKeys: MAX_LIMITED_ADDRESSES });
 
-  async function liveAsset(id: string): Promise<AssetRow> {
+  async function publicAsset(request: FastifyRequest, reply: FastifyReply, id: string): Promise<AssetRow> {
     if (!deps.config.api.playerPages) throw new ApiError(404, 'NOT_FOUND', 'Player pages are turned off here (PLAYER_PAGES=false).');
-    const asset = await getAssetById(deps.sql, id);
-    if (!asset || asset.deleted_at) throw notFound('Asset');
+    // Before the lookup, and for known and unknown ids alike: the limit reveals nothing.
+    enforceRateLimit(perAddress, clientAddressKey(request.ip), reply, 'from this address');
+    const asset = await getPublicAsset(deps.sql, id);
+    if (!asset) throw notFound('Asset');
     return asset;
   }
   const sign = (request: FastifyRequest<{ Querystring: { region?: string } }>, asset: AssetRow): Promise<PlaybackBlock> =>
-    issuePlayback(deps, asset, { region: request.query.region ?? (request.headers['x-kino-region'] as string | undefined) });
+    issuePlayback(deps, asset, {
+      region: request.query.region ?? (request.headers['x-kino-region'] as string | undefined),
+      ttlSeconds: deps.config.api.playerTokenTtlSeconds,
+    });
 
   app.get<{ Querystring: { v?: string } }>(BUNDLE_PATH, {
     schema: {
@@ -54,7 +68,10 @@ export async function playerRoutes(app: FastifyInstance, deps: ApiDeps): Promise
   app.get<{ Params: { id: string }; Querystring: { region?: string; autoplay?: boolean; muted?: boolean; controls?: boolean; start_time?: number } }>('/player/:id', {
     schema: {
       summary: 'A page that plays the asset',
-      description: 'Public by asset id. Embeds <kino-player> with a bootstrap signed here; before the opener is ready the player waits and starts by itself.',
+      description:
+        'For assets whose playback_policy is `public` (any other id is a 404). Embeds <kino-player> with a bootstrap signed here, ' +
+        'with short-lived tokens the player renews; before the opener is ready the player waits and starts by itself. ' +
+        'Rate-limited per client address (429 RATE_LIMITED with Retry-After).',
       tags: ['player'],
       security: [],
       params: assetParams,
@@ -71,7 +88,7 @@ export async function playerRoutes(app: FastifyInstance, deps: ApiDeps): Promise
       response: { 200: { type: 'string', description: 'HTML' }, ...errors },
     },
   }, async (request, reply) => {
-    const asset = await liveAsset(request.params.id);
+    const asset = await publicAsset(request, reply, request.params.id);
     let bootstrap: PlaybackBlock | undefined;
     try {
       bootstrap = await sign(request, asset);
@@ -93,7 +110,9 @@ export async function playerRoutes(app: FastifyInstance, deps: ApiDeps): Promise
   app.get<{ Params: { id: string }; Querystring: { region?: string } }>('/player/:id/playback', {
     schema: {
       summary: 'A fresh bootstrap for the player',
-      description: 'Public by asset id, like the player page: what its player asks for when signed URLs expire or while only the opener is ready.',
+      description:
+        'For assets whose playback_policy is `public`, like the player page: what its player asks for when signed URLs expire ' +
+        'or while only the opener is ready. Rate-limited per client address, together with the page.',
       tags: ['player'],
       security: [],
       params: assetParams,
@@ -101,8 +120,9 @@ export async function playerRoutes(app: FastifyInstance, deps: ApiDeps): Promise
       response: { 200: { $ref: 'Playback#' }, ...errors },
     },
   }, async (request, reply) => {
-    const asset = await liveAsset(request.params.id);
+    // Before any refusal too, so a player on another origin can read a 429 or 404.
     reply.header('cache-control', 'no-store').header('access-control-allow-origin', '*');
+    const asset = await publicAsset(request, reply, request.params.id);
     return sign(request, asset);
   });
 }

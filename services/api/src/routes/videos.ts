@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import multipart from '@fastify/multipart';
-import { listArtifacts } from '@kino/db';
+import { listArtifacts, PLAYBACK_POLICIES, type PlaybackPolicy } from '@kino/db';
 import { ingestUpload } from '@kino/ingest';
 import { latestJobFor } from '@kino/jobs';
 import type { ApiDeps } from '../deps.ts';
@@ -14,11 +14,16 @@ import { playbackQuery } from './playback.ts';
 const metadataProperties = {
   title: { type: 'string', maxLength: 512 },
   passthrough: { type: 'string', maxLength: 2048, description: 'Free text returned with the asset, for your own reference.' },
+  playback_policy: {
+    type: 'string', enum: PLAYBACK_POLICIES, default: 'signed',
+    description: '`signed`: playback URLs only from authenticated calls. `public`: anyone with the id may also watch it at /player/{id}.',
+  },
 } as const;
 
 interface UploadQuery {
   title?: string;
   passthrough?: string;
+  playback_policy: PlaybackPolicy;
   wait?: 'playable';
   timeout_seconds?: number;
   region?: string;
@@ -44,7 +49,7 @@ export async function videoRoutes(app: FastifyInstance, deps: ApiDeps): Promise<
       summary: 'Upload a video',
       description:
         'Send the file as the raw body (any video/*, audio/* or application/octet-stream content type) or as ' +
-        'multipart/form-data with one file field (form fields title and passthrough must come before the file). ' +
+        'multipart/form-data with one file field (form fields title, passthrough and playback_policy must come before the file). ' +
         'Returns at once with the asset; processing continues in the background.',
       tags: ['videos'],
       querystring: {
@@ -78,7 +83,7 @@ export async function videoRoutes(app: FastifyInstance, deps: ApiDeps): Promise<
 
     let body: Readable;
     let contentType: string;
-    let { title, passthrough } = request.query;
+    let { title, passthrough, playback_policy: playbackPolicy } = request.query;
     if (request.isMultipart()) {
       const file = await request.file();
       if (!file) throw new ApiError(400, 'EMPTY_BODY', 'The form has no file field: add the video as a file.');
@@ -93,6 +98,13 @@ export async function videoRoutes(app: FastifyInstance, deps: ApiDeps): Promise<
       if ((title?.length ?? 0) > 512 || (passthrough?.length ?? 0) > 2048) {
         throw new ApiError(400, 'VALIDATION_ERROR', 'title is limited to 512 characters and passthrough to 2048.');
       }
+      const policy = field('playback_policy');
+      if (policy !== undefined) {
+        if (!PLAYBACK_POLICIES.includes(policy as PlaybackPolicy)) {
+          throw new ApiError(400, 'VALIDATION_ERROR', `playback_policy must be one of ${PLAYBACK_POLICIES.join(', ')}.`);
+        }
+        playbackPolicy = policy as PlaybackPolicy;
+      }
     } else {
       body = request.raw;
       contentType = request.headers['content-type'] ?? 'application/octet-stream';
@@ -103,7 +115,7 @@ export async function videoRoutes(app: FastifyInstance, deps: ApiDeps): Promise<
         sql: deps.sql, storage: deps.storage, maxAttempts: deps.config.worker.maxAttempts,
         stallSeconds: deps.config.api.uploadStallSeconds, onJobQueued: deps.announceJobs, onEvents: deps.announceEvents,
       },
-      { accountId: request.account.id, body, contentType, maxBytes: max, title, passthrough,
+      { accountId: request.account.id, body, contentType, maxBytes: max, title, passthrough, playbackPolicy,
         idempotencyKey: request.headers['idempotency-key'] },
     );
     let latest = asset;
