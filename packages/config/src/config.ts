@@ -90,6 +90,12 @@ export interface Config {
     cacheBytes: number;
     ramCacheBytes: number;
     maxFills: number;
+    /** Shares of maxFills one token, and one asset, may hold at once (percent; at least one fill). */
+    fillTokenPercent: number;
+    fillAssetPercent: number;
+    /** Origin 404s are remembered this long (0: not at all), at most this many at once. */
+    negativeTtlSeconds: number;
+    negativeCacheEntries: number;
     /** The api, for registration and heartbeats. */
     apiUrl: string;
     jwksUrl: string;
@@ -250,6 +256,10 @@ function edgeConfig(env: Env, dataDir: string, apiHost: string, apiPort: number)
     cacheBytes: parseBytes('EDGE_CACHE_BYTES', str(env, 'EDGE_CACHE_BYTES', '10GiB')),
     ramCacheBytes: parseBytes('EDGE_RAM_CACHE_BYTES', str(env, 'EDGE_RAM_CACHE_BYTES', '256MiB')),
     maxFills: int(env, 'EDGE_MAX_FILLS', 64, 1, 10_000),
+    fillTokenPercent: int(env, 'EDGE_FILL_TOKEN_PERCENT', 25, 1, 100),
+    fillAssetPercent: int(env, 'EDGE_FILL_ASSET_PERCENT', 50, 1, 100),
+    negativeTtlSeconds: int(env, 'EDGE_NEGATIVE_TTL_SECONDS', 5, 0, 300),
+    negativeCacheEntries: int(env, 'EDGE_NEGATIVE_CACHE_ENTRIES', 10_000, 0, 10_000_000),
     apiUrl,
     jwksUrl: url(env, 'PLAYBACK_JWKS_URL', `${apiUrl}/.well-known/jwks.json`, ['http:', 'https:']),
     publicKeys: env['PLAYBACK_PUBLIC_KEYS'] || undefined,

@@ -3,6 +3,9 @@ import { join } from 'node:path';
 import { isArtifactKey } from './artifact.ts';
 import { DiskTier, type Logger } from './disk-tier.ts';
 import { Fill, FillError, type OriginResult } from './fill.ts';
+import { FillBudget, type FillHolder } from './fill-budget.ts';
+import { NegativeCache } from './negative-cache.ts';
+import { MASTER_PLAYLIST, ownerPlaylist, PublishedPaths } from './published.ts';
 import type { CachedObject } from './object.ts';
 import type { Origin } from './origin.ts';
 import { OpenFiles } from './open-files.ts';
@@ -20,9 +23,31 @@ export interface EdgeCacheOptions {
   ramObjectMaxBytes?: number;
   /** Cached files kept open between HITs; 1024 by default. */
   maxOpenFiles?: number;
+  /** How long an origin 404 is remembered, in ms (0: not at all); 5 s by default. */
+  negativeTtlMs?: number;
+  /** Origin 404s remembered at once; 10 000 by default. */
+  negativeMaxEntries?: number;
+  /** Viewer fills one token may run at once (see fill-budget.ts); maxFills by default. */
+  fillsPerToken?: number;
+  /** Viewer fills for one asset at once, whatever the token; maxFills by default. */
+  fillsPerAsset?: number;
+  /** Assets whose published playlists are remembered; 10 000 by default. */
+  publishedMaxAssets?: number;
+  /** Epoch ms; tests move time instead of waiting for it. */
+  now?: () => number;
 }
 
 export class TooManyFillsError extends Error {}
+
+/**
+ * Why `admit` started no fill:
+ * - `not_found`: the origin said 404 for this key moments ago (negative cache);
+ * - `unpublished`: the asset's playlists, known to the edge, do not list it (or the playlist
+ *   that would list it does not exist);
+ * - `busy`: EDGE_MAX_FILLS fills are running;
+ * - `token_busy` / `asset_busy`: this token's (asset's) share of them is in use.
+ */
+export type FillRefusal = 'not_found' | 'unpublished' | 'busy' | 'token_busy' | 'asset_busy';
 
 export type WarmResult = 'hit' | 'filled' | 'joined' | 'not_found' | 'busy' | 'failed';
 
@@ -30,7 +55,13 @@ export interface CacheStats {
   ram: { bytes: number; entries: number; evictions: number };
   disk: { bytes: number; entries: number; evictions: number };
   fillsInFlight: number;
+  /** New fills refused because maxFills were running. */
   fillsRefused: number;
+  /** Viewer requests `admit` answered without an origin GET, by reason. */
+  fillsAvoided: Record<Exclude<FillRefusal, 'busy'>, number>;
+  negativeEntries: number;
+  /** Assets whose playlists (some of them) the edge knows. */
+  publishedAssets: number;
   openFiles: number;
   originFetches: Record<OriginResult, number>;
 }
@@ -44,8 +75,19 @@ export interface EdgeCache {
   get(key: string): CachedObject | undefined;
   /** The fill in progress for `key`, to join. */
   filling(key: string): Fill | undefined;
-  /** Starts a fill; throws TooManyFillsError when maxFills are running. */
+  /** Starts a fill; throws TooManyFillsError when maxFills are running. For warms: no budget, no playlist rule. */
   startFill(key: string): Fill;
+  /**
+   * A viewer's cold request for `key` (neither cached nor filling): starts its fill, or says
+   * why not without an origin GET for the key. Refusals come from the negative cache, the
+   * asset's published playlists, EDGE_MAX_FILLS, then the holder's budget. While the
+   * asset's playlists are unknown the edge learns them alongside (from its disk, or by
+   * filling the playlist: one GET per playlist however many ask), and a request the budget
+   * would refuse meanwhile gets a promise instead, settled once they are learned: the caller
+   * then looks again (cached? filling?) and admits again, with `discover` false on its last
+   * round so that playlists the edge cannot learn end in the refusal rather than a loop.
+   */
+  admit(key: string, holder: FillHolder, discover: boolean): Fill | FillRefusal | Promise<void>;
   /** The object's file vanished (evicted under a reader): drop its entry. */
   forget(obj: CachedObject): void;
   /** An open descriptor of the object's file, for sendFile; pair with closeFile unless it fails. */
@@ -59,6 +101,8 @@ export interface EdgeCache {
 }
 
 const MAX_RAM_OBJECT_BYTES = 8 * 1024 * 1024;
+const MAX_PLAYLIST_BYTES = 4 * 1024 * 1024;
+const noop = () => {};
 
 export function createEdgeCache(o: EdgeCacheOptions): EdgeCache {
   const objectsDir = join(o.dir, 'objects');
@@ -76,6 +120,17 @@ export function createEdgeCache(o: EdgeCacheOptions): EdgeCache {
   const promoting = new Set<string>();
   const originFetches: Record<OriginResult, number> = { ok: 0, not_found: 0, unavailable: 0, truncated: 0, aborted: 0, failed: 0 };
   let fillsRefused = 0;
+  const fillsAvoided = { not_found: 0, unpublished: 0, token_busy: 0, asset_busy: 0 };
+  const negative = new NegativeCache(o.negativeMaxEntries ?? 10_000, o.negativeTtlMs ?? 5000, o.now);
+  const published = new PublishedPaths(o.publishedMaxAssets ?? 10_000);
+  const budget = new FillBudget(o.fillsPerToken ?? o.maxFills, o.fillsPerAsset ?? o.maxFills);
+  // Playlists being learned, by key: every request waiting on one shares this promise.
+  const learning = new Map<string, Promise<void>>();
+
+  const learnPlaylist = (key: string, body: Buffer) => {
+    const slash = key.indexOf('/');
+    published.learn(key.slice(0, slash), key.slice(slash + 1), body.toString('utf8'));
+  };
 
   const ctx = {
     origin: o.origin,
@@ -86,8 +141,44 @@ export function createEdgeCache(o: EdgeCacheOptions): EdgeCache {
       originFetches[result] += 1;
       running.delete(fill);
       if (fills.get(fill.key) === fill) fills.delete(fill.key);
+      if (fill.holder !== undefined) budget.give(fill.holder);
+      if (result === 'not_found') negative.add(fill.key);
+      else if (result === 'ok') negative.delete(fill.key);
     },
+    playlist: (fill: Fill, body: Buffer) => learnPlaylist(fill.key, body),
   };
+
+  function begin(key: string, holder: FillHolder | undefined): Fill {
+    const fill = new Fill(key, ctx, holder);
+    fills.set(key, fill);
+    running.add(fill);
+    return fill;
+  }
+
+  // Learns the playlist at `key` from the cache, or from a fill of it (shared with whoever
+  // else asks for it). Undefined when it cannot be tried now (every fill slot taken).
+  function learn(key: string): Promise<void> | undefined {
+    const pending = learning.get(key);
+    if (pending !== undefined) return pending;
+    let p: Promise<void>;
+    const obj = disk.get(key);
+    if (obj !== undefined) {
+      if (obj.size > MAX_PLAYLIST_BYTES) return undefined;
+      p = (obj.body ? Promise.resolve(obj.body) : readFile(obj.file)).then((body) => learnPlaylist(key, body), noop);
+    } else {
+      let fill = fills.get(key);
+      if (fill === undefined) {
+        if (running.size >= o.maxFills) return undefined;
+        // On the asset's behalf, not the token's: at most the master and one playlist per
+        // published rendition, each fetched once however many requests wait for it.
+        fill = begin(key, undefined);
+      }
+      p = fill.done.then(noop, noop);
+    }
+    p = p.finally(() => learning.delete(key));
+    learning.set(key, p);
+    return p;
+  }
 
   // A startup artifact found on disk (after a restart, or after RAM let it go) gets its RAM
   // copy back in the background; the request that found it is served from disk meanwhile.
@@ -100,6 +191,11 @@ export function createEdgeCache(o: EdgeCacheOptions): EdgeCache {
       })
       .catch(() => {})
       .finally(() => promoting.delete(obj.key));
+  }
+
+  function avoided(reason: 'not_found' | 'unpublished'): FillRefusal {
+    fillsAvoided[reason] += 1;
+    return reason;
   }
 
   const cache: EdgeCache = {
@@ -132,10 +228,43 @@ export function createEdgeCache(o: EdgeCacheOptions): EdgeCache {
         fillsRefused += 1;
         throw new TooManyFillsError(`${running.size} fills are already running`);
       }
-      const fill = new Fill(key, ctx);
-      fills.set(key, fill);
-      running.add(fill);
-      return fill;
+      return begin(key, undefined);
+    },
+
+    admit(key, holder, discover) {
+      if (negative.has(key)) return avoided('not_found');
+      const slash = key.indexOf('/');
+      const assetId = key.slice(0, slash);
+      const path = key.slice(slash + 1);
+      const verdict = published.judge(assetId, path);
+      if (verdict === 'unlisted') return avoided('unpublished');
+      // The playlist that would rule on it is not known yet: learn it alongside (one GET per
+      // playlist, shared), without holding this request up, and never with the fill slot
+      // this request needs. A playlist the origin does not have (a 404 remembered) rules on
+      // nothing: the asset has no ladder yet, and only the budget bounds such requests.
+      let playlist: string | undefined;
+      if (verdict === 'needs_master' || verdict === 'needs_media') {
+        playlist = `${assetId}/${verdict === 'needs_master' ? MASTER_PLAYLIST : ownerPlaylist(path)}`;
+        if (negative.has(playlist)) playlist = undefined;
+      }
+      let refused: FillRefusal | undefined;
+      if (running.size < o.maxFills) {
+        refused = budget.take(holder);
+        if (refused === undefined) {
+          const fill = begin(key, holder);
+          if (playlist !== undefined) learn(playlist);
+          return fill;
+        }
+        fillsAvoided[refused] += 1;
+      } else {
+        fillsRefused += 1;
+        refused = 'busy';
+      }
+      // Refused while the playlists are unknown: wait for them and ask again rather than
+      // refuse now, since the answer may well be a plain 404 (a flood of made-up names ends
+      // here, one origin GET per playlist however many requests wait).
+      const learning = discover && playlist !== undefined ? learn(playlist) : undefined;
+      return learning ?? refused;
     },
 
     forget: (obj) => disk.forgetMissing(obj),
@@ -178,6 +307,9 @@ export function createEdgeCache(o: EdgeCacheOptions): EdgeCache {
         fills.delete(key);
         discarded += 1;
       }
+      // What was learned about the asset goes too: it may be published anew.
+      published.forget(assetId);
+      negative.forgetAsset(assetId);
       if (!keys) await rm(join(objectsDir, assetId), { recursive: true, force: true });
       return { ram: inRam, disk: onDisk, fills: discarded };
     },
@@ -187,6 +319,9 @@ export function createEdgeCache(o: EdgeCacheOptions): EdgeCache {
       disk: { bytes: disk.bytes, entries: disk.size, evictions: disk.evictions },
       fillsInFlight: running.size,
       fillsRefused,
+      fillsAvoided: { ...fillsAvoided },
+      negativeEntries: negative.size,
+      publishedAssets: published.size,
       openFiles: files.size,
       originFetches: { ...originFetches },
     }),

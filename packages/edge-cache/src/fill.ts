@@ -7,6 +7,11 @@ import { CachedObject } from './object.ts';
 import { OriginError, type Origin } from './origin.ts';
 import type { RamTier } from './ram-tier.ts';
 import { FillReader } from './fill-reader.ts';
+import type { FillHolder } from './fill-budget.ts';
+
+// Playlists are read to learn what an asset published (see published.ts); a "playlist"
+// larger than this is not one we wrote, and is cached without being read.
+const MAX_PLAYLIST_BYTES = 4 * 1024 * 1024;
 
 export type OriginResult = 'ok' | 'not_found' | 'unavailable' | 'truncated' | 'aborted' | 'failed';
 
@@ -17,6 +22,8 @@ export interface FillContext {
   ram: RamTier;
   /** Called once, as soon as the fill has succeeded or failed: from then on nobody may join it. */
   settled(fill: Fill, result: OriginResult): void;
+  /** A playlist's whole body, once its fill has completed and was not purged meanwhile. */
+  playlist(fill: Fill, body: Buffer): void;
 }
 
 export class FillError extends Error {
@@ -58,6 +65,8 @@ export class Fill {
   constructor(
     readonly key: string,
     private readonly ctx: FillContext,
+    /** The viewer whose request started it, for the fill budget; none for warms. */
+    readonly holder?: FillHolder,
   ) {
     let resolveReady!: (o: CachedObject) => void;
     let rejectReady!: (e: FillError) => void;
@@ -106,6 +115,8 @@ export class Fill {
       // The SDK stops watching the signal once headers are in; the body is ours to stop.
       signal.addEventListener('abort', () => body.destroy(signal.reason as Error), { once: true });
       const keepInRam = obj.type.ram && ram.accepts(size);
+      const isPlaylist = this.key.endsWith('.m3u8') && size <= MAX_PLAYLIST_BYTES;
+      const keepChunks = keepInRam || isPlaylist;
       const chunks: Buffer[] = [];
       this.object = obj;
       this.state = 'streaming';
@@ -114,13 +125,15 @@ export class Fill {
       for await (const chunk of body as AsyncIterable<Buffer>) {
         if (this.written + chunk.length > size) throw new FillError('truncated', `origin sent more than ${size} bytes`);
         await this.write(chunk);
-        if (keepInRam) chunks.push(chunk);
+        if (keepChunks) chunks.push(chunk);
       }
       if (signal.aborted) throw signal.reason;
       if (this.written !== size) throw new FillError('truncated', `origin sent ${this.written} of ${size} bytes`);
 
       await this.file!.utimes(new Date(), mtime);
       await this.file!.datasync();
+      const bytes = keepChunks ? Buffer.concat(chunks, size) : undefined;
+      if (isPlaylist && !this.discarded) this.ctx.playlist(this, bytes!);
       if (this.discarded || reserved === undefined) {
         await unlink(tmp);
       } else {
@@ -130,7 +143,7 @@ export class Fill {
         reserved = undefined;
         // Purged while the file was being moved: the index routes the removal.
         if (this.discarded) disk.delete(this.key);
-        else if (keepInRam) ram.insert(obj, Buffer.concat(chunks, size));
+        else if (keepInRam) ram.insert(obj, bytes!);
       }
       this.state = 'complete';
       this.settle('ok');

@@ -7,3 +7,6 @@ export { Fill, FillError, type OriginResult } from './fill.ts';
 export type { Logger } from './disk-tier.ts';
 export * from './http.ts';
 export { sendFile } from './send-file.ts';
+export { fillShare, FillBudget, type FillHolder, type BudgetRefusal } from './fill-budget.ts';
+export { NegativeCache } from './negative-cache.ts';
+export { PublishedPaths, listedPaths, ownerPlaylist, MASTER_PLAYLIST, type Verdict } from './published.ts';

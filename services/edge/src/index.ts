@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import Fastify from 'fastify';
 import { ConfigError, type Config } from '@kino/config';
-import { createEdgeCache, createS3Origin } from '@kino/edge-cache';
+import { createEdgeCache, createS3Origin, fillShare } from '@kino/edge-cache';
 import { createPlaybackVerifier, parsePublicKeys, type PlaybackVerifier } from '@kino/tokens';
 import { newRequestId, registerErrorHandling } from './errors.ts';
 import { EdgeMetrics } from './metrics.ts';
@@ -57,6 +57,11 @@ export async function createEdge(config: Config, options: EdgeTelemetryOptions =
     diskBytes: config.edge.cacheBytes,
     ramBytes: config.edge.ramCacheBytes,
     maxFills: config.edge.maxFills,
+    // One token (one asset) may hold only a share of the fill slots: see fill-budget.ts.
+    fillsPerToken: fillShare(config.edge.maxFills, config.edge.fillTokenPercent),
+    fillsPerAsset: fillShare(config.edge.maxFills, config.edge.fillAssetPercent),
+    negativeTtlMs: config.edge.negativeTtlSeconds * 1000,
+    negativeMaxEntries: config.edge.negativeCacheEntries,
     origin,
     log: app.log,
   });

@@ -38,6 +38,11 @@ export class EdgeMetrics {
     metric('kino_edge_bytes_served_total', 'counter', 'Body bytes of playback responses sent in full.', [['', this.bytesServed]]);
     metric('kino_edge_fills_in_flight', 'gauge', 'Origin fills running now.', [['', cache.fillsInFlight]]);
     metric('kino_edge_fills_refused_total', 'counter', 'New fills refused because EDGE_MAX_FILLS were running.', [['', cache.fillsRefused]]);
+    metric('kino_edge_fills_avoided_total', 'counter',
+      'Cold requests answered without an origin GET: a 404 remembered (not_found), not in the published playlists (unpublished), or over the token\'s or asset\'s share of fills.',
+      Object.entries(cache.fillsAvoided).map(([reason, n]) => [`{reason="${reason}"}`, n]));
+    metric('kino_edge_negative_cache_entries', 'gauge', 'Origin 404s remembered now.', [['', cache.negativeEntries]]);
+    metric('kino_edge_published_assets', 'gauge', 'Assets whose published playlists the edge knows.', [['', cache.publishedAssets]]);
     metric('kino_edge_cache_bytes', 'gauge', 'Bytes cached per tier.', [['{tier="ram"}', cache.ram.bytes], ['{tier="disk"}', cache.disk.bytes]]);
     metric('kino_edge_cache_entries', 'gauge', 'Objects cached per tier.', [['{tier="ram"}', cache.ram.entries], ['{tier="disk"}', cache.disk.entries]]);
     metric('kino_edge_open_files', 'gauge', 'Cached files held open for HITs.', [['', cache.openFiles]]);

@@ -2,15 +2,25 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline, type Readable } from 'node:stream';
 import type { FastifyBaseLogger } from 'fastify';
 import {
-  FillError, fullHeaders, hitHeaders, isNotModified, notModifiedHeaders, parsePlaybackUrl, partialHeaders, PREFLIGHT_HEADERS,
-  resolveRange, sendFile, TooManyFillsError, unsatisfiableHeaders,
-  type CachedObject, type CacheStatus, type EdgeCache, type Fill,
+  Fill, FillError, fullHeaders, hitHeaders, isNotModified, notModifiedHeaders, parsePlaybackUrl, partialHeaders, PREFLIGHT_HEADERS,
+  resolveRange, sendFile, unsatisfiableHeaders,
+  type CachedObject, type CacheStatus, type EdgeCache, type FillHolder, type FillRefusal,
 } from '@kino/edge-cache';
 import { TokenError, type PlaybackVerifier } from '@kino/tokens';
 import { ApiError, writeError } from './errors.ts';
 import type { CacheLabel, EdgeMetrics } from './metrics.ts';
 import type { Revocations } from './revocations.ts';
 import { newExchange, type EdgeTelemetry, type Exchange } from './telemetry.ts';
+
+/**
+ * The holder of a cold request, for the fill budget. A token is identified by its signed
+ * part (header and payload): those bytes cannot change without breaking the signature,
+ * whereas the signature's base64url text has spare bits, so several spellings of one token
+ * verify and would otherwise each get a budget of their own.
+ */
+function holderOf(token: string, assetId: string): FillHolder {
+  return { token: token.slice(0, token.lastIndexOf('.')), asset: assetId };
+}
 
 export interface PlaybackDeps {
   cache: EdgeCache;
@@ -26,6 +36,31 @@ export interface PlaybackDeps {
 const METHOD_HEADERS = ['allow', 'GET, HEAD, OPTIONS'];
 const CLOSING_HEADERS = ['connection', 'close', 'retry-after', '1'];
 const BUSY_HEADERS = ['retry-after', '1'];
+// Rounds of playlist learning a cold request may wait for: the master, then its rendition's
+// media playlist (see EdgeCache.admit).
+const DISCOVERY_ROUNDS = 2;
+
+// Refusals of fills, made once: an attack sends these by the thousand, and an ApiError
+// captures a stack when built. Over-budget answers are 503 + Retry-After, like
+// TOO_MANY_FILLS: the condition is fill capacity and clears as soon as the holder's own
+// fills finish, and players retry 5xx (hls.js's default policy) but treat 4xx as fatal, so a
+// real viewer that briefly exceeds its share (a page load prefetching six cold files on a
+// small edge) recovers instead of failing. The codes tell them apart from a full edge.
+const REFUSALS: Record<FillRefusal, { error: ApiError; headers: string[] | undefined }> = {
+  not_found: { error: new ApiError(404, 'ARTIFACT_NOT_FOUND', 'The artifact does not exist at the origin.'), headers: undefined },
+  unpublished: {
+    error: new ApiError(404, 'UNPUBLISHED_ARTIFACT', "The asset's published playlists do not list this artifact."), headers: undefined,
+  },
+  busy: { error: new ApiError(503, 'TOO_MANY_FILLS', 'The edge is filling as many artifacts as it may; try again shortly.'), headers: BUSY_HEADERS },
+  token_busy: {
+    error: new ApiError(503, 'TOO_MANY_FILLS_FOR_TOKEN', 'This playback token is using its share of the edge\'s origin fills; try again shortly.'),
+    headers: BUSY_HEADERS,
+  },
+  asset_busy: {
+    error: new ApiError(503, 'TOO_MANY_FILLS_FOR_ASSET', 'This asset is using its share of the edge\'s origin fills; try again shortly.'),
+    headers: BUSY_HEADERS,
+  },
+};
 
 /**
  * `GET|HEAD /p/{token}/{asset_id}/{artifact path}`: the hot path, on node:http directly
@@ -54,7 +89,7 @@ export function createPlaybackHandler(d: PlaybackDeps): (req: IncomingMessage, r
     writeError(res, e, extra);
   }
 
-  function serveHit(req: IncomingMessage, res: ServerResponse, x: Exchange, obj: CachedObject, retry: boolean): void {
+  function serveHit(req: IncomingMessage, res: ServerResponse, x: Exchange, obj: CachedObject, token: string, retry: boolean): void {
     const h = req.headers;
     if ((h['if-none-match'] !== undefined || h['if-modified-since'] !== undefined) && isNotModified(h, obj)) {
       outcome(x, 'HIT', 304);
@@ -87,7 +122,7 @@ export function createPlaybackHandler(d: PlaybackDeps): (req: IncomingMessage, r
       if (err) {
         // Evicted or purged between the lookup and the open: it is a miss after all.
         cache.forget(obj);
-        if (retry) return serve(req, res, x, obj.key, false);
+        if (retry) return serve(req, res, x, obj.key, token, false, DISCOVERY_ROUNDS);
         return fail(res, x, new ApiError(500, 'INTERNAL_ERROR', 'The cached file could not be opened.'));
       }
       outcome(x, 'HIT', status);
@@ -134,22 +169,30 @@ export function createPlaybackHandler(d: PlaybackDeps): (req: IncomingMessage, r
     fail(res, x, new ApiError(500, 'INTERNAL_ERROR', 'Something went wrong on the edge.'));
   }
 
-  function serve(req: IncomingMessage, res: ServerResponse, x: Exchange, key: string, retry: boolean): void {
+  // `token` is the one the request carried (verified): a cold request is budgeted against it.
+  function serve(req: IncomingMessage, res: ServerResponse, x: Exchange, key: string, token: string, retry: boolean, rounds: number): void {
     const obj = cache.get(key);
-    if (obj !== undefined) return serveHit(req, res, x, obj, retry);
-    let fill = cache.filling(key);
-    let status: CacheStatus = 'COALESCED';
-    if (fill === undefined) {
-      try {
-        fill = cache.startFill(key);
-        status = 'MISS';
-      } catch (err) {
-        if (!(err instanceof TooManyFillsError)) throw err;
-        return fail(res, x, new ApiError(503, 'TOO_MANY_FILLS', 'The edge is filling as many artifacts as it may; try again shortly.'), BUSY_HEADERS);
-      }
+    if (obj !== undefined) return serveHit(req, res, x, obj, token, retry);
+    const joined = cache.filling(key);
+    if (joined !== undefined) return void joined.ready.then((o) => serveFill(req, res, x, joined, o, 'COALESCED'), (err) => fillFailed(res, x, err));
+    const admitted = cache.admit(key, holderOf(token, x.assetId), rounds > 0);
+    if (admitted instanceof Fill) {
+      return void admitted.ready.then((o) => serveFill(req, res, x, admitted, o, 'MISS'), (err) => fillFailed(res, x, err));
     }
-    const f = fill;
-    f.ready.then((o) => serveFill(req, res, x, f, o, status), (err) => fillFailed(res, x, err));
+    if (typeof admitted === 'string') {
+      const r = REFUSALS[admitted];
+      return fail(res, x, r.error, r.headers);
+    }
+    // The edge is learning the asset's playlists; then look again (someone may have filled it).
+    admitted.then(() => {
+      // The viewer left while it waited (recorded as 499 on close): start no fill for nobody.
+      if (res.destroyed) return;
+      serve(req, res, x, key, token, retry, rounds - 1);
+    }).catch((err) => {
+      d.log.error({ err }, 'playback request failed');
+      if (res.headersSent) res.destroy();
+      else fail(res, x, new ApiError(500, 'INTERNAL_ERROR', 'Something went wrong on the edge.'));
+    });
   }
 
   function tokenRefused(res: ServerResponse, x: Exchange, err: unknown): void {
@@ -190,7 +233,7 @@ export function createPlaybackHandler(d: PlaybackDeps): (req: IncomingMessage, r
         x.accountId = claims.accountId ?? '';
         // A deleted asset: its tokens are still valid JWTs, but they grant nothing any more.
         if (d.revocations.has(target.assetId)) return fail(res, x, new ApiError(410, 'ASSET_DELETED', 'The asset was deleted.'));
-        serve(req, res, x, target.key, true);
+        serve(req, res, x, target.key, target.token, true, DISCOVERY_ROUNDS);
       }, (err) => tokenRefused(res, x, err))
       .catch((err) => {
         d.log.error({ err }, 'playback request failed');

@@ -63,20 +63,21 @@ describe('edge telemetry', () => {
   };
 
   it('records every answer, refusals included, with what it was and how it went', async () => {
+    // The master first, as a player does (a segment's MISS would otherwise fetch it for the edge).
+    expect((await get((await signed(assetId, 'hls/master.m3u8')).url)).status).toBe(200);
     const segment = await signed(assetId, 'hls/240p/0.m4s');
     expect((await get(segment.url)).status).toBe(200);
     await settled(h);
     expect((await get(segment.url)).headers['x-kino-cache']).toBe('HIT');
-    expect((await get((await signed(assetId, 'hls/master.m3u8')).url)).status).toBe(200);
     const expired = await signed(assetId, 'opener.mp4', { ttlSeconds: 60, now: Date.now() - 3_600_000 });
     expect((await get(expired.url)).status).toBe(401);
     expect((await get(`${h.edge.url}/p/not-a-token/${assetId}/opener.mp4`)).status).toBe(401);
 
     const rows = await waitForRows(assetId, 5);
     expect(rows).toEqual([
+      { artifact_kind: 'playlist', rendition: '', cache_status: 'MISS', status_code: 200, bytes_served: 300, error_code: '', account_id: 'acct-1' },
       { artifact_kind: 'segment', rendition: '240p', cache_status: 'MISS', status_code: 200, bytes_served: 5000, error_code: '', account_id: 'acct-1' },
       { artifact_kind: 'segment', rendition: '240p', cache_status: 'HIT', status_code: 200, bytes_served: 5000, error_code: '', account_id: 'acct-1' },
-      { artifact_kind: 'playlist', rendition: '', cache_status: 'MISS', status_code: 200, bytes_served: 300, error_code: '', account_id: 'acct-1' },
       // Expired but genuine: attributed to its account. A forged token proves no account.
       { artifact_kind: 'opener', rendition: '', cache_status: 'NONE', status_code: 401, bytes_served: 0, error_code: 'TOKEN_EXPIRED', account_id: 'acct-1' },
       { artifact_kind: 'opener', rendition: '', cache_status: 'NONE', status_code: 401, bytes_served: 0, error_code: 'TOKEN_MALFORMED', account_id: '' },
