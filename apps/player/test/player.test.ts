@@ -135,6 +135,21 @@ describe('player routes', () => {
     const res = await fetch(`${s.api.url}/player/${assetId}/playback`);
     expect(res.status).toBe(200);
     expect(res.headers.get('cache-control')).toBe('no-store');
-    expect(await res.json()).toMatchObject({ asset_id: assetId, playable_state: 'hls_ready', urls: { master: expect.stringContaining(s.edge.url) } });
+    const block = (await res.json()) as any;
+    expect(block).toMatchObject({ asset_id: assetId, playable_state: 'hls_ready', urls: { master: expect.stringContaining(s.edge.url) } });
+    // Player tokens are short-lived (PLAYER_TOKEN_TTL_SECONDS, 5 minutes by default).
+    expect(Date.parse(block.expires_at) - Date.now()).toBeLessThanOrEqual(300_000);
+
+    // Only public assets have pages: made signed, the asset answers as an unknown id would.
+    const policy = (playback_policy: string) => fetch(`${s.api.url}/v1/assets/${assetId}`, {
+      method: 'PATCH', headers: { authorization: `Bearer ${s.key}`, 'content-type': 'application/json' }, body: JSON.stringify({ playback_policy }),
+    });
+    expect((await policy('signed')).status).toBe(200);
+    for (const path of [`/player/${assetId}`, `/player/${assetId}/playback`]) {
+      const hidden = await fetch(`${s.api.url}${path}`);
+      expect([hidden.status, ((await hidden.json()) as any).error.code]).toEqual([404, 'NOT_FOUND']);
+    }
+    expect((await policy('public')).status).toBe(200);
+    expect((await fetch(`${s.api.url}/player/${assetId}`)).status).toBe(200);
   });
 });

@@ -13,8 +13,11 @@ export interface PlayerStack {
   api: Api;
   edge: Edge;
   key: string;
-  /** Uploads a generated clip and waits until its whole ladder is published. */
-  uploadReady(kind: FixtureKind, opts?: FixtureOptions): Promise<string>;
+  /**
+   * Uploads a generated clip and waits until its whole ladder is published. Public by
+   * default (playback_policy), so its player page at /player/{id} answers.
+   */
+  uploadReady(kind: FixtureKind, opts?: FixtureOptions, policy?: 'public' | 'signed'): Promise<string>;
   /** A signed bootstrap from the authenticated api, as a developer's backend would get it. */
   playback(assetId: string, query?: string): Promise<any>;
   close(): Promise<void>;
@@ -38,9 +41,9 @@ export async function startPlayerStack(): Promise<PlayerStack> {
 
   const stack: PlayerStack = {
     db, s3, api, edge, key,
-    async uploadReady(kind, opts) {
+    async uploadReady(kind, opts, policy = 'public') {
       const file = await makeFixture(kind, join(work, `${n++}.mp4`), opts);
-      const res = await fetch(`${api.url}/v1/videos`, { method: 'POST', headers: { ...auth, 'content-type': 'video/mp4' }, body: await readFile(file) });
+      const res = await fetch(`${api.url}/v1/videos?playback_policy=${policy}`, { method: 'POST', headers: { ...auth, 'content-type': 'video/mp4' }, body: await readFile(file) });
       if (res.status !== 201) throw new Error(`upload answered ${res.status}: ${await res.text()}`);
       const { id } = (await res.json()) as { id: string };
       // Wait for the job to finish, not just for hls_ready: warming the edges comes after.
