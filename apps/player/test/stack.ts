@@ -26,7 +26,9 @@ export interface PlayerStack {
 /** Api, worker and edge in this process on a private database, bucket and ports. */
 export async function startPlayerStack(): Promise<PlayerStack> {
   const [db, s3] = await Promise.all([createTestDatabase(), createTestS3()]);
-  const api = await createApi(await createTestConfig(db, s3));
+  // Every page and browser here is one loopback address: the per-address limit of the player
+  // routes (tested in services/api) must not throttle a long bench.
+  const api = await createApi(await createTestConfig(db, s3, { PLAYER_RATE_PER_MINUTE: '100000' }));
   await api.start();
   const edge = await createEdge(await createTestConfig(db, s3, { KINO_API_URL: api.url, EDGE_ID: 'player-edge', EDGE_REGION: 'test' }));
   await edge.start();
