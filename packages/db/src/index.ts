@@ -3,3 +3,4 @@ export * from './migrate.ts';
 export * from './accounts.ts';
 export * from './assets.ts';
 export * from './edges.ts';
+export * from './revocations.ts';

@@ -44,8 +44,15 @@ export class Revocations {
 
 interface RevocationList {
   window_seconds?: number;
+  /** Where the next pull starts (`since`); an api without one sends the whole list each time. */
+  cursor?: string;
+  /** The page was full: pull the next one at once. */
+  more?: boolean;
   assets: Array<{ id: string; deleted_at: string }>;
 }
+
+// A pull follows `more` at most this many pages, then carries on at the next heartbeat.
+const MAX_PAGES_PER_PULL = 100;
 
 export interface RevocationSync {
   /** Settles after the first pull, whatever its outcome. */
@@ -58,6 +65,12 @@ export interface RevocationSync {
  * purge (down, or not yet registered, or restarted with the files on disk) still refuses
  * deleted assets, and `onRevoked` drops the cached files of each one it learns of. Like the
  * heartbeat, a failure is logged and never stops the edge.
+ *
+ * The first pull takes the whole list (deletions within the longest token lifetime); later
+ * ones only what was deleted since the cursor the api returned, so a heartbeat costs the
+ * api and the edge nothing when nothing was deleted. The cursor lives in memory: a
+ * restarted edge starts with the whole list again. A failed pull keeps the cursor, so the
+ * next one resumes where it left off.
  */
 export function startRevocationSync(
   config: Config, revocations: Revocations, log: FastifyBaseLogger, onRevoked: (assetId: string) => void,
@@ -65,23 +78,37 @@ export function startRevocationSync(
   const url = `${config.edge.apiUrl}/internal/revocations`;
   const abort = new AbortController();
   let failing = false;
+  let cursor: string | undefined;
+  let pulling = false;
+
+  const fetchPage = async (): Promise<RevocationList> => {
+    const res = await request(cursor === undefined ? url : `${url}?since=${encodeURIComponent(cursor)}`, {
+      headers: { authorization: `Bearer ${config.internalToken}`, accept: 'application/json' },
+      signal: abort.signal,
+      headersTimeout: TIMEOUT_MS,
+      bodyTimeout: TIMEOUT_MS,
+    });
+    if (res.statusCode !== 200) {
+      await res.body.dump();
+      throw new Error(`the api answered ${res.statusCode}`);
+    }
+    return (await res.body.json()) as RevocationList;
+  };
 
   const pull = async () => {
+    // A slow api must not have heartbeats stack pulls on top of each other.
+    if (pulling) return;
+    pulling = true;
     try {
-      const res = await request(url, {
-        headers: { authorization: `Bearer ${config.internalToken}`, accept: 'application/json' },
-        signal: abort.signal,
-        headersTimeout: TIMEOUT_MS,
-        bodyTimeout: TIMEOUT_MS,
-      });
-      if (res.statusCode !== 200) {
-        await res.body.dump();
-        throw new Error(`the api answered ${res.statusCode}`);
+      for (let page = 0; page < MAX_PAGES_PER_PULL; page++) {
+        const list = await fetchPage();
+        // The api knows the longest token lifetime; never forget sooner than it says.
+        const windowMs = (list.window_seconds ?? 0) * 1000;
+        for (const a of list.assets) if (revocations.add(a.id, Date.parse(a.deleted_at), windowMs)) onRevoked(a.id);
+        // Only once the page is applied: a pull that fails half way repeats it.
+        cursor = list.cursor;
+        if (!list.more || cursor === undefined) break;
       }
-      const list = (await res.body.json()) as RevocationList;
-      // The api knows the longest token lifetime; never forget sooner than it says.
-      const windowMs = (list.window_seconds ?? 0) * 1000;
-      for (const a of list.assets) if (revocations.add(a.id, Date.parse(a.deleted_at), windowMs)) onRevoked(a.id);
       revocations.prune();
       if (failing) log.info({ url }, 'revocation list: the api answers again');
       failing = false;
@@ -90,6 +117,8 @@ export function startRevocationSync(
       if (!failing) log.warn({ url, err: (err as Error).message }, 'revocation list could not be fetched; retrying every heartbeat');
       else log.debug({ url, err: (err as Error).message }, 'revocation list could not be fetched');
       failing = true;
+    } finally {
+      pulling = false;
     }
   };
 

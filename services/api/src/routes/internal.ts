@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { recordEdgeHeartbeat, revokedAssets } from '@kino/db';
+import { recordEdgeHeartbeat, revocationsSince } from '@kino/db';
 import type { ApiDeps } from '../deps.ts';
 import { ApiError } from '../errors.ts';
 
@@ -36,23 +36,44 @@ export async function internalRoutes(app: FastifyInstance, deps: ApiDeps): Promi
     return reply.code(204).send();
   });
 
-  app.get('/internal/revocations', {
+  // The revocation list, incrementally: without `since` every asset deleted within the
+  // longest token lifetime, then only what was deleted after the returned cursor. Pages
+  // until `more` is false. The cursor is exact (see packages/db/src/revocations.ts).
+  app.get<{ Querystring: { since?: string; limit: number } }>('/internal/revocations', {
     schema: {
       hide: true,
+      querystring: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          since: { type: 'string', pattern: '^[0-9]{1,15}$', description: 'The cursor of the previous answer.' },
+          limit: { type: 'integer', minimum: 1, maximum: 10_000, default: 1000 },
+        },
+      },
       response: {
         200: {
           type: 'object',
+          required: ['window_seconds', 'cursor', 'more', 'assets'],
           properties: {
             window_seconds: { type: 'integer' },
+            cursor: { type: 'string' },
+            more: { type: 'boolean' },
             assets: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, deleted_at: { type: 'string' } } } },
           },
         },
+        '4xx': { $ref: 'Error#' },
       },
     },
-  }, async () => {
+  }, async (request) => {
     // A token outlives its asset at most by the longest lifetime a token can have.
     const window = deps.config.playback.maxTtlSeconds + 60;
-    const rows = await revokedAssets(deps.sql, new Date(Date.now() - window * 1000));
-    return { window_seconds: window, assets: rows.map((r) => ({ id: r.id, deleted_at: r.deleted_at.toISOString() })) };
+    const { since, limit } = request.query;
+    const page = await revocationsSince(deps.sql, { since: since === undefined ? undefined : Number(since), windowSeconds: window, limit });
+    return {
+      window_seconds: window,
+      cursor: String(page.cursor),
+      more: page.more,
+      assets: page.revocations.map((r) => ({ id: r.id, deleted_at: r.deleted_at.toISOString() })),
+    };
   });
 }
