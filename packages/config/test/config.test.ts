@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, parseBytes, signingKeysSource } from '../src/index.ts';
 
@@ -100,5 +101,16 @@ describe('refusals name the variable at fault', () => {
     expect(parseBytes('X', '500MB')).toBe(500e6);
     expect(parseBytes('X', '1048576')).toBe(1048576);
     expect(refusal(() => parseBytes('EDGE_CACHE_BYTES', '-5GiB'))).toMatch(/^EDGE_CACHE_BYTES must be a size/);
+  });
+});
+
+describe('.env.example', () => {
+  it('documents every variable the config reads', () => {
+    const source = readFileSync(new URL('../src/config.ts', import.meta.url), 'utf8');
+    const example = readFileSync(new URL('../../../.env.example', import.meta.url), 'utf8');
+    const names = [...new Set([...source.matchAll(/'([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|NODE_ENV)'/g)].map((m) => m[1]!))];
+    expect(names).toContain('PLAYBACK_SIGNING_KEYS');
+    expect(names).toContain('EVENTS_HEARTBEAT_SECONDS');
+    expect(names.filter((n) => !new RegExp(`\\b${n}\\b`).test(example))).toEqual([]);
   });
 });
