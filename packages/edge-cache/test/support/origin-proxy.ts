@@ -20,7 +20,20 @@ export interface OriginProxy {
   hold(suffix: string, bytes: number): Gate;
   /** The next GET of a key ending in `suffix` sends `bytes` of its body, then breaks the connection. */
   cut(suffix: string, bytes: number): void;
+  /**
+   * Every GET of a key starting with `prefix` and ending in `suffix` (all of them, until
+   * release) waits before it is passed on: an origin that is slow to answer, so fills stay
+   * in flight while a test looks.
+   */
+  stall(prefix: string, suffix?: string): Stall;
   close(): Promise<void>;
+}
+
+export interface Stall {
+  /** GETs held so far. */
+  readonly held: number;
+  /** Passes the held GETs on, and lets later ones through. */
+  release(): void;
 }
 
 interface Rule {
@@ -33,6 +46,7 @@ export async function startOriginProxy(target: string): Promise<OriginProxy> {
   const upstream = new URL(target);
   const rules: Rule[] = [];
   const gets: string[] = [];
+  const stalls: Array<{ prefix: string; suffix: string; held: number; released: Promise<void> }> = [];
 
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0]!;
@@ -43,11 +57,17 @@ export async function startOriginProxy(target: string): Promise<OriginProxy> {
       const i = rules.findIndex((r) => key.endsWith(r.suffix));
       if (i !== -1) rule = rules.splice(i, 1)[0];
     }
-    const up = request({
-      host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers,
-    }, (upRes) => void relay(upRes, res, rule).catch(() => res.destroy()));
-    up.on('error', () => res.destroy());
-    req.pipe(up);
+    const pass = () => {
+      const up = request({
+        host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers,
+      }, (upRes) => void relay(upRes, res, rule).catch(() => res.destroy()));
+      up.on('error', () => res.destroy());
+      req.pipe(up);
+    };
+    const stall = req.method === 'GET' ? stalls.find((s) => key.startsWith(s.prefix) && key.endsWith(s.suffix)) : undefined;
+    if (stall === undefined) return pass();
+    stall.held += 1;
+    void stall.released.then(pass);
   });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
@@ -68,6 +88,20 @@ export async function startOriginProxy(target: string): Promise<OriginProxy> {
     },
     cut(suffix, bytes) {
       rules.push({ suffix, bytes });
+    },
+    stall(prefix, suffix = '') {
+      let release!: () => void;
+      const s = { prefix, suffix, held: 0, released: new Promise<void>((r) => (release = r)) };
+      stalls.push(s);
+      return {
+        get held() {
+          return s.held;
+        },
+        release() {
+          stalls.splice(stalls.indexOf(s), 1);
+          release();
+        },
+      };
     },
     close: () =>
       new Promise<void>((resolve) => {
