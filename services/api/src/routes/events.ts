@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { getAsset, isApiKeyActive } from '@kino/db';
 import { EVENT_TYPES, envelope, eventsAfter, type AssetEventRow } from '@kino/events';
-import type { ApiDeps } from '../deps.ts';
 import { errorBody } from '@kino/http';
+import type { ApiDeps } from '../deps.ts';
 import { ApiError, notFound } from '../errors.ts';
 
 export const eventSchema = {
