@@ -85,11 +85,12 @@ describe('scrub', () => {
     const said =
       "[http @ 0x55] HTTP error 403 Forbidden\nhttp://minio.internal:9000/kino/videos/a/source?X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F: Server returned 403\n" +
       "/var/lib/kino/tmp/kino-job-1/source: Invalid data found when processing input\n" +
+      "file:/var/lib/kino/tmp/kino-job-1/source: Invalid argument\n" +
       "Stream #0:0: Video: h264, 30000/1001 fps, I/O error X-Amz-Signature=abc AKIAIOSFODNN7EXAMPLE Connection to minio.internal:9000 failed";
     const clean = scrub(said, ['minio.internal:9000', 'minio.internal']);
     expect(clean).toContain('Invalid data found when processing input');
     expect(clean).toContain('30000/1001');
     expect(clean).toContain('I/O error');
-    for (const leak of ['http://', 'X-Amz', 'AKIA', '/var/lib', 'kino-job', 'minio.internal', 'videos/a']) expect(clean).not.toContain(leak);
+    for (const leak of ['http://', 'file:', 'X-Amz', 'AKIA', '/var/lib', 'kino-job', 'minio.internal', 'videos/a']) expect(clean).not.toContain(leak);
   });
 });

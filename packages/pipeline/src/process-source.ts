@@ -7,7 +7,7 @@ import {
 } from '@kino/db';
 import { appendEvents, type NewEvent } from '@kino/events';
 import { JobFailure, LeaseLostError, type FailureReport, type JobContext, type MediaJob } from '@kino/jobs';
-import { MediaError, makeLadder, makeOpener, makeThumbnail, planLadder, probe, type ProbeResult, type RunOptions } from '@kino/media';
+import { MediaError, makeLadder, makeOpener, makeThumbnail, planLadder, probe, scrub, type ProbeResult, type RunOptions } from '@kino/media';
 import { deletePrefix, downloadToFile, presignGet, type Storage } from '@kino/storage';
 import { startupPaths } from '@kino/playback';
 import { ladderArtifacts, mapLimit, publish } from './artifacts.ts';
@@ -32,22 +32,30 @@ export interface PipelineDeps {
 /** Failures that no retry can fix: the file itself is not something we can play. */
 const SOURCE_ERRORS = new Set(['NO_MEDIA_STREAMS', 'ZERO_DURATION', 'CORRUPT_SOURCE']);
 
-/** How a failure reads on the asset and whether another attempt could succeed. */
+/**
+ * How a failure reads on the asset and whether another attempt could succeed. `detail`
+ * goes to the job record and the logs: like the asset's error, it is scrubbed of URLs,
+ * paths and hosts (ffmpeg's words already are, by the runner; an S3 or database error's
+ * are here), so a presigned URL or a scratch path never reaches either.
+ */
 export function describeFailure(err: unknown): FailureReport {
   if (err instanceof MediaError) {
-    const detail = [err.message, err.stderrTail].filter(Boolean).join('\n');
+    const detail = scrub([err.message, err.stderrTail].filter(Boolean).join('\n'));
     if (SOURCE_ERRORS.has(err.code)) return { detail, retryable: false, error: { code: err.code, message: err.message } };
     if (err.code === 'FFMPEG_TIMEOUT') {
       return { detail, retryable: false, error: { code: 'PROCESSING_TIMEOUT', message: 'Processing took longer than the configured limit.' } };
     }
+    if (err.code === 'UNSAFE_COMMAND') {
+      return { detail, retryable: false, error: { code: 'PROCESSING_FAILED', message: 'Processing failed: the command was refused.' } };
+    }
     const last = err.stderrTail?.trim().split('\n').pop();
     return {
       detail, retryable: true,
-      error: { code: 'ENCODING_FAILED', message: `The video could not be encoded${last ? `: ${last}` : '.'}` },
+      error: { code: 'ENCODING_FAILED', message: scrub(`The video could not be encoded${last ? `: ${last}` : '.'}`) },
     };
   }
   return {
-    detail: err instanceof Error ? (err.stack ?? err.message) : String(err),
+    detail: scrub(err instanceof Error ? `${err.name}: ${err.message}` : String(err)),
     retryable: true,
     error: { code: 'PROCESSING_FAILED', message: 'Processing failed after several attempts.' },
   };
@@ -107,6 +115,8 @@ export async function processSource(deps: PipelineDeps, job: MediaJob, ctx: JobC
   const run = (step: string): RunOptions => ({
     signal: inner.signal,
     timeoutMs: deps.ffmpegTimeoutMs,
+    // Each ffmpeg gets an empty directory of its own inside the job's.
+    scratchRoot: work,
     onProgress: ({ fraction }) => ctx.progress({ step, fraction }),
   });
   let downloading: Promise<void> | undefined;
