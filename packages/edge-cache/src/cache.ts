@@ -247,7 +247,7 @@ export function createEdgeCache(o: EdgeCacheOptions): EdgeCache {
         playlist = `${assetId}/${verdict === 'needs_master' ? MASTER_PLAYLIST : ownerPlaylist(path)}`;
         if (negative.has(playlist)) playlist = undefined;
       }
-      let refused: FillRefusal | undefined;
+      let refused: 'busy' | 'token_busy' | 'asset_busy' | undefined = 'busy';
       if (running.size < o.maxFills) {
         refused = budget.take(holder);
         if (refused === undefined) {
@@ -255,16 +255,15 @@ export function createEdgeCache(o: EdgeCacheOptions): EdgeCache {
           if (playlist !== undefined) learn(playlist);
           return fill;
         }
-        fillsAvoided[refused] += 1;
-      } else {
-        fillsRefused += 1;
-        refused = 'busy';
       }
       // Refused while the playlists are unknown: wait for them and ask again rather than
       // refuse now, since the answer may well be a plain 404 (a flood of made-up names ends
       // here, one origin GET per playlist however many requests wait).
       const learning = discover && playlist !== undefined ? learn(playlist) : undefined;
-      return learning ?? refused;
+      if (learning !== undefined) return learning;
+      if (refused === 'busy') fillsRefused += 1;
+      else fillsAvoided[refused] += 1;
+      return refused;
     },
 
     forget: (obj) => disk.forgetMissing(obj),
