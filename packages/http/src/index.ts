@@ -88,3 +88,4 @@ export function registerErrorHandling(app: FastifyInstance, o: ErrorHandlingOpti
 }
 
 export * from './rate-limit.ts';
+export * from './readiness.ts';

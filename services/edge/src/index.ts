@@ -68,7 +68,7 @@ export async function createEdge(config: Config, options: EdgeTelemetryOptions =
   const telemetry = config.telemetry.enabled ? new EdgeTelemetry(config, app.log, options) : undefined;
   playback = createPlaybackHandler({ cache, verifier, metrics, revocations, telemetry, log: app.log, closing: () => closing });
   registerErrorHandling(app);
-  await app.register(async (scope) => healthRoutes(scope, { origin, verifier }));
+  await app.register(async (scope) => healthRoutes(scope, { origin, verifier, internalToken: config.internalToken }));
   await app.register(async (scope) => beaconRoutes(scope, { verifier, revocations, telemetry, limits: config.edge }));
   await app.register(async (scope) => internalRoutes(scope, { internalToken: config.internalToken, cache, metrics, revocations, telemetry }));
 

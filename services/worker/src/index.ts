@@ -7,6 +7,7 @@ import { appendEvent, createEventAnnouncer } from '@kino/events';
 import { purgeEdges, warmEdges } from '@kino/playback';
 import { createJobRunner, type JobRunner } from '@kino/jobs';
 import { describeFailure, processSource, purgeAsset, sweepDeadScratch } from '@kino/pipeline';
+import { readinessRoute } from '@kino/http';
 import { createStorage } from '@kino/storage';
 
 export interface Worker {
@@ -72,14 +73,7 @@ export async function createWorker(config: Config): Promise<Worker> {
   });
 
   health.get('/healthz', async () => ({ status: 'ok', active_jobs: runner.active }));
-  health.get('/readyz', async (_req, reply) => {
-    try {
-      await sql`select 1`;
-      return { status: 'ok', checks: { postgres: 'ok' } };
-    } catch (err) {
-      return reply.code(503).send({ status: 'unavailable', checks: { postgres: (err as Error).message } });
-    }
-  });
+  readinessRoute(health, { internalToken: config.internalToken, checks: { postgres: () => sql`select 1` } });
 
   const worker: Worker = {
     id,

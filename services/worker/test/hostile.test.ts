@@ -40,7 +40,7 @@ beforeAll(async () => {
   canary = await canaryFile(dir);
   payloads = await hostilePayloads(dir, net, canary);
   scratch = await scratchDir('kino-hostile-worker-');
-  [{ account_id: accountId }] = await s.db.sql<{ account_id: string }[]>`select account_id from api_keys limit 1`;
+  accountId = (await s.db.sql<{ account_id: string }[]>`select account_id from api_keys limit 1`)[0]!.account_id;
 
   // Postgres trusts local connections, so the password is never checked: only carried.
   const dbUrl = new URL(s.config.databaseUrl);
@@ -110,8 +110,8 @@ describe('hostile uploads against a worker process', () => {
       const body = (await res.json()) as any;
       expect([p.name, res.status, body.error?.code]).toEqual([p.name, 415, 'NOT_MEDIA']);
     }
-    const [{ n }] = await s.db.sql<{ n: number }[]>`select count(*)::int as n from assets`;
-    expect(n).toBe(0);
+    const [row] = await s.db.sql<{ n: number }[]>`select count(*)::int as n from assets`;
+    expect(row!.n).toBe(0);
   });
 
   it('planted past the sniff, each ends errored with a stable code; videos carrying playlists play; nothing is fetched or read', async () => {

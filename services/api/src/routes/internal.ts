@@ -1,15 +1,13 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import { bearerMatches } from '@kino/http';
 import { recordEdgeHeartbeat, revocationsSince } from '@kino/db';
 import type { ApiDeps } from '../deps.ts';
 import { ApiError } from '../errors.ts';
 
 /** Routes for Kino's own roles, guarded by the internal token rather than an API key. */
 export async function internalRoutes(app: FastifyInstance, deps: ApiDeps): Promise<void> {
-  const expected = Buffer.from(`Bearer ${deps.config.internalToken}`);
   app.addHook('onRequest', async (request) => {
-    const got = Buffer.from(request.headers.authorization ?? '');
-    if (got.length !== expected.length || !timingSafeEqual(got, expected)) {
+    if (!bearerMatches(request.headers.authorization, deps.config.internalToken)) {
       throw new ApiError(401, 'UNAUTHORIZED', 'Internal routes need the internal token.');
     }
   });

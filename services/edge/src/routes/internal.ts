@@ -1,5 +1,5 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import { bearerMatches } from '@kino/http';
 import { ARTIFACT_PATH_PATTERN, ASSET_ID_PATTERN, type EdgeCache, type WarmResult } from '@kino/edge-cache';
 import { ApiError } from '../errors.ts';
 import type { EdgeMetrics } from '../metrics.ts';
@@ -39,10 +39,8 @@ export interface InternalDeps {
 
 /** Warm, purge and metrics, for the api, the worker and Prometheus: the internal token only. */
 export async function internalRoutes(app: FastifyInstance, deps: InternalDeps): Promise<void> {
-  const expected = Buffer.from(`Bearer ${deps.internalToken}`);
   app.addHook('onRequest', async (request) => {
-    const given = Buffer.from(request.headers.authorization ?? '');
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    if (!bearerMatches(request.headers.authorization, deps.internalToken)) {
       throw new ApiError(401, 'UNAUTHORIZED', 'Internal routes need Authorization: Bearer <internal token>.');
     }
   });
