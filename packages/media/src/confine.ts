@@ -49,10 +49,11 @@ const FILTERS = new Set([
 /** Filter options that name a file to read or write (`metadata=…:file=` writes one). */
 const FILE_OPTION = /(?:^|[:=])\s*(?:file|filename|textfile|fontfile|stats_file|log_path|model|model_path|psfile)\s*=/i;
 /** Options that read or write a file the command does not otherwise name. */
-const FILE_OPTIONS = new Set([
-  '-filter_script', '-filter_complex_script', '-attach', '-dump_attachment', '-passlogfile', '-vstats_file', '-sdp_file',
-]);
-const GRAPH_OPTIONS = /^-(?:vf|af|filter_complex|lavfi|filter(?::[va](?::\d+)?)?)$/;
+const FILE_OPTIONS = new Set(['filter_script', 'filter_complex_script', 'attach', 'dump_attachment', 'passlogfile', 'vstats_file', 'sdp_file']);
+/** Options whose value is a filter graph. */
+const GRAPH_OPTIONS = new Set(['vf', 'af', 'filter', 'filter_complex', 'lavfi']);
+/** A filter argument that names a file or a protocol: `/abs`, `file:x`, `http://…`, `../x`. */
+const FILE_VALUE = /^(?:\/|~|\.\.|[a-z][a-z0-9+.-]*:)/i;
 
 /**
  * Refuses a command that could read or write anything but what it names: every `-i` must be
@@ -64,8 +65,10 @@ export function assertConfined(args: readonly string[]): void {
   let sinceInput: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
-    if (FILE_OPTIONS.has(arg)) refuse(`the option ${arg} is not allowed`);
-    if (GRAPH_OPTIONS.test(arg)) checkGraph(args[i + 1] ?? '');
+    // `-filter:v:0`, `-dump_attachment:t`: the name is what comes before a stream specifier.
+    const name = arg.startsWith('-') ? arg.slice(1).split(':')[0]! : '';
+    if (FILE_OPTIONS.has(name)) refuse(`the option ${arg} is not allowed`);
+    if (GRAPH_OPTIONS.has(name)) checkGraph(args[i + 1] ?? '');
     if (arg === '-i') {
       const format = valueOf(sinceInput, '-f');
       if (format === 'lavfi') checkGraph(args[i + 1] ?? '');
@@ -98,7 +101,12 @@ export function filterNames(graph: string): string[] {
     .map((f) => {
       const eq = f.indexOf('=');
       const name = (eq < 0 ? f : f.slice(0, eq)).replace(/(?:\[[^\]]*\])+$/, '').replace(/@.*$/, '');
-      if (eq >= 0 && FILE_OPTION.test(f.slice(eq))) refuse(`the filter ${name} may not name a file`);
+      if (eq >= 0) {
+        const params = f.slice(eq + 1).replace(/(?:\[[^\]]*\])+$/, '');
+        // Named (`file=…`) or positional (metadata's sixth argument is its file).
+        if (FILE_OPTION.test(`=${params}`)) refuse(`the filter ${name} may not name a file`);
+        for (const p of params.split(':')) if (FILE_VALUE.test(p.slice(p.indexOf('=') + 1))) refuse(`the filter ${name} may not name a file`);
+      }
       return name;
     });
 }

@@ -9,10 +9,16 @@ const AMZ = /[^\s'"<>]*X-Amz-[^\s'"<>]*/gi;
 const PATH = /(^|[\s'"(\[=,:])(?:file:)?\/[^\s'"<>)\],]+/g;
 /** AWS-style access key ids. */
 const ACCESS_KEY_ID = /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g;
+/** Addresses as socket errors print them: `10.1.2.3:9000`, `[::1]:5432`. */
+const IPV4 = /\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b/g;
+const IPV6 = /\[[0-9a-f:.]*:[0-9a-f:.]*\](?::\d+)?/gi;
+/** The name a resolver failed on: `getaddrinfo ENOTFOUND minio.internal`. */
+const RESOLVER = /\b(ENOTFOUND|EAI_AGAIN|EAI_NONAME)\s+[^\s;,()]+/g;
 
 /**
- * `text` with URLs, `X-Amz-*` parameters, absolute paths and access key ids replaced by
- * placeholders, and so every string in `literals` (host names, key ids a deployment uses).
+ * `text` with URLs, `X-Amz-*` parameters, absolute paths, access key ids, IP addresses and
+ * names a resolver failed on replaced by placeholders, and so every string in `literals`
+ * (host names, key ids a deployment uses).
  */
 export function scrub(text: string, literals: readonly string[] = []): string {
   let out = text;
@@ -21,7 +27,10 @@ export function scrub(text: string, literals: readonly string[] = []): string {
     .replace(URL, '<url>')
     .replace(AMZ, '<redacted>')
     .replace(PATH, '$1<path>')
-    .replace(ACCESS_KEY_ID, '<redacted>');
+    .replace(ACCESS_KEY_ID, '<redacted>')
+    .replace(RESOLVER, '$1 <host>')
+    .replace(IPV6, '<host>')
+    .replace(IPV4, '<host>');
 }
 
 /** Host names and `host:port`s of the URLs in a command, which ffmpeg may print bare. */

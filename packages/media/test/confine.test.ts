@@ -50,6 +50,14 @@ describe('assertConfined', () => {
     expect(refusal([...mediaInput('/x/s'), '-vf', "scale='iw':ih"])).toMatch(/quoted/);
     expect(refusal([...mediaInput('/x/s'), '-filter_complex_script', '/x/g'])).toMatch(/filter_complex_script/);
     expect(refusal([...mediaInput('/x/s'), '-attach', '/etc/passwd'])).toMatch(/-attach/);
+    // Stream specifiers do not hide an option, and positional arguments do not hide a file.
+    expect(refusal([...mediaInput('/x/s'), '-filter:0', 'movie=/etc/passwd'])).toMatch(/filter movie/);
+    expect(refusal([...mediaInput('/x/s'), '-filter:V', 'amovie=/x'])).toMatch(/filter amovie/);
+    expect(refusal([...mediaInput('/x/s'), '-filter_script:v', '/x/g'])).toMatch(/filter_script:v/);
+    expect(refusal([...mediaInput('/x/s'), '-dump_attachment:t:0', '/x/a'])).toMatch(/dump_attachment/);
+    expect(refusal([...mediaInput('/x/s'), '-vf', 'metadata=print:a:b:same_str:1:/tmp/x'])).toMatch(/may not name a file/);
+    expect(refusal([...mediaInput('/x/s'), '-vf', 'metadata=print:a:b:same_str:1:file\\:x'])).toMatch(/quoted or escaped/);
+    expect(refusal([...mediaInput('/x/s'), '-vf', 'metadata=mode=print:key=k:value=http://x/'])).toMatch(/may not name a file/);
   });
 });
 
@@ -91,6 +99,8 @@ describe('scrub', () => {
     expect(clean).toContain('Invalid data found when processing input');
     expect(clean).toContain('30000/1001');
     expect(clean).toContain('I/O error');
+    const socket = scrub('connect ECONNREFUSED 10.1.2.3:9000; getaddrinfo ENOTFOUND minio.internal; connect ECONNREFUSED [::1]:5432');
+    expect(socket).toBe('connect ECONNREFUSED <host>; getaddrinfo ENOTFOUND <host>; connect ECONNREFUSED <host>');
     for (const leak of ['http://', 'file:', 'X-Amz', 'AKIA', '/var/lib', 'kino-job', 'minio.internal', 'videos/a']) expect(clean).not.toContain(leak);
   });
 });
