@@ -77,13 +77,13 @@ export async function ingestUpload(deps: IngestDeps, input: IngestInput): Promis
     else if (existing) return replay(existing);
   }
 
-  let { head, stream } = await readHead(input.body, SNIFF_BYTES);
+  const { head, stream } = await readHead(input.body, SNIFF_BYTES, (h) => {
+    const first = sniff(h);
+    return first.verdict === 'more' ? first.bytes : undefined;
+  });
   if (head.length === 0) throw new IngestError(400, 'EMPTY_BODY', 'The request body is empty: send the video file as the body.');
-  let sniffed = sniff(head);
-  if (sniffed.verdict === 'more') {
-    ({ head, stream } = await readHead(stream, sniffed.bytes));
-    sniffed = sniff(head);
-  }
+  // Still 'more' means the body ended inside an ID3 tag.
+  const sniffed = sniff(head);
   if (sniffed.verdict !== 'media') {
     stream.destroy();
     throw new IngestError(415, 'NOT_MEDIA', sniffed.verdict === 'refuse' ? sniffed.message : 'The body does not look like a video or audio file.');

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { CreateMultipartUploadCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccount, getAsset, insertUploadingAsset } from '@kino/db';
@@ -23,6 +23,17 @@ describe('readHead', () => {
   it('handles an empty source', async () => {
     const { head } = await readHead(Readable.from([]), 4);
     expect(head.length).toBe(0);
+  });
+  it('reads a longer head when asked, and releases the source when destroyed', async () => {
+    const source = new PassThrough();
+    source.write(Buffer.from('abcdef'));
+    const { head, stream } = await readHead(source, 2, (h) => (h.toString() === 'ab' ? 5 : undefined));
+    expect(head.toString()).toBe('abcde');
+    stream.destroy();
+    await new Promise((r) => setImmediate(r));
+    // Released: the source is the caller's again, with no listener of ours left on it.
+    expect(source.listenerCount('readable')).toBe(0);
+    expect(source.destroyed).toBe(false);
   });
 });
 
