@@ -32,6 +32,8 @@ export interface Config {
     playerTokenTtlSeconds: number;
     /** Player pages and bootstraps per client address (IPv6: per /64) per minute, also the burst. */
     playerRatePerMinute: number;
+    /** fastify's `trustProxy`: whose X-Forwarded-For names the client (per-address limits). */
+    trustProxy: boolean | string;
   };
   worker: {
     concurrency: number;
@@ -206,6 +208,21 @@ function identifier(env: Env, name: string, fallback: string): string {
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
 
+/**
+ * `TRUST_PROXY`: unset or `false` (the peer is the client), `true` (trust every hop), or the
+ * proxies' addresses and CIDRs, comma-separated. Behind a load balancer the peer is the
+ * balancer, and per-address limits would lump every viewer into one bucket.
+ */
+function trustProxy(env: Env): boolean | string {
+  const raw = str(env, 'TRUST_PROXY', 'false').trim();
+  if (raw === 'false' || raw === '') return false;
+  if (raw === 'true') return true;
+  if (!/^[0-9a-fA-F.:/]+(?:\s*,\s*[0-9a-fA-F.:/]+)*$/.test(raw)) {
+    throw new ConfigError(`TRUST_PROXY must be true, false or comma-separated proxy addresses/CIDRs, got "${raw}"`);
+  }
+  return raw;
+}
+
 function internalToken(env: Env, nodeEnv: string): string {
   const token = env['INTERNAL_TOKEN'];
   if (token) {
@@ -306,6 +323,7 @@ export function loadConfig(env: Env = process.env): Config {
       playerTokenTtlSeconds: int(env, 'PLAYER_TOKEN_TTL_SECONDS', 300, 10, 86_400),
       // A page polls its bootstrap every 3 s while only the opener is ready (20 a minute).
       playerRatePerMinute: int(env, 'PLAYER_RATE_PER_MINUTE', 60, 1, 1_000_000),
+      trustProxy: trustProxy(env),
     },
     worker: {
       concurrency: int(env, 'WORKER_CONCURRENCY', 1, 1, 64),

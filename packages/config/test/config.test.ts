@@ -86,8 +86,15 @@ describe('refusals name the variable at fault', () => {
     ['EVENTS_HEARTBEAT_SECONDS zero', { EVENTS_HEARTBEAT_SECONDS: '0' }, /^EVENTS_HEARTBEAT_SECONDS must be an integer between 1 and 30/],
     ['EVENTS_HEARTBEAT_SECONDS past 30', { EVENTS_HEARTBEAT_SECONDS: '31' }, /^EVENTS_HEARTBEAT_SECONDS must be an integer between 1 and 30/],
     ['PLAYBACK_TOKEN_MAX_TTL_SECONDS', { PLAYBACK_TOKEN_MAX_TTL_SECONDS: '-1' }, /^PLAYBACK_TOKEN_MAX_TTL_SECONDS must be an integer/],
+    ['TRUST_PROXY', { TRUST_PROXY: 'the balancer' }, /^TRUST_PROXY must be true, false or comma-separated proxy addresses/],
   ])('%s', (_name, bad, message) => {
     expect(refusal(() => loadConfig(production(bad)))).toMatch(message);
+  });
+
+  it('TRUST_PROXY takes a switch or proxy addresses', () => {
+    expect(loadConfig(production()).api.trustProxy).toBe(false);
+    expect(loadConfig(production({ TRUST_PROXY: 'true' })).api.trustProxy).toBe(true);
+    expect(loadConfig(production({ TRUST_PROXY: '10.0.0.0/8, ::1' })).api.trustProxy).toBe('10.0.0.0/8, ::1');
   });
 
   it('a public api host needs a real INTERNAL_TOKEN even in development', () => {

@@ -8,3 +8,13 @@ export interface PlaybackClaims {
   /** The key that signed it. */
   readonly kid: string;
 }
+
+/**
+ * A token's identity for budgets and rate limits: its signed part (header and payload).
+ * Those bytes cannot change without breaking the signature, whereas the last base64url
+ * character of an Ed25519 signature has spare bits, so one token has several spellings that
+ * all verify; keyed by its whole text, each spelling would get a budget of its own.
+ */
+export function signedPart(token: string): string {
+  return token.slice(0, token.lastIndexOf('.'));
+}

@@ -25,6 +25,7 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
     // Uploads stream for as long as they take; everything else is small.
     requestTimeout: 0,
     bodyLimit: 1024 * 1024,
+    trustProxy: deps.config.api.trustProxy,
   });
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);

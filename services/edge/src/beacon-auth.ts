@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { TokenError, type PlaybackClaims, type PlaybackVerifier } from '@kino/tokens';
+import { signedPart, TokenError, type PlaybackClaims, type PlaybackVerifier } from '@kino/tokens';
 import { ApiError } from './errors.ts';
 import type { Revocations } from './revocations.ts';
 
@@ -16,7 +16,7 @@ export interface BeaconAuthOptions {
 
 export interface BeaconAuth {
   claims: PlaybackClaims;
-  /** A short fixed-size name of the token (SHA-256), for rate limits keyed by token. */
+  /** A short fixed-size name of the token (SHA-256 of its signed part), for rate limits keyed by token. */
   tokenKey: string;
 }
 
@@ -47,14 +47,15 @@ export class BeaconAuthorizer {
   }
 
   async authorize(token: string): Promise<BeaconAuth> {
-    const tokenKey = createHash('sha256').update(token).digest('base64url');
-    const claims = this.expired.get(tokenKey) ?? (await this.verify(token, tokenKey));
+    // Remembered by the whole text, so a forged signature never matches a genuine entry.
+    const cacheKey = createHash('sha256').update(token).digest('base64url');
+    const claims = this.expired.get(cacheKey) ?? (await this.verify(token, cacheKey));
     if (claims.expiresAt <= this.now() / 1000 - this.o.expiredGraceSeconds) {
       throw new ApiError(401, 'TOKEN_EXPIRED', 'The playback token expired too long ago to report on its view.');
     }
     // Deleted assets take no more QoE events, as they serve no more bytes (same answer as playback).
     if (this.revocations.has(claims.assetId)) throw new ApiError(410, 'ASSET_DELETED', 'This asset was deleted.');
-    return { claims, tokenKey };
+    return { claims, tokenKey: createHash('sha256').update(signedPart(token)).digest('base64url') };
   }
 
   private async verify(token: string, tokenKey: string): Promise<PlaybackClaims> {

@@ -6,20 +6,15 @@ import {
   resolveRange, sendFile, unsatisfiableHeaders,
   type CachedObject, type CacheStatus, type EdgeCache, type FillHolder, type FillRefusal,
 } from '@kino/edge-cache';
-import { TokenError, type PlaybackVerifier } from '@kino/tokens';
+import { signedPart, TokenError, type PlaybackVerifier } from '@kino/tokens';
 import { ApiError, writeError } from './errors.ts';
 import type { CacheLabel, EdgeMetrics } from './metrics.ts';
 import type { Revocations } from './revocations.ts';
 import { newExchange, type EdgeTelemetry, type Exchange } from './telemetry.ts';
 
-/**
- * The holder of a cold request, for the fill budget. A token is identified by its signed
- * part (header and payload): those bytes cannot change without breaking the signature,
- * whereas the signature's base64url text has spare bits, so several spellings of one token
- * verify and would otherwise each get a budget of their own.
- */
+/** The holder of a cold request, for the fill budget (see `signedPart`). */
 function holderOf(token: string, assetId: string): FillHolder {
-  return { token: token.slice(0, token.lastIndexOf('.')), asset: assetId };
+  return { token: signedPart(token), asset: assetId };
 }
 
 export interface PlaybackDeps {

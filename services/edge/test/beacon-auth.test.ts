@@ -46,6 +46,19 @@ describe('BeaconAuthorizer', () => {
     expect((await auth.authorize(old)).claims.assetId).toBe(assetId);
   });
 
+  it('gives every spelling of one token the same rate-limit key', async () => {
+    const { auth } = setup();
+    const { token } = await signer.sign({ assetId: randomUUID() });
+    // The last base64url character of an Ed25519 signature carries 2 bits; the other 4 are spare.
+    const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const last = ALPHABET.indexOf(token.at(-1)!);
+    const respelled = token.slice(0, -1) + ALPHABET[(last & 0x30) | ((last + 1) & 0x0f)];
+    expect(respelled).not.toBe(token);
+    const [a, b] = [await auth.authorize(token), await auth.authorize(respelled)];
+    expect(b.claims.assetId).toBe(a.claims.assetId);
+    expect(b.tokenKey).toBe(a.tokenKey);
+  });
+
   it('checks the signature of an expired token once, however often it comes', async () => {
     const { auth, verifier } = setup();
     const token = await expiredToken(randomUUID(), HOUR);
