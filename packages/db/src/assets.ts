@@ -239,18 +239,3 @@ export async function markAssetDeleted(sql: Queryable, accountId: string, assetI
   return existing ? { asset: existing, first: false } : null;
 }
 
-export interface Revocation {
-  id: string;
-  deleted_at: Date;
-}
-
-/**
- * Assets deleted since `since`: the list edges apply to tokens already handed out. Only
- * deletions younger than the longest token lifetime matter, so the list stays short.
- */
-export async function revokedAssets(sql: Queryable, since: Date): Promise<Revocation[]> {
-  return sql<Revocation[]>`
-    select id, deleted_at from assets
-    where deleted_at is not null and deleted_at > ${since}
-    order by deleted_at, id`;
-}

@@ -2,7 +2,7 @@ import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isArtifactKey } from './artifact.ts';
 import { DiskTier, type Logger } from './disk-tier.ts';
-import { Fill, FillError, type OriginResult } from './fill.ts';
+import { Fill, FillError, MAX_PLAYLIST_BYTES, type OriginResult } from './fill.ts';
 import { FillBudget, type FillHolder } from './fill-budget.ts';
 import { NegativeCache } from './negative-cache.ts';
 import { MASTER_PLAYLIST, ownerPlaylist, PublishedPaths } from './published.ts';
@@ -101,7 +101,6 @@ export interface EdgeCache {
 }
 
 const MAX_RAM_OBJECT_BYTES = 8 * 1024 * 1024;
-const MAX_PLAYLIST_BYTES = 4 * 1024 * 1024;
 const noop = () => {};
 
 export function createEdgeCache(o: EdgeCacheOptions): EdgeCache {

@@ -11,7 +11,7 @@ import type { FillHolder } from './fill-budget.ts';
 
 // Playlists are read to learn what an asset published (see published.ts); a "playlist"
 // larger than this is not one we wrote, and is cached without being read.
-const MAX_PLAYLIST_BYTES = 4 * 1024 * 1024;
+export const MAX_PLAYLIST_BYTES = 4 * 1024 * 1024;
 
 export type OriginResult = 'ok' | 'not_found' | 'unavailable' | 'truncated' | 'aborted' | 'failed';
 

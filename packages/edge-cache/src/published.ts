@@ -7,7 +7,7 @@ import { ARTIFACT_PATH_PATTERN } from './artifact.ts';
 // what the playlists list, so this costs real viewers nothing; it stops anyone holding a
 // token from turning made-up segment names into origin GETs.
 //
-// Knowledge is per asset, bounded (least recently used asset forgotten first) and compact:
+// Knowledge is per asset, bounded (the asset learned longest ago forgotten first) and compact:
 // a media playlist listing 0.m4s … N-1.m4s in its own directory is stored as N. Anything the
 // parser cannot place is ignored rather than guessed at, and an asset whose playlists list
 // files outside their own directory ("irregular", never written by our pipeline) only ever
