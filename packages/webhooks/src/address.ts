@@ -1,4 +1,4 @@
-import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import { lookup as dnsLookup, type LookupAddress, type LookupAllOptions } from 'node:dns';
 import { isIP, type LookupFunction } from 'node:net';
 
 // Server-side request forgery guard. Webhook URLs are chosen by customers, and the api
@@ -136,14 +136,19 @@ export function isPrivateAddress(address: string): boolean {
   }
 }
 
+/** How names are resolved: node:dns `lookup` with `all: true`; tests pass a stub (the seam of the guard's tests). */
+export type Resolver = (
+  hostname: string, options: LookupAllOptions, callback: (err: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void,
+) => void;
+
 /**
  * A `lookup` for net/tls connect (undici's `connect` option): resolves every address of
  * the name and, unless private targets are allowed, refuses the connection when any of
  * them is private — then hands exactly those vetted addresses to the socket.
  */
-export function guardedLookup(allowPrivate: boolean): LookupFunction {
+export function guardedLookup(allowPrivate: boolean, resolve: Resolver = dnsLookup): LookupFunction {
   return (hostname, options, callback) => {
-    dnsLookup(hostname, { family: options.family ?? 0, hints: options.hints ?? 0, all: true }, (err, addresses: LookupAddress[]) => {
+    resolve(hostname, { family: options.family ?? 0, hints: options.hints ?? 0, all: true }, (err, addresses: LookupAddress[]) => {
       if (err) return callback(err, '', 0);
       if (addresses.length === 0) {
         const e = Object.assign(new Error(`no address for ${hostname}`), { code: 'ENOTFOUND' });

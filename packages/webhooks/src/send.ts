@@ -1,5 +1,5 @@
 import { Agent, request, type Dispatcher } from 'undici';
-import { BlockedAddressError, checkLiteralHost, guardedLookup } from './address.ts';
+import { BlockedAddressError, checkLiteralHost, guardedLookup, type Resolver } from './address.ts';
 import { parseRetryAfter } from './retry.ts';
 
 export const USER_AGENT = 'Kino-Webhooks/0.1 (+https://www.standardwebhooks.com)';
@@ -26,9 +26,9 @@ export interface SendResult {
  * (see address.ts), and no redirect is followed (undici's `request` never follows one; a
  * 3xx is a failed attempt, as the Standard Webhooks spec asks).
  */
-export function createWebhookAgent(opts: { allowPrivate: boolean; timeoutMs: number }): Agent {
+export function createWebhookAgent(opts: { allowPrivate: boolean; timeoutMs: number; resolve?: Resolver }): Agent {
   return new Agent({
-    connect: { lookup: guardedLookup(opts.allowPrivate), timeout: opts.timeoutMs },
+    connect: { lookup: guardedLookup(opts.allowPrivate, opts.resolve), timeout: opts.timeoutMs },
     headersTimeout: opts.timeoutMs,
     bodyTimeout: opts.timeoutMs,
     keepAliveTimeout: 4_000,

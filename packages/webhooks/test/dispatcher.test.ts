@@ -10,6 +10,7 @@ import {
 } from '../src/index.ts';
 
 interface Received {
+  path: string;
   headers: IncomingMessage['headers'];
   body: string;
 }
@@ -22,7 +23,7 @@ async function startReceiver(answer: (n: number, req: IncomingMessage, res: Serv
     req.setEncoding('utf8');
     req.on('data', (d) => (body += d));
     req.on('end', () => {
-      received.push({ headers: req.headers, body });
+      received.push({ path: req.url!, headers: req.headers, body });
       answer(received.length, req, res);
     });
   });
@@ -78,6 +79,18 @@ const settled = (webhookId: string, n = 1) =>
     const ds = await listDeliveries(db.sql, webhookId, { limit: 100 });
     return ds.length >= n && ds.every((d) => d.state !== 'pending') && ds;
   });
+
+/** After a delivery's first failed attempt: the wait before the next one, as the outbox row records it (ms). */
+async function scheduledWait(webhookId: string): Promise<number> {
+  const [row] = await waitFor('the first attempt to be recorded', async () => {
+    const rows = await db.sql<{ wait_ms: number }[]>`
+      select (extract(epoch from d.next_attempt_at - a.attempted_at) * 1000)::float8 as wait_ms
+      from webhook_deliveries d join webhook_attempts a on a.delivery_id = d.id
+      where d.webhook_id = ${webhookId} and d.attempts = 1`;
+    return rows.length > 0 && rows;
+  });
+  return Math.round(row!.wait_ms);
+}
 
 describe('the webhook dispatcher', () => {
   it('signs the envelope per Standard Webhooks', async () => {
@@ -136,13 +149,82 @@ describe('the webhook dispatcher', () => {
   });
 
   it('sends one endpoint its events one at a time, in sequence order', async () => {
-    const rx = await startReceiver((_n, _q, res) => setTimeout(() => res.end(), 5));
-    const { hook, account } = await hookFor(rx.url);
+    // Two endpoints on one receiver, counted apart by path. The first request of each is held
+    // until the other endpoint's first has arrived too, so the receiver does see two sends at
+    // once (the count can tell); each endpoint must never have two.
+    const inFlight = new Map<string, number>();
+    const maxInFlight = new Map<string, number>();
+    let overall = 0;
+    let maxOverall = 0;
+    const firsts: Array<() => void> = [];
+    const rx = await startReceiver((_n, req, res) => {
+      const path = req.url!;
+      inFlight.set(path, (inFlight.get(path) ?? 0) + 1);
+      maxInFlight.set(path, Math.max(maxInFlight.get(path) ?? 0, inFlight.get(path)!));
+      maxOverall = Math.max(maxOverall, ++overall);
+      res.on('finish', () => {
+        inFlight.set(path, inFlight.get(path)! - 1);
+        overall--;
+      });
+      const answer = () => setTimeout(() => res.end(), 5);
+      if (firsts.length < 2 && !seenPaths.has(path)) {
+        seenPaths.add(path);
+        firsts.push(answer);
+        if (firsts.length === 2) for (const f of firsts) f();
+      } else {
+        answer();
+      }
+    });
+    const seenPaths = new Set<string>();
+    const a = await hookFor(rx.url.replace('/hook', '/a'));
+    const b = await hookFor(rx.url.replace('/hook', '/b'));
     const assetId = randomUUID();
-    const events = await appendEvents(db.sql, Array.from({ length: 8 }, () => ({ accountId: account, assetId, type: 'job.progress' as const })));
+    const eventsA = await appendEvents(db.sql, Array.from({ length: 8 }, () => ({ accountId: a.account, assetId, type: 'job.progress' as const })));
+    const eventsB = await appendEvents(db.sql, Array.from({ length: 8 }, () => ({ accountId: b.account, assetId, type: 'job.progress' as const })));
     await dispatcher({ concurrency: 8 }).start();
-    await settled(hook.id, 8);
-    expect(rx.received.map((r) => JSON.parse(r.body).id)).toEqual(events.map((e) => e.seq));
+    await Promise.all([settled(a.hook.id, 8), settled(b.hook.id, 8)]);
+    const idsAt = (path: string) => rx.received.filter((r) => r.path === path).map((r) => JSON.parse(r.body).id);
+    expect(idsAt('/a')).toEqual(eventsA.map((e) => e.seq));
+    expect(idsAt('/b')).toEqual(eventsB.map((e) => e.seq));
+    expect(maxOverall).toBe(2);
+    expect(Object.fromEntries(maxInFlight)).toEqual({ '/a': 1, '/b': 1 });
+    await rx.close();
+  });
+
+  it('honours Retry-After, never past the longest step of the schedule', async () => {
+    // Each answer names its own Retry-After; the schedule's own steps are 10 s and 60 s.
+    const retryAfter = [() => '30', () => '3600', () => new Date(Date.now() + 50_000).toUTCString()];
+    const rx = await startReceiver((n, _q, res) => res.writeHead(503, { 'retry-after': retryAfter[n - 1]!() }).end());
+    const hooks = await Promise.all(retryAfter.map(() => hookFor(rx.url)));
+    await dispatcher({ retryScheduleMs: [10_000, 60_000] }).start();
+    const waits: number[] = [];
+    for (const h of hooks) {
+      await h.emit();
+      // One at a time, so the n-th request is this hook's.
+      waits.push(await scheduledWait(h.hook.id));
+    }
+    // Seconds: exactly that wait (it is longer than the jittered 10 s step).
+    expect(waits[0]).toBe(30_000);
+    // Far longer than the schedule allows: capped at its longest step.
+    expect(waits[1]).toBe(60_000);
+    // An HTTP date 50 s ahead: the time until then (whole seconds), well past the 10 s step's
+    // jitter band (at most 12 s) and never beyond the date.
+    expect(waits[2]).toBeGreaterThan(12_000);
+    expect(waits[2]).toBeLessThanOrEqual(50_000);
+    await rx.close();
+    await db.sql`delete from webhook_deliveries where webhook_id = any (${hooks.map((h) => h.hook.id)}::uuid[])`;
+  });
+
+  it('without Retry-After waits the jittered step of the schedule', async () => {
+    const rx = await startReceiver((_n, _q, res) => res.writeHead(500).end());
+    const h = await hookFor(rx.url);
+    await dispatcher({ retryScheduleMs: [10_000, 60_000] }).start();
+    await h.emit();
+    const wait = await scheduledWait(h.hook.id);
+    expect(wait).toBeGreaterThanOrEqual(8_000);
+    expect(wait).toBeLessThanOrEqual(12_000);
+    await rx.close();
+    await db.sql`delete from webhook_deliveries where webhook_id = ${h.hook.id}`;
   });
 
   it('wakes on an event announcement instead of waiting for the poll', async () => {
