@@ -2,19 +2,22 @@ import { randomUUID } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openClickHouse, type ClickHouseHandle, type TelemetryWriter } from '@kino/analytics';
-import { get, internal, sample, settled, startEdgeHarness, uploadAsset, type EdgeHarness } from './harness.ts';
+import { get, internal, sample, settled, startEdgeHarness, uploadAsset, type EdgeHarness } from '@kino/testkit-stack';
 
 // Telemetry from the edge's point of view: every answer becomes a row, ClickHouse going
 // away changes nothing for viewers, and the spool makes the counts whole again.
 
 /** The real writer behind a switch: off is a ClickHouse that went away. */
-const outage = { down: false, loseReplies: false };
+const outage = { down: false, loseReplies: false, lostReplies: 0 };
 const wrapWriter = (real: TelemetryWriter): TelemetryWriter => ({
   async insert(...args) {
     if (outage.down) throw new Error('connect ECONNREFUSED (ClickHouse is down in this test)');
     await real.insert(...args);
     // The batch landed but the reply was lost: the emitter spools it and replays it later.
-    if (outage.loseReplies) throw new Error('socket hang up');
+    if (outage.loseReplies) {
+      outage.lostReplies++;
+      throw new Error('socket hang up');
+    }
   },
 });
 
@@ -138,15 +141,17 @@ describe('edge telemetry', () => {
     // Back, but the first replayed batches land without their replies arriving: they are
     // replayed again, and the deduplication token keeps them from counting twice.
     outage.down = false;
+    outage.lostReplies = 0;
     outage.loseReplies = true;
-    await new Promise((r) => setTimeout(r, 300));
+    // Until the replay loop has really landed a batch whose reply it then lost.
+    await expect.poll(() => outage.lostReplies, { timeout: 30_000, interval: 20 }).toBeGreaterThan(0);
     outage.loseReplies = false;
     const rows = await waitForRows(asset, 20);
-    const drained = Date.now() + 10_000;
-    while (Date.now() < drained && sample((await internal(h, '/metrics')).text, 'kino_edge_telemetry_spool_batches') > 0) {
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    await new Promise((r) => setTimeout(r, 300));
+    // Drained: nothing spooled or queued is left that could still land twice.
+    await expect.poll(async () => {
+      const m = (await internal(h, '/metrics')).text;
+      return sample(m, 'kino_edge_telemetry_spool_batches') + sample(m, 'kino_edge_telemetry_queued_rows');
+    }, { timeout: 30_000, interval: 50 }).toBe(0);
     expect(await rowsOf(asset)).toHaveLength(20);
     expect(rows.filter((r) => r.cache_status === 'HIT')).toHaveLength(18);
     const unfinal = await (await ch.client.query({
@@ -157,6 +162,11 @@ describe('edge telemetry', () => {
       query: "SELECT sum(requests) AS n FROM playback_hourly WHERE dim = 'asset' AND key = {asset:String}", query_params: { asset }, format: 'JSONEachRow',
     })).json<{ n: number }>();
     expect(Number(rollup[0]!.n)).toBe(20);
+    // And what per-asset answers read.
+    const hourly = await (await ch.client.query({
+      query: 'SELECT sum(requests) AS n, sum(bytes) AS b FROM asset_hourly WHERE asset_id = {asset:String}', query_params: { asset }, format: 'JSONEachRow',
+    })).json<{ n: number; b: number }>();
+    expect([Number(hourly[0]!.n), Number(hourly[0]!.b)]).toEqual([20, 20_000]);
     expect(sample((await internal(h, '/metrics')).text, 'kino_edge_telemetry_dropped_rows_total{reason="spool_full"}')).toBe(0);
   });
 
