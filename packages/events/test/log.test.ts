@@ -32,24 +32,32 @@ describe('the event log', () => {
     // Transaction 1 takes a sequence number and holds on; transaction 2 must wait for it
     // instead of committing a later number first.
     const other = createDb(db.url, { max: 2 });
+    const second = createDb(db.url, { max: 1, applicationName: 'kino-log-test-t2' });
     const order: string[] = [];
     let release!: () => void;
     const held = new Promise<void>((r) => (release = r));
+    let inserted!: () => void;
+    const t1Inserted = new Promise<void>((r) => (inserted = r));
     const t1 = other.begin(async (tx) => {
       await appendEvent(tx, { accountId, assetId: randomUUID(), type: 'job.queued' });
       order.push('t1 inserted');
+      inserted();
       await held;
       order.push('t1 commits');
     });
-    await new Promise((r) => setTimeout(r, 100));
-    const t2 = db.sql.begin(async (tx) => {
+    await t1Inserted;
+    const t2 = second.begin(async (tx) => {
       await appendEvent(tx, { accountId, assetId: randomUUID(), type: 'job.queued' });
       order.push('t2 inserted');
     });
-    await new Promise((r) => setTimeout(r, 200));
+    // t2 is seen by Postgres waiting on the advisory lock t1 holds (not merely not yet run).
+    await expect.poll(async () => (await db.sql`
+      select 1 from pg_stat_activity
+      where application_name = 'kino-log-test-t2' and wait_event_type = 'Lock' and wait_event = 'advisory'`).length, { timeout: 30_000, interval: 20 }).toBe(1);
+    expect(order).toEqual(['t1 inserted']);
     release();
     await Promise.all([t1, t2]);
-    await other.end();
+    await Promise.all([other.end(), second.end()]);
     expect(order).toEqual(['t1 inserted', 't1 commits', 't2 inserted']);
   });
 });

@@ -14,10 +14,15 @@ const runner = createJobRunner({
     await sleep(5);
   },
 });
-await runner.start();
 process.on('SIGTERM', async () => {
   await runner.stop();
   await sql.end();
   process.exit(0);
+});
+// Loaded and connected: say so, and start claiming only when the parent says go, so both
+// workers start together however long each took to load.
+await sql`select 1`;
+process.once('message', (m) => {
+  if (m === 'go') void runner.start();
 });
 process.send?.('ready');

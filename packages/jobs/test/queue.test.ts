@@ -82,12 +82,15 @@ describe('two worker processes', () => {
     const workers = ['one', 'two'].map((id) =>
       fork(child, [], { execArgv: ['--import', 'tsx'], env: { ...process.env, DATABASE_URL: q.db.url, WORKER_ID: id } }),
     );
-    const until = Date.now() + 60_000;
-    while (Date.now() < until) {
-      const [{ n }] = await sql`select count(*)::int as n from media_jobs where state = 'succeeded'` as unknown as [{ n: number }];
-      if (n === ids.length) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    // Both loaded and connected before either claims: a worker slow to start must not find
+    // the queue already emptied by the other.
+    await Promise.all(workers.map((w) => new Promise<void>((resolve, reject) => {
+      w.once('message', (m) => (m === 'ready' ? resolve() : reject(new Error(`unexpected message ${String(m)}`))));
+      w.once('exit', (code) => reject(new Error(`worker exited with ${code} before it was ready`)));
+    })));
+    for (const w of workers) w.send('go');
+    await expect.poll(async () => (await sql`select count(*)::int as n from media_jobs where state = 'succeeded'`)[0]!.n, { timeout: 100_000, interval: 100 })
+      .toBe(ids.length);
     await Promise.all(workers.map((w) => new Promise((r) => { w.once('exit', r); w.kill('SIGTERM'); })));
 
     const perJob = await sql<{ job_id: number; n: number }[]>`
