@@ -11,7 +11,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { buildPlayerBundle } from '@kino/player';
 import { launchChromium, startPageServer } from '../../apps/player/test/browser.ts';
-import { startPlayerStack } from '../../apps/player/test/stack.ts';
+import { startPlayerStack } from '@kino/testkit-stack';
 import { printTable, writeBenchJson, type Row } from './report.ts';
 import { percentile, round } from './util.ts';
 

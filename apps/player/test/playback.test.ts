@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, recordNetwork, startPageServer, type Browser, type NetworkEntry, type PageServer } from './browser.ts';
-import { startPlayerStack, type PlayerStack } from './stack.ts';
+import { startPlayerStack, type PlayerStack } from '@kino/testkit-stack';
 
 let s: PlayerStack;
 let pages: PageServer;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, lumaOf, recordNetwork, type Browser, type NetworkEntry } from './browser.ts';
-import { startPlayerStack, type PlayerStack } from './stack.ts';
+import { startPlayerStack, type PlayerStack } from '@kino/testkit-stack';
 
 let s: PlayerStack;
 let browser: Browser;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApiHarness, type ApiHarness } from './harness.ts';
+import { startApiHarness, type ApiHarness } from '@kino/testkit-stack';
 
 // The analytics routes without a ClickHouse: the rest of the api works, analytics say so.
 describe('analytics while ClickHouse is away', () => {

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeFixture, scratchDir } from '@kino/testkit';
-import { startApiHarness, type ApiHarness } from './harness.ts';
+import { startApiHarness, type ApiHarness } from '@kino/testkit-stack';
 
 // playback_policy at upload and by PATCH, and a deleted asset that reads as deleted in the
 // asset view and in list filters.

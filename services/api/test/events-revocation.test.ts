@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccount, issueApiKey, revokeApiKey } from '@kino/db';
-import { startApiHarness, type ApiHarness } from './harness.ts';
+import { startApiHarness, type ApiHarness } from '@kino/testkit-stack';
 
 let h: ApiHarness;
 beforeAll(async () => {

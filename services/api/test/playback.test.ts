@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordArtifacts, type NewArtifact } from '@kino/db';
 import { createPlaybackVerifier } from '@kino/tokens';
-import { startApiHarness, type ApiHarness } from './harness.ts';
+import { startApiHarness, type ApiHarness } from '@kino/testkit-stack';
 import { randomUUID } from 'node:crypto';
 
 let h: ApiHarness;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordArtifacts, type NewArtifact } from '@kino/db';
 import { makeFixture, scratchDir } from '@kino/testkit';
-import { startApiHarness, type ApiHarness } from './harness.ts';
+import { startApiHarness, type ApiHarness } from '@kino/testkit-stack';
 
 // The public player routes answer only for assets whose playback_policy is public; every
 // other id gets one and the same 404. Their tokens are short-lived and each client

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listKeys, listMultipartUploads } from '@kino/storage';
 import { makeFixture, scratchDir } from '@kino/testkit';
-import { startApiHarness, streamUpload, type ApiHarness } from './harness.ts';
+import { startApiHarness, streamUpload, type ApiHarness } from '@kino/testkit-stack';
 
 let h: ApiHarness;
 let clip: Buffer;

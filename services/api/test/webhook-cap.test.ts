@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccount, issueApiKey } from '@kino/db';
 import { MAX_WEBHOOKS_PER_ACCOUNT } from '@kino/webhooks';
-import { startApiHarness, type ApiHarness } from './harness.ts';
+import { startApiHarness, type ApiHarness } from '@kino/testkit-stack';
 
 let h: ApiHarness;
 beforeAll(async () => {

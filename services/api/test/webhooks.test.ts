@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendEvent, createEventAnnouncer, type EventAnnouncer, type EventType } from '@kino/events';
 import { createApi, type Api } from '../src/index.ts';
-import { startApiHarness, type ApiHarness } from './harness.ts';
+import { startApiHarness, type ApiHarness } from '@kino/testkit-stack';
 
 // Tiny retry delays keep the suite fast; the schedule's shape is tested in packages/webhooks.
 const FAST = { WEBHOOK_RETRY_SCHEDULE_MS: '50,50,50,50,50,50,50,50', WEBHOOK_POLL_INTERVAL_MS: '100' };

@@ -1,7 +1,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPlaybackSigner, generateSigningKey, parseSigningKeys } from '@kino/tokens';
-import { AUDIENCE, errorCode, get, internal, rawRequest, sample, startEdgeHarness, uploadAsset, type EdgeHarness } from './harness.ts';
+import { AUDIENCE, errorCode, get, internal, rawRequest, sample, startEdgeHarness, uploadAsset, type EdgeHarness } from '@kino/testkit-stack';
 
 const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
 const part = (token: string, i: number) => JSON.parse(Buffer.from(token.split('.')[i]!, 'base64url').toString()) as Record<string, unknown>;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { internal, startEdgeHarness, type EdgeHarness } from './harness.ts';
+import { internal, startEdgeHarness, type EdgeHarness } from '@kino/testkit-stack';
 
 // POST /beacon on a real edge is no free data pump: deleted assets are refused, and each
 // token and each view has its own budget, answered with 429 + Retry-After beyond it.

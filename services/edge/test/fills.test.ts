@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { createServer, request as httpRequest, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { filesUnder, get, internal, sample, settled, startEdgeHarness, uploadAsset, type EdgeHarness } from './harness.ts';
+import { filesUnder, get, internal, sample, settled, startEdgeHarness, uploadAsset, type EdgeHarness } from '@kino/testkit-stack';
 
 interface Pending {
   response: Promise<IncomingMessage>;

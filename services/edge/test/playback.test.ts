@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { filesUnder, get, internal, sample, settled, startEdgeHarness, uploadAsset, uploadHlsAsset, type EdgeHarness } from './harness.ts';
+import { filesUnder, get, internal, sample, settled, startEdgeHarness, uploadAsset, uploadHlsAsset, type EdgeHarness } from '@kino/testkit-stack';
 
 describe('edge playback', () => {
   let h: EdgeHarness;

@@ -5,7 +5,7 @@ import { createApi, type Api } from '@kino/api';
 import { createAccount, issueApiKey, markAssetDeleted, revocationsSince, type Sql } from '@kino/db';
 import { appendEvent } from '@kino/events';
 import { createTestConfig, createTestDatabase, createTestS3, type TestDatabase, type TestS3 } from '@kino/testkit';
-import { get, INTERNAL_TOKEN, startEdgeHarness, uploadAsset, type EdgeHarness } from './harness.ts';
+import { get, INTERNAL_TOKEN, startEdgeHarness, uploadAsset, type EdgeHarness } from '@kino/testkit-stack';
 
 // A real api on a real Postgres, and a real edge that pulls its revocation list from it
 // (through a recording proxy) every second. No worker runs: the purge jobs the deletes

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fillShare } from '@kino/edge-cache';
-import { get, internal, sample, startEdgeHarness, uploadHlsAsset, type Answer, type EdgeHarness } from './harness.ts';
+import { get, internal, sample, startEdgeHarness, uploadHlsAsset, type Answer, type EdgeHarness } from '@kino/testkit-stack';
 
 // One playback token asking for thousands of files must not use up the origin fills other
 // viewers need (issue 10, section 3). The attacker's origin GETs are held at the origin

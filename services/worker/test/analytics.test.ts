@@ -6,7 +6,7 @@ import { createAccount, issueApiKey } from '@kino/db';
 import { createEdge, type Edge } from '@kino/edge';
 import { createTestConfig, makeFixture } from '@kino/testkit';
 import { createPlaybackSigner, loadOrCreateSigningKeys } from '@kino/tokens';
-import { startStack, type Stack } from './stack.ts';
+import { startStack, type Stack } from '@kino/testkit-stack';
 
 // Analytics end to end: real uploads through the pipeline, real playback through an edge,
 // the edge's rows in (embedded) ClickHouse, and the api's answers over them.

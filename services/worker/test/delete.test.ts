@@ -6,7 +6,7 @@ import { createAccount, issueApiKey } from '@kino/db';
 import { listKeys } from '@kino/storage';
 import { createTestConfig, scratchDir } from '@kino/testkit';
 import { createEdge, type Edge } from '@kino/edge';
-import { startStack, type Stack } from './stack.ts';
+import { startStack, type Stack } from '@kino/testkit-stack';
 
 let s: Stack;
 let edge: Edge;

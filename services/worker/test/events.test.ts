@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccount, issueApiKey } from '@kino/db';
 import { appendEvent, createEventAnnouncer } from '@kino/events';
 import { createApi, type Api } from '@kino/api';
-import { startStack, type Stack } from './stack.ts';
+import { startStack, type Stack } from '@kino/testkit-stack';
 import { openStream } from './sse.ts';
 import { randomUUID } from 'node:crypto';
 

@@ -15,7 +15,7 @@ import { enqueueJob } from '@kino/jobs';
 import { uploadStream } from '@kino/storage';
 import { canaryFile, connectionCounter, hostilePayloads, scratchDir, type Canary, type HostilePayload, type Listener } from '@kino/testkit';
 import { openStream } from './sse.ts';
-import { startStack, type Stack } from './stack.ts';
+import { startStack, type Stack } from '@kino/testkit-stack';
 
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 const SECRET = `canary-secret-${randomUUID()}`;

@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listKeys } from '@kino/storage';
-import { ffprobe, startStack, type Stack } from './stack.ts';
+import { ffprobe } from '@kino/testkit';
+import { startStack, type Stack } from '@kino/testkit-stack';
 
 let s: Stack;
 beforeAll(async () => {

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestConfig, makeFixture } from '@kino/testkit';
 import { createEdge, type Edge } from '@kino/edge';
-import { startStack, type Stack } from './stack.ts';
+import { startStack, type Stack } from '@kino/testkit-stack';
 import { join } from 'node:path';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 

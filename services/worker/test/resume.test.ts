@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { recordArtifacts } from '@kino/db';
 import { listKeys, putFile } from '@kino/storage';
-import { startStack, type Stack } from './stack.ts';
+import { startStack, type Stack } from '@kino/testkit-stack';
 
 let s: Stack;
 beforeAll(async () => {

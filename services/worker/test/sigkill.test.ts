@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { listKeys } from '@kino/storage';
-import { startStack, type Stack } from './stack.ts';
+import { startStack, type Stack } from '@kino/testkit-stack';
 import { scratchDir } from '@kino/testkit';
 
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));

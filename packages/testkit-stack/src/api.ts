@@ -2,7 +2,7 @@ import { request as httpRequest } from 'node:http';
 import { createAccount, issueApiKey } from '@kino/db';
 import { createTestConfig, createTestDatabase, createTestS3, type TestDatabase, type TestS3 } from '@kino/testkit';
 import type { Config } from '@kino/config';
-import { createApi, type Api } from '../src/index.ts';
+import { createApi, type Api } from '@kino/api';
 
 export interface ApiHarness {
   db: TestDatabase;

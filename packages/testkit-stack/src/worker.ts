@@ -1,13 +1,11 @@
-import { execFile } from 'node:child_process';
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { promisify } from 'node:util';
 import { createAccount, issueApiKey } from '@kino/db';
 import { downloadToFile, listKeys } from '@kino/storage';
 import { createTestConfig, createTestDatabase, createTestS3, type FixtureKind, type FixtureOptions, makeFixture, scratchDir, type TestDatabase, type TestS3 } from '@kino/testkit';
 import type { Config } from '@kino/config';
 import { createApi, type Api } from '@kino/api';
-import { createWorker, type Worker } from '../src/index.ts';
+import { createWorker, type Worker } from '@kino/worker';
 
 export interface Stack {
   db: TestDatabase;
@@ -81,19 +79,4 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
     },
   };
   return stack;
-}
-
-export interface ProbedStream {
-  codec_type: string;
-  codec_name: string;
-  width?: number;
-  height?: number;
-  avg_frame_rate?: string;
-}
-
-/** ffprobe itself, independent of the code under test. */
-export async function ffprobe(file: string): Promise<{ duration: number; streams: ProbedStream[] }> {
-  const { stdout } = await promisify(execFile)('ffprobe', ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', file]);
-  const out = JSON.parse(stdout);
-  return { duration: Number(out.format.duration), streams: out.streams };
 }

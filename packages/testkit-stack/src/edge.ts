@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
@@ -8,10 +7,12 @@ import { join } from 'node:path';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { loadConfig, type Config } from '@kino/config';
 import { startOriginProxy, type OriginProxy } from '@kino/edge-cache/testing';
-import { createTestS3, makeFixture, testClickHousePath, type TestS3 } from '@kino/testkit';
+import { createTestS3, ffmpeg, makeFixture, testClickHousePath, type TestS3 } from '@kino/testkit';
 import { createPlaybackSigner, generateSigningKey, parseSigningKeys, type PlaybackSigner } from '@kino/tokens';
-import { createEdge, type Edge } from '../src/index.ts';
-import type { EdgeTelemetryOptions } from '../src/telemetry.ts';
+import { createEdge, type Edge } from '@kino/edge';
+
+/** What createEdge takes besides its config (telemetry hooks for tests). */
+type EdgeOptions = NonNullable<Parameters<typeof createEdge>[1]>;
 
 export const AUDIENCE = 'kino-playback';
 export const INTERNAL_TOKEN = 'edge-test-internal-token';
@@ -40,7 +41,7 @@ export interface EdgeHarness {
  * the public half of a signing key made for the test. The edge needs no database, so this
  * loads its config directly rather than through createTestConfig.
  */
-export async function startEdgeHarness(env: Record<string, string> = {}, options: EdgeTelemetryOptions = {}): Promise<EdgeHarness> {
+export async function startEdgeHarness(env: Record<string, string> = {}, options: EdgeOptions = {}): Promise<EdgeHarness> {
   const s3 = await createTestS3();
   const proxy = await startOriginProxy(s3.config.endpoint);
   const signer = createPlaybackSigner(await parseSigningKeys(JSON.stringify([await generateSigningKey('edge-test-1')])), {
@@ -222,14 +223,4 @@ export async function uploadHlsAsset(h: EdgeHarness): Promise<{ assetId: string;
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
-}
-
-function ffmpeg(args: string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('ffmpeg', ['-hide_banner', '-nostdin', '-loglevel', 'error', '-y', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`ffmpeg exited ${code}: ${stderr}`))));
-  });
 }
