@@ -51,6 +51,8 @@ describe('DELETE /v1/assets/{id}', () => {
   it('during encoding: cancels the job, kills ffmpeg, leaves no artifacts', async () => {
     const created = await s.upload('standard', { width: 640, height: 360, seconds: 24 });
     await s.waitFor(created.id, (a) => a.progress?.step === 'ladder');
+    // Precondition: an ffmpeg of this job is running in the worker's scratch directory.
+    expect(ffmpegsIn(scratch).length).toBeGreaterThan(0);
     const res = await del(created.id);
     expect(res.status).toBe(200);
     expect((await json(res)).deleted_at).toEqual(expect.any(String));
@@ -73,6 +75,9 @@ describe('DELETE /v1/assets/{id}', () => {
     const block = await json(await fetch(`${s.api.url}/v1/assets/${created.id}/playback`, { headers: auth() }));
     expect((await fetch(block.urls.master)).status).toBe(200);
     expect((await fetch(block.urls.opener)).status).toBe(200);
+    // Precondition: the edge holds the asset on disk (a fill is renamed into place once whole).
+    const cached = join(edgeCacheDir, 'objects', created.id);
+    await eventually(async () => existsSync(join(cached, 'opener.mp4')) && existsSync(join(cached, 'hls', 'master.m3u8')), 'edge cache filled');
 
     const first = await json(await del(created.id));
     const again = await del(created.id);
@@ -90,7 +95,7 @@ describe('DELETE /v1/assets/{id}', () => {
     await eventually(purged(created.id), 'asset.purged');
     expect(await listKeys(s.s3.storage, `videos/${created.id}/`)).toEqual([]);
     expect(await listKeys(s.s3.storage, `sources/${created.id}/`)).toEqual([]);
-    expect(existsSync(join(edgeCacheDir, 'objects', created.id))).toBe(false);
+    expect(existsSync(cached)).toBe(false);
   });
 
   it("is a 404 for another account's asset, which stays", async () => {
