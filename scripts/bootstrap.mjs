@@ -14,7 +14,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseEnv } from 'node:util';
+import { parseArgs, parseEnv } from 'node:util';
 import { runCommand } from './lib/child.mjs';
 import { Report, say } from './lib/log.mjs';
 import { ensureNodeModules } from './lib/npm.mjs';
@@ -32,26 +32,38 @@ const USAGE = `usage: node scripts/bootstrap.mjs [--need chromium] [--keep-going
   --stop          stop the local Postgres/Redis that the bootstrap started under .kino/
 Without a command, prepares the machine and exits.`;
 
-function parseArgs(argv) {
-  const opts = { need: [], keepGoing: false, stop: false, command: [] };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '--') {
-      opts.command = argv.slice(i + 1);
-      break;
-    } else if (arg === '--need') {
-      for (const tool of (argv[++i] ?? '').split(',').filter(Boolean)) {
-        if (!OPTIONAL_TOOLS.includes(tool)) fail(`unknown --need "${tool}" (known: ${OPTIONAL_TOOLS.join(', ')})`);
-        opts.need.push(tool);
-      }
-    } else if (arg === '--keep-going') opts.keepGoing = true;
-    else if (arg === '--stop') opts.stop = true;
-    else if (arg === '-h' || arg === '--help') {
-      process.stdout.write(`${USAGE}\n`);
-      process.exit(0);
-    } else fail(`unknown argument "${arg}" (the command goes after --)`);
+/** The bootstrap's own options, and the command: everything after `--`. */
+function parseOptions(argv) {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      tokens: true,
+      options: {
+        need: { type: 'string', multiple: true, default: [] },
+        'keep-going': { type: 'boolean', default: false },
+        stop: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (err) {
+    fail(err.message);
   }
-  return opts;
+  const { values, tokens } = parsed;
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    process.exit(0);
+  }
+  // parseArgs takes words before `--` as positionals too; here they are a mistyped option.
+  const end = tokens.find((t) => t.kind === 'option-terminator');
+  const stray = tokens.find((t) => t.kind === 'positional' && (!end || t.index < end.index));
+  if (stray) fail(`unknown argument "${stray.value}" (the command goes after --)`);
+  const need = values.need.flatMap((v) => v.split(',')).filter(Boolean);
+  for (const tool of need) {
+    if (!OPTIONAL_TOOLS.includes(tool)) fail(`unknown --need "${tool}" (known: ${OPTIONAL_TOOLS.join(', ')})`);
+  }
+  return { need, keepGoing: values['keep-going'], stop: values.stop, command: end ? argv.slice(end.index + 1) : [] };
 }
 
 /** For display only: the command as one would type it in a shell. */
@@ -94,7 +106,7 @@ function commandEnv() {
 }
 
 async function main() {
-  const opts = parseArgs(process.argv.slice(2));
+  const opts = parseOptions(process.argv.slice(2));
   const env = commandEnv();
   // Same variable and default as packages/config, so the app and we agree on where state is.
   const kinoDir = resolve(root, env.KINO_DATA_DIR || '.kino');
