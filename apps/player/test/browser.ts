@@ -22,8 +22,26 @@ for (const type of ['ready', 'playing', 'error']) {
 export interface Browser {
   context: BrowserContext;
   page: Page;
+  /**
+   * Every request any page of this browser tried to send to a host other than the stack's
+   * loopback address (127.0.0.1), in order. Chromium fails them at name resolution (see
+   * ONLY_LOOPBACK), so they never leave the machine; tests assert this stays empty.
+   */
+  outside: string[];
   close(): Promise<void>;
 }
+
+/** The one host the stack and test pages listen on. */
+export const STACK_HOST = '127.0.0.1';
+
+/**
+ * Chromium's resolver maps every host but the stack's to "not found", IP literals included
+ * (checked: a listener on 127.0.0.2 sees no connection), so nothing outside the stack can be
+ * loaded, whatever DevTools happened to record.
+ */
+export const ONLY_LOOPBACK = `--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE ${STACK_HOST}`;
+
+const isOutside = (url: string) => !/^(data|blob|about|chrome|devtools):/.test(url) && new URL(url).hostname !== STACK_HOST;
 
 /** Debian's Chromium, headless, on a fresh profile; never a downloaded browser. */
 export async function launchChromium(): Promise<Browser> {
@@ -35,12 +53,22 @@ export async function launchChromium(): Promise<Browser> {
     executablePath: CHROMIUM,
     headless: true,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', '--no-first-run', '--disable-quic'],
+      '--disable-sync', '--no-first-run', '--disable-quic', ONLY_LOOPBACK],
   });
+  const outside: string[] = [];
+  // Requests (beacons and workers' included) of every page, and WebSockets, which are not requests.
+  context.on('request', (r) => {
+    if (isOutside(r.url())) outside.push(r.url());
+  });
+  const watchSockets = (p: Page) => p.on('websocket', (ws) => {
+    if (isOutside(ws.url())) outside.push(ws.url());
+  });
+  context.pages().forEach(watchSockets);
+  context.on('page', watchSockets);
   await context.addInitScript(RECORD_EVENTS);
   const page = context.pages()[0] ?? (await context.newPage());
   return {
-    context, page,
+    context, page, outside,
     async close() {
       await context.close();
       await rm(profile, { recursive: true, force: true });

@@ -13,8 +13,11 @@ beforeAll(async () => {
   assetId = await s.uploadReady('standard', { width: 640, height: 360, seconds: 12 });
 });
 afterEach(async () => {
+  // Whatever the test did, no page tried a host outside the stack (Chromium resolves none).
+  const outside = browser?.outside.slice() ?? [];
   await browser?.close();
   browser = undefined;
+  expect(outside).toEqual([]);
 });
 afterAll(async () => {
   await pages?.close();
@@ -58,7 +61,7 @@ describe('prefetch', () => {
     const block = JSON.parse((await b.page.locator('kino-player').getAttribute('playback'))!);
     const hints: string[] = block.prefetch.filter((u: string) => u !== block.urls.opener);
     expect(hints.map((u) => u.split(`/${assetId}/`)[1])).toEqual(['hls/master.m3u8', 'hls/360p/index.m3u8', 'hls/360p/init.mp4', 'hls/360p/0.m4s', 'hls/360p/1.m4s']);
-    await expect.poll(() => hints.every((u) => fetched(net, u))).toBe(true);
+    await expect.poll(() => hints.every((u) => fetched(net, u)), { timeout: 30_000 }).toBe(true);
 
     const click = net.mark();
     await play(b);
@@ -82,7 +85,7 @@ describe('prefetch', () => {
     const { b, net } = await open();
     await b.page.goto(mountPage(openerOnly));
     await ready(b);
-    await expect.poll(() => fetched(net, block.urls.opener)).toBe(true);
+    await expect.poll(() => fetched(net, block.urls.opener), { timeout: 30_000 }).toBe(true);
 
     const click = net.mark();
     await play(b);

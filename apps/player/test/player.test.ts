@@ -1,7 +1,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, lumaOf, recordNetwork, type Browser, type NetworkEntry } from './browser.ts';
 import { startPlayerStack, type PlayerStack } from '@kino/testkit-stack';
 
@@ -17,6 +19,10 @@ beforeAll(async () => {
   network = await recordNetwork(browser);
   // 480p makes a three-rung ladder: 480p, 360p, 240p.
   assetId = await s.uploadReady('standard', { width: 854, height: 480, seconds: 12 });
+});
+// No test's pages tried a host outside the stack (Chromium resolves none; see browser.ts).
+afterEach(() => {
+  expect(browser.outside).toEqual([]);
 });
 afterAll(async () => {
   await browser?.close();
@@ -61,7 +67,7 @@ describe('the player page', () => {
     // does not report requests sent while a document unloads.)
     await browser.page.evaluate('document.querySelector("kino-player").remove()');
     const block = await s.playback(assetId);
-    await expect.poll(() => beaconEvents().some((e) => e.type === 'view_end')).toBe(true);
+    await expect.poll(() => beaconEvents().some((e) => e.type === 'view_end'), { timeout: 30_000 }).toBe(true);
     const beacons = network.entries.filter((e) => e.method === 'POST' && e.url === block.beacon.url).map((e) => JSON.parse(e.postData!));
     const views = new Set(beacons.map((b) => b.view_id));
     expect(views.size).toBe(1);
@@ -96,6 +102,30 @@ describe('the player page', () => {
     const outside = network.entries.map((e) => e.url).filter((u) => !/^(data|blob|about):/.test(u) && !stack.has(new URL(u).origin));
     expect(network.entries.length).toBeGreaterThan(0);
     expect(outside).toEqual([]);
+    // Not merely unrecorded: Chromium resolves no other host, and nothing tried one.
+    expect(browser.outside).toEqual([]);
+  });
+
+  it('Chromium reaches no host but the stack\'s: other hosts fail at the network level, and every attempt is counted', async () => {
+    // A listener on another loopback address stands for "anywhere else": it must see nothing.
+    let connections = 0;
+    const elsewhere = createServer((_q, res) => res.end('reached'));
+    elsewhere.on('connection', () => connections++);
+    await new Promise<void>((r) => elsewhere.listen(0, '127.0.0.2', r));
+    const targets = [`http://127.0.0.2:${(elsewhere.address() as AddressInfo).port}/`, 'http://kino-outside.example/', 'https://8.8.8.8/'];
+    const page = await browser.context.newPage();
+    try {
+      await page.goto(`${s.api.url}/openapi.json`);
+      const results = await page.evaluate((urls) => Promise.all(urls.map((u) => fetch(u, { mode: 'no-cors' }).then(() => 'loaded', (e) => String(e)))), targets);
+      expect(results).toEqual(targets.map(() => 'TypeError: Failed to fetch'));
+      expect(connections).toBe(0);
+      // The attempts were seen: the check above would catch a page that tried.
+      expect(browser.outside).toEqual(targets);
+    } finally {
+      browser.outside.length = 0;
+      await page.close();
+      await new Promise<void>((r) => elsewhere.close(() => r()));
+    }
   });
 });
 

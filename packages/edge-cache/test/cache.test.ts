@@ -218,7 +218,7 @@ describe('edge cache', () => {
     expect(await filesUnder(dir)).toEqual([`objects/${opener}`, `objects/${seg}`].sort());
     // The opener's RAM copy comes back from disk, not from the origin.
     again.get(opener);
-    await expect.poll(() => again.get(opener)?.body?.length).toBe(20 * 1024);
+    await expect.poll(() => again.get(opener)?.body?.length, { timeout: 30_000 }).toBe(20 * 1024);
     expect(proxy.gets.length).toBe(gets);
   });
 

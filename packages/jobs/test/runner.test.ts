@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Sql } from '@kino/db';
+import { createDb, type Sql } from '@kino/db';
 import { JobFailure, LeaseLostError, createJobRunner, type JobContext, type MediaJob } from '../src/index.ts';
 import { useQueueDb } from './queue-db.ts';
 
@@ -12,6 +13,53 @@ beforeAll(() => {
 });
 
 const quiet = { info() {}, warn() {}, error() {} };
+
+/**
+ * A TCP proxy to Postgres that can hold all traffic (both ways, buffered, in order) and
+ * release it later: a worker partitioned from its database, not a mocked query.
+ */
+async function startHoldingProxy(target: URL) {
+  let holding = false;
+  let held = 0;
+  const flushes: Array<() => void> = [];
+  const sockets = new Set<Socket>();
+  const server = createServer((client) => {
+    const upstream = connect(Number(target.port || 5432), target.hostname);
+    for (const [from, to] of [[client, upstream], [upstream, client]] as const) {
+      sockets.add(from);
+      const queue: Buffer[] = [];
+      from.on('data', (d: Buffer) => {
+        if (holding || queue.length > 0) {
+          held += d.length;
+          queue.push(d);
+        } else {
+          to.write(d);
+        }
+      });
+      flushes.push(() => {
+        for (const d of queue.splice(0)) to.write(d);
+      });
+      from.on('error', () => to.destroy());
+      from.on('close', () => to.destroy());
+    }
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const url = new URL(target);
+  url.host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url: url.toString(),
+    hold: () => (holding = true),
+    heldBytes: () => held,
+    release() {
+      holding = false;
+      for (const f of flushes) f();
+    },
+    close: () => new Promise<void>((r) => {
+      for (const s of sockets) s.destroy();
+      server.close(() => r());
+    }),
+  };
+}
 const until = async (check: () => Promise<boolean>) => {
   for (let i = 0; i < 200 && !(await check()); i++) await new Promise((r) => setTimeout(r, 50));
 };
@@ -43,6 +91,65 @@ describe('the job runner', () => {
     expect(aborted).toBe(true);
     expect(committed).toBe(false);
     expect((await jobState(job.id)).state).toBe('running'); // still the new owner's
+  });
+
+  it('loses a lease for real: renewals cut off, the reaper re-queues, a second worker claims, the first cannot publish', async () => {
+    const job = await newJob();
+    // Worker A reaches Postgres through a proxy the test can hold: a network partition.
+    const proxy = await startHoldingProxy(new URL(q.db.url));
+    const sqlA = createDb(proxy.url, { max: 4, applicationName: 'kino-lease-test-a' });
+    let startedA!: () => void;
+    const aStarted = new Promise<void>((r) => (startedA = r));
+    let heal!: () => void;
+    const healed = new Promise<void>((r) => (heal = r));
+    let abortedA: unknown;
+    let publishA: unknown;
+    const a = createJobRunner({
+      sql: sqlA, workerId: 'worker-a', concurrency: 1, leaseSeconds: 2, pollIntervalMs: 50, shutdownGraceMs: 200, log: quiet,
+      handler: async (_job, ctx) => {
+        startedA();
+        await new Promise<void>((resolve) => ctx.signal.addEventListener('abort', () => resolve()));
+        abortedA = ctx.signal.reason;
+        // A stubborn handler that finished its work anyway tries to publish once it can
+        // reach Postgres again.
+        await healed;
+        publishA = await sqlA.begin((tx) => ctx.holdLease(tx)).then(() => 'committed', (err: unknown) => err);
+        throw ctx.signal.reason;
+      },
+    });
+    await a.start();
+    await aStarted;
+    expect(await jobState(job.id)).toMatchObject({ state: 'running', attempts: 1 });
+    expect((await sql`select locked_by from media_jobs where id = ${job.id}`)[0]!.locked_by).toBe('worker-a');
+
+    proxy.hold();
+    // Worker B, healthy, reaps the lapsed lease and takes the job over.
+    let bPublished = false;
+    const b = createJobRunner({
+      sql, workerId: 'worker-b', concurrency: 1, leaseSeconds: 2, pollIntervalMs: 50, shutdownGraceMs: 200, log: quiet,
+      handler: async (_job, ctx) => {
+        await sql.begin((tx) => ctx.holdLease(tx));
+        bPublished = true;
+      },
+    });
+    await b.start();
+    await expect.poll(() => jobState(job.id), { timeout: 60_000, interval: 100 }).toMatchObject({ state: 'succeeded', attempts: 2 });
+    expect(bPublished).toBe(true);
+    // A, cut off, gave up by itself once the lease it last secured ran out.
+    await expect.poll(() => (abortedA as Error | undefined)?.message, { timeout: 60_000, interval: 50 }).toBe('lease expired');
+    // The renewals A sent meanwhile never reached Postgres: nothing ever extended its lease.
+    expect(proxy.heldBytes()).toBeGreaterThan(0);
+
+    proxy.release();
+    heal();
+    await expect.poll(() => publishA, { timeout: 60_000, interval: 50 }).toBeInstanceOf(LeaseLostError);
+    await Promise.all([a.stop(), b.stop()]);
+    await sqlA.end();
+    await proxy.close();
+    const types = (await sql`select type from asset_events where asset_id = ${job.asset_id} order by seq`).map((r) => r.type);
+    // Started by A, re-queued by the reaper, started by B; nothing of A's after.
+    expect(types.filter((t) => t.startsWith('job.'))).toEqual(['job.started', 'job.queued', 'job.started']);
+    expect(await jobState(job.id)).toMatchObject({ state: 'succeeded', attempts: 2 });
   });
 
   it('records a failure the handler reports, with its detail', async () => {
