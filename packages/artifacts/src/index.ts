@@ -1,0 +1,5 @@
+export * from './keys.ts';
+export * from './paths.ts';
+export * from './playback-url.ts';
+export * from './policy.ts';
+export * from './wire.ts';
