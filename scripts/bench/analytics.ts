@@ -24,6 +24,9 @@ import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import {
+  artifactKeyFor, HLS_FILES, HLS_PREFIX, initPath, MASTER_PATH, OPENER_PATH, playbackUrl, playlistPath, segmentPath, THUMBNAIL_PATH,
+} from '@kino/artifacts';
+import {
   accountPlayback, assetPlayback, chTime, clickHouseWriter, encodePlaybackRequest, migrateClickHouse, openClickHouse, parseWindow, TelemetryEmitter,
   type ClickHouseHandle, type PlaybackRequestRow,
 } from '@kino/analytics';
@@ -44,8 +47,8 @@ const DAY = 86_400_000;
 
 // 1. Telemetry on/off: per edge and cell, ROUNDS slices of SLICE_MS, alternating.
 const EDGE_CELLS = [
-  { name: 'playlist ~1 KB (RAM tier)', path: 'hls/720p/index.m3u8', bytes: 1024, concurrency: 16 },
-  { name: 'segment ~1 MB (disk tier)', path: 'hls/720p/5.m4s', bytes: 1024 * 1024, concurrency: 16 },
+  { name: 'playlist ~1 KB (RAM tier)', path: playlistPath('720p'), bytes: 1024, concurrency: 16 },
+  { name: 'segment ~1 MB (disk tier)', path: segmentPath('720p', 5), bytes: 1024 * 1024, concurrency: 16 },
 ];
 const ROUNDS = 5;
 const SLICE_MS = (Number(process.env['BENCH_SECONDS'] ?? 7.5) * 1000) / ROUNDS;
@@ -195,7 +198,7 @@ try {
   const assetId = randomUUID();
   const { token } = await signer.sign({ assetId, accountId: account });
   for (const c of EDGE_CELLS) {
-    await storage.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: `videos/${assetId}/${c.path}`, Body: randomBytes(c.bytes) }));
+    await storage.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: artifactKeyFor(assetId, c.path), Body: randomBytes(c.bytes) }));
   }
   sink = await startSink();
   const on = await startEdge('on', 'embedded');
@@ -218,7 +221,7 @@ try {
   const onOff: Row[] = [];
   const onOffRaw: Record<string, Record<string, LoadResult>> = {};
   for (const c of EDGE_CELLS) {
-    const path = `/p/${token}/${assetId}/${c.path}`;
+    const path = playbackUrl('', token, assetId, c.path);
     const targets: Target[] = all.map((e) => ({ base: e.url, path, pid: e.proc.pid! }));
     const load = { concurrency: c.concurrency, bytes: c.bytes, warmupMs: WARMUP_MS };
     // One unmeasured slice each first: the JIT, the page cache and the first batches settle.
@@ -289,7 +292,7 @@ try {
     const rendition = renditions[i % 4]!;
     const refused = r === 99;
     const kind = r < 85 ? 'segment' : r < 93 ? 'playlist' : r < 96 ? 'init' : 'opener';
-    const path = kind === 'segment' ? `hls/${rendition}/${i % 600}.m4s` : kind === 'playlist' ? `hls/${rendition}/index.m3u8` : kind === 'init' ? `hls/${rendition}/init.mp4` : 'opener.mp4';
+    const path = kind === 'segment' ? segmentPath(rendition, i % 600) : kind === 'playlist' ? playlistPath(rendition) : kind === 'init' ? initPath(rendition) : OPENER_PATH;
     return {
       event_id: randomUUID(), observed_at: Date.now(), account_id: ingestAccounts[i % 7 === 3 ? 1 : 0]!, asset_id: assetIds[(i * 7919) % assetIds.length]!,
       artifact_path: path, artifact_kind: kind, rendition: kind === 'opener' ? '' : rendition, edge_id: `edge-${regions[i % 4]}-1`, region: regions[i % 4]!,
@@ -354,10 +357,10 @@ try {
       fromUnixTimestamp64Milli(toInt64({start:Int64} + h1 % {span:UInt64}), 'UTC'),
       if(asset % 7 = 3, {other:String}, {main:String}),
       UUIDNumToString(MD5(concat('kino-bench-asset-', toString(asset)))),
-      multiIf(kind = 'segment', concat('hls/', rend, '/', toString(intDiv(h3, 1000) % 600), '.m4s'),
-              kind = 'init', concat('hls/', rend, '/init.mp4'),
-              kind = 'playlist', if(rend = '', 'hls/master.m3u8', concat('hls/', rend, '/index.m3u8')),
-              kind = 'opener', 'opener.mp4', 'thumbnail.jpg'),
+      multiIf(kind = 'segment', concat('${HLS_PREFIX}', rend, '/', toString(intDiv(h3, 1000) % 600), '${HLS_FILES.segmentExtension}'),
+              kind = 'init', concat('${HLS_PREFIX}', rend, '/${HLS_FILES.init}'),
+              kind = 'playlist', if(rend = '', '${MASTER_PATH}', concat('${HLS_PREFIX}', rend, '/${HLS_FILES.playlist}')),
+              kind = 'opener', '${OPENER_PATH}', '${THUMBNAIL_PATH}'),
       kind,
       rend,
       concat('edge-', reg, '-', toString(intDiv(h4, 10) % 2 + 1)),

@@ -14,6 +14,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Pool, request } from 'undici';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { artifactKeyFor, OPENER_PATH, playbackUrl, segmentPath } from '@kino/artifacts';
 import { createStorage, startEmbeddedS3 } from '@kino/storage';
 import { createPlaybackSigner, generateSigningKey, parseSigningKeys } from '@kino/tokens';
 import { compare, type LoadResult } from './load.ts';
@@ -32,8 +33,8 @@ const ROUNDS = 3;
 const TTFB_SAMPLES = 21;
 const BURST = 100;
 const ARTIFACTS = [
-  { name: 'segment ~1 MB (disk tier)', path: 'hls/720p/5.m4s', bytes: 1024 * 1024 },
-  { name: 'opener ~200 KB (RAM tier)', path: 'opener.mp4', bytes: 200 * 1024 },
+  { name: 'segment ~1 MB (disk tier)', path: segmentPath('720p', 5), bytes: 1024 * 1024 },
+  { name: 'opener ~200 KB (RAM tier)', path: OPENER_PATH, bytes: 200 * 1024 },
 ];
 
 
@@ -146,7 +147,7 @@ try {
   await waitFor(`${edgeUrl}/readyz`, 'the edge');
   const assetId = randomUUID();
   const { token } = await signer.sign({ assetId });
-  for (const a of ARTIFACTS) await put(`videos/${assetId}/${a.path}`, randomBytes(a.bytes));
+  for (const a of ARTIFACTS) await put(artifactKeyFor(assetId, a.path), randomBytes(a.bytes));
   const warm = await request(`${edgeUrl}/internal/warm`, {
     method: 'POST',
     headers: { authorization: `Bearer ${INTERNAL_TOKEN}`, 'content-type': 'application/json' },
@@ -166,7 +167,7 @@ try {
     for (const c of CONCURRENCY) {
       const [n, e] = (await compare([
         { base: started.url, path: `/${assetId}/${a.path}`, pid: started.proc.pid! },
-        { base: edgeUrl, path: `/p/${token}/${assetId}/${a.path}`, pid: edgeProc.pid! },
+        { base: edgeUrl, path: playbackUrl('', token, assetId, a.path), pid: edgeProc.pid! },
       ], { concurrency: c, bytes: a.bytes, warmupMs: WARMUP_MS, rounds: ROUNDS, sliceMs: MEASURE_MS / ROUNDS })) as [LoadResult, LoadResult];
       throughput.push({
         artifact: a.name, concurrency: c,
@@ -184,12 +185,12 @@ try {
   const edgeTtfb: number[] = [];
   for (let i = 0; i < TTFB_SAMPLES; i++) {
     const id = randomUUID();
-    await put(`videos/${id}/hls/720p/7.m4s`, randomBytes(1024 * 1024));
-    await put(`videos/${id}/hls/720p/8.m4s`, randomBytes(1024 * 1024));
+    await put(artifactKeyFor(id, segmentPath('720p', 7)), randomBytes(1024 * 1024));
+    await put(artifactKeyFor(id, segmentPath('720p', 8)), randomBytes(1024 * 1024));
     const { token: t } = await signer.sign({ assetId: id });
     const edgeFirst = i % 2 === 0;
-    const measureEdge = () => ttfb(`${edgeUrl}/p/${t}/${id}/hls/720p/7.m4s`).then((ms) => edgeTtfb.push(ms));
-    const measureOrigin = () => ttfb(`${s3.endpoint}/${BUCKET}/videos/${id}/hls/720p/8.m4s`).then((ms) => originTtfb.push(ms));
+    const measureEdge = () => ttfb(playbackUrl(edgeUrl, t, id, segmentPath('720p', 7))).then((ms) => edgeTtfb.push(ms));
+    const measureOrigin = () => ttfb(`${s3.endpoint}/${BUCKET}/${artifactKeyFor(id, segmentPath('720p', 8))}`).then((ms) => originTtfb.push(ms));
     if (edgeFirst) await measureEdge().then(measureOrigin);
     else await measureOrigin().then(measureEdge);
   }
@@ -203,12 +204,12 @@ try {
 
   // A burst of cold requests for one new artifact.
   const burstId = randomUUID();
-  const burstKey = `videos/${burstId}/hls/720p/9.m4s`;
+  const burstKey = artifactKeyFor(burstId, segmentPath('720p', 9));
   await put(burstKey, randomBytes(1024 * 1024));
   const { token: bt } = await signer.sign({ assetId: burstId });
   const burstPool = new Pool(edgeUrl, { connections: BURST, pipelining: 1 });
   const outcomes = await Promise.all(Array.from({ length: BURST }, async () => {
-    const { statusCode, headers, body } = await burstPool.request({ path: `/p/${bt}/${burstId}/hls/720p/9.m4s`, method: 'GET' });
+    const { statusCode, headers, body } = await burstPool.request({ path: playbackUrl('', bt, burstId, segmentPath('720p', 9)), method: 'GET' });
     let n = 0;
     for await (const chunk of body) n += (chunk as Buffer).length;
     return { ok: statusCode === 200 && n === 1024 * 1024, cache: String(headers['x-kino-cache']) };

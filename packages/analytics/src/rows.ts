@@ -1,8 +1,13 @@
+import { classify, type ArtifactKind, type PlayerEventType } from '@kino/artifacts';
+
 // The shapes of telemetry rows as they are inserted (JSONEachRow) and what the edge knows
 // of an artifact from its path alone.
 
-export const ARTIFACT_KINDS = ['opener', 'thumbnail', 'playlist', 'init', 'segment'] as const;
-export type ArtifactKind = (typeof ARTIFACT_KINDS)[number];
+/**
+ * Telemetry counts the master with the rendition playlists: analytics answer "playlist"
+ * for both (the README and stored rows say so), so a master row is recorded as one.
+ */
+export type TelemetryArtifactKind = Exclude<ArtifactKind, 'master'>;
 
 /** One playback request an edge answered. Never a token, query string, address or header. */
 export interface PlaybackRequestRow {
@@ -15,7 +20,7 @@ export interface PlaybackRequestRow {
   asset_id: string;
   /** The artifact path within the asset ('hls/720p/3.m4s'), '' when the path was refused. */
   artifact_path: string;
-  artifact_kind: ArtifactKind | '';
+  artifact_kind: TelemetryArtifactKind | '';
   rendition: string;
   edge_id: string;
   region: string;
@@ -28,10 +33,6 @@ export interface PlaybackRequestRow {
   error_code: string;
 }
 
-export const PLAYER_EVENT_TYPES = [
-  'view_start', 'first_frame', 'rebuffer_start', 'rebuffer_end', 'rendition_switch', 'error', 'view_end',
-] as const;
-export type PlayerEventType = (typeof PLAYER_EVENT_TYPES)[number];
 
 /** One QoE event a player reported through an edge's /beacon. */
 export interface PlayerEventRow {
@@ -87,14 +88,7 @@ export function encodePlayerEvent(r: PlayerEventRow): string {
 }
 
 /** 'hls/720p/3.m4s' → segment of 720p; the path is one the edge already accepted. */
-export function describeArtifact(path: string): { kind: ArtifactKind; rendition: string } {
-  if (path === 'opener.mp4') return { kind: 'opener', rendition: '' };
-  if (path === 'thumbnail.jpg') return { kind: 'thumbnail', rendition: '' };
-  if (path === 'hls/master.m3u8') return { kind: 'playlist', rendition: '' };
-  // hls/{rendition}/{index.m3u8 | init.mp4 | n.m4s}
-  const slash = path.indexOf('/', 4);
-  const rendition = path.slice(4, slash);
-  const file = path.slice(slash + 1);
-  const kind = file === 'index.m3u8' ? 'playlist' : file === 'init.mp4' ? 'init' : 'segment';
-  return { kind, rendition };
+export function describeArtifact(path: string): { kind: TelemetryArtifactKind; rendition: string } {
+  const { kind, rendition } = classify(path);
+  return { kind: kind === 'master' ? 'playlist' : kind, rendition };
 }

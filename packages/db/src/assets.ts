@@ -1,3 +1,4 @@
+import { sourceKeyFor, type ArtifactKind } from '@kino/artifacts';
 import type { Queryable } from './client.ts';
 
 export type SourceState = 'uploading' | 'uploaded' | 'failed';
@@ -5,7 +6,6 @@ export type PlayableState = 'not_playable' | 'opener_ready' | 'hls_ready';
 /** Who may mint playback tokens: only authenticated API calls, or also the public player page. */
 export type PlaybackPolicy = 'signed' | 'public';
 export const PLAYBACK_POLICIES: readonly PlaybackPolicy[] = ['signed', 'public'];
-export type ArtifactKind = 'opener' | 'thumbnail' | 'master' | 'playlist' | 'init' | 'segment';
 
 export interface AssetError {
   code: string;
@@ -48,8 +48,6 @@ export interface ArtifactRow {
 export type NewArtifact = Omit<ArtifactRow, 'asset_id' | 'created_at'>;
 
 /** Every source and artifact of an asset lives under these two prefixes. */
-export const sourceKeyFor = (assetId: string) => `sources/${assetId}/original`;
-export const artifactKeyFor = (assetId: string, path: string) => `videos/${assetId}/${path}`;
 
 export interface NewAsset {
   id: string;

@@ -1,11 +1,11 @@
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isArtifactKey } from './artifact.ts';
+import { cacheKeyFor, isCacheKey, MASTER_PATH, OPENER_PATH } from '@kino/artifacts';
 import { DiskTier, type Logger } from './disk-tier.ts';
 import { Fill, FillError, MAX_PLAYLIST_BYTES, type OriginResult } from './fill.ts';
 import { FillBudget, type FillHolder } from './fill-budget.ts';
 import { NegativeCache } from './negative-cache.ts';
-import { MASTER_PLAYLIST, ownerPlaylist, PublishedPaths } from './published.ts';
+import { ownerPlaylist, PublishedPaths } from './published.ts';
 import type { CachedObject } from './object.ts';
 import type { Origin } from './origin.ts';
 import { OpenFiles } from './open-files.ts';
@@ -243,7 +243,7 @@ export function createEdgeCache(o: EdgeCacheOptions): EdgeCache {
       // nothing: the asset has no ladder yet, and only the budget bounds such requests.
       let playlist: string | undefined;
       if (verdict === 'needs_master' || verdict === 'needs_media') {
-        playlist = `${assetId}/${verdict === 'needs_master' ? MASTER_PLAYLIST : ownerPlaylist(path)}`;
+        playlist = cacheKeyFor(assetId, verdict === 'needs_master' ? MASTER_PATH : ownerPlaylist(path));
         if (negative.has(playlist)) playlist = undefined;
       }
       let refused: 'busy' | 'token_busy' | 'asset_busy' | undefined = 'busy';
@@ -284,9 +284,9 @@ export function createEdgeCache(o: EdgeCacheOptions): EdgeCache {
     },
 
     async purge(assetId, paths) {
-      const keys = paths?.map((p) => `${assetId}/${p}`);
+      const keys = paths?.map((p) => cacheKeyFor(assetId, p));
       // The asset id becomes a directory to remove: nothing but a valid key may get that far.
-      if (!isArtifactKey(`${assetId}/opener.mp4`) || keys?.some((k) => !isArtifactKey(k))) {
+      if (!isCacheKey(cacheKeyFor(assetId, OPENER_PATH)) || keys?.some((k) => !isCacheKey(k))) {
         throw new Error('purge: not an asset id and artifact paths');
       }
       const targets = keys ?? disk.keysOf(assetId);

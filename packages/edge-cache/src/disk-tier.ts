@@ -1,6 +1,6 @@
 import { readdir, stat, unlink } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { isArtifactKey } from './artifact.ts';
+import { isCacheKey } from '@kino/artifacts';
 import { CachedObject } from './object.ts';
 
 export interface Logger {
@@ -113,7 +113,7 @@ export class DiskTier {
       if (!d.isFile()) continue;
       const file = join(d.parentPath, d.name);
       const key = relative(this.root, file);
-      if (!isArtifactKey(key)) {
+      if (!isCacheKey(key)) {
         await unlink(file).catch(() => {});
         continue;
       }

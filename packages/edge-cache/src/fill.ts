@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { originKeyOf } from './artifact.ts';
+import { isPlaylist, originKeyOf } from '@kino/artifacts';
 import type { DiskTier } from './disk-tier.ts';
 import { CachedObject } from './object.ts';
 import { OriginError, type Origin } from './origin.ts';
@@ -115,8 +115,8 @@ export class Fill {
       // The SDK stops watching the signal once headers are in; the body is ours to stop.
       signal.addEventListener('abort', () => body.destroy(signal.reason as Error), { once: true });
       const keepInRam = obj.type.ram && ram.accepts(size);
-      const isPlaylist = this.key.endsWith('.m3u8') && size <= MAX_PLAYLIST_BYTES;
-      const keepChunks = keepInRam || isPlaylist;
+      const playlist = isPlaylist(this.key) && size <= MAX_PLAYLIST_BYTES;
+      const keepChunks = keepInRam || playlist;
       const chunks: Buffer[] = [];
       this.object = obj;
       this.state = 'streaming';
@@ -133,7 +133,7 @@ export class Fill {
       await this.file!.utimes(new Date(), mtime);
       await this.file!.datasync();
       const bytes = keepChunks ? Buffer.concat(chunks, size) : undefined;
-      if (isPlaylist && !this.discarded) this.ctx.playlist(this, bytes!);
+      if (playlist && !this.discarded) this.ctx.playlist(this, bytes!);
       if (this.discarded || reserved === undefined) {
         await unlink(tmp);
       } else {

@@ -23,7 +23,7 @@ function validators(obj: CachedObject, cache: CacheStatus): string[] {
   return [
     'etag', obj.etag,
     'last-modified', obj.lastModified,
-    'cache-control', obj.type.cacheControl,
+    'cache-control', obj.type.edgeCacheControl,
     'x-kino-cache', cache,
     ...CORS_HEADERS,
   ];

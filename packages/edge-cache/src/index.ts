@@ -1,5 +1,3 @@
-export * from './artifact.ts';
-export * from './playback-path.ts';
 export * from './origin.ts';
 export * from './object.ts';
 export * from './cache.ts';
@@ -9,4 +7,4 @@ export * from './http.ts';
 export { sendFile } from './send-file.ts';
 export { fillShare, FillBudget, type FillHolder, type BudgetRefusal } from './fill-budget.ts';
 export { NegativeCache } from './negative-cache.ts';
-export { PublishedPaths, listedPaths, ownerPlaylist, MASTER_PLAYLIST, type Verdict } from './published.ts';
+export { PublishedPaths, listedPaths, ownerPlaylist, type Verdict } from './published.ts';

@@ -1,4 +1,4 @@
-import { artifactType, type ArtifactType } from './artifact.ts';
+import { pathOfCacheKey, policyOf, type ArtifactPolicy } from '@kino/artifacts';
 
 /**
  * One cached artifact. Its validators come from the file alone, so they survive a restart
@@ -8,7 +8,7 @@ import { artifactType, type ArtifactType } from './artifact.ts';
  * nginx pointed at the cache directory.
  */
 export class CachedObject {
-  readonly type: ArtifactType;
+  readonly type: ArtifactPolicy;
   readonly etag: string;
   readonly lastModified: string;
   /** The bytes, while the RAM tier holds a copy. */
@@ -31,7 +31,7 @@ export class CachedObject {
     /** Origin Last-Modified in whole seconds, the resolution of HTTP dates. */
     readonly mtime: number,
   ) {
-    this.type = artifactType(key);
+    this.type = policyOf(pathOfCacheKey(key));
     this.etag = `"${mtime.toString(16)}-${size.toString(16)}"`;
     this.lastModified = new Date(mtime * 1000).toUTCString();
   }

@@ -1,4 +1,4 @@
-import { ARTIFACT_PATH_PATTERN } from './artifact.ts';
+import { HLS_FILES, HLS_PREFIX, isArtifactPath, MASTER_PATH, playlistOf, segmentFile, segmentIndexOf } from '@kino/artifacts';
 
 // What an asset's published HLS playlists list, as far as this edge has seen them. Once the
 // edge knows the master, a media playlist the master does not name is not published, and
@@ -14,8 +14,6 @@ import { ARTIFACT_PATH_PATTERN } from './artifact.ts';
 // gets "listed" or "open" for its segments, never "unlisted": the rule may let through, it
 // must never refuse what a player was told to fetch.
 
-export const MASTER_PLAYLIST = 'hls/master.m3u8';
-
 /**
  * How the playlists rule on an artifact path:
  * - `open`: no playlist governs it (opener, thumbnail, the master itself, or an irregular
@@ -26,15 +24,11 @@ export const MASTER_PLAYLIST = 'hls/master.m3u8';
  */
 export type Verdict = 'open' | 'listed' | 'unlisted' | 'needs_master' | 'needs_media';
 
-const ARTIFACT_PATH = new RegExp(`^(?:${ARTIFACT_PATH_PATTERN})$`);
-const NUMBERED_SEGMENT = /^(0|[1-9][0-9]*)\.m4s$/;
 const HAS_SCHEME = /^[a-z][a-z0-9+.-]*:/i;
 const URI_ATTRIBUTE = /URI="([^"]*)"/g;
 
 /** `hls/{rendition}/index.m3u8` for a path in that rendition's directory. */
-export function ownerPlaylist(path: string): string {
-  return `${path.slice(0, path.lastIndexOf('/'))}/index.m3u8`;
-}
+export const ownerPlaylist = playlistOf;
 
 /** What one media playlist lists. */
 class MediaListing {
@@ -50,8 +44,8 @@ class MediaListing {
   lists(path: string): boolean {
     if (this.others.has(path)) return true;
     if (!path.startsWith(this.dir)) return false;
-    const m = NUMBERED_SEGMENT.exec(path.slice(this.dir.length));
-    return m !== null && Number(m[1]) < this.count;
+    const n = segmentIndexOf(path.slice(this.dir.length));
+    return n !== undefined && n < this.count;
   }
 }
 
@@ -78,7 +72,7 @@ export class PublishedPaths {
   knows(assetId: string, playlistPath: string): boolean {
     const rec = this.assets.get(assetId);
     if (rec === undefined) return false;
-    return playlistPath === MASTER_PLAYLIST ? rec.master !== undefined : rec.media.has(playlistPath);
+    return playlistPath === MASTER_PATH ? rec.master !== undefined : rec.media.has(playlistPath);
   }
 
   /** Reads a playlist the origin published (`playlistPath` is `hls/master.m3u8` or `hls/{r}/index.m3u8`). */
@@ -98,32 +92,32 @@ export class PublishedPaths {
     // remembered as such, so that it is not read again on every request.
     if (!text.trimStart().startsWith('#EXTM3U')) {
       rec.opaque = true;
-      if (playlistPath === MASTER_PLAYLIST) rec.master = new Set();
+      if (playlistPath === MASTER_PATH) rec.master = new Set();
       else rec.media.set(playlistPath, new MediaListing(playlistPath, 0, new Set()));
       return;
     }
     const listed = listedPaths(playlistPath, text);
-    if (playlistPath === MASTER_PLAYLIST) {
+    if (playlistPath === MASTER_PATH) {
       const playlists = new Set<string>();
       const others: string[] = [];
       for (const p of listed) {
-        if (p.endsWith('/index.m3u8')) playlists.add(p);
+        if (p.endsWith(`/${HLS_FILES.playlist}`)) playlists.add(p);
         else others.push(p);
       }
       rec.master = playlists;
       // A master that lists media itself (a one-rendition "master" that is a media playlist).
       if (others.length > 0) {
         rec.irregular = true;
-        rec.media.set(MASTER_PLAYLIST, new MediaListing('hls/', 0, new Set(others)));
+        rec.media.set(MASTER_PATH, new MediaListing(HLS_PREFIX, 0, new Set(others)));
       }
       return;
     }
-    const dir = playlistPath.slice(0, playlistPath.length - 'index.m3u8'.length);
+    const dir = playlistPath.slice(0, playlistPath.length - HLS_FILES.playlist.length);
     const numbers: number[] = [];
     const others = new Set<string>();
     for (const p of listed) {
-      const m = p.startsWith(dir) ? NUMBERED_SEGMENT.exec(p.slice(dir.length)) : null;
-      if (m) numbers.push(Number(m[1]));
+      const n = p.startsWith(dir) ? segmentIndexOf(p.slice(dir.length)) : undefined;
+      if (n !== undefined) numbers.push(n);
       else {
         others.add(p);
         if (!p.startsWith(dir)) rec.irregular = true;
@@ -132,16 +126,16 @@ export class PublishedPaths {
     // The usual case, 0 … N-1 in order, is kept as N; anything else path by path.
     let count = 0;
     while (count < numbers.length && numbers[count] === count) count += 1;
-    for (let i = count; i < numbers.length; i += 1) others.add(`${dir}${numbers[i]}.m4s`);
+    for (let i = count; i < numbers.length; i += 1) others.add(`${dir}${segmentFile(numbers[i]!)}`);
     rec.media.set(playlistPath, new MediaListing(dir, count, others));
   }
 
   /** How the asset's playlists rule on `path` (an artifact path already known to be valid). */
   judge(assetId: string, path: string): Verdict {
-    if (!path.startsWith('hls/') || path === MASTER_PLAYLIST) return 'open';
+    if (!path.startsWith(HLS_PREFIX) || path === MASTER_PATH) return 'open';
     const rec = this.assets.get(assetId);
     if (rec?.opaque) return 'open';
-    if (path.endsWith('/index.m3u8')) {
+    if (path.endsWith(`/${HLS_FILES.playlist}`)) {
       if (rec?.master === undefined) return 'needs_master';
       return rec.master.has(path) ? 'listed' : 'unlisted';
     }
@@ -202,5 +196,5 @@ function resolve(base: string, uri: string): string | undefined {
     }
   }
   const path = parts.join('/');
-  return ARTIFACT_PATH.test(path) ? path : undefined;
+  return isArtifactPath(path) ? path : undefined;
 }

@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import {
-  deleteUploadingAsset, findByIdempotencyKey, getAssetById, markSourceFailed, insertUploadingAsset, markSourceUploaded, sourceKeyFor, touchUpload,
+  deleteUploadingAsset, findByIdempotencyKey, getAssetById, markSourceFailed, insertUploadingAsset, markSourceUploaded, touchUpload,
   type AssetRow, type PlaybackPolicy, type Sql,
 } from '@kino/db';
+import { sourceKeyFor } from '@kino/artifacts';
 import { appendEvent, appendEvents } from '@kino/events';
 import { enqueueJob } from '@kino/jobs';
 import { deleteObject, uploadStream, type Storage } from '@kino/storage';

@@ -1,3 +1,4 @@
+import { assetIdOfSourceKey, SOURCES_PREFIX, sourcePrefix } from '@kino/artifacts';
 import type { Sql } from '@kino/db';
 import { abortMultipartUpload, deletePrefix, listMultipartUploads, type Storage } from '@kino/storage';
 
@@ -16,15 +17,15 @@ export async function sweepAbandonedUploads(sql: Sql, storage: Storage, stalledB
     ),
          events as (delete from asset_events where asset_id in (select id from gone))
     select id from gone`;
-  for (const { id } of rows) await deletePrefix(storage, `sources/${id}/`);
+  for (const { id } of rows) await deletePrefix(storage, sourcePrefix(id));
 
-  const pending = (await listMultipartUploads(storage, 'sources/')).filter((u) => u.initiated && u.initiated < stalledBefore);
-  const ids = pending.map((u) => u.key.split('/')[1]!).filter((id) => /^[0-9a-f-]{36}$/.test(id));
+  const pending = (await listMultipartUploads(storage, SOURCES_PREFIX)).filter((u) => u.initiated && u.initiated < stalledBefore);
+  const ids = pending.map((u) => assetIdOfSourceKey(u.key)).filter((id) => id !== undefined);
   const live = new Set((await sql<{ id: string }[]>`
     select id from assets where id = any(${ids}::uuid[]) and source_state = 'uploading' and updated_at >= ${stalledBefore}`).map((r) => r.id));
   let uploads = 0;
   for (const u of pending) {
-    if (live.has(u.key.split('/')[1]!)) continue;
+    if (live.has(assetIdOfSourceKey(u.key) ?? '')) continue;
     await abortMultipartUpload(storage, u.key, u.uploadId);
     uploads += 1;
   }

@@ -1,5 +1,6 @@
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { HLS_FILES } from '@kino/artifacts';
 import { readInitSegment } from './codec-string.ts';
 import { mediaInput } from './confine.ts';
 import { aacArgs, H264_ARGS, videoFilter } from './encoding.ts';
@@ -44,7 +45,7 @@ export async function makeLadder(
   plan: RenditionPlan[],
   opts: RunOptions = {},
 ): Promise<LadderResult> {
-  const masterPath = join(hlsDir, 'master.m3u8');
+  const masterPath = join(hlsDir, HLS_FILES.master);
   const dirs = plan.map((r) => join(hlsDir, r.name));
   try {
     await rm(masterPath, { force: true });
@@ -58,7 +59,7 @@ export async function makeLadder(
     const renditions: LadderRendition[] = [];
     for (const r of plan) renditions.push(await describeRendition(hlsDir, r, opts));
     const variants = renditions.map((r, i) => ({
-      uri: `${r.name}/index.m3u8`,
+      uri: `${r.name}/${HLS_FILES.playlist}`,
       bandwidth: r.bandwidth,
       averageBandwidth: r.averageBandwidth,
       codecs: r.codecs,
@@ -104,10 +105,10 @@ export function ladderArgs(src: string, hlsDir: string, p: ProbeResult, plan: Re
       '-hls_time', String(SEGMENT_SECONDS),
       '-hls_playlist_type', 'vod',
       '-hls_segment_type', 'fmp4',
-      '-hls_fmp4_init_filename', 'init.mp4',
-      '-hls_segment_filename', join(dir, '%d.m4s'),
+      '-hls_fmp4_init_filename', HLS_FILES.init,
+      '-hls_segment_filename', join(dir, HLS_FILES.segmentTemplate),
       '-hls_flags', 'independent_segments',
-      join(dir, 'index.m3u8'),
+      join(dir, HLS_FILES.playlist),
     );
   });
   return args;
@@ -134,7 +135,7 @@ function cascadeGraph(inputIndex: number, plan: RenditionPlan[]): string {
 
 async function describeRendition(hlsDir: string, r: RenditionPlan, opts: RunOptions): Promise<LadderRendition> {
   const dir = join(hlsDir, r.name);
-  const playlist = parseMediaPlaylist(await readFile(join(dir, 'index.m3u8'), 'utf8'));
+  const playlist = parseMediaPlaylist(await readFile(join(dir, HLS_FILES.playlist), 'utf8'));
   if (!playlist.initUri || playlist.segments.length === 0) {
     throw new MediaError('FFMPEG_FAILED', `Video processing failed: the ${r.name} rendition came out empty.`);
   }
@@ -150,6 +151,6 @@ async function describeRendition(hlsDir: string, r: RenditionPlan, opts: RunOpti
     averageBandwidth: average,
     codecs: init.codecs.join(','),
     dir,
-    files: ['index.m3u8', playlist.initUri, ...playlist.segments.map((s) => s.uri)].map((f) => `${r.name}/${f}`),
+    files: [HLS_FILES.playlist, playlist.initUri, ...playlist.segments.map((s) => s.uri)].map((f) => `${r.name}/${f}`),
   };
 }

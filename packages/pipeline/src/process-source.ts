@@ -5,6 +5,7 @@ import {
   advancePlayableState, deleteArtifactsUnder, getAssetById, listArtifacts, markSourceFailed, recordArtifacts, setSourceMeta,
   type AssetRow, type Queryable, type Sql,
 } from '@kino/db';
+import { artifactPrefix, HLS_PREFIX, MASTER_PATH, OPENER_PATH, THUMBNAIL_PATH } from '@kino/artifacts';
 import { appendEvents, type NewEvent } from '@kino/events';
 import { JobFailure, LeaseLostError, type FailureReport, type JobContext, type MediaJob } from '@kino/jobs';
 import { MediaError, makeLadder, makeOpener, makeThumbnail, planLadder, probe, scrub, type ProbeResult, type RunOptions } from '@kino/media';
@@ -137,17 +138,17 @@ export async function processSource(deps: PipelineDeps, job: MediaJob, ctx: JobC
     await setSourceMeta(deps.sql, asset.id, sourceMeta(probed));
     const done = new Set((await listArtifacts(deps.sql, asset.id)).map((a) => a.path));
 
-    if (!done.has('opener.mp4')) {
+    if (!done.has(OPENER_PATH)) {
       ctx.progress({ step: 'opener', fraction: 0 });
-      const file = join(work, 'opener.mp4');
+      const file = join(work, OPENER_PATH);
       await makeOpener(input, file, probed, run('opener'));
       void download();
-      const artifact = await publish(deps.storage, asset.id, { path: 'opener.mp4', kind: 'opener', file, ...renditionless }, inner.signal);
-      await commit([{ type: 'asset.opener_ready', data: { path: 'opener.mp4', bytes: artifact.bytes } }], async (tx) => {
+      const artifact = await publish(deps.storage, asset.id, { path: OPENER_PATH, kind: 'opener', file, ...renditionless }, inner.signal);
+      await commit([{ type: 'asset.opener_ready', data: { path: OPENER_PATH, bytes: artifact.bytes } }], async (tx) => {
         await recordArtifacts(tx, asset.id, [artifact]);
         await advancePlayableState(tx, asset.id, 'opener_ready');
       });
-      deps.warm?.(ref, ['opener.mp4']);
+      deps.warm?.(ref, [OPENER_PATH]);
     }
 
     await download();
@@ -159,7 +160,7 @@ export async function processSource(deps: PipelineDeps, job: MediaJob, ctx: JobC
       } catch (err) {
         if (err instanceof MediaError && SOURCE_ERRORS.has(err.code)) {
           await markSourceFailed(deps.sql, asset.id);
-          await deletePrefix(deps.storage, `videos/${asset.id}/`);
+          await deletePrefix(deps.storage, artifactPrefix(asset.id));
         }
         throw err;
       }
@@ -168,21 +169,21 @@ export async function processSource(deps: PipelineDeps, job: MediaJob, ctx: JobC
     // The opener had the cores to itself (it is what a viewer waits for); the ladder
     // starts now, with the small thumbnail encode beside it.
     const hlsDir = join(work, 'hls');
-    const ladder = done.has('hls/master.m3u8') ? null : start(makeLadder(src, hlsDir, probed, planLadder(probed), run('ladder')));
+    const ladder = done.has(MASTER_PATH) ? null : start(makeLadder(src, hlsDir, probed, planLadder(probed), run('ladder')));
 
-    if (!done.has('thumbnail.jpg')) {
-      const file = join(work, 'thumbnail.jpg');
+    if (!done.has(THUMBNAIL_PATH)) {
+      const file = join(work, THUMBNAIL_PATH);
       await makeThumbnail(src, file, probed, run('thumbnail'));
-      const artifact = await publish(deps.storage, asset.id, { path: 'thumbnail.jpg', kind: 'thumbnail', file, ...renditionless }, inner.signal);
-      await commit([{ type: 'asset.thumbnail_ready', data: { path: 'thumbnail.jpg', bytes: artifact.bytes } }],
+      const artifact = await publish(deps.storage, asset.id, { path: THUMBNAIL_PATH, kind: 'thumbnail', file, ...renditionless }, inner.signal);
+      await commit([{ type: 'asset.thumbnail_ready', data: { path: THUMBNAIL_PATH, bytes: artifact.bytes } }],
         (tx) => recordArtifacts(tx, asset.id, [artifact]));
     }
 
     if (ladder) {
       const encoded = await ladder;
       // Clear what a dead attempt may have left, but only while the job is still ours.
-      await commit([], (tx) => deleteArtifactsUnder(tx, asset.id, 'hls/'));
-      await deletePrefix(deps.storage, `videos/${asset.id}/hls/`);
+      await commit([], (tx) => deleteArtifactsUnder(tx, asset.id, HLS_PREFIX));
+      await deletePrefix(deps.storage, artifactPrefix(asset.id, HLS_PREFIX));
       const files = await ladderArtifacts(hlsDir, encoded);
       const master = files.pop()!;
       let uploaded = 0;
@@ -201,7 +202,7 @@ export async function processSource(deps: PipelineDeps, job: MediaJob, ctx: JobC
         await recordArtifacts(tx, asset.id, published);
         await advancePlayableState(tx, asset.id, 'hls_ready');
       });
-      deps.warm?.(ref, ['thumbnail.jpg', ...startupPaths(await listArtifacts(deps.sql, asset.id))]);
+      deps.warm?.(ref, [THUMBNAIL_PATH, ...startupPaths(await listArtifacts(deps.sql, asset.id))]);
     }
   } catch (err) {
     if (err instanceof JobFailure || err instanceof LeaseLostError) throw err;

@@ -1,3 +1,4 @@
+import { artifactPrefix, sourcePrefix } from '@kino/artifacts';
 import { getAssetById, type Sql } from '@kino/db';
 import { appendEvent } from '@kino/events';
 import type { JobContext, MediaJob } from '@kino/jobs';
@@ -20,7 +21,7 @@ export async function purgeAsset(deps: PurgeDeps, job: MediaJob, ctx: JobContext
   const asset = await getAssetById(deps.sql, job.asset_id);
   if (!asset?.deleted_at) return;
   // The origin first: an edge that fills after its purge (a late warm) then finds nothing.
-  const objects = (await deletePrefix(deps.storage, `videos/${asset.id}/`)) + (await deletePrefix(deps.storage, `sources/${asset.id}/`));
+  const objects = (await deletePrefix(deps.storage, artifactPrefix(asset.id))) + (await deletePrefix(deps.storage, sourcePrefix(asset.id)));
   ctx.progress({ step: 'purge', fraction: 0.5 });
   const edges = await deps.purgeEdges(asset.id);
   await deps.sql.begin(async (tx) => {

@@ -1,40 +1,21 @@
-import type { ArtifactRow, PlayableState } from '@kino/db';
+import { MASTER_PATH, OPENER_PATH, playbackUrl, THUMBNAIL_PATH, type PlaybackBlock } from '@kino/artifacts';
+import type { ArtifactRow } from '@kino/db';
 import type { ChosenEdge } from './edges.ts';
 import { startupPaths, startupRendition } from './startup.ts';
 
+export type { PlaybackBlock };
+
 /** Everything a player needs to start: signed URLs on one edge and what to fetch first. */
-export interface PlaybackBlock {
-  asset_id: string;
-  playable_state: PlayableState;
-  expires_at: string;
-  edge: ChosenEdge;
-  /** The rendition to start on; its first segments are in `prefetch`. */
-  startup_rendition: string | null;
-  urls: { master: string | null; opener: string | null; thumbnail: string | null };
-  /** URLs worth fetching at page load, most important first. */
-  prefetch: string[];
-  /** Where the player posts QoE beacons, authorized by this block's token (see the edge's /beacon). */
-  beacon: { url: string; token: string };
-}
-
-/**
- * `{edge}/p/{token}/{asset_id}/{path}`: the token lives in the path, so the relative URIs
- * inside playlists carry it along and the playlists themselves stay byte-identical.
- */
-export function signedUrl(edgeUrl: string, token: string, assetId: string, path: string): string {
-  return `${edgeUrl}/p/${token}/${assetId}/${path}`;
-}
-
 export function playbackBlock(o: {
   assetId: string;
-  playableState: PlayableState;
+  playableState: PlaybackBlock['playable_state'];
   artifacts: ArtifactRow[];
   edge: ChosenEdge;
   token: string;
   expiresAt: Date;
 }): PlaybackBlock {
   const has = new Set(o.artifacts.map((a) => a.path));
-  const url = (path: string) => (has.has(path) ? signedUrl(o.edge.url, o.token, o.assetId, path) : null);
+  const url = (path: string) => (has.has(path) ? playbackUrl(o.edge.url, o.token, o.assetId, path) : null);
   const hls = o.playableState === 'hls_ready';
   return {
     asset_id: o.assetId,
@@ -42,10 +23,10 @@ export function playbackBlock(o: {
     expires_at: o.expiresAt.toISOString(),
     edge: o.edge,
     startup_rendition: hls ? (startupRendition(o.artifacts)?.name ?? null) : null,
-    urls: { master: hls ? url('hls/master.m3u8') : null, opener: url('opener.mp4'), thumbnail: url('thumbnail.jpg') },
-    prefetch: ['opener.mp4', ...(hls ? startupPaths(o.artifacts) : [])]
+    urls: { master: hls ? url(MASTER_PATH) : null, opener: url(OPENER_PATH), thumbnail: url(THUMBNAIL_PATH) },
+    prefetch: [OPENER_PATH, ...(hls ? startupPaths(o.artifacts) : [])]
       .filter((p) => has.has(p))
-      .map((p) => signedUrl(o.edge.url, o.token, o.assetId, p)),
+      .map((p) => playbackUrl(o.edge.url, o.token, o.assetId, p)),
     beacon: { url: `${o.edge.url}/beacon`, token: o.token },
   };
 }

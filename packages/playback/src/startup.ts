@@ -1,3 +1,4 @@
+import { startupPathsOf } from '@kino/artifacts';
 import type { ArtifactRow } from '@kino/db';
 
 // The rendition a player starts on, and so the one whose first segments are prefetched and
@@ -31,6 +32,5 @@ export function startupPaths(artifacts: ArtifactRow[]): string[] {
   const startup = startupRendition(artifacts);
   if (!startup) return [];
   const exists = new Set(artifacts.map((a) => a.path));
-  const dir = `hls/${startup.name}`;
-  return ['hls/master.m3u8', `${dir}/index.m3u8`, `${dir}/init.mp4`, `${dir}/0.m4s`, `${dir}/1.m4s`].filter((p) => exists.has(p));
+  return startupPathsOf(startup.name).filter((p) => exists.has(p));
 }

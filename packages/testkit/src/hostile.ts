@@ -111,7 +111,7 @@ export async function hostilePayloads(dir: string, net: Listener, canary: Canary
   // protocol the default allowlist of a local file does not name.
   const keyAndMap =
     '#EXTM3U\n#EXT-X-VERSION:6\n#EXT-X-TARGETDURATION:10\n' +
-    `#EXT-X-KEY:METHOD=AES-128,URI="${net.url}/key"\n#EXT-X-MAP:URI="${net.url}/init.mp4"\n` +
+    `#EXT-X-KEY:METHOD=AES-128,URI="${net.url}/key"\n#EXT-X-MAP:URI="${net.url}/map"\n` +
     `#EXTINF:10,\nsubfile,,start,0,end,0,,:${canary.path}\n#EXT-X-ENDLIST\n`;
 
   const text = async (name: string, ...parts: Array<string | Buffer>) => {

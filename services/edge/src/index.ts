@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import Fastify from 'fastify';
 import { ConfigError, type Config } from '@kino/config';
+import { PLAYBACK_PREFIX } from '@kino/artifacts';
 import { createEdgeCache, createS3Origin, fillShare } from '@kino/edge-cache';
 import { createPlaybackVerifier, parsePublicKeys, type PlaybackVerifier } from '@kino/tokens';
 import { newRequestId, registerErrorHandling } from './errors.ts';
@@ -47,7 +48,7 @@ export async function createEdge(config: Config, options: EdgeTelemetryOptions =
     genReqId: newRequestId,
     requestIdHeader: false,
     serverFactory: (fastifyHandler) => {
-      const server = createServer((req, res) => (req.url!.startsWith('/p/') ? playback(req, res) : fastifyHandler(req, res)));
+      const server = createServer((req, res) => (req.url!.startsWith(PLAYBACK_PREFIX) ? playback(req, res) : fastifyHandler(req, res)));
       server.keepAliveTimeout = KEEP_ALIVE_MS;
       return server;
     },

@@ -2,10 +2,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline, type Readable } from 'node:stream';
 import type { FastifyBaseLogger } from 'fastify';
 import {
-  Fill, FillError, fullHeaders, hitHeaders, isNotModified, notModifiedHeaders, parsePlaybackUrl, partialHeaders, PREFLIGHT_HEADERS,
+  Fill, FillError, fullHeaders, hitHeaders, isNotModified, notModifiedHeaders, partialHeaders, PREFLIGHT_HEADERS,
   resolveRange, sendFile, unsatisfiableHeaders,
   type CachedObject, type CacheStatus, type EdgeCache, type FillHolder, type FillRefusal,
 } from '@kino/edge-cache';
+import { parsePlaybackUrl } from '@kino/artifacts';
 import { signedPart, TokenError, type PlaybackVerifier } from '@kino/tokens';
 import { ApiError, writeError } from './errors.ts';
 import type { CacheLabel, EdgeMetrics } from './metrics.ts';

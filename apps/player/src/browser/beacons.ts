@@ -1,5 +1,7 @@
+import { BEACON_LIMITS, type PlayerEventType } from '@kino/artifacts';
+
 export interface BeaconEvent {
-  type: 'view_start' | 'first_frame' | 'rebuffer_start' | 'rebuffer_end' | 'rendition_switch' | 'error' | 'view_end';
+  type: PlayerEventType;
   /** Epoch milliseconds. */
   at: number;
   /** Playback position in seconds. */
@@ -12,9 +14,7 @@ export interface BeaconEvent {
 
 export type BeaconTarget = () => { url: string; token: string } | undefined;
 
-// The edge's limits per beacon.
-const MAX_EVENTS = 64;
-const MAX_BYTES = 16 * 1024;
+const { maxEvents: MAX_EVENTS, maxBytes: MAX_BYTES } = BEACON_LIMITS;
 
 /** Random v4 UUID; crypto.randomUUID exists only in secure contexts, getRandomValues everywhere. */
 export function uuidv4(): string {

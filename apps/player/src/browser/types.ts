@@ -1,14 +1,10 @@
-/** The api's playback block (`GET /v1/assets/{id}/playback`): everything a player needs to start. */
-export interface Bootstrap {
-  asset_id: string;
-  playable_state: 'opener_ready' | 'hls_ready';
-  expires_at: string;
-  edge: { id: string | null; region: string | null; url: string };
-  startup_rendition: string | null;
-  urls: { master: string | null; opener: string | null; thumbnail: string | null };
-  prefetch: string[];
-  beacon?: { url: string; token: string };
-}
+import type { PlaybackBlock } from '@kino/artifacts';
+
+/**
+ * The api's playback block (`GET /v1/assets/{id}/playback`): everything a player needs to
+ * start. A page may build one itself without a beacon, so that part is optional here.
+ */
+export type Bootstrap = Omit<PlaybackBlock, 'beacon'> & Partial<Pick<PlaybackBlock, 'beacon'>>;
 
 /** Asks the page for a fresh bootstrap, typically from its own backend. */
 export type RefreshBootstrap = () => Promise<Bootstrap>;
