@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ErrorSchema } from './schemas.ts';
 
 // The one error shape of every Kino service: {"error": {"code", "message", "details"?,
 // "request_id"}}, with stable UPPER_SNAKE codes and the right status.
@@ -17,25 +18,6 @@ export class ApiError extends Error {
 }
 
 export const newRequestId = (): string => `req_${randomUUID().replaceAll('-', '')}`;
-
-/** Referenced as `Error#` by every route's error responses in the OpenAPI documents. */
-export const errorSchema = {
-  $id: 'Error',
-  type: 'object',
-  required: ['error'],
-  properties: {
-    error: {
-      type: 'object',
-      required: ['code', 'message', 'request_id'],
-      properties: {
-        code: { type: 'string', description: 'Stable UPPER_SNAKE identifier of the error.' },
-        message: { type: 'string' },
-        details: {},
-        request_id: { type: 'string' },
-      },
-    },
-  },
-} as const;
 
 export const errorBody = (e: ApiError, requestId: string): string =>
   JSON.stringify({ error: { code: e.code, message: e.message, ...(e.details === undefined ? {} : { details: e.details }), request_id: requestId } });
@@ -74,7 +56,7 @@ export interface ErrorHandlingOptions {
 
 /** Every error and unknown route of `app` answers in the one shape. */
 export function registerErrorHandling(app: FastifyInstance, o: ErrorHandlingOptions = {}): void {
-  app.addSchema(errorSchema);
+  app.addSchema(ErrorSchema);
   app.setErrorHandler((err: FastifyError, request, reply) => {
     const e = o.map?.(err) ?? fromFastifyError(err);
     if (e.code === 'INTERNAL_ERROR') request.log.error({ err }, 'request failed');
@@ -89,3 +71,4 @@ export function registerErrorHandling(app: FastifyInstance, o: ErrorHandlingOpti
 
 export * from './rate-limit.ts';
 export * from './readiness.ts';
+export * from './schemas.ts';

@@ -1,5 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import { Dictionary, StringEnum, typed } from './schemas.ts';
 
 /** Whether an Authorization header carries exactly `Bearer {token}`, compared in constant time. */
 export function bearerMatches(header: string | undefined, token: string): boolean {
@@ -40,15 +42,15 @@ export async function checkReadiness(checks: Record<string, ReadinessCheck>, tim
   return result;
 }
 
-const readySchema = {
-  type: 'object',
-  required: ['status', 'checks'],
-  properties: {
-    status: { type: 'string', enum: ['ok', 'unavailable'] },
-    checks: { type: 'object', additionalProperties: { type: 'string', enum: ['ok', 'unavailable'] } },
-    details: { type: 'object', additionalProperties: { type: 'string' }, description: 'Why each failed check failed; only with the internal token.' },
-  },
-} as const;
+/** `GET /healthz`: the process is up. */
+export const HealthSchema = Type.Partial(Type.Object({ status: Type.String() }));
+
+const CheckState = StringEnum(['ok', 'unavailable']);
+const ReadySchema = Type.Object({
+  status: CheckState,
+  checks: Dictionary(CheckState),
+  details: Type.Optional(Dictionary(Type.String(), { description: 'Why each failed check failed; only with the internal token.' })),
+});
 
 const CHECK_TIMEOUT_MS = 2000;
 
@@ -62,12 +64,12 @@ export function readinessRoute(
   app: FastifyInstance,
   o: { checks: Record<string, ReadinessCheck>; internalToken: string; log?: FastifyBaseLogger; summary?: string },
 ): void {
-  app.get('/readyz', {
-    schema: { tags: ['health'], summary: o.summary ?? 'Whether the dependencies answer', response: { 200: readySchema, 503: readySchema } },
+  typed(app).get('/readyz', {
+    schema: { tags: ['health'], summary: o.summary ?? 'Whether the dependencies answer', response: { 200: ReadySchema, 503: ReadySchema } },
   }, async (request, reply) => {
     const r = await checkReadiness(o.checks, CHECK_TIMEOUT_MS);
     if (!r.ok) (o.log ?? request.log).warn({ checks: r.details }, 'not ready');
-    const body = { status: r.ok ? 'ok' : 'unavailable', checks: r.checks };
+    const body = { status: r.ok ? 'ok' as const : 'unavailable' as const, checks: r.checks };
     const detailed = !r.ok && bearerMatches(request.headers.authorization, o.internalToken);
     return reply.code(r.ok ? 200 : 503).send(detailed ? { ...body, details: r.details } : body);
   });

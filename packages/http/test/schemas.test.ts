@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { Type } from 'typebox';
+import { Defaulted, Dictionary, ErrorSchema, NoBody, Nullable, Page, pageOf, RawBody, refTo, StringEnum } from '../src/index.ts';
+
+// What the helpers write is what the OpenAPI document (and the SDK built from it) says, so
+// their spellings are pinned here. JSON round trips drop TypeBox's non-enumerable markers,
+// as fastify and @fastify/swagger see the schemas.
+const json = (schema: unknown) => JSON.parse(JSON.stringify(schema));
+
+describe('schema helpers', () => {
+  it('spell enums, nullables and dictionaries the JSON Schema way', () => {
+    expect(json(StringEnum(['a', 'b'], { description: 'd' }))).toEqual({ type: 'string', enum: ['a', 'b'], description: 'd' });
+    expect(json(Nullable(Type.String({ format: 'date-time' }), { description: 'd' })))
+      .toEqual({ type: ['string', 'null'], format: 'date-time', description: 'd' });
+    expect(json(Nullable(Type.Array(Type.Integer())))).toEqual({ type: ['array', 'null'], items: { type: 'integer' } });
+    expect(json(Dictionary(Type.Integer()))).toEqual({ type: 'object', additionalProperties: { type: 'integer' } });
+    expect(json(RawBody({ description: 'HTML' }))).toEqual({ type: 'string', description: 'HTML' });
+    expect(json(NoBody())).toEqual({ type: 'null' });
+    expect(() => Nullable(Type.Unknown())).toThrow(TypeError);
+  });
+
+  it('leave a defaulted property out of `required`', () => {
+    const q = Type.Object({ limit: Defaulted(Type.Integer({ default: 25 })), id: Type.String() });
+    expect(json(q)).toEqual({ type: 'object', required: ['id'], properties: { limit: { type: 'integer', default: 25 }, id: { type: 'string' } } });
+    expect(() => Defaulted(Type.Integer())).toThrow(TypeError);
+  });
+
+  it('refer to a schema by its $id', () => {
+    expect(json(refTo(ErrorSchema, { description: 'd' }))).toEqual({ $ref: 'Error#', description: 'd' });
+    expect(() => refTo(Type.String())).toThrow(TypeError);
+    expect(json(ErrorSchema).required).toEqual(['error']);
+    expect(json(ErrorSchema).properties.error.required).toEqual(['code', 'message', 'request_id']);
+  });
+
+  it('page without `required`, and pageOf reads one row past the page', () => {
+    expect(json(Page(Type.String()))).toEqual({
+      type: 'object',
+      properties: { data: { type: 'array', items: { type: 'string' } }, next_cursor: { type: ['string', 'null'] } },
+    });
+    const rows = [{ id: 'a' }, { id: 'b' }, { id: 'c' }];
+    expect(pageOf(rows, 2, (r) => r.id)).toEqual({ data: ['a', 'b'], next_cursor: 'b' });
+    expect(pageOf(rows, 3, (r) => r.id)).toEqual({ data: ['a', 'b', 'c'], next_cursor: null });
+    expect(pageOf([], 3, (r: { id: string }) => r.id)).toEqual({ data: [], next_cursor: null });
+  });
+});
