@@ -1,3 +1,4 @@
 export * from './artifacts.ts';
+export * from './delete-asset.ts';
 export * from './process-source.ts';
 export * from './purge-asset.ts';
