@@ -4,12 +4,12 @@ import { newRequestId } from '@kino/http';
 import type { ApiDeps } from './deps.ts';
 import { requireApiKey } from './auth.ts';
 import { registerErrorHandling } from './errors.ts';
-import { assetSchema } from './asset-view.ts';
+import { AssetSchema } from './asset-view.ts';
 import { healthRoutes } from './routes/health.ts';
 import { videoRoutes } from './routes/videos.ts';
 import { analyticsRoutes } from './routes/analytics.ts';
 import { assetRoutes } from './routes/assets.ts';
-import { eventRoutes, eventSchema } from './routes/events.ts';
+import { eventRoutes, EventSchema } from './routes/events.ts';
 import { internalRoutes } from './routes/internal.ts';
 import { playbackRoutes } from './routes/playback.ts';
 import { playerRoutes } from './routes/player.ts';
@@ -31,9 +31,9 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
     reply.header('x-request-id', request.id);
   });
   registerErrorHandling(app);
-  app.addSchema(eventSchema);
+  app.addSchema(EventSchema);
   app.addSchema(playbackBlockSchema);
-  app.addSchema(assetSchema);
+  app.addSchema(AssetSchema);
 
   await app.register(swagger, {
     openapi: {

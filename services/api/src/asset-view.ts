@@ -1,98 +1,69 @@
-import type { ArtifactRow, AssetRow, PlayableState } from '@kino/db';
+import { PLAYBACK_POLICIES, type ArtifactRow, type AssetRow, type PlayableState } from '@kino/db';
+import { AnyObject, Nullable, refTo, StringEnum, Uuid } from '@kino/http';
 import type { MediaJob } from '@kino/jobs';
+import { Type, type Static, type TSchemaOptions } from 'typebox';
+import { PlaybackRef } from './schemas.ts';
 
 // What a user sees of an asset. Segments are summarised per rendition rather than listed:
 // a two-hour video has thousands of them.
 
-const nullable = (type: string) => ({ type: [type, 'null'] });
+const Artifact = Type.Partial(Type.Object({
+  path: Type.String(),
+  kind: StringEnum(['opener', 'thumbnail', 'master', 'playlist', 'init']),
+  content_type: Type.String(),
+  bytes: Type.Integer(),
+  rendition: Nullable(Type.String()),
+  width: Nullable(Type.Integer()),
+  height: Nullable(Type.Integer()),
+  bitrate: Nullable(Type.Integer()),
+}));
 
-const artifactSchema = {
-  type: 'object',
-  properties: {
-    path: { type: 'string' },
-    kind: { type: 'string', enum: ['opener', 'thumbnail', 'master', 'playlist', 'init'] },
-    content_type: { type: 'string' },
-    bytes: { type: 'integer' },
-    rendition: nullable('string'),
-    width: nullable('integer'),
-    height: nullable('integer'),
-    bitrate: nullable('integer'),
-  },
-} as const;
+const Rendition = Type.Partial(Type.Object({
+  name: Type.String(),
+  width: Nullable(Type.Integer()),
+  height: Nullable(Type.Integer()),
+  bitrate: Nullable(Type.Integer()),
+  segments: Type.Integer(),
+  bytes: Type.Integer(),
+}));
 
-export const assetSchema = {
-  $id: 'Asset',
-  type: 'object',
-  properties: {
-    id: { type: 'string', format: 'uuid' },
-    title: nullable('string'),
-    passthrough: nullable('string'),
-    source_state: { type: 'string', enum: ['uploading', 'uploaded', 'failed'] },
-    playable_state: {
-      type: 'string', enum: ['not_playable', 'opener_ready', 'hls_ready', 'deleted'],
-      description: '`deleted` once the asset is deleted (see deleted_at), whatever it was before.',
-    },
-    playback_policy: {
-      type: 'string', enum: ['signed', 'public'],
-      description: '`signed`: playback URLs only from authenticated calls. `public`: also the public player page /player/{id}, which mints short-lived tokens for anyone.',
-    },
-    source: {
-      type: 'object',
-      properties: {
-        content_type: nullable('string'),
-        bytes: nullable('integer'),
-        meta: { type: ['object', 'null'], additionalProperties: true, description: "ffprobe's summary of the source." },
-      },
-    },
-    error: {
-      type: ['object', 'null'],
-      properties: { code: { type: 'string' }, message: { type: 'string' } },
-    },
-    progress: {
-      type: ['object', 'null'],
-      description: 'The processing job: its state, current step and how far along it is (0..1).',
-      properties: {
-        job_state: { type: 'string', enum: ['queued', 'running', 'succeeded', 'failed', 'cancelled'] },
-        step: nullable('string'),
-        fraction: nullable('number'),
-        attempts: { type: 'integer' },
-        max_attempts: { type: 'integer' },
-      },
-    },
-    artifacts: { type: 'array', items: artifactSchema },
-    renditions: {
-      type: 'array',
-      items: {
-        type: 'object',
-        properties: {
-          name: { type: 'string' },
-          width: nullable('integer'),
-          height: nullable('integer'),
-          bitrate: nullable('integer'),
-          segments: { type: 'integer' },
-          bytes: { type: 'integer' },
-        },
-      },
-    },
-    created_at: { type: 'string', format: 'date-time' },
-    updated_at: { type: 'string', format: 'date-time' },
-    deleted_at: { type: ['string', 'null'], format: 'date-time' },
-    links: {
-      type: 'object',
-      properties: { self: { type: 'string' }, events: { type: 'string' } },
-    },
-    playback: { $ref: 'Playback#', description: 'Only on an upload with wait=playable that became playable in time.' },
-  },
-} as const;
+export const AssetSchema = Type.Partial(Type.Object({
+  id: Uuid(),
+  title: Nullable(Type.String()),
+  passthrough: Nullable(Type.String()),
+  source_state: StringEnum(['uploading', 'uploaded', 'failed']),
+  playable_state: StringEnum(['not_playable', 'opener_ready', 'hls_ready', 'deleted'], {
+    description: '`deleted` once the asset is deleted (see deleted_at), whatever it was before.',
+  }),
+  playback_policy: StringEnum(PLAYBACK_POLICIES, {
+    description: '`signed`: playback URLs only from authenticated calls. `public`: also the public player page /player/{id}, which mints short-lived tokens for anyone.',
+  }),
+  source: Type.Partial(Type.Object({
+    content_type: Nullable(Type.String()),
+    bytes: Nullable(Type.Integer()),
+    meta: Nullable(AnyObject({ description: "ffprobe's summary of the source." })),
+  })),
+  error: Nullable(Type.Partial(Type.Object({ code: Type.String(), message: Type.String() }))),
+  progress: Nullable(Type.Partial(Type.Object({
+    job_state: StringEnum(['queued', 'running', 'succeeded', 'failed', 'cancelled']),
+    step: Nullable(Type.String()),
+    fraction: Nullable(Type.Number()),
+    attempts: Type.Integer(),
+    max_attempts: Type.Integer(),
+  })), { description: 'The processing job: its state, current step and how far along it is (0..1).' }),
+  artifacts: Type.Array(Artifact),
+  renditions: Type.Array(Rendition),
+  created_at: Type.String({ format: 'date-time' }),
+  updated_at: Type.String({ format: 'date-time' }),
+  deleted_at: Nullable(Type.String({ format: 'date-time' })),
+  links: Type.Partial(Type.Object({ self: Type.String(), events: Type.String() })),
+  playback: PlaybackRef({ description: 'Only on an upload with wait=playable that became playable in time.' }),
+}), { $id: 'Asset' });
 
-export interface RenditionSummary {
-  name: string;
-  width: number | null;
-  height: number | null;
-  bitrate: number | null;
-  segments: number;
-  bytes: number;
-}
+/** An asset in a response, typed as the `Asset` schema. */
+export const AssetRef = (options: TSchemaOptions = {}) => refTo(AssetSchema, options);
+
+type RenditionSummary = Required<Static<typeof Rendition>>;
 
 function summariseRenditions(artifacts: ArtifactRow[]): RenditionSummary[] {
   const byName = new Map<string, RenditionSummary>();
@@ -137,7 +108,7 @@ export function assetView(
         max_attempts: detail.job.max_attempts,
       },
       artifacts: detail.artifacts
-        .filter((a) => a.kind !== 'segment')
+        .filter((a): a is ArtifactRow & { kind: Exclude<ArtifactRow['kind'], 'segment'> } => a.kind !== 'segment')
         .map((a) => ({
           path: a.path, kind: a.kind, content_type: a.content_type, bytes: a.bytes,
           rendition: a.rendition, width: a.width, height: a.height, bitrate: a.bitrate,

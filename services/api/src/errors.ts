@@ -3,7 +3,7 @@ import { ApiError, registerErrorHandling as register } from '@kino/http';
 import { AnalyticsQueryError, isAnalyticsUnavailable } from '@kino/analytics';
 import { IngestError, PayloadTooLargeError } from '@kino/ingest';
 
-export { ApiError, errorSchema, sendError } from '@kino/http';
+export { ApiError } from '@kino/http';
 
 export const notFound = (what: string) => new ApiError(404, 'NOT_FOUND', `${what} not found.`);
 

@@ -1,45 +1,37 @@
 import type { FastifyInstance } from 'fastify';
 import {
   accountPlayback, assetPlayback, assetQoe, GROUP_BYS, INTERVAL_MS, INTERVALS, MAX_WINDOW_FOR, MAX_WINDOW_MS, parseWindow,
-  type ClickHouseClient, type GroupBy, type Interval, type Window,
+  type ClickHouseClient, type Window,
 } from '@kino/analytics';
 import { getAsset } from '@kino/db';
+import { allErrors, Defaulted, Dictionary, IdParams, Nullable, StringEnum, typed } from '@kino/http';
+import { Type, type TProperties, type TSchema } from 'typebox';
 import type { ApiDeps } from '../deps.ts';
 import { notFound } from '../errors.ts';
 
-const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', format: 'uuid' } } } as const;
-
 const windowQuery = {
-  from: { type: 'string', description: 'RFC 3339, inclusive. Default: a day before `to`.' },
-  to: { type: 'string', description: 'RFC 3339, exclusive. Default: now.' },
-} as const;
+  from: Type.Optional(Type.String({ description: 'RFC 3339, inclusive. Default: a day before `to`.' })),
+  to: Type.Optional(Type.String({ description: 'RFC 3339, exclusive. Default: now.' })),
+};
 
-const windowSchema = {
-  type: 'object',
-  description: 'The window answered.',
-  properties: { from: { type: 'string', format: 'date-time' }, to: { type: 'string', format: 'date-time' } },
-} as const;
+const WindowSchema = Type.Partial(Type.Object({
+  from: Type.String({ format: 'date-time' }),
+  to: Type.String({ format: 'date-time' }),
+}), { description: 'The window answered.' });
 
 const counts = {
-  requests: { type: 'integer' },
-  bytes: { type: 'integer' },
-  hit_ratio: { type: ['number', 'null'], description: 'HIT / (HIT + MISS + COALESCED); null when nothing reached the cache.' },
-} as const;
+  requests: Type.Integer(),
+  bytes: Type.Integer(),
+  hit_ratio: Nullable(Type.Number(), { description: 'HIT / (HIT + MISS + COALESCED); null when nothing reached the cache.' }),
+};
 
-const tally = { type: 'object', additionalProperties: { type: 'integer' } } as const;
+const tally = (description: string) => Dictionary(Type.Integer(), { description });
 
-const series = {
-  type: 'array',
-  description: 'Every bucket of the window, oldest first, zero where nothing was served.',
-  items: { type: 'object', properties: { t: { type: 'string', format: 'date-time' }, requests: { type: 'integer' }, bytes: { type: 'integer' } } },
-} as const;
-
-const errors = { '4xx': { $ref: 'Error#' }, '5xx': { $ref: 'Error#' } } as const;
-
-interface WindowQuery {
-  from?: string;
-  to?: string;
-}
+const series = Type.Array(Type.Partial(Type.Object({
+  t: Type.String({ format: 'date-time' }),
+  requests: Type.Integer(),
+  bytes: Type.Integer(),
+})), { description: 'Every bucket of the window, oldest first, zero where nothing was served.' });
 
 const windowOut = (w: Window) => ({ from: new Date(w.from).toISOString(), to: new Date(w.to).toISOString() });
 
@@ -49,23 +41,26 @@ const windowOut = (w: Window) => ({ from: new Date(w.from).toISOString(), to: ne
  * one reads hourly rollups, so its window is widened to whole hours (whole minutes for
  * interval=minute, which reads raw rows and spans a day at most).
  */
-export async function analyticsRoutes(app: FastifyInstance, deps: ApiDeps): Promise<void> {
+export async function analyticsRoutes(scope: FastifyInstance, deps: ApiDeps): Promise<void> {
+  const app = typed(scope);
   // One asset's numbers over a window: the asset must be the caller's, raw rows answer.
+  // The answer's type is the query's own (@kino/analytics), so its schema is only checked
+  // as a schema here.
   const perAsset = <T extends object>(
     url: string,
-    doc: { operationId: string; summary: string; description: string; properties: Record<string, unknown> },
+    doc: { operationId: string; summary: string; description: string; properties: TProperties },
     query: (client: ClickHouseClient, accountId: string, assetId: string, window: Window) => Promise<T>,
-  ) => app.get<{ Params: { id: string }; Querystring: WindowQuery }>(url, {
+  ) => app.get(url, {
     schema: {
       operationId: doc.operationId,
       summary: doc.summary,
       description: doc.description,
       tags: ['analytics'],
-      params: idParams,
-      querystring: { type: 'object', additionalProperties: false, properties: windowQuery },
+      params: IdParams,
+      querystring: Type.Object(windowQuery, { additionalProperties: false }),
       response: {
-        200: { type: 'object', properties: { asset_id: { type: 'string' }, window: windowSchema, ...doc.properties } },
-        ...errors,
+        200: Type.Partial(Type.Object({ asset_id: Type.String(), window: WindowSchema, ...doc.properties })) as TSchema,
+        ...allErrors,
       },
     },
   }, async (request) => {
@@ -82,51 +77,37 @@ export async function analyticsRoutes(app: FastifyInstance, deps: ApiDeps): Prom
     description: 'Counted from every request the edges answered for the asset, refusals included.',
     properties: {
       ...counts,
-      cache_status: { ...tally, description: 'Requests by cache outcome: HIT, MISS, COALESCED, NONE (refused before the cache).' },
-      status_codes: { ...tally, description: 'Requests by HTTP status.' },
-      artifact_kinds: { ...tally, description: 'Requests by artifact: opener, thumbnail, playlist, init, segment.' },
-      first_seen: { type: ['string', 'null'], format: 'date-time' },
-      last_seen: { type: ['string', 'null'], format: 'date-time' },
+      cache_status: tally('Requests by cache outcome: HIT, MISS, COALESCED, NONE (refused before the cache).'),
+      status_codes: tally('Requests by HTTP status.'),
+      artifact_kinds: tally('Requests by artifact: opener, thumbnail, playlist, init, segment.'),
+      first_seen: Nullable(Type.String({ format: 'date-time' })),
+      last_seen: Nullable(Type.String({ format: 'date-time' })),
     },
   }, assetPlayback);
 
-  app.get<{ Querystring: WindowQuery & { group_by?: GroupBy; interval?: Interval; limit: number } }>('/v1/analytics/playback', {
+  app.get('/v1/analytics/playback', {
     schema: {
       operationId: 'getPlaybackAnalytics',
       summary: 'Account-wide playback totals, breakdowns and time series',
       description: 'With `group_by`, the busiest `limit` groups; with `interval`, a series per group (or for the total). '
         + 'Windows: at most 1 day with interval=minute, 31 days with hour, 92 days otherwise.',
       tags: ['analytics'],
-      querystring: {
-        type: 'object',
-        additionalProperties: false,
-        properties: {
-          ...windowQuery,
-          group_by: { type: 'string', enum: GROUP_BYS },
-          interval: { type: 'string', enum: INTERVALS },
-          limit: { type: 'integer', minimum: 1, maximum: 100, default: 10 },
-        },
-      },
+      querystring: Type.Object({
+        ...windowQuery,
+        group_by: Type.Optional(StringEnum(GROUP_BYS)),
+        interval: Type.Optional(StringEnum(INTERVALS)),
+        limit: Defaulted(Type.Integer({ minimum: 1, maximum: 100, default: 10 })),
+      }, { additionalProperties: false }),
       response: {
-        200: {
-          type: 'object',
-          properties: {
-            window: windowSchema,
-            group_by: { type: ['string', 'null'] },
-            interval: { type: ['string', 'null'] },
-            totals: {
-              type: 'object',
-              properties: { ...counts, hits: { type: 'integer' }, misses: { type: 'integer' }, coalesced: { type: 'integer' } },
-            },
-            series,
-            groups: {
-              type: 'array',
-              description: 'Busiest first.',
-              items: { type: 'object', properties: { key: { type: 'string' }, ...counts, series } },
-            },
-          },
-        },
-        ...errors,
+        200: Type.Partial(Type.Object({
+          window: WindowSchema,
+          group_by: Nullable(Type.String()),
+          interval: Nullable(Type.String()),
+          totals: Type.Partial(Type.Object({ ...counts, hits: Type.Integer(), misses: Type.Integer(), coalesced: Type.Integer() })),
+          series,
+          groups: Type.Array(Type.Partial(Type.Object({ key: Type.String(), ...counts, series })), { description: 'Busiest first.' }),
+        })),
+        ...allErrors,
       },
     },
   }, async (request) => {
@@ -144,16 +125,14 @@ export async function analyticsRoutes(app: FastifyInstance, deps: ApiDeps): Prom
     summary: "Quality of experience from the players' beacons",
     description: 'From the beacons of Kino players (or any player posting to the edge\'s /beacon).',
     properties: {
-      views: { type: 'integer', description: 'Distinct views that sent a beacon.' },
-      startup_ms: {
-        type: 'object',
+      views: Type.Integer({ description: 'Distinct views that sent a beacon.' }),
+      startup_ms: Type.Partial(Type.Object({ p50: Nullable(Type.Number()), p95: Nullable(Type.Number()) }), {
         description: 'Time from the play request to the first frame.',
-        properties: { p50: { type: ['number', 'null'] }, p95: { type: ['number', 'null'] } },
-      },
-      rebuffer_ratio: { type: ['number', 'null'], description: 'Stalled time over stalled plus played time.' },
-      error_rate: { type: ['number', 'null'], description: 'Views that reported an error, over views.' },
-      rebuffer_ms: { type: 'integer' },
-      watched_ms: { type: 'integer' },
+      }),
+      rebuffer_ratio: Nullable(Type.Number(), { description: 'Stalled time over stalled plus played time.' }),
+      error_rate: Nullable(Type.Number(), { description: 'Views that reported an error, over views.' }),
+      rebuffer_ms: Type.Integer(),
+      watched_ms: Type.Integer(),
     },
   }, assetQoe);
 }

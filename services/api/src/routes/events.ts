@@ -1,45 +1,42 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { getAsset, isApiKeyActive } from '@kino/db';
-import { EVENT_TYPES, envelope, eventsAfter, type AssetEventRow } from '@kino/events';
-import { errorBody } from '@kino/http';
+import { EVENT_TYPES, envelope, eventsAfter, type AssetEventRow, type EventType } from '@kino/events';
+import { AnyObject, clientErrors, Defaulted, errorBody, IdParams, RawBody, refTo, StringEnum, typed, Uuid } from '@kino/http';
+import { Type } from 'typebox';
 import type { ApiDeps } from '../deps.ts';
 import { ApiError, notFound } from '../errors.ts';
 
-export const eventSchema = {
+export const EventSchema = Type.Partial(Type.Object({
+  id: Type.Integer({ description: 'The sequence number: increasing, in commit order, per deployment.' }),
+  type: StringEnum(Object.keys(EVENT_TYPES) as EventType[]),
+  asset_id: Uuid(),
+  created_at: Type.String({ format: 'date-time' }),
+  data: AnyObject(),
+}), {
   $id: 'Event',
-  type: 'object',
   description: Object.entries(EVENT_TYPES).map(([type, text]) => `- \`${type}\`: ${text}`).join('\n'),
-  properties: {
-    id: { type: 'integer', description: 'The sequence number: increasing, in commit order, per deployment.' },
-    type: { type: 'string', enum: Object.keys(EVENT_TYPES) },
-    asset_id: { type: 'string', format: 'uuid' },
-    created_at: { type: 'string', format: 'date-time' },
-    data: { type: 'object', additionalProperties: true },
-  },
-} as const;
+});
 
 // Redis wakes streams at once; this poll only covers a lost announcement.
 const POLL_MS = 5_000;
 const PAGE = 500;
 
-export async function eventRoutes(app: FastifyInstance, deps: ApiDeps): Promise<void> {
-  app.get<{ Params: { id: string }; Querystring: { after_sequence: number; limit: number } }>('/v1/assets/:id/events', {
+export async function eventRoutes(scope: FastifyInstance, deps: ApiDeps): Promise<void> {
+  const app = typed(scope);
+  app.get('/v1/assets/:id/events', {
     schema: {
       operationId: 'listAssetEvents',
       summary: "An asset's events in order",
       description: 'Pass `next_after_sequence` back as `after_sequence` to walk the log exactly once.',
       tags: ['events'],
-      params: { type: 'object', required: ['id'], properties: { id: { type: 'string', format: 'uuid' } } },
-      querystring: {
-        type: 'object',
-        properties: {
-          after_sequence: { type: 'integer', minimum: 0, default: 0 },
-          limit: { type: 'integer', minimum: 1, maximum: 500, default: 100 },
-        },
-      },
+      params: IdParams,
+      querystring: Type.Object({
+        after_sequence: Defaulted(Type.Integer({ minimum: 0, default: 0 })),
+        limit: Defaulted(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
+      }),
       response: {
-        200: { type: 'object', properties: { data: { type: 'array', items: { $ref: 'Event#' } }, next_after_sequence: { type: 'integer' } } },
-        '4xx': { $ref: 'Error#' },
+        200: Type.Partial(Type.Object({ data: Type.Array(refTo(EventSchema)), next_after_sequence: Type.Integer() })),
+        ...clientErrors,
       },
     },
   }, async (request) => {
@@ -57,7 +54,7 @@ export async function eventRoutes(app: FastifyInstance, deps: ApiDeps): Promise<
     for (const end of streams) end();
   });
 
-  app.get<{ Querystring: { asset_id?: string; after_sequence?: number }; Headers: { 'last-event-id'?: string } }>('/v1/events', {
+  app.get('/v1/events', {
     schema: {
       operationId: 'streamEvents',
       summary: 'Every event of the account, live (Server-Sent Events)',
@@ -68,15 +65,12 @@ export async function eventRoutes(app: FastifyInstance, deps: ApiDeps): Promise<
         'The API key is re-checked on every ping: once it is revoked the stream ends with an `event: error` whose ' +
         'data is the usual error body (code `API_KEY_REVOKED`), and reconnecting answers 401.',
       tags: ['events'],
-      querystring: {
-        type: 'object',
-        properties: {
-          asset_id: { type: 'string', format: 'uuid', description: 'Only this asset\'s events.' },
-          after_sequence: { type: 'integer', minimum: 0 },
-        },
-      },
-      headers: { type: 'object', properties: { 'last-event-id': { type: 'string', pattern: '^[0-9]{1,18}$' } } },
-      response: { 200: { description: 'An endless text/event-stream of Events.', type: 'string' }, '4xx': { $ref: 'Error#' } },
+      querystring: Type.Object({
+        asset_id: Type.Optional(Uuid({ description: 'Only this asset\'s events.' })),
+        after_sequence: Type.Optional(Type.Integer({ minimum: 0 })),
+      }),
+      headers: Type.Object({ 'last-event-id': Type.Optional(Type.String({ pattern: '^[0-9]{1,18}$' })) }),
+      response: { 200: RawBody({ description: 'An endless text/event-stream of Events.' }), ...clientErrors },
     },
   }, async (request, reply) => {
     const accountId = request.account.id;

@@ -1,12 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { HeadBucketCommand } from '@aws-sdk/client-s3';
-import { readinessRoute } from '@kino/http';
+import { HealthSchema, readinessRoute, typed } from '@kino/http';
 import type { ApiDeps } from '../deps.ts';
 
-const healthSchema = { type: 'object', properties: { status: { type: 'string' } } } as const;
-
 export async function healthRoutes(app: FastifyInstance, deps: ApiDeps): Promise<void> {
-  app.get('/healthz', { schema: { tags: ['health'], summary: 'The process is up', response: { 200: healthSchema } } },
+  typed(app).get('/healthz', { schema: { tags: ['health'], summary: 'The process is up', response: { 200: HealthSchema } } },
     async () => ({ status: 'ok' }));
 
   readinessRoute(app, {

@@ -1,30 +1,28 @@
 import type { FastifyInstance } from 'fastify';
-import { bearerMatches } from '@kino/http';
+import { bearerMatches, clientErrors, Defaulted, typed } from '@kino/http';
 import { recordEdgeHeartbeat, revocationsSince } from '@kino/db';
+import { Type } from 'typebox';
 import type { ApiDeps } from '../deps.ts';
 import { ApiError } from '../errors.ts';
 
 /** Routes for Kino's own roles, guarded by the internal token rather than an API key. */
-export async function internalRoutes(app: FastifyInstance, deps: ApiDeps): Promise<void> {
+export async function internalRoutes(scope: FastifyInstance, deps: ApiDeps): Promise<void> {
+  const app = typed(scope);
   app.addHook('onRequest', async (request) => {
     if (!bearerMatches(request.headers.authorization, deps.config.internalToken)) {
       throw new ApiError(401, 'UNAUTHORIZED', 'Internal routes need the internal token.');
     }
   });
 
-  app.post<{ Body: { id: string; region: string; public_url: string; internal_url: string } }>('/internal/edges/heartbeat', {
+  app.post('/internal/edges/heartbeat', {
     schema: {
       hide: true,
-      body: {
-        type: 'object',
-        required: ['id', 'region', 'public_url', 'internal_url'],
-        properties: {
-          id: { type: 'string', minLength: 1, maxLength: 128 },
-          region: { type: 'string', minLength: 1, maxLength: 64 },
-          public_url: { type: 'string', format: 'uri', pattern: '^https?://' },
-          internal_url: { type: 'string', format: 'uri', pattern: '^https?://' },
-        },
-      },
+      body: Type.Object({
+        id: Type.String({ minLength: 1, maxLength: 128 }),
+        region: Type.String({ minLength: 1, maxLength: 64 }),
+        public_url: Type.String({ format: 'uri', pattern: '^https?://' }),
+        internal_url: Type.String({ format: 'uri', pattern: '^https?://' }),
+      }),
     },
   }, async (request, reply) => {
     const b = request.body;
@@ -37,29 +35,21 @@ export async function internalRoutes(app: FastifyInstance, deps: ApiDeps): Promi
   // The revocation list, incrementally: without `since` every asset deleted within the
   // longest token lifetime, then only what was deleted after the returned cursor. Pages
   // until `more` is false. The cursor is exact (see packages/db/src/revocations.ts).
-  app.get<{ Querystring: { since?: string; limit: number } }>('/internal/revocations', {
+  app.get('/internal/revocations', {
     schema: {
       hide: true,
-      querystring: {
-        type: 'object',
-        additionalProperties: false,
-        properties: {
-          since: { type: 'string', pattern: '^[0-9]{1,15}$', description: 'The cursor of the previous answer.' },
-          limit: { type: 'integer', minimum: 1, maximum: 10_000, default: 1000 },
-        },
-      },
+      querystring: Type.Object({
+        since: Type.Optional(Type.String({ pattern: '^[0-9]{1,15}$', description: 'The cursor of the previous answer.' })),
+        limit: Defaulted(Type.Integer({ minimum: 1, maximum: 10_000, default: 1000 })),
+      }, { additionalProperties: false }),
       response: {
-        200: {
-          type: 'object',
-          required: ['window_seconds', 'cursor', 'more', 'assets'],
-          properties: {
-            window_seconds: { type: 'integer' },
-            cursor: { type: 'string' },
-            more: { type: 'boolean' },
-            assets: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, deleted_at: { type: 'string' } } } },
-          },
-        },
-        '4xx': { $ref: 'Error#' },
+        200: Type.Object({
+          window_seconds: Type.Integer(),
+          cursor: Type.String(),
+          more: Type.Boolean(),
+          assets: Type.Array(Type.Partial(Type.Object({ id: Type.String(), deleted_at: Type.String() }))),
+        }),
+        ...clientErrors,
       },
     },
   }, async (request) => {

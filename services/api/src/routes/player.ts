@@ -1,16 +1,15 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { getPublicAsset, type AssetRow } from '@kino/db';
-import { clientAddressKey, enforceRateLimit, RateLimiter } from '@kino/http';
+import { allErrors, clientAddressKey, Defaulted, enforceRateLimit, IdParams, NoBody, RateLimiter, RawBody, typed } from '@kino/http';
 import { playerBundle, playerPage } from '@kino/player';
 import type { PlaybackBlock } from '@kino/playback';
+import { Type } from 'typebox';
 import type { ApiDeps } from '../deps.ts';
 import { ApiError, notFound } from '../errors.ts';
 import { issuePlayback } from '../playback.ts';
+import { PlaybackRef, regionQuery } from '../schemas.ts';
 
 const BUNDLE_PATH = '/player/kino-player.js';
-const errors = { '4xx': { $ref: 'Error#' }, '5xx': { $ref: 'Error#' } } as const;
-const assetParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', format: 'uuid' } } } as const;
-const regionQuery = { region: { type: 'string', maxLength: 64, description: 'Prefer an edge in this region (also the x-kino-region header).' } } as const;
 // Client addresses remembered by the rate limit at most (each a few dozen bytes).
 const MAX_LIMITED_ADDRESSES = 100_000;
 
@@ -23,7 +22,8 @@ const MAX_LIMITED_ADDRESSES = 100_000;
  * (the player fetches fresh ones as they expire) and each client address has a rate, so
  * the routes are no token mint for whoever learns an id.
  */
-export async function playerRoutes(app: FastifyInstance, deps: ApiDeps): Promise<void> {
+export async function playerRoutes(scope: FastifyInstance, deps: ApiDeps): Promise<void> {
+  const app = typed(scope);
   // Built once per process at start, served from memory.
   const bundle = playerBundle();
   bundle.catch((err) => app.log.error({ err }, 'the player bundle could not be built'));
@@ -38,20 +38,20 @@ export async function playerRoutes(app: FastifyInstance, deps: ApiDeps): Promise
     if (!asset) throw notFound('Asset');
     return asset;
   }
-  const sign = (request: FastifyRequest<{ Querystring: { region?: string } }>, asset: AssetRow): Promise<PlaybackBlock> =>
+  const sign = (request: Pick<FastifyRequest, 'headers'> & { query: { region?: string | undefined } }, asset: AssetRow): Promise<PlaybackBlock> =>
     issuePlayback(deps, asset, {
       region: request.query.region ?? (request.headers['x-kino-region'] as string | undefined),
       ttlSeconds: deps.config.api.playerTokenTtlSeconds,
     });
 
-  app.get<{ Querystring: { v?: string } }>(BUNDLE_PATH, {
+  app.get(BUNDLE_PATH, {
     schema: {
       summary: 'The <kino-player> module (hls.js included)',
       description: 'One ES module. With `?v={hash}` (as the player page links it) it is immutable; without, it is revalidated hourly.',
       tags: ['player'],
       security: [],
-      querystring: { type: 'object', properties: { v: { type: 'string', maxLength: 64 } } },
-      response: { 200: { type: 'string', description: 'JavaScript' }, 304: { type: 'null', description: 'Not modified' }, ...errors },
+      querystring: Type.Object({ v: Type.Optional(Type.String({ maxLength: 64 })) }),
+      response: { 200: RawBody({ description: 'JavaScript' }), 304: NoBody({ description: 'Not modified' }), ...allErrors },
     },
   }, async (request, reply) => {
     const b = await bundle;
@@ -65,7 +65,7 @@ export async function playerRoutes(app: FastifyInstance, deps: ApiDeps): Promise
     return reply.send(b.js);
   });
 
-  app.get<{ Params: { id: string }; Querystring: { region?: string; autoplay?: boolean; muted?: boolean; controls?: boolean; start_time?: number } }>('/player/:id', {
+  app.get('/player/:id', {
     schema: {
       summary: 'A page that plays the asset',
       description:
@@ -74,18 +74,15 @@ export async function playerRoutes(app: FastifyInstance, deps: ApiDeps): Promise
         'Rate-limited per client address (429 RATE_LIMITED with Retry-After).',
       tags: ['player'],
       security: [],
-      params: assetParams,
-      querystring: {
-        type: 'object',
-        properties: {
-          ...regionQuery,
-          autoplay: { type: 'boolean', description: 'Start at once (browsers allow it muted).' },
-          muted: { type: 'boolean' },
-          controls: { type: 'boolean', default: true },
-          start_time: { type: 'number', minimum: 0, description: 'Seconds into the video to start at.' },
-        },
-      },
-      response: { 200: { type: 'string', description: 'HTML' }, ...errors },
+      params: IdParams,
+      querystring: Type.Object({
+        ...regionQuery,
+        autoplay: Type.Optional(Type.Boolean({ description: 'Start at once (browsers allow it muted).' })),
+        muted: Type.Optional(Type.Boolean()),
+        controls: Defaulted(Type.Boolean({ default: true })),
+        start_time: Type.Optional(Type.Number({ minimum: 0, description: 'Seconds into the video to start at.' })),
+      }),
+      response: { 200: RawBody({ description: 'HTML' }), ...allErrors },
     },
   }, async (request, reply) => {
     const asset = await publicAsset(request, reply, request.params.id);
@@ -107,7 +104,7 @@ export async function playerRoutes(app: FastifyInstance, deps: ApiDeps): Promise
     });
   });
 
-  app.get<{ Params: { id: string }; Querystring: { region?: string } }>('/player/:id/playback', {
+  app.get('/player/:id/playback', {
     schema: {
       summary: 'A fresh bootstrap for the player',
       description:
@@ -115,9 +112,9 @@ export async function playerRoutes(app: FastifyInstance, deps: ApiDeps): Promise
         'or while only the opener is ready. Rate-limited per client address, together with the page.',
       tags: ['player'],
       security: [],
-      params: assetParams,
-      querystring: { type: 'object', properties: regionQuery },
-      response: { 200: { $ref: 'Playback#' }, ...errors },
+      params: IdParams,
+      querystring: Type.Object(regionQuery),
+      response: { 200: PlaybackRef(), ...allErrors },
     },
   }, async (request, reply) => {
     // Before any refusal too, so a player on another origin can read a 429 or 404.

@@ -2,39 +2,36 @@ import type { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import multipart from '@fastify/multipart';
 import { listArtifacts, PLAYBACK_POLICIES, type PlaybackPolicy } from '@kino/db';
+import { clientErrors, Defaulted, StringEnum, typed } from '@kino/http';
 import { ingestUpload } from '@kino/ingest';
 import { latestJobFor } from '@kino/jobs';
+import { Type } from 'typebox';
 import type { ApiDeps } from '../deps.ts';
 import { ApiError } from '../errors.ts';
-import { assetView } from '../asset-view.ts';
+import { AssetRef, assetView } from '../asset-view.ts';
 import { issuePlayback, waitUntilPlayable } from '../playback.ts';
-import { playbackQuery } from './playback.ts';
+import { playbackQuery } from '../schemas.ts';
 
-
-const metadataProperties = {
-  title: { type: 'string', maxLength: 512 },
-  passthrough: { type: 'string', maxLength: 2048, description: 'Free text returned with the asset, for your own reference.' },
-  playback_policy: {
-    type: 'string', enum: PLAYBACK_POLICIES, default: 'signed',
+const UploadQuery = Type.Object({
+  title: Type.Optional(Type.String({ maxLength: 512 })),
+  passthrough: Type.Optional(Type.String({ maxLength: 2048, description: 'Free text returned with the asset, for your own reference.' })),
+  playback_policy: Defaulted(StringEnum(PLAYBACK_POLICIES, {
+    default: 'signed',
     description: '`signed`: playback URLs only from authenticated calls. `public`: anyone with the id may also watch it at /player/{id}.',
-  },
-} as const;
-
-interface UploadQuery {
-  title?: string;
-  passthrough?: string;
-  playback_policy: PlaybackPolicy;
-  wait?: 'playable';
-  timeout_seconds?: number;
-  region?: string;
-  ttl_seconds?: number;
-}
+  })),
+  wait: Type.Optional(StringEnum(['playable'], {
+    description: 'Hold the response until the opener is ready (or timeout_seconds pass) and include a playback block.',
+  })),
+  timeout_seconds: Type.Optional(Type.Integer({ minimum: 1, description: 'How long wait=playable may hold; capped by configuration.' })),
+  ...playbackQuery,
+});
 
 /**
  * POST /v1/videos: the body streams from the socket through a byte counter into an S3
  * multipart upload; neither memory nor disk ever holds the whole file.
  */
-export async function videoRoutes(app: FastifyInstance, deps: ApiDeps): Promise<void> {
+export async function videoRoutes(scope: FastifyInstance, deps: ApiDeps): Promise<void> {
+  const app = typed(scope);
   // This plugin is its own scope: only media and forms are accepted here (JSON is a 415),
   // and raw bodies are handed over unread for ingestUpload to stream.
   app.removeAllContentTypeParsers();
@@ -43,7 +40,7 @@ export async function videoRoutes(app: FastifyInstance, deps: ApiDeps): Promise<
   app.addContentTypeParser(/^(video|audio)\//i, leaveUnread);
   await app.register(multipart, { limits: { files: 1, fields: 10, fieldSize: 4096, fileSize: deps.config.api.maxUploadBytes + 1 } });
 
-  app.post<{ Querystring: UploadQuery; Headers: { 'idempotency-key'?: string } }>('/v1/videos', {
+  app.post('/v1/videos', {
     schema: {
       operationId: 'createVideo',
       summary: 'Upload a video',
@@ -52,28 +49,16 @@ export async function videoRoutes(app: FastifyInstance, deps: ApiDeps): Promise<
         'multipart/form-data with one file field (form fields title, passthrough and playback_policy must come before the file). ' +
         'Returns at once with the asset; processing continues in the background.',
       tags: ['videos'],
-      querystring: {
-        type: 'object',
-        properties: {
-          ...metadataProperties,
-          wait: {
-            type: 'string', enum: ['playable'],
-            description: 'Hold the response until the opener is ready (or timeout_seconds pass) and include a playback block.',
-          },
-          timeout_seconds: { type: 'integer', minimum: 1, description: 'How long wait=playable may hold; capped by configuration.' },
-          ...playbackQuery,
-        },
-      },
-      headers: {
-        type: 'object',
-        properties: {
-          'idempotency-key': { type: 'string', minLength: 1, maxLength: 255, description: 'Repeat a request safely: the same key returns the same asset.' },
-        },
-      },
+      querystring: UploadQuery,
+      headers: Type.Object({
+        'idempotency-key': Type.Optional(Type.String({
+          minLength: 1, maxLength: 255, description: 'Repeat a request safely: the same key returns the same asset.',
+        })),
+      }),
       response: {
-        201: { description: 'The asset was created.', $ref: 'Asset#' },
-        200: { description: 'An earlier request with the same Idempotency-Key created this asset.', $ref: 'Asset#' },
-        '4xx': { $ref: 'Error#' },
+        201: AssetRef({ description: 'The asset was created.' }),
+        200: AssetRef({ description: 'An earlier request with the same Idempotency-Key created this asset.' }),
+        ...clientErrors,
       },
     },
   }, async (request, reply) => {

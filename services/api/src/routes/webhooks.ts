@@ -4,58 +4,44 @@ import {
   createWebhookWithinCap, deleteWebhook, deliverySeq, getWebhook, listDeliveries, listWebhooks,
   MAX_WEBHOOKS_PER_ACCOUNT, type Delivery, type Webhook,
 } from '@kino/webhooks';
+import { clientErrors, IdParams, NoBody, Nullable, Page, PageQuery, pageOf, StringEnum, typed, Uuid } from '@kino/http';
+import { Type } from 'typebox';
 import type { ApiDeps } from '../deps.ts';
 import { ApiError, notFound } from '../errors.ts';
 
 const EVENT_TYPE_NAMES = Object.keys(EVENT_TYPES) as EventType[];
-
-const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', format: 'uuid' } } } as const;
-const nullable = (type: string, extra: Record<string, unknown> = {}) => ({ type: [type, 'null'], ...extra });
+const EventTypeName = StringEnum(EVENT_TYPE_NAMES);
 
 const webhookProperties = {
-  id: { type: 'string', format: 'uuid' },
-  url: { type: 'string' },
-  event_types: {
-    ...nullable('array'),
-    items: { type: 'string', enum: EVENT_TYPE_NAMES },
-    description: 'The event types sent to this endpoint; null for all of them.',
-  },
-  description: nullable('string'),
-  created_at: { type: 'string', format: 'date-time' },
-} as const;
+  id: Uuid(),
+  url: Type.String(),
+  event_types: Nullable(Type.Array(EventTypeName), { description: 'The event types sent to this endpoint; null for all of them.' }),
+  description: Nullable(Type.String()),
+  created_at: Type.String({ format: 'date-time' }),
+};
 
-const webhookSchema = { type: 'object', required: Object.keys(webhookProperties), properties: webhookProperties } as const;
+const WebhookSchema = Type.Object(webhookProperties);
 
-const deliverySchema = {
-  type: 'object',
-  properties: {
-    id: { type: 'string', format: 'uuid', description: 'Sent as `webhook-id`; the same on every attempt.' },
-    event_id: { type: 'integer', description: 'The event\'s sequence number (`id` in the payload).' },
-    event_type: { type: 'string', enum: EVENT_TYPE_NAMES },
-    asset_id: { type: 'string', format: 'uuid' },
-    state: { type: 'string', enum: ['pending', 'succeeded', 'failed'] },
-    attempts: { type: 'integer', description: 'Attempts made so far.' },
-    next_attempt_at: { ...nullable('string'), format: 'date-time', description: 'When the next attempt is due; null once the delivery is finished.' },
-    last_status: nullable('integer'),
-    last_error: nullable('string'),
-    created_at: { type: 'string', format: 'date-time' },
-    finished_at: { ...nullable('string'), format: 'date-time' },
-    attempt_log: {
-      type: 'array',
-      description: 'Every attempt, oldest first.',
-      items: {
-        type: 'object',
-        properties: {
-          attempted_at: { type: 'string', format: 'date-time' },
-          status: { ...nullable('integer'), description: 'The receiver\'s status; null when no response came (refused, timed out, blocked).' },
-          error: nullable('string'),
-          duration_ms: { type: 'integer' },
-          response_body: { ...nullable('string'), description: 'The first kilobyte of the response.' },
-        },
-      },
-    },
-  },
-} as const;
+const DeliverySchema = Type.Partial(Type.Object({
+  id: Uuid({ description: 'Sent as `webhook-id`; the same on every attempt.' }),
+  event_id: Type.Integer({ description: 'The event\'s sequence number (`id` in the payload).' }),
+  event_type: EventTypeName,
+  asset_id: Uuid(),
+  state: StringEnum(['pending', 'succeeded', 'failed']),
+  attempts: Type.Integer({ description: 'Attempts made so far.' }),
+  next_attempt_at: Nullable(Type.String({ format: 'date-time' }), { description: 'When the next attempt is due; null once the delivery is finished.' }),
+  last_status: Nullable(Type.Integer()),
+  last_error: Nullable(Type.String()),
+  created_at: Type.String({ format: 'date-time' }),
+  finished_at: Nullable(Type.String({ format: 'date-time' })),
+  attempt_log: Type.Array(Type.Partial(Type.Object({
+    attempted_at: Type.String({ format: 'date-time' }),
+    status: Nullable(Type.Integer(), { description: 'The receiver\'s status; null when no response came (refused, timed out, blocked).' }),
+    error: Nullable(Type.String()),
+    duration_ms: Type.Integer(),
+    response_body: Nullable(Type.String(), { description: 'The first kilobyte of the response.' }),
+  })), { description: 'Every attempt, oldest first.' }),
+}));
 
 const webhookView = (w: Webhook) => ({
   id: w.id, url: w.url, event_types: w.event_types, description: w.description, created_at: w.created_at.toISOString(),
@@ -105,37 +91,28 @@ const PAYLOAD_DOC = [
   'refused at delivery time unless the server allows them.',
 ].join(' ');
 
-export async function webhookRoutes(app: FastifyInstance, deps: ApiDeps): Promise<void> {
-  app.post<{ Body: { url: string; event_types?: EventType[]; description?: string } }>('/v1/webhooks', {
+export async function webhookRoutes(scope: FastifyInstance, deps: ApiDeps): Promise<void> {
+  const app = typed(scope);
+  app.post('/v1/webhooks', {
     schema: {
       operationId: 'createWebhook',
       summary: 'Add a webhook endpoint; the response carries its signing secret, shown only this once',
       description: PAYLOAD_DOC,
       tags: ['webhooks'],
-      body: {
-        type: 'object',
-        required: ['url'],
-        additionalProperties: false,
-        properties: {
-          url: { type: 'string', minLength: 1, maxLength: 2048, description: 'An http or https URL.' },
-          event_types: {
-            type: 'array', minItems: 1, maxItems: EVENT_TYPE_NAMES.length, uniqueItems: true,
-            items: { type: 'string', enum: EVENT_TYPE_NAMES },
-            description: 'Only these event types; omit for all of them.',
-          },
-          description: { type: 'string', maxLength: 500 },
-        },
-      },
+      body: Type.Object({
+        url: Type.String({ minLength: 1, maxLength: 2048, description: 'An http or https URL.' }),
+        event_types: Type.Optional(Type.Array(EventTypeName, {
+          minItems: 1, maxItems: EVENT_TYPE_NAMES.length, uniqueItems: true,
+          description: 'Only these event types; omit for all of them.',
+        })),
+        description: Type.Optional(Type.String({ maxLength: 500 })),
+      }, { additionalProperties: false }),
       response: {
-        201: {
-          type: 'object',
-          required: [...Object.keys(webhookProperties), 'secret'],
-          properties: {
-            ...webhookProperties,
-            secret: { type: 'string', description: '`whsec_` + base64 of the HMAC key. Store it now: it is never shown again.' },
-          },
-        },
-        '4xx': { $ref: 'Error#' },
+        201: Type.Object({
+          ...webhookProperties,
+          secret: Type.String({ description: '`whsec_` + base64 of the HMAC key. Store it now: it is never shown again.' }),
+        }),
+        ...clientErrors,
       },
     },
   }, async (request, reply) => {
@@ -156,20 +133,17 @@ export async function webhookRoutes(app: FastifyInstance, deps: ApiDeps): Promis
       operationId: 'listWebhooks',
       summary: 'Webhook endpoints of the account, oldest first (without secrets)',
       tags: ['webhooks'],
-      response: {
-        200: { type: 'object', properties: { data: { type: 'array', items: webhookSchema } } },
-        '4xx': { $ref: 'Error#' },
-      },
+      response: { 200: Type.Partial(Type.Object({ data: Type.Array(WebhookSchema) })), ...clientErrors },
     },
   }, async (request) => ({ data: (await listWebhooks(deps.sql, request.account.id)).map(webhookView) }));
 
-  app.get<{ Params: { id: string } }>('/v1/webhooks/:id', {
+  app.get('/v1/webhooks/:id', {
     schema: {
       operationId: 'getWebhook',
       summary: 'One webhook endpoint (without its secret)',
       tags: ['webhooks'],
-      params: idParams,
-      response: { 200: webhookSchema, '4xx': { $ref: 'Error#' } },
+      params: IdParams,
+      response: { 200: WebhookSchema, ...clientErrors },
     },
   }, async (request) => {
     const w = await getWebhook(deps.sql, request.account.id, request.params.id);
@@ -177,41 +151,29 @@ export async function webhookRoutes(app: FastifyInstance, deps: ApiDeps): Promis
     return webhookView(w);
   });
 
-  app.delete<{ Params: { id: string } }>('/v1/webhooks/:id', {
+  app.delete('/v1/webhooks/:id', {
     schema: {
       operationId: 'deleteWebhook',
       summary: 'Delete a webhook endpoint; its pending deliveries are cancelled',
       description: 'Idempotent: deleting it again answers 204 as well. A send already under way finishes.',
       tags: ['webhooks'],
-      params: idParams,
-      response: { 204: { type: 'null', description: 'Deleted.' }, '4xx': { $ref: 'Error#' } },
+      params: IdParams,
+      response: { 204: NoBody({ description: 'Deleted.' }), ...clientErrors },
     },
   }, async (request, reply) => {
     if (!(await deleteWebhook(deps.sql, request.account.id, request.params.id))) throw notFound('Webhook');
     return reply.code(204).send();
   });
 
-  app.get<{ Params: { id: string }; Querystring: { limit: number; cursor?: string } }>('/v1/webhooks/:id/deliveries', {
+  app.get('/v1/webhooks/:id/deliveries', {
     schema: {
       operationId: 'listWebhookDeliveries',
       summary: 'Deliveries to a webhook endpoint, newest event first, with every attempt and response',
       description: 'Pages with `next_cursor`; pass it back as `cursor`.',
       tags: ['webhooks'],
-      params: idParams,
-      querystring: {
-        type: 'object',
-        properties: {
-          limit: { type: 'integer', minimum: 1, maximum: 100, default: 25 },
-          cursor: { type: 'string', format: 'uuid', description: 'next_cursor of the previous page.' },
-        },
-      },
-      response: {
-        200: {
-          type: 'object',
-          properties: { data: { type: 'array', items: deliverySchema }, next_cursor: { type: ['string', 'null'] } },
-        },
-        '4xx': { $ref: 'Error#' },
-      },
+      params: IdParams,
+      querystring: Type.Object(PageQuery),
+      response: { 200: Page(DeliverySchema), ...clientErrors },
     },
   }, async (request) => {
     const w = await getWebhook(deps.sql, request.account.id, request.params.id);
@@ -223,12 +185,7 @@ export async function webhookRoutes(app: FastifyInstance, deps: ApiDeps): Promis
       if (seq === null) throw new ApiError(400, 'INVALID_CURSOR', 'The cursor does not name a delivery of this webhook.');
       beforeSeq = seq;
     }
-    // One extra row tells whether another page exists.
     const rows = await listDeliveries(deps.sql, w.id, { limit: limit + 1, beforeSeq });
-    const page = rows.slice(0, limit);
-    return {
-      data: page.map(deliveryView),
-      next_cursor: rows.length > limit ? page[page.length - 1]!.id : null,
-    };
+    return pageOf(rows, limit, deliveryView);
   });
 }
