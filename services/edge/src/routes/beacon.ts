@@ -2,8 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import { PLAYER_EVENT_TYPES } from '@kino/analytics';
 import type { Config } from '@kino/config';
 import { CORS_HEADERS } from '@kino/edge-cache';
-import { enforceRateLimit, RateLimiter } from '@kino/http';
+import { enforceRateLimit, RateLimiter, StringEnum, typed } from '@kino/http';
 import type { PlaybackVerifier } from '@kino/tokens';
+import { Type } from 'typebox';
 import { BeaconAuthorizer } from '../beacon-auth.ts';
 import { ApiError } from '../errors.ts';
 import type { Revocations } from '../revocations.ts';
@@ -20,51 +21,24 @@ const MAX_LIMITED_KEYS = 50_000;
 // Player clocks are off; a timestamp further than this from ours is replaced by ours.
 const CLOCK_SKEW_MS = 24 * 3600 * 1000;
 
-interface BeaconEvent {
-  type: (typeof PLAYER_EVENT_TYPES)[number];
-  at: number;
-  position?: number;
-  value_ms?: number;
-  rendition?: string;
-  bitrate?: number;
-  error_code?: string;
-}
+const BeaconEvent = Type.Object({
+  type: StringEnum(PLAYER_EVENT_TYPES),
+  at: Type.Integer({ minimum: 0, description: 'When it happened, epoch milliseconds.' }),
+  position: Type.Optional(Type.Number({ minimum: 0, maximum: 1e7, description: 'Seconds into the video.' })),
+  value_ms: Type.Optional(Type.Integer({
+    minimum: 0, maximum: 86_400_000, description: 'first_frame: time to first frame; rebuffer_end: stall length; view_end: time played.',
+  })),
+  rendition: Type.Optional(Type.String({ pattern: '^[a-z0-9]{1,16}$' })),
+  bitrate: Type.Optional(Type.Integer({ minimum: 0, maximum: 1e9 })),
+  error_code: Type.Optional(Type.String({ pattern: '^[A-Z0-9_]{1,64}$' })),
+}, { additionalProperties: false });
 
-interface Beacon {
-  token: string;
-  view_id: string;
-  events: BeaconEvent[];
-}
-
-const beaconSchema = {
-  type: 'object',
-  required: ['token', 'view_id', 'events'],
-  additionalProperties: false,
-  properties: {
-    token: { type: 'string', maxLength: 2048 },
-    // Lowercase hex only: ajv's `uuid` format also takes urn:uuid:…, which ClickHouse does not.
-    view_id: { type: 'string', pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' },
-    events: {
-      type: 'array',
-      minItems: 1,
-      maxItems: MAX_EVENTS,
-      items: {
-        type: 'object',
-        required: ['type', 'at'],
-        additionalProperties: false,
-        properties: {
-          type: { type: 'string', enum: PLAYER_EVENT_TYPES },
-          at: { type: 'integer', minimum: 0, description: 'When it happened, epoch milliseconds.' },
-          position: { type: 'number', minimum: 0, maximum: 1e7, description: 'Seconds into the video.' },
-          value_ms: { type: 'integer', minimum: 0, maximum: 86_400_000, description: 'first_frame: time to first frame; rebuffer_end: stall length; view_end: time played.' },
-          rendition: { type: 'string', pattern: '^[a-z0-9]{1,16}$' },
-          bitrate: { type: 'integer', minimum: 0, maximum: 1e9 },
-          error_code: { type: 'string', pattern: '^[A-Z0-9_]{1,64}$' },
-        },
-      },
-    },
-  },
-} as const;
+const Beacon = Type.Object({
+  token: Type.String({ maxLength: 2048 }),
+  // Lowercase hex only: ajv's `uuid` format also takes urn:uuid:…, which ClickHouse does not.
+  view_id: Type.String({ pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' }),
+  events: Type.Array(BeaconEvent, { minItems: 1, maxItems: MAX_EVENTS }),
+}, { additionalProperties: false });
 
 export interface BeaconDeps {
   verifier: PlaybackVerifier;
@@ -80,7 +54,8 @@ export interface BeaconDeps {
  * token is refused (410), and each token and each view id has its own rate (429), so one
  * token cannot pump rows into ClickHouse.
  */
-export async function beaconRoutes(app: FastifyInstance, deps: BeaconDeps): Promise<void> {
+export async function beaconRoutes(scope: FastifyInstance, deps: BeaconDeps): Promise<void> {
+  const app = typed(scope);
   const auth = new BeaconAuthorizer(deps.verifier, deps.revocations, { expiredGraceSeconds: EXPIRED_GRACE_SECONDS, maxExpired: MAX_EXPIRED_TOKENS });
   const perMinute = (n: number) => new RateLimiter({ burst: n, perSecond: n / 60, maxKeys: MAX_LIMITED_KEYS });
   const perToken = perMinute(deps.limits.beaconRatePerToken);
@@ -102,7 +77,7 @@ export async function beaconRoutes(app: FastifyInstance, deps: BeaconDeps): Prom
     return reply.code(204).send();
   });
 
-  app.post<{ Body: Beacon }>('/beacon', { bodyLimit: MAX_BEACON_BYTES, schema: { body: beaconSchema } }, async (request, reply) => {
+  app.post('/beacon', { bodyLimit: MAX_BEACON_BYTES, schema: { body: Beacon } }, async (request, reply) => {
     const { token, view_id: viewId, events } = request.body;
     const { claims, tokenKey } = await auth.authorize(token);
     // The token first: only a genuine token gets this far, and its own budget bounds how

@@ -1,13 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import { readinessRoute } from '@kino/http';
+import { HealthSchema, readinessRoute, typed } from '@kino/http';
 import type { Origin } from '@kino/edge-cache';
 import type { PlaybackVerifier } from '@kino/tokens';
 
-const healthSchema = { type: 'object', properties: { status: { type: 'string' } } } as const;
-
 export async function healthRoutes(app: FastifyInstance, deps: { origin: Origin; verifier: PlaybackVerifier; internalToken: string }): Promise<void> {
   // The process is up.
-  app.get('/healthz', { schema: { response: { 200: healthSchema } } }, async () => ({ status: 'ok' }));
+  typed(app).get('/healthz', { schema: { response: { 200: HealthSchema } } }, async () => ({ status: 'ok' }));
 
   // The origin answers and playback keys are loaded.
   readinessRoute(app, {

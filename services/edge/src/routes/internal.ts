@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import { bearerMatches } from '@kino/http';
+import { bearerMatches, clientErrors, Defaulted, RawBody, StringEnum, typed } from '@kino/http';
 import { ARTIFACT_PATH_PATTERN, ASSET_ID_PATTERN, type EdgeCache, type WarmResult } from '@kino/edge-cache';
+import { Type } from 'typebox';
 import { ApiError } from '../errors.ts';
 import type { EdgeMetrics } from '../metrics.ts';
 import type { EdgeTelemetry } from '../telemetry.ts';
@@ -11,23 +12,8 @@ import type { Revocations } from '../revocations.ts';
 const WARM_CONCURRENCY = 8;
 const MAX_PATHS = 1000;
 
-const assetId = { type: 'string', pattern: `^${ASSET_ID_PATTERN}$`, description: 'A lowercase UUID.' } as const;
-const artifactPaths = {
-  type: 'array',
-  maxItems: MAX_PATHS,
-  items: { type: 'string', pattern: `^(?:${ARTIFACT_PATH_PATTERN})$` },
-} as const;
-
-interface WarmBody {
-  asset_id: string;
-  artifact_paths: string[];
-}
-
-interface PurgeBody {
-  asset_id: string;
-  artifact_paths?: string[];
-  revoke?: boolean;
-}
+const assetId = Type.String({ pattern: `^${ASSET_ID_PATTERN}$`, description: 'A lowercase UUID.' });
+const artifactPaths = Type.Array(Type.String({ pattern: `^(?:${ARTIFACT_PATH_PATTERN})$` }), { maxItems: MAX_PATHS });
 
 export interface InternalDeps {
   internalToken: string;
@@ -38,7 +24,8 @@ export interface InternalDeps {
 }
 
 /** Warm, purge and metrics, for the api, the worker and Prometheus: the internal token only. */
-export async function internalRoutes(app: FastifyInstance, deps: InternalDeps): Promise<void> {
+export async function internalRoutes(scope: FastifyInstance, deps: InternalDeps): Promise<void> {
+  const app = typed(scope);
   app.addHook('onRequest', async (request) => {
     if (!bearerMatches(request.headers.authorization, deps.internalToken)) {
       throw new ApiError(401, 'UNAUTHORIZED', 'Internal routes need Authorization: Bearer <internal token>.');
@@ -46,27 +33,18 @@ export async function internalRoutes(app: FastifyInstance, deps: InternalDeps): 
   });
 
   // Fills artifacts ahead of viewers; each path's outcome is reported.
-  app.post<{ Body: WarmBody }>('/internal/warm', {
+  app.post('/internal/warm', {
     schema: {
-      body: { type: 'object', required: ['asset_id', 'artifact_paths'], additionalProperties: false, properties: { asset_id: assetId, artifact_paths: artifactPaths } },
+      body: Type.Object({ asset_id: assetId, artifact_paths: artifactPaths }, { additionalProperties: false }),
       response: {
-        200: {
-          type: 'object',
-          properties: {
-            asset_id: { type: 'string' },
-            results: {
-              type: 'array',
-              items: {
-                type: 'object',
-                properties: {
-                  artifact_path: { type: 'string' },
-                  status: { type: 'string', enum: ['hit', 'filled', 'joined', 'not_found', 'busy', 'failed'] },
-                },
-              },
-            },
-          },
-        },
-        '4xx': { $ref: 'Error#' },
+        200: Type.Partial(Type.Object({
+          asset_id: Type.String(),
+          results: Type.Array(Type.Partial(Type.Object({
+            artifact_path: Type.String(),
+            status: StringEnum(['hit', 'filled', 'joined', 'not_found', 'busy', 'failed']),
+          }))),
+        })),
+        ...clientErrors,
       },
     },
   }, async (request) => {
@@ -87,26 +65,19 @@ export async function internalRoutes(app: FastifyInstance, deps: InternalDeps): 
 
   // Removes artifacts of an asset (all of them when artifact_paths is omitted) from RAM and
   // disk; `revoke` (a deleted asset) also refuses its tokens from now on.
-  app.post<{ Body: PurgeBody }>('/internal/purge', {
+  app.post('/internal/purge', {
     schema: {
-      body: {
-        type: 'object',
-        required: ['asset_id'],
-        additionalProperties: false,
-        properties: { asset_id: assetId, artifact_paths: artifactPaths, revoke: { type: 'boolean', default: false } },
-      },
+      body: Type.Object({
+        asset_id: assetId,
+        artifact_paths: Type.Optional(artifactPaths),
+        revoke: Defaulted(Type.Boolean({ default: false })),
+      }, { additionalProperties: false }),
       response: {
-        200: {
-          type: 'object',
-          properties: {
-            asset_id: { type: 'string' },
-            purged: {
-              type: 'object',
-              properties: { ram: { type: 'integer' }, disk: { type: 'integer' }, fills: { type: 'integer' } },
-            },
-          },
-        },
-        '4xx': { $ref: 'Error#' },
+        200: Type.Partial(Type.Object({
+          asset_id: Type.String(),
+          purged: Type.Partial(Type.Object({ ram: Type.Integer(), disk: Type.Integer(), fills: Type.Integer() })),
+        })),
+        ...clientErrors,
       },
     },
   }, async (request) => {
@@ -116,7 +87,7 @@ export async function internalRoutes(app: FastifyInstance, deps: InternalDeps): 
   });
 
   app.get('/metrics', {
-    schema: { response: { 200: { type: 'string' }, '4xx': { $ref: 'Error#' } } },
+    schema: { response: { 200: RawBody(), ...clientErrors } },
   }, async (_request, reply) =>
     reply.type('text/plain; version=0.0.4; charset=utf-8').send(deps.metrics.render(deps.cache.stats(), deps.telemetry?.stats())));
 }
