@@ -73,4 +73,28 @@ describe('from upload to a playable signed URL', () => {
     await walk(block.urls.master);
     expect(seen).toEqual(expect.arrayContaining(['hls/master.m3u8', 'hls/360p/index.m3u8', 'hls/360p/init.mp4', 'hls/240p/2.m4s']));
   });
+
+  it('warms the edges: asset.edges_warmed names the edge, and the first viewer\'s requests are HITs', async () => {
+    const asset = await s.upload('standard', { width: 640, height: 360, seconds: 6 });
+    const warmed = async () => (await s.db.sql<{ data: { paths: string[]; ok: string[]; failed: string[] } }[]>`
+      select data from asset_events where asset_id = ${asset.id} and type = 'asset.edges_warmed' order by seq`).map((r) => r.data);
+    // One warm for the opener, one for the thumbnail and the startup files once the ladder is out.
+    await expect.poll(async () => (await warmed()).length, { timeout: 90_000, interval: 200 }).toBe(2);
+    // The two warms run beside the pipeline, so their events may land in either order.
+    const all = await warmed();
+    const opener = all.find((w) => w.paths.length === 1 && w.paths[0] === 'opener.mp4');
+    const startup = all.find((w) => w !== opener);
+    expect(opener).toEqual({ paths: ['opener.mp4'], ok: ['e2e-edge'], failed: [] });
+    expect(startup!.ok).toEqual(['e2e-edge']);
+    expect(startup!.paths).toEqual(expect.arrayContaining(['thumbnail.jpg', 'hls/master.m3u8']));
+    expect(startup!.paths.some((p) => /^hls\/[^/]+\/init\.mp4$/.test(p))).toBe(true);
+
+    // No viewer has asked yet; the first one's requests never wait on the origin.
+    const block = (await (await fetch(`${s.api.url}/v1/assets/${asset.id}/playback`, { headers: auth() })).json()) as any;
+    for (const url of [block.urls.opener, ...block.prefetch]) {
+      const r = await fetch(url);
+      expect([r.status, r.headers.get('x-kino-cache')], url).toEqual([200, 'HIT']);
+      await r.arrayBuffer();
+    }
+  });
 });

@@ -1,0 +1,61 @@
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { scratchDir } from '@kino/testkit';
+import { startStack, type Stack } from '@kino/testkit-stack';
+
+// The worker's shutdown with a real ffmpeg running: SIGTERM stops claiming, gives the job
+// WORKER_SHUTDOWN_GRACE_SECONDS, then aborts it (ffmpeg killed) and hands it back without
+// spending an attempt; the next worker takes it from there.
+
+const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+let s: Stack;
+let child: ChildProcess | undefined;
+
+beforeAll(async () => {
+  s = await startStack();
+});
+afterAll(async () => {
+  child?.kill('SIGKILL');
+  await s?.close();
+});
+
+function processesMentioning(text: string): string[] {
+  try {
+    return execFileSync('pgrep', ['-af', text], { encoding: 'utf8' }).trim().split('\n').filter((l) => l && !l.includes('pgrep'));
+  } catch {
+    return [];
+  }
+}
+
+it('on SIGTERM aborts a running ffmpeg after the grace, releases the job unspent, exits 0; the next worker finishes it', async () => {
+  const scratch = await scratchDir('kino-sigterm-worker-');
+  child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+    env: {
+      ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'warn', DATABASE_URL: s.config.databaseUrl, REDIS_URL: s.config.redisUrl,
+      S3_ENDPOINT: s.config.s3.endpoint!, S3_BUCKET: s.config.s3.bucket, WORKER_PORT: '0',
+      WORKER_TMP_DIR: scratch, WORKER_SHUTDOWN_GRACE_SECONDS: '1',
+    },
+    stdio: 'inherit',
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => child!.once('exit', (code, signal) => r({ code, signal })));
+
+  const created = await s.upload('standard', { width: 640, height: 360, seconds: 24 });
+  await s.waitFor(created.id, (a) => a.progress?.step === 'ladder' && a.progress.fraction > 0.05);
+  // Precondition: the ladder's ffmpeg is running under the worker.
+  expect(processesMentioning(scratch).some((l) => /\bffmpeg\b/.test(l))).toBe(true);
+  expect((await s.db.sql`select state, attempts from media_jobs where asset_id = ${created.id}`)[0]).toMatchObject({ state: 'running', attempts: 1 });
+
+  child.kill('SIGTERM');
+  expect(await exited).toEqual({ code: 0, signal: null });
+  // ffmpeg was stopped with it, and its scratch directory removed.
+  expect(processesMentioning(scratch)).toEqual([]);
+  // Handed back, not failed: queued again with the attempt given back, no lease held.
+  const [job] = await s.db.sql`select state, attempts, locked_by from media_jobs where asset_id = ${created.id}`;
+  expect(job).toEqual({ state: 'queued', attempts: 0, locked_by: null });
+  expect((await s.asset(created.id)).error).toBeNull();
+
+  await s.startWorker();
+  const a = await s.waitFor(created.id, (x) => ['succeeded', 'failed'].includes(x.progress?.job_state));
+  expect(a).toMatchObject({ playable_state: 'hls_ready', error: null, progress: { job_state: 'succeeded', attempts: 1 } });
+});
