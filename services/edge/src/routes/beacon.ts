@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { PLAYER_EVENT_TYPES } from '@kino/analytics';
+import { BEACON_LIMITS, PLAYER_EVENT_TYPES } from '@kino/artifacts';
 import type { Config } from '@kino/config';
 import { CORS_HEADERS } from '@kino/edge-cache';
 import { enforceRateLimit, RateLimiter, StringEnum, typed } from '@kino/http';
@@ -10,8 +10,8 @@ import { ApiError } from '../errors.ts';
 import type { Revocations } from '../revocations.ts';
 import type { EdgeTelemetry } from '../telemetry.ts';
 
-export const MAX_BEACON_BYTES = 16 * 1024;
-const MAX_EVENTS = 64;
+export const MAX_BEACON_BYTES = BEACON_LIMITS.maxBytes;
+const MAX_EVENTS = BEACON_LIMITS.maxEvents;
 // A view that outlives its token still reports how it ended: beacons accept a genuine
 // token this long after it expired (they grant no bytes, only a say in the QoE numbers).
 const EXPIRED_GRACE_SECONDS = 24 * 3600;

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { bearerMatches, clientErrors, Defaulted, RawBody, StringEnum, typed } from '@kino/http';
-import { ARTIFACT_PATH_PATTERN, ASSET_ID_PATTERN, type EdgeCache, type WarmResult } from '@kino/edge-cache';
+import { ARTIFACT_PATH_PATTERN, ASSET_ID_PATTERN } from '@kino/artifacts';
+import type { EdgeCache, WarmResult } from '@kino/edge-cache';
 import { Type } from 'typebox';
 import { ApiError } from '../errors.ts';
 import type { EdgeMetrics } from '../metrics.ts';
