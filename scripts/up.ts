@@ -5,6 +5,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadConfig, runRole, type Role } from '@kino/config';
 import { createDb, ensureAccountWithKey, generateKey, migrate } from '@kino/db';
+import { createRedisBus } from '@kino/events';
 import { startEmbeddedS3 } from '@kino/storage';
 import { createApi } from '@kino/api';
 import { createWorker } from '@kino/worker';
@@ -41,8 +42,11 @@ await runRole('up', async (): Promise<Role> => {
   await ensureAccountWithKey(sql, 'dev', key);
   await sql.end();
 
-  const api = await createApi(config);
-  const worker = await createWorker(config);
+  // One command connection and one subscriber for the api and the worker of this process.
+  const bus = createRedisBus(config.redisUrl);
+  stops.push(async () => bus.close());
+  const api = await createApi(config, { bus });
+  const worker = await createWorker(config, { bus });
   const edge = await createEdge(config);
   return {
     async start() {

@@ -1,3 +1,4 @@
+export * from './bus.ts';
 export * from './log.ts';
 export * from './notify.ts';
 export * from './types.ts';

@@ -1,26 +1,13 @@
-import { Redis } from 'ioredis';
+import type { Redis, RedisBus } from './bus.ts';
 
 // Redis only says "account X has new events"; readers then read Postgres from their last
 // sequence. A lost message delays delivery until the readers' next poll; it never loses
 // or reorders an event.
 export const EVENTS_CHANNEL = 'kino:events';
 
-export interface EventAnnouncer {
-  announce(accountId: string): void;
-  close(): void;
-}
-
-export function createEventAnnouncer(redisUrl: string): EventAnnouncer {
-  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
-  redis.on('error', () => {});
-  return {
-    announce(accountId) {
-      redis.publish(EVENTS_CHANNEL, accountId).catch(() => {});
-    },
-    close() {
-      redis.disconnect();
-    },
-  };
+/** Wakes the event readers of every process; a failed publish is a lost wake-up, no more. */
+export function announceEvents(redis: Redis, accountId: string): void {
+  redis.publish(EVENTS_CHANNEL, accountId).catch(() => {});
 }
 
 export interface EventFeed {
@@ -29,15 +16,12 @@ export interface EventFeed {
   close(): void;
 }
 
-/** One Redis subscription per process, fanned out to every local listener of an account. */
-export function createEventFeed(redisUrl: string): EventFeed {
+/** One subscription per process, fanned out to every local listener of an account. */
+export function createEventFeed(bus: RedisBus): EventFeed {
   const listeners = new Map<string, Set<() => void>>();
-  const sub = new Redis(redisUrl, { maxRetriesPerRequest: null });
-  sub.on('error', () => {});
-  sub.on('message', (_channel: string, accountId: string) => {
+  const subscription = bus.subscribe(EVENTS_CHANNEL, (accountId) => {
     for (const fn of listeners.get(accountId) ?? []) fn();
   });
-  void sub.subscribe(EVENTS_CHANNEL).catch(() => {});
   return {
     subscribe(accountId, fn) {
       let set = listeners.get(accountId);
@@ -49,7 +33,7 @@ export function createEventFeed(redisUrl: string): EventFeed {
       };
     },
     close() {
-      sub.disconnect();
+      subscription.close();
     },
   };
 }

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Queryable, Sql } from '@kino/db';
-import { appendEvent } from '@kino/events';
+import { appendEvent, type RedisBus } from '@kino/events';
 import {
   claimJob, completeJob, failJob, reapExpiredLeases, releaseJob, renewLease, setProgress,
   type FailureReport, type JobProgress, type MediaJob,
@@ -41,7 +41,8 @@ export interface Logger {
 
 export interface RunnerOptions {
   sql: Sql;
-  redisUrl?: string;
+  /** The process's Redis, for wake-ups and cancellations; without it the runner only polls. */
+  bus?: RedisBus;
   workerId: string;
   concurrency: number;
   leaseSeconds: number;
@@ -70,7 +71,7 @@ export function createJobRunner(o: RunnerOptions): JobRunner {
   let stopping = false;
   let loop: Promise<void> | undefined;
   let reaper: NodeJS.Timeout | undefined;
-  let unlisten: (() => Promise<void>) | undefined;
+  let unlisten: (() => void) | undefined;
   // A wake-up (announcement, freed slot, stop) ends the current idle wait early.
   let woken = false;
   let sleeping: AbortController | undefined;
@@ -215,8 +216,8 @@ export function createJobRunner(o: RunnerOptions): JobRunner {
       return running.size;
     },
     async start() {
-      if (o.redisUrl) {
-        unlisten = await listenForJobs(o.redisUrl, () => wake(), (assetId) => {
+      if (o.bus) {
+        unlisten = listenForJobs(o.bus, () => wake(), (assetId) => {
           for (const r of running.values()) if (r.assetId === assetId) r.controller.abort(new Error('job cancelled'));
         });
       }
@@ -235,7 +236,7 @@ export function createJobRunner(o: RunnerOptions): JobRunner {
       stopping = true;
       wake();
       clearInterval(reaper);
-      await unlisten?.();
+      unlisten?.();
       await loop;
       const all = () => Promise.all([...running.values()].map((r) => r.done));
       const graceTimer = new AbortController();

@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import type { Redis, RedisBus } from '@kino/events';
 
 // Redis only says "look again"; the job rows in Postgres are the truth. A lost message
 // delays a job until the next poll, it never loses one.
@@ -18,16 +18,12 @@ export async function announceCancel(redis: Redis, assetId: string): Promise<voi
 
 /**
  * Calls `onWake` whenever someone announces jobs and `onCancel` with an asset id whose
- * jobs were cancelled; returns a function that stops listening.
+ * jobs were cancelled; returns a function that stops listening. A subscriber that is down
+ * does not take the worker down: polling covers the gap.
  */
-export async function listenForJobs(redisUrl: string, onWake: () => void, onCancel: (assetId: string) => void): Promise<() => Promise<void>> {
-  const sub = new Redis(redisUrl, { maxRetriesPerRequest: null });
-  // A subscriber that is down must not take the worker down: polling covers the gap, and
-  // ioredis queues the SUBSCRIBE until it connects and re-subscribes after reconnecting.
-  sub.on('error', () => {});
-  sub.on('message', (channel: string, message: string) => (channel === CANCEL_CHANNEL ? onCancel(message) : onWake()));
-  void sub.subscribe(JOBS_CHANNEL, CANCEL_CHANNEL).catch(() => {});
-  return async () => {
-    sub.disconnect();
+export function listenForJobs(bus: RedisBus, onWake: () => void, onCancel: (assetId: string) => void): () => void {
+  const subscriptions = [bus.subscribe(JOBS_CHANNEL, () => onWake()), bus.subscribe(CANCEL_CHANNEL, onCancel)];
+  return () => {
+    for (const s of subscriptions) s.close();
   };
 }

@@ -1,6 +1,5 @@
-import { Redis } from 'ioredis';
 import type { Sql } from '@kino/db';
-import { EVENTS_CHANNEL, type EventEnvelope } from '@kino/events';
+import { EVENTS_CHANNEL, type EventEnvelope, type RedisBus, type Subscription } from '@kino/events';
 import { claimDeliveries, DELETED_ERROR, failUnsent, recordAttempt, releaseDeliveries, type ClaimedDelivery } from './store.ts';
 import { DEFAULT_RETRY_SCHEDULE_MS, retryDelayMs } from './retry.ts';
 import { createWebhookAgent, sendWebhook, type SendResult } from './send.ts';
@@ -14,7 +13,7 @@ export interface DispatcherLogger {
 export interface DispatcherOptions {
   sql: Sql;
   /** Wake-ups: every api process publishes new events on EVENTS_CHANNEL. Unset: poll only. */
-  redisUrl?: string | undefined;
+  bus?: RedisBus | undefined;
   /** Deliver to private, loopback and link-local addresses (development only). */
   allowPrivate: boolean;
   /** Bound of one attempt, from connecting to the end of the response. */
@@ -53,7 +52,7 @@ export function createWebhookDispatcher(o: DispatcherOptions): WebhookDispatcher
 
   let running = false;
   let poller: NodeJS.Timeout | undefined;
-  let sub: Redis | undefined;
+  let subscription: Subscription | undefined;
   /** Claimed deliveries not yet recorded or released, with their sends. */
   const inFlight = new Map<string, Promise<void>>();
   const busyWebhooks = new Set<string>();
@@ -138,16 +137,13 @@ export function createWebhookDispatcher(o: DispatcherOptions): WebhookDispatcher
       running = true;
       poller = setInterval(wake, o.pollIntervalMs);
       poller.unref();
-      if (o.redisUrl) {
+      if (o.bus) {
         // A lost message only delays a delivery until the next poll. The subscription is
         // queued until Redis answers and renewed on every reconnect; start waits for it a
         // little, so events announced right after start wake us.
-        sub = new Redis(o.redisUrl, { maxRetriesPerRequest: null });
-        sub.on('error', () => {});
-        sub.on('message', () => wake());
-        const subscribed = sub.subscribe(EVENTS_CHANNEL).then(() => true, () => false);
+        subscription = o.bus.subscribe(EVENTS_CHANNEL, () => wake());
         let timer: NodeJS.Timeout | undefined;
-        const ok = await Promise.race([subscribed, new Promise<boolean>((r) => (timer = setTimeout(() => r(false), 2_000)))]);
+        const ok = await Promise.race([subscription.ready, new Promise<boolean>((r) => (timer = setTimeout(() => r(false), 2_000)))]);
         clearTimeout(timer);
         if (!ok) log.warn({}, 'redis is not reachable yet; webhook deliveries fall back to polling until it is');
       }
@@ -157,8 +153,8 @@ export function createWebhookDispatcher(o: DispatcherOptions): WebhookDispatcher
       if (!running) return;
       running = false;
       clearInterval(poller);
-      sub?.disconnect();
-      sub = undefined;
+      subscription?.close();
+      subscription = undefined;
       await pumping;
       // Each send ends by its own timeout; the grace beyond it only covers recording.
       const settled = Promise.allSettled([...inFlight.values()]);

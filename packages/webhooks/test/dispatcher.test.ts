@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createAccount } from '@kino/db';
-import { appendEvent, appendEvents, createEventAnnouncer, type EventType } from '@kino/events';
+import { announceEvents, appendEvent, appendEvents, createRedisBus, type EventType } from '@kino/events';
 import { createTestDatabase, type TestDatabase } from '@kino/testkit';
 import {
   createWebhook, createWebhookDispatcher, listDeliveries, signPayload, type DispatcherOptions, type WebhookDispatcher,
@@ -230,16 +230,15 @@ describe('the webhook dispatcher', () => {
   it('wakes on an event announcement instead of waiting for the poll', async () => {
     const rx = await startReceiver();
     const { hook, emit, account } = await hookFor(rx.url);
-    const redisUrl = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
-    await dispatcher({ pollIntervalMs: 600_000, redisUrl }).start();
-    const announcer = createEventAnnouncer(redisUrl);
+    const bus = createRedisBus(process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379');
+    await dispatcher({ pollIntervalMs: 600_000, bus }).start();
     try {
       await emit();
-      announcer.announce(account);
+      announceEvents(bus.redis, account);
       await settled(hook.id);
       expect(rx.received).toHaveLength(1);
     } finally {
-      announcer.close();
+      bus.close();
       await rx.close();
     }
   });

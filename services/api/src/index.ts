@@ -1,9 +1,8 @@
-import { Redis } from 'ioredis';
 import type { FastifyInstance } from 'fastify';
 import { ConfigError, signingKeysSource, type Config } from '@kino/config';
 import { createDb, migrate } from '@kino/db';
 import { announceJobs } from '@kino/jobs';
-import { createEventAnnouncer, createEventFeed } from '@kino/events';
+import { announceEvents, createEventFeed, createRedisBus, type RedisBus } from '@kino/events';
 import { sweepAbandonedUploads } from '@kino/ingest';
 import { createStorage, ensureBucket } from '@kino/storage';
 import { createWebhookDispatcher } from '@kino/webhooks';
@@ -21,13 +20,15 @@ export interface Api {
   stop(): Promise<void>;
 }
 
-export async function createApi(config: Config): Promise<Api> {
+/** `bus`: the process's Redis connections, when it runs other roles too; else the api opens its own. */
+export async function createApi(config: Config, shared: { bus?: RedisBus } = {}): Promise<Api> {
   const endpoint = config.s3.endpoint;
   if (!endpoint) throw new ConfigError('S3_ENDPOINT is not set: the api needs an S3 endpoint when run on its own.');
   // Before anything is opened: in production a missing PLAYBACK_SIGNING_KEYS stops here.
   const keySource = signingKeysSource(config);
   const sql = createDb(config.databaseUrl, { applicationName: 'kino-api' });
-  const redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 });
+  const bus = shared.bus ?? createRedisBus(config.redisUrl);
+  const { redis } = bus;
   const storage = createStorage({ ...config.s3, endpoint });
   const keys = 'json' in keySource
     ? await parseSigningKeys(keySource.json).catch((err: unknown) => {
@@ -37,20 +38,17 @@ export async function createApi(config: Config): Promise<Api> {
   const signer = createPlaybackSigner(keys, {
     audience: config.playback.audience, defaultTtlSeconds: config.playback.ttlSeconds, maxTtlSeconds: config.playback.maxTtlSeconds,
   });
-  const announcer = createEventAnnouncer(config.redisUrl);
-  const eventFeed = createEventFeed(config.redisUrl);
+  const eventFeed = createEventFeed(bus);
   const analytics = new AnalyticsStore(config.clickhouse);
   const app = await buildApp({
     config, sql, redis, storage, signer, eventFeed, analytics,
-    announceEvents: (accountId) => announcer.announce(accountId),
+    announceEvents: (accountId) => announceEvents(redis, accountId),
     // A lost wake-up only delays the job until a worker polls.
     announceJobs: () => void announceJobs(redis).catch((err) => app.log.warn({ err }, 'could not announce a job')),
   });
   analytics.log = app.log;
-  // Redis errors surface in /readyz and in announce warnings; the client reconnects itself.
-  redis.on('error', () => {});
   // Every api process sends the webhook outbox; claims keep them from sending a delivery twice.
-  const webhooks = createWebhookDispatcher({ sql, redisUrl: config.redisUrl, ...config.webhooks, log: app.log });
+  const webhooks = createWebhookDispatcher({ sql, bus, ...config.webhooks, log: app.log });
 
   // Every api process sweeps; the sweep is idempotent, so several at once do no harm.
   const sweep = () => {
@@ -67,7 +65,7 @@ export async function createApi(config: Config): Promise<Api> {
     async start() {
       await migrate(sql);
       await ensureBucket(storage);
-      await redis.connect().catch((err) => app.log.warn({ err }, 'redis is not reachable yet; job wake-ups fall back to polling'));
+      await redis.ping().catch((err) => app.log.warn({ err }, 'redis is not reachable yet; job wake-ups fall back to polling'));
       // Migrates the ClickHouse schema; when ClickHouse is away it keeps trying in the background.
       await analytics.start();
       api.url = await app.listen({ host: config.api.host, port: config.api.port });
@@ -87,8 +85,7 @@ export async function createApi(config: Config): Promise<Api> {
       clearTimeout(deadline);
       await webhooksStopped;
       eventFeed.close();
-      announcer.close();
-      redis.disconnect();
+      if (!shared.bus) bus.close();
       await analytics.close();
       storage.s3.destroy();
       await sql.end({ timeout: 5 });

@@ -2,7 +2,7 @@ import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appendEvent, createEventAnnouncer, type EventAnnouncer, type EventType } from '@kino/events';
+import { announceEvents, appendEvent, createRedisBus, type EventType, type RedisBus } from '@kino/events';
 import { createApi, type Api } from '../src/index.ts';
 import { startApiHarness, type ApiHarness } from '@kino/testkit-stack';
 
@@ -10,7 +10,8 @@ import { startApiHarness, type ApiHarness } from '@kino/testkit-stack';
 const FAST = { WEBHOOK_RETRY_SCHEDULE_MS: '50,50,50,50,50,50,50,50', WEBHOOK_POLL_INTERVAL_MS: '100' };
 
 let h: ApiHarness;
-let announcer: EventAnnouncer;
+// Redis as another api process would announce on it.
+let bus: RedisBus;
 let accountA: string;
 let accountB: string;
 const extraApis: Api[] = [];
@@ -21,12 +22,12 @@ const accountOf = async (hh: ApiHarness, key: string) =>
 
 beforeAll(async () => {
   h = await startApiHarness(FAST);
-  announcer = createEventAnnouncer(h.config.redisUrl);
+  bus = createRedisBus(h.config.redisUrl);
   accountA = await accountOf(h, h.keyA);
   accountB = await accountOf(h, h.keyB);
 });
 afterAll(async () => {
-  announcer?.close();
+  bus?.close();
   await Promise.all(receivers.map((r) => r.close()));
   for (const api of extraApis) await api.stop();
   await h?.close();
@@ -123,7 +124,7 @@ async function createHook(url: string, extra: Record<string, unknown> = {}, key 
 
 async function emit(accountId: string, type: EventType = 'asset.created', assetId = randomUUID(), hh = h) {
   const e = await appendEvent(hh.db.sql, { accountId, assetId, type, data: { note: 'ünïcödé ✓' } });
-  announcer.announce(accountId);
+  announceEvents(bus.redis, accountId);
   return e;
 }
 
@@ -327,7 +328,7 @@ describe('webhook address guard', () => {
     const hook = await createHook(rx.url, {}, hp.keyA, hp.api.url);
     const accountId = await accountOf(hp, hp.keyA);
     await appendEvent(hp.db.sql, { accountId, assetId: randomUUID(), type: 'asset.created' });
-    announcer.announce(accountId);
+    announceEvents(bus.redis, accountId);
     const [delivery] = await waitFor('the refusal', async () => {
       const ds = await deliveries(hook.id, hp.keyA, hp.api.url);
       return ds[0]?.state === 'failed' && ds;

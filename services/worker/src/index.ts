@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { ConfigError, type Config } from '@kino/config';
 import { createDb, healthyEdges, migrate } from '@kino/db';
-import { appendEvent, createEventAnnouncer } from '@kino/events';
+import { announceEvents, appendEvent, createRedisBus, type RedisBus } from '@kino/events';
 import { purgeEdges, warmEdges } from '@kino/playback';
 import { createJobRunner, type JobRunner } from '@kino/jobs';
 import { describeFailure, processSource, purgeAsset, sweepDeadScratch } from '@kino/pipeline';
@@ -19,8 +19,11 @@ export interface Worker {
   stop(): Promise<void>;
 }
 
-/** Claims media jobs and runs the pipeline on them; serves /healthz and /readyz. */
-export async function createWorker(config: Config): Promise<Worker> {
+/**
+ * Claims media jobs and runs the pipeline on them; serves /healthz and /readyz. `bus`: the
+ * process's Redis connections, when it runs other roles too; else the worker opens its own.
+ */
+export async function createWorker(config: Config, shared: { bus?: RedisBus } = {}): Promise<Worker> {
   const endpoint = config.s3.endpoint;
   if (!endpoint) throw new ConfigError('S3_ENDPOINT is not set: the worker needs an S3 endpoint when run on its own.');
   const sql = createDb(config.databaseUrl, { max: config.worker.concurrency + 4, applicationName: 'kino-worker' });
@@ -29,8 +32,8 @@ export async function createWorker(config: Config): Promise<Worker> {
   const health: FastifyInstance = Fastify({ logger: { level: config.logLevel } });
   const log = health.log.child({ role: 'worker', workerId: id });
 
-  const announcer = createEventAnnouncer(config.redisUrl);
-  const onEvents = (accountId: string) => announcer.announce(accountId);
+  const bus = shared.bus ?? createRedisBus(config.redisUrl);
+  const onEvents = (accountId: string) => announceEvents(bus.redis, accountId);
   // Warming is an optimisation: its outcome is logged and recorded, never a failure.
   const warm = (asset: { id: string; accountId: string }, paths: string[]) => {
     healthyEdges(sql, config.playback.edgeHealthySeconds)
@@ -55,7 +58,7 @@ export async function createWorker(config: Config): Promise<Worker> {
 
   const runner = createJobRunner({
     sql,
-    redisUrl: config.redisUrl,
+    bus,
     workerId: id,
     concurrency: config.worker.concurrency,
     leaseSeconds: config.worker.leaseSeconds,
@@ -90,7 +93,7 @@ export async function createWorker(config: Config): Promise<Worker> {
     async stop() {
       await runner.stop();
       await health.close();
-      announcer.close();
+      if (!shared.bus) bus.close();
       storage.s3.destroy();
       await sql.end({ timeout: 5 });
     },

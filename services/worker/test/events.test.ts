@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccount, issueApiKey } from '@kino/db';
-import { appendEvent, createEventAnnouncer } from '@kino/events';
+import { announceEvents, appendEvent, createRedisBus } from '@kino/events';
 import { createApi, type Api } from '@kino/api';
 import { startStack, type Stack } from '@kino/testkit-stack';
 import { openStream } from './sse.ts';
@@ -68,10 +68,10 @@ describe('the event log, live and replayed', () => {
     // Another account saw none of it: a marker of its own, written after everything above,
     // arrives in sequence order, so anything that leaked would have come before it.
     const marker = await appendEvent(s.db.sql, { accountId: otherAccountId, assetId: randomUUID(), type: 'job.progress' });
-    const announcer = createEventAnnouncer(s.config.redisUrl);
-    announcer.announce(otherAccountId);
+    const bus = createRedisBus(s.config.redisUrl);
+    announceEvents(bus.redis, otherAccountId);
     await stranger.until((es) => es.some((e) => e.id === marker.seq));
-    announcer.close();
+    bus.close();
     expect(stranger.events.map((e) => e.id)).toEqual([marker.seq]);
     stranger.close();
   });
@@ -103,28 +103,28 @@ describe('the event log, live and replayed', () => {
     // after passing all of them, so the stream holding only the marker means none leaked.
     const accountId = (await s.db.sql`select account_id from assets where id = ${assetId}`)[0]!.account_id as string;
     const marker = await appendEvent(s.db.sql, { accountId, assetId: unknown, type: 'job.progress' });
-    const announcer = createEventAnnouncer(s.config.redisUrl);
-    announcer.announce(accountId);
+    const bus = createRedisBus(s.config.redisUrl);
+    announceEvents(bus.redis, accountId);
     await none.until((es) => es.some((e) => e.id === marker.seq));
-    announcer.close();
+    bus.close();
     expect(none.events.map((e) => e.id)).toEqual([marker.seq]);
     none.close();
   });
 
   it('hands off from replay to live with no gap and no duplicate while events are being written', async () => {
     const accountId = (await s.db.sql`select account_id from assets where id = ${assetId}`)[0]!.account_id as string;
-    const announcer = createEventAnnouncer(s.config.redisUrl);
+    const bus = createRedisBus(s.config.redisUrl);
     const target = randomUUID();
     const writes = Array.from({ length: 150 }, (_, i) =>
       new Promise((r) => setTimeout(r, i)).then(async () => {
         await appendEvent(s.db.sql, { accountId, assetId: target, type: 'job.progress', data: { i } });
-        announcer.announce(accountId);
+        announceEvents(bus.redis, accountId);
       }));
     const stream = await openStream(`${s.api.url}/v1/events?after_sequence=0`, auth());
     await Promise.all(writes);
     const got = await stream.until((es) => es.filter((e) => e.data.asset_id === target).length >= 150);
     stream.close();
-    announcer.close();
+    bus.close();
     const ids = got.map((e) => e.id);
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids).toEqual([...ids].sort((a, b) => a - b));
