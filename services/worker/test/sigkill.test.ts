@@ -45,7 +45,7 @@ it('re-runs the job of a worker killed mid-encode and ends with one set of artif
   // Precondition: the ladder's ffmpeg is running in the doomed worker's scratch directory.
   const before = processesMentioning(scratch);
   expect(before.some((l) => /\bffmpeg\b/.test(l))).toBe(true);
-  const deadScratch = (await readdir(scratch)).filter((n) => n.startsWith(`kino-job-`) && n.includes(`-${child.pid}-`));
+  const deadScratch = (await readdir(scratch)).filter((n) => n.startsWith(`kino-job-`) && n.includes(`-${child!.pid}-`));
   expect(deadScratch).toHaveLength(1);
   // What the first attempt recorded before it died: at least the opener.
   const recorded = (await s.db.sql<{ path: string }[]>`select path from artifacts where asset_id = ${created.id}`).map((r) => r.path);
