@@ -278,9 +278,13 @@ describe('webhook deliveries', () => {
     const next = await emit(accountA);
     await waitFor('the sentinel', () => sentinel.received.some((d) => d.event.id === next.seq));
     const count = failing.received.length;
+    // Claims take the oldest due delivery first, and the failed one would have been due long
+    // ago: two more sentinel deliveries, each claimed after the last, are the "nothing more
+    // came" barrier, not a sleep.
+    const again = await emit(accountA);
+    await waitFor('the sentinel again', () => sentinel.received.some((d) => d.event.id === again.seq));
     const last = await emit(accountA);
-    await new Promise((r) => setTimeout(r, 300)); // several retry periods
-    await waitFor('the sentinel again', () => sentinel.received.some((d) => d.event.id === last.seq));
+    await waitFor('the sentinel a third time', () => sentinel.received.some((d) => d.event.id === last.seq));
     expect(failing.received.length).toBe(count);
     expect((await h.db.sql`select count(*)::int as n from webhook_deliveries where webhook_id = ${hook.id}`)[0]!.n).toBe(1);
   });
