@@ -3,6 +3,7 @@ import { artifactKeyFor, classify, hlsPath, MASTER_PATH, POLICIES } from '@kino/
 import type { NewArtifact } from '@kino/db';
 import type { LadderResult } from '@kino/media';
 import { putFile, type Storage } from '@kino/storage';
+import pMap from 'p-map';
 
 export interface LocalArtifact extends Omit<NewArtifact, 'key' | 'content_type' | 'bytes'> {
   file: string;
@@ -18,17 +19,8 @@ export async function publish(storage: Storage, assetId: string, a: LocalArtifac
 }
 
 /** Runs `fn` over `items` with at most `limit` in flight, keeping the order of results. */
-export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i]!);
-    }
-  });
-  await Promise.all(lanes);
-  return results;
+export function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  return pMap(items, fn, { concurrency: limit });
 }
 
 /** The ladder's files as artifacts: per rendition its playlist, init and segments; the master last. */

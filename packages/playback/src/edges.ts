@@ -1,3 +1,4 @@
+import pMap from 'p-map';
 import { request } from 'undici';
 import { healthyEdges, type EdgeRow, type Queryable } from '@kino/db';
 
@@ -39,27 +40,21 @@ export interface EdgeCallOptions {
  */
 async function callEdges(edges: EdgeRow[], path: string, payload: unknown, o: EdgeCallOptions): Promise<EdgeOutcome[]> {
   const body = JSON.stringify(payload);
-  const outcomes: EdgeOutcome[] = [];
-  const queue = [...edges];
-  const lane = async () => {
-    for (let e = queue.shift(); e; e = queue.shift()) {
-      try {
-        const res = await request(`${e.internal_url}${path}`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${o.internalToken}`, 'content-type': 'application/json' },
-          body,
-          headersTimeout: o.timeoutMs ?? 5000,
-          bodyTimeout: o.timeoutMs ?? 5000,
-        });
-        const text = await res.body.text();
-        outcomes.push(res.statusCode < 300 ? { edge: e.id, ok: true } : { edge: e.id, ok: false, detail: `${res.statusCode} ${text.slice(0, 200)}` });
-      } catch (err) {
-        outcomes.push({ edge: e.id, ok: false, detail: (err as Error).message });
-      }
+  return pMap(edges, async (e): Promise<EdgeOutcome> => {
+    try {
+      const res = await request(`${e.internal_url}${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${o.internalToken}`, 'content-type': 'application/json' },
+        body,
+        headersTimeout: o.timeoutMs ?? 5000,
+        bodyTimeout: o.timeoutMs ?? 5000,
+      });
+      const text = await res.body.text();
+      return res.statusCode < 300 ? { edge: e.id, ok: true } : { edge: e.id, ok: false, detail: `${res.statusCode} ${text.slice(0, 200)}` };
+    } catch (err) {
+      return { edge: e.id, ok: false, detail: (err as Error).message };
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(o.concurrency ?? 8, edges.length) }, lane));
-  return outcomes;
+  }, { concurrency: o.concurrency ?? 8 });
 }
 
 /** Asks every edge to fill its cache with `paths` before anyone asks for them. */

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { bearerMatches, clientErrors, Defaulted, RawBody, StringEnum, typed } from '@kino/http';
 import { ARTIFACT_PATH_PATTERN, ASSET_ID_PATTERN } from '@kino/artifacts';
-import type { EdgeCache, WarmResult } from '@kino/edge-cache';
+import type { EdgeCache } from '@kino/edge-cache';
+import pMap from 'p-map';
 import { Type } from 'typebox';
 import { ApiError } from '../errors.ts';
 import type { EdgeMetrics } from '../metrics.ts';
@@ -52,15 +53,8 @@ export async function internalRoutes(scope: FastifyInstance, deps: InternalDeps)
     const { asset_id, artifact_paths } = request.body;
     // A warm that arrives after the asset's purge must not fill the cache again.
     if (deps.revocations.has(asset_id)) throw new ApiError(410, 'ASSET_DELETED', 'The asset was deleted.');
-    const results: Array<{ artifact_path: string; status: WarmResult }> = artifact_paths.map((p) => ({ artifact_path: p, status: 'failed' }));
-    let next = 0;
-    const worker = async () => {
-      while (next < results.length) {
-        const r = results[next++]!;
-        r.status = await deps.cache.warm(`${asset_id}/${r.artifact_path}`);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(WARM_CONCURRENCY, results.length) }, worker));
+    const results = await pMap(artifact_paths, async (p) => ({ artifact_path: p, status: await deps.cache.warm(`${asset_id}/${p}`) }),
+      { concurrency: WARM_CONCURRENCY });
     return { asset_id, results };
   });
 
