@@ -1,0 +1,112 @@
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { artifactPrefix, MASTER_PATH, OPENER_PATH, THUMBNAIL_PATH } from '@kino/artifacts';
+import { getAssetById, listArtifacts, markAssetDeleted } from '@kino/db';
+import { JobFailure, LeaseLostError, type MediaJob } from '@kino/jobs';
+import { downloadToFile, listKeys } from '@kino/storage';
+import { ffprobe } from '@kino/testkit';
+import { processSource, type PipelineDeps } from '../src/index.ts';
+import { jobContext, startBed, type PipelineBed } from './support.ts';
+
+let bed: PipelineBed;
+beforeAll(async () => {
+  bed = await startBed();
+});
+afterAll(() => bed?.close());
+
+/** Deps on the bed, recording what was warmed and which accounts were woken. */
+function deps() {
+  const warmed: string[][] = [];
+  const woken: string[] = [];
+  const d: PipelineDeps = {
+    sql: bed.db.sql, storage: bed.s3.storage, tmpRoot: bed.tmpRoot, ffmpegTimeoutMs: 120_000,
+    warm: (_asset, paths) => void warmed.push(paths),
+    onEvents: (accountId) => void woken.push(accountId),
+  };
+  return { d, warmed, woken };
+}
+
+const scratchLeft = async () => (await readdir(bed.tmpRoot)).filter((n) => n.startsWith('kino-job-'));
+
+describe('processSource', () => {
+  let job: MediaJob;
+
+  it('publishes the opener, the thumbnail and the ladder, recording each with its events', async () => {
+    job = await bed.uploaded('standard', { seconds: 6 });
+    const { d, warmed, woken } = deps();
+    const ctx = jobContext(job);
+    await processSource(d, job, ctx);
+
+    const asset = (await getAssetById(bed.db.sql, job.asset_id))!;
+    expect(asset).toMatchObject({ playable_state: 'hls_ready', source_state: 'uploaded', error: null });
+    expect(asset.source_meta).toMatchObject({ video: { codec: 'h264', width: 320, height: 240 }, audio: { codec: 'aac' } });
+    // Every object in the origin is recorded, and every record is in the origin.
+    const rows = await listArtifacts(bed.db.sql, job.asset_id);
+    expect((await listKeys(bed.s3.storage, artifactPrefix(job.asset_id))).sort()).toEqual(rows.map((r) => r.key).sort());
+    expect(rows.map((r) => r.path)).toEqual(expect.arrayContaining([OPENER_PATH, THUMBNAIL_PATH, MASTER_PATH]));
+    expect(new Set(rows.map((r) => r.kind))).toEqual(new Set(['opener', 'thumbnail', 'master', 'playlist', 'init', 'segment']));
+
+    const opener = join(bed.tmpRoot, 'opener.mp4');
+    await downloadToFile(bed.s3.storage, rows.find((r) => r.path === OPENER_PATH)!.key, opener);
+    const probed = await ffprobe(opener);
+    expect(probed.streams.map((s) => s.codec_name).sort()).toEqual(['aac', 'h264']);
+    expect(probed.duration).toBeLessThan(4.6);
+
+    const renditions = rows.filter((r) => r.kind === 'playlist').length;
+    expect(await bed.eventTypes(job.asset_id)).toEqual([
+      'asset.opener_ready', 'asset.thumbnail_ready', ...Array(renditions).fill('asset.rendition_ready'), 'asset.hls_ready',
+    ]);
+    expect(new Set(woken)).toEqual(new Set([bed.accountId]));
+    // The opener is warmed as soon as it exists; the startup files once the ladder is whole.
+    expect(warmed[0]).toEqual([OPENER_PATH]);
+    expect(warmed[1]).toEqual(expect.arrayContaining([THUMBNAIL_PATH, MASTER_PATH]));
+    expect(warmed).toHaveLength(2);
+    expect(new Set(ctx.reported.map((p) => p.step))).toEqual(new Set(['probe', 'opener', 'thumbnail', 'ladder', 'upload']));
+    expect(await scratchLeft()).toEqual([]);
+  });
+
+  it('skips every step already recorded, so a later attempt resumes instead of redoing', async () => {
+    const before = await listArtifacts(bed.db.sql, job.asset_id);
+    const events = await bed.eventTypes(job.asset_id);
+    const again = await bed.claim(job.asset_id);
+    const { d, warmed } = deps();
+    await processSource(d, again, jobContext(again));
+    expect(await listArtifacts(bed.db.sql, job.asset_id)).toEqual(before);
+    expect(await bed.eventTypes(job.asset_id)).toEqual(events);
+    expect(warmed).toEqual([]);
+  });
+
+  it('fails a source that is not media for good: source failed, nothing published', async () => {
+    const bad = await bed.uploaded('text');
+    const { d } = deps();
+    const err = await processSource(d, bad, jobContext(bad)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(JobFailure);
+    expect((err as JobFailure).report).toMatchObject({ retryable: false, error: { code: expect.stringMatching(/^(CORRUPT_SOURCE|NO_MEDIA_STREAMS)$/) } });
+    expect(await getAssetById(bed.db.sql, bad.asset_id)).toMatchObject({ source_state: 'failed', playable_state: 'not_playable' });
+    expect(await listKeys(bed.s3.storage, artifactPrefix(bad.asset_id))).toEqual([]);
+    expect(await scratchLeft()).toEqual([]);
+  });
+
+  it('records nothing once the lease is lost, and says so rather than failing the job', async () => {
+    const lost = await bed.uploaded('standard', { seconds: 2 });
+    await bed.db.sql`update media_jobs set locked_by = 'another-worker' where id = ${lost.id}`;
+    const { d } = deps();
+    await expect(processSource(d, lost, jobContext(lost))).rejects.toBeInstanceOf(LeaseLostError);
+    expect(await listArtifacts(bed.db.sql, lost.asset_id)).toEqual([]);
+    expect(await getAssetById(bed.db.sql, lost.asset_id)).toMatchObject({ playable_state: 'not_playable' });
+    expect(await bed.eventTypes(lost.asset_id)).toEqual([]);
+    expect(await scratchLeft()).toEqual([]);
+  });
+
+  it('does nothing for a deleted asset', async () => {
+    const gone = await bed.uploaded('standard', { seconds: 2 });
+    await markAssetDeleted(bed.db.sql, bed.accountId, gone.asset_id);
+    const { d, warmed } = deps();
+    const ctx = jobContext(gone);
+    await processSource(d, gone, ctx);
+    expect(ctx.reported).toEqual([]);
+    expect(warmed).toEqual([]);
+    expect(await listKeys(bed.s3.storage, artifactPrefix(gone.asset_id))).toEqual([]);
+  });
+});
