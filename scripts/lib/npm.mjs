@@ -1,5 +1,5 @@
 // Step 1: node_modules. Installs only when missing or older than package-lock.json, so a
-// ready checkout pays one stat() per file, not an `npm install`.
+// ready checkout pays one stat() per file, not an install.
 
 import { existsSync, statSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,20 +17,31 @@ function installReason(root) {
   return null;
 }
 
+function npm(root, command) {
+  return run('npm', [command, '--no-audit', '--no-fund'], { cwd: root });
+}
+
 export function ensureNodeModules(root, report) {
   const reason = installReason(root);
   if (!reason) {
     say('node_modules: up to date');
     return;
   }
-  // Not `npm ci`, even in CI: npm 11 records only this platform's builds of turbo's
-  // optional binaries in the lock and then `npm ci` refuses that very lock as incomplete.
-  // `npm install` still installs the locked versions.
-  const args = ['install', '--no-audit', '--no-fund'];
-  say(`node_modules: ${reason}, running npm ${args[0]} …`);
-  const r = run('npm', args, { cwd: root });
+  // `npm ci` installs exactly what the lock says and never rewrites it, so a fresh clone
+  // stays clean. Without a lock, or with one that package.json has outgrown (an edit not
+  // yet installed), only `npm install` can proceed; it rewrites the lock, which is then a
+  // change to commit.
+  const hasLock = existsSync(join(root, 'package-lock.json'));
+  let command = hasLock ? 'ci' : 'install';
+  say(`node_modules: ${reason}, running npm ${command} …`);
+  let r = npm(root, command);
+  if (!r.ok && command === 'ci') {
+    say('node_modules: npm ci refused package-lock.json (out of step with a package.json?); falling back to npm install, which updates the lock: commit it');
+    command = 'install';
+    r = npm(root, command);
+  }
   if (!r.ok) {
-    report.cannot(`npm ${args[0]} failed (exit ${r.status ?? r.error?.code})`, `npm ${args[0]}   (in ${root})`);
+    report.cannot(`npm ${command} failed (exit ${r.status ?? r.error?.code})`, `npm ${command}   (in ${root})`);
     return;
   }
   // npm leaves node_modules/.package-lock.json alone when nothing changed; touch it so a lock
@@ -40,5 +51,5 @@ export function ensureNodeModules(root, report) {
     const now = new Date();
     utimesSync(hidden, now, now);
   }
-  say(`node_modules: npm ${args[0]} done`);
+  say(`node_modules: npm ${command} done`);
 }
