@@ -3,7 +3,6 @@ import { artifactKeyFor, classify, hlsPath, MASTER_PATH, POLICIES } from '@kino/
 import type { NewArtifact } from '@kino/db';
 import type { LadderResult } from '@kino/media';
 import { putFile, type Storage } from '@kino/storage';
-import pMap from 'p-map';
 
 export interface LocalArtifact extends Omit<NewArtifact, 'key' | 'content_type' | 'bytes'> {
   file: string;
@@ -16,11 +15,6 @@ export async function publish(storage: Storage, assetId: string, a: LocalArtifac
   const { contentType, originCacheControl } = POLICIES[a.kind];
   const bytes = await putFile(storage, key, file, { contentType, cacheControl: originCacheControl, signal });
   return { ...rest, key, content_type: contentType, bytes };
-}
-
-/** Runs `fn` over `items` with at most `limit` in flight, keeping the order of results. */
-export function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  return pMap(items, fn, { concurrency: limit });
 }
 
 /** The ladder's files as artifacts: per rendition its playlist, init and segments; the master last. */

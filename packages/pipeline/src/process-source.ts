@@ -1,6 +1,7 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pMap from 'p-map';
 import {
   advancePlayableState, deleteArtifactsUnder, getAssetById, listArtifacts, markSourceFailed, recordArtifacts, setSourceMeta,
   type AssetRow, type Queryable, type Sql,
@@ -11,7 +12,7 @@ import { JobFailure, LeaseLostError, type FailureReport, type JobContext, type M
 import { MediaError, makeLadder, makeOpener, makeThumbnail, planLadder, probe, scrub, type ProbeResult, type RunOptions } from '@kino/media';
 import { deletePrefix, downloadToFile, presignGet, type Storage } from '@kino/storage';
 import { startupPaths } from '@kino/playback';
-import { ladderArtifacts, mapLimit, publish } from './artifacts.ts';
+import { ladderArtifacts, publish } from './artifacts.ts';
 
 export interface PipelineDeps {
   sql: Sql;
@@ -187,11 +188,11 @@ export async function processSource(deps: PipelineDeps, job: MediaJob, ctx: JobC
       const files = await ladderArtifacts(hlsDir, encoded);
       const master = files.pop()!;
       let uploaded = 0;
-      const published = await mapLimit(files, deps.uploadConcurrency ?? 8, async (f) => {
+      const published = await pMap(files, async (f) => {
         const a = await publish(deps.storage, asset.id, f, inner.signal);
         ctx.progress({ step: 'upload', fraction: ++uploaded / files.length });
         return a;
-      });
+      }, { concurrency: deps.uploadConcurrency ?? 8 });
       // The master goes last: once it exists, everything it points to does.
       published.push(await publish(deps.storage, asset.id, master, inner.signal));
       const renditionEvents = encoded.renditions.map((r) => ({

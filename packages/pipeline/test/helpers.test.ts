@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { MASTER_PATH } from '@kino/artifacts';
 import { MediaError, type LadderResult } from '@kino/media';
 import { scratchDir } from '@kino/testkit';
-import { describeFailure, ladderArtifacts, mapLimit, sweepDeadScratch } from '../src/index.ts';
+import { describeFailure, ladderArtifacts, sweepDeadScratch } from '../src/index.ts';
 
 describe('describeFailure', () => {
   it('fails a source that cannot play for good, and lets encoding failures retry', () => {
@@ -37,21 +37,6 @@ describe('sweepDeadScratch', () => {
     for (const name of [dead, mine, 'unrelated']) await mkdir(join(root, name));
     expect(await sweepDeadScratch(root)).toBe(1);
     expect((await readdir(root)).sort()).toEqual([mine, 'unrelated'].sort());
-  });
-});
-
-describe('mapLimit', () => {
-  it('keeps the order of results with at most `limit` calls in flight', async () => {
-    let inFlight = 0;
-    let most = 0;
-    const results = await mapLimit(Array.from({ length: 20 }, (_, i) => i), 3, async (i) => {
-      most = Math.max(most, ++inFlight);
-      await new Promise((r) => setImmediate(r));
-      inFlight -= 1;
-      return i * 2;
-    });
-    expect(results).toEqual(Array.from({ length: 20 }, (_, i) => i * 2));
-    expect(most).toBe(3);
   });
 });
 

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { bearerMatches, clientErrors, Defaulted, RawBody, StringEnum, typed } from '@kino/http';
-import { ARTIFACT_PATH_PATTERN, ASSET_ID_PATTERN } from '@kino/artifacts';
+import { ARTIFACT_PATH_PATTERN, ASSET_ID_PATTERN, cacheKeyFor } from '@kino/artifacts';
 import type { EdgeCache } from '@kino/edge-cache';
 import pMap from 'p-map';
 import { Type } from 'typebox';
@@ -53,7 +53,7 @@ export async function internalRoutes(scope: FastifyInstance, deps: InternalDeps)
     const { asset_id, artifact_paths } = request.body;
     // A warm that arrives after the asset's purge must not fill the cache again.
     if (deps.revocations.has(asset_id)) throw new ApiError(410, 'ASSET_DELETED', 'The asset was deleted.');
-    const results = await pMap(artifact_paths, async (p) => ({ artifact_path: p, status: await deps.cache.warm(`${asset_id}/${p}`) }),
+    const results = await pMap(artifact_paths, async (p) => ({ artifact_path: p, status: await deps.cache.warm(cacheKeyFor(asset_id, p)) }),
       { concurrency: WARM_CONCURRENCY });
     return { asset_id, results };
   });
