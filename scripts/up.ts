@@ -30,7 +30,9 @@ await runRole('up', async (): Promise<Role> => {
   const stops: Array<() => Promise<void>> = [];
   if (!config.s3.endpoint) {
     const s3 = await startEmbeddedS3({
-      directory: join(config.dataDir, 's3'), buckets: [config.s3.bucket], port: config.s3.embeddedPort,
+      directory: join(config.dataDir, 's3'),
+      buckets: [config.s3.bucket],
+      port: config.s3.embeddedPort,
     });
     config.s3.endpoint = s3.endpoint;
     stops.push(() => s3.close());

@@ -24,11 +24,29 @@ import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import {
-  artifactKeyFor, HLS_FILES, HLS_PREFIX, initPath, MASTER_PATH, OPENER_PATH, playbackUrl, playlistPath, segmentPath, THUMBNAIL_PATH,
+  artifactKeyFor,
+  HLS_FILES,
+  HLS_PREFIX,
+  initPath,
+  MASTER_PATH,
+  OPENER_PATH,
+  playbackUrl,
+  playlistPath,
+  segmentPath,
+  THUMBNAIL_PATH,
 } from '@kino/artifacts';
 import {
-  accountPlayback, assetPlayback, chTime, clickHouseWriter, encodePlaybackRequest, migrateClickHouse, openClickHouse, parseWindow, TelemetryEmitter,
-  type ClickHouseHandle, type PlaybackRequestRow,
+  accountPlayback,
+  assetPlayback,
+  chTime,
+  clickHouseWriter,
+  encodePlaybackRequest,
+  migrateClickHouse,
+  openClickHouse,
+  parseWindow,
+  TelemetryEmitter,
+  type ClickHouseHandle,
+  type PlaybackRequestRow,
 } from '@kino/analytics';
 import { createStorage, startEmbeddedS3 } from '@kino/storage';
 import { createPlaybackSigner, generateSigningKey, parseSigningKeys } from '@kino/tokens';
@@ -81,13 +99,26 @@ console.log(`[bench] ${cores} cores; working in ${work}`);
 
 const s3 = await startEmbeddedS3({ directory: join(work, 's3'), buckets: [BUCKET] });
 const storage = createStorage({
-  endpoint: s3.endpoint, region: 'us-east-1', bucket: BUCKET, accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER', forcePathStyle: true, embeddedPort: 0,
+  endpoint: s3.endpoint,
+  region: 'us-east-1',
+  bucket: BUCKET,
+  accessKeyId: 'S3RVER',
+  secretAccessKey: 'S3RVER',
+  forcePathStyle: true,
+  embeddedPort: 0,
 });
 const signer = createPlaybackSigner(await parseSigningKeys(JSON.stringify([await generateSigningKey('bench')])), {
-  audience: 'kino-playback', defaultTtlSeconds: 3600, maxTtlSeconds: 3600,
+  audience: 'kino-playback',
+  defaultTtlSeconds: 3600,
+  maxTtlSeconds: 3600,
 });
 
-interface EdgeProc { name: string; url: string; proc: ChildProcess; exited: Promise<unknown> }
+interface EdgeProc {
+  name: string;
+  url: string;
+  proc: ChildProcess;
+  exited: Promise<unknown>;
+}
 const edges: EdgeProc[] = [];
 
 /**
@@ -112,7 +143,11 @@ async function startSink(): Promise<{ url: string; rows: () => number; close(): 
   return {
     url: `http://127.0.0.1:${port}`,
     rows: () => rows,
-    close: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); }),
+    close: () =>
+      new Promise((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }
 
@@ -122,12 +157,24 @@ async function startEdge(name: string, telemetry: false | 'embedded' | string): 
   const url = `http://127.0.0.1:${port}`;
   const proc = spawn(process.execPath, [KINO, 'edge'], {
     env: {
-      ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'error', KINO_DATA_DIR: join(work, name),
-      S3_ENDPOINT: s3.endpoint, S3_BUCKET: BUCKET, EDGE_PORT: String(port), EDGE_CACHE_DIR: join(work, name, 'edge-cache'),
-      EDGE_ID: `bench-${name}`, EDGE_REGION: 'bench', INTERNAL_TOKEN,
-      PLAYBACK_PUBLIC_KEYS: JSON.stringify(signer.jwks()), KINO_API_URL: 'http://127.0.0.1:9',
-      TELEMETRY_ENABLED: String(telemetry !== false), TELEMETRY_SPOOL_DIR: join(work, name, 'spool'),
-      CLICKHOUSE_URL: telemetry === false || telemetry === 'embedded' ? '' : telemetry, CLICKHOUSE_PATH: chPath, CLICKHOUSE_DATABASE: DB,
+      ...process.env,
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'error',
+      KINO_DATA_DIR: join(work, name),
+      S3_ENDPOINT: s3.endpoint,
+      S3_BUCKET: BUCKET,
+      EDGE_PORT: String(port),
+      EDGE_CACHE_DIR: join(work, name, 'edge-cache'),
+      EDGE_ID: `bench-${name}`,
+      EDGE_REGION: 'bench',
+      INTERNAL_TOKEN,
+      PLAYBACK_PUBLIC_KEYS: JSON.stringify(signer.jwks()),
+      KINO_API_URL: 'http://127.0.0.1:9',
+      TELEMETRY_ENABLED: String(telemetry !== false),
+      TELEMETRY_SPOOL_DIR: join(work, name, 'spool'),
+      CLICKHOUSE_URL: telemetry === false || telemetry === 'embedded' ? '' : telemetry,
+      CLICKHOUSE_PATH: chPath,
+      CLICKHOUSE_DATABASE: DB,
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -142,11 +189,12 @@ async function stopEdge(e: EdgeProc): Promise<void> {
   await e.exited;
 }
 
-const internal = (e: EdgeProc, path: string, body?: unknown) => request(`${e.url}${path}`, {
-  method: body === undefined ? 'GET' : 'POST',
-  headers: { authorization: `Bearer ${INTERNAL_TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-  ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-});
+const internal = (e: EdgeProc, path: string, body?: unknown) =>
+  request(`${e.url}${path}`, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: { authorization: `Bearer ${INTERNAL_TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
 
 /** The edge's telemetry gauges and counters from /metrics. */
 async function telemetryMetrics(e: EdgeProc): Promise<Record<string, number>> {
@@ -214,8 +262,10 @@ try {
     for (let i = 0; i < 300 && (await telemetryMetrics(e))['connected'] !== 1; i++) await sleep(100);
     if ((await telemetryMetrics(e))['connected'] !== 1) throw new Error(`the ${e.name} edge never connected to ClickHouse`);
   }
-  console.log(`[bench] ${cores} cores shared by the load generator and three edges (one process each; only the one under load is busy, ` +
-    `and the on edge has chdb in it); ${ROUNDS} alternating slices of ${SLICE_MS / 1000} s per edge and cell, ${SETTLE_MS / 1000} s apart`);
+  console.log(
+    `[bench] ${cores} cores shared by the load generator and three edges (one process each; only the one under load is busy, ` +
+      `and the on edge has chdb in it); ${ROUNDS} alternating slices of ${SLICE_MS / 1000} s per edge and cell, ${SETTLE_MS / 1000} s apart`,
+  );
 
   const responses = new Map<EdgeProc, number>(all.map((e) => [e, 0]));
   const onOff: Row[] = [];
@@ -236,50 +286,89 @@ try {
     const [mOn, mRemote, mOff] = [median(rOn.sliceRps), median(rRemote.sliceRps), median(rOff.sliceRps)];
     const slices = (r: LoadResult) => r.sliceRps.map((x) => Math.round(x)).join(' ');
     onOff.push({
-      artifact: c.name, concurrency: c.concurrency,
-      'off req/s': Math.round(mOff), 'on req/s': Math.round(mOn), 'on/off': round(mOn / mOff, 3), target: `≥ ${ON_OFF_TARGET}`, result: met(mOn / mOff >= ON_OFF_TARGET),
-      'server-layout req/s': Math.round(mRemote), 'server-layout/off': round(mRemote / mOff, 3),
-      'off CPU µs/req': Math.round(rOff.cpuUs), 'on CPU µs/req': Math.round(rOn.cpuUs), 'server-layout CPU µs/req': Math.round(rRemote.cpuUs),
-      'off p99 ms': round(rOff.p99, 2), 'on p99 ms': round(rOn.p99, 2),
+      artifact: c.name,
+      concurrency: c.concurrency,
+      'off req/s': Math.round(mOff),
+      'on req/s': Math.round(mOn),
+      'on/off': round(mOn / mOff, 3),
+      target: `≥ ${ON_OFF_TARGET}`,
+      result: met(mOn / mOff >= ON_OFF_TARGET),
+      'server-layout req/s': Math.round(mRemote),
+      'server-layout/off': round(mRemote / mOff, 3),
+      'off CPU µs/req': Math.round(rOff.cpuUs),
+      'on CPU µs/req': Math.round(rOn.cpuUs),
+      'server-layout CPU µs/req': Math.round(rRemote.cpuUs),
+      'off p99 ms': round(rOff.p99, 2),
+      'on p99 ms': round(rOn.p99, 2),
       'slices off / on / server-layout': `${slices(rOff)} / ${slices(rOn)} / ${slices(rRemote)}`,
       errors: rOn.errors + rRemote.errors + rOff.errors,
     });
-    console.log(`[bench] ${c.name}: off ${Math.round(mOff)} req/s, on ${Math.round(mOn)} req/s (${round(mOn / mOff, 3)}), ` +
-      `server layout ${Math.round(mRemote)} req/s (${round(mRemote / mOff, 3)})`);
+    console.log(
+      `[bench] ${c.name}: off ${Math.round(mOff)} req/s, on ${Math.round(mOn)} req/s (${round(mOn / mOff, 3)}), ` +
+        `server layout ${Math.round(mRemote)} req/s (${round(mRemote / mOff, 3)})`,
+    );
   }
-  printTable('Edge HIT throughput, telemetry on (embedded chdb in the edge) vs off; medians of the slices. ' +
-    '"server-layout": telemetry on, ClickHouse elsewhere (an HTTP sink). CPU µs/req counts every thread of the edge, chdb\'s included', onOff);
+  printTable(
+    'Edge HIT throughput, telemetry on (embedded chdb in the edge) vs off; medians of the slices. ' +
+      '"server-layout": telemetry on, ClickHouse elsewhere (an HTTP sink). CPU µs/req counts every thread of the edge, chdb\'s included',
+    onOff,
+  );
 
   const metricsOn = await telemetryMetrics(on);
   const metricsRemote = await telemetryMetrics(remote);
   await Promise.all(all.map(stopEdge)); // telemetry edges flush what they still hold
   const ch = await openClickHouse({ path: chPath, database: DB });
   handles.push(ch);
-  const [stored] = await select<{ rows: number; hits: number }>(ch, `
+  const [stored] = await select<{ rows: number; hits: number }>(
+    ch,
+    `
     SELECT count() AS rows, countIf(cache_status = 'HIT' AND status_code = 200 AND account_id = {account:String}) AS hits FROM playback_requests`,
-  { account });
+    { account },
+  );
   const dropped = (m: Record<string, number>) => `${m['dropped_rows_total_queue_full'] ?? 0} / ${m['dropped_rows_total_spool_full'] ?? 0}`;
   const rowsCheck: Row[] = [
     {
-      edge: 'on (embedded chdb)', 'responses sent': responses.get(on)!, 'rows stored': stored!.rows, 'of them HIT 200 of the account': stored!.hits,
-      'written (/metrics before stop)': metricsOn['written_rows_total'] ?? null, 'dropped queue / spool': dropped(metricsOn),
-      'write failures': metricsOn['write_failures_total'] ?? null, result: stored!.rows === responses.get(on) ? 'every request recorded' : 'MISMATCH',
+      edge: 'on (embedded chdb)',
+      'responses sent': responses.get(on)!,
+      'rows stored': stored!.rows,
+      'of them HIT 200 of the account': stored!.hits,
+      'written (/metrics before stop)': metricsOn['written_rows_total'] ?? null,
+      'dropped queue / spool': dropped(metricsOn),
+      'write failures': metricsOn['write_failures_total'] ?? null,
+      result: stored!.rows === responses.get(on) ? 'every request recorded' : 'MISMATCH',
     },
     {
-      edge: 'server layout (HTTP sink)', 'responses sent': responses.get(remote)!, 'rows stored': sink.rows(), 'of them HIT 200 of the account': null,
-      'written (/metrics before stop)': metricsRemote['written_rows_total'] ?? null, 'dropped queue / spool': dropped(metricsRemote),
-      'write failures': metricsRemote['write_failures_total'] ?? null, result: sink.rows() === responses.get(remote) ? 'every request recorded' : 'MISMATCH',
+      edge: 'server layout (HTTP sink)',
+      'responses sent': responses.get(remote)!,
+      'rows stored': sink.rows(),
+      'of them HIT 200 of the account': null,
+      'written (/metrics before stop)': metricsRemote['written_rows_total'] ?? null,
+      'dropped queue / spool': dropped(metricsRemote),
+      'write failures': metricsRemote['write_failures_total'] ?? null,
+      result: sink.rows() === responses.get(remote) ? 'every request recorded' : 'MISMATCH',
     },
   ];
   printTable('Telemetry rows: one per response', rowsCheck);
   if (stored!.rows === 0) throw new Error('the telemetry-on edge wrote nothing to ClickHouse');
-  results['edge'] = { rounds: ROUNDS, slice_seconds: SLICE_MS / 1000, settle_seconds: SETTLE_MS / 1000, rows: onOff, raw: onOffRaw, stored: rowsCheck };
+  results['edge'] = {
+    rounds: ROUNDS,
+    slice_seconds: SLICE_MS / 1000,
+    settle_seconds: SETTLE_MS / 1000,
+    rows: onOff,
+    raw: onOffRaw,
+    stored: rowsCheck,
+  };
 
   // ── 2. Sustained ingest through the emitter and the real writer ─────────────────────────
   await truncate(ch);
   emitter = new TelemetryEmitter({
-    writer: clickHouseWriter(() => ch.client), spoolDir: join(work, 'ingest-spool'), spoolBytes: 512 * 1024 * 1024,
-    batchRows: BATCH_ROWS, flushMs: 1000, maxQueuedRows: MAX_QUEUED_ROWS, replayMs: 5000,
+    writer: clickHouseWriter(() => ch.client),
+    spoolDir: join(work, 'ingest-spool'),
+    spoolBytes: 512 * 1024 * 1024,
+    batchRows: BATCH_ROWS,
+    flushMs: 1000,
+    maxQueuedRows: MAX_QUEUED_ROWS,
+    replayMs: 5000,
   });
   await emitter.start();
   const assetIds = Array.from({ length: 200 }, () => randomUUID());
@@ -292,13 +381,29 @@ try {
     const rendition = renditions[i % 4]!;
     const refused = r === 99;
     const kind = r < 85 ? 'segment' : r < 93 ? 'playlist' : r < 96 ? 'init' : 'opener';
-    const path = kind === 'segment' ? segmentPath(rendition, i % 600) : kind === 'playlist' ? playlistPath(rendition) : kind === 'init' ? initPath(rendition) : OPENER_PATH;
+    const path =
+      kind === 'segment'
+        ? segmentPath(rendition, i % 600)
+        : kind === 'playlist'
+          ? playlistPath(rendition)
+          : kind === 'init'
+            ? initPath(rendition)
+            : OPENER_PATH;
     return {
-      event_id: randomUUID(), observed_at: Date.now(), account_id: ingestAccounts[i % 7 === 3 ? 1 : 0]!, asset_id: assetIds[(i * 7919) % assetIds.length]!,
-      artifact_path: path, artifact_kind: kind, rendition: kind === 'opener' ? '' : rendition, edge_id: `edge-${regions[i % 4]}-1`, region: regions[i % 4]!,
-      cache_status: refused ? 'NONE' : r < 93 ? 'HIT' : r < 98 ? 'MISS' : 'COALESCED', status_code: refused ? 403 : 200,
+      event_id: randomUUID(),
+      observed_at: Date.now(),
+      account_id: ingestAccounts[i % 7 === 3 ? 1 : 0]!,
+      asset_id: assetIds[(i * 7919) % assetIds.length]!,
+      artifact_path: path,
+      artifact_kind: kind,
+      rendition: kind === 'opener' ? '' : rendition,
+      edge_id: `edge-${regions[i % 4]}-1`,
+      region: regions[i % 4]!,
+      cache_status: refused ? 'NONE' : r < 93 ? 'HIT' : r < 98 ? 'MISS' : 'COALESCED',
+      status_code: refused ? 403 : 200,
       bytes_served: refused ? 0 : kind === 'segment' ? 400_000 + (i % 800_000) : kind === 'opener' ? 200_000 : 1500,
-      duration_ms: r < 93 ? i % 4 : 20 + (i % 150), error_code: refused ? 'TOKEN_WRONG_ASSET' : '',
+      duration_ms: r < 93 ? i % 4 : 20 + (i % 150),
+      error_code: refused ? 'TOKEN_WRONG_ASSET' : '',
     };
   };
   let produced = 0;
@@ -324,18 +429,35 @@ try {
   const stats = emitter.stats();
   await emitter.stop();
   emitter = undefined;
-  const [ingested] = await select<{ rows: number; rollup: number }>(ch, `
+  const [ingested] = await select<{ rows: number; rollup: number }>(
+    ch,
+    `
     SELECT (SELECT count() FROM playback_requests) AS rows,
-           (SELECT sum(requests) FROM playback_hourly WHERE dim = 'total') AS rollup`);
-  const ingestRows: Row[] = [{
-    rows: INGEST_ROWS, 'batch rows': BATCH_ROWS, seconds: round(ingestSeconds, 2), 'events/s': Math.round(INGEST_ROWS / ingestSeconds),
-    'producer share': `${Math.round((producerMs / 1000 / ingestSeconds) * 100)}%`, 'written rows': stats.writtenRows,
-    'rows in table': ingested!.rows, 'rollup total': ingested!.rollup, 'dropped': stats.droppedRows.queue + stats.droppedRows.spool,
-    'write failures': stats.writeFailures, 'spooled': stats.spooledBatches,
-  }];
-  printTable('Sustained ingest into embedded ClickHouse: TelemetryEmitter → clickHouseWriter (JSONCompactEachRow, dedup token, hourly MV)', ingestRows);
-  console.log(`The producer (rows built and encoded as the edge does, then record()) took ${Math.round(producerMs)} ms of it; ` +
-    `it waited ${waits} times for the bounded queue (${fmt(MAX_QUEUED_ROWS)} rows).`);
+           (SELECT sum(requests) FROM playback_hourly WHERE dim = 'total') AS rollup`,
+  );
+  const ingestRows: Row[] = [
+    {
+      rows: INGEST_ROWS,
+      'batch rows': BATCH_ROWS,
+      seconds: round(ingestSeconds, 2),
+      'events/s': Math.round(INGEST_ROWS / ingestSeconds),
+      'producer share': `${Math.round((producerMs / 1000 / ingestSeconds) * 100)}%`,
+      'written rows': stats.writtenRows,
+      'rows in table': ingested!.rows,
+      'rollup total': ingested!.rollup,
+      dropped: stats.droppedRows.queue + stats.droppedRows.spool,
+      'write failures': stats.writeFailures,
+      spooled: stats.spooledBatches,
+    },
+  ];
+  printTable(
+    'Sustained ingest into embedded ClickHouse: TelemetryEmitter → clickHouseWriter (JSONCompactEachRow, dedup token, hourly MV)',
+    ingestRows,
+  );
+  console.log(
+    `The producer (rows built and encoded as the edge does, then record()) took ${Math.round(producerMs)} ms of it; ` +
+      `it waited ${waits} times for the bounded queue (${fmt(MAX_QUEUED_ROWS)} rows).`,
+  );
   results['ingest'] = { rows: ingestRows, producer_ms: producerMs, queue_waits: waits };
 
   // ── 3. The analytics queries over 10 million synthetic events ───────────────────────────
@@ -394,7 +516,8 @@ try {
     const c0 = performance.now();
     const n = Math.min(CHUNK, EVENTS - offset);
     await ch.client.command({
-      query: insert(offset, n), query_params: { start, span, main, other },
+      query: insert(offset, n),
+      query_params: { start, span, main, other },
       // A token of its own: chdb applies settings as session SETs that outlive the query, so
       // without one this insert would carry the emitter's last batch token and be dropped
       // as a duplicate (insert_deduplicate = 0 does not prevent that).
@@ -405,27 +528,52 @@ try {
   const generateSeconds = (performance.now() - g0) / 1000;
   // Queries are timed once the background merges the inserts started are done (at most 30 s).
   const m0 = performance.now();
-  while (performance.now() - m0 < 30_000 && (await select<{ n: number }>(ch, 'SELECT count() AS n FROM system.merges'))[0]!.n > 0) await sleep(500);
+  while (performance.now() - m0 < 30_000 && (await select<{ n: number }>(ch, 'SELECT count() AS n FROM system.merges'))[0]!.n > 0)
+    await sleep(500);
   console.log(`[bench] waited ${round((performance.now() - m0) / 1000, 1)} s for background merges`);
-  const parts = await select<{ table: string; parts: number; rows: number }>(ch, `
+  const parts = await select<{ table: string; parts: number; rows: number }>(
+    ch,
+    `
     SELECT table, count() AS parts, sum(rows) AS rows FROM system.parts
-    WHERE database = currentDatabase() AND active AND table IN ('playback_requests', 'playback_hourly') GROUP BY table ORDER BY table`);
-  console.log(`[bench] ${fmt(EVENTS)} events generated in ${round(generateSeconds, 1)} s; ` +
-    parts.map((p) => `${p.table}: ${fmt(p.rows)} rows in ${p.parts} parts`).join(', '));
+    WHERE database = currentDatabase() AND active AND table IN ('playback_requests', 'playback_hourly') GROUP BY table ORDER BY table`,
+  );
+  console.log(
+    `[bench] ${fmt(EVENTS)} events generated in ${round(generateSeconds, 1)} s; ` +
+      parts.map((p) => `${p.table}: ${fmt(p.rows)} rows in ${p.parts} parts`).join(', '),
+  );
 
-  const window = parseWindow({ from: new Date(start).toISOString(), to: new Date(start + span).toISOString() }, { alignTo: HOUR, maxMs: 31 * DAY });
-  const lastDay = parseWindow({ from: new Date(start + span - DAY).toISOString(), to: new Date(start + span).toISOString() }, { alignTo: 60_000, maxMs: DAY });
+  const window = parseWindow(
+    { from: new Date(start).toISOString(), to: new Date(start + span).toISOString() },
+    { alignTo: HOUR, maxMs: 31 * DAY },
+  );
+  const lastDay = parseWindow(
+    { from: new Date(start + span - DAY).toISOString(), to: new Date(start + span).toISOString() },
+    { alignTo: 60_000, maxMs: DAY },
+  );
   const windowParams = (w: { from: number; to: number }) => ({ from: chTime(w.from), to: chTime(w.to) });
   // What was inserted, counted straight from the raw rows (no FINAL, no rollup).
-  const raw = async (accountId: string, w: { from: number; to: number }, asset?: string) => (await select<{ n: number; bytes: number }>(ch, `
+  const raw = async (accountId: string, w: { from: number; to: number }, asset?: string) =>
+    (
+      await select<{ n: number; bytes: number }>(
+        ch,
+        `
     SELECT count() AS n, sum(bytes_served) AS bytes FROM playback_requests
     WHERE account_id = {account:String} ${asset === undefined ? '' : 'AND asset_id = {asset:String}'}
       AND observed_at >= {from:DateTime64(3, 'UTC')} AND observed_at < {to:DateTime64(3, 'UTC')}`,
-  { account: accountId, asset, ...windowParams(w) }))[0]!;
-  const byAsset = await select<{ asset_id: string; n: number }>(ch, `
+        { account: accountId, asset, ...windowParams(w) },
+      )
+    )[0]!;
+  const byAsset = await select<{ asset_id: string; n: number }>(
+    ch,
+    `
     SELECT asset_id, count() AS n FROM playback_requests WHERE account_id = {account:String}
-    GROUP BY asset_id ORDER BY n DESC, asset_id`, { account: main });
-  const accounts = await select<{ account_id: string; n: number }>(ch, 'SELECT account_id, count() AS n FROM playback_requests GROUP BY account_id ORDER BY n DESC');
+    GROUP BY asset_id ORDER BY n DESC, asset_id`,
+    { account: main },
+  );
+  const accounts = await select<{ account_id: string; n: number }>(
+    ch,
+    'SELECT account_id, count() AS n FROM playback_requests GROUP BY account_id ORDER BY n DESC',
+  );
   const share = (id: string) => accounts.find((a) => a.account_id === id)?.n ?? 0;
   console.log(`[bench] main account: ${fmt(share(main))} events over ${byAsset.length} assets; other account: ${fmt(share(other))} events`);
   const busiest = byAsset[0]!;
@@ -433,24 +581,34 @@ try {
 
   const queries: { name: string; target: number; what: string; run: () => Promise<unknown> }[] = [
     {
-      name: 'per-asset, busiest asset', target: ASSET_TARGET_MS,
-      what: `assetPlayback, 30 days, ${fmt(busiest.n)} requests`, run: () => assetPlayback(ch.client, main, busiest.asset_id, window),
+      name: 'per-asset, busiest asset',
+      target: ASSET_TARGET_MS,
+      what: `assetPlayback, 30 days, ${fmt(busiest.n)} requests`,
+      run: () => assetPlayback(ch.client, main, busiest.asset_id, window),
     },
     {
-      name: 'per-asset, median asset', target: ASSET_TARGET_MS,
-      what: `assetPlayback, 30 days, ${fmt(typical.n)} requests`, run: () => assetPlayback(ch.client, main, typical.asset_id, window),
+      name: 'per-asset, median asset',
+      target: ASSET_TARGET_MS,
+      what: `assetPlayback, 30 days, ${fmt(typical.n)} requests`,
+      run: () => assetPlayback(ch.client, main, typical.asset_id, window),
     },
     {
-      name: 'account, group_by=asset interval=day', target: ACCOUNT_TARGET_MS,
-      what: 'accountPlayback, 30 days, limit 10 (hourly rollup)', run: () => accountPlayback(ch.client, main, { window, groupBy: 'asset', interval: 'day', limit: 10 }),
+      name: 'account, group_by=asset interval=day',
+      target: ACCOUNT_TARGET_MS,
+      what: 'accountPlayback, 30 days, limit 10 (hourly rollup)',
+      run: () => accountPlayback(ch.client, main, { window, groupBy: 'asset', interval: 'day', limit: 10 }),
     },
     {
-      name: 'account, group_by=region interval=hour', target: ACCOUNT_TARGET_MS,
-      what: 'accountPlayback, 30 days, limit 10 (hourly rollup)', run: () => accountPlayback(ch.client, main, { window, groupBy: 'region', interval: 'hour', limit: 10 }),
+      name: 'account, group_by=region interval=hour',
+      target: ACCOUNT_TARGET_MS,
+      what: 'accountPlayback, 30 days, limit 10 (hourly rollup)',
+      run: () => accountPlayback(ch.client, main, { window, groupBy: 'region', interval: 'hour', limit: 10 }),
     },
     {
-      name: 'account, group_by=asset interval=minute', target: ACCOUNT_TARGET_MS,
-      what: 'accountPlayback, last day, limit 10 (raw rows)', run: () => accountPlayback(ch.client, main, { window: lastDay, groupBy: 'asset', interval: 'minute', limit: 10 }),
+      name: 'account, group_by=asset interval=minute',
+      target: ACCOUNT_TARGET_MS,
+      what: 'accountPlayback, last day, limit 10 (raw rows)',
+      run: () => accountPlayback(ch.client, main, { window: lastDay, groupBy: 'asset', interval: 'minute', limit: 10 }),
     },
   ];
   const queryRows: Row[] = [];
@@ -461,18 +619,27 @@ try {
     timed[q.name] = { samples: t.samples };
     answers[q.name] = t.result;
     queryRows.push({
-      query: q.name, what: q.what, runs: RUNS, 'median ms': round(t.median, 1), 'p95 ms': round(t.p95, 1),
-      target: `< ${q.target} ms`, result: met(t.median < q.target),
+      query: q.name,
+      what: q.what,
+      runs: RUNS,
+      'median ms': round(t.median, 1),
+      'p95 ms': round(t.p95, 1),
+      target: `< ${q.target} ms`,
+      result: met(t.median < q.target),
     });
     console.log(`[bench] ${q.name}: median ${round(t.median, 1)} ms, p95 ${round(t.p95, 1)} ms`);
   }
-  printTable(`Analytics queries over ${fmt(EVENTS)} events, ${DAYS} days, ${ASSETS} assets (median and p95 of ${RUNS} runs after ${WARM_RUNS} warm-ups; target on the median)`, queryRows);
+  printTable(
+    `Analytics queries over ${fmt(EVENTS)} events, ${DAYS} days, ${ASSETS} assets (median and p95 of ${RUNS} runs after ${WARM_RUNS} warm-ups; target on the median)`,
+    queryRows,
+  );
 
   // Sanity: every answer against counts taken straight from the raw rows.
   type AssetAnswer = Awaited<ReturnType<typeof assetPlayback>>;
   type AccountAnswer = Awaited<ReturnType<typeof accountPlayback>>;
   const sanity: Row[] = [];
-  const check = (what: string, expected: number, got: number) => sanity.push({ check: what, expected, got, ok: expected === got ? 'yes' : 'NO' });
+  const check = (what: string, expected: number, got: number) =>
+    sanity.push({ check: what, expected, got, ok: expected === got ? 'yes' : 'NO' });
   const mainRaw = await raw(main, window);
   const otherRaw = await raw(other, window);
   const dayRaw = await raw(main, lastDay);
@@ -482,10 +649,19 @@ try {
   const byDay = answers[queries[2]!.name] as AccountAnswer;
   check('main account, 30 days: total requests', mainRaw.n, byDay.totals.requests);
   check('main account, 30 days: total bytes', mainRaw.bytes, byDay.totals.bytes);
-  check('main account, 30 days: sum of the daily series', mainRaw.n, byDay.series?.reduce((a, p) => a + p.requests, 0) ?? byDay.totals.requests);
+  check(
+    'main account, 30 days: sum of the daily series',
+    mainRaw.n,
+    byDay.series?.reduce((a, p) => a + p.requests, 0) ?? byDay.totals.requests,
+  );
   const top = byAsset.slice(0, 10);
-  check('top 10 assets: same keys, same order, same counts', top.reduce((a, r) => a + r.n, 0),
-    byDay.groups?.every((g, i) => g.key === top[i]?.asset_id && g.requests === top[i]?.n) && byDay.groups.length === 10 ? byDay.groups.reduce((a, g) => a + g.requests, 0) : -1);
+  check(
+    'top 10 assets: same keys, same order, same counts',
+    top.reduce((a, r) => a + r.n, 0),
+    byDay.groups?.every((g, i) => g.key === top[i]?.asset_id && g.requests === top[i]?.n) && byDay.groups.length === 10
+      ? byDay.groups.reduce((a, g) => a + g.requests, 0)
+      : -1,
+  );
   const byRegion = answers[queries[3]!.name] as AccountAnswer;
   check('region/hour: sum over the regions', mainRaw.n, byRegion.groups?.reduce((a, g) => a + g.requests, 0) ?? -1);
   const byMinute = answers[queries[4]!.name] as AccountAnswer;
@@ -497,14 +673,36 @@ try {
   if (sanity.some((r) => r['ok'] !== 'yes')) exitCode = 1;
 
   const targets: Row[] = [
-    ...onOff.map((r) => ({ target: `edge HIT req/s, telemetry on/off ≥ ${ON_OFF_TARGET}`, case: String(r['artifact']), measured: `${r['on/off']}`, result: r['result'] ?? null })),
-    ...queryRows.map((r) => ({ target: `${r['query']} ${r['target']}`, case: String(r['what']), measured: `median ${r['median ms']} ms, p95 ${r['p95 ms']} ms`, result: r['result'] ?? null })),
-    { target: 'sustained ingest', case: `${fmt(INGEST_ROWS)} rows, emitter + writer`, measured: `${fmt(INGEST_ROWS / ingestSeconds)} events/s`, result: 'reported' },
+    ...onOff.map((r) => ({
+      target: `edge HIT req/s, telemetry on/off ≥ ${ON_OFF_TARGET}`,
+      case: String(r['artifact']),
+      measured: `${r['on/off']}`,
+      result: r['result'] ?? null,
+    })),
+    ...queryRows.map((r) => ({
+      target: `${r['query']} ${r['target']}`,
+      case: String(r['what']),
+      measured: `median ${r['median ms']} ms, p95 ${r['p95 ms']} ms`,
+      result: r['result'] ?? null,
+    })),
+    {
+      target: 'sustained ingest',
+      case: `${fmt(INGEST_ROWS)} rows, emitter + writer`,
+      measured: `${fmt(INGEST_ROWS / ingestSeconds)} events/s`,
+      result: 'reported',
+    },
   ];
   printTable('Targets', targets);
   results['queries'] = {
-    events: EVENTS, days: DAYS, assets: ASSETS, generate_seconds: generateSeconds, parts, accounts: { main: share(main), other: share(other) },
-    rows: queryRows, samples_ms: timed, sanity,
+    events: EVENTS,
+    days: DAYS,
+    assets: ASSETS,
+    generate_seconds: generateSeconds,
+    parts,
+    accounts: { main: share(main), other: share(other) },
+    rows: queryRows,
+    samples_ms: timed,
+    sanity,
   };
   results['targets'] = targets;
   const file = await writeBenchJson('analytics', results);

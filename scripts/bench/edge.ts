@@ -37,15 +37,14 @@ const ARTIFACTS = [
   { name: 'opener ~200 KB (RAM tier)', path: OPENER_PATH, bytes: 200 * 1024 },
 ];
 
-
-
 function nginxBinary(): string {
   const found = spawnSync('sh', ['-c', 'command -v nginx || ls /usr/sbin/nginx'], { encoding: 'utf8' }).stdout.trim().split('\n')[0];
   if (found) return found;
   if (process.getuid?.() !== 0) throw new Error('nginx is not installed: sudo apt-get install -y nginx-light');
   console.log('[bench] installing nginx-light with apt-get');
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  const install = () => spawnSync('apt-get', ['install', '-y', '--no-install-recommends', 'nginx-light'], { env, stdio: 'ignore' }).status === 0;
+  const install = () =>
+    spawnSync('apt-get', ['install', '-y', '--no-install-recommends', 'nginx-light'], { env, stdio: 'ignore' }).status === 0;
   if (!install()) {
     spawnSync('apt-get', ['update'], { env, stdio: 'ignore' });
     if (!install()) throw new Error('apt-get install nginx-light failed');
@@ -59,7 +58,9 @@ async function startNginx(work: string, root: string): Promise<{ url: string; pr
   const dir = join(work, 'nginx');
   await mkdir(dir, { recursive: true });
   const conf = join(dir, 'nginx.conf');
-  await writeFile(conf, `
+  await writeFile(
+    conf,
+    `
 daemon off;
 master_process off;
 worker_processes 1;
@@ -86,7 +87,8 @@ http {
     location / { add_header Access-Control-Allow-Origin *; }
   }
 }
-`);
+`,
+  );
   const proc = spawn(nginxBinary(), ['-c', conf, '-p', dir], { stdio: ['ignore', 'ignore', 'inherit'] });
   const url = `http://127.0.0.1:${port}`;
   await waitFor(`${url}/favicon.ico`, 'nginx');
@@ -120,11 +122,19 @@ const s3 = await startEmbeddedS3({
   },
 });
 const storage = createStorage({
-  endpoint: s3.endpoint, region: 'us-east-1', bucket: BUCKET, accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER', forcePathStyle: true, embeddedPort: 0,
+  endpoint: s3.endpoint,
+  region: 'us-east-1',
+  bucket: BUCKET,
+  accessKeyId: 'S3RVER',
+  secretAccessKey: 'S3RVER',
+  forcePathStyle: true,
+  embeddedPort: 0,
 });
 const put = (key: string, body: Buffer) => storage.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: body }));
 const signer = createPlaybackSigner(await parseSigningKeys(JSON.stringify([await generateSigningKey('bench')])), {
-  audience: 'kino-playback', defaultTtlSeconds: 3600, maxTtlSeconds: 3600,
+  audience: 'kino-playback',
+  defaultTtlSeconds: 3600,
+  maxTtlSeconds: 3600,
 });
 
 const edgePort = await freePort();
@@ -132,9 +142,16 @@ const edgeUrl = `http://127.0.0.1:${edgePort}`;
 const cacheDir = join(work, 'edge-cache');
 const edgeProc = spawn(process.execPath, [KINO, 'edge'], {
   env: {
-    ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'error', S3_ENDPOINT: s3.endpoint, S3_BUCKET: BUCKET,
-    EDGE_PORT: String(edgePort), EDGE_CACHE_DIR: cacheDir, INTERNAL_TOKEN,
-    PLAYBACK_PUBLIC_KEYS: JSON.stringify(signer.jwks()), KINO_API_URL: 'http://127.0.0.1:9',
+    ...process.env,
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'error',
+    S3_ENDPOINT: s3.endpoint,
+    S3_BUCKET: BUCKET,
+    EDGE_PORT: String(edgePort),
+    EDGE_CACHE_DIR: cacheDir,
+    INTERNAL_TOKEN,
+    PLAYBACK_PUBLIC_KEYS: JSON.stringify(signer.jwks()),
+    KINO_API_URL: 'http://127.0.0.1:9',
     // The cache path against nginx, which records nothing either; bench:analytics measures
     // what telemetry costs.
     TELEMETRY_ENABLED: 'false',
@@ -159,21 +176,35 @@ try {
   nginx = started.proc;
 
   const cores = availableParallelism();
-  console.log(`[bench] ${cores} cores shared by the load generator, the edge (1 process) and nginx (1 worker); ` +
-    `${MEASURE_MS / 1000} s per server and cell, in ${ROUNDS} alternating slices`);
+  console.log(
+    `[bench] ${cores} cores shared by the load generator, the edge (1 process) and nginx (1 worker); ` +
+      `${MEASURE_MS / 1000} s per server and cell, in ${ROUNDS} alternating slices`,
+  );
 
   const throughput: Row[] = [];
   for (const a of ARTIFACTS) {
     for (const c of CONCURRENCY) {
-      const [n, e] = (await compare([
-        { base: started.url, path: `/${assetId}/${a.path}`, pid: started.proc.pid! },
-        { base: edgeUrl, path: playbackUrl('', token, assetId, a.path), pid: edgeProc.pid! },
-      ], { concurrency: c, bytes: a.bytes, warmupMs: WARMUP_MS, rounds: ROUNDS, sliceMs: MEASURE_MS / ROUNDS })) as [LoadResult, LoadResult];
+      const [n, e] = (await compare(
+        [
+          { base: started.url, path: `/${assetId}/${a.path}`, pid: started.proc.pid! },
+          { base: edgeUrl, path: playbackUrl('', token, assetId, a.path), pid: edgeProc.pid! },
+        ],
+        { concurrency: c, bytes: a.bytes, warmupMs: WARMUP_MS, rounds: ROUNDS, sliceMs: MEASURE_MS / ROUNDS },
+      )) as [LoadResult, LoadResult];
       throughput.push({
-        artifact: a.name, concurrency: c,
-        'nginx req/s': Math.round(n.rps), 'edge req/s': Math.round(e.rps), 'edge/nginx': round(e.rps / n.rps, 2),
-        'nginx p50 ms': round(n.p50, 2), 'edge p50 ms': round(e.p50, 2), 'nginx p99 ms': round(n.p99, 2), 'edge p99 ms': round(e.p99, 2),
-        'nginx CPU µs/req': Math.round(n.cpuUs), 'edge CPU µs/req': Math.round(e.cpuUs), 'edge MB/s': Math.round(e.mbps), errors: n.errors + e.errors,
+        artifact: a.name,
+        concurrency: c,
+        'nginx req/s': Math.round(n.rps),
+        'edge req/s': Math.round(e.rps),
+        'edge/nginx': round(e.rps / n.rps, 2),
+        'nginx p50 ms': round(n.p50, 2),
+        'edge p50 ms': round(e.p50, 2),
+        'nginx p99 ms': round(n.p99, 2),
+        'edge p99 ms': round(e.p99, 2),
+        'nginx CPU µs/req': Math.round(n.cpuUs),
+        'edge CPU µs/req': Math.round(e.cpuUs),
+        'edge MB/s': Math.round(e.mbps),
+        errors: n.errors + e.errors,
       });
       console.log(`[bench] ${a.name} c=${c}: nginx ${Math.round(n.rps)} req/s, edge ${Math.round(e.rps)} req/s`);
     }
@@ -190,16 +221,22 @@ try {
     const { token: t } = await signer.sign({ assetId: id });
     const edgeFirst = i % 2 === 0;
     const measureEdge = () => ttfb(playbackUrl(edgeUrl, t, id, segmentPath('720p', 7))).then((ms) => edgeTtfb.push(ms));
-    const measureOrigin = () => ttfb(`${s3.endpoint}/${BUCKET}/${artifactKeyFor(id, segmentPath('720p', 8))}`).then((ms) => originTtfb.push(ms));
+    const measureOrigin = () =>
+      ttfb(`${s3.endpoint}/${BUCKET}/${artifactKeyFor(id, segmentPath('720p', 8))}`).then((ms) => originTtfb.push(ms));
     if (edgeFirst) await measureEdge().then(measureOrigin);
     else await measureOrigin().then(measureEdge);
   }
   const coldOrigin = median(originTtfb);
   const coldEdge = median(edgeTtfb);
-  const ttfbRows: Row[] = [{
-    samples: TTFB_SAMPLES, 'origin GET ttfb p50 ms': round(coldOrigin, 2), 'edge MISS ttfb p50 ms': round(coldEdge, 2),
-    'difference ms': round(coldEdge - coldOrigin, 2), target: '≤ origin + 10 ms',
-  }];
+  const ttfbRows: Row[] = [
+    {
+      samples: TTFB_SAMPLES,
+      'origin GET ttfb p50 ms': round(coldOrigin, 2),
+      'edge MISS ttfb p50 ms': round(coldEdge, 2),
+      'difference ms': round(coldEdge - coldOrigin, 2),
+      target: '≤ origin + 10 ms',
+    },
+  ];
   printTable('Cold fill: time to first byte of a 1 MB object', ttfbRows);
 
   // A burst of cold requests for one new artifact.
@@ -208,33 +245,59 @@ try {
   await put(burstKey, randomBytes(1024 * 1024));
   const { token: bt } = await signer.sign({ assetId: burstId });
   const burstPool = new Pool(edgeUrl, { connections: BURST, pipelining: 1 });
-  const outcomes = await Promise.all(Array.from({ length: BURST }, async () => {
-    const { statusCode, headers, body } = await burstPool.request({ path: playbackUrl('', bt, burstId, segmentPath('720p', 9)), method: 'GET' });
-    let n = 0;
-    for await (const chunk of body) n += (chunk as Buffer).length;
-    return { ok: statusCode === 200 && n === 1024 * 1024, cache: String(headers['x-kino-cache']) };
-  }));
+  const outcomes = await Promise.all(
+    Array.from({ length: BURST }, async () => {
+      const { statusCode, headers, body } = await burstPool.request({
+        path: playbackUrl('', bt, burstId, segmentPath('720p', 9)),
+        method: 'GET',
+      });
+      let n = 0;
+      for await (const chunk of body) n += (chunk as Buffer).length;
+      return { ok: statusCode === 200 && n === 1024 * 1024, cache: String(headers['x-kino-cache']) };
+    }),
+  );
   await burstPool.close();
   const count = (c: string) => outcomes.filter((o) => o.cache === c).length;
   const burstGets = originGets.get(`${BUCKET}/${burstKey}`) ?? originGets.get(burstKey) ?? 0;
-  const burstRows: Row[] = [{
-    requests: BURST, complete: outcomes.filter((o) => o.ok).length, MISS: count('MISS'), COALESCED: count('COALESCED'), HIT: count('HIT'),
-    'origin GETs': burstGets, target: 'exactly 1',
-  }];
+  const burstRows: Row[] = [
+    {
+      requests: BURST,
+      complete: outcomes.filter((o) => o.ok).length,
+      MISS: count('MISS'),
+      COALESCED: count('COALESCED'),
+      HIT: count('HIT'),
+      'origin GETs': burstGets,
+      target: 'exactly 1',
+    },
+  ];
   printTable(`Coalescing: ${BURST} concurrent cold requests for one 1 MB artifact`, burstRows);
 
   const worst = Math.min(...throughput.map((r) => r['edge/nginx'] as number));
   const targets: Row[] = [
-    { target: 'edge HIT req/s ≥ 0.5 × nginx (aim 0.8)', measured: `worst cell ${worst}×`, met: worst >= 0.5 ? (worst >= 0.8 ? 'yes (aim met)' : 'yes') : 'no' },
-    { target: 'cold TTFB ≤ origin TTFB + 10 ms', measured: `${round(coldEdge - coldOrigin, 2)} ms over`, met: coldEdge <= coldOrigin + 10 ? 'yes' : 'no' },
+    {
+      target: 'edge HIT req/s ≥ 0.5 × nginx (aim 0.8)',
+      measured: `worst cell ${worst}×`,
+      met: worst >= 0.5 ? (worst >= 0.8 ? 'yes (aim met)' : 'yes') : 'no',
+    },
+    {
+      target: 'cold TTFB ≤ origin TTFB + 10 ms',
+      measured: `${round(coldEdge - coldOrigin, 2)} ms over`,
+      met: coldEdge <= coldOrigin + 10 ? 'yes' : 'no',
+    },
     { target: 'exactly 1 origin GET per artifact', measured: `${burstGets} for ${BURST} requests`, met: burstGets === 1 ? 'yes' : 'no' },
   ];
   printTable('Targets', targets);
-  console.log(`\nThe load generator shares the ${cores} cores with the edge, nginx and the origin: compare the columns, not the absolute numbers.` +
-    '\nWhere both servers reach about the same req/s, the load generator is the limit; CPU µs per request then shows the servers\' real cost.');
+  console.log(
+    `\nThe load generator shares the ${cores} cores with the edge, nginx and the origin: compare the columns, not the absolute numbers.` +
+      "\nWhere both servers reach about the same req/s, the load generator is the limit; CPU µs per request then shows the servers' real cost.",
+  );
   const file = await writeBenchJson('edge', {
-    cores, seconds_per_cell: MEASURE_MS / 1000, throughput, cold_ttfb: { origin_ms: originTtfb, edge_ms: edgeTtfb, rows: ttfbRows },
-    burst: burstRows, targets,
+    cores,
+    seconds_per_cell: MEASURE_MS / 1000,
+    throughput,
+    cold_ttfb: { origin_ms: originTtfb, edge_ms: edgeTtfb, rows: ttfbRows },
+    burst: burstRows,
+    targets,
   });
   console.log(`[bench] wrote ${file}`);
 } finally {

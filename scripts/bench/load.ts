@@ -99,9 +99,14 @@ export function summarize(s: Slice[]): LoadResult {
   const requests = s.reduce((a, x) => a + x.requests, 0);
   const latencies = s.flatMap((x) => x.latencies).sort((a, b) => a - b);
   return {
-    requests, rps: requests / seconds, sliceRps: s.map((x) => x.requests / x.seconds),
-    cpuUs: (s.reduce((a, x) => a + x.cpuMs, 0) * 1000) / requests, mbps: s.reduce((a, x) => a + x.bytes, 0) / seconds / 1e6,
-    p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), errors: s.reduce((a, x) => a + x.errors, 0),
+    requests,
+    rps: requests / seconds,
+    sliceRps: s.map((x) => x.requests / x.seconds),
+    cpuUs: (s.reduce((a, x) => a + x.cpuMs, 0) * 1000) / requests,
+    mbps: s.reduce((a, x) => a + x.bytes, 0) / seconds / 1e6,
+    p50: percentile(latencies, 0.5),
+    p99: percentile(latencies, 0.99),
+    errors: s.reduce((a, x) => a + x.errors, 0),
     responses: s.reduce((a, x) => a + x.responses, 0),
   };
 }
@@ -112,7 +117,10 @@ export function summarize(s: Slice[]): LoadResult {
  * instead of whichever happened to run at the time. `settleMs` pauses between slices, so
  * one server's after-work (a flush, a GC) does not land in the next one's slice.
  */
-export async function compare(targets: Target[], o: LoadOptions & { rounds: number; sliceMs: number; settleMs?: number }): Promise<LoadResult[]> {
+export async function compare(
+  targets: Target[],
+  o: LoadOptions & { rounds: number; sliceMs: number; settleMs?: number },
+): Promise<LoadResult[]> {
   const slices: Slice[][] = targets.map(() => []);
   for (let round = 0; round < o.rounds; round++) {
     const order = round % 2 === 0 ? targets.map((_, i) => i) : targets.map((_, i) => i).reverse();

@@ -20,11 +20,9 @@ const KINO = join(ROOT, 'bin/kino.mjs');
 const FIXTURES = [10, 60];
 const INGEST_BYTES = 1024 ** 3;
 
-
 function startRole(role: string, env: Record<string, string>): ChildProcess {
   return spawn(process.execPath, [KINO, role], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
 }
-
 
 /** Resident set size of a process, in bytes, from /proc. */
 async function rss(pid: number): Promise<number> {
@@ -42,9 +40,17 @@ const key = (await issueApiKey(db.sql, (await createAccount(db.sql, 'bench')).id
 const apiPort = await freePort();
 const api = `http://127.0.0.1:${apiPort}`;
 const env = {
-  NODE_ENV: 'production', LOG_LEVEL: 'warn', DATABASE_URL: db.url, REDIS_URL: process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379',
-  S3_ENDPOINT: s3.endpoint, S3_BUCKET: 'kino-bench', API_PORT: String(apiPort), WORKER_PORT: '0',
-  MAX_UPLOAD_BYTES: '2GiB', WORKER_TMP_DIR: work, INTERNAL_TOKEN: 'kino-bench-internal-token',
+  NODE_ENV: 'production',
+  LOG_LEVEL: 'warn',
+  DATABASE_URL: db.url,
+  REDIS_URL: process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379',
+  S3_ENDPOINT: s3.endpoint,
+  S3_BUCKET: 'kino-bench',
+  API_PORT: String(apiPort),
+  WORKER_PORT: '0',
+  MAX_UPLOAD_BYTES: '2GiB',
+  WORKER_TMP_DIR: work,
+  INTERNAL_TOKEN: 'kino-bench-internal-token',
   PLAYBACK_SIGNING_KEYS_FILE: join(work, 'signing-keys.json'),
 };
 const apiProc = startRole('api', env);
@@ -55,7 +61,8 @@ async function upload(body: Readable, bytes?: number): Promise<{ id: string }> {
   const res = await fetch(`${api}/v1/videos`, {
     method: 'POST',
     headers: { ...auth, 'content-type': 'video/mp4', ...(bytes ? { 'content-length': String(bytes) } : {}) },
-    body: Readable.toWeb(body) as ReadableStream, duplex: 'half',
+    body: Readable.toWeb(body) as ReadableStream,
+    duplex: 'half',
   } as RequestInit);
   if (res.status !== 201) throw new Error(`upload answered ${res.status}: ${await res.text()}`);
   return (await res.json()) as { id: string };
@@ -94,15 +101,24 @@ try {
     const raw = (performance.now() - r0) / 1000;
 
     const result = {
-      fixture: `${seconds}s 1080p30`, source_bytes: size, upload_s: (uploaded - t0) / 1000,
-      opener_ready_s: (openerAt! - uploaded) / 1000, hls_ready_s: (hlsAt - uploaded) / 1000, raw_ffmpeg_ladder_s: raw,
+      fixture: `${seconds}s 1080p30`,
+      source_bytes: size,
+      upload_s: (uploaded - t0) / 1000,
+      opener_ready_s: (openerAt! - uploaded) / 1000,
+      hls_ready_s: (hlsAt - uploaded) / 1000,
+      raw_ffmpeg_ladder_s: raw,
       renditions: plan.map((r) => r.name),
     };
     fixtures.push(result);
     rows.push({
-      fixture: result.fixture, 'upload s': result.upload_s, 'upload→opener_ready s': result.opener_ready_s,
-      'upload→hls_ready s': result.hls_ready_s, 'raw ffmpeg ladder s': raw, 'hls_ready / raw': result.hls_ready_s / raw,
-      'opener ≤ 2 s': result.opener_ready_s <= 2 ? 'met' : 'NOT MET', 'ratio ≤ 1.2': result.hls_ready_s / raw <= 1.2 ? 'met' : 'NOT MET',
+      fixture: result.fixture,
+      'upload s': result.upload_s,
+      'upload→opener_ready s': result.opener_ready_s,
+      'upload→hls_ready s': result.hls_ready_s,
+      'raw ffmpeg ladder s': raw,
+      'hls_ready / raw': result.hls_ready_s / raw,
+      'opener ≤ 2 s': result.opener_ready_s <= 2 ? 'met' : 'NOT MET',
+      'ratio ≤ 1.2': result.hls_ready_s / raw <= 1.2 ? 'met' : 'NOT MET',
     });
     await rm(hlsDir, { recursive: true, force: true });
   }
@@ -136,13 +152,25 @@ try {
   const ingestSeconds = (performance.now() - i0) / 1000;
   sampling = false;
   await sampler;
-  const ingest = { bytes: INGEST_BYTES, seconds: ingestSeconds, rss_before_mb: before / 2 ** 20, rss_peak_mb: peak / 2 ** 20, rss_growth_mb: (peak - before) / 2 ** 20 };
+  const ingest = {
+    bytes: INGEST_BYTES,
+    seconds: ingestSeconds,
+    rss_before_mb: before / 2 ** 20,
+    rss_peak_mb: peak / 2 ** 20,
+    rss_growth_mb: (peak - before) / 2 ** 20,
+  };
 
   printTable('Upload to playable (each fixture uploaded through the api; the raw ladder is the same ffmpeg command run bare)', rows);
-  printTable('api memory while ingesting a 1 GiB upload', [{
-    'upload s': ingest.seconds, 'MB/s': INGEST_BYTES / 2 ** 20 / ingest.seconds, 'RSS before MB': ingest.rss_before_mb,
-    'RSS peak MB': ingest.rss_peak_mb, 'growth MB': ingest.rss_growth_mb, 'growth < 100 MB': ingest.rss_growth_mb < 100 ? 'met' : 'NOT MET',
-  }]);
+  printTable('api memory while ingesting a 1 GiB upload', [
+    {
+      'upload s': ingest.seconds,
+      'MB/s': INGEST_BYTES / 2 ** 20 / ingest.seconds,
+      'RSS before MB': ingest.rss_before_mb,
+      'RSS peak MB': ingest.rss_peak_mb,
+      'growth MB': ingest.rss_growth_mb,
+      'growth < 100 MB': ingest.rss_growth_mb < 100 ? 'met' : 'NOT MET',
+    },
+  ]);
   const file = await writeBenchJson('pipeline', { machine: { cpus: (await import('node:os')).cpus().length }, fixtures, ingest });
   console.log(`\nwritten: ${file}`);
 } finally {

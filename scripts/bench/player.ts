@@ -40,7 +40,6 @@ document.getElementById('play').addEventListener('click', () => {
 </script></body>`;
 }
 
-
 const bundle = await buildPlayerBundle();
 const hlsJs = await readFile(createRequire(import.meta.url).resolve('hls.js/dist/hls.light.min.js'), 'utf8');
 const [stack, pages, browser] = await Promise.all([startPlayerStack(), startPageServer(), launchChromium()]);
@@ -68,11 +67,15 @@ try {
       // Whatever the page fetches at load (the Kino prefetch) is done: the viewer reads a moment, then clicks.
       await page.waitForLoadState('networkidle');
       await page.click(t.click);
-      const [frame, playing] = (await (await page.waitForFunction('window.benchFrame && window.benchPlaying && [window.benchFrame, window.benchPlaying]')).jsonValue()) as [number, number];
+      const [frame, playing] = (await (
+        await page.waitForFunction('window.benchFrame && window.benchPlaying && [window.benchFrame, window.benchPlaying]')
+      ).jsonValue()) as [number, number];
       samples[name].frame.push(frame);
       samples[name].playing.push(playing);
     }
-    process.stderr.write(`[bench] run ${run + 1}/${RUNS}: kino ${round(samples.kino.frame.at(-1)!)} ms, plain hls.js ${round(samples.plain.frame.at(-1)!)} ms\n`);
+    process.stderr.write(
+      `[bench] run ${run + 1}/${RUNS}: kino ${round(samples.kino.frame.at(-1)!)} ms, plain hls.js ${round(samples.plain.frame.at(-1)!)} ms\n`,
+    );
   }
 
   const rows: Row[] = (['kino', 'plain'] as const).map((name) => ({
@@ -90,11 +93,19 @@ try {
   const targetRows: Row[] = [
     { target: 'Kino TTFF ≤ 0.5 × plain hls.js (p50)', measured: `${(kino / plain).toFixed(2)}×`, met: kino <= 0.5 * plain ? 'yes' : 'no' },
     { target: 'Kino TTFF p50 ≤ 150 ms', measured: `${round(kino)} ms`, met: kino <= 150 ? 'yes' : 'no' },
-    { target: 'bundle ≤ 200 KB gzipped (hls.js light included)', measured: `${round(gzipKb)} KB (${round(bundle.js.length / 1024)} KB raw)`, met: gzipKb <= 200 ? 'yes' : 'no' },
+    {
+      target: 'bundle ≤ 200 KB gzipped (hls.js light included)',
+      measured: `${round(gzipKb)} KB (${round(bundle.js.length / 1024)} KB raw)`,
+      met: gzipKb <= 200 ? 'yes' : 'no',
+    },
   ];
   printTable('Targets', targetRows);
   const file = await writeBenchJson('player', {
-    runs: RUNS, samples, rows, targets: targetRows, bundle: { bytes: bundle.js.length, gzip_bytes: bundle.gzip.length },
+    runs: RUNS,
+    samples,
+    rows,
+    targets: targetRows,
+    bundle: { bytes: bundle.js.length, gzip_bytes: bundle.gzip.length },
   });
   console.log(`[bench] wrote ${file}`);
 } finally {

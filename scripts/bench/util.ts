@@ -14,7 +14,13 @@ export async function freePort(): Promise<number> {
 /** Waits up to 30 s for `url` to answer as `ok` says (by default: anything but a 5xx). */
 export async function waitFor(url: string, what: string, ok = (status: number) => status < 500): Promise<void> {
   for (let i = 0; i < 300; i++) {
-    if (await fetch(url).then((r) => ok(r.status), () => false)) return;
+    if (
+      await fetch(url).then(
+        (r) => ok(r.status),
+        () => false,
+      )
+    )
+      return;
     await sleep(100);
   }
   throw new Error(`${what} never answered at ${url}`);

@@ -36,7 +36,9 @@ export function ensureNodeModules(root, report) {
   say(`node_modules: ${reason}, running npm ${command} …`);
   let r = npm(root, command);
   if (!r.ok && command === 'ci') {
-    say('node_modules: npm ci refused package-lock.json (out of step with a package.json?); falling back to npm install, which updates the lock: commit it');
+    say(
+      'node_modules: npm ci refused package-lock.json (out of step with a package.json?); falling back to npm install, which updates the lock: commit it',
+    );
     command = 'install';
     r = npm(root, command);
   }

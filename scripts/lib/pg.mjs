@@ -4,8 +4,15 @@
 
 import { createHash } from 'node:crypto';
 import {
-  appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, rmdirSync,
-  symlinkSync, writeFileSync,
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  realpathSync,
+  rmdirSync,
+  symlinkSync,
+  writeFileSync,
 } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { display, say } from './log.mjs';
@@ -46,11 +53,11 @@ function shown(url) {
 function pgBinDir(dataDir) {
   const base = '/usr/lib/postgresql';
   const versions = existsSync(base)
-    ? readdirSync(base).filter((v) => existsSync(join(base, v, 'bin', 'pg_ctl'))).sort((a, b) => Number(b) - Number(a))
+    ? readdirSync(base)
+        .filter((v) => existsSync(join(base, v, 'bin', 'pg_ctl')))
+        .sort((a, b) => Number(b) - Number(a))
     : [];
-  const wanted = dataDir && existsSync(join(dataDir, 'PG_VERSION'))
-    ? readFileSync(join(dataDir, 'PG_VERSION'), 'utf8').trim()
-    : null;
+  const wanted = dataDir && existsSync(join(dataDir, 'PG_VERSION')) ? readFileSync(join(dataDir, 'PG_VERSION'), 'utf8').trim() : null;
   if (wanted && versions.includes(wanted)) return join(base, wanted, 'bin');
   if (versions.length > 0) return join(base, versions[0], 'bin');
   const pgCtl = which('pg_ctl');
@@ -104,17 +111,20 @@ const quoteConf = (s) => `'${s.replace(/'/g, "''")}'`;
 function writeKinoConf(dataDir, home, target) {
   // Unix socket paths are limited to ~107 bytes; a deep checkout gets TCP only (all we use).
   const socketDir = `${home}/.s.PGSQL.${target.port}`.length < 100 ? home : '';
-  writeFileSync(join(dataDir, 'kino.conf'), [
-    '# Written by scripts/bootstrap.mjs before every start: change DATABASE_URL, not this file.',
-    `listen_addresses = ${quoteConf(target.host)}`,
-    `port = ${target.port}`,
-    `unix_socket_directories = ${quoteConf(socketDir)}`,
-    '# A development cluster: crash-durability traded for speed (tests create many databases).',
-    'fsync = off',
-    'synchronous_commit = off',
-    'full_page_writes = off',
-    '',
-  ].join('\n'));
+  writeFileSync(
+    join(dataDir, 'kino.conf'),
+    [
+      '# Written by scripts/bootstrap.mjs before every start: change DATABASE_URL, not this file.',
+      `listen_addresses = ${quoteConf(target.host)}`,
+      `port = ${target.port}`,
+      `unix_socket_directories = ${quoteConf(socketDir)}`,
+      '# A development cluster: crash-durability traded for speed (tests create many databases).',
+      'fsync = off',
+      'synchronous_commit = off',
+      'full_page_writes = off',
+      '',
+    ].join('\n'),
+  );
 }
 
 function tail(file, n = 10) {
@@ -137,9 +147,11 @@ function startLocalCluster(target, { kinoDir, root, report }) {
   const bin = pgBinDir(dataDir);
 
   if (!existsSync(join(dataDir, 'PG_VERSION'))) {
-    const r = run(join(bin, 'initdb'), [
-      '-D', dataDir, '-U', PG_USER, '--auth=trust', '-E', 'UTF8', '--no-locale',
-    ], { as: runAs(), capture: true, cwd: home });
+    const r = run(join(bin, 'initdb'), ['-D', dataDir, '-U', PG_USER, '--auth=trust', '-E', 'UTF8', '--no-locale'], {
+      as: runAs(),
+      capture: true,
+      cwd: home,
+    });
     if (!r.ok) {
       for (const line of r.stderr.trimEnd().split('\n').slice(-6)) say(`  ${line}`);
       report.cannot(`postgres: initdb failed in ${dataDir}`, `fix the error above, remove ${dataDir}, re-run`);
@@ -160,7 +172,9 @@ function startLocalCluster(target, { kinoDir, root, report }) {
 
   writeKinoConf(dataDir, home, target);
   const r = run(join(bin, 'pg_ctl'), ['start', '-D', dataDir, '-l', logFile, '-w', '-t', '60'], {
-    as: runAs(), capture: true, cwd: home,
+    as: runAs(),
+    capture: true,
+    cwd: home,
   });
   if (!r.ok) {
     for (const line of tail(logFile, 8)) say(`  ${line}`);
@@ -168,7 +182,9 @@ function startLocalCluster(target, { kinoDir, root, report }) {
     return false;
   }
   say(`postgres: started a local server at ${target.host}:${target.port} (log: ${shownHome}/postgres.log)`);
-  report.note(`postgres at ${target.host}:${target.port} was started by kino and keeps running; stop it with: node scripts/bootstrap.mjs --stop`);
+  report.note(
+    `postgres at ${target.host}:${target.port} was started by kino and keeps running; stop it with: node scripts/bootstrap.mjs --stop`,
+  );
   return true;
 }
 
@@ -185,7 +201,9 @@ export function stopPostgres({ kinoDir }) {
     return false;
   }
   const r = run(join(bin, 'pg_ctl'), ['stop', '-D', dataDir, '-m', 'fast', '-w'], {
-    as: runAs(), capture: true, cwd: '/',
+    as: runAs(),
+    capture: true,
+    cwd: '/',
   });
   say(r.ok ? `postgres: stopped the local server on port ${running.port}` : `postgres: pg_ctl stop failed: ${r.stderr.trim()}`);
   return r.ok;
@@ -234,7 +252,8 @@ async function createDatabase(postgres, target, asUser) {
 async function createRole(postgres, target) {
   const password = target.password ? ` password ${quoteLiteral(target.password)}` : '';
   await withSql(postgres, urlFor(target, 'postgres', PG_USER), (sql) =>
-    sql.unsafe(`create role ${quoteIdent(target.user)} login superuser${password}`));
+    sql.unsafe(`create role ${quoteIdent(target.user)} login superuser${password}`),
+  );
   say(`postgres: created role "${target.user}" in the local cluster`);
 }
 
@@ -245,7 +264,8 @@ async function createRole(postgres, target) {
  */
 function trustLoopbackOnFreshDebianCluster(target) {
   const psql = join(pgBinDir(null), 'psql');
-  const q = (sqlText) => run(psql, ['-X', '-p', String(target.port), '-d', 'postgres', '-Atc', sqlText], { as: PG_USER, capture: true, cwd: '/' });
+  const q = (sqlText) =>
+    run(psql, ['-X', '-p', String(target.port), '-d', 'postgres', '-Atc', sqlText], { as: PG_USER, capture: true, cwd: '/' });
   const hba = q('show hba_file');
   if (!hba.ok) return false;
   const file = hba.stdout.trim();
@@ -326,7 +346,10 @@ export async function ensurePostgres({ databaseUrl, kinoDir, root, report }) {
     return;
   }
   if (state === 'other') {
-    report.cannot(`postgres: ${where} is taken by something that is not Postgres`, `free port ${target.port}, or set DATABASE_URL to a Postgres server`);
+    report.cannot(
+      `postgres: ${where} is taken by something that is not Postgres`,
+      `free port ${target.port}, or set DATABASE_URL to a Postgres server`,
+    );
     return;
   }
   if (!isLocalHost(target.host)) {

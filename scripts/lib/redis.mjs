@@ -58,15 +58,23 @@ async function startLocalRedis(target, { kinoDir, root, report }) {
   const shownDir = display(root, dir);
   mkdirSync(dir, { recursive: true });
   const args = [
-    '--port', String(target.port),
-    '--bind', target.host === 'localhost' ? '127.0.0.1' : target.host,
-    '--dir', dir,
-    '--daemonize', 'yes',
+    '--port',
+    String(target.port),
+    '--bind',
+    target.host === 'localhost' ? '127.0.0.1' : target.host,
+    '--dir',
+    dir,
+    '--daemonize',
+    'yes',
     // A cache and a notification bus for Kino, never the truth (Postgres is): no persistence.
-    '--save', '',
-    '--appendonly', 'no',
-    '--logfile', join(dir, 'redis.log'),
-    '--pidfile', join(dir, 'redis.pid'),
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+    '--logfile',
+    join(dir, 'redis.log'),
+    '--pidfile',
+    join(dir, 'redis.pid'),
   ];
   // A REDIS_URL with a password must keep working against the server we start.
   if (target.password) args.push('--requirepass', target.password);
@@ -76,12 +84,16 @@ async function startLocalRedis(target, { kinoDir, root, report }) {
     const log = join(dir, 'redis.log');
     const lines = existsSync(log) ? readFileSync(log, 'utf8').trimEnd().split('\n').slice(-6) : [r.stderr.trim()];
     for (const line of lines) say(`  ${line}`);
-    report.cannot(`redis: redis-server did not start at ${target.host}:${target.port} (log: ${shownDir}/redis.log)`,
-      `redis-server ${args.map((a) => (a === '' ? '""' : a)).join(' ')}`);
+    report.cannot(
+      `redis: redis-server did not start at ${target.host}:${target.port} (log: ${shownDir}/redis.log)`,
+      `redis-server ${args.map((a) => (a === '' ? '""' : a)).join(' ')}`,
+    );
     return false;
   }
   say(`redis: started a local server at ${target.host}:${target.port} (log: ${shownDir}/redis.log)`);
-  report.note(`redis at ${target.host}:${target.port} was started by kino and keeps running; stop it with: node scripts/bootstrap.mjs --stop`);
+  report.note(
+    `redis at ${target.host}:${target.port} was started by kino and keeps running; stop it with: node scripts/bootstrap.mjs --stop`,
+  );
   return true;
 }
 
@@ -118,7 +130,10 @@ export async function ensureRedis({ redisUrl, kinoDir, root, report }) {
     return;
   }
   if (state === 'other') {
-    report.cannot(`redis: ${where} is taken by something that is not Redis`, `free port ${target.port}, or set REDIS_URL to a Redis server`);
+    report.cannot(
+      `redis: ${where} is taken by something that is not Redis`,
+      `free port ${target.port}, or set REDIS_URL to a Redis server`,
+    );
     return;
   }
   if (!isLocalHost(target.host) || target.tls) {
@@ -128,8 +143,10 @@ export async function ensureRedis({ redisUrl, kinoDir, root, report }) {
 
   if (ourPid !== null) {
     // One pid file under .kino/redis: a second server would make the first unstoppable.
-    report.cannot(`redis: the local server in .kino/redis (pid ${ourPid}) listens elsewhere, but REDIS_URL asks for port ${target.port}`,
-      'node scripts/bootstrap.mjs --stop   (then re-run)');
+    report.cannot(
+      `redis: the local server in .kino/redis (pid ${ourPid}) listens elsewhere, but REDIS_URL asks for port ${target.port}`,
+      'node scripts/bootstrap.mjs --stop   (then re-run)',
+    );
     return;
   }
   say(`redis: nothing answers at ${where}; starting a local server`);

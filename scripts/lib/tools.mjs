@@ -25,6 +25,7 @@ export function ensureTools(names, { kinoDir, root, report }) {
     const binaries = TOOLS[name].binaries;
     const stillMissing = binaries.filter((b) => !which(b));
     if (stillMissing.length === 0) say(`${binaries.join(', ')}: installed (${binaries.map(which).join(', ')})`);
-    else report.cannot(`${stillMissing.join(', ')} not found`, r.fix ?? `apt-get install -y --no-install-recommends ${TOOLS[name].package}`);
+    else
+      report.cannot(`${stillMissing.join(', ')} not found`, r.fix ?? `apt-get install -y --no-install-recommends ${TOOLS[name].package}`);
   }
 }

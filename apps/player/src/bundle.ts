@@ -83,7 +83,10 @@ async function readCached(): Promise<PlayerBundle | null> {
 async function store({ bundle, inputs }: Built): Promise<void> {
   const hashes = await hashInputs(inputs);
   await mkdir(dirname(CACHE_JS), { recursive: true });
-  for (const [file, data] of [[CACHE_JS, bundle.js], [CACHE_INPUTS, JSON.stringify(hashes, null, 1)]] as const) {
+  for (const [file, data] of [
+    [CACHE_JS, bundle.js],
+    [CACHE_INPUTS, JSON.stringify(hashes, null, 1)],
+  ] as const) {
     await writeFile(`${file}.${process.pid}.tmp`, data);
     await rename(`${file}.${process.pid}.tmp`, file);
   }

@@ -26,7 +26,9 @@ export function playerPage(o: PlayerPageOptions): string {
     o.autoplay ? 'autoplay' : '',
     o.muted ? 'muted' : '',
     o.startTime ? `start-time="${o.startTime}"` : '',
-  ].filter(Boolean).join(' ');
+  ]
+    .filter(Boolean)
+    .join(' ');
   return `<!doctype html>
 <html lang="en">
 <head>

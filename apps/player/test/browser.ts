@@ -52,23 +52,35 @@ export async function launchChromium(): Promise<Browser> {
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', '--no-first-run', '--disable-quic', ONLY_LOOPBACK],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+      ONLY_LOOPBACK,
+    ],
   });
   const outside: string[] = [];
   // Requests (beacons and workers' included) of every page, and WebSockets, which are not requests.
   context.on('request', (r) => {
     if (isOutside(r.url())) outside.push(r.url());
   });
-  const watchSockets = (p: Page) => p.on('websocket', (ws) => {
-    if (isOutside(ws.url())) outside.push(ws.url());
-  });
+  const watchSockets = (p: Page) =>
+    p.on('websocket', (ws) => {
+      if (isOutside(ws.url())) outside.push(ws.url());
+    });
   context.pages().forEach(watchSockets);
   context.on('page', watchSockets);
   await context.addInitScript(RECORD_EVENTS);
   const page = context.pages()[0] ?? (await context.newPage());
   return {
-    context, page, outside,
+    context,
+    page,
+    outside,
     async close() {
       await context.close();
       await rm(profile, { recursive: true, force: true });
@@ -93,12 +105,21 @@ export async function recordNetwork(b: Browser): Promise<{ entries: NetworkEntry
   const entries: NetworkEntry[] = [];
   const byId = new Map<string, NetworkEntry>();
   cdp.on('Network.requestWillBeSent', (e) => {
-    const entry: NetworkEntry = { url: e.request.url, method: e.request.method, seq: entries.length, fromCache: false, postData: e.request.postData };
+    const entry: NetworkEntry = {
+      url: e.request.url,
+      method: e.request.method,
+      seq: entries.length,
+      fromCache: false,
+      postData: e.request.postData,
+    };
     entries.push(entry);
     byId.set(e.requestId, entry);
     // Blob bodies (sendBeacon's) are not inlined in the event; ask for them.
     if (e.request.hasPostData && entry.postData === undefined) {
-      cdp.send('Network.getRequestPostData', { requestId: e.requestId }).then((r) => (entry.postData = r.postData), () => {});
+      cdp.send('Network.getRequestPostData', { requestId: e.requestId }).then(
+        (r) => (entry.postData = r.postData),
+        () => {},
+      );
     }
   });
   cdp.on('Network.requestServedFromCache', (e) => {
@@ -119,7 +140,10 @@ export async function recordNetwork(b: Browser): Promise<{ entries: NetworkEntry
 export async function lumaOf(png: Buffer, dir: string): Promise<{ mean: number; distinct: number }> {
   const file = join(dir, `shot-${Date.now()}.png`);
   await writeFile(file, png);
-  const { stdout } = await promisify(execFile)('ffmpeg', ['-v', 'error', '-i', file, '-f', 'rawvideo', '-pix_fmt', 'gray', '-'], { encoding: 'buffer', maxBuffer: 64 << 20 });
+  const { stdout } = await promisify(execFile)('ffmpeg', ['-v', 'error', '-i', file, '-f', 'rawvideo', '-pix_fmt', 'gray', '-'], {
+    encoding: 'buffer',
+    maxBuffer: 64 << 20,
+  });
   await rm(file);
   let sum = 0;
   const seen = new Set<number>();

@@ -16,9 +16,18 @@ register('data:text/javascript,' + encodeURIComponent(
 
 it('serves the bundle prepared at install without building it, byte for byte a fresh build', async () => {
   await preparePlayerBundle();
-  const { stdout } = await exec(process.execPath, [
-    '--import', NO_BUILDS, '--import', 'tsx', '--input-type=module',
-    '-e', `const { playerBundle } = await import('@kino/player'); process.stdout.write((await playerBundle()).hash);`,
-  ], { cwd: fileURLToPath(new URL('..', import.meta.url)) });
+  const { stdout } = await exec(
+    process.execPath,
+    [
+      '--import',
+      NO_BUILDS,
+      '--import',
+      'tsx',
+      '--input-type=module',
+      '-e',
+      `const { playerBundle } = await import('@kino/player'); process.stdout.write((await playerBundle()).hash);`,
+    ],
+    { cwd: fileURLToPath(new URL('..', import.meta.url)) },
+  );
   expect(stdout).toBe((await buildPlayerBundle()).hash);
 });

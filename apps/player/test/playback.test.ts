@@ -46,12 +46,17 @@ mount(document.body, {
 </script></body>`);
 }
 
-const video = (b: Browser, expr: string) => b.page.evaluate(`(() => { const v = document.querySelector('kino-player').video; return ${expr}; })()`);
+const video = (b: Browser, expr: string) =>
+  b.page.evaluate(`(() => { const v = document.querySelector('kino-player').video; return ${expr}; })()`);
 const waitVideo = (b: Browser, expr: string) =>
-  b.page.waitForFunction(`(() => { const v = document.querySelector('kino-player').video; return ${expr}; })()`, undefined, { polling: 100, timeout: 60_000 });
+  b.page.waitForFunction(`(() => { const v = document.querySelector('kino-player').video; return ${expr}; })()`, undefined, {
+    polling: 100,
+    timeout: 60_000,
+  });
 const ready = (b: Browser) => b.page.waitForFunction('window.kinoEvents.some((e) => e.type === "ready")');
 const play = (b: Browser) => b.page.locator('kino-player button[part=play]').click();
-const fetched = (net: { entries: NetworkEntry[] }, url: string) => net.entries.some((e) => e.url === url && !e.fromCache && e.status !== undefined);
+const fetched = (net: { entries: NetworkEntry[] }, url: string) =>
+  net.entries.some((e) => e.url === url && !e.fromCache && e.status !== undefined);
 
 describe('prefetch', () => {
   it('fetches the HLS startup files at page load, and the first play reads them from the cache', async () => {
@@ -60,7 +65,13 @@ describe('prefetch', () => {
     await ready(b);
     const block = JSON.parse((await b.page.locator('kino-player').getAttribute('playback'))!);
     const hints: string[] = block.prefetch.filter((u: string) => u !== block.urls.opener);
-    expect(hints.map((u) => u.split(`/${assetId}/`)[1])).toEqual(['hls/master.m3u8', 'hls/360p/index.m3u8', 'hls/360p/init.mp4', 'hls/360p/0.m4s', 'hls/360p/1.m4s']);
+    expect(hints.map((u) => u.split(`/${assetId}/`)[1])).toEqual([
+      'hls/master.m3u8',
+      'hls/360p/index.m3u8',
+      'hls/360p/init.mp4',
+      'hls/360p/0.m4s',
+      'hls/360p/1.m4s',
+    ]);
     await expect.poll(() => hints.every((u) => fetched(net, u)), { timeout: 30_000 }).toBe(true);
 
     const click = net.mark();
@@ -73,7 +84,10 @@ describe('prefetch', () => {
     }
     // What the play request needed first came from the browser's cache.
     for (const url of hints.filter((u) => /init\.mp4$|\/0\.m4s$/.test(u))) {
-      expect(net.entries.some((e) => e.url === url && e.seq >= click && e.fromCache), url).toBe(true);
+      expect(
+        net.entries.some((e) => e.url === url && e.seq >= click && e.fromCache),
+        url,
+      ).toBe(true);
     }
     // HLS never reads the opener, so it is not fetched.
     expect(net.entries.some((e) => e.url === block.urls.opener)).toBe(false);
@@ -81,7 +95,13 @@ describe('prefetch', () => {
 
   it('plays the prefetched opener while only it is ready, then picks up HLS where it ends', async () => {
     const block = await s.playback(assetId);
-    const openerOnly = { ...block, playable_state: 'opener_ready', startup_rendition: null, urls: { ...block.urls, master: null }, prefetch: [block.urls.opener] };
+    const openerOnly = {
+      ...block,
+      playable_state: 'opener_ready',
+      startup_rendition: null,
+      urls: { ...block.urls, master: null },
+      prefetch: [block.urls.opener],
+    };
     const { b, net } = await open();
     await b.page.goto(mountPage(openerOnly));
     await ready(b);

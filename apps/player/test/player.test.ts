@@ -30,8 +30,13 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const video = (expr: string) => browser.page.evaluate(`(() => { const v = document.querySelector('kino-player').video; return ${expr}; })()`);
-const waitVideo = (expr: string) => browser.page.waitForFunction(`(() => { const v = document.querySelector('kino-player').video; return ${expr}; })()`, undefined, { polling: 100, timeout: 60_000 });
+const video = (expr: string) =>
+  browser.page.evaluate(`(() => { const v = document.querySelector('kino-player').video; return ${expr}; })()`);
+const waitVideo = (expr: string) =>
+  browser.page.waitForFunction(`(() => { const v = document.querySelector('kino-player').video; return ${expr}; })()`, undefined, {
+    polling: 100,
+    timeout: 60_000,
+  });
 
 describe('the player page', () => {
   it('plays: time advances past 3 s and the frame on screen is a picture', async () => {
@@ -50,7 +55,10 @@ describe('the player page', () => {
   });
 
   it('switches to every rendition and keeps playing on each', async () => {
-    const renditions = (await browser.page.evaluate('document.querySelector("kino-player").renditions')) as { name: string; height: number }[];
+    const renditions = (await browser.page.evaluate('document.querySelector("kino-player").renditions')) as {
+      name: string;
+      height: number;
+    }[];
     expect(renditions.map((r) => r.name).sort()).toEqual(['240p', '360p', '480p']);
     for (const r of renditions) {
       await video('v.currentTime = 0, v.play()');
@@ -79,17 +87,26 @@ describe('the player page', () => {
     expect(types).toEqual(expect.arrayContaining(['first_frame', 'rendition_switch', 'view_end']));
     for (const e of events) expect(e).toMatchObject({ at: expect.any(Number), position: expect.any(Number) });
     expect(events.find((e) => e.type === 'first_frame').value_ms).toBeGreaterThanOrEqual(0);
-    expect(events.filter((e) => e.type === 'rendition_switch').map((e) => e.rendition)).toEqual(expect.arrayContaining(['240p', '360p', '480p']));
+    expect(events.filter((e) => e.type === 'rendition_switch').map((e) => e.rendition)).toEqual(
+      expect.arrayContaining(['240p', '360p', '480p']),
+    );
     expect(events.find((e) => e.type === 'rendition_switch').bitrate).toBeGreaterThan(0);
     expect(events.find((e) => e.type === 'view_end').value_ms).toBeGreaterThan(3000);
 
     // Through the edge into ClickHouse, and counted by the api's QoE answer.
     const firstFrame = events.find((e) => e.type === 'first_frame').value_ms;
     const watched = events.find((e) => e.type === 'view_end').value_ms;
-    const qoe = async () => (await (await fetch(`${s.api.url}/v1/assets/${assetId}/analytics/qoe`, { headers: { authorization: `Bearer ${s.key}` } })).json()) as any;
+    const qoe = async () =>
+      (await (
+        await fetch(`${s.api.url}/v1/assets/${assetId}/analytics/qoe`, { headers: { authorization: `Bearer ${s.key}` } })
+      ).json()) as any;
     await expect.poll(async () => (await qoe()).watched_ms, { timeout: 20_000 }).toBe(watched);
     expect(await qoe()).toMatchObject({
-      asset_id: assetId, views: 1, startup_ms: { p50: firstFrame, p95: firstFrame }, error_rate: 0, watched_ms: watched,
+      asset_id: assetId,
+      views: 1,
+      startup_ms: { p50: firstFrame, p95: firstFrame },
+      error_rate: 0,
+      watched_ms: watched,
     });
 
     function beaconEvents(): any[] {
@@ -106,7 +123,7 @@ describe('the player page', () => {
     expect(browser.outside).toEqual([]);
   });
 
-  it('Chromium reaches no host but the stack\'s: other hosts fail at the network level, and every attempt is counted', async () => {
+  it("Chromium reaches no host but the stack's: other hosts fail at the network level, and every attempt is counted", async () => {
     // A listener on another loopback address stands for "anywhere else": it must see nothing.
     let connections = 0;
     const elsewhere = createServer((_q, res) => res.end('reached'));
@@ -116,7 +133,18 @@ describe('the player page', () => {
     const page = await browser.context.newPage();
     try {
       await page.goto(`${s.api.url}/openapi.json`);
-      const results = await page.evaluate((urls) => Promise.all(urls.map((u) => fetch(u, { mode: 'no-cors' }).then(() => 'loaded', (e) => String(e)))), targets);
+      const results = await page.evaluate(
+        (urls) =>
+          Promise.all(
+            urls.map((u) =>
+              fetch(u, { mode: 'no-cors' }).then(
+                () => 'loaded',
+                (e) => String(e),
+              ),
+            ),
+          ),
+        targets,
+      );
       expect(results).toEqual(targets.map(() => 'TypeError: Failed to fetch'));
       expect(connections).toBe(0);
       // The attempts were seen: the check above would catch a page that tried.
@@ -171,9 +199,12 @@ describe('player routes', () => {
     expect(Date.parse(block.expires_at) - Date.now()).toBeLessThanOrEqual(300_000);
 
     // Only public assets have pages: made signed, the asset answers as an unknown id would.
-    const policy = (playback_policy: string) => fetch(`${s.api.url}/v1/assets/${assetId}`, {
-      method: 'PATCH', headers: { authorization: `Bearer ${s.key}`, 'content-type': 'application/json' }, body: JSON.stringify({ playback_policy }),
-    });
+    const policy = (playback_policy: string) =>
+      fetch(`${s.api.url}/v1/assets/${assetId}`, {
+        method: 'PATCH',
+        headers: { authorization: `Bearer ${s.key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ playback_policy }),
+      });
     expect((await policy('signed')).status).toBe(200);
     for (const path of [`/player/${assetId}`, `/player/${assetId}/playback`]) {
       const hidden = await fetch(`${s.api.url}${path}`);

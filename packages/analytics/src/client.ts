@@ -48,7 +48,14 @@ export async function openClickHouse(o: ClickHouseOptions): Promise<ClickHouseHa
     } finally {
       await admin.close();
     }
-    const client = createClient({ url: o.url, ...auth, database: o.database, clickhouse_settings: SETTINGS, json: JSON_CODEC, request_timeout: 30_000 });
+    const client = createClient({
+      url: o.url,
+      ...auth,
+      database: o.database,
+      clickhouse_settings: SETTINGS,
+      json: JSON_CODEC,
+      request_timeout: 30_000,
+    });
     return { client, embedded: false, database: o.database, close: () => client.close() };
   }
 

@@ -161,10 +161,12 @@ export class TelemetryEmitter {
   // One write at a time: a slow ClickHouse backs rows up in the bounded queue, not in a
   // growing number of concurrent inserts.
   private enqueueWrite(table: TelemetryTable, rows: string[]): void {
-    this.writing = this.writing.then(() => this.ship(table, rows.join('\n'), rows.length, randomUUID())).finally(() => {
-      this.queuedRows -= rows.length;
-      this.queuedPerTable.set(table, this.queuedPerTable.get(table)! - rows.length);
-    });
+    this.writing = this.writing
+      .then(() => this.ship(table, rows.join('\n'), rows.length, randomUUID()))
+      .finally(() => {
+        this.queuedRows -= rows.length;
+        this.queuedPerTable.set(table, this.queuedPerTable.get(table)! - rows.length);
+      });
   }
 
   private async ship(table: TelemetryTable, lines: string, rows: number, batchId: string): Promise<void> {

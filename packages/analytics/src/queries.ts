@@ -93,8 +93,16 @@ export async function assetPlayback(client: ClickHouseClient, accountId: string,
   // No whole hour inside: the raw rows answer it all.
   if (wholeFrom >= wholeTo) wholeFrom = wholeTo = w.to;
   const [r] = await rows<{
-    n: number; bytes: number; cache: Record<string, number>; statuses: Record<string, number>; kinds: Record<string, number>; first: string; last: string;
-  }>(client, `
+    n: number;
+    bytes: number;
+    cache: Record<string, number>;
+    statuses: Record<string, number>;
+    kinds: Record<string, number>;
+    first: string;
+    last: string;
+  }>(
+    client,
+    `
     SELECT sum(requests) AS n, sum(b) AS bytes, sumMap(cache) AS cache, sumMap(statuses) AS statuses, sumMap(kinds) AS kinds,
            toString(min(first)) AS first, toString(max(last)) AS last
     FROM (
@@ -110,7 +118,8 @@ export async function assetPlayback(client: ClickHouseClient, accountId: string,
         AND ((observed_at >= {from:DateTime64(3, 'UTC')} AND observed_at < {wholeFrom:DateTime64(3, 'UTC')})
           OR (observed_at >= {wholeTo:DateTime64(3, 'UTC')} AND observed_at < {to:DateTime64(3, 'UTC')}))
     )`,
-  { ...windowParams(accountId, w), asset: assetId, wholeFrom: chTime(wholeFrom), wholeTo: chTime(wholeTo) });
+    { ...windowParams(accountId, w), asset: assetId, wholeFrom: chTime(wholeFrom), wholeTo: chTime(wholeTo) },
+  );
   const n = Number(r?.n ?? 0);
   const cache = numbers(r?.cache);
   return {
@@ -127,7 +136,11 @@ export async function assetPlayback(client: ClickHouseClient, accountId: string,
 
 /** A Map column as JSON, its counts as numbers, busiest first. */
 function numbers(m: Record<string, number> | undefined): Record<string, number> {
-  return Object.fromEntries(Object.entries(m ?? {}).map(([k, v]) => [k, Number(v)] as const).sort((a, b) => b[1] - a[1]));
+  return Object.fromEntries(
+    Object.entries(m ?? {})
+      .map(([k, v]) => [k, Number(v)] as const)
+      .sort((a, b) => b[1] - a[1]),
+  );
 }
 
 export interface AccountPlaybackQuery {
@@ -156,13 +169,14 @@ interface Bucketed {
  */
 export async function accountPlayback(client: ClickHouseClient, accountId: string, q: AccountPlaybackQuery): Promise<AccountPlayback> {
   const raw = q.interval === 'minute';
-  const source = (dim: GroupBy | 'total') => raw
-    ? `SELECT ${RAW_KEY[dim]} AS key, observed_at AS bucket, 1 AS requests, bytes_served AS bytes,
+  const source = (dim: GroupBy | 'total') =>
+    raw
+      ? `SELECT ${RAW_KEY[dim]} AS key, observed_at AS bucket, 1 AS requests, bytes_served AS bytes,
               cache_status = 'HIT' AS hits, cache_status = 'MISS' AS misses, cache_status = 'COALESCED' AS coalesced
        FROM playback_requests
        WHERE account_id = {account:String}
          AND observed_at >= {from:DateTime64(3, 'UTC')} AND observed_at < {to:DateTime64(3, 'UTC')}`
-    : `SELECT key, hour AS bucket, requests, bytes, hits, misses, coalesced
+      : `SELECT key, hour AS bucket, requests, bytes, hits, misses, coalesced
        FROM playback_hourly
        WHERE account_id = {account:String} AND dim = {${dim === 'total' ? 'total' : 'dim'}:String}
          AND hour >= {from:DateTime64(3, 'UTC')} AND hour < {to:DateTime64(3, 'UTC')}`;
@@ -171,21 +185,39 @@ export async function accountPlayback(client: ClickHouseClient, accountId: strin
   if (q.groupBy !== undefined && !GROUP_BYS.includes(q.groupBy)) throw new TypeError(`unknown group_by "${q.groupBy}"`);
   const params = { ...windowParams(accountId, q.window), total: 'total', dim: q.groupBy ?? 'total' };
 
-  const totalsQuery = rows<Bucketed>(client, `
+  const totalsQuery = rows<Bucketed>(
+    client,
+    `
     SELECT '' AS key, toUnixTimestamp(${bucket}) * 1000 AS t, ${sums}
-    FROM (${source('total')}) GROUP BY t ORDER BY t`, params);
-  const groupsQuery = q.groupBy === undefined ? Promise.resolve([]) : rows<Bucketed>(client, `
+    FROM (${source('total')}) GROUP BY t ORDER BY t`,
+    params,
+  );
+  const groupsQuery =
+    q.groupBy === undefined
+      ? Promise.resolve([])
+      : rows<Bucketed>(
+          client,
+          `
     WITH top AS (
       SELECT key FROM (${source(q.groupBy)}) GROUP BY key ORDER BY sum(requests) DESC, key LIMIT {limit:UInt32}
     )
     SELECT key, toUnixTimestamp(${bucket}) * 1000 AS t, ${sums}
     FROM (${source(q.groupBy)}) WHERE key IN top
-    GROUP BY key, t ORDER BY key, t`, { ...params, limit: q.limit });
+    GROUP BY key, t ORDER BY key, t`,
+          { ...params, limit: q.limit },
+        );
   const [totalRows, groupRows] = await Promise.all([totalsQuery, groupsQuery]);
 
   const totals = sum(totalRows);
   const result: AccountPlayback = {
-    totals: { requests: totals.requests, bytes: totals.bytes, hits: totals.hits, misses: totals.misses, coalesced: totals.coalesced, hit_ratio: hitRatio(totals.hits, totals.misses, totals.coalesced) },
+    totals: {
+      requests: totals.requests,
+      bytes: totals.bytes,
+      hits: totals.hits,
+      misses: totals.misses,
+      coalesced: totals.coalesced,
+      hit_ratio: hitRatio(totals.hits, totals.misses, totals.coalesced),
+    },
   };
   if (q.groupBy === undefined) {
     if (q.interval) result.series = fill(totalRows, q.window, q.interval);
@@ -197,12 +229,14 @@ export async function accountPlayback(client: ClickHouseClient, accountId: strin
     if (list === undefined) byKey.set(r.key, (list = []));
     list.push(r);
   }
-  result.groups = [...byKey].map(([key, list]) => {
-    const s = sum(list);
-    const group: PlaybackGroup = { key, requests: s.requests, bytes: s.bytes, hit_ratio: hitRatio(s.hits, s.misses, s.coalesced) };
-    if (q.interval) group.series = fill(list, q.window, q.interval);
-    return group;
-  }).sort((a, b) => b.requests - a.requests || (a.key < b.key ? -1 : 1));
+  result.groups = [...byKey]
+    .map(([key, list]) => {
+      const s = sum(list);
+      const group: PlaybackGroup = { key, requests: s.requests, bytes: s.bytes, hit_ratio: hitRatio(s.hits, s.misses, s.coalesced) };
+      if (q.interval) group.series = fill(list, q.window, q.interval);
+      return group;
+    })
+    .sort((a, b) => b.requests - a.requests || (a.key < b.key ? -1 : 1));
   return result;
 }
 
@@ -232,7 +266,17 @@ function fill(list: Bucketed[], w: Window, interval: Interval): SeriesPoint[] {
 
 /** Views, startup time, rebuffering and errors of one asset's players, from their beacons. */
 export async function assetQoe(client: ClickHouseClient, accountId: string, assetId: string, w: Window): Promise<Qoe> {
-  const [r] = await rows<{ views: number; p50: number; p95: number; startups: number; rebuffer_ms: number; watched_ms: number; errored: number }>(client, `
+  const [r] = await rows<{
+    views: number;
+    p50: number;
+    p95: number;
+    startups: number;
+    rebuffer_ms: number;
+    watched_ms: number;
+    errored: number;
+  }>(
+    client,
+    `
     SELECT uniqExact(view_id) AS views,
            countIf(type = 'first_frame') AS startups,
            quantileExactIf(0.5)(value_ms, type = 'first_frame') AS p50,
@@ -243,7 +287,8 @@ export async function assetQoe(client: ClickHouseClient, accountId: string, asse
     FROM player_events
     WHERE account_id = {account:String} AND asset_id = {asset:String}
       AND observed_at >= {from:DateTime64(3, 'UTC')} AND observed_at < {to:DateTime64(3, 'UTC')}`,
-  { ...windowParams(accountId, w), asset: assetId });
+    { ...windowParams(accountId, w), asset: assetId },
+  );
   const views = Number(r?.views ?? 0);
   const rebuffer = Number(r?.rebuffer_ms ?? 0);
   const watched = Number(r?.watched_ms ?? 0);

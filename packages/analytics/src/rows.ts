@@ -33,7 +33,6 @@ export interface PlaybackRequestRow {
   error_code: string;
 }
 
-
 /** One QoE event a player reported through an edge's /beacon. */
 export interface PlayerEventRow {
   event_id: string;
@@ -59,12 +58,36 @@ export type TelemetryTable = 'playback_requests' | 'player_events';
 /** Column order of the JSONCompactEachRow lines each table's rows are encoded to. */
 export const COLUMNS: { readonly [T in TelemetryTable]: readonly string[] } = {
   playback_requests: [
-    'event_id', 'observed_at', 'account_id', 'asset_id', 'artifact_path', 'artifact_kind', 'rendition', 'edge_id', 'region',
-    'cache_status', 'status_code', 'bytes_served', 'duration_ms', 'error_code',
+    'event_id',
+    'observed_at',
+    'account_id',
+    'asset_id',
+    'artifact_path',
+    'artifact_kind',
+    'rendition',
+    'edge_id',
+    'region',
+    'cache_status',
+    'status_code',
+    'bytes_served',
+    'duration_ms',
+    'error_code',
   ],
   player_events: [
-    'event_id', 'observed_at', 'client_at', 'account_id', 'asset_id', 'view_id', 'edge_id', 'region', 'type', 'position',
-    'value_ms', 'rendition', 'bitrate', 'error_code',
+    'event_id',
+    'observed_at',
+    'client_at',
+    'account_id',
+    'asset_id',
+    'view_id',
+    'edge_id',
+    'region',
+    'type',
+    'position',
+    'value_ms',
+    'rendition',
+    'bitrate',
+    'error_code',
   ],
 };
 
@@ -75,15 +98,39 @@ export const COLUMNS: { readonly [T in TelemetryTable]: readonly string[] } = {
  */
 export function encodePlaybackRequest(r: PlaybackRequestRow): string {
   return JSON.stringify([
-    r.event_id, r.observed_at, r.account_id, r.asset_id, r.artifact_path, r.artifact_kind, r.rendition, r.edge_id, r.region,
-    r.cache_status, r.status_code, r.bytes_served, r.duration_ms, r.error_code,
+    r.event_id,
+    r.observed_at,
+    r.account_id,
+    r.asset_id,
+    r.artifact_path,
+    r.artifact_kind,
+    r.rendition,
+    r.edge_id,
+    r.region,
+    r.cache_status,
+    r.status_code,
+    r.bytes_served,
+    r.duration_ms,
+    r.error_code,
   ]);
 }
 
 export function encodePlayerEvent(r: PlayerEventRow): string {
   return JSON.stringify([
-    r.event_id, r.observed_at, r.client_at, r.account_id, r.asset_id, r.view_id, r.edge_id, r.region, r.type, r.position,
-    r.value_ms, r.rendition, r.bitrate, r.error_code,
+    r.event_id,
+    r.observed_at,
+    r.client_at,
+    r.account_id,
+    r.asset_id,
+    r.view_id,
+    r.edge_id,
+    r.region,
+    r.type,
+    r.position,
+    r.value_ms,
+    r.rendition,
+    r.bitrate,
+    r.error_code,
   ]);
 }
 

@@ -24,7 +24,9 @@ export async function migrateClickHouse(client: ClickHouseClient, o: { retention
     query: `CREATE TABLE IF NOT EXISTS schema_versions (name String, applied_at DateTime64(3, 'UTC') DEFAULT now64(3))
             ENGINE = ReplacingMergeTree ORDER BY name`,
   });
-  const rows = await (await client.query({ query: 'SELECT name FROM schema_versions FINAL', format: 'JSONEachRow' })).json<{ name: string }>();
+  const rows = await (await client.query({ query: 'SELECT name FROM schema_versions FINAL', format: 'JSONEachRow' })).json<{
+    name: string;
+  }>();
   const done = new Set(rows.map((r) => r.name));
   const applied: string[] = [];
   for (const file of (await readdir(dir)).filter((f) => /^\d+_.+\.sql$/.test(f)).sort()) {
@@ -33,7 +35,9 @@ export async function migrateClickHouse(client: ClickHouseClient, o: { retention
       await client.command({ query: statement });
     }
     await client.insert({
-      table: 'schema_versions', values: [{ name: file }], format: 'JSONEachRow',
+      table: 'schema_versions',
+      values: [{ name: file }],
+      format: 'JSONEachRow',
       clickhouse_settings: { insert_deduplication_token: `schema:${file}` },
     });
     applied.push(file);
@@ -56,11 +60,13 @@ export function splitStatements(sql: string): string[] {
 // MODIFY TTL rewrites every part to apply it, so it only runs when the days changed.
 async function applyRetention(client: ClickHouseClient, days: number): Promise<void> {
   for (const [table, column] of Object.entries(RETAINED)) {
-    const shown = await (await client.query({
-      query: 'SELECT create_table_query AS q FROM system.tables WHERE database = currentDatabase() AND name = {table:String}',
-      query_params: { table },
-      format: 'JSONEachRow',
-    })).json<{ q: string }>();
+    const shown = await (
+      await client.query({
+        query: 'SELECT create_table_query AS q FROM system.tables WHERE database = currentDatabase() AND name = {table:String}',
+        query_params: { table },
+        format: 'JSONEachRow',
+      })
+    ).json<{ q: string }>();
     const current = shown[0]?.q;
     // ClickHouse shows `INTERVAL 400 DAY` back as `toIntervalDay(400)`.
     const ttl = current === undefined ? undefined : /toIntervalDay\((\d+)\)|INTERVAL (\d+) DAY/.exec(current);

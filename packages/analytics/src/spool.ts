@@ -25,7 +25,10 @@ export class Spool {
   private sequence = 0;
   bytes = 0;
 
-  constructor(readonly dir: string, readonly maxBytes: number) {}
+  constructor(
+    readonly dir: string,
+    readonly maxBytes: number,
+  ) {}
 
   /** Picks up what an earlier process left behind. */
   async open(): Promise<void> {

@@ -2,7 +2,10 @@
 
 export class AnalyticsQueryError extends Error {
   override name = 'AnalyticsQueryError';
-  constructor(readonly code: 'INVALID_TIMESTAMP' | 'INVALID_WINDOW' | 'WINDOW_TOO_LARGE', message: string) {
+  constructor(
+    readonly code: 'INVALID_TIMESTAMP' | 'INVALID_WINDOW' | 'WINDOW_TOO_LARGE',
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -48,7 +51,10 @@ function realDate(raw: string): boolean {
  * `from` defaults to a day before `to`, `to` to now. With `alignTo`, `from` is rounded down
  * and `to` up to whole buckets (the response says which window was answered).
  */
-export function parseWindow(q: { from?: string | undefined; to?: string | undefined }, o: { now?: number; maxMs?: number; alignTo?: number } = {}): Window {
+export function parseWindow(
+  q: { from?: string | undefined; to?: string | undefined },
+  o: { now?: number; maxMs?: number; alignTo?: number } = {},
+): Window {
   const to = q.to === undefined ? (o.now ?? Date.now()) : timestamp('to', q.to);
   let from = q.from === undefined ? to - DEFAULT_WINDOW_MS : timestamp('from', q.from);
   let end = to;
@@ -59,7 +65,10 @@ export function parseWindow(q: { from?: string | undefined; to?: string | undefi
   }
   const max = o.maxMs ?? MAX_WINDOW_MS;
   if (end - from > max) {
-    throw new AnalyticsQueryError('WINDOW_TOO_LARGE', `The window may span at most ${describe(max)}; this one spans ${describe(end - from)}.`);
+    throw new AnalyticsQueryError(
+      'WINDOW_TOO_LARGE',
+      `The window may span at most ${describe(max)}; this one spans ${describe(end - from)}.`,
+    );
   }
   return { from, to: end };
 }

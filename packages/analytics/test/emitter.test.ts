@@ -1,7 +1,14 @@
 import { readdir } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scratchDir } from '@kino/testkit';
-import { clickHouseWriter, encodePlaybackRequest, encodePlayerEvent, TelemetryEmitter, type PlaybackRequestRow, type TelemetryWriter } from '../src/index.ts';
+import {
+  clickHouseWriter,
+  encodePlaybackRequest,
+  encodePlayerEvent,
+  TelemetryEmitter,
+  type PlaybackRequestRow,
+  type TelemetryWriter,
+} from '../src/index.ts';
 import { openTestClickHouse, requestRow } from './helpers.ts';
 
 let ch: Awaited<ReturnType<typeof openTestClickHouse>>;
@@ -54,18 +61,21 @@ async function emitter(writer: TelemetryWriter, extra: Partial<ConstructorParame
 const countFor = async (assetId: string) => {
   const rs = await ch.client.query({
     query: 'SELECT count() AS n, sum(bytes_served) AS b FROM playback_requests WHERE asset_id = {a:String}',
-    query_params: { a: assetId }, format: 'JSONEachRow',
+    query_params: { a: assetId },
+    format: 'JSONEachRow',
   });
   const [r] = await rs.json<{ n: number; b: number }>();
   const rollup = await ch.client.query({
     query: "SELECT sum(requests) AS n FROM playback_hourly WHERE dim = 'asset' AND key = {a:String}",
-    query_params: { a: assetId }, format: 'JSONEachRow',
+    query_params: { a: assetId },
+    format: 'JSONEachRow',
   });
   const [h] = await rollup.json<{ n: number }>();
   // What per-asset answers read: whole hours from asset_hourly.
   const hourly = await ch.client.query({
     query: 'SELECT sum(requests) AS n, sum(bytes) AS b FROM asset_hourly WHERE asset_id = {a:String}',
-    query_params: { a: assetId }, format: 'JSONEachRow',
+    query_params: { a: assetId },
+    format: 'JSONEachRow',
   });
   const [ah] = await hourly.json<{ n: number; b: number }>();
   return { rows: Number(r!.n), bytes: Number(r!.b), rollup: Number(h!.n), assetHourly: { requests: Number(ah!.n), bytes: Number(ah!.b) } };
@@ -74,16 +84,30 @@ const countFor = async (assetId: string) => {
 const playerEventsFor = async (viewId: string) => {
   const rs = await ch.client.query({
     query: 'SELECT count() AS n, uniqExact(event_id) AS u FROM player_events WHERE view_id = {v:UUID}',
-    query_params: { v: viewId }, format: 'JSONEachRow',
+    query_params: { v: viewId },
+    format: 'JSONEachRow',
   });
   const [r] = await rs.json<{ n: number; u: number }>();
   return { rows: Number(r!.n), distinct: Number(r!.u) };
 };
 
-const playerEvent = (viewId: string, i: number) => encodePlayerEvent({
-  event_id: crypto.randomUUID(), observed_at: Date.now(), client_at: Date.now() + i, account_id: 'acct-a', asset_id: crypto.randomUUID(),
-  view_id: viewId, edge_id: 'edge-1', region: 'eu', type: 'rebuffer_start', position: i, value_ms: 0, rendition: '', bitrate: 0, error_code: '',
-});
+const playerEvent = (viewId: string, i: number) =>
+  encodePlayerEvent({
+    event_id: crypto.randomUUID(),
+    observed_at: Date.now(),
+    client_at: Date.now() + i,
+    account_id: 'acct-a',
+    asset_id: crypto.randomUUID(),
+    view_id: viewId,
+    edge_id: 'edge-1',
+    region: 'eu',
+    type: 'rebuffer_start',
+    position: i,
+    value_ms: 0,
+    rendition: '',
+    bitrate: 0,
+    error_code: '',
+  });
 
 describe('TelemetryEmitter', () => {
   it('writes batches by size and on flush', async () => {
@@ -125,7 +149,11 @@ describe('TelemetryEmitter', () => {
     // Oldest first: the batch whose reply was lost, again, then the rest in the order spooled.
     const firstBytes = (l: string) => (JSON.parse(l) as unknown[])[11];
     expect(w.landed.map((x) => [x.table, x.table === 'playback_requests' ? firstBytes(x.first) : 'view'])).toEqual([
-      ['playback_requests', 0], ['playback_requests', 0], ['playback_requests', 100], ['playback_requests', 200], ['playback_requests', 300],
+      ['playback_requests', 0],
+      ['playback_requests', 0],
+      ['playback_requests', 100],
+      ['playback_requests', 200],
+      ['playback_requests', 300],
       ['player_events', 'view'],
     ]);
     // Landed twice, counted once: raw rows, both rollups, and the beacons.

@@ -14,7 +14,8 @@ export async function openTestClickHouse(o: { upTo?: string } = {}): Promise<Cli
   let dir = CLICKHOUSE_DIR;
   if (o.upTo !== undefined) {
     dir = await scratchDir('kino-clickhouse-sql-');
-    for (const f of await readdir(CLICKHOUSE_DIR)) if (f.endsWith('.sql') && f.slice(0, 3) <= o.upTo) await copyFile(join(CLICKHOUSE_DIR, f), join(dir, f));
+    for (const f of await readdir(CLICKHOUSE_DIR))
+      if (f.endsWith('.sql') && f.slice(0, 3) <= o.upTo) await copyFile(join(CLICKHOUSE_DIR, f), join(dir, f));
   }
   await migrateClickHouse(ch.client, { retentionDays: 400, dir });
   return {

@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFile } from 'node:fs/promises';
 import {
-  accountPlayback, AnalyticsQueryError, assetPlayback, CLICKHOUSE_DIR, migrateClickHouse, parseWindow, splitStatements, type PlaybackRequestRow,
+  accountPlayback,
+  AnalyticsQueryError,
+  assetPlayback,
+  CLICKHOUSE_DIR,
+  migrateClickHouse,
+  parseWindow,
+  splitStatements,
+  type PlaybackRequestRow,
 } from '../src/index.ts';
 import { openTestClickHouse, requestRow } from './helpers.ts';
 
@@ -19,14 +26,39 @@ let ch: Awaited<ReturnType<typeof openTestClickHouse>>;
 const rows: PlaybackRequestRow[] = [
   ...Array.from({ length: 3 }, () => requestRow({ asset_id: A1, observed_at: T0 + HOUR + 10 * 60_000, bytes_served: 100 })),
   requestRow({ asset_id: A1, observed_at: T0 + HOUR + 10 * 60_000, cache_status: 'MISS', bytes_served: 100 }),
-  ...Array.from({ length: 2 }, () => requestRow({ asset_id: A1, observed_at: T0 + 5.5 * HOUR, cache_status: 'NONE', status_code: 404, bytes_served: 0, error_code: 'ARTIFACT_NOT_FOUND' })),
-  ...Array.from({ length: 2 }, () => requestRow({ asset_id: A2, observed_at: T0 + 5.75 * HOUR, edge_id: 'edge-2', region: 'us', artifact_kind: 'opener', artifact_path: 'opener.mp4', rendition: '', bytes_served: 50 })),
+  ...Array.from({ length: 2 }, () =>
+    requestRow({
+      asset_id: A1,
+      observed_at: T0 + 5.5 * HOUR,
+      cache_status: 'NONE',
+      status_code: 404,
+      bytes_served: 0,
+      error_code: 'ARTIFACT_NOT_FOUND',
+    }),
+  ),
+  ...Array.from({ length: 2 }, () =>
+    requestRow({
+      asset_id: A2,
+      observed_at: T0 + 5.75 * HOUR,
+      edge_id: 'edge-2',
+      region: 'us',
+      artifact_kind: 'opener',
+      artifact_path: 'opener.mp4',
+      rendition: '',
+      bytes_served: 50,
+    }),
+  ),
   requestRow({ account_id: 'acct-b', asset_id: A1, observed_at: T0 + HOUR }),
 ];
 
 beforeAll(async () => {
   ch = await openTestClickHouse();
-  await ch.client.insert({ table: 'playback_requests', values: rows, format: 'JSONEachRow', clickhouse_settings: { insert_deduplication_token: 'fixture' } });
+  await ch.client.insert({
+    table: 'playback_requests',
+    values: rows,
+    format: 'JSONEachRow',
+    clickhouse_settings: { insert_deduplication_token: 'fixture' },
+  });
 });
 afterAll(() => ch.drop());
 
@@ -49,7 +81,13 @@ describe('assetPlayback', () => {
   it('adds the partial hours at either end to the whole hours in between', async () => {
     // 01:10 (4 requests) is in the partial first hour, 05:30 (2) in a whole hour.
     const r = await assetPlayback(ch.client, 'acct-a', A1, { from: T0 + HOUR + 5 * 60_000, to: T0 + 5.75 * HOUR });
-    expect(r).toMatchObject({ requests: 6, bytes: 400, cache_status: { HIT: 3, MISS: 1, NONE: 2 }, first_seen: '2026-03-10T01:10:00.000Z', last_seen: '2026-03-10T05:30:00.000Z' });
+    expect(r).toMatchObject({
+      requests: 6,
+      bytes: 400,
+      cache_status: { HIT: 3, MISS: 1, NONE: 2 },
+      first_seen: '2026-03-10T01:10:00.000Z',
+      last_seen: '2026-03-10T05:30:00.000Z',
+    });
     // And from the other end: the whole hour 01:00–02:00, then a partial one up to 05:31.
     expect((await assetPlayback(ch.client, 'acct-a', A1, { from: T0 + HOUR, to: T0 + 5.5 * HOUR + 60_000 })).requests).toBe(6);
     expect((await assetPlayback(ch.client, 'acct-a', A1, { from: T0 + HOUR, to: T0 + 5.5 * HOUR })).requests).toBe(4);
@@ -77,17 +115,30 @@ describe('accountPlayback', () => {
   });
 
   it('gives every bucket of the window, zeros included, per group', async () => {
-    const r = await accountPlayback(ch.client, 'acct-a', { window: { from: T0, to: T0 + 6 * HOUR }, groupBy: 'status_code', interval: 'hour', limit: 10 });
+    const r = await accountPlayback(ch.client, 'acct-a', {
+      window: { from: T0, to: T0 + 6 * HOUR },
+      groupBy: 'status_code',
+      interval: 'hour',
+      limit: 10,
+    });
     const s200 = r.groups!.find((g) => g.key === '200')!.series!;
     expect(s200.map((p) => p.requests)).toEqual([0, 4, 0, 0, 0, 2]);
     expect(s200[0]!.t).toBe('2026-03-10T00:00:00.000Z');
     expect(r.groups!.find((g) => g.key === '404')!.series!.map((p) => p.requests)).toEqual([0, 0, 0, 0, 0, 2]);
     const daily = await accountPlayback(ch.client, 'acct-a', { window: { from: T0 - DAY, to: T0 + DAY }, interval: 'day', limit: 10 });
-    expect(daily.series).toEqual([{ t: '2026-03-09T00:00:00.000Z', requests: 0, bytes: 0 }, { t: '2026-03-10T00:00:00.000Z', requests: 8, bytes: 500 }]);
+    expect(daily.series).toEqual([
+      { t: '2026-03-09T00:00:00.000Z', requests: 0, bytes: 0 },
+      { t: '2026-03-10T00:00:00.000Z', requests: 8, bytes: 500 },
+    ]);
   });
 
   it('reads per-minute series from the raw rows and agrees with the rollup', async () => {
-    const r = await accountPlayback(ch.client, 'acct-a', { window: { from: T0 + HOUR, to: T0 + 2 * HOUR }, groupBy: 'cache_status', interval: 'minute', limit: 10 });
+    const r = await accountPlayback(ch.client, 'acct-a', {
+      window: { from: T0 + HOUR, to: T0 + 2 * HOUR },
+      groupBy: 'cache_status',
+      interval: 'minute',
+      limit: 10,
+    });
     expect(Object.fromEntries(r.groups!.map((g) => [g.key, g.requests]))).toEqual({ HIT: 3, MISS: 1 });
     const hit = r.groups!.find((g) => g.key === 'HIT')!.series!;
     expect(hit).toHaveLength(60);
@@ -115,11 +166,17 @@ describe('parseWindow', () => {
 
   it('defaults to the last day and parses RFC 3339 with offsets', () => {
     expect(parseWindow({}, { now })).toEqual({ from: now - DAY, to: now });
-    expect(parseWindow({ from: '2026-06-01T00:00:00+02:00', to: '2026-06-01' }, { now })).toEqual({ from: Date.UTC(2026, 4, 31, 22), to: Date.UTC(2026, 5, 1) });
+    expect(parseWindow({ from: '2026-06-01T00:00:00+02:00', to: '2026-06-01' }, { now })).toEqual({
+      from: Date.UTC(2026, 4, 31, 22),
+      to: Date.UTC(2026, 5, 1),
+    });
   });
 
   it('aligns to whole buckets when asked', () => {
-    expect(parseWindow({ to: '2026-06-01T12:34:56Z' }, { now, alignTo: HOUR })).toEqual({ from: Date.UTC(2026, 4, 31, 12), to: Date.UTC(2026, 5, 1, 13) });
+    expect(parseWindow({ to: '2026-06-01T12:34:56Z' }, { now, alignTo: HOUR })).toEqual({
+      from: Date.UTC(2026, 4, 31, 12),
+      to: Date.UTC(2026, 5, 1, 13),
+    });
   });
 
   it('refuses what it cannot answer, each with its code', () => {
@@ -129,7 +186,9 @@ describe('parseWindow', () => {
     expect(code(() => parseWindow({ to: '2026-13-01T00:00:00Z' }, { now }))).toBe('INVALID_TIMESTAMP');
     expect(code(() => parseWindow({ from: '2026-06-02T00:00:00Z', to: '2026-06-01T00:00:00Z' }, { now }))).toBe('INVALID_WINDOW');
     expect(code(() => parseWindow({ from: '2026-01-01T00:00:00Z', to: '2026-06-01T00:00:00Z' }, { now }))).toBe('WINDOW_TOO_LARGE');
-    expect(code(() => parseWindow({ from: '2026-05-31T00:00:00Z', to: '2026-06-01T00:00:01Z' }, { now, maxMs: DAY }))).toBe('WINDOW_TOO_LARGE');
+    expect(code(() => parseWindow({ from: '2026-05-31T00:00:00Z', to: '2026-06-01T00:00:01Z' }, { now, maxMs: DAY }))).toBe(
+      'WINDOW_TOO_LARGE',
+    );
   });
 });
 
@@ -156,9 +215,12 @@ describe('schema', () => {
 
   it('moves the retention TTL to the configured days', async () => {
     await migrateClickHouse(ch.client, { retentionDays: 30 });
-    const [t] = await (await ch.client.query({
-      query: "SELECT create_table_query AS q FROM system.tables WHERE database = currentDatabase() AND name = 'playback_hourly'", format: 'JSONEachRow',
-    })).json<{ q: string }>();
+    const [t] = await (
+      await ch.client.query({
+        query: "SELECT create_table_query AS q FROM system.tables WHERE database = currentDatabase() AND name = 'playback_hourly'",
+        format: 'JSONEachRow',
+      })
+    ).json<{ q: string }>();
     expect(t!.q).toMatch(/TTL hour \+ (toIntervalDay\(30\)|INTERVAL 30 DAY)/);
     await migrateClickHouse(ch.client, { retentionDays: 400 });
   });
@@ -166,11 +228,18 @@ describe('schema', () => {
   it('fills a rollup added later from the rows already there, once', async () => {
     const other = await openTestClickHouse({ upTo: '002' });
     try {
-      const insert = (token: string) => other.client.insert({ table: 'playback_requests', values: rows, format: 'JSONEachRow', clickhouse_settings: { insert_deduplication_token: token } });
+      const insert = (token: string) =>
+        other.client.insert({
+          table: 'playback_requests',
+          values: rows,
+          format: 'JSONEachRow',
+          clickhouse_settings: { insert_deduplication_token: token },
+        });
       await insert('before');
       expect(await migrateClickHouse(other.client, { retentionDays: 400 })).toEqual(['003_asset_hourly.sql']);
       // A file cut off before it was recorded runs again: the backfill must not count twice.
-      for (const statement of splitStatements(await readFile(`${CLICKHOUSE_DIR}/003_asset_hourly.sql`, 'utf8'))) await other.client.command({ query: statement });
+      for (const statement of splitStatements(await readFile(`${CLICKHOUSE_DIR}/003_asset_hourly.sql`, 'utf8')))
+        await other.client.command({ query: statement });
       await insert('after');
       expect((await assetPlayback(other.client, 'acct-a', A1, day)).requests).toBe(12);
     } finally {
@@ -179,6 +248,9 @@ describe('schema', () => {
   });
 
   it('splits files into statements, dropping comment lines', () => {
-    expect(splitStatements('-- a; comment\nCREATE TABLE a (x UInt8)\nENGINE = Memory;\n\nSELECT 1;  \n')).toEqual(['CREATE TABLE a (x UInt8)\nENGINE = Memory', 'SELECT 1']);
+    expect(splitStatements('-- a; comment\nCREATE TABLE a (x UInt8)\nENGINE = Memory;\n\nSELECT 1;  \n')).toEqual([
+      'CREATE TABLE a (x UInt8)\nENGINE = Memory',
+      'SELECT 1',
+    ]);
   });
 });

@@ -64,8 +64,11 @@ export function parsePlaybackUrl(url: string): PlaybackTarget | PathRefusal {
   }
   if (TOKENLESS.test(path)) {
     return {
-      ok: false, status: 401, code: 'TOKEN_MISSING',
-      message: 'The URL has no token segment: playback URLs are /p/{token}/{asset_id}/{artifact path}.', tokenReason: 'missing',
+      ok: false,
+      status: 401,
+      code: 'TOKEN_MISSING',
+      message: 'The URL has no token segment: playback URLs are /p/{token}/{asset_id}/{artifact path}.',
+      tokenReason: 'missing',
     };
   }
   return { ok: false, status: 404, code: 'UNKNOWN_ARTIFACT', message: 'No such artifact: the path names nothing the edge serves.' };

@@ -18,7 +18,12 @@ export interface ArtifactPolicy {
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 const HLS_PLAYLIST = 'application/vnd.apple.mpegurl';
-const playlist: ArtifactPolicy = { contentType: HLS_PLAYLIST, originCacheControl: 'public, max-age=60', edgeCacheControl: 'public, max-age=2', ram: true };
+const playlist: ArtifactPolicy = {
+  contentType: HLS_PLAYLIST,
+  originCacheControl: 'public, max-age=60',
+  edgeCacheControl: 'public, max-age=2',
+  ram: true,
+};
 
 export const POLICIES: Readonly<Record<ArtifactKind, ArtifactPolicy>> = {
   opener: { contentType: 'video/mp4', originCacheControl: IMMUTABLE, edgeCacheControl: IMMUTABLE, ram: true },

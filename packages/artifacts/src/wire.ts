@@ -18,7 +18,13 @@ export interface PlaybackBlock {
 
 /** QoE events a player reports through an edge's `POST /beacon`. */
 export const PLAYER_EVENT_TYPES = [
-  'view_start', 'first_frame', 'rebuffer_start', 'rebuffer_end', 'rendition_switch', 'error', 'view_end',
+  'view_start',
+  'first_frame',
+  'rebuffer_start',
+  'rebuffer_end',
+  'rendition_switch',
+  'error',
+  'view_end',
 ] as const;
 export type PlayerEventType = (typeof PLAYER_EVENT_TYPES)[number];
 

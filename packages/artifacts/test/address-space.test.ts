@@ -33,11 +33,16 @@ describe('the address space', () => {
       for (const file of sources(join(ROOT, top))) {
         const rel = relative(ROOT, file);
         if (EXEMPT.some((dir) => rel.startsWith(`${dir}/`))) continue;
-        readFileSync(file, 'utf8').split('\n').forEach((line, i) => {
-          // Comments may describe paths; only code names them.
-          const code = line.replace(/\/\*.*?\*\//g, '').replace(/\/\/.*$/, '').replace(/^\s*\*.*$/, '');
-          if (SPELLED.test(code)) offenders.push(`${rel}:${i + 1}: ${line.trim()}`);
-        });
+        readFileSync(file, 'utf8')
+          .split('\n')
+          .forEach((line, i) => {
+            // Comments may describe paths; only code names them.
+            const code = line
+              .replace(/\/\*.*?\*\//g, '')
+              .replace(/\/\/.*$/, '')
+              .replace(/^\s*\*.*$/, '');
+            if (SPELLED.test(code)) offenders.push(`${rel}:${i + 1}: ${line.trim()}`);
+          });
       }
     }
     expect(offenders).toEqual([]);

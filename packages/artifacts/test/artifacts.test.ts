@@ -1,14 +1,46 @@
 import { describe, expect, it } from 'vitest';
 import {
-  ARTIFACT_KINDS, artifactKeyFor, assetIdOfSourceKey, artifactPrefix, cacheKeyFor, classify, hlsPath, HLS_FILES, initPath, isArtifactPath, isCacheKey,
-  MASTER_PATH, OPENER_PATH, originKeyOf, parsePlaybackUrl, pathOfCacheKey, playbackUrl, playlistOf, playlistPath, policyOf, POLICIES,
-  segmentIndexOf, segmentPath, sourceKeyFor, sourcePrefix, startupPathsOf, THUMBNAIL_PATH,
+  ARTIFACT_KINDS,
+  artifactKeyFor,
+  assetIdOfSourceKey,
+  artifactPrefix,
+  cacheKeyFor,
+  classify,
+  hlsPath,
+  HLS_FILES,
+  initPath,
+  isArtifactPath,
+  isCacheKey,
+  MASTER_PATH,
+  OPENER_PATH,
+  originKeyOf,
+  parsePlaybackUrl,
+  pathOfCacheKey,
+  playbackUrl,
+  playlistOf,
+  playlistPath,
+  policyOf,
+  POLICIES,
+  segmentIndexOf,
+  segmentPath,
+  sourceKeyFor,
+  sourcePrefix,
+  startupPathsOf,
+  THUMBNAIL_PATH,
 } from '../src/index.ts';
 
 const asset = '0b6a3c9e-4f2d-4c1a-9e8b-7d6c5b4a3f21';
 const token = 'eyJhbGciOiJFZERTQSJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl';
 // Every path the pipeline publishes, built by the helpers the pipeline uses.
-const PUBLISHED = [OPENER_PATH, THUMBNAIL_PATH, MASTER_PATH, playlistPath('720p'), initPath('720p'), segmentPath('720p', 0), segmentPath('a1', 999999)];
+const PUBLISHED = [
+  OPENER_PATH,
+  THUMBNAIL_PATH,
+  MASTER_PATH,
+  playlistPath('720p'),
+  initPath('720p'),
+  segmentPath('720p', 0),
+  segmentPath('a1', 999999),
+];
 
 describe('artifact paths', () => {
   it('are what the grammar accepts, and classify by kind, rendition and segment', () => {
@@ -28,7 +60,13 @@ describe('artifact paths', () => {
     expect(hlsPath(HLS_FILES.master)).toBe(MASTER_PATH);
     expect(playlistOf(segmentPath('720p', 3))).toBe(playlistPath('720p'));
     expect([segmentIndexOf('12.m4s'), segmentIndexOf('012.m4s'), segmentIndexOf('init.mp4')]).toEqual([12, undefined, undefined]);
-    expect(startupPathsOf('360p')).toEqual(['hls/master.m3u8', 'hls/360p/index.m3u8', 'hls/360p/init.mp4', 'hls/360p/0.m4s', 'hls/360p/1.m4s']);
+    expect(startupPathsOf('360p')).toEqual([
+      'hls/master.m3u8',
+      'hls/360p/index.m3u8',
+      'hls/360p/init.mp4',
+      'hls/360p/0.m4s',
+      'hls/360p/1.m4s',
+    ]);
   });
 });
 
@@ -88,7 +126,10 @@ describe('playback URLs', () => {
 describe('policies', () => {
   it('give content types, cache lifetimes at the origin and the edge, and RAM eligibility, by path', () => {
     expect(policyOf(MASTER_PATH)).toEqual({
-      contentType: 'application/vnd.apple.mpegurl', originCacheControl: 'public, max-age=60', edgeCacheControl: 'public, max-age=2', ram: true,
+      contentType: 'application/vnd.apple.mpegurl',
+      originCacheControl: 'public, max-age=60',
+      edgeCacheControl: 'public, max-age=2',
+      ram: true,
     });
     expect(policyOf(OPENER_PATH)).toMatchObject({ contentType: 'video/mp4', ram: true });
     expect(policyOf(initPath('720p'))).toMatchObject({ contentType: 'video/mp4', edgeCacheControl: 'public, max-age=31536000, immutable' });

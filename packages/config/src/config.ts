@@ -25,7 +25,11 @@ export interface Config {
   /** Where `npm run up` keeps embedded state (s3rver files, the dev key). */
   dataDir: string;
   api: {
-    host: string; port: number; publicUrl: string; maxUploadBytes: number; uploadStallSeconds: number;
+    host: string;
+    port: number;
+    publicUrl: string;
+    maxUploadBytes: number;
+    uploadStallSeconds: number;
     /** Serve /player/{id}: a page (and fresh bootstraps) for assets whose playback_policy is public. */
     playerPages: boolean;
     /** Lifetime of the tokens the player routes mint; the player refreshes them as they expire. */
@@ -194,7 +198,15 @@ export function parseBytes(name: string, raw: string): number {
   const m = /^\s*(\d+(?:\.\d+)?)\s*(b|kb|kib|mb|mib|gb|gib|tb|tib)?\s*$/i.exec(raw);
   if (!m) throw new ConfigError(`${name} must be a size such as 5GiB or 500MB, got "${raw}"`);
   const units: Record<string, number> = {
-    b: 1, kb: 1e3, kib: 1024, mb: 1e6, mib: 1024 ** 2, gb: 1e9, gib: 1024 ** 3, tb: 1e12, tib: 1024 ** 4,
+    b: 1,
+    kb: 1e3,
+    kib: 1024,
+    mb: 1e6,
+    mib: 1024 ** 2,
+    gb: 1e9,
+    gib: 1024 ** 3,
+    tb: 1e12,
+    tib: 1024 ** 4,
   };
   return Math.floor(Number(m[1]) * units[(m[2] ?? 'b').toLowerCase()]!);
 }
@@ -251,8 +263,10 @@ function internalToken(env: Env, nodeEnv: string): string {
 export function signingKeysSource(config: Config): { json: string } | { file: string } {
   if (config.playback.signingKeys !== undefined) return { json: config.playback.signingKeys };
   if (config.env === 'production') {
-    throw new ConfigError('PLAYBACK_SIGNING_KEYS must be set in production (a JSON array of private Ed25519 JWKs, '
-      + 'the same on every api replica); see .env.example');
+    throw new ConfigError(
+      'PLAYBACK_SIGNING_KEYS must be set in production (a JSON array of private Ed25519 JWKs, ' +
+        'the same on every api replica); see .env.example',
+    );
   }
   return { file: config.playback.signingKeysFile };
 }
@@ -360,8 +374,11 @@ export function loadConfig(env: Env = process.env): Config {
       timeoutMs: int(env, 'WEBHOOK_TIMEOUT_MS', 10_000, 100, 120_000),
       concurrency: int(env, 'WEBHOOK_CONCURRENCY', 8, 1, 256),
       pollIntervalMs: int(env, 'WEBHOOK_POLL_INTERVAL_MS', 1000, 20, 600_000),
-      retryScheduleMs: msList(env, 'WEBHOOK_RETRY_SCHEDULE_MS',
-        [5_000, 30_000, 120_000, 600_000, 1_800_000, 3_600_000, 7_200_000, 14_400_000, 28_800_000, 28_800_000]),
+      retryScheduleMs: msList(
+        env,
+        'WEBHOOK_RETRY_SCHEDULE_MS',
+        [5_000, 30_000, 120_000, 600_000, 1_800_000, 3_600_000, 7_200_000, 14_400_000, 28_800_000, 28_800_000],
+      ),
     },
     edge: edgeConfig(env, dataDir, apiHost, apiPort),
     clickhouse: {

@@ -43,7 +43,9 @@ describe('production defaults', () => {
     expect(loadConfig(production({ API_HOST: '127.0.0.1' })).webhooks.allowPrivate).toBe(false);
     // …and development opens them only on loopback.
     expect(loadConfig({ NODE_ENV: 'development' }).webhooks.allowPrivate).toBe(true);
-    expect(loadConfig({ NODE_ENV: 'development', API_HOST: '0.0.0.0', INTERNAL_TOKEN: 'long-enough-token!' }).webhooks.allowPrivate).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'development', API_HOST: '0.0.0.0', INTERNAL_TOKEN: 'long-enough-token!' }).webhooks.allowPrivate).toBe(
+      false,
+    );
   });
 });
 
@@ -84,7 +86,11 @@ describe('refusals name the variable at fault', () => {
     ['WEBHOOK_RETRY_SCHEDULE_MS', { WEBHOOK_RETRY_SCHEDULE_MS: '5000,soon' }, /^WEBHOOK_RETRY_SCHEDULE_MS must be/],
     ['CLICKHOUSE_DATABASE', { CLICKHOUSE_DATABASE: 'kino; drop table x' }, /^CLICKHOUSE_DATABASE must be letters, digits and underscores/],
     ['EVENTS_HEARTBEAT_SECONDS zero', { EVENTS_HEARTBEAT_SECONDS: '0' }, /^EVENTS_HEARTBEAT_SECONDS must be an integer between 1 and 30/],
-    ['EVENTS_HEARTBEAT_SECONDS past 30', { EVENTS_HEARTBEAT_SECONDS: '31' }, /^EVENTS_HEARTBEAT_SECONDS must be an integer between 1 and 30/],
+    [
+      'EVENTS_HEARTBEAT_SECONDS past 30',
+      { EVENTS_HEARTBEAT_SECONDS: '31' },
+      /^EVENTS_HEARTBEAT_SECONDS must be an integer between 1 and 30/,
+    ],
     ['PLAYBACK_TOKEN_MAX_TTL_SECONDS', { PLAYBACK_TOKEN_MAX_TTL_SECONDS: '-1' }, /^PLAYBACK_TOKEN_MAX_TTL_SECONDS must be an integer/],
     ['TRUST_PROXY', { TRUST_PROXY: 'the balancer' }, /^TRUST_PROXY must be true, false or comma-separated proxy addresses/],
   ])('%s', (_name, bad, message) => {
@@ -99,7 +105,9 @@ describe('refusals name the variable at fault', () => {
 
   it('a public api host needs a real INTERNAL_TOKEN even in development', () => {
     for (const name of ['API_HOST', 'EDGE_HOST', 'WORKER_HOST']) {
-      expect(refusal(() => loadConfig({ NODE_ENV: 'development', [name]: '0.0.0.0' }))).toMatch(new RegExp(`^INTERNAL_TOKEN must be set when ${name}`));
+      expect(refusal(() => loadConfig({ NODE_ENV: 'development', [name]: '0.0.0.0' }))).toMatch(
+        new RegExp(`^INTERNAL_TOKEN must be set when ${name}`),
+      );
     }
   });
 

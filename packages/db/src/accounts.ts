@@ -35,11 +35,7 @@ export async function createAccount(sql: Queryable, name: string): Promise<Accou
 }
 
 /** Stores a key's hash; `key` fixes its value (the dev key), otherwise one is generated. */
-export async function issueApiKey(
-  sql: Queryable,
-  accountId: string,
-  opts: { name?: string; key?: string } = {},
-): Promise<IssuedKey> {
+export async function issueApiKey(sql: Queryable, accountId: string, opts: { name?: string; key?: string } = {}): Promise<IssuedKey> {
   const key = opts.key ?? generateKey();
   const [row] = await sql<{ id: string }[]>`
     insert into api_keys (account_id, prefix, key_hash, name)

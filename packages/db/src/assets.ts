@@ -166,10 +166,12 @@ export async function listAssets(sql: Queryable, accountId: string, q: ListAsset
       ${deleted === 'exclude' ? sql`and deleted_at is null` : deleted === 'only' ? sql`and deleted_at is not null` : sql``}
       ${q.sourceState ? sql`and source_state = ${q.sourceState}` : sql``}
       ${q.playableState ? sql`and playable_state = ${q.playableState}` : sql``}
-      ${q.afterId
-        // Compared in SQL: created_at has microseconds that a JS Date would round away.
-        ? sql`and (created_at, id) < (select created_at, id from assets where id = ${q.afterId})`
-        : sql``}
+      ${
+        q.afterId
+          ? // Compared in SQL: created_at has microseconds that a JS Date would round away.
+            sql`and (created_at, id) < (select created_at, id from assets where id = ${q.afterId})`
+          : sql``
+      }
     order by created_at desc, id desc
     limit ${q.limit}`;
 }
@@ -227,7 +229,11 @@ export async function markSourceFailed(sql: Queryable, assetId: string): Promise
  * Marks an account's asset deleted; null when there is no such asset. Deleting again
  * changes nothing and returns the row as it is, so DELETE answers the same every time.
  */
-export async function markAssetDeleted(sql: Queryable, accountId: string, assetId: string): Promise<{ asset: AssetRow; first: boolean } | null> {
+export async function markAssetDeleted(
+  sql: Queryable,
+  accountId: string,
+  assetId: string,
+): Promise<{ asset: AssetRow; first: boolean } | null> {
   const [updated] = await sql<AssetRow[]>`
     update assets set deleted_at = now(), updated_at = now()
     where id = ${assetId} and account_id = ${accountId} and deleted_at is null
@@ -236,4 +242,3 @@ export async function markAssetDeleted(sql: Queryable, accountId: string, assetI
   const existing = await getAsset(sql, accountId, assetId);
   return existing ? { asset: existing, first: false } : null;
 }
-

@@ -47,13 +47,14 @@ export async function revocationsSince(sql: Sql, q: RevocationQuery): Promise<Re
     const since = q.since !== undefined && q.since <= max ? q.since : 0;
     const window = tx`a.deleted_at > now() - make_interval(secs => ${q.windowSeconds})`;
     // Both reads have the same predicates and order; they differ only in the index they start from.
-    const rows = since > 0 && max - since <= (q.walkLogWithin ?? WALK_LOG_WITHIN)
-      ? await tx<(RevokedAsset & { seq: number })[]>`
+    const rows =
+      since > 0 && max - since <= (q.walkLogWithin ?? WALK_LOG_WITHIN)
+        ? await tx<(RevokedAsset & { seq: number })[]>`
           select e.seq, a.id, a.deleted_at
           from asset_events e join assets a on a.id = e.asset_id
           where e.seq > ${since} and e.type = 'asset.deleted' and ${window}
           order by e.seq limit ${q.limit + 1}`
-      : await tx<(RevokedAsset & { seq: number })[]>`
+        : await tx<(RevokedAsset & { seq: number })[]>`
           select e.seq, a.id, a.deleted_at
           from assets a join asset_events e on e.asset_id = a.id and e.type = 'asset.deleted'
           where ${window} and e.seq > ${since}

@@ -40,10 +40,28 @@ describe('playback_policy', () => {
 
 describe('updateAsset', () => {
   it('changes only the fields given, for the owner, while the asset is not deleted', async () => {
-    const a = await insertUploadingAsset(db.sql, { id: randomUUID(), accountId: account, contentType: 'video/mp4', title: 't', passthrough: 'p' });
-    expect(await updateAsset(db.sql, account, a!.id, { playbackPolicy: 'public' })).toMatchObject({ playback_policy: 'public', title: 't', passthrough: 'p' });
-    expect(await updateAsset(db.sql, account, a!.id, { title: null })).toMatchObject({ playback_policy: 'public', title: null, passthrough: 'p' });
-    expect(await updateAsset(db.sql, account, a!.id, { passthrough: 'q', playbackPolicy: 'signed' })).toMatchObject({ playback_policy: 'signed', title: null, passthrough: 'q' });
+    const a = await insertUploadingAsset(db.sql, {
+      id: randomUUID(),
+      accountId: account,
+      contentType: 'video/mp4',
+      title: 't',
+      passthrough: 'p',
+    });
+    expect(await updateAsset(db.sql, account, a!.id, { playbackPolicy: 'public' })).toMatchObject({
+      playback_policy: 'public',
+      title: 't',
+      passthrough: 'p',
+    });
+    expect(await updateAsset(db.sql, account, a!.id, { title: null })).toMatchObject({
+      playback_policy: 'public',
+      title: null,
+      passthrough: 'p',
+    });
+    expect(await updateAsset(db.sql, account, a!.id, { passthrough: 'q', playbackPolicy: 'signed' })).toMatchObject({
+      playback_policy: 'signed',
+      title: null,
+      passthrough: 'q',
+    });
     expect(await updateAsset(db.sql, other, a!.id, { playbackPolicy: 'public' })).toBeNull();
     await markAssetDeleted(db.sql, account, a!.id);
     expect(await updateAsset(db.sql, account, a!.id, { playbackPolicy: 'public' })).toBeNull();
@@ -57,7 +75,8 @@ describe('listAssets', () => {
     const kept = await insert(acc);
     const gone = await insert(acc);
     await markAssetDeleted(db.sql, acc, gone.id);
-    const ids = async (deleted?: 'exclude' | 'include' | 'only') => (await listAssets(db.sql, acc, { limit: 10, deleted })).map((r) => r.id);
+    const ids = async (deleted?: 'exclude' | 'include' | 'only') =>
+      (await listAssets(db.sql, acc, { limit: 10, deleted })).map((r) => r.id);
     expect(await ids()).toEqual([kept.id]);
     expect(await ids('exclude')).toEqual([kept.id]);
     expect(await ids('include')).toEqual([gone.id, kept.id]);

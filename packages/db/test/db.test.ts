@@ -30,7 +30,7 @@ describe('api keys', () => {
     expect(row!.prefix).toBe(issued.key.slice(0, 13));
     expect(Buffer.from(row!.key_hash).toString('hex')).not.toContain(Buffer.from(issued.key).toString('hex'));
     expect(await authenticateKey(db.sql, issued.key)).toEqual(a);
-    expect(await authenticateKey(db.sql, issued.key + 'x')).toBeNull();
+    expect(await authenticateKey(db.sql, `${issued.key}x`)).toBeNull();
     await db.sql`update api_keys set revoked_at = now() where id = ${issued.id}`;
     expect(await authenticateKey(db.sql, issued.key)).toBeNull();
   });

@@ -70,7 +70,10 @@ export class Fill {
   ) {
     let resolveReady!: (o: CachedObject) => void;
     let rejectReady!: (e: FillError) => void;
-    this.ready = new Promise((res, rej) => ((resolveReady = res), (rejectReady = rej)));
+    this.ready = new Promise((res, rej) => {
+      resolveReady = res;
+      rejectReady = rej;
+    });
     this.done = this.run(resolveReady, rejectReady);
     // Nobody may be waiting (a viewer left, a warm gave up); the failure is reported anyway.
     this.ready.catch(() => {});

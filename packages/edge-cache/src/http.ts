@@ -8,35 +8,39 @@ export type CacheStatus = 'HIT' | 'MISS' | 'COALESCED';
 
 /** CORS for browser players; exposed so a player can read sizes, ranges and the cache outcome. */
 export const CORS_HEADERS = [
-  'access-control-allow-origin', '*',
-  'access-control-expose-headers', 'Content-Length, Content-Range, X-Kino-Cache, ETag',
+  'access-control-allow-origin',
+  '*',
+  'access-control-expose-headers',
+  'Content-Length, Content-Range, X-Kino-Cache, ETag',
 ];
 
 export const PREFLIGHT_HEADERS = [
   ...CORS_HEADERS,
-  'access-control-allow-methods', 'GET, HEAD, OPTIONS',
-  'access-control-allow-headers', 'Range, If-None-Match, If-Modified-Since, If-Range',
-  'access-control-max-age', '86400',
+  'access-control-allow-methods',
+  'GET, HEAD, OPTIONS',
+  'access-control-allow-headers',
+  'Range, If-None-Match, If-Modified-Since, If-Range',
+  'access-control-max-age',
+  '86400',
 ];
 
 function validators(obj: CachedObject, cache: CacheStatus): string[] {
   return [
-    'etag', obj.etag,
-    'last-modified', obj.lastModified,
-    'cache-control', obj.type.edgeCacheControl,
-    'x-kino-cache', cache,
+    'etag',
+    obj.etag,
+    'last-modified',
+    obj.lastModified,
+    'cache-control',
+    obj.type.edgeCacheControl,
+    'x-kino-cache',
+    cache,
     ...CORS_HEADERS,
   ];
 }
 
 /** Headers of a 200 with the whole body. */
 export function fullHeaders(obj: CachedObject, cache: CacheStatus): string[] {
-  return [
-    'content-type', obj.type.contentType,
-    'content-length', String(obj.size),
-    'accept-ranges', 'bytes',
-    ...validators(obj, cache),
-  ];
+  return ['content-type', obj.type.contentType, 'content-length', String(obj.size), 'accept-ranges', 'bytes', ...validators(obj, cache)];
 }
 
 /** A HIT's 200 headers, built once per cached object. */
@@ -46,10 +50,14 @@ export function hitHeaders(obj: CachedObject): string[] {
 
 export function partialHeaders(obj: CachedObject, range: ByteRange): string[] {
   return [
-    'content-type', obj.type.contentType,
-    'content-length', String(range.end - range.start + 1),
-    'content-range', `bytes ${range.start}-${range.end}/${obj.size}`,
-    'accept-ranges', 'bytes',
+    'content-type',
+    obj.type.contentType,
+    'content-length',
+    String(range.end - range.start + 1),
+    'content-range',
+    `bytes ${range.start}-${range.end}/${obj.size}`,
+    'accept-ranges',
+    'bytes',
     ...validators(obj, 'HIT'),
   ];
 }
@@ -97,7 +105,11 @@ export interface ByteRange {
  * says to ignore), several ranges (we do not build multipart bodies), or an If-Range that
  * names another version.
  */
-export function resolveRange(range: string | undefined, ifRange: string | undefined, obj: CachedObject): ByteRange | 'unsatisfiable' | undefined {
+export function resolveRange(
+  range: string | undefined,
+  ifRange: string | undefined,
+  obj: CachedObject,
+): ByteRange | 'unsatisfiable' | undefined {
   if (range === undefined) return undefined;
   if (ifRange !== undefined && ifRange !== obj.etag && ifRange !== obj.lastModified) return undefined;
   const m = /^bytes=(\d*)-(\d*)$/.exec(range.trim());

@@ -140,7 +140,7 @@ export class PublishedPaths {
       return rec.master.has(path) ? 'listed' : 'unlisted';
     }
     const owner = ownerPlaylist(path);
-    if (rec !== undefined && rec.irregular) {
+    if (rec?.irregular) {
       for (const m of rec.media.values()) if (m.lists(path)) return 'listed';
       return 'open';
     }

@@ -7,24 +7,49 @@ const B = '0b5e1c1e-7a4c-4d3e-9f00-000000000002';
 // As the pipeline writes them (packages/media): variants by relative URI, an audio group,
 // CMAF media playlists with an EXT-X-MAP and numbered segments.
 const MASTER = [
-  '#EXTM3U', '#EXT-X-VERSION:7', '#EXT-X-INDEPENDENT-SEGMENTS',
+  '#EXTM3U',
+  '#EXT-X-VERSION:7',
+  '#EXT-X-INDEPENDENT-SEGMENTS',
   '#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="aud",NAME="main",DEFAULT=YES,URI="audio/index.m3u8"',
-  '#EXT-X-STREAM-INF:BANDWIDTH=900000,RESOLUTION=640x360,CODECS="avc1.64001e,mp4a.40.2",AUDIO="aud"', '360p/index.m3u8',
-  '#EXT-X-STREAM-INF:BANDWIDTH=300000,RESOLUTION=426x240,CODECS="avc1.640015,mp4a.40.2",AUDIO="aud"', '240p/index.m3u8', '',
+  '#EXT-X-STREAM-INF:BANDWIDTH=900000,RESOLUTION=640x360,CODECS="avc1.64001e,mp4a.40.2",AUDIO="aud"',
+  '360p/index.m3u8',
+  '#EXT-X-STREAM-INF:BANDWIDTH=300000,RESOLUTION=426x240,CODECS="avc1.640015,mp4a.40.2",AUDIO="aud"',
+  '240p/index.m3u8',
+  '',
 ].join('\n');
-const media = (n: number, extra: string[] = []) => [
-  '#EXTM3U', '#EXT-X-VERSION:7', '#EXT-X-TARGETDURATION:4', '#EXT-X-PLAYLIST-TYPE:VOD', '#EXT-X-MAP:URI="init.mp4"',
-  ...Array.from({ length: n }, (_, i) => `#EXTINF:4.000,\n${i}.m4s`), ...extra, '#EXT-X-ENDLIST', '',
-].join('\n');
+const media = (n: number, extra: string[] = []) =>
+  [
+    '#EXTM3U',
+    '#EXT-X-VERSION:7',
+    '#EXT-X-TARGETDURATION:4',
+    '#EXT-X-PLAYLIST-TYPE:VOD',
+    '#EXT-X-MAP:URI="init.mp4"',
+    ...Array.from({ length: n }, (_, i) => `#EXTINF:4.000,\n${i}.m4s`),
+    ...extra,
+    '#EXT-X-ENDLIST',
+    '',
+  ].join('\n');
 
 describe('published playlists', () => {
   it('reads every URI of a playlist, resolved against it; what is not an artifact path is skipped', () => {
     expect(listedPaths('hls/master.m3u8', MASTER)).toEqual(['hls/audio/index.m3u8', 'hls/360p/index.m3u8', 'hls/240p/index.m3u8']);
     expect(listedPaths('hls/360p/index.m3u8', media(2))).toEqual(['hls/360p/init.mp4', 'hls/360p/0.m4s', 'hls/360p/1.m4s']);
-    expect(listedPaths('hls/360p/index.m3u8', [
-      '#EXTM3U', '../240p/3.m4s', './4.m4s?x=1#f', 'https://cdn.example/hls/360p/5.m4s', '/hls/360p/6.m4s', '../../../etc/passwd',
-      '../../opener.mp4', 'secret.txt', '#EXT-X-KEY:METHOD=AES-128,URI="https://keys.example/k"',
-    ].join('\n'))).toEqual(['hls/240p/3.m4s', 'hls/360p/4.m4s', 'opener.mp4']);
+    expect(
+      listedPaths(
+        'hls/360p/index.m3u8',
+        [
+          '#EXTM3U',
+          '../240p/3.m4s',
+          './4.m4s?x=1#f',
+          'https://cdn.example/hls/360p/5.m4s',
+          '/hls/360p/6.m4s',
+          '../../../etc/passwd',
+          '../../opener.mp4',
+          'secret.txt',
+          '#EXT-X-KEY:METHOD=AES-128,URI="https://keys.example/k"',
+        ].join('\n'),
+      ),
+    ).toEqual(['hls/240p/3.m4s', 'hls/360p/4.m4s', 'opener.mp4']);
   });
 
   it('rules on paths once the master and the media playlists are known, and asks for them before', () => {
@@ -62,7 +87,14 @@ describe('published playlists', () => {
     const p = new PublishedPaths();
     p.learn(A, 'hls/master.m3u8', MASTER);
     p.learn(A, 'hls/240p/index.m3u8', ['#EXTM3U', '#EXT-X-MAP:URI="init.mp4"', '0.m4s', '1.m4s', '5.m4s', '7.m4s'].join('\n'));
-    expect(['0', '1', '2', '5', '6', '7'].map((n) => p.judge(A, `hls/240p/${n}.m4s`))).toEqual(['listed', 'listed', 'unlisted', 'listed', 'unlisted', 'listed']);
+    expect(['0', '1', '2', '5', '6', '7'].map((n) => p.judge(A, `hls/240p/${n}.m4s`))).toEqual([
+      'listed',
+      'listed',
+      'unlisted',
+      'listed',
+      'unlisted',
+      'listed',
+    ]);
   });
 
   it('never refuses segments of an irregular asset, nor anything of one whose "playlists" are not playlists', () => {

@@ -2,7 +2,16 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { createTestS3, scratchDir, type TestS3 } from '@kino/testkit';
-import { createEdgeCache, createS3Origin, Fill, FillError, type EdgeCache, type FillHolder, type FillRefusal, type Origin } from '../src/index.ts';
+import {
+  createEdgeCache,
+  createS3Origin,
+  Fill,
+  FillError,
+  type EdgeCache,
+  type FillHolder,
+  type FillRefusal,
+  type Origin,
+} from '../src/index.ts';
 import { startOriginProxy, type OriginProxy } from './support/origin-proxy.ts';
 
 // EdgeCache.admit against a real s3rver (behind the counting proxy): what a viewer's cold
@@ -10,7 +19,18 @@ import { startOriginProxy, type OriginProxy } from './support/origin-proxy.ts';
 
 const quiet = { info() {}, warn() {} };
 const MASTER = ['#EXTM3U', '#EXT-X-VERSION:7', '#EXT-X-STREAM-INF:BANDWIDTH=300000', '240p/index.m3u8', ''].join('\n');
-const MEDIA = ['#EXTM3U', '#EXT-X-MAP:URI="init.mp4"', '#EXTINF:4,', '0.m4s', '#EXTINF:4,', '1.m4s', '#EXTINF:4,', '2.m4s', '#EXT-X-ENDLIST', ''].join('\n');
+const MEDIA = [
+  '#EXTM3U',
+  '#EXT-X-MAP:URI="init.mp4"',
+  '#EXTINF:4,',
+  '0.m4s',
+  '#EXTINF:4,',
+  '1.m4s',
+  '#EXTINF:4,',
+  '2.m4s',
+  '#EXT-X-ENDLIST',
+  '',
+].join('\n');
 
 /** What the service does with a request: HIT, join, or admit (with up to two rounds of learning). */
 async function request(cache: EdgeCache, key: string, holder: FillHolder): Promise<'HIT' | 'COALESCED' | Fill | FillRefusal> {
@@ -41,8 +61,16 @@ describe('edge cache admission', () => {
 
   async function newCache(o: { maxFills?: number; fillsPerToken?: number; fillsPerAsset?: number; dir?: string } = {}) {
     const cache = createEdgeCache({
-      dir: o.dir ?? (await scratchDir('kino-edge-admission-')), origin, log: quiet, diskBytes: 1 << 30, ramBytes: 64 << 20,
-      maxFills: o.maxFills ?? 64, fillsPerToken: o.fillsPerToken, fillsPerAsset: o.fillsPerAsset, negativeTtlMs: 5000, now: () => now,
+      dir: o.dir ?? (await scratchDir('kino-edge-admission-')),
+      origin,
+      log: quiet,
+      diskBytes: 1 << 30,
+      ramBytes: 64 << 20,
+      maxFills: o.maxFills ?? 64,
+      fillsPerToken: o.fillsPerToken,
+      fillsPerAsset: o.fillsPerAsset,
+      negativeTtlMs: 5000,
+      now: () => now,
     });
     await cache.start();
     return cache;
@@ -103,7 +131,9 @@ describe('edge cache admission', () => {
     await expect.poll(() => getsOf(`${id}/hls/240p/index.m3u8`), { timeout: 30_000 }).toBe(1);
     await settle(cache.filling(`${id}/hls/240p/index.m3u8`));
     for (const n of [3, 4, 500, 99999]) expect(await request(cache, `${id}/hls/240p/${n}.m4s`, holder)).toBe('unpublished');
-    expect(getsOf(`${id}/hls/1080p/`) + proxy.gets.filter((k) => /\/hls\/240p\/(3|4|500|99999)\.m4s$/.test(k) && k.includes(id)).length).toBe(0);
+    expect(
+      getsOf(`${id}/hls/1080p/`) + proxy.gets.filter((k) => /\/hls\/240p\/(3|4|500|99999)\.m4s$/.test(k) && k.includes(id)).length,
+    ).toBe(0);
     expect(cache.stats().fillsAvoided.unpublished).toBe(6);
     await cache.stop();
   });

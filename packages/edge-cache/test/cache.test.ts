@@ -6,7 +6,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { createTestS3, scratchDir, type TestS3 } from '@kino/testkit';
 import { readSync } from 'node:fs';
-import { createEdgeCache, createS3Origin, FillError, TooManyFillsError, type CachedObject, type EdgeCache, type Fill, type Origin } from '../src/index.ts';
+import {
+  createEdgeCache,
+  createS3Origin,
+  FillError,
+  TooManyFillsError,
+  type CachedObject,
+  type EdgeCache,
+  type Fill,
+  type Origin,
+} from '../src/index.ts';
 import { startOriginProxy, type OriginProxy } from '../test/support/origin-proxy.ts';
 
 const quiet = { info() {}, warn() {} };
@@ -19,7 +28,10 @@ async function readAll(stream: Readable): Promise<Buffer> {
 
 async function filesUnder(dir: string): Promise<string[]> {
   const all = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
-  return all.filter((d) => d.isFile()).map((d) => join(d.parentPath, d.name).slice(dir.length + 1)).sort();
+  return all
+    .filter((d) => d.isFile())
+    .map((d) => join(d.parentPath, d.name).slice(dir.length + 1))
+    .sort();
 }
 
 describe('edge cache', () => {
@@ -39,8 +51,12 @@ describe('edge cache', () => {
   async function newCache(o: { diskBytes?: number; ramBytes?: number; maxFills?: number; dir?: string } = {}) {
     const dir = o.dir ?? (await scratchDir('kino-edge-cache-'));
     const cache = createEdgeCache({
-      dir, origin, log: quiet,
-      diskBytes: o.diskBytes ?? 1 << 30, ramBytes: o.ramBytes ?? 64 << 20, maxFills: o.maxFills ?? 64,
+      dir,
+      origin,
+      log: quiet,
+      diskBytes: o.diskBytes ?? 1 << 30,
+      ramBytes: o.ramBytes ?? 64 << 20,
+      maxFills: o.maxFills ?? 64,
     });
     await cache.start();
     return { cache, dir };
@@ -92,10 +108,12 @@ describe('edge cache', () => {
     const reader = (await fill.ready, fill.createReader());
     let received = 0;
     const ended = new Promise((r) => reader.on('end', r));
-    const firstHalf = new Promise<void>((resolve) => reader.on('data', (c: Buffer) => {
-      received += c.length;
-      if (received >= 2 * 1024 * 1024) resolve();
-    }));
+    const firstHalf = new Promise<void>((resolve) =>
+      reader.on('data', (c: Buffer) => {
+        received += c.length;
+        if (received >= 2 * 1024 * 1024) resolve();
+      }),
+    );
     await firstHalf;
     // The origin is held: what arrived came from the fill in progress, not a finished file.
     expect(fill.state).toBe('streaming');
@@ -164,8 +182,9 @@ describe('edge cache', () => {
   });
 
   it('evicts the least recently used files once over budget, from RAM too', async () => {
-    const keys = await Promise.all(['hls/240p/0.m4s', 'hls/240p/11.m4s', 'hls/240p/12.m4s', 'hls/240p/13.m4s']
-      .map((p) => put(p, 100 * 1024)));
+    const keys = await Promise.all(
+      ['hls/240p/0.m4s', 'hls/240p/11.m4s', 'hls/240p/12.m4s', 'hls/240p/13.m4s'].map((p) => put(p, 100 * 1024)),
+    );
     const { cache } = await newCache({ diskBytes: 350 * 1024 });
     const [k0, k1, k2, k3] = keys as [string, string, string, string];
     for (const k of [k0, k1, k2]) await cache.warm(k);
@@ -227,7 +246,8 @@ describe('edge cache', () => {
     const dir = await scratchDir('kino-edge-cache-');
     const cache = createEdgeCache({ dir, origin, log: quiet, diskBytes: 1 << 20, ramBytes: 1 << 20, maxFills: 4, maxOpenFiles: 2 });
     await cache.start();
-    const openFd = (obj: CachedObject) => new Promise<number>((resolve, reject) => cache.openFile(obj, (err, fd) => (err ? reject(err) : resolve(fd))));
+    const openFd = (obj: CachedObject) =>
+      new Promise<number>((resolve, reject) => cache.openFile(obj, (err, fd) => (err ? reject(err) : resolve(fd))));
     for (const k of keys) {
       await cache.warm(k);
       const obj = cache.get(k)!;

@@ -24,16 +24,24 @@ afterAll(async () => {
   await new Promise<void>((r) => server.close(() => r()));
 });
 
-const s3 = () => ({ endpoint, bucket: 'kino-silent', region: 'us-east-1', accessKeyId: 'x', secretAccessKey: 'y', forcePathStyle: true, embeddedPort: 0 });
+const s3 = () => ({
+  endpoint,
+  bucket: 'kino-silent',
+  region: 'us-east-1',
+  accessKeyId: 'x',
+  secretAccessKey: 'y',
+  forcePathStyle: true,
+  embeddedPort: 0,
+});
 
 describe('an origin that accepts and never answers', () => {
   it('fails the GET as unavailable after the idle timeout, with one retry, instead of hanging', async () => {
-    const origin = createS3Origin(
-      s3(),
-      { maxSockets: 4, idleTimeoutMs: 300 },
-    );
+    const origin = createS3Origin(s3(), { maxSockets: 4, idleTimeoutMs: 300 });
     try {
-      const err = await origin.get('videos/x/opener.mp4', new AbortController().signal).then(() => null, (e: unknown) => e);
+      const err = await origin.get('videos/x/opener.mp4', new AbortController().signal).then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(err).toBeInstanceOf(OriginError);
       expect((err as OriginError).kind).toBe('unavailable');
       // Connected and asked twice (the one retry), never answered.
@@ -44,15 +52,15 @@ describe('an origin that accepts and never answers', () => {
     }
   });
 
-  it('lets the viewer\'s abort end the wait at once', async () => {
-    const origin = createS3Origin(
-      s3(),
-      { maxSockets: 4, idleTimeoutMs: 600_000 },
-    );
+  it("lets the viewer's abort end the wait at once", async () => {
+    const origin = createS3Origin(s3(), { maxSockets: 4, idleTimeoutMs: 600_000 });
     try {
       const before = sockets.length;
       const ac = new AbortController();
-      const pending = origin.get('videos/x/opener.mp4', ac.signal).then(() => null, (e: unknown) => e);
+      const pending = origin.get('videos/x/opener.mp4', ac.signal).then(
+        () => null,
+        (e: unknown) => e,
+      );
       await expect.poll(() => sockets.length, { timeout: 30_000, interval: 20 }).toBe(before + 1);
       ac.abort();
       const err = await pending;

@@ -43,7 +43,17 @@ export function createRedisBus(url: string): RedisBus {
     redis,
     subscribe(channel, fn) {
       let c = channels.get(channel);
-      if (!c) channels.set(channel, (c = { fns: new Set(), ready: sub.subscribe(channel).then(() => true, () => false) }));
+      if (!c)
+        channels.set(
+          channel,
+          (c = {
+            fns: new Set(),
+            ready: sub.subscribe(channel).then(
+              () => true,
+              () => false,
+            ),
+          }),
+        );
       const { fns, ready } = c;
       fns.add(fn);
       return {

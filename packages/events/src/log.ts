@@ -20,7 +20,11 @@ export interface EventEnvelope {
 }
 
 export const envelope = (e: AssetEventRow): EventEnvelope => ({
-  id: e.seq, type: e.type, asset_id: e.asset_id, created_at: e.created_at.toISOString(), data: e.data,
+  id: e.seq,
+  type: e.type,
+  asset_id: e.asset_id,
+  created_at: e.created_at.toISOString(),
+  data: e.data,
 });
 
 // Sequence numbers are handed out at insert, but transactions commit in their own order:

@@ -13,7 +13,7 @@ export const EVENT_TYPES = {
   'asset.edges_warmed': 'Edges were asked to cache new artifacts: data.paths, data.edges (ok / failed counts).',
   'asset.errored': 'Processing failed for good: data.code, data.message.',
   'asset.deleted': 'The asset was deleted; playback stops everywhere.',
-  'asset.purged': 'The asset\'s cached files and origin objects are gone.',
+  'asset.purged': "The asset's cached files and origin objects are gone.",
 } as const;
 
 export type EventType = keyof typeof EVENT_TYPES;

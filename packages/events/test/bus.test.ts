@@ -17,8 +17,7 @@ function collect(n: number, subscribe: (fn: (m: string) => void) => void): Promi
   return new Promise((resolve) => subscribe((m) => got.push(m) === n && resolve(got)));
 }
 
-const subscribers = async (channel: string) =>
-  ((await here.redis.pubsub('NUMSUB', channel)) as [string, number])[1];
+const subscribers = async (channel: string) => ((await here.redis.pubsub('NUMSUB', channel)) as [string, number])[1];
 
 it('fans one Redis subscription out to every listener of a channel in the process', async () => {
   const channel = `kino:test:${randomUUID()}`;

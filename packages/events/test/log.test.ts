@@ -22,10 +22,20 @@ describe('the event log', () => {
       { accountId, assetId: a, type: 'asset.source_uploaded', data: { bytes: 10 } },
     ]);
     const all = await eventsAfter(db.sql, { accountId, afterSeq: 0, limit: 10 });
-    expect(all.map((e) => [e.asset_id, e.type])).toEqual([[a, 'asset.created'], [b, 'asset.created'], [a, 'asset.source_uploaded']]);
+    expect(all.map((e) => [e.asset_id, e.type])).toEqual([
+      [a, 'asset.created'],
+      [b, 'asset.created'],
+      [a, 'asset.source_uploaded'],
+    ]);
     const onlyA = await eventsAfter(db.sql, { accountId, assetId: a, afterSeq: all[0]!.seq, limit: 10 });
     expect(onlyA.map((e) => e.type)).toEqual(['asset.source_uploaded']);
-    expect(envelope(onlyA[0]!)).toEqual({ id: onlyA[0]!.seq, type: 'asset.source_uploaded', asset_id: a, created_at: expect.any(String), data: { bytes: 10 } });
+    expect(envelope(onlyA[0]!)).toEqual({
+      id: onlyA[0]!.seq,
+      type: 'asset.source_uploaded',
+      asset_id: a,
+      created_at: expect.any(String),
+      data: { bytes: 10 },
+    });
   });
 
   it('makes sequence order commit order, so a reader never skips an event', async () => {
@@ -51,9 +61,17 @@ describe('the event log', () => {
       order.push('t2 inserted');
     });
     // t2 is seen by Postgres waiting on the advisory lock t1 holds (not merely not yet run).
-    await expect.poll(async () => (await db.sql`
+    await expect
+      .poll(
+        async () =>
+          (
+            await db.sql`
       select 1 from pg_stat_activity
-      where application_name = 'kino-log-test-t2' and wait_event_type = 'Lock' and wait_event = 'advisory'`).length, { timeout: 30_000, interval: 20 }).toBe(1);
+      where application_name = 'kino-log-test-t2' and wait_event_type = 'Lock' and wait_event = 'advisory'`
+          ).length,
+        { timeout: 30_000, interval: 20 },
+      )
+      .toBe(1);
     expect(order).toEqual(['t1 inserted']);
     release();
     await Promise.all([t1, t2]);

@@ -20,15 +20,21 @@ export class ApiError extends Error {
 export const newRequestId = (): string => `req_${randomUUID().replaceAll('-', '')}`;
 
 export const errorBody = (e: ApiError, requestId: string): string =>
-  JSON.stringify({ error: { code: e.code, message: e.message, ...(e.details === undefined ? {} : { details: e.details }), request_id: requestId } });
+  JSON.stringify({
+    error: { code: e.code, message: e.message, ...(e.details === undefined ? {} : { details: e.details }), request_id: requestId },
+  });
 
 /** fastify's own errors (validation, body parsing, unknown content type) in our terms. */
 export function fromFastifyError(err: FastifyError | Error): ApiError {
   if (err instanceof ApiError) return err;
   const fe = err as FastifyError;
   if (fe.validation) {
-    return new ApiError(400, 'VALIDATION_ERROR', `Invalid request: ${fe.message}`,
-      fe.validation.map((v) => ({ path: v.instancePath || fe.validationContext, message: v.message })));
+    return new ApiError(
+      400,
+      'VALIDATION_ERROR',
+      `Invalid request: ${fe.message}`,
+      fe.validation.map((v) => ({ path: v.instancePath || fe.validationContext, message: v.message })),
+    );
   }
   switch (fe.code) {
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':

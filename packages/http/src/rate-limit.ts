@@ -78,16 +78,26 @@ export function clientAddressKey(ip: string): string {
   const left = head === '' ? [] : head.split(':');
   const right = tail === '' ? [] : tail.split(':');
   const groups = ip.includes('::') ? [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right] : left;
-  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`;
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.replace(/^0+(?=.)/, ''))
+    .join(':')}::/64`;
 }
 
 /**
  * Takes one request from `key`'s bucket, or throws the 429 of the one error shape with a
  * Retry-After header set on `reply` (fastify keeps headers set before an error is thrown).
  */
-export function enforceRateLimit(limiter: RateLimiter, key: string, reply: { header(name: string, value: string): unknown }, what: string): void {
+export function enforceRateLimit(
+  limiter: RateLimiter,
+  key: string,
+  reply: { header(name: string, value: string): unknown },
+  what: string,
+): void {
   const d = limiter.take(key);
   if (d.ok) return;
   reply.header('retry-after', String(d.retryAfterSeconds));
-  throw new ApiError(429, 'RATE_LIMITED', `Too many requests ${what}; retry in ${d.retryAfterSeconds} s.`, { retry_after_seconds: d.retryAfterSeconds });
+  throw new ApiError(429, 'RATE_LIMITED', `Too many requests ${what}; retry in ${d.retryAfterSeconds} s.`, {
+    retry_after_seconds: d.retryAfterSeconds,
+  });
 }

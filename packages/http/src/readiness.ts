@@ -29,7 +29,9 @@ export async function checkReadiness(checks: Record<string, ReadinessCheck>, tim
       try {
         await Promise.race([
           check(signal),
-          new Promise((_, reject) => signal.addEventListener('abort', () => reject(new Error(`no answer within ${timeoutMs} ms`)), { once: true })),
+          new Promise((_, reject) =>
+            signal.addEventListener('abort', () => reject(new Error(`no answer within ${timeoutMs} ms`)), { once: true }),
+          ),
         ]);
         result.checks[name] = 'ok';
       } catch (err) {
@@ -64,13 +66,21 @@ export function readinessRoute(
   app: FastifyInstance,
   o: { checks: Record<string, ReadinessCheck>; internalToken: string; log?: FastifyBaseLogger; summary?: string },
 ): void {
-  typed(app).get('/readyz', {
-    schema: { tags: ['health'], summary: o.summary ?? 'Whether the dependencies answer', response: { 200: ReadySchema, 503: ReadySchema } },
-  }, async (request, reply) => {
-    const r = await checkReadiness(o.checks, CHECK_TIMEOUT_MS);
-    if (!r.ok) (o.log ?? request.log).warn({ checks: r.details }, 'not ready');
-    const body = { status: r.ok ? 'ok' as const : 'unavailable' as const, checks: r.checks };
-    const detailed = !r.ok && bearerMatches(request.headers.authorization, o.internalToken);
-    return reply.code(r.ok ? 200 : 503).send(detailed ? { ...body, details: r.details } : body);
-  });
+  typed(app).get(
+    '/readyz',
+    {
+      schema: {
+        tags: ['health'],
+        summary: o.summary ?? 'Whether the dependencies answer',
+        response: { 200: ReadySchema, 503: ReadySchema },
+      },
+    },
+    async (request, reply) => {
+      const r = await checkReadiness(o.checks, CHECK_TIMEOUT_MS);
+      if (!r.ok) (o.log ?? request.log).warn({ checks: r.details }, 'not ready');
+      const body = { status: r.ok ? ('ok' as const) : ('unavailable' as const), checks: r.checks };
+      const detailed = !r.ok && bearerMatches(request.headers.authorization, o.internalToken);
+      return reply.code(r.ok ? 200 : 503).send(detailed ? { ...body, details: r.details } : body);
+    },
+  );
 }

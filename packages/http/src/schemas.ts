@@ -35,8 +35,7 @@ export const RawBody = (options: TSchemaOptions = {}): TUnsafe<string | Buffer> 
   Type.Unsafe<string | Buffer>({ type: 'string', ...options });
 
 /** No body (204, 304): `type: 'null'` in the document, and `reply.send()` without a payload. */
-export const NoBody = (options: TSchemaOptions = {}): TUnsafe<undefined> =>
-  Type.Unsafe<undefined>({ type: 'null', ...options });
+export const NoBody = (options: TSchemaOptions = {}): TUnsafe<undefined> => Type.Unsafe<undefined>({ type: 'null', ...options });
 
 /**
  * A property with a `default`: optional for the client (not in `required`), present for the
@@ -60,14 +59,17 @@ export const Uuid = (options: TSchemaOptions = {}) => Type.String({ format: 'uui
 export const IdParams = Type.Object({ id: Uuid() });
 
 /** The one error shape of every Kino service, referenced as `Error#` by every route's error responses. */
-export const ErrorSchema = Type.Object({
-  error: Type.Object({
-    code: Type.String({ description: 'Stable UPPER_SNAKE identifier of the error.' }),
-    message: Type.String(),
-    details: Type.Optional(Type.Unknown()),
-    request_id: Type.String(),
-  }),
-}, { $id: 'Error' });
+export const ErrorSchema = Type.Object(
+  {
+    error: Type.Object({
+      code: Type.String({ description: 'Stable UPPER_SNAKE identifier of the error.' }),
+      message: Type.String(),
+      details: Type.Optional(Type.Unknown()),
+      request_id: Type.String(),
+    }),
+  },
+  { $id: 'Error' },
+);
 
 /** Error responses for a route's `response`: 4xx, or 4xx and 5xx for routes that depend on another service. */
 export const clientErrors = { '4xx': refTo(ErrorSchema) };
@@ -87,7 +89,11 @@ export const Page = <T extends TSchema>(items: T) =>
  * The page answer from `limit + 1` rows read after the cursor: the extra row only tells
  * whether another page exists.
  */
-export function pageOf<R extends { id: string }, V>(rows: R[], limit: number, view: (row: R) => V): { data: V[]; next_cursor: string | null } {
+export function pageOf<R extends { id: string }, V>(
+  rows: R[],
+  limit: number,
+  view: (row: R) => V,
+): { data: V[]; next_cursor: string | null } {
   const page = rows.slice(0, limit);
   return { data: page.map(view), next_cursor: rows.length > limit ? page[page.length - 1]!.id : null };
 }

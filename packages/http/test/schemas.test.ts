@@ -10,8 +10,11 @@ const json = (schema: unknown) => JSON.parse(JSON.stringify(schema));
 describe('schema helpers', () => {
   it('spell enums, nullables and dictionaries the JSON Schema way', () => {
     expect(json(StringEnum(['a', 'b'], { description: 'd' }))).toEqual({ type: 'string', enum: ['a', 'b'], description: 'd' });
-    expect(json(Nullable(Type.String({ format: 'date-time' }), { description: 'd' })))
-      .toEqual({ type: ['string', 'null'], format: 'date-time', description: 'd' });
+    expect(json(Nullable(Type.String({ format: 'date-time' }), { description: 'd' }))).toEqual({
+      type: ['string', 'null'],
+      format: 'date-time',
+      description: 'd',
+    });
     expect(json(Nullable(Type.Array(Type.Integer())))).toEqual({ type: ['array', 'null'], items: { type: 'integer' } });
     expect(json(Dictionary(Type.Integer()))).toEqual({ type: 'object', additionalProperties: { type: 'integer' } });
     expect(json(RawBody({ description: 'HTML' }))).toEqual({ type: 'string', description: 'HTML' });
@@ -21,7 +24,11 @@ describe('schema helpers', () => {
 
   it('leave a defaulted property out of `required`', () => {
     const q = Type.Object({ limit: Defaulted(Type.Integer({ default: 25 })), id: Type.String() });
-    expect(json(q)).toEqual({ type: 'object', required: ['id'], properties: { limit: { type: 'integer', default: 25 }, id: { type: 'string' } } });
+    expect(json(q)).toEqual({
+      type: 'object',
+      required: ['id'],
+      properties: { limit: { type: 'integer', default: 25 }, id: { type: 'string' } },
+    });
     expect(() => Defaulted(Type.Integer())).toThrow(TypeError);
   });
 

@@ -2,8 +2,16 @@ import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import {
-  deleteUploadingAsset, findByIdempotencyKey, getAssetById, markSourceFailed, insertUploadingAsset, markSourceUploaded, touchUpload,
-  type AssetRow, type PlaybackPolicy, type Sql,
+  deleteUploadingAsset,
+  findByIdempotencyKey,
+  getAssetById,
+  markSourceFailed,
+  insertUploadingAsset,
+  markSourceUploaded,
+  touchUpload,
+  type AssetRow,
+  type PlaybackPolicy,
+  type Sql,
 } from '@kino/db';
 import { sourceKeyFor } from '@kino/artifacts';
 import { appendEvent, appendEvents } from '@kino/events';
@@ -15,7 +23,11 @@ import { sniff, SNIFF_BYTES } from './sniff.ts';
 
 /** A refusal of the upload with the API error code and status that describe it. */
 export class IngestError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -58,8 +70,11 @@ function stalled(asset: AssetRow, stallSeconds: number): boolean {
 
 function replay(existing: AssetRow): IngestResult {
   if (existing.source_state === 'uploading') {
-    throw new IngestError(409, 'IDEMPOTENCY_KEY_IN_USE',
-      'An upload with this Idempotency-Key is still in progress; retry once it has finished.');
+    throw new IngestError(
+      409,
+      'IDEMPOTENCY_KEY_IN_USE',
+      'An upload with this Idempotency-Key is still in progress; retry once it has finished.',
+    );
   }
   return { asset: existing, created: false };
 }
@@ -87,14 +102,23 @@ export async function ingestUpload(deps: IngestDeps, input: IngestInput): Promis
   const sniffed = sniff(head);
   if (sniffed.verdict !== 'media') {
     stream.destroy();
-    throw new IngestError(415, 'NOT_MEDIA', sniffed.verdict === 'refuse' ? sniffed.message : 'The body does not look like a video or audio file.');
+    throw new IngestError(
+      415,
+      'NOT_MEDIA',
+      sniffed.verdict === 'refuse' ? sniffed.message : 'The body does not look like a video or audio file.',
+    );
   }
 
   const id = randomUUID();
   const inserted = await deps.sql.begin(async (tx) => {
     const row = await insertUploadingAsset(tx, {
-      id, accountId: input.accountId, title: input.title, passthrough: input.passthrough,
-      idempotencyKey: input.idempotencyKey, contentType: input.contentType, playbackPolicy: input.playbackPolicy,
+      id,
+      accountId: input.accountId,
+      title: input.title,
+      passthrough: input.passthrough,
+      idempotencyKey: input.idempotencyKey,
+      contentType: input.contentType,
+      playbackPolicy: input.playbackPolicy,
     });
     if (row) await appendEvent(tx, { accountId: input.accountId, assetId: id, type: 'asset.created', data: { title: row.title } });
     return row;
@@ -120,8 +144,13 @@ export async function ingestUpload(deps: IngestDeps, input: IngestInput): Promis
     const [body, upload] = await Promise.allSettled([
       pipeline(stream, limit),
       uploadStream(deps.storage, key, limit, { contentType: input.contentType }).then(
-        () => { uploaded = true; },
-        (err: unknown) => { limit.destroy(err as Error); throw err; },
+        () => {
+          uploaded = true;
+        },
+        (err: unknown) => {
+          limit.destroy(err as Error);
+          throw err;
+        },
       ),
     ]);
     if (body.status === 'rejected') throw body.reason;

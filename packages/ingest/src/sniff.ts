@@ -22,7 +22,9 @@ const NAMES_FILES = 'The body is a playlist, manifest or list of files, not a vi
  * Markers of text formats whose demuxers open other files or addresses (HLS, DASH, SMIL,
  * PLS, ffconcat), looked for anywhere in the head: behind a binary prefix is where they hide.
  */
-const MANIFEST_MARKERS = ['#EXTM3U', '#EXT-X-', '#EXTINF', 'ffconcat', '<MPD', '<SMIL', '<smil', '[playlist]'].map((m) => Buffer.from(m, 'latin1'));
+const MANIFEST_MARKERS = ['#EXTM3U', '#EXT-X-', '#EXTINF', 'ffconcat', '<MPD', '<SMIL', '<smil', '[playlist]'].map((m) =>
+  Buffer.from(m, 'latin1'),
+);
 
 const ascii = (buf: Buffer, at: number, s: string) => buf.length >= at + s.length && buf.toString('latin1', at, at + s.length) === s;
 
@@ -38,7 +40,8 @@ function afterId3(head: Buffer): SniffResult {
   // Sizes are "syncsafe": 7 bits a byte. A footer (flag 0x10) adds 10 more bytes.
   const size = ((head[6]! & 0x7f) << 21) | ((head[7]! & 0x7f) << 14) | ((head[8]! & 0x7f) << 7) | (head[9]! & 0x7f);
   const end = 10 + size + (head[5]! & 0x10 ? 10 : 0);
-  if (end > MAX_ID3_BYTES) return { verdict: 'refuse', message: 'The file starts with an ID3 tag larger than 2 MiB; strip it and upload again.' };
+  if (end > MAX_ID3_BYTES)
+    return { verdict: 'refuse', message: 'The file starts with an ID3 tag larger than 2 MiB; strip it and upload again.' };
   const want = end + SNIFF_BYTES;
   if (head.length < want && head.length < end + 6) return { verdict: 'more', bytes: want };
   const rest = head.subarray(end, want);
@@ -55,7 +58,10 @@ function containerAt(head: Buffer, at: number): boolean {
   const b = (i: number) => head[at + i];
   return (
     ascii(head, at + 4, 'ftyp') || // MP4, MOV, M4A, 3GP
-    ascii(head, at + 4, 'moov') || ascii(head, at + 4, 'mdat') || ascii(head, at + 4, 'free') || ascii(head, at + 4, 'wide') || // older QuickTime
+    ascii(head, at + 4, 'moov') ||
+    ascii(head, at + 4, 'mdat') ||
+    ascii(head, at + 4, 'free') ||
+    ascii(head, at + 4, 'wide') || // older QuickTime
     (b(0) === 0x1a && b(1) === 0x45 && b(2) === 0xdf && b(3) === 0xa3) || // Matroska, WebM
     (ascii(head, at, 'RIFF') && (ascii(head, at + 8, 'AVI ') || ascii(head, at + 8, 'WAVE'))) ||
     ascii(head, at, 'FLV') ||

@@ -21,8 +21,12 @@ export async function sweepAbandonedUploads(sql: Sql, storage: Storage, stalledB
 
   const pending = (await listMultipartUploads(storage, SOURCES_PREFIX)).filter((u) => u.initiated && u.initiated < stalledBefore);
   const ids = pending.map((u) => assetIdOfSourceKey(u.key)).filter((id) => id !== undefined);
-  const live = new Set((await sql<{ id: string }[]>`
-    select id from assets where id = any(${ids}::uuid[]) and source_state = 'uploading' and updated_at >= ${stalledBefore}`).map((r) => r.id));
+  const live = new Set(
+    (
+      await sql<{ id: string }[]>`
+    select id from assets where id = any(${ids}::uuid[]) and source_state = 'uploading' and updated_at >= ${stalledBefore}`
+    ).map((r) => r.id),
+  );
   let uploads = 0;
   for (const u of pending) {
     if (live.has(assetIdOfSourceKey(u.key) ?? '')) continue;

@@ -76,7 +76,11 @@ describe('ingestUpload', () => {
 
   it('streams the source to S3 and queues a job in one go', async () => {
     const { asset, created } = await ingestUpload(deps(), {
-      accountId, body: body(12 * 1024 * 1024), contentType: 'video/mp4', maxBytes: 64 * 1024 * 1024, title: 't',
+      accountId,
+      body: body(12 * 1024 * 1024),
+      contentType: 'video/mp4',
+      maxBytes: 64 * 1024 * 1024,
+      title: 't',
     });
     expect(created).toBe(true);
     expect(asset.source_state).toBe('uploaded');
@@ -96,8 +100,20 @@ describe('ingestUpload', () => {
   });
 
   it('replays an Idempotency-Key without a second asset', async () => {
-    const first = await ingestUpload(deps(), { accountId, body: body(1000), contentType: 'video/mp4', maxBytes: 1e6, idempotencyKey: 'k1' });
-    const second = await ingestUpload(deps(), { accountId, body: body(1000), contentType: 'video/mp4', maxBytes: 1e6, idempotencyKey: 'k1' });
+    const first = await ingestUpload(deps(), {
+      accountId,
+      body: body(1000),
+      contentType: 'video/mp4',
+      maxBytes: 1e6,
+      idempotencyKey: 'k1',
+    });
+    const second = await ingestUpload(deps(), {
+      accountId,
+      body: body(1000),
+      contentType: 'video/mp4',
+      maxBytes: 1e6,
+      idempotencyKey: 'k1',
+    });
     expect(second.created).toBe(false);
     expect(second.asset.id).toBe(first.asset.id);
     expect(await getAsset(db.sql, accountId, first.asset.id)).not.toBeNull();
@@ -113,7 +129,9 @@ describe('ingestUpload', () => {
     let id: string | undefined;
     for (let i = 0; i < 100 && !id; i++) {
       await new Promise((r) => setTimeout(r, 20));
-      id = (await db.sql`select id from assets where source_state = 'uploading' and idempotency_key is null order by created_at desc limit 1`)[0]?.id;
+      id = (
+        await db.sql`select id from assets where source_state = 'uploading' and idempotency_key is null order by created_at desc limit 1`
+      )[0]?.id;
     }
     await db.sql`update assets set deleted_at = now() where id = ${id!}`;
     void gate.then(() => slow.push(null));
@@ -131,7 +149,13 @@ describe('ingestUpload', () => {
     const fresh = ingestUpload(deps(), { accountId, body: body(1000), contentType: 'video/mp4', maxBytes: 1e6, idempotencyKey: 'stalled' });
     await expect(fresh).rejects.toMatchObject({ status: 409, code: 'IDEMPOTENCY_KEY_IN_USE' });
     await db.sql`update assets set updated_at = now() - interval '5 minutes' where id = ${id}`;
-    const retried = await ingestUpload(deps(), { accountId, body: body(1000), contentType: 'video/mp4', maxBytes: 1e6, idempotencyKey: 'stalled' });
+    const retried = await ingestUpload(deps(), {
+      accountId,
+      body: body(1000),
+      contentType: 'video/mp4',
+      maxBytes: 1e6,
+      idempotencyKey: 'stalled',
+    });
     expect(retried.created).toBe(true);
     expect(retried.asset.id).not.toBe(id);
   });

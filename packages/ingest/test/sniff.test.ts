@@ -9,7 +9,8 @@ import { MAX_ID3_BYTES, sniff, SNIFF_BYTES } from '../src/index.ts';
 const exec = promisify(execFile);
 const mp4Head = Buffer.concat([Buffer.from([0, 0, 0, 0x20]), Buffer.from('ftypisom'), Buffer.alloc(24)]);
 const hls = '#EXTM3U\n#EXTINF:10,\nhttp://127.0.0.1:9/secret?x=.ts\n#EXT-X-ENDLIST\n';
-const id3 = (size: number) => Buffer.from([0x49, 0x44, 0x33, 4, 0, 0, (size >> 21) & 0x7f, (size >> 14) & 0x7f, (size >> 7) & 0x7f, size & 0x7f]);
+const id3 = (size: number) =>
+  Buffer.from([0x49, 0x44, 0x33, 4, 0, 0, (size >> 21) & 0x7f, (size >> 14) & 0x7f, (size >> 7) & 0x7f, size & 0x7f]);
 const MP3_FRAME = Buffer.from([0xff, 0xfb, 0x90, 0x64]);
 
 /** What ingest does: sniff, and once more with the bytes an ID3 tag asks for. */
@@ -79,7 +80,19 @@ describe('sniff', () => {
       // Debian's ffmpeg may lack LAME: MPEG-1 layer II frames share the header the sniff reads.
       exec('ffmpeg', ['-v', 'error', '-i', wav, '-c:a', 'mp2', '-f', 'mp3', mp3]),
     );
-    await exec('ffmpeg', ['-v', 'error', '-i', mp3, '-c', 'copy', '-metadata', `comment=${'x'.repeat(50_000)}`, '-id3v2_version', '4', tagged]);
+    await exec('ffmpeg', [
+      '-v',
+      'error',
+      '-i',
+      mp3,
+      '-c',
+      'copy',
+      '-metadata',
+      `comment=${'x'.repeat(50_000)}`,
+      '-id3v2_version',
+      '4',
+      tagged,
+    ]);
     await exec('ffmpeg', ['-v', 'error', '-i', mp3, '-c', 'copy', '-write_id3v2', '0', '-f', 'mp3', bare]);
     await exec('ffmpeg', ['-v', 'error', '-i', wav, '-c:a', 'copy', '-f', 'adts', adts]);
     for (const f of [mp3, tagged, bare, adts]) expect([f, verdict(await readFile(f))]).toEqual([f, 'media']);

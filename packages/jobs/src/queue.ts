@@ -55,7 +55,13 @@ export async function enqueueJob(sql: Queryable, o: EnqueueOptions): Promise<Med
 export async function claimJob(sql: Sql, workerId: string, leaseSeconds: number): Promise<MediaJob | null> {
   return sql.begin(async (tx) => {
     const job = await claimNext(tx, workerId, leaseSeconds);
-    if (job) await appendEvent(tx, { accountId: job.account_id, assetId: job.asset_id, type: 'job.started', data: { job_id: job.id, attempt: job.attempts } });
+    if (job)
+      await appendEvent(tx, {
+        accountId: job.account_id,
+        assetId: job.asset_id,
+        type: 'job.started',
+        data: { job_id: job.id, attempt: job.attempts },
+      });
     return job;
   });
 }
@@ -146,7 +152,11 @@ export async function failJob(sql: Sql, job: MediaJob, workerId: string, f: Fail
     if (rows.length === 0) return 'lost';
     const event = { accountId: job.account_id, assetId: job.asset_id };
     if (!final) {
-      await appendEvent(tx, { ...event, type: 'job.queued', data: { job_id: job.id, reason: 'retry', failed_attempt: job.attempts, error: f.error } });
+      await appendEvent(tx, {
+        ...event,
+        type: 'job.queued',
+        data: { job_id: job.id, reason: 'retry', failed_attempt: job.attempts, error: f.error },
+      });
       return 'retrying';
     }
     await tx`
@@ -170,7 +180,12 @@ export async function releaseJob(sql: Sql, jobId: number, workerId: string): Pro
       where id = ${jobId} and locked_by = ${workerId} and state = 'running'
       returning account_id, asset_id`;
     if (!job) return false;
-    await appendEvent(tx, { accountId: job.account_id, assetId: job.asset_id, type: 'job.queued', data: { job_id: jobId, reason: 'released' } });
+    await appendEvent(tx, {
+      accountId: job.account_id,
+      assetId: job.asset_id,
+      type: 'job.queued',
+      data: { job_id: jobId, reason: 'released' },
+    });
     return true;
   });
 }
@@ -198,9 +213,14 @@ export async function reapExpiredLeases(sql: Sql): Promise<{ requeued: number; f
     if (failed.length > 0) {
       await tx`update assets set error = ${tx.json(error)}, updated_at = now() where id = any(${failed}::uuid[])`;
     }
-    await appendEvents(tx, rows.map((r) => r.state === 'failed'
-      ? { accountId: r.account_id, assetId: r.asset_id, type: 'asset.errored' as const, data: { ...error, job_id: r.id } }
-      : { accountId: r.account_id, assetId: r.asset_id, type: 'job.queued' as const, data: { job_id: r.id, reason: 'lease_expired' } }));
+    await appendEvents(
+      tx,
+      rows.map((r) =>
+        r.state === 'failed'
+          ? { accountId: r.account_id, assetId: r.asset_id, type: 'asset.errored' as const, data: { ...error, job_id: r.id } }
+          : { accountId: r.account_id, assetId: r.asset_id, type: 'job.queued' as const, data: { job_id: r.id, reason: 'lease_expired' } },
+      ),
+    );
     return { requeued: rows.length - failed.length, failed: failed.length, accounts: [...new Set(rows.map((r) => r.account_id))] };
   });
 }

@@ -2,8 +2,16 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Queryable, Sql } from '@kino/db';
 import { appendEvent, type RedisBus } from '@kino/events';
 import {
-  claimJob, completeJob, failJob, reapExpiredLeases, releaseJob, renewLease, setProgress,
-  type FailureReport, type JobProgress, type MediaJob,
+  claimJob,
+  completeJob,
+  failJob,
+  reapExpiredLeases,
+  releaseJob,
+  renewLease,
+  setProgress,
+  type FailureReport,
+  type JobProgress,
+  type MediaJob,
 } from './queue.ts';
 import { listenForJobs } from './wakeup.ts';
 
@@ -80,11 +88,13 @@ export function createJobRunner(o: RunnerOptions): JobRunner {
     sleeping?.abort();
   };
 
-  const describe = o.describeError ?? ((err: unknown): FailureReport => ({
-    detail: err instanceof Error ? err.message : String(err),
-    error: { code: 'PROCESSING_FAILED', message: 'Processing failed.' },
-    retryable: true,
-  }));
+  const describe =
+    o.describeError ??
+    ((err: unknown): FailureReport => ({
+      detail: err instanceof Error ? err.message : String(err),
+      error: { code: 'PROCESSING_FAILED', message: 'Processing failed.' },
+      retryable: true,
+    }));
 
   async function runJob(job: MediaJob): Promise<void> {
     const controller = new AbortController();
@@ -92,16 +102,19 @@ export function createJobRunner(o: RunnerOptions): JobRunner {
     // A worker cut off from Postgres cannot hear that its lease was taken back, so it
     // gives up by itself once the lease it last secured has run out.
     let leaseUntil = Date.now() + o.leaseSeconds * 1000;
-    const renew = setInterval(() => {
-      if (Date.now() > leaseUntil) controller.abort(new Error('lease expired'));
-      const asked = Date.now();
-      renewLease(o.sql, job.id, o.workerId, o.leaseSeconds)
-        .then((ok) => {
-          if (ok) leaseUntil = asked + o.leaseSeconds * 1000;
-          else controller.abort(new Error('lease lost'));
-        })
-        .catch((err) => o.log.warn({ err, ...log }, 'lease renewal failed'));
-    }, (o.leaseSeconds * 1000) / 3);
+    const renew = setInterval(
+      () => {
+        if (Date.now() > leaseUntil) controller.abort(new Error('lease expired'));
+        const asked = Date.now();
+        renewLease(o.sql, job.id, o.workerId, o.leaseSeconds)
+          .then((ok) => {
+            if (ok) leaseUntil = asked + o.leaseSeconds * 1000;
+            else controller.abort(new Error('lease lost'));
+          })
+          .catch((err) => o.log.warn({ err, ...log }, 'lease renewal failed'));
+      },
+      (o.leaseSeconds * 1000) / 3,
+    );
 
     let lastProgressAt = 0;
     let pending: JobProgress | undefined;
@@ -115,10 +128,19 @@ export function createJobRunner(o: RunnerOptions): JobRunner {
       // A cancelled or lost job has nothing more to say.
       if (mark === logged || controller.signal.aborted) return;
       logged = mark;
-      progressEvents = progressEvents.then(() => appendEvent(o.sql, {
-        accountId: job.account_id, assetId: job.asset_id, type: 'job.progress',
-        data: { job_id: job.id, step: p.step ?? null, fraction: Math.round((p.fraction ?? 0) * 100) / 100 },
-      })).then(() => o.onEvents?.(job.account_id), () => {});
+      progressEvents = progressEvents
+        .then(() =>
+          appendEvent(o.sql, {
+            accountId: job.account_id,
+            assetId: job.asset_id,
+            type: 'job.progress',
+            data: { job_id: job.id, step: p.step ?? null, fraction: Math.round((p.fraction ?? 0) * 100) / 100 },
+          }),
+        )
+        .then(
+          () => o.onEvents?.(job.account_id),
+          () => {},
+        );
     };
     const ctx: JobContext = {
       signal: controller.signal,
@@ -217,9 +239,13 @@ export function createJobRunner(o: RunnerOptions): JobRunner {
     },
     async start() {
       if (o.bus) {
-        unlisten = listenForJobs(o.bus, () => wake(), (assetId) => {
-          for (const r of running.values()) if (r.assetId === assetId) r.controller.abort(new Error('job cancelled'));
-        });
+        unlisten = listenForJobs(
+          o.bus,
+          () => wake(),
+          (assetId) => {
+            for (const r of running.values()) if (r.assetId === assetId) r.controller.abort(new Error('job cancelled'));
+          },
+        );
       }
       const reap = () =>
         reapExpiredLeases(o.sql)

@@ -8,7 +8,13 @@ const sql = createDb(process.env['DATABASE_URL']!, { max: 4 });
 const workerId = process.env['WORKER_ID']!;
 const quiet = { info() {}, warn() {}, error: (o: object, m?: string) => console.error(m, o) };
 const runner = createJobRunner({
-  sql, workerId, concurrency: 2, leaseSeconds: 30, pollIntervalMs: 50, shutdownGraceMs: 5000, log: quiet,
+  sql,
+  workerId,
+  concurrency: 2,
+  leaseSeconds: 30,
+  pollIntervalMs: 50,
+  shutdownGraceMs: 5000,
+  log: quiet,
   handler: async (job) => {
     await sql`insert into test_claims (job_id, worker_id) values (${job.id}, ${workerId})`;
     await sleep(5);

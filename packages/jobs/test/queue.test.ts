@@ -2,9 +2,7 @@ import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { getAssetById, type Sql } from '@kino/db';
-import {
-  claimJob, completeJob, failJob, reapExpiredLeases, releaseJob, renewLease, retryDelaySeconds,
-} from '../src/index.ts';
+import { claimJob, completeJob, failJob, reapExpiredLeases, releaseJob, renewLease, retryDelaySeconds } from '../src/index.ts';
 import { useQueueDb } from './queue-db.ts';
 
 const q = useQueueDb();
@@ -42,7 +40,9 @@ describe('the media job queue', () => {
   it('fails at once when the failure cannot be retried', async () => {
     await newJob(5);
     const job = (await claimJob(sql, 'w1', 30))!;
-    expect(await failJob(sql, job, 'w1', { detail: 'x', retryable: false, error: { code: 'CORRUPT_SOURCE', message: 'bad' } })).toBe('failed');
+    expect(await failJob(sql, job, 'w1', { detail: 'x', retryable: false, error: { code: 'CORRUPT_SOURCE', message: 'bad' } })).toBe(
+      'failed',
+    );
   });
 
   it('reaps expired leases back to the queue, and fails jobs out of attempts', async () => {
@@ -84,14 +84,31 @@ describe('two worker processes', () => {
     );
     // Both loaded and connected before either claims: a worker slow to start must not find
     // the queue already emptied by the other.
-    await Promise.all(workers.map((w) => new Promise<void>((resolve, reject) => {
-      w.once('message', (m) => (m === 'ready' ? resolve() : reject(new Error(`unexpected message ${String(m)}`))));
-      w.once('exit', (code) => reject(new Error(`worker exited with ${code} before it was ready`)));
-    })));
+    await Promise.all(
+      workers.map(
+        (w) =>
+          new Promise<void>((resolve, reject) => {
+            w.once('message', (m) => (m === 'ready' ? resolve() : reject(new Error(`unexpected message ${String(m)}`))));
+            w.once('exit', (code) => reject(new Error(`worker exited with ${code} before it was ready`)));
+          }),
+      ),
+    );
     for (const w of workers) w.send('go');
-    await expect.poll(async () => (await sql`select count(*)::int as n from media_jobs where state = 'succeeded'`)[0]!.n, { timeout: 100_000, interval: 100 })
+    await expect
+      .poll(async () => (await sql`select count(*)::int as n from media_jobs where state = 'succeeded'`)[0]!.n, {
+        timeout: 100_000,
+        interval: 100,
+      })
       .toBe(ids.length);
-    await Promise.all(workers.map((w) => new Promise((r) => { w.once('exit', r); w.kill('SIGTERM'); })));
+    await Promise.all(
+      workers.map(
+        (w) =>
+          new Promise((r) => {
+            w.once('exit', r);
+            w.kill('SIGTERM');
+          }),
+      ),
+    );
 
     const perJob = await sql<{ job_id: number; n: number }[]>`
       select job_id, count(*)::int as n from test_claims group by job_id`;

@@ -25,7 +25,10 @@ async function startHoldingProxy(target: URL) {
   const sockets = new Set<Socket>();
   const server = createServer((client) => {
     const upstream = connect(Number(target.port || 5432), target.hostname);
-    for (const [from, to] of [[client, upstream], [upstream, client]] as const) {
+    for (const [from, to] of [
+      [client, upstream],
+      [upstream, client],
+    ] as const) {
       sockets.add(from);
       const queue: Buffer[] = [];
       from.on('data', (d: Buffer) => {
@@ -54,10 +57,11 @@ async function startHoldingProxy(target: URL) {
       holding = false;
       for (const f of flushes) f();
     },
-    close: () => new Promise<void>((r) => {
-      for (const s of sockets) s.destroy();
-      server.close(() => r());
-    }),
+    close: () =>
+      new Promise<void>((r) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => r());
+      }),
   };
 }
 const until = async (check: () => Promise<boolean>) => {
@@ -67,8 +71,14 @@ const jobState = async (id: number) => (await sql`select state, attempts, last_e
 
 function runner(handler: (job: MediaJob, ctx: JobContext) => Promise<void>, leaseSeconds = 2) {
   return createJobRunner({
-    sql, workerId: `w-${randomUUID().slice(0, 8)}`, concurrency: 1, leaseSeconds, pollIntervalMs: 50, shutdownGraceMs: 200,
-    log: quiet, handler,
+    sql,
+    workerId: `w-${randomUUID().slice(0, 8)}`,
+    concurrency: 1,
+    leaseSeconds,
+    pollIntervalMs: 50,
+    shutdownGraceMs: 200,
+    log: quiet,
+    handler,
   });
 }
 
@@ -82,7 +92,12 @@ describe('the job runner', () => {
       await sql`update media_jobs set locked_by = 'someone-else' where id = ${job.id}`;
       await new Promise<void>((resolve) => ctx.signal.addEventListener('abort', () => resolve()));
       aborted = true;
-      committed = await sql.begin((tx) => ctx.holdLease(tx)).then(() => true, (err) => !(err instanceof LeaseLostError));
+      committed = await sql
+        .begin((tx) => ctx.holdLease(tx))
+        .then(
+          () => true,
+          (err) => !(err instanceof LeaseLostError),
+        );
       throw ctx.signal.reason;
     });
     await r.start();
@@ -105,7 +120,13 @@ describe('the job runner', () => {
     let abortedA: unknown;
     let publishA: unknown;
     const a = createJobRunner({
-      sql: sqlA, workerId: 'worker-a', concurrency: 1, leaseSeconds: 2, pollIntervalMs: 50, shutdownGraceMs: 200, log: quiet,
+      sql: sqlA,
+      workerId: 'worker-a',
+      concurrency: 1,
+      leaseSeconds: 2,
+      pollIntervalMs: 50,
+      shutdownGraceMs: 200,
+      log: quiet,
       handler: async (_job, ctx) => {
         startedA();
         await new Promise<void>((resolve) => ctx.signal.addEventListener('abort', () => resolve()));
@@ -113,7 +134,12 @@ describe('the job runner', () => {
         // A stubborn handler that finished its work anyway tries to publish once it can
         // reach Postgres again.
         await healed;
-        publishA = await sqlA.begin((tx) => ctx.holdLease(tx)).then(() => 'committed', (err: unknown) => err);
+        publishA = await sqlA
+          .begin((tx) => ctx.holdLease(tx))
+          .then(
+            () => 'committed',
+            (err: unknown) => err,
+          );
         throw ctx.signal.reason;
       },
     });
@@ -126,7 +152,13 @@ describe('the job runner', () => {
     // Worker B, healthy, reaps the lapsed lease and takes the job over.
     let bPublished = false;
     const b = createJobRunner({
-      sql, workerId: 'worker-b', concurrency: 1, leaseSeconds: 2, pollIntervalMs: 50, shutdownGraceMs: 200, log: quiet,
+      sql,
+      workerId: 'worker-b',
+      concurrency: 1,
+      leaseSeconds: 2,
+      pollIntervalMs: 50,
+      shutdownGraceMs: 200,
+      log: quiet,
       handler: async (_job, ctx) => {
         await sql.begin((tx) => ctx.holdLease(tx));
         bPublished = true;

@@ -42,14 +42,43 @@ export function demuxerOf(formatName: string): string {
  * loaders all could); the sources at the end generate test input and read nothing.
  */
 const FILTERS = new Set([
-  'fps', 'scale', 'setsar', 'format', 'split', 'asplit', 'null', 'anull', 'signalstats', 'metadata', 'thumbnail',
-  'aformat', 'aresample', 'showwavespic', 'overlay', 'trim', 'atrim', 'setpts', 'asetpts',
-  'color', 'testsrc', 'testsrc2', 'sine', 'anullsrc',
+  'fps',
+  'scale',
+  'setsar',
+  'format',
+  'split',
+  'asplit',
+  'null',
+  'anull',
+  'signalstats',
+  'metadata',
+  'thumbnail',
+  'aformat',
+  'aresample',
+  'showwavespic',
+  'overlay',
+  'trim',
+  'atrim',
+  'setpts',
+  'asetpts',
+  'color',
+  'testsrc',
+  'testsrc2',
+  'sine',
+  'anullsrc',
 ]);
 /** Filter options that name a file to read or write (`metadata=…:file=` writes one). */
 const FILE_OPTION = /(?:^|[:=])\s*(?:file|filename|textfile|fontfile|stats_file|log_path|model|model_path|psfile)\s*=/i;
 /** Options that read or write a file the command does not otherwise name. */
-const FILE_OPTIONS = new Set(['filter_script', 'filter_complex_script', 'attach', 'dump_attachment', 'passlogfile', 'vstats_file', 'sdp_file']);
+const FILE_OPTIONS = new Set([
+  'filter_script',
+  'filter_complex_script',
+  'attach',
+  'dump_attachment',
+  'passlogfile',
+  'vstats_file',
+  'sdp_file',
+]);
 /** Options whose value is a filter graph. */
 const GRAPH_OPTIONS = new Set(['vf', 'af', 'filter', 'filter_complex', 'lavfi']);
 /** A filter argument that names a file or a protocol: `/abs`, `file:x`, `http://…`, `../x`. */
@@ -70,12 +99,12 @@ export function assertConfined(args: readonly string[]): void {
     if (FILE_OPTIONS.has(name)) refuse(`the option ${arg} is not allowed`);
     if (GRAPH_OPTIONS.has(name)) checkGraph(args[i + 1] ?? '');
     if (arg === '-i') {
-      const format = valueOf(sinceInput, '-f');
+      const format = optionValue(sinceInput, '-f');
       if (format === 'lavfi') checkGraph(args[i + 1] ?? '');
       else {
-        const protocols = valueOf(sinceInput, '-protocol_whitelist');
+        const protocols = optionValue(sinceInput, '-protocol_whitelist');
         if (!protocols || !/^(?:file|https?,tcp|https,tls,tcp)$/.test(protocols)) refuse('an input has no protocol allowlist');
-        if (valueOf(sinceInput, '-format_whitelist') !== MEDIA_DEMUXERS.join(',')) refuse('an input has no demuxer allowlist');
+        if (optionValue(sinceInput, '-format_whitelist') !== MEDIA_DEMUXERS.join(',')) refuse('an input has no demuxer allowlist');
         if (format !== undefined && !(MEDIA_DEMUXERS as readonly string[]).includes(format)) refuse(`the demuxer ${format} is not allowed`);
       }
       sinceInput = [];
@@ -86,7 +115,7 @@ export function assertConfined(args: readonly string[]): void {
   }
 }
 
-function valueOf(args: string[], option: string): string | undefined {
+function optionValue(args: string[], option: string): string | undefined {
   const at = args.lastIndexOf(option);
   return at >= 0 ? args[at + 1] : undefined;
 }
@@ -105,7 +134,8 @@ export function filterNames(graph: string): string[] {
         const params = f.slice(eq + 1).replace(/(?:\[[^\]]*\])+$/, '');
         // Named (`file=…`) or positional (metadata's sixth argument is its file).
         if (FILE_OPTION.test(`=${params}`)) refuse(`the filter ${name} may not name a file`);
-        for (const p of params.split(':')) if (FILE_VALUE.test(p.slice(p.indexOf('=') + 1))) refuse(`the filter ${name} may not name a file`);
+        for (const p of params.split(':'))
+          if (FILE_VALUE.test(p.slice(p.indexOf('=') + 1))) refuse(`the filter ${name} may not name a file`);
       }
       return name;
     });

@@ -84,6 +84,7 @@ export function ladderArgs(src: string, hlsDir: string, p: ProbeResult, plan: Re
   plan.forEach((r, i) => {
     if (video) {
       const gop = String(Math.ceil(r.fps * SEGMENT_SECONDS));
+      // biome-ignore format: ffmpeg options read in pairs
       args.push(
         '-map', `[v${i}]`,
         ...H264_ARGS,
@@ -100,6 +101,7 @@ export function ladderArgs(src: string, hlsDir: string, p: ProbeResult, plan: Re
     // Each output maps the decoded audio again; ffmpeg decodes it once and resamples per output.
     if (p.audio) args.push('-map', `0:${p.audio.index}`, ...aacArgs(r.audioBitrate));
     const dir = join(hlsDir, r.name);
+    // biome-ignore format: ffmpeg options read in pairs
     args.push(
       '-f', 'hls',
       '-hls_time', String(SEGMENT_SECONDS),
@@ -139,9 +141,7 @@ async function describeRendition(hlsDir: string, r: RenditionPlan, opts: RunOpti
   if (!playlist.initUri || playlist.segments.length === 0) {
     throw new MediaError('FFMPEG_FAILED', `Video processing failed: the ${r.name} rendition came out empty.`);
   }
-  const segments = await Promise.all(
-    playlist.segments.map(async (s) => ({ ...s, bytes: (await stat(join(dir, s.uri))).size })),
-  );
+  const segments = await Promise.all(playlist.segments.map(async (s) => ({ ...s, bytes: (await stat(join(dir, s.uri))).size })));
   const { peak, average } = segmentBandwidths(segments);
   const init = await readInitSegment(join(dir, playlist.initUri), opts);
   return {

@@ -21,6 +21,7 @@ export async function makeOpener(src: string, outFile: string, p: ProbeResult, o
   if (p.video) {
     // The plan always ends at or below 240p, so some rung fits.
     const rung = planLadder(p).find((r) => Math.min(r.width, r.height) <= OPENER_MAX_SHORT_SIDE)!;
+    // biome-ignore format: ffmpeg options read in pairs
     args.push(
       '-map', `0:${p.video.index}`,
       '-vf', videoFilter(rung),

@@ -135,18 +135,14 @@ async function durationFromPackets(file: string, streamIndex: number, opts: Ffpr
     packets++;
     end = Math.max(end, pts + (dur !== undefined && Number.isFinite(dur) ? dur : 0));
   };
-  await ffprobeText(
-    file,
-    ['-select_streams', String(streamIndex), '-show_entries', 'packet=pts_time,duration_time', '-of', 'csv=p=0'],
-    {
-      ...opts,
-      onStdout: (chunk) => {
-        const lines = (pending + chunk.toString('utf8')).split('\n');
-        pending = lines.pop() ?? '';
-        lines.forEach(consume);
-      },
+  await ffprobeText(file, ['-select_streams', String(streamIndex), '-show_entries', 'packet=pts_time,duration_time', '-of', 'csv=p=0'], {
+    ...opts,
+    onStdout: (chunk) => {
+      const lines = (pending + chunk.toString('utf8')).split('\n');
+      pending = lines.pop() ?? '';
+      lines.forEach(consume);
     },
-  );
+  });
   consume(pending);
   // A single packet is a still image, which has nothing to play over time.
   return packets > 1 && end > 0 ? end : undefined;

@@ -130,6 +130,9 @@ function formatMs(ms: number): string {
 
 /** The last non-empty stderr line, which is where ffmpeg and ffprobe put the reason they gave up. */
 export function lastLine(stderrTail: string): string | undefined {
-  const lines = stderrTail.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = stderrTail
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   return lines.at(-1);
 }

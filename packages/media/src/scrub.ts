@@ -6,7 +6,7 @@ const URL = /\b[a-z][a-z0-9+.-]*:\/\/[^\s'"<>]*/gi;
 /** Query parameters of a presigned URL that survive without their URL. */
 const AMZ = /[^\s'"<>]*X-Amz-[^\s'"<>]*/gi;
 /** Absolute paths: a slash at the start of a word (so `30000/1001` and `I/O` are kept). */
-const PATH = /(^|[\s'"(\[=,:])(?:file:)?\/[^\s'"<>)\],]+/g;
+const PATH = /(^|[\s'"([=,:])(?:file:)?\/[^\s'"<>)\],]+/g;
 /** AWS-style access key ids. */
 const ACCESS_KEY_ID = /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g;
 /** Addresses as socket errors print them: `10.1.2.3:9000`, `[::1]:5432`. */

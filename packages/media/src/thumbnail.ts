@@ -64,6 +64,7 @@ async function frame(
         `thumbnail=${CANDIDATES}`,
       ]
     : [`scale=${width}:${height}`, 'setsar=1', `thumbnail=${CANDIDATES}`];
+  // biome-ignore format: ffmpeg options read in pairs
   await runFfmpeg(
     [
       '-ss', seek.toFixed(3), '-t', window.toFixed(3), ...mediaInput(src, p.formatName),
@@ -81,7 +82,22 @@ async function waveform(src: string, outFile: string, p: ProbeResult, opts: RunO
     `[0:${p.audio!.index}]aformat=channel_layouts=mono,showwavespic=s=${WAVEFORM.size}:colors=${WAVEFORM.wave}:scale=sqrt[w];` +
     '[bg][w]overlay=shortest=1:format=auto';
   await runFfmpeg(
-    ['-t', seconds.toFixed(3), ...mediaInput(src, p.formatName), '-filter_complex', graph, '-frames:v', '1', '-q:v', '3', '-f', 'image2', '-update', '1', outFile],
+    [
+      '-t',
+      seconds.toFixed(3),
+      ...mediaInput(src, p.formatName),
+      '-filter_complex',
+      graph,
+      '-frames:v',
+      '1',
+      '-q:v',
+      '3',
+      '-f',
+      'image2',
+      '-update',
+      '1',
+      outFile,
+    ],
     { ...opts, durationSec: seconds },
   );
 }

@@ -24,7 +24,14 @@ describe('assertConfined', () => {
   });
 
   it('names the transport of the input and nothing else', () => {
-    expect(mediaInput('/x/source')).toEqual(['-protocol_whitelist', 'file', '-format_whitelist', expect.any(String), '-i', 'file:/x/source']);
+    expect(mediaInput('/x/source')).toEqual([
+      '-protocol_whitelist',
+      'file',
+      '-format_whitelist',
+      expect.any(String),
+      '-i',
+      'file:/x/source',
+    ]);
     expect(mediaInput('https://s3/b/k')).toContain('https,tls,tcp');
     expect(mediaInput('http://s3/b/k')).toContain('http,tcp');
     expect(mediaInput('/x/s', 'matroska,webm')).toContain('matroska');
@@ -74,7 +81,11 @@ describe('runProcess', () => {
       });
       expect(r.code).toBe(0);
       const text = Buffer.concat(out).toString();
-      const vars = text.split('\n').filter((l) => /^[A-Za-z_]+=/.test(l) && !/^(cwd|files)=/.test(l)).map((l) => l.split('=')[0]!).sort();
+      const vars = text
+        .split('\n')
+        .filter((l) => /^[A-Za-z_]+=/.test(l) && !/^(cwd|files)=/.test(l))
+        .map((l) => l.split('=')[0]!)
+        .sort();
       // sh adds PWD (and SHLVL) itself; what we hand over is PATH and the locale.
       expect(vars.filter((v) => !['PWD', 'SHLVL', '_'].includes(v))).toEqual(['LC_ALL', 'PATH']);
       for (const value of Object.values(secrets)) expect(text).not.toContain(value);
@@ -91,16 +102,17 @@ describe('runProcess', () => {
 describe('scrub', () => {
   it('keeps the words and drops URLs, presigned parameters, paths, hosts and key ids', () => {
     const said =
-      "[http @ 0x55] HTTP error 403 Forbidden\nhttp://minio.internal:9000/kino/videos/a/source?X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F: Server returned 403\n" +
-      "/var/lib/kino/tmp/kino-job-1/source: Invalid data found when processing input\n" +
-      "file:/var/lib/kino/tmp/kino-job-1/source: Invalid argument\n" +
-      "Stream #0:0: Video: h264, 30000/1001 fps, I/O error X-Amz-Signature=abc AKIAIOSFODNN7EXAMPLE Connection to minio.internal:9000 failed";
+      '[http @ 0x55] HTTP error 403 Forbidden\nhttp://minio.internal:9000/kino/videos/a/source?X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F: Server returned 403\n' +
+      '/var/lib/kino/tmp/kino-job-1/source: Invalid data found when processing input\n' +
+      'file:/var/lib/kino/tmp/kino-job-1/source: Invalid argument\n' +
+      'Stream #0:0: Video: h264, 30000/1001 fps, I/O error X-Amz-Signature=abc AKIAIOSFODNN7EXAMPLE Connection to minio.internal:9000 failed';
     const clean = scrub(said, ['minio.internal:9000', 'minio.internal']);
     expect(clean).toContain('Invalid data found when processing input');
     expect(clean).toContain('30000/1001');
     expect(clean).toContain('I/O error');
     const socket = scrub('connect ECONNREFUSED 10.1.2.3:9000; getaddrinfo ENOTFOUND minio.internal; connect ECONNREFUSED [::1]:5432');
     expect(socket).toBe('connect ECONNREFUSED <host>; getaddrinfo ENOTFOUND <host>; connect ECONNREFUSED <host>');
-    for (const leak of ['http://', 'file:', 'X-Amz', 'AKIA', '/var/lib', 'kino-job', 'minio.internal', 'videos/a']) expect(clean).not.toContain(leak);
+    for (const leak of ['http://', 'file:', 'X-Amz', 'AKIA', '/var/lib', 'kino-job', 'minio.internal', 'videos/a'])
+      expect(clean).not.toContain(leak);
   });
 });

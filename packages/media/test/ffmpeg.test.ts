@@ -63,12 +63,14 @@ describe('runFfmpeg', () => {
     const controller = new AbortController();
     // Abort once ffmpeg reports progress and is seen running: an explicit signal, not a sleep.
     let existed: Promise<boolean> | undefined;
-    const err = await rejection(runFfmpeg([...endlessArgs(marker), '-stats_period', '0.1'], {
-      signal: controller.signal,
-      onProgress: () => {
-        existed ??= processWithArgExists(marker).finally(() => controller.abort());
-      },
-    }));
+    const err = await rejection(
+      runFfmpeg([...endlessArgs(marker), '-stats_period', '0.1'], {
+        signal: controller.signal,
+        onProgress: () => {
+          existed ??= processWithArgExists(marker).finally(() => controller.abort());
+        },
+      }),
+    );
     expect(await existed).toBe(true);
     expect(err.code).toBe('ABORTED');
     expect(await processWithArgExists(marker)).toBe(false);

@@ -45,6 +45,7 @@ export async function meanLuma(file: string): Promise<number> {
 
 /** Presentation times of a video's key frames, read from packet flags (no decoding). */
 export async function keyframeTimes(file: string): Promise<number[]> {
+  // biome-ignore format: ffmpeg options read in pairs
   const { stdout } = await exec('ffprobe', [
     '-v', 'error', '-select_streams', 'v:0', '-show_entries', 'packet=pts_time,flags', '-of', 'csv=p=0', file,
   ]);

@@ -34,7 +34,9 @@ describe('hostile media', () => {
       const [hls] = await hostilePayloads(own, ownNet, ownCanary);
       // What the worker used to run: ffprobe with ffmpeg's own defaults, local and remote.
       await run('ffprobe', ['-v', 'error', '-show_format', hls!.file], { timeout: 5_000 }).catch(() => {});
-      await run('ffprobe', ['-v', 'error', '-protocol_whitelist', 'file,http,tcp', '-show_format', hls!.file], { timeout: 5_000 }).catch(() => {});
+      await run('ffprobe', ['-v', 'error', '-protocol_whitelist', 'file,http,tcp', '-show_format', hls!.file], { timeout: 5_000 }).catch(
+        () => {},
+      );
       expect(ownNet.connections).toBeGreaterThan(0);
       expect(ownCanary.opened).toBe(true);
     } finally {
@@ -76,7 +78,9 @@ describe('hostile media', () => {
       const err = await probe(url, { timeoutMs: 20_000 }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(MediaError);
       expect((err as MediaError).code).toBe('CORRUPT_SOURCE');
-      expect(JSON.stringify({ m: (err as MediaError).message, t: (err as MediaError).stderrTail })).not.toMatch(/X-Amz|127\.0\.0\.1|bucket/);
+      expect(JSON.stringify({ m: (err as MediaError).message, t: (err as MediaError).stderrTail })).not.toMatch(
+        /X-Amz|127\.0\.0\.1|bucket/,
+      );
       expect(net.connections).toBe(0);
       expect(canary.opened).toBe(false);
     } finally {

@@ -15,13 +15,7 @@ const sizes = (p: ProbeResult) => planLadder(p).map((r) => `${r.name} ${r.width}
 
 describe('planLadder', () => {
   it('gives a 1080p source every rung down to 240p, highest first', () => {
-    expect(sizes(source(1920, 1080))).toEqual([
-      '1080p 1920x1080',
-      '720p 1280x720',
-      '480p 854x480',
-      '360p 640x360',
-      '240p 426x240',
-    ]);
+    expect(sizes(source(1920, 1080))).toEqual(['1080p 1920x1080', '720p 1280x720', '480p 854x480', '360p 640x360', '240p 426x240']);
   });
 
   it('never upscales: a 1000p-short-side source starts at 720p, a 4K one at 1080p', () => {
@@ -34,13 +28,7 @@ describe('planLadder', () => {
   });
 
   it('keeps portrait sources portrait, named by the short side', () => {
-    expect(sizes(source(1080, 1920))).toEqual([
-      '1080p 1080x1920',
-      '720p 720x1280',
-      '480p 480x854',
-      '360p 360x640',
-      '240p 240x426',
-    ]);
+    expect(sizes(source(1080, 1920))).toEqual(['1080p 1080x1920', '720p 720x1280', '480p 480x854', '360p 360x640', '240p 240x426']);
   });
 
   it('keeps 4:3 and odd sizes even and in aspect', () => {

@@ -47,7 +47,9 @@ async function filesUnder(hlsDir: string, r: LadderResult['renditions'][number])
 describe('makeLadder', () => {
   it('encodes every planned rendition as aligned CMAF HLS with a complete master playlist', async () => {
     const { p, plan, hlsDir, result, master, fractions } = await ladder('standard', 'standard', {
-      width: 640, height: 360, seconds: 9,
+      width: 640,
+      height: 360,
+      seconds: 9,
     });
     expect(plan.map((r) => r.name)).toEqual(['360p', '240p']);
     expect(result.masterPath).toBe(join(hlsDir, 'master.m3u8'));

@@ -37,7 +37,15 @@ describe('media playlists', () => {
 
   it('writes one STREAM-INF per variant, leaving out what audio has not got', () => {
     const text = renderMasterPlaylist([
-      { uri: '720p/index.m3u8', bandwidth: 3_000_000, averageBandwidth: 2_800_000, codecs: 'avc1.64001f,mp4a.40.2', width: 1280, height: 720, fps: 30000 / 1001 },
+      {
+        uri: '720p/index.m3u8',
+        bandwidth: 3_000_000,
+        averageBandwidth: 2_800_000,
+        codecs: 'avc1.64001f,mp4a.40.2',
+        width: 1280,
+        height: 720,
+        fps: 30000 / 1001,
+      },
       { uri: 'audio/index.m3u8', bandwidth: 130_000, averageBandwidth: 129_000, codecs: 'mp4a.40.2' },
     ]);
     expect(text).toBe(

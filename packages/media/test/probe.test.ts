@@ -35,7 +35,17 @@ describe('probe', () => {
       durationSec: 3,
       sizeBytes: (await stat(file)).size,
       formatName: expect.stringContaining('mp4'),
-      video: { index: 0, codec: 'h264', width: 320, height: 240, displayWidth: 320, displayHeight: 240, rotation: 0, fps: 30, pixFmt: 'yuv420p' },
+      video: {
+        index: 0,
+        codec: 'h264',
+        width: 320,
+        height: 240,
+        displayWidth: 320,
+        displayHeight: 240,
+        rotation: 0,
+        fps: 30,
+        pixFmt: 'yuv420p',
+      },
       audio: { index: 1, codec: 'aac', channels: 1, sampleRate: 44100 },
     });
     expect(p.bitRate).toBeGreaterThan(0);
@@ -118,7 +128,23 @@ describe('probe', () => {
   it('rejects a single frame (a still picture in a media container) as ZERO_DURATION', async () => {
     const one = join(dir, 'one-frame.webm');
     // Streamed WebM has no duration header, so only the packets tell: there is one.
-    await exec('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=64x64:rate=1', '-frames:v', '1', '-c:v', 'libvpx', '-f', 'webm', '-live', '1', one]);
+    await exec('ffmpeg', [
+      '-v',
+      'error',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc2=size=64x64:rate=1',
+      '-frames:v',
+      '1',
+      '-c:v',
+      'libvpx',
+      '-f',
+      'webm',
+      '-live',
+      '1',
+      one,
+    ]);
     const err = await probeError(one);
     expect(err.code).toBe('ZERO_DURATION');
   });

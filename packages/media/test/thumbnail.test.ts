@@ -50,10 +50,7 @@ describe('makeThumbnail', () => {
   });
 
   it('keeps portrait sources portrait and caps the width at 1280', async () => {
-    const [rotated, hd] = await Promise.all([
-      thumbnail('portrait-rotated', 'rotated'),
-      thumbnail('hd', 'hd', { seconds: 1 }),
-    ]);
+    const [rotated, hd] = await Promise.all([thumbnail('portrait-rotated', 'rotated'), thumbnail('hd', 'hd', { seconds: 1 })]);
     expect([rotated.width, rotated.height]).toEqual([180, 320]);
     expect([hd.width, hd.height]).toEqual([1280, 720]);
   });

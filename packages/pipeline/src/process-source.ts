@@ -3,13 +3,31 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pMap from 'p-map';
 import {
-  advancePlayableState, deleteArtifactsUnder, getAssetById, listArtifacts, markSourceFailed, recordArtifacts, setSourceMeta,
-  type AssetRow, type Queryable, type Sql,
+  advancePlayableState,
+  deleteArtifactsUnder,
+  getAssetById,
+  listArtifacts,
+  markSourceFailed,
+  recordArtifacts,
+  setSourceMeta,
+  type AssetRow,
+  type Queryable,
+  type Sql,
 } from '@kino/db';
 import { artifactPrefix, HLS_PREFIX, MASTER_PATH, OPENER_PATH, THUMBNAIL_PATH } from '@kino/artifacts';
 import { appendEvents, type NewEvent } from '@kino/events';
 import { JobFailure, LeaseLostError, type FailureReport, type JobContext, type MediaJob } from '@kino/jobs';
-import { MediaError, makeLadder, makeOpener, makeThumbnail, planLadder, probe, scrub, type ProbeResult, type RunOptions } from '@kino/media';
+import {
+  MediaError,
+  makeLadder,
+  makeOpener,
+  makeThumbnail,
+  planLadder,
+  probe,
+  scrub,
+  type ProbeResult,
+  type RunOptions,
+} from '@kino/media';
 import { deletePrefix, downloadToFile, presignGet, type Storage } from '@kino/storage';
 import { startupPaths } from '@kino/playback';
 import { ladderArtifacts, publish } from './artifacts.ts';
@@ -45,14 +63,19 @@ export function describeFailure(err: unknown): FailureReport {
     const detail = scrub([err.message, err.stderrTail].filter(Boolean).join('\n'));
     if (SOURCE_ERRORS.has(err.code)) return { detail, retryable: false, error: { code: err.code, message: err.message } };
     if (err.code === 'FFMPEG_TIMEOUT') {
-      return { detail, retryable: false, error: { code: 'PROCESSING_TIMEOUT', message: 'Processing took longer than the configured limit.' } };
+      return {
+        detail,
+        retryable: false,
+        error: { code: 'PROCESSING_TIMEOUT', message: 'Processing took longer than the configured limit.' },
+      };
     }
     if (err.code === 'UNSAFE_COMMAND') {
       return { detail, retryable: false, error: { code: 'PROCESSING_FAILED', message: 'Processing failed: the command was refused.' } };
     }
     const last = err.stderrTail?.trim().split('\n').pop();
     return {
-      detail, retryable: true,
+      detail,
+      retryable: true,
       error: { code: 'ENCODING_FAILED', message: scrub(`The video could not be encoded${last ? `: ${last}` : '.'}`) },
     };
   }
@@ -68,11 +91,23 @@ function sourceMeta(p: ProbeResult) {
   const v = p.video;
   const a = p.audio;
   return {
-    duration_sec: p.durationSec, size_bytes: p.sizeBytes, format: p.formatName, bit_rate: p.bitRate ?? null,
-    video: v ? {
-      codec: v.codec, width: v.width, height: v.height, display_width: v.displayWidth, display_height: v.displayHeight,
-      rotation: v.rotation, fps: v.fps, pix_fmt: v.pixFmt ?? null, bit_rate: v.bitRate ?? null,
-    } : null,
+    duration_sec: p.durationSec,
+    size_bytes: p.sizeBytes,
+    format: p.formatName,
+    bit_rate: p.bitRate ?? null,
+    video: v
+      ? {
+          codec: v.codec,
+          width: v.width,
+          height: v.height,
+          display_width: v.displayWidth,
+          display_height: v.displayHeight,
+          rotation: v.rotation,
+          fps: v.fps,
+          pix_fmt: v.pixFmt ?? null,
+          bit_rate: v.bitRate ?? null,
+        }
+      : null,
     audio: a ? { codec: a.codec, channels: a.channels, sample_rate: a.sampleRate, bit_rate: a.bitRate ?? null } : null,
   };
 }
@@ -96,7 +131,10 @@ export async function processSource(deps: PipelineDeps, job: MediaJob, ctx: JobC
     await deps.sql.begin(async (tx) => {
       await ctx.holdLease(tx);
       await fn(tx);
-      await appendEvents(tx, events.map((e) => ({ ...e, accountId: asset.account_id, assetId: asset.id })));
+      await appendEvents(
+        tx,
+        events.map((e) => ({ ...e, accountId: asset.account_id, assetId: asset.id })),
+      );
     });
     if (events.length > 0) deps.onEvents?.(asset.account_id);
   };
@@ -175,9 +213,15 @@ export async function processSource(deps: PipelineDeps, job: MediaJob, ctx: JobC
     if (!done.has(THUMBNAIL_PATH)) {
       const file = join(work, THUMBNAIL_PATH);
       await makeThumbnail(src, file, probed, run('thumbnail'));
-      const artifact = await publish(deps.storage, asset.id, { path: THUMBNAIL_PATH, kind: 'thumbnail', file, ...renditionless }, inner.signal);
-      await commit([{ type: 'asset.thumbnail_ready', data: { path: THUMBNAIL_PATH, bytes: artifact.bytes } }],
-        (tx) => recordArtifacts(tx, asset.id, [artifact]));
+      const artifact = await publish(
+        deps.storage,
+        asset.id,
+        { path: THUMBNAIL_PATH, kind: 'thumbnail', file, ...renditionless },
+        inner.signal,
+      );
+      await commit([{ type: 'asset.thumbnail_ready', data: { path: THUMBNAIL_PATH, bytes: artifact.bytes } }], (tx) =>
+        recordArtifacts(tx, asset.id, [artifact]),
+      );
     }
 
     if (ladder) {
@@ -188,21 +232,28 @@ export async function processSource(deps: PipelineDeps, job: MediaJob, ctx: JobC
       const files = await ladderArtifacts(hlsDir, encoded);
       const master = files.pop()!;
       let uploaded = 0;
-      const published = await pMap(files, async (f) => {
-        const a = await publish(deps.storage, asset.id, f, inner.signal);
-        ctx.progress({ step: 'upload', fraction: ++uploaded / files.length });
-        return a;
-      }, { concurrency: deps.uploadConcurrency ?? 8 });
+      const published = await pMap(
+        files,
+        async (f) => {
+          const a = await publish(deps.storage, asset.id, f, inner.signal);
+          ctx.progress({ step: 'upload', fraction: ++uploaded / files.length });
+          return a;
+        },
+        { concurrency: deps.uploadConcurrency ?? 8 },
+      );
       // The master goes last: once it exists, everything it points to does.
       published.push(await publish(deps.storage, asset.id, master, inner.signal));
       const renditionEvents = encoded.renditions.map((r) => ({
         type: 'asset.rendition_ready' as const,
         data: { rendition: r.name, width: r.width ?? null, height: r.height ?? null, bitrate: r.bandwidth, codecs: r.codecs },
       }));
-      await commit([...renditionEvents, { type: 'asset.hls_ready', data: { renditions: encoded.renditions.map((r) => r.name) } }], async (tx) => {
-        await recordArtifacts(tx, asset.id, published);
-        await advancePlayableState(tx, asset.id, 'hls_ready');
-      });
+      await commit(
+        [...renditionEvents, { type: 'asset.hls_ready', data: { renditions: encoded.renditions.map((r) => r.name) } }],
+        async (tx) => {
+          await recordArtifacts(tx, asset.id, published);
+          await advancePlayableState(tx, asset.id, 'hls_ready');
+        },
+      );
       deps.warm?.(ref, [THUMBNAIL_PATH, ...startupPaths(await listArtifacts(deps.sql, asset.id))]);
     }
   } catch (err) {

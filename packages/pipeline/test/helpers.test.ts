@@ -10,13 +10,23 @@ import { describeFailure, ladderArtifacts, sweepDeadScratch } from '../src/index
 describe('describeFailure', () => {
   it('fails a source that cannot play for good, and lets encoding failures retry', () => {
     expect(describeFailure(new MediaError('CORRUPT_SOURCE', 'Not a video.'))).toMatchObject({
-      retryable: false, error: { code: 'CORRUPT_SOURCE', message: 'Not a video.' },
+      retryable: false,
+      error: { code: 'CORRUPT_SOURCE', message: 'Not a video.' },
     });
-    expect(describeFailure(new MediaError('FFMPEG_TIMEOUT', 'Too slow.'))).toMatchObject({ retryable: false, error: { code: 'PROCESSING_TIMEOUT' } });
-    expect(describeFailure(new MediaError('UNSAFE_COMMAND', 'Refused.'))).toMatchObject({ retryable: false, error: { code: 'PROCESSING_FAILED' } });
-    expect(describeFailure(new MediaError('FFMPEG_FAILED', 'Encoding failed.', { stderrTail: 'first\nConversion failed!' }))).toMatchObject({
-      retryable: true, error: { code: 'ENCODING_FAILED', message: 'The video could not be encoded: Conversion failed!' },
+    expect(describeFailure(new MediaError('FFMPEG_TIMEOUT', 'Too slow.'))).toMatchObject({
+      retryable: false,
+      error: { code: 'PROCESSING_TIMEOUT' },
     });
+    expect(describeFailure(new MediaError('UNSAFE_COMMAND', 'Refused.'))).toMatchObject({
+      retryable: false,
+      error: { code: 'PROCESSING_FAILED' },
+    });
+    expect(describeFailure(new MediaError('FFMPEG_FAILED', 'Encoding failed.', { stderrTail: 'first\nConversion failed!' }))).toMatchObject(
+      {
+        retryable: true,
+        error: { code: 'ENCODING_FAILED', message: 'The video could not be encoded: Conversion failed!' },
+      },
+    );
   });
 
   it('keeps URLs and paths out of what it reports about other errors', () => {
@@ -45,10 +55,18 @@ describe('ladderArtifacts', () => {
     const dir = await scratchDir('kino-ladder-');
     const ladder: LadderResult = {
       masterPath: join(dir, 'master.m3u8'),
-      renditions: [{
-        name: '240p', width: 320, height: 240, bandwidth: 500_000, averageBandwidth: 400_000, codecs: 'avc1.42c015,mp4a.40.2',
-        dir: join(dir, '240p'), files: ['240p/index.m3u8', '240p/init.mp4', '240p/0.m4s'],
-      }],
+      renditions: [
+        {
+          name: '240p',
+          width: 320,
+          height: 240,
+          bandwidth: 500_000,
+          averageBandwidth: 400_000,
+          codecs: 'avc1.42c015,mp4a.40.2',
+          dir: join(dir, '240p'),
+          files: ['240p/index.m3u8', '240p/init.mp4', '240p/0.m4s'],
+        },
+      ],
     };
     const files = await ladderArtifacts(dir, ladder);
     expect(files.map((f) => [f.path, f.kind, f.rendition, f.height])).toEqual([

@@ -20,7 +20,10 @@ function deps() {
   const warmed: string[][] = [];
   const woken: string[] = [];
   const d: PipelineDeps = {
-    sql: bed.db.sql, storage: bed.s3.storage, tmpRoot: bed.tmpRoot, ffmpegTimeoutMs: 120_000,
+    sql: bed.db.sql,
+    storage: bed.s3.storage,
+    tmpRoot: bed.tmpRoot,
+    ffmpegTimeoutMs: 120_000,
     warm: (_asset, paths) => void warmed.push(paths),
     onEvents: (accountId) => void woken.push(accountId),
   };
@@ -55,7 +58,10 @@ describe('processSource', () => {
 
     const renditions = rows.filter((r) => r.kind === 'playlist').length;
     expect(await bed.eventTypes(job.asset_id)).toEqual([
-      'asset.opener_ready', 'asset.thumbnail_ready', ...Array(renditions).fill('asset.rendition_ready'), 'asset.hls_ready',
+      'asset.opener_ready',
+      'asset.thumbnail_ready',
+      ...Array(renditions).fill('asset.rendition_ready'),
+      'asset.hls_ready',
     ]);
     expect(new Set(woken)).toEqual(new Set([bed.accountId]));
     // The opener is warmed as soon as it exists; the startup files once the ladder is whole.
@@ -82,7 +88,10 @@ describe('processSource', () => {
     const { d } = deps();
     const err = await processSource(d, bad, jobContext(bad)).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(JobFailure);
-    expect((err as JobFailure).report).toMatchObject({ retryable: false, error: { code: expect.stringMatching(/^(CORRUPT_SOURCE|NO_MEDIA_STREAMS)$/) } });
+    expect((err as JobFailure).report).toMatchObject({
+      retryable: false,
+      error: { code: expect.stringMatching(/^(CORRUPT_SOURCE|NO_MEDIA_STREAMS)$/) },
+    });
     expect(await getAssetById(bed.db.sql, bad.asset_id)).toMatchObject({ source_state: 'failed', playable_state: 'not_playable' });
     expect(await listKeys(bed.s3.storage, artifactPrefix(bad.asset_id))).toEqual([]);
     expect(await scratchLeft()).toEqual([]);

@@ -17,7 +17,8 @@ afterAll(() => bed?.close());
 function deps(edges = { ok: ['edge-a'], failed: ['edge-b'] }) {
   const purged: string[] = [];
   const d: PurgeDeps = {
-    sql: bed.db.sql, storage: bed.s3.storage,
+    sql: bed.db.sql,
+    storage: bed.s3.storage,
     purgeEdges: async (assetId) => {
       purged.push(assetId);
       return edges;

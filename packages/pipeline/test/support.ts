@@ -5,7 +5,14 @@ import { eventsAfter } from '@kino/events';
 import { claimJob, enqueueJob, LeaseLostError, type JobContext, type JobKind, type JobProgress, type MediaJob } from '@kino/jobs';
 import { putFile } from '@kino/storage';
 import {
-  createTestDatabase, createTestS3, makeFixture, scratchDir, type FixtureKind, type FixtureOptions, type TestDatabase, type TestS3,
+  createTestDatabase,
+  createTestS3,
+  makeFixture,
+  scratchDir,
+  type FixtureKind,
+  type FixtureOptions,
+  type TestDatabase,
+  type TestS3,
 } from '@kino/testkit';
 
 export const WORKER = 'pipeline-test-worker';
@@ -30,7 +37,10 @@ export async function startBed(): Promise<PipelineBed> {
   const accountId = (await createAccount(db.sql, 'pipeline')).id;
   const tmpRoot = await scratchDir('kino-pipeline-');
   const bed: PipelineBed = {
-    db, s3, accountId, tmpRoot,
+    db,
+    s3,
+    accountId,
+    tmpRoot,
     async uploaded(kind, opts) {
       const id = randomUUID();
       const asset = (await insertUploadingAsset(db.sql, { id, accountId, contentType: 'video/mp4' }))!;
@@ -45,7 +55,9 @@ export async function startBed(): Promise<PipelineBed> {
       return job;
     },
     async eventTypes(assetId) {
-      return (await eventsAfter(db.sql, { accountId, assetId, afterSeq: 0, limit: 1000 })).map((e) => e.type).filter((t) => !t.startsWith('job.'));
+      return (await eventsAfter(db.sql, { accountId, assetId, afterSeq: 0, limit: 1000 }))
+        .map((e) => e.type)
+        .filter((t) => !t.startsWith('job.'));
     },
     async close() {
       await Promise.all([db.drop(), s3.close()]);

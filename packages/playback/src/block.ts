@@ -54,7 +54,7 @@ export const playbackBlockSchema = {
     prefetch: { type: 'array', items: { type: 'string' } },
     beacon: {
       type: 'object',
-      description: 'QoE beacons: POST a JSON body with this token to this URL (see the edge\'s /beacon).',
+      description: "QoE beacons: POST a JSON body with this token to this URL (see the edge's /beacon).",
       properties: { url: { type: 'string' }, token: { type: 'string' } },
     },
   },

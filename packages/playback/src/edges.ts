@@ -40,21 +40,27 @@ export interface EdgeCallOptions {
  */
 async function callEdges(edges: EdgeRow[], path: string, payload: unknown, o: EdgeCallOptions): Promise<EdgeOutcome[]> {
   const body = JSON.stringify(payload);
-  return pMap(edges, async (e): Promise<EdgeOutcome> => {
-    try {
-      const res = await request(`${e.internal_url}${path}`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${o.internalToken}`, 'content-type': 'application/json' },
-        body,
-        headersTimeout: o.timeoutMs ?? 5000,
-        bodyTimeout: o.timeoutMs ?? 5000,
-      });
-      const text = await res.body.text();
-      return res.statusCode < 300 ? { edge: e.id, ok: true } : { edge: e.id, ok: false, detail: `${res.statusCode} ${text.slice(0, 200)}` };
-    } catch (err) {
-      return { edge: e.id, ok: false, detail: (err as Error).message };
-    }
-  }, { concurrency: o.concurrency ?? 8 });
+  return pMap(
+    edges,
+    async (e): Promise<EdgeOutcome> => {
+      try {
+        const res = await request(`${e.internal_url}${path}`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${o.internalToken}`, 'content-type': 'application/json' },
+          body,
+          headersTimeout: o.timeoutMs ?? 5000,
+          bodyTimeout: o.timeoutMs ?? 5000,
+        });
+        const text = await res.body.text();
+        return res.statusCode < 300
+          ? { edge: e.id, ok: true }
+          : { edge: e.id, ok: false, detail: `${res.statusCode} ${text.slice(0, 200)}` };
+      } catch (err) {
+        return { edge: e.id, ok: false, detail: (err as Error).message };
+      }
+    },
+    { concurrency: o.concurrency ?? 8 },
+  );
 }
 
 /** Asks every edge to fill its cache with `paths` before anyone asks for them. */

@@ -45,7 +45,10 @@ interface Gauge {
 }
 
 /** An edge's internal routes, answering `status` and recording what they were asked. */
-async function fakeEdge(status: number, gauge: Gauge = { now: 0, most: 0 }): Promise<{ row: EdgeRow; received: Received[]; close(): Promise<void> }> {
+async function fakeEdge(
+  status: number,
+  gauge: Gauge = { now: 0, most: 0 },
+): Promise<{ row: EdgeRow; received: Received[]; close(): Promise<void> }> {
   const received: Received[] = [];
   const server: Server = createServer((req, res) => {
     gauge.most = Math.max(gauge.most, ++gauge.now);
@@ -62,7 +65,14 @@ async function fakeEdge(status: number, gauge: Gauge = { now: 0, most: 0 }): Pro
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const row: EdgeRow = { id: randomUUID(), region: 'test', public_url: url, internal_url: url, registered_at: new Date(), last_seen_at: new Date() };
+  const row: EdgeRow = {
+    id: randomUUID(),
+    region: 'test',
+    public_url: url,
+    internal_url: url,
+    registered_at: new Date(),
+    last_seen_at: new Date(),
+  };
   return { row, received, close: () => new Promise((r) => server.close(() => r())) };
 }
 
@@ -81,10 +91,13 @@ describe('warmEdges and purgeEdges', () => {
         { edge: failing.row.id, ok: false, detail: '500 {"error":{"code":"BOOM"}}' },
         { edge: 'edge-down', ok: false, detail: expect.any(String) },
       ]);
-      expect(ok.received).toEqual([{
-        path: '/internal/warm', headers: expect.objectContaining({ authorization: 'Bearer internal-secret' }),
-        body: { asset_id: assetId, artifact_paths: [OPENER_PATH] },
-      }]);
+      expect(ok.received).toEqual([
+        {
+          path: '/internal/warm',
+          headers: expect.objectContaining({ authorization: 'Bearer internal-secret' }),
+          body: { asset_id: assetId, artifact_paths: [OPENER_PATH] },
+        },
+      ]);
 
       await purgeEdges([ok.row], assetId, o);
       expect(ok.received[1]).toMatchObject({ path: '/internal/purge', body: { asset_id: assetId, revoke: true } });
@@ -97,7 +110,11 @@ describe('warmEdges and purgeEdges', () => {
     const gauge: Gauge = { now: 0, most: 0 };
     const edges = await Promise.all(Array.from({ length: 6 }, () => fakeEdge(200, gauge)));
     try {
-      const outcomes = await purgeEdges(edges.map((e) => e.row), randomUUID(), { ...o, concurrency: 2 });
+      const outcomes = await purgeEdges(
+        edges.map((e) => e.row),
+        randomUUID(),
+        { ...o, concurrency: 2 },
+      );
       expect(outcomes.map((x) => x.ok)).toEqual(Array(6).fill(true));
       expect(gauge.most).toBeGreaterThan(0);
       expect(gauge.most).toBeLessThanOrEqual(2);

@@ -94,9 +94,7 @@ async function listUploads(dir: string, bucket: string, prefix: string, res: Ser
     if (key === null || !key.startsWith(prefix)) continue;
     // The key file is written when the upload is initiated and never touched again.
     const { mtime } = await stat(join(dir, id, 'key'));
-    uploads.push(
-      `<Upload><Key>${xmlEscape(key)}</Key><UploadId>${id}</UploadId><Initiated>${mtime.toISOString()}</Initiated></Upload>`,
-    );
+    uploads.push(`<Upload><Key>${xmlEscape(key)}</Key><UploadId>${id}</UploadId><Initiated>${mtime.toISOString()}</Initiated></Upload>`);
   }
   res.setHeader('content-type', 'application/xml');
   res.end(

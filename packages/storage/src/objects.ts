@@ -3,8 +3,16 @@ import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import {
-  CreateBucketCommand, DeleteObjectCommand, DeleteObjectsCommand, GetObjectCommand, HeadBucketCommand, HeadObjectCommand,
-  ListMultipartUploadsCommand, ListObjectsV2Command, PutObjectCommand, AbortMultipartUploadCommand,
+  CreateBucketCommand,
+  DeleteObjectCommand,
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  HeadBucketCommand,
+  HeadObjectCommand,
+  ListMultipartUploadsCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  AbortMultipartUploadCommand,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
@@ -57,10 +65,17 @@ export interface PutFileOptions {
 
 export async function putFile(st: Storage, key: string, file: string, o: PutFileOptions): Promise<number> {
   const { size } = await stat(file);
-  await st.s3.send(new PutObjectCommand({
-    Bucket: st.bucket, Key: key, Body: createReadStream(file), ContentLength: size,
-    ContentType: o.contentType, CacheControl: o.cacheControl,
-  }), { abortSignal: o.signal });
+  await st.s3.send(
+    new PutObjectCommand({
+      Bucket: st.bucket,
+      Key: key,
+      Body: createReadStream(file),
+      ContentLength: size,
+      ContentType: o.contentType,
+      CacheControl: o.cacheControl,
+    }),
+    { abortSignal: o.signal },
+  );
   return size;
 }
 
@@ -94,14 +109,18 @@ export async function listKeys(st: Storage, prefix: string): Promise<string[]> {
 export async function deletePrefix(st: Storage, prefix: string): Promise<number> {
   const keys = await listKeys(st, prefix);
   for (let i = 0; i < keys.length; i += 1000) {
-    const res = await st.s3.send(new DeleteObjectsCommand({
-      Bucket: st.bucket,
-      Delete: { Objects: keys.slice(i, i + 1000).map((Key) => ({ Key })), Quiet: true },
-    }));
+    const res = await st.s3.send(
+      new DeleteObjectsCommand({
+        Bucket: st.bucket,
+        Delete: { Objects: keys.slice(i, i + 1000).map((Key) => ({ Key })), Quiet: true },
+      }),
+    );
     // A 200 can still report keys it did not delete (SlowDown, AccessDenied): not done.
     const failed = res.Errors ?? [];
     if (failed.length > 0) {
-      throw new Error(`S3 did not delete ${failed.length} object(s), e.g. ${failed[0]!.Key}: ${failed[0]!.Code} ${failed[0]!.Message ?? ''}`);
+      throw new Error(
+        `S3 did not delete ${failed.length} object(s), e.g. ${failed[0]!.Key}: ${failed[0]!.Code} ${failed[0]!.Message ?? ''}`,
+      );
     }
   }
   return keys.length;
@@ -118,9 +137,14 @@ export async function listMultipartUploads(st: Storage, prefix = ''): Promise<Pe
   let keyMarker: string | undefined;
   let uploadIdMarker: string | undefined;
   do {
-    const page = await st.s3.send(new ListMultipartUploadsCommand({
-      Bucket: st.bucket, Prefix: prefix, KeyMarker: keyMarker, UploadIdMarker: uploadIdMarker,
-    }));
+    const page = await st.s3.send(
+      new ListMultipartUploadsCommand({
+        Bucket: st.bucket,
+        Prefix: prefix,
+        KeyMarker: keyMarker,
+        UploadIdMarker: uploadIdMarker,
+      }),
+    );
     for (const u of page.Uploads ?? []) uploads.push({ key: u.Key!, uploadId: u.UploadId!, initiated: u.Initiated });
     [keyMarker, uploadIdMarker] = page.IsTruncated ? [page.NextKeyMarker, page.NextUploadIdMarker] : [undefined, undefined];
   } while (keyMarker);

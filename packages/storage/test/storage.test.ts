@@ -7,7 +7,14 @@ import { CreateMultipartUploadCommand, UploadPartCommand } from '@aws-sdk/client
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestS3, type TestS3 } from '@kino/testkit';
 import {
-  abortMultipartUpload, deletePrefix, downloadToFile, listKeys, listMultipartUploads, objectExists, putFile, uploadStream,
+  abortMultipartUpload,
+  deletePrefix,
+  downloadToFile,
+  listKeys,
+  listMultipartUploads,
+  objectExists,
+  putFile,
+  uploadStream,
 } from '../src/index.ts';
 
 let s3: TestS3;
@@ -24,7 +31,8 @@ describe('storage', () => {
     await writeFile(join(dir, 'in'), bytes);
     await putFile(s3.storage, 'a/file', join(dir, 'in'), { contentType: 'video/mp4' });
     await uploadStream(s3.storage, 'a/stream', Readable.from([bytes.subarray(0, 1000), bytes.subarray(1000)]), {
-      contentType: 'video/mp4', partSize: 5 * 1024 * 1024,
+      contentType: 'video/mp4',
+      partSize: 5 * 1024 * 1024,
     });
     for (const key of ['a/file', 'a/stream']) {
       await downloadToFile(s3.storage, key, join(dir, 'out'));
@@ -43,11 +51,21 @@ describe('storage', () => {
   });
 
   it('lists and aborts multipart uploads left behind', async () => {
-    const { UploadId } = await s3.storage.s3.send(new CreateMultipartUploadCommand({ Bucket: s3.storage.bucket, Key: 'sources/x/original' }));
-    await s3.storage.s3.send(new UploadPartCommand({
-      Bucket: s3.storage.bucket, Key: 'sources/x/original', UploadId, PartNumber: 1, Body: randomBytes(1024),
-    }));
-    expect(await listMultipartUploads(s3.storage, 'sources/')).toEqual([{ key: 'sources/x/original', uploadId: UploadId, initiated: expect.any(Date) }]);
+    const { UploadId } = await s3.storage.s3.send(
+      new CreateMultipartUploadCommand({ Bucket: s3.storage.bucket, Key: 'sources/x/original' }),
+    );
+    await s3.storage.s3.send(
+      new UploadPartCommand({
+        Bucket: s3.storage.bucket,
+        Key: 'sources/x/original',
+        UploadId,
+        PartNumber: 1,
+        Body: randomBytes(1024),
+      }),
+    );
+    expect(await listMultipartUploads(s3.storage, 'sources/')).toEqual([
+      { key: 'sources/x/original', uploadId: UploadId, initiated: expect.any(Date) },
+    ]);
     await abortMultipartUpload(s3.storage, 'sources/x/original', UploadId!);
     expect(await listMultipartUploads(s3.storage)).toEqual([]);
   });

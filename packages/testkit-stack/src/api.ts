@@ -23,7 +23,12 @@ export async function startApiHarness(env: Record<string, string> = {}): Promise
   const keyA = (await issueApiKey(db.sql, (await createAccount(db.sql, 'a')).id)).key;
   const keyB = (await issueApiKey(db.sql, (await createAccount(db.sql, 'b')).id)).key;
   return {
-    db, s3, config, api, keyA, keyB,
+    db,
+    s3,
+    config,
+    api,
+    keyA,
+    keyB,
     async close() {
       await api.stop();
       await Promise.all([db.drop(), s3.close()]);

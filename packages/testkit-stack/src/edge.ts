@@ -45,7 +45,9 @@ export async function startEdgeHarness(env: Record<string, string> = {}, options
   const s3 = await createTestS3();
   const proxy = await startOriginProxy(s3.config.endpoint);
   const signer = createPlaybackSigner(await parseSigningKeys(JSON.stringify([await generateSigningKey('edge-test-1')])), {
-    audience: AUDIENCE, defaultTtlSeconds: 600, maxTtlSeconds: 3600,
+    audience: AUDIENCE,
+    defaultTtlSeconds: 600,
+    maxTtlSeconds: 3600,
   });
   const dataDir = await mkdtemp(join(tmpdir(), 'kino-edge-'));
   const cacheDir = join(dataDir, 'cache');
@@ -70,7 +72,13 @@ export async function startEdgeHarness(env: Record<string, string> = {}, options
   await edge.start();
 
   const h: EdgeHarness = {
-    s3, proxy, signer, config, edge, cacheDir, originGets: proxy.gets,
+    s3,
+    proxy,
+    signer,
+    config,
+    edge,
+    cacheDir,
+    originGets: proxy.gets,
     async put(assetId, path, body) {
       await s3.storage.s3.send(new PutObjectCommand({ Bucket: s3.storage.bucket, Key: `videos/${assetId}/${path}`, Body: body }));
     },
@@ -148,7 +156,12 @@ export function errorCode(text: string): string | undefined {
   }
 }
 
-export async function internal(h: EdgeHarness, path: string, body?: unknown, token = INTERNAL_TOKEN): Promise<{ status: number; json: any; text: string }> {
+export async function internal(
+  h: EdgeHarness,
+  path: string,
+  body?: unknown,
+  token = INTERNAL_TOKEN,
+): Promise<{ status: number; json: any; text: string }> {
   const res = await fetch(`${h.edge.url}${path}`, {
     method: body === undefined ? 'GET' : 'POST',
     headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
@@ -187,7 +200,10 @@ export function sample(metrics: string, series: string): number {
 
 export async function filesUnder(dir: string): Promise<string[]> {
   const all = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
-  return all.filter((d) => d.isFile()).map((d) => join(d.parentPath, d.name).slice(dir.length + 1)).sort();
+  return all
+    .filter((d) => d.isFile())
+    .map((d) => join(d.parentPath, d.name).slice(dir.length + 1))
+    .sort();
 }
 
 /**
@@ -198,9 +214,13 @@ export async function uploadHlsAsset(h: EdgeHarness): Promise<{ assetId: string;
   const dir = await mkdtemp(join(tmpdir(), 'kino-edge-hls-'));
   try {
     const source = await makeFixture('standard', join(dir, 'source.mp4'), { seconds: 3 });
-    const rungs = [['240p', '320:240'], ['120p', '160:120']] as const;
+    const rungs = [
+      ['240p', '320:240'],
+      ['120p', '160:120'],
+    ] as const;
     for (const [name, size] of rungs) {
       await mkdir(join(dir, 'hls', name), { recursive: true });
+      // biome-ignore format: ffmpeg options read in pairs
       await ffmpeg([
         '-i', source, '-vf', `scale=${size}`, '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '30', '-keyint_min', '30',
         '-sc_threshold', '0', '-c:a', 'aac', '-f', 'hls', '-hls_time', '1', '-hls_playlist_type', 'vod',
@@ -210,11 +230,18 @@ export async function uploadHlsAsset(h: EdgeHarness): Promise<{ assetId: string;
     }
     await ffmpeg(['-i', source, '-frames:v', '1', join(dir, 'thumbnail.jpg')]);
     await writeFile(join(dir, 'opener.mp4'), await readFile(source));
-    await writeFile(join(dir, 'hls', 'master.m3u8'), [
-      '#EXTM3U', '#EXT-X-VERSION:7',
-      '#EXT-X-STREAM-INF:BANDWIDTH=900000,RESOLUTION=320x240', '240p/index.m3u8',
-      '#EXT-X-STREAM-INF:BANDWIDTH=300000,RESOLUTION=160x120', '120p/index.m3u8', '',
-    ].join('\n'));
+    await writeFile(
+      join(dir, 'hls', 'master.m3u8'),
+      [
+        '#EXTM3U',
+        '#EXT-X-VERSION:7',
+        '#EXT-X-STREAM-INF:BANDWIDTH=900000,RESOLUTION=320x240',
+        '240p/index.m3u8',
+        '#EXT-X-STREAM-INF:BANDWIDTH=300000,RESOLUTION=160x120',
+        '120p/index.m3u8',
+        '',
+      ].join('\n'),
+    );
     await rm(source);
     const assetId = randomUUID();
     const paths = await filesUnder(dir);

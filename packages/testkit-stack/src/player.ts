@@ -4,8 +4,17 @@ import { join } from 'node:path';
 import { createAccount, issueApiKey } from '@kino/db';
 import { createApi, type Api } from '@kino/api';
 import { createEdge, type Edge } from '@kino/edge';
-import { createWorker, type Worker } from '@kino/worker';
-import { createTestConfig, createTestDatabase, createTestS3, makeFixture, type FixtureKind, type FixtureOptions, type TestDatabase, type TestS3 } from '@kino/testkit';
+import { createWorker } from '@kino/worker';
+import {
+  createTestConfig,
+  createTestDatabase,
+  createTestS3,
+  makeFixture,
+  type FixtureKind,
+  type FixtureOptions,
+  type TestDatabase,
+  type TestS3,
+} from '@kino/testkit';
 
 export interface PlayerStack {
   db: TestDatabase;
@@ -42,10 +51,18 @@ export async function startPlayerStack(): Promise<PlayerStack> {
   let n = 0;
 
   const stack: PlayerStack = {
-    db, s3, api, edge, key,
+    db,
+    s3,
+    api,
+    edge,
+    key,
     async uploadReady(kind, opts, policy = 'public') {
       const file = await makeFixture(kind, join(work, `${n++}.mp4`), opts);
-      const res = await fetch(`${api.url}/v1/videos?playback_policy=${policy}`, { method: 'POST', headers: { ...auth, 'content-type': 'video/mp4' }, body: await readFile(file) });
+      const res = await fetch(`${api.url}/v1/videos?playback_policy=${policy}`, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'video/mp4' },
+        body: await readFile(file),
+      });
       if (res.status !== 201) throw new Error(`upload answered ${res.status}: ${await res.text()}`);
       const { id } = (await res.json()) as { id: string };
       // Wait for the job to finish, not just for hls_ready: warming the edges comes after.

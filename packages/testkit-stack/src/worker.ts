@@ -2,7 +2,17 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { createAccount, issueApiKey } from '@kino/db';
 import { downloadToFile, listKeys } from '@kino/storage';
-import { createTestConfig, createTestDatabase, createTestS3, type FixtureKind, type FixtureOptions, makeFixture, scratchDir, type TestDatabase, type TestS3 } from '@kino/testkit';
+import {
+  createTestConfig,
+  createTestDatabase,
+  createTestS3,
+  type FixtureKind,
+  type FixtureOptions,
+  makeFixture,
+  scratchDir,
+  type TestDatabase,
+  type TestS3,
+} from '@kino/testkit';
 import type { Config } from '@kino/config';
 import { createApi, type Api } from '@kino/api';
 import { createWorker, type Worker } from '@kino/worker';
@@ -36,7 +46,12 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
   let n = 0;
 
   const stack: Stack = {
-    db, s3, config, api, key, work,
+    db,
+    s3,
+    config,
+    api,
+    key,
+    work,
     async startWorker(extra = {}) {
       const worker = await createWorker(await createTestConfig(db, s3, { ...env, ...extra }));
       await worker.start();
@@ -46,7 +61,9 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
     async upload(kind, opts) {
       const file = await makeFixture(kind, join(work, `${kind}-${n++}.bin`), opts);
       const res = await fetch(`${api.url}/v1/videos?title=${kind}`, {
-        method: 'POST', headers: { ...auth, 'content-type': 'video/mp4' }, body: await readFile(file),
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'video/mp4' },
+        body: await readFile(file),
       });
       if (res.status !== 201) throw new Error(`upload of ${kind} answered ${res.status}: ${await res.text()}`);
       return res.json();

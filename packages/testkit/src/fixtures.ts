@@ -64,6 +64,7 @@ export async function makeFixture(kind: FixtureKind, outFile: string, opts: Fixt
       await ffmpeg([...sineInput(seconds), '-c:a', 'aac', '-b:a', '96k', '-f', 'mp4', outFile]);
       break;
     case 'audio-cover-art':
+      // biome-ignore format: ffmpeg options read in pairs
       await ffmpeg([
         ...sineInput(seconds),
         '-f', 'lavfi', '-i', 'testsrc2=size=300x300:rate=1,trim=end_frame=1',
@@ -97,6 +98,7 @@ export async function makeFixture(kind: FixtureKind, outFile: string, opts: Fixt
       break;
     }
     case 'odd-dimensions':
+      // biome-ignore format: ffmpeg options read in pairs
       await ffmpeg([
         ...videoInput(video, seconds, intro), ...sineInput(seconds),
         '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv444p', ...aac(), '-f', 'mp4', outFile,
@@ -157,9 +159,7 @@ export async function ffmpeg(args: string[], stdoutFile?: string): Promise<void>
         stderr = (stderr + c.toString('utf8')).slice(-4096);
       });
       child.on('error', reject);
-      child.on('close', (code) =>
-        code === 0 ? resolve() : reject(new Error(`ffmpeg fixture failed (exit ${code}): ${stderr.trim()}`)),
-      );
+      child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`ffmpeg fixture failed (exit ${code}): ${stderr.trim()}`))));
     });
   } finally {
     await out?.close();

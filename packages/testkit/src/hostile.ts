@@ -98,8 +98,7 @@ export async function hostilePayloads(dir: string, net: Listener, canary: Canary
     '#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:10\n#EXT-X-MEDIA-SEQUENCE:0\n' +
     `#EXTINF:10,\n${net.url}/internal-secret?x=.ts\n#EXTINF:10,\nfile:${canary.path}\n#EXT-X-ENDLIST\n`;
   const hlsLocalFirst =
-    '#EXTM3U\n#EXT-X-TARGETDURATION:10\n' +
-    `#EXTINF:10,\n${canary.path}\n#EXTINF:10,\n${net.url}/second.ts\n#EXT-X-ENDLIST\n`;
+    '#EXTM3U\n#EXT-X-TARGETDURATION:10\n' + `#EXTINF:10,\n${canary.path}\n#EXTINF:10,\n${net.url}/second.ts\n#EXT-X-ENDLIST\n`;
   const dash =
     '<?xml version="1.0" encoding="utf-8"?>\n' +
     '<MPD xmlns="urn:mpeg:dash:schema:mpd:2011" type="static" mediaPresentationDuration="PT10S" minBufferTime="PT1S" profiles="urn:mpeg:dash:profile:isoff-on-demand:2011">\n' +
@@ -138,10 +137,28 @@ export async function hostilePayloads(dir: string, net: Listener, canary: Canary
   await writeFile(srt, `1\n00:00:00,000 --> 00:00:01,000\n${hls}\n`);
   const video = ['-f', 'lavfi', '-i', 'testsrc2=size=64x64:rate=10:duration=1'];
   const mkv = join(dir, 'mkv-attachment');
+  // biome-ignore format: ffmpeg options read in pairs
   await ffmpeg([...video, '-i', srt, '-attach', playlist, '-metadata:s:t', 'mimetype=application/vnd.apple.mpegurl',
     '-map', '0:v', '-map', '1:s', '-c:v', 'libx264', '-preset', 'ultrafast', '-c:s', 'srt', '-f', 'matroska', mkv]);
   const mp4 = join(dir, 'mp4-text-track');
-  await ffmpeg([...video, '-i', srt, '-map', '0:v', '-map', '1:s', '-c:v', 'libx264', '-preset', 'ultrafast', '-c:s', 'mov_text', '-f', 'mp4', mp4]);
+  await ffmpeg([
+    ...video,
+    '-i',
+    srt,
+    '-map',
+    '0:v',
+    '-map',
+    '1:s',
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-c:s',
+    'mov_text',
+    '-f',
+    'mp4',
+    mp4,
+  ]);
   payloads.push({ name: 'mkv-attachment', file: mkv, playable: true }, { name: 'mp4-text-track', file: mp4, playable: true });
   return payloads;
 }

@@ -17,8 +17,13 @@ export async function createTestS3(opts: { onRequest?: EmbeddedS3Options['onRequ
   const bucket = `kino-test-${randomBytes(4).toString('hex')}`;
   const server = await startEmbeddedS3({ directory, buckets: [bucket], onRequest: opts.onRequest });
   const config = {
-    endpoint: server.endpoint, region: 'us-east-1', bucket,
-    accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER', forcePathStyle: true, embeddedPort: 0,
+    endpoint: server.endpoint,
+    region: 'us-east-1',
+    bucket,
+    accessKeyId: 'S3RVER',
+    secretAccessKey: 'S3RVER',
+    forcePathStyle: true,
+    embeddedPort: 0,
   };
   const storage = createStorage(config);
   return {

@@ -35,11 +35,15 @@ export function testTitles(source: string): RegExp[] {
   for (const m of source.matchAll(call)) {
     const quote = m[1]!;
     const raw = m[2]!;
-    const unescape = (s: string) => s.replace(/\\(.)/g, '$1');
-    const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    const pattern = quote === '`'
-      ? raw.split(/\$\{[^}]*\}/).map((part) => escape(unescape(part))).join('.+')
-      : escape(unescape(raw));
+    const unescapeText = (s: string) => s.replace(/\\(.)/g, '$1');
+    const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const pattern =
+      quote === '`'
+        ? raw
+            .split(/\$\{[^}]*\}/)
+            .map((part) => escapeRegExp(unescapeText(part)))
+            .join('.+')
+        : escapeRegExp(unescapeText(raw));
     titles.push(new RegExp(`^${pattern}$`));
   }
   return titles;
@@ -70,6 +74,9 @@ describe('the guarantees section of docs/architecture.md', () => {
     expect(has('plain')).toBe(false);
     expect(has('of them')).toBe(false);
     const doc = `x\n${HEADING}\n\n- **A.** \`a/b.test.ts\` › "plain one"; \`c.test.ts\` › "two"\n\n## Next\n- \`d.test.ts\` › "not in the section"\n`;
-    expect(parseGuarantees(doc)).toEqual([{ file: 'a/b.test.ts', title: 'plain one' }, { file: 'c.test.ts', title: 'two' }]);
+    expect(parseGuarantees(doc)).toEqual([
+      { file: 'a/b.test.ts', title: 'plain one' },
+      { file: 'c.test.ts', title: 'two' },
+    ]);
   });
 });

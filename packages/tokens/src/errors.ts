@@ -47,7 +47,10 @@ export class TokenError extends Error {
    * (expired, wrong asset): enough to attribute the refusal to its account, never to grant.
    */
   readonly claims: PlaybackClaims | undefined;
-  constructor(readonly reason: TokenFailure, options?: { cause?: unknown; claims?: PlaybackClaims | undefined }) {
+  constructor(
+    readonly reason: TokenFailure,
+    options?: { cause?: unknown; claims?: PlaybackClaims | undefined },
+  ) {
     super(messages[reason], options);
     this.claims = options?.claims;
     this.status = reason === 'wrong_asset' ? 403 : 401;

@@ -15,7 +15,13 @@ export async function fetchJwks(url: string, o: FetchJwksOptions = {}): Promise<
   const signal = o.signal ? AbortSignal.any([o.signal, timeout]) : timeout;
   let res: Awaited<ReturnType<typeof request>>;
   try {
-    res = await request(url, { method: 'GET', headers: { accept: 'application/json' }, signal, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+    res = await request(url, {
+      method: 'GET',
+      headers: { accept: 'application/json' },
+      signal,
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+    });
   } catch (err) {
     throw new Error(`JWKS fetch from ${url} failed: ${(err as Error).message}`, { cause: err });
   }

@@ -41,12 +41,17 @@ export function readPublicKeys(value: unknown, o: { strict: boolean; source: str
     }
     const { kid, kty, crv, x, alg, use } = entry;
     const problem =
-      kty !== 'OKP' || crv !== 'Ed25519' ? `is not an Ed25519 key (kty ${JSON.stringify(kty)}, crv ${JSON.stringify(crv)})`
-      : alg !== undefined && alg !== ALGORITHM ? `has "alg" ${JSON.stringify(alg)}; only "${ALGORITHM}" is accepted`
-      : use !== undefined && use !== 'sig' ? `has "use" ${JSON.stringify(use)}; only "sig" is accepted`
-      : typeof kid !== 'string' || kid === '' ? 'needs a non-empty string "kid"'
-      : typeof x !== 'string' || !ED25519_X.test(x) ? 'needs "x", a 32-byte base64url Ed25519 public key'
-      : undefined;
+      kty !== 'OKP' || crv !== 'Ed25519'
+        ? `is not an Ed25519 key (kty ${JSON.stringify(kty)}, crv ${JSON.stringify(crv)})`
+        : alg !== undefined && alg !== ALGORITHM
+          ? `has "alg" ${JSON.stringify(alg)}; only "${ALGORITHM}" is accepted`
+          : use !== undefined && use !== 'sig'
+            ? `has "use" ${JSON.stringify(use)}; only "sig" is accepted`
+            : typeof kid !== 'string' || kid === ''
+              ? 'needs a non-empty string "kid"'
+              : typeof x !== 'string' || !ED25519_X.test(x)
+                ? 'needs "x", a 32-byte base64url Ed25519 public key'
+                : undefined;
     if (problem !== undefined) {
       if (o.strict) throw new PublicKeysError(`${label} ${problem}`);
       continue;

@@ -70,11 +70,15 @@ function checkPrivateJwk(entry: unknown, index: number): PrivateJwk {
   if (kty !== 'OKP') throw new SigningKeysError(`${label}: "kty" must be "OKP" (Ed25519), got ${JSON.stringify(kty)}`);
   if (crv !== 'Ed25519') throw new SigningKeysError(`${label}: "crv" must be "Ed25519", got ${JSON.stringify(crv)}`);
   if (typeof d !== 'string' || d === '') {
-    throw new SigningKeysError(`${label}: "d" (the private key) is missing; this looks like a public key, and signing needs the private one`);
+    throw new SigningKeysError(
+      `${label}: "d" (the private key) is missing; this looks like a public key, and signing needs the private one`,
+    );
   }
   if (typeof x !== 'string' || x === '') throw new SigningKeysError(`${label}: "x" (the public key) is missing`);
-  if (alg !== undefined && alg !== ALGORITHM) throw new SigningKeysError(`${label}: "alg" must be "${ALGORITHM}" when present, got ${JSON.stringify(alg)}`);
-  if (use !== undefined && use !== 'sig') throw new SigningKeysError(`${label}: "use" must be "sig" when present, got ${JSON.stringify(use)}`);
+  if (alg !== undefined && alg !== ALGORITHM)
+    throw new SigningKeysError(`${label}: "alg" must be "${ALGORITHM}" when present, got ${JSON.stringify(alg)}`);
+  if (use !== undefined && use !== 'sig')
+    throw new SigningKeysError(`${label}: "use" must be "sig" when present, got ${JSON.stringify(use)}`);
 
   // A pasted key whose x belongs to another d would sign tokens that no edge can verify;
   // catch that here rather than as a wave of bad_signature at the edges.

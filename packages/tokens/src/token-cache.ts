@@ -9,7 +9,8 @@ export class TokenCache {
   private readonly entries = new Map<string, PlaybackClaims>();
 
   constructor(private readonly maxEntries: number) {
-    if (!Number.isInteger(maxEntries) || maxEntries < 1) throw new RangeError(`maxCachedTokens must be a positive integer, got ${maxEntries}`);
+    if (!Number.isInteger(maxEntries) || maxEntries < 1)
+      throw new RangeError(`maxCachedTokens must be a positive integer, got ${maxEntries}`);
   }
 
   get size(): number {

@@ -144,7 +144,10 @@ describe('loadOrCreateSigningKeys', () => {
 
     // and the keys work end to end
     const signer = createPlaybackSigner(second, { audience: AUDIENCE, defaultTtlSeconds: 60, maxTtlSeconds: 60 });
-    const verifier = createPlaybackVerifier({ audience: AUDIENCE, jwks: createPlaybackSigner(first, { audience: AUDIENCE, defaultTtlSeconds: 60, maxTtlSeconds: 60 }).jwks() });
+    const verifier = createPlaybackVerifier({
+      audience: AUDIENCE,
+      jwks: createPlaybackSigner(first, { audience: AUDIENCE, defaultTtlSeconds: 60, maxTtlSeconds: 60 }).jwks(),
+    });
     const asset = newAssetId();
     await expect(verifier.verify((await signer.sign({ assetId: asset })).token, asset)).resolves.toMatchObject({ assetId: asset });
   });

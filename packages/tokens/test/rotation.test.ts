@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { TokenError, createPlaybackSigner, createPlaybackVerifier, type PlaybackVerifier } from '../src/index.ts';
-import { AUDIENCE, makeKeys, newAssetId, startJwksServer, type JwksServer } from './helpers.ts';
+import { TokenError, createPlaybackSigner, createPlaybackVerifier } from '../src/index.ts';
+import { AUDIENCE, makeKeys, newAssetId, startJwksServer } from './helpers.ts';
 
 const ttl = { defaultTtlSeconds: 600, maxTtlSeconds: 3600 };
 
@@ -57,7 +57,8 @@ describe('keys fetched from a JWKS', () => {
     const strangers = await Promise.all(
       Array.from({ length: 20 }, async (_, i) => createPlaybackSigner(await makeKeys(`stranger-${i}`), { audience: AUDIENCE, ...ttl })),
     );
-    for (const s of strangers) expect(await reasonOf(verifier.verify((await s.sign({ assetId: asset, now: time.now() })).token, asset))).toBe('unknown_key');
+    for (const s of strangers)
+      expect(await reasonOf(verifier.verify((await s.sign({ assetId: asset, now: time.now() })).token, asset))).toBe('unknown_key');
     expect(server.hits).toBe(2);
 
     time.advance(10_000);
@@ -74,7 +75,9 @@ describe('keys fetched from a JWKS', () => {
     time.advance(11_000);
     const asset = newAssetId();
     const results = await Promise.all(
-      Array.from({ length: 10 }, async () => reasonOf(verifier.verify((await signerB.sign({ assetId: asset, now: time.now() })).token, asset))),
+      Array.from({ length: 10 }, async () =>
+        reasonOf(verifier.verify((await signerB.sign({ assetId: asset, now: time.now() })).token, asset)),
+      ),
     );
     expect(results).toEqual(Array(10).fill('accepted'));
     expect(server.hits).toBe(2);
@@ -127,7 +130,9 @@ describe('keys fetched from a JWKS', () => {
   it('start() rejects when it gets no key', async () => {
     const { server, verifier } = await setup();
     server.status = 503;
-    await expect(verifier.start()).rejects.toThrow(/no playback verification keys: JWKS fetch from http:\/\/127\.0\.0\.1:\d+\/\.well-known\/jwks\.json answered HTTP 503/);
+    await expect(verifier.start()).rejects.toThrow(
+      /no playback verification keys: JWKS fetch from http:\/\/127\.0\.0\.1:\d+\/\.well-known\/jwks\.json answered HTTP 503/,
+    );
     await server.close();
     const nobody = createPlaybackVerifier({ audience: AUDIENCE, jwksUrl: server.url });
     await expect(nobody.start()).rejects.toThrow(/no playback verification keys: JWKS fetch from .* failed/);

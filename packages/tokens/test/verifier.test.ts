@@ -63,7 +63,10 @@ describe('playback tokens', () => {
     const refusal = await verifier.verify(expired, assetA).catch((e: TokenError) => e);
     expect(refusal).toMatchObject({ reason: 'expired', claims: { assetId: assetA, accountId: 'acct-1' } });
     const other = (await signer.sign({ assetId: assetB, accountId: 'acct-1' })).token;
-    expect(await verifier.verify(other, assetA).catch((e: TokenError) => e)).toMatchObject({ reason: 'wrong_asset', claims: { assetId: assetB } });
+    expect(await verifier.verify(other, assetA).catch((e: TokenError) => e)).toMatchObject({
+      reason: 'wrong_asset',
+      claims: { assetId: assetB },
+    });
     const forged = `${other.slice(0, -4)}AAAA`;
     expect(await verifier.verify(forged, assetB).catch((e: TokenError) => e)).toMatchObject({ reason: 'bad_signature', claims: undefined });
   });
@@ -132,7 +135,11 @@ describe('playback tokens', () => {
     const rsa = await generateKeyPair('RS256');
     const ec = await generateKeyPair('ES256');
     const pss = await generateKeyPair('PS256');
-    for (const [alg, key] of [['RS256', rsa.privateKey], ['ES256', ec.privateKey], ['PS256', pss.privateKey]] as const) {
+    for (const [alg, key] of [
+      ['RS256', rsa.privateKey],
+      ['ES256', ec.privateKey],
+      ['PS256', pss.privateKey],
+    ] as const) {
       const token = await new SignJWT(validClaims(assetA)).setProtectedHeader({ alg, kid: 'k1' }).sign(key);
       await expectRefused(verifier.verify(token, assetA), 'bad_algorithm');
     }
@@ -173,7 +180,10 @@ describe('playback tokens', () => {
 
   it('refuses a header or payload that is not JSON', async () => {
     const sig = 'A'.repeat(86);
-    await expectRefused(verifier.verify(`${Buffer.from('{"alg":').toString('base64url')}.${b64(validClaims(assetA))}.${sig}`, assetA), 'malformed');
+    await expectRefused(
+      verifier.verify(`${Buffer.from('{"alg":').toString('base64url')}.${b64(validClaims(assetA))}.${sig}`, assetA),
+      'malformed',
+    );
     const notJson = await signWithRealKey(validClaims(assetA)).then((t) => {
       const [h, , s] = t.split('.');
       return `${h}.${Buffer.from('not json').toString('base64url')}.${s}`;

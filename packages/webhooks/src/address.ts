@@ -58,7 +58,7 @@ const V4_RANGES = V4_BLOCKED.map(([base, bits]) => {
 });
 
 function v4Blocked(n: number): boolean {
-  return V4_RANGES.some((r) => ((n & r.mask) >>> 0) === r.base);
+  return V4_RANGES.some((r) => (n & r.mask) >>> 0 === r.base);
 }
 
 /** The eight 16-bit groups of an IPv6 address (zone id dropped), or null. */
@@ -69,7 +69,7 @@ function parseV6(input: string): number[] | null {
   if (dotted) {
     const n = v4ToInt(dotted[1]!);
     if (n === null) return null;
-    s = s.slice(0, -dotted[1]!.length) + `${(n >>> 16).toString(16)}:${(n & 0xffff).toString(16)}`;
+    s = `${s.slice(0, -dotted[1]!.length)}${(n >>> 16).toString(16)}:${(n & 0xffff).toString(16)}`;
   }
   const halves = s.split('::');
   if (halves.length > 2) return null;
@@ -138,7 +138,9 @@ export function isPrivateAddress(address: string): boolean {
 
 /** How names are resolved: node:dns `lookup` with `all: true`; tests pass a stub (the seam of the guard's tests). */
 export type Resolver = (
-  hostname: string, options: LookupAllOptions, callback: (err: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void,
+  hostname: string,
+  options: LookupAllOptions,
+  callback: (err: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void,
 ) => void;
 
 /**

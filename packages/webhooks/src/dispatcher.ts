@@ -104,17 +104,31 @@ export function createWebhookDispatcher(o: DispatcherOptions): WebhookDispatcher
   async function deliver(d: ClaimedDelivery): Promise<void> {
     if (d.webhook_deleted_at) return failUnsent(o.sql, d.id, DELETED_ERROR);
     const payload: EventEnvelope = {
-      id: d.event_seq, type: d.event_type, asset_id: d.asset_id, created_at: d.event_created_at.toISOString(), data: d.event_data,
+      id: d.event_seq,
+      type: d.event_type,
+      asset_id: d.asset_id,
+      created_at: d.event_created_at.toISOString(),
+      data: d.event_data,
     };
     const body = JSON.stringify(payload);
     const r = await sendWebhook(d.url, webhookHeaders(d.secret, d.id, body), body, {
-      dispatcher: agent, allowPrivate: o.allowPrivate, timeoutMs: o.timeoutMs, stopSignal: stopping.signal,
+      dispatcher: agent,
+      allowPrivate: o.allowPrivate,
+      timeoutMs: o.timeoutMs,
+      stopSignal: stopping.signal,
     });
     if (r.aborted) return releaseDeliveries(o.sql, [d.id]);
     const attempt = d.attempts + 1;
     const { outcome, retryInMs } = decide(r, attempt);
     await recordAttempt(o.sql, {
-      deliveryId: d.id, claim: d.claim, durationMs: r.durationMs, status: r.status, error: r.error, responseBody: r.responseBody, outcome, retryInMs,
+      deliveryId: d.id,
+      claim: d.claim,
+      durationMs: r.durationMs,
+      status: r.status,
+      error: r.error,
+      responseBody: r.responseBody,
+      outcome,
+      retryInMs,
     });
   }
 

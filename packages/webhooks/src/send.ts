@@ -48,8 +48,14 @@ export interface SendOptions {
 export async function sendWebhook(url: string, headers: Record<string, string>, body: string, o: SendOptions): Promise<SendResult> {
   const started = performance.now();
   const result = (r: Partial<SendResult>): SendResult => ({
-    status: null, error: null, responseBody: null, blocked: false, aborted: false, retryAfterMs: null,
-    durationMs: Math.round(performance.now() - started), ...r,
+    status: null,
+    error: null,
+    responseBody: null,
+    blocked: false,
+    aborted: false,
+    retryAfterMs: null,
+    durationMs: Math.round(performance.now() - started),
+    ...r,
   });
   let target: URL;
   try {
@@ -117,7 +123,7 @@ function findBlocked(err: unknown): BlockedAddressError | null {
 /** One line for the deliveries page: the error code and message, no stack. */
 function describe(err: unknown): string {
   const e = err as { code?: string; message?: string; cause?: { code?: string; message?: string } };
-  const code = e.code && e.code !== 'UND_ERR_SOCKET' ? e.code : e.cause?.code ?? e.code;
+  const code = e.code && e.code !== 'UND_ERR_SOCKET' ? e.code : (e.cause?.code ?? e.code);
   const message = e.message || e.cause?.message || String(err);
   return (code ? `${code}: ${message}` : message).slice(0, 500);
 }

@@ -200,10 +200,7 @@ export interface ClaimedDelivery {
  * already sending to; the NOT EXISTS covers other processes. SKIP LOCKED lets several
  * dispatchers claim at once without waiting on each other or sending a row twice.
  */
-export async function claimDeliveries(
-  sql: Sql,
-  opts: { limit: number; leaseMs: number; busy: string[] },
-): Promise<ClaimedDelivery[]> {
+export async function claimDeliveries(sql: Sql, opts: { limit: number; leaseMs: number; busy: string[] }): Promise<ClaimedDelivery[]> {
   return sql<ClaimedDelivery[]>`
     with candidates as (
       select distinct on (d.webhook_id) d.id

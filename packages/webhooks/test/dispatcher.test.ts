@@ -6,7 +6,12 @@ import { createAccount } from '@kino/db';
 import { announceEvents, appendEvent, appendEvents, createRedisBus, type EventType } from '@kino/events';
 import { createTestDatabase, type TestDatabase } from '@kino/testkit';
 import {
-  createWebhook, createWebhookDispatcher, listDeliveries, signPayload, type DispatcherOptions, type WebhookDispatcher,
+  createWebhook,
+  createWebhookDispatcher,
+  listDeliveries,
+  signPayload,
+  type DispatcherOptions,
+  type WebhookDispatcher,
 } from '../src/index.ts';
 
 interface Received {
@@ -31,11 +36,19 @@ async function startReceiver(answer: (n: number, req: IncomingMessage, res: Serv
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
     received,
-    close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }
 
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined | null | false> | T | undefined | null | false, ms = 15_000): Promise<T> {
+async function waitFor<T>(
+  what: string,
+  fn: () => Promise<T | undefined | null | false> | T | undefined | null | false,
+  ms = 15_000,
+): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
     const v = await fn();
@@ -46,11 +59,11 @@ async function waitFor<T>(what: string, fn: () => Promise<T | undefined | null |
 }
 
 let db: TestDatabase;
-let accountId: string;
+let _accountId: string;
 const dispatchers: WebhookDispatcher[] = [];
 beforeAll(async () => {
   db = await createTestDatabase();
-  accountId = (await createAccount(db.sql, 'hooks')).id;
+  _accountId = (await createAccount(db.sql, 'hooks')).id;
 });
 // Dispatchers share the database: each test stops its own, so none claims the next one's.
 afterEach(async () => {
@@ -60,7 +73,13 @@ afterAll(() => db?.drop());
 
 function dispatcher(o: Partial<DispatcherOptions> = {}): WebhookDispatcher {
   const d = createWebhookDispatcher({
-    sql: db.sql, allowPrivate: true, timeoutMs: 5_000, concurrency: 4, pollIntervalMs: 50, retryScheduleMs: [10, 10, 10], ...o,
+    sql: db.sql,
+    allowPrivate: true,
+    timeoutMs: 5_000,
+    concurrency: 4,
+    pollIntervalMs: 50,
+    retryScheduleMs: [10, 10, 10],
+    ...o,
   });
   dispatchers.push(d);
   return d;
@@ -94,8 +113,9 @@ async function scheduledWait(webhookId: string): Promise<number> {
 
 describe('the webhook dispatcher', () => {
   it('signs the envelope per Standard Webhooks', async () => {
-    expect(signPayload('whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', 'msg_p5jXN8AQM9LWM0D4loKWxJek', 1614265330, '{"test": 2432232314}'))
-      .toBe('v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE='); // the spec's published test vector
+    expect(signPayload('whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', 'msg_p5jXN8AQM9LWM0D4loKWxJek', 1614265330, '{"test": 2432232314}')).toBe(
+      'v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=',
+    ); // the spec's published test vector
     const rx = await startReceiver();
     const { hook, emit } = await hookFor(rx.url);
     const d = dispatcher();
@@ -103,9 +123,21 @@ describe('the webhook dispatcher', () => {
     const event = await emit('asset.hls_ready');
     const [delivery] = await settled(hook.id);
     const got = rx.received[0]!;
-    expect(JSON.parse(got.body)).toEqual({ id: event.seq, type: 'asset.hls_ready', asset_id: event.asset_id, created_at: event.created_at.toISOString(), data: {} });
-    expect(got.headers).toMatchObject({ 'content-type': 'application/json', 'webhook-id': delivery!.id, 'user-agent': expect.stringMatching(/^Kino-Webhooks\//) });
-    expect(got.headers['webhook-signature']).toBe(signPayload(hook.secret, delivery!.id, Number(got.headers['webhook-timestamp']), got.body));
+    expect(JSON.parse(got.body)).toEqual({
+      id: event.seq,
+      type: 'asset.hls_ready',
+      asset_id: event.asset_id,
+      created_at: event.created_at.toISOString(),
+      data: {},
+    });
+    expect(got.headers).toMatchObject({
+      'content-type': 'application/json',
+      'webhook-id': delivery!.id,
+      'user-agent': expect.stringMatching(/^Kino-Webhooks\//),
+    });
+    expect(got.headers['webhook-signature']).toBe(
+      signPayload(hook.secret, delivery!.id, Number(got.headers['webhook-timestamp']), got.body),
+    );
     expect(delivery).toMatchObject({ state: 'succeeded', attempts: 1, last_status: 200 });
     await rx.close();
   });
@@ -144,7 +176,10 @@ describe('the webhook dispatcher', () => {
     await dispatcher({ timeoutMs: 300 }).start();
     await emit();
     const [delivery] = await settled(hook.id);
-    expect(delivery!.attempt_log.map((a) => [a.status, a.error])).toEqual([[null, expect.stringMatching(/^timeout/)], [200, null]]);
+    expect(delivery!.attempt_log.map((a) => [a.status, a.error])).toEqual([
+      [null, expect.stringMatching(/^timeout/)],
+      [200, null],
+    ]);
     await rx.close();
   });
 
@@ -179,8 +214,14 @@ describe('the webhook dispatcher', () => {
     const a = await hookFor(rx.url.replace('/hook', '/a'));
     const b = await hookFor(rx.url.replace('/hook', '/b'));
     const assetId = randomUUID();
-    const eventsA = await appendEvents(db.sql, Array.from({ length: 8 }, () => ({ accountId: a.account, assetId, type: 'job.progress' as const })));
-    const eventsB = await appendEvents(db.sql, Array.from({ length: 8 }, () => ({ accountId: b.account, assetId, type: 'job.progress' as const })));
+    const eventsA = await appendEvents(
+      db.sql,
+      Array.from({ length: 8 }, () => ({ accountId: a.account, assetId, type: 'job.progress' as const })),
+    );
+    const eventsB = await appendEvents(
+      db.sql,
+      Array.from({ length: 8 }, () => ({ accountId: b.account, assetId, type: 'job.progress' as const })),
+    );
     await dispatcher({ concurrency: 8 }).start();
     await Promise.all([settled(a.hook.id, 8), settled(b.hook.id, 8)]);
     const idsAt = (path: string) => rx.received.filter((r) => r.path === path).map((r) => JSON.parse(r.body).id);

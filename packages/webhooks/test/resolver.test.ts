@@ -59,7 +59,11 @@ describe('the webhook address guard with names', () => {
 
   it('refuses a name that resolves to a public and a private address, before connecting', async () => {
     const before = { hits, connections };
-    for (const answer of [[v4('93.184.216.34'), v4('127.0.0.1')], [v4('127.0.0.1'), v4('93.184.216.34')], [v4('93.184.216.34'), { address: '::ffff:10.0.0.1', family: 6 }]]) {
+    for (const answer of [
+      [v4('93.184.216.34'), v4('127.0.0.1')],
+      [v4('127.0.0.1'), v4('93.184.216.34')],
+      [v4('93.184.216.34'), { address: '::ffff:10.0.0.1', family: 6 }],
+    ]) {
       const resolve = stubResolver([answer]);
       const r = await send(`http://mixed.customer.test:${port}/hook`, resolve);
       expect(r).toMatchObject({ status: null, blocked: true });

@@ -7,58 +7,73 @@ import { PlaybackRef } from './schemas.ts';
 // What a user sees of an asset. Segments are summarised per rendition rather than listed:
 // a two-hour video has thousands of them.
 
-const Artifact = Type.Partial(Type.Object({
-  path: Type.String(),
-  kind: StringEnum(['opener', 'thumbnail', 'master', 'playlist', 'init']),
-  content_type: Type.String(),
-  bytes: Type.Integer(),
-  rendition: Nullable(Type.String()),
-  width: Nullable(Type.Integer()),
-  height: Nullable(Type.Integer()),
-  bitrate: Nullable(Type.Integer()),
-}));
-
-const Rendition = Type.Partial(Type.Object({
-  name: Type.String(),
-  width: Nullable(Type.Integer()),
-  height: Nullable(Type.Integer()),
-  bitrate: Nullable(Type.Integer()),
-  segments: Type.Integer(),
-  bytes: Type.Integer(),
-}));
-
-export const AssetSchema = Type.Partial(Type.Object({
-  id: Uuid(),
-  title: Nullable(Type.String()),
-  passthrough: Nullable(Type.String()),
-  source_state: StringEnum(['uploading', 'uploaded', 'failed']),
-  playable_state: StringEnum(['not_playable', 'opener_ready', 'hls_ready', 'deleted'], {
-    description: '`deleted` once the asset is deleted (see deleted_at), whatever it was before.',
+const Artifact = Type.Partial(
+  Type.Object({
+    path: Type.String(),
+    kind: StringEnum(['opener', 'thumbnail', 'master', 'playlist', 'init']),
+    content_type: Type.String(),
+    bytes: Type.Integer(),
+    rendition: Nullable(Type.String()),
+    width: Nullable(Type.Integer()),
+    height: Nullable(Type.Integer()),
+    bitrate: Nullable(Type.Integer()),
   }),
-  playback_policy: StringEnum(PLAYBACK_POLICIES, {
-    description: '`signed`: playback URLs only from authenticated calls. `public`: also the public player page /player/{id}, which mints short-lived tokens for anyone.',
+);
+
+const Rendition = Type.Partial(
+  Type.Object({
+    name: Type.String(),
+    width: Nullable(Type.Integer()),
+    height: Nullable(Type.Integer()),
+    bitrate: Nullable(Type.Integer()),
+    segments: Type.Integer(),
+    bytes: Type.Integer(),
   }),
-  source: Type.Partial(Type.Object({
-    content_type: Nullable(Type.String()),
-    bytes: Nullable(Type.Integer()),
-    meta: Nullable(AnyObject({ description: "ffprobe's summary of the source." })),
-  })),
-  error: Nullable(Type.Partial(Type.Object({ code: Type.String(), message: Type.String() }))),
-  progress: Nullable(Type.Partial(Type.Object({
-    job_state: StringEnum(['queued', 'running', 'succeeded', 'failed', 'cancelled']),
-    step: Nullable(Type.String()),
-    fraction: Nullable(Type.Number()),
-    attempts: Type.Integer(),
-    max_attempts: Type.Integer(),
-  })), { description: 'The processing job: its state, current step and how far along it is (0..1).' }),
-  artifacts: Type.Array(Artifact),
-  renditions: Type.Array(Rendition),
-  created_at: Type.String({ format: 'date-time' }),
-  updated_at: Type.String({ format: 'date-time' }),
-  deleted_at: Nullable(Type.String({ format: 'date-time' })),
-  links: Type.Partial(Type.Object({ self: Type.String(), events: Type.String() })),
-  playback: PlaybackRef({ description: 'Only on an upload with wait=playable that became playable in time.' }),
-}), { $id: 'Asset' });
+);
+
+export const AssetSchema = Type.Partial(
+  Type.Object({
+    id: Uuid(),
+    title: Nullable(Type.String()),
+    passthrough: Nullable(Type.String()),
+    source_state: StringEnum(['uploading', 'uploaded', 'failed']),
+    playable_state: StringEnum(['not_playable', 'opener_ready', 'hls_ready', 'deleted'], {
+      description: '`deleted` once the asset is deleted (see deleted_at), whatever it was before.',
+    }),
+    playback_policy: StringEnum(PLAYBACK_POLICIES, {
+      description:
+        '`signed`: playback URLs only from authenticated calls. `public`: also the public player page /player/{id}, which mints short-lived tokens for anyone.',
+    }),
+    source: Type.Partial(
+      Type.Object({
+        content_type: Nullable(Type.String()),
+        bytes: Nullable(Type.Integer()),
+        meta: Nullable(AnyObject({ description: "ffprobe's summary of the source." })),
+      }),
+    ),
+    error: Nullable(Type.Partial(Type.Object({ code: Type.String(), message: Type.String() }))),
+    progress: Nullable(
+      Type.Partial(
+        Type.Object({
+          job_state: StringEnum(['queued', 'running', 'succeeded', 'failed', 'cancelled']),
+          step: Nullable(Type.String()),
+          fraction: Nullable(Type.Number()),
+          attempts: Type.Integer(),
+          max_attempts: Type.Integer(),
+        }),
+      ),
+      { description: 'The processing job: its state, current step and how far along it is (0..1).' },
+    ),
+    artifacts: Type.Array(Artifact),
+    renditions: Type.Array(Rendition),
+    created_at: Type.String({ format: 'date-time' }),
+    updated_at: Type.String({ format: 'date-time' }),
+    deleted_at: Nullable(Type.String({ format: 'date-time' })),
+    links: Type.Partial(Type.Object({ self: Type.String(), events: Type.String() })),
+    playback: PlaybackRef({ description: 'Only on an upload with wait=playable that became playable in time.' }),
+  }),
+  { $id: 'Asset' },
+);
 
 /** An asset in a response, typed as the `Asset` schema. */
 export const AssetRef = (options: TSchemaOptions = {}) => refTo(AssetSchema, options);
@@ -85,11 +100,7 @@ function summariseRenditions(artifacts: ArtifactRow[]): RenditionSummary[] {
 export const viewPlayableState = (asset: Pick<AssetRow, 'playable_state' | 'deleted_at'>): PlayableState | 'deleted' =>
   asset.deleted_at ? 'deleted' : asset.playable_state;
 
-export function assetView(
-  asset: AssetRow,
-  baseUrl: string,
-  detail?: { artifacts: ArtifactRow[]; job: MediaJob | null },
-) {
+export function assetView(asset: AssetRow, baseUrl: string, detail?: { artifacts: ArtifactRow[]; job: MediaJob | null }) {
   return {
     id: asset.id,
     title: asset.title,
@@ -110,8 +121,14 @@ export function assetView(
       artifacts: detail.artifacts
         .filter((a): a is ArtifactRow & { kind: Exclude<ArtifactRow['kind'], 'segment'> } => a.kind !== 'segment')
         .map((a) => ({
-          path: a.path, kind: a.kind, content_type: a.content_type, bytes: a.bytes,
-          rendition: a.rendition, width: a.width, height: a.height, bitrate: a.bitrate,
+          path: a.path,
+          kind: a.kind,
+          content_type: a.content_type,
+          bytes: a.bytes,
+          rendition: a.rendition,
+          width: a.width,
+          height: a.height,
+          bitrate: a.bitrate,
         })),
       renditions: summariseRenditions(detail.artifacts),
     }),

@@ -12,7 +12,8 @@ function fromPackages(err: Error): ApiError | undefined {
   if (err instanceof IngestError) return new ApiError(err.status, err.code, err.message);
   if (err instanceof PayloadTooLargeError) return new ApiError(413, 'PAYLOAD_TOO_LARGE', err.message, { max_bytes: err.limit });
   if (err instanceof AnalyticsQueryError) return new ApiError(400, err.code, err.message);
-  if (isAnalyticsUnavailable(err)) return new ApiError(503, 'ANALYTICS_UNAVAILABLE', 'Analytics are unavailable right now; try again shortly.');
+  if (isAnalyticsUnavailable(err))
+    return new ApiError(503, 'ANALYTICS_UNAVAILABLE', 'Analytics are unavailable right now; try again shortly.');
   return undefined;
 }
 

@@ -30,18 +30,27 @@ export async function createApi(config: Config, shared: { bus?: RedisBus } = {})
   const bus = shared.bus ?? createRedisBus(config.redisUrl);
   const { redis } = bus;
   const storage = createStorage({ ...config.s3, endpoint });
-  const keys = 'json' in keySource
-    ? await parseSigningKeys(keySource.json).catch((err: unknown) => {
-      throw err instanceof SigningKeysError ? new ConfigError(`PLAYBACK_SIGNING_KEYS: ${err.message}`) : err;
-    })
-    : await loadOrCreateSigningKeys(keySource.file);
+  const keys =
+    'json' in keySource
+      ? await parseSigningKeys(keySource.json).catch((err: unknown) => {
+          throw err instanceof SigningKeysError ? new ConfigError(`PLAYBACK_SIGNING_KEYS: ${err.message}`) : err;
+        })
+      : await loadOrCreateSigningKeys(keySource.file);
   const signer = createPlaybackSigner(keys, {
-    audience: config.playback.audience, defaultTtlSeconds: config.playback.ttlSeconds, maxTtlSeconds: config.playback.maxTtlSeconds,
+    audience: config.playback.audience,
+    defaultTtlSeconds: config.playback.ttlSeconds,
+    maxTtlSeconds: config.playback.maxTtlSeconds,
   });
   const eventFeed = createEventFeed(bus);
   const analytics = new AnalyticsStore(config.clickhouse);
   const app = await buildApp({
-    config, sql, redis, storage, signer, eventFeed, analytics,
+    config,
+    sql,
+    redis,
+    storage,
+    signer,
+    eventFeed,
+    analytics,
     announceEvents: (accountId) => announceEvents(redis, accountId),
     // A lost wake-up only delays the job until a worker polls.
     announceJobs: () => void announceJobs(redis).catch((err) => app.log.warn({ err }, 'could not announce a job')),
@@ -54,7 +63,9 @@ export async function createApi(config: Config, shared: { bus?: RedisBus } = {})
   const sweep = () => {
     const cutoff = new Date(Date.now() - config.api.uploadStallSeconds * 1000);
     sweepAbandonedUploads(sql, storage, cutoff)
-      .then((r) => { if (r.assets + r.uploads > 0) app.log.warn(r, 'swept abandoned uploads'); })
+      .then((r) => {
+        if (r.assets + r.uploads > 0) app.log.warn(r, 'swept abandoned uploads');
+      })
       .catch((err) => app.log.warn({ err }, 'sweeping abandoned uploads failed'));
   };
   let sweeper: NodeJS.Timeout | undefined;

@@ -13,12 +13,18 @@ export interface PlaybackOptions {
 export async function issuePlayback(deps: ApiDeps, asset: AssetRow, o: PlaybackOptions): Promise<PlaybackBlock> {
   if (asset.deleted_at) throw new ApiError(404, 'NOT_FOUND', 'Asset not found.');
   if (asset.playable_state === 'not_playable') {
-    throw new ApiError(404, 'ASSET_NOT_PLAYABLE', asset.error
-      ? `The asset cannot be played: ${asset.error.message}`
-      : 'The asset is not playable yet; its opener is usually ready within seconds of the upload.');
+    throw new ApiError(
+      404,
+      'ASSET_NOT_PLAYABLE',
+      asset.error
+        ? `The asset cannot be played: ${asset.error.message}`
+        : 'The asset is not playable yet; its opener is usually ready within seconds of the upload.',
+    );
   }
   const edge = await pickEdge(deps.sql, {
-    region: o.region, healthySeconds: deps.config.playback.edgeHealthySeconds, fallbackUrl: deps.config.playback.edgeFallbackUrl,
+    region: o.region,
+    healthySeconds: deps.config.playback.edgeHealthySeconds,
+    fallbackUrl: deps.config.playback.edgeFallbackUrl,
   });
   if (!edge) throw new ApiError(503, 'NO_EDGE_AVAILABLE', 'No edge is available to serve playback; try again shortly.');
   const [artifacts, signed] = await Promise.all([
@@ -26,7 +32,12 @@ export async function issuePlayback(deps: ApiDeps, asset: AssetRow, o: PlaybackO
     deps.signer.sign({ assetId: asset.id, accountId: asset.account_id, ttlSeconds: o.ttlSeconds }),
   ]);
   return playbackBlock({
-    assetId: asset.id, playableState: asset.playable_state, artifacts, edge, token: signed.token, expiresAt: signed.expiresAt,
+    assetId: asset.id,
+    playableState: asset.playable_state,
+    artifacts,
+    edge,
+    token: signed.token,
+    expiresAt: signed.expiresAt,
   });
 }
 
@@ -36,7 +47,13 @@ const WAIT_POLL_MS = 100;
  * Holds until the asset is playable, has failed, or `timeoutMs` passes, and returns its
  * latest row. Polling a primary key every 100 ms costs little and needs no extra channel.
  */
-export async function waitUntilPlayable(deps: ApiDeps, accountId: string, assetId: string, timeoutMs: number, signal: AbortSignal): Promise<AssetRow> {
+export async function waitUntilPlayable(
+  deps: ApiDeps,
+  accountId: string,
+  assetId: string,
+  timeoutMs: number,
+  signal: AbortSignal,
+): Promise<AssetRow> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const asset = await getAsset(deps.sql, accountId, assetId);

@@ -18,14 +18,21 @@ afterAll(() => h?.close());
 const json = (res: Response): Promise<any> => res.json();
 const auth = (key = h.keyA) => ({ authorization: `Bearer ${key}` });
 const get = (path: string, key = h.keyA) => fetch(`${h.api.url}${path}`, { headers: auth(key) });
-const patch = (id: string, body: unknown, key = h.keyA) => fetch(`${h.api.url}/v1/assets/${id}`, {
-  method: 'PATCH', headers: { ...auth(key), 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body),
-});
+const patch = (id: string, body: unknown, key = h.keyA) =>
+  fetch(`${h.api.url}/v1/assets/${id}`, {
+    method: 'PATCH',
+    headers: { ...auth(key), 'content-type': 'application/json' },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
 const del = (id: string, key = h.keyA) => fetch(`${h.api.url}/v1/assets/${id}`, { method: 'DELETE', headers: auth(key) });
 const assetCount = async () => (await h.db.sql`select count(*)::int as n from assets`)[0]!.n as number;
 
 async function upload(query = '', key = h.keyA): Promise<any> {
-  const res = await fetch(`${h.api.url}/v1/videos${query}`, { method: 'POST', headers: { ...auth(key), 'content-type': 'video/mp4' }, body: clip });
+  const res = await fetch(`${h.api.url}/v1/videos${query}`, {
+    method: 'POST',
+    headers: { ...auth(key), 'content-type': 'video/mp4' },
+    body: clip,
+  });
   expect(res.status).toBe(201);
   return json(res);
 }
@@ -53,7 +60,11 @@ describe('playback_policy', () => {
 
   it('refuses an unknown policy at upload, leaving nothing behind', async () => {
     const before = await assetCount();
-    const res = await fetch(`${h.api.url}/v1/videos?playback_policy=open`, { method: 'POST', headers: { ...auth(), 'content-type': 'video/mp4' }, body: clip });
+    const res = await fetch(`${h.api.url}/v1/videos?playback_policy=open`, {
+      method: 'POST',
+      headers: { ...auth(), 'content-type': 'video/mp4' },
+      body: clip,
+    });
     await expectError(res, 400, 'VALIDATION_ERROR');
     const form = new FormData();
     form.append('playback_policy', 'open');
@@ -66,8 +77,18 @@ describe('playback_policy', () => {
     const a = await upload('?title=first&passthrough=p1');
     const made = await patch(a.id, { playback_policy: 'public' });
     expect(made.status).toBe(200);
-    expect(await json(made)).toMatchObject({ id: a.id, playback_policy: 'public', title: 'first', passthrough: 'p1', artifacts: expect.any(Array) });
-    expect(await json(await patch(a.id, { title: 'second', passthrough: null }))).toMatchObject({ playback_policy: 'public', title: 'second', passthrough: null });
+    expect(await json(made)).toMatchObject({
+      id: a.id,
+      playback_policy: 'public',
+      title: 'first',
+      passthrough: 'p1',
+      artifacts: expect.any(Array),
+    });
+    expect(await json(await patch(a.id, { title: 'second', passthrough: null }))).toMatchObject({
+      playback_policy: 'public',
+      title: 'second',
+      passthrough: null,
+    });
     const back = await json(await patch(a.id, { playback_policy: 'signed' }));
     expect(back).toMatchObject({ playback_policy: 'signed', title: 'second' });
     expect(Date.parse(back.updated_at)).toBeGreaterThan(Date.parse(a.updated_at));
@@ -102,7 +123,11 @@ describe('a deleted asset', () => {
     expect((await json(await get(`/v1/assets/${a.id}`))).playable_state).toBe('opener_ready');
     const deleted = await json(await del(a.id));
     expect(deleted).toMatchObject({ playable_state: 'deleted', deleted_at: expect.any(String) });
-    expect(await json(await get(`/v1/assets/${a.id}`))).toMatchObject({ id: a.id, playable_state: 'deleted', deleted_at: deleted.deleted_at });
+    expect(await json(await get(`/v1/assets/${a.id}`))).toMatchObject({
+      id: a.id,
+      playable_state: 'deleted',
+      deleted_at: deleted.deleted_at,
+    });
     expect((await json(await del(a.id))).playable_state).toBe('deleted');
   });
 

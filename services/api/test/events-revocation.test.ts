@@ -28,7 +28,7 @@ async function openStream(key: string) {
 
 const pings = (text: string) => text.split(': ping\n\n').length - 1;
 
-async function until(what: string, ok: () => boolean): Promise<void> {
+async function until(_what: string, ok: () => boolean): Promise<void> {
   // No time limit of its own: the test's timeout bounds it.
   while (!ok()) await new Promise((r) => setTimeout(r, 20));
 }

@@ -41,12 +41,17 @@ describe('GET /v1/events limits', () => {
     a.close();
     // The slot comes back once the api has seen the close: re-open until it has (each
     // refused attempt holds no slot), however long a busy machine takes.
-    await expect.poll(async () => {
-      const again = open(h.keyA);
-      const status = (await again.response).status;
-      again.close();
-      return status;
-    }, { timeout: 30_000, interval: 50 }).toBe(200);
+    await expect
+      .poll(
+        async () => {
+          const again = open(h.keyA);
+          const status = (await again.response).status;
+          again.close();
+          return status;
+        },
+        { timeout: 30_000, interval: 50 },
+      )
+      .toBe(200);
     b.close();
     // Both slots free again before the next test.
     await expect.poll(() => bothOpen(), { timeout: 30_000, interval: 50 }).toBe(true);

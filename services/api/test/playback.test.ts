@@ -13,7 +13,9 @@ afterAll(() => h?.close());
 const json = (res: Response): Promise<any> => res.json();
 const internal = (body: unknown, token = h.config.internalToken) =>
   fetch(`${h.api.url}/internal/edges/heartbeat`, {
-    method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body),
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
   });
 const playback = (id: string, query = '', key = h.keyA) =>
   fetch(`${h.api.url}/v1/assets/${id}/playback${query}`, { headers: { authorization: `Bearer ${key}` } });
@@ -25,12 +27,25 @@ async function assetIn(state: 'not_playable' | 'opener_ready' | 'hls_ready', key
   await h.db.sql`
     insert into assets (id, account_id, source_state, playable_state, source_key)
     values (${id}, ${accountId}, 'uploaded', ${state}, ${`sources/${id}/original`})`;
-  const row = (path: string, kind: NewArtifact['kind'], rendition: string | null = null, bitrate: number | null = null): NewArtifact =>
-    ({ path, kind, key: `videos/${id}/${path}`, content_type: 'x', bytes: 1, rendition, width: null, height: bitrate ? 100 : null, bitrate });
+  const row = (path: string, kind: NewArtifact['kind'], rendition: string | null = null, bitrate: number | null = null): NewArtifact => ({
+    path,
+    kind,
+    key: `videos/${id}/${path}`,
+    content_type: 'x',
+    bytes: 1,
+    rendition,
+    width: null,
+    height: bitrate ? 100 : null,
+    bitrate,
+  });
   const rows = [row('opener.mp4', 'opener'), row('thumbnail.jpg', 'thumbnail')];
   if (state === 'hls_ready') {
     rows.push(row('hls/master.m3u8', 'master'));
-    for (const [name, bitrate] of [['720p', 3_000_000], ['480p', 1_500_000], ['240p', 500_000]] as const) {
+    for (const [name, bitrate] of [
+      ['720p', 3_000_000],
+      ['480p', 1_500_000],
+      ['240p', 500_000],
+    ] as const) {
       rows.push(row(`hls/${name}/index.m3u8`, 'playlist', name, bitrate), row(`hls/${name}/init.mp4`, 'init', name, bitrate));
       for (let n = 0; n < 3; n++) rows.push(row(`hls/${name}/${n}.m4s`, 'segment', name, bitrate));
     }
@@ -82,7 +97,12 @@ describe('playback bootstrap', () => {
     const token = /\/p\/([^/]+)\//.exec(block.urls.master)![1]!;
     expect(block.urls.master).toBe(`http://us.edge.test/p/${token}/${id}/hls/master.m3u8`);
     expect(block.prefetch.map((u: string) => u.split(`${id}/`)[1])).toEqual([
-      'opener.mp4', 'hls/master.m3u8', 'hls/480p/index.m3u8', 'hls/480p/init.mp4', 'hls/480p/0.m4s', 'hls/480p/1.m4s',
+      'opener.mp4',
+      'hls/master.m3u8',
+      'hls/480p/index.m3u8',
+      'hls/480p/init.mp4',
+      'hls/480p/0.m4s',
+      'hls/480p/1.m4s',
     ]);
     const expires = Date.parse(block.expires_at);
     expect(expires - Date.now()).toBeGreaterThan(100_000);
@@ -95,9 +115,11 @@ describe('playback bootstrap', () => {
     await expect(verifier.verify(token, randomUUID())).rejects.toMatchObject({ reason: 'wrong_asset', status: 403 });
     verifier.stop();
 
-    const header = await json(await fetch(`${h.api.url}/v1/assets/${id}/playback`, {
-      headers: { authorization: `Bearer ${h.keyA}`, 'x-kino-region': 'eu' },
-    }));
+    const header = await json(
+      await fetch(`${h.api.url}/v1/assets/${id}/playback`, {
+        headers: { authorization: `Bearer ${h.keyA}`, 'x-kino-region': 'eu' },
+      }),
+    );
     expect(header.edge.id).toBe('edge-eu');
   });
 

@@ -19,7 +19,9 @@ beforeAll(async () => {
 /** A real upload through POST /v1/videos. */
 async function upload(h: ApiHarness, query = '', key = h.keyA): Promise<any> {
   const res = await fetch(`${h.api.url}/v1/videos${query}`, {
-    method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'video/mp4' }, body: clip,
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'video/mp4' },
+    body: clip,
   });
   expect(res.status).toBe(201);
   return json(res);
@@ -32,15 +34,27 @@ async function openerReady(h: ApiHarness, policy: 'signed' | 'public'): Promise<
   await h.db.sql`
     insert into assets (id, account_id, source_state, playable_state, source_key, playback_policy)
     values (${id}, ${accountId}, 'uploaded', 'opener_ready', ${`sources/${id}/original`}, ${policy})`;
-  const row = (path: string, kind: NewArtifact['kind']): NewArtifact =>
-    ({ path, kind, key: `videos/${id}/${path}`, content_type: 'x', bytes: 1, rendition: null, width: null, height: null, bitrate: null });
+  const row = (path: string, kind: NewArtifact['kind']): NewArtifact => ({
+    path,
+    kind,
+    key: `videos/${id}/${path}`,
+    content_type: 'x',
+    bytes: 1,
+    rendition: null,
+    width: null,
+    height: null,
+    bitrate: null,
+  });
   await recordArtifacts(h.db.sql, id, [row('opener.mp4', 'opener'), row('thumbnail.jpg', 'thumbnail')]);
   return id;
 }
 
-const patch = (h: ApiHarness, id: string, body: unknown) => fetch(`${h.api.url}/v1/assets/${id}`, {
-  method: 'PATCH', headers: { authorization: `Bearer ${h.keyA}`, 'content-type': 'application/json' }, body: JSON.stringify(body),
-});
+const patch = (h: ApiHarness, id: string, body: unknown) =>
+  fetch(`${h.api.url}/v1/assets/${id}`, {
+    method: 'PATCH',
+    headers: { authorization: `Bearer ${h.keyA}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
 
 /** Everything a client can observe of an answer, but for the parts that differ per request. */
 async function observable(res: Response): Promise<unknown> {
@@ -65,7 +79,10 @@ describe('player pages', () => {
     const signed = await upload(h);
     expect(signed.playback_policy).toBe('signed');
     const deletedPublic = await upload(h, '?playback_policy=public');
-    expect((await fetch(`${h.api.url}/v1/assets/${deletedPublic.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${h.keyA}` } })).status).toBe(200);
+    expect(
+      (await fetch(`${h.api.url}/v1/assets/${deletedPublic.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${h.keyA}` } }))
+        .status,
+    ).toBe(200);
 
     const page = await fetch(`${h.api.url}/player/${open.id}`);
     expect(page.status).toBe(200);
@@ -75,7 +92,9 @@ describe('player pages', () => {
     for (const suffix of ['', '/playback']) {
       const unknown = await observable(await fetch(`${h.api.url}/player/${randomUUID()}${suffix}`));
       expect(unknown).toMatchObject({ status: 404 });
-      expect(JSON.parse((unknown as { body: string }).body)).toEqual({ error: { code: 'NOT_FOUND', message: 'Asset not found.', request_id: '<request id>' } });
+      expect(JSON.parse((unknown as { body: string }).body)).toEqual({
+        error: { code: 'NOT_FOUND', message: 'Asset not found.', request_id: '<request id>' },
+      });
       // The unknown id is in no answer, so the answers for other ids can be compared whole.
       for (const id of [signed.id, deletedPublic.id]) {
         expect(await observable(await fetch(`${h.api.url}/player/${id}${suffix}`)), `${id}${suffix}`).toEqual(unknown);
@@ -89,7 +108,11 @@ describe('player pages', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('cache-control')).toBe('no-store');
     const block = await json(res);
-    expect(block).toMatchObject({ asset_id: id, playable_state: 'opener_ready', urls: { opener: expect.stringContaining('http://edge.test/p/') } });
+    expect(block).toMatchObject({
+      asset_id: id,
+      playable_state: 'opener_ready',
+      urls: { opener: expect.stringContaining('http://edge.test/p/') },
+    });
     const lifetime = Date.parse(block.expires_at) - Date.now();
     expect(lifetime).toBeGreaterThan(0);
     expect(lifetime).toBeLessThanOrEqual(120_000);
@@ -151,7 +174,12 @@ describe('player pages rate limit', () => {
       const wait = Number(res.headers.get('retry-after'));
       expect(Number.isInteger(wait) && wait >= 1).toBe(true);
       expect(await json(res)).toEqual({
-        error: { code: 'RATE_LIMITED', message: expect.any(String), details: { retry_after_seconds: wait }, request_id: res.headers.get('x-request-id') },
+        error: {
+          code: 'RATE_LIMITED',
+          message: expect.any(String),
+          details: { retry_after_seconds: wait },
+          request_id: res.headers.get('x-request-id'),
+        },
       });
     }
     // The bootstrap's refusal is readable by a player on another origin.

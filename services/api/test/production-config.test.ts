@@ -3,14 +3,15 @@ import { ConfigError, loadConfig } from '@kino/config';
 import { createApi } from '../src/index.ts';
 
 // Nothing listens at these addresses: the api must refuse before it connects anywhere.
-const production = (extra: Record<string, string> = {}) => loadConfig({
-  NODE_ENV: 'production',
-  INTERNAL_TOKEN: 'a-production-internal-token',
-  S3_ENDPOINT: 'http://127.0.0.1:9',
-  DATABASE_URL: 'postgres://nobody@127.0.0.1:9/kino',
-  REDIS_URL: 'redis://127.0.0.1:9',
-  ...extra,
-});
+const production = (extra: Record<string, string> = {}) =>
+  loadConfig({
+    NODE_ENV: 'production',
+    INTERNAL_TOKEN: 'a-production-internal-token',
+    S3_ENDPOINT: 'http://127.0.0.1:9',
+    DATABASE_URL: 'postgres://nobody@127.0.0.1:9/kino',
+    REDIS_URL: 'redis://127.0.0.1:9',
+    ...extra,
+  });
 
 describe('the api in production', () => {
   it('refuses to start without PLAYBACK_SIGNING_KEYS rather than make a key of its own', async () => {

@@ -18,12 +18,15 @@ beforeAll(async () => {
 });
 afterAll(() => h?.close());
 
-const accountOf = async (key: string) => (await h.db.sql`select account_id from api_keys where prefix = ${key.slice(0, 13)}`)[0]!.account_id as string;
+const accountOf = async (key: string) =>
+  (await h.db.sql`select account_id from api_keys where prefix = ${key.slice(0, 13)}`)[0]!.account_id as string;
 
 describe('uploads at their edges', () => {
   it('wait=playable answers when its timeout runs out: the asset exists, honestly not playable, with no playback block', async () => {
     const res = await fetch(`${h.api.url}/v1/videos?wait=playable&timeout_seconds=1`, {
-      method: 'POST', headers: { authorization: `Bearer ${h.keyA}`, 'content-type': 'video/mp4' }, body: clip,
+      method: 'POST',
+      headers: { authorization: `Bearer ${h.keyA}`, 'content-type': 'video/mp4' },
+      body: clip,
     });
     expect(res.status).toBe(201);
     const asset = (await res.json()) as any;
@@ -47,15 +50,25 @@ describe('uploads at their edges', () => {
     for (let i = 0; i < 10; i++) req.write(randomBytes(1024 * 1024));
 
     // Precondition: the upload is under way — its row streaming, its multipart upload open.
-    await expect.poll(async () => (await h.db.sql`select source_state from assets where account_id = ${accountId}`).map((r) => r.source_state),
-      { timeout: 60_000, interval: 50 }).toEqual(['uploading']);
-    const [{ id }] = await h.db.sql`select id from assets where account_id = ${accountId}` as unknown as [{ id: string }];
-    await expect.poll(async () => (await listMultipartUploads(h.s3.storage, `sources/${id}/`)).length, { timeout: 60_000, interval: 50 }).toBe(1);
+    await expect
+      .poll(async () => (await h.db.sql`select source_state from assets where account_id = ${accountId}`).map((r) => r.source_state), {
+        timeout: 60_000,
+        interval: 50,
+      })
+      .toEqual(['uploading']);
+    const [{ id }] = (await h.db.sql`select id from assets where account_id = ${accountId}`) as unknown as [{ id: string }];
+    await expect
+      .poll(async () => (await listMultipartUploads(h.s3.storage, `sources/${id}/`)).length, { timeout: 60_000, interval: 50 })
+      .toBe(1);
 
     req.destroy();
 
-    await expect.poll(async () => (await h.db.sql`select 1 from assets where id = ${id}`).length, { timeout: 60_000, interval: 100 }).toBe(0);
-    await expect.poll(async () => (await listMultipartUploads(h.s3.storage, `sources/${id}/`)).length, { timeout: 60_000, interval: 100 }).toBe(0);
+    await expect
+      .poll(async () => (await h.db.sql`select 1 from assets where id = ${id}`).length, { timeout: 60_000, interval: 100 })
+      .toBe(0);
+    await expect
+      .poll(async () => (await listMultipartUploads(h.s3.storage, `sources/${id}/`)).length, { timeout: 60_000, interval: 100 })
+      .toBe(0);
     expect(await listKeys(h.s3.storage, `sources/${id}/`)).toEqual([]);
     expect((await h.db.sql`select count(*)::int as n from media_jobs where asset_id = ${id}`)[0]!.n).toBe(0);
   });

@@ -50,8 +50,13 @@ describe('POST /v1/videos', () => {
     expect(res.status).toBe(201);
     const asset = await json(res);
     expect(asset).toMatchObject({
-      title: 'First clip', passthrough: 'order-17', source_state: 'uploaded', playable_state: 'not_playable',
-      source: { content_type: 'video/mp4', bytes: clip.length }, error: null, playback_policy: 'signed',
+      title: 'First clip',
+      passthrough: 'order-17',
+      source_state: 'uploaded',
+      playable_state: 'not_playable',
+      source: { content_type: 'video/mp4', bytes: clip.length },
+      error: null,
+      playback_policy: 'signed',
     });
     // No playback block: nothing would play yet.
     expect(asset).not.toHaveProperty('playback');
@@ -109,7 +114,7 @@ describe('POST /v1/videos', () => {
       socket.on('error', reject);
       socket.write(
         `POST /v1/videos HTTP/1.1\r\nhost: x\r\nauthorization: Bearer ${h.keyA}\r\n` +
-        `content-type: video/mp4\r\ncontent-length: ${body.length}\r\n\r\n`,
+          `content-type: video/mp4\r\ncontent-length: ${body.length}\r\n\r\n`,
       );
       // Keep sending everything even after the answer arrives, as a naive client would.
       const pump = () => {

@@ -88,13 +88,21 @@ async function startReceiver(answer: Receiver['answer'] = (_n, _d, res) => res.w
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/kino`,
     received: [],
     answer,
-    close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
   receivers.push(rx);
   return rx;
 }
 
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined | null | false> | T | undefined | null | false, ms = 20_000): Promise<T> {
+async function waitFor<T>(
+  what: string,
+  fn: () => Promise<T | undefined | null | false> | T | undefined | null | false,
+  ms = 20_000,
+): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
     const v = await fn();
@@ -136,14 +144,27 @@ const deliveries = async (id: string, key = h.keyA, base = h.api.url) => {
 
 describe('webhook endpoints', () => {
   it('creates an endpoint and shows its secret only once', async () => {
-    const created = await createHook('https://hooks.example.com/kino', { event_types: ['asset.hls_ready', 'asset.errored'], description: 'prod' });
-    expect(created).toMatchObject({ url: 'https://hooks.example.com/kino', event_types: ['asset.hls_ready', 'asset.errored'], description: 'prod' });
+    const created = await createHook('https://hooks.example.com/kino', {
+      event_types: ['asset.hls_ready', 'asset.errored'],
+      description: 'prod',
+    });
+    expect(created).toMatchObject({
+      url: 'https://hooks.example.com/kino',
+      event_types: ['asset.hls_ready', 'asset.errored'],
+      description: 'prod',
+    });
     expect(created.secret).toMatch(/^whsec_[A-Za-z0-9+/]+={0,2}$/);
     expect(Buffer.from(created.secret.slice(6), 'base64').length).toBeGreaterThanOrEqual(24);
 
     const one = await call('GET', `/v1/webhooks/${created.id}`, h.keyA);
     expect(one.status).toBe(200);
-    expect(one.body).toEqual({ id: created.id, url: created.url, event_types: created.event_types, description: 'prod', created_at: expect.any(String) });
+    expect(one.body).toEqual({
+      id: created.id,
+      url: created.url,
+      event_types: created.event_types,
+      description: 'prod',
+      created_at: expect.any(String),
+    });
     const list = await call('GET', '/v1/webhooks', h.keyA);
     expect(list.body.data.find((w: any) => w.id === created.id)).toEqual(one.body);
     expect(JSON.stringify(list.body)).not.toContain('whsec_');
@@ -190,13 +211,25 @@ describe('webhook deliveries', () => {
     rx.answer = (_n, d, res) => res.writeHead(verifyStandardWebhook(hook.secret, d.headers, d.body) ? 204 : 401).end();
     const event = await emit(accountA, 'asset.opener_ready');
     const [got] = await waitFor('the delivery', () => rx.received.length > 0 && rx.received);
-    expect(got!.event).toEqual({ id: event.seq, type: 'asset.opener_ready', asset_id: event.asset_id, created_at: event.created_at.toISOString(), data: { note: 'ünïcödé ✓' } });
+    expect(got!.event).toEqual({
+      id: event.seq,
+      type: 'asset.opener_ready',
+      asset_id: event.asset_id,
+      created_at: event.created_at.toISOString(),
+      data: { note: 'ünïcödé ✓' },
+    });
     expect(got!.headers['content-type']).toBe('application/json');
     expect(verifyStandardWebhook(hook.secret, got!.headers, got!.body)).toBe(true);
     // Tampering with the body, the id, the timestamp or the key fails the check.
     expect(verifyStandardWebhook(hook.secret, got!.headers, got!.body.replace('opener_ready', 'hls_ready'))).toBe(false);
     expect(verifyStandardWebhook(hook.secret, { ...got!.headers, 'webhook-id': randomUUID() }, got!.body)).toBe(false);
-    expect(verifyStandardWebhook(hook.secret, { ...got!.headers, 'webhook-timestamp': String(Number(got!.headers['webhook-timestamp']) + 1) }, got!.body)).toBe(false);
+    expect(
+      verifyStandardWebhook(
+        hook.secret,
+        { ...got!.headers, 'webhook-timestamp': String(Number(got!.headers['webhook-timestamp']) + 1) },
+        got!.body,
+      ),
+    ).toBe(false);
     expect(verifyStandardWebhook(`whsec_${Buffer.alloc(32, 1).toString('base64')}`, got!.headers, got!.body)).toBe(false);
 
     const [delivery] = await waitFor('success recorded', async () => {
@@ -204,8 +237,14 @@ describe('webhook deliveries', () => {
       return ds[0]?.state === 'succeeded' && ds;
     });
     expect(delivery).toMatchObject({
-      id: got!.headers['webhook-id'], event_id: event.seq, event_type: 'asset.opener_ready', asset_id: event.asset_id,
-      state: 'succeeded', attempts: 1, last_status: 204, next_attempt_at: null,
+      id: got!.headers['webhook-id'],
+      event_id: event.seq,
+      event_type: 'asset.opener_ready',
+      asset_id: event.asset_id,
+      state: 'succeeded',
+      attempts: 1,
+      last_status: 204,
+      next_attempt_at: null,
     });
   });
 
@@ -226,7 +265,9 @@ describe('webhook deliveries', () => {
     const d = ds[1];
     expect(d).toMatchObject({ id: first[0]!.headers['webhook-id'], state: 'succeeded', attempts: 3, last_status: 200, last_error: null });
     expect(d.attempt_log.map((a: any) => [a.status, a.error, a.response_body])).toEqual([
-      [500, 'HTTP 500', 'not yet'], [500, 'HTTP 500', 'not yet'], [200, null, 'thanks'],
+      [500, 'HTTP 500', 'not yet'],
+      [500, 'HTTP 500', 'not yet'],
+      [200, null, 'thanks'],
     ]);
     for (const a of d.attempt_log) expect(a).toMatchObject({ attempted_at: expect.any(String), duration_ms: expect.any(Number) });
 
@@ -239,7 +280,7 @@ describe('webhook deliveries', () => {
     expect((await call('GET', `/v1/webhooks/${hook.id}/deliveries?cursor=${randomUUID()}`, h.keyA)).body.error.code).toBe('INVALID_CURSOR');
   });
 
-  it('honours event_types and never sends another account\'s events', async () => {
+  it("honours event_types and never sends another account's events", async () => {
     const [filtered, everything, other] = await Promise.all([startReceiver(), startReceiver(), startReceiver()]);
     const onlyReady = await createHook(filtered.url, { event_types: ['asset.hls_ready'] });
     const all = await createHook(everything.url);
@@ -248,9 +289,9 @@ describe('webhook deliveries', () => {
     const bEvent = await emit(accountB, 'asset.hls_ready');
     const created = await emit(accountA, 'asset.created', asset);
     const ready = await emit(accountA, 'asset.hls_ready', asset);
-    await waitFor('A\'s endpoint to get both', () => everything.received.length >= 2);
+    await waitFor("A's endpoint to get both", () => everything.received.length >= 2);
     await waitFor('the filtered endpoint', () => filtered.received.length >= 1);
-    await waitFor('B\'s endpoint', () => other.received.length >= 1);
+    await waitFor("B's endpoint", () => other.received.length >= 1);
     expect(everything.received.map((d) => d.event.id)).toEqual([created.seq, ready.seq]);
     expect(filtered.received.map((d) => d.event.id)).toEqual([ready.seq]);
     expect(other.received.map((d) => d.event.id)).toEqual([bEvent.seq]);
@@ -315,7 +356,10 @@ describe('webhook deliveries', () => {
       return ds[0]?.state === 'succeeded' && ds;
     });
     expect(delivery.attempt_log.map((a: any) => a.status)).toEqual([503, 200]);
-    expect(rx.received.map((d) => [d.event.id, d.headers['webhook-id']])).toEqual([[event.seq, delivery.id], [event.seq, delivery.id]]);
+    expect(rx.received.map((d) => [d.event.id, d.headers['webhook-id']])).toEqual([
+      [event.seq, delivery.id],
+      [event.seq, delivery.id],
+    ]);
   });
 });
 
@@ -338,7 +382,9 @@ describe('webhook address guard', () => {
       return ds[0]?.state === 'failed' && ds;
     });
     expect(delivery).toMatchObject({ attempts: 1, last_status: null, last_error: 'blocked: private address (127.0.0.1)' });
-    expect(delivery.attempt_log).toEqual([expect.objectContaining({ status: null, error: 'blocked: private address (127.0.0.1)', response_body: null })]);
+    expect(delivery.attempt_log).toEqual([
+      expect.objectContaining({ status: null, error: 'blocked: private address (127.0.0.1)', response_body: null }),
+    ]);
     expect(rx.received).toHaveLength(0);
   });
 });

@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { CORS_HEADERS } from '@kino/edge-cache';
-import { ApiError, errorBody, newRequestId } from '@kino/http';
+import { type ApiError, errorBody, newRequestId } from '@kino/http';
 
 // The one error shape (packages/http) for the fastify control routes, and here for the raw
 // playback handler, which answers without fastify.
@@ -11,10 +11,14 @@ export function writeError(res: ServerResponse, e: ApiError, extraHeaders: strin
   const requestId = newRequestId();
   const body = errorBody(e, requestId);
   res.writeHead(e.status, [
-    'content-type', 'application/json; charset=utf-8',
-    'content-length', String(Buffer.byteLength(body)),
-    'cache-control', 'no-store',
-    'x-request-id', requestId,
+    'content-type',
+    'application/json; charset=utf-8',
+    'content-length',
+    String(Buffer.byteLength(body)),
+    'cache-control',
+    'no-store',
+    'x-request-id',
+    requestId,
     ...CORS_HEADERS,
     ...extraHeaders,
   ]);

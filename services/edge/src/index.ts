@@ -71,7 +71,9 @@ export async function createEdge(config: Config, options: EdgeTelemetryOptions =
   registerErrorHandling(app);
   await app.register(async (scope) => healthRoutes(scope, { origin, verifier, internalToken: config.internalToken }));
   await app.register(async (scope) => beaconRoutes(scope, { verifier, revocations, telemetry, limits: config.edge }));
-  await app.register(async (scope) => internalRoutes(scope, { internalToken: config.internalToken, cache, metrics, revocations, telemetry }));
+  await app.register(async (scope) =>
+    internalRoutes(scope, { internalToken: config.internalToken, cache, metrics, revocations, telemetry }),
+  );
 
   let stopHeartbeat = () => {};
   let revocationSync: RevocationSync | undefined;
@@ -112,7 +114,11 @@ export async function createEdge(config: Config, options: EdgeTelemetryOptions =
       // On port 0 (tests, benches) the default URLs name no real port: announce the bound one.
       const placeholder = `http://${config.edge.host}:0`;
       const announced = (u: string) => (u === placeholder ? edge.url : u);
-      stopHeartbeat = startHeartbeat(config, { publicUrl: announced(config.edge.publicUrl), internalUrl: announced(config.edge.internalUrl) }, app.log);
+      stopHeartbeat = startHeartbeat(
+        config,
+        { publicUrl: announced(config.edge.publicUrl), internalUrl: announced(config.edge.internalUrl) },
+        app.log,
+      );
     },
     async stop() {
       closing = true;

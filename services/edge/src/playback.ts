@@ -2,9 +2,22 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline, type Readable } from 'node:stream';
 import type { FastifyBaseLogger } from 'fastify';
 import {
-  Fill, FillError, fullHeaders, hitHeaders, isNotModified, notModifiedHeaders, partialHeaders, PREFLIGHT_HEADERS,
-  resolveRange, sendFile, unsatisfiableHeaders,
-  type CachedObject, type CacheStatus, type EdgeCache, type FillHolder, type FillRefusal,
+  Fill,
+  FillError,
+  fullHeaders,
+  hitHeaders,
+  isNotModified,
+  notModifiedHeaders,
+  partialHeaders,
+  PREFLIGHT_HEADERS,
+  resolveRange,
+  sendFile,
+  unsatisfiableHeaders,
+  type CachedObject,
+  type CacheStatus,
+  type EdgeCache,
+  type FillHolder,
+  type FillRefusal,
 } from '@kino/edge-cache';
 import { parsePlaybackUrl } from '@kino/artifacts';
 import { signedPart, TokenError, type PlaybackVerifier } from '@kino/tokens';
@@ -45,15 +58,23 @@ const DISCOVERY_ROUNDS = 2;
 const REFUSALS: Record<FillRefusal, { error: ApiError; headers: string[] | undefined }> = {
   not_found: { error: new ApiError(404, 'ARTIFACT_NOT_FOUND', 'The artifact does not exist at the origin.'), headers: undefined },
   unpublished: {
-    error: new ApiError(404, 'UNPUBLISHED_ARTIFACT', "The asset's published playlists do not list this artifact."), headers: undefined,
+    error: new ApiError(404, 'UNPUBLISHED_ARTIFACT', "The asset's published playlists do not list this artifact."),
+    headers: undefined,
   },
-  busy: { error: new ApiError(503, 'TOO_MANY_FILLS', 'The edge is filling as many artifacts as it may; try again shortly.'), headers: BUSY_HEADERS },
+  busy: {
+    error: new ApiError(503, 'TOO_MANY_FILLS', 'The edge is filling as many artifacts as it may; try again shortly.'),
+    headers: BUSY_HEADERS,
+  },
   token_busy: {
-    error: new ApiError(503, 'TOO_MANY_FILLS_FOR_TOKEN', 'This playback token is using its share of the edge\'s origin fills; try again shortly.'),
+    error: new ApiError(
+      503,
+      'TOO_MANY_FILLS_FOR_TOKEN',
+      "This playback token is using its share of the edge's origin fills; try again shortly.",
+    ),
     headers: BUSY_HEADERS,
   },
   asset_busy: {
-    error: new ApiError(503, 'TOO_MANY_FILLS_FOR_ASSET', 'This asset is using its share of the edge\'s origin fills; try again shortly.'),
+    error: new ApiError(503, 'TOO_MANY_FILLS_FOR_ASSET', "This asset is using its share of the edge's origin fills; try again shortly."),
     headers: BUSY_HEADERS,
   },
 };
@@ -132,7 +153,14 @@ export function createPlaybackHandler(d: PlaybackDeps): (req: IncomingMessage, r
 
   // On a MISS or COALESCED the bytes come from the fill in order, so a Range is ignored and
   // the whole body sent with 200, which RFC 9110 allows; ranges work once the object is cached.
-  function serveFill(req: IncomingMessage, res: ServerResponse, x: Exchange, fill: Fill, obj: CachedObject, cacheStatus: CacheStatus): void {
+  function serveFill(
+    req: IncomingMessage,
+    res: ServerResponse,
+    x: Exchange,
+    fill: Fill,
+    obj: CachedObject,
+    cacheStatus: CacheStatus,
+  ): void {
     const h = req.headers;
     if ((h['if-none-match'] !== undefined || h['if-modified-since'] !== undefined) && isNotModified(h, obj)) {
       outcome(x, cacheStatus, 304);
@@ -156,7 +184,8 @@ export function createPlaybackHandler(d: PlaybackDeps): (req: IncomingMessage, r
 
   function fillFailed(res: ServerResponse, x: Exchange, err: unknown): void {
     if (err instanceof FillError) {
-      if (err.kind === 'not_found') return fail(res, x, new ApiError(404, 'ARTIFACT_NOT_FOUND', 'The artifact does not exist at the origin.'));
+      if (err.kind === 'not_found')
+        return fail(res, x, new ApiError(404, 'ARTIFACT_NOT_FOUND', 'The artifact does not exist at the origin.'));
       if (err.kind === 'aborted') return fail(res, x, new ApiError(503, 'SHUTTING_DOWN', 'The edge is stopping.'), CLOSING_HEADERS);
       d.log.warn({ err: err.message }, 'origin fill failed');
       return fail(res, x, new ApiError(502, 'ORIGIN_UNAVAILABLE', 'The origin could not be reached; try again shortly.'));
@@ -170,25 +199,34 @@ export function createPlaybackHandler(d: PlaybackDeps): (req: IncomingMessage, r
     const obj = cache.get(key);
     if (obj !== undefined) return serveHit(req, res, x, obj, token, retry);
     const joined = cache.filling(key);
-    if (joined !== undefined) return void joined.ready.then((o) => serveFill(req, res, x, joined, o, 'COALESCED'), (err) => fillFailed(res, x, err));
+    if (joined !== undefined)
+      return void joined.ready.then(
+        (o) => serveFill(req, res, x, joined, o, 'COALESCED'),
+        (err) => fillFailed(res, x, err),
+      );
     const admitted = cache.admit(key, holderOf(token, x.assetId), rounds > 0);
     if (admitted instanceof Fill) {
-      return void admitted.ready.then((o) => serveFill(req, res, x, admitted, o, 'MISS'), (err) => fillFailed(res, x, err));
+      return void admitted.ready.then(
+        (o) => serveFill(req, res, x, admitted, o, 'MISS'),
+        (err) => fillFailed(res, x, err),
+      );
     }
     if (typeof admitted === 'string') {
       const r = REFUSALS[admitted];
       return fail(res, x, r.error, r.headers);
     }
     // The edge is learning the asset's playlists; then look again (someone may have filled it).
-    admitted.then(() => {
-      // The viewer left while it waited (recorded as 499 on close): start no fill for nobody.
-      if (res.destroyed) return;
-      serve(req, res, x, key, token, retry, rounds - 1);
-    }).catch((err) => {
-      d.log.error({ err }, 'playback request failed');
-      if (res.headersSent) res.destroy();
-      else fail(res, x, new ApiError(500, 'INTERNAL_ERROR', 'Something went wrong on the edge.'));
-    });
+    admitted
+      .then(() => {
+        // The viewer left while it waited (recorded as 499 on close): start no fill for nobody.
+        if (res.destroyed) return;
+        serve(req, res, x, key, token, retry, rounds - 1);
+      })
+      .catch((err) => {
+        d.log.error({ err }, 'playback request failed');
+        if (res.headersSent) res.destroy();
+        else fail(res, x, new ApiError(500, 'INTERNAL_ERROR', 'Something went wrong on the edge.'));
+      });
   }
 
   function tokenRefused(res: ServerResponse, x: Exchange, err: unknown): void {
@@ -224,13 +262,17 @@ export function createPlaybackHandler(d: PlaybackDeps): (req: IncomingMessage, r
     }
     x.assetId = target.assetId;
     x.artifactPath = target.artifactPath;
-    verifier.verify(target.token, target.assetId)
-      .then((claims) => {
-        x.accountId = claims.accountId ?? '';
-        // A deleted asset: its tokens are still valid JWTs, but they grant nothing any more.
-        if (d.revocations.has(target.assetId)) return fail(res, x, new ApiError(410, 'ASSET_DELETED', 'The asset was deleted.'));
-        serve(req, res, x, target.key, target.token, true, DISCOVERY_ROUNDS);
-      }, (err) => tokenRefused(res, x, err))
+    verifier
+      .verify(target.token, target.assetId)
+      .then(
+        (claims) => {
+          x.accountId = claims.accountId ?? '';
+          // A deleted asset: its tokens are still valid JWTs, but they grant nothing any more.
+          if (d.revocations.has(target.assetId)) return fail(res, x, new ApiError(410, 'ASSET_DELETED', 'The asset was deleted.'));
+          serve(req, res, x, target.key, target.token, true, DISCOVERY_ROUNDS);
+        },
+        (err) => tokenRefused(res, x, err),
+      )
       .catch((err) => {
         d.log.error({ err }, 'playback request failed');
         if (res.headersSent) res.destroy();

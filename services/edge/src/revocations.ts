@@ -73,7 +73,10 @@ export interface RevocationSync {
  * next one resumes where it left off.
  */
 export function startRevocationSync(
-  config: Config, revocations: Revocations, log: FastifyBaseLogger, onRevoked: (assetId: string) => void,
+  config: Config,
+  revocations: Revocations,
+  log: FastifyBaseLogger,
+  onRevoked: (assetId: string) => void,
 ): RevocationSync {
   const url = `${config.edge.apiUrl}/internal/revocations`;
   const abort = new AbortController();

@@ -2,8 +2,14 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '@kino/config';
 import {
-  AnalyticsStore, describeArtifact, encodePlaybackRequest, encodePlayerEvent, TelemetryEmitter,
-  type EmitterStats, type PlayerEventRow, type TelemetryWriter,
+  AnalyticsStore,
+  describeArtifact,
+  encodePlaybackRequest,
+  encodePlayerEvent,
+  TelemetryEmitter,
+  type EmitterStats,
+  type PlayerEventRow,
+  type TelemetryWriter,
 } from '@kino/analytics';
 import type { CacheLabel } from './metrics.ts';
 
@@ -23,7 +29,14 @@ export interface Exchange {
 }
 
 export const newExchange = (): Exchange => ({
-  start: performance.now(), assetId: '', artifactPath: '', accountId: '', cache: 'NONE', status: 0, bytes: 0, error: '',
+  start: performance.now(),
+  assetId: '',
+  artifactPath: '',
+  accountId: '',
+  cache: 'NONE',
+  status: 0,
+  bytes: 0,
+  error: '',
 });
 
 export interface EdgeTelemetryOptions {
@@ -75,26 +88,32 @@ export class EdgeTelemetry {
       x.error ||= x.status === 499 ? 'CLIENT_CLOSED' : 'CUT_OFF';
     }
     const artifact = x.artifactPath === '' ? undefined : describeArtifact(x.artifactPath);
-    this.emitter.record('playback_requests', encodePlaybackRequest({
-      event_id: randomUUID(),
-      observed_at: Date.now(),
-      account_id: x.accountId,
-      asset_id: x.assetId,
-      artifact_path: x.artifactPath,
-      artifact_kind: artifact?.kind ?? '',
-      rendition: artifact?.rendition ?? '',
-      edge_id: this.edgeId,
-      region: this.region,
-      cache_status: x.cache,
-      status_code: x.status,
-      bytes_served: x.bytes,
-      duration_ms: Math.round(performance.now() - x.start),
-      error_code: x.error,
-    }));
+    this.emitter.record(
+      'playback_requests',
+      encodePlaybackRequest({
+        event_id: randomUUID(),
+        observed_at: Date.now(),
+        account_id: x.accountId,
+        asset_id: x.assetId,
+        artifact_path: x.artifactPath,
+        artifact_kind: artifact?.kind ?? '',
+        rendition: artifact?.rendition ?? '',
+        edge_id: this.edgeId,
+        region: this.region,
+        cache_status: x.cache,
+        status_code: x.status,
+        bytes_served: x.bytes,
+        duration_ms: Math.round(performance.now() - x.start),
+        error_code: x.error,
+      }),
+    );
   }
 
   playerEvent(row: Omit<PlayerEventRow, 'event_id' | 'observed_at' | 'edge_id' | 'region'>): void {
-    this.emitter.record('player_events', encodePlayerEvent({ event_id: randomUUID(), observed_at: Date.now(), edge_id: this.edgeId, region: this.region, ...row }));
+    this.emitter.record(
+      'player_events',
+      encodePlayerEvent({ event_id: randomUUID(), observed_at: Date.now(), edge_id: this.edgeId, region: this.region, ...row }),
+    );
   }
 
   stats(): EmitterStats & { connected: boolean } {

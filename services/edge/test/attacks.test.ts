@@ -1,7 +1,17 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPlaybackSigner, generateSigningKey, parseSigningKeys } from '@kino/tokens';
-import { AUDIENCE, errorCode, get, internal, rawRequest, sample, startEdgeHarness, uploadAsset, type EdgeHarness } from '@kino/testkit-stack';
+import {
+  AUDIENCE,
+  errorCode,
+  get,
+  internal,
+  rawRequest,
+  sample,
+  startEdgeHarness,
+  uploadAsset,
+  type EdgeHarness,
+} from '@kino/testkit-stack';
 
 const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
 const part = (token: string, i: number) => JSON.parse(Buffer.from(token.split('.')[i]!, 'base64url').toString()) as Record<string, unknown>;
@@ -32,17 +42,31 @@ describe('edge refusals', () => {
     const claims = part(token, 1);
     const now = Date.now();
     const stranger = createPlaybackSigner(await parseSigningKeys(JSON.stringify([await generateSigningKey('not-ours')])), {
-      audience: AUDIENCE, defaultTtlSeconds: 600, maxTtlSeconds: 3600,
+      audience: AUDIENCE,
+      defaultTtlSeconds: 600,
+      maxTtlSeconds: 3600,
     });
     const publicX = h.signer.jwks().keys[0]!.x;
     const hsInput = `${b64({ alg: 'HS256', typ: 'JWT', kid })}.${payload}`;
     const cases: Array<[string, string, string, number, string]> = [
       ['expired', (await h.signer.sign({ assetId: assetA, ttlSeconds: 600, now: now - 7_200_000 })).token, assetA, 401, 'TOKEN_EXPIRED'],
       ['not yet valid', (await h.signer.sign({ assetId: assetA, now: now + 3_600_000 })).token, assetA, 401, 'TOKEN_NOT_YET_VALID'],
-      ['tampered payload', `${header}.${b64({ ...claims, exp: Number(claims['exp']) + 86_400 })}.${signature}`, assetA, 401, 'TOKEN_BAD_SIGNATURE'],
+      [
+        'tampered payload',
+        `${header}.${b64({ ...claims, exp: Number(claims['exp']) + 86_400 })}.${signature}`,
+        assetA,
+        401,
+        'TOKEN_BAD_SIGNATURE',
+      ],
       ['an unknown key', (await stranger.sign({ assetId: assetA })).token, assetA, 401, 'TOKEN_UNKNOWN_KEY'],
       ['alg none', `${b64({ alg: 'none', kid })}.${payload}.`, assetA, 401, 'TOKEN_BAD_ALGORITHM'],
-      ['HS256 keyed with the public key', `${hsInput}.${createHmac('sha256', Buffer.from(publicX, 'base64url')).update(hsInput).digest('base64url')}`, assetA, 401, 'TOKEN_BAD_ALGORITHM'],
+      [
+        'HS256 keyed with the public key',
+        `${hsInput}.${createHmac('sha256', Buffer.from(publicX, 'base64url')).update(hsInput).digest('base64url')}`,
+        assetA,
+        401,
+        'TOKEN_BAD_ALGORITHM',
+      ],
       ['a token for A used on B', token, assetB, 403, 'TOKEN_WRONG_ASSET'],
       ['a truncated token', token.slice(0, -20), assetA, 401, 'TOKEN_MALFORMED'],
     ];
@@ -61,10 +85,24 @@ describe('edge refusals', () => {
     const { text } = await internal(h, '/metrics');
     const failures = (reason: string) => sample(text, `kino_edge_token_failures_total{reason="${reason}"}`);
     expect({
-      expired: failures('expired'), not_yet_valid: failures('not_yet_valid'), bad_signature: failures('bad_signature'),
-      unknown_key: failures('unknown_key'), bad_algorithm: failures('bad_algorithm'), wrong_asset: failures('wrong_asset'),
-      malformed: failures('malformed'), missing: failures('missing'),
-    }).toEqual({ expired: 1, not_yet_valid: 1, bad_signature: 1, unknown_key: 1, bad_algorithm: 2, wrong_asset: 1, malformed: 1, missing: 1 });
+      expired: failures('expired'),
+      not_yet_valid: failures('not_yet_valid'),
+      bad_signature: failures('bad_signature'),
+      unknown_key: failures('unknown_key'),
+      bad_algorithm: failures('bad_algorithm'),
+      wrong_asset: failures('wrong_asset'),
+      malformed: failures('malformed'),
+      missing: failures('missing'),
+    }).toEqual({
+      expired: 1,
+      not_yet_valid: 1,
+      bad_signature: 1,
+      unknown_key: 1,
+      bad_algorithm: 2,
+      wrong_asset: 1,
+      malformed: 1,
+      missing: 1,
+    });
     expect(sample(text, 'kino_edge_requests_total{cache="NONE",status="401"}')).toBe(8);
     expect(sample(text, 'kino_edge_requests_total{cache="NONE",status="403"}')).toBe(1);
     // Not one of them reached the origin.

@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createPlaybackSigner, createPlaybackVerifier, generateSigningKey, parseSigningKeys, type PlaybackSigner, type PlaybackVerifier } from '@kino/tokens';
+import {
+  createPlaybackSigner,
+  createPlaybackVerifier,
+  generateSigningKey,
+  parseSigningKeys,
+  type PlaybackSigner,
+  type PlaybackVerifier,
+} from '@kino/tokens';
 import { BeaconAuthorizer } from '../src/beacon-auth.ts';
 import { ApiError } from '../src/errors.ts';
 
@@ -27,10 +34,14 @@ function setup(maxExpired = 100) {
 }
 
 /** A genuine token that expired `agoMs` ago. */
-const expiredToken = async (assetId: string, agoMs: number) => (await signer.sign({ assetId, ttlSeconds: 60, now: Date.now() - agoMs - 60_000 })).token;
+const expiredToken = async (assetId: string, agoMs: number) =>
+  (await signer.sign({ assetId, ttlSeconds: 60, now: Date.now() - agoMs - 60_000 })).token;
 
 async function refusal(p: Promise<unknown>): Promise<{ status: number; code: string }> {
-  const err = await p.then(() => undefined, (e: unknown) => e);
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(ApiError);
   const { status, code } = err as ApiError;
   return { status, code };

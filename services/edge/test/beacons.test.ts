@@ -10,13 +10,18 @@ const PER_VIEW = 3;
 
 let h: EdgeHarness;
 beforeAll(async () => {
-  h = await startEdgeHarness({ BEACON_RATE_PER_TOKEN: String(PER_TOKEN), BEACON_RATE_PER_VIEW: String(PER_VIEW), TELEMETRY_ENABLED: 'false' });
+  h = await startEdgeHarness({
+    BEACON_RATE_PER_TOKEN: String(PER_TOKEN),
+    BEACON_RATE_PER_VIEW: String(PER_VIEW),
+    TELEMETRY_ENABLED: 'false',
+  });
 });
 afterAll(async () => {
   await h?.close();
 });
 
-const token = async (assetId = randomUUID(), o: { ttlSeconds?: number; now?: number } = {}) => (await h.signer.sign({ assetId, ...o })).token;
+const token = async (assetId = randomUUID(), o: { ttlSeconds?: number; now?: number } = {}) =>
+  (await h.signer.sign({ assetId, ...o })).token;
 
 async function beacon(t: string, viewId = randomUUID()): Promise<{ status: number; headers: Headers; body: any }> {
   const res = await fetch(`${h.edge.url}/beacon`, {
@@ -39,7 +44,12 @@ describe('POST /beacon', () => {
     expect(Number.isInteger(wait) && wait >= 1).toBe(true);
     expect(refused.headers.get('access-control-allow-origin')).toBe('*');
     expect(refused.body).toEqual({
-      error: { code: 'RATE_LIMITED', message: expect.any(String), details: { retry_after_seconds: wait }, request_id: expect.stringMatching(/^req_/) },
+      error: {
+        code: 'RATE_LIMITED',
+        message: expect.any(String),
+        details: { retry_after_seconds: wait },
+        request_id: expect.stringMatching(/^req_/),
+      },
     });
     // Another view of the same token has its own budget.
     expect((await beacon(t)).status).toBe(204);

@@ -77,15 +77,19 @@ describe('edge fills', () => {
     let bytesBeforeRelease = 0;
     const parts: Buffer[] = [];
     const url = await h.url(id, path);
-    const res = await new Promise<IncomingMessage>((resolve, reject) => httpRequest(url, { agent: false }, resolve).on('error', reject).end());
+    const res = await new Promise<IncomingMessage>((resolve, reject) =>
+      httpRequest(url, { agent: false }, resolve).on('error', reject).end(),
+    );
     expect(res.headers['x-kino-cache']).toBe('MISS');
     expect(res.headers['content-length']).toBe(String(size));
     const ended = new Promise((resolve) => res.on('end', resolve));
-    await new Promise<void>((resolve) => res.on('data', (c: Buffer) => {
-      parts.push(c);
-      if (!released) bytesBeforeRelease += c.length;
-      resolve();
-    }));
+    await new Promise<void>((resolve) =>
+      res.on('data', (c: Buffer) => {
+        parts.push(c);
+        if (!released) bytesBeforeRelease += c.length;
+        resolve();
+      }),
+    );
     // The origin response is not finished: the gate still holds its second half.
     expect(bytesBeforeRelease).toBeGreaterThan(0);
     expect(bytesBeforeRelease).toBeLessThanOrEqual(size / 2);
@@ -177,7 +181,9 @@ describe('edge fills', () => {
     const url = await h.url(id, path);
     await get(url);
     await settled(h);
-    const res = await new Promise<IncomingMessage>((resolve, reject) => httpRequest(url, { agent: false }, resolve).on('error', reject).end());
+    const res = await new Promise<IncomingMessage>((resolve, reject) =>
+      httpRequest(url, { agent: false }, resolve).on('error', reject).end(),
+    );
     expect(res.headers['x-kino-cache']).toBe('HIT');
     // A slow viewer: it has read a little, the rest waits in socket buffers and on disk.
     res.pause();
@@ -215,7 +221,12 @@ describe('edge fills', () => {
     const { port } = probe.address() as AddressInfo;
     await new Promise((r) => probe.close(r));
 
-    h = await startEdgeHarness({ KINO_API_URL: `http://127.0.0.1:${port}`, EDGE_HEARTBEAT_SECONDS: '1', EDGE_REGION: 'eu-test', EDGE_ID: 'edge-under-test' });
+    h = await startEdgeHarness({
+      KINO_API_URL: `http://127.0.0.1:${port}`,
+      EDGE_HEARTBEAT_SECONDS: '1',
+      EDGE_REGION: 'eu-test',
+      EDGE_ID: 'edge-under-test',
+    });
     const id = await uploadAsset(h, { 'thumbnail.jpg': 1000 });
     const deleted = await uploadAsset(h, { 'thumbnail.jpg': 1000 });
     expect((await get(await h.url(id, 'thumbnail.jpg'))).status).toBe(200);
@@ -231,7 +242,8 @@ describe('edge fills', () => {
           res.writeHead(200, { 'content-type': 'application/json' });
           return void res.end(JSON.stringify({ window_seconds: 3660, assets: [{ id: deleted, deleted_at: new Date().toISOString() }] }));
         }
-        if (req.url === '/internal/edges/heartbeat') beats.push({ auth: req.headers.authorization, body: JSON.parse(Buffer.concat(parts).toString()) });
+        if (req.url === '/internal/edges/heartbeat')
+          beats.push({ auth: req.headers.authorization, body: JSON.parse(Buffer.concat(parts).toString()) });
         res.writeHead(204).end();
       });
     });

@@ -35,7 +35,8 @@ async function rowsFor(assetId: string) {
   const rs = await ch.client.query({
     query: `SELECT artifact_path, cache_status, status_code, bytes_served, error_code FROM playback_requests
             WHERE asset_id = {a:String} ORDER BY observed_at`,
-    query_params: { a: assetId }, format: 'JSONEachRow',
+    query_params: { a: assetId },
+    format: 'JSONEachRow',
   });
   return rs.json<{ artifact_path: string; cache_status: string; status_code: number; bytes_served: number; error_code: string }>();
 }
@@ -54,7 +55,7 @@ describe('edge HTTP', () => {
     expect(hit.body.equals(origin.subarray(100, 200))).toBe(true);
   });
 
-  it('honours If-Range end to end: the cached version\'s ETag or date gives 206, another version the whole object', async () => {
+  it("honours If-Range end to end: the cached version's ETag or date gives 206, another version the whole object", async () => {
     const id = await uploadAsset(h, { 'hls/240p/0.m4s': 30_000 });
     const origin = await h.originBytes(id, 'hls/240p/0.m4s');
     const url = await h.url(id, 'hls/240p/0.m4s');
@@ -97,8 +98,17 @@ describe('edge HTTP', () => {
 
     await expect.poll(async () => (await rowsFor(id)).length, { timeout: 30_000, interval: 50 }).toBe(2);
     const rows = await rowsFor(id);
-    expect(rows.find((r) => r.artifact_path === 'hls/240p/1.m4s')).toMatchObject({ status_code: 499, error_code: 'CLIENT_CLOSED', bytes_served: 0 });
-    expect(rows.find((r) => r.artifact_path === 'hls/240p/0.m4s')).toMatchObject({ status_code: 200, cache_status: 'MISS', error_code: 'CUT_OFF', bytes_served: 0 });
+    expect(rows.find((r) => r.artifact_path === 'hls/240p/1.m4s')).toMatchObject({
+      status_code: 499,
+      error_code: 'CLIENT_CLOSED',
+      bytes_served: 0,
+    });
+    expect(rows.find((r) => r.artifact_path === 'hls/240p/0.m4s')).toMatchObject({
+      status_code: 200,
+      cache_status: 'MISS',
+      error_code: 'CUT_OFF',
+      bytes_served: 0,
+    });
 
     // The fills themselves go on for the next viewer, who gets the whole object.
     stall.release();

@@ -1,5 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { filesUnder, get, internal, sample, settled, startEdgeHarness, uploadAsset, uploadHlsAsset, type EdgeHarness } from '@kino/testkit-stack';
+import {
+  filesUnder,
+  get,
+  internal,
+  sample,
+  settled,
+  startEdgeHarness,
+  uploadAsset,
+  uploadHlsAsset,
+  type EdgeHarness,
+} from '@kino/testkit-stack';
 
 describe('edge playback', () => {
   let h: EdgeHarness;
@@ -26,7 +36,10 @@ describe('edge playback', () => {
     // As a player does: URIs in each playlist resolve against that playlist's URL.
     const master = await fetch(masterUrl);
     expect(master.headers['content-type']).toBe('application/vnd.apple.mpegurl');
-    const media = master.body.toString().split('\n').filter((l) => l && !l.startsWith('#'));
+    const media = master.body
+      .toString()
+      .split('\n')
+      .filter((l) => l && !l.startsWith('#'));
     expect(media).toHaveLength(2);
     for (const uri of media) {
       const playlistUrl = new URL(uri, masterUrl).href;
@@ -50,7 +63,9 @@ describe('edge playback', () => {
     const miss = await get(url);
     expect(miss.status).toBe(200);
     expect(miss.headers).toMatchObject({
-      'x-kino-cache': 'MISS', 'content-type': 'image/jpeg', 'access-control-allow-origin': '*',
+      'x-kino-cache': 'MISS',
+      'content-type': 'image/jpeg',
+      'access-control-allow-origin': '*',
       'cache-control': 'public, max-age=31536000, immutable',
     });
     expect(miss.headers['access-control-expose-headers']).toContain('X-Kino-Cache');
@@ -72,7 +87,11 @@ describe('edge playback', () => {
       const url = await h.url(id, path);
       const whole = (await get(url)).body;
       await settled(h);
-      for (const [range, start, end] of [['bytes=0-99', 0, 99], ['bytes=1000-', 1000, whole.length - 1], ['bytes=-500', whole.length - 500, whole.length - 1]] as const) {
+      for (const [range, start, end] of [
+        ['bytes=0-99', 0, 99],
+        ['bytes=1000-', 1000, whole.length - 1],
+        ['bytes=-500', whole.length - 500, whole.length - 1],
+      ] as const) {
         const res = await get(url, { range });
         expect(res.status, range).toBe(206);
         expect(res.headers['x-kino-cache']).toBe('HIT');
@@ -96,7 +115,11 @@ describe('edge playback', () => {
     await settled(h);
     const full = await get(url);
     expect(full.headers['x-kino-cache']).toBe('HIT');
-    expect((await get(url, {}, 'HEAD')).headers).toMatchObject({ 'content-length': '5000', 'x-kino-cache': 'HIT', etag: full.headers.etag });
+    expect((await get(url, {}, 'HEAD')).headers).toMatchObject({
+      'content-length': '5000',
+      'x-kino-cache': 'HIT',
+      etag: full.headers.etag,
+    });
     const notModified = await get(url, { 'if-none-match': full.headers.etag! });
     expect(notModified.status).toBe(304);
     expect(notModified.body.length).toBe(0);
@@ -107,7 +130,11 @@ describe('edge playback', () => {
 
   it('answers CORS preflights, Range included', async () => {
     const url = await h.url(asset.assetId, 'hls/master.m3u8');
-    const res = await get(url, { origin: 'https://player.example', 'access-control-request-method': 'GET', 'access-control-request-headers': 'range' }, 'OPTIONS');
+    const res = await get(
+      url,
+      { origin: 'https://player.example', 'access-control-request-method': 'GET', 'access-control-request-headers': 'range' },
+      'OPTIONS',
+    );
     expect(res.status).toBe(204);
     expect(res.headers['access-control-allow-origin']).toBe('*');
     expect(res.headers['access-control-allow-methods']).toContain('GET');

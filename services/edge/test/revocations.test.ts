@@ -5,7 +5,7 @@ import { createApi, type Api } from '@kino/api';
 import { createAccount, issueApiKey, markAssetDeleted, revocationsSince, type Sql } from '@kino/db';
 import { appendEvent } from '@kino/events';
 import { createTestConfig, createTestDatabase, createTestS3, type TestDatabase, type TestS3 } from '@kino/testkit';
-import { get, INTERNAL_TOKEN, startEdgeHarness, uploadAsset, type EdgeHarness } from '@kino/testkit-stack';
+import { get, INTERNAL_TOKEN, startEdgeHarness, type EdgeHarness } from '@kino/testkit-stack';
 
 // A real api on a real Postgres, and a real edge that pulls its revocation list from it
 // (through a recording proxy) every second. No worker runs: the purge jobs the deletes
@@ -77,12 +77,14 @@ function deleteHeldOpen(sql: Sql, ids: string[]): { started: Promise<void>; rele
   let started!: () => void;
   const gate = new Promise<void>((r) => (release = r));
   const startedP = new Promise<void>((r) => (started = r));
-  const done = sql.begin(async (tx) => {
-    for (const id of ids) await markAssetDeleted(tx, accountId, id);
-    started();
-    await gate;
-    for (const id of ids) await appendEvent(tx, { accountId, assetId: id, type: 'asset.deleted' });
-  }).then(() => {});
+  const done = sql
+    .begin(async (tx) => {
+      for (const id of ids) await markAssetDeleted(tx, accountId, id);
+      started();
+      await gate;
+      for (const id of ids) await appendEvent(tx, { accountId, assetId: id, type: 'asset.deleted' });
+    })
+    .then(() => {});
   return { started: startedP, release, done };
 }
 
@@ -156,7 +158,9 @@ describe('incremental revocations', () => {
     tx.release();
     await tx.done;
     deleted.push(early!, late!);
-    const [e, l] = await Promise.all([early!, late!].map(async (id) => (await db.sql`select deleted_at from assets where id = ${id}`)[0]!.deleted_at as Date));
+    const [e, l] = await Promise.all(
+      [early!, late!].map(async (id) => (await db.sql`select deleted_at from assets where id = ${id}`)[0]!.deleted_at as Date),
+    );
     expect(e!.getTime()).toBeLessThan(l!.getTime());
     expect((await pull(`?since=${mid.cursor}`)).ids).toEqual([early]);
   });

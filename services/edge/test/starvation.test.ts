@@ -11,17 +11,31 @@ import { get, internal, sample, startEdgeHarness, uploadHlsAsset, type Answer, t
 const ATTACK = 500;
 
 /** What a player would fetch, in a player's order: master, media playlists, then init and segments. */
-async function play(h: EdgeHarness, assetId: string, token: string, skip = 'hls/od/'): Promise<{ answers: Array<[string, Answer]>; wrong: string[] }> {
+async function play(
+  h: EdgeHarness,
+  assetId: string,
+  token: string,
+  skip = 'hls/od/',
+): Promise<{ answers: Array<[string, Answer]>; wrong: string[] }> {
   const base = `${h.edge.url}/p/${token}/${assetId}/`;
   const answers: Array<[string, Answer]> = [];
-  const fetchAll = (paths: string[]) => Promise.all(paths.map(async (p) => {
-    const a = await get(base + p);
-    answers.push([p, a]);
-    return a;
-  }));
-  const uris = (text: string) => text.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
+  const fetchAll = (paths: string[]) =>
+    Promise.all(
+      paths.map(async (p) => {
+        const a = await get(base + p);
+        answers.push([p, a]);
+        return a;
+      }),
+    );
+  const uris = (text: string) =>
+    text
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l !== '' && !l.startsWith('#'));
   const [master] = await fetchAll(['hls/master.m3u8']);
-  const playlists = uris(master!.body.toString()).map((u) => `hls/${u}`).filter((p) => !p.startsWith(skip));
+  const playlists = uris(master!.body.toString())
+    .map((u) => `hls/${u}`)
+    .filter((p) => !p.startsWith(skip));
   const media = await fetchAll(playlists);
   const files = media.flatMap((m, i) => {
     const dir = playlists[i]!.slice(0, playlists[i]!.lastIndexOf('/') + 1);
@@ -31,7 +45,8 @@ async function play(h: EdgeHarness, assetId: string, token: string, skip = 'hls/
   await fetchAll(files);
   const wrong: string[] = [];
   for (const [p, a] of answers) {
-    if (a.status !== 200 || !a.body.equals(await h.originBytes(assetId, p))) wrong.push(`${p}: ${a.status} ${a.body.toString().slice(0, 120)}`);
+    if (a.status !== 200 || !a.body.equals(await h.originBytes(assetId, p)))
+      wrong.push(`${p}: ${a.status} ${a.body.toString().slice(0, 120)}`);
   }
   return { answers, wrong };
 }
@@ -98,7 +113,9 @@ describe('one token cannot starve the edge', () => {
     const again = await Promise.all(missing.map((p) => get(`${h.edge.url}/p/${attacker}/${a}/${p}`)));
     expect(tally(again)).toEqual({ '404 ARTIFACT_NOT_FOUND': held, '404 UNPUBLISHED_ARTIFACT': ATTACK - held });
     expect(gets()).toBe(held);
-    console.log(`[starvation] ${2 * ATTACK} requests for ${ATTACK} unpublished segments under one token: ${gets()} origin GETs for them (token share ${cap} of EDGE_MAX_FILLS ${h.config.edge.maxFills})`);
+    console.log(
+      `[starvation] ${2 * ATTACK} requests for ${ATTACK} unpublished segments under one token: ${gets()} origin GETs for them (token share ${cap} of EDGE_MAX_FILLS ${h.config.edge.maxFills})`,
+    );
 
     const { text } = await internal(h, '/metrics');
     expect(sample(text, 'kino_edge_fills_avoided_total{reason="unpublished"}')).toBeGreaterThanOrEqual(2 * ATTACK - 2 * held);
@@ -122,14 +139,24 @@ describe('one token cannot starve the edge', () => {
     const again = await Promise.all(missing.map((p) => get(`${h.edge.url}/p/${attacker}/${a}/${p}`)));
     expect(again.every((r) => r.status === 404)).toBe(true);
     expect(gets()).toBe(during);
-    console.log(`[starvation] fast origin: ${2 * ATTACK} requests for ${ATTACK} unpublished segments under one token: ${during} origin GETs for them; answers ${JSON.stringify(tally(first))}`);
+    console.log(
+      `[starvation] fast origin: ${2 * ATTACK} requests for ${ATTACK} unpublished segments under one token: ${during} origin GETs for them; answers ${JSON.stringify(tally(first))}`,
+    );
   });
 
   it(`${ATTACK} concurrent requests for segments the playlists list but the origin lacks: exactly the token's share reaches the origin, the rest get 503 with Retry-After`, async () => {
     // A rendition whose playlist lists 600 segments the origin does not have (segments made
     // on demand would look like this), beside the real ones.
-    const od = ['#EXTM3U', '#EXT-X-VERSION:7', '#EXT-X-TARGETDURATION:1', '#EXT-X-PLAYLIST-TYPE:VOD', '#EXT-X-MAP:URI="init.mp4"',
-      ...Array.from({ length: 600 }, (_, i) => `#EXTINF:1.0,\n${i}.m4s`), '#EXT-X-ENDLIST', ''].join('\n');
+    const od = [
+      '#EXTM3U',
+      '#EXT-X-VERSION:7',
+      '#EXT-X-TARGETDURATION:1',
+      '#EXT-X-PLAYLIST-TYPE:VOD',
+      '#EXT-X-MAP:URI="init.mp4"',
+      ...Array.from({ length: 600 }, (_, i) => `#EXTINF:1.0,\n${i}.m4s`),
+      '#EXT-X-ENDLIST',
+      '',
+    ].join('\n');
     const master = `${(await h.originBytes(template, 'hls/master.m3u8')).toString()}#EXT-X-STREAM-INF:BANDWIDTH=100000\nod/index.m3u8\n`;
     const c = await asset({ 'hls/od/index.m3u8': Buffer.from(od) }, master);
     const b = await asset();
@@ -152,6 +179,8 @@ describe('one token cannot starve the edge', () => {
     const answers = await attack;
     expect(tally(answers)).toEqual({ '404 ARTIFACT_NOT_FOUND': cap, '503 TOO_MANY_FILLS_FOR_TOKEN': ATTACK - cap });
     for (const r of answers.filter((x) => x.status === 503)) expect(r.headers['retry-after']).toBe('1');
-    console.log(`[starvation] ${ATTACK} requests for listed but missing segments under one token: ${gets()} origin GETs (token share ${cap})`);
+    console.log(
+      `[starvation] ${ATTACK} requests for listed but missing segments under one token: ${gets()} origin GETs (token share ${cap})`,
+    );
   });
 });

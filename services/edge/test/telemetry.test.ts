@@ -46,9 +46,18 @@ describe('edge telemetry', () => {
     const rs = await ch.client.query({
       query: `SELECT artifact_kind, rendition, cache_status, status_code, bytes_served, error_code, account_id
               FROM playback_requests FINAL WHERE asset_id = {asset:String} ORDER BY observed_at`,
-      query_params: { asset }, format: 'JSONEachRow',
+      query_params: { asset },
+      format: 'JSONEachRow',
     });
-    return rs.json<{ artifact_kind: string; rendition: string; cache_status: string; status_code: number; bytes_served: number; error_code: string; account_id: string }>();
+    return rs.json<{
+      artifact_kind: string;
+      rendition: string;
+      cache_status: string;
+      status_code: number;
+      bytes_served: number;
+      error_code: string;
+      account_id: string;
+    }>();
   };
 
   const waitForRows = async (asset: string, n: number) => {
@@ -78,12 +87,52 @@ describe('edge telemetry', () => {
 
     const rows = await waitForRows(assetId, 5);
     expect(rows).toEqual([
-      { artifact_kind: 'playlist', rendition: '', cache_status: 'MISS', status_code: 200, bytes_served: 300, error_code: '', account_id: 'acct-1' },
-      { artifact_kind: 'segment', rendition: '240p', cache_status: 'MISS', status_code: 200, bytes_served: 5000, error_code: '', account_id: 'acct-1' },
-      { artifact_kind: 'segment', rendition: '240p', cache_status: 'HIT', status_code: 200, bytes_served: 5000, error_code: '', account_id: 'acct-1' },
+      {
+        artifact_kind: 'playlist',
+        rendition: '',
+        cache_status: 'MISS',
+        status_code: 200,
+        bytes_served: 300,
+        error_code: '',
+        account_id: 'acct-1',
+      },
+      {
+        artifact_kind: 'segment',
+        rendition: '240p',
+        cache_status: 'MISS',
+        status_code: 200,
+        bytes_served: 5000,
+        error_code: '',
+        account_id: 'acct-1',
+      },
+      {
+        artifact_kind: 'segment',
+        rendition: '240p',
+        cache_status: 'HIT',
+        status_code: 200,
+        bytes_served: 5000,
+        error_code: '',
+        account_id: 'acct-1',
+      },
       // Expired but genuine: attributed to its account. A forged token proves no account.
-      { artifact_kind: 'opener', rendition: '', cache_status: 'NONE', status_code: 401, bytes_served: 0, error_code: 'TOKEN_EXPIRED', account_id: 'acct-1' },
-      { artifact_kind: 'opener', rendition: '', cache_status: 'NONE', status_code: 401, bytes_served: 0, error_code: 'TOKEN_MALFORMED', account_id: '' },
+      {
+        artifact_kind: 'opener',
+        rendition: '',
+        cache_status: 'NONE',
+        status_code: 401,
+        bytes_served: 0,
+        error_code: 'TOKEN_EXPIRED',
+        account_id: 'acct-1',
+      },
+      {
+        artifact_kind: 'opener',
+        rendition: '',
+        cache_status: 'NONE',
+        status_code: 401,
+        bytes_served: 0,
+        error_code: 'TOKEN_MALFORMED',
+        account_id: '',
+      },
     ]);
   });
 
@@ -94,7 +143,8 @@ describe('edge telemetry', () => {
     expect((await get(`${url}?secret=hunter2&utm_source=mail`, headers)).status).toBe(200);
     expect((await get(`${h.edge.url}/p/${token}/${asset}/nope.txt?secret=hunter2`)).status).toBe(404);
     const beacon = await fetch(`${h.edge.url}/beacon?secret=hunter2`, {
-      method: 'POST', headers: { ...headers, 'content-type': 'text/plain' },
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'text/plain' },
       body: JSON.stringify({ token, view_id: randomUUID(), events: [{ type: 'view_start', at: Date.now() }] }),
     });
     expect(beacon.status).toBe(204);
@@ -123,14 +173,18 @@ describe('edge telemetry', () => {
       answers.push([res.status, res.headers['x-kino-cache'] as string | undefined, res.body.length]);
       if (i === 1) await settled(h);
     }
-    expect(answers.slice(0, 2)).toEqual([[200, 'MISS', 1000], [200, 'MISS', 1000]]);
+    expect(answers.slice(0, 2)).toEqual([
+      [200, 'MISS', 1000],
+      [200, 'MISS', 1000],
+    ]);
     expect(answers.slice(2).every(([s, c, n]) => s === 200 && c === 'HIT' && n === 1000)).toBe(true);
 
     const deadline = Date.now() + 10_000;
     let metrics = '';
     while (Date.now() < deadline) {
       metrics = (await internal(h, '/metrics')).text;
-      if (sample(metrics, 'kino_edge_telemetry_spool_batches') >= spooled0 + 4 && sample(metrics, 'kino_edge_telemetry_queued_rows') === 0) break;
+      if (sample(metrics, 'kino_edge_telemetry_spool_batches') >= spooled0 + 4 && sample(metrics, 'kino_edge_telemetry_queued_rows') === 0)
+        break;
       await new Promise((r) => setTimeout(r, 50));
     }
     expect(sample(metrics, 'kino_edge_telemetry_spool_batches')).toBeGreaterThanOrEqual(4);
@@ -148,24 +202,41 @@ describe('edge telemetry', () => {
     outage.loseReplies = false;
     const rows = await waitForRows(asset, 20);
     // Drained: nothing spooled or queued is left that could still land twice.
-    await expect.poll(async () => {
-      const m = (await internal(h, '/metrics')).text;
-      return sample(m, 'kino_edge_telemetry_spool_batches') + sample(m, 'kino_edge_telemetry_queued_rows');
-    }, { timeout: 30_000, interval: 50 }).toBe(0);
+    await expect
+      .poll(
+        async () => {
+          const m = (await internal(h, '/metrics')).text;
+          return sample(m, 'kino_edge_telemetry_spool_batches') + sample(m, 'kino_edge_telemetry_queued_rows');
+        },
+        { timeout: 30_000, interval: 50 },
+      )
+      .toBe(0);
     expect(await rowsOf(asset)).toHaveLength(20);
     expect(rows.filter((r) => r.cache_status === 'HIT')).toHaveLength(18);
-    const unfinal = await (await ch.client.query({
-      query: 'SELECT count() AS n FROM playback_requests WHERE asset_id = {asset:String}', query_params: { asset }, format: 'JSONEachRow',
-    })).json<{ n: number }>();
+    const unfinal = await (
+      await ch.client.query({
+        query: 'SELECT count() AS n FROM playback_requests WHERE asset_id = {asset:String}',
+        query_params: { asset },
+        format: 'JSONEachRow',
+      })
+    ).json<{ n: number }>();
     expect(Number(unfinal[0]!.n)).toBe(20);
-    const rollup = await (await ch.client.query({
-      query: "SELECT sum(requests) AS n FROM playback_hourly WHERE dim = 'asset' AND key = {asset:String}", query_params: { asset }, format: 'JSONEachRow',
-    })).json<{ n: number }>();
+    const rollup = await (
+      await ch.client.query({
+        query: "SELECT sum(requests) AS n FROM playback_hourly WHERE dim = 'asset' AND key = {asset:String}",
+        query_params: { asset },
+        format: 'JSONEachRow',
+      })
+    ).json<{ n: number }>();
     expect(Number(rollup[0]!.n)).toBe(20);
     // And what per-asset answers read.
-    const hourly = await (await ch.client.query({
-      query: 'SELECT sum(requests) AS n, sum(bytes) AS b FROM asset_hourly WHERE asset_id = {asset:String}', query_params: { asset }, format: 'JSONEachRow',
-    })).json<{ n: number; b: number }>();
+    const hourly = await (
+      await ch.client.query({
+        query: 'SELECT sum(requests) AS n, sum(bytes) AS b FROM asset_hourly WHERE asset_id = {asset:String}',
+        query_params: { asset },
+        format: 'JSONEachRow',
+      })
+    ).json<{ n: number; b: number }>();
     expect([Number(hourly[0]!.n), Number(hourly[0]!.b)]).toEqual([20, 20_000]);
     expect(sample((await internal(h, '/metrics')).text, 'kino_edge_telemetry_dropped_rows_total{reason="spool_full"}')).toBe(0);
   });
@@ -174,10 +245,15 @@ describe('edge telemetry', () => {
     const { token } = await signed(assetId, 'opener.mp4');
     const viewId = randomUUID();
     const beacon = (body: unknown, type = 'text/plain;charset=UTF-8') =>
-      fetch(`${h.edge.url}/beacon`, { method: 'POST', headers: { 'content-type': type }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+      fetch(`${h.edge.url}/beacon`, {
+        method: 'POST',
+        headers: { 'content-type': type },
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+      });
     const now = Date.now();
     const ok = await beacon({
-      token, view_id: viewId,
+      token,
+      view_id: viewId,
       events: [
         { type: 'view_start', at: now, position: 0 },
         { type: 'first_frame', at: now + 90, position: 0, value_ms: 90 },
@@ -196,17 +272,23 @@ describe('edge telemetry', () => {
     ];
     for (const [body, status, code] of refusals) {
       const res = await beacon(body);
-      expect([res.status, ((await res.json()) as { error: { code: string } }).error.code], JSON.stringify(body).slice(0, 60)).toEqual([status, code]);
+      expect([res.status, ((await res.json()) as { error: { code: string } }).error.code], JSON.stringify(body).slice(0, 60)).toEqual([
+        status,
+        code,
+      ]);
     }
     expect((await beacon('x'.repeat(20_000))).status).toBe(413);
 
     const deadline = Date.now() + 10_000;
     let rows: Array<{ type: string; value_ms: number; account_id: string; asset_id: string; rendition: string }> = [];
     while (Date.now() < deadline && rows.length < 3) {
-      rows = await (await ch.client.query({
-        query: 'SELECT type, value_ms, account_id, asset_id, rendition FROM player_events WHERE view_id = {v:UUID} ORDER BY client_at',
-        query_params: { v: viewId }, format: 'JSONEachRow',
-      })).json();
+      rows = await (
+        await ch.client.query({
+          query: 'SELECT type, value_ms, account_id, asset_id, rendition FROM player_events WHERE view_id = {v:UUID} ORDER BY client_at',
+          query_params: { v: viewId },
+          format: 'JSONEachRow',
+        })
+      ).json();
       await new Promise((r) => setTimeout(r, 50));
     }
     expect(rows).toEqual([
@@ -237,7 +319,10 @@ describe('edge telemetry with a ClickHouse server that is not there', () => {
     do {
       metrics = (await internal(h, '/metrics')).text;
       await new Promise((r) => setTimeout(r, 50));
-    } while (Date.now() < deadline && sample(metrics, 'kino_edge_telemetry_queued_rows') + (sample(metrics, 'kino_edge_telemetry_spool_batches') === 0 ? 1 : 0) > 0);
+    } while (
+      Date.now() < deadline &&
+      sample(metrics, 'kino_edge_telemetry_queued_rows') + (sample(metrics, 'kino_edge_telemetry_spool_batches') === 0 ? 1 : 0) > 0
+    );
     expect(sample(metrics, 'kino_edge_telemetry_connected')).toBe(0);
     expect(sample(metrics, 'kino_edge_telemetry_spool_batches')).toBeGreaterThanOrEqual(3);
     expect(sample(metrics, 'kino_edge_telemetry_written_rows_total')).toBe(0);

@@ -40,9 +40,12 @@ export async function createWorker(config: Config, shared: { bus?: RedisBus } = 
       .then(async (edges) => {
         if (edges.length === 0) return;
         const outcomes = await warmEdges(edges, asset.id, paths, { internalToken: config.internalToken });
-        for (const o of outcomes.filter((x) => !x.ok)) log.warn({ assetId: asset.id, edge: o.edge, detail: o.detail }, 'warming an edge failed');
+        for (const o of outcomes.filter((x) => !x.ok))
+          log.warn({ assetId: asset.id, edge: o.edge, detail: o.detail }, 'warming an edge failed');
         await appendEvent(sql, {
-          accountId: asset.accountId, assetId: asset.id, type: 'asset.edges_warmed',
+          accountId: asset.accountId,
+          assetId: asset.id,
+          type: 'asset.edges_warmed',
           data: { paths, ok: outcomes.filter((x) => x.ok).map((x) => x.edge), failed: outcomes.filter((x) => !x.ok).map((x) => x.edge) },
         });
         onEvents(asset.accountId);
@@ -51,8 +54,11 @@ export async function createWorker(config: Config, shared: { bus?: RedisBus } = 
   };
 
   const purge = async (assetId: string) => {
-    const outcomes = await purgeEdges(await healthyEdges(sql, config.playback.edgeHealthySeconds), assetId, { internalToken: config.internalToken });
-    for (const o of outcomes.filter((x) => !x.ok)) log.warn({ assetId, edge: o.edge, detail: o.detail }, 'purging an edge failed; it catches up from the revocation list');
+    const outcomes = await purgeEdges(await healthyEdges(sql, config.playback.edgeHealthySeconds), assetId, {
+      internalToken: config.internalToken,
+    });
+    for (const o of outcomes.filter((x) => !x.ok))
+      log.warn({ assetId, edge: o.edge, detail: o.detail }, 'purging an edge failed; it catches up from the revocation list');
     return { ok: outcomes.filter((x) => x.ok).map((x) => x.edge), failed: outcomes.filter((x) => !x.ok).map((x) => x.edge) };
   };
 
@@ -67,12 +73,14 @@ export async function createWorker(config: Config, shared: { bus?: RedisBus } = 
     log,
     describeError: describeFailure,
     onEvents,
-    handler: (job, ctx) => job.kind === 'purge_asset'
-      ? purgeAsset({ sql, storage, purgeEdges: purge, onEvents }, job, ctx)
-      : processSource(
-        { sql, storage, tmpRoot: config.worker.tmpDir, ffmpegTimeoutMs: config.worker.ffmpegTimeoutSeconds * 1000, warm, onEvents },
-        job, ctx,
-      ),
+    handler: (job, ctx) =>
+      job.kind === 'purge_asset'
+        ? purgeAsset({ sql, storage, purgeEdges: purge, onEvents }, job, ctx)
+        : processSource(
+            { sql, storage, tmpRoot: config.worker.tmpDir, ffmpegTimeoutMs: config.worker.ffmpegTimeoutSeconds * 1000, warm, onEvents },
+            job,
+            ctx,
+          ),
   });
 
   health.get('/healthz', async () => ({ status: 'ok', active_jobs: runner.active }));

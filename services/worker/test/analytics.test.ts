@@ -26,7 +26,9 @@ const json = async (key: string, path: string) => {
 async function upload(key: string): Promise<any> {
   const file = await makeFixture('standard', join(s.work, `${randomUUID()}.mp4`), { width: 320, height: 240, seconds: 3 });
   const res = await fetch(`${s.api.url}/v1/videos`, {
-    method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'video/mp4' }, body: await readFile(file),
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'video/mp4' },
+    body: await readFile(file),
   });
   return res.json();
 }
@@ -41,9 +43,14 @@ async function waitHls(key: string, id: string): Promise<void> {
 
 beforeAll(async () => {
   s = await startStack();
-  edge = await createEdge(await createTestConfig(s.db, s.s3, {
-    KINO_API_URL: s.api.url, EDGE_ID: 'edge-an', EDGE_REGION: 'eu-test', TELEMETRY_FLUSH_MS: '100',
-  }));
+  edge = await createEdge(
+    await createTestConfig(s.db, s.s3, {
+      KINO_API_URL: s.api.url,
+      EDGE_ID: 'edge-an',
+      EDGE_REGION: 'eu-test',
+      TELEMETRY_FLUSH_MS: '100',
+    }),
+  );
   await edge.start();
   for (let i = 0; i < 100 && (await s.db.sql`select 1 from edges`).length === 0; i++) await new Promise((r) => setTimeout(r, 100));
   await s.startWorker();
@@ -103,7 +110,7 @@ describe('playback analytics', () => {
     const text = (master as Response & { text_: string }).text_;
     const mediaUri = text.split('\n').find((l) => l && !l.startsWith('#'))!;
     const mediaUrl = new URL(mediaUri, block.urls.master).href;
-    const media = (await play(tallyA, mediaUrl, 'playlist') as Response & { text_: string }).text_;
+    const media = ((await play(tallyA, mediaUrl, 'playlist')) as Response & { text_: string }).text_;
     const init = new URL(/#EXT-X-MAP:URI="([^"]+)"/.exec(media)![1]!, mediaUrl).href;
     const first = new URL(media.split('\n').find((l) => l && !l.startsWith('#'))!, mediaUrl).href;
     await play(tallyA, init, 'init');
@@ -113,7 +120,9 @@ describe('playback analytics', () => {
 
     // A genuine token of this account, expired: refused, and still counted for the asset.
     const signer = createPlaybackSigner(await loadOrCreateSigningKeys(s.config.playback.signingKeysFile), {
-      audience: s.config.playback.audience, defaultTtlSeconds: 60, maxTtlSeconds: 3600,
+      audience: s.config.playback.audience,
+      defaultTtlSeconds: 60,
+      maxTtlSeconds: 3600,
     });
     const [{ account_id: accountId }] = await s.db.sql<[{ account_id: string }]>`select account_id from assets where id = ${assetA.id}`;
     const { token } = await signer.sign({ assetId: assetA.id, accountId, now: Date.now() - 3_600_000 });
@@ -127,13 +136,16 @@ describe('playback analytics', () => {
 
     const got = await analyticsOf(s.key, assetA.id, tallyA.requests);
     expect(got).toMatchObject({ asset_id: assetA.id, ...tallyA });
-    const cached = (tallyA.cache_status['HIT'] ?? 0);
+    const cached = tallyA.cache_status['HIT'] ?? 0;
     const filled = (tallyA.cache_status['MISS'] ?? 0) + (tallyA.cache_status['COALESCED'] ?? 0);
     expect(got.hit_ratio).toBeCloseTo(cached / (cached + filled), 10);
     expect(Date.parse(got.first_seen)).toBeLessThanOrEqual(Date.parse(got.last_seen));
 
     // Any spelling of the id answers for the stored one.
-    expect((await json(s.key, `/v1/assets/${assetA.id.toUpperCase()}/analytics/playback`)).body).toMatchObject({ asset_id: assetA.id, requests: tallyA.requests });
+    expect((await json(s.key, `/v1/assets/${assetA.id.toUpperCase()}/analytics/playback`)).body).toMatchObject({
+      asset_id: assetA.id,
+      requests: tallyA.requests,
+    });
 
     const gotB = await analyticsOf(keyB, assetB.id, tallyB.requests);
     expect(gotB).toMatchObject({ requests: 2, status_codes: { 200: 2 }, artifact_kinds: { opener: 2 } });
@@ -160,7 +172,8 @@ describe('playback analytics', () => {
     // A day of whole hours: 24 buckets, or 25 when `to` is not on the hour.
     expect(byEdge.groups[0].series.length).toBeGreaterThanOrEqual(24);
 
-    const minutes = (await json(s.key, '/v1/analytics/playback?interval=minute&from=' + new Date(Date.now() - 3_600_000).toISOString())).body;
+    const minutes = (await json(s.key, `/v1/analytics/playback?interval=minute&from=${new Date(Date.now() - 3_600_000).toISOString()}`))
+      .body;
     expect(minutes.series.reduce((n: number, p: any) => n + p.requests, 0)).toBe(tallyA.requests);
     expect(minutes.series.length).toBeGreaterThanOrEqual(60);
     expect(minutes.totals).toMatchObject({ requests: tallyA.requests, bytes: tallyA.bytes });
@@ -194,15 +207,22 @@ describe('playback analytics', () => {
     const block = (await json(s.key, `/v1/assets/${assetA.id}/playback`)).body;
     const viewId = randomUUID();
     const now = Date.now();
-    const beacon = (events: object[]) => fetch(block.beacon.url, {
-      method: 'POST', headers: { 'content-type': 'text/plain;charset=UTF-8' }, body: JSON.stringify({ token: block.beacon.token, view_id: viewId, events }),
-    });
-    expect((await beacon([
-      { type: 'view_start', at: now, position: 0 },
-      { type: 'first_frame', at: now + 120, position: 0, value_ms: 120 },
-      { type: 'rebuffer_start', at: now + 2000, position: 1.9 },
-      { type: 'rebuffer_end', at: now + 2500, position: 1.9, value_ms: 500 },
-    ])).status).toBe(204);
+    const beacon = (events: object[]) =>
+      fetch(block.beacon.url, {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain;charset=UTF-8' },
+        body: JSON.stringify({ token: block.beacon.token, view_id: viewId, events }),
+      });
+    expect(
+      (
+        await beacon([
+          { type: 'view_start', at: now, position: 0 },
+          { type: 'first_frame', at: now + 120, position: 0, value_ms: 120 },
+          { type: 'rebuffer_start', at: now + 2000, position: 1.9 },
+          { type: 'rebuffer_end', at: now + 2500, position: 1.9, value_ms: 500 },
+        ])
+      ).status,
+    ).toBe(204);
     expect((await beacon([{ type: 'view_end', at: now + 10_000, position: 9.5, value_ms: 9500 }])).status).toBe(204);
 
     let qoe: any;
@@ -212,8 +232,19 @@ describe('playback analytics', () => {
       await new Promise((r) => setTimeout(r, 100));
     }
     expect(qoe).toMatchObject({
-      asset_id: assetA.id, views: 1, startup_ms: { p50: 120, p95: 120 }, rebuffer_ms: 500, watched_ms: 9500, rebuffer_ratio: 0.05, error_rate: 0,
+      asset_id: assetA.id,
+      views: 1,
+      startup_ms: { p50: 120, p95: 120 },
+      rebuffer_ms: 500,
+      watched_ms: 9500,
+      rebuffer_ratio: 0.05,
+      error_rate: 0,
     });
-    expect((await json(keyB, `/v1/assets/${assetB.id}/analytics/qoe`)).body).toMatchObject({ views: 0, startup_ms: { p50: null }, rebuffer_ratio: null, error_rate: null });
+    expect((await json(keyB, `/v1/assets/${assetB.id}/analytics/qoe`)).body).toMatchObject({
+      views: 0,
+      startup_ms: { p50: null },
+      rebuffer_ratio: null,
+      error_rate: null,
+    });
   });
 });

@@ -77,7 +77,10 @@ describe('DELETE /v1/assets/{id}', () => {
     expect((await fetch(block.urls.opener)).status).toBe(200);
     // Precondition: the edge holds the asset on disk (a fill is renamed into place once whole).
     const cached = join(edgeCacheDir, 'objects', created.id);
-    await eventually(async () => existsSync(join(cached, 'opener.mp4')) && existsSync(join(cached, 'hls', 'master.m3u8')), 'edge cache filled');
+    await eventually(
+      async () => existsSync(join(cached, 'opener.mp4')) && existsSync(join(cached, 'hls', 'master.m3u8')),
+      'edge cache filled',
+    );
 
     const first = await json(await del(created.id));
     const again = await del(created.id);

@@ -24,8 +24,15 @@ beforeAll(async () => {
   // The worker runs in a process of its own: its events reach both apis through Redis.
   worker = spawn(process.execPath, ['--import', 'tsx', MAIN], {
     env: {
-      ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'warn', DATABASE_URL: s.config.databaseUrl, REDIS_URL: s.config.redisUrl,
-      S3_ENDPOINT: s.config.s3.endpoint!, S3_BUCKET: s.config.s3.bucket, WORKER_PORT: '0', JOB_POLL_INTERVAL_MS: '60000',
+      ...process.env,
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'warn',
+      DATABASE_URL: s.config.databaseUrl,
+      REDIS_URL: s.config.redisUrl,
+      S3_ENDPOINT: s.config.s3.endpoint!,
+      S3_BUCKET: s.config.s3.bucket,
+      WORKER_PORT: '0',
+      JOB_POLL_INTERVAL_MS: '60000',
     },
     stdio: 'inherit',
   });
@@ -49,21 +56,34 @@ describe('the event log, live and replayed', () => {
     const two = await openStream(`${secondApi.url}/v1/events`, auth());
     const stranger = await openStream(`${s.api.url}/v1/events`, auth(otherKey));
     assetId = (await s.upload('standard', { width: 640, height: 360, seconds: 5 })).id;
-    const done = (es: { event: string; data: { asset_id: string } }[]) => es.some((e) => e.event === 'asset.hls_ready' && e.data.asset_id === assetId);
+    const done = (es: { event: string; data: { asset_id: string } }[]) =>
+      es.some((e) => e.event === 'asset.hls_ready' && e.data.asset_id === assetId);
     const [got] = await Promise.all([one.until(done), two.until(done)]);
     one.close();
     two.close();
 
     const types = got.filter((e) => e.data.asset_id === assetId).map((e) => e.event);
-    const order = ['asset.created', 'asset.source_uploaded', 'job.queued', 'job.started', 'asset.opener_ready', 'asset.thumbnail_ready', 'asset.rendition_ready', 'asset.hls_ready'];
+    const order = [
+      'asset.created',
+      'asset.source_uploaded',
+      'job.queued',
+      'job.started',
+      'asset.opener_ready',
+      'asset.thumbnail_ready',
+      'asset.rendition_ready',
+      'asset.hls_ready',
+    ];
     expect(types.filter((t) => order.includes(t)).filter((t, i, a) => a.indexOf(t) === i)).toEqual(order);
     expect(types.filter((t) => t === 'asset.rendition_ready')).toHaveLength(2);
     expect(types).toContain('job.progress');
     const ids = got.map((e) => e.id);
     expect(ids).toEqual([...ids].sort((a, b) => a - b));
     expect(new Set(ids).size).toBe(ids.length);
-    expect(two.events.map((e) => e.id)).toEqual(expect.arrayContaining(ids.filter((id) => got.find((e) => e.id === id)!.data.asset_id === assetId)));
-    for (const e of got) expect(e.data).toMatchObject({ id: e.id, type: e.event, asset_id: expect.any(String), created_at: expect.any(String) });
+    expect(two.events.map((e) => e.id)).toEqual(
+      expect.arrayContaining(ids.filter((id) => got.find((e) => e.id === id)!.data.asset_id === assetId)),
+    );
+    for (const e of got)
+      expect(e.data).toMatchObject({ id: e.id, type: e.event, asset_id: expect.any(String), created_at: expect.any(String) });
 
     // Another account saw none of it: a marker of its own, written after everything above,
     // arrives in sequence order, so anything that leaked would have come before it.
@@ -119,7 +139,8 @@ describe('the event log, live and replayed', () => {
       new Promise((r) => setTimeout(r, i)).then(async () => {
         await appendEvent(s.db.sql, { accountId, assetId: target, type: 'job.progress', data: { i } });
         announceEvents(bus.redis, accountId);
-      }));
+      }),
+    );
     const stream = await openStream(`${s.api.url}/v1/events?after_sequence=0`, auth());
     await Promise.all(writes);
     const got = await stream.until((es) => es.filter((e) => e.data.asset_id === target).length >= 150);
@@ -131,7 +152,9 @@ describe('the event log, live and replayed', () => {
     const mine = got.filter((e) => e.data.asset_id === target).map((e) => e.data.data['i']);
     expect(new Set(mine).size).toBe(150);
     // Everything the account had, from the very first event, arrived.
-    const [{ n }] = (await s.db.sql`select count(*)::int as n from asset_events where account_id = ${accountId}`) as unknown as [{ n: number }];
+    const [{ n }] = (await s.db.sql`select count(*)::int as n from asset_events where account_id = ${accountId}`) as unknown as [
+      { n: number },
+    ];
     expect(ids.length).toBe(n);
   });
 });

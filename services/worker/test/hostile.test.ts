@@ -7,7 +7,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readFile, readlink, readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sourceKeyFor } from '@kino/artifacts';
@@ -48,9 +47,19 @@ beforeAll(async () => {
   dbUrl.password = DB_PASSWORD;
   worker = spawn(process.execPath, ['--import', 'tsx', MAIN], {
     env: {
-      ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'info', DATABASE_URL: dbUrl.toString(), REDIS_URL: s.config.redisUrl,
-      S3_ENDPOINT: s.config.s3.endpoint!, S3_BUCKET: s.config.s3.bucket, WORKER_PORT: '0', WORKER_TMP_DIR: scratch,
-      JOB_POLL_INTERVAL_MS: '200', JOB_MAX_ATTEMPTS: '1', KINO_TEST_SECRET: SECRET, http_proxy: `http://127.0.0.1:${net.port}`,
+      ...process.env,
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'info',
+      DATABASE_URL: dbUrl.toString(),
+      REDIS_URL: s.config.redisUrl,
+      S3_ENDPOINT: s.config.s3.endpoint!,
+      S3_BUCKET: s.config.s3.bucket,
+      WORKER_PORT: '0',
+      WORKER_TMP_DIR: scratch,
+      JOB_POLL_INTERVAL_MS: '200',
+      JOB_MAX_ATTEMPTS: '1',
+      KINO_TEST_SECRET: SECRET,
+      http_proxy: `http://127.0.0.1:${net.port}`,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -76,7 +85,10 @@ async function watchTools(parent: number): Promise<void> {
       if (!/^\d+$/.test(pid) || known.has(pid)) continue;
       const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
       if (!/^Name:\s+ff(mpeg|probe)$/m.test(status) || !new RegExp(`^PPid:\\s+${parent}$`, 'm').test(status)) continue;
-      const [env, cwd] = await Promise.all([readFile(`/proc/${pid}/environ`, 'utf8').catch(() => null), readlink(`/proc/${pid}/cwd`).catch(() => null)]);
+      const [env, cwd] = await Promise.all([
+        readFile(`/proc/${pid}/environ`, 'utf8').catch(() => null),
+        readlink(`/proc/${pid}/cwd`).catch(() => null),
+      ]);
       if (env === null || cwd === null) continue;
       known.add(pid);
       seen.push({ pid, env: env.split('\0').filter(Boolean), cwd });
@@ -89,7 +101,11 @@ const auth = () => ({ authorization: `Bearer ${s.key}` });
 const settled = (a: any) => ['succeeded', 'failed'].includes(a.progress?.job_state);
 
 async function uploadFile(file: string, contentType = 'video/mp4'): Promise<Response> {
-  return fetch(`${s.api.url}/v1/videos`, { method: 'POST', headers: { ...auth(), 'content-type': contentType }, body: await readFile(file) });
+  return fetch(`${s.api.url}/v1/videos`, {
+    method: 'POST',
+    headers: { ...auth(), 'content-type': contentType },
+    body: await readFile(file),
+  });
 }
 
 /** What ingest does after its sniff, for a payload the sniff would have refused. */
@@ -117,11 +133,15 @@ describe('hostile uploads against a worker process', () => {
 
   it('planted past the sniff, each ends errored with a stable code; videos carrying playlists play; nothing is fetched or read', async () => {
     const planted = await Promise.all(payloads.filter((x) => !x.playable).map(async (p) => ({ p, id: await plant(p) })));
-    const carried = await Promise.all(payloads.filter((x) => x.playable).map(async (p) => {
-      const res = await uploadFile(p.file);
-      expect(res.status).toBe(201);
-      return { p, id: ((await res.json()) as any).id as string };
-    }));
+    const carried = await Promise.all(
+      payloads
+        .filter((x) => x.playable)
+        .map(async (p) => {
+          const res = await uploadFile(p.file);
+          expect(res.status).toBe(201);
+          return { p, id: ((await res.json()) as any).id as string };
+        }),
+    );
     for (const { p, id } of planted) {
       const a = await s.waitFor(id, settled);
       expect([p.name, a.source_state, a.error?.code]).toEqual([p.name, 'failed', 'CORRUPT_SOURCE']);
@@ -149,11 +169,22 @@ describe('hostile uploads against a worker process', () => {
 
   it('no surface a failure reaches carries a URL, a path, a host, a key or a password', async () => {
     const forbidden = [
-      /X-Amz-/i, /https?:\/\//, /file:/, /\/tmp\//, new RegExp(scratch), /kino-job-/, /S3RVER/, new RegExp(SECRET), new RegExp(DB_PASSWORD),
-      new RegExp(new URL(s.config.s3.endpoint!).host), new RegExp(canary.path),
+      /X-Amz-/i,
+      /https?:\/\//,
+      /file:/,
+      /\/tmp\//,
+      new RegExp(scratch),
+      /kino-job-/,
+      /S3RVER/,
+      new RegExp(SECRET),
+      new RegExp(DB_PASSWORD),
+      new RegExp(new URL(s.config.s3.endpoint!).host),
+      new RegExp(canary.path),
     ];
     const assets = (await (await fetch(`${s.api.url}/v1/assets?limit=100`, { headers: auth() })).json()) as any;
-    const perAsset = await Promise.all(assets.data.map(async (a: any) => (await fetch(`${s.api.url}/v1/assets/${a.id}/events`, { headers: auth() })).text()));
+    const perAsset = await Promise.all(
+      assets.data.map(async (a: any) => (await fetch(`${s.api.url}/v1/assets/${a.id}/events`, { headers: auth() })).text()),
+    );
     const jobs = await s.db.sql`select last_error from media_jobs`;
     const eventRows = await s.db.sql`select data from asset_events`;
     // The SSE view of the same log, replayed from the start.
@@ -168,13 +199,20 @@ describe('hostile uploads against a worker process', () => {
       job_errors: JSON.stringify(jobs),
       // Kino's structured lines (the AWS SDK's Node-version notice is no log of ours), less
       // the health server's own listening address, which operators are meant to see.
-      worker_logs: Buffer.concat(logs).toString('utf8').split('\n')
-        .filter((l) => l.startsWith('{') && !l.includes('"msg":"Server listening at')).join('\n'),
+      worker_logs: Buffer.concat(logs)
+        .toString('utf8')
+        .split('\n')
+        .filter((l) => l.startsWith('{') && !l.includes('"msg":"Server listening at'))
+        .join('\n'),
     };
     expect(jobs.some((j) => j.last_error)).toBe(true);
     expect(surfaces.worker_logs).toMatch(/job failed/);
     for (const [surface, text] of Object.entries(surfaces)) {
-      for (const pattern of forbidden) expect([surface, pattern.test(text) ? text.slice(Math.max(0, text.search(pattern) - 200), text.search(pattern) + 100) : null]).toEqual([surface, null]);
+      for (const pattern of forbidden)
+        expect([
+          surface,
+          pattern.test(text) ? text.slice(Math.max(0, text.search(pattern) - 200), text.search(pattern) + 100) : null,
+        ]).toEqual([surface, null]);
     }
   });
 });

@@ -30,9 +30,21 @@ describe('upload to hls_ready', () => {
     const opener = await s.waitFor(created.id, (a) => a.playable_state !== 'not_playable' || a.error);
     expect(opener.error).toBeNull();
     const a = await s.waitFor(created.id, settled);
-    expect(a).toMatchObject({ source_state: 'uploaded', playable_state: 'hls_ready', error: null, progress: { job_state: 'succeeded', fraction: 1 } });
-    expect(a.source.meta).toMatchObject({ duration_sec: expect.closeTo(9, 0), video: { width: 640, height: 360 }, audio: { codec: 'aac' } });
-    expect(a.renditions.map((r: any) => [r.name, r.width, r.height])).toEqual([['360p', 640, 360], ['240p', 426, 240]]);
+    expect(a).toMatchObject({
+      source_state: 'uploaded',
+      playable_state: 'hls_ready',
+      error: null,
+      progress: { job_state: 'succeeded', fraction: 1 },
+    });
+    expect(a.source.meta).toMatchObject({
+      duration_sec: expect.closeTo(9, 0),
+      video: { width: 640, height: 360 },
+      audio: { codec: 'aac' },
+    });
+    expect(a.renditions.map((r: any) => [r.name, r.width, r.height])).toEqual([
+      ['360p', 640, 360],
+      ['240p', 426, 240],
+    ]);
 
     const dir = await s.fetchArtifacts(a.id);
     const op = await ffprobe(join(dir, 'opener.mp4'));
@@ -67,7 +79,10 @@ describe('sources of several shapes', () => {
     const a = await s.waitFor((await s.upload('portrait-rotated', { width: 640, height: 360 })).id, settled);
     expect(a.error).toBeNull();
     expect(a.source.meta.video).toMatchObject({ rotation: expect.any(Number), display_width: 360, display_height: 640 });
-    expect(a.renditions.map((r: any) => [r.width, r.height])).toEqual([[360, 640], [240, 426]]);
+    expect(a.renditions.map((r: any) => [r.width, r.height])).toEqual([
+      [360, 640],
+      [240, 426],
+    ]);
     const dir = await s.fetchArtifacts(a.id);
     expect(video(await ffprobe(join(dir, 'hls/360p/index.m3u8')))).toMatchObject({ width: 360, height: 640 });
     expect(video(await ffprobe(join(dir, 'opener.mp4')))).toMatchObject({ width: 360, height: 640 });
@@ -111,13 +126,14 @@ describe('sources of several shapes', () => {
     const a = await s.waitFor((await s.upload('fps60')).id, settled);
     expect(a.error).toBeNull();
     const dir = await s.fetchArtifacts(a.id);
-    expect(video(await ffprobe(join(dir, 'hls/180p/index.m3u8')) ).avg_frame_rate).toBe('60/1');
+    expect(video(await ffprobe(join(dir, 'hls/180p/index.m3u8'))).avg_frame_rate).toBe('60/1');
   });
 
   it('fails a truncated MP4 at once with a reason a user understands', async () => {
     const a = await s.waitFor((await s.upload('truncated')).id, settled);
     expect(a).toMatchObject({
-      source_state: 'failed', playable_state: 'not_playable',
+      source_state: 'failed',
+      playable_state: 'not_playable',
       error: { code: 'CORRUPT_SOURCE', message: expect.stringMatching(/truncated or corrupt/) },
       progress: { job_state: 'failed', attempts: 1 },
     });

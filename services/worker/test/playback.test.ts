@@ -34,15 +34,21 @@ describe('from upload to a playable signed URL', () => {
     const body = await readFile(file);
 
     // Without waiting the upload answers at once, and nothing is playable yet.
-    const quick = (await (await fetch(`${s.api.url}/v1/videos`, {
-      method: 'POST', headers: { ...auth(), 'content-type': 'video/mp4' }, body,
-    })).json()) as any;
+    const quick = (await (
+      await fetch(`${s.api.url}/v1/videos`, {
+        method: 'POST',
+        headers: { ...auth(), 'content-type': 'video/mp4' },
+        body,
+      })
+    ).json()) as any;
     const early = await fetch(`${s.api.url}/v1/assets/${quick.id}/playback`, { headers: auth() });
     expect(early.status).toBe(404);
     expect(((await early.json()) as any).error.code).toBe('ASSET_NOT_PLAYABLE');
 
     const res = await fetch(`${s.api.url}/v1/videos?wait=playable&timeout_seconds=60`, {
-      method: 'POST', headers: { ...auth(), 'content-type': 'video/mp4' }, body,
+      method: 'POST',
+      headers: { ...auth(), 'content-type': 'video/mp4' },
+      body,
     });
     expect(res.status).toBe(201);
     const asset = (await res.json()) as any;
@@ -74,10 +80,13 @@ describe('from upload to a playable signed URL', () => {
     expect(seen).toEqual(expect.arrayContaining(['hls/master.m3u8', 'hls/360p/index.m3u8', 'hls/360p/init.mp4', 'hls/240p/2.m4s']));
   });
 
-  it('warms the edges: asset.edges_warmed names the edge, and the first viewer\'s requests are HITs', async () => {
+  it("warms the edges: asset.edges_warmed names the edge, and the first viewer's requests are HITs", async () => {
     const asset = await s.upload('standard', { width: 640, height: 360, seconds: 6 });
-    const warmed = async () => (await s.db.sql<{ data: { paths: string[]; ok: string[]; failed: string[] } }[]>`
-      select data from asset_events where asset_id = ${asset.id} and type = 'asset.edges_warmed' order by seq`).map((r) => r.data);
+    const warmed = async () =>
+      (
+        await s.db.sql<{ data: { paths: string[]; ok: string[]; failed: string[] } }[]>`
+      select data from asset_events where asset_id = ${asset.id} and type = 'asset.edges_warmed' order by seq`
+      ).map((r) => r.data);
     // One warm for the opener, one for the thumbnail and the startup files once the ladder is out.
     await expect.poll(async () => (await warmed()).length, { timeout: 90_000, interval: 200 }).toBe(2);
     // The two warms run beside the pipeline, so their events may land in either order.

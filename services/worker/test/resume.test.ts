@@ -19,10 +19,19 @@ it('clears what a dead attempt half-published and ends with one set of artifacts
   await writeFile(junk, 'half a segment');
   for (const path of ['hls/999p/7.m4s', 'hls/360p/99.m4s']) {
     await putFile(s.s3.storage, `videos/${created.id}/${path}`, junk, { contentType: 'video/iso.segment' });
-    await recordArtifacts(s.db.sql, created.id, [{
-      path, kind: 'segment', key: `videos/${created.id}/${path}`, content_type: 'video/iso.segment', bytes: 14,
-      rendition: path.split('/')[1]!, width: null, height: null, bitrate: null,
-    }]);
+    await recordArtifacts(s.db.sql, created.id, [
+      {
+        path,
+        kind: 'segment',
+        key: `videos/${created.id}/${path}`,
+        content_type: 'video/iso.segment',
+        bytes: 14,
+        rendition: path.split('/')[1]!,
+        width: null,
+        height: null,
+        bitrate: null,
+      },
+    ]);
   }
 
   await s.startWorker();

@@ -23,7 +23,10 @@ afterAll(async () => {
 /** Processes whose command line mentions `text`, this test's own excluded. */
 function processesMentioning(text: string): string[] {
   try {
-    return execFileSync('pgrep', ['-af', text], { encoding: 'utf8' }).trim().split('\n').filter((l) => l && !l.includes('pgrep'));
+    return execFileSync('pgrep', ['-af', text], { encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .filter((l) => l && !l.includes('pgrep'));
   } catch {
     return []; // pgrep exits 1 when nothing matches
   }
@@ -33,9 +36,16 @@ it('re-runs the job of a worker killed mid-encode and ends with one set of artif
   const scratch = await scratchDir('kino-killed-worker-');
   child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
     env: {
-      ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'warn', DATABASE_URL: s.config.databaseUrl, REDIS_URL: s.config.redisUrl,
-      S3_ENDPOINT: s.config.s3.endpoint!, S3_BUCKET: s.config.s3.bucket, WORKER_PORT: '0',
-      JOB_LEASE_SECONDS: '2', WORKER_TMP_DIR: scratch,
+      ...process.env,
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'warn',
+      DATABASE_URL: s.config.databaseUrl,
+      REDIS_URL: s.config.redisUrl,
+      S3_ENDPOINT: s.config.s3.endpoint!,
+      S3_BUCKET: s.config.s3.bucket,
+      WORKER_PORT: '0',
+      JOB_LEASE_SECONDS: '2',
+      WORKER_TMP_DIR: scratch,
     },
     stdio: 'inherit',
   });
@@ -71,10 +81,17 @@ it('re-runs the job of a worker killed mid-encode and ends with one set of artif
 
   // The second attempt skipped what the first had recorded: no step of it ran again, and
   // its events appear once.
-  const events = await s.db.sql<{ type: string; data: any }[]>`select type, data from asset_events where asset_id = ${created.id} order by seq`;
+  const events = await s.db.sql<
+    { type: string; data: any }[]
+  >`select type, data from asset_events where asset_id = ${created.id} order by seq`;
   const secondStart = events.findIndex((e) => e.type === 'job.started' && e.data.attempt === 2);
   expect(secondStart).toBeGreaterThan(0);
-  const stepsOfSecond = new Set(events.slice(secondStart).filter((e) => e.type === 'job.progress').map((e) => e.data.step));
+  const stepsOfSecond = new Set(
+    events
+      .slice(secondStart)
+      .filter((e) => e.type === 'job.progress')
+      .map((e) => e.data.step),
+  );
   expect(stepsOfSecond.has('ladder')).toBe(true);
   expect(stepsOfSecond.has('opener')).toBe(false);
   if (recorded.includes('thumbnail.jpg')) expect(stepsOfSecond.has('thumbnail')).toBe(false);

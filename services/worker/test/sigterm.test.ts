@@ -22,7 +22,10 @@ afterAll(async () => {
 
 function processesMentioning(text: string): string[] {
   try {
-    return execFileSync('pgrep', ['-af', text], { encoding: 'utf8' }).trim().split('\n').filter((l) => l && !l.includes('pgrep'));
+    return execFileSync('pgrep', ['-af', text], { encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .filter((l) => l && !l.includes('pgrep'));
   } catch {
     return [];
   }
@@ -32,19 +35,31 @@ it('on SIGTERM aborts a running ffmpeg after the grace, releases the job unspent
   const scratch = await scratchDir('kino-sigterm-worker-');
   child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
     env: {
-      ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'warn', DATABASE_URL: s.config.databaseUrl, REDIS_URL: s.config.redisUrl,
-      S3_ENDPOINT: s.config.s3.endpoint!, S3_BUCKET: s.config.s3.bucket, WORKER_PORT: '0',
-      WORKER_TMP_DIR: scratch, WORKER_SHUTDOWN_GRACE_SECONDS: '1',
+      ...process.env,
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'warn',
+      DATABASE_URL: s.config.databaseUrl,
+      REDIS_URL: s.config.redisUrl,
+      S3_ENDPOINT: s.config.s3.endpoint!,
+      S3_BUCKET: s.config.s3.bucket,
+      WORKER_PORT: '0',
+      WORKER_TMP_DIR: scratch,
+      WORKER_SHUTDOWN_GRACE_SECONDS: '1',
     },
     stdio: 'inherit',
   });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => child!.once('exit', (code, signal) => r({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) =>
+    child!.once('exit', (code, signal) => r({ code, signal })),
+  );
 
   const created = await s.upload('standard', { width: 640, height: 360, seconds: 24 });
   await s.waitFor(created.id, (a) => a.progress?.step === 'ladder' && a.progress.fraction > 0.05);
   // Precondition: the ladder's ffmpeg is running under the worker.
   expect(processesMentioning(scratch).some((l) => /\bffmpeg\b/.test(l))).toBe(true);
-  expect((await s.db.sql`select state, attempts from media_jobs where asset_id = ${created.id}`)[0]).toMatchObject({ state: 'running', attempts: 1 });
+  expect((await s.db.sql`select state, attempts from media_jobs where asset_id = ${created.id}`)[0]).toMatchObject({
+    state: 'running',
+    attempts: 1,
+  });
 
   child.kill('SIGTERM');
   expect(await exited).toEqual({ code: 0, signal: null });

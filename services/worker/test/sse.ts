@@ -28,10 +28,15 @@ export async function openStream(url: string, headers: Record<string, string>): 
         while ((end = buffer.indexOf('\n\n')) >= 0) {
           const block = buffer.slice(0, end);
           buffer = buffer.slice(end + 2);
-          const fields = Object.fromEntries(block.split('\n').filter((l) => !l.startsWith(':')).map((l) => {
-            const i = l.indexOf(': ');
-            return [l.slice(0, i), l.slice(i + 2)];
-          }));
+          const fields = Object.fromEntries(
+            block
+              .split('\n')
+              .filter((l) => !l.startsWith(':'))
+              .map((l) => {
+                const i = l.indexOf(': ');
+                return [l.slice(0, i), l.slice(i + 2)];
+              }),
+          );
           if (fields['id']) events.push({ id: Number(fields['id']), event: fields['event']!, data: JSON.parse(fields['data']!) });
         }
         for (const w of waiters) w();

@@ -20,7 +20,13 @@ function renditionOf(level: Level): Rendition {
  * pipeline on play, and its first new frame comes ~140 ms later, against ~30 ms when play
  * is requested before the data arrives.
  */
-export function hlsEngine(video: HTMLVideoElement, session: Session, prefetched: Prefetched, startPosition: number, events: EngineEvents): Engine {
+export function hlsEngine(
+  video: HTMLVideoElement,
+  session: Session,
+  prefetched: Prefetched,
+  startPosition: number,
+  events: EngineEvents,
+): Engine {
   const hls = new Hls({
     autoStartLoad: false,
     // Our segments are fMP4: there is nothing to transmux, and a worker only costs startup.
@@ -54,11 +60,12 @@ export function hlsEngine(video: HTMLVideoElement, session: Session, prefetched:
       recoveredMedia = true;
       return hls.recoverMediaError();
     }
-    const e = data.response?.code === 401
-      ? new PlayerError('TOKEN_EXPIRED', 'This video link has expired.')
-      : data.type === ErrorTypes.NETWORK_ERROR
-        ? new PlayerError('NETWORK', 'The video could not be loaded; check the connection.')
-        : new PlayerError('MEDIA', 'This video cannot be played here.');
+    const e =
+      data.response?.code === 401
+        ? new PlayerError('TOKEN_EXPIRED', 'This video link has expired.')
+        : data.type === ErrorTypes.NETWORK_ERROR
+          ? new PlayerError('NETWORK', 'The video could not be loaded; check the connection.')
+          : new PlayerError('MEDIA', 'This video cannot be played here.');
     rejectPrimed(e);
     events.fatal(e);
   });
@@ -72,7 +79,10 @@ export function hlsEngine(video: HTMLVideoElement, session: Session, prefetched:
       if (started) return;
       started = true;
       // Called before the manifest is parsed, hls.js would forget the position.
-      void primed.then(() => hls.startLoad(startPosition), () => {});
+      void primed.then(
+        () => hls.startLoad(startPosition),
+        () => {},
+      );
     },
     renditions: () => hls.levels.map(renditionOf),
     setRendition(name) {

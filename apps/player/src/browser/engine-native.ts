@@ -11,7 +11,14 @@ import { PlayerError } from './types.ts';
  * a media error here, so one is met, once, with a fresh bootstrap and a reload at the same
  * position.
  */
-export function nativeEngine(video: HTMLVideoElement, session: Session, prefetched: Prefetched, url: string, startPosition: number, events: EngineEvents): Engine {
+export function nativeEngine(
+  video: HTMLVideoElement,
+  session: Session,
+  prefetched: Prefetched,
+  url: string,
+  startPosition: number,
+  events: EngineEvents,
+): Engine {
   let started = false;
   let refreshed = false;
   const expired = () => events.fatal(new PlayerError('TOKEN_EXPIRED', 'This video link has expired.'));
@@ -27,7 +34,8 @@ export function nativeEngine(video: HTMLVideoElement, session: Session, prefetch
         return void session.refresh().then(reload, expired);
       }
       if (session.expired) return expired();
-      if (code === MediaError.MEDIA_ERR_NETWORK) return events.fatal(new PlayerError('NETWORK', 'The video could not be loaded; check the connection.'));
+      if (code === MediaError.MEDIA_ERR_NETWORK)
+        return events.fatal(new PlayerError('NETWORK', 'The video could not be loaded; check the connection.'));
     }
     events.fatal(new PlayerError('MEDIA', 'This video cannot be played here.'));
   };

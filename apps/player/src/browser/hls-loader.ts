@@ -1,5 +1,11 @@
 import {
-  FetchLoader, type HlsConfig, type Loader, type LoaderCallbacks, type LoaderConfiguration, type LoaderContext, type LoaderStats,
+  FetchLoader,
+  type HlsConfig,
+  type Loader,
+  type LoaderCallbacks,
+  type LoaderConfiguration,
+  type LoaderContext,
+  type LoaderStats,
 } from 'hls.js/dist/hls.light.mjs';
 import { errorCodeOf } from './error-code.ts';
 import type { Prefetched } from './prefetch.ts';

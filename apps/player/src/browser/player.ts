@@ -47,7 +47,10 @@ export class Player {
   private generation = 0;
   private retry: (() => void) | undefined;
 
-  constructor(private readonly ui: PlayerUi, private readonly emit: (type: PlayerEventType, detail?: unknown) => void) {
+  constructor(
+    private readonly ui: PlayerUi,
+    private readonly emit: (type: PlayerEventType, detail?: unknown) => void,
+  ) {
     const v = ui.video;
     ui.onPlay(() => void this.play().catch(() => {}));
     ui.onRetry(() => this.retry?.());
@@ -140,7 +143,9 @@ export class Player {
     if (b.playable_state === 'hls_ready' && b.urls.master) {
       // The hints start with the opener, which HLS playback never reads.
       const prefetched = this.hlsPrefetched ?? prefetch(b.prefetch.filter((u) => u !== opener));
-      this.engine = mseAvailable() ? hlsEngine(v, s, prefetched, position, events) : nativeEngine(v, s, prefetched, b.urls.master, position, events);
+      this.engine = mseAvailable()
+        ? hlsEngine(v, s, prefetched, position, events)
+        : nativeEngine(v, s, prefetched, b.urls.master, position, events);
       this.awaitingHls = false;
     } else {
       this.engine = nativeEngine(v, s, prefetch(b.prefetch.filter((u) => u === opener)), opener!, position, events);

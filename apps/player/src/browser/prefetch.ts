@@ -10,7 +10,19 @@ export interface Prefetched {
  * ignored; the play request will simply go to the network.
  */
 export function prefetch(urls: string[]): Prefetched {
-  const inFlight = new Map(urls.map((url) => [url,
-    fetch(url, { priority: 'low' }).then((r) => r.arrayBuffer()).then(() => undefined, () => undefined)] as const));
+  const inFlight = new Map(
+    urls.map(
+      (url) =>
+        [
+          url,
+          fetch(url, { priority: 'low' })
+            .then((r) => r.arrayBuffer())
+            .then(
+              () => undefined,
+              () => undefined,
+            ),
+        ] as const,
+    ),
+  );
   return { settled: (url) => inFlight.get(url) };
 }

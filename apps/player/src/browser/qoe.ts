@@ -18,7 +18,10 @@ export class QoeTracker {
   private timer: ReturnType<typeof setInterval> | undefined;
   private readonly off: (() => void)[] = [];
 
-  constructor(private readonly video: HTMLVideoElement, private readonly beacons: Beacons) {
+  constructor(
+    private readonly video: HTMLVideoElement,
+    private readonly beacons: Beacons,
+  ) {
     const on = <K extends keyof HTMLMediaElementEventMap>(target: HTMLVideoElement, type: K, fn: () => void) => {
       target.addEventListener(type, fn);
       this.off.push(() => target.removeEventListener(type, fn));
@@ -32,7 +35,10 @@ export class QoeTracker {
     const gone = () => this.end();
     document.addEventListener('visibilitychange', hidden);
     window.addEventListener('pagehide', gone);
-    this.off.push(() => document.removeEventListener('visibilitychange', hidden), () => window.removeEventListener('pagehide', gone));
+    this.off.push(
+      () => document.removeEventListener('visibilitychange', hidden),
+      () => window.removeEventListener('pagehide', gone),
+    );
   }
 
   /** A play request: the first one starts the view. */

@@ -11,7 +11,10 @@ export class Session {
   private readonly listeners = new Set<(b: Bootstrap) => void>();
 
   /** `refresher` is looked up at each use: a page may set its callback after the player started. */
-  constructor(public current: Bootstrap, private readonly refresher: () => RefreshBootstrap | undefined) {}
+  constructor(
+    public current: Bootstrap,
+    private readonly refresher: () => RefreshBootstrap | undefined,
+  ) {}
 
   get canRefresh(): boolean {
     return this.refresher() !== undefined;
@@ -35,13 +38,15 @@ export class Session {
   refresh(): Promise<Bootstrap> {
     const refresher = this.refresher();
     if (!refresher) return Promise.reject(new Error('no refresh callback'));
-    this.pending ??= refresher().then((b) => {
-      this.current = b;
-      for (const l of this.listeners) l(b);
-      return b;
-    }).finally(() => {
-      this.pending = undefined;
-    });
+    this.pending ??= refresher()
+      .then((b) => {
+        this.current = b;
+        for (const l of this.listeners) l(b);
+        return b;
+      })
+      .finally(() => {
+        this.pending = undefined;
+      });
     return this.pending;
   }
 

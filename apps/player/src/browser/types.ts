@@ -13,7 +13,10 @@ export type RefreshBootstrap = () => Promise<Bootstrap>;
 export type PlayerErrorCode = 'NOT_PLAYABLE' | 'TOKEN_EXPIRED' | 'NETWORK' | 'MEDIA';
 
 export class PlayerError extends Error {
-  constructor(readonly code: PlayerErrorCode, message: string) {
+  constructor(
+    readonly code: PlayerErrorCode,
+    message: string,
+  ) {
     super(message);
   }
 }

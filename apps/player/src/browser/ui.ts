@@ -36,8 +36,9 @@ export class PlayerUi {
 
   constructor(host: HTMLElement) {
     const root = host.attachShadow({ mode: 'open' });
-    root.innerHTML = `<style>${STYLE}</style><video part="video" playsinline></video><img part="poster" alt="" hidden>`
-      + '<button part="play" aria-label="Play"></button><div part="message" role="alert" hidden></div>';
+    root.innerHTML =
+      `<style>${STYLE}</style><video part="video" playsinline></video><img part="poster" alt="" hidden>` +
+      '<button part="play" aria-label="Play"></button><div part="message" role="alert" hidden></div>';
     this.video = root.querySelector('video')!;
     this.poster = root.querySelector('img')!;
     this.video.addEventListener('playing', () => (this.poster.hidden = true));

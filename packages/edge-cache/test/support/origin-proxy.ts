@@ -58,9 +58,16 @@ export async function startOriginProxy(target: string): Promise<OriginProxy> {
       if (i !== -1) rule = rules.splice(i, 1)[0];
     }
     const pass = () => {
-      const up = request({
-        host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers,
-      }, (upRes) => void relay(upRes, res, rule).catch(() => res.destroy()));
+      const up = request(
+        {
+          host: upstream.hostname,
+          port: upstream.port,
+          method: req.method,
+          path: req.url,
+          headers: req.headers,
+        },
+        (upRes) => void relay(upRes, res, rule).catch(() => res.destroy()),
+      );
       up.on('error', () => res.destroy());
       req.pipe(up);
     };

@@ -11,24 +11,32 @@ import { AssetRef, assetView } from '../asset-view.ts';
 const ListQuery = Type.Object({
   ...PageQuery,
   source_state: Type.Optional(StringEnum(['uploading', 'uploaded', 'failed'])),
-  playable_state: Type.Optional(StringEnum(['not_playable', 'opener_ready', 'hls_ready', 'deleted'], {
-    description: 'As the assets read: a deleted asset matches only `deleted`.',
-  })),
+  playable_state: Type.Optional(
+    StringEnum(['not_playable', 'opener_ready', 'hls_ready', 'deleted'], {
+      description: 'As the assets read: a deleted asset matches only `deleted`.',
+    }),
+  ),
   include_deleted: Defaulted(Type.Boolean({ default: false, description: 'List deleted assets too (playable_state `deleted`).' })),
 });
 
-const AssetPatch = Type.Object({
-  playback_policy: Type.Optional(StringEnum(PLAYBACK_POLICIES, {
-    description: 'Tokens minted by the public player before a change to `signed` stay valid until they expire (PLAYER_TOKEN_TTL_SECONDS, minutes).',
-  })),
-  title: Type.Optional(Nullable(Type.String({ maxLength: 512 }))),
-  passthrough: Type.Optional(Nullable(Type.String({ maxLength: 2048 }))),
-}, {
-  // Unknown fields are refused rather than dropped (fastify's ajv strips what
-  // additionalProperties forbids), so a misspelt field is an error, not a silent no-op.
-  propertyNames: { enum: ['playback_policy', 'title', 'passthrough'] },
-  minProperties: 1,
-});
+const AssetPatch = Type.Object(
+  {
+    playback_policy: Type.Optional(
+      StringEnum(PLAYBACK_POLICIES, {
+        description:
+          'Tokens minted by the public player before a change to `signed` stay valid until they expire (PLAYER_TOKEN_TTL_SECONDS, minutes).',
+      }),
+    ),
+    title: Type.Optional(Nullable(Type.String({ maxLength: 512 }))),
+    passthrough: Type.Optional(Nullable(Type.String({ maxLength: 2048 }))),
+  },
+  {
+    // Unknown fields are refused rather than dropped (fastify's ajv strips what
+    // additionalProperties forbids), so a misspelt field is an error, not a silent no-op.
+    propertyNames: { enum: ['playback_policy', 'title', 'passthrough'] },
+    minProperties: 1,
+  },
+);
 
 /** Which deleted assets a list includes: a state filter is exact, as assets read in views. */
 function deletedFilter(q: Static<typeof ListQuery>): 'exclude' | 'include' | 'only' {
@@ -41,87 +49,114 @@ export async function assetRoutes(scope: FastifyInstance, deps: ApiDeps): Promis
   const app = typed(scope);
   const base = deps.config.api.publicUrl;
 
-  app.get('/v1/assets/:id', {
-    schema: {
-      operationId: 'getAsset',
-      summary: 'An asset with its states, source metadata, progress and artifacts',
-      tags: ['assets'],
-      params: IdParams,
-      response: { 200: AssetRef(), ...clientErrors },
+  app.get(
+    '/v1/assets/:id',
+    {
+      schema: {
+        operationId: 'getAsset',
+        summary: 'An asset with its states, source metadata, progress and artifacts',
+        tags: ['assets'],
+        params: IdParams,
+        response: { 200: AssetRef(), ...clientErrors },
+      },
     },
-  }, async (request) => {
-    const asset = await getAsset(deps.sql, request.account.id, request.params.id);
-    if (!asset) throw notFound('Asset');
-    const [artifacts, job] = await Promise.all([listArtifacts(deps.sql, asset.id), latestJobFor(deps.sql, asset.id)]);
-    return assetView(asset, base, { artifacts, job });
-  });
+    async (request) => {
+      const asset = await getAsset(deps.sql, request.account.id, request.params.id);
+      if (!asset) throw notFound('Asset');
+      const [artifacts, job] = await Promise.all([listArtifacts(deps.sql, asset.id), latestJobFor(deps.sql, asset.id)]);
+      return assetView(asset, base, { artifacts, job });
+    },
+  );
 
-  app.patch('/v1/assets/:id', {
-    schema: {
-      operationId: 'updateAsset',
-      summary: "Change an asset's playback policy, title or passthrough",
-      description: 'Only the fields given change. A deleted asset cannot be changed (409 ASSET_DELETED).',
-      tags: ['assets'],
-      params: IdParams,
-      body: AssetPatch,
-      response: { 200: AssetRef(), ...clientErrors },
+  app.patch(
+    '/v1/assets/:id',
+    {
+      schema: {
+        operationId: 'updateAsset',
+        summary: "Change an asset's playback policy, title or passthrough",
+        description: 'Only the fields given change. A deleted asset cannot be changed (409 ASSET_DELETED).',
+        tags: ['assets'],
+        params: IdParams,
+        body: AssetPatch,
+        response: { 200: AssetRef(), ...clientErrors },
+      },
     },
-  }, async (request) => {
-    const b = request.body;
-    const accountId = request.account.id;
-    const asset = await updateAsset(deps.sql, accountId, request.params.id, { playbackPolicy: b.playback_policy, title: b.title, passthrough: b.passthrough });
-    if (!asset) {
-      if (!(await getAsset(deps.sql, accountId, request.params.id))) throw notFound('Asset');
-      throw new ApiError(409, 'ASSET_DELETED', 'The asset was deleted; it can no longer be changed.');
-    }
-    const [artifacts, job] = await Promise.all([listArtifacts(deps.sql, asset.id), latestJobFor(deps.sql, asset.id)]);
-    return assetView(asset, base, { artifacts, job });
-  });
+    async (request) => {
+      const b = request.body;
+      const accountId = request.account.id;
+      const asset = await updateAsset(deps.sql, accountId, request.params.id, {
+        playbackPolicy: b.playback_policy,
+        title: b.title,
+        passthrough: b.passthrough,
+      });
+      if (!asset) {
+        if (!(await getAsset(deps.sql, accountId, request.params.id))) throw notFound('Asset');
+        throw new ApiError(409, 'ASSET_DELETED', 'The asset was deleted; it can no longer be changed.');
+      }
+      const [artifacts, job] = await Promise.all([listArtifacts(deps.sql, asset.id), latestJobFor(deps.sql, asset.id)]);
+      return assetView(asset, base, { artifacts, job });
+    },
+  );
 
-  app.get('/v1/assets', {
-    schema: {
-      operationId: 'listAssets',
-      summary: 'Assets of the account, newest first',
-      description:
-        'Pages with `next_cursor`; pass it back as `cursor`. Items omit progress and artifacts: fetch one asset for those. ' +
-        'Deleted assets are left out unless `include_deleted=true`; `playable_state=deleted` lists only them.',
-      tags: ['assets'],
-      querystring: ListQuery,
-      response: { 200: Page(AssetRef()), ...clientErrors },
+  app.get(
+    '/v1/assets',
+    {
+      schema: {
+        operationId: 'listAssets',
+        summary: 'Assets of the account, newest first',
+        description:
+          'Pages with `next_cursor`; pass it back as `cursor`. Items omit progress and artifacts: fetch one asset for those. ' +
+          'Deleted assets are left out unless `include_deleted=true`; `playable_state=deleted` lists only them.',
+        tags: ['assets'],
+        querystring: ListQuery,
+        response: { 200: Page(AssetRef()), ...clientErrors },
+      },
     },
-  }, async (request) => {
-    const q = request.query;
-    if (q.cursor && !(await getAsset(deps.sql, request.account.id, q.cursor))) {
-      throw new ApiError(400, 'INVALID_CURSOR', 'The cursor does not name an asset of this account.');
-    }
-    const rows = await listAssets(deps.sql, request.account.id, {
-      limit: q.limit + 1, afterId: q.cursor, sourceState: q.source_state,
-      playableState: q.playable_state === 'deleted' ? undefined : q.playable_state, deleted: deletedFilter(q),
-    });
-    return pageOf(rows, q.limit, (a) => assetView(a, base));
-  });
+    async (request) => {
+      const q = request.query;
+      if (q.cursor && !(await getAsset(deps.sql, request.account.id, q.cursor))) {
+        throw new ApiError(400, 'INVALID_CURSOR', 'The cursor does not name an asset of this account.');
+      }
+      const rows = await listAssets(deps.sql, request.account.id, {
+        limit: q.limit + 1,
+        afterId: q.cursor,
+        sourceState: q.source_state,
+        playableState: q.playable_state === 'deleted' ? undefined : q.playable_state,
+        deleted: deletedFilter(q),
+      });
+      return pageOf(rows, q.limit, (a) => assetView(a, base));
+    },
+  );
 
-  app.delete('/v1/assets/:id', {
-    schema: {
-      operationId: 'deleteAsset',
-      summary: 'Delete an asset everywhere',
-      description:
-        'Idempotent. Playback stops at once, including URLs already handed out (edges apply a revocation list); ' +
-        'processing is cancelled; cached copies and origin objects are removed in the background (event asset.purged).',
-      tags: ['assets'],
-      params: IdParams,
-      response: { 200: AssetRef(), ...clientErrors },
+  app.delete(
+    '/v1/assets/:id',
+    {
+      schema: {
+        operationId: 'deleteAsset',
+        summary: 'Delete an asset everywhere',
+        description:
+          'Idempotent. Playback stops at once, including URLs already handed out (edges apply a revocation list); ' +
+          'processing is cancelled; cached copies and origin objects are removed in the background (event asset.purged).',
+        tags: ['assets'],
+        params: IdParams,
+        response: { 200: AssetRef(), ...clientErrors },
+      },
     },
-  }, async (request) => {
-    const asset = await deleteAsset({
-      sql: deps.sql,
-      // A lost announcement only lets a running job go on until its next lease renewal.
-      onJobsCancelled: (id) => void announceCancel(deps.redis, id).catch(() => {}),
-      onJobQueued: deps.announceJobs,
-      onEvents: deps.announceEvents,
-    }, request.account.id, request.params.id);
-    if (!asset) throw notFound('Asset');
-    const [artifacts, job] = await Promise.all([listArtifacts(deps.sql, asset.id), latestJobFor(deps.sql, asset.id)]);
-    return assetView(asset, base, { artifacts, job });
-  });
+    async (request) => {
+      const asset = await deleteAsset(
+        {
+          sql: deps.sql,
+          // A lost announcement only lets a running job go on until its next lease renewal.
+          onJobsCancelled: (id) => void announceCancel(deps.redis, id).catch(() => {}),
+          onJobQueued: deps.announceJobs,
+          onEvents: deps.announceEvents,
+        },
+        request.account.id,
+        request.params.id,
+      );
+      if (!asset) throw notFound('Asset');
+      const [artifacts, job] = await Promise.all([listArtifacts(deps.sql, asset.id), latestJobFor(deps.sql, asset.id)]);
+      return assetView(asset, base, { artifacts, job });
+    },
+  );
 }

@@ -6,16 +6,21 @@ import { Type } from 'typebox';
 import type { ApiDeps } from '../deps.ts';
 import { ApiError, notFound } from '../errors.ts';
 
-export const EventSchema = Type.Partial(Type.Object({
-  id: Type.Integer({ description: 'The sequence number: increasing, in commit order, per deployment.' }),
-  type: StringEnum(Object.keys(EVENT_TYPES) as EventType[]),
-  asset_id: Uuid(),
-  created_at: Type.String({ format: 'date-time' }),
-  data: AnyObject(),
-}), {
-  $id: 'Event',
-  description: Object.entries(EVENT_TYPES).map(([type, text]) => `- \`${type}\`: ${text}`).join('\n'),
-});
+export const EventSchema = Type.Partial(
+  Type.Object({
+    id: Type.Integer({ description: 'The sequence number: increasing, in commit order, per deployment.' }),
+    type: StringEnum(Object.keys(EVENT_TYPES) as EventType[]),
+    asset_id: Uuid(),
+    created_at: Type.String({ format: 'date-time' }),
+    data: AnyObject(),
+  }),
+  {
+    $id: 'Event',
+    description: Object.entries(EVENT_TYPES)
+      .map(([type, text]) => `- \`${type}\`: ${text}`)
+      .join('\n'),
+  },
+);
 
 // Redis wakes streams at once; this poll only covers a lost announcement.
 const POLL_MS = 5_000;
@@ -23,29 +28,36 @@ const PAGE = 500;
 
 export async function eventRoutes(scope: FastifyInstance, deps: ApiDeps): Promise<void> {
   const app = typed(scope);
-  app.get('/v1/assets/:id/events', {
-    schema: {
-      operationId: 'listAssetEvents',
-      summary: "An asset's events in order",
-      description: 'Pass `next_after_sequence` back as `after_sequence` to walk the log exactly once.',
-      tags: ['events'],
-      params: IdParams,
-      querystring: Type.Object({
-        after_sequence: Defaulted(Type.Integer({ minimum: 0, default: 0 })),
-        limit: Defaulted(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
-      }),
-      response: {
-        200: Type.Partial(Type.Object({ data: Type.Array(refTo(EventSchema)), next_after_sequence: Type.Integer() })),
-        ...clientErrors,
+  app.get(
+    '/v1/assets/:id/events',
+    {
+      schema: {
+        operationId: 'listAssetEvents',
+        summary: "An asset's events in order",
+        description: 'Pass `next_after_sequence` back as `after_sequence` to walk the log exactly once.',
+        tags: ['events'],
+        params: IdParams,
+        querystring: Type.Object({
+          after_sequence: Defaulted(Type.Integer({ minimum: 0, default: 0 })),
+          limit: Defaulted(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
+        }),
+        response: {
+          200: Type.Partial(Type.Object({ data: Type.Array(refTo(EventSchema)), next_after_sequence: Type.Integer() })),
+          ...clientErrors,
+        },
       },
     },
-  }, async (request) => {
-    if (!(await getAsset(deps.sql, request.account.id, request.params.id))) throw notFound('Asset');
-    const rows = await eventsAfter(deps.sql, {
-      accountId: request.account.id, assetId: request.params.id, afterSeq: request.query.after_sequence, limit: request.query.limit,
-    });
-    return { data: rows.map(envelope), next_after_sequence: rows.at(-1)?.seq ?? request.query.after_sequence };
-  });
+    async (request) => {
+      if (!(await getAsset(deps.sql, request.account.id, request.params.id))) throw notFound('Asset');
+      const rows = await eventsAfter(deps.sql, {
+        accountId: request.account.id,
+        assetId: request.params.id,
+        afterSeq: request.query.after_sequence,
+        limit: request.query.limit,
+      });
+      return { data: rows.map(envelope), next_after_sequence: rows.at(-1)?.seq ?? request.query.after_sequence };
+    },
+  );
 
   const open = new Map<string, number>();
   const streams = new Set<() => void>();
@@ -54,55 +66,59 @@ export async function eventRoutes(scope: FastifyInstance, deps: ApiDeps): Promis
     for (const end of streams) end();
   });
 
-  app.get('/v1/events', {
-    schema: {
-      operationId: 'streamEvents',
-      summary: 'Every event of the account, live (Server-Sent Events)',
-      description:
-        'text/event-stream: `id:` is the sequence, `event:` the type, `data:` the Event as JSON. Reconnect with ' +
-        'Last-Event-ID (or after_sequence) to replay what was missed; without either the stream starts now. ' +
-        'Comments (`: ping`) keep the connection alive. A client that reads too slowly is disconnected. ' +
-        'The API key is re-checked on every ping: once it is revoked the stream ends with an `event: error` whose ' +
-        'data is the usual error body (code `API_KEY_REVOKED`), and reconnecting answers 401.',
-      tags: ['events'],
-      querystring: Type.Object({
-        asset_id: Type.Optional(Uuid({ description: 'Only this asset\'s events.' })),
-        after_sequence: Type.Optional(Type.Integer({ minimum: 0 })),
-      }),
-      headers: Type.Object({ 'last-event-id': Type.Optional(Type.String({ pattern: '^[0-9]{1,18}$' })) }),
-      response: { 200: RawBody({ description: 'An endless text/event-stream of Events.' }), ...clientErrors },
+  app.get(
+    '/v1/events',
+    {
+      schema: {
+        operationId: 'streamEvents',
+        summary: 'Every event of the account, live (Server-Sent Events)',
+        description:
+          'text/event-stream: `id:` is the sequence, `event:` the type, `data:` the Event as JSON. Reconnect with ' +
+          'Last-Event-ID (or after_sequence) to replay what was missed; without either the stream starts now. ' +
+          'Comments (`: ping`) keep the connection alive. A client that reads too slowly is disconnected. ' +
+          'The API key is re-checked on every ping: once it is revoked the stream ends with an `event: error` whose ' +
+          'data is the usual error body (code `API_KEY_REVOKED`), and reconnecting answers 401.',
+        tags: ['events'],
+        querystring: Type.Object({
+          asset_id: Type.Optional(Uuid({ description: "Only this asset's events." })),
+          after_sequence: Type.Optional(Type.Integer({ minimum: 0 })),
+        }),
+        headers: Type.Object({ 'last-event-id': Type.Optional(Type.String({ pattern: '^[0-9]{1,18}$' })) }),
+        response: { 200: RawBody({ description: 'An endless text/event-stream of Events.' }), ...clientErrors },
+      },
     },
-  }, async (request, reply) => {
-    const accountId = request.account.id;
-    const limit = deps.config.events.maxStreamsPerAccount;
-    if ((open.get(accountId) ?? 0) >= limit) {
-      throw new ApiError(429, 'TOO_MANY_STREAMS', `At most ${limit} event streams per account at once; close one first.`);
-    }
-    // Counted before any await, so streams opened at the same moment cannot overshoot,
-    // and given back exactly once however the stream ends.
-    open.set(accountId, (open.get(accountId) ?? 0) + 1);
-    let released = false;
-    const release = () => {
-      if (released) return;
-      released = true;
-      const n = (open.get(accountId) ?? 1) - 1;
-      if (n === 0) open.delete(accountId);
-      else open.set(accountId, n);
-    };
-    try {
-      const resume = request.headers['last-event-id'] ?? request.query.after_sequence;
-      const cursor = resume !== undefined ? Number(resume) : await latestSequence(deps, accountId);
-      let end: () => void = () => {};
-      end = stream(request, reply, deps, { accountId, keyId: request.apiKeyId, assetId: request.query.asset_id, cursor }, () => {
-        streams.delete(end);
+    async (request, reply) => {
+      const accountId = request.account.id;
+      const limit = deps.config.events.maxStreamsPerAccount;
+      if ((open.get(accountId) ?? 0) >= limit) {
+        throw new ApiError(429, 'TOO_MANY_STREAMS', `At most ${limit} event streams per account at once; close one first.`);
+      }
+      // Counted before any await, so streams opened at the same moment cannot overshoot,
+      // and given back exactly once however the stream ends.
+      open.set(accountId, (open.get(accountId) ?? 0) + 1);
+      let released = false;
+      const release = () => {
+        if (released) return;
+        released = true;
+        const n = (open.get(accountId) ?? 1) - 1;
+        if (n === 0) open.delete(accountId);
+        else open.set(accountId, n);
+      };
+      try {
+        const resume = request.headers['last-event-id'] ?? request.query.after_sequence;
+        const cursor = resume !== undefined ? Number(resume) : await latestSequence(deps, accountId);
+        let end: () => void = () => {};
+        end = stream(request, reply, deps, { accountId, keyId: request.apiKeyId, assetId: request.query.asset_id, cursor }, () => {
+          streams.delete(end);
+          release();
+        });
+        streams.add(end);
+      } catch (err) {
         release();
-      });
-      streams.add(end);
-    } catch (err) {
-      release();
-      throw err;
-    }
-  });
+        throw err;
+      }
+    },
+  );
 }
 
 async function latestSequence(deps: ApiDeps, accountId: string): Promise<number> {

@@ -4,8 +4,9 @@ import { HealthSchema, readinessRoute, typed } from '@kino/http';
 import type { ApiDeps } from '../deps.ts';
 
 export async function healthRoutes(app: FastifyInstance, deps: ApiDeps): Promise<void> {
-  typed(app).get('/healthz', { schema: { tags: ['health'], summary: 'The process is up', response: { 200: HealthSchema } } },
-    async () => ({ status: 'ok' }));
+  typed(app).get('/healthz', { schema: { tags: ['health'], summary: 'The process is up', response: { 200: HealthSchema } } }, async () => ({
+    status: 'ok',
+  }));
 
   readinessRoute(app, {
     summary: 'Postgres, Redis and S3 answer',

@@ -8,20 +8,24 @@ import { issuePlayback } from '../playback.ts';
 import { PlaybackRef, playbackQuery } from '../schemas.ts';
 
 export async function playbackRoutes(scope: FastifyInstance, deps: ApiDeps): Promise<void> {
-  typed(scope).get('/v1/assets/:id/playback', {
-    schema: {
-      operationId: 'getPlayback',
-      summary: 'Signed playback URLs on the best healthy edge',
-      description: 'A 404 ASSET_NOT_PLAYABLE until the opener is ready.',
-      tags: ['playback'],
-      params: IdParams,
-      querystring: Type.Object(playbackQuery),
-      response: { 200: PlaybackRef(), ...allErrors },
+  typed(scope).get(
+    '/v1/assets/:id/playback',
+    {
+      schema: {
+        operationId: 'getPlayback',
+        summary: 'Signed playback URLs on the best healthy edge',
+        description: 'A 404 ASSET_NOT_PLAYABLE until the opener is ready.',
+        tags: ['playback'],
+        params: IdParams,
+        querystring: Type.Object(playbackQuery),
+        response: { 200: PlaybackRef(), ...allErrors },
+      },
     },
-  }, async (request) => {
-    const asset = await getAsset(deps.sql, request.account.id, request.params.id);
-    if (!asset) throw notFound('Asset');
-    const region = request.query.region ?? (request.headers['x-kino-region'] as string | undefined);
-    return issuePlayback(deps, asset, { region, ttlSeconds: request.query.ttl_seconds });
-  });
+    async (request) => {
+      const asset = await getAsset(deps.sql, request.account.id, request.params.id);
+      if (!asset) throw notFound('Asset');
+      const region = request.query.region ?? (request.headers['x-kino-region'] as string | undefined);
+      return issuePlayback(deps, asset, { region, ttlSeconds: request.query.ttl_seconds });
+    },
+  );
 }

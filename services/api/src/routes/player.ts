@@ -38,88 +38,111 @@ export async function playerRoutes(scope: FastifyInstance, deps: ApiDeps): Promi
     if (!asset) throw notFound('Asset');
     return asset;
   }
-  const sign = (request: Pick<FastifyRequest, 'headers'> & { query: { region?: string | undefined } }, asset: AssetRow): Promise<PlaybackBlock> =>
+  const sign = (
+    request: Pick<FastifyRequest, 'headers'> & { query: { region?: string | undefined } },
+    asset: AssetRow,
+  ): Promise<PlaybackBlock> =>
     issuePlayback(deps, asset, {
       region: request.query.region ?? (request.headers['x-kino-region'] as string | undefined),
       ttlSeconds: deps.config.api.playerTokenTtlSeconds,
     });
 
-  app.get(BUNDLE_PATH, {
-    schema: {
-      summary: 'The <kino-player> module (hls.js included)',
-      description: 'One ES module. With `?v={hash}` (as the player page links it) it is immutable; without, it is revalidated hourly.',
-      tags: ['player'],
-      security: [],
-      querystring: Type.Object({ v: Type.Optional(Type.String({ maxLength: 64 })) }),
-      response: { 200: RawBody({ description: 'JavaScript' }), 304: NoBody({ description: 'Not modified' }), ...allErrors },
+  app.get(
+    BUNDLE_PATH,
+    {
+      schema: {
+        summary: 'The <kino-player> module (hls.js included)',
+        description: 'One ES module. With `?v={hash}` (as the player page links it) it is immutable; without, it is revalidated hourly.',
+        tags: ['player'],
+        security: [],
+        querystring: Type.Object({ v: Type.Optional(Type.String({ maxLength: 64 })) }),
+        response: { 200: RawBody({ description: 'JavaScript' }), 304: NoBody({ description: 'Not modified' }), ...allErrors },
+      },
     },
-  }, async (request, reply) => {
-    const b = await bundle;
-    const etag = `"${b.hash}"`;
-    reply.header('etag', etag).header('vary', 'accept-encoding')
-      .header('cache-control', request.query.v === b.hash ? 'public, max-age=31536000, immutable' : 'public, max-age=3600, stale-while-revalidate=86400')
-      .header('access-control-allow-origin', '*');
-    if (request.headers['if-none-match']?.split(',').some((t) => t.trim().replace(/^W\//, '') === etag)) return reply.code(304).send();
-    reply.type('text/javascript; charset=utf-8');
-    if (/\bgzip\b/.test(request.headers['accept-encoding'] ?? '')) return reply.header('content-encoding', 'gzip').send(b.gzip);
-    return reply.send(b.js);
-  });
+    async (request, reply) => {
+      const b = await bundle;
+      const etag = `"${b.hash}"`;
+      reply
+        .header('etag', etag)
+        .header('vary', 'accept-encoding')
+        .header(
+          'cache-control',
+          request.query.v === b.hash ? 'public, max-age=31536000, immutable' : 'public, max-age=3600, stale-while-revalidate=86400',
+        )
+        .header('access-control-allow-origin', '*');
+      if (request.headers['if-none-match']?.split(',').some((t) => t.trim().replace(/^W\//, '') === etag)) return reply.code(304).send();
+      reply.type('text/javascript; charset=utf-8');
+      if (/\bgzip\b/.test(request.headers['accept-encoding'] ?? '')) return reply.header('content-encoding', 'gzip').send(b.gzip);
+      return reply.send(b.js);
+    },
+  );
 
-  app.get('/player/:id', {
-    schema: {
-      summary: 'A page that plays the asset',
-      description:
-        'For assets whose playback_policy is `public` (any other id is a 404). Embeds <kino-player> with a bootstrap signed here, ' +
-        'with short-lived tokens the player renews; before the opener is ready the player waits and starts by itself. ' +
-        'Rate-limited per client address (429 RATE_LIMITED with Retry-After).',
-      tags: ['player'],
-      security: [],
-      params: IdParams,
-      querystring: Type.Object({
-        ...regionQuery,
-        autoplay: Type.Optional(Type.Boolean({ description: 'Start at once (browsers allow it muted).' })),
-        muted: Type.Optional(Type.Boolean()),
-        controls: Defaulted(Type.Boolean({ default: true })),
-        start_time: Type.Optional(Type.Number({ minimum: 0, description: 'Seconds into the video to start at.' })),
-      }),
-      response: { 200: RawBody({ description: 'HTML' }), ...allErrors },
+  app.get(
+    '/player/:id',
+    {
+      schema: {
+        summary: 'A page that plays the asset',
+        description:
+          'For assets whose playback_policy is `public` (any other id is a 404). Embeds <kino-player> with a bootstrap signed here, ' +
+          'with short-lived tokens the player renews; before the opener is ready the player waits and starts by itself. ' +
+          'Rate-limited per client address (429 RATE_LIMITED with Retry-After).',
+        tags: ['player'],
+        security: [],
+        params: IdParams,
+        querystring: Type.Object({
+          ...regionQuery,
+          autoplay: Type.Optional(Type.Boolean({ description: 'Start at once (browsers allow it muted).' })),
+          muted: Type.Optional(Type.Boolean()),
+          controls: Defaulted(Type.Boolean({ default: true })),
+          start_time: Type.Optional(Type.Number({ minimum: 0, description: 'Seconds into the video to start at.' })),
+        }),
+        response: { 200: RawBody({ description: 'HTML' }), ...allErrors },
+      },
     },
-  }, async (request, reply) => {
-    const asset = await publicAsset(request, reply, request.params.id);
-    let bootstrap: PlaybackBlock | undefined;
-    try {
-      bootstrap = await sign(request, asset);
-    } catch (err) {
-      // Still processing: the page polls for its bootstrap. A failed asset will never play.
-      if (!(err instanceof ApiError && err.code === 'ASSET_NOT_PLAYABLE' && !asset.error)) throw err;
-    }
-    const q = request.query;
-    const b = await bundle;
-    reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
-    return playerPage({
-      bootstrap,
-      playbackUrl: `/player/${asset.id}/playback`,
-      bundleUrl: `${BUNDLE_PATH}?v=${b.hash}`,
-      autoplay: q.autoplay, muted: q.muted, controls: q.controls, startTime: q.start_time,
-    });
-  });
+    async (request, reply) => {
+      const asset = await publicAsset(request, reply, request.params.id);
+      let bootstrap: PlaybackBlock | undefined;
+      try {
+        bootstrap = await sign(request, asset);
+      } catch (err) {
+        // Still processing: the page polls for its bootstrap. A failed asset will never play.
+        if (!(err instanceof ApiError && err.code === 'ASSET_NOT_PLAYABLE' && !asset.error)) throw err;
+      }
+      const q = request.query;
+      const b = await bundle;
+      reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
+      return playerPage({
+        bootstrap,
+        playbackUrl: `/player/${asset.id}/playback`,
+        bundleUrl: `${BUNDLE_PATH}?v=${b.hash}`,
+        autoplay: q.autoplay,
+        muted: q.muted,
+        controls: q.controls,
+        startTime: q.start_time,
+      });
+    },
+  );
 
-  app.get('/player/:id/playback', {
-    schema: {
-      summary: 'A fresh bootstrap for the player',
-      description:
-        'For assets whose playback_policy is `public`, like the player page: what its player asks for when signed URLs expire ' +
-        'or while only the opener is ready. Rate-limited per client address, together with the page.',
-      tags: ['player'],
-      security: [],
-      params: IdParams,
-      querystring: Type.Object(regionQuery),
-      response: { 200: PlaybackRef(), ...allErrors },
+  app.get(
+    '/player/:id/playback',
+    {
+      schema: {
+        summary: 'A fresh bootstrap for the player',
+        description:
+          'For assets whose playback_policy is `public`, like the player page: what its player asks for when signed URLs expire ' +
+          'or while only the opener is ready. Rate-limited per client address, together with the page.',
+        tags: ['player'],
+        security: [],
+        params: IdParams,
+        querystring: Type.Object(regionQuery),
+        response: { 200: PlaybackRef(), ...allErrors },
+      },
     },
-  }, async (request, reply) => {
-    // Before any refusal too, so a player on another origin can read a 429 or 404.
-    reply.header('cache-control', 'no-store').header('access-control-allow-origin', '*');
-    const asset = await publicAsset(request, reply, request.params.id);
-    return sign(request, asset);
-  });
+    async (request, reply) => {
+      // Before any refusal too, so a player on another origin can read a 429 or 404.
+      reply.header('cache-control', 'no-store').header('access-control-allow-origin', '*');
+      const asset = await publicAsset(request, reply, request.params.id);
+      return sign(request, asset);
+    },
+  );
 }

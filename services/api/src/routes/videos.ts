@@ -15,13 +15,17 @@ import { playbackQuery } from '../schemas.ts';
 const UploadQuery = Type.Object({
   title: Type.Optional(Type.String({ maxLength: 512 })),
   passthrough: Type.Optional(Type.String({ maxLength: 2048, description: 'Free text returned with the asset, for your own reference.' })),
-  playback_policy: Defaulted(StringEnum(PLAYBACK_POLICIES, {
-    default: 'signed',
-    description: '`signed`: playback URLs only from authenticated calls. `public`: anyone with the id may also watch it at /player/{id}.',
-  })),
-  wait: Type.Optional(StringEnum(['playable'], {
-    description: 'Hold the response until the opener is ready (or timeout_seconds pass) and include a playback block.',
-  })),
+  playback_policy: Defaulted(
+    StringEnum(PLAYBACK_POLICIES, {
+      default: 'signed',
+      description: '`signed`: playback URLs only from authenticated calls. `public`: anyone with the id may also watch it at /player/{id}.',
+    }),
+  ),
+  wait: Type.Optional(
+    StringEnum(['playable'], {
+      description: 'Hold the response until the opener is ready (or timeout_seconds pass) and include a playback block.',
+    }),
+  ),
   timeout_seconds: Type.Optional(Type.Integer({ minimum: 1, description: 'How long wait=playable may hold; capped by configuration.' })),
   ...playbackQuery,
 });
@@ -40,90 +44,117 @@ export async function videoRoutes(scope: FastifyInstance, deps: ApiDeps): Promis
   app.addContentTypeParser(/^(video|audio)\//i, leaveUnread);
   await app.register(multipart, { limits: { files: 1, fields: 10, fieldSize: 4096, fileSize: deps.config.api.maxUploadBytes + 1 } });
 
-  app.post('/v1/videos', {
-    schema: {
-      operationId: 'createVideo',
-      summary: 'Upload a video',
-      description:
-        'Send the file as the raw body (any video/*, audio/* or application/octet-stream content type) or as ' +
-        'multipart/form-data with one file field (form fields title, passthrough and playback_policy must come before the file). ' +
-        'Returns at once with the asset; processing continues in the background.',
-      tags: ['videos'],
-      querystring: UploadQuery,
-      headers: Type.Object({
-        'idempotency-key': Type.Optional(Type.String({
-          minLength: 1, maxLength: 255, description: 'Repeat a request safely: the same key returns the same asset.',
-        })),
-      }),
-      response: {
-        201: AssetRef({ description: 'The asset was created.' }),
-        200: AssetRef({ description: 'An earlier request with the same Idempotency-Key created this asset.' }),
-        ...clientErrors,
+  app.post(
+    '/v1/videos',
+    {
+      schema: {
+        operationId: 'createVideo',
+        summary: 'Upload a video',
+        description:
+          'Send the file as the raw body (any video/*, audio/* or application/octet-stream content type) or as ' +
+          'multipart/form-data with one file field (form fields title, passthrough and playback_policy must come before the file). ' +
+          'Returns at once with the asset; processing continues in the background.',
+        tags: ['videos'],
+        querystring: UploadQuery,
+        headers: Type.Object({
+          'idempotency-key': Type.Optional(
+            Type.String({
+              minLength: 1,
+              maxLength: 255,
+              description: 'Repeat a request safely: the same key returns the same asset.',
+            }),
+          ),
+        }),
+        response: {
+          201: AssetRef({ description: 'The asset was created.' }),
+          200: AssetRef({ description: 'An earlier request with the same Idempotency-Key created this asset.' }),
+          ...clientErrors,
+        },
       },
     },
-  }, async (request, reply) => {
-    const max = deps.config.api.maxUploadBytes;
-    const declared = Number(request.headers['content-length']);
-    if (declared > max) throw new ApiError(413, 'PAYLOAD_TOO_LARGE', `The upload is larger than the limit of ${max} bytes.`, { max_bytes: max });
+    async (request, reply) => {
+      const max = deps.config.api.maxUploadBytes;
+      const declared = Number(request.headers['content-length']);
+      if (declared > max)
+        throw new ApiError(413, 'PAYLOAD_TOO_LARGE', `The upload is larger than the limit of ${max} bytes.`, { max_bytes: max });
 
-    let body: Readable;
-    let contentType: string;
-    let { title, passthrough, playback_policy: playbackPolicy } = request.query;
-    if (request.isMultipart()) {
-      const file = await request.file();
-      if (!file) throw new ApiError(400, 'EMPTY_BODY', 'The form has no file field: add the video as a file.');
-      body = file.file;
-      contentType = file.mimetype;
-      const field = (name: string) => {
-        const f = file.fields[name];
-        return f && !Array.isArray(f) && f.type === 'field' ? String(f.value) : undefined;
-      };
-      title = field('title') ?? title;
-      passthrough = field('passthrough') ?? passthrough;
-      if ((title?.length ?? 0) > 512 || (passthrough?.length ?? 0) > 2048) {
-        throw new ApiError(400, 'VALIDATION_ERROR', 'title is limited to 512 characters and passthrough to 2048.');
-      }
-      const policy = field('playback_policy');
-      if (policy !== undefined) {
-        if (!PLAYBACK_POLICIES.includes(policy as PlaybackPolicy)) {
-          throw new ApiError(400, 'VALIDATION_ERROR', `playback_policy must be one of ${PLAYBACK_POLICIES.join(', ')}.`);
+      let body: Readable;
+      let contentType: string;
+      let { title, passthrough, playback_policy: playbackPolicy } = request.query;
+      if (request.isMultipart()) {
+        const file = await request.file();
+        if (!file) throw new ApiError(400, 'EMPTY_BODY', 'The form has no file field: add the video as a file.');
+        body = file.file;
+        contentType = file.mimetype;
+        const field = (name: string) => {
+          const f = file.fields[name];
+          return f && !Array.isArray(f) && f.type === 'field' ? String(f.value) : undefined;
+        };
+        title = field('title') ?? title;
+        passthrough = field('passthrough') ?? passthrough;
+        if ((title?.length ?? 0) > 512 || (passthrough?.length ?? 0) > 2048) {
+          throw new ApiError(400, 'VALIDATION_ERROR', 'title is limited to 512 characters and passthrough to 2048.');
         }
-        playbackPolicy = policy as PlaybackPolicy;
+        const policy = field('playback_policy');
+        if (policy !== undefined) {
+          if (!PLAYBACK_POLICIES.includes(policy as PlaybackPolicy)) {
+            throw new ApiError(400, 'VALIDATION_ERROR', `playback_policy must be one of ${PLAYBACK_POLICIES.join(', ')}.`);
+          }
+          playbackPolicy = policy as PlaybackPolicy;
+        }
+      } else {
+        body = request.raw;
+        contentType = request.headers['content-type'] ?? 'application/octet-stream';
       }
-    } else {
-      body = request.raw;
-      contentType = request.headers['content-type'] ?? 'application/octet-stream';
-    }
 
-    const { asset, created } = await ingestUpload(
-      {
-        sql: deps.sql, storage: deps.storage, maxAttempts: deps.config.worker.maxAttempts,
-        stallSeconds: deps.config.api.uploadStallSeconds, onJobQueued: deps.announceJobs, onEvents: deps.announceEvents,
-      },
-      { accountId: request.account.id, body, contentType, maxBytes: max, title, passthrough, playbackPolicy,
-        idempotencyKey: request.headers['idempotency-key'] },
-    );
-    let latest = asset;
-    if (request.query.wait === 'playable') {
-      const timeout = Math.min(request.query.timeout_seconds ?? deps.config.playback.waitMaxSeconds, deps.config.playback.waitMaxSeconds);
-      const gone = new AbortController();
-      reply.raw.once('close', () => gone.abort());
-      latest = await waitUntilPlayable(deps, request.account.id, asset.id, timeout * 1000, gone.signal);
-    }
-    const detail = request.query.wait === 'playable'
-      ? { artifacts: await listArtifacts(deps.sql, latest.id), job: await latestJobFor(deps.sql, latest.id) }
-      : { artifacts: [], job: null };
-    const view = assetView(latest, deps.config.api.publicUrl, detail);
-    // The asset exists whatever happens next: a playback block that cannot be had (no edge
-    // right now) is left out rather than turning the upload into an error a client retries.
-    const playback = request.query.wait === 'playable' && latest.playable_state !== 'not_playable'
-      ? await issuePlayback(deps, latest, {
-        region: request.query.region ?? (request.headers['x-kino-region'] as string | undefined), ttlSeconds: request.query.ttl_seconds,
-      }).catch((err) => {
-        request.log.warn({ err }, 'upload is playable but no playback block could be issued');
-        return undefined;
-      })
-      : undefined;
-    return reply.code(created ? 201 : 200).header('location', view.links.self).send({ ...view, playback });
-  });
+      const { asset, created } = await ingestUpload(
+        {
+          sql: deps.sql,
+          storage: deps.storage,
+          maxAttempts: deps.config.worker.maxAttempts,
+          stallSeconds: deps.config.api.uploadStallSeconds,
+          onJobQueued: deps.announceJobs,
+          onEvents: deps.announceEvents,
+        },
+        {
+          accountId: request.account.id,
+          body,
+          contentType,
+          maxBytes: max,
+          title,
+          passthrough,
+          playbackPolicy,
+          idempotencyKey: request.headers['idempotency-key'],
+        },
+      );
+      let latest = asset;
+      if (request.query.wait === 'playable') {
+        const timeout = Math.min(request.query.timeout_seconds ?? deps.config.playback.waitMaxSeconds, deps.config.playback.waitMaxSeconds);
+        const gone = new AbortController();
+        reply.raw.once('close', () => gone.abort());
+        latest = await waitUntilPlayable(deps, request.account.id, asset.id, timeout * 1000, gone.signal);
+      }
+      const detail =
+        request.query.wait === 'playable'
+          ? { artifacts: await listArtifacts(deps.sql, latest.id), job: await latestJobFor(deps.sql, latest.id) }
+          : { artifacts: [], job: null };
+      const view = assetView(latest, deps.config.api.publicUrl, detail);
+      // The asset exists whatever happens next: a playback block that cannot be had (no edge
+      // right now) is left out rather than turning the upload into an error a client retries.
+      const playback =
+        request.query.wait === 'playable' && latest.playable_state !== 'not_playable'
+          ? await issuePlayback(deps, latest, {
+              region: request.query.region ?? (request.headers['x-kino-region'] as string | undefined),
+              ttlSeconds: request.query.ttl_seconds,
+            }).catch((err) => {
+              request.log.warn({ err }, 'upload is playable but no playback block could be issued');
+              return undefined;
+            })
+          : undefined;
+      return reply
+        .code(created ? 201 : 200)
+        .header('location', view.links.self)
+        .send({ ...view, playback });
+    },
+  );
 }

@@ -21,24 +21,34 @@ const MAX_LIMITED_KEYS = 50_000;
 // Player clocks are off; a timestamp further than this from ours is replaced by ours.
 const CLOCK_SKEW_MS = 24 * 3600 * 1000;
 
-const BeaconEvent = Type.Object({
-  type: StringEnum(PLAYER_EVENT_TYPES),
-  at: Type.Integer({ minimum: 0, description: 'When it happened, epoch milliseconds.' }),
-  position: Type.Optional(Type.Number({ minimum: 0, maximum: 1e7, description: 'Seconds into the video.' })),
-  value_ms: Type.Optional(Type.Integer({
-    minimum: 0, maximum: 86_400_000, description: 'first_frame: time to first frame; rebuffer_end: stall length; view_end: time played.',
-  })),
-  rendition: Type.Optional(Type.String({ pattern: '^[a-z0-9]{1,16}$' })),
-  bitrate: Type.Optional(Type.Integer({ minimum: 0, maximum: 1e9 })),
-  error_code: Type.Optional(Type.String({ pattern: '^[A-Z0-9_]{1,64}$' })),
-}, { additionalProperties: false });
+const BeaconEvent = Type.Object(
+  {
+    type: StringEnum(PLAYER_EVENT_TYPES),
+    at: Type.Integer({ minimum: 0, description: 'When it happened, epoch milliseconds.' }),
+    position: Type.Optional(Type.Number({ minimum: 0, maximum: 1e7, description: 'Seconds into the video.' })),
+    value_ms: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 86_400_000,
+        description: 'first_frame: time to first frame; rebuffer_end: stall length; view_end: time played.',
+      }),
+    ),
+    rendition: Type.Optional(Type.String({ pattern: '^[a-z0-9]{1,16}$' })),
+    bitrate: Type.Optional(Type.Integer({ minimum: 0, maximum: 1e9 })),
+    error_code: Type.Optional(Type.String({ pattern: '^[A-Z0-9_]{1,64}$' })),
+  },
+  { additionalProperties: false },
+);
 
-const Beacon = Type.Object({
-  token: Type.String({ maxLength: 2048 }),
-  // Lowercase hex only: ajv's `uuid` format also takes urn:uuid:…, which ClickHouse does not.
-  view_id: Type.String({ pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' }),
-  events: Type.Array(BeaconEvent, { minItems: 1, maxItems: MAX_EVENTS }),
-}, { additionalProperties: false });
+const Beacon = Type.Object(
+  {
+    token: Type.String({ maxLength: 2048 }),
+    // Lowercase hex only: ajv's `uuid` format also takes urn:uuid:…, which ClickHouse does not.
+    view_id: Type.String({ pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' }),
+    events: Type.Array(BeaconEvent, { minItems: 1, maxItems: MAX_EVENTS }),
+  },
+  { additionalProperties: false },
+);
 
 export interface BeaconDeps {
   verifier: PlaybackVerifier;
@@ -56,7 +66,10 @@ export interface BeaconDeps {
  */
 export async function beaconRoutes(scope: FastifyInstance, deps: BeaconDeps): Promise<void> {
   const app = typed(scope);
-  const auth = new BeaconAuthorizer(deps.verifier, deps.revocations, { expiredGraceSeconds: EXPIRED_GRACE_SECONDS, maxExpired: MAX_EXPIRED_TOKENS });
+  const auth = new BeaconAuthorizer(deps.verifier, deps.revocations, {
+    expiredGraceSeconds: EXPIRED_GRACE_SECONDS,
+    maxExpired: MAX_EXPIRED_TOKENS,
+  });
   const perMinute = (n: number) => new RateLimiter({ burst: n, perSecond: n / 60, maxKeys: MAX_LIMITED_KEYS });
   const perToken = perMinute(deps.limits.beaconRatePerToken);
   const perView = perMinute(deps.limits.beaconRatePerView);
@@ -73,7 +86,10 @@ export async function beaconRoutes(scope: FastifyInstance, deps: BeaconDeps): Pr
   });
 
   app.options('/beacon', async (_request, reply) => {
-    reply.header('access-control-allow-methods', 'POST, OPTIONS').header('access-control-allow-headers', 'content-type').header('access-control-max-age', '86400');
+    reply
+      .header('access-control-allow-methods', 'POST, OPTIONS')
+      .header('access-control-allow-headers', 'content-type')
+      .header('access-control-max-age', '86400');
     return reply.code(204).send();
   });
 

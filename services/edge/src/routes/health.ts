@@ -3,7 +3,10 @@ import { HealthSchema, readinessRoute, typed } from '@kino/http';
 import type { Origin } from '@kino/edge-cache';
 import type { PlaybackVerifier } from '@kino/tokens';
 
-export async function healthRoutes(app: FastifyInstance, deps: { origin: Origin; verifier: PlaybackVerifier; internalToken: string }): Promise<void> {
+export async function healthRoutes(
+  app: FastifyInstance,
+  deps: { origin: Origin; verifier: PlaybackVerifier; internalToken: string },
+): Promise<void> {
   // The process is up.
   typed(app).get('/healthz', { schema: { response: { 200: HealthSchema } } }, async () => ({ status: 'ok' }));
 

@@ -35,54 +35,80 @@ export async function internalRoutes(scope: FastifyInstance, deps: InternalDeps)
   });
 
   // Fills artifacts ahead of viewers; each path's outcome is reported.
-  app.post('/internal/warm', {
-    schema: {
-      body: Type.Object({ asset_id: assetId, artifact_paths: artifactPaths }, { additionalProperties: false }),
-      response: {
-        200: Type.Partial(Type.Object({
-          asset_id: Type.String(),
-          results: Type.Array(Type.Partial(Type.Object({
-            artifact_path: Type.String(),
-            status: StringEnum(['hit', 'filled', 'joined', 'not_found', 'busy', 'failed']),
-          }))),
-        })),
-        ...clientErrors,
+  app.post(
+    '/internal/warm',
+    {
+      schema: {
+        body: Type.Object({ asset_id: assetId, artifact_paths: artifactPaths }, { additionalProperties: false }),
+        response: {
+          200: Type.Partial(
+            Type.Object({
+              asset_id: Type.String(),
+              results: Type.Array(
+                Type.Partial(
+                  Type.Object({
+                    artifact_path: Type.String(),
+                    status: StringEnum(['hit', 'filled', 'joined', 'not_found', 'busy', 'failed']),
+                  }),
+                ),
+              ),
+            }),
+          ),
+          ...clientErrors,
+        },
       },
     },
-  }, async (request) => {
-    const { asset_id, artifact_paths } = request.body;
-    // A warm that arrives after the asset's purge must not fill the cache again.
-    if (deps.revocations.has(asset_id)) throw new ApiError(410, 'ASSET_DELETED', 'The asset was deleted.');
-    const results = await pMap(artifact_paths, async (p) => ({ artifact_path: p, status: await deps.cache.warm(cacheKeyFor(asset_id, p)) }),
-      { concurrency: WARM_CONCURRENCY });
-    return { asset_id, results };
-  });
+    async (request) => {
+      const { asset_id, artifact_paths } = request.body;
+      // A warm that arrives after the asset's purge must not fill the cache again.
+      if (deps.revocations.has(asset_id)) throw new ApiError(410, 'ASSET_DELETED', 'The asset was deleted.');
+      const results = await pMap(
+        artifact_paths,
+        async (p) => ({ artifact_path: p, status: await deps.cache.warm(cacheKeyFor(asset_id, p)) }),
+        { concurrency: WARM_CONCURRENCY },
+      );
+      return { asset_id, results };
+    },
+  );
 
   // Removes artifacts of an asset (all of them when artifact_paths is omitted) from RAM and
   // disk; `revoke` (a deleted asset) also refuses its tokens from now on.
-  app.post('/internal/purge', {
-    schema: {
-      body: Type.Object({
-        asset_id: assetId,
-        artifact_paths: Type.Optional(artifactPaths),
-        revoke: Defaulted(Type.Boolean({ default: false })),
-      }, { additionalProperties: false }),
-      response: {
-        200: Type.Partial(Type.Object({
-          asset_id: Type.String(),
-          purged: Type.Partial(Type.Object({ ram: Type.Integer(), disk: Type.Integer(), fills: Type.Integer() })),
-        })),
-        ...clientErrors,
+  app.post(
+    '/internal/purge',
+    {
+      schema: {
+        body: Type.Object(
+          {
+            asset_id: assetId,
+            artifact_paths: Type.Optional(artifactPaths),
+            revoke: Defaulted(Type.Boolean({ default: false })),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Partial(
+            Type.Object({
+              asset_id: Type.String(),
+              purged: Type.Partial(Type.Object({ ram: Type.Integer(), disk: Type.Integer(), fills: Type.Integer() })),
+            }),
+          ),
+          ...clientErrors,
+        },
       },
     },
-  }, async (request) => {
-    const { asset_id, artifact_paths, revoke } = request.body;
-    if (revoke) deps.revocations.add(asset_id);
-    return { asset_id, purged: await deps.cache.purge(asset_id, artifact_paths) };
-  });
+    async (request) => {
+      const { asset_id, artifact_paths, revoke } = request.body;
+      if (revoke) deps.revocations.add(asset_id);
+      return { asset_id, purged: await deps.cache.purge(asset_id, artifact_paths) };
+    },
+  );
 
-  app.get('/metrics', {
-    schema: { response: { 200: RawBody(), ...clientErrors } },
-  }, async (_request, reply) =>
-    reply.type('text/plain; version=0.0.4; charset=utf-8').send(deps.metrics.render(deps.cache.stats(), deps.telemetry?.stats())));
+  app.get(
+    '/metrics',
+    {
+      schema: { response: { 200: RawBody(), ...clientErrors } },
+    },
+    async (_request, reply) =>
+      reply.type('text/plain; version=0.0.4; charset=utf-8').send(deps.metrics.render(deps.cache.stats(), deps.telemetry?.stats())),
+  );
 }
