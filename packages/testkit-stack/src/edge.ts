@@ -5,6 +5,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { artifactKeyFor } from '@kino/artifacts';
 import { loadConfig, type Config } from '@kino/config';
 import { startOriginProxy, type OriginProxy } from '@kino/edge-cache/testing';
 import { createTestS3, ffmpeg, makeFixture, testClickHousePath, type TestS3 } from '@kino/testkit';
@@ -80,10 +81,10 @@ export async function startEdgeHarness(env: Record<string, string> = {}, options
     cacheDir,
     originGets: proxy.gets,
     async put(assetId, path, body) {
-      await s3.storage.s3.send(new PutObjectCommand({ Bucket: s3.storage.bucket, Key: `videos/${assetId}/${path}`, Body: body }));
+      await s3.storage.s3.send(new PutObjectCommand({ Bucket: s3.storage.bucket, Key: artifactKeyFor(assetId, path), Body: body }));
     },
     async originBytes(assetId, path) {
-      const res = await s3.storage.s3.send(new GetObjectCommand({ Bucket: s3.storage.bucket, Key: `videos/${assetId}/${path}` }));
+      const res = await s3.storage.s3.send(new GetObjectCommand({ Bucket: s3.storage.bucket, Key: artifactKeyFor(assetId, path) }));
       return Buffer.from(await res.Body!.transformToByteArray());
     },
     async url(assetId, path) {

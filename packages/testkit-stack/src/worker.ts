@@ -1,5 +1,6 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { artifactPrefix } from '@kino/artifacts';
 import { createAccount, issueApiKey } from '@kino/db';
 import { downloadToFile, listKeys } from '@kino/storage';
 import {
@@ -82,8 +83,8 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
     },
     async fetchArtifacts(id) {
       const dir = join(work, id);
-      for (const key of await listKeys(s3.storage, `videos/${id}/`)) {
-        const file = join(dir, key.slice(`videos/${id}/`.length));
+      for (const key of await listKeys(s3.storage, artifactPrefix(id))) {
+        const file = join(dir, key.slice(artifactPrefix(id).length));
         await mkdir(dirname(file), { recursive: true });
         await downloadToFile(s3.storage, key, file);
       }
