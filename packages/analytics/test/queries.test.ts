@@ -201,7 +201,11 @@ describe('schema', () => {
     const commands: string[] = [];
     const watched = new Proxy(ch.client, {
       get(target, key) {
-        if (key === 'command') return (p: { query: string }) => (commands.push(p.query), target.command(p));
+        if (key === 'command')
+          return (p: { query: string }) => {
+            commands.push(p.query);
+            return target.command(p);
+          };
         const v = Reflect.get(target, key) as unknown;
         return typeof v === 'function' ? v.bind(target) : v;
       },

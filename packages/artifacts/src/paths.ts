@@ -35,8 +35,7 @@ export const hlsPath = (relative: string): string => `${HLS_PREFIX}${relative}`;
 /** Sources of the patterns, for parsers that embed them (the playback URL, route schemas). */
 export const ASSET_ID_PATTERN = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 const RENDITION_PATTERN = '[a-z0-9]{1,16}';
-export const ARTIFACT_PATH_PATTERN =
-  'opener\\.mp4|thumbnail\\.jpg|hls/master\\.m3u8|' + `hls/${RENDITION_PATTERN}/(?:index\\.m3u8|init\\.mp4|(?:0|[1-9][0-9]{0,5})\\.m4s)`;
+export const ARTIFACT_PATH_PATTERN = `opener\\.mp4|thumbnail\\.jpg|hls/master\\.m3u8|hls/${RENDITION_PATTERN}/(?:index\\.m3u8|init\\.mp4|(?:0|[1-9][0-9]{0,5})\\.m4s)`;
 
 const ARTIFACT_PATH = new RegExp(`^(?:${ARTIFACT_PATH_PATTERN})$`);
 const SEGMENT_FILE = /^(0|[1-9][0-9]*)\.m4s$/;

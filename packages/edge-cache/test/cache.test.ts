@@ -85,7 +85,12 @@ describe('edge cache', () => {
     // Joined while the origin is still sending: the fill is really in progress.
     const readers = Array.from({ length: 10 }, () => fillOf(cache, key));
     expect(readers.every((f) => f === first)).toBe(true);
-    const bodies = Promise.all(readers.map(async (f) => readAll((await f.ready, f.createReader()))));
+    const bodies = Promise.all(
+      readers.map(async (f) => {
+        await f.ready;
+        return readAll(f.createReader());
+      }),
+    );
     // One more that reads nothing until the fill is over: it reads the file the fill wrote.
     const late = first.createReader();
     gate.release();
@@ -105,7 +110,8 @@ describe('edge cache', () => {
     const { cache } = await newCache();
     const gate = proxy.hold(key, 2 * 1024 * 1024);
     const fill = cache.startFill(key);
-    const reader = (await fill.ready, fill.createReader());
+    await fill.ready;
+    const reader = fill.createReader();
     let received = 0;
     const ended = new Promise((r) => reader.on('end', r));
     const firstHalf = new Promise<void>((resolve) =>
@@ -128,7 +134,8 @@ describe('edge cache', () => {
     const { cache, dir } = await newCache();
     proxy.cut(key, 512 * 1024);
     const fill = cache.startFill(key);
-    const reader = (await fill.ready, fill.createReader());
+    await fill.ready;
+    const reader = fill.createReader();
     await expect(readAll(reader)).rejects.toThrow();
     await expect(fill.done).rejects.toBeInstanceOf(FillError);
     expect(fill.error?.kind).toBe('truncated');
@@ -159,7 +166,8 @@ describe('edge cache', () => {
     expect(() => cache.startFill(b)).toThrow(TooManyFillsError);
     expect(await cache.warm(b)).toBe('busy');
     const joiner = cache.filling(a)!;
-    const body = readAll((await joiner.ready, joiner.createReader()));
+    await joiner.ready;
+    const body = readAll(joiner.createReader());
     gate.release();
     expect((await body).equals(objects.get(a)!)).toBe(true);
     await fill.done;

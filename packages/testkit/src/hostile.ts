@@ -97,8 +97,7 @@ export async function hostilePayloads(dir: string, net: Listener, canary: Canary
   const hls =
     '#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:10\n#EXT-X-MEDIA-SEQUENCE:0\n' +
     `#EXTINF:10,\n${net.url}/internal-secret?x=.ts\n#EXTINF:10,\nfile:${canary.path}\n#EXT-X-ENDLIST\n`;
-  const hlsLocalFirst =
-    '#EXTM3U\n#EXT-X-TARGETDURATION:10\n' + `#EXTINF:10,\n${canary.path}\n#EXTINF:10,\n${net.url}/second.ts\n#EXT-X-ENDLIST\n`;
+  const hlsLocalFirst = `#EXTM3U\n#EXT-X-TARGETDURATION:10\n#EXTINF:10,\n${canary.path}\n#EXTINF:10,\n${net.url}/second.ts\n#EXT-X-ENDLIST\n`;
   const dash =
     '<?xml version="1.0" encoding="utf-8"?>\n' +
     '<MPD xmlns="urn:mpeg:dash:schema:mpd:2011" type="static" mediaPresentationDuration="PT10S" minBufferTime="PT1S" profiles="urn:mpeg:dash:profile:isoff-on-demand:2011">\n' +
