@@ -145,7 +145,9 @@ describe('keys fetched from a JWKS', () => {
     const before = timers();
     const fast = createPlaybackVerifier({ audience: AUDIENCE, jwksUrl: server.url, refreshSeconds: 0.05 });
     await fast.start();
-    expect(timers()).toBe(before); // unref'd timers are not counted as keeping the loop alive
+    // unref'd timers are not counted as keeping the loop alive; one of setup's own may have
+    // fired meanwhile on a busy machine, so the count may drop, never grow.
+    expect(timers()).toBeLessThanOrEqual(before);
     await vi.waitFor(() => expect(server.hits).toBeGreaterThanOrEqual(4), { timeout: 5_000, interval: 20 });
     fast.stop();
     const hits = server.hits;

@@ -89,7 +89,9 @@ async function watchTools(parent: number): Promise<void> {
         readFile(`/proc/${pid}/environ`, 'utf8').catch(() => null),
         readlink(`/proc/${pid}/cwd`).catch(() => null),
       ]);
-      if (env === null || cwd === null) continue;
+      // An exiting process has already released its memory and reads as an empty
+      // environment: only a live sample says what the tool was given.
+      if (env === null || cwd === null || env === '') continue;
       known.add(pid);
       seen.push({ pid, env: env.split('\0').filter(Boolean), cwd });
     }
