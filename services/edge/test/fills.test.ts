@@ -259,11 +259,17 @@ describe('edge fills', () => {
       await expect.poll(async () => (await get(deletedUrl)).status, { timeout: 10_000 }).toBe(410);
       expect(JSON.parse((await get(deletedUrl)).body.toString()).error.code).toBe('ASSET_DELETED');
       expect((await get(await h.url(id, 'thumbnail.jpg'))).status).toBe(200);
+      // Once stop resolves the heartbeat timer is cleared. The signal that no beat follows: a
+      // restarted edge (on a port, so a public_url, of its own) beats three times, two of its
+      // intervals, and every beat seen since the stop is one of its own.
+      const stoppedUrl = h.edge.url;
       await h.edge.stop();
       const after = beats.length;
-      await new Promise((r) => setTimeout(r, 1500));
-      expect(beats.length).toBe(after);
       await h.restart();
+      expect(h.edge.url).not.toBe(stoppedUrl);
+      const restarted = () => beats.slice(after).filter((b) => b.body.public_url === h!.edge.url).length;
+      await expect.poll(restarted, { timeout: 10_000 }).toBeGreaterThanOrEqual(3);
+      expect(beats.slice(after).map((b) => b.body.public_url)).toEqual(beats.slice(after).map(() => h!.edge.url));
     } finally {
       api.closeAllConnections();
       await new Promise((r) => api.close(r));
