@@ -17,9 +17,12 @@ function installReason(root) {
   return null;
 }
 
-function npm(root, command) {
-  return run('npm', [command, '--no-audit', '--no-fund'], { cwd: root });
+function npm(root, command, capture = false) {
+  return run('npm', [command, '--no-audit', '--no-fund'], { cwd: root, capture });
 }
+
+// How `npm ci` says the lock and a package.json disagree (npm 10–11: code EUSAGE).
+const LOCK_OUT_OF_STEP = /can only install packages when your package\.json and package-lock\.json|code EUSAGE/;
 
 export function ensureNodeModules(root, report) {
   const reason = installReason(root);
@@ -34,8 +37,11 @@ export function ensureNodeModules(root, report) {
   const hasLock = existsSync(join(root, 'package-lock.json'));
   let command = hasLock ? 'ci' : 'install';
   say(`node_modules: ${reason}, running npm ${command} …`);
-  let r = npm(root, command);
-  if (!r.ok && command === 'ci') {
+  // ci's output is captured to tell "the lock is out of step" from any other failure (the
+  // network, the disk, a prepare script): only the first is a reason to rewrite the lock.
+  let r = npm(root, command, command === 'ci');
+  if (command === 'ci') process.stderr.write(r.stdout + r.stderr);
+  if (!r.ok && command === 'ci' && LOCK_OUT_OF_STEP.test(r.stdout + r.stderr)) {
     say(
       'node_modules: npm ci refused package-lock.json (out of step with a package.json?); falling back to npm install, which updates the lock: commit it',
     );

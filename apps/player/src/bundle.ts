@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
@@ -17,8 +18,19 @@ const PACKAGE_DIR = fileURLToPath(new URL('..', import.meta.url));
 const ENTRY = 'src/browser/index.ts';
 // Ignored by git (dist/); `prepare` fills it on install, so an api never runs esbuild to start.
 const CACHE_JS = join(PACKAGE_DIR, 'dist/kino-player.js');
-// Every file the bundle was built from (browser sources, hls.js) with its SHA-256.
+// Every file the bundle was built from (browser sources, hls.js, the recipe) with its SHA-256.
 const CACHE_INPUTS = join(PACKAGE_DIR, 'dist/kino-player.inputs.json');
+
+/**
+ * What else decides the bytes besides the sources esbuild reads: the build options (in this
+ * file), the tsconfig esbuild honours, and esbuild itself. A change to any of them rebuilds.
+ */
+const RECIPE = [
+  relative(PACKAGE_DIR, fileURLToPath(import.meta.url)),
+  'tsconfig.json',
+  '../../tsconfig.base.json',
+  relative(PACKAGE_DIR, createRequire(import.meta.url).resolve('esbuild/package.json')),
+];
 
 function sha256(data: Buffer): string {
   return createHash('sha256').update(data).digest('base64url');
@@ -51,7 +63,7 @@ async function build(): Promise<Built> {
     metafile: true,
     logLevel: 'silent',
   });
-  return { bundle: bundleOf(Buffer.from(out.outputFiles[0]!.contents)), inputs: Object.keys(out.metafile.inputs) };
+  return { bundle: bundleOf(Buffer.from(out.outputFiles[0]!.contents)), inputs: [...RECIPE, ...Object.keys(out.metafile.inputs)] };
 }
 
 /** Builds the bundle afresh, without the cache (benchmarks measure exactly this). */

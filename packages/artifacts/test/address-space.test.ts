@@ -11,8 +11,8 @@ const SCANNED = ['packages', 'services', 'apps', 'scripts', 'bin'];
 const OWNER = join('packages', 'artifacts');
 // Test support builds fixtures by hand, as tests do.
 const EXEMPT = [OWNER, join('packages', 'testkit'), join('packages', 'testkit-stack')];
-/** A quoted or template string that spells a key prefix or an artifact file name. */
-const SPELLED = /['"`][^'"`\n]*(?:videos\/|sources\/|\.m3u8|\.m4s|opener\.mp4|thumbnail\.jpg|init\.mp4)/;
+/** A quoted or template string that spells a key prefix, an artifact file name or the playback URL. */
+const SPELLED = /['"`][^'"`\n]*(?:videos\/|sources\/|\.m3u8|\.m4s|opener\.mp4|thumbnail\.jpg|init\.mp4|\/p\/)/;
 
 function sources(dir: string, out: string[] = []): string[] {
   for (const name of readdirSync(dir)) {
@@ -36,10 +36,11 @@ describe('the address space', () => {
         readFileSync(file, 'utf8')
           .split('\n')
           .forEach((line, i) => {
-            // Comments may describe paths; only code names them.
+            // Comments may describe paths; only code names them. A `//` comment starts a
+            // line or follows a space, so `http://…/videos/` inside a string stays code.
             const code = line
               .replace(/\/\*.*?\*\//g, '')
-              .replace(/\/\/.*$/, '')
+              .replace(/(^|\s)\/\/.*$/, '')
               .replace(/^\s*\*.*$/, '');
             if (SPELLED.test(code)) offenders.push(`${rel}:${i + 1}: ${line.trim()}`);
           });

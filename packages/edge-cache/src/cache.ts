@@ -1,11 +1,11 @@
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { cacheKeyFor, isCacheKey, MASTER_PATH, OPENER_PATH } from '@kino/artifacts';
+import { cacheKeyFor, isCacheKey, MASTER_PATH, OPENER_PATH, playlistOf } from '@kino/artifacts';
 import { DiskTier, type Logger } from './disk-tier.ts';
 import { Fill, FillError, MAX_PLAYLIST_BYTES, type OriginResult } from './fill.ts';
 import { FillBudget, type FillHolder } from './fill-budget.ts';
 import { NegativeCache } from './negative-cache.ts';
-import { ownerPlaylist, PublishedPaths } from './published.ts';
+import { PublishedPaths } from './published.ts';
 import type { CachedObject } from './object.ts';
 import type { Origin } from './origin.ts';
 import { OpenFiles } from './open-files.ts';
@@ -243,7 +243,7 @@ export function createEdgeCache(o: EdgeCacheOptions): EdgeCache {
       // nothing: the asset has no ladder yet, and only the budget bounds such requests.
       let playlist: string | undefined;
       if (verdict === 'needs_master' || verdict === 'needs_media') {
-        playlist = cacheKeyFor(assetId, verdict === 'needs_master' ? MASTER_PATH : ownerPlaylist(path));
+        playlist = cacheKeyFor(assetId, verdict === 'needs_master' ? MASTER_PATH : playlistOf(path));
         if (negative.has(playlist)) playlist = undefined;
       }
       let refused: 'busy' | 'token_busy' | 'asset_busy' | undefined = 'busy';

@@ -7,4 +7,4 @@ export * from './http.ts';
 export { sendFile } from './send-file.ts';
 export { fillShare, FillBudget, type FillHolder, type BudgetRefusal } from './fill-budget.ts';
 export { NegativeCache } from './negative-cache.ts';
-export { PublishedPaths, listedPaths, ownerPlaylist, type Verdict } from './published.ts';
+export { PublishedPaths, listedPaths, type Verdict } from './published.ts';

@@ -20,15 +20,12 @@ import { HLS_FILES, HLS_PREFIX, isArtifactPath, MASTER_PATH, playlistOf, segment
  *   asset's unlisted segment);
  * - `listed` / `unlisted`: the playlist that governs it is known and lists it, or does not;
  * - `needs_master` / `needs_media`: that playlist (the master; the media playlist of the
- *   path's rendition directory, `ownerPlaylist(path)`) must be known first.
+ *   path's rendition directory, `playlistOf(path)`) must be known first.
  */
 export type Verdict = 'open' | 'listed' | 'unlisted' | 'needs_master' | 'needs_media';
 
 const HAS_SCHEME = /^[a-z][a-z0-9+.-]*:/i;
 const URI_ATTRIBUTE = /URI="([^"]*)"/g;
-
-/** `hls/{rendition}/index.m3u8` for a path in that rendition's directory. */
-export const ownerPlaylist = playlistOf;
 
 /** What one media playlist lists. */
 class MediaListing {
@@ -139,7 +136,7 @@ export class PublishedPaths {
       if (rec?.master === undefined) return 'needs_master';
       return rec.master.has(path) ? 'listed' : 'unlisted';
     }
-    const owner = ownerPlaylist(path);
+    const owner = playlistOf(path);
     if (rec?.irregular) {
       for (const m of rec.media.values()) if (m.lists(path)) return 'listed';
       return 'open';

@@ -5,7 +5,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { artifactKeyFor } from '@kino/artifacts';
+import { artifactKeyFor, playbackUrl } from '@kino/artifacts';
 import { loadConfig, type Config } from '@kino/config';
 import { startOriginProxy, type OriginProxy } from '@kino/edge-cache/testing';
 import { createTestS3, ffmpeg, makeFixture, testClickHousePath, type TestS3 } from '@kino/testkit';
@@ -89,7 +89,7 @@ export async function startEdgeHarness(env: Record<string, string> = {}, options
     },
     async url(assetId, path) {
       const { token } = await signer.sign({ assetId });
-      return `${h.edge.url}/p/${token}/${assetId}/${path}`;
+      return playbackUrl(h.edge.url, token, assetId, path);
     },
     async restart() {
       await edge.stop();

@@ -26,16 +26,17 @@ export async function createApi(config: Config, shared: { bus?: RedisBus } = {})
   if (!endpoint) throw new ConfigError('S3_ENDPOINT is not set: the api needs an S3 endpoint when run on its own.');
   // Before anything is opened: in production a missing PLAYBACK_SIGNING_KEYS stops here.
   const keySource = signingKeysSource(config);
-  const sql = createDb(config.databaseUrl, { applicationName: 'kino-api' });
-  const bus = shared.bus ?? createRedisBus(config.redisUrl);
-  const { redis } = bus;
-  const storage = createStorage({ ...config.s3, endpoint });
   const keys =
     'json' in keySource
       ? await parseSigningKeys(keySource.json).catch((err: unknown) => {
           throw err instanceof SigningKeysError ? new ConfigError(`PLAYBACK_SIGNING_KEYS: ${err.message}`) : err;
         })
       : await loadOrCreateSigningKeys(keySource.file);
+  // Connections open only once the configuration has proved whole: a refusal leaves none behind.
+  const sql = createDb(config.databaseUrl, { applicationName: 'kino-api' });
+  const bus = shared.bus ?? createRedisBus(config.redisUrl);
+  const { redis } = bus;
+  const storage = createStorage({ ...config.s3, endpoint });
   const signer = createPlaybackSigner(keys, {
     audience: config.playback.audience,
     defaultTtlSeconds: config.playback.ttlSeconds,
