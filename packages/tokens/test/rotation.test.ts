@@ -140,19 +140,36 @@ describe('keys fetched from a JWKS', () => {
   });
 
   it('refreshes on a timer that does not hold the process open, until stopped', async () => {
-    const { server, verifier } = await setup();
-    const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
-    const before = timers();
+    const { server } = await setup();
+    // Only the interval is fake: the fetches, the sockets and the clock stay real, and the
+    // test moves the refresh timer itself (and sees the timer object the verifier holds).
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    const intervals = vi.spyOn(globalThis, 'setInterval');
+    cleanup.push(() => {
+      intervals.mockRestore();
+      vi.useRealTimers();
+    });
     const fast = createPlaybackVerifier({ audience: AUDIENCE, jwksUrl: server.url, refreshSeconds: 0.05 });
+    cleanup.push(() => fast.stop());
     await fast.start();
-    // unref'd timers are not counted as keeping the loop alive; one of setup's own may have
-    // fired meanwhile on a busy machine, so the count may drop, never grow.
-    expect(timers()).toBeLessThanOrEqual(before);
-    await vi.waitFor(() => expect(server.hits).toBeGreaterThanOrEqual(4), { timeout: 5_000, interval: 20 });
+    expect(server.hits).toBe(1);
+    // One timer, unref'd: it does not keep the process alive.
+    expect(vi.getTimerCount()).toBe(1);
+    expect(intervals.mock.results.map((r) => (r.value as NodeJS.Timeout).hasRef())).toEqual([false]);
+
+    for (let refreshes = 2; refreshes <= 4; refreshes++) {
+      vi.advanceTimersByTime(50);
+      await vi.waitFor(() => expect(fast.stats().refreshes).toBe(refreshes), { timeout: 5_000, interval: 5 });
+    }
+    expect(server.hits).toBe(4);
+
     fast.stop();
-    const hits = server.hits;
-    await new Promise((r) => setTimeout(r, 300));
-    expect(server.hits).toBe(hits);
-    verifier.stop();
+    expect(vi.getTimerCount()).toBe(0);
+    // Ten intervals later nothing has fired. A refresh one had started would reach the
+    // server before this request of ours, answered after it.
+    vi.advanceTimersByTime(500);
+    expect((await fetch(server.url)).status).toBe(200);
+    expect(server.hits).toBe(5);
+    expect(fast.stats()).toMatchObject({ refreshes: 4, refreshFailures: 0 });
   });
 });
