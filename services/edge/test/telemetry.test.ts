@@ -69,6 +69,18 @@ describe('edge telemetry', () => {
     }
   };
 
+  /** Until nothing is spooled or queued: every row recorded so far is in ClickHouse. */
+  const drained = () =>
+    expect
+      .poll(
+        async () => {
+          const m = (await internal(h, '/metrics')).text;
+          return sample(m, 'kino_edge_telemetry_spool_batches') + sample(m, 'kino_edge_telemetry_queued_rows');
+        },
+        { timeout: 30_000, interval: 50 },
+      )
+      .toBe(0);
+
   const signed = async (asset: string, path: string, o: { accountId?: string; ttlSeconds?: number; now?: number } = {}) => {
     const { token } = await h.signer.sign({ assetId: asset, accountId: 'acct-1', ...o });
     return { url: `${h.edge.url}/p/${token}/${asset}/${path}`, token };
@@ -149,7 +161,8 @@ describe('edge telemetry', () => {
     });
     expect(beacon.status).toBe(204);
     await waitForRows(asset, 1);
-    await new Promise((r) => setTimeout(r, 300));
+    // Each row was queued as its response closed; once drained, all of them are in ClickHouse.
+    await drained();
     const all = [
       await (await ch.client.query({ query: 'SELECT * FROM playback_requests', format: 'JSONEachRow' })).text(),
       await (await ch.client.query({ query: 'SELECT * FROM player_events', format: 'JSONEachRow' })).text(),
@@ -187,9 +200,10 @@ describe('edge telemetry', () => {
         break;
       await new Promise((r) => setTimeout(r, 50));
     }
-    expect(sample(metrics, 'kino_edge_telemetry_spool_batches')).toBeGreaterThanOrEqual(4);
+    expect(sample(metrics, 'kino_edge_telemetry_spool_batches')).toBeGreaterThanOrEqual(spooled0 + 4);
+    expect(sample(metrics, 'kino_edge_telemetry_queued_rows')).toBe(0);
     expect(sample(metrics, 'kino_edge_telemetry_spool_bytes')).toBeGreaterThan(0);
-    expect((await readdir(h.config.telemetry.spoolDir)).filter((f) => f.endsWith('.jsonl')).length).toBeGreaterThanOrEqual(4);
+    expect((await readdir(h.config.telemetry.spoolDir)).filter((f) => f.endsWith('.jsonl')).length).toBeGreaterThanOrEqual(spooled0 + 4);
     expect(await rowsOf(asset)).toEqual([]);
 
     // Back, but the first replayed batches land without their replies arriving: they are
@@ -202,15 +216,7 @@ describe('edge telemetry', () => {
     outage.loseReplies = false;
     const rows = await waitForRows(asset, 20);
     // Drained: nothing spooled or queued is left that could still land twice.
-    await expect
-      .poll(
-        async () => {
-          const m = (await internal(h, '/metrics')).text;
-          return sample(m, 'kino_edge_telemetry_spool_batches') + sample(m, 'kino_edge_telemetry_queued_rows');
-        },
-        { timeout: 30_000, interval: 50 },
-      )
-      .toBe(0);
+    await drained();
     expect(await rowsOf(asset)).toHaveLength(20);
     expect(rows.filter((r) => r.cache_status === 'HIT')).toHaveLength(18);
     const unfinal = await (
