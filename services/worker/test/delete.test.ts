@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,7 +5,7 @@ import { createAccount, issueApiKey } from '@kino/db';
 import { listKeys } from '@kino/storage';
 import { createTestConfig, scratchDir } from '@kino/testkit';
 import { createEdge, type Edge } from '@kino/edge';
-import { startStack, type Stack } from '@kino/testkit-stack';
+import { processesMentioning, startStack, type Stack } from '@kino/testkit-stack';
 
 let s: Stack;
 let edge: Edge;
@@ -30,13 +29,6 @@ afterAll(async () => {
 const auth = (key = s.key) => ({ authorization: `Bearer ${key}` });
 const del = (id: string, key = s.key) => fetch(`${s.api.url}/v1/assets/${id}`, { method: 'DELETE', headers: auth(key) });
 const json = (res: Response): Promise<any> => res.json();
-const ffmpegsIn = (dir: string) => {
-  try {
-    return execFileSync('pgrep', ['-f', dir], { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
-  } catch {
-    return [];
-  }
-};
 async function eventually(check: () => Promise<boolean>, what: string) {
   for (let i = 0; i < 300; i++) {
     if (await check()) return;
@@ -52,11 +44,11 @@ describe('DELETE /v1/assets/{id}', () => {
     const created = await s.upload('standard', { width: 640, height: 360, seconds: 24 });
     await s.waitFor(created.id, (a) => a.progress?.step === 'ladder');
     // Precondition: an ffmpeg of this job is running in the worker's scratch directory.
-    expect(ffmpegsIn(scratch).length).toBeGreaterThan(0);
+    expect(processesMentioning(scratch).some((l) => /\bffmpeg\b/.test(l))).toBe(true);
     const res = await del(created.id);
     expect(res.status).toBe(200);
     expect((await json(res)).deleted_at).toEqual(expect.any(String));
-    await eventually(async () => ffmpegsIn(scratch).length === 0, 'ffmpeg stopped');
+    await eventually(async () => processesMentioning(scratch).length === 0, 'ffmpeg stopped');
     await eventually(purged(created.id), 'asset.purged');
     const [job] = await s.db.sql`select state from media_jobs where asset_id = ${created.id} and kind = 'process_source'`;
     expect(job!.state).toBe('cancelled');

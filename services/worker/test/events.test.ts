@@ -1,14 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccount, issueApiKey } from '@kino/db';
 import { announceEvents, appendEvent, createRedisBus } from '@kino/events';
 import { createApi, type Api } from '@kino/api';
-import { startStack, type Stack } from '@kino/testkit-stack';
+import { spawnWorker, startStack, type Stack } from '@kino/testkit-stack';
 import { openStream } from './sse.ts';
 import { randomUUID } from 'node:crypto';
 
-const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 let s: Stack;
 let secondApi: Api;
 let worker: ChildProcess;
@@ -22,20 +20,7 @@ beforeAll(async () => {
   otherAccountId = (await createAccount(s.db.sql, 'other')).id;
   otherKey = (await issueApiKey(s.db.sql, otherAccountId)).key;
   // The worker runs in a process of its own: its events reach both apis through Redis.
-  worker = spawn(process.execPath, ['--import', 'tsx', MAIN], {
-    env: {
-      ...process.env,
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'warn',
-      DATABASE_URL: s.config.databaseUrl,
-      REDIS_URL: s.config.redisUrl,
-      S3_ENDPOINT: s.config.s3.endpoint!,
-      S3_BUCKET: s.config.s3.bucket,
-      WORKER_PORT: '0',
-      JOB_POLL_INTERVAL_MS: '60000',
-    },
-    stdio: 'inherit',
-  });
+  worker = spawnWorker(s.config, { JOB_POLL_INTERVAL_MS: '60000' });
 });
 afterAll(async () => {
   worker?.kill('SIGTERM');

@@ -3,11 +3,10 @@
 // as its own process with real secrets in its environment. A loopback listener and a FIFO
 // canary notice any fetch or local read; every surface a failure reaches is then searched
 // for what must never leak.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readFile, readlink, readdir, stat } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sourceKeyFor } from '@kino/artifacts';
 import { insertUploadingAsset, markSourceUploaded } from '@kino/db';
@@ -15,9 +14,8 @@ import { enqueueJob } from '@kino/jobs';
 import { uploadStream } from '@kino/storage';
 import { canaryFile, connectionCounter, hostilePayloads, scratchDir, type Canary, type HostilePayload, type Listener } from '@kino/testkit';
 import { openStream } from './sse.ts';
-import { startStack, type Stack } from '@kino/testkit-stack';
+import { spawnWorker, startStack, type Stack } from '@kino/testkit-stack';
 
-const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 const SECRET = `canary-secret-${randomUUID()}`;
 const DB_PASSWORD = `canary-db-${randomUUID().slice(0, 8)}`;
 
@@ -45,24 +43,19 @@ beforeAll(async () => {
   // Postgres trusts local connections, so the password is never checked: only carried.
   const dbUrl = new URL(s.config.databaseUrl);
   dbUrl.password = DB_PASSWORD;
-  worker = spawn(process.execPath, ['--import', 'tsx', MAIN], {
-    env: {
-      ...process.env,
-      NODE_ENV: 'test',
+  worker = spawnWorker(
+    s.config,
+    {
       LOG_LEVEL: 'info',
       DATABASE_URL: dbUrl.toString(),
-      REDIS_URL: s.config.redisUrl,
-      S3_ENDPOINT: s.config.s3.endpoint!,
-      S3_BUCKET: s.config.s3.bucket,
-      WORKER_PORT: '0',
       WORKER_TMP_DIR: scratch,
       JOB_POLL_INTERVAL_MS: '200',
       JOB_MAX_ATTEMPTS: '1',
       KINO_TEST_SECRET: SECRET,
       http_proxy: `http://127.0.0.1:${net.port}`,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+    ['ignore', 'pipe', 'pipe'],
+  );
   worker.stdout!.on('data', (c: Buffer) => logs.push(c));
   worker.stderr!.on('data', (c: Buffer) => logs.push(c));
   void watchTools(worker.pid!);

@@ -1,14 +1,12 @@
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { listKeys } from '@kino/storage';
-import { startStack, type Stack } from '@kino/testkit-stack';
+import { processesMentioning, spawnWorker, startStack, type Stack } from '@kino/testkit-stack';
 import { scratchDir } from '@kino/testkit';
 
-const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 let s: Stack;
 let child: ChildProcess | undefined;
 
@@ -20,35 +18,9 @@ afterAll(async () => {
   await s?.close();
 });
 
-/** Processes whose command line mentions `text`, this test's own excluded. */
-function processesMentioning(text: string): string[] {
-  try {
-    return execFileSync('pgrep', ['-af', text], { encoding: 'utf8' })
-      .trim()
-      .split('\n')
-      .filter((l) => l && !l.includes('pgrep'));
-  } catch {
-    return []; // pgrep exits 1 when nothing matches
-  }
-}
-
 it('re-runs the job of a worker killed mid-encode and ends with one set of artifacts', async () => {
   const scratch = await scratchDir('kino-killed-worker-');
-  child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
-    env: {
-      ...process.env,
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'warn',
-      DATABASE_URL: s.config.databaseUrl,
-      REDIS_URL: s.config.redisUrl,
-      S3_ENDPOINT: s.config.s3.endpoint!,
-      S3_BUCKET: s.config.s3.bucket,
-      WORKER_PORT: '0',
-      JOB_LEASE_SECONDS: '2',
-      WORKER_TMP_DIR: scratch,
-    },
-    stdio: 'inherit',
-  });
+  child = spawnWorker(s.config, { JOB_LEASE_SECONDS: '2', WORKER_TMP_DIR: scratch });
 
   const created = await s.upload('standard', { width: 640, height: 360, seconds: 24 });
   await s.waitFor(created.id, (a) => a.progress?.step === 'ladder' && a.progress.fraction > 0.1);

@@ -1,14 +1,12 @@
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { scratchDir } from '@kino/testkit';
-import { startStack, type Stack } from '@kino/testkit-stack';
+import { processesMentioning, spawnWorker, startStack, type Stack } from '@kino/testkit-stack';
 
 // The worker's shutdown with a real ffmpeg running: SIGTERM stops claiming, gives the job
 // WORKER_SHUTDOWN_GRACE_SECONDS, then aborts it (ffmpeg killed) and hands it back without
 // spending an attempt; the next worker takes it from there.
 
-const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 let s: Stack;
 let child: ChildProcess | undefined;
 
@@ -20,34 +18,9 @@ afterAll(async () => {
   await s?.close();
 });
 
-function processesMentioning(text: string): string[] {
-  try {
-    return execFileSync('pgrep', ['-af', text], { encoding: 'utf8' })
-      .trim()
-      .split('\n')
-      .filter((l) => l && !l.includes('pgrep'));
-  } catch {
-    return [];
-  }
-}
-
 it('on SIGTERM aborts a running ffmpeg after the grace, releases the job unspent, exits 0; the next worker finishes it', async () => {
   const scratch = await scratchDir('kino-sigterm-worker-');
-  child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
-    env: {
-      ...process.env,
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'warn',
-      DATABASE_URL: s.config.databaseUrl,
-      REDIS_URL: s.config.redisUrl,
-      S3_ENDPOINT: s.config.s3.endpoint!,
-      S3_BUCKET: s.config.s3.bucket,
-      WORKER_PORT: '0',
-      WORKER_TMP_DIR: scratch,
-      WORKER_SHUTDOWN_GRACE_SECONDS: '1',
-    },
-    stdio: 'inherit',
-  });
+  child = spawnWorker(s.config, { WORKER_TMP_DIR: scratch, WORKER_SHUTDOWN_GRACE_SECONDS: '1' });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) =>
     child!.once('exit', (code, signal) => r({ code, signal })),
   );
