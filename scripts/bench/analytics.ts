@@ -48,11 +48,11 @@ import {
   type ClickHouseHandle,
   type PlaybackRequestRow,
 } from '@kino/analytics';
-import { createStorage, startEmbeddedS3 } from '@kino/storage';
+import { startEmbeddedS3 } from '@kino/storage';
 import { createPlaybackSigner, generateSigningKey, parseSigningKeys } from '@kino/tokens';
 import { compare, slice, type LoadResult, type Target } from './load.ts';
 import { printTable, writeBenchJson, type Row } from './report.ts';
-import { freePort, median, percentile, round, sleep, waitFor } from './util.ts';
+import { embeddedStorage, freePort, median, percentile, round, sleep, waitFor } from './util.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const KINO = join(ROOT, 'bin/kino.mjs');
@@ -98,15 +98,7 @@ const chPath = join(work, 'clickhouse');
 console.log(`[bench] ${cores} cores; working in ${work}`);
 
 const s3 = await startEmbeddedS3({ directory: join(work, 's3'), buckets: [BUCKET] });
-const storage = createStorage({
-  endpoint: s3.endpoint,
-  region: 'us-east-1',
-  bucket: BUCKET,
-  accessKeyId: 'S3RVER',
-  secretAccessKey: 'S3RVER',
-  forcePathStyle: true,
-  embeddedPort: 0,
-});
+const storage = embeddedStorage(s3.endpoint, BUCKET);
 const signer = createPlaybackSigner(await parseSigningKeys(JSON.stringify([await generateSigningKey('bench')])), {
   audience: 'kino-playback',
   defaultTtlSeconds: 3600,

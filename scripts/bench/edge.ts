@@ -15,10 +15,10 @@ import { fileURLToPath } from 'node:url';
 import { Pool, request } from 'undici';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { artifactKeyFor, OPENER_PATH, playbackUrl, segmentPath } from '@kino/artifacts';
-import { createStorage, startEmbeddedS3 } from '@kino/storage';
+import { startEmbeddedS3 } from '@kino/storage';
 import { createPlaybackSigner, generateSigningKey, parseSigningKeys } from '@kino/tokens';
 import { compare, type LoadResult } from './load.ts';
-import { freePort, median, round, waitFor } from './util.ts';
+import { embeddedStorage, freePort, median, round, waitFor } from './util.ts';
 import { printTable, writeBenchJson, type Row } from './report.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -121,15 +121,7 @@ const s3 = await startEmbeddedS3({
     originGets.set(key, (originGets.get(key) ?? 0) + 1);
   },
 });
-const storage = createStorage({
-  endpoint: s3.endpoint,
-  region: 'us-east-1',
-  bucket: BUCKET,
-  accessKeyId: 'S3RVER',
-  secretAccessKey: 'S3RVER',
-  forcePathStyle: true,
-  embeddedPort: 0,
-});
+const storage = embeddedStorage(s3.endpoint, BUCKET);
 const put = (key: string, body: Buffer) => storage.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: body }));
 const signer = createPlaybackSigner(await parseSigningKeys(JSON.stringify([await generateSigningKey('bench')])), {
   audience: 'kino-playback',

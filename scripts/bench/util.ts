@@ -1,4 +1,18 @@
 import { createServer } from 'node:net';
+import { createStorage, type Storage } from '@kino/storage';
+
+/** A client of the embedded s3rver, with its fixed credentials. */
+export function embeddedStorage(endpoint: string, bucket: string): Storage {
+  return createStorage({
+    endpoint,
+    region: 'us-east-1',
+    bucket,
+    accessKeyId: 'S3RVER',
+    secretAccessKey: 'S3RVER',
+    forcePathStyle: true,
+    embeddedPort: 0,
+  });
+}
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
