@@ -12,6 +12,12 @@ export interface FfprobeStream {
   height?: number;
   sample_aspect_ratio?: string;
   pix_fmt?: string;
+  bits_per_raw_sample?: string;
+  field_order?: string;
+  color_range?: string;
+  color_space?: string;
+  color_transfer?: string;
+  color_primaries?: string;
   avg_frame_rate?: string;
   r_frame_rate?: string;
   duration?: string;

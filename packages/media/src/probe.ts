@@ -23,6 +23,17 @@ export interface ProbeResult {
     rotation: number;
     fps: number;
     pixFmt?: string;
+    /** Bits per sample: 8 for yuv420p, 10 for yuv420p10le. */
+    bitDepth?: number;
+    /**
+     * ffprobe's `field_order`: `progressive`, `tt`, `bb`, `tb`, `bt` (interlaced: which field
+     * is coded and shown first) or `unknown`.
+     */
+    fieldOrder?: string;
+    /** ffprobe's colour tags, when the stream has them: `smpte2084` (PQ), `arib-std-b67` (HLG), `bt709`, … */
+    colorTransfer?: string;
+    colorPrimaries?: string;
+    colorSpace?: string;
     bitRate?: number;
   };
   audio?: { index: number; codec: string; channels: number; sampleRate: number; bitRate?: number };
@@ -89,9 +100,30 @@ function videoInfo(s: FfprobeStream): NonNullable<ProbeResult['video']> {
     fps: frameRate(s),
   };
   if (s.pix_fmt) info.pixFmt = s.pix_fmt;
+  const bitDepth = bitDepthOf(s);
+  if (bitDepth) info.bitDepth = bitDepth;
+  if (s.field_order) info.fieldOrder = s.field_order;
+  if (s.color_transfer) info.colorTransfer = s.color_transfer;
+  if (s.color_primaries) info.colorPrimaries = s.color_primaries;
+  if (s.color_space) info.colorSpace = s.color_space;
   const bitRate = positive(s.bit_rate);
   if (bitRate) info.bitRate = bitRate;
   return info;
+}
+
+/**
+ * The pixel format names its depth (`yuv420p10le`, `p010le`, `gray12le`; 16 bits a channel in
+ * `rgb48le`); formats without a number are 8-bit. The decoder's own count is the fallback.
+ */
+function bitDepthOf(s: FfprobeStream): number | undefined {
+  const fmt = s.pix_fmt;
+  if (fmt) {
+    const depth = /^(?:p[0-4]|y[0-4]|gray|.*p)(\d{2})(?:le|be)$/.exec(fmt)?.[1];
+    if (depth) return Number(depth);
+    if (/^(?:rgb|bgr)(?:48|a64|64)/.test(fmt)) return 16;
+    if (!/\d{2}(?:le|be)$/.test(fmt)) return 8;
+  }
+  return positive(s.bits_per_raw_sample);
 }
 
 function audioInfo(s: FfprobeStream): NonNullable<ProbeResult['audio']> {

@@ -105,6 +105,11 @@ function sourceMeta(p: ProbeResult) {
           rotation: v.rotation,
           fps: v.fps,
           pix_fmt: v.pixFmt ?? null,
+          bit_depth: v.bitDepth ?? null,
+          field_order: v.fieldOrder ?? null,
+          color_transfer: v.colorTransfer ?? null,
+          color_primaries: v.colorPrimaries ?? null,
+          color_space: v.colorSpace ?? null,
           bit_rate: v.bitRate ?? null,
         }
       : null,

@@ -43,7 +43,20 @@ describe('processSource', () => {
 
     const asset = (await getAssetById(bed.db.sql, job.asset_id))!;
     expect(asset).toMatchObject({ playable_state: 'hls_ready', source_state: 'uploaded', error: null });
-    expect(asset.source_meta).toMatchObject({ video: { codec: 'h264', width: 320, height: 240 }, audio: { codec: 'aac' } });
+    expect(asset.source_meta).toMatchObject({
+      video: {
+        codec: 'h264',
+        width: 320,
+        height: 240,
+        pix_fmt: 'yuv420p',
+        bit_depth: 8,
+        field_order: 'progressive',
+        color_transfer: null,
+        color_primaries: null,
+        color_space: null,
+      },
+      audio: { codec: 'aac' },
+    });
     // Every object in the origin is recorded, and every record is in the origin.
     const rows = await listArtifacts(bed.db.sql, job.asset_id);
     expect((await listKeys(bed.s3.storage, artifactPrefix(job.asset_id))).sort()).toEqual(rows.map((r) => r.key).sort());
