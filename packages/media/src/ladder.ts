@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { HLS_FILES } from '@kino/artifacts';
 import { readInitSegment } from './codec-string.ts';
 import { mediaInput } from './confine.ts';
-import { aacArgs, H264_ARGS, videoFilter } from './encoding.ts';
+import { aacArgs, H264_ARGS, normalisePicture, videoFilter, type PictureInfo } from './encoding.ts';
 import { MediaError } from './errors.ts';
 import { runFfmpeg } from './ffmpeg.ts';
 import type { RenditionPlan } from './ladder-plan.ts';
@@ -80,7 +80,8 @@ export async function makeLadder(
 export function ladderArgs(src: string, hlsDir: string, p: ProbeResult, plan: RenditionPlan[]): string[] {
   const args = mediaInput(src, p.formatName);
   const video = p.video;
-  if (video) args.push('-filter_complex', cascadeGraph(video.index, plan));
+  if (video) args.push('-filter_complex', cascadeGraph(video, plan));
+  const colourTags = normalisePicture(video).outputArgs;
   plan.forEach((r, i) => {
     if (video) {
       const gop = String(Math.ceil(r.fps * SEGMENT_SECONDS));
@@ -88,6 +89,7 @@ export function ladderArgs(src: string, hlsDir: string, p: ProbeResult, plan: Re
       args.push(
         '-map', `[v${i}]`,
         ...H264_ARGS,
+        ...colourTags,
         '-b:v', String(r.videoBitrate),
         '-maxrate', String(r.maxrate),
         '-bufsize', String(r.bufsize),
@@ -120,14 +122,15 @@ export function ladderArgs(src: string, hlsDir: string, p: ProbeResult, plan: Re
  * Each rung is scaled from the next larger one rather than from the source. ffmpeg 5.1 runs
  * the whole graph on one thread, and scaling a 1080p source four times over held a 2-core
  * ladder back by a third; from the rung above, each scale reads a fraction of the pixels.
- * The largest rung gets the one frame-rate conversion and the one full-size scale.
+ * The largest rung gets the one deinterlace and colour conversion (see normalisePicture), the
+ * one frame-rate conversion and the one full-size scale; the rungs below inherit its frames.
  */
-function cascadeGraph(inputIndex: number, plan: RenditionPlan[]): string {
+function cascadeGraph(video: PictureInfo & { index: number }, plan: RenditionPlan[]): string {
   const order = plan.map((r, i) => ({ r, i })).sort((a, b) => b.r.width * b.r.height - a.r.width * a.r.height);
   const graph: string[] = [];
-  let input = `[0:${inputIndex}]`;
+  let input = `[0:${video.index}]`;
   order.forEach(({ r, i }, k) => {
-    const first = k === 0 ? videoFilter(r) : `scale=${r.width}:${r.height},setsar=1`;
+    const first = k === 0 ? videoFilter(r, video) : `scale=${r.width}:${r.height},setsar=1`;
     const last = k === order.length - 1;
     graph.push(`${input}${first}${last ? `[v${i}]` : `,split=2[v${i}][c${k}]`}`);
     input = `[c${k}]`;

@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { mediaInput } from './confine.ts';
-import { aacArgs, H264_ARGS, videoFilter } from './encoding.ts';
+import { aacArgs, H264_ARGS, normalisePicture, videoFilter } from './encoding.ts';
 import { runFfmpeg } from './ffmpeg.ts';
 import { planLadder } from './ladder-plan.ts';
 import type { ProbeResult } from './probe.ts';
@@ -24,8 +24,9 @@ export async function makeOpener(src: string, outFile: string, p: ProbeResult, o
     // biome-ignore format: ffmpeg options read in pairs
     args.push(
       '-map', `0:${p.video.index}`,
-      '-vf', videoFilter(rung),
+      '-vf', videoFilter(rung, p.video),
       ...H264_ARGS,
+      ...normalisePicture(p.video).outputArgs,
       '-crf', String(OPENER_CRF),
       '-maxrate', String(rung.maxrate),
       '-bufsize', String(rung.bufsize),

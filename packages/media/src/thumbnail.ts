@@ -1,5 +1,6 @@
 import { rm, stat } from 'node:fs/promises';
 import { mediaInput } from './confine.ts';
+import { normalisePicture } from './encoding.ts';
 import { MediaError } from './errors.ts';
 import { runFfmpeg } from './ffmpeg.ts';
 import type { ProbeResult } from './probe.ts';
@@ -54,16 +55,21 @@ async function frame(
   const width = Math.min(MAX_WIDTH, video.displayWidth);
   const height = Math.max(1, Math.round((width * video.displayHeight) / video.displayWidth));
   const window = Math.min(WINDOW_SEC, p.durationSec - seek);
+  // Deinterlaced before sampling (it reads neighbouring frames); colour after, so only the
+  // sampled frames pay for a tone map.
+  const { deinterlace, colour } = normalisePicture(video);
   const filters = selective
     ? [
+        ...deinterlace,
         `fps=${SAMPLE_FPS}`,
+        ...colour,
         `scale=${width}:${height}`,
         'setsar=1',
         'signalstats',
         `metadata=mode=select:key=lavfi.signalstats.YAVG:value=${MIN_MEAN_LUMA}:function=greater`,
         `thumbnail=${CANDIDATES}`,
       ]
-    : [`scale=${width}:${height}`, 'setsar=1', `thumbnail=${CANDIDATES}`];
+    : [...deinterlace, ...colour, `scale=${width}:${height}`, 'setsar=1', `thumbnail=${CANDIDATES}`];
   // biome-ignore format: ffmpeg options read in pairs
   await runFfmpeg(
     [

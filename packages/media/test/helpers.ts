@@ -21,6 +21,11 @@ export interface ProbedStream {
   height?: number;
   pix_fmt?: string;
   avg_frame_rate?: string;
+  r_frame_rate?: string;
+  field_order?: string;
+  color_primaries?: string;
+  color_transfer?: string;
+  color_space?: string;
   sample_rate?: string;
   channels?: number;
 }
@@ -64,4 +69,71 @@ export async function processWithArgExists(marker: string): Promise<boolean> {
     if (cmdline.includes(marker)) return true;
   }
   return false;
+}
+
+export interface PictureStats {
+  /** Mean luma and chroma codes (8-bit). */
+  y: number;
+  u: number;
+  v: number;
+  /** Mean distance of chroma from neutral, |U−128| + |V−128|: how colourful the picture is. */
+  saturation: number;
+  /** Mean per-frame standard deviation of luma: how much contrast it has. */
+  contrast: number;
+}
+
+/** Picture statistics of a video's frames, decoded as they are stored (8-bit 4:2:0, no matrix applied). */
+export async function pictureStats(file: string): Promise<PictureStats> {
+  const probed = await ffprobe(file);
+  const v = probed.streams.find((s) => s.codec_type === 'video')!;
+  const [w, h] = [v.width!, v.height!];
+  const { stdout } = await exec('ffmpeg', ['-v', 'error', '-i', file, '-map', '0:v:0', '-f', 'rawvideo', '-pix_fmt', 'yuv420p', 'pipe:1'], {
+    encoding: 'buffer',
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  const luma = w * h;
+  const chroma = Math.ceil(w / 2) * Math.ceil(h / 2);
+  const frameBytes = luma + 2 * chroma;
+  const frames = Math.floor(stdout.length / frameBytes);
+  const sum = { y: 0, u: 0, v: 0, saturation: 0, contrast: 0 };
+  for (let f = 0; f < frames; f++) {
+    const base = f * frameBytes;
+    let ys = 0;
+    let yy = 0;
+    for (let i = base; i < base + luma; i++) {
+      ys += stdout[i]!;
+      yy += stdout[i]! * stdout[i]!;
+    }
+    const mean = ys / luma;
+    sum.y += mean;
+    sum.contrast += Math.sqrt(Math.max(0, yy / luma - mean * mean));
+    let us = 0;
+    let vs = 0;
+    let sat = 0;
+    for (let i = 0; i < chroma; i++) {
+      const u = stdout[base + luma + i]!;
+      const v = stdout[base + luma + chroma + i]!;
+      us += u;
+      vs += v;
+      sat += Math.abs(u - 128) + Math.abs(v - 128);
+    }
+    sum.u += us / chroma;
+    sum.v += vs / chroma;
+    sum.saturation += sat / chroma;
+  }
+  return {
+    y: sum.y / frames,
+    u: sum.u / frames,
+    v: sum.v / frames,
+    saturation: sum.saturation / frames,
+    contrast: sum.contrast / frames,
+  };
+}
+
+/** ffmpeg's `idet` verdicts over every frame: how many look woven from two fields, how many progressive. */
+export async function interlaceVerdicts(file: string): Promise<{ interlaced: number; progressive: number }> {
+  const { stderr } = await exec('ffmpeg', ['-hide_banner', '-nostdin', '-i', file, '-map', '0:v:0', '-vf', 'idet', '-f', 'null', '-']);
+  const m = /Multi frame detection: TFF:\s*(\d+)\s*BFF:\s*(\d+)\s*Progressive:\s*(\d+)/.exec(stderr);
+  if (!m) throw new Error(`idet printed no verdict: ${stderr.slice(-500)}`);
+  return { interlaced: Number(m[1]) + Number(m[2]), progressive: Number(m[3]) };
 }

@@ -14,6 +14,11 @@ export type FixtureKind =
   | 'silent' // H.264 without an audio track
   | 'odd-dimensions' // 327x191 H.264 (4:4:4, since 4:2:0 needs even sizes) + AAC
   | 'fps60' // 60 fps H.264 + AAC
+  | 'interlaced' // H.264 coded interlaced, top field first (ffprobe: field_order tt): a 60 fps pattern woven into 30 fps frames
+  | 'sdr10' // 'silent' in 10-bit 4:2:0 (yuv420p10le): the same pattern, the same colours
+  | 'sdr-bt709' // the pattern in 8-bit BT.709, tagged: the SDR picture the HDR kinds hold
+  | 'hdr-pq' // HDR10: the pattern in 10-bit BT.2020, PQ (SMPTE ST 2084), SDR white at 100 nits
+  | 'hdr-hlg' // the same in HLG (ARIB STD-B67)
   | 'truncated' // the first 30% of a non-faststart MP4: no moov atom
   | 'streamed-webm' // VP8 WebM written to a pipe: no duration header, like a MediaRecorder upload
   | 'still-image' // a single PNG frame
@@ -104,6 +109,47 @@ export async function makeFixture(kind: FixtureKind, outFile: string, opts: Fixt
         '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv444p', ...aac(), '-f', 'mp4', outFile,
       ]);
       break;
+    case 'interlaced':
+      // Each frame holds two moments 1/60 s apart, one per field: moving edges comb unless deinterlaced.
+      // biome-ignore format: ffmpeg options read in pairs
+      await ffmpeg([
+        '-f', 'lavfi', '-i', `testsrc2=size=${video.width}x${video.height}:rate=${video.fps * 2}:duration=${seconds},tinterlace=mode=interleave_top,setfield=tff`,
+        ...h264(), '-flags', '+ilme+ildct', '-top', '1', '-field_order', 'tt', '-f', 'mp4', outFile,
+      ]);
+      break;
+    case 'sdr10':
+      await ffmpeg([
+        ...videoInput(video, seconds, intro),
+        '-c:v',
+        'libx264',
+        '-preset',
+        'ultrafast',
+        '-pix_fmt',
+        'yuv420p10le',
+        '-f',
+        'mp4',
+        outFile,
+      ]);
+      break;
+    case 'sdr-bt709':
+    case 'hdr-pq':
+    case 'hdr-hlg': {
+      // The pattern's RGB read as BT.709; for HDR, re-expressed in BT.2020 primaries and the
+      // HDR transfer with SDR white at 100 nits, so a good tone map gives back about 'sdr-bt709'.
+      const [trc, primaries, matrix, depth] =
+        kind === 'sdr-bt709'
+          ? ['bt709', 'bt709', 'bt709', 'yuv420p']
+          : [kind === 'hdr-pq' ? 'smpte2084' : 'arib-std-b67', 'bt2020', 'bt2020nc', 'yuv420p10le'];
+      const convert = `format=gbrp,zscale=rin=full:tin=bt709:pin=bt709:r=tv:t=${trc}:p=${primaries}:m=${matrix}:npl=100,format=${depth}`;
+      // biome-ignore format: ffmpeg options read in pairs
+      await ffmpeg([
+        '-f', 'lavfi', '-i', `${videoInput(video, seconds, intro).at(-1)},${convert}`,
+        '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', depth,
+        '-color_primaries', primaries, '-color_trc', trc, '-colorspace', matrix, '-color_range', 'tv',
+        '-f', 'mp4', outFile,
+      ]);
+      break;
+    }
     case 'standard':
     case 'hd':
     case 'fps60':
