@@ -1,17 +1,9 @@
 import { createServer } from 'node:net';
-import { createStorage, type Storage } from '@kino/storage';
+import { createStorage, embeddedS3Config, type Storage } from '@kino/storage';
 
-/** A client of the embedded s3rver, with its fixed credentials. */
+/** A client of the embedded s3rver. */
 export function embeddedStorage(endpoint: string, bucket: string): Storage {
-  return createStorage({
-    endpoint,
-    region: 'us-east-1',
-    bucket,
-    accessKeyId: 'S3RVER',
-    secretAccessKey: 'S3RVER',
-    forcePathStyle: true,
-    embeddedPort: 0,
-  });
+  return createStorage(embeddedS3Config(endpoint, bucket));
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

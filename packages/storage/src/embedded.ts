@@ -4,6 +4,7 @@ import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import S3rver from 's3rver';
+import type { S3Config } from '@kino/config';
 
 export interface EmbeddedS3 {
   endpoint: string;
@@ -101,4 +102,9 @@ async function listUploads(dir: string, bucket: string, prefix: string, res: Ser
     `<?xml version="1.0" encoding="UTF-8"?><ListMultipartUploadsResult><Bucket>${xmlEscape(bucket)}</Bucket>` +
       `<Prefix>${xmlEscape(prefix)}</Prefix><IsTruncated>false</IsTruncated>${uploads.join('')}</ListMultipartUploadsResult>`,
   );
+}
+
+/** The client settings of an embedded s3rver: its fixed credentials, path-style addressing. */
+export function embeddedS3Config(endpoint: string, bucket: string): S3Config & { endpoint: string } {
+  return { endpoint, region: 'us-east-1', bucket, accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER', forcePathStyle: true, embeddedPort: 0 };
 }

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { createStorage, startEmbeddedS3, type EmbeddedS3Options, type Storage } from '@kino/storage';
+import { createStorage, embeddedS3Config, startEmbeddedS3, type EmbeddedS3Options, type Storage } from '@kino/storage';
 import type { S3Config } from '@kino/config';
 
 export interface TestS3 {
@@ -16,15 +16,7 @@ export async function createTestS3(opts: { onRequest?: EmbeddedS3Options['onRequ
   const directory = await mkdtemp(join(tmpdir(), 'kino-s3-'));
   const bucket = `kino-test-${randomBytes(4).toString('hex')}`;
   const server = await startEmbeddedS3({ directory, buckets: [bucket], onRequest: opts.onRequest });
-  const config = {
-    endpoint: server.endpoint,
-    region: 'us-east-1',
-    bucket,
-    accessKeyId: 'S3RVER',
-    secretAccessKey: 'S3RVER',
-    forcePathStyle: true,
-    embeddedPort: 0,
-  };
+  const config = embeddedS3Config(server.endpoint, bucket);
   const storage = createStorage(config);
   return {
     storage,
