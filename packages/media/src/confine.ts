@@ -62,6 +62,8 @@ const FILTERS = new Set([
   'showwavespic',
   'overlay',
   'trim',
+  'tpad',
+  'apad',
   'atrim',
   'setpts',
   'asetpts',

@@ -1,5 +1,8 @@
+import { fpsExpr } from './frame-rate.ts';
+import { levelName } from './h264-level.ts';
 import type { RenditionPlan } from './ladder-plan.ts';
 import type { ProbeResult } from './probe.ts';
+import { SEGMENT_SECONDS, type MediaPlan, type VideoRendition } from './segment-plan.ts';
 
 /** What a probe says about the picture that decides how it is normalised. */
 export type PictureInfo = Pick<
@@ -76,24 +79,48 @@ function known(tag: string | undefined): boolean {
  * Video filter for one rendition. ffmpeg has already applied the source's rotation by the
  * time frames reach the graph, so the plan's display size is what gets scaled to; `setsar=1`
  * makes anamorphic sources square-pixelled, as RESOLUTION in HLS assumes. `source` is the
- * probe's video, which decides the normalisation (see normalisePicture).
+ * probe's video, which decides the normalisation (see normalisePicture). `seeked`: the input
+ * starts at a seek point, and the frame grid must start there (see segment.ts).
  */
-export function videoFilter(r: RenditionPlan, source?: PictureInfo): string {
+export function videoFilter(r: RenditionPlan, source?: PictureInfo, o: { seeked?: boolean } = {}): string {
   const n = normalisePicture(source);
-  return [...n.deinterlace, `fps=${fpsExpr(r.fps)}`, ...n.colour, `scale=${r.width}:${r.height}`, 'setsar=1', 'format=yuv420p'].join(',');
+  const fps = `fps=${fpsExpr(r.fps)}${o.seeked ? ':start_time=0' : ''}`;
+  return [...n.deinterlace, fps, ...n.colour, `scale=${r.width}:${r.height}`, 'setsar=1', 'format=yuv420p'].join(',');
 }
 
 /** H.264 settings every output shares: browsers and phones all decode High profile 4:2:0. */
 export const H264_ARGS: readonly string[] = ['-c:v', 'libx264', '-preset', 'veryfast', '-profile:v', 'high'];
 
+/**
+ * The encoder settings of one HLS video rendition, the same for the ladder and for a segment
+ * encoded on its own, so both produce the same init segment: the level is fixed (the master
+ * names it before anything is encoded), keyframes are forced on the segment grid, and a GOP
+ * is never shorter than a segment, so only the forced keyframes start segments.
+ */
+export function renditionVideoArgs(r: VideoRendition, source: PictureInfo | undefined): string[] {
+  // biome-ignore format: ffmpeg options read in pairs
+  return [
+    ...H264_ARGS,
+    '-level:v', levelName(r.level),
+    ...normalisePicture(source).outputArgs,
+    '-b:v', String(r.videoBitrate),
+    '-maxrate', String(r.maxrate),
+    '-bufsize', String(r.bufsize),
+    '-g', String(Math.ceil(r.fps * SEGMENT_SECONDS)),
+    '-sc_threshold', '0',
+    '-force_key_frames', `expr:gte(t,n_forced*${SEGMENT_SECONDS})`,
+  ];
+}
+
+/**
+ * A video rendition's frames run to the plan's end even where the source's video stops
+ * short of it (audio that runs longer): the last frame is held. `-frames:v` ends the output.
+ */
+export function holdLastFrame(plan: Pick<MediaPlan, 'durationSec'>): string {
+  return `tpad=stop_mode=clone:stop_duration=${Math.ceil(plan.durationSec)}`;
+}
+
 /** AAC-LC, 48 kHz stereo: what every HLS client expects to find, whatever the source had. */
 export function aacArgs(bitrate: number): string[] {
   return ['-c:a', 'aac', '-b:a', String(bitrate), '-ar', '48000', '-ac', '2'];
-}
-
-/** Keeps NTSC rates exact (30000/1001) rather than a rounded decimal that drifts. */
-function fpsExpr(fps: number): string {
-  const ntsc = Math.round(fps * 1.001);
-  const isNtsc = Math.abs(fps - (ntsc * 1000) / 1001) < 1e-3 && Math.abs(fps - ntsc) > 1e-3;
-  return isNtsc ? `${ntsc * 1000}/1001` : String(Math.round(fps * 1000) / 1000);
 }

@@ -7,4 +7,15 @@ export { probe, type ProbeResult } from './probe.ts';
 export { planLadder, type RenditionPlan } from './ladder-plan.ts';
 export { makeOpener, OPENER_SECONDS } from './opener.ts';
 export { makeThumbnail } from './thumbnail.ts';
-export { ladderArgs, makeLadder, SEGMENT_SECONDS, type LadderResult, type LadderRendition } from './ladder.ts';
+export {
+  AUDIO_RENDITION,
+  declaredBandwidth,
+  planMedia,
+  plannedPlaylists,
+  SEGMENT_SECONDS,
+  type MediaPlan,
+  type PlannedSegment,
+  type VideoRendition,
+} from './segment-plan.ts';
+export { audioArgs, ladderArgs, makeAudio, makeLadder, writePlaylists, type LadderRendition } from './ladder.ts';
+export { encodeSegment, type EncodedSegment } from './segment.ts';

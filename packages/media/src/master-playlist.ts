@@ -33,31 +33,28 @@ export interface Variant {
   width?: number;
   height?: number;
   fps?: number;
+  /** GROUP-ID of the EXT-X-MEDIA audio rendition this variant plays with. */
+  audioGroup?: string;
 }
 
-/**
- * HLS bandwidths per RFC 8216 §4.3.4.2: BANDWIDTH is the highest bit rate of any segment,
- * AVERAGE-BANDWIDTH the whole playlist's. Sizes are the bytes a player downloads per segment.
- */
-export function segmentBandwidths(segments: Array<{ durationSec: number; bytes: number }>): { peak: number; average: number } {
-  let peak = 0;
-  let bytes = 0;
-  let seconds = 0;
-  for (const s of segments) {
-    if (s.durationSec > 0) peak = Math.max(peak, (s.bytes * 8) / s.durationSec);
-    bytes += s.bytes;
-    seconds += s.durationSec;
-  }
-  return { peak: Math.ceil(peak), average: seconds > 0 ? Math.ceil((bytes * 8) / seconds) : 0 };
+/** An alternative audio rendition (EXT-X-MEDIA TYPE=AUDIO). */
+export interface AudioMedia {
+  group: string;
+  name: string;
+  uri: string;
 }
 
-export function renderMasterPlaylist(variants: Variant[]): string {
+export function renderMasterPlaylist(variants: Variant[], audio: AudioMedia[] = []): string {
   const lines = ['#EXTM3U', '#EXT-X-VERSION:7', '#EXT-X-INDEPENDENT-SEGMENTS'];
+  for (const a of audio) {
+    lines.push(`#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="${a.group}",NAME="${a.name}",DEFAULT=YES,AUTOSELECT=YES,CHANNELS="2",URI="${a.uri}"`);
+  }
   for (const v of variants) {
     const attrs = [`BANDWIDTH=${v.bandwidth}`, `AVERAGE-BANDWIDTH=${v.averageBandwidth}`];
     if (v.width && v.height) attrs.push(`RESOLUTION=${v.width}x${v.height}`);
     attrs.push(`CODECS="${v.codecs}"`);
     if (v.fps) attrs.push(`FRAME-RATE=${v.fps.toFixed(3)}`);
+    if (v.audioGroup) attrs.push(`AUDIO="${v.audioGroup}"`);
     lines.push(`#EXT-X-STREAM-INF:${attrs.join(',')}`, v.uri);
   }
   return `${lines.join('\n')}\n`;

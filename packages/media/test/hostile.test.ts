@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canaryFile, connectionCounter, hostilePayloads, type Canary, type HostilePayload, type Listener } from '@kino/testkit';
-import { makeLadder, makeOpener, makeThumbnail, MediaError, planLadder, probe } from '../src/index.ts';
+import { encodeSegment, makeAudio, makeLadder, makeOpener, makeThumbnail, MediaError, planMedia, probe } from '../src/index.ts';
 import { tempDir } from './helpers.ts';
 
 let dir: string;
@@ -54,7 +54,10 @@ describe('hostile media', () => {
         const p = await probe(payload.file, { timeoutMs: 20_000 });
         await makeOpener(payload.file, `${out}.mp4`, p, { timeoutMs: 20_000 });
         await makeThumbnail(payload.file, `${out}.jpg`, p, { timeoutMs: 20_000 });
-        await makeLadder(payload.file, `${out}-hls`, p, planLadder(p), { timeoutMs: 60_000 });
+        const plan = planMedia(p);
+        await makeLadder(payload.file, `${out}-hls`, p, plan, { timeoutMs: 60_000 });
+        if (p.audio) await makeAudio(payload.file, `${out}-hls`, p, plan, { timeoutMs: 60_000 });
+        if (p.video) await encodeSegment(payload.file, p, plan, plan.video[0]!.name, 0, `${out}-jit`, { timeoutMs: 60_000 });
         outcomes[payload.name] = 'processed';
       } catch (err) {
         expect(err).toBeInstanceOf(MediaError);

@@ -1,9 +1,13 @@
-import { access, readdir, readFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeLadder, planLadder, probe, type LadderResult } from '../src/index.ts';
+import { declaredBandwidth, makeAudio, makeLadder, planMedia, probe, writePlaylists, type LadderRendition } from '../src/index.ts';
 import { parseMediaPlaylist } from '../src/master-playlist.ts';
 import { ffprobe, keyframeTimes, makeFixture, tempDir, type FixtureKind, type FixtureOptions } from './helpers.ts';
+
+const exec = promisify(execFile);
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -12,15 +16,18 @@ beforeAll(async () => {
 });
 afterAll(() => cleanup());
 
-async function ladder(kind: FixtureKind, name: string, opts: FixtureOptions = {}) {
+/** What the pipeline makes of a source: the plan's playlists, the video ladder and the audio rendition. */
+async function hls(kind: FixtureKind, name: string, opts: FixtureOptions = {}) {
   const src = await makeFixture(kind, join(dir, `${name}.src.mp4`), opts);
   const p = await probe(src);
-  const plan = planLadder(p);
+  const plan = planMedia(p);
   const hlsDir = join(dir, name);
   const fractions: number[] = [];
-  const result = await makeLadder(src, hlsDir, p, plan, { onProgress: (x) => fractions.push(x.fraction) });
-  const master = await readFile(result.masterPath, 'utf8');
-  return { p, plan, hlsDir, result, master, fractions };
+  const video = p.video ? await makeLadder(src, hlsDir, p, plan, { onProgress: (x) => fractions.push(x.fraction) }) : [];
+  const audio = p.audio ? await makeAudio(src, hlsDir, p, plan) : undefined;
+  await writePlaylists(hlsDir, plan);
+  const master = await readFile(join(hlsDir, 'master.m3u8'), 'utf8');
+  return { p, plan, hlsDir, video, audio, master, fractions };
 }
 
 /** The master's variants as attribute maps, in order. */
@@ -40,99 +47,140 @@ async function playlist(hlsDir: string, name: string) {
   return parseMediaPlaylist(await readFile(join(hlsDir, name, 'index.m3u8'), 'utf8'));
 }
 
-async function filesUnder(hlsDir: string, r: LadderResult['renditions'][number]): Promise<string[]> {
-  return (await readdir(join(hlsDir, r.name))).map((f) => `${r.name}/${f}`).sort();
+/** Presentation start and end of every packet of a stream, in seconds, in presentation order. */
+async function packetSpans(file: string, stream: 'v:0' | 'a:0'): Promise<Array<[number, number]>> {
+  // biome-ignore format: ffmpeg options read in pairs
+  const { stdout } = await exec('ffprobe', [
+    '-v', 'error', '-select_streams', stream, '-show_entries', 'packet=pts_time,duration_time', '-of', 'csv=p=0', file,
+  ], { maxBuffer: 64 * 1024 * 1024 });
+  const packets = stdout
+    .trim()
+    .split('\n')
+    .map((l) => l.split(',').map(Number) as [number, number]);
+  // The HLS demuxer reports no duration for the very first packet: it lasts as long as the rest.
+  const usual = packets.find(([, d]) => Number.isFinite(d))![1];
+  return packets.map(([pts, d]): [number, number] => [pts, pts + (Number.isFinite(d) ? d : usual)]).sort((a, b) => a[0] - b[0]);
 }
 
-describe('makeLadder', () => {
-  it('encodes every planned rendition as aligned CMAF HLS with a complete master playlist', async () => {
-    const { p, plan, hlsDir, result, master, fractions } = await ladder('standard', 'standard', {
-      width: 640,
-      height: 360,
-      seconds: 9,
-    });
-    expect(plan.map((r) => r.name)).toEqual(['360p', '240p']);
-    expect(result.masterPath).toBe(join(hlsDir, 'master.m3u8'));
-    expect(result.renditions.map((r) => [r.name, r.width, r.height])).toEqual([
-      ['360p', 640, 360],
-      ['240p', 426, 240],
-    ]);
+/** Largest gap or overlap between one packet's end and the next one's start. */
+function worstSeam(spans: Array<[number, number]>): number {
+  let worst = 0;
+  for (let i = 1; i < spans.length; i++) worst = Math.max(worst, Math.abs(spans[i]![0] - spans[i - 1]![1]));
+  return worst;
+}
 
-    const extinfs: number[][] = [];
+async function filesUnder(hlsDir: string, r: LadderRendition): Promise<string[]> {
+  return (await readdir(join(hlsDir, r.name)))
+    .filter((f) => f !== 'index.m3u8')
+    .map((f) => `${r.name}/${f}`)
+    .sort();
+}
+
+describe('planned HLS', () => {
+  it('encodes every planned rendition as aligned CMAF, audio once in its own group, as the plan’s playlists list it', async () => {
+    const { p, plan, hlsDir, video, audio, master, fractions } = await hls('standard', 'standard', { width: 640, height: 360, seconds: 9 });
+    expect(plan.video.map((r) => r.name)).toEqual(['360p', '240p']);
+    expect(plan.segments.map((s) => s.durationSec)).toEqual([4, 4, 1]);
+    expect(video.map((r) => r.name)).toEqual(['360p', '240p']);
+    expect(audio?.name).toBe('audio');
+
     const keyframes: number[][] = [];
-    for (const r of result.renditions) {
-      // Every file listed exists, and nothing else was written.
-      expect(r.files).toContain(`${r.name}/index.m3u8`);
-      expect(r.files).toContain(`${r.name}/init.mp4`);
-      expect(r.files).toContain(`${r.name}/0.m4s`);
-      expect([...r.files].sort()).toEqual(await filesUnder(hlsDir, r));
-      await Promise.all(r.files.map((f) => access(join(hlsDir, f))));
+    for (const r of [...video, audio!]) {
+      // Every file the plan's playlist lists exists, and nothing else was written.
       expect(r.dir).toBe(join(hlsDir, r.name));
-
+      expect([...r.files].sort()).toEqual(await filesUnder(hlsDir, r));
       const pl = await playlist(hlsDir, r.name);
       expect(pl.initUri).toBe('init.mp4');
-      extinfs.push(pl.segments.map((s) => s.durationSec));
-      const total = pl.segments.reduce((a, s) => a + s.durationSec, 0);
-      expect(total).toBeCloseTo(p.durationSec, 1);
-
+      expect(pl.segments.map((s) => `${r.name}/${s.uri}`)).toEqual(r.files.slice(1));
+      expect(pl.segments.map((s) => s.durationSec)).toEqual([4, 4, 1]);
+    }
+    for (const r of video) {
       const out = await ffprobe(join(hlsDir, r.name, 'index.m3u8'));
-      expect(out.durationSec).toBeCloseTo(p.durationSec, 0);
-      const v = out.streams.find((s) => s.codec_type === 'video')!;
-      const a = out.streams.find((s) => s.codec_type === 'audio')!;
-      expect(v).toMatchObject({ codec_name: 'h264', profile: 'High', width: r.width, height: r.height, pix_fmt: 'yuv420p' });
-      expect(a).toMatchObject({ codec_name: 'aac', sample_rate: '48000', channels: 2 });
-      expect(r.width! * r.height!).toBeLessThanOrEqual(640 * 360);
-      expect(r.codecs).toMatch(/^avc1\.6400[0-9a-f]{2},mp4a\.40\.2$/);
-      expect(r.bandwidth).toBeGreaterThanOrEqual(r.averageBandwidth);
+      expect(out.durationSec).toBeCloseTo(p.durationSec, 1);
+      const planned = plan.video.find((x) => x.name === r.name)!;
+      // Video only: the audio is its own rendition now.
+      expect(out.streams).toHaveLength(1);
+      expect(out.streams[0]).toMatchObject({
+        codec_name: 'h264',
+        profile: 'High',
+        width: planned.width,
+        height: planned.height,
+        pix_fmt: 'yuv420p',
+      });
       keyframes.push(await keyframeTimes(join(hlsDir, r.name, 'index.m3u8')));
     }
+    const a = await ffprobe(join(hlsDir, 'audio', 'index.m3u8'));
+    expect(a.streams).toMatchObject([{ codec_name: 'aac', sample_rate: '48000', channels: 2 }]);
+    expect(a.durationSec).toBeCloseTo(plan.durationSec, 1);
 
-    // Aligned: same segment boundaries everywhere, cut on the 4 s keyframe grid.
-    expect(extinfs[0]).toEqual([4, 4, 1]);
-    expect(extinfs[1]).toEqual(extinfs[0]);
+    // Aligned: the same boundaries everywhere, cut on the 4 s keyframe grid.
     expect(keyframes[1]).toEqual(keyframes[0]);
     const k = keyframes[0]!;
     expect(k.map((t) => Math.round((t - k[0]!) * 1000) / 1000)).toEqual([0, 4, 8]);
 
+    expect(master.split('\n').slice(0, 4)).toEqual([
+      '#EXTM3U',
+      '#EXT-X-VERSION:7',
+      '#EXT-X-INDEPENDENT-SEGMENTS',
+      '#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="audio",NAME="Audio",DEFAULT=YES,AUTOSELECT=YES,CHANNELS="2",URI="audio/index.m3u8"',
+    ]);
     const listed = variants(master);
-    expect(master.split('\n').slice(0, 3)).toEqual(['#EXTM3U', '#EXT-X-VERSION:7', '#EXT-X-INDEPENDENT-SEGMENTS']);
     expect(listed.map((v) => v.uri)).toEqual(['360p/index.m3u8', '240p/index.m3u8']);
-    listed.forEach((v, i) => {
-      const r = result.renditions[i]!;
+    for (const [i, v] of listed.entries()) {
+      const r = plan.video[i]!;
       expect(v).toMatchObject({
-        BANDWIDTH: String(r.bandwidth),
-        'AVERAGE-BANDWIDTH': String(r.averageBandwidth),
         RESOLUTION: `${r.width}x${r.height}`,
-        CODECS: r.codecs,
+        CODECS: `${r.codecs},mp4a.40.2`,
         'FRAME-RATE': '30.000',
+        AUDIO: 'audio',
       });
-    });
-    // The higher rung costs more, and the bandwidths are near what was asked for.
-    expect(result.renditions[0]!.averageBandwidth).toBeGreaterThan(result.renditions[1]!.averageBandwidth);
-    expect(result.renditions[1]!.averageBandwidth).toBeGreaterThan(0.5 * (plan[1]!.videoBitrate + plan[1]!.audioBitrate));
-    expect(result.renditions[1]!.averageBandwidth).toBeLessThan(1.5 * (plan[1]!.videoBitrate + plan[1]!.audioBitrate));
+      // BANDWIDTH was declared before encoding: it must bound every real segment, video plus audio.
+      const dir = join(hlsDir, r.name);
+      const sizes = await Promise.all(plan.segments.map(async (s, n) => ((await stat(join(dir, `${n}.m4s`))).size * 8) / s.durationSec));
+      const audioPeak = Math.max(
+        ...(await Promise.all(
+          plan.segments.map(async (s, n) => ((await stat(join(hlsDir, 'audio', `${n}.m4s`))).size * 8) / s.durationSec),
+        )),
+      );
+      expect(Number(v.BANDWIDTH)).toBe(declaredBandwidth(plan, r).peak);
+      expect(Number(v.BANDWIDTH)).toBeGreaterThanOrEqual(Math.max(...sizes.slice(0, -1)) + audioPeak);
+      expect(Number(v['AVERAGE-BANDWIDTH'])).toBe(r.videoBitrate + 128_000);
+    }
 
     expect(fractions.at(-1)).toBe(1);
     for (let i = 1; i < fractions.length; i++) expect(fractions[i]).toBeGreaterThan(fractions[i - 1]!);
   });
 
+  it('is continuous: across every segment boundary, no gap or overlap over one frame, and the source’s duration', async () => {
+    const { p, plan, hlsDir } = await hls('standard', 'seams', { width: 320, height: 180, seconds: 13, fps: 30000 / 1001 });
+    const frame = 1001 / 30000;
+    for (const r of plan.video) {
+      const spans = await packetSpans(join(hlsDir, r.name, 'index.m3u8'), 'v:0');
+      expect(worstSeam(spans)).toBeLessThanOrEqual(frame + 1e-3);
+      expect(spans.at(-1)![1] - spans[0]![0]).toBeCloseTo(p.durationSec, 1);
+    }
+    const audio = await packetSpans(join(hlsDir, 'audio', 'index.m3u8'), 'a:0');
+    expect(worstSeam(audio)).toBeLessThanOrEqual(frame);
+    expect(Math.abs(audio.at(-1)![1] - audio[0]![0] - p.durationSec)).toBeLessThan(0.1);
+  });
+
   it('keeps a rotated phone clip portrait', async () => {
-    const { result, master } = await ladder('portrait-rotated', 'rotated', { width: 480, height: 270 });
-    expect(result.renditions.map((r) => [r.name, r.width, r.height])).toEqual([['240p', 240, 426]]);
-    const v = (await ffprobe(join(result.renditions[0]!.dir, 'index.m3u8'))).streams.find((s) => s.codec_type === 'video');
+    const { video, master } = await hls('portrait-rotated', 'rotated', { width: 480, height: 270 });
+    expect(video.map((r) => r.name)).toEqual(['240p']);
+    const v = (await ffprobe(join(video[0]!.dir, 'index.m3u8'))).streams.find((s) => s.codec_type === 'video');
     expect([v?.width, v?.height]).toEqual([240, 426]);
     expect(variants(master)[0]!.RESOLUTION).toBe('240x426');
   });
 
   it('makes one audio-only rendition from an audio-only source', async () => {
-    const { result, master } = await ladder('audio-only', 'audio', { seconds: 5 });
-    expect(result.renditions.map((r) => r.name)).toEqual(['audio']);
-    const r = result.renditions[0]!;
-    expect(r).toMatchObject({ codecs: 'mp4a.40.2' });
-    expect(r.width).toBeUndefined();
-    const out = await ffprobe(join(r.dir, 'index.m3u8'));
+    const { plan, video, audio, master, hlsDir } = await hls('audio-only', 'audio', { seconds: 5 });
+    expect(video).toEqual([]);
+    expect(plan.video).toEqual([]);
+    expect(audio?.name).toBe('audio');
+    const out = await ffprobe(join(hlsDir, 'audio', 'index.m3u8'));
     expect(out.streams.map((s) => s.codec_name)).toEqual(['aac']);
     expect(out.durationSec).toBeCloseTo(5, 0);
+    expect(master).not.toContain('EXT-X-MEDIA');
     const [v] = variants(master);
     expect(v).toMatchObject({ CODECS: 'mp4a.40.2', uri: 'audio/index.m3u8' });
     expect(v!.RESOLUTION).toBeUndefined();
@@ -140,23 +188,24 @@ describe('makeLadder', () => {
   });
 
   it('leaves audio out of a silent source', async () => {
-    const { result, master } = await ladder('silent', 'silent', { seconds: 3 });
-    const r = result.renditions[0]!;
-    expect(r.codecs).toMatch(/^avc1\.[0-9a-f]{6}$/);
-    const out = await ffprobe(join(r.dir, 'index.m3u8'));
+    const { plan, audio, master, hlsDir } = await hls('silent', 'silent', { seconds: 3 });
+    expect(plan.audio).toBeUndefined();
+    expect(audio).toBeUndefined();
+    const out = await ffprobe(join(hlsDir, plan.video[0]!.name, 'index.m3u8'));
     expect(out.streams.map((s) => s.codec_type)).toEqual(['video']);
     expect(master).not.toContain('mp4a');
+    expect(master).not.toContain('AUDIO');
   });
 
   it('turns odd source sizes into even renditions', async () => {
-    const { result, master } = await ladder('odd-dimensions', 'odd', { seconds: 3 });
-    expect(result.renditions.map((r) => [r.name, r.width, r.height])).toEqual([['190p', 326, 190]]);
+    const { video, master } = await hls('odd-dimensions', 'odd', { seconds: 3 });
+    expect(video.map((r) => r.name)).toEqual(['190p']);
     expect(variants(master)[0]!.RESOLUTION).toBe('326x190');
   });
 
   it('keeps 60 fps', async () => {
-    const { result, master } = await ladder('fps60', 'fps60', { seconds: 3 });
-    const v = (await ffprobe(join(result.renditions[0]!.dir, 'index.m3u8'))).streams.find((s) => s.codec_type === 'video');
+    const { video, master } = await hls('fps60', 'fps60', { seconds: 3 });
+    const v = (await ffprobe(join(video[0]!.dir, 'index.m3u8'))).streams.find((s) => s.codec_type === 'video');
     expect(v?.avg_frame_rate).toBe('60/1');
     expect(variants(master)[0]!['FRAME-RATE']).toBe('60.000');
   });
@@ -166,7 +215,7 @@ describe('makeLadder', () => {
     const p = await probe(src);
     const hlsDir = join(dir, 'abort');
     const controller = new AbortController();
-    const err = await makeLadder(src, hlsDir, p, planLadder(p), {
+    const err = await makeLadder(src, hlsDir, p, planMedia(p), {
       signal: controller.signal,
       onProgress: (x) => {
         if (x.fraction > 0) controller.abort();

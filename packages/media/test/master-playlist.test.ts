@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseMediaPlaylist, renderMasterPlaylist, segmentBandwidths } from '../src/master-playlist.ts';
+import { parseMediaPlaylist, renderMasterPlaylist } from '../src/master-playlist.ts';
 
 describe('media playlists', () => {
   it('reads the init segment and each segment with its duration', () => {
@@ -23,16 +23,6 @@ describe('media playlists', () => {
         { uri: '1.m4s', durationSec: 1.5 },
       ],
     });
-  });
-
-  it('takes BANDWIDTH from the busiest segment and AVERAGE-BANDWIDTH from the whole', () => {
-    expect(
-      segmentBandwidths([
-        { durationSec: 4, bytes: 500_000 },
-        { durationSec: 4, bytes: 1_000_000 },
-        { durationSec: 2, bytes: 100_000 },
-      ]),
-    ).toEqual({ peak: 2_000_000, average: 1_280_000 });
   });
 
   it('writes one STREAM-INF per variant, leaving out what audio has not got', () => {

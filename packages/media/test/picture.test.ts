@@ -4,7 +4,17 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { normalisePicture, videoFilter } from '../src/encoding.ts';
-import { assertConfined, ladderArgs, makeLadder, makeOpener, makeThumbnail, planLadder, probe, type ProbeResult } from '../src/index.ts';
+import {
+  assertConfined,
+  ladderArgs,
+  makeLadder,
+  makeOpener,
+  makeThumbnail,
+  planLadder,
+  planMedia,
+  probe,
+  type ProbeResult,
+} from '../src/index.ts';
 import {
   ffprobe,
   interlaceVerdicts,
@@ -43,13 +53,12 @@ async function opener(kind: FixtureKind): Promise<{ file: string; v: ProbedStrea
 async function ladder(kind: FixtureKind): Promise<{ file: string; v: ProbedStream; frames: number }> {
   const src = await fixture(kind);
   const p = await probe(src);
-  const result = await makeLadder(src, join(dir, `${kind}.hls`), p, planLadder(p));
-  const [rendition] = result.renditions;
-  expect(result.renditions.map((r) => r.name)).toEqual(['240p']);
+  const renditions = await makeLadder(src, join(dir, `${kind}.hls`), p, planMedia(p));
+  const [rendition] = renditions;
+  expect(renditions.map((r) => r.name)).toEqual(['240p']);
   // Init segment then media segments, joined: one fragmented MP4 that ffprobe reads whole.
   const file = join(dir, `${kind}.ladder.mp4`);
-  const parts = rendition!.files.filter((f) => !f.endsWith('.m3u8'));
-  await writeFile(file, Buffer.concat(await Promise.all(parts.map((f) => readFile(join(dir, `${kind}.hls`, f))))));
+  await writeFile(file, Buffer.concat(await Promise.all(rendition!.files.map((f) => readFile(join(dir, `${kind}.hls`, f))))));
   return { file, ...(await videoOf(file)) };
 }
 
@@ -133,10 +142,10 @@ describe('the picture chain builder', () => {
       colorPrimaries: 'bt709',
       colorSpace: 'bt709',
     });
-    const args = ladderArgs('/src.mp4', '/hls', described, planLadder(described));
-    expect(args).toEqual(ladderArgs('/src.mp4', '/hls', bare, planLadder(bare)));
+    const args = ladderArgs('/src.mp4', '/hls', described, planMedia(described));
+    expect(args).toEqual(ladderArgs('/src.mp4', '/hls', bare, planMedia(bare)));
     expect(args[args.indexOf('-filter_complex') + 1]).toBe(
-      '[0:0]fps=30000/1001,scale=640:360,setsar=1,format=yuv420p,split=2[v0][c0];[c0]scale=426:240,setsar=1[v1]',
+      '[0:0]fps=30000/1001,scale=640:360,setsar=1,format=yuv420p,tpad=stop_mode=clone:stop_duration=11,split=2[v0][c0];[c0]scale=426:240,setsar=1[v1]',
     );
     expect(args.filter((a) => a.startsWith('-color'))).toEqual([]);
   });
@@ -178,7 +187,7 @@ describe('the picture chain builder', () => {
     const bare = progressive8({ bitDepth: 10, colorTransfer: 'smpte2084', colorSpace: 'unknown' }).video;
     expect(normalisePicture(bare).colour).toEqual(['setparams=color_primaries=bt2020:colorspace=bt2020nc', ...tonemap.split(',')]);
     // The ladder tags every rendition.
-    const args = ladderArgs('/src.mp4', '/hls', both, planLadder(both));
+    const args = ladderArgs('/src.mp4', '/hls', both, planMedia(both));
     expect(args.filter((a) => a === '-color_trc')).toHaveLength(planLadder(both).length);
   });
 
