@@ -20,6 +20,13 @@ export const assetIdOfSourceKey = (key: string): string | undefined => SOURCE_KE
 export const artifactPrefix = (assetId: string, path = ''): string => `${VIDEOS}${assetId}/${path}`;
 export const artifactKeyFor = (assetId: string, path: string): string => artifactPrefix(assetId, path);
 
+const ARTIFACT_KEY = new RegExp(`^${VIDEOS}(${ASSET_ID_PATTERN})/(${ARTIFACT_PATH_PATTERN})$`);
+/** The asset and artifact path an artifact's origin key names; undefined for any other key. */
+export function parseArtifactKey(key: string): { assetId: string; path: string } | undefined {
+  const m = ARTIFACT_KEY.exec(key);
+  return m ? { assetId: m[1]!, path: m[2]! } : undefined;
+}
+
 /** `{asset_id}/{artifact path}`: how the edge names an artifact in its cache. */
 export const cacheKeyFor = (assetId: string, path: string): string => `${assetId}/${path}`;
 /** The origin key of an edge cache key. */

@@ -14,6 +14,7 @@ import {
   MASTER_PATH,
   OPENER_PATH,
   originKeyOf,
+  parseArtifactKey,
   parsePlaybackUrl,
   pathOfCacheKey,
   playbackUrl,
@@ -78,6 +79,10 @@ describe('origin and cache keys', () => {
     expect(assetIdOfSourceKey(artifactKeyFor(asset, OPENER_PATH))).toBeUndefined();
     expect(artifactKeyFor(asset, MASTER_PATH)).toBe(`videos/${asset}/hls/master.m3u8`);
     expect(artifactKeyFor(asset, MASTER_PATH).startsWith(artifactPrefix(asset, 'hls/'))).toBe(true);
+    expect(parseArtifactKey(artifactKeyFor(asset, segmentPath('720p', 4)))).toEqual({ assetId: asset, path: 'hls/720p/4.m4s' });
+    expect(parseArtifactKey(artifactKeyFor(asset, OPENER_PATH))).toEqual({ assetId: asset, path: OPENER_PATH });
+    expect(parseArtifactKey(sourceKeyFor(asset))).toBeUndefined();
+    expect(parseArtifactKey(artifactKeyFor(asset, 'hls/720p/../../x'))).toBeUndefined();
     const key = cacheKeyFor(asset, segmentPath('720p', 4));
     expect(originKeyOf(key)).toBe(artifactKeyFor(asset, segmentPath('720p', 4)));
     expect(pathOfCacheKey(key)).toBe(segmentPath('720p', 4));

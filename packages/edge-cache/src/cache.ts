@@ -117,7 +117,15 @@ export function createEdgeCache(o: EdgeCacheOptions): EdgeCache {
   // bounds and stop() aborts.
   const running = new Set<Fill>();
   const promoting = new Set<string>();
-  const originFetches: Record<OriginResult, number> = { ok: 0, not_found: 0, unavailable: 0, truncated: 0, aborted: 0, failed: 0 };
+  const originFetches: Record<OriginResult, number> = {
+    ok: 0,
+    not_found: 0,
+    not_ready: 0,
+    unavailable: 0,
+    truncated: 0,
+    aborted: 0,
+    failed: 0,
+  };
   let fillsRefused = 0;
   const fillsAvoided = { not_found: 0, unpublished: 0, token_busy: 0, asset_busy: 0 };
   const negative = new NegativeCache(o.negativeMaxEntries ?? 10_000, o.negativeTtlMs ?? 5000, o.now);

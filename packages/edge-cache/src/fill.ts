@@ -13,7 +13,7 @@ import type { FillHolder } from './fill-budget.ts';
 // larger than this is not one we wrote, and is cached without being read.
 export const MAX_PLAYLIST_BYTES = 4 * 1024 * 1024;
 
-export type OriginResult = 'ok' | 'not_found' | 'unavailable' | 'truncated' | 'aborted' | 'failed';
+export type OriginResult = 'ok' | 'not_found' | 'not_ready' | 'unavailable' | 'truncated' | 'aborted' | 'failed';
 
 export interface FillContext {
   origin: Origin;
@@ -28,8 +28,10 @@ export interface FillContext {
 
 export class FillError extends Error {
   constructor(
-    readonly kind: 'not_found' | 'unavailable' | 'truncated' | 'aborted' | 'failed',
+    readonly kind: 'not_found' | 'not_ready' | 'unavailable' | 'truncated' | 'aborted' | 'failed',
     message: string,
+    /** For not_ready: the origin's word on when to ask again, in seconds. */
+    readonly retryAfterSec?: number,
   ) {
     super(message);
   }
@@ -201,7 +203,7 @@ async function moveIntoPlace(tmp: string, file: string): Promise<void> {
 function toFillError(err: unknown, signal: AbortSignal): FillError {
   if (err instanceof FillError) return err;
   if (signal.aborted) return signal.reason instanceof FillError ? signal.reason : new FillError('aborted', 'fill aborted');
-  if (err instanceof OriginError) return new FillError(err.kind, err.message);
+  if (err instanceof OriginError) return new FillError(err.kind, err.message, err.retryAfterSec);
   const code = (err as NodeJS.ErrnoException).code;
   // The origin connection broke mid-body.
   if (code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE' || (err as Error).message === 'aborted') {

@@ -1,4 +1,5 @@
 export * from './origin.ts';
+export * from './just-in-time.ts';
 export * from './object.ts';
 export * from './cache.ts';
 export { Fill, FillError, type OriginResult } from './fill.ts';

@@ -19,10 +19,16 @@ export interface Origin {
   close(): void;
 }
 
+/**
+ * Why the origin gave no object: it has none (`not_found`), it did not answer as it should
+ * (`unavailable`), or the object is being made and may be asked for again after
+ * `retryAfterSec` (`not_ready`, see just-in-time.ts).
+ */
 export class OriginError extends Error {
   constructor(
-    readonly kind: 'not_found' | 'unavailable',
+    readonly kind: 'not_found' | 'unavailable' | 'not_ready',
     message: string,
+    readonly retryAfterSec?: number,
   ) {
     super(message);
   }

@@ -1,7 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
-import { connect } from 'node:net';
+import { once } from 'node:events';
+import { createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
+import { connect, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
@@ -64,7 +65,8 @@ export async function startEdgeHarness(env: Record<string, string> = {}, options
     INTERNAL_TOKEN,
     CLICKHOUSE_PATH: testClickHousePath(),
     CLICKHOUSE_DATABASE: `kino_test_${randomBytes(6).toString('hex')}`,
-    // Nothing listens here: the edge must start and serve without the api.
+    // Nothing listens here: the edge must start and serve without the api (a planned segment
+    // the origin lacks is then a 502; see startSegmentApi).
     KINO_API_URL: 'http://127.0.0.1:9',
     LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'error',
     ...env,
@@ -105,6 +107,74 @@ export async function startEdgeHarness(env: Record<string, string> = {}, options
     },
   };
   return h;
+}
+
+/** What the edge sent the api's `POST /internal/segments`. */
+export interface SegmentAsk {
+  authorization: string | undefined;
+  contentType: string | undefined;
+  body: { asset_id: string; path: string };
+}
+
+export interface SegmentApiReply {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+/** A stand-in for the api's route that makes planned segments on demand, for an edge alone. */
+export interface SegmentApi {
+  url: string;
+  /** Every ask, in order. */
+  asked: SegmentAsk[];
+  /** How asks carrying the internal token are answered; a refusal (404) until set. */
+  answer: (ask: SegmentAsk) => Promise<SegmentApiReply>;
+  close(): Promise<void>;
+}
+
+const SEGMENT_REFUSAL: SegmentApiReply = {
+  status: 404,
+  body: { error: { code: 'NOT_FOUND', message: 'The api knows no such segment.', request_id: 'req_segment_api' } },
+};
+
+/**
+ * Pass its `url` as KINO_API_URL. It refuses every segment until told otherwise, as the
+ * api does for an asset it does not know: an edge in front of it answers a missing
+ * segment with a remembered 404, as for any artifact the origin lacks. Anything other than
+ * the segment route (heartbeats, revocation pulls) is a 404.
+ */
+export async function startSegmentApi(): Promise<SegmentApi> {
+  const readJson = async (req: IncomingMessage) => {
+    const parts: Buffer[] = [];
+    for await (const c of req) parts.push(c as Buffer);
+    return JSON.parse(Buffer.concat(parts).toString('utf8'));
+  };
+  const server = createServer((req, res) => {
+    const send = (r: SegmentApiReply) =>
+      res.writeHead(r.status, { 'content-type': 'application/json', ...r.headers }).end(JSON.stringify(r.body));
+    if (req.method !== 'POST' || req.url !== '/internal/segments') return void send(SEGMENT_REFUSAL);
+    readJson(req)
+      .then((body) => {
+        const ask = { authorization: req.headers.authorization, contentType: req.headers['content-type'], body };
+        api.asked.push(ask);
+        if (ask.authorization !== `Bearer ${INTERNAL_TOKEN}`) return { status: 401, body: { error: { code: 'UNAUTHORIZED' } } };
+        return api.answer(ask);
+      })
+      .then(send, (err: Error) => send({ status: 500, body: { error: { code: 'INTERNAL_ERROR', message: err.message } } }));
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const api: SegmentApi = {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    asked: [],
+    answer: async () => SEGMENT_REFUSAL,
+    async close() {
+      server.closeAllConnections();
+      server.close();
+      await once(server, 'close');
+    },
+  };
+  return api;
 }
 
 export interface Answer {

@@ -2,17 +2,23 @@ import { createServer } from 'node:http';
 import Fastify from 'fastify';
 import { ConfigError, type Config } from '@kino/config';
 import { PLAYBACK_PREFIX } from '@kino/artifacts';
-import { createEdgeCache, createS3Origin, fillShare } from '@kino/edge-cache';
+import { createEdgeCache, createS3Origin, fillShare, withJustInTimeSegments } from '@kino/edge-cache';
 import { createPlaybackVerifier, parsePublicKeys, type PlaybackVerifier } from '@kino/tokens';
 import { newRequestId, registerErrorHandling } from './errors.ts';
 import { EdgeMetrics } from './metrics.ts';
 import { createPlaybackHandler } from './playback.ts';
 import { startHeartbeat } from './registration.ts';
 import { Revocations, startRevocationSync, type RevocationSync } from './revocations.ts';
+import { createSegmentAsk } from './segment-asks.ts';
 import { beaconRoutes } from './routes/beacon.ts';
 import { healthRoutes } from './routes/health.ts';
 import { internalRoutes } from './routes/internal.ts';
 import { EdgeTelemetry, type EdgeTelemetryOptions } from './telemetry.ts';
+
+export interface EdgeOptions extends EdgeTelemetryOptions {
+  /** Where the logs go instead of stdout, for the tests that read them. */
+  logStream?: { write(line: string): void };
+}
 
 export interface Edge {
   url: string;
@@ -29,14 +35,14 @@ const KEEP_ALIVE_MS = 30_000;
 
 /**
  * The edge role: playback on `/p/…` (raw node:http, see playback.ts) and the control routes
- * on fastify, one server. It touches neither Postgres nor the api on the playback path, and
- * starts and serves whether or not the api is up.
+ * on fastify, one server. It touches neither Postgres nor the api on the playback path (but
+ * for a planned segment the origin lacks, see segment-asks.ts), and starts and serves
+ * whether or not the api is up.
  */
-export async function createEdge(config: Config, options: EdgeTelemetryOptions = {}): Promise<Edge> {
+export async function createEdge(config: Config, options: EdgeOptions = {}): Promise<Edge> {
   const endpoint = config.s3.endpoint;
   if (!endpoint) throw new ConfigError('S3_ENDPOINT is not set: the edge needs an S3 origin when run on its own.');
   const verifier = createVerifier(config);
-  const origin = createS3Origin({ ...config.s3, endpoint }, { maxSockets: config.edge.maxFills });
   const metrics = new EdgeMetrics();
   // As long as a token can live, plus the clock tolerance, like the api's own list.
   const revocations = new Revocations((config.playback.maxTtlSeconds + 60) * 1000);
@@ -44,7 +50,7 @@ export async function createEdge(config: Config, options: EdgeTelemetryOptions =
   let playback: ReturnType<typeof createPlaybackHandler>;
 
   const app = Fastify({
-    logger: { level: config.logLevel },
+    logger: { level: config.logLevel, stream: options.logStream },
     genReqId: newRequestId,
     requestIdHeader: false,
     serverFactory: (fastifyHandler) => {
@@ -53,6 +59,13 @@ export async function createEdge(config: Config, options: EdgeTelemetryOptions =
       return server;
     },
   });
+  // Playlists list every planned segment before it exists: one the origin lacks is asked
+  // of the api, the only call the edge makes to it while serving (once per missing segment,
+  // however many viewers wait for it).
+  const origin = withJustInTimeSegments(
+    createS3Origin({ ...config.s3, endpoint }, { maxSockets: config.edge.maxFills }),
+    createSegmentAsk(config, metrics, app.log),
+  );
   const cache = createEdgeCache({
     dir: config.edge.cacheDir,
     diskBytes: config.edge.cacheBytes,

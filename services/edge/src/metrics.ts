@@ -1,5 +1,6 @@
 import type { EmitterStats } from '@kino/analytics';
 import type { CacheStats } from '@kino/edge-cache';
+import type { AskOutcome } from './segment-asks.ts';
 
 export type CacheLabel = 'HIT' | 'MISS' | 'COALESCED' | 'NONE';
 
@@ -15,6 +16,7 @@ export class EdgeMetrics {
     NONE: new Map(),
   };
   private readonly tokenFailures = new Map<string, number>();
+  private readonly segmentAsks: Record<AskOutcome, number> = { ready: 0, refused: 0, busy: 0, failed: 0 };
   bytesServed = 0;
 
   request(cache: CacheLabel, status: number): void {
@@ -24,6 +26,10 @@ export class EdgeMetrics {
 
   tokenFailure(reason: string): void {
     this.tokenFailures.set(reason, (this.tokenFailures.get(reason) ?? 0) + 1);
+  }
+
+  segmentAsk(outcome: AskOutcome): void {
+    this.segmentAsks[outcome] += 1;
   }
 
   /** Prometheus text exposition format 0.0.4. */
@@ -74,6 +80,12 @@ export class EdgeMetrics {
       'counter',
       'Origin fetches (fills) by result.',
       Object.entries(cache.originFetches).map(([result, n]) => [`{result="${result}"}`, n]),
+    );
+    metric(
+      'kino_edge_segment_asks_total',
+      'counter',
+      'Segments missing at the origin asked of the api, by answer: made (ready), refused, busy (503 to the viewer), or no usable answer (failed).',
+      Object.entries(this.segmentAsks).map(([outcome, n]) => [`{outcome="${outcome}"}`, n]),
     );
     metric(
       'kino_edge_token_failures_total',

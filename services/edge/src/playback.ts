@@ -79,6 +79,10 @@ const REFUSALS: Record<FillRefusal, { error: ApiError; headers: string[] | undef
   },
 };
 
+// A planned segment the api is still making (or cannot make yet): players retry 5xx, after
+// the api's own Retry-After.
+const NOT_READY = new ApiError(503, 'SEGMENT_NOT_READY', 'The segment is being prepared; try again shortly.');
+
 /**
  * `GET|HEAD /p/{token}/{asset_id}/{artifact path}`: the hot path, on node:http directly
  * rather than through fastify's routing, hooks and reply objects. The raw path is judged
@@ -186,6 +190,7 @@ export function createPlaybackHandler(d: PlaybackDeps): (req: IncomingMessage, r
     if (err instanceof FillError) {
       if (err.kind === 'not_found')
         return fail(res, x, new ApiError(404, 'ARTIFACT_NOT_FOUND', 'The artifact does not exist at the origin.'));
+      if (err.kind === 'not_ready') return fail(res, x, NOT_READY, ['retry-after', String(err.retryAfterSec ?? 1)]);
       if (err.kind === 'aborted') return fail(res, x, new ApiError(503, 'SHUTTING_DOWN', 'The edge is stopping.'), CLOSING_HEADERS);
       d.log.warn({ err: err.message }, 'origin fill failed');
       return fail(res, x, new ApiError(502, 'ORIGIN_UNAVAILABLE', 'The origin could not be reached; try again shortly.'));

@@ -1,7 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fillShare } from '@kino/edge-cache';
-import { get, internal, sample, startEdgeHarness, uploadHlsAsset, type Answer, type EdgeHarness } from '@kino/testkit-stack';
+import {
+  get,
+  internal,
+  sample,
+  startEdgeHarness,
+  startSegmentApi,
+  uploadHlsAsset,
+  type Answer,
+  type EdgeHarness,
+  type SegmentApi,
+} from '@kino/testkit-stack';
 
 // One playback token asking for thousands of files must not use up the origin fills other
 // viewers need (issue 10, section 3). The attacker's origin GETs are held at the origin
@@ -60,6 +70,7 @@ const tally = (answers: Answer[]) => {
 
 describe('one token cannot starve the edge', () => {
   let h: EdgeHarness;
+  let api: SegmentApi;
   let paths: string[];
   let cap: number;
   const sign = async (assetId: string, ttlSeconds?: number) => (await h.signer.sign({ assetId, ttlSeconds })).token;
@@ -74,12 +85,15 @@ describe('one token cannot starve the edge', () => {
   let template: string;
 
   beforeAll(async () => {
-    h = await startEdgeHarness();
+    // An api that knows none of these assets: it refuses every missing segment the edge asks it to make.
+    api = await startSegmentApi();
+    h = await startEdgeHarness({ KINO_API_URL: api.url });
     ({ assetId: template, paths } = await uploadHlsAsset(h));
     cap = fillShare(h.config.edge.maxFills, h.config.edge.fillTokenPercent);
   });
   afterAll(async () => {
     await h?.close();
+    await api?.close();
   });
 
   it(`${ATTACK} concurrent requests for missing segments under one token: the origin is asked at most the token's share, and viewers play cold`, async () => {
@@ -178,6 +192,8 @@ describe('one token cannot starve the edge', () => {
     stall.release();
     const answers = await attack;
     expect(tally(answers)).toEqual({ '404 ARTIFACT_NOT_FOUND': cap, '503 TOO_MANY_FILLS_FOR_TOKEN': ATTACK - cap });
+    // The share bounds what the api is asked to make as well.
+    expect(api.asked.filter((a) => a.body.asset_id === c)).toHaveLength(cap);
     for (const r of answers.filter((x) => x.status === 503)) expect(r.headers['retry-after']).toBe('1');
     console.log(
       `[starvation] ${ATTACK} requests for listed but missing segments under one token: ${gets()} origin GETs (token share ${cap})`,
