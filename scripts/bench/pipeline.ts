@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { createAccount, issueApiKey } from '@kino/db';
-import { ladderArgs, planLadder, probe, runFfmpeg } from '@kino/media';
+import { ladderArgs, planMedia, probe, runFfmpeg, type ProbeResult } from '@kino/media';
 import { startEmbeddedS3 } from '@kino/storage';
 import { createTestDatabase, makeFixture } from '@kino/testkit';
 import { freePort, sleep, waitFor } from './util.ts';
@@ -68,6 +68,18 @@ async function upload(body: Readable, bytes?: number): Promise<{ id: string }> {
   return (await res.json()) as { id: string };
 }
 
+/** The ladder command with an AAC encode in every rung's output, as one process did it all before audio was its own rendition. */
+function withAudioPerRung(args: string[], p: ProbeResult): string[] {
+  if (!p.audio) return args;
+  const out: string[] = [];
+  args.forEach((arg, i) => {
+    // biome-ignore format: ffmpeg options read in pairs
+    if (arg === '-f' && args[i + 1] === 'hls') out.push('-map', `0:${p.audio!.index}`, '-c:a', 'aac', '-b:a', '128000', '-ar', '48000', '-ac', '2');
+    out.push(arg);
+  });
+  return out;
+}
+
 try {
   await waitFor(`${api}/readyz`, 'the api', (status) => status === 200);
   const rows: Row[] = [];
@@ -91,13 +103,14 @@ try {
       await sleep(20);
     }
 
-    // The reference: the very same ladder command, run bare, after the pipeline is done.
+    // The reference: the ladder as one bare ffmpeg command, as the pipeline ran it before
+    // segment plans, each rung with its own AAC encode; run after the pipeline is done.
     const p = await probe(file);
-    const plan = planLadder(p);
+    const plan = planMedia(p);
     const hlsDir = join(work, `raw-${seconds}`);
-    for (const r of plan) await mkdir(join(hlsDir, r.name), { recursive: true });
+    for (const r of plan.video) await mkdir(join(hlsDir, r.name), { recursive: true });
     const r0 = performance.now();
-    await runFfmpeg(ladderArgs(file, hlsDir, p, plan));
+    await runFfmpeg(withAudioPerRung(ladderArgs(file, hlsDir, p, plan), p));
     const raw = (performance.now() - r0) / 1000;
 
     const result = {
@@ -107,7 +120,7 @@ try {
       opener_ready_s: (openerAt! - uploaded) / 1000,
       hls_ready_s: (hlsAt - uploaded) / 1000,
       raw_ffmpeg_ladder_s: raw,
-      renditions: plan.map((r) => r.name),
+      renditions: plan.video.map((r) => r.name),
     };
     fixtures.push(result);
     rows.push({

@@ -39,6 +39,19 @@ export interface Config {
     /** fastify's `trustProxy`: whose X-Forwarded-For names the client (per-address limits). */
     trustProxy: boolean | string;
   };
+  /** Just-in-time segments (packages/pipeline/src/segments.ts). */
+  segments: {
+    /** Segments each worker encodes at once, beside its media jobs. */
+    concurrency: number;
+    /** Viewer requests the whole tier may hold queued or running; beyond it edges answer 503. */
+    queueLimit: number;
+    /** Of those, what one account may hold. */
+    accountLimit: number;
+    /** How long the api holds an edge's request for a segment before answering 503 + Retry-After. */
+    waitSeconds: number;
+    /** Segments queued at low priority after a viewer's miss, so watching on never waits. */
+    readAhead: number;
+  };
   worker: {
     concurrency: number;
     leaseSeconds: number;
@@ -338,6 +351,13 @@ export function loadConfig(env: Env = process.env): Config {
       // A page polls its bootstrap every 3 s while only the opener is ready (20 a minute).
       playerRatePerMinute: int(env, 'PLAYER_RATE_PER_MINUTE', 60, 1, 1_000_000),
       trustProxy: trustProxy(env),
+    },
+    segments: {
+      concurrency: int(env, 'JIT_CONCURRENCY', 1, 1, 64),
+      queueLimit: int(env, 'JIT_QUEUE_LIMIT', 8, 1, 100_000),
+      accountLimit: int(env, 'JIT_ACCOUNT_LIMIT', 4, 1, 100_000),
+      waitSeconds: int(env, 'JIT_WAIT_SECONDS', 20, 1, 300),
+      readAhead: int(env, 'JIT_READ_AHEAD', 2, 0, 32),
     },
     worker: {
       concurrency: int(env, 'WORKER_CONCURRENCY', 1, 1, 64),

@@ -24,6 +24,8 @@ export interface AssetRow {
   source_content_type: string | null;
   source_bytes: number | null;
   source_meta: Record<string, unknown> | null;
+  /** The probe the segment plan was made from (see migrations/007_segment_jobs.sql). */
+  media_probe: Record<string, unknown> | null;
   error: AssetError | null;
   playback_policy: PlaybackPolicy;
   created_at: Date;
@@ -180,8 +182,11 @@ export async function listArtifacts(sql: Queryable, assetId: string): Promise<Ar
   return sql<ArtifactRow[]>`select * from artifacts where asset_id = ${assetId} order by path`;
 }
 
-export async function setSourceMeta(sql: Queryable, assetId: string, meta: object): Promise<void> {
-  await sql`update assets set source_meta = ${sql.json(meta as never)}, updated_at = now() where id = ${assetId}`;
+/** The probe, as users see it (`meta`) and as the segment plan is made from it (`probe`). */
+export async function setSourceMeta(sql: Queryable, assetId: string, meta: object, probe: object): Promise<void> {
+  await sql`
+    update assets set source_meta = ${sql.json(meta as never)}, media_probe = ${sql.json(probe as never)}, updated_at = now()
+    where id = ${assetId}`;
 }
 
 /** Moves playable_state forward only: a retried job never makes an asset look less ready. */

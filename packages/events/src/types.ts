@@ -6,10 +6,13 @@ export const EVENT_TYPES = {
   'job.queued': 'A processing job was queued (again, after a retry).',
   'job.started': 'A worker claimed the job; data.attempt counts attempts.',
   'job.progress': 'The job reached a step, or a tenth of the way through one: data.step, data.fraction.',
+  'asset.playlists_ready':
+    'The master and every media playlist are published, listing every planned segment: the whole video plays and seeks, each segment not encoded yet made on demand. data.renditions, data.segments, data.duration_sec.',
   'asset.opener_ready': 'The opener is stored: the asset is playable.',
   'asset.thumbnail_ready': 'The thumbnail is stored.',
-  'asset.rendition_ready': 'One HLS rendition is stored: data.rendition, width, height, bitrate.',
-  'asset.hls_ready': 'Every rendition and the master playlist are stored.',
+  'asset.rendition_ready':
+    'Every segment of one HLS rendition is stored (the audio rendition first): data.rendition, width, height, bitrate, codecs.',
+  'asset.hls_ready': 'Every segment of every rendition is stored: nothing is left to make on demand.',
   'asset.edges_warmed': 'Edges were asked to cache new artifacts: data.paths, data.edges (ok / failed counts).',
   'asset.errored': 'Processing failed for good: data.code, data.message.',
   'asset.deleted': 'The asset was deleted; playback stops everywhere.',

@@ -1,3 +1,5 @@
 export * from './queue.ts';
 export * from './runner.ts';
 export * from './wakeup.ts';
+export * from './segment-queue.ts';
+export * from './segment-runner.ts';

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { setPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MediaError } from './errors.ts';
 import { hostsIn, scrub } from './scrub.ts';
@@ -10,6 +10,11 @@ export interface RunOptions {
   timeoutMs?: number;
   /** Where each run's own working directory is made; the OS temp dir when unset. */
   scratchRoot?: string;
+  /**
+   * Scheduling niceness (0–19): background work (the ladder) yields the cores to what a
+   * viewer waits for (openers, just-in-time segments) without pausing.
+   */
+  nice?: number;
 
   onProgress?: (p: { fraction: number; outTimeSec: number; speed?: number }) => void;
 }
@@ -35,7 +40,7 @@ export function toolEnv(): NodeJS.ProcessEnv {
   return { PATH: process.env['PATH'] ?? '/usr/local/bin:/usr/bin:/bin', LC_ALL: 'C' };
 }
 
-export type ProcessOptions = Pick<RunOptions, 'signal' | 'timeoutMs' | 'scratchRoot'> & { onStdout?: (chunk: Buffer) => void };
+export type ProcessOptions = Pick<RunOptions, 'signal' | 'timeoutMs' | 'scratchRoot' | 'nice'> & { onStdout?: (chunk: Buffer) => void };
 
 /**
  * Runs a tool to completion in an empty working directory of its own, with `toolEnv()` and
@@ -59,6 +64,12 @@ function spawnIn(cwd: string, bin: string, args: string[], opts: ProcessOptions)
   const { signal, timeoutMs = DEFAULT_TIMEOUT_MS, onStdout } = opts;
   return new Promise((resolve, reject) => {
     const child = spawn(bin, args, { cwd, env: toolEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    // Lowering one's own children's priority needs no privilege; a failure only costs priority.
+    if (opts.nice && child.pid !== undefined) {
+      try {
+        setPriority(child.pid, opts.nice);
+      } catch {}
+    }
     let tail = Buffer.alloc(0);
     let stopReason: { error: unknown } | undefined;
     let killTimer: NodeJS.Timeout | undefined;

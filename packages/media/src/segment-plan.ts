@@ -125,7 +125,7 @@ export function renderMediaPlaylist(plan: MediaPlan): string {
     '#EXT-X-INDEPENDENT-SEGMENTS',
     `#EXT-X-MAP:URI="${HLS_FILES.init}"`,
   ];
-  plan.segments.forEach((s, n) => lines.push(`#EXTINF:${s.durationSec.toFixed(6)},`, segmentFile(n)));
+  for (const [n, s] of plan.segments.entries()) lines.push(`#EXTINF:${s.durationSec.toFixed(6)},`, segmentFile(n));
   lines.push('#EXT-X-ENDLIST');
   return `${lines.join('\n')}\n`;
 }

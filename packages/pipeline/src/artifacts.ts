@@ -1,7 +1,7 @@
 import { join } from 'node:path';
-import { artifactKeyFor, classify, hlsPath, MASTER_PATH, POLICIES } from '@kino/artifacts';
+import { artifactKeyFor, classify, hlsPath, POLICIES } from '@kino/artifacts';
 import type { NewArtifact } from '@kino/db';
-import type { LadderResult } from '@kino/media';
+import { declaredBandwidth, type LadderRendition, type MediaPlan } from '@kino/media';
 import { putFile, type Storage } from '@kino/storage';
 
 export interface LocalArtifact extends Omit<NewArtifact, 'key' | 'content_type' | 'bytes'> {
@@ -17,16 +17,34 @@ export async function publish(storage: Storage, assetId: string, a: LocalArtifac
   return { ...rest, key, content_type: contentType, bytes };
 }
 
-/** The ladder's files as artifacts: per rendition its playlist, init and segments; the master last. */
-export async function ladderArtifacts(hlsDir: string, ladder: LadderResult): Promise<LocalArtifact[]> {
-  const out: LocalArtifact[] = [];
-  for (const r of ladder.renditions) {
-    const dims = { rendition: r.name, width: r.width ?? null, height: r.height ?? null, bitrate: r.bandwidth };
-    for (const rel of r.files) {
-      const path = hlsPath(rel);
-      out.push({ path, kind: classify(path).kind, file: join(hlsDir, rel), ...dims });
-    }
-  }
-  out.push({ path: MASTER_PATH, kind: 'master', file: ladder.masterPath, rendition: null, width: null, height: null, bitrate: null });
-  return out;
+/**
+ * What a rendition's rows say about it: its picture size and the average bit rate it was
+ * planned at (video and audio together), from which the startup rendition is chosen.
+ */
+export function renditionColumns(plan: MediaPlan, rendition: string): Pick<NewArtifact, 'rendition' | 'width' | 'height' | 'bitrate'> {
+  const video = plan.video.find((r) => r.name === rendition);
+  if (video) return { rendition, width: video.width, height: video.height, bitrate: declaredBandwidth(plan, video).average };
+  return { rendition, width: null, height: null, bitrate: plan.audio?.bitrate ?? null };
+}
+
+/** Files under the HLS directory (`720p/index.m3u8`, `master.m3u8`) as artifacts of the plan's renditions. */
+export function hlsArtifacts(
+  hlsDir: string,
+  plan: MediaPlan,
+  files: Array<{ relative: string; rendition: string | null }>,
+): LocalArtifact[] {
+  return files.map(({ relative, rendition }) => {
+    const path = hlsPath(relative);
+    const columns = rendition ? renditionColumns(plan, rendition) : { rendition: null, width: null, height: null, bitrate: null };
+    return { path, kind: classify(path).kind, file: join(hlsDir, relative), ...columns };
+  });
+}
+
+/** An encoded rendition's init segment and segments, as artifacts. */
+export function renditionArtifacts(hlsDir: string, plan: MediaPlan, r: LadderRendition): LocalArtifact[] {
+  return hlsArtifacts(
+    hlsDir,
+    plan,
+    r.files.map((relative) => ({ relative, rendition: r.name })),
+  );
 }

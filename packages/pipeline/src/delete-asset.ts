@@ -1,6 +1,6 @@
 import { markAssetDeleted, type AssetRow, type Sql } from '@kino/db';
 import { appendEvent } from '@kino/events';
-import { cancelJobsOf, enqueueJob } from '@kino/jobs';
+import { cancelJobsOf, cancelSegmentJobsOf, enqueueJob } from '@kino/jobs';
 
 // With the queue's backoff capped at 10 minutes, about 16 hours of retries: a purge must
 // outlast an S3 outage, not give up during one.
@@ -28,7 +28,11 @@ export async function deleteAsset(deps: DeleteDeps, accountId: string, assetId: 
     const marked = await markAssetDeleted(tx, accountId, assetId);
     if (!marked?.first) return marked;
     const { quietAfter } = await cancelJobsOf(tx, marked.asset.id);
-    await enqueueJob(tx, { assetId: marked.asset.id, accountId, kind: 'purge_asset', maxAttempts: PURGE_ATTEMPTS, runAt: quietAfter });
+    // A worker encoding one of its segments just in time finds its row gone when it records
+    // the segment, and takes its upload back; the purge waits out its lease all the same.
+    const segmentsQuietAfter = await cancelSegmentJobsOf(tx, marked.asset.id);
+    const runAt = new Date(Math.max(quietAfter.getTime(), segmentsQuietAfter.getTime()));
+    await enqueueJob(tx, { assetId: marked.asset.id, accountId, kind: 'purge_asset', maxAttempts: PURGE_ATTEMPTS, runAt });
     await appendEvent(tx, { accountId, assetId: marked.asset.id, type: 'asset.deleted', data: {} });
     return marked;
   });

@@ -1,10 +1,9 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pMap from 'p-map';
 import {
   advancePlayableState,
-  deleteArtifactsUnder,
   getAssetById,
   listArtifacts,
   markSourceFailed,
@@ -14,23 +13,29 @@ import {
   type Queryable,
   type Sql,
 } from '@kino/db';
-import { artifactPrefix, HLS_PREFIX, MASTER_PATH, OPENER_PATH, THUMBNAIL_PATH } from '@kino/artifacts';
+import { artifactPrefix, initPath, MASTER_PATH, OPENER_PATH, segmentPath, THUMBNAIL_PATH } from '@kino/artifacts';
 import { appendEvents, type NewEvent } from '@kino/events';
 import { JobFailure, LeaseLostError, type FailureReport, type JobContext, type MediaJob } from '@kino/jobs';
 import {
+  declaredBandwidth,
   MediaError,
+  makeAudio,
   makeLadder,
   makeOpener,
   makeThumbnail,
-  planLadder,
+  planMedia,
   probe,
   scrub,
+  writePlaylists,
+  type LadderRendition,
+  type MediaPlan,
   type ProbeResult,
   type RunOptions,
 } from '@kino/media';
 import { deletePrefix, downloadToFile, presignGet, type Storage } from '@kino/storage';
-import { startupPaths } from '@kino/playback';
-import { ladderArtifacts, publish } from './artifacts.ts';
+import { startupPaths, startupRendition } from '@kino/playback';
+import { hlsArtifacts, publish, renditionArtifacts, renditionColumns, type LocalArtifact } from './artifacts.ts';
+import { SCRATCH_PREFIX } from './scratch.ts';
 
 export interface PipelineDeps {
   sql: Sql;
@@ -47,6 +52,11 @@ export interface PipelineDeps {
   warm?: (asset: { id: string; accountId: string }, paths: string[]) => void;
   /** Called after a commit that wrote events, to wake their readers. */
   onEvents?: (accountId: string) => void;
+  /**
+   * Queues segments for just-in-time encoding at read-ahead priority (see segments.ts).
+   * Called without waiting; like warming, it only ever makes a viewer's start faster.
+   */
+  prepareSegments?: (asset: { id: string; accountId: string }, paths: string[]) => void;
 }
 
 /** Failures that no retry can fix: the file itself is not something we can play. */
@@ -118,15 +128,16 @@ function sourceMeta(p: ProbeResult) {
 }
 
 /**
- * The media job: probe the source, then publish the opener (the asset is playable from
- * here), the thumbnail, and the HLS ladder. Each step that is already recorded is skipped,
- * so an attempt that follows a killed one resumes instead of starting over; the ladder is
- * published as a whole, after clearing what a dead attempt may have left half-written.
+ * The media job. Probe the source and publish the segment plan's playlists at once: from
+ * then on every second of the video plays, each missing segment made just in time
+ * (segments.ts). Then the opener (the fastest first frame), the audio rendition (once,
+ * early: it is cheap), and the video ladder at a lower CPU priority, beside the thumbnail.
+ * Each step that is already recorded is skipped, so an attempt that follows a killed one
+ * resumes instead of starting over; segments made just in time are not uploaded again.
  */
 export async function processSource(deps: PipelineDeps, job: MediaJob, ctx: JobContext): Promise<void> {
   const asset = await getAssetById(deps.sql, job.asset_id);
   if (!asset || asset.deleted_at) return;
-  // The pid in the name lets a restarted worker recognise scratch left by a dead one.
   const work = await mkdtemp(join(deps.tmpRoot || tmpdir(), `${SCRATCH_PREFIX}${job.id}-${process.pid}-`));
   /**
    * Runs `fn` in a transaction that first proves this worker still holds the job, and
@@ -149,6 +160,7 @@ export async function processSource(deps: PipelineDeps, job: MediaJob, ctx: JobC
   // so opener_ready does not wait on a download that grows with the video's length. The
   // download for the ladder starts once the opener is encoded, so the two do not compete.
   const src = join(work, 'source');
+  const hlsDir = join(work, 'hls');
   const inner = new AbortController(); // one step failing stops the others
   const stopAll = () => inner.abort();
   ctx.signal.addEventListener('abort', stopAll, { once: true });
@@ -157,30 +169,67 @@ export async function processSource(deps: PipelineDeps, job: MediaJob, ctx: JobC
     running.push(p.catch(() => {}));
     return p;
   };
-  const run = (step: string): RunOptions => ({
+  const run = (step: string, background = false): RunOptions => ({
     signal: inner.signal,
     timeoutMs: deps.ffmpegTimeoutMs,
     // Each ffmpeg gets an empty directory of its own inside the job's.
     scratchRoot: work,
+    ...(background ? { nice: BACKGROUND_NICENESS } : {}),
     onProgress: ({ fraction }) => ctx.progress({ step, fraction }),
   });
+  /** Uploads files, `concurrency` at a time, reporting progress as `step`. */
+  const publishAll = async (step: string, files: LocalArtifact[]) => {
+    let uploaded = 0;
+    return pMap(
+      files,
+      async (f) => {
+        const a = await publish(deps.storage, asset.id, f, inner.signal);
+        ctx.progress({ step, fraction: ++uploaded / files.length });
+        return a;
+      },
+      { concurrency: deps.uploadConcurrency ?? 8 },
+    );
+  };
   let downloading: Promise<void> | undefined;
   const download = () => (downloading ??= start(downloadToFile(deps.storage, asset.source_key, src, inner.signal)));
   try {
     ctx.progress({ step: 'probe', fraction: 0 });
     const remote = await presignGet(deps.storage, asset.source_key, 3600);
+    // Once playlists are published the plan must not change: an attempt after the first
+    // plans from the probe the first one recorded.
+    let input = remote;
+    let p = (asset.media_probe as ProbeResult | null) ?? (await probe(remote, run('probe')).catch(() => null));
     // A failed remote probe says nothing certain about the file (the origin may have
     // hiccupped): only the probe of the downloaded copy may declare the source unplayable.
-    let input = remote;
-    let p = await probe(remote, run('probe')).catch(() => null);
     if (!p) {
       await download();
       input = src;
       p = await probeOrReject(deps.sql, asset, src, run('probe'));
     }
     const probed = p;
-    await setSourceMeta(deps.sql, asset.id, sourceMeta(probed));
+    if (!asset.media_probe) await setSourceMeta(deps.sql, asset.id, sourceMeta(probed), probed);
+    const plan = planMedia(probed);
     const done = new Set((await listArtifacts(deps.sql, asset.id)).map((a) => a.path));
+
+    if (!done.has(MASTER_PATH)) {
+      const files = hlsArtifacts(hlsDir, plan, await writePlaylists(hlsDir, plan));
+      // The master goes last: once it exists, every playlist it names does.
+      const master = files.pop()!;
+      const published = await publishAll('playlists', files);
+      published.push(await publish(deps.storage, asset.id, master, inner.signal));
+      const renditions = [...plan.video.map((r) => r.name), ...(plan.audio ? [plan.audio.name] : [])];
+      await commit(
+        [{ type: 'asset.playlists_ready', data: { renditions, segments: plan.segments.length, duration_sec: plan.durationSec } }],
+        (tx) => recordArtifacts(tx, asset.id, published),
+      );
+      const artifacts = await listArtifacts(deps.sql, asset.id);
+      deps.warm?.(ref, [MASTER_PATH, ...startupPaths(artifacts)]);
+      // What a player needs at the opener's end: the startup rendition's init segment and
+      // the segments after the opener, made now rather than when it asks.
+      const startup = startupRendition(artifacts)?.name;
+      if (startup && plan.video.length > 0)
+        deps.prepareSegments?.(ref, [initPath(startup), ...HANDOFF_SEGMENTS.map((n) => segmentPath(startup, n))]);
+    }
 
     if (!done.has(OPENER_PATH)) {
       ctx.progress({ step: 'opener', fraction: 0 });
@@ -210,14 +259,42 @@ export async function processSource(deps: PipelineDeps, job: MediaJob, ctx: JobC
       }
     }
 
-    // The opener had the cores to itself (it is what a viewer waits for); the ladder
-    // starts now, with the small thumbnail encode beside it.
-    const hlsDir = join(work, 'hls');
-    const ladder = done.has(MASTER_PATH) ? null : start(makeLadder(src, hlsDir, probed, planLadder(probed), run('ladder')));
+    /** Publishes an encoded rendition's files that are not recorded yet (just in time made them). */
+    const publishRenditions = async (step: string, encoded: LadderRendition[]) => {
+      const have = new Set((await listArtifacts(deps.sql, asset.id)).map((a) => a.path));
+      const files = encoded.flatMap((r) => renditionArtifacts(hlsDir, plan, r)).filter((f) => !have.has(f.path));
+      const published = await publishAll(step, files);
+      const events = encoded.map((r) => {
+        const columns = renditionColumns(plan, r.name);
+        const video = plan.video.find((v) => v.name === r.name);
+        return {
+          type: 'asset.rendition_ready' as const,
+          data: {
+            rendition: r.name,
+            width: columns.width,
+            height: columns.height,
+            bitrate: video ? declaredBandwidth(plan, video).peak : columns.bitrate,
+            codecs: video?.codecs ?? plan.audio!.codecs,
+          },
+        };
+      });
+      await commit(events, (tx) => recordArtifacts(tx, asset.id, published));
+    };
+
+    if (plan.audio && !renditionDone(done, plan, plan.audio.name)) {
+      ctx.progress({ step: 'audio', fraction: 0 });
+      await publishRenditions('audio', [await makeAudio(src, hlsDir, probed, plan, run('audio'))]);
+    }
+
+    // The ladder is background work: just-in-time segments and other assets' openers take
+    // the cores first. The small thumbnail encode runs beside it.
+    const ladder = plan.video.every((r) => renditionDone(done, plan, r.name))
+      ? null
+      : start(makeLadder(src, hlsDir, probed, plan, run('ladder', true)));
 
     if (!done.has(THUMBNAIL_PATH)) {
       const file = join(work, THUMBNAIL_PATH);
-      await makeThumbnail(src, file, probed, run('thumbnail'));
+      await makeThumbnail(src, file, probed, run('thumbnail', true));
       const artifact = await publish(
         deps.storage,
         asset.id,
@@ -227,39 +304,13 @@ export async function processSource(deps: PipelineDeps, job: MediaJob, ctx: JobC
       await commit([{ type: 'asset.thumbnail_ready', data: { path: THUMBNAIL_PATH, bytes: artifact.bytes } }], (tx) =>
         recordArtifacts(tx, asset.id, [artifact]),
       );
+      deps.warm?.(ref, [THUMBNAIL_PATH]);
     }
 
-    if (ladder) {
-      const encoded = await ladder;
-      // Clear what a dead attempt may have left, but only while the job is still ours.
-      await commit([], (tx) => deleteArtifactsUnder(tx, asset.id, HLS_PREFIX));
-      await deletePrefix(deps.storage, artifactPrefix(asset.id, HLS_PREFIX));
-      const files = await ladderArtifacts(hlsDir, encoded);
-      const master = files.pop()!;
-      let uploaded = 0;
-      const published = await pMap(
-        files,
-        async (f) => {
-          const a = await publish(deps.storage, asset.id, f, inner.signal);
-          ctx.progress({ step: 'upload', fraction: ++uploaded / files.length });
-          return a;
-        },
-        { concurrency: deps.uploadConcurrency ?? 8 },
-      );
-      // The master goes last: once it exists, everything it points to does.
-      published.push(await publish(deps.storage, asset.id, master, inner.signal));
-      const renditionEvents = encoded.renditions.map((r) => ({
-        type: 'asset.rendition_ready' as const,
-        data: { rendition: r.name, width: r.width ?? null, height: r.height ?? null, bitrate: r.bandwidth, codecs: r.codecs },
-      }));
-      await commit(
-        [...renditionEvents, { type: 'asset.hls_ready', data: { renditions: encoded.renditions.map((r) => r.name) } }],
-        async (tx) => {
-          await recordArtifacts(tx, asset.id, published);
-          await advancePlayableState(tx, asset.id, 'hls_ready');
-        },
-      );
-      deps.warm?.(ref, [THUMBNAIL_PATH, ...startupPaths(await listArtifacts(deps.sql, asset.id))]);
+    if (ladder) await publishRenditions('upload', await ladder);
+    if (asset.playable_state !== 'hls_ready') {
+      const renditions = [...plan.video.map((r) => r.name), ...(plan.audio ? [plan.audio.name] : [])];
+      await commit([{ type: 'asset.hls_ready', data: { renditions } }], (tx) => advancePlayableState(tx, asset.id, 'hls_ready'));
     }
   } catch (err) {
     if (err instanceof JobFailure || err instanceof LeaseLostError) throw err;
@@ -273,31 +324,14 @@ export async function processSource(deps: PipelineDeps, job: MediaJob, ctx: JobC
   }
 }
 
-const SCRATCH_PREFIX = 'kino-job-';
+/** The ladder runs at this niceness: below openers and just-in-time segments, which run at 0. */
+const BACKGROUND_NICENESS = 10;
+/** The segments a player plays right after the opener (4 s of it: segment 1 starts there). */
+const HANDOFF_SEGMENTS = [1, 2];
 
-/**
- * Removes the scratch directories of workers that died (SIGKILL, OOM) on this machine:
- * their pid no longer runs. Each holds a source and its ladder, so they add up.
- */
-export async function sweepDeadScratch(tmpRoot: string): Promise<number> {
-  const root = tmpRoot || tmpdir();
-  let removed = 0;
-  for (const name of await readdir(root).catch(() => [] as string[])) {
-    const pid = Number(new RegExp(`^${SCRATCH_PREFIX}\\d+-(\\d+)-`).exec(name)?.[1]);
-    if (!pid || pid === process.pid || isRunning(pid)) continue;
-    await rm(join(root, name), { recursive: true, force: true });
-    removed += 1;
-  }
-  return removed;
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
+/** Whether every file of a rendition (init and each planned segment) is recorded. */
+function renditionDone(done: Set<string>, plan: MediaPlan, rendition: string): boolean {
+  return done.has(initPath(rendition)) && plan.segments.every((_, n) => done.has(segmentPath(rendition, n)));
 }
 
 const renditionless = { rendition: null, width: null, height: null, bitrate: null };

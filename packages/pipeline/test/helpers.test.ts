@@ -3,9 +3,9 @@ import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MASTER_PATH } from '@kino/artifacts';
-import { MediaError, type LadderResult } from '@kino/media';
+import { MediaError, planMedia, type ProbeResult } from '@kino/media';
 import { scratchDir } from '@kino/testkit';
-import { describeFailure, ladderArtifacts, sweepDeadScratch } from '../src/index.ts';
+import { describeFailure, hlsArtifacts, sweepDeadScratch } from '../src/index.ts';
 
 describe('describeFailure', () => {
   it('fails a source that cannot play for good, and lets encoding failures retry', () => {
@@ -43,37 +43,39 @@ describe('sweepDeadScratch', () => {
     const root = await scratchDir('kino-sweep-');
     const exited = spawnSync(process.execPath, ['-e', '']).pid;
     const dead = `kino-job-7-${exited}-abc`;
+    const deadSegment = `kino-job-seg-${exited}-ghi`;
     const mine = `kino-job-8-${process.pid}-def`;
-    for (const name of [dead, mine, 'unrelated']) await mkdir(join(root, name));
-    expect(await sweepDeadScratch(root)).toBe(1);
+    for (const name of [dead, deadSegment, mine, 'unrelated']) await mkdir(join(root, name));
+    expect(await sweepDeadScratch(root)).toBe(2);
     expect((await readdir(root)).sort()).toEqual([mine, 'unrelated'].sort());
   });
 });
 
-describe('ladderArtifacts', () => {
-  it('lists each rendition with its dimensions, and the master last', async () => {
+describe('hlsArtifacts', () => {
+  it('describes each file by its rendition, as planned: size and average bit rate; audio and the master without', async () => {
     const dir = await scratchDir('kino-ladder-');
-    const ladder: LadderResult = {
-      masterPath: join(dir, 'master.m3u8'),
-      renditions: [
-        {
-          name: '240p',
-          width: 320,
-          height: 240,
-          bandwidth: 500_000,
-          averageBandwidth: 400_000,
-          codecs: 'avc1.42c015,mp4a.40.2',
-          dir: join(dir, '240p'),
-          files: ['240p/index.m3u8', '240p/init.mp4', '240p/0.m4s'],
-        },
-      ],
+    const p: ProbeResult = {
+      durationSec: 9,
+      sizeBytes: 1,
+      formatName: 'mov,mp4,m4a,3gp,3g2,mj2',
+      video: { index: 0, codec: 'h264', width: 320, height: 240, displayWidth: 320, displayHeight: 240, rotation: 0, fps: 30 },
+      audio: { index: 1, codec: 'aac', channels: 2, sampleRate: 48_000 },
     };
-    const files = await ladderArtifacts(dir, ladder);
-    expect(files.map((f) => [f.path, f.kind, f.rendition, f.height])).toEqual([
-      ['hls/240p/index.m3u8', 'playlist', '240p', 240],
-      ['hls/240p/init.mp4', 'init', '240p', 240],
-      ['hls/240p/0.m4s', 'segment', '240p', 240],
-      [MASTER_PATH, 'master', null, null],
+    const plan = planMedia(p);
+    const files = hlsArtifacts(dir, plan, [
+      { relative: '240p/index.m3u8', rendition: '240p' },
+      { relative: '240p/init.mp4', rendition: '240p' },
+      { relative: '240p/0.m4s', rendition: '240p' },
+      { relative: 'audio/0.m4s', rendition: 'audio' },
+      { relative: 'master.m3u8', rendition: null },
+    ]);
+    const average = plan.video[0]!.videoBitrate + 128_000;
+    expect(files.map((f) => [f.path, f.kind, f.rendition, f.height, f.bitrate])).toEqual([
+      ['hls/240p/index.m3u8', 'playlist', '240p', 240, average],
+      ['hls/240p/init.mp4', 'init', '240p', 240, average],
+      ['hls/240p/0.m4s', 'segment', '240p', 240, average],
+      ['hls/audio/0.m4s', 'segment', 'audio', null, 128_000],
+      [MASTER_PATH, 'master', null, null, null],
     ]);
     expect(files[0]!.file).toBe(join(dir, '240p/index.m3u8'));
   });

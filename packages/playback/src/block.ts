@@ -16,7 +16,9 @@ export function playbackBlock(o: {
 }): PlaybackBlock {
   const has = new Set(o.artifacts.map((a) => a.path));
   const url = (path: string) => (has.has(path) ? playbackUrl(o.edge.url, o.token, o.assetId, path) : null);
-  const hls = o.playableState === 'hls_ready';
+  // The master is published at probe time, listing every segment: from then on HLS plays
+  // the whole video, segments not encoded yet made just in time (not only once hls_ready).
+  const hls = has.has(MASTER_PATH);
   return {
     asset_id: o.assetId,
     playable_state: o.playableState,
@@ -46,7 +48,11 @@ export const playbackBlockSchema = {
     urls: {
       type: 'object',
       properties: {
-        master: { type: ['string', 'null'], description: 'The HLS master playlist, once hls_ready.' },
+        master: {
+          type: ['string', 'null'],
+          description:
+            'The HLS master playlist, from asset.playlists_ready on: it plays the whole video, segments not encoded yet made on demand.',
+        },
         opener: { type: ['string', 'null'], description: 'The first seconds as a small MP4, playable at once.' },
         thumbnail: { type: ['string', 'null'] },
       },

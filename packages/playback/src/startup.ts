@@ -12,9 +12,10 @@ export interface RenditionInfo {
   height: number | null;
 }
 
+/** Video renditions, by bit rate; the audio rendition (no height) plays beside whichever is chosen. */
 export function renditionsOf(artifacts: ArtifactRow[]): RenditionInfo[] {
   return artifacts
-    .filter((a) => a.kind === 'playlist' && a.rendition)
+    .filter((a) => a.kind === 'playlist' && a.rendition && a.height !== null)
     .map((a) => ({ name: a.rendition!, bitrate: a.bitrate ?? 0, height: a.height }))
     .sort((x, y) => x.bitrate - y.bitrate);
 }

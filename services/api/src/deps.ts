@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import type { AnalyticsStore } from '@kino/analytics';
 import type { Config } from '@kino/config';
 import type { Sql } from '@kino/db';
-import type { EventFeed } from '@kino/events';
+import type { EventFeed, RedisBus } from '@kino/events';
 import type { Storage } from '@kino/storage';
 import type { PlaybackSigner } from '@kino/tokens';
 
@@ -11,6 +11,8 @@ export interface ApiDeps {
   config: Config;
   sql: Sql;
   redis: Redis;
+  /** The process's Redis connections, for subscriptions (just-in-time segment waits). */
+  bus: RedisBus;
   storage: Storage;
   signer: PlaybackSigner;
   /** ClickHouse, connected in the background; analytics routes answer 503 until it is. */

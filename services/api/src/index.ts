@@ -48,6 +48,7 @@ export async function createApi(config: Config, shared: { bus?: RedisBus } = {})
     config,
     sql,
     redis,
+    bus,
     storage,
     signer,
     eventFeed,

@@ -5,8 +5,8 @@ import { ConfigError, type Config } from '@kino/config';
 import { createDb, healthyEdges, migrate } from '@kino/db';
 import { announceEvents, appendEvent, createRedisBus, type RedisBus } from '@kino/events';
 import { purgeEdges, warmEdges } from '@kino/playback';
-import { createJobRunner, type JobRunner } from '@kino/jobs';
-import { describeFailure, processSource, purgeAsset, sweepDeadScratch } from '@kino/pipeline';
+import { announceSegmentJobs, createJobRunner, createSegmentRunner, requestSegment, SEGMENT_PRIORITY, type JobRunner } from '@kino/jobs';
+import { describeFailure, processSource, produceSegment, purgeAsset, sweepDeadScratch } from '@kino/pipeline';
 import { readinessRoute } from '@kino/http';
 import { createStorage } from '@kino/storage';
 
@@ -62,6 +62,17 @@ export async function createWorker(config: Config, shared: { bus?: RedisBus } = 
     return { ok: outcomes.filter((x) => x.ok).map((x) => x.edge), failed: outcomes.filter((x) => !x.ok).map((x) => x.edge) };
   };
 
+  const bounds = { limit: config.segments.queueLimit, accountLimit: config.segments.accountLimit };
+  // Read-ahead, like warming, only makes a viewer's start faster: a full queue skips it.
+  const prepareSegments = (asset: { id: string; accountId: string }, paths: string[]) => {
+    (async () => {
+      for (const path of paths) {
+        await requestSegment(sql, { assetId: asset.id, accountId: asset.accountId, path, priority: SEGMENT_PRIORITY.readAhead, ...bounds });
+      }
+      await announceSegmentJobs(bus.redis);
+    })().catch((err) => log.warn({ err, assetId: asset.id }, 'queuing startup segments failed'));
+  };
+
   const runner = createJobRunner({
     sql,
     bus,
@@ -77,13 +88,48 @@ export async function createWorker(config: Config, shared: { bus?: RedisBus } = 
       job.kind === 'purge_asset'
         ? purgeAsset({ sql, storage, purgeEdges: purge, onEvents }, job, ctx)
         : processSource(
-            { sql, storage, tmpRoot: config.worker.tmpDir, ffmpegTimeoutMs: config.worker.ffmpegTimeoutSeconds * 1000, warm, onEvents },
+            {
+              sql,
+              storage,
+              tmpRoot: config.worker.tmpDir,
+              ffmpegTimeoutMs: config.worker.ffmpegTimeoutSeconds * 1000,
+              warm,
+              onEvents,
+              prepareSegments,
+            },
             job,
             ctx,
           ),
   });
 
-  health.get('/healthz', async () => ({ status: 'ok', active_jobs: runner.active }));
+  // Just-in-time segments, in slots of their own beside the media jobs.
+  const segmentRunner = createSegmentRunner({
+    sql,
+    bus,
+    workerId: id,
+    concurrency: config.segments.concurrency,
+    leaseSeconds: config.worker.leaseSeconds,
+    pollIntervalMs: config.worker.pollIntervalMs,
+    shutdownGraceMs: config.worker.shutdownGraceSeconds * 1000,
+    log,
+    handler: (job, signal) =>
+      produceSegment(
+        {
+          sql,
+          storage,
+          bus,
+          tmpRoot: config.worker.tmpDir,
+          timeoutMs: config.worker.ffmpegTimeoutSeconds * 1000,
+          workerId: id,
+          bounds,
+          readAhead: config.segments.readAhead,
+        },
+        job,
+        signal,
+      ),
+  });
+
+  health.get('/healthz', async () => ({ status: 'ok', active_jobs: runner.active, active_segments: segmentRunner.active }));
   readinessRoute(health, { internalToken: config.internalToken, checks: { postgres: () => sql`select 1` } });
 
   const worker: Worker = {
@@ -96,10 +142,11 @@ export async function createWorker(config: Config, shared: { bus?: RedisBus } = 
       if (swept > 0) log.warn({ swept }, 'removed scratch directories of dead workers');
       worker.url = await health.listen({ host: config.worker.host, port: config.worker.port });
       await runner.start();
+      await segmentRunner.start();
       log.info({ concurrency: config.worker.concurrency }, 'worker started');
     },
     async stop() {
-      await runner.stop();
+      await Promise.all([runner.stop(), segmentRunner.stop()]);
       await health.close();
       if (!shared.bus) bus.close();
       storage.s3.destroy();

@@ -52,6 +52,11 @@ export class KinoPlayerElement extends HTMLElement {
     this.ui.video.pause();
   }
 
+  /** Jumps to `seconds`, anywhere in the video, also while the opener plays (HLS takes over there). */
+  seek(seconds: number): void {
+    this.player.seek(seconds);
+  }
+
   get renditions(): Rendition[] {
     return this.player.renditions();
   }

@@ -28,6 +28,8 @@ export interface PlayerOptions {
 export type PlayerEventType = 'ready' | 'playing' | 'error';
 
 const POLL_MS = 3000;
+/** The opener's length as the pipeline makes it (packages/media OPENER_SECONDS), until its element says. */
+const OPENER_SECONDS = 4;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const asPlayerError = (e: unknown) => (e instanceof PlayerError ? e : new PlayerError('NETWORK', String(e)));
 
@@ -39,7 +41,7 @@ export class Player {
   private session: Session | undefined;
   private engine: Engine | undefined;
   private qoe: QoeTracker | undefined;
-  /** Playing the opener while the ladder is encoded; HLS takes over when the opener ends. */
+  /** Playing the opener; HLS (published at probe time, long before the ladder is done) takes over when it ends. */
   private awaitingHls = false;
   private hlsPrefetched: Prefetched | undefined;
   private polling = false;
@@ -140,7 +142,10 @@ export class Player {
     const v = this.ui.video;
     const events: EngineEvents = { rendition: (r) => this.qoe?.rendition(r), fatal: (e) => this.fail(e, () => this.reattach()) };
     const opener = b.urls.opener;
-    if (b.playable_state === 'hls_ready' && b.urls.master) {
+    // Until the ladder is done, the opener is the fastest first frame: its segments of HLS
+    // may still have to be made on demand. From its end, or a seek past it, HLS plays.
+    const openerFirst = opener && b.playable_state !== 'hls_ready' && position < this.openerSeconds();
+    if (b.urls.master && !openerFirst) {
       // The hints start with the opener, which HLS playback never reads.
       const prefetched = this.hlsPrefetched ?? prefetch(b.prefetch.filter((u) => u !== opener));
       this.engine = mseAvailable()
@@ -153,10 +158,28 @@ export class Player {
     }
   }
 
-  /** A fresh engine at the current position, after a network failure or for the HLS hand-off. */
-  private reattach(): void {
+  /**
+   * Jumps to `seconds`. On the opener, a point past its end hands over to HLS right there
+   * (the opener element only knows its own few seconds).
+   */
+  seek(seconds: number): void {
     const v = this.ui.video;
-    const position = v.currentTime;
+    if (this.awaitingHls && this.session?.current.urls.master && seconds >= this.openerSeconds()) {
+      this.reattach(seconds);
+      return;
+    }
+    v.currentTime = seconds;
+  }
+
+  /** How long the opener is, once its element knows; OPENER_SECONDS-ish before that. */
+  private openerSeconds(): number {
+    const d = this.awaitingHls ? this.ui.video.duration : Number.NaN;
+    return Number.isFinite(d) && d > 0 ? d : OPENER_SECONDS;
+  }
+
+  /** A fresh engine at `position` (the current one by default), after a network failure or for the HLS hand-off. */
+  private reattach(position = this.ui.video.currentTime): void {
+    const v = this.ui.video;
     this.engine?.destroy();
     this.ui.show(undefined);
     this.attach(position);
@@ -173,17 +196,18 @@ export class Player {
     if (this.awaitingHls) void this.pickUpHls();
   }
 
-  /** Asks for fresh bootstraps until the ladder is ready, then prefetches its first segments. */
+  /** Asks for fresh bootstraps until the playlists are published, then prefetches what HLS plays first. */
   private async pickUpHls(): Promise<void> {
     const s = this.session;
-    if (this.polling || !s?.canRefresh) return;
+    if (this.polling || !s) return;
     this.polling = true;
     const gen = this.generation;
-    for (;;) {
+    while (!s.current.urls.master) {
+      if (!s.canRefresh) return;
       await s.refresh().catch(() => undefined);
       if (gen !== this.generation) return;
-      if (s.current.playable_state === 'hls_ready') break;
-      await sleep(POLL_MS);
+      if (!s.current.urls.master) await sleep(POLL_MS);
+      if (gen !== this.generation) return;
     }
     this.hlsPrefetched = prefetch(s.current.prefetch.filter((u) => u !== s.current.urls.opener));
     if (this.ui.video.ended) this.reattach();

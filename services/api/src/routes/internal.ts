@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
-import { bearerMatches, clientErrors, Defaulted, typed } from '@kino/http';
+import { allErrors, bearerMatches, clientErrors, Defaulted, typed } from '@kino/http';
+import { ARTIFACT_PATH_PATTERN, ASSET_ID_PATTERN } from '@kino/artifacts';
 import { recordEdgeHeartbeat, revocationsSince } from '@kino/db';
+import { answerSegmentRequest } from '@kino/pipeline';
 import { Type } from 'typebox';
 import type { ApiDeps } from '../deps.ts';
 import { ApiError } from '../errors.ts';
@@ -80,6 +82,46 @@ export async function internalRoutes(scope: FastifyInstance, deps: ApiDeps): Pro
         more: page.more,
         assets: page.revocations.map((r) => ({ id: r.id, deleted_at: r.deleted_at.toISOString() })),
       };
+    },
+  );
+
+  // An edge missed a planned segment the origin does not have yet (see
+  // packages/pipeline/src/segments.ts). Held until the segment is made, within
+  // JIT_WAIT_SECONDS; 404 for anything the plan does not list, 503 + Retry-After when the
+  // encoding tier is full or the wait ran out.
+  app.post(
+    '/internal/segments',
+    {
+      schema: {
+        hide: true,
+        body: Type.Object(
+          {
+            asset_id: Type.String({ pattern: `^${ASSET_ID_PATTERN}$` }),
+            path: Type.String({ pattern: `^(?:${ARTIFACT_PATH_PATTERN})$` }),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Object({ status: Type.Literal('ready') }), ...allErrors },
+      },
+    },
+    async (request, reply) => {
+      const { segments } = deps.config;
+      const answer = await answerSegmentRequest(
+        {
+          sql: deps.sql,
+          bus: deps.bus,
+          bounds: { limit: segments.queueLimit, accountLimit: segments.accountLimit },
+          waitMs: segments.waitSeconds * 1000,
+        },
+        request.body.asset_id,
+        request.body.path,
+      );
+      if (answer.status === 'refused') throw new ApiError(404, 'NOT_IN_PLAN', 'The asset does not plan this segment, or is gone.');
+      if (answer.status === 'busy') {
+        reply.header('retry-after', String(answer.retryAfterSec));
+        throw new ApiError(503, 'SEGMENT_NOT_READY', 'The segment is not made yet; try again shortly.');
+      }
+      return { status: 'ready' as const };
     },
   );
 }

@@ -1,0 +1,133 @@
+import type { Queryable, Sql } from '@kino/db';
+import type { Redis } from '@kino/events';
+
+// Segments wanted before the ladder has made them (see migrations/007_segment_jobs.sql).
+// The table is small and short-lived: a row exists while its segment is queued or being
+// encoded, and the outcome is the artifact row, or its absence.
+
+export interface SegmentJob {
+  asset_id: string;
+  account_id: string;
+  /** The artifact path: `hls/{rendition}/{n}.m4s` or its init segment. */
+  path: string;
+  priority: number;
+  state: 'queued' | 'running';
+  locked_by: string | null;
+  locked_until: Date | null;
+  created_at: Date;
+}
+
+/** Claim order: a viewer waiting at an edge first, then read-ahead after such a miss. */
+export const SEGMENT_PRIORITY = { viewer: 0, readAhead: 1 } as const;
+
+export interface SegmentRequest {
+  assetId: string;
+  accountId: string;
+  path: string;
+  priority: number;
+  /** Pending viewer requests the whole tier may hold; read-ahead may only use what is free of it. */
+  limit: number;
+  /** Of those, what one account may hold, so one viewer cannot take every slot. */
+  accountLimit: number;
+}
+
+/**
+ * Asks for a segment: `joined` when it is already queued or being encoded (a lower priority
+ * number is taken over), `queued` when a new row was added, `full` when the bounds leave no
+ * room for another. Bounded, never an unbounded queue: the caller turns `full` into 503.
+ */
+export async function requestSegment(sql: Queryable, r: SegmentRequest): Promise<'queued' | 'joined' | 'full'> {
+  const [joined] = await sql`
+    update segment_jobs set priority = least(priority, ${r.priority})
+    where asset_id = ${r.assetId} and path = ${r.path}
+    returning 1`;
+  if (joined) return 'joined';
+  // Read-ahead counts every pending row against the bound; a viewer's request only other
+  // viewers' requests, so read-ahead never crowds out someone who is waiting.
+  const [added] = await sql<{ inserted: boolean }[]>`
+    with pending as (
+      select count(*) filter (where priority <= ${r.priority}) as tier,
+             count(*) filter (where account_id = ${r.accountId} and priority <= ${r.priority}) as account
+      from segment_jobs
+    )
+    insert into segment_jobs (asset_id, account_id, path, priority)
+    select ${r.assetId}, ${r.accountId}, ${r.path}, ${r.priority}
+    from pending
+    where pending.tier < ${r.limit} and pending.account < ${r.accountLimit}
+    on conflict (asset_id, path) do update set priority = least(segment_jobs.priority, excluded.priority)
+    returning (xmax = 0) as inserted`;
+  if (!added) return 'full';
+  return added.inserted ? 'queued' : 'joined';
+}
+
+/**
+ * Takes the most urgent segment and leases it to `workerId`; a running row whose lease ran
+ * out (its worker died) is claimable again. SKIP LOCKED, as for media jobs: claimers never
+ * wait on each other and never take the same row.
+ */
+export async function claimSegmentJob(sql: Sql, workerId: string, leaseSeconds: number): Promise<SegmentJob | null> {
+  const [job] = await sql<SegmentJob[]>`
+    with next as (
+      select asset_id, path from segment_jobs
+      where state = 'queued' or locked_until < now()
+      order by priority, created_at
+      limit 1
+      for update skip locked
+    )
+    update segment_jobs s
+    set state = 'running', locked_by = ${workerId}, locked_until = now() + make_interval(secs => ${leaseSeconds})
+    from next
+    where s.asset_id = next.asset_id and s.path = next.path
+    returning s.*`;
+  return job ?? null;
+}
+
+/**
+ * Ends a segment job, successful or not. False when the row is no longer this worker's:
+ * the asset was deleted (its rows went with it), or the lease ran out and another worker
+ * took the segment over. Call it in the transaction that records the segment.
+ */
+export async function finishSegmentJob(sql: Queryable, job: Pick<SegmentJob, 'asset_id' | 'path'>, workerId: string): Promise<boolean> {
+  const rows = await sql`
+    delete from segment_jobs
+    where asset_id = ${job.asset_id} and path = ${job.path} and locked_by = ${workerId}
+    returning 1`;
+  return rows.length === 1;
+}
+
+/** Gives a segment back to the queue (the worker is stopping), keeping its place. */
+export async function releaseSegmentJob(sql: Queryable, job: Pick<SegmentJob, 'asset_id' | 'path'>, workerId: string): Promise<void> {
+  await sql`
+    update segment_jobs set state = 'queued', locked_by = null, locked_until = null
+    where asset_id = ${job.asset_id} and path = ${job.path} and locked_by = ${workerId}`;
+}
+
+/** Whether the segment is still queued or being encoded. */
+export async function segmentPending(sql: Queryable, assetId: string, path: string): Promise<boolean> {
+  const [row] = await sql`select 1 from segment_jobs where asset_id = ${assetId} and path = ${path}`;
+  return row !== undefined;
+}
+
+/**
+ * Forgets an asset's pending segments (it was deleted) and says until when a worker that
+ * was encoding one could still write: its lease.
+ */
+export async function cancelSegmentJobsOf(sql: Queryable, assetId: string): Promise<Date> {
+  const rows = await sql<{ locked_until: Date | null }[]>`
+    delete from segment_jobs where asset_id = ${assetId} returning locked_until`;
+  return new Date(Math.max(Date.now(), ...rows.map((r) => r.locked_until?.getTime() ?? 0)));
+}
+
+// Redis says "look again" (new segment work) and "this segment's job ended"; Postgres stays
+// the truth, so a lost message only delays a claim until the next poll or a waiter until its
+// next look at the table.
+export const SEGMENT_JOBS_CHANNEL = 'kino:segment_jobs';
+export const SEGMENT_DONE_CHANNEL = 'kino:segment_jobs:done';
+
+export async function announceSegmentJobs(redis: Redis): Promise<void> {
+  await redis.publish(SEGMENT_JOBS_CHANNEL, '1');
+}
+
+export async function announceSegmentDone(redis: Redis, assetId: string, path: string): Promise<void> {
+  await redis.publish(SEGMENT_DONE_CHANNEL, `${assetId} ${path}`);
+}

@@ -1,0 +1,152 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Sql } from '@kino/db';
+import type { RedisBus } from '@kino/events';
+import type { Logger } from './runner.ts';
+import {
+  announceSegmentDone,
+  claimSegmentJob,
+  finishSegmentJob,
+  releaseSegmentJob,
+  SEGMENT_JOBS_CHANNEL,
+  type SegmentJob,
+} from './segment-queue.ts';
+
+export interface SegmentRunnerOptions {
+  sql: Sql;
+  /** For wake-ups and the "done" notices waiters listen for; without it, everyone polls. */
+  bus?: RedisBus;
+  workerId: string;
+  /** Segments encoded at once: the per-worker bound on just-in-time work. */
+  concurrency: number;
+  leaseSeconds: number;
+  pollIntervalMs: number;
+  shutdownGraceMs: number;
+  /**
+   * Produces the segment, ending its row with finishSegmentJob in the transaction that
+   * records it (the row is ended here otherwise). A throw ends the row too: the segment
+   * stays missing, nothing is cached, and a viewer who still wants it asks again.
+   */
+  handler: (job: SegmentJob, signal: AbortSignal) => Promise<void>;
+  log: Logger;
+}
+
+export interface SegmentRunner {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  readonly active: number;
+}
+
+/**
+ * Claims segment jobs beside the media-job runner, in slots of their own: a viewer's
+ * segment never waits for a ladder to finish. Leases are renewed like media jobs', so a
+ * slow encode keeps its row and a dead worker's row is claimed again once its lease lapses.
+ */
+export function createSegmentRunner(o: SegmentRunnerOptions): SegmentRunner {
+  const running = new Map<string, { controller: AbortController; done: Promise<void> }>();
+  let stopping = false;
+  let loop: Promise<void> | undefined;
+  let unsubscribe: (() => void) | undefined;
+  let woken = false;
+  let sleeping: AbortController | undefined;
+  const wake = () => {
+    woken = true;
+    sleeping?.abort();
+  };
+
+  function run(job: SegmentJob): void {
+    const key = `${job.asset_id} ${job.path}`;
+    const controller = new AbortController();
+    const log = { assetId: job.asset_id, path: job.path };
+    const renew = setInterval(
+      () => {
+        o.sql`
+          update segment_jobs set locked_until = now() + make_interval(secs => ${o.leaseSeconds})
+          where asset_id = ${job.asset_id} and path = ${job.path} and locked_by = ${o.workerId}
+          returning 1`
+          .then((rows) => {
+            if (rows.length === 0) controller.abort(new Error('segment job lost'));
+          })
+          .catch((err) => o.log.warn({ err, ...log }, 'segment lease renewal failed'));
+      },
+      (o.leaseSeconds * 1000) / 3,
+    );
+    const started = Date.now();
+    const done = o
+      .handler(job, controller.signal)
+      .then(
+        async () => {
+          // A handler that found nothing to do (the segment exists, the asset is gone) ends the row here.
+          await finishSegmentJob(o.sql, job, o.workerId);
+          o.log.info({ ...log, ms: Date.now() - started }, 'segment job done');
+        },
+        async (err) => {
+          if (stopping && controller.signal.aborted) {
+            await releaseSegmentJob(o.sql, job, o.workerId);
+            return;
+          }
+          await finishSegmentJob(o.sql, job, o.workerId);
+          o.log.warn({ ...log, err: err instanceof Error ? err.message : String(err) }, 'segment encode failed');
+        },
+      )
+      .catch((err) => o.log.error({ err, ...log }, 'recording a segment job outcome failed; its lease will lapse'))
+      .finally(() => {
+        clearInterval(renew);
+        running.delete(key);
+        if (o.bus) announceSegmentDone(o.bus.redis, job.asset_id, job.path).catch(() => {});
+        wake();
+      });
+    running.set(key, { controller, done });
+  }
+
+  async function claimLoop(): Promise<void> {
+    while (!stopping) {
+      if (running.size < o.concurrency) {
+        const job = await claimSegmentJob(o.sql, o.workerId, o.leaseSeconds).catch((err) => {
+          o.log.error({ err }, 'claiming a segment job failed; retrying after the poll interval');
+          return null;
+        });
+        if (job && stopping) await releaseSegmentJob(o.sql, job, o.workerId).catch(() => {});
+        else if (job) {
+          run(job);
+          continue;
+        }
+      }
+      if (woken) {
+        woken = false;
+        continue;
+      }
+      const ac = new AbortController();
+      sleeping = ac;
+      await sleep(o.pollIntervalMs, undefined, { signal: ac.signal }).catch(() => {});
+      sleeping = undefined;
+      woken = false;
+    }
+  }
+
+  return {
+    get active() {
+      return running.size;
+    },
+    async start() {
+      if (o.bus) {
+        const sub = o.bus.subscribe(SEGMENT_JOBS_CHANNEL, () => wake());
+        unsubscribe = () => sub.close();
+      }
+      loop = claimLoop();
+    },
+    async stop() {
+      stopping = true;
+      wake();
+      unsubscribe?.();
+      await loop;
+      const all = () => Promise.all([...running.values()].map((r) => r.done));
+      const timer = new AbortController();
+      const grace = sleep(o.shutdownGraceMs, 'timeout' as const, { signal: timer.signal }).catch(() => 'done' as const);
+      if ((await Promise.race([all().then(() => 'done' as const), grace])) === 'timeout') {
+        for (const r of running.values()) r.controller.abort(new Error('worker stopping'));
+        await all();
+      }
+      timer.abort();
+    },
+  };
+}

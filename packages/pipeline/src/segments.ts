@@ -1,0 +1,191 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { classify, initPath, segmentPath } from '@kino/artifacts';
+import { getAssetById, recordArtifacts, type AssetRow, type Queryable, type Sql } from '@kino/db';
+import type { RedisBus } from '@kino/events';
+import {
+  announceSegmentJobs,
+  finishSegmentJob,
+  requestSegment,
+  SEGMENT_DONE_CHANNEL,
+  SEGMENT_PRIORITY,
+  segmentPending,
+  type SegmentJob,
+} from '@kino/jobs';
+import { encodeSegment, planMedia, type MediaPlan, type ProbeResult } from '@kino/media';
+import { deleteObject, presignGet, type Storage } from '@kino/storage';
+import { publish, type LocalArtifact } from './artifacts.ts';
+import { SCRATCH_PREFIX } from './scratch.ts';
+
+// Just-in-time segments: an edge misses a planned segment the origin does not have yet,
+// asks the api (answerSegmentRequest), which queues it and waits; a worker's segment runner
+// encodes it (produceSegment) and records it; the edge fills it from the origin like any
+// other artifact. Audio is never encoded here: it is encoded once, early, by the media job.
+
+export interface SegmentBounds {
+  /** Pending viewer requests across the tier (JIT_QUEUE_LIMIT). */
+  limit: number;
+  /** Of those, per account. */
+  accountLimit: number;
+}
+
+/** The asset's plan, as published, and what a path of it is; undefined for anything outside it. */
+export function plannedSegment(
+  asset: Pick<AssetRow, 'media_probe' | 'deleted_at'>,
+  path: string,
+): { plan: MediaPlan; probe: ProbeResult; rendition: string; index: number; audio: boolean } | undefined {
+  if (asset.deleted_at || !asset.media_probe) return undefined;
+  const info = classify(path);
+  if (info.kind !== 'init' && info.kind !== 'segment') return undefined;
+  const probe = asset.media_probe as unknown as ProbeResult;
+  const plan = planMedia(probe);
+  const audio = plan.audio?.name === info.rendition;
+  if (!audio && !plan.video.some((r) => r.name === info.rendition)) return undefined;
+  // An init segment comes with any segment's encode; segment 0's is as good as any.
+  const index = info.kind === 'init' ? 0 : info.segment!;
+  if (index >= plan.segments.length) return undefined;
+  return { plan, probe, rendition: info.rendition, index, audio };
+}
+
+async function recorded(sql: Queryable, assetId: string, paths: string[]): Promise<Set<string>> {
+  const rows = await sql<{ path: string }[]>`select path from artifacts where asset_id = ${assetId} and path = any(${paths})`;
+  return new Set(rows.map((r) => r.path));
+}
+
+export type SegmentAnswer = { status: 'ready' } | { status: 'refused' } | { status: 'busy'; retryAfterSec: number };
+
+export interface AnswerDeps {
+  sql: Sql;
+  bus?: RedisBus;
+  bounds: SegmentBounds;
+  /** How long a request waits for its segment before the edge is told to come back. */
+  waitMs: number;
+  /** How often a waiter looks at the tables when no notice arrives (Redis away). */
+  pollMs?: number;
+}
+
+/**
+ * The api's side of a just-in-time request: refuses what the plan does not list (and
+ * deleted assets) without queuing anything, answers at once for what exists, and otherwise
+ * queues the segment (joining a pending request for it) and waits, within `waitMs`, for
+ * its artifact row. `busy` when the queue is full or the wait ran out: the edge answers 503
+ * with Retry-After, and the player asks again.
+ */
+export async function answerSegmentRequest(deps: AnswerDeps, assetId: string, path: string): Promise<SegmentAnswer> {
+  const asset = await getAssetById(deps.sql, assetId);
+  const planned = asset && plannedSegment(asset, path);
+  if (!asset || !planned) return { status: 'refused' };
+  if ((await recorded(deps.sql, assetId, [path])).size > 0) return { status: 'ready' };
+  if (!planned.audio) {
+    const queued = await requestSegment(deps.sql, {
+      assetId,
+      accountId: asset.account_id,
+      path,
+      priority: SEGMENT_PRIORITY.viewer,
+      ...deps.bounds,
+    });
+    if (queued === 'full') return { status: 'busy', retryAfterSec: 2 };
+    if (queued === 'queued' && deps.bus) await announceSegmentJobs(deps.bus.redis).catch(() => {});
+  }
+  return waitForSegment(deps, assetId, path, !planned.audio);
+}
+
+async function waitForSegment(deps: AnswerDeps, assetId: string, path: string, queued: boolean): Promise<SegmentAnswer> {
+  const deadline = Date.now() + deps.waitMs;
+  let nudge: (() => void) | undefined;
+  const notice = deps.bus?.subscribe(SEGMENT_DONE_CHANNEL, (message) => {
+    if (message === `${assetId} ${path}`) nudge?.();
+  });
+  try {
+    while (Date.now() < deadline) {
+      if ((await recorded(deps.sql, assetId, [path])).size > 0) return { status: 'ready' };
+      // Its job ended without recording it: the encode failed. Nothing was cached; the
+      // player's retry asks again.
+      if (queued && !(await segmentPending(deps.sql, assetId, path))) {
+        return (await recorded(deps.sql, assetId, [path])).size > 0 ? { status: 'ready' } : { status: 'busy', retryAfterSec: 1 };
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, Math.min(deps.pollMs ?? 500, Math.max(0, deadline - Date.now())));
+        nudge = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+    return { status: 'busy', retryAfterSec: 1 };
+  } finally {
+    notice?.close();
+  }
+}
+
+export interface ProduceDeps {
+  sql: Sql;
+  storage: Storage;
+  bus?: RedisBus;
+  tmpRoot: string;
+  timeoutMs: number;
+  workerId: string;
+  bounds: SegmentBounds;
+  /** Segments after a viewer's miss to queue at read-ahead priority, so watching on never waits. */
+  readAhead: number;
+}
+
+/**
+ * The worker's side: encodes one planned video segment from the source (read from the
+ * origin with a seek, never downloaded whole), publishes it and, when the rendition has no
+ * init segment yet, that too; then records them in the transaction that ends the job. A
+ * job that is no longer ours because the asset was deleted takes its uploads back with it.
+ */
+export async function produceSegment(deps: ProduceDeps, job: SegmentJob, signal: AbortSignal): Promise<void> {
+  const asset = await getAssetById(deps.sql, job.asset_id);
+  const planned = asset && plannedSegment(asset, job.path);
+  if (!asset || !planned || planned.audio) return;
+  const { plan, probe, rendition, index } = planned;
+  const wanted = [segmentPath(rendition, index), initPath(rendition)];
+  const have = await recorded(deps.sql, asset.id, wanted);
+  if (have.has(job.path)) return;
+
+  const work = await mkdtemp(join(deps.tmpRoot || tmpdir(), `${SCRATCH_PREFIX}seg-${process.pid}-`));
+  try {
+    const src = await presignGet(deps.storage, asset.source_key, 3600);
+    const out = await encodeSegment(src, probe, plan, rendition, index, join(work, 'out'), {
+      signal,
+      timeoutMs: deps.timeoutMs,
+      scratchRoot: work,
+    });
+    const dims = { rendition, width: null, height: null, bitrate: null };
+    const files: LocalArtifact[] = [{ path: wanted[0]!, kind: 'segment', file: out.segment, ...dims }];
+    if (!have.has(wanted[1]!)) files.push({ path: wanted[1]!, kind: 'init', file: out.init, ...dims });
+    const published = await Promise.all(files.map((f) => publish(deps.storage, asset.id, f, signal)));
+    const ours = await deps.sql.begin(async (tx) => {
+      if (!(await finishSegmentJob(tx, job, deps.workerId))) return false;
+      await recordArtifacts(tx, asset.id, published);
+      return true;
+    });
+    if (!ours && (await getAssetById(deps.sql, asset.id))?.deleted_at) {
+      await Promise.all(published.map((a) => deleteObject(deps.storage, a.key)));
+      return;
+    }
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+  if (job.priority === SEGMENT_PRIORITY.viewer) await readAhead(deps, asset, rendition, index, plan.segments.length);
+}
+
+async function readAhead(deps: ProduceDeps, asset: AssetRow, rendition: string, index: number, count: number): Promise<void> {
+  const next = Array.from({ length: deps.readAhead }, (_, k) => index + 1 + k).filter((n) => n < count);
+  const have = await recorded(
+    deps.sql,
+    asset.id,
+    next.map((n) => segmentPath(rendition, n)),
+  );
+  let queued = false;
+  for (const n of next) {
+    const path = segmentPath(rendition, n);
+    if (have.has(path)) continue;
+    const r = { assetId: asset.id, accountId: asset.account_id, path, priority: SEGMENT_PRIORITY.readAhead, ...deps.bounds };
+    if ((await requestSegment(deps.sql, r)) === 'queued') queued = true;
+  }
+  if (queued && deps.bus) await announceSegmentJobs(deps.bus.redis).catch(() => {});
+}
