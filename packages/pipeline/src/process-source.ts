@@ -13,7 +13,7 @@ import {
   type Queryable,
   type Sql,
 } from '@kino/db';
-import { artifactPrefix, initPath, MASTER_PATH, OPENER_PATH, segmentPath, THUMBNAIL_PATH } from '@kino/artifacts';
+import { artifactPrefix, HLS_PREFIX, initPath, MASTER_PATH, OPENER_PATH, playlistPath, segmentPath, THUMBNAIL_PATH } from '@kino/artifacts';
 import { appendEvents, type NewEvent } from '@kino/events';
 import { JobFailure, LeaseLostError, type FailureReport, type JobContext, type MediaJob } from '@kino/jobs';
 import {
@@ -32,7 +32,7 @@ import {
   type ProbeResult,
   type RunOptions,
 } from '@kino/media';
-import { deletePrefix, downloadToFile, presignGet, type Storage } from '@kino/storage';
+import { deleteObject, deletePrefix, downloadToFile, listKeys, presignGet, type Storage } from '@kino/storage';
 import { startupPaths, startupRendition } from '@kino/playback';
 import { hlsArtifacts, publish, renditionArtifacts, renditionColumns, type LocalArtifact } from './artifacts.ts';
 import { SCRATCH_PREFIX } from './scratch.ts';
@@ -223,7 +223,7 @@ export async function processSource(deps: PipelineDeps, job: MediaJob, ctx: JobC
         (tx) => recordArtifacts(tx, asset.id, published),
       );
       const artifacts = await listArtifacts(deps.sql, asset.id);
-      deps.warm?.(ref, [MASTER_PATH, ...startupPaths(artifacts)]);
+      deps.warm?.(ref, [...new Set([MASTER_PATH, ...startupPaths(artifacts)])]);
       // What a player needs at the opener's end: the startup rendition's init segment and
       // the segments after the opener, made now rather than when it asks.
       const startup = startupRendition(artifacts)?.name;
@@ -308,6 +308,7 @@ export async function processSource(deps: PipelineDeps, job: MediaJob, ctx: JobC
     }
 
     if (ladder) await publishRenditions('upload', await ladder);
+    await removeUnplanned(deps, asset.id, plan, (tx) => ctx.holdLease(tx));
     if (asset.playable_state !== 'hls_ready') {
       const renditions = [...plan.video.map((r) => r.name), ...(plan.audio ? [plan.audio.name] : [])];
       await commit([{ type: 'asset.hls_ready', data: { renditions } }], (tx) => advancePlayableState(tx, asset.id, 'hls_ready'));
@@ -328,6 +329,33 @@ export async function processSource(deps: PipelineDeps, job: MediaJob, ctx: JobC
 const BACKGROUND_NICENESS = 10;
 /** The segments a player plays right after the opener (4 s of it: segment 1 starts there). */
 const HANDOFF_SEGMENTS = [1, 2];
+
+/**
+ * Removes HLS files the plan does not list, rows and objects: what an attempt under another
+ * plan (an earlier version, a bug) left, which no playlist names and nothing would clean.
+ */
+async function removeUnplanned(
+  deps: PipelineDeps,
+  assetId: string,
+  plan: MediaPlan,
+  holdLease: (tx: Queryable) => Promise<void>,
+): Promise<void> {
+  const planned = new Set(plannedPaths(plan));
+  const stale = (await listKeys(deps.storage, artifactPrefix(assetId, HLS_PREFIX))).filter(
+    (key) => !planned.has(key.slice(artifactPrefix(assetId).length)),
+  );
+  await deps.sql.begin(async (tx) => {
+    await holdLease(tx);
+    await tx`delete from artifacts where asset_id = ${assetId} and starts_with(path, ${HLS_PREFIX}) and not path = any(${[...planned]})`;
+  });
+  await Promise.all(stale.map((key) => deleteObject(deps.storage, key)));
+}
+
+/** Every HLS artifact path of the plan: the master, and each rendition's playlist, init segment and segments. */
+function plannedPaths(plan: MediaPlan): string[] {
+  const renditions = [...plan.video.map((r) => r.name), ...(plan.audio ? [plan.audio.name] : [])];
+  return [MASTER_PATH, ...renditions.flatMap((r) => [playlistPath(r), initPath(r), ...plan.segments.map((_, n) => segmentPath(r, n))])];
+}
 
 /** Whether every file of a rendition (init and each planned segment) is recorded. */
 function renditionDone(done: Set<string>, plan: MediaPlan, rendition: string): boolean {

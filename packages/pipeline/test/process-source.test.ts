@@ -18,6 +18,7 @@ afterAll(() => bed?.close());
 /** Deps on the bed, recording what was warmed and which accounts were woken. */
 function deps() {
   const warmed: string[][] = [];
+  const prepared: string[][] = [];
   const woken: string[] = [];
   const d: PipelineDeps = {
     sql: bed.db.sql,
@@ -26,8 +27,9 @@ function deps() {
     ffmpegTimeoutMs: 120_000,
     warm: (_asset, paths) => void warmed.push(paths),
     onEvents: (accountId) => void woken.push(accountId),
+    prepareSegments: (_asset, paths) => void prepared.push(paths),
   };
-  return { d, warmed, woken };
+  return { d, warmed, prepared, woken };
 }
 
 const scratchLeft = async () => (await readdir(bed.tmpRoot)).filter((n) => n.startsWith('kino-job-'));
@@ -35,9 +37,9 @@ const scratchLeft = async () => (await readdir(bed.tmpRoot)).filter((n) => n.sta
 describe('processSource', () => {
   let job: MediaJob;
 
-  it('publishes the opener, the thumbnail and the ladder, recording each with its events', async () => {
+  it('publishes the planned playlists first, then the opener, the audio, the thumbnail and the ladder, recording each with its events', async () => {
     job = await bed.uploaded('standard', { seconds: 6 });
-    const { d, warmed, woken } = deps();
+    const { d, warmed, prepared, woken } = deps();
     const ctx = jobContext(job);
     await processSource(d, job, ctx);
 
@@ -69,19 +71,24 @@ describe('processSource', () => {
     expect(probed.streams.map((s) => s.codec_name).sort()).toEqual(['aac', 'h264']);
     expect(probed.duration).toBeLessThan(4.6);
 
-    const renditions = rows.filter((r) => r.kind === 'playlist').length;
+    const video = rows.filter((r) => r.kind === 'playlist' && r.rendition !== 'audio').map((r) => r.rendition);
+    expect(video).toEqual(['240p']);
     expect(await bed.eventTypes(job.asset_id)).toEqual([
+      'asset.playlists_ready',
       'asset.opener_ready',
+      'asset.rendition_ready', // audio, once, before the video ladder
       'asset.thumbnail_ready',
-      ...Array(renditions).fill('asset.rendition_ready'),
+      'asset.rendition_ready',
       'asset.hls_ready',
     ]);
     expect(new Set(woken)).toEqual(new Set([bed.accountId]));
-    // The opener is warmed as soon as it exists; the startup files once the ladder is whole.
-    expect(warmed[0]).toEqual([OPENER_PATH]);
-    expect(warmed[1]).toEqual(expect.arrayContaining([THUMBNAIL_PATH, MASTER_PATH]));
-    expect(warmed).toHaveLength(2);
-    expect(new Set(ctx.reported.map((p) => p.step))).toEqual(new Set(['probe', 'opener', 'thumbnail', 'ladder', 'upload']));
+    // Playlists are warmed as soon as they are published, the opener and the thumbnail as they come.
+    expect(warmed).toEqual([[MASTER_PATH, 'hls/240p/index.m3u8'], [OPENER_PATH], [THUMBNAIL_PATH]]);
+    // What a player needs when the opener ends is queued for just-in-time encoding at once.
+    expect(prepared).toEqual([['hls/240p/init.mp4', 'hls/240p/1.m4s', 'hls/240p/2.m4s']]);
+    expect(new Set(ctx.reported.map((p) => p.step))).toEqual(
+      new Set(['probe', 'playlists', 'opener', 'audio', 'thumbnail', 'ladder', 'upload']),
+    );
     expect(await scratchLeft()).toEqual([]);
   });
 
@@ -89,11 +96,12 @@ describe('processSource', () => {
     const before = await listArtifacts(bed.db.sql, job.asset_id);
     const events = await bed.eventTypes(job.asset_id);
     const again = await bed.claim(job.asset_id);
-    const { d, warmed } = deps();
+    const { d, warmed, prepared } = deps();
     await processSource(d, again, jobContext(again));
     expect(await listArtifacts(bed.db.sql, job.asset_id)).toEqual(before);
     expect(await bed.eventTypes(job.asset_id)).toEqual(events);
     expect(warmed).toEqual([]);
+    expect(prepared).toEqual([]);
   });
 
   it('fails a source that is not media for good: source failed, nothing published', async () => {
