@@ -34,6 +34,8 @@ export interface SegmentRunner {
   start(): Promise<void>;
   stop(): Promise<void>;
   readonly active: number;
+  /** Jobs claimed and run to an end (encoded, found done already, or failed) since start. */
+  readonly ran: number;
 }
 
 /**
@@ -43,6 +45,7 @@ export interface SegmentRunner {
  */
 export function createSegmentRunner(o: SegmentRunnerOptions): SegmentRunner {
   const running = new Map<string, { controller: AbortController; done: Promise<void> }>();
+  let ran = 0;
   let stopping = false;
   let loop: Promise<void> | undefined;
   let unsubscribe: (() => void) | undefined;
@@ -92,6 +95,7 @@ export function createSegmentRunner(o: SegmentRunnerOptions): SegmentRunner {
       .finally(() => {
         clearInterval(renew);
         running.delete(key);
+        ran += 1;
         if (o.bus) announceSegmentDone(o.bus.redis, job.asset_id, job.path).catch(() => {});
         wake();
       });
@@ -126,6 +130,9 @@ export function createSegmentRunner(o: SegmentRunnerOptions): SegmentRunner {
   return {
     get active() {
       return running.size;
+    },
+    get ran() {
+      return ran;
     },
     async start() {
       if (o.bus) {

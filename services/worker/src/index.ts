@@ -5,7 +5,7 @@ import { ConfigError, type Config } from '@kino/config';
 import { createDb, healthyEdges, migrate } from '@kino/db';
 import { announceEvents, appendEvent, createRedisBus, type RedisBus } from '@kino/events';
 import { purgeEdges, warmEdges } from '@kino/playback';
-import { announceSegmentJobs, createJobRunner, createSegmentRunner, requestSegment, SEGMENT_PRIORITY, type JobRunner } from '@kino/jobs';
+import { announceSegmentJobs, createJobRunner, createSegmentRunner, requestSegment, SEGMENT_PRIORITY, type JobRunner, type SegmentRunner } from '@kino/jobs';
 import { describeFailure, processSource, produceSegment, purgeAsset, sweepDeadScratch } from '@kino/pipeline';
 import { readinessRoute } from '@kino/http';
 import { createStorage } from '@kino/storage';
@@ -13,6 +13,8 @@ import { createStorage } from '@kino/storage';
 export interface Worker {
   id: string;
   runner: JobRunner;
+  /** Just-in-time segments, beside the media jobs. */
+  segments: SegmentRunner;
   /** The health server's address, once started. */
   url: string;
   start(): Promise<void>;
@@ -129,12 +131,18 @@ export async function createWorker(config: Config, shared: { bus?: RedisBus } = 
       ),
   });
 
-  health.get('/healthz', async () => ({ status: 'ok', active_jobs: runner.active, active_segments: segmentRunner.active }));
+  health.get('/healthz', async () => ({
+    status: 'ok',
+    active_jobs: runner.active,
+    active_segments: segmentRunner.active,
+    segment_jobs_run: segmentRunner.ran,
+  }));
   readinessRoute(health, { internalToken: config.internalToken, checks: { postgres: () => sql`select 1` } });
 
   const worker: Worker = {
     id,
     runner,
+    segments: segmentRunner,
     url: '',
     async start() {
       await migrate(sql);

@@ -1,0 +1,208 @@
+import { execFile } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEdge, type Edge } from '@kino/edge';
+import { createTestConfig } from '@kino/testkit';
+import { startStack, type Stack } from '@kino/testkit-stack';
+import type { Worker } from '@kino/worker';
+import { putFile } from '@kino/storage';
+
+// The whole just-in-time path with real parts: the api plans and publishes, the edge misses
+// a planned segment and asks the api, a worker's segment runner encodes it from the source
+// at the origin, and the edge fills it like any other artifact.
+
+const exec = promisify(execFile);
+
+let s: Stack;
+let edge: Edge;
+let worker: Worker;
+beforeAll(async () => {
+  s = await startStack({ JIT_QUEUE_LIMIT: '3', JIT_ACCOUNT_LIMIT: '3', JIT_READ_AHEAD: '0' });
+  edge = await createEdge(await createTestConfig(s.db, s.s3, { KINO_API_URL: s.api.url, EDGE_ID: 'jit-edge', EDGE_REGION: 'test' }));
+  await edge.start();
+  for (let i = 0; i < 100 && (await s.db.sql`select 1 from edges`).length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+  worker = await s.startWorker({ JIT_QUEUE_LIMIT: '3', JIT_ACCOUNT_LIMIT: '3', JIT_READ_AHEAD: '0' });
+});
+afterAll(async () => {
+  await edge?.stop();
+  await s?.close();
+});
+
+const auth = () => ({ authorization: `Bearer ${s.key}` });
+const internal = () => ({ authorization: `Bearer ${s.config.internalToken}`, 'content-type': 'application/json' });
+
+async function playback(id: string): Promise<any> {
+  const res = await fetch(`${s.api.url}/v1/assets/${id}/playback`, { headers: auth() });
+  expect(res.status).toBe(200);
+  return res.json();
+}
+
+async function eventTypes(id: string): Promise<string[]> {
+  const rows = await s.db.sql<{ type: string }[]>`select type from asset_events where asset_id = ${id} order by seq`;
+  return rows.map((r) => r.type);
+}
+
+async function askApi(assetId: string, path: string): Promise<Response> {
+  return fetch(`${s.api.url}/internal/segments`, {
+    method: 'POST',
+    headers: internal(),
+    body: JSON.stringify({ asset_id: assetId, path }),
+  });
+}
+
+/** Every packet of init + segments joined, per stream: presentation start and end, in seconds. */
+async function spans(file: string, stream: string): Promise<Array<[number, number]>> {
+  // biome-ignore format: ffmpeg options read in pairs
+  const { stdout } = await exec('ffprobe', ['-v', 'error', '-select_streams', stream, '-show_entries', 'packet=pts_time,duration_time', '-of', 'csv=p=0', file], { maxBuffer: 64 << 20 });
+  const packets = stdout
+    .trim()
+    .split('\n')
+    .map((l) => l.split(',').map(Number) as [number, number]);
+  // A packet with no duration of its own (the priming one) lasts as long as the rest.
+  const usual = packets.find(([, d]) => Number.isFinite(d))![1];
+  return packets.map(([pts, d]): [number, number] => [pts, pts + (Number.isFinite(d) ? d : usual)]).sort((a, b) => a[0] - b[0]);
+}
+
+describe('just-in-time segments', () => {
+  let id: string;
+  let block: any;
+  let segments: number;
+
+  it('publishes the master and every media playlist at probe time, listing every planned segment', async () => {
+    id = (await s.upload('standard', { width: 640, height: 360, seconds: 60 })).id;
+    await s.waitFor(id, (a) => a.playable_state !== 'not_playable');
+    const types = await eventTypes(id);
+    expect(types.indexOf('asset.playlists_ready')).toBeLessThan(types.indexOf('asset.opener_ready'));
+    block = await playback(id);
+    expect(block.urls.master).toMatch(/\/hls\/master\.m3u8$/);
+    const master = await (await fetch(block.urls.master)).text();
+    expect(master).toContain('#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="audio"');
+    for (const rendition of ['360p', '240p', 'audio']) {
+      const res = await fetch(new URL(`${rendition}/index.m3u8`, block.urls.master));
+      expect(res.status).toBe(200);
+      const text = await res.text();
+      expect(text).toContain('#EXT-X-ENDLIST');
+      const listed = text.split('\n').filter((l) => l.endsWith('.m4s'));
+      expect(listed).toEqual(Array.from({ length: 15 }, (_, n) => `${n}.m4s`));
+    }
+    segments = 15;
+  });
+
+  it('fills a far segment just in time, before the ladder gets there, encoding it once for 50 viewers at once', async () => {
+    const far = new URL(`360p/${segments - 1}.m4s`, block.urls.master).toString();
+    // The startup segments the worker queued at publication are done, so what runs now is ours.
+    await expect
+      .poll(async () => (await s.db.sql`select 1 from segment_jobs`).length + worker.segments.active, { timeout: 30_000, interval: 100 })
+      .toBe(0);
+    const before = worker.segments.ran;
+    const answers = await Promise.all(Array.from({ length: 50 }, () => fetch(far)));
+    const bodies = await Promise.all(answers.map(async (r) => ({ status: r.status, bytes: Buffer.from(await r.arrayBuffer()) })));
+    expect(bodies.map((b) => b.status)).toEqual(Array(50).fill(200));
+    for (const b of bodies) expect(b.bytes.equals(bodies[0]!.bytes)).toBe(true);
+    // The ladder had not reached it: the rendition is not complete, let alone the asset.
+    const a = await s.asset(id);
+    expect(a.playable_state).not.toBe('hls_ready');
+    const ready = await s.db.sql`
+      select 1 from asset_events where asset_id = ${id} and type = 'asset.rendition_ready' and data->>'rendition' = '360p'`;
+    expect(ready).toEqual([]);
+    // One encode for all of them (its init segment came with it).
+    expect(worker.segments.ran - before).toBe(1);
+    const rows = await s.db.sql`select path from artifacts where asset_id = ${id} and starts_with(path, 'hls/360p/')`;
+    expect(rows.map((r) => r.path)).toEqual(expect.arrayContaining([`hls/360p/${segments - 1}.m4s`, 'hls/360p/init.mp4']));
+  });
+
+  it('encodes once however many requests reach the api for one segment', async () => {
+    const before = worker.segments.ran;
+    const answers = await Promise.all(Array.from({ length: 20 }, () => askApi(id, 'hls/240p/11.m4s')));
+    expect(answers.map((r) => r.status)).toEqual(Array(20).fill(200));
+    expect(worker.segments.ran - before).toBe(1);
+  });
+
+  it('refuses, without queuing anything, what the plan does not list', async () => {
+    for (const path of ['hls/1080p/3.m4s', `hls/360p/${segments}.m4s`, 'hls/360p/index.m3u8', 'opener.mp4']) {
+      const res = await askApi(id, path);
+      expect(res.status).toBe(404);
+      expect(((await res.json()) as any).error.code).toBe('NOT_IN_PLAN');
+    }
+    expect((await askApi('00000000-0000-4000-8000-000000000000', 'hls/360p/0.m4s')).status).toBe(404);
+    expect(await s.db.sql`select 1 from segment_jobs`).toEqual([]);
+    // Through the edge, a segment past the end is not even asked about: the playlists do not list it.
+    expect((await fetch(new URL(`360p/${segments}.m4s`, block.urls.master))).status).toBe(404);
+  });
+
+  it('answers 503 with Retry-After, queuing nothing more, when the tier holds all it may', async () => {
+    // Three requests of another account stand queued for a segment nobody will claim soon.
+    const [other] = await s.db.sql<{ id: string }[]>`insert into accounts (name) values ('other') returning id`;
+    await s.db.sql`
+      insert into segment_jobs (asset_id, account_id, path, priority, state, locked_by, locked_until)
+      select ${id}, ${other!.id}, 'hls/240p/' || n || '.m4s', 0, 'running', 'elsewhere', now() + interval '1 hour'
+      from generate_series(1, 3) n`;
+    try {
+      const res = await askApi(id, 'hls/240p/5.m4s');
+      expect(res.status).toBe(503);
+      expect(res.headers.get('retry-after')).toMatch(/^\d+$/);
+      expect(((await res.json()) as any).error.code).toBe('SEGMENT_NOT_READY');
+      expect((await s.db.sql`select path from segment_jobs order by path`).map((r) => r.path)).toEqual([
+        'hls/240p/1.m4s',
+        'hls/240p/2.m4s',
+        'hls/240p/3.m4s',
+      ]);
+    } finally {
+      await s.db.sql`delete from segment_jobs where locked_by = 'elsewhere'`;
+    }
+  });
+
+  it('ends with a continuous asset: the same segments, just-in-time or laddered, no seam over a frame', async () => {
+    const a = await s.waitFor(id, (x) => x.playable_state === 'hls_ready' || x.error, 120_000);
+    expect(a.error).toBeNull();
+    const dir = await s.fetchArtifacts(id);
+    const frame = 1 / 30;
+    for (const [rendition, stream] of [
+      ['360p', 'v:0'],
+      ['240p', 'v:0'],
+      ['audio', 'a:0'],
+    ] as const) {
+      const whole = join(dir, `${rendition}.mp4`);
+      const parts = ['init.mp4', ...Array.from({ length: segments }, (_, n) => `${n}.m4s`)];
+      await writeFile(whole, Buffer.concat(await Promise.all(parts.map((f) => readFile(join(dir, 'hls', rendition, f))))));
+      const packets = await spans(whole, stream);
+      let worst = 0;
+      for (let i = 1; i < packets.length; i++) worst = Math.max(worst, Math.abs(packets[i]![0] - packets[i - 1]![1]));
+      expect(worst, rendition).toBeLessThanOrEqual(frame + 1e-3);
+      expect(Math.abs(packets.at(-1)![1] - packets[0]![0] - 60), rendition).toBeLessThan(0.1);
+    }
+  });
+
+  it('refuses a deleted asset’s segments without encoding them', async () => {
+    const other = (await s.upload('standard', { width: 320, height: 240, seconds: 9 })).id;
+    await s.waitFor(other, (a) => a.playable_state !== 'not_playable');
+    expect((await fetch(`${s.api.url}/v1/assets/${other}`, { method: 'DELETE', headers: auth() })).status).toBeLessThan(300);
+    const before = worker.segments.ran;
+    const res = await askApi(other, 'hls/240p/1.m4s');
+    expect(res.status).toBe(404);
+    expect(worker.segments.ran).toBe(before);
+  });
+
+  it('caches nothing for a failed encode, and the ladder still completes', async () => {
+    const created = (await s.upload('standard', { width: 640, height: 360, seconds: 40 })).id;
+    // Once the worker holds its local copy, the source at the origin turns to junk: a
+    // just-in-time encode (which reads the origin) fails, the ladder (the local copy) does
+    // not. The ladder records its segments only once it is whole, after this request.
+    await s.waitFor(created, (a) => ['audio', 'thumbnail', 'ladder'].includes(a.progress?.step));
+    const junk = join(s.work, 'junk.bin');
+    await writeFile(junk, Buffer.alloc(4096, 7));
+    const [row] = await s.db.sql<{ source_key: string }[]>`select source_key from assets where id = ${created}`;
+    await putFile(s.s3.storage, row!.source_key, junk, { contentType: 'video/mp4' });
+    const path = 'hls/360p/8.m4s';
+    const res = await askApi(created, path);
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(await s.db.sql`select 1 from artifacts where asset_id = ${created} and path = ${path}`).toEqual([]);
+    expect(await s.db.sql`select 1 from segment_jobs where asset_id = ${created} and path = ${path}`).toEqual([]);
+    const done = await s.waitFor(created, (a) => a.playable_state === 'hls_ready' || a.error, 120_000);
+    expect(done.error).toBeNull();
+    expect(await s.db.sql`select 1 from artifacts where asset_id = ${created} and path = ${path}`).toHaveLength(1);
+  });
+});
