@@ -149,7 +149,8 @@ export async function createWorker(config: Config, shared: { bus?: RedisBus } = 
       const swept = await sweepDeadScratch(config.worker.tmpDir);
       if (swept > 0) log.warn({ swept }, 'removed scratch directories of dead workers');
       worker.url = await health.listen({ host: config.worker.host, port: config.worker.port });
-      await runner.start();
+      // WORKER_CONCURRENCY=0: a worker for just-in-time segments only.
+      if (config.worker.concurrency > 0) await runner.start();
       await segmentRunner.start();
       log.info({ concurrency: config.worker.concurrency }, 'worker started');
     },

@@ -15,15 +15,17 @@ import { putFile } from '@kino/storage';
 
 const exec = promisify(execFile);
 
+const ENV = { JIT_QUEUE_LIMIT: '3', JIT_ACCOUNT_LIMIT: '3', JIT_READ_AHEAD: '0', WORKER_SHUTDOWN_GRACE_SECONDS: '0' };
+
 let s: Stack;
 let edge: Edge;
+/** Until the ladders are wanted, a worker that only makes segments (WORKER_CONCURRENCY=0). */
 let worker: Worker;
 beforeAll(async () => {
-  s = await startStack({ JIT_QUEUE_LIMIT: '3', JIT_ACCOUNT_LIMIT: '3', JIT_READ_AHEAD: '0' });
+  s = await startStack(ENV);
   edge = await createEdge(await createTestConfig(s.db, s.s3, { KINO_API_URL: s.api.url, EDGE_ID: 'jit-edge', EDGE_REGION: 'test' }));
   await edge.start();
   for (let i = 0; i < 100 && (await s.db.sql`select 1 from edges`).length === 0; i++) await new Promise((r) => setTimeout(r, 100));
-  worker = await s.startWorker({ JIT_QUEUE_LIMIT: '3', JIT_ACCOUNT_LIMIT: '3', JIT_READ_AHEAD: '0' });
 });
 afterAll(async () => {
   await edge?.stop();
@@ -71,8 +73,12 @@ describe('just-in-time segments', () => {
   let segments: number;
 
   it('publishes the master and every media playlist at probe time, listing every planned segment', async () => {
+    const full = await s.startWorker();
     id = (await s.upload('standard', { width: 640, height: 360, seconds: 60 })).id;
     await s.waitFor(id, (a) => a.playable_state !== 'not_playable');
+    // The ladder stops here (its job goes back to the queue): what follows is made on demand only.
+    await full.stop();
+    worker = await s.startWorker({ WORKER_CONCURRENCY: '0' });
     const types = await eventTypes(id);
     expect(types.indexOf('asset.playlists_ready')).toBeLessThan(types.indexOf('asset.opener_ready'));
     block = await playback(id);
@@ -101,7 +107,7 @@ describe('just-in-time segments', () => {
     const bodies = await Promise.all(answers.map(async (r) => ({ status: r.status, bytes: Buffer.from(await r.arrayBuffer()) })));
     expect(bodies.map((b) => b.status)).toEqual(Array(50).fill(200));
     for (const b of bodies) expect(b.bytes.equals(bodies[0]!.bytes)).toBe(true);
-    // The ladder had not reached it: the rendition is not complete, let alone the asset.
+    // No ladder ran: the segment was made on demand (the rendition is not complete, let alone the asset).
     const a = await s.asset(id);
     expect(a.playable_state).not.toBe('hls_ready');
     const ready = await s.db.sql`
@@ -155,6 +161,7 @@ describe('just-in-time segments', () => {
   });
 
   it('ends with a continuous asset: the same segments, just-in-time or laddered, no seam over a frame', async () => {
+    await s.startWorker();
     const a = await s.waitFor(id, (x) => x.playable_state === 'hls_ready' || x.error, 120_000);
     expect(a.error).toBeNull();
     const dir = await s.fetchArtifacts(id);
