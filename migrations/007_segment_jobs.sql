@@ -24,3 +24,10 @@ create table segment_jobs (
 
 -- No other index: the table holds at most the configured queue bound (JIT_QUEUE_LIMIT), so
 -- claiming scans it whole.
+
+-- Media jobs in priority classes (JOB_PRIORITY in packages/jobs): what a viewer waits for
+-- first (probe, playlists, opener), then purges, then ladders; workers claim each class in
+-- a lane of its own, so a burst of uploads never makes openers wait behind whole ladders.
+alter table media_jobs add column priority smallint not null default 1;
+drop index media_jobs_due;
+create index media_jobs_due on media_jobs (priority, run_at, id) where state = 'queued';

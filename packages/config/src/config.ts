@@ -53,7 +53,10 @@ export interface Config {
     readAhead: number;
   };
   worker: {
+    /** Probes, playlists and openers (and purges) at once: what viewers wait for. */
     concurrency: number;
+    /** Ladders at once, apart from those, at a lower CPU priority. */
+    ladderConcurrency: number;
     leaseSeconds: number;
     maxAttempts: number;
     pollIntervalMs: number;
@@ -360,7 +363,8 @@ export function loadConfig(env: Env = process.env): Config {
       readAhead: int(env, 'JIT_READ_AHEAD', 2, 0, 32),
     },
     worker: {
-      concurrency: int(env, 'WORKER_CONCURRENCY', 1, 0, 64),
+      concurrency: int(env, 'WORKER_CONCURRENCY', 2, 0, 64),
+      ladderConcurrency: int(env, 'WORKER_LADDER_CONCURRENCY', 1, 0, 64),
       leaseSeconds: int(env, 'JOB_LEASE_SECONDS', 30, 2, 3600),
       maxAttempts: int(env, 'JOB_MAX_ATTEMPTS', 3, 1, 100),
       pollIntervalMs: int(env, 'JOB_POLL_INTERVAL_MS', 2000, 50, 600_000),

@@ -14,6 +14,8 @@ export interface MediaJob {
   asset_id: string;
   account_id: string;
   kind: JobKind;
+  /** Claim order: lower first (JOB_PRIORITY). */
+  priority: number;
   state: JobState;
   attempts: number;
   max_attempts: number;
@@ -27,7 +29,15 @@ export interface MediaJob {
   finished_at: Date | null;
 }
 
-export type JobKind = 'process_source' | 'purge_asset';
+/**
+ * `process_source`: probe, publish the playlists, make the opener: what a viewer waits for.
+ * `encode_ladder`: the audio, the thumbnail and the video ladder, queued by the first.
+ * `purge_asset`: remove a deleted asset's files everywhere.
+ */
+export type JobKind = 'process_source' | 'encode_ladder' | 'purge_asset';
+
+/** Claim order across kinds: first frames before purges before ladders. */
+export const JOB_PRIORITY: Record<JobKind, number> = { process_source: 1, purge_asset: 2, encode_ladder: 3 };
 
 export interface EnqueueOptions {
   assetId: string;
@@ -40,21 +50,34 @@ export interface EnqueueOptions {
 
 /** Call inside the transaction that makes the job's work exist, so neither exists alone. */
 export async function enqueueJob(sql: Queryable, o: EnqueueOptions): Promise<MediaJob> {
+  const kind = o.kind ?? 'process_source';
   const [job] = await sql<MediaJob[]>`
-    insert into media_jobs (asset_id, account_id, kind, max_attempts, run_at)
-    values (${o.assetId}, ${o.accountId}, ${o.kind ?? 'process_source'}, ${o.maxAttempts}, ${o.runAt ?? sql`now()`})
+    insert into media_jobs (asset_id, account_id, kind, priority, max_attempts, run_at)
+    values (${o.assetId}, ${o.accountId}, ${kind}, ${JOB_PRIORITY[kind]}, ${o.maxAttempts}, ${o.runAt ?? sql`now()`})
     returning *`;
   return job!;
 }
 
 /**
- * Takes the oldest due job and leases it to `workerId`. SKIP LOCKED lets any number of
+ * Enqueues a job unless the asset already has one of that kind that is pending, running or
+ * done: for a job that queues the next (the opener's queues the ladder's) and may itself
+ * run again after a crash. Null when there was one.
+ */
+export async function enqueueJobOnce(sql: Queryable, o: EnqueueOptions & { kind: JobKind }): Promise<MediaJob | null> {
+  const [existing] = await sql`
+    select 1 from media_jobs
+    where asset_id = ${o.assetId} and kind = ${o.kind} and state in ('queued', 'running', 'succeeded')`;
+  return existing ? null : enqueueJob(sql, o);
+}
+
+/**
+ * Takes the most urgent due job (of `kinds`, when given), oldest first, and leases it to `workerId`. SKIP LOCKED lets any number of
  * workers claim at once: each skips rows another claimer has locked instead of waiting,
  * so no job is handed out twice and nobody blocks.
  */
-export async function claimJob(sql: Sql, workerId: string, leaseSeconds: number): Promise<MediaJob | null> {
+export async function claimJob(sql: Sql, workerId: string, leaseSeconds: number, kinds?: readonly JobKind[]): Promise<MediaJob | null> {
   return sql.begin(async (tx) => {
-    const job = await claimNext(tx, workerId, leaseSeconds);
+    const job = await claimNext(tx, workerId, leaseSeconds, kinds);
     if (job)
       await appendEvent(tx, {
         accountId: job.account_id,
@@ -66,12 +89,12 @@ export async function claimJob(sql: Sql, workerId: string, leaseSeconds: number)
   });
 }
 
-async function claimNext(sql: Queryable, workerId: string, leaseSeconds: number): Promise<MediaJob | null> {
+async function claimNext(sql: Queryable, workerId: string, leaseSeconds: number, kinds?: readonly JobKind[]): Promise<MediaJob | null> {
   const [job] = await sql<MediaJob[]>`
     with next as (
       select id from media_jobs
-      where state = 'queued' and run_at <= now()
-      order by run_at, id
+      where state = 'queued' and run_at <= now() ${kinds ? sql`and kind = any(${kinds as JobKind[]})` : sql``}
+      order by priority, run_at, id
       limit 1
       for update skip locked
     )

@@ -10,6 +10,7 @@ import {
   renewLease,
   setProgress,
   type FailureReport,
+  type JobKind,
   type JobProgress,
   type MediaJob,
 } from './queue.ts';
@@ -52,6 +53,8 @@ export interface RunnerOptions {
   /** The process's Redis, for wake-ups and cancellations; without it the runner only polls. */
   bus?: RedisBus;
   workerId: string;
+  /** The kinds this runner claims (its lane); every kind when unset. */
+  kinds?: readonly JobKind[];
   concurrency: number;
   leaseSeconds: number;
   pollIntervalMs: number;
@@ -207,7 +210,7 @@ export function createJobRunner(o: RunnerOptions): JobRunner {
       if (running.size < o.concurrency) {
         let job: MediaJob | null = null;
         try {
-          job = await claimJob(o.sql, o.workerId, o.leaseSeconds);
+          job = await claimJob(o.sql, o.workerId, o.leaseSeconds, o.kinds);
         } catch (err) {
           o.log.error({ err }, 'claiming a job failed; retrying after the poll interval');
         }
@@ -238,6 +241,8 @@ export function createJobRunner(o: RunnerOptions): JobRunner {
       return running.size;
     },
     async start() {
+      // A lane of no slots (WORKER_CONCURRENCY=0) claims nothing: a worker for segments only.
+      if (o.concurrency === 0) return;
       if (o.bus) {
         unlisten = listenForJobs(
           o.bus,

@@ -6,7 +6,7 @@ import { getAssetById, listArtifacts, markAssetDeleted } from '@kino/db';
 import { JobFailure, LeaseLostError, type MediaJob } from '@kino/jobs';
 import { downloadToFile, listKeys } from '@kino/storage';
 import { ffprobe } from '@kino/testkit';
-import { processSource, type PipelineDeps } from '../src/index.ts';
+import { encodeLadder, processSource, type PipelineDeps } from '../src/index.ts';
 import { jobContext, startBed, type PipelineBed } from './support.ts';
 
 let bed: PipelineBed;
@@ -37,11 +37,21 @@ const scratchLeft = async () => (await readdir(bed.tmpRoot)).filter((n) => n.sta
 describe('processSource', () => {
   let job: MediaJob;
 
-  it('publishes the planned playlists first, then the opener, the audio, the thumbnail and the ladder, recording each with its events', async () => {
+  it('publishes the planned playlists first, then the opener, and queues the ladder: the audio, the thumbnail, the video', async () => {
     job = await bed.uploaded('standard', { seconds: 6 });
     const { d, warmed, prepared, woken } = deps();
     const ctx = jobContext(job);
-    await processSource(d, job, ctx);
+    let queued = 0;
+    await processSource({ ...d, onJobQueued: () => void queued++ }, job, ctx);
+    expect(await bed.eventTypes(job.asset_id)).toEqual(['asset.playlists_ready', 'asset.opener_ready']);
+    expect(queued).toBe(1);
+    expect(await getAssetById(bed.db.sql, job.asset_id)).toMatchObject({ playable_state: 'opener_ready' });
+    // The ladder is a job of its own, claimed after every other upload's first frames.
+    const ladder = await bed.claimQueued(job.asset_id);
+    expect(ladder).toMatchObject({ kind: 'encode_ladder', priority: 3 });
+    expect(job.priority).toBe(1);
+    const ladderCtx = jobContext(ladder);
+    await encodeLadder(d, ladder, ladderCtx);
 
     const asset = (await getAssetById(bed.db.sql, job.asset_id))!;
     expect(asset).toMatchObject({ playable_state: 'hls_ready', source_state: 'uploaded', error: null });
@@ -86,9 +96,8 @@ describe('processSource', () => {
     expect(warmed).toEqual([[MASTER_PATH, 'hls/240p/index.m3u8'], [OPENER_PATH], [THUMBNAIL_PATH]]);
     // What a player needs when the opener ends is queued for just-in-time encoding at once.
     expect(prepared).toEqual([['hls/240p/init.mp4', 'hls/240p/1.m4s', 'hls/240p/2.m4s']]);
-    expect(new Set(ctx.reported.map((p) => p.step))).toEqual(
-      new Set(['probe', 'playlists', 'opener', 'audio', 'thumbnail', 'ladder', 'upload']),
-    );
+    expect(new Set(ctx.reported.map((p) => p.step))).toEqual(new Set(['probe', 'playlists', 'opener']));
+    expect(new Set(ladderCtx.reported.map((p) => p.step))).toEqual(new Set(['download', 'audio', 'thumbnail', 'ladder', 'upload']));
     expect(await scratchLeft()).toEqual([]);
   });
 
@@ -97,7 +106,12 @@ describe('processSource', () => {
     const events = await bed.eventTypes(job.asset_id);
     const again = await bed.claim(job.asset_id);
     const { d, warmed, prepared } = deps();
-    await processSource(d, again, jobContext(again));
+    let queued = 0;
+    await processSource({ ...d, onJobQueued: () => void queued++ }, again, jobContext(again));
+    // Its ladder's job ran already: none is queued again.
+    expect(queued).toBe(0);
+    const ladder = await bed.claim(job.asset_id, 'encode_ladder');
+    await encodeLadder(d, ladder, jobContext(ladder));
     expect(await listArtifacts(bed.db.sql, job.asset_id)).toEqual(before);
     expect(await bed.eventTypes(job.asset_id)).toEqual(events);
     expect(warmed).toEqual([]);

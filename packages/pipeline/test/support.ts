@@ -27,6 +27,8 @@ export interface PipelineBed {
   uploaded(kind: FixtureKind, opts?: FixtureOptions): Promise<MediaJob>;
   /** Queues and claims another job of `kind` for an asset. */
   claim(assetId: string, kind?: JobKind): Promise<MediaJob>;
+  /** Claims the job queued next (by the pipeline itself), which must be the asset's. */
+  claimQueued(assetId: string): Promise<MediaJob>;
   /** The asset's events other than the queue's own (claiming a job logs job.started). */
   eventTypes(assetId: string): Promise<string[]>;
   close(): Promise<void>;
@@ -50,6 +52,9 @@ export async function startBed(): Promise<PipelineBed> {
     },
     async claim(assetId, kind) {
       await enqueueJob(db.sql, { assetId, accountId, maxAttempts: 3, ...(kind ? { kind } : {}) });
+      return bed.claimQueued(assetId);
+    },
+    async claimQueued(assetId) {
       const job = await claimJob(db.sql, WORKER, 600);
       if (job?.asset_id !== assetId) throw new Error(`claimed ${job?.asset_id ?? 'nothing'} instead of ${assetId}`);
       return job;

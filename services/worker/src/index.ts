@@ -5,8 +5,18 @@ import { ConfigError, type Config } from '@kino/config';
 import { createDb, healthyEdges, migrate } from '@kino/db';
 import { announceEvents, appendEvent, createRedisBus, type RedisBus } from '@kino/events';
 import { purgeEdges, warmEdges } from '@kino/playback';
-import { announceSegmentJobs, createJobRunner, createSegmentRunner, requestSegment, SEGMENT_PRIORITY, type JobRunner, type SegmentRunner } from '@kino/jobs';
-import { describeFailure, processSource, produceSegment, purgeAsset, sweepDeadScratch } from '@kino/pipeline';
+import {
+  announceJobs,
+  announceSegmentJobs,
+  createJobRunner,
+  createSegmentRunner,
+  requestSegment,
+  SEGMENT_PRIORITY,
+  type JobKind,
+  type JobRunner,
+  type SegmentRunner,
+} from '@kino/jobs';
+import { describeFailure, encodeLadder, processSource, produceSegment, purgeAsset, sweepDeadScratch } from '@kino/pipeline';
 import { readinessRoute } from '@kino/http';
 import { createStorage } from '@kino/storage';
 
@@ -28,7 +38,10 @@ export interface Worker {
 export async function createWorker(config: Config, shared: { bus?: RedisBus } = {}): Promise<Worker> {
   const endpoint = config.s3.endpoint;
   if (!endpoint) throw new ConfigError('S3_ENDPOINT is not set: the worker needs an S3 endpoint when run on its own.');
-  const sql = createDb(config.databaseUrl, { max: config.worker.concurrency + 4, applicationName: 'kino-worker' });
+  const sql = createDb(config.databaseUrl, {
+    max: config.worker.concurrency + config.worker.ladderConcurrency + config.segments.concurrency + 4,
+    applicationName: 'kino-worker',
+  });
   const storage = createStorage({ ...config.s3, endpoint });
   const id = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   const health: FastifyInstance = Fastify({ logger: { level: config.logLevel } });
@@ -75,34 +88,53 @@ export async function createWorker(config: Config, shared: { bus?: RedisBus } = 
     })().catch((err) => log.warn({ err, assetId: asset.id }, 'queuing startup segments failed'));
   };
 
-  const runner = createJobRunner({
+  const pipeline = {
     sql,
-    bus,
-    workerId: id,
-    concurrency: config.worker.concurrency,
-    leaseSeconds: config.worker.leaseSeconds,
-    pollIntervalMs: config.worker.pollIntervalMs,
-    shutdownGraceMs: config.worker.shutdownGraceSeconds * 1000,
-    log,
-    describeError: describeFailure,
+    storage,
+    tmpRoot: config.worker.tmpDir,
+    ffmpegTimeoutMs: config.worker.ffmpegTimeoutSeconds * 1000,
+    warm,
     onEvents,
-    handler: (job, ctx) =>
-      job.kind === 'purge_asset'
-        ? purgeAsset({ sql, storage, purgeEdges: purge, onEvents }, job, ctx)
-        : processSource(
-            {
-              sql,
-              storage,
-              tmpRoot: config.worker.tmpDir,
-              ffmpegTimeoutMs: config.worker.ffmpegTimeoutSeconds * 1000,
-              warm,
-              onEvents,
-              prepareSegments,
-            },
-            job,
-            ctx,
-          ),
-  });
+    onJobQueued: () => void announceJobs(bus.redis).catch((err) => log.warn({ err }, 'could not announce a job')),
+    prepareSegments,
+  };
+  const lane = (kinds: JobKind[], concurrency: number) =>
+    createJobRunner({
+      sql,
+      bus,
+      workerId: id,
+      kinds,
+      concurrency,
+      leaseSeconds: config.worker.leaseSeconds,
+      pollIntervalMs: config.worker.pollIntervalMs,
+      shutdownGraceMs: config.worker.shutdownGraceSeconds * 1000,
+      log,
+      describeError: describeFailure,
+      onEvents,
+      handler: (job, ctx) =>
+        job.kind === 'purge_asset'
+          ? purgeAsset({ sql, storage, purgeEdges: purge, onEvents }, job, ctx)
+          : job.kind === 'encode_ladder'
+            ? encodeLadder(pipeline, job, ctx)
+            : processSource(pipeline, job, ctx),
+    });
+  // Two lanes, so that a burst of uploads never makes first frames wait behind ladders:
+  // probes, playlists, openers (and purges) in one, ladders (niced) in the other.
+  const lanes = [
+    lane(['process_source', 'purge_asset'], config.worker.concurrency),
+    lane(['encode_ladder'], config.worker.ladderConcurrency),
+  ];
+  const runner: JobRunner = {
+    get active() {
+      return lanes.reduce((n, l) => n + l.active, 0);
+    },
+    async start() {
+      await Promise.all(lanes.map((l) => l.start()));
+    },
+    async stop() {
+      await Promise.all(lanes.map((l) => l.stop()));
+    },
+  };
 
   // Just-in-time segments, in slots of their own beside the media jobs.
   const segmentRunner = createSegmentRunner({
@@ -149,8 +181,7 @@ export async function createWorker(config: Config, shared: { bus?: RedisBus } = 
       const swept = await sweepDeadScratch(config.worker.tmpDir);
       if (swept > 0) log.warn({ swept }, 'removed scratch directories of dead workers');
       worker.url = await health.listen({ host: config.worker.host, port: config.worker.port });
-      // WORKER_CONCURRENCY=0: a worker for just-in-time segments only.
-      if (config.worker.concurrency > 0) await runner.start();
+      await runner.start();
       await segmentRunner.start();
       log.info({ concurrency: config.worker.concurrency }, 'worker started');
     },

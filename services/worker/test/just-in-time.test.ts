@@ -78,7 +78,7 @@ describe('just-in-time segments', () => {
     await s.waitFor(id, (a) => a.playable_state !== 'not_playable');
     // The ladder stops here (its job goes back to the queue): what follows is made on demand only.
     await full.stop();
-    worker = await s.startWorker({ WORKER_CONCURRENCY: '0' });
+    worker = await s.startWorker({ WORKER_CONCURRENCY: '0', WORKER_LADDER_CONCURRENCY: '0' });
     const types = await eventTypes(id);
     expect(types.indexOf('asset.playlists_ready')).toBeLessThan(types.indexOf('asset.opener_ready'));
     block = await playback(id);

@@ -1,0 +1,133 @@
+import { join } from 'node:path';
+import { artifactPrefix, HLS_PREFIX, initPath, MASTER_PATH, playlistPath, segmentPath, THUMBNAIL_PATH } from '@kino/artifacts';
+import { advancePlayableState, listArtifacts, markSourceFailed, recordArtifacts, type Queryable } from '@kino/db';
+import type { JobContext, MediaJob } from '@kino/jobs';
+import {
+  declaredBandwidth,
+  MediaError,
+  makeAudio,
+  makeLadder,
+  makeThumbnail,
+  planMedia,
+  probe,
+  type LadderRendition,
+  type MediaPlan,
+  type ProbeResult,
+} from '@kino/media';
+import { deleteObject, deletePrefix, listKeys } from '@kino/storage';
+import { publish, renditionArtifacts, renditionColumns } from './artifacts.ts';
+import { SOURCE_ERRORS } from './failure.ts';
+import { withJobScope, type JobScope, type PipelineDeps } from './job-scope.ts';
+
+/**
+ * The second media job, queued by processSource once the opener is out, and claimed after
+ * every other upload's first frames: the audio rendition (once, early: it is cheap), the
+ * thumbnail, and the video ladder at a lower CPU priority. Segments made just in time are
+ * not uploaded again. Steps already recorded are skipped.
+ */
+export async function encodeLadder(deps: PipelineDeps, job: MediaJob, ctx: JobContext): Promise<void> {
+  await withJobScope(deps, job, ctx, async (scope) => {
+    const { asset, ref } = scope;
+    // The plan the playlists were published from (processSource recorded its probe).
+    if (!asset.media_probe) throw new Error('the asset has no segment plan: its first job did not run');
+    const probed = asset.media_probe as unknown as ProbeResult;
+    const plan = planMedia(probed);
+    const done = new Set((await listArtifacts(deps.sql, asset.id)).map((a) => a.path));
+
+    ctx.progress({ step: 'download', fraction: 0 });
+    await scope.download();
+    // Only the whole file shows whether it is complete (a faststart MP4 cut short has a
+    // fine beginning): if not, the opener made from that beginning goes too.
+    try {
+      await probe(scope.src, scope.run('probe'));
+    } catch (err) {
+      if (err instanceof MediaError && SOURCE_ERRORS.has(err.code)) {
+        await markSourceFailed(deps.sql, asset.id);
+        await deletePrefix(deps.storage, artifactPrefix(asset.id));
+      }
+      throw err;
+    }
+
+    if (plan.audio && !renditionDone(done, plan, plan.audio.name)) {
+      ctx.progress({ step: 'audio', fraction: 0 });
+      await publishRenditions(deps, scope, plan, 'audio', [await makeAudio(scope.src, scope.hlsDir, probed, plan, scope.run('audio'))]);
+    }
+
+    // Background work: just-in-time segments and other assets' openers take the cores first.
+    // The small thumbnail encode runs beside it.
+    const ladder = plan.video.every((r) => renditionDone(done, plan, r.name))
+      ? null
+      : scope.start(makeLadder(scope.src, scope.hlsDir, probed, plan, scope.run('ladder', true)));
+
+    if (!done.has(THUMBNAIL_PATH)) {
+      const file = join(scope.work, THUMBNAIL_PATH);
+      await makeThumbnail(scope.src, file, probed, scope.run('thumbnail'));
+      const artifact = await publish(
+        deps.storage,
+        asset.id,
+        { path: THUMBNAIL_PATH, kind: 'thumbnail', file, rendition: null, width: null, height: null, bitrate: null },
+        scope.signal,
+      );
+      await scope.commit([{ type: 'asset.thumbnail_ready', data: { path: THUMBNAIL_PATH, bytes: artifact.bytes } }], (tx) =>
+        recordArtifacts(tx, asset.id, [artifact]),
+      );
+      deps.warm?.(ref, [THUMBNAIL_PATH]);
+    }
+
+    if (ladder) await publishRenditions(deps, scope, plan, 'upload', await ladder);
+    await removeUnplanned(deps, scope, plan);
+    if (asset.playable_state !== 'hls_ready') {
+      const renditions = [...plan.video.map((r) => r.name), ...(plan.audio ? [plan.audio.name] : [])];
+      await scope.commit([{ type: 'asset.hls_ready', data: { renditions } }], (tx) => advancePlayableState(tx, asset.id, 'hls_ready'));
+    }
+  });
+}
+
+/** Publishes an encoded rendition's files that are not recorded yet (just in time made them) and says each is ready. */
+async function publishRenditions(deps: PipelineDeps, scope: JobScope, plan: MediaPlan, step: string, encoded: LadderRendition[]) {
+  const have = new Set((await listArtifacts(deps.sql, scope.asset.id)).map((a) => a.path));
+  const files = encoded.flatMap((r) => renditionArtifacts(scope.hlsDir, plan, r)).filter((f) => !have.has(f.path));
+  const published = await scope.publishAll(step, files);
+  const events = encoded.map((r) => {
+    const columns = renditionColumns(plan, r.name);
+    const video = plan.video.find((v) => v.name === r.name);
+    return {
+      type: 'asset.rendition_ready' as const,
+      data: {
+        rendition: r.name,
+        width: columns.width,
+        height: columns.height,
+        bitrate: video ? declaredBandwidth(plan, video).peak : columns.bitrate,
+        codecs: video?.codecs ?? plan.audio!.codecs,
+      },
+    };
+  });
+  await scope.commit(events, (tx) => recordArtifacts(tx, scope.asset.id, published));
+}
+
+/**
+ * Removes HLS files the plan does not list, rows and objects: what an attempt under another
+ * plan (an earlier version, a bug) left, which no playlist names and nothing would clean.
+ */
+async function removeUnplanned(deps: PipelineDeps, scope: JobScope, plan: MediaPlan): Promise<void> {
+  const id = scope.asset.id;
+  const planned = new Set(plannedPaths(plan));
+  const stale = (await listKeys(deps.storage, artifactPrefix(id, HLS_PREFIX))).filter(
+    (key) => !planned.has(key.slice(artifactPrefix(id).length)),
+  );
+  await scope.commit([], async (tx: Queryable) => {
+    await tx`delete from artifacts where asset_id = ${id} and starts_with(path, ${HLS_PREFIX}) and not path = any(${[...planned]})`;
+  });
+  await Promise.all(stale.map((key) => deleteObject(deps.storage, key)));
+}
+
+/** Every HLS artifact path of the plan: the master, and each rendition's playlist, init segment and segments. */
+function plannedPaths(plan: MediaPlan): string[] {
+  const renditions = [...plan.video.map((r) => r.name), ...(plan.audio ? [plan.audio.name] : [])];
+  return [MASTER_PATH, ...renditions.flatMap((r) => [playlistPath(r), initPath(r), ...plan.segments.map((_, n) => segmentPath(r, n))])];
+}
+
+/** Whether every file of a rendition (init and each planned segment) is recorded. */
+function renditionDone(done: Set<string>, plan: MediaPlan, rendition: string): boolean {
+  return done.has(initPath(rendition)) && plan.segments.every((_, n) => done.has(segmentPath(rendition, n)));
+}
