@@ -1,4 +1,6 @@
-import Hls, { ErrorTypes, Events, type Level } from 'hls.js/dist/hls.light.mjs';
+// The full build: the light one cannot play alternate audio renditions, and ours carry the
+// sound in one (hls/audio/, beside video-only ladders), so the light build played silently.
+import Hls, { ErrorTypes, Events, type Level } from 'hls.js';
 import type { Engine, EngineEvents } from './engine.ts';
 import { fetchSetup, tokenRefreshingLoader } from './hls-loader.ts';
 import type { Prefetched } from './prefetch.ts';

@@ -6,7 +6,7 @@ import {
   type LoaderConfiguration,
   type LoaderContext,
   type LoaderStats,
-} from 'hls.js/dist/hls.light.mjs';
+} from 'hls.js';
 import { errorCodeOf } from './error-code.ts';
 import type { Prefetched } from './prefetch.ts';
 import type { Session } from './session.ts';
