@@ -15,15 +15,16 @@ import {
   type ProbeResult,
 } from '@kino/media';
 import { deleteObject, deletePrefix, listKeys } from '@kino/storage';
-import { publish, renditionArtifacts, renditionColumns } from './artifacts.ts';
+import { publish } from './artifacts.ts';
+import { publishRenditions, renditionDone } from './renditions.ts';
 import { SOURCE_ERRORS } from './failure.ts';
 import { withJobScope, type JobScope, type PipelineDeps } from './job-scope.ts';
 
 /**
  * The second media job, queued by processSource once the opener is out, and claimed after
- * every other upload's first frames: the audio rendition (once, early: it is cheap), the
- * thumbnail, and the video ladder at a lower CPU priority. Segments made just in time are
- * not uploaded again. Steps already recorded are skipped.
+ * every other upload's first frames: the thumbnail, and the video ladder at a lower CPU
+ * priority. Segments made just in time are not uploaded again. Steps already recorded are
+ * skipped.
  */
 export async function encodeLadder(deps: PipelineDeps, job: MediaJob, ctx: JobContext): Promise<void> {
   await withJobScope(deps, job, ctx, async (scope) => {
@@ -46,11 +47,6 @@ export async function encodeLadder(deps: PipelineDeps, job: MediaJob, ctx: JobCo
         await deletePrefix(deps.storage, artifactPrefix(asset.id));
       }
       throw err;
-    }
-
-    if (plan.audio && !renditionDone(done, plan, plan.audio.name)) {
-      ctx.progress({ step: 'audio', fraction: 0 });
-      await publishRenditions(deps, scope, plan, 'audio', [await makeAudio(scope.src, scope.hlsDir, probed, plan, scope.run('audio'))]);
     }
 
     // Background work: just-in-time segments and other assets' openers take the cores first.
@@ -83,28 +79,6 @@ export async function encodeLadder(deps: PipelineDeps, job: MediaJob, ctx: JobCo
   });
 }
 
-/** Publishes an encoded rendition's files that are not recorded yet (just in time made them) and says each is ready. */
-async function publishRenditions(deps: PipelineDeps, scope: JobScope, plan: MediaPlan, step: string, encoded: LadderRendition[]) {
-  const have = new Set((await listArtifacts(deps.sql, scope.asset.id)).map((a) => a.path));
-  const files = encoded.flatMap((r) => renditionArtifacts(scope.hlsDir, plan, r)).filter((f) => !have.has(f.path));
-  const published = await scope.publishAll(step, files);
-  const events = encoded.map((r) => {
-    const columns = renditionColumns(plan, r.name);
-    const video = plan.video.find((v) => v.name === r.name);
-    return {
-      type: 'asset.rendition_ready' as const,
-      data: {
-        rendition: r.name,
-        width: columns.width,
-        height: columns.height,
-        bitrate: video ? declaredBandwidth(plan, video).peak : columns.bitrate,
-        codecs: video?.codecs ?? plan.audio!.codecs,
-      },
-    };
-  });
-  await scope.commit(events, (tx) => recordArtifacts(tx, scope.asset.id, published));
-}
-
 /**
  * Removes HLS files the plan does not list, rows and objects: what an attempt under another
  * plan (an earlier version, a bug) left, which no playlist names and nothing would clean.
@@ -125,9 +99,4 @@ async function removeUnplanned(deps: PipelineDeps, scope: JobScope, plan: MediaP
 function plannedPaths(plan: MediaPlan): string[] {
   const renditions = [...plan.video.map((r) => r.name), ...(plan.audio ? [plan.audio.name] : [])];
   return [MASTER_PATH, ...renditions.flatMap((r) => [playlistPath(r), initPath(r), ...plan.segments.map((_, n) => segmentPath(r, n))])];
-}
-
-/** Whether every file of a rendition (init and each planned segment) is recorded. */
-function renditionDone(done: Set<string>, plan: MediaPlan, rendition: string): boolean {
-  return done.has(initPath(rendition)) && plan.segments.every((_, n) => done.has(segmentPath(rendition, n)));
 }

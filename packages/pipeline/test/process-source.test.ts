@@ -37,13 +37,13 @@ const scratchLeft = async () => (await readdir(bed.tmpRoot)).filter((n) => n.sta
 describe('processSource', () => {
   let job: MediaJob;
 
-  it('publishes the planned playlists first, then the opener, and queues the ladder: the audio, the thumbnail, the video', async () => {
+  it('publishes the planned playlists first, then the opener and the audio, and queues the ladder: the thumbnail, the video', async () => {
     job = await bed.uploaded('standard', { seconds: 6 });
     const { d, warmed, prepared, woken } = deps();
     const ctx = jobContext(job);
     let queued = 0;
     await processSource({ ...d, onJobQueued: () => void queued++ }, job, ctx);
-    expect(await bed.eventTypes(job.asset_id)).toEqual(['asset.playlists_ready', 'asset.opener_ready']);
+    expect(await bed.eventTypes(job.asset_id)).toEqual(['asset.playlists_ready', 'asset.opener_ready', 'asset.rendition_ready']);
     expect(queued).toBe(1);
     expect(await getAssetById(bed.db.sql, job.asset_id)).toMatchObject({ playable_state: 'opener_ready' });
     // The ladder is a job of its own, claimed after every other upload's first frames.
@@ -86,18 +86,18 @@ describe('processSource', () => {
     expect(await bed.eventTypes(job.asset_id)).toEqual([
       'asset.playlists_ready',
       'asset.opener_ready',
-      'asset.rendition_ready', // audio, once, before the video ladder
+      'asset.rendition_ready', // audio, once, beside the opener
       'asset.thumbnail_ready',
       'asset.rendition_ready',
       'asset.hls_ready',
     ]);
     expect(new Set(woken)).toEqual(new Set([bed.accountId]));
     // Playlists are warmed as soon as they are published, the opener and the thumbnail as they come.
-    expect(warmed).toEqual([[MASTER_PATH, 'hls/240p/index.m3u8'], [OPENER_PATH], [THUMBNAIL_PATH]]);
+    expect(warmed).toEqual([[MASTER_PATH, 'hls/240p/index.m3u8', 'hls/audio/index.m3u8'], [OPENER_PATH], [THUMBNAIL_PATH]]);
     // What a player needs when the opener ends is queued for just-in-time encoding at once.
     expect(prepared).toEqual([['hls/240p/init.mp4', 'hls/240p/1.m4s', 'hls/240p/2.m4s']]);
-    expect(new Set(ctx.reported.map((p) => p.step))).toEqual(new Set(['probe', 'playlists', 'opener']));
-    expect(new Set(ladderCtx.reported.map((p) => p.step))).toEqual(new Set(['download', 'audio', 'thumbnail', 'ladder', 'upload']));
+    expect(new Set(ctx.reported.map((p) => p.step))).toEqual(new Set(['probe', 'playlists', 'opener', 'audio']));
+    expect(new Set(ladderCtx.reported.map((p) => p.step))).toEqual(new Set(['download', 'thumbnail', 'ladder', 'upload']));
     expect(await scratchLeft()).toEqual([]);
   });
 

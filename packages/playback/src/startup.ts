@@ -27,11 +27,14 @@ export function startupRendition(artifacts: ArtifactRow[]): RenditionInfo | unde
 
 /**
  * What a player fetches first, in order: the master playlist, the startup rendition's
- * playlist, its init segment and first two segments. Only paths that exist are listed.
+ * playlist, its init segment and first two segments, then the same of the audio rendition
+ * that plays beside it. Only paths that exist are listed.
  */
 export function startupPaths(artifacts: ArtifactRow[]): string[] {
   const startup = startupRendition(artifacts);
   if (!startup) return [];
   const exists = new Set(artifacts.map((a) => a.path));
-  return startupPathsOf(startup.name).filter((p) => exists.has(p));
+  const audio = artifacts.filter((a) => a.kind === 'playlist' && a.rendition && a.height === null).map((a) => a.rendition!);
+  const paths = [...startupPathsOf(startup.name), ...audio.flatMap((r) => startupPathsOf(r).slice(1))];
+  return paths.filter((p) => exists.has(p));
 }
