@@ -47,19 +47,39 @@ describe('the event log, live and replayed', () => {
     one.close();
     two.close();
 
-    const types = got.filter((e) => e.data.asset_id === assetId).map((e) => e.event);
+    const mine = got.filter((e) => e.data.asset_id === assetId);
+    const types = mine.map((e) => e.event);
+    // The first job: the playlists at probe time, the opener, the audio rendition (encoded
+    // once, beside the opener). Then the ladder's job: the thumbnail, the video renditions
+    // and hls_ready. Each exactly once, in order.
     const order = [
       'asset.created',
       'asset.source_uploaded',
       'job.queued',
       'job.started',
+      'asset.playlists_ready',
       'asset.opener_ready',
+      'asset.rendition_ready:audio',
+      'job.queued',
+      'job.started',
       'asset.thumbnail_ready',
-      'asset.rendition_ready',
+      'asset.rendition_ready:360p',
+      'asset.rendition_ready:240p',
       'asset.hls_ready',
     ];
-    expect(types.filter((t) => order.includes(t)).filter((t, i, a) => a.indexOf(t) === i)).toEqual(order);
-    expect(types.filter((t) => t === 'asset.rendition_ready')).toHaveLength(2);
+    const milestones = mine
+      .map((e) => (e.event === 'asset.rendition_ready' ? `${e.event}:${e.data.data.rendition}` : e.event))
+      .filter((t) => t !== 'job.progress' && t !== 'asset.edges_warmed');
+    expect(milestones).toEqual(order);
+    expect(mine.find((e) => e.event === 'asset.rendition_ready')!.data.data).toMatchObject({
+      rendition: 'audio',
+      width: null,
+      height: null,
+      codecs: 'mp4a.40.2',
+    });
+    expect(mine.find((e) => e.event === 'asset.playlists_ready')!.data.data).toMatchObject({
+      renditions: ['360p', '240p', 'audio'],
+    });
     expect(types).toContain('job.progress');
     const ids = got.map((e) => e.id);
     expect(ids).toEqual([...ids].sort((a, b) => a - b));

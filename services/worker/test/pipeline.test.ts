@@ -41,9 +41,11 @@ describe('upload to hls_ready', () => {
       video: { width: 640, height: 360 },
       audio: { codec: 'aac' },
     });
+    // The video renditions, then the audio rendition (encoded once, no picture).
     expect(a.renditions.map((r: any) => [r.name, r.width, r.height])).toEqual([
       ['360p', 640, 360],
       ['240p', 426, 240],
+      ['audio', null, null],
     ]);
 
     const dir = await s.fetchArtifacts(a.id);
@@ -55,18 +57,28 @@ describe('upload to hls_ready', () => {
     expect(video(await ffprobe(join(dir, 'thumbnail.jpg')))).toMatchObject({ codec_name: 'mjpeg' });
 
     const master = await readFile(join(dir, 'hls/master.m3u8'), 'utf8');
+    // One audio rendition, which every video variant plays with.
+    expect(master.split('\n').filter((l) => l.startsWith('#EXT-X-MEDIA:'))).toEqual([
+      expect.stringMatching(/^#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="audio",.*URI="audio\/index\.m3u8"$/),
+    ]);
     const listed = variants(master);
     expect(listed.map((v) => v.uri).sort()).toEqual(['240p/index.m3u8', '360p/index.m3u8']);
     for (const v of listed) {
       expect(v.attrs).toMatch(/BANDWIDTH=\d+/);
       expect(v.attrs).toMatch(/RESOLUTION=\d+x\d+/);
       expect(v.attrs).toMatch(/CODECS="avc1\.[0-9a-f]{6},mp4a\.40\.2"/);
+      expect(v.attrs).toMatch(/AUDIO="audio"/);
       const r = await ffprobe(join(dir, 'hls', v.uri));
       const [w, h] = /RESOLUTION=(\d+)x(\d+)/.exec(v.attrs)!.slice(1).map(Number);
+      // Video renditions carry the picture only: the sound is in the audio rendition.
+      expect(r.streams.map((x) => x.codec_type)).toEqual(['video']);
       expect(video(r)).toMatchObject({ codec_name: 'h264', width: w, height: h });
-      expect(audio(r)).toMatchObject({ codec_name: 'aac' });
       expect(r.duration).toBeCloseTo(9, 0);
     }
+    const sound = await ffprobe(join(dir, 'hls/audio/index.m3u8'));
+    expect(sound.streams.map((x) => x.codec_type)).toEqual(['audio']);
+    expect(audio(sound)).toMatchObject({ codec_name: 'aac', sample_rate: '48000', channels: 2 });
+    expect(sound.duration).toBeCloseTo(9, 0);
 
     // Every recorded artifact exists at its key, and nothing else does.
     const rows = await s.db.sql`select key from artifacts where asset_id = ${a.id}`;
@@ -79,9 +91,10 @@ describe('sources of several shapes', () => {
     const a = await s.waitFor((await s.upload('portrait-rotated', { width: 640, height: 360 })).id, settled);
     expect(a.error).toBeNull();
     expect(a.source.meta.video).toMatchObject({ rotation: expect.any(Number), display_width: 360, display_height: 640 });
-    expect(a.renditions.map((r: any) => [r.width, r.height])).toEqual([
-      [360, 640],
-      [240, 426],
+    expect(a.renditions.map((r: any) => [r.name, r.width, r.height])).toEqual([
+      ['360p', 360, 640],
+      ['240p', 240, 426],
+      ['audio', null, null],
     ]);
     const dir = await s.fetchArtifacts(a.id);
     expect(video(await ffprobe(join(dir, 'hls/360p/index.m3u8')))).toMatchObject({ width: 360, height: 640 });
@@ -115,7 +128,11 @@ describe('sources of several shapes', () => {
   it('rounds odd dimensions to even ones without upscaling', async () => {
     const a = await s.waitFor((await s.upload('odd-dimensions')).id, settled);
     expect(a.error).toBeNull();
-    for (const r of a.renditions) {
+    // The audio rendition has no picture to round; every other rendition does.
+    const pictures = a.renditions.filter((r: any) => r.name !== 'audio');
+    expect(a.renditions.filter((r: any) => r.name === 'audio')).toEqual([expect.objectContaining({ width: null, height: null })]);
+    expect(pictures.length).toBeGreaterThan(0);
+    for (const r of pictures) {
       expect(r.width % 2).toBe(0);
       expect(r.height % 2).toBe(0);
       expect(r.height).toBeLessThanOrEqual(191);

@@ -72,12 +72,24 @@ describe('from upload to a playable signed URL', () => {
       seen.push(path);
       if (!path.endsWith('.m3u8')) return;
       for (const line of bytes.toString('utf8').split('\n')) {
-        const uri = line.startsWith('#EXT-X-MAP:') ? /URI="([^"]+)"/.exec(line)![1]! : line && !line.startsWith('#') ? line : null;
+        // The init segment (EXT-X-MAP), the audio rendition (EXT-X-MEDIA), variants and segments.
+        const tagged = /^#EXT-X-(MAP|MEDIA):/.test(line) ? /URI="([^"]+)"/.exec(line)?.[1] : undefined;
+        const uri = tagged ?? (line && !line.startsWith('#') ? line : null);
         if (uri) await walk(new URL(uri, url).toString());
       }
     }
     await walk(block.urls.master);
-    expect(seen).toEqual(expect.arrayContaining(['hls/master.m3u8', 'hls/360p/index.m3u8', 'hls/360p/init.mp4', 'hls/240p/2.m4s']));
+    expect(seen).toEqual(
+      expect.arrayContaining([
+        'hls/master.m3u8',
+        'hls/360p/index.m3u8',
+        'hls/360p/init.mp4',
+        'hls/240p/2.m4s',
+        'hls/audio/index.m3u8',
+        'hls/audio/init.mp4',
+        'hls/audio/2.m4s',
+      ]),
+    );
   });
 
   it("warms the edges: asset.edges_warmed names the edge, and the first viewer's requests are HITs", async () => {
@@ -87,22 +99,43 @@ describe('from upload to a playable signed URL', () => {
         await s.db.sql<{ data: { paths: string[]; ok: string[]; failed: string[] } }[]>`
       select data from asset_events where asset_id = ${asset.id} and type = 'asset.edges_warmed' order by seq`
       ).map((r) => r.data);
-    // One warm for the opener, one for the thumbnail and the startup files once the ladder is out.
-    await expect.poll(async () => (await warmed()).length, { timeout: 90_000, interval: 200 }).toBe(2);
-    // The two warms run beside the pipeline, so their events may land in either order.
-    const all = await warmed();
-    const opener = all.find((w) => w.paths.length === 1 && w.paths[0] === 'opener.mp4');
-    const startup = all.find((w) => w !== opener);
-    expect(opener).toEqual({ paths: ['opener.mp4'], ok: ['e2e-edge'], failed: [] });
-    expect(startup!.ok).toEqual(['e2e-edge']);
-    expect(startup!.paths).toEqual(expect.arrayContaining(['thumbnail.jpg', 'hls/master.m3u8']));
-    expect(startup!.paths.some((p) => /^hls\/[^/]+\/init\.mp4$/.test(p))).toBe(true);
-
-    // No viewer has asked yet; the first one's requests never wait on the origin.
+    // Three warms, each as soon as its files are published: the master and the startup
+    // playlists at probe time, then the opener, then the thumbnail.
+    await expect.poll(async () => (await warmed()).length, { timeout: 90_000, interval: 200 }).toBe(3);
+    await s.waitFor(asset.id, (a) => a.playable_state === 'hls_ready');
     const block = (await (await fetch(`${s.api.url}/v1/assets/${asset.id}/playback`, { headers: auth() })).json()) as any;
-    for (const url of [block.urls.opener, ...block.prefetch]) {
+    expect(block.startup_rendition).toEqual(expect.any(String));
+    // The warms run beside the pipeline, so their events may land in any order.
+    const all = await warmed();
+    expect(all).toEqual(
+      expect.arrayContaining([
+        {
+          paths: expect.arrayContaining(['hls/master.m3u8', `hls/${block.startup_rendition}/index.m3u8`]),
+          ok: ['e2e-edge'],
+          failed: [],
+        },
+        { paths: ['opener.mp4'], ok: ['e2e-edge'], failed: [] },
+        { paths: ['thumbnail.jpg'], ok: ['e2e-edge'], failed: [] },
+      ]),
+    );
+    // At probe time only playlists exist to warm.
+    const playlists = all.find((w) => w.paths.includes('hls/master.m3u8'))!;
+    expect(playlists.paths.every((p) => p.endsWith('.m3u8'))).toBe(true);
+    const warm = new Set(all.flatMap((w) => w.paths));
+
+    // No viewer has asked yet. The first one's requests for what was warmed never wait on
+    // the origin; init segments and segments are not warmed (the video ones may be made just
+    // in time), so those need only play. Everything else in the block was warmed.
+    const requests = [...new Set([block.urls.opener, block.urls.thumbnail, ...block.prefetch] as string[])];
+    const pathOf = (url: string) => url.split(`/${asset.id}/`)[1]!;
+    expect(requests.map(pathOf)).toEqual(expect.arrayContaining([...warm]));
+    expect(requests.map(pathOf).filter((p) => !warm.has(p))).toEqual(
+      requests.map(pathOf).filter((p) => /^hls\/[^/]+\/(init\.mp4|\d+\.m4s)$/.test(p)),
+    );
+    for (const url of requests) {
       const r = await fetch(url);
-      expect([r.status, r.headers.get('x-kino-cache')], url).toEqual([200, 'HIT']);
+      if (warm.has(pathOf(url))) expect([r.status, r.headers.get('x-kino-cache')], url).toEqual([200, 'HIT']);
+      else expect(r.status, url).toBe(200);
       await r.arrayBuffer();
     }
   });

@@ -41,5 +41,5 @@ it('clears what a dead attempt half-published and ends with one set of artifacts
   expect(rows.map((r) => r.path)).not.toContain('hls/999p/7.m4s');
   expect(rows.map((r) => r.path)).not.toContain('hls/360p/99.m4s');
   expect((await listKeys(s.s3.storage, `videos/${created.id}/`)).sort()).toEqual(rows.map((r) => r.key).sort());
-  expect(a.renditions.map((r: any) => r.name)).toEqual(['360p', '240p']);
+  expect(a.renditions.map((r: any) => r.name)).toEqual(['360p', '240p', 'audio']);
 });

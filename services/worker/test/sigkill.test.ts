@@ -22,22 +22,38 @@ it('re-runs the job of a worker killed mid-encode and ends with one set of artif
   const scratch = await scratchDir('kino-killed-worker-');
   child = spawnWorker(s.config, { JOB_LEASE_SECONDS: '2', WORKER_TMP_DIR: scratch });
 
-  const created = await s.upload('standard', { width: 640, height: 360, seconds: 24 });
+  // A 540p source: its video-only ladder (three rungs) is still running when the worker is
+  // killed; a 360p one's is over too soon after it starts to be caught reliably.
+  const created = await s.upload('standard', { width: 960, height: 540, seconds: 24 });
   await s.waitFor(created.id, (a) => a.progress?.step === 'ladder' && a.progress.fraction > 0.1);
   // Precondition: the ladder's ffmpeg is running in the doomed worker's scratch directory.
   const before = processesMentioning(scratch);
   expect(before.some((l) => /\bffmpeg\b/.test(l))).toBe(true);
-  const deadScratch = (await readdir(scratch)).filter((n) => n.startsWith(`kino-job-`) && n.includes(`-${child!.pid}-`));
+  // The job running the ladder (the asset's first job, probe to opener, is done by now), and
+  // its own scratch directory (just-in-time segments have theirs, `kino-job-seg-…`).
+  const running = await s.db.sql<{ id: number }[]>`select id from media_jobs where asset_id = ${created.id} and state = 'running'`;
+  expect(running).toHaveLength(1);
+  const jobId = running[0]!.id;
+  const deadScratch = (await readdir(scratch)).filter((n) => n.startsWith(`kino-job-${jobId}-${child!.pid}-`));
   expect(deadScratch).toHaveLength(1);
-  // What the first attempt recorded before it died: at least the opener.
+  // What was recorded before the worker died: the playlists (published at probe time), the
+  // opener and the whole audio rendition (all before the ladder starts), but not the
+  // ladder: the asset is not hls_ready, and no video rendition has every segment.
   const recorded = (await s.db.sql<{ path: string }[]>`select path from artifacts where asset_id = ${created.id}`).map((r) => r.path);
-  expect(recorded).toContain('opener.mp4');
-  expect(recorded).not.toContain('hls/master.m3u8');
+  const segmentsOf = (paths: string[], rendition: string) => paths.filter((p) => new RegExp(`^hls/${rendition}/\\d+\\.m4s$`).test(p));
+  const ladder = ['480p', '360p', '240p'];
+  expect(recorded).toEqual(
+    expect.arrayContaining(['hls/master.m3u8', ...[...ladder, 'audio'].map((r) => `hls/${r}/index.m3u8`), 'opener.mp4']),
+  );
+  expect(recorded).toContain('hls/audio/init.mp4');
+  expect(segmentsOf(recorded, 'audio')).toHaveLength(6);
+  for (const r of ladder) expect(segmentsOf(recorded, r).length, r).toBeLessThan(6);
+  expect((await s.asset(created.id)).playable_state).toBe('opener_ready');
   const exited = new Promise((r) => child!.once('exit', r));
   child.kill('SIGKILL');
   // Reaped, so its pid is gone (a zombie would still look alive to the sweep).
   await exited;
-  const [job] = await s.db.sql`select state, attempts, locked_by from media_jobs where asset_id = ${created.id}`;
+  const [job] = await s.db.sql`select state, attempts, locked_by from media_jobs where id = ${jobId}`;
   expect(job).toMatchObject({ state: 'running', attempts: 1 });
 
   // The killed worker's ffmpeg notices its progress pipe is gone and exits too.
@@ -66,13 +82,18 @@ it('re-runs the job of a worker killed mid-encode and ends with one set of artif
   );
   expect(stepsOfSecond.has('ladder')).toBe(true);
   expect(stepsOfSecond.has('opener')).toBe(false);
+  expect(stepsOfSecond.has('playlists')).toBe(false);
+  expect(stepsOfSecond.has('audio')).toBe(false);
   if (recorded.includes('thumbnail.jpg')) expect(stepsOfSecond.has('thumbnail')).toBe(false);
+  expect(events.filter((e) => e.type === 'asset.playlists_ready')).toHaveLength(1);
   expect(events.filter((e) => e.type === 'asset.opener_ready')).toHaveLength(1);
   expect(events.filter((e) => e.type === 'asset.thumbnail_ready')).toHaveLength(1);
+  expect(events.filter((e) => e.type === 'asset.rendition_ready').map((e) => e.data.rendition)).toEqual(['audio', ...ladder]);
 
   const rows = await s.db.sql<{ key: string }[]>`select key from artifacts where asset_id = ${created.id}`;
   const keys = await listKeys(s.s3.storage, `videos/${created.id}/`);
   expect(keys.sort()).toEqual(rows.map((r) => r.key).sort());
-  // Six segments of 4 s per rendition, each once.
+  // Six segments of 4 s per rendition, the audio rendition's too, each once.
+  expect(a.renditions.map((r: any) => r.name)).toEqual([...ladder, 'audio']);
   for (const r of a.renditions) expect(r.segments).toBe(6);
 });

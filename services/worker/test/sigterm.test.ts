@@ -25,21 +25,25 @@ it('on SIGTERM aborts a running ffmpeg after the grace, releases the job unspent
     child!.once('exit', (code, signal) => r({ code, signal })),
   );
 
-  const created = await s.upload('standard', { width: 640, height: 360, seconds: 24 });
+  // A 540p source: its video-only ladder (three rungs) runs for seconds after the SIGTERM,
+  // well past the 1 s grace; a 360p one's would now finish within it.
+  const created = await s.upload('standard', { width: 960, height: 540, seconds: 24 });
   await s.waitFor(created.id, (a) => a.progress?.step === 'ladder' && a.progress.fraction > 0.05);
   // Precondition: the ladder's ffmpeg is running under the worker.
   expect(processesMentioning(scratch).some((l) => /\bffmpeg\b/.test(l))).toBe(true);
-  expect((await s.db.sql`select state, attempts from media_jobs where asset_id = ${created.id}`)[0]).toMatchObject({
-    state: 'running',
-    attempts: 1,
-  });
+  // The job running the ladder (the asset's first job, probe to opener, is done by now).
+  const running = await s.db.sql<{ id: number; state: string; attempts: number }[]>`
+    select id, state, attempts from media_jobs where asset_id = ${created.id} and state = 'running'`;
+  expect(running).toHaveLength(1);
+  expect(running[0]).toMatchObject({ state: 'running', attempts: 1 });
+  const jobId = running[0]!.id;
 
   child.kill('SIGTERM');
   expect(await exited).toEqual({ code: 0, signal: null });
   // ffmpeg was stopped with it, and its scratch directory removed.
   expect(processesMentioning(scratch)).toEqual([]);
   // Handed back, not failed: queued again with the attempt given back, no lease held.
-  const [job] = await s.db.sql`select state, attempts, locked_by from media_jobs where asset_id = ${created.id}`;
+  const [job] = await s.db.sql`select state, attempts, locked_by from media_jobs where id = ${jobId}`;
   expect(job).toEqual({ state: 'queued', attempts: 0, locked_by: null });
   expect((await s.asset(created.id)).error).toBeNull();
 
