@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
 export interface PlayerBundle {
-  /** The minified ES module: <kino-player>, mount() and hls.js (light build). */
+  /** The minified ES module: <kino-player>, mount() and hls.js (full build: alternate audio renditions). */
   js: Buffer;
   gzip: Buffer;
   /** Content hash, for versioned URLs and the ETag. */

@@ -27,6 +27,12 @@ export interface PlayerOptions {
 
 export type PlayerEventType = 'ready' | 'playing' | 'error';
 
+/**
+ * Waits between bootstrap polls while the asset is not playable yet: quick at first (an
+ * opener is usually out within a second or two of the upload), then every 3 s, which keeps
+ * a page well inside the player routes' per-address rate (PLAYER_RATE_PER_MINUTE).
+ */
+const pollMs = (attempt: number) => (attempt < 6 ? 500 : 3000);
 const POLL_MS = 3000;
 /** The opener's length as the pipeline makes it (packages/media OPENER_SECONDS), until its element says. */
 const OPENER_SECONDS = 4;
@@ -82,7 +88,7 @@ export class Player {
     v.controls = !!o.controls;
 
     let block: Bootstrap;
-    for (;;) {
+    for (let attempt = 0; ; attempt++) {
       try {
         block = await resolveBootstrap(o.playback);
         break;
@@ -92,7 +98,7 @@ export class Player {
         // Polling while the asset is processed says so once, not every few seconds.
         if (this.ui.shown !== e.code) this.fail(e, () => void this.load(o));
         if (e.code !== 'NOT_PLAYABLE') return;
-        await sleep(POLL_MS);
+        await sleep(pollMs(attempt));
         if (gen !== this.generation) return;
       }
     }

@@ -1,0 +1,282 @@
+// npm run bench:progressive — whole-video playback seconds after upload (issue 12), in one
+// run, on a generated long 1080p30 source with audio (BENCH_MINUTES, 10 by default):
+//   A. upload response → first frame in headless Chromium with <kino-player>; stalls while
+//      playing the first 90 s straight through; seeks to 50 % … 95 % within the first
+//      seconds after the upload → first frame at the new position;
+//   B. origin encodes per segment when 50 viewers ask for the same point at once;
+//   C. upload → hls_ready against the reference: the ladder as one bare ffmpeg command, as
+//      bench:pipeline timed it before segment plans (an AAC encode in every rung);
+//   D. a burst of 20 concurrent 6 s 720p uploads: upload → opener_ready p50/max, and → all hls_ready.
+// Api, worker and edge run in this process (the player tests' stack), on a private database
+// and bucket; Chromium is Debian's. Timings are wall clock on a shared machine: compare the
+// ratios, and the figures from before the change printed beside them (from the issue).
+import { createReadStream } from 'node:fs';
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { ladderArgs, planMedia, probe, runFfmpeg, type ProbeResult } from '@kino/media';
+import { ffmpeg, makeFixture } from '@kino/testkit';
+import { startPlayerStack } from '@kino/testkit-stack';
+import { launchChromium } from '../../apps/player/test/browser.ts';
+import { printTable, writeBenchJson, type Row } from './report.ts';
+import { percentile, round, sleep } from './util.ts';
+
+const MINUTES = Number(process.env['BENCH_MINUTES'] ?? 10);
+const STRAIGHT_SECONDS = Number(process.env['BENCH_STRAIGHT_SECONDS'] ?? 90);
+const BURST = Number(process.env['BENCH_BURST'] ?? 20);
+const SEEKS = [0.5, 0.9, 0.55, 0.85, 0.6, 0.95];
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const work = resolve(ROOT, process.env['KINO_DATA_DIR'] ?? '.kino', 'bench', 'progressive-work');
+const fixtures = resolve(ROOT, process.env['KINO_DATA_DIR'] ?? '.kino', 'bench', 'fixtures');
+
+/** Before this change, from the issue: the 60 s 1080p ladder took 57.6 s; a burst of 20 gave opener_ready p50 22 s, max 45 s. */
+const BEFORE = { burstOpenerP50: 22, burstOpenerMax: 45 };
+
+/** The long source, made once and kept: testsrc2 1080p30 at 3 Mbit/s with a beeping sine. */
+async function longSource(): Promise<string> {
+  await mkdir(fixtures, { recursive: true });
+  const file = join(fixtures, `progressive-${MINUTES}m-1080p30.mp4`);
+  if (
+    await stat(file)
+      .then((s) => s.size > 0)
+      .catch(() => false)
+  )
+    return file;
+  process.stderr.write(`[bench] generating a ${MINUTES} min 1080p30 source (kept in ${fixtures}) …\n`);
+  const seconds = MINUTES * 60;
+  // biome-ignore format: ffmpeg options read in pairs
+  await ffmpeg([
+    '-f', 'lavfi', '-i', `testsrc2=size=1920x1080:rate=30:duration=${seconds}`,
+    '-f', 'lavfi', '-i', `sine=frequency=440:beep_factor=4:sample_rate=44100:duration=${seconds}`,
+    '-c:v', 'libx264', '-preset', 'ultrafast', '-b:v', '3M', '-pix_fmt', 'yuv420p', '-g', '60',
+    '-c:a', 'aac', '-b:a', '96k', '-movflags', '+faststart', `${file}.part.mp4`,
+  ]);
+  await rename(`${file}.part.mp4`, file);
+  return file;
+}
+
+/** The ladder command with an AAC encode in every rung's output, as one process did it all before audio was its own rendition. */
+function withAudioPerRung(args: string[], p: ProbeResult): string[] {
+  if (!p.audio) return args;
+  const out: string[] = [];
+  args.forEach((arg, i) => {
+    // biome-ignore format: ffmpeg options read in pairs
+    if (arg === '-f' && args[i + 1] === 'hls') out.push('-map', `0:${p.audio!.index}`, '-c:a', 'aac', '-b:a', '128000', '-ar', '48000', '-ac', '2');
+    out.push(arg);
+  });
+  return out;
+}
+
+// The page's measuring kit: the first frame after a mark, and stalls ('waiting' once playing).
+const KIT = `window.bench = { stalls: 0, stalledMs: 0, waitingAt: 0, playing: false };
+addEventListener('playing', () => { window.bench.playing = true; }, true);
+window.benchFrameAfter = (target) => new Promise((resolve) => {
+  const v = document.querySelector('kino-player').video;
+  const t0 = performance.now();
+  const look = () => v.requestVideoFrameCallback((now, meta) => {
+    const el = document.querySelector('kino-player').video;
+    if (el !== v) return resolve(-1);
+    if (meta.mediaTime >= target - 0.1) resolve(performance.now() - t0); else look();
+  });
+  look();
+});`;
+
+const [stack, browser] = await Promise.all([startPlayerStack({ LOG_LEVEL: 'warn' }), launchChromium()]);
+const auth = { authorization: `Bearer ${stack.key}` };
+
+async function upload(file: string): Promise<{ id: string; answeredAt: number }> {
+  const size = (await stat(file)).size;
+  const res = await fetch(`${stack.api.url}/v1/videos?playback_policy=public`, {
+    method: 'POST',
+    headers: { ...auth, 'content-type': 'video/mp4', 'content-length': String(size) },
+    body: Readable.toWeb(createReadStream(file)) as ReadableStream,
+    duplex: 'half',
+  } as RequestInit);
+  if (res.status !== 201) throw new Error(`upload answered ${res.status}: ${await res.text()}`);
+  return { id: ((await res.json()) as { id: string }).id, answeredAt: performance.now() };
+}
+
+async function waitState(id: string, done: (a: any) => boolean, every = 50): Promise<number> {
+  for (;;) {
+    const a = await stack.asset(id);
+    if (a.error) throw new Error(`processing of ${id} failed: ${JSON.stringify(a.error)}`);
+    if (done(a)) return performance.now();
+    await sleep(every);
+  }
+}
+
+await rm(work, { recursive: true, force: true });
+await mkdir(work, { recursive: true });
+const results: Record<string, unknown> = { minutes: MINUTES };
+const targets: Row[] = [];
+const met = (ok: boolean) => (ok ? 'met' : 'NOT MET');
+try {
+  const source = await longSource();
+  const p = await probe(source);
+  const plan = planMedia(p);
+  const duration = plan.durationSec;
+
+  // A. Two pages opened at the upload's answer: one plays straight through, one seeks.
+  process.stderr.write('[bench] A: upload, then play and seek in Chromium …\n');
+  await browser.context.addInitScript(KIT);
+  const straight = browser.page;
+  const seeker = await browser.context.newPage();
+  const { id, answeredAt } = await upload(source);
+  const open = async (page: typeof straight) => {
+    await page.goto(`${stack.api.url}/player/${id}`);
+    await page.waitForFunction('window.kinoEvents.some((e) => e.type === "ready")', undefined, { timeout: 120_000 });
+    await page.locator('kino-player button[part=play]').click();
+  };
+  await Promise.all([open(straight), open(seeker)]);
+  await straight.waitForFunction('window.bench.playing', undefined, { timeout: 120_000 });
+  const firstFrameS = (performance.now() - answeredAt) / 1000;
+  const openerAt = (await stack.asset(id)).playable_state;
+  // Stalls: 'waiting' on the straight page once it plays, counted from here on.
+  await straight.evaluate(`(() => {
+    const v = document.querySelector('kino-player').video;
+    const watch = (el) => {
+      el.addEventListener('waiting', () => { window.bench.stalls++; window.bench.waitingAt = performance.now(); });
+      el.addEventListener('playing', () => { if (window.bench.waitingAt) { window.bench.stalledMs += performance.now() - window.bench.waitingAt; window.bench.waitingAt = 0; } });
+    };
+    watch(v);
+  })()`);
+
+  await seeker.waitForFunction('window.bench.playing', undefined, { timeout: 120_000 });
+  const seeks: Array<{ at_s: number; target_s: number; first_frame_s: number }> = [];
+  for (const fraction of SEEKS) {
+    const target = Math.floor(duration * fraction);
+    const at = (performance.now() - answeredAt) / 1000;
+    const ms = (await seeker.evaluate(
+      `(async () => { const wait = window.benchFrameAfter(${target}); document.querySelector('kino-player').seek(${target}); return wait; })()`,
+    )) as number;
+    seeks.push({ at_s: round(at, 2), target_s: target, first_frame_s: round(ms / 1000, 3) });
+    process.stderr.write(`[bench] seek to ${target} s at ${round(at, 1)} s after upload: first frame in ${round(ms)} ms\n`);
+  }
+  const hlsReadyBeforeSeeks = (await stack.asset(id)).playable_state === 'hls_ready';
+  await seeker.close();
+
+  // The straight page plays on; stalls are read once it is STRAIGHT_SECONDS in.
+  await straight.waitForFunction(`document.querySelector('kino-player').video.currentTime >= ${STRAIGHT_SECONDS}`, undefined, {
+    timeout: (STRAIGHT_SECONDS + 120) * 1000,
+  });
+  const stalls = (await straight.evaluate('window.bench')) as { stalls: number; stalledMs: number };
+  await straight.goto('about:blank');
+
+  // B. 50 viewers jump to the same point at once: one encode of the video segment they all
+  // need (the audio there was encoded with the rest of the track, early).
+  process.stderr.write('[bench] B: 50 viewers seek to one point …\n');
+  const block = await stack.playback(id);
+  const startup = block.startup_rendition as string;
+  const point = Math.floor(plan.segments.length * 0.7);
+  const urls = [`${startup}/${point}.m4s`, `audio/${point}.m4s`].map((f) => new URL(f, block.urls.master).toString());
+  const videoUnmade =
+    (await stack.db.sql`select 1 from artifacts where asset_id = ${id} and path = ${`hls/${startup}/${point}.m4s`}`).length === 0;
+  const ranBefore = stack.worker.segments.ran;
+  const answers = await Promise.all(Array.from({ length: 50 }, () => Promise.all(urls.map((u) => fetch(u).then((r) => r.status)))));
+  const statuses = answers.flat();
+  const encodes = stack.worker.segments.ran - ranBefore;
+
+  // C. The whole ladder, against the bare ffmpeg reference on the same source.
+  process.stderr.write('[bench] C: waiting for hls_ready …\n');
+  const hlsAt = await waitState(id, (a) => a.playable_state === 'hls_ready', 500);
+  const hlsReadyS = (hlsAt - answeredAt) / 1000;
+  process.stderr.write('[bench] C: the reference ladder, bare …\n');
+  const rawDir = join(work, 'raw');
+  for (const r of plan.video) await mkdir(join(rawDir, r.name), { recursive: true });
+  const r0 = performance.now();
+  await runFfmpeg(withAudioPerRung(ladderArgs(source, rawDir, p, plan), p));
+  const rawS = (performance.now() - r0) / 1000;
+  await rm(rawDir, { recursive: true, force: true });
+
+  // D. A burst of short uploads: openers must not wait behind ladders.
+  process.stderr.write(`[bench] D: a burst of ${BURST} concurrent 6 s 720p uploads …\n`);
+  const clip = await makeFixture('standard', join(work, 'burst.mp4'), { width: 1280, height: 720, seconds: 6 });
+  const burst = await Promise.all(
+    Array.from({ length: BURST }, async () => {
+      const t0 = performance.now();
+      const { id: bid, answeredAt: up } = await upload(clip);
+      const opener = await waitState(bid, (a) => a.playable_state !== 'not_playable');
+      return { id: bid, t0, up, opener };
+    }),
+  );
+  const hlsAll = await Promise.all(burst.map((b) => waitState(b.id, (a) => a.playable_state === 'hls_ready', 200)));
+  const burstStart = Math.min(...burst.map((b) => b.up));
+  const openers = burst.map((b) => (b.opener - b.up) / 1000);
+  const allHlsS = (Math.max(...hlsAll) - burstStart) / 1000;
+
+  const seekTimes = seeks.map((s) => s.first_frame_s);
+  results['progressive'] = {
+    source: { minutes: MINUTES, bytes: (await stat(source)).size, segments: plan.segments.length },
+    first_frame_s: firstFrameS,
+    state_at_first_frame: openerAt,
+    stalls_first_90s: stalls.stalls,
+    stalled_ms: stalls.stalledMs,
+    seeks,
+    hls_ready_before_seeks_done: hlsReadyBeforeSeeks,
+    viewers_50: { statuses: [...new Set(statuses)], encodes, video_segment_made_before: !videoUnmade },
+    hls_ready_s: hlsReadyS,
+    raw_ladder_s: rawS,
+  };
+  results['burst'] = { uploads: BURST, opener_ready_s: openers, all_hls_ready_s: allHlsS };
+
+  const rows: Row[] = [
+    {
+      measure: `upload response → first frame (${MINUTES} min 1080p30)`,
+      measured: `${round(firstFrameS, 2)} s`,
+      target: '≤ 2 s',
+      before: '—',
+    },
+    {
+      measure: `stalls playing the first ${STRAIGHT_SECONDS} s straight through`,
+      measured: `${stalls.stalls} (${round(stalls.stalledMs)} ms)`,
+      target: '0',
+      before: 'stops at 4 s',
+    },
+    {
+      measure: `seek to 50–95 % within ${round(Math.max(...seeks.map((s) => s.at_s)), 1)} s of upload → first frame, p50 / max`,
+      measured: `${round(percentile(seekTimes, 0.5), 2)} s / ${round(Math.max(...seekTimes), 2)} s`,
+      target: 'p50 ≤ 2.5 s, max ≤ 4 s',
+      before: 'not playable',
+    },
+    {
+      measure: '50 viewers at one point: encodes per segment',
+      measured: `${encodes / urls.length} (${urls.length} segments, ${encodes} encode(s))`,
+      target: '1',
+      before: '—',
+    },
+    {
+      measure: 'upload → hls_ready / bare reference ladder',
+      measured: `${round(hlsReadyS, 1)} s / ${round(rawS, 1)} s = ${round(hlsReadyS / rawS, 2)}×`,
+      target: '≤ 1.0×',
+      before: '—',
+    },
+    {
+      measure: `burst of ${BURST} × 6 s 720p: upload → opener_ready p50 / max`,
+      measured: `${round(percentile(openers, 0.5), 2)} s / ${round(Math.max(...openers), 2)} s`,
+      target: '≤ 5 s / ≤ 10 s',
+      before: `${BEFORE.burstOpenerP50} s / ${BEFORE.burstOpenerMax} s`,
+    },
+    {
+      measure: `burst: first upload → all ${BURST} hls_ready`,
+      measured: `${round(allHlsS, 1)} s`,
+      target: 'no later than before',
+      before: '—',
+    },
+  ];
+  printTable('Whole-video playback after upload (bench:progressive)', rows);
+  targets.push(
+    { target: 'first frame ≤ 2 s', met: met(firstFrameS <= 2) },
+    { target: 'no stalls in the first 90 s', met: met(stalls.stalls === 0) },
+    { target: 'seek p50 ≤ 2.5 s, max ≤ 4 s', met: met(percentile(seekTimes, 0.5) <= 2.5 && Math.max(...seekTimes) <= 4) },
+    { target: 'one encode per segment for 50 viewers', met: met(videoUnmade && encodes === 1 && statuses.every((s) => s === 200)) },
+    { target: 'hls_ready ≤ 1.0 × bare reference', met: met(hlsReadyS / rawS <= 1) },
+    { target: 'burst opener p50 ≤ 5 s, max ≤ 10 s', met: met(percentile(openers, 0.5) <= 5 && Math.max(...openers) <= 10) },
+  );
+  printTable('Targets', targets);
+  const file = await writeBenchJson('progressive', { results, rows, targets });
+  console.log(`[bench] wrote ${file}`);
+} finally {
+  await browser.close();
+  await stack.close();
+}
