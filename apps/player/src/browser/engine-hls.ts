@@ -44,7 +44,14 @@ export function hlsEngine(
     rejectPrimed = reject;
     hls.once(Events.MANIFEST_PARSED, () => {
       const startup = hls.levels.findIndex((l) => renditionOf(l).name === session.current.startup_rendition);
-      if (startup >= 0) hls.startLevel = startup;
+      if (startup >= 0) {
+        hls.startLevel = startup;
+        // Until the ladder is done, segments may be made as they are asked for, and the
+        // startup rendition's are made fastest: adaptation stays at or below it until then
+        // (a loopback or LAN link would otherwise climb to renditions that encode slower
+        // than they play). A reload after hls_ready lifts the cap.
+        if (session.current.playable_state !== 'hls_ready') hls.autoLevelCapping = startup;
+      }
       resolve();
     });
   });
