@@ -18,7 +18,7 @@ import { deleteObject, deletePrefix, listKeys } from '@kino/storage';
 import { publish } from './artifacts.ts';
 import { publishRenditions, renditionDone } from './renditions.ts';
 import { SOURCE_ERRORS } from './failure.ts';
-import { withJobScope, type JobScope, type PipelineDeps } from './job-scope.ts';
+import { NICENESS, withJobScope, type JobScope, type PipelineDeps } from './job-scope.ts';
 
 /**
  * The second media job, queued by processSource once the opener is out, and claimed after
@@ -53,7 +53,7 @@ export async function encodeLadder(deps: PipelineDeps, job: MediaJob, ctx: JobCo
     // The small thumbnail encode runs beside it.
     const ladder = plan.video.every((r) => renditionDone(done, plan, r.name))
       ? null
-      : scope.start(makeLadder(scope.src, scope.hlsDir, probed, plan, scope.run('ladder', true)));
+      : scope.start(makeLadder(scope.src, scope.hlsDir, probed, plan, scope.run('ladder', NICENESS.background)));
 
     if (!done.has(THUMBNAIL_PATH)) {
       const file = join(scope.work, THUMBNAIL_PATH);

@@ -35,8 +35,12 @@ export interface PipelineDeps {
   prepareSegments?: (asset: { id: string; accountId: string }, paths: string[]) => void;
 }
 
-/** The ladder runs at this niceness: below openers and just-in-time segments, which run at 0. */
-const BACKGROUND_NICENESS = 10;
+/**
+ * CPU niceness by what a viewer is waiting for: openers and segments a viewer asked for
+ * run at 0; the audio rendition and read-ahead segments (wanted soon) at 5; ladders (wanted
+ * by nobody in particular) at 10. Priorities without pausing anything.
+ */
+export const NICENESS = { waited: 0, soon: 5, background: 10 } as const;
 
 /** What one attempt of a media job works with; see withJobScope. */
 export interface JobScope {
@@ -53,8 +57,8 @@ export interface JobScope {
    * records `events` in it: a step and its events commit together or not at all.
    */
   commit(events: Array<Omit<NewEvent, 'accountId' | 'assetId'>>, fn: (tx: Queryable) => Promise<void>): Promise<void>;
-  /** ffmpeg options for a step: progress reported as `step`; `background` runs it niced. */
-  run(step: string, background?: boolean): RunOptions;
+  /** ffmpeg options for a step, progress reported as `step`, at a NICENESS. */
+  run(step: string, nice?: number): RunOptions;
   /** Work that runs beside the step in hand and must be over (or stopped) when the job ends. */
   start<T>(p: Promise<T>): Promise<T>;
   /** Uploads files, several at a time, reporting progress as `step`. */
@@ -102,12 +106,12 @@ export async function withJobScope(
       });
       if (events.length > 0) deps.onEvents?.(asset.account_id);
     },
-    run: (step, background = false) => ({
+    run: (step, nice = NICENESS.waited) => ({
       signal: inner.signal,
       timeoutMs: deps.ffmpegTimeoutMs,
       // Each ffmpeg gets an empty directory of its own inside the job's.
       scratchRoot: work,
-      ...(background ? { nice: BACKGROUND_NICENESS } : {}),
+      nice,
       onProgress: ({ fraction }) => ctx.progress({ step, fraction }),
     }),
     start(p) {

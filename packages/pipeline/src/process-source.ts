@@ -8,7 +8,7 @@ import { presignGet } from '@kino/storage';
 import { startupPaths, startupRendition } from '@kino/playback';
 import { hlsArtifacts, publish } from './artifacts.ts';
 import { SOURCE_ERRORS } from './failure.ts';
-import { withJobScope, type PipelineDeps } from './job-scope.ts';
+import { NICENESS, withJobScope, type PipelineDeps } from './job-scope.ts';
 import { publishRenditions, renditionDone } from './renditions.ts';
 
 /** The segments a player plays right after the opener (4 s of it: segment 1 starts there). */
@@ -70,7 +70,7 @@ export async function processSource(deps: PipelineDeps, job: MediaJob, ctx: JobC
     // that the opener still comes first.
     const audio =
       plan.audio && !renditionDone(done, plan, plan.audio.name)
-        ? scope.start(makeAudio(input, scope.hlsDir, probed, plan, scope.run('audio', true)))
+        ? scope.start(makeAudio(input, scope.hlsDir, probed, plan, scope.run('audio', NICENESS.soon)))
         : null;
 
     if (!done.has(OPENER_PATH)) {

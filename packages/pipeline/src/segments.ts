@@ -16,6 +16,7 @@ import {
 import { encodeSegment, planMedia, type MediaPlan, type ProbeResult } from '@kino/media';
 import { deleteObject, presignGet, type Storage } from '@kino/storage';
 import { publish, type LocalArtifact } from './artifacts.ts';
+import { NICENESS } from './job-scope.ts';
 import { SCRATCH_PREFIX } from './scratch.ts';
 
 // Just-in-time segments: an edge misses a planned segment the origin does not have yet,
@@ -153,6 +154,8 @@ export async function produceSegment(deps: ProduceDeps, job: SegmentJob, signal:
       signal,
       timeoutMs: deps.timeoutMs,
       scratchRoot: work,
+      // A viewer waits for this one; read-ahead is wanted soon, not now.
+      nice: job.priority === SEGMENT_PRIORITY.viewer ? NICENESS.waited : NICENESS.soon,
     });
     const dims = { rendition, width: null, height: null, bitrate: null };
     const files: LocalArtifact[] = [{ path: wanted[0]!, kind: 'segment', file: out.segment, ...dims }];
