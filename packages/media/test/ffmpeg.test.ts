@@ -85,6 +85,17 @@ describe('runFfmpeg', () => {
 });
 
 describe('runProcess', () => {
+  it('runs a tool at the niceness asked for, and at the default otherwise', async () => {
+    // Field 19 of /proc/{pid}/stat is the niceness; the shell's child inherits it.
+    const niceness = async (nice?: number) => {
+      let out = '';
+      await runProcess('sh', ['-c', 'cut -d " " -f 19 /proc/self/stat'], { ...(nice ? { nice } : {}), onStdout: (c) => void (out += c) });
+      return Number(out.trim());
+    };
+    expect(await niceness(7)).toBe(7);
+    expect(await niceness()).not.toBe(7);
+  });
+
   it('kills a child that ignores SIGTERM once the grace period is over', async () => {
     // GNU sleep sums its arguments, so a unique fraction tags the process without changing much.
     const marker = `0.${randomUUID().replace(/\D/g, '')}1`;
