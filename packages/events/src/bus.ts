@@ -28,7 +28,10 @@ export function createRedisBus(url: string): RedisBus {
   // A publish gives up after two reconnect attempts (its caller logs a lost wake-up); the
   // subscriber waits for Redis as long as it takes.
   const redis = new Redis(url, { maxRetriesPerRequest: 2 });
-  const sub = new Redis(url, { maxRetriesPerRequest: null });
+  // No CLIENT SETINFO at connect: a SUBSCRIBE sent while the connection was still starting
+  // made that check fail in subscriber mode, and the connection came back without the
+  // channel while `ready` said true (redis/ioredis#2037).
+  const sub = new Redis(url, { maxRetriesPerRequest: null, disableClientInfo: true });
   // Redis being away must not take the process down; readiness checks and failed
   // publishes report it, and both clients reconnect by themselves.
   redis.on('error', () => {});

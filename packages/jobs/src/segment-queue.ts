@@ -36,7 +36,20 @@ export interface SegmentRequest {
  * number is taken over), `queued` when a new row was added, `full` when the bounds leave no
  * room for another. Bounded, never an unbounded queue: the caller turns `full` into 503.
  */
-export async function requestSegment(sql: Queryable, r: SegmentRequest): Promise<'queued' | 'joined' | 'full'> {
+export async function requestSegment(sql: Sql, r: SegmentRequest): Promise<'queued' | 'joined' | 'full'> {
+  return sql.begin(async (tx) => {
+    // One request at a time across the tier: the count below and the insert must see every
+    // other request's row, or two at once both fit under a bound that holds one, and a
+    // request that missed a row just committed would call a queued segment full.
+    await tx`select pg_advisory_xact_lock(${SEGMENT_REQUEST_LOCK})`;
+    return joinOrQueue(tx, r);
+  });
+}
+
+/** Arbitrary, but fixed: the advisory lock key that serialises segment requests. */
+const SEGMENT_REQUEST_LOCK = 7_012_203;
+
+async function joinOrQueue(sql: Queryable, r: SegmentRequest): Promise<'queued' | 'joined' | 'full'> {
   const [joined] = await sql`
     update segment_jobs set priority = least(priority, ${r.priority})
     where asset_id = ${r.assetId} and path = ${r.path}
@@ -54,10 +67,8 @@ export async function requestSegment(sql: Queryable, r: SegmentRequest): Promise
     select ${r.assetId}, ${r.accountId}, ${r.path}, ${r.priority}
     from pending
     where pending.tier < ${r.limit} and pending.account < ${r.accountLimit}
-    on conflict (asset_id, path) do update set priority = least(segment_jobs.priority, excluded.priority)
-    returning (xmax = 0) as inserted`;
-  if (!added) return 'full';
-  return added.inserted ? 'queued' : 'joined';
+    returning true as inserted`;
+  return added ? 'queued' : 'full';
 }
 
 /**

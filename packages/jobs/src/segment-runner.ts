@@ -74,6 +74,7 @@ export function createSegmentRunner(o: SegmentRunnerOptions): SegmentRunner {
       (o.leaseSeconds * 1000) / 3,
     );
     const started = Date.now();
+    let handedBack = false;
     const done = o
       .handler(job, controller.signal)
       .then(
@@ -84,6 +85,7 @@ export function createSegmentRunner(o: SegmentRunnerOptions): SegmentRunner {
         },
         async (err) => {
           if (stopping && controller.signal.aborted) {
+            handedBack = true;
             await releaseSegmentJob(o.sql, job, o.workerId);
             return;
           }
@@ -95,7 +97,7 @@ export function createSegmentRunner(o: SegmentRunnerOptions): SegmentRunner {
       .finally(() => {
         clearInterval(renew);
         running.delete(key);
-        ran += 1;
+        if (!handedBack) ran += 1;
         if (o.bus) announceSegmentDone(o.bus.redis, job.asset_id, job.path).catch(() => {});
         wake();
       });

@@ -2,18 +2,7 @@ import { join } from 'node:path';
 import { artifactPrefix, HLS_PREFIX, initPath, MASTER_PATH, playlistPath, segmentPath, THUMBNAIL_PATH } from '@kino/artifacts';
 import { advancePlayableState, listArtifacts, markSourceFailed, recordArtifacts, type Queryable } from '@kino/db';
 import type { JobContext, MediaJob } from '@kino/jobs';
-import {
-  declaredBandwidth,
-  MediaError,
-  makeAudio,
-  makeLadder,
-  makeThumbnail,
-  planMedia,
-  probe,
-  type LadderRendition,
-  type MediaPlan,
-  type ProbeResult,
-} from '@kino/media';
+import { MediaError, makeLadder, makeThumbnail, planMedia, probe, type MediaPlan, type ProbeResult } from '@kino/media';
 import { deleteObject, deletePrefix, listKeys } from '@kino/storage';
 import { publish } from './artifacts.ts';
 import { publishRenditions, renditionDone } from './renditions.ts';

@@ -41,7 +41,7 @@ const purged = (id: string) => async () =>
 
 describe('DELETE /v1/assets/{id}', () => {
   it('during encoding: cancels the job, kills ffmpeg, leaves no artifacts', async () => {
-    const created = await s.upload('standard', { width: 640, height: 360, seconds: 24 });
+    const created = await s.upload('standard', { width: 960, height: 540, seconds: 24 });
     await s.waitFor(created.id, (a) => a.progress?.step === 'ladder');
     // Precondition: an ffmpeg of this job is running in the worker's scratch directory.
     expect(processesMentioning(scratch).some((l) => /\bffmpeg\b/.test(l))).toBe(true);
@@ -50,7 +50,8 @@ describe('DELETE /v1/assets/{id}', () => {
     expect((await json(res)).deleted_at).toEqual(expect.any(String));
     await eventually(async () => processesMentioning(scratch).length === 0, 'ffmpeg stopped');
     await eventually(purged(created.id), 'asset.purged');
-    const [job] = await s.db.sql`select state from media_jobs where asset_id = ${created.id} and kind = 'process_source'`;
+    // The job encoding the ladder when the delete came was cancelled (the first-frames one had succeeded).
+    const [job] = await s.db.sql`select state from media_jobs where asset_id = ${created.id} and kind = 'encode_ladder'`;
     expect(job!.state).toBe('cancelled');
     expect(await listKeys(s.s3.storage, `videos/${created.id}/`)).toEqual([]);
     expect(await listKeys(s.s3.storage, `sources/${created.id}/`)).toEqual([]);

@@ -197,7 +197,7 @@ describe('just-in-time segments', () => {
     // Once the worker holds its local copy, the source at the origin turns to junk: a
     // just-in-time encode (which reads the origin) fails, the ladder (the local copy) does
     // not. The ladder records its segments only once it is whole, after this request.
-    await s.waitFor(created, (a) => ['audio', 'thumbnail', 'ladder'].includes(a.progress?.step));
+    await s.waitFor(created, (a) => ['thumbnail', 'ladder'].includes(a.progress?.step));
     const junk = join(s.work, 'junk.bin');
     await writeFile(junk, Buffer.alloc(4096, 7));
     const [row] = await s.db.sql<{ source_key: string }[]>`select source_key from assets where id = ${created}`;
