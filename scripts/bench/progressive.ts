@@ -15,7 +15,8 @@ import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { ladderArgs, planMedia, probe, runFfmpeg, type ProbeResult } from '@kino/media';
+import { MASTER_PATH, segmentPath } from '@kino/artifacts';
+import { AUDIO_RENDITION, ladderArgs, planMedia, probe, runFfmpeg, type ProbeResult } from '@kino/media';
 import { ffmpeg, makeFixture } from '@kino/testkit';
 import { startPlayerStack } from '@kino/testkit-stack';
 import { launchChromium } from '../../apps/player/test/browser.ts';
@@ -169,9 +170,9 @@ try {
   const block = await stack.playback(id);
   const startup = block.startup_rendition as string;
   const point = Math.floor(plan.segments.length * 0.7);
-  const urls = [`${startup}/${point}.m4s`, `audio/${point}.m4s`].map((f) => new URL(f, block.urls.master).toString());
-  const videoUnmade =
-    (await stack.db.sql`select 1 from artifacts where asset_id = ${id} and path = ${`hls/${startup}/${point}.m4s`}`).length === 0;
+  const paths = [segmentPath(startup, point), segmentPath(AUDIO_RENDITION, point)];
+  const urls = paths.map((path) => (block.urls.master as string).replace(MASTER_PATH, path));
+  const videoUnmade = (await stack.db.sql`select 1 from artifacts where asset_id = ${id} and path = ${paths[0]!}`).length === 0;
   const ranBefore = stack.worker.segments.ran;
   const answers = await Promise.all(Array.from({ length: 50 }, () => Promise.all(urls.map((u) => fetch(u).then((r) => r.status)))));
   const statuses = answers.flat();

@@ -13,21 +13,24 @@ let assetId: string;
 let jit: PlayerStack['worker'];
 let browser: Browser | undefined;
 
-/** The 60 s source has 15 segments of 4 s; 40 s is the start of segment 10. */
-const SEEK_TO = 40;
-const FAR_SEGMENT = /\/hls\/(\d+p)\/10\.m4s$/;
+/** The 60 s source has 15 segments of 4 s; 52 s is the start of segment 13, past what the first test buffers. */
+const SEEK_TO = 52;
+const FAR_SEGMENT = /\/hls\/(\d+p)\/13\.m4s$/;
 
 beforeAll(async () => {
   // With no shutdown grace, stopping the worker releases the ladder's job at once.
   s = await startPlayerStack({ WORKER_SHUTDOWN_GRACE_SECONDS: '0' });
   assetId = await s.upload('standard', { width: 640, height: 360, seconds: 60 });
+  // The first job (playlists, opener, audio) is done once it has queued the ladder's.
   // (expect.poll is for tests only.)
-  for (const until = Date.now() + 90_000; (await s.asset(assetId)).playable_state === 'not_playable'; ) {
-    if (Date.now() > until) throw new Error('the opener was not ready in 90 s');
+  const ladderQueued = async () =>
+    (await s.db.sql`select 1 from media_jobs where asset_id = ${assetId} and kind = 'encode_ladder'`).length > 0;
+  for (const until = Date.now() + 90_000; !(await ladderQueued()); ) {
+    if (Date.now() > until) throw new Error('the first job did not finish in 90 s');
     await new Promise((r) => setTimeout(r, 200));
   }
   await s.worker.stop();
-  jit = await s.startWorker({ WORKER_CONCURRENCY: '0' });
+  jit = await s.startWorker({ WORKER_CONCURRENCY: '0', WORKER_LADDER_CONCURRENCY: '0' });
   await expectNotHlsReady();
 });
 afterEach(async () => {
@@ -120,7 +123,7 @@ describe('an asset that is not hls_ready', () => {
   it('seeks far ahead from the opener: HLS starts there, on segments encoded just in time for it', async () => {
     const { b, net } = await openPlayerPage();
     // Nothing made segment 10 yet: no ladder, and the startup read-ahead stops near the start.
-    const farRows = () => s.db.sql`select path from artifacts where asset_id = ${assetId} and path ~ '^hls/[0-9]+p/10\\.m4s$'`;
+    const farRows = () => s.db.sql`select path from artifacts where asset_id = ${assetId} and path ~ '^hls/[0-9]+p/13\\.m4s$'`;
     expect(await farRows()).toEqual([]);
 
     await b.page.locator('kino-player button[part=play]').click();
@@ -146,13 +149,13 @@ describe('an asset that is not hls_ready', () => {
     expect(await player(b, 'v.played.start(0)')).toBeGreaterThanOrEqual(SEEK_TO - 0.5);
     await waitVideo(b, 'v.webkitAudioDecodedByteCount > 0');
 
-    // The segment at 40 s came from the edge after the seek, made just in time: the worker
+    // The segment at 52 s came from the edge after the seek, made just in time: the worker
     // (segments only) ran encodes for it, and its rows appeared.
     const far = net.entries.slice(seek).filter((e) => FAR_SEGMENT.test(e.url) && e.status === 200);
     expect(far.length).toBeGreaterThanOrEqual(1);
     expect(jit.segments.ran).toBeGreaterThan(before);
     const rendition = FAR_SEGMENT.exec(far[0]!.url)![1];
-    expect((await farRows()).map((r) => r.path)).toContain(`hls/${rendition}/10.m4s`);
+    expect((await farRows()).map((r) => r.path)).toContain(`hls/${rendition}/13.m4s`);
 
     await expectStillPlaying(b);
     await expectNotHlsReady();

@@ -71,6 +71,11 @@ describe('prefetch', () => {
       'hls/360p/init.mp4',
       'hls/360p/0.m4s',
       'hls/360p/1.m4s',
+      // The sound is its own rendition: its startup files come with the video's.
+      'hls/audio/index.m3u8',
+      'hls/audio/init.mp4',
+      'hls/audio/0.m4s',
+      'hls/audio/1.m4s',
     ]);
     await expect.poll(() => hints.every((u) => fetched(net, u)), { timeout: 30_000 }).toBe(true);
 

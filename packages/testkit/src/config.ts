@@ -11,7 +11,8 @@ import type { TestS3 } from './s3.ts';
 const scratch = new Set<string>();
 
 export function removeScratch(): void {
-  for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
+  // A process (chdb) may still be writing its last file as the test ends: retry ENOTEMPTY.
+  for (const dir of scratch) rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
   scratch.clear();
   chdbPath = undefined;
 }

@@ -76,6 +76,13 @@ describe('just-in-time segments', () => {
     const full = await s.startWorker();
     id = (await s.upload('standard', { width: 640, height: 360, seconds: 60 })).id;
     await s.waitFor(id, (a) => a.playable_state !== 'not_playable');
+    // The first job (playlists, opener, audio) is over once the ladder's is queued.
+    await expect
+      .poll(async () => (await s.db.sql`select 1 from media_jobs where asset_id = ${id} and kind = 'encode_ladder'`).length, {
+        timeout: 60_000,
+        interval: 100,
+      })
+      .toBe(1);
     // The ladder stops here (its job goes back to the queue): what follows is made on demand only.
     await full.stop();
     worker = await s.startWorker({ WORKER_CONCURRENCY: '0', WORKER_LADDER_CONCURRENCY: '0' });
