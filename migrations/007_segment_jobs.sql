@@ -29,5 +29,6 @@ create table segment_jobs (
 -- first (probe, playlists, opener), then purges, then ladders; workers claim each class in
 -- a lane of its own, so a burst of uploads never makes openers wait behind whole ladders.
 alter table media_jobs add column priority smallint not null default 1;
+update media_jobs set priority = 2 where kind = 'purge_asset';
 drop index media_jobs_due;
 create index media_jobs_due on media_jobs (priority, run_at, id) where state = 'queued';

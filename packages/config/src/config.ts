@@ -51,6 +51,8 @@ export interface Config {
     waitSeconds: number;
     /** Segments queued at low priority after a viewer's miss, so watching on never waits. */
     readAhead: number;
+    /** A segment's encode is stopped after this long (a source that makes it hang must not hold a slot). */
+    timeoutSeconds: number;
   };
   worker: {
     /** Probes, playlists and openers (and purges) at once: what viewers wait for. */
@@ -361,6 +363,7 @@ export function loadConfig(env: Env = process.env): Config {
       accountLimit: int(env, 'JIT_ACCOUNT_LIMIT', 4, 1, 100_000),
       waitSeconds: int(env, 'JIT_WAIT_SECONDS', 20, 1, 300),
       readAhead: int(env, 'JIT_READ_AHEAD', 2, 0, 32),
+      timeoutSeconds: int(env, 'JIT_TIMEOUT_SECONDS', 60, 1, 3600),
     },
     worker: {
       concurrency: int(env, 'WORKER_CONCURRENCY', 2, 0, 64),

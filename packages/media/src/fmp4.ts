@@ -64,12 +64,3 @@ export function retimeSegment(seg: Buffer, offset: bigint, timescale: number, se
     }
   }
 }
-
-/** Where a segment's samples start decoding, in ticks (the first `tfdt`). */
-export function decodeTime(seg: Buffer): bigint {
-  for (const b of boxes(seg)) {
-    if (b.type !== 'tfdt') continue;
-    return seg[b.body] === 1 ? seg.readBigUInt64BE(b.body + 4) : BigInt(seg.readUInt32BE(b.body + 4));
-  }
-  throw new Error('segment without tfdt');
-}

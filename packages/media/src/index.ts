@@ -12,10 +12,11 @@ export {
   declaredBandwidth,
   planMedia,
   plannedPlaylists,
+  renditionNames,
   SEGMENT_SECONDS,
   type MediaPlan,
   type PlannedSegment,
   type VideoRendition,
 } from './segment-plan.ts';
-export { audioArgs, ladderArgs, makeAudio, makeLadder, writePlaylists, type LadderRendition } from './ladder.ts';
+export { ladderArgs, makeAudio, makeLadder, writePlaylists, type LadderRendition } from './ladder.ts';
 export { encodeSegment, type EncodedSegment } from './segment.ts';

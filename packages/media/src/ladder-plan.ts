@@ -27,6 +27,8 @@ const HIGH_FPS_FACTOR = 1.5;
 const MAXRATE_FACTOR = 1.07;
 const BUFSIZE_FACTOR = 1.5;
 const MAX_FPS = 60;
+/** A still picture over a long sound probes at a fraction of a frame a second: it is shown at one. */
+const MIN_FPS = 1;
 /** Below the smallest rung the bitrate follows the picture area, with a floor for legibility. */
 const MIN_VIDEO_KBPS = 100;
 
@@ -36,7 +38,7 @@ export function planLadder(p: ProbeResult): RenditionPlan[] {
   }
   const { displayWidth: w, displayHeight: h } = p.video;
   const short = Math.min(w, h);
-  const fps = Math.min(p.video.fps, MAX_FPS);
+  const fps = Math.max(MIN_FPS, Math.min(p.video.fps, MAX_FPS));
   const fpsFactor = fps > 30.5 ? HIGH_FPS_FACTOR : 1;
 
   const rungs = RUNGS.filter(([side]) => side <= short);

@@ -128,7 +128,7 @@ export function ladderArgs(src: string, hlsDir: string, p: ProbeResult, plan: Me
 }
 
 /** The audio rendition as one ffmpeg argument list: AAC, exactly as long as the plan. */
-export function audioArgs(src: string, hlsDir: string, p: ProbeResult, plan: MediaPlan): string[] {
+function audioArgs(src: string, hlsDir: string, p: ProbeResult, plan: MediaPlan): string[] {
   const end = plan.audio!.durationSec.toFixed(6);
   // biome-ignore format: ffmpeg options read in pairs
   return [

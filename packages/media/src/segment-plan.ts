@@ -22,7 +22,7 @@ export const AUDIO_RENDITION = 'audio';
 const AUDIO_BITRATE = 128_000;
 /** Samples per AAC frame at 48 kHz: ffmpeg's audio segments start on these, one frame of priming early. */
 const AAC_FRAME_SECONDS = 1024 / 48_000;
-export const AAC_CODEC = 'mp4a.40.2';
+const AAC_CODEC = 'mp4a.40.2';
 
 export interface PlannedSegment {
   startSec: number;
@@ -82,7 +82,8 @@ function planVideo(p: ProbeResult): Omit<MediaPlan, 'audio'> {
   // ceil(n × 4 × fps), in integers: the first frame whose time is at or after n × 4 s.
   for (let n = 0; ; n++) {
     const first = n === 0 ? 0 : Math.ceil((n * SEGMENT_SECONDS * rate.num) / rate.den - 1e-9);
-    if (first >= total) break;
+    // (A rate of at least one frame a second, see planLadder, makes every start a later frame.)
+    if (first >= total || (n > 0 && first <= starts.at(-1)!)) break;
     starts.push(first);
   }
   if (starts.length > 1 && (total - starts.at(-1)!) / perSecond < MIN_TAIL_SECONDS) total = starts.pop()!;
@@ -163,12 +164,16 @@ export function renderPlannedMaster(plan: MediaPlan): string {
   return renderMasterPlaylist(variants, audio ? [{ group: audio.name, name: 'Audio', uri: `${audio.name}/${HLS_FILES.playlist}` }] : []);
 }
 
+/** Every rendition of the plan by name: the video rungs, then the audio. */
+export function renditionNames(plan: MediaPlan): string[] {
+  return [...plan.video.map((r) => r.name), ...(plan.audio ? [plan.audio.name] : [])];
+}
+
 /** Every playlist of the plan, by path relative to the HLS directory, the master last. */
 export function plannedPlaylists(plan: MediaPlan): Array<{ relative: string; rendition: string | null; text: string }> {
   const media = renderMediaPlaylist(plan);
-  const names = [...plan.video.map((r) => r.name), ...(plan.audio ? [plan.audio.name] : [])];
   return [
-    ...names.map((name) => ({ relative: `${name}/${HLS_FILES.playlist}`, rendition: name, text: media })),
+    ...renditionNames(plan).map((name) => ({ relative: `${name}/${HLS_FILES.playlist}`, rendition: name, text: media })),
     { relative: HLS_FILES.master, rendition: null, text: renderPlannedMaster(plan) },
   ];
 }

@@ -42,6 +42,13 @@ describe('the segment plan', () => {
     expect(planMedia(source(6, 30)).audio!.durationSec).toBe(6);
   });
 
+  it('shows a still picture over a long sound at one frame a second, and ends', () => {
+    const plan = planMedia(source(7200, 1 / 7200));
+    expect(plan.frameRate).toEqual({ num: 1, den: 1 });
+    expect(plan.segments).toHaveLength(1800);
+    expect(plan.durationSec).toBe(7200);
+  });
+
   it('plans audio-only sources by time', () => {
     const plan = planMedia(source(9.5, undefined));
     expect(plan.video).toEqual([]);

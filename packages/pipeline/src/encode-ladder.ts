@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { artifactPrefix, HLS_PREFIX, initPath, MASTER_PATH, playlistPath, segmentPath, THUMBNAIL_PATH } from '@kino/artifacts';
 import { advancePlayableState, listArtifacts, markSourceFailed, recordArtifacts, type Queryable } from '@kino/db';
 import type { JobContext, MediaJob } from '@kino/jobs';
-import { MediaError, makeLadder, makeThumbnail, planMedia, probe, type MediaPlan, type ProbeResult } from '@kino/media';
+import { MediaError, makeLadder, makeThumbnail, planMedia, renditionNames, probe, type MediaPlan, type ProbeResult } from '@kino/media';
 import { deleteObject, deletePrefix, listKeys } from '@kino/storage';
 import { publish } from './artifacts.ts';
 import { publishRenditions, renditionDone } from './renditions.ts';
@@ -62,7 +62,7 @@ export async function encodeLadder(deps: PipelineDeps, job: MediaJob, ctx: JobCo
     if (ladder) await publishRenditions(deps, scope, plan, 'upload', await ladder);
     await removeUnplanned(deps, scope, plan);
     if (asset.playable_state !== 'hls_ready') {
-      const renditions = [...plan.video.map((r) => r.name), ...(plan.audio ? [plan.audio.name] : [])];
+      const renditions = renditionNames(plan);
       await scope.commit([{ type: 'asset.hls_ready', data: { renditions } }], (tx) => advancePlayableState(tx, asset.id, 'hls_ready'));
     }
   });
@@ -86,6 +86,6 @@ async function removeUnplanned(deps: PipelineDeps, scope: JobScope, plan: MediaP
 
 /** Every HLS artifact path of the plan: the master, and each rendition's playlist, init segment and segments. */
 function plannedPaths(plan: MediaPlan): string[] {
-  const renditions = [...plan.video.map((r) => r.name), ...(plan.audio ? [plan.audio.name] : [])];
+  const renditions = renditionNames(plan);
   return [MASTER_PATH, ...renditions.flatMap((r) => [playlistPath(r), initPath(r), ...plan.segments.map((_, n) => segmentPath(r, n))])];
 }

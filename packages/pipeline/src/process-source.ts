@@ -3,7 +3,17 @@ import { initPath, MASTER_PATH, OPENER_PATH, segmentPath } from '@kino/artifacts
 import { advancePlayableState, listArtifacts, markSourceFailed, recordArtifacts, setSourceMeta, type AssetRow, type Sql } from '@kino/db';
 import { appendEvent } from '@kino/events';
 import { enqueueJobOnce, type JobContext, type MediaJob } from '@kino/jobs';
-import { MediaError, makeAudio, makeOpener, planMedia, probe, writePlaylists, type ProbeResult, type RunOptions } from '@kino/media';
+import {
+  MediaError,
+  makeAudio,
+  makeOpener,
+  planMedia,
+  renditionNames,
+  probe,
+  writePlaylists,
+  type ProbeResult,
+  type RunOptions,
+} from '@kino/media';
 import { presignGet } from '@kino/storage';
 import { startupPaths, startupRendition } from '@kino/playback';
 import { hlsArtifacts, publish } from './artifacts.ts';
@@ -52,7 +62,7 @@ export async function processSource(deps: PipelineDeps, job: MediaJob, ctx: JobC
       const master = files.pop()!;
       const published = await scope.publishAll('playlists', files);
       published.push(await publish(deps.storage, asset.id, master, scope.signal));
-      const renditions = [...plan.video.map((r) => r.name), ...(plan.audio ? [plan.audio.name] : [])];
+      const renditions = renditionNames(plan);
       await scope.commit(
         [{ type: 'asset.playlists_ready', data: { renditions, segments: plan.segments.length, duration_sec: plan.durationSec } }],
         (tx) => recordArtifacts(tx, asset.id, published),

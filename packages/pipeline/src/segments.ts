@@ -16,6 +16,7 @@ import {
 import { encodeSegment, planMedia, type MediaPlan, type ProbeResult } from '@kino/media';
 import { deleteObject, presignGet, type Storage } from '@kino/storage';
 import { publish, type LocalArtifact } from './artifacts.ts';
+import { describeFailure } from './failure.ts';
 import { NICENESS } from './job-scope.ts';
 import { SCRATCH_PREFIX } from './scratch.ts';
 
@@ -33,10 +34,12 @@ export interface SegmentBounds {
 
 /** The asset's plan, as published, and what a path of it is; undefined for anything outside it. */
 export function plannedSegment(
-  asset: Pick<AssetRow, 'media_probe' | 'deleted_at'>,
+  asset: Pick<AssetRow, 'media_probe' | 'deleted_at' | 'source_state' | 'error'>,
   path: string,
 ): { plan: MediaPlan; probe: ProbeResult; rendition: string; index: number; audio: boolean } | undefined {
-  if (asset.deleted_at || !asset.media_probe) return undefined;
+  // A deleted asset, or one whose source turned out unplayable or whose processing failed
+  // for good: nothing more of it is made.
+  if (asset.deleted_at || !asset.media_probe || asset.source_state === 'failed' || asset.error) return undefined;
   const info = classify(path);
   if (info.kind !== 'init' && info.kind !== 'segment') return undefined;
   const probe = asset.media_probe as unknown as ProbeResult;
@@ -78,32 +81,35 @@ export async function answerSegmentRequest(deps: AnswerDeps, assetId: string, pa
   const planned = asset && plannedSegment(asset, path);
   if (!asset || !planned) return { status: 'refused' };
   if ((await recorded(deps.sql, assetId, [path])).size > 0) return { status: 'ready' };
-  if (!planned.audio) {
+  // An init segment comes with segment 0's encode: asking for either joins the same job.
+  const job = planned.audio ? undefined : segmentPath(planned.rendition, planned.index);
+  if (job) {
     const queued = await requestSegment(deps.sql, {
       assetId,
       accountId: asset.account_id,
-      path,
+      path: job,
       priority: SEGMENT_PRIORITY.viewer,
       ...deps.bounds,
     });
     if (queued === 'full') return { status: 'busy', retryAfterSec: 2 };
     if (queued === 'queued' && deps.bus) await announceSegmentJobs(deps.bus.redis).catch(() => {});
   }
-  return waitForSegment(deps, assetId, path, !planned.audio);
+  return waitForSegment(deps, assetId, path, job);
 }
 
-async function waitForSegment(deps: AnswerDeps, assetId: string, path: string, queued: boolean): Promise<SegmentAnswer> {
+/** Waits for `path`'s artifact row; `job` is the segment job that makes it (none for audio, made by the media job). */
+async function waitForSegment(deps: AnswerDeps, assetId: string, path: string, job: string | undefined): Promise<SegmentAnswer> {
   const deadline = Date.now() + deps.waitMs;
   let nudge: (() => void) | undefined;
   const notice = deps.bus?.subscribe(SEGMENT_DONE_CHANNEL, (message) => {
-    if (message === `${assetId} ${path}`) nudge?.();
+    if (message === `${assetId} ${job}`) nudge?.();
   });
   try {
     while (Date.now() < deadline) {
       if ((await recorded(deps.sql, assetId, [path])).size > 0) return { status: 'ready' };
       // Its job ended without recording it: the encode failed. Nothing was cached; the
       // player's retry asks again.
-      if (queued && !(await segmentPending(deps.sql, assetId, path))) {
+      if (job && !(await segmentPending(deps.sql, assetId, job))) {
         return (await recorded(deps.sql, assetId, [path])).size > 0 ? { status: 'ready' } : { status: 'busy', retryAfterSec: 1 };
       }
       await new Promise<void>((resolve) => {
@@ -145,7 +151,7 @@ export async function produceSegment(deps: ProduceDeps, job: SegmentJob, signal:
   const { plan, probe, rendition, index } = planned;
   const wanted = [segmentPath(rendition, index), initPath(rendition)];
   const have = await recorded(deps.sql, asset.id, wanted);
-  if (have.has(job.path)) return;
+  if (wanted.every((p) => have.has(p))) return;
 
   const work = await mkdtemp(join(deps.tmpRoot || tmpdir(), `${SCRATCH_PREFIX}seg-${process.pid}-`));
   try {
@@ -158,8 +164,10 @@ export async function produceSegment(deps: ProduceDeps, job: SegmentJob, signal:
       nice: job.priority === SEGMENT_PRIORITY.viewer ? NICENESS.waited : NICENESS.soon,
     });
     const dims = { rendition, width: null, height: null, bitrate: null };
-    const files: LocalArtifact[] = [{ path: wanted[0]!, kind: 'segment', file: out.segment, ...dims }];
-    if (!have.has(wanted[1]!)) files.push({ path: wanted[1]!, kind: 'init', file: out.init, ...dims });
+    const files: LocalArtifact[] = [
+      { path: wanted[0]!, kind: 'segment' as const, file: out.segment, ...dims },
+      { path: wanted[1]!, kind: 'init' as const, file: out.init, ...dims },
+    ].filter((f) => !have.has(f.path));
     const published = await Promise.all(files.map((f) => publish(deps.storage, asset.id, f, signal)));
     const ours = await deps.sql.begin(async (tx) => {
       if (!(await finishSegmentJob(tx, job, deps.workerId))) return false;
@@ -170,6 +178,10 @@ export async function produceSegment(deps: ProduceDeps, job: SegmentJob, signal:
       await Promise.all(published.map((a) => deleteObject(deps.storage, a.key)));
       return;
     }
+  } catch (err) {
+    // The runner logs what this throws: the same scrubbed words as a media job's failure,
+    // never a scratch path or a presigned URL.
+    throw new Error(describeFailure(err).detail);
   } finally {
     await rm(work, { recursive: true, force: true });
   }
@@ -178,16 +190,28 @@ export async function produceSegment(deps: ProduceDeps, job: SegmentJob, signal:
 
 async function readAhead(deps: ProduceDeps, asset: AssetRow, rendition: string, index: number, count: number): Promise<void> {
   const next = Array.from({ length: deps.readAhead }, (_, k) => index + 1 + k).filter((n) => n < count);
-  const have = await recorded(
-    deps.sql,
-    asset.id,
+  await queueReadAhead(
+    deps,
+    { id: asset.id, accountId: asset.account_id },
     next.map((n) => segmentPath(rendition, n)),
   );
+}
+
+/**
+ * Queues segments at read-ahead priority, those not made yet, within the bounds (a full
+ * queue skips them: read-ahead only ever makes watching smoother). Init segments are queued
+ * as their rendition's segment 0, which makes them.
+ */
+export async function queueReadAhead(
+  deps: { sql: Sql; bus?: RedisBus; bounds: SegmentBounds },
+  asset: { id: string; accountId: string },
+  paths: string[],
+): Promise<void> {
+  const jobs = [...new Set(paths.map((p) => (classify(p).kind === 'init' ? segmentPath(classify(p).rendition, 0) : p)))];
+  const have = await recorded(deps.sql, asset.id, jobs);
   let queued = false;
-  for (const n of next) {
-    const path = segmentPath(rendition, n);
-    if (have.has(path)) continue;
-    const r = { assetId: asset.id, accountId: asset.account_id, path, priority: SEGMENT_PRIORITY.readAhead, ...deps.bounds };
+  for (const path of jobs.filter((p) => !have.has(p))) {
+    const r = { assetId: asset.id, accountId: asset.accountId, path, priority: SEGMENT_PRIORITY.readAhead, ...deps.bounds };
     if ((await requestSegment(deps.sql, r)) === 'queued') queued = true;
   }
   if (queued && deps.bus) await announceSegmentJobs(deps.bus.redis).catch(() => {});

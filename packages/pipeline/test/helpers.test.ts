@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { MASTER_PATH } from '@kino/artifacts';
 import { MediaError, planMedia, type ProbeResult } from '@kino/media';
 import { scratchDir } from '@kino/testkit';
-import { describeFailure, hlsArtifacts, sweepDeadScratch } from '../src/index.ts';
+import { describeFailure, hlsArtifacts, plannedSegment, sweepDeadScratch } from '../src/index.ts';
 
 describe('describeFailure', () => {
   it('fails a source that cannot play for good, and lets encoding failures retry', () => {
@@ -78,5 +78,37 @@ describe('hlsArtifacts', () => {
       [MASTER_PATH, 'master', null, null, null],
     ]);
     expect(files[0]!.file).toBe(join(dir, '240p/index.m3u8'));
+  });
+});
+
+describe('plannedSegment', () => {
+  const probe: ProbeResult = {
+    durationSec: 9,
+    sizeBytes: 1,
+    formatName: 'mov,mp4,m4a,3gp,3g2,mj2',
+    video: { index: 0, codec: 'h264', width: 320, height: 240, displayWidth: 320, displayHeight: 240, rotation: 0, fps: 30 },
+    audio: { index: 1, codec: 'aac', channels: 2, sampleRate: 48_000 },
+  };
+  const live = {
+    media_probe: probe as unknown as Record<string, unknown>,
+    deleted_at: null,
+    source_state: 'uploaded' as const,
+    error: null,
+  };
+
+  it('places what the plan lists, an init segment as segment 0, and audio as audio', () => {
+    expect(plannedSegment(live, 'hls/240p/2.m4s')).toMatchObject({ rendition: '240p', index: 2, audio: false });
+    expect(plannedSegment(live, 'hls/240p/init.mp4')).toMatchObject({ rendition: '240p', index: 0, audio: false });
+    expect(plannedSegment(live, 'hls/audio/1.m4s')).toMatchObject({ rendition: 'audio', index: 1, audio: true });
+  });
+
+  it('refuses what the plan does not list, and assets that are gone, failed or unplanned', () => {
+    for (const path of ['hls/240p/3.m4s', 'hls/360p/0.m4s', 'hls/240p/index.m3u8', 'hls/master.m3u8', 'opener.mp4']) {
+      expect(plannedSegment(live, path)).toBeUndefined();
+    }
+    expect(plannedSegment({ ...live, deleted_at: new Date() }, 'hls/240p/0.m4s')).toBeUndefined();
+    expect(plannedSegment({ ...live, source_state: 'failed' }, 'hls/240p/0.m4s')).toBeUndefined();
+    expect(plannedSegment({ ...live, error: { code: 'ENCODING_FAILED', message: 'x' } }, 'hls/240p/0.m4s')).toBeUndefined();
+    expect(plannedSegment({ ...live, media_probe: null }, 'hls/240p/0.m4s')).toBeUndefined();
   });
 });

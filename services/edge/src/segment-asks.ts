@@ -4,9 +4,9 @@ import type { Config } from '@kino/config';
 import type { AskForSegment, SegmentAnswer } from '@kino/edge-cache';
 import type { EdgeMetrics } from './metrics.ts';
 
-// The api answers within its own wait for the segment (about 20 s); past this it is not
-// answering at all.
-const TIMEOUT_MS = 30_000;
+// The api answers within its own wait for the segment (JIT_WAIT_SECONDS); this much past
+// it, it is not answering at all.
+const MARGIN_MS = 10_000;
 const SECONDS = /^\d+$/;
 
 export type AskOutcome = SegmentAnswer['status'] | 'failed';
@@ -23,6 +23,7 @@ export function createSegmentAsk(config: Config, metrics: EdgeMetrics, log: Fast
   const url = `${config.edge.apiUrl}/internal/segments`;
   const headers = { authorization: `Bearer ${config.internalToken}`, 'content-type': 'application/json' };
   let failing = false;
+  const timeoutMs = config.segments.waitSeconds * 1000 + MARGIN_MS;
 
   const askOnce = async (assetId: string, path: string, signal: AbortSignal): Promise<SegmentAnswer> => {
     const res = await request(url, {
@@ -30,8 +31,8 @@ export function createSegmentAsk(config: Config, metrics: EdgeMetrics, log: Fast
       headers,
       body: JSON.stringify({ asset_id: assetId, path }),
       signal,
-      headersTimeout: TIMEOUT_MS,
-      bodyTimeout: TIMEOUT_MS,
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
     });
     if (res.statusCode === 200) {
       const body = (await res.body.json()) as { status?: unknown };

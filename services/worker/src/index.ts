@@ -5,18 +5,8 @@ import { ConfigError, type Config } from '@kino/config';
 import { createDb, healthyEdges, migrate } from '@kino/db';
 import { announceEvents, appendEvent, createRedisBus, type RedisBus } from '@kino/events';
 import { purgeEdges, warmEdges } from '@kino/playback';
-import {
-  announceJobs,
-  announceSegmentJobs,
-  createJobRunner,
-  createSegmentRunner,
-  requestSegment,
-  SEGMENT_PRIORITY,
-  type JobKind,
-  type JobRunner,
-  type SegmentRunner,
-} from '@kino/jobs';
-import { describeFailure, encodeLadder, processSource, produceSegment, purgeAsset, sweepDeadScratch } from '@kino/pipeline';
+import { announceJobs, createJobRunner, createSegmentRunner, type JobKind, type JobRunner, type SegmentRunner } from '@kino/jobs';
+import { describeFailure, encodeLadder, processSource, produceSegment, purgeAsset, queueReadAhead, sweepDeadScratch } from '@kino/pipeline';
 import { readinessRoute } from '@kino/http';
 import { createStorage } from '@kino/storage';
 
@@ -78,15 +68,10 @@ export async function createWorker(config: Config, shared: { bus?: RedisBus } = 
   };
 
   const bounds = { limit: config.segments.queueLimit, accountLimit: config.segments.accountLimit };
-  // Read-ahead, like warming, only makes a viewer's start faster: a full queue skips it.
-  const prepareSegments = (asset: { id: string; accountId: string }, paths: string[]) => {
-    (async () => {
-      for (const path of paths) {
-        await requestSegment(sql, { assetId: asset.id, accountId: asset.accountId, path, priority: SEGMENT_PRIORITY.readAhead, ...bounds });
-      }
-      await announceSegmentJobs(bus.redis);
-    })().catch((err) => log.warn({ err, assetId: asset.id }, 'queuing startup segments failed'));
-  };
+  const prepareSegments = (asset: { id: string; accountId: string }, paths: string[]) =>
+    void queueReadAhead({ sql, bus, bounds }, asset, paths).catch((err) =>
+      log.warn({ err: err instanceof Error ? err.message : String(err), assetId: asset.id }, 'queuing startup segments failed'),
+    );
 
   const pipeline = {
     sql,
@@ -153,7 +138,7 @@ export async function createWorker(config: Config, shared: { bus?: RedisBus } = 
           storage,
           bus,
           tmpRoot: config.worker.tmpDir,
-          timeoutMs: config.worker.ffmpegTimeoutSeconds * 1000,
+          timeoutMs: config.segments.timeoutSeconds * 1000,
           workerId: id,
           bounds,
           readAhead: config.segments.readAhead,

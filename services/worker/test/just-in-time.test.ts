@@ -126,6 +126,13 @@ describe('just-in-time segments', () => {
     expect(rows.map((r) => r.path)).toEqual(expect.arrayContaining([`hls/360p/${segments - 1}.m4s`, 'hls/360p/init.mp4']));
   });
 
+  it('makes an init segment with segment 0: asked together, they are one encode', async () => {
+    const before = worker.segments.ran;
+    const answers = await Promise.all(['hls/240p/init.mp4', 'hls/240p/0.m4s'].map((p) => askApi(id, p)));
+    expect(answers.map((r) => r.status)).toEqual([200, 200]);
+    expect(worker.segments.ran - before).toBe(1);
+  });
+
   it('encodes once however many requests reach the api for one segment', async () => {
     const before = worker.segments.ran;
     const answers = await Promise.all(Array.from({ length: 20 }, () => askApi(id, 'hls/240p/11.m4s')));

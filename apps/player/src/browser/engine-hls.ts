@@ -35,6 +35,16 @@ export function hlsEngine(
     enableWorker: false,
     loader: tokenRefreshingLoader(session),
     fetchSetup: fetchSetup(session, prefetched),
+    // A segment not encoded yet is made while the request waits (up to JIT_WAIT_SECONDS,
+    // 20 s by default): give its first byte that long before calling it a timeout.
+    fragLoadPolicy: {
+      default: {
+        maxTimeToFirstByteMs: 25_000,
+        maxLoadTimeMs: 120_000,
+        timeoutRetry: { maxNumRetry: 4, retryDelayMs: 0, maxRetryDelayMs: 0 },
+        errorRetry: { maxNumRetry: 6, retryDelayMs: 1000, maxRetryDelayMs: 8000 },
+      },
+    },
   });
   let started = false;
   let recoveredMedia = false;
@@ -49,7 +59,7 @@ export function hlsEngine(
         // Until the ladder is done, segments may be made as they are asked for, and the
         // startup rendition's are made fastest: adaptation stays at or below it until then
         // (a loopback or LAN link would otherwise climb to renditions that encode slower
-        // than they play). A reload after hls_ready lifts the cap.
+        // than they play). The player lifts the cap once the ladder is done (uncap).
         if (session.current.playable_state !== 'hls_ready') hls.autoLevelCapping = startup;
       }
       resolve();
@@ -97,6 +107,9 @@ export function hlsEngine(
     setRendition(name) {
       // currentLevel switches at once (flushing what is buffered); -1 is adaptive again.
       hls.currentLevel = name === 'auto' ? -1 : hls.levels.findIndex((l) => renditionOf(l).name === name);
+    },
+    uncap() {
+      hls.autoLevelCapping = -1;
     },
     destroy: () => hls.destroy(),
   };

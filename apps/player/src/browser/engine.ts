@@ -15,5 +15,7 @@ export interface Engine {
   renditions(): Rendition[];
   /** A rendition by name, or 'auto' for adaptive switching. */
   setRendition(name: string): void;
+  /** Lets adaptation use every rendition (a cap set while the ladder was encoding). */
+  uncap?(): void;
   destroy(): void;
 }

@@ -34,6 +34,8 @@ export type PlayerEventType = 'ready' | 'playing' | 'error';
  */
 const pollMs = (attempt: number) => (attempt < 6 ? 500 : 3000);
 const POLL_MS = 3000;
+/** How often HLS playing before hls_ready asks whether the ladder is done. */
+const LADDER_POLL_MS = 15_000;
 /** The opener's length as the pipeline makes it (packages/media OPENER_SECONDS), until its element says. */
 const OPENER_SECONDS = 4;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -50,6 +52,8 @@ export class Player {
   /** Playing the opener; HLS (published at probe time, long before the ladder is done) takes over when it ends. */
   private awaitingHls = false;
   private hlsPrefetched: Prefetched | undefined;
+  /** The opener's length, once its element has read it. */
+  private openerLength: number | undefined;
   private polling = false;
   /** Bumped by every load and teardown, so work for a replaced video stops. */
   private generation = 0;
@@ -73,6 +77,9 @@ export class Player {
       this.emit('playing');
     });
     v.addEventListener('ended', () => this.onEnded());
+    v.addEventListener('loadedmetadata', () => {
+      if (this.awaitingHls) this.openerLength = v.duration;
+    });
   }
 
   get video(): HTMLVideoElement {
@@ -137,12 +144,15 @@ export class Player {
     this.generation++;
     this.qoe?.destroy();
     this.engine?.destroy();
-    this.qoe = this.engine = this.session = this.hlsPrefetched = this.retry = undefined;
+    this.qoe = this.engine = this.session = this.hlsPrefetched = this.retry = this.openerLength = undefined;
     this.awaitingHls = this.polling = false;
   }
 
-  /** Picks the engine for the session's current bootstrap and prefetches what it plays first. */
-  private attach(position: number): void {
+  /**
+   * Picks the engine for the session's current bootstrap and prefetches what it plays first.
+   * `handOff`: the opener is done with (it ended, or a seek went past it): HLS from here.
+   */
+  private attach(position: number, handOff = false): void {
     const s = this.session!;
     const b = s.current;
     const v = this.ui.video;
@@ -150,7 +160,7 @@ export class Player {
     const opener = b.urls.opener;
     // Until the ladder is done, the opener is the fastest first frame: its segments of HLS
     // may still have to be made on demand. From its end, or a seek past it, HLS plays.
-    const openerFirst = opener && b.playable_state !== 'hls_ready' && position < this.openerSeconds();
+    const openerFirst = opener && !handOff && b.playable_state !== 'hls_ready' && position < OPENER_SECONDS;
     if (b.urls.master && !openerFirst) {
       // The hints start with the opener, which HLS playback never reads.
       const prefetched = this.hlsPrefetched ?? prefetch(b.prefetch.filter((u) => u !== opener));
@@ -158,6 +168,7 @@ export class Player {
         ? hlsEngine(v, s, prefetched, position, events)
         : nativeEngine(v, s, prefetched, b.urls.master, position, events);
       this.awaitingHls = false;
+      if (b.playable_state !== 'hls_ready') void this.watchLadder();
     } else {
       this.engine = nativeEngine(v, s, prefetch(b.prefetch.filter((u) => u === opener)), opener!, position, events);
       this.awaitingHls = true;
@@ -169,28 +180,44 @@ export class Player {
    * (the opener element only knows its own few seconds).
    */
   seek(seconds: number): void {
-    const v = this.ui.video;
-    if (this.awaitingHls && this.session?.current.urls.master && seconds >= this.openerSeconds()) {
-      this.reattach(seconds);
+    const length = this.openerLength ?? OPENER_SECONDS;
+    if (this.awaitingHls && this.session?.current.urls.master && !this.openerIsWholeVideo() && seconds >= length) {
+      this.reattach(seconds, true);
       return;
     }
-    v.currentTime = seconds;
+    this.ui.video.currentTime = seconds;
   }
 
-  /** How long the opener is, once its element knows; OPENER_SECONDS-ish before that. */
-  private openerSeconds(): number {
-    const d = this.awaitingHls ? this.ui.video.duration : Number.NaN;
-    return Number.isFinite(d) && d > 0 ? d : OPENER_SECONDS;
+  /** A video no longer than the opener is all in it: its end is the video's end. */
+  private openerIsWholeVideo(): boolean {
+    return this.openerLength !== undefined && this.openerLength < OPENER_SECONDS - 0.1;
   }
 
   /** A fresh engine at `position` (the current one by default), after a network failure or for the HLS hand-off. */
-  private reattach(position = this.ui.video.currentTime): void {
+  private reattach(position = this.ui.video.currentTime, handOff = false): void {
     const v = this.ui.video;
     this.engine?.destroy();
     this.ui.show(undefined);
-    this.attach(position);
+    this.attach(position, handOff);
     this.engine!.start();
     void v.play().catch(() => {});
+  }
+
+  /**
+   * HLS before hls_ready stays at or below the startup rendition (see engine-hls.ts); once
+   * the ladder is done, adaptation may climb. Asks now and then: a cheap call per view.
+   */
+  private async watchLadder(): Promise<void> {
+    const s = this.session;
+    const gen = this.generation;
+    if (!s?.canRefresh) return;
+    while (s.current.playable_state !== 'hls_ready') {
+      await sleep(LADDER_POLL_MS);
+      if (gen !== this.generation) return;
+      await s.refresh().catch(() => undefined);
+      if (gen !== this.generation) return;
+    }
+    this.engine?.uncap?.();
   }
 
   /** The first play request, from our button, the native controls or autoplay. */
@@ -216,13 +243,13 @@ export class Player {
       if (gen !== this.generation) return;
     }
     this.hlsPrefetched = prefetch(s.current.prefetch.filter((u) => u !== s.current.urls.opener));
-    if (this.ui.video.ended) this.reattach();
+    if (this.ui.video.ended && !this.openerIsWholeVideo()) this.reattach(undefined, true);
   }
 
   private onEnded(): void {
-    if (!this.awaitingHls) return this.qoe?.end();
+    if (!this.awaitingHls || this.openerIsWholeVideo()) return this.qoe?.end();
     // The opener ran out: HLS continues from here once it is ready.
-    if (this.hlsPrefetched) return this.reattach();
+    if (this.hlsPrefetched) return this.reattach(undefined, true);
     this.ui.show(new PlayerError('NOT_PLAYABLE', 'The rest of the video is still being processed.'));
   }
 
