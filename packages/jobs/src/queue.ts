@@ -31,7 +31,7 @@ export interface MediaJob {
 
 /**
  * `process_source`: probe, publish the playlists, make the opener: what a viewer waits for.
- * `encode_ladder`: the audio, the thumbnail and the video ladder, queued by the first.
+ * `encode_ladder`: the thumbnail and the video ladder, queued by the first.
  * `purge_asset`: remove a deleted asset's files everywhere.
  */
 export type JobKind = 'process_source' | 'encode_ladder' | 'purge_asset';

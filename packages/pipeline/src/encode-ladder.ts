@@ -11,7 +11,7 @@ import { NICENESS, withJobScope, type JobScope, type PipelineDeps } from './job-
 
 /**
  * The second media job, queued by processSource once the opener is out, and claimed after
- * every other upload's first frames: the thumbnail, and the video ladder at a lower CPU
+ * in the ladder lane, apart from every upload's first frames: the thumbnail, and the video ladder at a lower CPU
  * priority. Segments made just in time are not uploaded again. Steps already recorded are
  * skipped.
  */

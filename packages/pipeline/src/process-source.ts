@@ -29,9 +29,8 @@ const HANDOFF_SEGMENTS = [1, 2];
  * source and publish the segment plan's playlists at once: from then on every second of
  * the video plays, each missing segment made just in time (segments.ts). Then the opener,
  * the fastest first frame, with the audio rendition beside it. Then queue the ladder's job
- * (encode-ladder.ts), which waits
- * behind every other upload's first frames. Steps already recorded are skipped, so an
- * attempt after a killed one resumes instead of starting over.
+ * (encode-ladder.ts), which runs in a lane of its own. Steps already recorded are skipped,
+ * so an attempt after a killed one resumes instead of starting over.
  */
 export async function processSource(deps: PipelineDeps, job: MediaJob, ctx: JobContext): Promise<void> {
   await withJobScope(deps, job, ctx, async (scope) => {

@@ -4,8 +4,8 @@ import { declaredBandwidth, type LadderRendition, type MediaPlan } from '@kino/m
 import { renditionArtifacts, renditionColumns } from './artifacts.ts';
 import type { JobScope, PipelineDeps } from './job-scope.ts';
 
-export /** Publishes an encoded rendition's files that are not recorded yet (just in time made them) and says each is ready. */
-async function publishRenditions(deps: PipelineDeps, scope: JobScope, plan: MediaPlan, step: string, encoded: LadderRendition[]) {
+/** Publishes an encoded rendition's files that are not recorded yet (just in time made them) and says each is ready. */
+export async function publishRenditions(deps: PipelineDeps, scope: JobScope, plan: MediaPlan, step: string, encoded: LadderRendition[]) {
   const have = new Set((await listArtifacts(deps.sql, scope.asset.id)).map((a) => a.path));
   const files = encoded.flatMap((r) => renditionArtifacts(scope.hlsDir, plan, r)).filter((f) => !have.has(f.path));
   const published = await scope.publishAll(step, files);
@@ -26,7 +26,7 @@ async function publishRenditions(deps: PipelineDeps, scope: JobScope, plan: Medi
   await scope.commit(events, (tx) => recordArtifacts(tx, scope.asset.id, published));
 }
 
-export /** Whether every file of a rendition (init and each planned segment) is recorded. */
-function renditionDone(done: Set<string>, plan: MediaPlan, rendition: string): boolean {
+/** Whether every file of a rendition (init and each planned segment) is recorded. */
+export function renditionDone(done: Set<string>, plan: MediaPlan, rendition: string): boolean {
   return done.has(initPath(rendition)) && plan.segments.every((_, n) => done.has(segmentPath(rendition, n)));
 }
