@@ -64,3 +64,102 @@ export function retimeSegment(seg: Buffer, offset: bigint, timescale: number, se
     }
   }
 }
+
+// trun flags (ISO/IEC 14496-12 8.8.8) and tfhd defaults a sample falls back on.
+const TRUN_DATA_OFFSET = 0x1;
+const TRUN_FIRST_SAMPLE_FLAGS = 0x4;
+const TRUN_DURATION = 0x100;
+const TRUN_SIZE = 0x200;
+const TRUN_FLAGS = 0x400;
+const TRUN_CTO = 0x800;
+const TFHD_BASE_DATA_OFFSET = 0x1;
+const TFHD_DESCRIPTION = 0x2;
+const TFHD_DURATION = 0x8;
+const TFHD_SIZE = 0x10;
+
+/**
+ * A run of samples of a one-fragment, one-track segment, as a segment of its own: `styp`,
+ * then a `moof` whose `tfdt` is `decodeTime` and whose `trun` lists each kept sample's
+ * duration and size, then their bytes in an `mdat`. Samples `from` … `from + count - 1`
+ * (to the end without `count`). For audio encoded with some lead-in before the part it is
+ * for: the lead-in warms the encoder, and is cut off here.
+ */
+export function cutSamples(seg: Buffer, from: number, count: number | undefined, decodeTime: bigint, sequence: number): Buffer {
+  let styp: Buffer | undefined;
+  let moofStart = -1;
+  let tfhd: Box | undefined;
+  let trun: Box | undefined;
+  for (const b of boxes(seg)) {
+    if (b.type === 'styp') styp = seg.subarray(b.start, b.end);
+    else if (b.type === 'moof') {
+      if (moofStart >= 0) throw new Error('segment with more than one fragment');
+      moofStart = b.start;
+    } else if (b.type === 'tfhd') tfhd = b;
+    else if (b.type === 'trun') trun = b;
+  }
+  if (!tfhd || !trun || moofStart < 0) throw new Error('segment without a track fragment');
+
+  const tfhdFlags = seg.readUInt32BE(tfhd.body) & 0xffffff;
+  if (tfhdFlags & TFHD_BASE_DATA_OFFSET) throw new Error('explicit base data offsets are not supported');
+  let at = tfhd.body + 8;
+  if (tfhdFlags & TFHD_DESCRIPTION) at += 4;
+  const defaultDuration = tfhdFlags & TFHD_DURATION ? seg.readUInt32BE(at) : 0;
+  if (tfhdFlags & TFHD_DURATION) at += 4;
+  const defaultSize = tfhdFlags & TFHD_SIZE ? seg.readUInt32BE(at) : 0;
+
+  const flags = seg.readUInt32BE(trun.body) & 0xffffff;
+  const total = seg.readUInt32BE(trun.body + 4);
+  at = trun.body + 8;
+  // With default-base-is-moof, the data offset counts from the moof's first byte.
+  const dataOffset = flags & TRUN_DATA_OFFSET ? seg.readInt32BE(at) : 0;
+  if (flags & TRUN_DATA_OFFSET) at += 4;
+  if (flags & TRUN_FIRST_SAMPLE_FLAGS) at += 4;
+  let offset = moofStart + dataOffset;
+  const samples: Array<{ duration: number; size: number; offset: number }> = [];
+  for (let i = 0; i < total; i++) {
+    const duration = flags & TRUN_DURATION ? seg.readUInt32BE(at) : defaultDuration;
+    if (flags & TRUN_DURATION) at += 4;
+    const size = flags & TRUN_SIZE ? seg.readUInt32BE(at) : defaultSize;
+    if (flags & TRUN_SIZE) at += 4;
+    if (flags & TRUN_FLAGS) at += 4;
+    if (flags & TRUN_CTO) at += 4;
+    samples.push({ duration, size, offset });
+    offset += size;
+  }
+  const kept = samples.slice(from, count === undefined ? undefined : from + count);
+  if (kept.length === 0 || (count !== undefined && kept.length < count)) {
+    throw new Error(`the segment holds ${total} samples, not ${from} + ${count ?? 'some'}`);
+  }
+
+  const box = (type: string, ...parts: Buffer[]) => {
+    const body = Buffer.concat(parts);
+    const head = Buffer.alloc(8);
+    head.writeUInt32BE(8 + body.length, 0);
+    head.write(type, 4, 'latin1');
+    return Buffer.concat([head, body]);
+  };
+  const u32 = (...xs: number[]) => {
+    const b = Buffer.alloc(4 * xs.length);
+    xs.forEach((x, i) => b.writeUInt32BE(x >>> 0, 4 * i));
+    return b;
+  };
+  const tfdt = Buffer.alloc(12);
+  tfdt.writeUInt32BE(0x01000000, 0); // version 1: a 64-bit time
+  tfdt.writeBigUInt64BE(decodeTime, 4);
+  const entries = kept.flatMap((s) => [s.duration, s.size]);
+  const build = (dataStart: number) =>
+    box(
+      'moof',
+      box('mfhd', u32(0, sequence)),
+      box(
+        'traf',
+        seg.subarray(tfhd!.start, tfhd!.end),
+        box('tfdt', tfdt),
+        box('trun', u32(TRUN_DATA_OFFSET | TRUN_DURATION | TRUN_SIZE, kept.length, dataStart, ...entries)),
+      ),
+    );
+  // The data offset points past the moof and the mdat header; the moof's size does not depend on it.
+  const moof = build(build(0).length + 8);
+  const mdat = box('mdat', ...kept.map((s) => seg.subarray(s.offset, s.offset + s.size)));
+  return Buffer.concat([...(styp ? [styp] : []), moof, mdat]);
+}

@@ -19,4 +19,4 @@ export {
   type VideoRendition,
 } from './segment-plan.ts';
 export { ladderArgs, makeAudio, makeLadder, writePlaylists, type LadderRendition } from './ladder.ts';
-export { encodeSegment, type EncodedSegment } from './segment.ts';
+export { encodeAudioSegment, encodeSegment, type EncodedSegment } from './segment.ts';

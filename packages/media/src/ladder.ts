@@ -142,12 +142,15 @@ function audioArgs(src: string, hlsDir: string, p: ProbeResult, plan: MediaPlan)
   ];
 }
 
-/** CMAF HLS into `dir`: `init.mp4`, `{n}.m4s` from `startNumber`, and ffmpeg's own playlist. */
-export function hlsOutput(dir: string, startNumber = 0): string[] {
+/**
+ * CMAF HLS into `dir`: `init.mp4`, `{n}.m4s` from `startNumber`, and ffmpeg's own playlist.
+ * `segmentSeconds` longer than the input makes one segment of it all.
+ */
+export function hlsOutput(dir: string, startNumber = 0, segmentSeconds = SEGMENT_SECONDS): string[] {
   // biome-ignore format: ffmpeg options read in pairs
   return [
     '-f', 'hls',
-    '-hls_time', String(SEGMENT_SECONDS),
+    '-hls_time', String(segmentSeconds),
     '-hls_playlist_type', 'vod',
     '-hls_segment_type', 'fmp4',
     '-hls_fmp4_init_filename', HLS_FILES.init,

@@ -3,7 +3,17 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canaryFile, connectionCounter, hostilePayloads, type Canary, type HostilePayload, type Listener } from '@kino/testkit';
-import { encodeSegment, makeAudio, makeLadder, makeOpener, makeThumbnail, MediaError, planMedia, probe } from '../src/index.ts';
+import {
+  encodeAudioSegment,
+  encodeSegment,
+  makeAudio,
+  makeLadder,
+  makeOpener,
+  makeThumbnail,
+  MediaError,
+  planMedia,
+  probe,
+} from '../src/index.ts';
 import { tempDir } from './helpers.ts';
 
 let dir: string;
@@ -57,6 +67,7 @@ describe('hostile media', () => {
         const plan = planMedia(p);
         await makeLadder(payload.file, `${out}-hls`, p, plan, { timeoutMs: 60_000 });
         if (p.audio) await makeAudio(payload.file, `${out}-hls`, p, plan, { timeoutMs: 60_000 });
+        if (p.audio) await encodeAudioSegment(payload.file, p, plan, 0, `${out}-jit-audio`, { timeoutMs: 60_000 });
         if (p.video) await encodeSegment(payload.file, p, plan, plan.video[0]!.name, 0, `${out}-jit`, { timeoutMs: 60_000 });
         outcomes[payload.name] = 'processed';
       } catch (err) {

@@ -13,7 +13,7 @@ import {
   segmentPending,
   type SegmentJob,
 } from '@kino/jobs';
-import { encodeSegment, planMedia, type MediaPlan, type ProbeResult } from '@kino/media';
+import { encodeAudioSegment, encodeSegment, planMedia, type MediaPlan, type ProbeResult } from '@kino/media';
 import { deleteObject, presignGet, type Storage } from '@kino/storage';
 import { publish, type LocalArtifact } from './artifacts.ts';
 import { describeFailure } from './failure.ts';
@@ -23,7 +23,8 @@ import { SCRATCH_PREFIX } from './scratch.ts';
 // Just-in-time segments: an edge misses a planned segment the origin does not have yet,
 // asks the api (answerSegmentRequest), which queues it and waits; a worker's segment runner
 // encodes it (produceSegment) and records it; the edge fills it from the origin like any
-// other artifact. Audio is never encoded here: it is encoded once, early, by the media job.
+// other artifact. Audio segments too: the whole track is encoded once, early, by the media
+// job, but on a long source a viewer who seeks far does not wait for it.
 
 export interface SegmentBounds {
   /** Pending viewer requests across the tier (JIT_QUEUE_LIMIT). */
@@ -82,23 +83,21 @@ export async function answerSegmentRequest(deps: AnswerDeps, assetId: string, pa
   if (!asset || !planned) return { status: 'refused' };
   if ((await recorded(deps.sql, assetId, [path])).size > 0) return { status: 'ready' };
   // An init segment comes with segment 0's encode: asking for either joins the same job.
-  const job = planned.audio ? undefined : segmentPath(planned.rendition, planned.index);
-  if (job) {
-    const queued = await requestSegment(deps.sql, {
-      assetId,
-      accountId: asset.account_id,
-      path: job,
-      priority: SEGMENT_PRIORITY.viewer,
-      ...deps.bounds,
-    });
-    if (queued === 'full') return { status: 'busy', retryAfterSec: 2 };
-    if (queued === 'queued' && deps.bus) await announceSegmentJobs(deps.bus.redis).catch(() => {});
-  }
+  const job = segmentPath(planned.rendition, planned.index);
+  const queued = await requestSegment(deps.sql, {
+    assetId,
+    accountId: asset.account_id,
+    path: job,
+    priority: SEGMENT_PRIORITY.viewer,
+    ...deps.bounds,
+  });
+  if (queued === 'full') return { status: 'busy', retryAfterSec: 2 };
+  if (queued === 'queued' && deps.bus) await announceSegmentJobs(deps.bus.redis).catch(() => {});
   return waitForSegment(deps, assetId, path, job);
 }
 
-/** Waits for `path`'s artifact row; `job` is the segment job that makes it (none for audio, made by the media job). */
-async function waitForSegment(deps: AnswerDeps, assetId: string, path: string, job: string | undefined): Promise<SegmentAnswer> {
+/** Waits for `path`'s artifact row; `job` is the segment job that makes it. */
+async function waitForSegment(deps: AnswerDeps, assetId: string, path: string, job: string): Promise<SegmentAnswer> {
   const deadline = Date.now() + deps.waitMs;
   let nudge: (() => void) | undefined;
   const notice = deps.bus?.subscribe(SEGMENT_DONE_CHANNEL, (message) => {
@@ -109,7 +108,7 @@ async function waitForSegment(deps: AnswerDeps, assetId: string, path: string, j
       if ((await recorded(deps.sql, assetId, [path])).size > 0) return { status: 'ready' };
       // Its job ended without recording it: the encode failed. Nothing was cached; the
       // player's retry asks again.
-      if (job && !(await segmentPending(deps.sql, assetId, job))) {
+      if (!(await segmentPending(deps.sql, assetId, job))) {
         return (await recorded(deps.sql, assetId, [path])).size > 0 ? { status: 'ready' } : { status: 'busy', retryAfterSec: 1 };
       }
       await new Promise<void>((resolve) => {
@@ -147,7 +146,7 @@ export interface ProduceDeps {
 export async function produceSegment(deps: ProduceDeps, job: SegmentJob, signal: AbortSignal): Promise<void> {
   const asset = await getAssetById(deps.sql, job.asset_id);
   const planned = asset && plannedSegment(asset, job.path);
-  if (!asset || !planned || planned.audio) return;
+  if (!asset || !planned) return;
   const { plan, probe, rendition, index } = planned;
   const wanted = [segmentPath(rendition, index), initPath(rendition)];
   const have = await recorded(deps.sql, asset.id, wanted);
@@ -156,13 +155,16 @@ export async function produceSegment(deps: ProduceDeps, job: SegmentJob, signal:
   const work = await mkdtemp(join(deps.tmpRoot || tmpdir(), `${SCRATCH_PREFIX}seg-${process.pid}-`));
   try {
     const src = await presignGet(deps.storage, asset.source_key, 3600);
-    const out = await encodeSegment(src, probe, plan, rendition, index, join(work, 'out'), {
+    const run = {
       signal,
       timeoutMs: deps.timeoutMs,
       scratchRoot: work,
       // A viewer waits for this one; read-ahead is wanted soon, not now.
       nice: job.priority === SEGMENT_PRIORITY.viewer ? NICENESS.waited : NICENESS.soon,
-    });
+    };
+    const out = planned.audio
+      ? await encodeAudioSegment(src, probe, plan, index, join(work, 'out'), run)
+      : await encodeSegment(src, probe, plan, rendition, index, join(work, 'out'), run);
     const dims = { rendition, width: null, height: null, bitrate: null };
     const files: LocalArtifact[] = [
       { path: wanted[0]!, kind: 'segment' as const, file: out.segment, ...dims },

@@ -7,7 +7,7 @@ import { createEdge, type Edge } from '@kino/edge';
 import { createTestConfig } from '@kino/testkit';
 import { startStack, type Stack } from '@kino/testkit-stack';
 import type { Worker } from '@kino/worker';
-import { putFile } from '@kino/storage';
+import { deleteObject, downloadToFile, putFile } from '@kino/storage';
 
 // The whole just-in-time path with real parts: the api plans and publishes, the edge misses
 // a planned segment and asks the api, a worker's segment runner encodes it from the source
@@ -131,6 +131,29 @@ describe('just-in-time segments', () => {
     const answers = await Promise.all(['hls/240p/init.mp4', 'hls/240p/0.m4s'].map((p) => askApi(id, p)));
     expect(answers.map((r) => r.status)).toEqual([200, 200]);
     expect(worker.segments.ran - before).toBe(1);
+  });
+
+  it('makes an audio segment just in time too, the same frames as the whole track’s', async () => {
+    // As if the track were not encoded that far yet: its segment 9 is taken away.
+    const path = 'hls/audio/9.m4s';
+    const [row] = await s.db.sql<{ key: string }[]>`select key from artifacts where asset_id = ${id} and path = ${path}`;
+    const whole = join(s.work, 'whole-9.m4s');
+    await downloadToFile(s.s3.storage, row!.key, whole);
+    await s.db.sql`delete from artifacts where asset_id = ${id} and path = ${path}`;
+    await deleteObject(s.s3.storage, row!.key);
+    const before = worker.segments.ran;
+    expect((await askApi(id, path)).status).toBe(200);
+    expect(worker.segments.ran - before).toBe(1);
+    const made = join(s.work, 'jit-9.m4s');
+    await downloadToFile(s.s3.storage, row!.key, made);
+    const init = join(s.work, 'audio-init.mp4');
+    const [initRow] = await s.db.sql<{ key: string }[]>`select key from artifacts where asset_id = ${id} and path = 'hls/audio/init.mp4'`;
+    await downloadToFile(s.s3.storage, initRow!.key, init);
+    const packets = async (segment: string) => {
+      await writeFile(`${segment}.mp4`, Buffer.concat([await readFile(init), await readFile(segment)]));
+      return spans(`${segment}.mp4`, 'a:0');
+    };
+    expect(await packets(made)).toEqual(await packets(whole));
   });
 
   it('encodes once however many requests reach the api for one segment', async () => {
