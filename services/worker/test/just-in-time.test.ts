@@ -46,6 +46,13 @@ async function eventTypes(id: string): Promise<string[]> {
   return rows.map((r) => r.type);
 }
 
+/** Every segment job done, and counted (the runner counts a job after its row is gone). */
+async function settled(): Promise<void> {
+  await expect
+    .poll(async () => (await s.db.sql`select 1 from segment_jobs`).length + worker.segments.active, { timeout: 30_000, interval: 50 })
+    .toBe(0);
+}
+
 async function askApi(assetId: string, path: string): Promise<Response> {
   return fetch(`${s.api.url}/internal/segments`, {
     method: 'POST',
@@ -106,9 +113,7 @@ describe('just-in-time segments', () => {
   it('fills a far segment just in time, before the ladder gets there, encoding it once for 50 viewers at once', async () => {
     const far = new URL(`360p/${segments - 1}.m4s`, block.urls.master).toString();
     // The startup segments the worker queued at publication are done, so what runs now is ours.
-    await expect
-      .poll(async () => (await s.db.sql`select 1 from segment_jobs`).length + worker.segments.active, { timeout: 30_000, interval: 100 })
-      .toBe(0);
+    await settled();
     const before = worker.segments.ran;
     const answers = await Promise.all(Array.from({ length: 50 }, () => fetch(far)));
     const bodies = await Promise.all(answers.map(async (r) => ({ status: r.status, bytes: Buffer.from(await r.arrayBuffer()) })));
@@ -121,15 +126,18 @@ describe('just-in-time segments', () => {
       select 1 from asset_events where asset_id = ${id} and type = 'asset.rendition_ready' and data->>'rendition' = '360p'`;
     expect(ready).toEqual([]);
     // One encode for all of them (its init segment came with it).
+    await settled();
     expect(worker.segments.ran - before).toBe(1);
     const rows = await s.db.sql`select path from artifacts where asset_id = ${id} and starts_with(path, 'hls/360p/')`;
     expect(rows.map((r) => r.path)).toEqual(expect.arrayContaining([`hls/360p/${segments - 1}.m4s`, 'hls/360p/init.mp4']));
   });
 
   it('makes an init segment with segment 0: asked together, they are one encode', async () => {
+    await settled();
     const before = worker.segments.ran;
     const answers = await Promise.all(['hls/240p/init.mp4', 'hls/240p/0.m4s'].map((p) => askApi(id, p)));
     expect(answers.map((r) => r.status)).toEqual([200, 200]);
+    await settled();
     expect(worker.segments.ran - before).toBe(1);
   });
 
@@ -141,8 +149,10 @@ describe('just-in-time segments', () => {
     await downloadToFile(s.s3.storage, row!.key, whole);
     await s.db.sql`delete from artifacts where asset_id = ${id} and path = ${path}`;
     await deleteObject(s.s3.storage, row!.key);
+    await settled();
     const before = worker.segments.ran;
     expect((await askApi(id, path)).status).toBe(200);
+    await settled();
     expect(worker.segments.ran - before).toBe(1);
     const made = join(s.work, 'jit-9.m4s');
     await downloadToFile(s.s3.storage, row!.key, made);
@@ -157,9 +167,11 @@ describe('just-in-time segments', () => {
   });
 
   it('encodes once however many requests reach the api for one segment', async () => {
+    await settled();
     const before = worker.segments.ran;
     const answers = await Promise.all(Array.from({ length: 20 }, () => askApi(id, 'hls/240p/11.m4s')));
     expect(answers.map((r) => r.status)).toEqual(Array(20).fill(200));
+    await settled();
     expect(worker.segments.ran - before).toBe(1);
   });
 
@@ -223,6 +235,7 @@ describe('just-in-time segments', () => {
     const other = (await s.upload('standard', { width: 320, height: 240, seconds: 9 })).id;
     await s.waitFor(other, (a) => a.playable_state !== 'not_playable');
     expect((await fetch(`${s.api.url}/v1/assets/${other}`, { method: 'DELETE', headers: auth() })).status).toBeLessThan(300);
+    await settled();
     const before = worker.segments.ran;
     const res = await askApi(other, 'hls/240p/1.m4s');
     expect(res.status).toBe(404);
