@@ -69,9 +69,15 @@ export async function processSource(deps: PipelineDeps, job: MediaJob, ctx: JobC
       const artifacts = await listArtifacts(deps.sql, asset.id);
       deps.warm?.(ref, [...new Set([MASTER_PATH, ...startupPaths(artifacts)])]);
       // What a player needs at the opener's end: the startup rendition's init segment and
-      // the segments after the opener, made now rather than when it asks.
+      // the segments after the opener, and the same of the audio (whose whole track takes a
+      // while on a long source), made now rather than when it asks.
       const startup = startupRendition(artifacts)?.name;
-      if (startup) deps.prepareSegments?.(ref, [initPath(startup), ...HANDOFF_SEGMENTS.map((n) => segmentPath(startup, n))]);
+      const handOff = [startup, plan.audio?.name].filter((r): r is string => r !== undefined);
+      if (startup)
+        deps.prepareSegments?.(
+          ref,
+          handOff.flatMap((r) => [initPath(r), ...HANDOFF_SEGMENTS.map((n) => segmentPath(r, n))]),
+        );
     }
 
     // The audio rendition, encoded once and early (it is cheap, and every segment of every

@@ -95,7 +95,9 @@ describe('processSource', () => {
     // Playlists are warmed as soon as they are published, the opener and the thumbnail as they come.
     expect(warmed).toEqual([[MASTER_PATH, 'hls/240p/index.m3u8', 'hls/audio/index.m3u8'], [OPENER_PATH], [THUMBNAIL_PATH]]);
     // What a player needs when the opener ends is queued for just-in-time encoding at once.
-    expect(prepared).toEqual([['hls/240p/init.mp4', 'hls/240p/1.m4s', 'hls/240p/2.m4s']]);
+    expect(prepared).toEqual([
+      ['hls/240p/init.mp4', 'hls/240p/1.m4s', 'hls/240p/2.m4s', 'hls/audio/init.mp4', 'hls/audio/1.m4s', 'hls/audio/2.m4s'],
+    ]);
     expect(new Set(ctx.reported.map((p) => p.step))).toEqual(new Set(['probe', 'playlists', 'opener', 'audio']));
     expect(new Set(ladderCtx.reported.map((p) => p.step))).toEqual(new Set(['download', 'thumbnail', 'ladder', 'upload']));
     expect(await scratchLeft()).toEqual([]);
