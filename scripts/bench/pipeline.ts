@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { createAccount, issueApiKey } from '@kino/db';
 import { ladderArgs, planMedia, probe, runFfmpeg, type ProbeResult } from '@kino/media';
 import { startEmbeddedS3 } from '@kino/storage';
+import { generateSigningKey } from '@kino/tokens';
 import { createTestDatabase, makeFixture } from '@kino/testkit';
 import { freePort, sleep, waitFor } from './util.ts';
 import { printTable, writeBenchJson, type Row } from './report.ts';
@@ -51,7 +52,8 @@ const env = {
   MAX_UPLOAD_BYTES: '2GiB',
   WORKER_TMP_DIR: work,
   INTERNAL_TOKEN: 'kino-bench-internal-token',
-  PLAYBACK_SIGNING_KEYS_FILE: join(work, 'signing-keys.json'),
+  // Production wants its keys given, as every api replica must share them.
+  PLAYBACK_SIGNING_KEYS: JSON.stringify([await generateSigningKey()]),
 };
 const apiProc = startRole('api', env);
 let workerProc: ChildProcess | undefined = startRole('worker', env);
