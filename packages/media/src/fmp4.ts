@@ -140,7 +140,7 @@ export function cutSamples(seg: Buffer, from: number, count: number | undefined,
   };
   const u32 = (...xs: number[]) => {
     const b = Buffer.alloc(4 * xs.length);
-    xs.forEach((x, i) => b.writeUInt32BE(x >>> 0, 4 * i));
+    for (const [i, x] of xs.entries()) b.writeUInt32BE(x >>> 0, 4 * i);
     return b;
   };
   const tfdt = Buffer.alloc(12);
