@@ -26,7 +26,13 @@ export function removeScratch(): void {
 
 const atExit = new Set<string>();
 process.once('exit', () => {
-  for (const dir of atExit) rmSync(dir, { recursive: true, force: true });
+  for (const dir of atExit) {
+    try {
+      rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+    } catch {
+      // Best effort: the OS's temp cleaning has the last word.
+    }
+  }
 });
 
 let chdbPath: string | undefined;
