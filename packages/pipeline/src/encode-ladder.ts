@@ -2,7 +2,17 @@ import { join } from 'node:path';
 import { artifactPrefix, HLS_PREFIX, initPath, MASTER_PATH, playlistPath, segmentPath, THUMBNAIL_PATH } from '@kino/artifacts';
 import { advancePlayableState, listArtifacts, markSourceFailed, recordArtifacts, type Queryable } from '@kino/db';
 import type { JobContext, MediaJob } from '@kino/jobs';
-import { MediaError, makeLadder, makeThumbnail, planMedia, renditionNames, probe, type MediaPlan, type ProbeResult } from '@kino/media';
+import {
+  MediaError,
+  makeAudio,
+  makeLadder,
+  makeThumbnail,
+  planMedia,
+  renditionNames,
+  probe,
+  type MediaPlan,
+  type ProbeResult,
+} from '@kino/media';
 import { deleteObject, deletePrefix, listKeys } from '@kino/storage';
 import { publish } from './artifacts.ts';
 import { publishRenditions, renditionDone } from './renditions.ts';
@@ -11,7 +21,7 @@ import { NICENESS, withJobScope, type JobScope, type PipelineDeps } from './job-
 
 /**
  * The second media job, queued by processSource once the opener is out, and claimed after
- * in the ladder lane, apart from every upload's first frames: the thumbnail, and the video ladder at a lower CPU
+ * in the ladder lane, apart from every upload's first frames: the audio rendition, the thumbnail, and the video ladder at a lower CPU
  * priority. Segments made just in time are not uploaded again. Steps already recorded are
  * skipped.
  */
@@ -36,6 +46,15 @@ export async function encodeLadder(deps: PipelineDeps, job: MediaJob, ctx: JobCo
         await deletePrefix(deps.storage, artifactPrefix(asset.id));
       }
       throw err;
+    }
+
+    // The audio rendition, the whole track once (its segments that viewers needed sooner were
+    // made just in time, and are not uploaded again), before the ladder: it is quick, and
+    // every video segment plays with it.
+    if (plan.audio && !renditionDone(done, plan, plan.audio.name)) {
+      ctx.progress({ step: 'audio', fraction: 0 });
+      const audio = await makeAudio(scope.src, scope.hlsDir, probed, plan, scope.run('audio', NICENESS.soon));
+      await publishRenditions(deps, scope, plan, 'audio', [audio]);
     }
 
     // Background work: just-in-time segments and other assets' openers take the cores first.

@@ -3,23 +3,12 @@ import { initPath, MASTER_PATH, OPENER_PATH, segmentPath } from '@kino/artifacts
 import { advancePlayableState, listArtifacts, markSourceFailed, recordArtifacts, setSourceMeta, type AssetRow, type Sql } from '@kino/db';
 import { appendEvent } from '@kino/events';
 import { enqueueJobOnce, type JobContext, type MediaJob } from '@kino/jobs';
-import {
-  MediaError,
-  makeAudio,
-  makeOpener,
-  planMedia,
-  renditionNames,
-  probe,
-  writePlaylists,
-  type ProbeResult,
-  type RunOptions,
-} from '@kino/media';
+import { MediaError, makeOpener, planMedia, renditionNames, probe, writePlaylists, type ProbeResult, type RunOptions } from '@kino/media';
 import { presignGet } from '@kino/storage';
 import { startupPaths, startupRendition } from '@kino/playback';
 import { hlsArtifacts, publish } from './artifacts.ts';
 import { SOURCE_ERRORS } from './failure.ts';
-import { NICENESS, withJobScope, type PipelineDeps } from './job-scope.ts';
-import { publishRenditions, renditionDone } from './renditions.ts';
+import { withJobScope, type PipelineDeps } from './job-scope.ts';
 
 /** The segments a player plays right after the opener (4 s of it: segment 1 starts there). */
 const HANDOFF_SEGMENTS = [1, 2];
@@ -28,7 +17,7 @@ const HANDOFF_SEGMENTS = [1, 2];
  * The first media job of an upload, and the most urgent: what a viewer waits for. Probe the
  * source and publish the segment plan's playlists at once: from then on every second of
  * the video plays, each missing segment made just in time (segments.ts). Then the opener,
- * the fastest first frame, with the audio rendition beside it. Then queue the ladder's job
+ * the fastest first frame. Then queue the ladder's job
  * (encode-ladder.ts), which runs in a lane of its own. Steps already recorded are skipped,
  * so an attempt after a killed one resumes instead of starting over.
  */
@@ -80,14 +69,6 @@ export async function processSource(deps: PipelineDeps, job: MediaJob, ctx: JobC
         );
     }
 
-    // The audio rendition, encoded once and early (it is cheap, and every segment of every
-    // video rendition plays with it), straight from the origin beside the opener, niced so
-    // that the opener still comes first.
-    const audio =
-      plan.audio && !renditionDone(done, plan, plan.audio.name)
-        ? scope.start(makeAudio(input, scope.hlsDir, probed, plan, scope.run('audio', NICENESS.soon)))
-        : null;
-
     if (!done.has(OPENER_PATH)) {
       ctx.progress({ step: 'opener', fraction: 0 });
       const file = join(scope.work, OPENER_PATH);
@@ -104,8 +85,6 @@ export async function processSource(deps: PipelineDeps, job: MediaJob, ctx: JobC
       });
       deps.warm?.(ref, [OPENER_PATH]);
     }
-
-    if (audio) await publishRenditions(deps, scope, plan, 'audio', [await audio]);
 
     // The ladder's job, queued once whatever the number of attempts of this one.
     let queued = false;

@@ -37,13 +37,13 @@ const scratchLeft = async () => (await readdir(bed.tmpRoot)).filter((n) => n.sta
 describe('processSource', () => {
   let job: MediaJob;
 
-  it('publishes the planned playlists first, then the opener and the audio, and queues the ladder: the thumbnail, the video', async () => {
+  it('publishes the planned playlists first, then the opener, and queues the ladder: the audio, the thumbnail, the video', async () => {
     job = await bed.uploaded('standard', { seconds: 6 });
     const { d, warmed, prepared, woken } = deps();
     const ctx = jobContext(job);
     let queued = 0;
     await processSource({ ...d, onJobQueued: () => void queued++ }, job, ctx);
-    expect(await bed.eventTypes(job.asset_id)).toEqual(['asset.playlists_ready', 'asset.opener_ready', 'asset.rendition_ready']);
+    expect(await bed.eventTypes(job.asset_id)).toEqual(['asset.playlists_ready', 'asset.opener_ready']);
     expect(queued).toBe(1);
     expect(await getAssetById(bed.db.sql, job.asset_id)).toMatchObject({ playable_state: 'opener_ready' });
     // The ladder is a job of its own, claimed after every other upload's first frames.
@@ -86,7 +86,7 @@ describe('processSource', () => {
     expect(await bed.eventTypes(job.asset_id)).toEqual([
       'asset.playlists_ready',
       'asset.opener_ready',
-      'asset.rendition_ready', // audio, once, beside the opener
+      'asset.rendition_ready', // audio, the whole track once, before the video ladder
       'asset.thumbnail_ready',
       'asset.rendition_ready',
       'asset.hls_ready',
@@ -98,8 +98,8 @@ describe('processSource', () => {
     expect(prepared).toEqual([
       ['hls/240p/init.mp4', 'hls/240p/1.m4s', 'hls/240p/2.m4s', 'hls/audio/init.mp4', 'hls/audio/1.m4s', 'hls/audio/2.m4s'],
     ]);
-    expect(new Set(ctx.reported.map((p) => p.step))).toEqual(new Set(['probe', 'playlists', 'opener', 'audio']));
-    expect(new Set(ladderCtx.reported.map((p) => p.step))).toEqual(new Set(['download', 'thumbnail', 'ladder', 'upload']));
+    expect(new Set(ctx.reported.map((p) => p.step))).toEqual(new Set(['probe', 'playlists', 'opener']));
+    expect(new Set(ladderCtx.reported.map((p) => p.step))).toEqual(new Set(['download', 'audio', 'thumbnail', 'ladder', 'upload']));
     expect(await scratchLeft()).toEqual([]);
   });
 

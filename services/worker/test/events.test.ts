@@ -49,9 +49,9 @@ describe('the event log, live and replayed', () => {
 
     const mine = got.filter((e) => e.data.asset_id === assetId);
     const types = mine.map((e) => e.event);
-    // The first job: the playlists at probe time, the opener, the audio rendition (encoded
-    // once, beside the opener). Then the ladder's job: the thumbnail, the video renditions
-    // and hls_ready. Each exactly once, in order.
+    // The first job: the playlists at probe time, the opener. Then the ladder's job: the
+    // audio rendition (the whole track, once), the thumbnail, the video renditions and
+    // hls_ready. Each exactly once, in order.
     const order = [
       'asset.created',
       'asset.source_uploaded',
@@ -59,9 +59,9 @@ describe('the event log, live and replayed', () => {
       'job.started',
       'asset.playlists_ready',
       'asset.opener_ready',
-      'asset.rendition_ready:audio',
       'job.queued',
       'job.started',
+      'asset.rendition_ready:audio',
       'asset.thumbnail_ready',
       'asset.rendition_ready:360p',
       'asset.rendition_ready:240p',

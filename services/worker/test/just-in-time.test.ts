@@ -7,7 +7,7 @@ import { createEdge, type Edge } from '@kino/edge';
 import { createTestConfig } from '@kino/testkit';
 import { startStack, type Stack } from '@kino/testkit-stack';
 import type { Worker } from '@kino/worker';
-import { deleteObject, downloadToFile, putFile } from '@kino/storage';
+import { putFile } from '@kino/storage';
 
 // The whole just-in-time path with real parts: the api plans and publishes, the edge misses
 // a planned segment and asks the api, a worker's segment runner encodes it from the source
@@ -141,29 +141,17 @@ describe('just-in-time segments', () => {
     expect(worker.segments.ran - before).toBe(1);
   });
 
-  it('makes an audio segment just in time too, the same frames as the whole track’s', async () => {
-    // As if the track were not encoded that far yet: its segment 9 is taken away.
+  it('makes an audio segment just in time too, before the whole track is encoded', async () => {
+    // The whole track is the ladder job's, which has not run: segment 9 is made on its own
+    // (and the continuity check at the end runs across it, among the whole track's).
     const path = 'hls/audio/9.m4s';
-    const [row] = await s.db.sql<{ key: string }[]>`select key from artifacts where asset_id = ${id} and path = ${path}`;
-    const whole = join(s.work, 'whole-9.m4s');
-    await downloadToFile(s.s3.storage, row!.key, whole);
-    await s.db.sql`delete from artifacts where asset_id = ${id} and path = ${path}`;
-    await deleteObject(s.s3.storage, row!.key);
+    expect(await s.db.sql`select 1 from artifacts where asset_id = ${id} and path = ${path}`).toEqual([]);
     await settled();
     const before = worker.segments.ran;
     expect((await askApi(id, path)).status).toBe(200);
     await settled();
     expect(worker.segments.ran - before).toBe(1);
-    const made = join(s.work, 'jit-9.m4s');
-    await downloadToFile(s.s3.storage, row!.key, made);
-    const init = join(s.work, 'audio-init.mp4');
-    const [initRow] = await s.db.sql<{ key: string }[]>`select key from artifacts where asset_id = ${id} and path = 'hls/audio/init.mp4'`;
-    await downloadToFile(s.s3.storage, initRow!.key, init);
-    const packets = async (segment: string) => {
-      await writeFile(`${segment}.mp4`, Buffer.concat([await readFile(init), await readFile(segment)]));
-      return spans(`${segment}.mp4`, 'a:0');
-    };
-    expect(await packets(made)).toEqual(await packets(whole));
+    expect(await s.db.sql`select 1 from artifacts where asset_id = ${id} and path = ${path}`).toHaveLength(1);
   });
 
   it('encodes once however many requests reach the api for one segment', async () => {

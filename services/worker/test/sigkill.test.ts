@@ -37,7 +37,7 @@ it('re-runs the job of a worker killed mid-encode and ends with one set of artif
   const deadScratch = (await readdir(scratch)).filter((n) => n.startsWith(`kino-job-${jobId}-${child!.pid}-`));
   expect(deadScratch).toHaveLength(1);
   // What was recorded before the worker died: the playlists (published at probe time), the
-  // opener and the whole audio rendition (all before the ladder starts), but not the
+  // opener and the whole audio rendition (all before the video ladder starts), but not the
   // ladder: the asset is not hls_ready, and no video rendition has every segment.
   const recorded = (await s.db.sql<{ path: string }[]>`select path from artifacts where asset_id = ${created.id}`).map((r) => r.path);
   const segmentsOf = (paths: string[], rendition: string) => paths.filter((p) => new RegExp(`^hls/${rendition}/\\d+\\.m4s$`).test(p));
