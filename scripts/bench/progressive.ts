@@ -128,14 +128,12 @@ try {
   const seeker = await browser.context.newPage();
   const { id, answeredAt, answeredEpoch } = await upload(source);
   const openerReady = waitState(id, (a) => a.playable_state !== 'not_playable', 50);
-  // The straight page plays by itself (autoplay, muted, as browsers allow): no click, whose
-  // handling by the driver would be counted. The seeker is clicked.
-  const open = async (page: typeof straight, autoplay: boolean) => {
-    await page.goto(`${stack.api.url}/player/${id}${autoplay ? '?autoplay=true&muted=true' : ''}`);
+  const open = async (page: typeof straight) => {
+    await page.goto(`${stack.api.url}/player/${id}`);
     await page.waitForFunction('window.kinoEvents.some((e) => e.type === "ready")', undefined, { timeout: 120_000 });
-    if (!autoplay) await page.locator('kino-player button[part=play]').click();
+    await page.locator('kino-player button[part=play]').click();
   };
-  await Promise.all([open(straight, true), open(seeker, false)]);
+  await Promise.all([open(straight), open(seeker)]);
   await straight.waitForFunction('window.bench.playing', undefined, { timeout: 120_000 });
   // Stamped in the page (epoch ms), so no round trip to the browser is counted.
   const marks = (await straight.evaluate('({ ready: window.bench.readyAt, playing: window.bench.playingAt })')) as {
