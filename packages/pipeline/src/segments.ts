@@ -138,9 +138,9 @@ export interface ProduceDeps {
 }
 
 /**
- * The worker's side: encodes one planned video segment from the source (read from the
- * origin with a seek, never downloaded whole), publishes it and, when the rendition has no
- * init segment yet, that too; then records them in the transaction that ends the job. A
+ * The worker's side: encodes one planned segment, video or audio, from the source (read
+ * from the origin with a seek, never downloaded whole), publishes it and, when the
+ * rendition has no init segment yet, that too; then records them in the transaction that ends the job. A
  * job that is no longer ours because the asset was deleted takes its uploads back with it.
  */
 export async function produceSegment(deps: ProduceDeps, job: SegmentJob, signal: AbortSignal): Promise<void> {
