@@ -15,7 +15,9 @@ import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { HLS_PREFIX, MASTER_PATH, segmentPath } from '@kino/artifacts';
+import { MASTER_PATH, segmentPath } from '@kino/artifacts';
+import { createRedisBus } from '@kino/events';
+import { SEGMENT_DONE_CHANNEL } from '@kino/jobs';
 import { AUDIO_RENDITION, ladderArgs, planMedia, probe, runFfmpeg, type ProbeResult } from '@kino/media';
 import { ffmpeg, makeFixture } from '@kino/testkit';
 import { startPlayerStack } from '@kino/testkit-stack';
@@ -184,22 +186,20 @@ try {
   const paths = [segmentPath(startup, point), segmentPath(AUDIO_RENDITION, point)];
   const urls = paths.map((path) => (block.urls.master as string).replace(MASTER_PATH, path));
   const videoUnmade = (await stack.db.sql`select 1 from artifacts where asset_id = ${id} and path = ${paths[0]!}`).length === 0;
-  // Read-ahead after the viewers' miss encodes the segments after it too: those are not
-  // encodes of this one, and are told apart by the rows they leave.
-  const renditionRows = async () =>
-    new Set(
-      (await stack.db.sql<{ path: string }[]>`select path from artifacts where asset_id = ${id} and starts_with(path, ${HLS_PREFIX})`).map(
-        (r) => r.path,
-      ),
-    );
-  const rowsBefore = await renditionRows();
-  const ranBefore = stack.worker.segments.ran;
+  // Every segment job's end is announced on Redis with its asset and path: counting the
+  // announcements for this segment counts its encodes, whatever read-ahead does beside it.
+  const bus = createRedisBus(process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379');
+  let encodes = 0;
+  const listening = bus.subscribe(SEGMENT_DONE_CHANNEL, (message) => {
+    if (message === `${id} ${paths[0]}`) encodes += 1;
+  });
+  await listening.ready;
   const answers = await Promise.all(Array.from({ length: 50 }, () => Promise.all(urls.map((u) => fetch(u).then((r) => r.status)))));
   const statuses = answers.flat();
   while ((await stack.db.sql`select 1 from segment_jobs`).length + stack.worker.segments.active > 0) await sleep(50);
-  await sleep(200); // the runner counts a job just after its row is gone
-  const made = [...(await renditionRows())].filter((p) => !rowsBefore.has(p) && p !== paths[0]).length;
-  const encodes = stack.worker.segments.ran - ranBefore - made;
+  await sleep(500); // the last announcements are on their way
+  listening.close();
+  bus.close();
 
   // C. The whole ladder, against the bare ffmpeg reference on the same source.
   let hlsReadyS = Number.NaN;
