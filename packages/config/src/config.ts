@@ -359,8 +359,8 @@ export function loadConfig(env: Env = process.env): Config {
     },
     segments: {
       concurrency: int(env, 'JIT_CONCURRENCY', 2, 1, 64),
-      queueLimit: int(env, 'JIT_QUEUE_LIMIT', 8, 1, 100_000),
-      accountLimit: int(env, 'JIT_ACCOUNT_LIMIT', 4, 1, 100_000),
+      queueLimit: int(env, 'JIT_QUEUE_LIMIT', 32, 1, 100_000),
+      accountLimit: int(env, 'JIT_ACCOUNT_LIMIT', 16, 1, 100_000),
       waitSeconds: int(env, 'JIT_WAIT_SECONDS', 20, 1, 300),
       readAhead: int(env, 'JIT_READ_AHEAD', 2, 0, 32),
       timeoutSeconds: int(env, 'JIT_TIMEOUT_SECONDS', 60, 1, 3600),

@@ -42,7 +42,8 @@ export function hlsEngine(
         maxTimeToFirstByteMs: 25_000,
         maxLoadTimeMs: 120_000,
         timeoutRetry: { maxNumRetry: 4, retryDelayMs: 0, maxRetryDelayMs: 0 },
-        errorRetry: { maxNumRetry: 6, retryDelayMs: 1000, maxRetryDelayMs: 8000 },
+        // A 503 SEGMENT_NOT_READY (the encoders are busy) is worth waiting out.
+        errorRetry: { maxNumRetry: 12, retryDelayMs: 1000, maxRetryDelayMs: 8000 },
       },
     },
   });
