@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Queryable, Sql } from '@kino/db';
 import { appendEvent, type RedisBus } from '@kino/events';
 import {
@@ -14,6 +13,7 @@ import {
   type JobProgress,
   type MediaJob,
 } from './queue.ts';
+import { drain, IdleWait } from './idle.ts';
 import { listenForJobs } from './wakeup.ts';
 
 export interface JobContext {
@@ -84,12 +84,8 @@ export function createJobRunner(o: RunnerOptions): JobRunner {
   let reaper: NodeJS.Timeout | undefined;
   let unlisten: (() => void) | undefined;
   // A wake-up (announcement, freed slot, stop) ends the current idle wait early.
-  let woken = false;
-  let sleeping: AbortController | undefined;
-  const wake = () => {
-    woken = true;
-    sleeping?.abort();
-  };
+  const idle = new IdleWait();
+  const wake = () => idle.wake();
 
   const describe =
     o.describeError ??
@@ -221,18 +217,7 @@ export function createJobRunner(o: RunnerOptions): JobRunner {
         }
         if (job) await releaseJob(o.sql, job.id, o.workerId).catch(() => {});
       }
-      // Sleep until a wake-up, a freed slot or the poll interval, whichever comes first.
-      // A wake-up that came while claiming counts too: it may announce a job that the
-      // claim just missed.
-      if (woken) {
-        woken = false;
-        continue;
-      }
-      const ac = new AbortController();
-      sleeping = ac;
-      await sleep(o.pollIntervalMs, undefined, { signal: ac.signal }).catch(() => {});
-      sleeping = undefined;
-      woken = false;
+      await idle.wait(o.pollIntervalMs);
     }
   }
 
@@ -269,15 +254,13 @@ export function createJobRunner(o: RunnerOptions): JobRunner {
       clearInterval(reaper);
       unlisten?.();
       await loop;
-      const all = () => Promise.all([...running.values()].map((r) => r.done));
-      const graceTimer = new AbortController();
-      const grace = sleep(o.shutdownGraceMs, 'timeout' as const, { signal: graceTimer.signal }).catch(() => 'done' as const);
-      const outcome = await Promise.race([all().then(() => 'done' as const), grace]);
-      graceTimer.abort();
-      if (outcome === 'timeout') {
-        for (const r of running.values()) r.controller.abort(new Error('worker stopping'));
-        await all();
-      }
+      await drain(
+        () => [...running.values()].map((r) => r.done),
+        o.shutdownGraceMs,
+        () => {
+          for (const r of running.values()) r.controller.abort(new Error('worker stopping'));
+        },
+      );
     },
   };
 }

@@ -1,6 +1,6 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Sql } from '@kino/db';
 import type { RedisBus } from '@kino/events';
+import { drain, IdleWait } from './idle.ts';
 import type { Logger } from './runner.ts';
 import {
   announceSegmentDone,
@@ -49,12 +49,8 @@ export function createSegmentRunner(o: SegmentRunnerOptions): SegmentRunner {
   let stopping = false;
   let loop: Promise<void> | undefined;
   let unsubscribe: (() => void) | undefined;
-  let woken = false;
-  let sleeping: AbortController | undefined;
-  const wake = () => {
-    woken = true;
-    sleeping?.abort();
-  };
+  const idle = new IdleWait();
+  const wake = () => idle.wake();
 
   function run(job: SegmentJob): void {
     const key = `${job.asset_id} ${job.path}`;
@@ -117,15 +113,7 @@ export function createSegmentRunner(o: SegmentRunnerOptions): SegmentRunner {
           continue;
         }
       }
-      if (woken) {
-        woken = false;
-        continue;
-      }
-      const ac = new AbortController();
-      sleeping = ac;
-      await sleep(o.pollIntervalMs, undefined, { signal: ac.signal }).catch(() => {});
-      sleeping = undefined;
-      woken = false;
+      await idle.wait(o.pollIntervalMs);
     }
   }
 
@@ -148,14 +136,13 @@ export function createSegmentRunner(o: SegmentRunnerOptions): SegmentRunner {
       wake();
       unsubscribe?.();
       await loop;
-      const all = () => Promise.all([...running.values()].map((r) => r.done));
-      const timer = new AbortController();
-      const grace = sleep(o.shutdownGraceMs, 'timeout' as const, { signal: timer.signal }).catch(() => 'done' as const);
-      if ((await Promise.race([all().then(() => 'done' as const), grace])) === 'timeout') {
-        for (const r of running.values()) r.controller.abort(new Error('worker stopping'));
-        await all();
-      }
-      timer.abort();
+      await drain(
+        () => [...running.values()].map((r) => r.done),
+        o.shutdownGraceMs,
+        () => {
+          for (const r of running.values()) r.controller.abort(new Error('worker stopping'));
+        },
+      );
     },
   };
 }
