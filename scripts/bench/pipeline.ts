@@ -9,11 +9,12 @@ import { join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { createAccount, issueApiKey } from '@kino/db';
-import { ladderArgs, planMedia, probe, runFfmpeg, type ProbeResult } from '@kino/media';
+import { planMedia, probe, runFfmpeg } from '@kino/media';
 import { startEmbeddedS3 } from '@kino/storage';
 import { generateSigningKey } from '@kino/tokens';
 import { createTestDatabase, makeFixture } from '@kino/testkit';
 import { freePort, sleep, waitFor } from './util.ts';
+import { referenceLadderArgs } from './reference-ladder.ts';
 import { printTable, writeBenchJson, type Row } from './report.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -70,18 +71,6 @@ async function upload(body: Readable, bytes?: number): Promise<{ id: string }> {
   return (await res.json()) as { id: string };
 }
 
-/** The ladder command with an AAC encode in every rung's output, as one process did it all before audio was its own rendition. */
-function withAudioPerRung(args: string[], p: ProbeResult): string[] {
-  if (!p.audio) return args;
-  const out: string[] = [];
-  args.forEach((arg, i) => {
-    // biome-ignore format: ffmpeg options read in pairs
-    if (arg === '-f' && args[i + 1] === 'hls') out.push('-map', `0:${p.audio!.index}`, '-c:a', 'aac', '-b:a', '128000', '-ar', '48000', '-ac', '2');
-    out.push(arg);
-  });
-  return out;
-}
-
 try {
   await waitFor(`${api}/readyz`, 'the api', (status) => status === 200);
   const rows: Row[] = [];
@@ -112,7 +101,7 @@ try {
     const hlsDir = join(work, `raw-${seconds}`);
     for (const r of plan.video) await mkdir(join(hlsDir, r.name), { recursive: true });
     const r0 = performance.now();
-    await runFfmpeg(withAudioPerRung(ladderArgs(file, hlsDir, p, plan), p));
+    await runFfmpeg(referenceLadderArgs(file, hlsDir, p, plan));
     const raw = (performance.now() - r0) / 1000;
 
     const result = {

@@ -18,10 +18,11 @@ import { fileURLToPath } from 'node:url';
 import { MASTER_PATH, segmentPath } from '@kino/artifacts';
 import { createRedisBus } from '@kino/events';
 import { SEGMENT_DONE_CHANNEL } from '@kino/jobs';
-import { AUDIO_RENDITION, ladderArgs, planMedia, probe, runFfmpeg, type ProbeResult } from '@kino/media';
+import { AUDIO_RENDITION, planMedia, probe, runFfmpeg } from '@kino/media';
 import { ffmpeg, makeFixture } from '@kino/testkit';
 import { startPlayerStack } from '@kino/testkit-stack';
 import { launchChromium } from '../../apps/player/test/browser.ts';
+import { referenceLadderArgs } from './reference-ladder.ts';
 import { printTable, writeBenchJson, type Row } from './report.ts';
 import { percentile, round, sleep } from './util.ts';
 
@@ -59,18 +60,6 @@ async function longSource(): Promise<string> {
   ]);
   await rename(`${file}.part.mp4`, file);
   return file;
-}
-
-/** The ladder command with an AAC encode in every rung's output, as one process did it all before audio was its own rendition. */
-function withAudioPerRung(args: string[], p: ProbeResult): string[] {
-  if (!p.audio) return args;
-  const out: string[] = [];
-  args.forEach((arg, i) => {
-    // biome-ignore format: ffmpeg options read in pairs
-    if (arg === '-f' && args[i + 1] === 'hls') out.push('-map', `0:${p.audio!.index}`, '-c:a', 'aac', '-b:a', '128000', '-ar', '48000', '-ac', '2');
-    out.push(arg);
-  });
-  return out;
 }
 
 // The page's measuring kit: the first frame after a mark, and stalls ('waiting' once playing).
@@ -212,7 +201,7 @@ try {
     const rawDir = join(work, 'raw');
     for (const r of plan.video) await mkdir(join(rawDir, r.name), { recursive: true });
     const r0 = performance.now();
-    await runFfmpeg(withAudioPerRung(ladderArgs(source, rawDir, p, plan), p));
+    await runFfmpeg(referenceLadderArgs(source, rawDir, p, plan));
     rawS = (performance.now() - r0) / 1000;
     await rm(rawDir, { recursive: true, force: true });
   } else {

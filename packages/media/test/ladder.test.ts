@@ -1,13 +1,10 @@
-import { execFile } from 'node:child_process';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { declaredBandwidth, makeAudio, makeLadder, planMedia, probe, writePlaylists, type LadderRendition } from '../src/index.ts';
 import { parseMediaPlaylist } from '../src/master-playlist.ts';
+import { packetSpans, worstSeam } from '@kino/testkit';
 import { ffprobe, keyframeTimes, makeFixture, tempDir, type FixtureKind, type FixtureOptions } from './helpers.ts';
-
-const exec = promisify(execFile);
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -45,28 +42,6 @@ function variants(master: string): Array<Record<string, string> & { uri: string 
 
 async function playlist(hlsDir: string, name: string) {
   return parseMediaPlaylist(await readFile(join(hlsDir, name, 'index.m3u8'), 'utf8'));
-}
-
-/** Presentation start and end of every packet of a stream, in seconds, in presentation order. */
-async function packetSpans(file: string, stream: 'v:0' | 'a:0'): Promise<Array<[number, number]>> {
-  // biome-ignore format: ffmpeg options read in pairs
-  const { stdout } = await exec('ffprobe', [
-    '-v', 'error', '-select_streams', stream, '-show_entries', 'packet=pts_time,duration_time', '-of', 'csv=p=0', file,
-  ], { maxBuffer: 64 * 1024 * 1024 });
-  const packets = stdout
-    .trim()
-    .split('\n')
-    .map((l) => l.split(',').map(Number) as [number, number]);
-  // The HLS demuxer reports no duration for the very first packet: it lasts as long as the rest.
-  const usual = packets.find(([, d]) => Number.isFinite(d))![1];
-  return packets.map(([pts, d]): [number, number] => [pts, pts + (Number.isFinite(d) ? d : usual)]).sort((a, b) => a[0] - b[0]);
-}
-
-/** Largest gap or overlap between one packet's end and the next one's start. */
-function worstSeam(spans: Array<[number, number]>): number {
-  let worst = 0;
-  for (let i = 1; i < spans.length; i++) worst = Math.max(worst, Math.abs(spans[i]![0] - spans[i - 1]![1]));
-  return worst;
 }
 
 async function filesUnder(hlsDir: string, r: LadderRendition): Promise<string[]> {

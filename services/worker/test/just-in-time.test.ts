@@ -1,10 +1,8 @@
-import { execFile } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEdge, type Edge } from '@kino/edge';
-import { createTestConfig } from '@kino/testkit';
+import { createTestConfig, packetSpans, worstSeam } from '@kino/testkit';
 import { startStack, type Stack } from '@kino/testkit-stack';
 import type { Worker } from '@kino/worker';
 import { putFile } from '@kino/storage';
@@ -12,8 +10,6 @@ import { putFile } from '@kino/storage';
 // The whole just-in-time path with real parts: the api plans and publishes, the edge misses
 // a planned segment and asks the api, a worker's segment runner encodes it from the source
 // at the origin, and the edge fills it like any other artifact.
-
-const exec = promisify(execFile);
 
 const ENV = { JIT_QUEUE_LIMIT: '3', JIT_ACCOUNT_LIMIT: '3', JIT_READ_AHEAD: '0', WORKER_SHUTDOWN_GRACE_SECONDS: '0' };
 
@@ -59,19 +55,6 @@ async function askApi(assetId: string, path: string): Promise<Response> {
     headers: internal(),
     body: JSON.stringify({ asset_id: assetId, path }),
   });
-}
-
-/** Every packet of init + segments joined, per stream: presentation start and end, in seconds. */
-async function spans(file: string, stream: string): Promise<Array<[number, number]>> {
-  // biome-ignore format: ffmpeg options read in pairs
-  const { stdout } = await exec('ffprobe', ['-v', 'error', '-select_streams', stream, '-show_entries', 'packet=pts_time,duration_time', '-of', 'csv=p=0', file], { maxBuffer: 64 << 20 });
-  const packets = stdout
-    .trim()
-    .split('\n')
-    .map((l) => l.split(',').map(Number) as [number, number]);
-  // A packet with no duration of its own (the priming one) lasts as long as the rest.
-  const usual = packets.find(([, d]) => Number.isFinite(d))![1];
-  return packets.map(([pts, d]): [number, number] => [pts, pts + (Number.isFinite(d) ? d : usual)]).sort((a, b) => a[0] - b[0]);
 }
 
 describe('just-in-time segments', () => {
@@ -211,10 +194,8 @@ describe('just-in-time segments', () => {
       const whole = join(dir, `${rendition}.mp4`);
       const parts = ['init.mp4', ...Array.from({ length: segments }, (_, n) => `${n}.m4s`)];
       await writeFile(whole, Buffer.concat(await Promise.all(parts.map((f) => readFile(join(dir, 'hls', rendition, f))))));
-      const packets = await spans(whole, stream);
-      let worst = 0;
-      for (let i = 1; i < packets.length; i++) worst = Math.max(worst, Math.abs(packets[i]![0] - packets[i - 1]![1]));
-      expect(worst, rendition).toBeLessThanOrEqual(frame + 1e-3);
+      const packets = await packetSpans(whole, stream);
+      expect(worstSeam(packets), rendition).toBeLessThanOrEqual(frame + 1e-3);
       expect(Math.abs(packets.at(-1)![1] - packets[0]![0] - 60), rendition).toBeLessThan(0.1);
     }
   });
