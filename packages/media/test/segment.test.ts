@@ -65,10 +65,37 @@ describe('encodeSegment', () => {
         const theirs = await packets(ladderInit, join(hls, r.name, `${index}.m4s`));
         expect(mine.length).toBe(plan.segments[index]!.frames);
         expect(mine).toEqual(theirs);
+        // The same pictures, not just the same timestamps: the just-in-time segment's
+        // first frame is closer to the ladder's first than to its second (the pattern moves
+        // every frame), so it did not start a frame early or late.
+        if (index === 1) {
+          const a = await frames(ladderInit, jit.segment, 2);
+          const b = await frames(ladderInit, join(hls, r.name, `${index}.m4s`), 2);
+          expect(meanDiff(a[0]!, b[0]!), `${kind} ${r.name}`).toBeLessThan(meanDiff(a[0]!, b[1]!));
+        }
       }
     }
   });
 });
+
+/** The first `count` frames of init + segment, decoded to 8-bit gray. */
+async function frames(init: string, segment: string, count: number): Promise<Buffer[]> {
+  const joined = `${segment}.frames.mp4`;
+  await writeFile(joined, Buffer.concat([await readFile(init), await readFile(segment)]));
+  // biome-ignore format: ffmpeg options read in pairs
+  const { stdout } = await exec('ffmpeg', [
+    '-v', 'error', '-i', joined, '-frames:v', String(count), '-f', 'rawvideo', '-pix_fmt', 'gray', 'pipe:1',
+  ], { encoding: 'buffer', maxBuffer: 64 << 20 });
+  const size = stdout.length / count;
+  return Array.from({ length: count }, (_, i) => stdout.subarray(i * size, (i + 1) * size));
+}
+
+/** Mean absolute difference of two pictures' pixels. */
+function meanDiff(a: Buffer, b: Buffer): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += Math.abs(a[i]! - b[i]!);
+  return sum / a.length;
+}
 
 /** init + segment decoded to 48 kHz mono 16-bit samples. */
 async function pcm(init: string, segment: string): Promise<Int16Array> {
