@@ -48,10 +48,10 @@ mount(document.body, {
 
 const video = (b: Browser, expr: string) =>
   b.page.evaluate(`(() => { const v = document.querySelector('kino-player').video; return ${expr}; })()`);
-const waitVideo = (b: Browser, expr: string) =>
+const waitVideo = (b: Browser, expr: string, timeout = 60_000) =>
   b.page.waitForFunction(`(() => { const v = document.querySelector('kino-player').video; return ${expr}; })()`, undefined, {
     polling: 100,
-    timeout: 60_000,
+    timeout,
   });
 const ready = (b: Browser) => b.page.waitForFunction('window.kinoEvents.some((e) => e.type === "ready")');
 const play = (b: Browser) => b.page.locator('kino-player button[part=play]').click();
@@ -148,7 +148,8 @@ describe('an expired token', () => {
     const switched = net.mark();
     await b.page.evaluate(`document.querySelector('kino-player').rendition = ${JSON.stringify(fresh.name)}`);
     await video(b, 'v.play()');
-    await waitVideo(b, `v.videoHeight === ${fresh.height} && v.currentTime > ${position + 1}`);
+    // A refresh, a new edge fill and a rendition switch: slow on a loaded machine.
+    await waitVideo(b, `v.videoHeight === ${fresh.height} && v.currentTime > ${position + 1}`, 120_000);
 
     const after = net.entries.slice(switched);
     const oldToken = short.beacon.token as string;

@@ -9,6 +9,15 @@ import { PlayerError, type Rendition } from './types.ts';
 
 export const mseAvailable = (): boolean => Hls.isSupported();
 
+const JUST_IN_TIME_LOADS = {
+  default: {
+    maxTimeToFirstByteMs: 25_000,
+    maxLoadTimeMs: 120_000,
+    timeoutRetry: { maxNumRetry: 4, retryDelayMs: 0, maxRetryDelayMs: 0 },
+    errorRetry: { maxNumRetry: 12, retryDelayMs: 1000, maxRetryDelayMs: 8000 },
+  },
+};
+
 /** Our ladder names renditions by directory (`hls/720p/index.m3u8`); NAME or height otherwise. */
 function renditionOf(level: Level): Rendition {
   const name = level.name || /\/([^/]+)\/[^/]*$/.exec(level.uri)?.[1] || `${level.height}p`;
@@ -35,17 +44,10 @@ export function hlsEngine(
     enableWorker: false,
     loader: tokenRefreshingLoader(session),
     fetchSetup: fetchSetup(session, prefetched),
-    // A segment not encoded yet is made while the request waits (up to JIT_WAIT_SECONDS,
-    // 20 s by default): give its first byte that long before calling it a timeout.
-    fragLoadPolicy: {
-      default: {
-        maxTimeToFirstByteMs: 25_000,
-        maxLoadTimeMs: 120_000,
-        timeoutRetry: { maxNumRetry: 4, retryDelayMs: 0, maxRetryDelayMs: 0 },
-        // A 503 SEGMENT_NOT_READY (the encoders are busy) is worth waiting out.
-        errorRetry: { maxNumRetry: 12, retryDelayMs: 1000, maxRetryDelayMs: 8000 },
-      },
-    },
+    // Before hls_ready, a segment not encoded yet is made while its request waits (up to
+    // JIT_WAIT_SECONDS, 20 s by default), and a 503 SEGMENT_NOT_READY (the encoders are
+    // busy) is worth waiting out; after, hls.js's own defaults hold.
+    ...(session.current.playable_state === 'hls_ready' ? {} : { fragLoadPolicy: JUST_IN_TIME_LOADS }),
   });
   let started = false;
   let recoveredMedia = false;
