@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { setPriority, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MediaError } from './errors.ts';
 import { hostsIn, scrub } from './scrub.ts';
@@ -63,13 +63,10 @@ export async function runProcess(bin: string, args: string[], opts: ProcessOptio
 function spawnIn(cwd: string, bin: string, args: string[], opts: ProcessOptions): Promise<ProcessResult> {
   const { signal, timeoutMs = DEFAULT_TIMEOUT_MS, onStdout } = opts;
   return new Promise((resolve, reject) => {
-    const child = spawn(bin, args, { cwd, env: toolEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-    // Lowering one's own children's priority needs no privilege; a failure only costs priority.
-    if (opts.nice && child.pid !== undefined) {
-      try {
-        setPriority(child.pid, opts.nice);
-      } catch {}
-    }
+    // coreutils' nice sets the priority before it execs the tool (same pid, so signals still
+    // reach it); setPriority after spawn would race a tool that forks at once.
+    const [file, argv] = opts.nice ? ['nice', ['-n', String(opts.nice), bin, ...args]] : [bin, args];
+    const child = spawn(file, argv, { cwd, env: toolEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
     let tail = Buffer.alloc(0);
     let stopReason: { error: unknown } | undefined;
     let killTimer: NodeJS.Timeout | undefined;
