@@ -358,7 +358,7 @@ export function loadConfig(env: Env = process.env): Config {
       trustProxy: trustProxy(env),
     },
     segments: {
-      concurrency: int(env, 'JIT_CONCURRENCY', 2, 1, 64),
+      concurrency: int(env, 'JIT_CONCURRENCY', 3, 1, 64),
       queueLimit: int(env, 'JIT_QUEUE_LIMIT', 32, 1, 100_000),
       accountLimit: int(env, 'JIT_ACCOUNT_LIMIT', 16, 1, 100_000),
       waitSeconds: int(env, 'JIT_WAIT_SECONDS', 20, 1, 300),

@@ -94,6 +94,9 @@ async function claimNext(sql: Queryable, workerId: string, leaseSeconds: number,
     with next as (
       select id from media_jobs
       where state = 'queued' and run_at <= now() ${kinds ? sql`and kind = any(${kinds as JobKind[]})` : sql``}
+        -- First frames come first: no ladder starts while an upload waits for its opener
+        -- (a running one goes on, niced). The ladders of a burst start once its openers are out.
+        and (kind <> 'encode_ladder' or not exists (${openerWaiting(sql)}))
       order by priority, run_at, id
       limit 1
       for update skip locked
@@ -108,6 +111,11 @@ async function claimNext(sql: Queryable, workerId: string, leaseSeconds: number,
     where j.id = next.id
     returning j.*`;
   return job ?? null;
+}
+
+/** A query with a row while some upload's first job (probe, playlists, opener) waits to be claimed. */
+export function openerWaiting(sql: Queryable) {
+  return sql`select 1 from media_jobs where kind = 'process_source' and state = 'queued' and run_at <= now()`;
 }
 
 /**

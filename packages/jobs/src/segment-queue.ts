@@ -1,5 +1,6 @@
 import type { Queryable, Sql } from '@kino/db';
 import type { Redis } from '@kino/events';
+import { openerWaiting } from './queue.ts';
 
 // Segments wanted before the ladder has made them (see migrations/007_segment_jobs.sql).
 // The table is small and short-lived: a row exists while its segment is queued or being
@@ -72,15 +73,23 @@ async function joinOrQueue(sql: Queryable, r: SegmentRequest): Promise<'queued' 
 }
 
 /**
- * Takes the most urgent segment and leases it to `workerId`; a running row whose lease ran
- * out (its worker died) is claimable again. SKIP LOCKED, as for media jobs: claimers never
+ * Takes the most urgent segment (with `viewersOnly`, only one a viewer waits for) and
+ * leases it to `workerId`; a running row whose lease ran out (its worker died) is claimable again. SKIP LOCKED, as for media jobs: claimers never
  * wait on each other and never take the same row.
  */
-export async function claimSegmentJob(sql: Sql, workerId: string, leaseSeconds: number): Promise<SegmentJob | null> {
+export async function claimSegmentJob(
+  sql: Sql,
+  workerId: string,
+  leaseSeconds: number,
+  o: { viewersOnly?: boolean } = {},
+): Promise<SegmentJob | null> {
   const [job] = await sql<SegmentJob[]>`
     with next as (
       select asset_id, path from segment_jobs
-      where state = 'queued' or locked_until < now()
+      where (state = 'queued' or locked_until < now())
+        and (${!o.viewersOnly} or priority = ${SEGMENT_PRIORITY.viewer})
+        -- Read-ahead is for later: it waits while an upload waits for its opener.
+        and (priority = ${SEGMENT_PRIORITY.viewer} or not exists (${openerWaiting(sql)}))
       order by priority, created_at
       limit 1
       for update skip locked

@@ -8,6 +8,7 @@ import {
   finishSegmentJob,
   releaseSegmentJob,
   SEGMENT_JOBS_CHANNEL,
+  SEGMENT_PRIORITY,
   type SegmentJob,
 } from './segment-queue.ts';
 
@@ -16,7 +17,10 @@ export interface SegmentRunnerOptions {
   /** For wake-ups and the "done" notices waiters listen for; without it, everyone polls. */
   bus?: RedisBus;
   workerId: string;
-  /** Segments encoded at once: the per-worker bound on just-in-time work. */
+  /**
+   * Segments encoded at once: the per-worker bound on just-in-time work. Read-ahead holds
+   * at most all but one of them, so a viewer's miss never waits for read-ahead to end.
+   */
   concurrency: number;
   leaseSeconds: number;
   pollIntervalMs: number;
@@ -44,7 +48,8 @@ export interface SegmentRunner {
  * slow encode keeps its row and a dead worker's row is claimed again once its lease lapses.
  */
 export function createSegmentRunner(o: SegmentRunnerOptions): SegmentRunner {
-  const running = new Map<string, { controller: AbortController; done: Promise<void> }>();
+  const running = new Map<string, { controller: AbortController; done: Promise<void>; readAhead: boolean }>();
+  const readAheadSlots = Math.max(1, o.concurrency - 1);
   let ran = 0;
   let stopping = false;
   let loop: Promise<void> | undefined;
@@ -97,13 +102,15 @@ export function createSegmentRunner(o: SegmentRunnerOptions): SegmentRunner {
         if (o.bus) announceSegmentDone(o.bus.redis, job.asset_id, job.path).catch(() => {});
         wake();
       });
-    running.set(key, { controller, done });
+    running.set(key, { controller, done, readAhead: job.priority !== SEGMENT_PRIORITY.viewer });
   }
 
   async function claimLoop(): Promise<void> {
     while (!stopping) {
       if (running.size < o.concurrency) {
-        const job = await claimSegmentJob(o.sql, o.workerId, o.leaseSeconds).catch((err) => {
+        const readAhead = [...running.values()].filter((r) => r.readAhead).length;
+        const viewersOnly = readAhead >= readAheadSlots;
+        const job = await claimSegmentJob(o.sql, o.workerId, o.leaseSeconds, { viewersOnly }).catch((err) => {
           o.log.error({ err }, 'claiming a segment job failed; retrying after the poll interval');
           return null;
         });

@@ -2,14 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { createAccount, insertUploadingAsset, type Sql } from '@kino/db';
 import { createTestDatabase, type TestDatabase } from '@kino/testkit';
-import { enqueueJob } from '../src/index.ts';
+import { enqueueJob, type JobKind } from '../src/index.ts';
 
 export interface QueueDb {
   db: TestDatabase;
   sql: Sql;
   accountId: string;
-  /** A queued job for a fresh asset. */
-  newJob(maxAttempts?: number): ReturnType<typeof enqueueJob>;
+  /** A queued job for a fresh asset (process_source unless `kind` says otherwise). */
+  newJob(maxAttempts?: number, kind?: JobKind): ReturnType<typeof enqueueJob>;
 }
 
 /**
@@ -27,10 +27,10 @@ export function useQueueDb(): QueueDb {
   beforeEach(async () => {
     await q.sql`delete from media_jobs`;
   });
-  q.newJob = async (maxAttempts = 3) => {
+  q.newJob = async (maxAttempts = 3, kind?: JobKind) => {
     const id = randomUUID();
     await insertUploadingAsset(q.sql, { id, accountId: q.accountId, contentType: 'video/mp4' });
-    return enqueueJob(q.sql, { assetId: id, accountId: q.accountId, maxAttempts });
+    return enqueueJob(q.sql, { assetId: id, accountId: q.accountId, maxAttempts, ...(kind ? { kind } : {}) });
   };
   return q;
 }

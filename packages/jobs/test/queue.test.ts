@@ -58,6 +58,15 @@ describe('the media job queue', () => {
     expect(await completeJob(sql, a.id, 'dead')).toBe(false);
   });
 
+  it("starts no ladder while an upload's first job waits to be claimed, and starts it once that one is", async () => {
+    const ladder = await newJob(3, 'encode_ladder');
+    const first = await newJob(3, 'process_source');
+    expect(await claimJob(sql, 'ladders', 30, ['encode_ladder'])).toBeNull();
+    expect((await claimJob(sql, 'openers', 30, ['process_source']))!.id).toBe(first.id);
+    // Running, not waiting: the ladder's lane may go on (niced).
+    expect((await claimJob(sql, 'ladders', 30, ['encode_ladder']))!.id).toBe(ladder.id);
+  });
+
   it('releases a job on shutdown without spending an attempt', async () => {
     const job = await newJob();
     await claimJob(sql, 'w1', 30);

@@ -221,6 +221,24 @@ describe('claimSegmentJob', () => {
     expect(await claimSegmentJob(sql, 'w2', 30)).toBeNull();
   });
 
+  it("leaves read-ahead queued while an upload's first job waits to be claimed, and viewers' segments not", async () => {
+    const assetId = await newAsset();
+    await ask({ assetId, path: seg(3), priority: readAhead });
+    await ask({ assetId, path: seg(1), priority: viewer });
+    const upload = await newAsset();
+    const [first] = await sql`
+      insert into media_jobs (asset_id, account_id, kind, priority, max_attempts)
+      values (${upload}, ${accountA}, 'process_source', 1, 3) returning id`;
+    try {
+      expect((await claimSegmentJob(sql, 'w1', 30))?.path).toBe(seg(1));
+      expect(await claimSegmentJob(sql, 'w1', 30)).toBeNull();
+      await sql`update media_jobs set state = 'running' where id = ${first!['id']}`;
+      expect((await claimSegmentJob(sql, 'w1', 30))?.path).toBe(seg(3));
+    } finally {
+      await sql`delete from media_jobs where id = ${first!['id']}`;
+    }
+  });
+
   it('skips a row another claimer holds locked instead of waiting for it or taking it too', async () => {
     const assetId = await newAsset();
     await ask({ assetId, path: seg(1), priority: viewer });
@@ -433,6 +451,42 @@ describe('the segment runner', () => {
     expect(most).toBe(2);
     expect(r.active).toBe(0);
     expect(await rows()).toEqual([]);
+  });
+
+  it("keeps its last slot for viewers: read-ahead waits rather than take it, a viewer's miss starts at once", async () => {
+    const assetId = await newAsset();
+    for (let n = 0; n < 4; n++) await ask({ assetId, path: seg(n), priority: readAhead });
+    const gates = new Map<string, () => void>();
+    const started: string[] = [];
+    const r = segmentRunner({
+      concurrency: 3,
+      handler: async (job) => {
+        started.push(job.path);
+        const gate = deferred();
+        gates.set(job.path, gate.resolve);
+        await gate.promise;
+      },
+    });
+    await r.start();
+    await expect.poll(() => started.length, soon).toBe(2);
+    // Polls go by with a slot free and read-ahead queued: it stays queued.
+    await sleep(300);
+    expect(started).toEqual([seg(0), seg(1)]);
+    await ask({ assetId, path: seg(9), priority: viewer });
+    await expect.poll(() => started.length, soon).toBe(3);
+    expect(started[2]).toBe(seg(9));
+    // A read-ahead job's end lets the next read-ahead in; the viewer's does not add a second.
+    gates.get(seg(9))!();
+    await expect.poll(() => r.ran, soon).toBe(1);
+    await sleep(300);
+    expect(started).toHaveLength(3);
+    gates.get(seg(0))!();
+    await expect.poll(() => started.length, soon).toBe(4);
+    expect(started[3]).toBe(seg(2));
+    for (const path of [seg(1), seg(2)]) gates.get(path)!();
+    await expect.poll(() => started.length, soon).toBe(5);
+    gates.get(seg(3))!();
+    await expect.poll(() => r.ran, soon).toBe(5);
   });
 
   it('ends the row of a handler that throws, and carries on with the next job', async () => {

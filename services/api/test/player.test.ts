@@ -33,7 +33,13 @@ async function openerReady(h: ApiHarness, policy: 'signed' | 'public'): Promise<
   const id = randomUUID();
   await h.db.sql`
     insert into assets (id, account_id, source_state, playable_state, source_key, playback_policy)
-    values (${id}, ${accountId}, 'uploaded', 'opener_ready', ${`sources/${id}/original`}, ${policy})`;
+    values (${id}, ${accountId}, 'uploaded', 'not_playable', ${`sources/${id}/original`}, ${policy})`;
+  await makeOpenerReady(h, id);
+  return id;
+}
+
+/** What the worker does when the opener is out. */
+async function makeOpenerReady(h: ApiHarness, id: string): Promise<void> {
   const row = (path: string, kind: NewArtifact['kind']): NewArtifact => ({
     path,
     kind,
@@ -46,7 +52,7 @@ async function openerReady(h: ApiHarness, policy: 'signed' | 'public'): Promise<
     bitrate: null,
   });
   await recordArtifacts(h.db.sql, id, [row('opener.mp4', 'opener'), row('thumbnail.jpg', 'thumbnail')]);
-  return id;
+  await h.db.sql`update assets set playable_state = 'opener_ready' where id = ${id}`;
 }
 
 const patch = (h: ApiHarness, id: string, body: unknown) =>
@@ -148,6 +154,40 @@ describe('player pages turned off', () => {
       expect([res.status, ((await res.json()) as any).error.code]).toEqual([404, 'NOT_FOUND']);
     }
     expect((await fetch(`${h.api.url}/player/kino-player.js`)).status).toBe(200);
+  });
+});
+
+describe('a player waiting for its opener (wait=playable)', () => {
+  let h: ApiHarness;
+  beforeAll(async () => {
+    h = await startApiHarness({ EDGE_FALLBACK_URL: 'http://edge.test', PLAYBACK_WAIT_MAX_SECONDS: '2' });
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('gets its bootstrap the moment the opener is out, from one held request', async () => {
+    const { id } = await upload(h, '?playback_policy=public');
+    let answered = false;
+    const held = fetch(`${h.api.url}/player/${id}/playback?wait=playable`).then((res) => {
+      answered = true;
+      return res;
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(answered).toBe(false);
+    await makeOpenerReady(h, id);
+    const res = await held;
+    expect(res.status).toBe(200);
+    expect(await json(res)).toMatchObject({ asset_id: id, playable_state: 'opener_ready', urls: { opener: expect.any(String) } });
+  });
+
+  it('answers ASSET_NOT_PLAYABLE once its bound is over, and at once without wait', async () => {
+    const { id } = await upload(h, '?playback_policy=public');
+    for (const query of ['?wait=playable', '']) {
+      const res = await fetch(`${h.api.url}/player/${id}/playback${query}`);
+      expect(res.status, query).toBe(404);
+      expect((await json(res)).error.code).toBe('ASSET_NOT_PLAYABLE');
+    }
   });
 });
 

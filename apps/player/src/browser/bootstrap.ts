@@ -4,11 +4,17 @@ import { PlayerError, type Bootstrap } from './types.ts';
 /** The `playback` attribute holds the bootstrap itself (JSON) or a URL that answers with it. */
 export const isInline = (playback: string): boolean => playback.trimStart().startsWith('{');
 
-/** Fetches a bootstrap; a 404 ASSET_NOT_PLAYABLE means "not yet", anything else is a failure. */
-export async function fetchBootstrap(url: string): Promise<Bootstrap> {
+/**
+ * Fetches a bootstrap; a 404 ASSET_NOT_PLAYABLE means "not yet", anything else is a failure.
+ * `untilPlayable` adds `wait=playable`: a server that knows it (Kino's player routes) holds
+ * the answer until the asset is playable, within a bound; others ignore it.
+ */
+export async function fetchBootstrap(url: string, o: { untilPlayable?: boolean } = {}): Promise<Bootstrap> {
   let res: Response;
   try {
-    res = await fetch(url, { headers: { accept: 'application/json' }, cache: 'no-store' });
+    const target = new URL(url);
+    if (o.untilPlayable) target.searchParams.set('wait', 'playable');
+    res = await fetch(target, { headers: { accept: 'application/json' }, cache: 'no-store' });
   } catch {
     throw new PlayerError('NETWORK', 'The video could not be loaded; check the connection.');
   }
@@ -17,8 +23,8 @@ export async function fetchBootstrap(url: string): Promise<Bootstrap> {
   throw new PlayerError('NETWORK', `The video could not be loaded (HTTP ${res.status}).`);
 }
 
-export function resolveBootstrap(playback: string | Bootstrap): Promise<Bootstrap> {
+export function resolveBootstrap(playback: string | Bootstrap, o: { untilPlayable?: boolean } = {}): Promise<Bootstrap> {
   if (typeof playback !== 'string') return Promise.resolve(playback);
   if (isInline(playback)) return Promise.resolve(JSON.parse(playback) as Bootstrap);
-  return fetchBootstrap(new URL(playback, document.baseURI).toString());
+  return fetchBootstrap(new URL(playback, document.baseURI).toString(), o);
 }

@@ -28,9 +28,10 @@ export interface PlayerOptions {
 export type PlayerEventType = 'ready' | 'playing' | 'error';
 
 /**
- * Waits between bootstrap polls while the asset is not playable yet: quick at first (an
+ * Spacing of bootstrap requests while the asset is not playable yet: quick at first (an
  * opener is usually out within a second or two of the upload), then every 3 s, which keeps
- * a page well inside the player routes' per-address rate (PLAYER_RATE_PER_MINUTE).
+ * a page well inside the player routes' per-address rate (PLAYER_RATE_PER_MINUTE). A
+ * request the server held (wait=playable) counts towards it: the next goes out at once.
  */
 const pollMs = (attempt: number) => (attempt < 6 ? 500 : 3000);
 const POLL_MS = 3000;
@@ -96,8 +97,9 @@ export class Player {
 
     let block: Bootstrap;
     for (let attempt = 0; ; attempt++) {
+      const asked = performance.now();
       try {
-        block = await resolveBootstrap(o.playback);
+        block = await resolveBootstrap(o.playback, { untilPlayable: true });
         break;
       } catch (err) {
         if (gen !== this.generation) return;
@@ -105,7 +107,7 @@ export class Player {
         // Polling while the asset is processed says so once, not every few seconds.
         if (this.ui.shown !== e.code) this.fail(e, () => void this.load(o));
         if (e.code !== 'NOT_PLAYABLE') return;
-        await sleep(pollMs(attempt));
+        await sleep(pollMs(attempt) - (performance.now() - asked));
         if (gen !== this.generation) return;
       }
     }

@@ -6,12 +6,14 @@ import type { PlaybackBlock } from '@kino/playback';
 import { Type } from 'typebox';
 import type { ApiDeps } from '../deps.ts';
 import { ApiError, notFound } from '../errors.ts';
-import { issuePlayback } from '../playback.ts';
+import { issuePlayback, waitUntilPlayable } from '../playback.ts';
 import { PlaybackRef, regionQuery } from '../schemas.ts';
 
 const BUNDLE_PATH = '/player/kino-player.js';
 // Client addresses remembered by the rate limit at most (each a few dozen bytes).
 const MAX_LIMITED_ADDRESSES = 100_000;
+/** How long a player's `wait=playable` bootstrap request is held at most: well under proxies' idle timeouts. */
+const PLAYER_WAIT_SECONDS = 15;
 
 /**
  * The drop-in player, without an API key: its module, and a page plus fresh bootstraps for
@@ -130,18 +132,29 @@ export async function playerRoutes(scope: FastifyInstance, deps: ApiDeps): Promi
         summary: 'A fresh bootstrap for the player',
         description:
           'For assets whose playback_policy is `public`, like the player page: what its player asks for when signed URLs expire ' +
-          'or while only the opener is ready. Rate-limited per client address, together with the page.',
+          'or while only the opener is ready. Rate-limited per client address, together with the page. With `wait=playable`, ' +
+          `an asset not playable yet is waited for, up to ${PLAYER_WAIT_SECONDS} s (and PLAYBACK_WAIT_MAX_SECONDS), before the 404 ` +
+          'ASSET_NOT_PLAYABLE: a player learns of its opener the moment it is out, in one request rather than many polls.',
         tags: ['player'],
         security: [],
         params: IdParams,
-        querystring: Type.Object(regionQuery),
+        querystring: Type.Object({
+          ...regionQuery,
+          wait: Type.Optional(Type.Literal('playable', { description: 'Hold the answer until the asset is playable (bounded).' })),
+        }),
         response: { 200: PlaybackRef(), ...allErrors },
       },
     },
     async (request, reply) => {
       // Before any refusal too, so a player on another origin can read a 429 or 404.
       reply.header('cache-control', 'no-store').header('access-control-allow-origin', '*');
-      const asset = await publicAsset(request, reply, request.params.id);
+      let asset = await publicAsset(request, reply, request.params.id);
+      if (request.query.wait === 'playable' && asset.playable_state === 'not_playable' && !asset.error) {
+        const gone = new AbortController();
+        reply.raw.once('close', () => gone.abort());
+        const ms = Math.min(PLAYER_WAIT_SECONDS, deps.config.playback.waitMaxSeconds) * 1000;
+        asset = await waitUntilPlayable(deps, asset.account_id, asset.id, ms, gone.signal);
+      }
       return sign(request, asset);
     },
   );
