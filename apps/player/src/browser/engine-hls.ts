@@ -9,13 +9,20 @@ import { PlayerError, type Rendition } from './types.ts';
 
 export const mseAvailable = (): boolean => Hls.isSupported();
 
-const JUST_IN_TIME_LOADS = {
-  default: {
-    maxTimeToFirstByteMs: 25_000,
-    maxLoadTimeMs: 120_000,
-    timeoutRetry: { maxNumRetry: 4, retryDelayMs: 0, maxRetryDelayMs: 0 },
-    errorRetry: { maxNumRetry: 12, retryDelayMs: 1000, maxRetryDelayMs: 8000 },
+/** hls.js settings while segments may still be made on demand (before hls_ready). */
+const JUST_IN_TIME = {
+  fragLoadPolicy: {
+    default: {
+      maxTimeToFirstByteMs: 25_000,
+      maxLoadTimeMs: 120_000,
+      timeoutRetry: { maxNumRetry: 4, retryDelayMs: 0, maxRetryDelayMs: 0 },
+      errorRetry: { maxNumRetry: 12, retryDelayMs: 1000, maxRetryDelayMs: 8000 },
+    },
   },
+  // Three segments ahead, not hls.js's 30 s: each is an encode the tier makes on demand,
+  // and read-ahead keeps a viewer going straight on ahead anyway; another viewer's seek
+  // must not queue behind this one's buffering. Lifted with the cap (uncap).
+  maxBufferLength: 12,
 };
 
 /** Our ladder names renditions by directory (`hls/720p/index.m3u8`); NAME or height otherwise. */
@@ -47,7 +54,7 @@ export function hlsEngine(
     // Before hls_ready, a segment not encoded yet is made while its request waits (up to
     // JIT_WAIT_SECONDS, 20 s by default), and a 503 SEGMENT_NOT_READY (the encoders are
     // busy) is worth waiting out; after, hls.js's own defaults hold.
-    ...(session.current.playable_state === 'hls_ready' ? {} : { fragLoadPolicy: JUST_IN_TIME_LOADS }),
+    ...(session.current.playable_state === 'hls_ready' ? {} : JUST_IN_TIME),
   });
   let started = false;
   let recoveredMedia = false;
@@ -113,6 +120,7 @@ export function hlsEngine(
     },
     uncap() {
       hls.autoLevelCapping = -1;
+      hls.config.maxBufferLength = Hls.DefaultConfig.maxBufferLength;
     },
     destroy: () => hls.destroy(),
   };
