@@ -86,7 +86,7 @@ window.benchFrameAfter = (target) => new Promise((resolve) => {
   look();
 });`;
 
-const [stack, browser] = await Promise.all([startPlayerStack({ LOG_LEVEL: 'warn' }), launchChromium()]);
+const [stack, browser] = await Promise.all([startPlayerStack({ LOG_LEVEL: process.env['BENCH_LOG_LEVEL'] ?? 'warn' }), launchChromium()]);
 const auth = { authorization: `Bearer ${stack.key}` };
 
 async function upload(file: string): Promise<{ id: string; answeredAt: number; answeredEpoch: number }> {

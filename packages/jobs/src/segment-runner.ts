@@ -82,7 +82,10 @@ export function createSegmentRunner(o: SegmentRunnerOptions): SegmentRunner {
         async () => {
           // A handler that found nothing to do (the segment exists, the asset is gone) ends the row here.
           await finishSegmentJob(o.sql, job, o.workerId);
-          o.log.info({ ...log, ms: Date.now() - started }, 'segment job done');
+          o.log.info(
+            { ...log, ms: Date.now() - started, queuedMs: started - job.created_at.getTime(), priority: job.priority },
+            'segment job done',
+          );
         },
         async (err) => {
           if (stopping && controller.signal.aborted) {

@@ -13,7 +13,7 @@ import {
   type MediaPlan,
   type ProbeResult,
 } from '@kino/media';
-import { deleteObject, deletePrefix, listKeys } from '@kino/storage';
+import { deleteObject, deletePrefix, listKeys, presignGet } from '@kino/storage';
 import { publish } from './artifacts.ts';
 import { publishRenditions, renditionDone } from './renditions.ts';
 import { SOURCE_ERRORS } from './failure.ts';
@@ -21,8 +21,8 @@ import { NICENESS, withJobScope, type JobScope, type PipelineDeps } from './job-
 
 /**
  * The second media job, queued by processSource once the opener is out, and claimed after
- * in the ladder lane, apart from every upload's first frames: the audio rendition, the thumbnail, and the video ladder at a lower CPU
- * priority. Segments made just in time are not uploaded again. Steps already recorded are
+ * in the ladder lane, apart from every upload's first frames: the audio rendition (at once,
+ * from the origin), the thumbnail, and the video ladder at the lowest CPU priority. Segments made just in time are not uploaded again. Steps already recorded are
  * skipped.
  */
 export async function encodeLadder(deps: PipelineDeps, job: MediaJob, ctx: JobContext): Promise<void> {
@@ -34,10 +34,27 @@ export async function encodeLadder(deps: PipelineDeps, job: MediaJob, ctx: JobCo
     const plan = planMedia(probed);
     const done = new Set((await listArtifacts(deps.sql, asset.id)).map((a) => a.path));
 
+    // The audio rendition first, the whole track once, read straight from the origin while
+    // the source downloads: every viewer's video segment plays with it, and until it exists
+    // each one's audio is made on demand too. It is cheap (~1 % of the ladder's CPU), so it
+    // runs at a viewer's niceness. Segments viewers needed sooner were made just in time and
+    // are not uploaded again.
+    const audio =
+      plan.audio && !renditionDone(done, plan, plan.audio.name)
+        ? scope.start(
+            (async () => {
+              const remote = await presignGet(deps.storage, asset.source_key, 3600);
+              const encoded = await makeAudio(remote, scope.hlsDir, probed, plan, scope.run('audio'));
+              await publishRenditions(deps, scope, plan, 'audio', [encoded]);
+            })(),
+          )
+        : undefined;
+
     ctx.progress({ step: 'download', fraction: 0 });
     await scope.download();
     // Only the whole file shows whether it is complete (a faststart MP4 cut short has a
-    // fine beginning): if not, the opener made from that beginning goes too.
+    // fine beginning): if not, the opener made from that beginning goes too. Before the
+    // audio's outcome: a source cut short fails as such, not as a failed audio encode.
     try {
       await probe(scope.src, scope.run('probe'));
     } catch (err) {
@@ -47,15 +64,7 @@ export async function encodeLadder(deps: PipelineDeps, job: MediaJob, ctx: JobCo
       }
       throw err;
     }
-
-    // The audio rendition, the whole track once (its segments that viewers needed sooner were
-    // made just in time, and are not uploaded again), before the ladder: it is quick, and
-    // every video segment plays with it.
-    if (plan.audio && !renditionDone(done, plan, plan.audio.name)) {
-      ctx.progress({ step: 'audio', fraction: 0 });
-      const audio = await makeAudio(scope.src, scope.hlsDir, probed, plan, scope.run('audio', NICENESS.soon));
-      await publishRenditions(deps, scope, plan, 'audio', [audio]);
-    }
+    await audio;
 
     // Background work: just-in-time segments and other assets' openers take the cores first.
     // The small thumbnail encode runs beside it.
