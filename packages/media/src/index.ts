@@ -5,7 +5,7 @@ export { assertConfined, mediaInput, MEDIA_DEMUXERS } from './confine.ts';
 export { scrub } from './scrub.ts';
 export { probe, type ProbeResult } from './probe.ts';
 export { planLadder, type RenditionPlan } from './ladder-plan.ts';
-export { makeOpener, OPENER_SECONDS } from './opener.ts';
+export { makeOpener, OPENER_SECONDS, openerCopiesVideo } from './opener.ts';
 export { makeThumbnail } from './thumbnail.ts';
 export {
   AUDIO_RENDITION,

@@ -10,17 +10,56 @@ export const OPENER_SECONDS = 4;
 const OPENER_MAX_SHORT_SIDE = 720;
 /** Capped CRF: simple pictures come out far below the cap, which keeps edge warming cheap. */
 const OPENER_CRF = 23;
+/** A copied opener's video at most: 4 s of it is then at most 4 MB to warm edges with. */
+const COPY_MAX_BITRATE = 8_000_000;
+const COPY_MAX_SIZE = { long: 1920, short: 1080 };
+
+/**
+ * Whether the source's own video can be the opener's, copied rather than encoded: H.264 that
+ * every browser plays as it is (8-bit 4:2:0, progressive, SDR, square pixels, upright) and
+ * small enough to warm edges with. Most uploads from cameras, phones held level and screen
+ * recorders are; copying takes a fraction of a second where an encode of 1080p takes over one.
+ */
+export function openerCopiesVideo(p: ProbeResult): boolean {
+  const v = p.video;
+  if (!v || v.codec !== 'h264') return false;
+  const bitRate = v.bitRate ?? p.bitRate;
+  return (
+    (v.pixFmt === 'yuv420p' || v.pixFmt === 'yuvj420p') &&
+    (v.bitDepth ?? 8) === 8 &&
+    normalisePicture(v).deinterlace.length === 0 &&
+    normalisePicture(v).colour.length === 0 &&
+    v.rotation === 0 &&
+    v.displayWidth === v.width &&
+    v.displayHeight === v.height &&
+    Math.max(v.width, v.height) <= COPY_MAX_SIZE.long &&
+    Math.min(v.width, v.height) <= COPY_MAX_SIZE.short &&
+    v.fps > 0 &&
+    v.fps <= 60 &&
+    bitRate !== undefined &&
+    bitRate <= COPY_MAX_BITRATE
+  );
+}
 
 /**
  * The first seconds as a self-contained faststart MP4, so an asset plays while its ladder
- * encodes. Reading stops at OPENER_SECONDS, so the cost is the same for any source length.
+ * encodes: the source's own video where it is browser-safe (openerCopiesVideo), else an
+ * encode to ≤ 720p. Reading stops at OPENER_SECONDS, so the cost is the same for any source
+ * length.
  */
 export async function makeOpener(src: string, outFile: string, p: ProbeResult, opts: RunOptions = {}): Promise<void> {
   const seconds = Math.min(OPENER_SECONDS, p.durationSec);
   const args = ['-t', String(OPENER_SECONDS), ...mediaInput(src, p.formatName)];
-  if (p.video) {
-    // The plan always ends at or below 240p, so some rung fits.
-    const rung = planLadder(p).find((r) => Math.min(r.width, r.height) <= OPENER_MAX_SHORT_SIDE)!;
+  // The plan always ends at or below 240p, so some rung fits.
+  const rung = planLadder(p).find((r) => Math.min(r.width, r.height) <= OPENER_MAX_SHORT_SIDE)!;
+  if (p.video && openerCopiesVideo(p)) {
+    // The input starts at a keyframe and -t stops reading at the cut: the copy is whole.
+    args.push('-map', `0:${p.video.index}`, '-c:v', 'copy');
+    if (p.audio) {
+      const copies = p.audio.codec === 'aac' && p.audio.channels <= 2;
+      args.push('-map', `0:${p.audio.index}`, ...(copies ? ['-c:a', 'copy'] : aacArgs(rung.audioBitrate)));
+    }
+  } else if (p.video) {
     // biome-ignore format: ffmpeg options read in pairs
     args.push(
       '-map', `0:${p.video.index}`,
@@ -36,7 +75,7 @@ export async function makeOpener(src: string, outFile: string, p: ProbeResult, o
     );
     if (p.audio) args.push('-map', `0:${p.audio.index}`, ...aacArgs(rung.audioBitrate));
   } else if (p.audio) {
-    args.push('-map', `0:${p.audio.index}`, ...aacArgs(planLadder(p)[0]!.audioBitrate));
+    args.push('-map', `0:${p.audio.index}`, ...aacArgs(rung.audioBitrate));
   }
   args.push('-movflags', '+faststart', '-f', 'mp4', outFile);
   try {
