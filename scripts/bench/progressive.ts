@@ -7,6 +7,7 @@
 //   C. upload → hls_ready against the reference: the ladder as one bare ffmpeg command, as
 //      bench:pipeline timed it before segment plans (an AAC encode in every rung);
 //   D. a burst of 20 concurrent 6 s 640x360 uploads: upload → opener_ready p50/max, and → all hls_ready.
+// BENCH_LOG_LEVEL=info shows each segment job (how long it queued and took).
 // Api, worker and edge run in this process (the player tests' stack), on a private database
 // and bucket; Chromium is Debian's. Timings are wall clock on a shared machine: compare the
 // ratios, and the figures from before the change printed beside them (from the issue).
