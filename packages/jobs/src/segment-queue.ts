@@ -74,8 +74,9 @@ async function joinOrQueue(sql: Queryable, r: SegmentRequest): Promise<'queued' 
 
 /**
  * Takes the most urgent segment (with `viewersOnly`, only one a viewer waits for) and
- * leases it to `workerId`; a running row whose lease ran out (its worker died) is claimable again. SKIP LOCKED, as for media jobs: claimers never
- * wait on each other and never take the same row.
+ * leases it to `workerId`; a running row whose lease ran out (its worker died) is claimable
+ * again. SKIP LOCKED, as for media jobs: claimers never wait on each other and never take
+ * the same row.
  */
 export async function claimSegmentJob(
   sql: Sql,

@@ -22,8 +22,8 @@ import { NICENESS, withJobScope, type JobScope, type PipelineDeps } from './job-
 /**
  * The second media job, queued by processSource once the opener is out, and claimed after
  * in the ladder lane, apart from every upload's first frames: the audio rendition (at once,
- * from the origin), the thumbnail, and the video ladder at the lowest CPU priority. Segments made just in time are not uploaded again. Steps already recorded are
- * skipped.
+ * from the origin), the thumbnail, and the video ladder at the lowest CPU priority.
+ * Segments made just in time are not uploaded again. Steps already recorded are skipped.
  */
 export async function encodeLadder(deps: PipelineDeps, job: MediaJob, ctx: JobContext): Promise<void> {
   await withJobScope(deps, job, ctx, async (scope) => {
@@ -39,12 +39,14 @@ export async function encodeLadder(deps: PipelineDeps, job: MediaJob, ctx: JobCo
     // each one's audio is made on demand too. It is cheap (~1 % of the ladder's CPU), so it
     // runs at a viewer's niceness. Segments viewers needed sooner were made just in time and
     // are not uploaded again.
+    const stopAudio = new AbortController();
     const audio =
       plan.audio && !renditionDone(done, plan, plan.audio.name)
         ? scope.start(
             (async () => {
               const remote = await presignGet(deps.storage, asset.source_key, 3600);
-              const encoded = await makeAudio(remote, scope.hlsDir, probed, plan, scope.run('audio'));
+              const run = { ...scope.run('audio'), signal: AbortSignal.any([scope.signal, stopAudio.signal]) };
+              const encoded = await makeAudio(remote, scope.hlsDir, probed, plan, run);
               await publishRenditions(deps, scope, plan, 'audio', [encoded]);
             })(),
           )
@@ -59,6 +61,9 @@ export async function encodeLadder(deps: PipelineDeps, job: MediaJob, ctx: JobCo
       await probe(scope.src, scope.run('probe'));
     } catch (err) {
       if (err instanceof MediaError && SOURCE_ERRORS.has(err.code)) {
+        // The audio stops, and what it was publishing lands, before the origin is emptied.
+        stopAudio.abort();
+        await audio?.catch(() => {});
         await markSourceFailed(deps.sql, asset.id);
         await deletePrefix(deps.storage, artifactPrefix(asset.id));
       }
