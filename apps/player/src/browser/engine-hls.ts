@@ -58,6 +58,8 @@ export function hlsEngine(
   });
   let started = false;
   let recoveredMedia = false;
+  /** On the startup rendition by our choice (before hls_ready), not the viewer's. */
+  let pinned = false;
   let rejectPrimed: (e: PlayerError) => void = () => {};
 
   const primed = new Promise<void>((resolve, reject) => {
@@ -66,11 +68,16 @@ export function hlsEngine(
       const startup = hls.levels.findIndex((l) => renditionOf(l).name === session.current.startup_rendition);
       if (startup >= 0) {
         hls.startLevel = startup;
-        // Until the ladder is done, segments may be made as they are asked for, and the
-        // startup rendition's are made fastest: adaptation stays at or below it until then
-        // (a loopback or LAN link would otherwise climb to renditions that encode slower
-        // than they play). The player lifts the cap once the ladder is done (uncap).
-        if (session.current.playable_state !== 'hls_ready') hls.autoLevelCapping = startup;
+        // Until the ladder is done, segments may be made as they are asked for: the player
+        // stays on the startup rendition until then. Adaptation would read encode time as
+        // bandwidth and switch, and every switch makes the tier encode another rendition's
+        // segments (a lower one costs nearly as much: decoding the source dominates). The
+        // player lifts this once the ladder is done (uncap).
+        if (session.current.playable_state !== 'hls_ready') {
+          hls.autoLevelCapping = startup;
+          hls.loadLevel = startup;
+          pinned = true;
+        }
       }
       resolve();
     });
@@ -117,9 +124,12 @@ export function hlsEngine(
     setRendition(name) {
       // currentLevel switches at once (flushing what is buffered); -1 is adaptive again.
       hls.currentLevel = name === 'auto' ? -1 : hls.levels.findIndex((l) => renditionOf(l).name === name);
+      pinned = false;
     },
     uncap() {
       hls.autoLevelCapping = -1;
+      if (pinned) hls.loadLevel = -1;
+      pinned = false;
       hls.config.maxBufferLength = Hls.DefaultConfig.maxBufferLength;
     },
     destroy: () => hls.destroy(),
