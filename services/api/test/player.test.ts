@@ -73,7 +73,8 @@ async function observable(res: Response): Promise<unknown> {
 describe('player pages', () => {
   let h: ApiHarness;
   beforeAll(async () => {
-    h = await startApiHarness({ EDGE_FALLBACK_URL: 'http://edge.test', PLAYER_TOKEN_TTL_SECONDS: '120' });
+    // A short PLAYBACK_WAIT_MAX_SECONDS: a held bootstrap request gives up within the test.
+    h = await startApiHarness({ EDGE_FALLBACK_URL: 'http://edge.test', PLAYER_TOKEN_TTL_SECONDS: '120', PLAYBACK_WAIT_MAX_SECONDS: '2' });
   });
   afterAll(async () => {
     await h?.close();
@@ -136,35 +137,6 @@ describe('player pages', () => {
     expect((await patch(h, id, { playback_policy: 'public' })).status).toBe(200);
     expect((await fetch(`${h.api.url}/player/${id}/playback`)).status).toBe(200);
   });
-});
-
-describe('player pages turned off', () => {
-  let h: ApiHarness;
-  beforeAll(async () => {
-    h = await startApiHarness({ PLAYER_PAGES: 'false' });
-  });
-  afterAll(async () => {
-    await h?.close();
-  });
-
-  it('serves the player module but no page or bootstrap, even for a public asset', async () => {
-    const { id } = await upload(h, '?playback_policy=public');
-    for (const path of [`/player/${id}`, `/player/${id}/playback`]) {
-      const res = await fetch(`${h.api.url}${path}`);
-      expect([res.status, ((await res.json()) as any).error.code]).toEqual([404, 'NOT_FOUND']);
-    }
-    expect((await fetch(`${h.api.url}/player/kino-player.js`)).status).toBe(200);
-  });
-});
-
-describe('a player waiting for its opener (wait=playable)', () => {
-  let h: ApiHarness;
-  beforeAll(async () => {
-    h = await startApiHarness({ EDGE_FALLBACK_URL: 'http://edge.test', PLAYBACK_WAIT_MAX_SECONDS: '2' });
-  });
-  afterAll(async () => {
-    await h?.close();
-  });
 
   it('gets its bootstrap the moment the opener is out, from one held request', async () => {
     const { id } = await upload(h, '?playback_policy=public');
@@ -188,6 +160,25 @@ describe('a player waiting for its opener (wait=playable)', () => {
       expect(res.status, query).toBe(404);
       expect((await json(res)).error.code).toBe('ASSET_NOT_PLAYABLE');
     }
+  });
+});
+
+describe('player pages turned off', () => {
+  let h: ApiHarness;
+  beforeAll(async () => {
+    h = await startApiHarness({ PLAYER_PAGES: 'false' });
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('serves the player module but no page or bootstrap, even for a public asset', async () => {
+    const { id } = await upload(h, '?playback_policy=public');
+    for (const path of [`/player/${id}`, `/player/${id}/playback`]) {
+      const res = await fetch(`${h.api.url}${path}`);
+      expect([res.status, ((await res.json()) as any).error.code]).toEqual([404, 'NOT_FOUND']);
+    }
+    expect((await fetch(`${h.api.url}/player/kino-player.js`)).status).toBe(200);
   });
 });
 
