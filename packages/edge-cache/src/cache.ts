@@ -153,6 +153,9 @@ export function createEdgeCache(o: EdgeCacheOptions): EdgeCache {
       else if (result === 'ok') negative.delete(fill.key);
     },
     playlist: (fill: Fill, body: Buffer) => learnPlaylist(fill.key, body),
+    abandoned(fill: Fill) {
+      if (fills.get(fill.key) === fill) fills.delete(fill.key);
+    },
   };
 
   function begin(key: string, holder: FillHolder | undefined): Fill {
@@ -283,6 +286,8 @@ export function createEdgeCache(o: EdgeCacheOptions): EdgeCache {
       const joined = fill !== undefined;
       try {
         fill ??= cache.startFill(key);
+        // Waits to the end: the viewers it may have joined leaving does not call it off.
+        fill.want();
         await fill.done;
         return joined ? 'joined' : 'filled';
       } catch (err) {

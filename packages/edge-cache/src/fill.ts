@@ -24,6 +24,8 @@ export interface FillContext {
   settled(fill: Fill, result: OriginResult): void;
   /** A playlist's whole body, once its fill has completed and was not purged meanwhile. */
   playlist(fill: Fill, body: Buffer): void;
+  /** Every viewer left before the origin answered: nobody may join it any more. */
+  abandoned(fill: Fill): void;
 }
 
 export class FillError extends Error {
@@ -63,6 +65,8 @@ export class Fill {
   private readonly abortController = new AbortController();
   // The writer holds one reference, each reader another; the file closes at zero.
   private refs = 1;
+  // Those waiting for the origin's answer (see want).
+  private wanted = 0;
 
   constructor(
     readonly key: string,
@@ -84,6 +88,27 @@ export class Fill {
 
   abort(reason: string): void {
     this.abortController.abort(new FillError('aborted', reason));
+  }
+
+  /**
+   * Someone waits for the origin's answer; call what this returns when they stop waiting
+   * (it is idempotent). A viewer's fill that every waiter left before the origin answered
+   * is abandoned: its origin request is called off, and with it a segment it asked the
+   * encoders for, so their slots go to what viewers want now (a seek elsewhere). Once the
+   * origin has answered, the fill runs to its end whoever leaves: the bytes are coming.
+   */
+  want(): () => void {
+    this.wanted += 1;
+    let left = false;
+    return () => {
+      if (left) return;
+      left = true;
+      this.wanted -= 1;
+      if (this.wanted === 0 && this.state === 'starting' && this.holder !== undefined) {
+        this.ctx.abandoned(this);
+        this.abort('every viewer left before the origin answered');
+      }
+    };
   }
 
   /** A stream of the whole object; call once `ready` has resolved. */

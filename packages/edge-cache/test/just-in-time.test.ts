@@ -185,6 +185,69 @@ describe('just-in-time segments', () => {
     await cache.stop();
   });
 
+  it('calls the ask off when every viewer waiting for it left, not while one still waits', async () => {
+    const cache = await newCache();
+    const id = randomUUID();
+    const key = `${id}/hls/720p/9.m4s`;
+    const holder = { token: 't', asset: id };
+    answer = (a) => new Promise((_, reject) => a.signal.addEventListener('abort', () => reject(a.signal.reason), { once: true }));
+    const fill = cache.admit(key, holder, true) as Fill;
+    expect(fill).toBeInstanceOf(Fill);
+    const failed = fill.ready.then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    const first = fill.want();
+    const second = fill.want();
+    await expect.poll(() => asksFor(id).length, { timeout: 10_000 }).toBe(1);
+    first();
+    first(); // a second call is the same leaving
+    expect(asksFor(id)[0]!.signal.aborted).toBe(false);
+    expect(cache.filling(key)).toBe(fill);
+    second();
+    expect(asksFor(id)[0]!.signal.aborted).toBe(true);
+    // Nobody joins a fill that was called off: the next viewer starts afresh.
+    expect(cache.filling(key)).toBeUndefined();
+    expect(await failed).toMatchObject({ kind: 'aborted' });
+    const body = randomBytes(10_000);
+    answer = async (a) => {
+      await put(a.assetId, a.path, body);
+      return { status: 'ready' };
+    };
+    expect(((await fetchThrough(cache, key, holder)) as Buffer).equals(body)).toBe(true);
+    await cache.stop();
+  });
+
+  it('runs a fill to its end once the origin answered, whoever leaves, and never calls off a warm', async () => {
+    const cache = await newCache();
+    const id = randomUUID();
+    const body = randomBytes(10_000);
+    await put(id, 'hls/720p/3.m4s', body);
+    const fill = cache.admit(`${id}/hls/720p/3.m4s`, { token: 't', asset: id }, true) as Fill;
+    const leave = fill.want();
+    await fill.ready;
+    leave();
+    await fill.done;
+    expect(cache.get(`${id}/hls/720p/3.m4s`)).toBeDefined();
+
+    // A warm joins a viewer's fill that waits on the control plane; the viewer leaves.
+    let made!: () => void;
+    answer = (a) =>
+      new Promise((resolve) => {
+        made = () => void put(a.assetId, a.path, body).then(() => resolve({ status: 'ready' }));
+      });
+    const viewer = cache.admit(`${id}/hls/720p/4.m4s`, { token: 't', asset: id }, true) as Fill;
+    const left = viewer.want();
+    await expect.poll(() => asksFor(id).length, { timeout: 10_000 }).toBe(1);
+    const warmed = cache.warm(`${id}/hls/720p/4.m4s`);
+    left();
+    expect(asksFor(id)[0]!.signal.aborted).toBe(false);
+    made();
+    expect(await warmed).toBe('joined');
+    expect(cache.get(`${id}/hls/720p/4.m4s`)).toBeDefined();
+    await cache.stop();
+  });
+
   it('aborts the ask when its fill is aborted (the edge stopping)', async () => {
     const cache = await newCache();
     const id = randomUUID();

@@ -13,6 +13,8 @@ export interface SegmentJob {
   path: string;
   priority: number;
   state: 'queued' | 'running';
+  /** Viewers waiting for it now (see leaveSegment). */
+  waiters: number;
   locked_by: string | null;
   locked_until: Date | null;
   created_at: Date;
@@ -36,6 +38,7 @@ export interface SegmentRequest {
  * Asks for a segment: `joined` when it is already queued or being encoded (a lower priority
  * number is taken over), `queued` when a new row was added, `full` when the bounds leave no
  * room for another. Bounded, never an unbounded queue: the caller turns `full` into 503.
+ * A viewer's request counts as a waiter until leaveSegment says it stopped waiting.
  */
 export async function requestSegment(sql: Sql, r: SegmentRequest): Promise<'queued' | 'joined' | 'full'> {
   return sql.begin(async (tx) => {
@@ -51,8 +54,9 @@ export async function requestSegment(sql: Sql, r: SegmentRequest): Promise<'queu
 const SEGMENT_REQUEST_LOCK = 7_012_203;
 
 async function joinOrQueue(sql: Queryable, r: SegmentRequest): Promise<'queued' | 'joined' | 'full'> {
+  const waiter = r.priority === SEGMENT_PRIORITY.viewer ? 1 : 0;
   const [joined] = await sql`
-    update segment_jobs set priority = least(priority, ${r.priority})
+    update segment_jobs set priority = least(priority, ${r.priority}), waiters = waiters + ${waiter}
     where asset_id = ${r.assetId} and path = ${r.path}
     returning 1`;
   if (joined) return 'joined';
@@ -64,8 +68,8 @@ async function joinOrQueue(sql: Queryable, r: SegmentRequest): Promise<'queued' 
              count(*) filter (where account_id = ${r.accountId} and priority <= ${r.priority}) as account
       from segment_jobs
     )
-    insert into segment_jobs (asset_id, account_id, path, priority)
-    select ${r.assetId}, ${r.accountId}, ${r.path}, ${r.priority}
+    insert into segment_jobs (asset_id, account_id, path, priority, waiters)
+    select ${r.assetId}, ${r.accountId}, ${r.path}, ${r.priority}, ${waiter}
     from pending
     where pending.tier < ${r.limit} and pending.account < ${r.accountLimit}
     returning true as inserted`;
@@ -121,6 +125,29 @@ export async function releaseSegmentJob(sql: Queryable, job: Pick<SegmentJob, 'a
   await sql`
     update segment_jobs set state = 'queued', locked_by = null, locked_until = null
     where asset_id = ${job.asset_id} and path = ${job.path} and locked_by = ${workerId}`;
+}
+
+/**
+ * A viewer stopped waiting for a segment it asked for: its wait ran out (it will ask again),
+ * or it went away (`gone`: it seeked elsewhere, closed the page). A queued job that the
+ * last waiter went away from is dropped, so the slots go to where viewers are now; true
+ * when that happened. A running job is left to finish: it is nearly done, and its
+ * segment is wanted by whoever plays on.
+ */
+export async function leaveSegment(sql: Queryable, assetId: string, path: string, o: { gone: boolean }): Promise<boolean> {
+  if (o.gone) {
+    // Read committed re-checks `waiters` on a row another request updated meanwhile, so a
+    // viewer who joined since keeps the job.
+    const dropped = await sql`
+      delete from segment_jobs
+      where asset_id = ${assetId} and path = ${path} and state = 'queued' and waiters <= 1
+      returning 1`;
+    if (dropped.length > 0) return true;
+  }
+  await sql`
+    update segment_jobs set waiters = greatest(waiters - 1, 0)
+    where asset_id = ${assetId} and path = ${path}`;
+  return false;
 }
 
 /** Whether the segment is still queued or being encoded. */

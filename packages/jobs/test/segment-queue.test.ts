@@ -10,6 +10,7 @@ import {
   claimSegmentJob,
   createSegmentRunner,
   finishSegmentJob,
+  leaveSegment,
   releaseSegmentJob,
   requestSegment,
   SEGMENT_DONE_CHANNEL,
@@ -300,6 +301,59 @@ describe('claimSegmentJob', () => {
     expect(await segmentPending(sql, assetId, seg(1))).toBe(true);
     expect(await finishSegmentJob(sql, again!, 'next')).toBe(true);
     expect(await segmentPending(sql, assetId, seg(1))).toBe(false);
+  });
+});
+
+describe('leaveSegment', () => {
+  const waiters = async (assetId: string, path: string) =>
+    (await sql<{ waiters: number }[]>`select waiters from segment_jobs where asset_id = ${assetId} and path = ${path}`)[0]?.waiters;
+
+  it('counts the viewers waiting for a job, and not read-ahead', async () => {
+    const assetId = await newAsset();
+    await ask({ assetId, path: seg(1), priority: readAhead });
+    expect(await waiters(assetId, seg(1))).toBe(0);
+    await ask({ assetId, path: seg(1), priority: viewer });
+    await ask({ assetId, path: seg(1), priority: viewer });
+    await ask({ assetId, path: seg(1), priority: readAhead });
+    expect(await waiters(assetId, seg(1))).toBe(2);
+  });
+
+  it('drops a queued job once the last viewer waiting for it went away, and not before', async () => {
+    const assetId = await newAsset();
+    await ask({ assetId, path: seg(1), priority: viewer });
+    await ask({ assetId, path: seg(1), priority: viewer });
+    expect(await leaveSegment(sql, assetId, seg(1), { gone: true })).toBe(false);
+    expect(await waiters(assetId, seg(1))).toBe(1);
+    expect(await leaveSegment(sql, assetId, seg(1), { gone: true })).toBe(true);
+    expect(await rows()).toEqual([]);
+  });
+
+  it('keeps a job whose viewer only stopped waiting (it asks again), and one already being encoded', async () => {
+    const assetId = await newAsset();
+    await ask({ assetId, path: seg(1), priority: viewer });
+    expect(await leaveSegment(sql, assetId, seg(1), { gone: false })).toBe(false);
+    expect(await row(assetId, seg(1))).toMatchObject({ state: 'queued', priority: viewer });
+    expect(await waiters(assetId, seg(1))).toBe(0);
+    // The viewer's next ask finds it in its place.
+    expect(await ask({ assetId, path: seg(1), priority: viewer })).toBe('joined');
+
+    await ask({ assetId, path: seg(2), priority: viewer });
+    const running = (await claimSegmentJob(sql, 'w', 30))!;
+    expect(running.path).toBe(seg(1));
+    expect(await leaveSegment(sql, assetId, seg(1), { gone: true })).toBe(false);
+    expect(await row(assetId, seg(1))).toMatchObject({ state: 'running', locked_by: 'w' });
+    // The other, still queued, goes with its viewer.
+    expect(await leaveSegment(sql, assetId, seg(2), { gone: true })).toBe(true);
+    expect((await rows()).map((r) => r.path)).toEqual([seg(1)]);
+  });
+
+  it('frees the room a dropped job held under the bound', async () => {
+    const assetId = await newAsset();
+    const bounds = { limit: 1, accountLimit: 1 };
+    expect(await ask({ assetId, path: seg(1), priority: viewer, ...bounds })).toBe('queued');
+    expect(await ask({ assetId, path: seg(2), priority: viewer, ...bounds })).toBe('full');
+    await leaveSegment(sql, assetId, seg(1), { gone: true });
+    expect(await ask({ assetId, path: seg(2), priority: viewer, ...bounds })).toBe('queued');
   });
 });
 

@@ -7,6 +7,7 @@ import type { RedisBus } from '@kino/events';
 import {
   announceSegmentJobs,
   finishSegmentJob,
+  leaveSegment,
   requestSegment,
   SEGMENT_DONE_CHANNEL,
   SEGMENT_PRIORITY,
@@ -75,9 +76,10 @@ export interface AnswerDeps {
  * deleted assets) without queuing anything, answers at once for what exists, and otherwise
  * queues the segment (joining a pending request for it) and waits, within `waitMs`, for
  * its artifact row. `busy` when the queue is full or the wait ran out: the edge answers 503
- * with Retry-After, and the player asks again.
+ * with Retry-After, and the player asks again. `signal` aborts when the asker went away:
+ * a queued segment nobody else waits for is then dropped (leaveSegment).
  */
-export async function answerSegmentRequest(deps: AnswerDeps, assetId: string, path: string): Promise<SegmentAnswer> {
+export async function answerSegmentRequest(deps: AnswerDeps, assetId: string, path: string, signal: AbortSignal): Promise<SegmentAnswer> {
   const asset = await getAssetById(deps.sql, assetId);
   const planned = asset && plannedSegment(asset, path);
   if (!asset || !planned) return { status: 'refused' };
@@ -93,18 +95,24 @@ export async function answerSegmentRequest(deps: AnswerDeps, assetId: string, pa
   });
   if (queued === 'full') return { status: 'busy', retryAfterSec: 2 };
   if (queued === 'queued' && deps.bus) await announceSegmentJobs(deps.bus.redis).catch(() => {});
-  return waitForSegment(deps, assetId, path, job);
+  try {
+    return await waitForSegment(deps, assetId, path, job, signal);
+  } finally {
+    await leaveSegment(deps.sql, assetId, job, { gone: signal.aborted });
+  }
 }
 
 /** Waits for `path`'s artifact row; `job` is the segment job that makes it. */
-async function waitForSegment(deps: AnswerDeps, assetId: string, path: string, job: string): Promise<SegmentAnswer> {
+async function waitForSegment(deps: AnswerDeps, assetId: string, path: string, job: string, signal: AbortSignal): Promise<SegmentAnswer> {
   const deadline = Date.now() + deps.waitMs;
   let nudge: (() => void) | undefined;
   const notice = deps.bus?.subscribe(SEGMENT_DONE_CHANNEL, (message) => {
     if (message === `${assetId} ${job}`) nudge?.();
   });
+  const gone = () => nudge?.();
+  signal.addEventListener('abort', gone, { once: true });
   try {
-    while (Date.now() < deadline) {
+    while (Date.now() < deadline && !signal.aborted) {
       if ((await recorded(deps.sql, assetId, [path])).size > 0) return { status: 'ready' };
       // Its job ended without recording it: the encode failed. Nothing was cached; the
       // player's retry asks again.
@@ -121,6 +129,7 @@ async function waitForSegment(deps: AnswerDeps, assetId: string, path: string, j
     }
     return { status: 'busy', retryAfterSec: 1 };
   } finally {
+    signal.removeEventListener('abort', gone);
     notice?.close();
   }
 }

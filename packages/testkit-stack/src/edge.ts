@@ -127,6 +127,8 @@ export interface SegmentApi {
   url: string;
   /** Every ask, in order. */
   asked: SegmentAsk[];
+  /** The asks whose edge hung up before they were answered. */
+  left: SegmentAsk[];
   /** How asks carrying the internal token are answered; a refusal (404) until set. */
   answer: (ask: SegmentAsk) => Promise<SegmentApiReply>;
   close(): Promise<void>;
@@ -157,6 +159,9 @@ export async function startSegmentApi(): Promise<SegmentApi> {
       .then((body) => {
         const ask = { authorization: req.headers.authorization, contentType: req.headers['content-type'], body };
         api.asked.push(ask);
+        res.once('close', () => {
+          if (!res.writableFinished) api.left.push(ask);
+        });
         if (ask.authorization !== `Bearer ${INTERNAL_TOKEN}`) return { status: 401, body: { error: { code: 'UNAUTHORIZED' } } };
         return api.answer(ask);
       })
@@ -167,6 +172,7 @@ export async function startSegmentApi(): Promise<SegmentApi> {
   const api: SegmentApi = {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     asked: [],
+    left: [],
     answer: async () => SEGMENT_REFUSAL,
     async close() {
       server.closeAllConnections();

@@ -186,7 +186,26 @@ export function createPlaybackHandler(d: PlaybackDeps): (req: IncomingMessage, r
     pipeline(source, res, () => {});
   }
 
+  // A viewer who leaves before the origin answers (a seek elsewhere) stops wanting the
+  // fill; when the last one does, the fill, and a segment it asked to be made, is called off.
+  function awaitFill(req: IncomingMessage, res: ServerResponse, x: Exchange, fill: Fill, cacheStatus: CacheStatus): void {
+    const leave = fill.want();
+    res.once('close', leave);
+    fill.ready.then(
+      (o) => {
+        leave();
+        serveFill(req, res, x, fill, o, cacheStatus);
+      },
+      (err) => {
+        leave();
+        fillFailed(res, x, err);
+      },
+    );
+  }
+
   function fillFailed(res: ServerResponse, x: Exchange, err: unknown): void {
+    // Gone already (recorded as 499 on close): its fill may have been called off for it.
+    if (res.destroyed) return;
     if (err instanceof FillError) {
       if (err.kind === 'not_found')
         return fail(res, x, new ApiError(404, 'ARTIFACT_NOT_FOUND', 'The artifact does not exist at the origin.'));
@@ -204,18 +223,9 @@ export function createPlaybackHandler(d: PlaybackDeps): (req: IncomingMessage, r
     const obj = cache.get(key);
     if (obj !== undefined) return serveHit(req, res, x, obj, token, retry);
     const joined = cache.filling(key);
-    if (joined !== undefined)
-      return void joined.ready.then(
-        (o) => serveFill(req, res, x, joined, o, 'COALESCED'),
-        (err) => fillFailed(res, x, err),
-      );
+    if (joined !== undefined) return awaitFill(req, res, x, joined, 'COALESCED');
     const admitted = cache.admit(key, holderOf(token, x.assetId), rounds > 0);
-    if (admitted instanceof Fill) {
-      return void admitted.ready.then(
-        (o) => serveFill(req, res, x, admitted, o, 'MISS'),
-        (err) => fillFailed(res, x, err),
-      );
-    }
+    if (admitted instanceof Fill) return awaitFill(req, res, x, admitted, 'MISS');
     if (typeof admitted === 'string') {
       const r = REFUSALS[admitted];
       return fail(res, x, r.error, r.headers);

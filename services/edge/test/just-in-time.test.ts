@@ -106,4 +106,17 @@ describe('edge just-in-time segments', () => {
     // A JWT (the playback tokens of the requests above), or a signed S3 URL.
     expect(logged).not.toMatch(/eyJ[\w-]+\.eyJ|X-Amz-/);
   });
+
+  // Whether another viewer still waiting keeps the ask is packages/edge-cache's test.
+  it('hangs up on the api when the viewer leaves before the segment is made', async () => {
+    const id = randomUUID();
+    api.answer = () => new Promise(() => {});
+    const viewer = new AbortController();
+    const gone = fetch(await h.url(id, 'hls/720p/31.m4s'), { signal: viewer.signal }).catch((err: Error) => err.name);
+    await expect.poll(() => asksFor(id).length, { timeout: 10_000 }).toBe(1);
+    expect(api.left).toEqual([]);
+    viewer.abort();
+    expect(await gone).toBe('AbortError');
+    await expect.poll(() => api.left.map((a) => a.body.path), { timeout: 10_000 }).toEqual(['hls/720p/31.m4s']);
+  });
 });

@@ -49,11 +49,12 @@ async function settled(): Promise<void> {
     .toBe(0);
 }
 
-async function askApi(assetId: string, path: string): Promise<Response> {
+async function askApi(assetId: string, path: string, signal?: AbortSignal): Promise<Response> {
   return fetch(`${s.api.url}/internal/segments`, {
     method: 'POST',
     headers: internal(),
     body: JSON.stringify({ asset_id: assetId, path }),
+    ...(signal ? { signal } : {}),
   });
 }
 
@@ -144,6 +145,39 @@ describe('just-in-time segments', () => {
     expect(answers.map((r) => r.status)).toEqual(Array(20).fill(200));
     await settled();
     expect(worker.segments.ran - before).toBe(1);
+  });
+
+  it('drops a queued segment once every viewer waiting for it went away (a seek elsewhere)', async () => {
+    await settled();
+    // Nothing claims meanwhile: the segment stays queued while its viewers come and go.
+    await worker.stop();
+    const soon = { timeout: 20_000, interval: 50 };
+    const waiters = async (path: string) =>
+      (await s.db.sql<{ waiters: number }[]>`select waiters from segment_jobs where asset_id = ${id} and path = ${path}`)[0]?.waiters;
+    const pending = async () => (await s.db.sql`select 1 from segment_jobs`).length;
+    try {
+      // Straight at the api, as two edges would ask.
+      const path = 'hls/240p/13.m4s';
+      const one = new AbortController();
+      const two = new AbortController();
+      const asks = [askApi(id, path, one.signal), askApi(id, path, two.signal)].map((p) => p.catch((err: Error) => err.name));
+      await expect.poll(() => waiters(path), soon).toBe(2);
+      one.abort();
+      await expect.poll(() => waiters(path), soon).toBe(1);
+      two.abort();
+      await expect.poll(pending, soon).toBe(0);
+      expect(await Promise.all(asks)).toEqual(['AbortError', 'AbortError']);
+
+      // A viewer at an edge: leaving reaches the api through the edge.
+      const viewer = new AbortController();
+      const gone = fetch(new URL('240p/12.m4s', block.urls.master), { signal: viewer.signal }).catch((err: Error) => err.name);
+      await expect.poll(() => waiters('hls/240p/12.m4s'), soon).toBe(1);
+      viewer.abort();
+      expect(await gone).toBe('AbortError');
+      await expect.poll(pending, soon).toBe(0);
+    } finally {
+      worker = await s.startWorker({ WORKER_CONCURRENCY: '0', WORKER_LADDER_CONCURRENCY: '0' });
+    }
   });
 
   it('refuses, without queuing anything, what the plan does not list', async () => {

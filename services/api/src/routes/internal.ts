@@ -106,6 +106,9 @@ export async function internalRoutes(scope: FastifyInstance, deps: ApiDeps): Pro
     },
     async (request, reply) => {
       const { segments } = deps.config;
+      // The edge stops asking when its viewers left (they seeked elsewhere).
+      const gone = new AbortController();
+      reply.raw.once('close', () => gone.abort());
       const answer = await answerSegmentRequest(
         {
           sql: deps.sql,
@@ -115,6 +118,7 @@ export async function internalRoutes(scope: FastifyInstance, deps: ApiDeps): Pro
         },
         request.body.asset_id,
         request.body.path,
+        gone.signal,
       );
       if (answer.status === 'refused') throw new ApiError(404, 'NOT_IN_PLAN', 'The asset does not plan this segment, or is gone.');
       if (answer.status === 'busy') {
