@@ -77,22 +77,23 @@ async function joinOrQueue(sql: Queryable, r: SegmentRequest): Promise<'queued' 
 }
 
 /**
- * Takes the most urgent segment (with `viewersOnly`, only one a viewer waits for) and
- * leases it to `workerId`; a running row whose lease ran out (its worker died) is claimable
- * again. SKIP LOCKED, as for media jobs: claimers never wait on each other and never take
- * the same row.
+ * Takes the most urgent segment (with `only`, of that class: the runner's slots for one
+ * class are full) and leases it to `workerId`; a running row whose lease ran out (its
+ * worker died) is claimable again. SKIP LOCKED, as for media jobs: claimers never wait on
+ * each other and never take the same row.
  */
 export async function claimSegmentJob(
   sql: Sql,
   workerId: string,
   leaseSeconds: number,
-  o: { viewersOnly?: boolean } = {},
+  o: { only?: 'viewers' | 'readAhead' } = {},
 ): Promise<SegmentJob | null> {
   const [job] = await sql<SegmentJob[]>`
     with next as (
       select asset_id, path from segment_jobs
       where (state = 'queued' or locked_until < now())
-        and (${!o.viewersOnly} or priority = ${SEGMENT_PRIORITY.viewer})
+        and (${o.only !== 'viewers'} or priority = ${SEGMENT_PRIORITY.viewer})
+        and (${o.only !== 'readAhead'} or priority = ${SEGMENT_PRIORITY.readAhead})
         -- Read-ahead is for later: it waits while an upload waits for its opener.
         and (priority = ${SEGMENT_PRIORITY.viewer} or not exists (${openerWaiting(sql)}))
       order by priority, created_at

@@ -18,8 +18,10 @@ export interface SegmentRunnerOptions {
   bus?: RedisBus;
   workerId: string;
   /**
-   * Segments encoded at once: the per-worker bound on just-in-time work. Read-ahead holds
-   * at most all but one of them, so a viewer's miss never waits for read-ahead to end.
+   * Segments viewers wait for encoded at once: the per-worker bound on just-in-time work.
+   * Read-ahead has slots of its own besides, all but one as many, and runs niced: a
+   * viewer's miss never waits for read-ahead to end, which on a busy machine can take
+   * several times as long as the viewer's own encode.
    */
   concurrency: number;
   leaseSeconds: number;
@@ -110,10 +112,12 @@ export function createSegmentRunner(o: SegmentRunnerOptions): SegmentRunner {
 
   async function claimLoop(): Promise<void> {
     while (!stopping) {
-      if (running.size < o.concurrency) {
-        const readAhead = [...running.values()].filter((r) => r.readAhead).length;
-        const viewersOnly = readAhead >= readAheadSlots;
-        const job = await claimSegmentJob(o.sql, o.workerId, o.leaseSeconds, { viewersOnly }).catch((err) => {
+      const readAhead = [...running.values()].filter((r) => r.readAhead).length;
+      const viewersFree = running.size - readAhead < o.concurrency;
+      const readAheadFree = readAhead < readAheadSlots;
+      if (viewersFree || readAheadFree) {
+        const only = !readAheadFree ? 'viewers' : !viewersFree ? 'readAhead' : undefined;
+        const job = await claimSegmentJob(o.sql, o.workerId, o.leaseSeconds, only ? { only } : {}).catch((err) => {
           o.log.error({ err }, 'claiming a segment job failed; retrying after the poll interval');
           return null;
         });

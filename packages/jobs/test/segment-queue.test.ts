@@ -222,6 +222,18 @@ describe('claimSegmentJob', () => {
     expect(await claimSegmentJob(sql, 'w2', 30)).toBeNull();
   });
 
+  it('takes only the class asked for when told to', async () => {
+    const assetId = await newAsset();
+    await ask({ assetId, path: seg(1), priority: viewer });
+    await ask({ assetId, path: seg(2), priority: readAhead });
+    await ask({ assetId, path: seg(3), priority: viewer });
+    expect(await claimSegmentJob(sql, 'w', 30, { only: 'readAhead' })).toMatchObject({ path: seg(2) });
+    expect(await claimSegmentJob(sql, 'w', 30, { only: 'readAhead' })).toBeNull();
+    expect(await claimSegmentJob(sql, 'w', 30, { only: 'viewers' })).toMatchObject({ path: seg(1) });
+    expect(await claimSegmentJob(sql, 'w', 30, { only: 'viewers' })).toMatchObject({ path: seg(3) });
+    expect(await claimSegmentJob(sql, 'w', 30, { only: 'viewers' })).toBeNull();
+  });
+
   it("leaves read-ahead queued while an upload's first job waits to be claimed, and viewers' segments not", async () => {
     const assetId = await newAsset();
     await ask({ assetId, path: seg(3), priority: readAhead });
@@ -507,7 +519,7 @@ describe('the segment runner', () => {
     expect(await rows()).toEqual([]);
   });
 
-  it("keeps its last slot for viewers: read-ahead waits rather than take it, a viewer's miss starts at once", async () => {
+  it('gives viewers and read-ahead slots of their own: neither class waits for the other to end', async () => {
     const assetId = await newAsset();
     for (let n = 0; n < 4; n++) await ask({ assetId, path: seg(n), priority: readAhead });
     const gates = new Map<string, () => void>();
@@ -522,25 +534,28 @@ describe('the segment runner', () => {
       },
     });
     await r.start();
+    // Read-ahead takes its two slots, and no more however long they run.
     await expect.poll(() => started.length, soon).toBe(2);
-    // Polls go by with a slot free and read-ahead queued: it stays queued.
     await sleep(300);
     expect(started).toEqual([seg(0), seg(1)]);
-    await ask({ assetId, path: seg(9), priority: viewer });
-    await expect.poll(() => started.length, soon).toBe(3);
-    expect(started[2]).toBe(seg(9));
-    // A read-ahead job's end lets the next read-ahead in; the viewer's does not add a second.
-    gates.get(seg(9))!();
-    await expect.poll(() => r.ran, soon).toBe(1);
-    await sleep(300);
-    expect(started).toHaveLength(3);
-    gates.get(seg(0))!();
-    await expect.poll(() => started.length, soon).toBe(4);
-    expect(started[3]).toBe(seg(2));
-    for (const path of [seg(1), seg(2)]) gates.get(path)!();
+    // Viewers' misses start at once, three of them, beside the read-ahead.
+    for (const n of [7, 8, 9, 10]) await ask({ assetId, path: seg(n), priority: viewer });
     await expect.poll(() => started.length, soon).toBe(5);
+    expect(started.slice(2)).toEqual([seg(7), seg(8), seg(9)]);
+    await sleep(300);
+    expect(started).toHaveLength(5);
+    // A viewer's end lets the next viewer in, never a read-ahead job.
+    gates.get(seg(7))!();
+    await expect.poll(() => started.length, soon).toBe(6);
+    expect(started[5]).toBe(seg(10));
+    // A read-ahead job's end lets the next read-ahead in.
+    gates.get(seg(0))!();
+    await expect.poll(() => started.length, soon).toBe(7);
+    expect(started[6]).toBe(seg(2));
+    for (const n of [1, 2, 8, 9, 10]) gates.get(seg(n))!();
+    await expect.poll(() => started.length, soon).toBe(8);
     gates.get(seg(3))!();
-    await expect.poll(() => r.ran, soon).toBe(5);
+    await expect.poll(() => r.ran, soon).toBe(8);
   });
 
   it('ends the row of a handler that throws, and carries on with the next job', async () => {
