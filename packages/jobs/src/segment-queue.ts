@@ -180,3 +180,14 @@ export async function announceSegmentJobs(redis: Redis): Promise<void> {
 export async function announceSegmentDone(redis: Redis, assetId: string, path: string): Promise<void> {
   await redis.publish(SEGMENT_DONE_CHANNEL, `${assetId} ${path}`);
 }
+
+/**
+ * "A viewer waits for this segment now": a worker encoding it as read-ahead, niced, raises
+ * it (see the segment runner). A lost message only leaves it niced until the lease's next
+ * renewal, which reads the row's priority.
+ */
+export const SEGMENT_HURRY_CHANNEL = 'kino:segment_jobs:hurry';
+
+export async function announceSegmentWanted(redis: Redis, assetId: string, path: string): Promise<void> {
+  await redis.publish(SEGMENT_HURRY_CHANNEL, `${assetId} ${path}`);
+}

@@ -7,6 +7,7 @@ import {
   claimSegmentJob,
   finishSegmentJob,
   releaseSegmentJob,
+  SEGMENT_HURRY_CHANNEL,
   SEGMENT_JOBS_CHANNEL,
   SEGMENT_PRIORITY,
   type SegmentJob,
@@ -30,9 +31,11 @@ export interface SegmentRunnerOptions {
   /**
    * Produces the segment, ending its row with finishSegmentJob in the transaction that
    * records it (the row is ended here otherwise). A throw ends the row too: the segment
-   * stays missing, nothing is cached, and a viewer who still wants it asks again.
+   * stays missing, nothing is cached, and a viewer who still wants it asks again. `hurry`
+   * fires when a viewer comes to wait for a read-ahead job: its encode is raised to a
+   * viewer's CPU priority.
    */
-  handler: (job: SegmentJob, signal: AbortSignal) => Promise<void>;
+  handler: (job: SegmentJob, signal: AbortSignal, hurry: AbortSignal) => Promise<void>;
   log: Logger;
 }
 
@@ -50,7 +53,7 @@ export interface SegmentRunner {
  * slow encode keeps its row and a dead worker's row is claimed again once its lease lapses.
  */
 export function createSegmentRunner(o: SegmentRunnerOptions): SegmentRunner {
-  const running = new Map<string, { controller: AbortController; done: Promise<void>; readAhead: boolean }>();
+  const running = new Map<string, { controller: AbortController; hurry: AbortController; done: Promise<void>; readAhead: boolean }>();
   const readAheadSlots = Math.max(1, o.concurrency - 1);
   let ran = 0;
   let stopping = false;
@@ -62,15 +65,17 @@ export function createSegmentRunner(o: SegmentRunnerOptions): SegmentRunner {
   function run(job: SegmentJob): void {
     const key = `${job.asset_id} ${job.path}`;
     const controller = new AbortController();
+    const hurry = new AbortController();
     const log = { assetId: job.asset_id, path: job.path };
     const renew = setInterval(
       () => {
         o.sql`
           update segment_jobs set locked_until = now() + make_interval(secs => ${o.leaseSeconds})
           where asset_id = ${job.asset_id} and path = ${job.path} and locked_by = ${o.workerId}
-          returning 1`
+          returning priority`
           .then((rows) => {
             if (rows.length === 0) controller.abort(new Error('segment job lost'));
+            else if (rows[0]!['priority'] === SEGMENT_PRIORITY.viewer) hurry.abort();
           })
           .catch((err) => o.log.warn({ err, ...log }, 'segment lease renewal failed'));
       },
@@ -79,13 +84,19 @@ export function createSegmentRunner(o: SegmentRunnerOptions): SegmentRunner {
     const started = Date.now();
     let handedBack = false;
     const done = o
-      .handler(job, controller.signal)
+      .handler(job, controller.signal, hurry.signal)
       .then(
         async () => {
           // A handler that found nothing to do (the segment exists, the asset is gone) ends the row here.
           await finishSegmentJob(o.sql, job, o.workerId);
           o.log.info(
-            { ...log, ms: Date.now() - started, queuedMs: started - job.created_at.getTime(), priority: job.priority },
+            {
+              ...log,
+              ms: Date.now() - started,
+              queuedMs: started - job.created_at.getTime(),
+              priority: job.priority,
+              hurried: hurry.signal.aborted,
+            },
             'segment job done',
           );
         },
@@ -107,7 +118,7 @@ export function createSegmentRunner(o: SegmentRunnerOptions): SegmentRunner {
         if (o.bus) announceSegmentDone(o.bus.redis, job.asset_id, job.path).catch(() => {});
         wake();
       });
-    running.set(key, { controller, done, readAhead: job.priority !== SEGMENT_PRIORITY.viewer });
+    running.set(key, { controller, hurry, done, readAhead: job.priority !== SEGMENT_PRIORITY.viewer });
   }
 
   async function claimLoop(): Promise<void> {
@@ -140,8 +151,13 @@ export function createSegmentRunner(o: SegmentRunnerOptions): SegmentRunner {
     },
     async start() {
       if (o.bus) {
-        const sub = o.bus.subscribe(SEGMENT_JOBS_CHANNEL, () => wake());
-        unsubscribe = () => sub.close();
+        const subs = [
+          o.bus.subscribe(SEGMENT_JOBS_CHANNEL, () => wake()),
+          o.bus.subscribe(SEGMENT_HURRY_CHANNEL, (message) => running.get(message)?.hurry.abort()),
+        ];
+        unsubscribe = () => {
+          for (const sub of subs) sub.close();
+        };
       }
       loop = claimLoop();
     },

@@ -6,6 +6,7 @@ import { createRedisBus, type RedisBus } from '@kino/events';
 import { createTestDatabase, type TestDatabase } from '@kino/testkit';
 import {
   announceSegmentJobs,
+  announceSegmentWanted,
   cancelSegmentJobsOf,
   claimSegmentJob,
   createSegmentRunner,
@@ -14,6 +15,7 @@ import {
   releaseSegmentJob,
   requestSegment,
   SEGMENT_DONE_CHANNEL,
+  SEGMENT_HURRY_CHANNEL,
   SEGMENT_JOBS_CHANNEL,
   SEGMENT_PRIORITY,
   segmentPending,
@@ -558,6 +560,33 @@ describe('the segment runner', () => {
     await expect.poll(() => r.ran, soon).toBe(8);
   });
 
+  it("hurries a read-ahead job that a viewer came to wait for, at the lease's next renewal, and never a job nobody joined", async () => {
+    const assetId = await newAsset();
+    await ask({ assetId, path: seg(1), priority: readAhead });
+    await ask({ assetId, path: seg(2), priority: readAhead });
+    const hurried = new Set<string>();
+    const gates = new Map<string, () => void>();
+    const r = segmentRunner({
+      concurrency: 3,
+      leaseSeconds: 2,
+      handler: async (job, _signal, hurry) => {
+        hurry.addEventListener('abort', () => hurried.add(job.path), { once: true });
+        const gate = deferred();
+        gates.set(job.path, gate.resolve);
+        await gate.promise;
+      },
+    });
+    await r.start();
+    await expect.poll(() => gates.size, soon).toBe(2);
+    expect(await ask({ assetId, path: seg(2), priority: viewer })).toBe('joined');
+    await expect.poll(() => [...hurried], soon).toEqual([seg(2)]);
+    // Renewals go by: the other stays as it was.
+    await sleep(1500);
+    expect([...hurried]).toEqual([seg(2)]);
+    for (const gate of gates.values()) gate();
+    await expect.poll(() => r.ran, soon).toBe(2);
+  });
+
   it('ends the row of a handler that throws, and carries on with the next job', async () => {
     const assetId = await newAsset();
     await ask({ assetId, path: seg(1), priority: viewer });
@@ -730,6 +759,33 @@ describe('the segment runner', () => {
         await Promise.all(live.splice(0).map((x) => x.stop()));
         await runnerSql.end();
       }
+    });
+
+    it('hurries a running read-ahead job as soon as a viewer joining it is announced', async () => {
+      // The bus subscribes once per channel: once this subscription is confirmed, so is the runner's.
+      const confirmed = here.subscribe(SEGMENT_HURRY_CHANNEL, () => {});
+      expect(await confirmed.ready).toBe(true);
+      const assetId = await newAsset();
+      await ask({ assetId, path: seg(3), priority: readAhead });
+      const hurried = deferred();
+      const running = deferred();
+      const r = segmentRunner({
+        bus: here,
+        // No renewal within the test: only the announcement can hurry it.
+        leaseSeconds: 3600,
+        handler: async (_job, _signal, hurry) => {
+          running.resolve();
+          await new Promise((resolve) => hurry.addEventListener('abort', resolve, { once: true }));
+          hurried.resolve();
+        },
+      });
+      await r.start();
+      await running.promise;
+      expect(await ask({ assetId, path: seg(3), priority: viewer })).toBe('joined');
+      await announceSegmentWanted(there.redis, assetId, seg(3));
+      await hurried.promise;
+      await expect.poll(() => r.ran, soon).toBe(1);
+      confirmed.close();
     });
 
     it('tells waiters on SEGMENT_DONE_CHANNEL when a job ends, however it ended, after its row is gone', async () => {

@@ -18,7 +18,14 @@ export async function runFfmpeg(args: string[], opts: FfmpegOptions = {}): Promi
   const result = await runProcess(
     'ffmpeg',
     ['-hide_banner', '-nostdin', '-y', '-loglevel', 'warning', '-progress', 'pipe:1', '-nostats', ...args],
-    { signal: opts.signal, timeoutMs: opts.timeoutMs, scratchRoot: opts.scratchRoot, nice: opts.nice, onStdout: progress },
+    {
+      signal: opts.signal,
+      timeoutMs: opts.timeoutMs,
+      scratchRoot: opts.scratchRoot,
+      nice: opts.nice,
+      hurry: opts.hurry,
+      onStdout: progress,
+    },
   );
   if (result.code !== 0) {
     const why = lastLine(result.stderrTail);

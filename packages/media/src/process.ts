@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { setPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MediaError } from './errors.ts';
 import { hostsIn, scrub } from './scrub.ts';
@@ -15,6 +15,13 @@ export interface RunOptions {
    * viewer waits for (openers, just-in-time segments) without pausing.
    */
   nice?: number;
+  /**
+   * Fires when what a niced run makes is now awaited (a viewer asked for the read-ahead
+   * segment it encodes): the tool, every thread of it, is raised to niceness 0. Only where
+   * the OS lets this process raise priority (root, CAP_SYS_NICE, or an RLIMIT_NICE such as
+   * systemd's LimitNICE=+0); elsewhere the run goes on as it was.
+   */
+  hurry?: AbortSignal;
 
   onProgress?: (p: { fraction: number; outTimeSec: number; speed?: number }) => void;
 }
@@ -40,7 +47,9 @@ export function toolEnv(): NodeJS.ProcessEnv {
   return { PATH: process.env['PATH'] ?? '/usr/local/bin:/usr/bin:/bin', LC_ALL: 'C' };
 }
 
-export type ProcessOptions = Pick<RunOptions, 'signal' | 'timeoutMs' | 'scratchRoot' | 'nice'> & { onStdout?: (chunk: Buffer) => void };
+export type ProcessOptions = Pick<RunOptions, 'signal' | 'timeoutMs' | 'scratchRoot' | 'nice' | 'hurry'> & {
+  onStdout?: (chunk: Buffer) => void;
+};
 
 /**
  * Runs a tool to completion in an empty working directory of its own, with `toolEnv()` and
@@ -65,8 +74,10 @@ function spawnIn(cwd: string, bin: string, args: string[], opts: ProcessOptions)
   return new Promise((resolve, reject) => {
     // coreutils' nice sets the priority before it execs the tool (same pid, so signals still
     // reach it); setPriority after spawn would race a tool that forks at once.
-    const [file, argv] = opts.nice ? ['nice', ['-n', String(opts.nice), bin, ...args]] : [bin, args];
+    const nice = opts.hurry?.aborted ? 0 : opts.nice;
+    const [file, argv] = nice ? ['nice', ['-n', String(nice), bin, ...args]] : [bin, args];
     const child = spawn(file, argv, { cwd, env: toolEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const onHurry = () => void raise(child.pid);
     let tail = Buffer.alloc(0);
     let stopReason: { error: unknown } | undefined;
     let killTimer: NodeJS.Timeout | undefined;
@@ -84,6 +95,7 @@ function spawnIn(cwd: string, bin: string, args: string[], opts: ProcessOptions)
       timeoutMs,
     );
     signal?.addEventListener('abort', onAbort, { once: true });
+    if (nice) opts.hurry?.addEventListener('abort', onHurry, { once: true });
 
     const finish = (outcome: () => void) => {
       if (settled) return;
@@ -91,6 +103,7 @@ function spawnIn(cwd: string, bin: string, args: string[], opts: ProcessOptions)
       clearTimeout(timeoutTimer);
       clearTimeout(killTimer);
       signal?.removeEventListener('abort', onAbort);
+      opts.hurry?.removeEventListener('abort', onHurry);
       outcome();
     };
 
@@ -126,6 +139,23 @@ function spawnIn(cwd: string, bin: string, args: string[], opts: ProcessOptions)
       });
     });
   });
+}
+
+/**
+ * Niceness 0 for every thread of `pid`: Linux keeps it per thread, and an encoder's
+ * threads, started before this, keep their own. Refused without the privilege to raise
+ * priority, or too late (the process ended): either way the run goes on as it was.
+ */
+async function raise(pid: number | undefined): Promise<void> {
+  if (pid === undefined) return;
+  const threads = await readdir(`/proc/${pid}/task`).catch(() => [String(pid)]);
+  for (const tid of threads) {
+    try {
+      setPriority(Number(tid), 0);
+    } catch {
+      // Not allowed, or the thread is gone: the others are tried all the same.
+    }
+  }
 }
 
 function abortedError(): MediaError {

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MediaError, mediaInput, runFfmpeg } from '../src/index.ts';
 import { KILL_GRACE_MS, runProcess } from '../src/process.ts';
-import { processWithArgExists } from './helpers.ts';
+import { pidsWithArg, processWithArgExists } from './helpers.ts';
 
 /** A real-time test pattern that never ends on its own, tagged so the process can be found. */
 function endlessArgs(marker: string): string[] {
@@ -94,6 +94,36 @@ describe('runProcess', () => {
     };
     expect(await niceness(7)).toBe(7);
     expect(await niceness()).not.toBe(7);
+  });
+
+  it('raises a niced run, every thread of it, to niceness 0 when hurried, where the OS allows it', async () => {
+    const marker = `kino-hurry-${randomUUID()}`;
+    const hurry = new AbortController();
+    const stop = new AbortController();
+    // x264's threads are started before the hurry, and each keeps a niceness of its own.
+    const args = ['-re', '-f', 'lavfi', '-i', 'testsrc2=size=320x180:rate=10', '-metadata', `comment=${marker}`];
+    const run = runProcess('ffmpeg', [...args, '-c:v', 'libx264', '-threads', '4', '-f', 'null', '-'], {
+      nice: 10,
+      hurry: hurry.signal,
+      signal: stop.signal,
+    }).catch(() => undefined);
+    const soon = { timeout: 30_000, interval: 20 };
+    await expect.poll(async () => (await pidsWithArg(marker)).length, soon).toBe(1);
+    const [pid] = await pidsWithArg(marker);
+    // Field 19 of a thread's stat line is its niceness.
+    const niceness = async () => {
+      const tids = await readdir(`/proc/${pid}/task`);
+      const stats = await Promise.all(tids.map((t) => readFile(`/proc/${pid}/task/${t}/stat`, 'utf8').catch(() => '')));
+      return [...new Set(stats.filter(Boolean).map((line) => Number(line.split(' ')[18])))];
+    };
+    await expect.poll(async () => (await readdir(`/proc/${pid}/task`)).length, soon).toBeGreaterThan(2);
+    expect(await niceness()).toEqual([10]);
+    hurry.abort();
+    // Without the privilege (not root, no CAP_SYS_NICE) it runs on as it was.
+    const privileged = process.getuid?.() === 0;
+    await expect.poll(niceness, soon).toEqual([privileged ? 0 : 10]);
+    stop.abort();
+    await run;
   });
 
   it('kills a child that ignores SIGTERM once the grace period is over', async () => {

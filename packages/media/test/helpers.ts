@@ -63,12 +63,18 @@ export async function keyframeTimes(file: string): Promise<number[]> {
 
 /** Whether any live process has `marker` in its command line (Linux /proc). */
 export async function processWithArgExists(marker: string): Promise<boolean> {
+  return (await pidsWithArg(marker)).length > 0;
+}
+
+/** The processes whose command line holds `marker`. */
+export async function pidsWithArg(marker: string): Promise<number[]> {
+  const found = [];
   for (const pid of await readdir('/proc')) {
     if (!/^\d+$/.test(pid)) continue;
     const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
-    if (cmdline.includes(marker)) return true;
+    if (cmdline.includes(marker)) found.push(Number(pid));
   }
-  return false;
+  return found;
 }
 
 export interface PictureStats {

@@ -6,6 +6,7 @@ import { getAssetById, recordArtifacts, type AssetRow, type Queryable, type Sql 
 import type { RedisBus } from '@kino/events';
 import {
   announceSegmentJobs,
+  announceSegmentWanted,
   finishSegmentJob,
   leaveSegment,
   requestSegment,
@@ -95,6 +96,8 @@ export async function answerSegmentRequest(deps: AnswerDeps, assetId: string, pa
   });
   if (queued === 'full') return { status: 'busy', retryAfterSec: 2 };
   if (queued === 'queued' && deps.bus) await announceSegmentJobs(deps.bus.redis).catch(() => {});
+  // It may be read-ahead being encoded niced: the worker raises it.
+  if (queued === 'joined' && deps.bus) await announceSegmentWanted(deps.bus.redis, assetId, job).catch(() => {});
   try {
     return await waitForSegment(deps, assetId, path, job, signal);
   } finally {
@@ -152,7 +155,7 @@ export interface ProduceDeps {
  * rendition has no init segment yet, that too; then records them in the transaction that ends the job. A
  * job that is no longer ours because the asset was deleted takes its uploads back with it.
  */
-export async function produceSegment(deps: ProduceDeps, job: SegmentJob, signal: AbortSignal): Promise<void> {
+export async function produceSegment(deps: ProduceDeps, job: SegmentJob, signal: AbortSignal, hurry?: AbortSignal): Promise<void> {
   const asset = await getAssetById(deps.sql, job.asset_id);
   const planned = asset && plannedSegment(asset, job.path);
   if (!asset || !planned) return;
@@ -168,8 +171,10 @@ export async function produceSegment(deps: ProduceDeps, job: SegmentJob, signal:
       signal,
       timeoutMs: deps.timeoutMs,
       scratchRoot: work,
-      // A viewer waits for this one; read-ahead is wanted soon, not now.
+      // A viewer waits for this one; read-ahead is wanted soon, not now, until a viewer
+      // comes to wait for it (hurry).
       nice: job.priority === SEGMENT_PRIORITY.viewer ? NICENESS.waited : NICENESS.soon,
+      ...(hurry ? { hurry } : {}),
     };
     const out = planned.audio
       ? await encodeAudioSegment(src, probe, plan, index, join(work, 'out'), run)

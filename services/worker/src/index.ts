@@ -131,7 +131,7 @@ export async function createWorker(config: Config, shared: { bus?: RedisBus } = 
     pollIntervalMs: config.worker.pollIntervalMs,
     shutdownGraceMs: config.worker.shutdownGraceSeconds * 1000,
     log,
-    handler: (job, signal) =>
+    handler: (job, signal, hurry) =>
       produceSegment(
         {
           sql,
@@ -145,6 +145,7 @@ export async function createWorker(config: Config, shared: { bus?: RedisBus } = 
         },
         job,
         signal,
+        hurry,
       ),
   });
 
