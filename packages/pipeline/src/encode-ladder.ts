@@ -15,6 +15,7 @@ import {
 } from '@kino/media';
 import { deleteObject, deletePrefix, listKeys, presignGet } from '@kino/storage';
 import { publish } from './artifacts.ts';
+import { publishAsWritten } from './publish-as-written.ts';
 import { publishRenditions, renditionDone } from './renditions.ts';
 import { SOURCE_ERRORS } from './failure.ts';
 import { NICENESS, withJobScope, type JobScope, type PipelineDeps } from './job-scope.ts';
@@ -46,7 +47,13 @@ export async function encodeLadder(deps: PipelineDeps, job: MediaJob, ctx: JobCo
             (async () => {
               const remote = await presignGet(deps.storage, asset.source_key, 3600);
               const run = { ...scope.run('audio'), signal: AbortSignal.any([scope.signal, stopAudio.signal]) };
-              const encoded = await makeAudio(remote, scope.hlsDir, probed, plan, run);
+              const encoded = await whilePublishing(
+                deps,
+                scope,
+                plan,
+                [plan.audio!.name],
+                makeAudio(remote, scope.hlsDir, probed, plan, run),
+              );
               await publishRenditions(deps, scope, plan, 'audio', [encoded]);
             })(),
           )
@@ -75,7 +82,15 @@ export async function encodeLadder(deps: PipelineDeps, job: MediaJob, ctx: JobCo
     // The small thumbnail encode runs beside it.
     const ladder = plan.video.every((r) => renditionDone(done, plan, r.name))
       ? null
-      : scope.start(makeLadder(scope.src, scope.hlsDir, probed, plan, scope.run('ladder', NICENESS.background)));
+      : scope.start(
+          whilePublishing(
+            deps,
+            scope,
+            plan,
+            plan.video.map((r) => r.name),
+            makeLadder(scope.src, scope.hlsDir, probed, plan, scope.run('ladder', NICENESS.background)),
+          ),
+        );
 
     if (!done.has(THUMBNAIL_PATH)) {
       const file = join(scope.work, THUMBNAIL_PATH);
@@ -99,6 +114,30 @@ export async function encodeLadder(deps: PipelineDeps, job: MediaJob, ctx: JobCo
       await scope.commit([{ type: 'asset.hls_ready', data: { renditions } }], (tx) => advancePlayableState(tx, asset.id, 'hls_ready'));
     }
   });
+}
+
+/**
+ * Awaits an encode of `renditions` while publishing their segments as they are written,
+ * so viewers ahead of just-in-time find the start of a long source at the origin.
+ */
+async function whilePublishing<T>(
+  deps: PipelineDeps,
+  scope: JobScope,
+  plan: MediaPlan,
+  renditions: string[],
+  encode: Promise<T>,
+): Promise<T> {
+  const writing = publishAsWritten(deps, scope, plan, renditions);
+  let encoded: T;
+  try {
+    encoded = await encode;
+  } catch (err) {
+    // The encode's failure is the one to report.
+    await writing.stop().catch(() => {});
+    throw err;
+  }
+  await writing.stop();
+  return encoded;
 }
 
 /**
