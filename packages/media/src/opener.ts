@@ -24,11 +24,12 @@ export function openerCopiesVideo(p: ProbeResult): boolean {
   const v = p.video;
   if (!v || v.codec !== 'h264') return false;
   const bitRate = v.bitRate ?? p.bitRate;
+  const picture = normalisePicture(v);
   return (
     (v.pixFmt === 'yuv420p' || v.pixFmt === 'yuvj420p') &&
     (v.bitDepth ?? 8) === 8 &&
-    normalisePicture(v).deinterlace.length === 0 &&
-    normalisePicture(v).colour.length === 0 &&
+    picture.deinterlace.length === 0 &&
+    picture.colour.length === 0 &&
     v.rotation === 0 &&
     v.displayWidth === v.width &&
     v.displayHeight === v.height &&

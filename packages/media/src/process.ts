@@ -122,19 +122,13 @@ function spawnIn(cwd: string, bin: string, args: string[], opts: ProcessOptions)
     child.on('error', (err: NodeJS.ErrnoException) => {
       // A spawn failure never produces a child, so there is nothing to wait for.
       if (child.pid !== undefined) return;
-      finish(() =>
-        reject(
-          new MediaError(
-            'FFMPEG_FAILED',
-            err.code === 'ENOENT' ? `${bin} is not installed on this machine.` : `${bin} could not be started.`,
-            { cause: err },
-          ),
-        ),
-      );
+      finish(() => reject(notStarted(bin, err.code === 'ENOENT' ? 127 : 126, err)));
     });
     child.on('close', (code, sig) => {
       finish(() => {
         if (stopReason) reject(stopReason.error);
+        // coreutils' nice could not exec the tool: the same failure as a spawn's ENOENT.
+        else if (nice && (code === 126 || code === 127) && tail.toString('utf8').startsWith('nice: ')) reject(notStarted(bin, code));
         else resolve({ code, signal: sig, stderrTail: tail.toString('utf8') });
       });
     });
@@ -156,6 +150,12 @@ async function raise(pid: number | undefined): Promise<void> {
       // Not allowed, or the thread is gone: the others are tried all the same.
     }
   }
+}
+
+/** The tool was not found (127, as a shell says it) or could not be run (126). */
+function notStarted(bin: string, code: 126 | 127, cause?: Error): MediaError {
+  const message = code === 127 ? `${bin} is not installed on this machine.` : `${bin} could not be started.`;
+  return new MediaError('FFMPEG_FAILED', message, cause ? { cause } : undefined);
 }
 
 function abortedError(): MediaError {

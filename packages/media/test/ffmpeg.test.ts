@@ -145,9 +145,11 @@ describe('runProcess', () => {
     expect(await processWithArgExists(marker)).toBe(false);
   });
 
-  it('says so when the tool is not installed', async () => {
-    const err = await rejection(runProcess('kino-no-such-tool', []));
-    expect(err).toMatchObject({ code: 'FFMPEG_FAILED', message: 'kino-no-such-tool is not installed on this machine.' });
+  it('says so when the tool is not installed, niced or not', async () => {
+    for (const nice of [undefined, 10]) {
+      const err = await rejection(runProcess('kino-no-such-tool', [], nice ? { nice } : {}));
+      expect(err).toMatchObject({ code: 'FFMPEG_FAILED', message: 'kino-no-such-tool is not installed on this machine.' });
+    }
   });
 
   it('stops the child and rejects with the error when a progress callback throws', async () => {

@@ -128,16 +128,11 @@ async function whilePublishing<T>(
   encode: Promise<T>,
 ): Promise<T> {
   const writing = publishAsWritten(deps, scope, plan, renditions);
-  let encoded: T;
   try {
-    encoded = await encode;
-  } catch (err) {
-    // The encode's failure is the one to report.
-    await writing.stop().catch(() => {});
-    throw err;
+    return await encode;
+  } finally {
+    await writing.stop();
   }
-  await writing.stop();
-  return encoded;
 }
 
 /**

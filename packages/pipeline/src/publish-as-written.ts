@@ -9,7 +9,7 @@ import type { JobScope, PipelineDeps } from './job-scope.ts';
 const POLL_MS = 250;
 
 export interface WrittenPublisher {
-  /** Stops looking; resolves once what it was publishing is recorded (rejects if that failed). */
+  /** Stops looking; resolves once the round in hand has ended. Never rejects. */
   stop(): Promise<void>;
 }
 
@@ -56,20 +56,22 @@ export function publishAsWritten(deps: PipelineDeps, scope: JobScope, plan: Medi
     const files = candidates.filter((f) => !made.has(f.path));
     const uploaded = await Promise.all(files.map((f) => publish(deps.storage, id, f, scope.signal)));
     if (uploaded.length > 0) await scope.commit([], (tx) => recordArtifacts(tx, id, uploaded));
+    // Only now: a round that failed leaves its files to the next.
     for (const f of candidates) published.add(f.path);
   }
 
   const loop = (async () => {
     while (!stopped && !scope.signal.aborted) {
-      await round();
+      // Best effort: a failed upload (the origin slow or away for a moment) is tried again
+      // next round, and what is still unpublished at the end goes up with the checked
+      // encode. Failing here would throw away a long encode for one segment's upload.
+      await round().catch(() => {});
       await new Promise<void>((resolve) => {
         wake = resolve;
         timer = setTimeout(resolve, POLL_MS);
       });
     }
   })();
-  // Reported by stop(); until then a failure must not count as unhandled.
-  loop.catch(() => {});
 
   return {
     async stop() {
