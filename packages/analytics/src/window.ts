@@ -33,10 +33,17 @@ export interface Window {
 // dependent formats that Date.parse would also accept.
 const RFC3339 = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2}))?$/i;
 
+// What `+01:00` becomes in a query string sent unescaped: the '+' arrives as a space.
+const PLUS_AS_SPACE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)? \d{2}:\d{2}$/i;
+
 function timestamp(name: string, raw: string): number {
   const ms = RFC3339.test(raw) && realDate(raw) ? Date.parse(raw) : NaN;
   if (!Number.isFinite(ms)) {
-    throw new AnalyticsQueryError('INVALID_TIMESTAMP', `${name} must be an RFC 3339 timestamp such as 2026-01-31T12:00:00Z, got "${raw}"`);
+    const hint = PLUS_AS_SPACE.test(raw) ? "; a '+' in a URL query string is read as a space: write %2B, or use Z (UTC)" : '';
+    throw new AnalyticsQueryError(
+      'INVALID_TIMESTAMP',
+      `${name} must be an RFC 3339 timestamp such as 2026-01-31T12:00:00Z, got "${raw}"${hint}.`,
+    );
   }
   return ms;
 }
@@ -48,33 +55,53 @@ function realDate(raw: string): boolean {
 }
 
 /**
- * `from` defaults to a day before `to`, `to` to now. With `alignTo`, `from` is rounded down
- * and `to` up to whole buckets (the response says which window was answered).
+ * `to` defaults to now. With `alignTo`, `from` is rounded down and `to` up to whole buckets
+ * (the response says which window was answered). `maxMs` bounds the window as asked: the
+ * rounding may add one bucket to it (an exact day from 12:00:30 answers 12:00 to 12:01
+ * the next day), never more. A missing `from` means a day before `to`, rounded down, or
+ * `maxMs` before the rounded `to` when that is later: the default window always fits,
+ * widened included (with whole minutes and a day at most: the 1,440 minutes up to `to`).
  */
 export function parseWindow(
   q: { from?: string | undefined; to?: string | undefined },
   o: { now?: number; maxMs?: number; alignTo?: number } = {},
 ): Window {
-  const to = q.to === undefined ? (o.now ?? Date.now()) : timestamp('to', q.to);
-  let from = q.from === undefined ? to - DEFAULT_WINDOW_MS : timestamp('from', q.from);
-  let end = to;
-  if (from >= to) throw new AnalyticsQueryError('INVALID_WINDOW', '`from` must be before `to`.');
-  if (o.alignTo !== undefined) {
-    from = Math.floor(from / o.alignTo) * o.alignTo;
-    end = Math.ceil(to / o.alignTo) * o.alignTo;
-  }
+  const align = o.alignTo ?? 1;
   const max = o.maxMs ?? MAX_WINDOW_MS;
-  if (end - from > max) {
+  const to = q.to === undefined ? (o.now ?? Date.now()) : timestamp('to', q.to);
+  const end = Math.ceil(to / align) * align;
+  const from =
+    q.from === undefined
+      ? Math.max(Math.floor((to - DEFAULT_WINDOW_MS) / align) * align, Math.ceil((end - max) / align) * align)
+      : timestamp('from', q.from);
+  if (from >= to) throw new AnalyticsQueryError('INVALID_WINDOW', '`from` must be before `to`.');
+  if (to - from > max) {
     throw new AnalyticsQueryError(
       'WINDOW_TOO_LARGE',
-      `The window may span at most ${describe(max)}; this one spans ${describe(end - from)}.`,
+      `The window may span at most ${spanText(max)}; this one spans ${spanText(to - from)}.`,
     );
   }
-  return { from, to: end };
+  return { from: Math.floor(from / align) * align, to: end };
 }
 
-function describe(ms: number): string {
-  return ms % DAY === 0 ? `${ms / DAY} day${ms === DAY ? '' : 's'}` : `${(ms / 3_600_000).toFixed(1)} hours`;
+const UNITS: Array<[string, number]> = [
+  ['day', DAY],
+  ['hour', 3_600_000],
+  ['minute', 60_000],
+  ['second', 1_000],
+  ['millisecond', 1],
+];
+
+/** Exact, so a span over the limit never reads as the limit: '1 day 1 minute', '2 days 3 hours 500 milliseconds'. */
+function spanText(ms: number): string {
+  const parts: string[] = [];
+  let rest = Math.round(ms);
+  for (const [unit, size] of UNITS) {
+    const n = Math.floor(rest / size);
+    rest -= n * size;
+    if (n > 0) parts.push(`${n} ${unit}${n === 1 ? '' : 's'}`);
+  }
+  return parts.join(' ') || '0 milliseconds';
 }
 
 /** '2026-01-31 12:00:00.000': how DateTime64(3, 'UTC') parameters are bound. */

@@ -190,6 +190,57 @@ describe('parseWindow', () => {
       'WINDOW_TOO_LARGE',
     );
   });
+
+  const MINUTE = 60_000;
+  const minute = { now, alignTo: MINUTE, maxMs: DAY };
+  const message = (fn: () => unknown) => {
+    try {
+      fn();
+    } catch (err) {
+      return (err as Error).message;
+    }
+    return 'no error';
+  };
+
+  it('chooses a default window that fits the interval, widening included', () => {
+    // The 1,440 whole minutes up to now (12:34:56.789 is in the minute ending 12:35).
+    expect(parseWindow({}, minute)).toEqual({ from: Date.UTC(2026, 4, 31, 12, 35), to: Date.UTC(2026, 5, 1, 12, 35) });
+    expect(parseWindow({ to: '2026-06-01T12:00:00Z' }, minute)).toEqual({ from: Date.UTC(2026, 4, 31, 12), to: Date.UTC(2026, 5, 1, 12) });
+    // Wider limits keep the whole last day.
+    expect(parseWindow({}, { now, alignTo: HOUR, maxMs: 31 * DAY })).toEqual({
+      from: Date.UTC(2026, 4, 31, 12),
+      to: Date.UTC(2026, 5, 1, 13),
+    });
+  });
+
+  it('bounds the window as asked: the widening may add one bucket', () => {
+    expect(parseWindow({ from: '2026-05-31T12:00:30Z', to: '2026-06-01T12:00:30Z' }, minute)).toEqual({
+      from: Date.UTC(2026, 4, 31, 12),
+      to: Date.UTC(2026, 5, 1, 12, 1),
+    });
+    expect(code(() => parseWindow({ from: '2026-05-31T12:00:30Z', to: '2026-06-01T12:00:31Z' }, minute))).toBe('WINDOW_TOO_LARGE');
+  });
+
+  it('says exactly how long a refused window is', () => {
+    expect(message(() => parseWindow({ from: '2026-05-31T00:00:00Z', to: '2026-06-01T00:01:00Z' }, minute))).toBe(
+      'The window may span at most 1 day; this one spans 1 day 1 minute.',
+    );
+    expect(message(() => parseWindow({ from: '2026-05-31T00:00:00Z', to: '2026-06-01T00:00:00.001Z' }, minute))).toBe(
+      'The window may span at most 1 day; this one spans 1 day 1 millisecond.',
+    );
+    expect(message(() => parseWindow({ from: '2026-04-01T00:00:00Z', to: '2026-05-02T02:00:30Z' }, { now, maxMs: 31 * DAY }))).toBe(
+      'The window may span at most 31 days; this one spans 31 days 2 hours 30 seconds.',
+    );
+  });
+
+  it("hints at an unescaped '+' read as a space, and only then", () => {
+    const hint = "a '+' in a URL query string is read as a space: write %2B, or use Z (UTC)";
+    expect(message(() => parseWindow({ from: '2026-11-20T00:00:00 01:00' }, { now }))).toContain(hint);
+    expect(message(() => parseWindow({ to: '2026-11-20T00:00 05:30' }, { now }))).toContain(hint);
+    expect(code(() => parseWindow({ to: '2026-11-20T00:00:00 01:00' }, { now }))).toBe('INVALID_TIMESTAMP');
+    expect(message(() => parseWindow({ from: 'last tuesday' }, { now }))).not.toContain('%2B');
+    expect(message(() => parseWindow({ from: '2026-11-20 00:00:00' }, { now }))).not.toContain('%2B');
+  });
 });
 
 describe('schema', () => {

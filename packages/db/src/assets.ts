@@ -18,6 +18,8 @@ export interface AssetRow {
   title: string | null;
   passthrough: string | null;
   idempotency_key: string | null;
+  /** What the upload with that key asked for, compared on a retry (migrations/009). */
+  idempotency_request: Record<string, unknown> | null;
   source_state: SourceState;
   playable_state: PlayableState;
   source_key: string;
@@ -57,6 +59,7 @@ export interface NewAsset {
   title?: string | null;
   passthrough?: string | null;
   idempotencyKey?: string | null;
+  idempotencyRequest?: Record<string, unknown> | null;
   contentType: string;
   playbackPolicy?: PlaybackPolicy | undefined;
 }
@@ -67,9 +70,11 @@ export interface NewAsset {
  */
 export async function insertUploadingAsset(sql: Queryable, a: NewAsset): Promise<AssetRow | null> {
   const [row] = await sql<AssetRow[]>`
-    insert into assets (id, account_id, title, passthrough, idempotency_key, source_key, source_content_type, playback_policy)
+    insert into assets (id, account_id, title, passthrough, idempotency_key, idempotency_request,
+                        source_key, source_content_type, playback_policy)
     values (${a.id}, ${a.accountId}, ${a.title ?? null}, ${a.passthrough ?? null},
-            ${a.idempotencyKey ?? null}, ${sourceKeyFor(a.id)}, ${a.contentType}, ${a.playbackPolicy ?? 'signed'})
+            ${a.idempotencyKey ?? null}, ${a.idempotencyRequest ? sql.json(a.idempotencyRequest as never) : null},
+            ${sourceKeyFor(a.id)}, ${a.contentType}, ${a.playbackPolicy ?? 'signed'})
     on conflict (account_id, idempotency_key) where idempotency_key is not null do nothing
     returning *`;
   return row ?? null;

@@ -1,6 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ErrorSchema } from './schemas.ts';
+import { describeValidation } from './strict.ts';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The request content types a route takes, named when it refuses another (default: JSON). */
+    accepts?: readonly string[];
+  }
+}
 
 // The one error shape of every Kino service: {"error": {"code", "message", "details"?,
 // "request_id"}}, with stable UPPER_SNAKE codes and the right status.
@@ -24,21 +32,30 @@ export const errorBody = (e: ApiError, requestId: string): string =>
     error: { code: e.code, message: e.message, ...(e.details === undefined ? {} : { details: e.details }), request_id: requestId },
   });
 
+/** What `curl -d` sends; people mean `--data-binary` when they send a file with it. */
+export const FORM_ENCODED_HINT =
+  "curl -d sends a form (application/x-www-form-urlencoded): send a file with --data-binary @file and a media content type, e.g. -H 'content-type: video/mp4'.";
+
+function unsupportedContentType(request: FastifyRequest | undefined): ApiError {
+  const received = request?.headers['content-type']?.split(';')[0]?.trim().toLowerCase();
+  const accepts = request?.routeOptions.config.accepts ?? ['application/json'];
+  const hint = received === 'application/x-www-form-urlencoded' ? ` ${FORM_ENCODED_HINT}` : '';
+  return new ApiError(
+    415,
+    'UNSUPPORTED_CONTENT_TYPE',
+    `${received ? `The content type ${received} is` : 'A body without a content type is'} not accepted here; send ${accepts.join(', ')}.${hint}`,
+    { received: received ?? null, accepted: accepts },
+  );
+}
+
 /** fastify's own errors (validation, body parsing, unknown content type) in our terms. */
-export function fromFastifyError(err: FastifyError | Error): ApiError {
+export function fromFastifyError(err: FastifyError | Error, request?: FastifyRequest): ApiError {
   if (err instanceof ApiError) return err;
   const fe = err as FastifyError;
-  if (fe.validation) {
-    return new ApiError(
-      400,
-      'VALIDATION_ERROR',
-      `Invalid request: ${fe.message}`,
-      fe.validation.map((v) => ({ path: v.instancePath || fe.validationContext, message: v.message })),
-    );
-  }
+  if (fe.validation) return describeValidation(fe, request);
   switch (fe.code) {
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new ApiError(415, 'UNSUPPORTED_CONTENT_TYPE', 'This content type is not accepted here.');
+      return unsupportedContentType(request);
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return new ApiError(400, 'INVALID_JSON', 'The request body is not valid JSON.');
@@ -64,7 +81,7 @@ export interface ErrorHandlingOptions {
 export function registerErrorHandling(app: FastifyInstance, o: ErrorHandlingOptions = {}): void {
   app.addSchema(ErrorSchema);
   app.setErrorHandler((err: FastifyError, request, reply) => {
-    const e = o.map?.(err) ?? fromFastifyError(err);
+    const e = o.map?.(err) ?? fromFastifyError(err, request);
     if (e.code === 'INTERNAL_ERROR') request.log.error({ err }, 'request failed');
     sendError(request, reply, e);
     o.afterSend?.(request);
@@ -75,6 +92,8 @@ export function registerErrorHandling(app: FastifyInstance, o: ErrorHandlingOpti
   );
 }
 
+export * from './cursor.ts';
 export * from './rate-limit.ts';
 export * from './readiness.ts';
 export * from './schemas.ts';
+export * from './strict.ts';

@@ -1,5 +1,6 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
+import { pageCursor, type PageFilters } from './cursor.ts';
 import { Type, type Static, type TSchema, type TSchemaOptions, type TUnsafe } from 'typebox';
 
 // Route schemas are written with TypeBox, and fastify's type provider turns each route's
@@ -75,25 +76,38 @@ export const ErrorSchema = Type.Object(
 export const clientErrors = { '4xx': refTo(ErrorSchema) };
 export const allErrors = { ...clientErrors, '5xx': refTo(ErrorSchema) };
 
-/** Cursor pagination: `limit` and the `next_cursor` of the previous page (a row's uuid). */
+/** Cursor pagination: `limit` and the `next_cursor` of the previous page (opaque; see cursor.ts). */
 export const PageQuery = {
   limit: Defaulted(Type.Integer({ minimum: 1, maximum: 100, default: 25 })),
-  cursor: Type.Optional(Uuid({ description: 'next_cursor of the previous page.' })),
+  cursor: Type.Optional(
+    Type.String({
+      maxLength: 1024,
+      pattern: '^[A-Za-z0-9_-]+$',
+      description: 'next_cursor of the previous page. It keeps the filters of the first page: send it alone, or with the same filters.',
+    }),
+  ),
 };
 
 /** A page of `items`; `next_cursor` is null on the last one. */
 export const Page = <T extends TSchema>(items: T) =>
-  Type.Partial(Type.Object({ data: Type.Array(items), next_cursor: Nullable(Type.String()) }));
+  Type.Partial(
+    Type.Object({
+      data: Type.Array(items),
+      next_cursor: Nullable(Type.String(), { description: 'Pass it back as `cursor` for the next page; null on the last one.' }),
+    }),
+  );
 
 /**
  * The page answer from `limit + 1` rows read after the cursor: the extra row only tells
- * whether another page exists.
+ * whether another page exists. `filters` are what the rows were read with; the next
+ * page's cursor carries them.
  */
 export function pageOf<R extends { id: string }, V>(
   rows: R[],
   limit: number,
   view: (row: R) => V,
+  filters: PageFilters = {},
 ): { data: V[]; next_cursor: string | null } {
   const page = rows.slice(0, limit);
-  return { data: page.map(view), next_cursor: rows.length > limit ? page[page.length - 1]!.id : null };
+  return { data: page.map(view), next_cursor: rows.length > limit ? pageCursor(page[page.length - 1]!.id, filters) : null };
 }

@@ -14,10 +14,12 @@ import {
   type Sql,
 } from '@kino/db';
 import { sourceKeyFor } from '@kino/artifacts';
+import { FORM_ENCODED_HINT } from '@kino/http';
 import { appendEvent, appendEvents } from '@kino/events';
 import { enqueueJob } from '@kino/jobs';
 import { deleteObject, uploadStream, type Storage } from '@kino/storage';
 import { ByteLimit } from './byte-limit.ts';
+import { describeUpload, differences, FINGERPRINT_BYTES, type UploadRequest } from './fingerprint.ts';
 import { readHead } from './read-head.ts';
 import { sniff, SNIFF_BYTES } from './sniff.ts';
 
@@ -27,6 +29,7 @@ export class IngestError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    readonly details?: unknown,
   ) {
     super(message);
   }
@@ -52,6 +55,13 @@ export interface IngestInput {
   title?: string | undefined;
   passthrough?: string | undefined;
   idempotencyKey?: string | undefined;
+  /**
+   * Runs once the whole body is stored, before the asset counts as uploaded; a throw
+   * refuses the upload and removes what it left (a form with fields after its file).
+   */
+  afterBody?: (() => Promise<void>) | undefined;
+  /** The size the client declared (Content-Length of a raw body), compared on a retry. */
+  declaredBytes?: number | undefined;
   /** Default `signed`. */
   playbackPolicy?: PlaybackPolicy | undefined;
 }
@@ -64,11 +74,33 @@ export interface IngestResult {
 
 const TOUCH_EVERY_MS = 10_000;
 
+const NOT_MEDIA_MESSAGE = 'The body does not look like a video or audio file.';
+
+/** `name=value&…` text: what `curl -d` sends when a file was meant. */
+const looksFormEncoded = (head: Buffer) =>
+  /^[\w.~%+-]+=[\x20-\x7e]*$/.test(head.toString('latin1', 0, Math.min(head.length, 1024)).split('&')[0]!);
+
+function notMediaMessage(message: string, head: Buffer): string {
+  return looksFormEncoded(head) ? `${message} It looks like a form. ${FORM_ENCODED_HINT}` : message;
+}
+
 function stalled(asset: AssetRow, stallSeconds: number): boolean {
   return asset.source_state === 'uploading' && Date.now() - asset.updated_at.getTime() > stallSeconds * 1000;
 }
 
-function replay(existing: AssetRow): IngestResult {
+/** The asset a retry with the same key gets, if it asks for the same upload. */
+function replay(existing: AssetRow, request: UploadRequest): IngestResult {
+  const first = existing.idempotency_request as Partial<UploadRequest> | null;
+  const differ = first ? differences(first, request, existing.source_bytes) : [];
+  if (differ.length > 0) {
+    throw new IngestError(
+      422,
+      'IDEMPOTENCY_KEY_REUSED',
+      `This Idempotency-Key was first used for a different upload (${differ.join(', ')} differ${differ.length === 1 ? 's' : ''}); ` +
+        'use a new key for a new upload.',
+      { differs: differ },
+    );
+  }
   if (existing.source_state === 'uploading') {
     throw new IngestError(
       409,
@@ -85,15 +117,8 @@ function replay(existing: AssetRow): IngestResult {
  * and an object that did complete is deleted again.
  */
 export async function ingestUpload(deps: IngestDeps, input: IngestInput): Promise<IngestResult> {
-  if (input.idempotencyKey) {
-    const existing = await findByIdempotencyKey(deps.sql, input.accountId, input.idempotencyKey);
-    // The retry of an upload whose api process died must not wait for the sweep: the
-    // stalled row gives way (its leftovers in S3 are the sweep's) and this upload proceeds.
-    if (existing && stalled(existing, deps.stallSeconds)) await deleteUploadingAsset(deps.sql, existing.id);
-    else if (existing) return replay(existing);
-  }
-
-  const { head, stream } = await readHead(input.body, SNIFF_BYTES, (h) => {
+  // The head decides whether this is media at all, and is what a retry's body is compared by.
+  const { head, stream } = await readHead(input.body, FINGERPRINT_BYTES, (h) => {
     const first = sniff(h);
     return first.verdict === 'more' ? first.bytes : undefined;
   });
@@ -102,11 +127,21 @@ export async function ingestUpload(deps: IngestDeps, input: IngestInput): Promis
   const sniffed = sniff(head);
   if (sniffed.verdict !== 'media') {
     stream.destroy();
-    throw new IngestError(
-      415,
-      'NOT_MEDIA',
-      sniffed.verdict === 'refuse' ? sniffed.message : 'The body does not look like a video or audio file.',
-    );
+    throw new IngestError(415, 'NOT_MEDIA', sniffed.verdict === 'refuse' ? notMediaMessage(sniffed.message, head) : NOT_MEDIA_MESSAGE);
+  }
+
+  const request = describeUpload(input, head);
+  if (input.idempotencyKey) {
+    const existing = await findByIdempotencyKey(deps.sql, input.accountId, input.idempotencyKey);
+    // The retry of an upload whose api process died must not wait for the sweep: the
+    // stalled row gives way (its leftovers in S3 are the sweep's) and this upload proceeds.
+    if (existing && stalled(existing, deps.stallSeconds)) await deleteUploadingAsset(deps.sql, existing.id);
+    else if (existing) {
+      // The retry's body is not needed; it is read and dropped so its connection stays
+      // usable (through the head's stream, which holds the body's reader).
+      stream.resume();
+      return replay(existing, request);
+    }
   }
 
   const id = randomUUID();
@@ -117,6 +152,7 @@ export async function ingestUpload(deps: IngestDeps, input: IngestInput): Promis
       title: input.title,
       passthrough: input.passthrough,
       idempotencyKey: input.idempotencyKey,
+      idempotencyRequest: input.idempotencyKey ? { ...request } : null,
       contentType: input.contentType,
       playbackPolicy: input.playbackPolicy,
     });
@@ -125,12 +161,12 @@ export async function ingestUpload(deps: IngestDeps, input: IngestInput): Promis
   });
   if (inserted) deps.onEvents?.(input.accountId);
   if (!inserted) {
-    stream.destroy();
+    stream.resume();
     // Another request with the same key won the insert a moment ago (and may even have
     // been deleted again since: then this one is simply in progress elsewhere, or gone).
     const winner = await findByIdempotencyKey(deps.sql, input.accountId, input.idempotencyKey!);
     if (!winner) throw new IngestError(409, 'IDEMPOTENCY_KEY_IN_USE', 'An upload with this Idempotency-Key is in progress; retry shortly.');
-    return replay(winner);
+    return replay(winner, request);
   }
 
   const key = sourceKeyFor(id);
@@ -155,6 +191,7 @@ export async function ingestUpload(deps: IngestDeps, input: IngestInput): Promis
     ]);
     if (body.status === 'rejected') throw body.reason;
     if (upload.status === 'rejected') throw upload.reason;
+    await input.afterBody?.();
     const asset = await deps.sql.begin(async (tx) => {
       const asset = await markSourceUploaded(tx, id, limit.bytes);
       if (!asset) return null;

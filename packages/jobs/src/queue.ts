@@ -257,8 +257,10 @@ export async function reapExpiredLeases(sql: Sql): Promise<{ requeued: number; f
 }
 
 export async function latestJobFor(sql: Queryable, assetId: string): Promise<MediaJob | null> {
+  // A purge is housekeeping after a delete, not the asset's processing: an asset shows the
+  // last job that made it what it is.
   const [job] = await sql<MediaJob[]>`
-    select * from media_jobs where asset_id = ${assetId} order by id desc limit 1`;
+    select * from media_jobs where asset_id = ${assetId} and kind <> 'purge_asset' order by id desc limit 1`;
   return job ?? null;
 }
 

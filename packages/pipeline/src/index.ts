@@ -7,3 +7,4 @@ export * from './process-source.ts';
 export * from './purge-asset.ts';
 export * from './scratch.ts';
 export * from './segments.ts';
+export * from './steps.ts';

@@ -1,4 +1,5 @@
 import { mkdtemp, rm } from 'node:fs/promises';
+import type { ProgressStep } from './steps.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pMap from 'p-map';
@@ -61,11 +62,11 @@ export interface JobScope {
    */
   commit(events: Array<Omit<NewEvent, 'accountId' | 'assetId'>>, fn: (tx: Queryable) => Promise<void>): Promise<void>;
   /** ffmpeg options for a step, progress reported as `step`, at a NICENESS. */
-  run(step: string, nice?: number): RunOptions;
+  run(step: ProgressStep, nice?: number): RunOptions;
   /** Work that runs beside the step in hand and must be over (or stopped) when the job ends. */
   start<T>(p: Promise<T>): Promise<T>;
   /** Uploads files, several at a time, reporting progress as `step`. */
-  publishAll(step: string, files: LocalArtifact[]): Promise<NewArtifact[]>;
+  publishAll(step: ProgressStep, files: LocalArtifact[]): Promise<NewArtifact[]>;
   /** The whole source into `src`, once however often asked. */
   download(): Promise<void>;
 }

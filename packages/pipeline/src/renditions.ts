@@ -3,9 +3,16 @@ import { listArtifacts, recordArtifacts } from '@kino/db';
 import { declaredBandwidth, type LadderRendition, type MediaPlan } from '@kino/media';
 import { renditionArtifacts, renditionColumns } from './artifacts.ts';
 import type { JobScope, PipelineDeps } from './job-scope.ts';
+import type { ProgressStep } from './steps.ts';
 
 /** Publishes an encoded rendition's files that are not recorded yet (just in time made them) and says each is ready. */
-export async function publishRenditions(deps: PipelineDeps, scope: JobScope, plan: MediaPlan, step: string, encoded: LadderRendition[]) {
+export async function publishRenditions(
+  deps: PipelineDeps,
+  scope: JobScope,
+  plan: MediaPlan,
+  step: ProgressStep,
+  encoded: LadderRendition[],
+) {
   const have = new Set((await listArtifacts(deps.sql, scope.asset.id)).map((a) => a.path));
   const files = encoded.flatMap((r) => renditionArtifacts(scope.hlsDir, plan, r)).filter((f) => !have.has(f.path));
   const published = await scope.publishAll(step, files);

@@ -1,6 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
-import { newRequestId } from '@kino/http';
+import { newRequestId, refuseUnknownParameters, strictAjv } from '@kino/http';
 import type { ApiDeps } from './deps.ts';
 import { requireApiKey } from './auth.ts';
 import { registerErrorHandling } from './errors.ts';
@@ -26,7 +26,9 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
     requestTimeout: 0,
     bodyLimit: 1024 * 1024,
     trustProxy: deps.config.api.trustProxy,
+    ajv: strictAjv,
   });
+  refuseUnknownParameters(app);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });

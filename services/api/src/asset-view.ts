@@ -1,6 +1,7 @@
 import { PLAYBACK_POLICIES, type ArtifactRow, type AssetRow, type PlayableState } from '@kino/db';
 import { AnyObject, Nullable, refTo, StringEnum, Uuid } from '@kino/http';
 import type { MediaJob } from '@kino/jobs';
+import { PROGRESS_STEPS, type ProgressStep } from '@kino/pipeline';
 import { Type, type Static, type TSchemaOptions } from 'typebox';
 import { PlaybackRef } from './schemas.ts';
 
@@ -36,7 +37,11 @@ export const AssetSchema = Type.Partial(
     id: Uuid(),
     title: Nullable(Type.String()),
     passthrough: Nullable(Type.String()),
-    source_state: StringEnum(['uploading', 'uploaded', 'failed']),
+    source_state: StringEnum(['uploading', 'uploaded', 'failed'], {
+      description:
+        '`uploading` while the bytes stream in; `uploaded` once they are all stored, and it stays so when processing succeeds; ' +
+        '`failed` when the source cannot be read (a truncated or corrupt file: `error` says why).',
+    }),
     playable_state: StringEnum(['not_playable', 'opener_ready', 'hls_ready', 'deleted'], {
       description: '`deleted` once the asset is deleted (see deleted_at), whatever it was before.',
     }),
@@ -56,7 +61,12 @@ export const AssetSchema = Type.Partial(
       Type.Partial(
         Type.Object({
           job_state: StringEnum(['queued', 'running', 'succeeded', 'failed', 'cancelled']),
-          step: Nullable(Type.String()),
+          step: Nullable(
+            StringEnum([...new Set(Object.values(PROGRESS_STEPS).flat())], {
+              description:
+                'The step in hand. The first job: probe, playlists, opener. The ladder job: audio (beside download), download, probe, ladder (thumbnail beside it), upload.',
+            }),
+          ),
           fraction: Nullable(Type.Number()),
           attempts: Type.Integer(),
           max_attempts: Type.Integer(),
@@ -71,6 +81,13 @@ export const AssetSchema = Type.Partial(
     deleted_at: Nullable(Type.String({ format: 'date-time' })),
     links: Type.Partial(Type.Object({ self: Type.String(), events: Type.String() })),
     playback: PlaybackRef({ description: 'Only on an upload with wait=playable that became playable in time.' }),
+    wait: Type.Partial(
+      Type.Object({
+        timed_out: Type.Boolean({ description: 'True when the asset was still not playable when the wait ended.' }),
+        waited_seconds: Type.Number(),
+      }),
+      { description: 'Only on an upload with wait=playable: how the wait ended.' },
+    ),
   }),
   { $id: 'Asset' },
 );
@@ -113,7 +130,8 @@ export function assetView(asset: AssetRow, baseUrl: string, detail?: { artifacts
     ...(detail && {
       progress: detail.job && {
         job_state: detail.job.state,
-        step: detail.job.progress.step ?? null,
+        // What the pipeline reported: one of its PROGRESS_STEPS.
+        step: (detail.job.progress.step ?? null) as ProgressStep | null,
         fraction: detail.job.progress.fraction ?? null,
         attempts: detail.job.attempts,
         max_attempts: detail.job.max_attempts,

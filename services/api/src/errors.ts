@@ -9,7 +9,7 @@ export const notFound = (what: string) => new ApiError(404, 'NOT_FOUND', `${what
 
 /** The packages' own refusals (uploads, analytics), in the API's terms. */
 function fromPackages(err: Error): ApiError | undefined {
-  if (err instanceof IngestError) return new ApiError(err.status, err.code, err.message);
+  if (err instanceof IngestError) return new ApiError(err.status, err.code, err.message, err.details);
   if (err instanceof PayloadTooLargeError) return new ApiError(413, 'PAYLOAD_TOO_LARGE', err.message, { max_bytes: err.limit });
   if (err instanceof AnalyticsQueryError) return new ApiError(400, err.code, err.message);
   if (isAnalyticsUnavailable(err))

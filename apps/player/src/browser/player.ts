@@ -1,4 +1,4 @@
-import { fetchBootstrap, isInline, resolveBootstrap } from './bootstrap.ts';
+import { bootstrapUrl, fetchBootstrap, resolveBootstrap } from './bootstrap.ts';
 import { Beacons } from './beacons.ts';
 import type { Engine, EngineEvents } from './engine.ts';
 import { hlsEngine, mseAvailable } from './engine-hls.ts';
@@ -90,7 +90,7 @@ export class Player {
   async load(o: PlayerOptions): Promise<void> {
     this.teardown();
     const gen = this.generation;
-    const url = typeof o.playback === 'string' && !isInline(o.playback) ? new URL(o.playback, document.baseURI).toString() : undefined;
+    const url = bootstrapUrl(o.playback);
     const v = this.ui.video;
     v.muted = !!o.muted;
     v.controls = !!o.controls;

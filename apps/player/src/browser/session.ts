@@ -1,3 +1,4 @@
+import { checkBootstrap } from './bootstrap.ts';
 import type { Bootstrap, RefreshBootstrap } from './types.ts';
 
 /**
@@ -34,12 +35,17 @@ export class Session {
     return base.slice(0, base.indexOf(marker) + marker.length) + url.slice(at + marker.length);
   }
 
-  /** One refresh at a time: every request refused meanwhile waits for the same answer. */
+  /**
+   * One refresh at a time: every request refused meanwhile waits for the same answer. A
+   * refresh that returns something else than a bootstrap rejects (INVALID_PLAYBACK) and
+   * leaves the grant in force as it was.
+   */
   refresh(): Promise<Bootstrap> {
     const refresher = this.refresher();
     if (!refresher) return Promise.reject(new Error('no refresh callback'));
     this.pending ??= refresher()
-      .then((b) => {
+      .then((fresh) => {
+        const b = checkBootstrap(fresh);
         this.current = b;
         for (const l of this.listeners) l(b);
         return b;

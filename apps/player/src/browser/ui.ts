@@ -1,11 +1,21 @@
 import type { PlayerError, PlayerErrorCode } from './types.ts';
 
-const MESSAGES: Record<PlayerErrorCode, string> = {
+/** What the viewer reads: a fixed text, or for errors only their message explains, the message. */
+const MESSAGES: Record<PlayerErrorCode, string | ((e: PlayerError) => string)> = {
   NOT_PLAYABLE: 'This video is still being processed. It will start as soon as it is ready.',
+  NOT_FOUND: (e) => e.message,
+  UNAVAILABLE: (e) => `${e.message} Click to try again.`,
+  INVALID_PLAYBACK: (e) => e.message,
   TOKEN_EXPIRED: 'This video link has expired. Reload the page to watch it.',
   NETWORK: 'The video could not be loaded. Check your connection, then click to try again.',
   MEDIA: 'This video cannot be played in this browser.',
 };
+const messageOf = (e: PlayerError): string => {
+  const m = MESSAGES[e.code];
+  return typeof m === 'function' ? m(e) : m;
+};
+/** Errors whose message offers a retry on click. */
+const RETRYABLE: ReadonlySet<PlayerErrorCode | undefined> = new Set<PlayerErrorCode>(['NETWORK', 'UNAVAILABLE']);
 
 const STYLE = `
 :host { display: block; position: relative; background: #000; aspect-ratio: 16 / 9; overflow: hidden; }
@@ -52,7 +62,7 @@ export class PlayerUi {
 
   /** `fn` runs when the viewer clicks a message that offers a retry. */
   onRetry(fn: () => void): void {
-    this.message.addEventListener('click', () => this.shown === 'NETWORK' && fn());
+    this.message.addEventListener('click', () => RETRYABLE.has(this.shown) && fn());
   }
 
   /** Shows `url` until playback starts; none for undefined. */
@@ -68,7 +78,7 @@ export class PlayerUi {
   show(e: PlayerError | undefined): void {
     this.shown = e?.code;
     this.message.hidden = !e;
-    this.message.textContent = e ? MESSAGES[e.code] : '';
+    this.message.textContent = e ? messageOf(e) : '';
     if (e) this.showPlayButton(false);
   }
 }

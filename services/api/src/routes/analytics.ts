@@ -56,7 +56,9 @@ const windowOut = (w: Window) => ({ from: new Date(w.from).toISOString(), to: ne
  * Playback analytics from ClickHouse, always scoped to the caller's account. The per-asset
  * answers read raw rows (any window up to 92 days, to the millisecond); the account-wide
  * one reads hourly rollups, so its window is widened to whole hours (whole minutes for
- * interval=minute, which reads raw rows and spans a day at most).
+ * interval=minute, which reads raw rows and spans a day at most). The limits apply to the
+ * window as asked; the widening adds at most one bucket, and the default window is chosen
+ * to fit with it (parseWindow).
  */
 export async function analyticsRoutes(scope: FastifyInstance, deps: ApiDeps): Promise<void> {
   const app = typed(scope);
@@ -123,11 +125,20 @@ export async function analyticsRoutes(scope: FastifyInstance, deps: ApiDeps): Pr
         summary: 'Account-wide playback totals, breakdowns and time series',
         description:
           'With `group_by`, the busiest `limit` groups; with `interval`, a series per group (or for the total). ' +
-          'Windows: at most 1 day with interval=minute, 31 days with hour, 92 days otherwise.',
+          'Windows: at most 1 day with interval=minute, 31 days with hour, 92 days otherwise. ' +
+          'The window is widened to whole hours (whole minutes with interval=minute) and the limit applies to the window as asked, ' +
+          'so a day that does not start on a whole minute, such as 12:00:30 to 12:00:30, is accepted with interval=minute ' +
+          'and answered as 12:00 to 12:01 the next day (1 day 1 minute). ' +
+          'Without `from`: a day before `to`, widened; with interval=minute, the 1,440 whole minutes up to `to`.',
         tags: ['analytics'],
         querystring: Type.Object(
           {
             ...windowQuery,
+            from: Type.Optional(
+              Type.String({
+                description: 'RFC 3339, inclusive. Default: a day before `to`; with interval=minute, the 1,440 whole minutes up to `to`.',
+              }),
+            ),
             group_by: Type.Optional(StringEnum(GROUP_BYS)),
             interval: Type.Optional(StringEnum(INTERVALS)),
             limit: Defaulted(Type.Integer({ minimum: 1, maximum: 100, default: 10 })),

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { getAsset, listArtifacts, listAssets, PLAYBACK_POLICIES, updateAsset } from '@kino/db';
-import { clientErrors, Defaulted, IdParams, Nullable, Page, PageQuery, pageOf, StringEnum, typed } from '@kino/http';
+import { clientErrors, IdParams, Nullable, Page, PageQuery, pageOf, readCursor, StringEnum, typed } from '@kino/http';
 import { announceCancel, latestJobFor } from '@kino/jobs';
 import { deleteAsset } from '@kino/pipeline';
 import { Type, type Static } from 'typebox';
@@ -8,16 +8,24 @@ import type { ApiDeps } from '../deps.ts';
 import { ApiError, notFound } from '../errors.ts';
 import { AssetRef, assetView } from '../asset-view.ts';
 
+const SOURCE_STATES = ['uploading', 'uploaded', 'failed'] as const;
+const PLAYABLE_STATES = ['not_playable', 'opener_ready', 'hls_ready', 'deleted'] as const;
+
 const ListQuery = Type.Object({
   ...PageQuery,
-  source_state: Type.Optional(StringEnum(['uploading', 'uploaded', 'failed'])),
+  source_state: Type.Optional(StringEnum(SOURCE_STATES)),
   playable_state: Type.Optional(
-    StringEnum(['not_playable', 'opener_ready', 'hls_ready', 'deleted'], {
+    StringEnum(PLAYABLE_STATES, {
       description: 'As the assets read: a deleted asset matches only `deleted`.',
     }),
   ),
-  include_deleted: Defaulted(Type.Boolean({ default: false, description: 'List deleted assets too (playable_state `deleted`).' })),
+  // Not defaulted: a cursor keeps the filters of the first page, so "not given" must differ from "false".
+  include_deleted: Type.Optional(Type.Boolean({ description: 'List deleted assets too (playable_state `deleted`). Default false.' })),
 });
+
+/** The filters of an asset list, and the values a cursor may carry for each. */
+type ListFilters = Pick<Static<typeof ListQuery>, 'source_state' | 'playable_state' | 'include_deleted'>;
+const LIST_FILTERS = { source_state: SOURCE_STATES, playable_state: PLAYABLE_STATES, include_deleted: [true, false] };
 
 const AssetPatch = Type.Object(
   {
@@ -30,20 +38,17 @@ const AssetPatch = Type.Object(
     title: Type.Optional(Nullable(Type.String({ maxLength: 512 }))),
     passthrough: Type.Optional(Nullable(Type.String({ maxLength: 2048 }))),
   },
-  {
-    // Unknown fields are refused rather than dropped (fastify's ajv strips what
-    // additionalProperties forbids), so a misspelt field is an error, not a silent no-op.
-    propertyNames: { enum: ['playback_policy', 'title', 'passthrough'] },
-    minProperties: 1,
-  },
+  { minProperties: 1 },
 );
 
 /** Which deleted assets a list includes: a state filter is exact, as assets read in views. */
-function deletedFilter(q: Static<typeof ListQuery>): 'exclude' | 'include' | 'only' {
+function deletedFilter(q: ListFilters): 'exclude' | 'include' | 'only' {
   if (q.playable_state === 'deleted') return 'only';
   if (q.playable_state !== undefined) return 'exclude';
   return q.include_deleted ? 'include' : 'exclude';
 }
+
+const definedOnly = (o: object) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 
 export async function assetRoutes(scope: FastifyInstance, deps: ApiDeps): Promise<void> {
   const app = typed(scope);
@@ -113,18 +118,25 @@ export async function assetRoutes(scope: FastifyInstance, deps: ApiDeps): Promis
       },
     },
     async (request) => {
-      const q = request.query;
-      if (q.cursor && !(await getAsset(deps.sql, request.account.id, q.cursor))) {
-        throw new ApiError(400, 'INVALID_CURSOR', 'The cursor does not name an asset of this account.');
+      const { cursor, limit, ...given } = request.query;
+      let q: ListFilters = given;
+      let afterId: string | undefined;
+      if (cursor) {
+        const read = readCursor(cursor, given, LIST_FILTERS);
+        if (!(await getAsset(deps.sql, request.account.id, read.after))) {
+          throw new ApiError(400, 'INVALID_CURSOR', 'The cursor does not name an asset of this account.');
+        }
+        q = read.filters as ListFilters;
+        afterId = read.after;
       }
       const rows = await listAssets(deps.sql, request.account.id, {
-        limit: q.limit + 1,
-        afterId: q.cursor,
+        limit: limit + 1,
+        afterId,
         sourceState: q.source_state,
         playableState: q.playable_state === 'deleted' ? undefined : q.playable_state,
         deleted: deletedFilter(q),
       });
-      return pageOf(rows, q.limit, (a) => assetView(a, base));
+      return pageOf(rows, limit, (a) => assetView(a, base), definedOnly(q));
     },
   );
 

@@ -105,6 +105,7 @@ export async function eventRoutes(scope: FastifyInstance, deps: ApiDeps): Promis
         else open.set(accountId, n);
       };
       try {
+        if (request.query.asset_id && !(await getAsset(deps.sql, accountId, request.query.asset_id))) throw notFound('Asset');
         const resume = request.headers['last-event-id'] ?? request.query.after_sequence;
         const cursor = resume !== undefined ? Number(resume) : await latestSequence(deps, accountId);
         let end: () => void = () => {};

@@ -8,6 +8,7 @@ import type { ApiDeps } from '../deps.ts';
 import { ApiError, notFound } from '../errors.ts';
 import { issuePlayback, waitUntilPlayable } from '../playback.ts';
 import { PlaybackRef, regionQuery } from '../schemas.ts';
+import { openToEveryOrigin } from './public.ts';
 
 const BUNDLE_PATH = '/player/kino-player.js';
 // Client addresses remembered by the rate limit at most (each a few dozen bytes).
@@ -25,6 +26,9 @@ const PLAYER_WAIT_SECONDS = 15;
  * the routes are no token mint for whoever learns an id.
  */
 export async function playerRoutes(scope: FastifyInstance, deps: ApiDeps): Promise<void> {
+  // <kino-player> runs on any site: it must read our refusals (404, 429, 400) as well as the
+  // bootstrap and the module, or it can only say "network error".
+  openToEveryOrigin(scope);
   const app = typed(scope);
   // Built once per process at start, served from memory.
   const bundle = playerBundle();
@@ -70,8 +74,7 @@ export async function playerRoutes(scope: FastifyInstance, deps: ApiDeps): Promi
         .header(
           'cache-control',
           request.query.v === b.hash ? 'public, max-age=31536000, immutable' : 'public, max-age=3600, stale-while-revalidate=86400',
-        )
-        .header('access-control-allow-origin', '*');
+        );
       if (request.headers['if-none-match']?.split(',').some((t) => t.trim().replace(/^W\//, '') === etag)) return reply.code(304).send();
       reply.type('text/javascript; charset=utf-8');
       if (/\bgzip\b/.test(request.headers['accept-encoding'] ?? '')) return reply.header('content-encoding', 'gzip').send(b.gzip);
@@ -146,8 +149,7 @@ export async function playerRoutes(scope: FastifyInstance, deps: ApiDeps): Promi
       },
     },
     async (request, reply) => {
-      // Before any refusal too, so a player on another origin can read a 429 or 404.
-      reply.header('cache-control', 'no-store').header('access-control-allow-origin', '*');
+      reply.header('cache-control', 'no-store');
       let asset = await publicAsset(request, reply, request.params.id);
       if (request.query.wait === 'playable' && asset.playable_state === 'not_playable' && !asset.error) {
         const gone = new AbortController();

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
-import type { FastifyInstance } from 'fastify';
-import multipart from '@fastify/multipart';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import multipart, { type MultipartFile } from '@fastify/multipart';
 import { listArtifacts, PLAYBACK_POLICIES, type PlaybackPolicy } from '@kino/db';
 import { clientErrors, Defaulted, StringEnum, typed } from '@kino/http';
 import { ingestUpload } from '@kino/ingest';
@@ -30,6 +30,45 @@ const UploadQuery = Type.Object({
   ...playbackQuery,
 });
 
+const FORM_FIELDS = ['title', 'passthrough', 'playback_policy'];
+
+type Parts = ReturnType<FastifyRequest['parts']>;
+
+/**
+ * A form's text fields up to its file. Fields must come first: the asset is made, with
+ * its title, before the file streams in. `nothingAfterTheFile` runs once the file has
+ * been read and refuses a form with anything after it (a title put last would otherwise
+ * be lost without a word), which leaves nothing behind like any refused upload.
+ */
+async function readFormUpTo(
+  parts: Parts,
+): Promise<{ fields: Record<string, string>; file: MultipartFile; nothingAfterTheFile: () => Promise<void> }> {
+  const fields: Record<string, string> = {};
+  for (let next = await parts.next(); !next.done; next = await parts.next()) {
+    const part = next.value;
+    if (part.type === 'file') {
+      return {
+        fields,
+        file: part,
+        async nothingAfterTheFile() {
+          const late: string[] = [];
+          for (let after = await parts.next(); !after.done; after = await parts.next()) late.push(after.value.fieldname);
+          if (late.length > 0) {
+            throw new ApiError(
+              400,
+              'VALIDATION_ERROR',
+              `Form fields must come before the file: ${late.map((n) => `\`${n}\``).join(', ')} came after it (with curl, put -F title=… before -F file=@…).`,
+              late.map((n) => ({ path: n, message: 'comes after the file' })),
+            );
+          }
+        },
+      };
+    }
+    fields[part.fieldname] = String(part.value);
+  }
+  throw new ApiError(400, 'EMPTY_BODY', 'The form has no file field: add the video as a file.');
+}
+
 /**
  * POST /v1/videos: the body streams from the socket through a byte counter into an S3
  * multipart upload; neither memory nor disk ever holds the whole file.
@@ -47,6 +86,7 @@ export async function videoRoutes(scope: FastifyInstance, deps: ApiDeps): Promis
   app.post(
     '/v1/videos',
     {
+      config: { accepts: ['video/*', 'audio/*', 'application/octet-stream', 'multipart/form-data'] },
       schema: {
         operationId: 'createVideo',
         summary: 'Upload a video',
@@ -78,33 +118,49 @@ export async function videoRoutes(scope: FastifyInstance, deps: ApiDeps): Promis
       if (declared > max)
         throw new ApiError(413, 'PAYLOAD_TOO_LARGE', `The upload is larger than the limit of ${max} bytes.`, { max_bytes: max });
 
+      if (request.query.timeout_seconds !== undefined && request.query.wait === undefined) {
+        throw new ApiError(
+          400,
+          'VALIDATION_ERROR',
+          '`timeout_seconds` only means something with `wait=playable`: add it, or leave both out.',
+          [{ path: 'timeout_seconds', message: 'needs wait=playable' }],
+        );
+      }
       let body: Readable;
       let contentType: string;
+      let declaredBytes: number | undefined;
+      let afterBody: (() => Promise<void>) | undefined;
       let { title, passthrough, playback_policy: playbackPolicy } = request.query;
       if (request.isMultipart()) {
-        const file = await request.file();
-        if (!file) throw new ApiError(400, 'EMPTY_BODY', 'The form has no file field: add the video as a file.');
-        body = file.file;
-        contentType = file.mimetype;
-        const field = (name: string) => {
-          const f = file.fields[name];
-          return f && !Array.isArray(f) && f.type === 'field' ? String(f.value) : undefined;
-        };
-        title = field('title') ?? title;
-        passthrough = field('passthrough') ?? passthrough;
+        const form = await readFormUpTo(request.parts());
+        const unknown = Object.keys(form.fields).filter((name) => !FORM_FIELDS.includes(name));
+        if (unknown.length > 0) {
+          throw new ApiError(
+            400,
+            'VALIDATION_ERROR',
+            `Unknown form field ${unknown.map((n) => `\`${n}\``).join(', ')}: a form takes ${FORM_FIELDS.map((n) => `\`${n}\``).join(', ')} and one file.`,
+            unknown.map((n) => ({ path: n, message: 'unknown form field' })),
+          );
+        }
+        body = form.file.file;
+        contentType = form.file.mimetype;
+        title = form.fields['title'] ?? title;
+        passthrough = form.fields['passthrough'] ?? passthrough;
         if ((title?.length ?? 0) > 512 || (passthrough?.length ?? 0) > 2048) {
           throw new ApiError(400, 'VALIDATION_ERROR', 'title is limited to 512 characters and passthrough to 2048.');
         }
-        const policy = field('playback_policy');
+        const policy = form.fields['playback_policy'];
         if (policy !== undefined) {
           if (!PLAYBACK_POLICIES.includes(policy as PlaybackPolicy)) {
-            throw new ApiError(400, 'VALIDATION_ERROR', `playback_policy must be one of ${PLAYBACK_POLICIES.join(', ')}.`);
+            throw new ApiError(400, 'VALIDATION_ERROR', `\`playback_policy\` must be one of: ${PLAYBACK_POLICIES.join(', ')}.`);
           }
           playbackPolicy = policy as PlaybackPolicy;
         }
+        afterBody = form.nothingAfterTheFile;
       } else {
         body = request.raw;
         contentType = request.headers['content-type'] ?? 'application/octet-stream';
+        declaredBytes = Number.isFinite(declared) ? declared : undefined;
       }
 
       const { asset, created } = await ingestUpload(
@@ -125,14 +181,22 @@ export async function videoRoutes(scope: FastifyInstance, deps: ApiDeps): Promis
           passthrough,
           playbackPolicy,
           idempotencyKey: request.headers['idempotency-key'],
+          declaredBytes,
+          afterBody,
         },
       );
       let latest = asset;
+      let wait: { timed_out: boolean; waited_seconds: number } | undefined;
       if (request.query.wait === 'playable') {
         const timeout = Math.min(request.query.timeout_seconds ?? deps.config.playback.waitMaxSeconds, deps.config.playback.waitMaxSeconds);
         const gone = new AbortController();
         reply.raw.once('close', () => gone.abort());
+        const started = performance.now();
         latest = await waitUntilPlayable(deps, request.account.id, asset.id, timeout * 1000, gone.signal);
+        wait = {
+          timed_out: latest.playable_state === 'not_playable' && !latest.error && !latest.deleted_at,
+          waited_seconds: Math.round(performance.now() - started) / 1000,
+        };
       }
       const detail =
         request.query.wait === 'playable'
@@ -154,7 +218,7 @@ export async function videoRoutes(scope: FastifyInstance, deps: ApiDeps): Promis
       return reply
         .code(created ? 201 : 200)
         .header('location', view.links.self)
-        .send({ ...view, playback });
+        .send({ ...view, playback, wait });
     },
   );
 }

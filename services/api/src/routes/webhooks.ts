@@ -11,7 +11,7 @@ import {
   type Delivery,
   type Webhook,
 } from '@kino/webhooks';
-import { clientErrors, IdParams, NoBody, Nullable, Page, PageQuery, pageOf, StringEnum, typed, Uuid } from '@kino/http';
+import { clientErrors, IdParams, NoBody, Nullable, Page, PageQuery, pageOf, readCursor, StringEnum, typed, Uuid } from '@kino/http';
 import { Type } from 'typebox';
 import type { ApiDeps } from '../deps.ts';
 import { ApiError, notFound } from '../errors.ts';
@@ -236,7 +236,7 @@ export async function webhookRoutes(scope: FastifyInstance, deps: ApiDeps): Prom
       const { limit, cursor } = request.query;
       let beforeSeq: number | undefined;
       if (cursor) {
-        const seq = await deliverySeq(deps.sql, w.id, cursor);
+        const seq = await deliverySeq(deps.sql, w.id, readCursor(cursor, {}).after);
         if (seq === null) throw new ApiError(400, 'INVALID_CURSOR', 'The cursor does not name a delivery of this webhook.');
         beforeSeq = seq;
       }

@@ -1,0 +1,58 @@
+import { ApiError } from './index.ts';
+
+// A page cursor is opaque to clients: the last row's id and the filters the page was read
+// with. `?cursor=` alone then pages the same filtered list the first page did, as the
+// README shows; filters sent with it must be the cursor's own, so a cursor is never
+// silently applied to another list.
+
+/** A list's filters, as they were given (unset ones left out). */
+export type PageFilters = Record<string, string | boolean>;
+
+/** The values each filter of a list may take: a cursor is checked against them like a query. */
+export type FilterValues = Record<string, readonly (string | boolean)[]>;
+
+export function pageCursor(after: string, filters: PageFilters = {}): string {
+  return Buffer.from(JSON.stringify({ after, filters })).toString('base64url');
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const spell = (filters: PageFilters) =>
+  Object.keys(filters).length === 0
+    ? 'no filters'
+    : Object.entries(filters)
+        .map(([k, v]) => `${k}=${v}`)
+        .join('&');
+
+/**
+ * The row a page starts after and the filters it reads with: the cursor's, which `given`
+ * (the filters sent with it) may repeat but not change.
+ */
+export function readCursor(
+  cursor: string,
+  given: Record<string, string | boolean | undefined>,
+  allowed: FilterValues = {},
+): { after: string; filters: PageFilters } {
+  let parsed: { after?: unknown; filters?: unknown } | undefined;
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {}
+  const filters = parsed?.filters as PageFilters | undefined;
+  const valid =
+    typeof parsed?.after === 'string' &&
+    UUID.test(parsed.after) &&
+    typeof filters === 'object' &&
+    filters !== null &&
+    Object.entries(filters).every(([k, v]) => allowed[k]?.includes(v));
+  if (!valid) throw new ApiError(400, 'INVALID_CURSOR', 'The cursor is not one this API made: pass back `next_cursor` as it came.');
+  for (const [k, v] of Object.entries(given)) {
+    if (v !== undefined && filters![k] !== v) {
+      throw new ApiError(
+        400,
+        'INVALID_CURSOR',
+        `The cursor pages a list read with ${spell(filters!)}, not ${k}=${v}: send the cursor alone (it keeps its filters) or with the same filters.`,
+      );
+    }
+  }
+  return { after: parsed!.after as string, filters: filters! };
+}

@@ -1,0 +1,72 @@
+import type { FastifyError, FastifyInstance, FastifyRequest, FastifyServerOptions } from 'fastify';
+import { ApiError } from './index.ts';
+
+// A misspelt parameter (`tittle=`, `status=`) must be an error, not a silent no-op: every
+// querystring and JSON body schema refuses what it does not name. fastify's ajv would
+// strip unknown properties instead (removeAdditional), so a service that refuses them
+// builds its server with `strictAjv` and registers `refuseUnknownParameters`.
+
+/** The ajv options under which `additionalProperties: false` refuses rather than strips. */
+export const strictAjv: FastifyServerOptions['ajv'] = { customOptions: { removeAdditional: false } };
+
+type Schema = { type?: unknown; properties?: Record<string, unknown>; additionalProperties?: unknown };
+
+function closed(schema: unknown): void {
+  const s = schema as Schema | undefined;
+  if (s && s.type === 'object' && s.properties && s.additionalProperties === undefined) s.additionalProperties = false;
+}
+
+/** Closes the querystring and body schema of every route `app` (and its children) adds from now on. */
+export function refuseUnknownParameters(app: FastifyInstance): void {
+  app.addHook('onRoute', (route) => {
+    closed(route.schema?.querystring);
+    closed(route.schema?.body);
+  });
+}
+
+const WHERE: Record<string, string> = { querystring: 'query parameter', body: 'body field', params: 'path parameter', headers: 'header' };
+
+interface AjvError {
+  keyword: string;
+  instancePath: string;
+  message?: string;
+  params: Record<string, unknown>;
+}
+
+/**
+ * One validation failure in words a caller can act on: which parameter, what it must be,
+ * and what this route takes instead of an unknown one.
+ */
+export function describeValidation(err: FastifyError, request: FastifyRequest | undefined): ApiError {
+  const errors = (err.validation ?? []) as AjvError[];
+  const context = err.validationContext ?? 'request';
+  const what = WHERE[context] ?? context;
+  const schema = (request?.routeOptions.schema as Record<string, Schema | undefined> | undefined)?.[context];
+  const input = (request as unknown as Record<string, unknown> | undefined)?.[context === 'querystring' ? 'query' : context];
+  const details = errors.map((v) => {
+    const name = v.instancePath.replace(/^\//, '').replaceAll('/', '.');
+    return { path: name || context, message: sentence(v, name, what, schema, input) };
+  });
+  return new ApiError(400, 'VALIDATION_ERROR', details.map((d) => d.message).join(' ') || `Invalid request: ${err.message}`, details);
+}
+
+function sentence(v: AjvError, name: string, what: string, schema: Schema | undefined, input: unknown): string {
+  const got = name && input && typeof input === 'object' ? (input as Record<string, unknown>)[name.split('.')[0]!] : undefined;
+  const shown = got === undefined ? '' : ` (got ${JSON.stringify(got)})`;
+  switch (v.keyword) {
+    case 'additionalProperties': {
+      const unknown = String(v.params['additionalProperty']);
+      const known = Object.keys(schema?.properties ?? {});
+      const takes = known.length ? `this route takes ${known.map((k) => `\`${k}\``).join(', ')}` : `this route takes no ${what}s`;
+      return `Unknown ${what} \`${unknown}\`: ${takes}.`;
+    }
+    case 'enum':
+      return `\`${name}\` must be one of: ${(v.params['allowedValues'] as unknown[]).join(', ')}${shown}.`;
+    case 'const':
+      return `\`${name}\` must be ${JSON.stringify(v.params['allowedValue'])}${shown}.`;
+    case 'required':
+      return `The ${what} \`${String(v.params['missingProperty'])}\` is required.`;
+    default:
+      return `\`${name || what}\` ${v.message ?? 'is not valid'}${shown}.`;
+  }
+}
