@@ -35,7 +35,7 @@ export interface PlaybackTarget {
 export interface PathRefusal {
   ok: false;
   status: 400 | 401 | 404 | 414;
-  code: string;
+  code: 'URI_TOO_LONG' | 'INVALID_PATH' | 'TOKEN_MALFORMED' | 'TOKEN_MISSING' | 'UNKNOWN_ARTIFACT';
   message: string;
   /** Set when the refusal is a token failure, for the failure counters. */
   tokenReason?: 'missing' | 'malformed';

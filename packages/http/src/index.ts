@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ErrorSchema } from './schemas.ts';
+import type { ErrorCode } from './error-codes.ts';
 import { describeValidation } from './strict.ts';
 
 declare module 'fastify' {
@@ -17,7 +18,7 @@ declare module 'fastify' {
 export class ApiError extends Error {
   constructor(
     readonly status: number,
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
     readonly details?: unknown,
   ) {
@@ -39,7 +40,13 @@ export const FORM_ENCODED_HINT =
 function unsupportedContentType(request: FastifyRequest | undefined): ApiError {
   const received = request?.headers['content-type']?.split(';')[0]?.trim().toLowerCase();
   const accepts = request?.routeOptions.config.accepts ?? ['application/json'];
-  const hint = received === 'application/x-www-form-urlencoded' ? ` ${FORM_ENCODED_HINT}` : '';
+  const json = accepts.includes('application/json');
+  const hint =
+    received !== 'application/x-www-form-urlencoded'
+      ? ''
+      : json
+        ? " curl -d sends a form (application/x-www-form-urlencoded): add -H 'content-type: application/json'."
+        : ` ${FORM_ENCODED_HINT}`;
   return new ApiError(
     415,
     'UNSUPPORTED_CONTENT_TYPE',
@@ -93,6 +100,7 @@ export function registerErrorHandling(app: FastifyInstance, o: ErrorHandlingOpti
 }
 
 export * from './cursor.ts';
+export * from './error-codes.ts';
 export * from './rate-limit.ts';
 export * from './readiness.ts';
 export * from './schemas.ts';

@@ -1,6 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { pageCursor, type PageFilters } from './cursor.ts';
+import { ERROR_CODES, type ErrorCode } from './error-codes.ts';
 import { Type, type Static, type TSchema, type TSchemaOptions, type TUnsafe } from 'typebox';
 
 // Route schemas are written with TypeBox, and fastify's type provider turns each route's
@@ -63,7 +64,9 @@ export const IdParams = Type.Object({ id: Uuid() });
 export const ErrorSchema = Type.Object(
   {
     error: Type.Object({
-      code: Type.String({ description: 'Stable UPPER_SNAKE identifier of the error.' }),
+      code: StringEnum(Object.keys(ERROR_CODES) as ErrorCode[], {
+        description: 'Stable UPPER_SNAKE identifier of the error; the README lists when each is answered.',
+      }),
       message: Type.String(),
       details: Type.Optional(Type.Unknown()),
       request_id: Type.String(),

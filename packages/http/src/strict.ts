@@ -16,11 +16,18 @@ function closed(schema: unknown): void {
   if (s && s.type === 'object' && s.properties && s.additionalProperties === undefined) s.additionalProperties = false;
 }
 
-/** Closes the querystring and body schema of every route `app` (and its children) adds from now on. */
+const NO_PARAMETERS = { type: 'object', properties: {}, additionalProperties: false };
+
+/**
+ * Closes the querystring and body schema of every route `app` (and its children) adds from
+ * now on; a route without a querystring schema takes no query parameters at all.
+ */
 export function refuseUnknownParameters(app: FastifyInstance): void {
   app.addHook('onRoute', (route) => {
-    closed(route.schema?.querystring);
-    closed(route.schema?.body);
+    route.schema ??= {};
+    route.schema.querystring ??= NO_PARAMETERS;
+    closed(route.schema.querystring);
+    closed(route.schema.body);
   });
 }
 

@@ -14,7 +14,7 @@ import {
   type Sql,
 } from '@kino/db';
 import { sourceKeyFor } from '@kino/artifacts';
-import { FORM_ENCODED_HINT } from '@kino/http';
+import { FORM_ENCODED_HINT, type ErrorCode } from '@kino/http';
 import { appendEvent, appendEvents } from '@kino/events';
 import { enqueueJob } from '@kino/jobs';
 import { deleteObject, uploadStream, type Storage } from '@kino/storage';
@@ -27,7 +27,7 @@ import { sniff, SNIFF_BYTES } from './sniff.ts';
 export class IngestError extends Error {
   constructor(
     readonly status: number,
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
     readonly details?: unknown,
   ) {

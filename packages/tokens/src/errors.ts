@@ -23,6 +23,9 @@ export const TOKEN_FAILURES: readonly TokenFailure[] = [
   'missing_claims',
 ];
 
+/** The error code an edge answers a refused token with: `TOKEN_` and the failure. */
+export const tokenErrorCode = (reason: TokenFailure) => `TOKEN_${reason.toUpperCase()}` as `TOKEN_${Uppercase<TokenFailure>}`;
+
 const messages: Record<TokenFailure, string> = {
   malformed: 'The playback token is malformed.',
   expired: 'The playback token has expired.',

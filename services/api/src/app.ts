@@ -29,6 +29,8 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
     ajv: strictAjv,
   });
   refuseUnknownParameters(app);
+  // JSON routes take JSON only: a text/plain body is a 415 naming the type, not a parse of a string.
+  app.removeContentTypeParser('text/plain');
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });

@@ -32,6 +32,9 @@ describe('uploads at their edges', () => {
     const asset = (await res.json()) as any;
     expect(asset).toMatchObject({ source_state: 'uploaded', playable_state: 'not_playable' });
     expect(asset.playback).toBeUndefined();
+    // And it says so: the wait ran out, it did not succeed or get skipped.
+    expect(asset.wait.timed_out).toBe(true);
+    expect(asset.wait.waited_seconds).toBeGreaterThanOrEqual(1);
     // No worker here: the job is still waiting, and the asset is there to come back to.
     const [job] = await h.db.sql`select state from media_jobs where asset_id = ${asset.id}`;
     expect(job!.state).toBe('queued');

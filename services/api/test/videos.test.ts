@@ -88,6 +88,33 @@ describe('POST /v1/videos', () => {
     expect(other.status).toBe(201);
   });
 
+  it('refuses an Idempotency-Key reused for a different upload, saying what differs, and leaves nothing behind', async () => {
+    const key = { 'idempotency-key': 'upload-43' };
+    const first = await json(await post(clip, key, '?title=One'));
+    const count = await assetCount();
+    const reused = async (res: Response, differs: string[]) => {
+      expect(res.status).toBe(422);
+      const { error } = await json(res);
+      expect(error).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED', details: { differs } });
+      expect(error.message).toContain('use a new key for a new upload');
+    };
+    // Another file of the same size (a byte changed early on), another title, another type.
+    const changed = Buffer.from(clip);
+    changed[100] = changed[100]! ^ 0xff;
+    await reused(await post(changed, key, '?title=One'), ['body']);
+    await reused(await post(clip.subarray(0, clip.length - 1), key, '?title=One'), ['body']);
+    await reused(await post(clip, key, '?title=Two'), ['title']);
+    await reused(await post(clip, { ...key, 'content-type': 'video/quicktime' }, '?title=One&playback_policy=public'), [
+      'content_type',
+      'playback_policy',
+    ]);
+    const again = await post(clip, key, '?title=One');
+    expect(again.status).toBe(200);
+    expect((await json(again)).id).toBe(first.id);
+    expect(await assetCount()).toBe(count);
+    await expectNothingLeftBehind();
+  });
+
   it('refuses bad input with the right status and leaves nothing behind', async () => {
     const before = await assetCount();
     await expectError(await post(undefined), 400, 'EMPTY_BODY');
@@ -170,7 +197,53 @@ describe('reading assets', () => {
     const filtered = await json(await get('/v1/assets?playable_state=hls_ready', h.keyB));
     expect(filtered.data).toEqual([]);
     await expectError(await get('/v1/assets?playable_state=nonsense', h.keyB), 400, 'VALIDATION_ERROR');
-    await expectError(await get(`/v1/assets?cursor=${ids[0]}`, h.keyA), 400, 'INVALID_CURSOR');
+    // A cursor is the account's own, and only one the API made.
+    const firstPage = await json(await get('/v1/assets?limit=1', h.keyB));
+    await expectError(await get(`/v1/assets?cursor=${firstPage.next_cursor}`, h.keyA), 400, 'INVALID_CURSOR');
+    await expectError(await get(`/v1/assets?cursor=${ids[0]}`, h.keyB), 400, 'INVALID_CURSOR');
+  });
+
+  it('pages a filtered list with the cursor alone, and refuses a cursor sent with other filters', async () => {
+    const key = h.keyB;
+    // Five assets, two of them playable: a filtered list must page through exactly those.
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) ids.push((await json(await post(clip, { authorization: `Bearer ${key}` }))).id);
+    await h.db.sql`update assets set playable_state = 'hls_ready' where id in ${h.db.sql([ids[1]!, ids[3]!])}`;
+    const want = async (query: string) => (await json(await get(`/v1/assets?limit=100&${query}`, key))).data.map((a: any) => a.id);
+    for (const filter of ['playable_state=not_playable', 'playable_state=hls_ready']) {
+      const seen: string[] = [];
+      let page = await json(await get(`/v1/assets?${filter}&limit=2`, key));
+      for (;;) {
+        seen.push(...page.data.map((a: { id: string }) => a.id));
+        if (!page.next_cursor) break;
+        // As the README shows: the cursor alone, no filters repeated.
+        page = await json(await get(`/v1/assets?limit=2&cursor=${page.next_cursor}`, key));
+      }
+      expect(seen, filter).toEqual(await want(filter));
+      expect(new Set(seen).size).toBe(seen.length);
+    }
+    const first = await json(await get('/v1/assets?playable_state=not_playable&limit=1', key));
+    // The same filters again are fine; other ones are refused, saying which the cursor has.
+    expect((await get(`/v1/assets?playable_state=not_playable&cursor=${first.next_cursor}`, key)).status).toBe(200);
+    const other = await get(`/v1/assets?playable_state=hls_ready&cursor=${first.next_cursor}`, key);
+    expect(other.status).toBe(400);
+    expect((await json(other)).error).toMatchObject({
+      code: 'INVALID_CURSOR',
+      message: expect.stringContaining('a list read with playable_state=not_playable, not playable_state=hls_ready'),
+    });
+    await expectError(await get('/v1/assets?cursor=bm90LWEtY3Vyc29y', key), 400, 'INVALID_CURSOR');
+  });
+
+  it('shows a deleted asset as deleted, with its processing job rather than the purge as its progress', async () => {
+    const created = await json(await post(clip));
+    const res = await fetch(`${h.api.url}/v1/assets/${created.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${h.keyA}` } });
+    expect(res.status).toBe(200);
+    const jobs = await h.db.sql`select kind, state from media_jobs where asset_id = ${created.id} order by id`;
+    expect(jobs.map((j) => `${j.kind}:${j.state}`)).toEqual(['process_source:cancelled', 'purge_asset:queued']);
+    for (const asset of [await json(res), await json(await get(`/v1/assets/${created.id}`))]) {
+      expect(asset).toMatchObject({ playable_state: 'deleted', deleted_at: expect.any(String) });
+      expect(asset.progress).toMatchObject({ job_state: 'cancelled', step: null, max_attempts: h.config.worker.maxAttempts });
+    }
   });
 });
 

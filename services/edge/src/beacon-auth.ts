@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { signedPart, TokenError, type PlaybackClaims, type PlaybackVerifier } from '@kino/tokens';
+import { signedPart, TokenError, tokenErrorCode, type PlaybackClaims, type PlaybackVerifier } from '@kino/tokens';
 import { ApiError } from './errors.ts';
 import type { Revocations } from './revocations.ts';
 
@@ -68,7 +68,7 @@ export class BeaconAuthorizer {
         this.expired.set(tokenKey, err.claims);
         return err.claims;
       }
-      throw new ApiError(err.status, `TOKEN_${err.reason.toUpperCase()}`, err.message);
+      throw new ApiError(err.status, tokenErrorCode(err.reason), err.message);
     }
   }
 }

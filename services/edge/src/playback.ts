@@ -20,7 +20,7 @@ import {
   type FillRefusal,
 } from '@kino/edge-cache';
 import { parsePlaybackUrl } from '@kino/artifacts';
-import { signedPart, TokenError, type PlaybackVerifier } from '@kino/tokens';
+import { signedPart, TokenError, tokenErrorCode, type PlaybackVerifier } from '@kino/tokens';
 import { ApiError, writeError } from './errors.ts';
 import type { CacheLabel, EdgeMetrics } from './metrics.ts';
 import type { Revocations } from './revocations.ts';
@@ -250,7 +250,7 @@ export function createPlaybackHandler(d: PlaybackDeps): (req: IncomingMessage, r
       // An expired but genuine token still names its account. A token for another asset is
       // not attributed: the account would see an asset id it does not own in its numbers.
       x.accountId = err.reason === 'expired' ? (err.claims?.accountId ?? '') : '';
-      return fail(res, x, new ApiError(err.status, `TOKEN_${err.reason.toUpperCase()}`, err.message));
+      return fail(res, x, new ApiError(err.status, tokenErrorCode(err.reason), err.message));
     }
     d.log.error({ err }, 'token verification failed unexpectedly');
     fail(res, x, new ApiError(500, 'INTERNAL_ERROR', 'The token could not be checked.'));

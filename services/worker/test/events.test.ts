@@ -2,6 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccount, issueApiKey } from '@kino/db';
 import { announceEvents, appendEvent, createRedisBus } from '@kino/events';
+import { PROGRESS_STEPS } from '@kino/pipeline';
 import { createApi, type Api } from '@kino/api';
 import { spawnWorker, startStack, type Stack } from '@kino/testkit-stack';
 import { openStream } from './sse.ts';
@@ -81,6 +82,21 @@ describe('the event log, live and replayed', () => {
       renditions: ['360p', '240p', 'audio'],
     });
     expect(types).toContain('job.progress');
+    // Each job reports only the steps the README lists for it (PROGRESS_STEPS), in their order.
+    const jobs = mine.filter((e) => e.event === 'job.started').map((e) => e.data.data.job_id as number);
+    expect(jobs).toHaveLength(2);
+    const stepsOf = (jobId: number) => [
+      ...new Set(mine.filter((e) => e.event === 'job.progress' && e.data.data.job_id === jobId).map((e) => e.data.data.step as string)),
+    ];
+    expect(stepsOf(jobs[0]!)).toEqual([...PROGRESS_STEPS.process_source]);
+    const ladderSteps = stepsOf(jobs[1]!);
+    expect(PROGRESS_STEPS.encode_ladder).toEqual(expect.arrayContaining(ladderSteps));
+    expect(ladderSteps).toEqual(expect.arrayContaining(['audio', 'download', 'ladder', 'thumbnail']));
+    // `audio` and `thumbnail` run beside other steps; the rest start one after another.
+    const order = ladderSteps
+      .filter((step) => step !== 'audio' && step !== 'thumbnail')
+      .map((step) => PROGRESS_STEPS.encode_ladder.indexOf(step as never));
+    expect(order).toEqual([...order].sort((a, b) => a - b));
     const ids = got.map((e) => e.id);
     expect(ids).toEqual([...ids].sort((a, b) => a - b));
     expect(new Set(ids).size).toBe(ids.length);

@@ -53,6 +53,7 @@ describe('from upload to a playable signed URL', () => {
     expect(res.status).toBe(201);
     const asset = (await res.json()) as any;
     expect(asset.playable_state).not.toBe('not_playable');
+    expect(asset.wait).toEqual({ timed_out: false, waited_seconds: expect.any(Number) });
     expect(asset.playback.edge.id).toBe('e2e-edge');
     const opener = await fetch(asset.playback.urls.opener);
     expect(opener.status).toBe(200);

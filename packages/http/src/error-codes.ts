@@ -1,0 +1,93 @@
+// Every error code a Kino service answers with, in one list: `ApiError` takes only these,
+// the OpenAPI document's Error schema enumerates them, and the README's error table is
+// rendered from them (`npm run docs`; a test fails when the README is stale).
+
+interface ErrorCodeDoc {
+  /** The statuses the code comes with (most have one). */
+  status: readonly number[];
+  /** Which services answer with it. */
+  by: readonly ('api' | 'edge')[];
+  when: string;
+}
+
+export const ERROR_CODES = {
+  VALIDATION_ERROR: {
+    status: [400],
+    by: ['api', 'edge'],
+    when: 'a parameter, field or header is malformed, out of range or unknown (`details` names it; an enum lists its values)',
+  },
+  INVALID_JSON: { status: [400], by: ['api', 'edge'], when: 'the body is not valid JSON' },
+  EMPTY_BODY: { status: [400], by: ['api'], when: 'no bytes (or a form without a file)' },
+  INVALID_CURSOR: {
+    status: [400],
+    by: ['api'],
+    when: 'the cursor is not one the API made, names nothing of the account, or comes with other filters than its own',
+  },
+  INVALID_TIMESTAMP: { status: [400], by: ['api'], when: '`from`/`to` is not RFC 3339 (a `+` must be sent as `%2B`)' },
+  INVALID_WINDOW: { status: [400], by: ['api'], when: '`from` is not before `to`' },
+  WINDOW_TOO_LARGE: { status: [400], by: ['api'], when: 'the analytics window spans more than its interval allows' },
+  INVALID_WEBHOOK_URL: { status: [400], by: ['api'], when: 'a webhook URL that is not http(s), or names a private address' },
+  TOO_MANY_WEBHOOKS: { status: [400], by: ['api'], when: 'the account has 50 webhooks already' },
+  BAD_REQUEST: { status: [400], by: ['api', 'edge'], when: 'another malformed HTTP request' },
+  INVALID_PATH: { status: [400], by: ['edge'], when: 'a playback path with escapes, backslashes, empty or dot segments' },
+  UNAUTHORIZED: { status: [401], by: ['api', 'edge'], when: 'no API key (on internal routes: no internal token)' },
+  INVALID_API_KEY: { status: [401], by: ['api'], when: 'a key that is not valid, or not sent as `Authorization: Bearer <key>`' },
+  API_KEY_REVOKED: { status: [401], by: ['api'], when: 'the `error` event that ends an event stream whose key was revoked' },
+  TOKEN_MISSING: { status: [401], by: ['edge'], when: 'a playback URL without its token segment' },
+  TOKEN_MALFORMED: { status: [401], by: ['edge'], when: 'the playback token is not a well-formed token' },
+  TOKEN_EXPIRED: { status: [401], by: ['edge'], when: 'the playback token expired (ask the API for a fresh playback block)' },
+  TOKEN_NOT_YET_VALID: { status: [401], by: ['edge'], when: 'the playback token is not valid yet (clock skew)' },
+  TOKEN_BAD_SIGNATURE: { status: [401], by: ['edge'], when: 'the playback token was altered' },
+  TOKEN_UNKNOWN_KEY: { status: [401], by: ['edge'], when: 'the playback token names a signing key the edge does not know' },
+  TOKEN_BAD_ALGORITHM: { status: [401], by: ['edge'], when: 'the playback token is not signed with Ed25519' },
+  TOKEN_WRONG_AUDIENCE: { status: [401], by: ['edge'], when: 'the playback token is meant for another audience' },
+  TOKEN_MISSING_CLAIMS: { status: [401], by: ['edge'], when: 'the playback token lacks a required claim' },
+  TOKEN_WRONG_ASSET: { status: [403], by: ['edge'], when: 'the playback token is for another asset' },
+  NOT_FOUND: { status: [404], by: ['api'], when: "no such asset or webhook for this account (another account's included)" },
+  ROUTE_NOT_FOUND: { status: [404], by: ['api', 'edge'], when: 'no route has this method and path' },
+  ASSET_NOT_PLAYABLE: { status: [404], by: ['api'], when: 'playback asked for before the opener is ready' },
+  ARTIFACT_NOT_FOUND: { status: [404], by: ['edge'], when: 'the artifact does not exist at the origin' },
+  UNPUBLISHED_ARTIFACT: { status: [404], by: ['edge'], when: "a segment path the asset's published playlists do not list" },
+  UNKNOWN_ARTIFACT: { status: [404], by: ['edge'], when: 'a path that names nothing an edge serves' },
+  NOT_IN_PLAN: { status: [404], by: ['api'], when: "(internal) a just-in-time segment the asset's plan does not have" },
+  METHOD_NOT_ALLOWED: { status: [405], by: ['edge'], when: 'playback URLs answer GET, HEAD and OPTIONS only' },
+  IDEMPOTENCY_KEY_IN_USE: { status: [409], by: ['api'], when: "the same key's first upload is still streaming" },
+  ASSET_DELETED: { status: [409, 410], by: ['api', 'edge'], when: 'the asset was deleted: 409 to a change, 410 from an edge' },
+  PAYLOAD_TOO_LARGE: { status: [413], by: ['api'], when: 'over `MAX_UPLOAD_BYTES`; the multipart upload is aborted' },
+  URI_TOO_LONG: { status: [414], by: ['edge'], when: 'a playback URL over 4096 characters' },
+  UNSUPPORTED_CONTENT_TYPE: {
+    status: [415],
+    by: ['api'],
+    when: 'a content type the route does not take (the message names it and the accepted ones)',
+  },
+  NOT_MEDIA: { status: [415], by: ['api'], when: 'the first bytes are not a media container (or are a playlist or manifest)' },
+  IDEMPOTENCY_KEY_REUSED: {
+    status: [422],
+    by: ['api'],
+    when: 'an Idempotency-Key used before for another upload (`details.differs` says what differs)',
+  },
+  RATE_LIMITED: { status: [429], by: ['api', 'edge'], when: 'too many requests (public player routes, beacons); see Retry-After' },
+  TOO_MANY_STREAMS: { status: [429], by: ['api'], when: 'the account has as many event streams open as it may' },
+  INTERNAL_ERROR: { status: [500], by: ['api', 'edge'], when: 'a fault of ours; the request id helps find it' },
+  ORIGIN_UNAVAILABLE: { status: [502], by: ['edge'], when: 'the origin (S3) could not be reached' },
+  ANALYTICS_UNAVAILABLE: { status: [503], by: ['api'], when: 'ClickHouse is away' },
+  NO_EDGE_AVAILABLE: { status: [503], by: ['api'], when: 'no edge has sent a heartbeat lately and no `EDGE_FALLBACK_URL` is set' },
+  SEGMENT_NOT_READY: { status: [503], by: ['api', 'edge'], when: 'a just-in-time segment is not made yet; retry after Retry-After' },
+  TOO_MANY_FILLS: { status: [503], by: ['edge'], when: 'the edge is filling as many artifacts from the origin as it may' },
+  TOO_MANY_FILLS_FOR_TOKEN: { status: [503], by: ['edge'], when: "one playback token is using its share of the edge's origin fills" },
+  TOO_MANY_FILLS_FOR_ASSET: { status: [503], by: ['edge'], when: "one asset is using its share of the edge's origin fills" },
+  SHUTTING_DOWN: { status: [503], by: ['edge'], when: 'the edge is stopping' },
+} as const satisfies Record<string, ErrorCodeDoc>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** The README's error table: one row per code, by status. */
+export function errorCodeTable(): string {
+  const rows = Object.entries(ERROR_CODES as Record<ErrorCode, ErrorCodeDoc>)
+    .sort(([, a], [, b]) => a.status[0]! - b.status[0]!)
+    .map(([code, d]) => [d.status.join(', '), `\`${code}\``, d.by.join(', '), d.when]);
+  const head = ['status', 'code', 'from', 'when'];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+  return [line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}

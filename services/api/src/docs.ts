@@ -1,0 +1,35 @@
+import { errorCodeTable } from '@kino/http';
+import { PROGRESS_STEPS } from '@kino/pipeline';
+import { DEFAULT_RETRY_SCHEDULE_MS } from '@kino/webhooks';
+
+// Parts of the README that restate lists kept in code are rendered from those lists, so
+// the two cannot drift: `npm run docs` rewrites them, and a test fails when they are stale.
+// In the README each part sits between `<!-- generated:NAME -->` and `<!-- /generated:NAME -->`.
+
+const duration = (ms: number) => (ms < 60_000 ? `${ms / 1000} s` : ms < 3_600_000 ? `${ms / 60_000} min` : `${ms / 3_600_000} h`);
+
+const code = (names: readonly string[]) => names.map((n) => `\`${n}\``).join(', ');
+
+export const README_PARTS: Record<string, () => string> = {
+  'error-codes': errorCodeTable,
+  'progress-steps': () =>
+    [
+      `- the first job (\`process_source\`): ${code(PROGRESS_STEPS.process_source)};`,
+      `- the ladder's job (\`encode_ladder\`): ${code(PROGRESS_STEPS.encode_ladder)} (\`audio\` runs beside \`download\`, \`thumbnail\` beside \`ladder\`).`,
+    ].join('\n'),
+  'webhook-retries': () =>
+    `${DEFAULT_RETRY_SCHEDULE_MS.length + 1} attempts: at once, then after ${DEFAULT_RETRY_SCHEDULE_MS.map(duration).join(', ')} ` +
+    '(each ±20 %), about a day in all; then the delivery is `failed`.',
+};
+
+/** `readme` with every generated part rendered anew. */
+export function renderReadme(readme: string): string {
+  return readme.replace(
+    /(<!-- generated:([\w-]+) -->)[\s\S]*?(<!-- \/generated:\2 -->)/g,
+    (_all, open: string, name: string, close: string) => {
+      const render = README_PARTS[name];
+      if (!render) throw new Error(`README.md has a generated part "${name}" that nothing renders`);
+      return `${open}\n${render()}\n${close}`;
+    },
+  );
+}
