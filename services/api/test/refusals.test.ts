@@ -15,12 +15,12 @@ let assetId: string;
 beforeAll(async () => {
   h = await startApiHarness();
   clip = await readFile(await makeFixture('standard', join(await scratchDir('kino-refusals-'), 'clip.mp4')));
-  assetId = (await (await upload(clip)).json()).id;
+  assetId = ((await (await upload(clip)).json()) as { id: string }).id;
 });
 afterAll(() => h?.close());
 
 const auth = (key = h.keyA) => ({ authorization: `Bearer ${key}` });
-const upload = (body: BodyInit, query = '', headers: Record<string, string> = {}) =>
+const upload = (body: Buffer | string, query = '', headers: Record<string, string> = {}) =>
   fetch(`${h.api.url}/v1/videos${query}`, { method: 'POST', headers: { ...auth(), 'content-type': 'video/mp4', ...headers }, body });
 const get = (path: string, headers: Record<string, string> = auth()) => fetch(`${h.api.url}${path}`, { headers });
 
@@ -33,9 +33,9 @@ async function refusal(res: Response, status: number, code: string): Promise<{ m
 
 /** What a refused upload must not leave: rows, objects or multipart parts beyond those before it. */
 async function leftovers() {
-  const [{ n }] = await h.db.sql`select count(*)::int as n from assets`;
+  const [row] = await h.db.sql`select count(*)::int as n from assets`;
   return {
-    assets: n as number,
+    assets: row!.n as number,
     objects: (await listKeys(h.s3.storage, '')).length,
     parts: (await listMultipartUploads(h.s3.storage)).length,
   };
@@ -87,7 +87,7 @@ describe('unknown parameters are refused by name', () => {
       body: JSON.stringify({ url: 'https://example.com/hook', evnt_types: ['asset.hls_ready'] }),
     });
     expect((await refusal(hook, 400, 'VALIDATION_ERROR')).message).toContain('Unknown body field `evnt_types`');
-    expect((await (await get('/v1/webhooks')).json()).data).toEqual([]);
+    expect(((await (await get('/v1/webhooks')).json()) as { data: unknown[] }).data).toEqual([]);
   });
 
   it('refuses a form field it does not know, and one sent after the file, leaving nothing behind', async () => {

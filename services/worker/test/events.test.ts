@@ -93,10 +93,10 @@ describe('the event log, live and replayed', () => {
     expect(PROGRESS_STEPS.encode_ladder).toEqual(expect.arrayContaining(ladderSteps));
     expect(ladderSteps).toEqual(expect.arrayContaining(['audio', 'download', 'ladder', 'thumbnail']));
     // `audio` and `thumbnail` run beside other steps; the rest start one after another.
-    const order = ladderSteps
+    const started = ladderSteps
       .filter((step) => step !== 'audio' && step !== 'thumbnail')
       .map((step) => PROGRESS_STEPS.encode_ladder.indexOf(step as never));
-    expect(order).toEqual([...order].sort((a, b) => a - b));
+    expect(started).toEqual([...started].sort((a, b) => a - b));
     const ids = got.map((e) => e.id);
     expect(ids).toEqual([...ids].sort((a, b) => a - b));
     expect(new Set(ids).size).toBe(ids.length);
