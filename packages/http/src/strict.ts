@@ -52,7 +52,9 @@ export function describeValidation(err: FastifyError, request: FastifyRequest | 
   const input = (request as unknown as Record<string, unknown> | undefined)?.[context === 'querystring' ? 'query' : context];
   const details = errors.map((v) => {
     const name = v.instancePath.replace(/^\//, '').replaceAll('/', '.');
-    return { path: name || context, message: sentence(v, name, what, schema, input) };
+    // An unknown or missing property is named by its params, not its (parent's) path.
+    const named = String(v.params['additionalProperty'] ?? v.params['missingProperty'] ?? '');
+    return { path: name || named || context, message: sentence(v, name, what, schema, input) };
   });
   return new ApiError(400, 'VALIDATION_ERROR', details.map((d) => d.message).join(' ') || `Invalid request: ${err.message}`, details);
 }

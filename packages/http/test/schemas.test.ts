@@ -1,6 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { Type } from 'typebox';
-import { Defaulted, Dictionary, ErrorSchema, NoBody, Nullable, Page, pageOf, RawBody, refTo, StringEnum } from '../src/index.ts';
+import { randomUUID } from 'node:crypto';
+import {
+  Defaulted,
+  Dictionary,
+  ErrorSchema,
+  NoBody,
+  Nullable,
+  Page,
+  pageCursor,
+  pageOf,
+  RawBody,
+  readCursor,
+  refTo,
+  StringEnum,
+} from '../src/index.ts';
 
 // What the helpers write is what the OpenAPI document (and the SDK built from it) says, so
 // their spellings are pinned here. JSON round trips drop TypeBox's non-enumerable markers,
@@ -42,11 +56,31 @@ describe('schema helpers', () => {
   it('page without `required`, and pageOf reads one row past the page', () => {
     expect(json(Page(Type.String()))).toEqual({
       type: 'object',
-      properties: { data: { type: 'array', items: { type: 'string' } }, next_cursor: { type: ['string', 'null'] } },
+      properties: {
+        data: { type: 'array', items: { type: 'string' } },
+        next_cursor: { type: ['string', 'null'], description: 'Pass it back as `cursor` for the next page; null on the last one.' },
+      },
     });
-    const rows = [{ id: 'a' }, { id: 'b' }, { id: 'c' }];
-    expect(pageOf(rows, 2, (r) => r.id)).toEqual({ data: ['a', 'b'], next_cursor: 'b' });
-    expect(pageOf(rows, 3, (r) => r.id)).toEqual({ data: ['a', 'b', 'c'], next_cursor: null });
+    const [a, b, c] = [randomUUID(), randomUUID(), randomUUID()];
+    const rows = [{ id: a }, { id: b }, { id: c }];
+    const page = pageOf(rows, 2, (r) => r.id, { state: 'ready' });
+    expect(page.data).toEqual([a, b]);
+    expect(readCursor(page.next_cursor!, {}, { state: ['ready'] })).toEqual({ after: b, filters: { state: 'ready' } });
+    expect(pageOf(rows, 3, (r) => r.id)).toEqual({ data: [a, b, c], next_cursor: null });
     expect(pageOf([], 3, (r: { id: string }) => r.id)).toEqual({ data: [], next_cursor: null });
+  });
+
+  it('cursors keep their filters: repeated ones pass, others and forged ones are refused', () => {
+    const allowed = { state: ['ready', 'failed'], deleted: [true, false] };
+    const cursor = pageCursor(randomUUID(), { state: 'ready', deleted: false });
+    expect(readCursor(cursor, { state: 'ready', deleted: undefined }, allowed).filters).toEqual({ state: 'ready', deleted: false });
+    const refused = (f: () => unknown) => expect(f).toThrow(expect.objectContaining({ status: 400, code: 'INVALID_CURSOR' }));
+    refused(() => readCursor(cursor, { state: 'failed' }, allowed));
+    refused(() => readCursor(cursor, { deleted: true }, allowed));
+    // Not made by pageCursor, or naming a filter value no query could have.
+    refused(() => readCursor('not-a-cursor', {}, allowed));
+    refused(() => readCursor(pageCursor('x', {}), {}, allowed));
+    refused(() => readCursor(pageCursor(randomUUID(), { state: "'; drop table assets" }), {}, allowed));
+    refused(() => readCursor(pageCursor(randomUUID(), { other: 'ready' }), {}, allowed));
   });
 });

@@ -1,4 +1,5 @@
 export * from './byte-limit.ts';
+export * from './fingerprint.ts';
 export * from './ingest.ts';
 export * from './read-head.ts';
 export * from './sniff.ts';

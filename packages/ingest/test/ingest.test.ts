@@ -6,7 +6,7 @@ import { createAccount, getAsset, insertUploadingAsset } from '@kino/db';
 import { latestJobFor } from '@kino/jobs';
 import { listKeys, listMultipartUploads } from '@kino/storage';
 import { createTestDatabase, createTestS3, type TestDatabase, type TestS3 } from '@kino/testkit';
-import { ByteLimit, PayloadTooLargeError, ingestUpload, readHead, sweepAbandonedUploads } from '../src/index.ts';
+import { ByteLimit, FINGERPRINT_BYTES, PayloadTooLargeError, ingestUpload, readHead, sweepAbandonedUploads } from '../src/index.ts';
 import { uploadStream } from '@kino/storage';
 
 const mp4Head = Buffer.concat([Buffer.from([0, 0, 0, 0x20]), Buffer.from('ftypisom'), Buffer.alloc(24)]);
@@ -123,7 +123,7 @@ describe('ingestUpload', () => {
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
     const slow = new Readable({ read() {} });
-    slow.push(Buffer.concat([mp4Head, Buffer.alloc(1024)])); // past the sniffed head
+    slow.push(Buffer.concat([mp4Head, Buffer.alloc(FINGERPRINT_BYTES)])); // past the head read before the row exists
     const pending = ingestUpload(deps(), { accountId, body: slow, contentType: 'video/mp4', maxBytes: 1e6 });
     // Once the row exists, delete it as DELETE /v1/assets/{id} would, then let the upload finish.
     let id: string | undefined;

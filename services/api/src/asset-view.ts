@@ -64,7 +64,7 @@ export const AssetSchema = Type.Partial(
           step: Nullable(
             StringEnum([...new Set(Object.values(PROGRESS_STEPS).flat())], {
               description:
-                'The step in hand. The first job: probe, playlists, opener. The ladder job: audio (beside download), download, probe, ladder (thumbnail beside it), upload.',
+                'The step in hand. The first job: probe, opener (playlists beside it). The ladder job: audio (beside download), download, probe, ladder (thumbnail beside it), upload.',
             }),
           ),
           fraction: Nullable(Type.Number()),

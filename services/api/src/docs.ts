@@ -14,7 +14,7 @@ export const README_PARTS: Record<string, () => string> = {
   'error-codes': errorCodeTable,
   'progress-steps': () =>
     [
-      `- the first job (\`process_source\`): ${code(PROGRESS_STEPS.process_source)};`,
+      `- the first job (\`process_source\`): ${code(PROGRESS_STEPS.process_source)} (\`playlists\` are published beside the \`opener\`);`,
       `- the ladder's job (\`encode_ladder\`): ${code(PROGRESS_STEPS.encode_ladder)} (\`audio\` runs beside \`download\`, \`thumbnail\` beside \`ladder\`).`,
     ].join('\n'),
   'webhook-retries': () =>

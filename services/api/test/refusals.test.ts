@@ -47,7 +47,7 @@ describe('unknown parameters are refused by name', () => {
     expect(asset.message).toBe(
       'Unknown query parameter `tittle`: this route takes `limit`, `cursor`, `source_state`, `playable_state`, `include_deleted`.',
     );
-    expect(asset.details).toEqual([{ path: 'querystring', message: asset.message }]);
+    expect(asset.details).toEqual([{ path: 'tittle', message: asset.message }]);
     for (const path of [
       `/v1/assets/${assetId}?expand=all`,
       `/v1/assets/${assetId}/events?status=done`,
