@@ -1,9 +1,9 @@
 import { ApiError } from './index.ts';
 
-// A page cursor is opaque to clients: the last row's id and the filters the page was read
-// with. `?cursor=` alone then pages the same filtered list the first page did, as the
-// README shows; filters sent with it must be the cursor's own, so a cursor is never
-// silently applied to another list.
+// A page cursor is opaque to clients: the last row's id, the filters the page was read
+// with and its page size. `?cursor=` alone then pages the same filtered list the first
+// page did, as the README shows; filters sent with it must be the cursor's own, so a
+// cursor is never silently applied to another list (a `limit` sent with it may change).
 
 /** A list's filters, as they were given (unset ones left out). */
 export type PageFilters = Record<string, string | boolean>;
@@ -11,8 +11,12 @@ export type PageFilters = Record<string, string | boolean>;
 /** The values each filter of a list may take: a cursor is checked against them like a query. */
 export type FilterValues = Record<string, readonly (string | boolean)[]>;
 
-export function pageCursor(after: string, filters: PageFilters = {}): string {
-  return Buffer.from(JSON.stringify({ after, filters })).toString('base64url');
+/** Rows a page holds unless `limit` (or the cursor) says otherwise. */
+export const DEFAULT_PAGE_SIZE = 25;
+export const MAX_PAGE_SIZE = 100;
+
+export function pageCursor(after: string, filters: PageFilters = {}, limit?: number): string {
+  return Buffer.from(JSON.stringify({ after, filters, limit })).toString('base64url');
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -32,8 +36,8 @@ export function readCursor(
   cursor: string,
   given: Record<string, string | boolean | undefined>,
   allowed: FilterValues = {},
-): { after: string; filters: PageFilters } {
-  let parsed: { after?: unknown; filters?: unknown } | undefined;
+): { after: string; filters: PageFilters; limit: number | undefined } {
+  let parsed: { after?: unknown; filters?: unknown; limit?: unknown } | undefined;
   try {
     parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {}
@@ -43,7 +47,9 @@ export function readCursor(
     UUID.test(parsed.after) &&
     typeof filters === 'object' &&
     filters !== null &&
-    Object.entries(filters).every(([k, v]) => allowed[k]?.includes(v));
+    Object.entries(filters).every(([k, v]) => allowed[k]?.includes(v)) &&
+    (parsed.limit === undefined ||
+      (Number.isInteger(parsed.limit) && (parsed.limit as number) >= 1 && (parsed.limit as number) <= MAX_PAGE_SIZE));
   if (!valid) throw new ApiError(400, 'INVALID_CURSOR', 'The cursor is not one this API made: pass back `next_cursor` as it came.');
   for (const [k, v] of Object.entries(given)) {
     if (v !== undefined && filters![k] !== v) {
@@ -54,5 +60,5 @@ export function readCursor(
       );
     }
   }
-  return { after: parsed!.after as string, filters: filters! };
+  return { after: parsed!.after as string, filters: filters!, limit: parsed!.limit as number | undefined };
 }

@@ -69,7 +69,9 @@ export function fromFastifyError(err: FastifyError | Error, request?: FastifyReq
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new ApiError(413, 'PAYLOAD_TOO_LARGE', 'The request body is too large.');
   }
-  if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) return new ApiError(fe.statusCode, 'BAD_REQUEST', fe.message);
+  // Any other refusal of a plugin's: its status stays in the family the table documents.
+  if (fe.statusCode === 413) return new ApiError(413, 'PAYLOAD_TOO_LARGE', `The request is too large: ${fe.message}.`);
+  if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) return new ApiError(400, 'BAD_REQUEST', fe.message);
   return new ApiError(500, 'INTERNAL_ERROR', 'Something went wrong on our side; the request id helps us find it.');
 }
 

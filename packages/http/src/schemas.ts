@@ -1,6 +1,6 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import { pageCursor, type PageFilters } from './cursor.ts';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, pageCursor, type PageFilters } from './cursor.ts';
 import { ERROR_CODES, type ErrorCode } from './error-codes.ts';
 import { Type, type Static, type TSchema, type TSchemaOptions, type TUnsafe } from 'typebox';
 
@@ -81,7 +81,14 @@ export const allErrors = { ...clientErrors, '5xx': refTo(ErrorSchema) };
 
 /** Cursor pagination: `limit` and the `next_cursor` of the previous page (opaque; see cursor.ts). */
 export const PageQuery = {
-  limit: Defaulted(Type.Integer({ minimum: 1, maximum: 100, default: 25 })),
+  // Not defaulted: without it, a cursor's own page size holds (see cursor.ts).
+  limit: Type.Optional(
+    Type.Integer({
+      minimum: 1,
+      maximum: MAX_PAGE_SIZE,
+      description: `Rows per page: ${DEFAULT_PAGE_SIZE} by default, or as many as the page the cursor came from.`,
+    }),
+  ),
   cursor: Type.Optional(
     Type.String({
       maxLength: 1024,
@@ -112,5 +119,5 @@ export function pageOf<R extends { id: string }, V>(
   filters: PageFilters = {},
 ): { data: V[]; next_cursor: string | null } {
   const page = rows.slice(0, limit);
-  return { data: page.map(view), next_cursor: rows.length > limit ? pageCursor(page[page.length - 1]!.id, filters) : null };
+  return { data: page.map(view), next_cursor: rows.length > limit ? pageCursor(page[page.length - 1]!.id, filters, limit) : null };
 }

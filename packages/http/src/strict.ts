@@ -59,8 +59,15 @@ export function describeValidation(err: FastifyError, request: FastifyRequest | 
   return new ApiError(400, 'VALIDATION_ERROR', details.map((d) => d.message).join(' ') || `Invalid request: ${err.message}`, details);
 }
 
+/** The value at a dotted path (`event_types.0`) of the request's part, if there is one. */
+function valueAt(input: unknown, path: string): unknown {
+  let at = input;
+  for (const key of path ? path.split('.') : []) at = at && typeof at === 'object' ? (at as Record<string, unknown>)[key] : undefined;
+  return path ? at : undefined;
+}
+
 function sentence(v: AjvError, name: string, what: string, schema: Schema | undefined, input: unknown): string {
-  const got = name && input && typeof input === 'object' ? (input as Record<string, unknown>)[name.split('.')[0]!] : undefined;
+  const got = valueAt(input, name);
   const shown = got === undefined ? '' : ` (got ${JSON.stringify(got)})`;
   switch (v.keyword) {
     case 'additionalProperties': {
@@ -75,6 +82,11 @@ function sentence(v: AjvError, name: string, what: string, schema: Schema | unde
       return `\`${name}\` must be ${JSON.stringify(v.params['allowedValue'])}${shown}.`;
     case 'required':
       return `The ${what} \`${String(v.params['missingProperty'])}\` is required.`;
+    case 'pattern': {
+      // A pattern says little to a reader; the property's description says what it wants.
+      const described = (schema?.properties?.[name] as { description?: string } | undefined)?.description;
+      return described ? `\`${name}\` must be ${described}${shown}.` : `\`${name}\` ${v.message ?? 'is not valid'}${shown}.`;
+    }
     default:
       return `\`${name || what}\` ${v.message ?? 'is not valid'}${shown}.`;
   }

@@ -65,7 +65,7 @@ describe('schema helpers', () => {
     const rows = [{ id: a }, { id: b }, { id: c }];
     const page = pageOf(rows, 2, (r) => r.id, { state: 'ready' });
     expect(page.data).toEqual([a, b]);
-    expect(readCursor(page.next_cursor!, {}, { state: ['ready'] })).toEqual({ after: b, filters: { state: 'ready' } });
+    expect(readCursor(page.next_cursor!, {}, { state: ['ready'] })).toEqual({ after: b, filters: { state: 'ready' }, limit: 2 });
     expect(pageOf(rows, 3, (r) => r.id)).toEqual({ data: [a, b, c], next_cursor: null });
     expect(pageOf([], 3, (r: { id: string }) => r.id)).toEqual({ data: [], next_cursor: null });
   });

@@ -21,7 +21,7 @@ import { deleteObject, uploadStream, type Storage } from '@kino/storage';
 import { ByteLimit } from './byte-limit.ts';
 import { describeUpload, differences, FINGERPRINT_BYTES, type UploadRequest } from './fingerprint.ts';
 import { readHead } from './read-head.ts';
-import { sniff, SNIFF_BYTES } from './sniff.ts';
+import { NOT_MEDIA, sniff } from './sniff.ts';
 
 /** A refusal of the upload with the API error code and status that describe it. */
 export class IngestError extends Error {
@@ -74,14 +74,16 @@ export interface IngestResult {
 
 const TOUCH_EVERY_MS = 10_000;
 
-const NOT_MEDIA_MESSAGE = 'The body does not look like a video or audio file.';
-
 /** `name=value&…` text: what `curl -d` sends when a file was meant. */
 const looksFormEncoded = (head: Buffer) =>
   /^[\w.~%+-]+=[\x20-\x7e]*$/.test(head.toString('latin1', 0, Math.min(head.length, 1024)).split('&')[0]!);
 
+const CURL_HINT = 'With curl, send a file with --data-binary @file (-d and --data change its bytes).';
+
+/** Why the body was refused, and the likeliest way it went wrong. */
 function notMediaMessage(message: string, head: Buffer): string {
-  return looksFormEncoded(head) ? `${message} It looks like a form. ${FORM_ENCODED_HINT}` : message;
+  if (looksFormEncoded(head)) return `${message} It looks like a form. ${FORM_ENCODED_HINT}`;
+  return message === NOT_MEDIA ? `${message} ${CURL_HINT}` : message;
 }
 
 function stalled(asset: AssetRow, stallSeconds: number): boolean {
@@ -127,7 +129,7 @@ export async function ingestUpload(deps: IngestDeps, input: IngestInput): Promis
   const sniffed = sniff(head);
   if (sniffed.verdict !== 'media') {
     stream.destroy();
-    throw new IngestError(415, 'NOT_MEDIA', sniffed.verdict === 'refuse' ? notMediaMessage(sniffed.message, head) : NOT_MEDIA_MESSAGE);
+    throw new IngestError(415, 'NOT_MEDIA', notMediaMessage(sniffed.verdict === 'refuse' ? sniffed.message : NOT_MEDIA, head));
   }
 
   const request = describeUpload(input, head);

@@ -15,7 +15,7 @@ export type SniffResult =
   /** An ID3 tag: the bytes after it decide, so read this many from the start and ask again. */
   | { verdict: 'more'; bytes: number };
 
-const NOT_MEDIA = 'The body does not look like a video or audio file.';
+export const NOT_MEDIA = 'The body does not look like a video or audio file.';
 const NAMES_FILES = 'The body is a playlist, manifest or list of files, not a video or audio file: upload the media itself.';
 
 /**

@@ -65,6 +65,7 @@ export async function encodeLadder(deps: PipelineDeps, job: MediaJob, ctx: JobCo
     // fine beginning): if not, the opener made from that beginning goes too. Before the
     // audio's outcome: a source cut short fails as such, not as a failed audio encode.
     try {
+      ctx.progress({ step: 'probe', fraction: 0 });
       await probe(scope.src, scope.run('probe'));
     } catch (err) {
       if (err instanceof MediaError && SOURCE_ERRORS.has(err.code)) {

@@ -13,4 +13,7 @@ export const PROGRESS_STEPS = {
   purge_asset: ['purge'],
 } as const satisfies Record<JobKind, readonly string[]>;
 
-export type ProgressStep = (typeof PROGRESS_STEPS)[JobKind][number];
+/** What the queue sets a job's step to once it succeeded (packages/jobs). */
+export const DONE_STEP = 'done';
+
+export type ProgressStep = (typeof PROGRESS_STEPS)[JobKind][number] | typeof DONE_STEP;

@@ -1,7 +1,7 @@
 import { PLAYBACK_POLICIES, type ArtifactRow, type AssetRow, type PlayableState } from '@kino/db';
 import { AnyObject, Nullable, refTo, StringEnum, Uuid } from '@kino/http';
 import type { MediaJob } from '@kino/jobs';
-import { PROGRESS_STEPS, type ProgressStep } from '@kino/pipeline';
+import { DONE_STEP, PROGRESS_STEPS, type ProgressStep } from '@kino/pipeline';
 import { Type, type Static, type TSchemaOptions } from 'typebox';
 import { PlaybackRef } from './schemas.ts';
 
@@ -62,9 +62,9 @@ export const AssetSchema = Type.Partial(
         Type.Object({
           job_state: StringEnum(['queued', 'running', 'succeeded', 'failed', 'cancelled']),
           step: Nullable(
-            StringEnum([...new Set(Object.values(PROGRESS_STEPS).flat())], {
+            StringEnum([...new Set(Object.values(PROGRESS_STEPS).flat()), DONE_STEP], {
               description:
-                'The step in hand. The first job: probe, opener (playlists beside it). The ladder job: audio (beside download), download, probe, ladder (thumbnail beside it), upload.',
+                'The step in hand. The first job: probe, opener (playlists beside it). The ladder job: audio (beside download), download, probe, ladder (thumbnail beside it), upload. `done` once the job succeeded.',
             }),
           ),
           fraction: Nullable(Type.Number()),

@@ -1,5 +1,6 @@
+import { EVENT_TYPES } from '@kino/events';
 import { errorCodeTable } from '@kino/http';
-import { PROGRESS_STEPS } from '@kino/pipeline';
+import { DONE_STEP, PROGRESS_STEPS } from '@kino/pipeline';
 import { DEFAULT_RETRY_SCHEDULE_MS } from '@kino/webhooks';
 
 // Parts of the README that restate lists kept in code are rendered from those lists, so
@@ -15,8 +16,13 @@ export const README_PARTS: Record<string, () => string> = {
   'progress-steps': () =>
     [
       `- the first job (\`process_source\`): ${code(PROGRESS_STEPS.process_source)} (\`playlists\` are published beside the \`opener\`);`,
-      `- the ladder's job (\`encode_ladder\`): ${code(PROGRESS_STEPS.encode_ladder)} (\`audio\` runs beside \`download\`, \`thumbnail\` beside \`ladder\`).`,
+      `- the ladder's job (\`encode_ladder\`): ${code(PROGRESS_STEPS.encode_ladder)} (\`audio\` runs beside \`download\`, \`thumbnail\` beside \`ladder\`);`,
+      `- and \`${DONE_STEP}\` once a job succeeded.`,
     ].join('\n'),
+  'event-types': () =>
+    Object.entries(EVENT_TYPES)
+      .map(([type, text]) => `- \`${type}\`: ${text}`)
+      .join('\n'),
   'webhook-retries': () =>
     `${DEFAULT_RETRY_SCHEDULE_MS.length + 1} attempts: at once, then after ${DEFAULT_RETRY_SCHEDULE_MS.map(duration).join(', ')} ` +
     '(each ±20 %), about a day in all; then the delivery is `failed`.',

@@ -11,6 +11,15 @@ export const notFound = (what: string) => new ApiError(404, 'NOT_FOUND', `${what
 function fromPackages(err: Error): ApiError | undefined {
   if (err instanceof IngestError) return new ApiError(err.status, err.code, err.message, err.details);
   if (err instanceof PayloadTooLargeError) return new ApiError(413, 'PAYLOAD_TOO_LARGE', err.message, { max_bytes: err.limit });
+  // @fastify/multipart's limits (videos.ts): a form is a few text fields and one file.
+  const code = (err as { code?: string }).code;
+  if (code === 'FST_FILES_LIMIT') return new ApiError(400, 'VALIDATION_ERROR', 'A form takes one file; this one has more.');
+  if (code === 'FST_FIELDS_LIMIT' || code === 'FST_PARTS_LIMIT')
+    return new ApiError(
+      400,
+      'VALIDATION_ERROR',
+      'The form has more fields than an upload takes: title, passthrough, playback_policy and one file.',
+    );
   if (err instanceof AnalyticsQueryError) return new ApiError(400, err.code, err.message);
   if (isAnalyticsUnavailable(err))
     return new ApiError(503, 'ANALYTICS_UNAVAILABLE', 'Analytics are unavailable right now; try again shortly.');

@@ -87,6 +87,14 @@ describe('unknown parameters are refused by name', () => {
       body: JSON.stringify({ url: 'https://example.com/hook', evnt_types: ['asset.hls_ready'] }),
     });
     expect((await refusal(hook, 400, 'VALIDATION_ERROR')).message).toContain('Unknown body field `evnt_types`');
+    // An enum inside an array names the element and shows that value, not the whole array.
+    const type = await fetch(`${h.api.url}/v1/webhooks`, {
+      method: 'POST',
+      headers: { ...auth(), 'content-type': 'application/json' },
+      body: JSON.stringify({ url: 'https://example.com/hook', event_types: ['asset.hls_ready', 'asset.ready'] }),
+    });
+    const e = await refusal(type, 400, 'VALIDATION_ERROR');
+    expect(e.message).toMatch(/^`event_types\.1` must be one of: asset\.created, .* \(got "asset\.ready"\)\.$/);
     expect(((await (await get('/v1/webhooks')).json()) as { data: unknown[] }).data).toEqual([]);
   });
 
@@ -118,6 +126,27 @@ describe('unknown parameters are refused by name', () => {
       'VALIDATION_ERROR',
     );
     expect(unknown.message).toContain('Unknown form field `tittle`');
+    const two = await refusal(
+      await form([
+        ['file', file],
+        ['file2', file],
+      ]),
+      400,
+      'VALIDATION_ERROR',
+    );
+    expect(two.message).toBe('A form takes one file; this one has more.');
+    const policy = await refusal(
+      await form([
+        ['playback_policy', 'open'],
+        ['file', file],
+      ]),
+      400,
+      'VALIDATION_ERROR',
+    );
+    expect(policy).toMatchObject({
+      message: '`playback_policy` must be one of: signed, public (got "open").',
+      details: [{ path: 'playback_policy', message: expect.any(String) }],
+    });
     expect(await leftovers()).toEqual(before);
     // In order, the same form is taken.
     const ok = await form([
@@ -185,7 +214,9 @@ describe('errors say how to fix the request', () => {
     expect(formText.message).toContain('It looks like a form.');
     expect(formText.message).toContain('--data-binary');
     const binary = await refusal(await upload(Buffer.alloc(4096, 7)), 415, 'NOT_MEDIA');
-    expect(binary.message).not.toContain('form');
+    expect(binary.message).toBe(
+      'The body does not look like a video or audio file. With curl, send a file with --data-binary @file (-d and --data change its bytes).',
+    );
   });
 
   it('says how to send the key when the Authorization header is not a bearer key', async () => {

@@ -23,7 +23,7 @@ afterAll(async () => {
 const token = async (assetId = randomUUID(), o: { ttlSeconds?: number; now?: number } = {}) =>
   (await h.signer.sign({ assetId, ...o })).token;
 
-async function beacon(t: string, viewId = randomUUID()): Promise<{ status: number; headers: Headers; body: any }> {
+async function beacon(t: string, viewId: string = randomUUID()): Promise<{ status: number; headers: Headers; body: any }> {
   const res = await fetch(`${h.edge.url}/beacon`, {
     method: 'POST',
     headers: { 'content-type': 'text/plain;charset=UTF-8' },
@@ -53,6 +53,15 @@ describe('POST /beacon', () => {
     });
     // Another view of the same token has its own budget.
     expect((await beacon(t)).status).toBe(204);
+  });
+
+  it('says what a view id must be rather than quoting its pattern', async () => {
+    const refused = await beacon(await token(), 'view-1');
+    expect(refused.status).toBe(400);
+    expect(refused.body.error).toMatchObject({
+      code: 'VALIDATION_ERROR',
+      message: '`view_id` must be a lowercase UUID, new for each view (got "view-1").',
+    });
   });
 
   it('limits each token across all its views', async () => {

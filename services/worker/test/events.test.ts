@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccount, insertUploadingAsset, issueApiKey } from '@kino/db';
 import { announceEvents, appendEvent, createRedisBus } from '@kino/events';
-import { PROGRESS_STEPS } from '@kino/pipeline';
+import { DONE_STEP, PROGRESS_STEPS } from '@kino/pipeline';
 import { createApi, type Api } from '@kino/api';
 import { spawnWorker, startStack, type Stack } from '@kino/testkit-stack';
 import { openStream } from './sse.ts';
@@ -100,6 +100,9 @@ describe('the event log, live and replayed', () => {
       .filter((step) => step !== 'audio' && step !== 'thumbnail')
       .map((step) => PROGRESS_STEPS.encode_ladder.indexOf(step as never));
     expect(started).toEqual([...started].sort((a, b) => a - b));
+    // A finished job says so on the asset.
+    const finished = (await (await fetch(`${s.api.url}/v1/assets/${assetId}`, { headers: auth() })).json()) as any;
+    expect(finished.progress).toMatchObject({ job_state: 'succeeded', step: DONE_STEP, fraction: 1 });
     const ids = got.map((e) => e.id);
     expect(ids).toEqual([...ids].sort((a, b) => a - b));
     expect(new Set(ids).size).toBe(ids.length);

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { getAsset, listArtifacts, listAssets, PLAYBACK_POLICIES, updateAsset } from '@kino/db';
-import { clientErrors, IdParams, Nullable, Page, PageQuery, pageOf, readCursor, StringEnum, typed } from '@kino/http';
+import { clientErrors, DEFAULT_PAGE_SIZE, IdParams, Nullable, Page, PageQuery, pageOf, readCursor, StringEnum, typed } from '@kino/http';
 import { announceCancel, latestJobFor } from '@kino/jobs';
 import { deleteAsset } from '@kino/pipeline';
 import { Type, type Static } from 'typebox';
@@ -118,9 +118,10 @@ export async function assetRoutes(scope: FastifyInstance, deps: ApiDeps): Promis
       },
     },
     async (request) => {
-      const { cursor, limit, ...given } = request.query;
+      const { cursor, limit: asked, ...given } = request.query;
       let q: ListFilters = given;
       let afterId: string | undefined;
+      let limit = asked ?? DEFAULT_PAGE_SIZE;
       if (cursor) {
         const read = readCursor(cursor, given, LIST_FILTERS);
         if (!(await getAsset(deps.sql, request.account.id, read.after))) {
@@ -128,6 +129,7 @@ export async function assetRoutes(scope: FastifyInstance, deps: ApiDeps): Promis
         }
         q = read.filters as ListFilters;
         afterId = read.after;
+        limit = asked ?? read.limit ?? DEFAULT_PAGE_SIZE;
       }
       const rows = await listAssets(deps.sql, request.account.id, {
         limit: limit + 1,

@@ -80,7 +80,7 @@ export async function eventRoutes(scope: FastifyInstance, deps: ApiDeps): Promis
           'data is the usual error body (code `API_KEY_REVOKED`), and reconnecting answers 401.',
         tags: ['events'],
         querystring: Type.Object({
-          asset_id: Type.Optional(Uuid({ description: "Only this asset's events." })),
+          asset_id: Type.Optional(Uuid({ description: "Only this asset's events (a 404 if it is not the account's)." })),
           after_sequence: Type.Optional(Type.Integer({ minimum: 0 })),
         }),
         headers: Type.Object({ 'last-event-id': Type.Optional(Type.String({ pattern: '^[0-9]{1,18}$' })) }),

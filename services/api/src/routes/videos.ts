@@ -23,10 +23,13 @@ const UploadQuery = Type.Object({
   ),
   wait: Type.Optional(
     StringEnum(['playable'], {
-      description: 'Hold the response until the opener is ready (or timeout_seconds pass) and include a playback block.',
+      description:
+        'Hold the response until the opener is ready (or timeout_seconds pass) and include a playback block, and `wait` saying whether it timed out.',
     }),
   ),
-  timeout_seconds: Type.Optional(Type.Integer({ minimum: 1, description: 'How long wait=playable may hold; capped by configuration.' })),
+  timeout_seconds: Type.Optional(
+    Type.Integer({ minimum: 1, description: 'How long wait=playable may hold; capped by configuration. Only with wait=playable.' }),
+  ),
   ...playbackQuery,
 });
 
@@ -152,7 +155,8 @@ export async function videoRoutes(scope: FastifyInstance, deps: ApiDeps): Promis
         const policy = form.fields['playback_policy'];
         if (policy !== undefined) {
           if (!PLAYBACK_POLICIES.includes(policy as PlaybackPolicy)) {
-            throw new ApiError(400, 'VALIDATION_ERROR', `\`playback_policy\` must be one of: ${PLAYBACK_POLICIES.join(', ')}.`);
+            const message = `\`playback_policy\` must be one of: ${PLAYBACK_POLICIES.join(', ')} (got ${JSON.stringify(policy)}).`;
+            throw new ApiError(400, 'VALIDATION_ERROR', message, [{ path: 'playback_policy', message }]);
           }
           playbackPolicy = policy as PlaybackPolicy;
         }
