@@ -11,7 +11,7 @@ export const EVENT_TYPES = {
   'asset.opener_ready': 'The opener is stored: the asset is playable.',
   'asset.thumbnail_ready': 'The thumbnail is stored.',
   'asset.rendition_ready':
-    'Every segment of one HLS rendition is stored (the audio rendition first): data.rendition, width, height, bitrate, codecs.',
+    "Every segment of one HLS rendition is stored (the audio rendition first): data.rendition, width, height, bitrate (the peak, as the master's BANDWIDTH; the asset's renditions[].bitrate is the average), codecs.",
   'asset.hls_ready': 'Every segment of every rendition is stored: nothing is left to make on demand.',
   'asset.edges_warmed': 'Edges were asked to cache new artifacts: data.paths, data.edges (ok / failed counts).',
   'asset.errored': 'Processing failed for good: data.code, data.message.',

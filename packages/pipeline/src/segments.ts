@@ -17,7 +17,7 @@ import {
 } from '@kino/jobs';
 import { encodeAudioSegment, encodeSegment, planMedia, type MediaPlan, type ProbeResult } from '@kino/media';
 import { deleteObject, presignGet, type Storage } from '@kino/storage';
-import { publish, type LocalArtifact } from './artifacts.ts';
+import { publish, renditionColumns, type LocalArtifact } from './artifacts.ts';
 import { describeFailure } from './failure.ts';
 import { NICENESS } from './job-scope.ts';
 import { SCRATCH_PREFIX } from './scratch.ts';
@@ -179,7 +179,8 @@ export async function produceSegment(deps: ProduceDeps, job: SegmentJob, signal:
     const out = planned.audio
       ? await encodeAudioSegment(src, probe, plan, index, join(work, 'out'), run)
       : await encodeSegment(src, probe, plan, rendition, index, join(work, 'out'), run);
-    const dims = { rendition, width: null, height: null, bitrate: null };
+    // The same columns the ladder records, so the rendition reads the same whoever made its files.
+    const dims = renditionColumns(plan, rendition);
     const files: LocalArtifact[] = [
       { path: wanted[0]!, kind: 'segment' as const, file: out.segment, ...dims },
       { path: wanted[1]!, kind: 'init' as const, file: out.init, ...dims },

@@ -6,7 +6,7 @@ import { getAssetById, listArtifacts, markAssetDeleted } from '@kino/db';
 import { JobFailure, LeaseLostError, type MediaJob } from '@kino/jobs';
 import { downloadToFile, listKeys } from '@kino/storage';
 import { ffprobe } from '@kino/testkit';
-import { encodeLadder, processSource, type PipelineDeps } from '../src/index.ts';
+import { encodeLadder, processSource, PROGRESS_STEPS, type PipelineDeps } from '../src/index.ts';
 import { jobContext, startBed, type PipelineBed } from './support.ts';
 
 let bed: PipelineBed;
@@ -98,8 +98,9 @@ describe('processSource', () => {
     expect(prepared).toEqual([
       ['hls/240p/init.mp4', 'hls/240p/1.m4s', 'hls/240p/2.m4s', 'hls/audio/init.mp4', 'hls/audio/1.m4s', 'hls/audio/2.m4s'],
     ]);
-    expect(new Set(ctx.reported.map((p) => p.step))).toEqual(new Set(['probe', 'playlists', 'opener']));
-    expect(new Set(ladderCtx.reported.map((p) => p.step))).toEqual(new Set(['download', 'audio', 'thumbnail', 'ladder', 'upload']));
+    // Each job reports every step the README lists for it, and no other.
+    expect(new Set(ctx.reported.map((p) => p.step))).toEqual(new Set(PROGRESS_STEPS.process_source));
+    expect(new Set(ladderCtx.reported.map((p) => p.step))).toEqual(new Set(PROGRESS_STEPS.encode_ladder));
     expect(await scratchLeft()).toEqual([]);
   });
 

@@ -112,8 +112,15 @@ describe('just-in-time segments', () => {
     // One encode for all of them (its init segment came with it).
     await settled();
     expect(worker.segments.ran - before).toBe(1);
-    const rows = await s.db.sql`select path from artifacts where asset_id = ${id} and starts_with(path, 'hls/360p/')`;
+    const rows = await s.db
+      .sql`select path, width, height, bitrate from artifacts where asset_id = ${id} and starts_with(path, 'hls/360p/')`;
     expect(rows.map((r) => r.path)).toEqual(expect.arrayContaining([`hls/360p/${segments - 1}.m4s`, 'hls/360p/init.mp4']));
+    // Recorded like the ladder's files of the rendition: its picture size and planned bit rate.
+    const playlist = (
+      await s.db.sql`select width, height, bitrate from artifacts where asset_id = ${id} and path = 'hls/360p/index.m3u8'`
+    )[0]!;
+    expect(playlist.height).toBe(360);
+    for (const r of rows) expect({ width: r.width, height: r.height, bitrate: r.bitrate }, r.path).toEqual({ ...playlist });
   });
 
   it('makes an init segment with segment 0: asked together, they are one encode', async () => {
