@@ -13,7 +13,8 @@ export const EVENT_TYPES = {
   'asset.rendition_ready':
     "Every segment of one HLS rendition is stored (the audio rendition first): data.rendition, width, height, bitrate (the peak, as the master's BANDWIDTH; the asset's renditions[].bitrate is the average), codecs.",
   'asset.hls_ready': 'Every segment of every rendition is stored: nothing is left to make on demand.',
-  'asset.edges_warmed': 'Edges were asked to cache new artifacts: data.paths, data.edges (ok / failed counts).',
+  'asset.edges_warmed':
+    'Edges were asked to cache new artifacts: data.paths, and data.ok / data.failed (the ids of the edges that did and did not).',
   'asset.errored': 'Processing failed for good: data.code, data.message.',
   'asset.deleted': 'The asset was deleted; playback stops everywhere.',
   'asset.purged': "The asset's cached files and origin objects are gone.",

@@ -26,7 +26,11 @@ export const ERROR_CODES = {
   INVALID_TIMESTAMP: { status: [400], by: ['api'], when: '`from`/`to` is not RFC 3339 (a `+` must be sent as `%2B`)' },
   INVALID_WINDOW: { status: [400], by: ['api'], when: '`from` is not before `to`' },
   WINDOW_TOO_LARGE: { status: [400], by: ['api'], when: 'the analytics window spans more than its interval allows' },
-  INVALID_WEBHOOK_URL: { status: [400], by: ['api'], when: 'a webhook URL that is not http(s), or names a private address' },
+  INVALID_WEBHOOK_URL: {
+    status: [400],
+    by: ['api'],
+    when: 'a webhook URL that is not http(s) with a host (private addresses are refused at delivery)',
+  },
   TOO_MANY_WEBHOOKS: { status: [400], by: ['api'], when: 'the account has 50 webhooks already' },
   BAD_REQUEST: { status: [400], by: ['api', 'edge'], when: 'another malformed HTTP request' },
   INVALID_PATH: { status: [400], by: ['edge'], when: 'a playback path with escapes, backslashes, empty or dot segments' },

@@ -184,6 +184,8 @@ export function createJobRunner(o: RunnerOptions): JobRunner {
           return;
         }
         const report = err instanceof JobFailure ? err.report : describe(err);
+        // The step it failed in, not the last one written before the throttle held it back.
+        if (pending) await setProgress(o.sql, job.id, o.workerId, pending).catch(() => {});
         const result = await failJob(o.sql, job, o.workerId, report);
         o.onEvents?.(job.account_id);
         o.log.warn({ ...log, outcome: result, detail: report.detail.slice(-2000) }, 'job failed');

@@ -195,6 +195,21 @@ describe('the job runner', () => {
     expect(await jobState(job.id)).toMatchObject({ state: 'failed', last_error: 'stderr tail here' });
   });
 
+  it('shows the step a job failed in, even one the progress throttle held back', async () => {
+    const job = await newJob();
+    const r = runner(async (_job, ctx) => {
+      ctx.progress({ step: 'download', fraction: 0 });
+      // Within the same half second: only the next write or the outcome records it.
+      ctx.progress({ step: 'probe', fraction: 0 });
+      throw new JobFailure({ detail: 'cut short', retryable: false, error: { code: 'CORRUPT_SOURCE', message: 'bad' } });
+    });
+    await r.start();
+    await until(async () => (await jobState(job.id)).state === 'failed');
+    await r.stop();
+    const [row] = await sql`select progress from media_jobs where id = ${job.id}`;
+    expect(row!.progress).toMatchObject({ step: 'probe' });
+  });
+
   it('hands a running job back on stop once the grace period is over, without spending an attempt', async () => {
     const job = await newJob();
     let started = false;

@@ -1,5 +1,5 @@
 import { markAssetDeleted, type AssetRow, type Sql } from '@kino/db';
-import { appendEvent } from '@kino/events';
+import { appendEvents } from '@kino/events';
 import { cancelJobsOf, cancelSegmentJobsOf, enqueueJob } from '@kino/jobs';
 
 // With the queue's backoff capped at 10 minutes, about 16 hours of retries: a purge must
@@ -32,8 +32,12 @@ export async function deleteAsset(deps: DeleteDeps, accountId: string, assetId: 
     // the segment, and takes its upload back; the purge waits out its lease all the same.
     const segmentsQuietAfter = await cancelSegmentJobsOf(tx, marked.asset.id);
     const runAt = new Date(Math.max(quietAfter.getTime(), segmentsQuietAfter.getTime()));
-    await enqueueJob(tx, { assetId: marked.asset.id, accountId, kind: 'purge_asset', maxAttempts: PURGE_ATTEMPTS, runAt });
-    await appendEvent(tx, { accountId, assetId: marked.asset.id, type: 'asset.deleted', data: {} });
+    const purge = await enqueueJob(tx, { assetId: marked.asset.id, accountId, kind: 'purge_asset', maxAttempts: PURGE_ATTEMPTS, runAt });
+    await appendEvents(tx, [
+      { accountId, assetId: marked.asset.id, type: 'asset.deleted', data: {} },
+      // Like every job, the purge is announced before it starts.
+      { accountId, assetId: marked.asset.id, type: 'job.queued', data: { job_id: purge.id, reason: 'deleted' } },
+    ]);
     return marked;
   });
   if (!result) return null;

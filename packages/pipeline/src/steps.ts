@@ -1,15 +1,16 @@
 import type { JobKind } from '@kino/jobs';
 
 /**
- * The steps each job reports as `progress.step` (on the asset and in `job.progress`
- * events), in the order they start. Some run beside others: the first job publishes the
- * `playlists` while it makes the `opener`; the ladder job runs `audio` from its start while
- * `download` fetches the source, and `thumbnail` while `ladder` encodes. The README's list
- * is rendered from this one.
+ * The steps each job reports as `progress.step` (in `job.progress` events; the asset's
+ * `progress` is written at most twice a second, so a short step may not show there), in
+ * the order they are first reported. Some run beside others: the first job publishes the
+ * `playlists` while it makes the `opener`; the ladder job encodes `audio` from its start,
+ * beside `download` and `probe`, and the `thumbnail` while `ladder` encodes. The README's
+ * list is rendered from this one.
  */
 export const PROGRESS_STEPS = {
   process_source: ['probe', 'opener', 'playlists'],
-  encode_ladder: ['audio', 'download', 'probe', 'ladder', 'thumbnail', 'upload'],
+  encode_ladder: ['download', 'probe', 'audio', 'ladder', 'thumbnail', 'upload'],
   purge_asset: ['purge'],
 } as const satisfies Record<JobKind, readonly string[]>;
 

@@ -55,7 +55,7 @@ describe('deleteAsset', () => {
     // A cancelled worker may write to the origin until its lease ends: the purge waits for it.
     expect(purge).toMatchObject({ kind: 'purge_asset', state: 'queued', max_attempts: PURGE_ATTEMPTS });
     expect(purge!.run_at.getTime()).toBe(claimed.locked_until!.getTime());
-    expect(await eventTypes(asset.id)).toEqual([...before, 'asset.deleted']);
+    expect(await eventTypes(asset.id)).toEqual([...before, 'asset.deleted', 'job.queued']);
     expect(calls).toEqual([`cancelled ${asset.id}`, 'job queued', `events ${accountId}`]);
   });
 

@@ -16,8 +16,9 @@ export const README_PARTS: Record<string, () => string> = {
   'progress-steps': () =>
     [
       `- the first job (\`process_source\`): ${code(PROGRESS_STEPS.process_source)} (\`playlists\` are published beside the \`opener\`);`,
-      `- the ladder's job (\`encode_ladder\`): ${code(PROGRESS_STEPS.encode_ladder)} (\`audio\` runs beside \`download\`, \`thumbnail\` beside \`ladder\`);`,
-      `- and \`${DONE_STEP}\` once a job succeeded.`,
+      `- the ladder's job (\`encode_ladder\`): ${code(PROGRESS_STEPS.encode_ladder)} (\`audio\` runs beside \`download\` and \`probe\`, \`thumbnail\` beside \`ladder\`);`,
+      `- \`${DONE_STEP}\` once a job succeeded;`,
+      `- after a delete, the purge job (\`purge_asset\`) reports ${code(PROGRESS_STEPS.purge_asset)} in the event log (the asset's \`progress\` stays its processing job's).`,
     ].join('\n'),
   'event-types': () =>
     Object.entries(EVENT_TYPES)

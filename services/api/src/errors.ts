@@ -13,7 +13,10 @@ function fromPackages(err: Error): ApiError | undefined {
   if (err instanceof PayloadTooLargeError) return new ApiError(413, 'PAYLOAD_TOO_LARGE', err.message, { max_bytes: err.limit });
   // @fastify/multipart's limits (videos.ts): a form is a few text fields and one file.
   const code = (err as { code?: string }).code;
-  if (code === 'FST_FILES_LIMIT') return new ApiError(400, 'VALIDATION_ERROR', 'A form takes one file; this one has more.');
+  if (code === 'FST_FILES_LIMIT')
+    return new ApiError(400, 'VALIDATION_ERROR', 'A form takes one file; this one has more.', [
+      { path: 'form', message: 'more than one file' },
+    ]);
   if (code === 'FST_FIELDS_LIMIT' || code === 'FST_PARTS_LIMIT')
     return new ApiError(
       400,
