@@ -3,7 +3,7 @@
 export const EVENT_TYPES = {
   'asset.created': 'An upload started; the asset exists in source_state uploading.',
   'asset.source_uploaded': 'The whole source is stored; processing is queued.',
-  'job.queued': 'A processing job was queued (again, after a retry).',
+  'job.queued': 'A job was queued: processing (again, after a retry), or after a delete the purge (data.reason `deleted`).',
   'job.started': 'A worker claimed the job; data.attempt counts attempts.',
   'job.progress': 'The job reached a step, or a tenth of the way through one: data.step, data.fraction.',
   'asset.playlists_ready':

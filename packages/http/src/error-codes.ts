@@ -57,7 +57,11 @@ export const ERROR_CODES = {
   METHOD_NOT_ALLOWED: { status: [405], by: ['edge'], when: 'playback URLs answer GET, HEAD and OPTIONS only' },
   IDEMPOTENCY_KEY_IN_USE: { status: [409], by: ['api'], when: "the same key's first upload is still streaming" },
   ASSET_DELETED: { status: [409, 410], by: ['api', 'edge'], when: 'the asset was deleted: 409 to a change, 410 from an edge' },
-  PAYLOAD_TOO_LARGE: { status: [413], by: ['api'], when: 'over `MAX_UPLOAD_BYTES`; the multipart upload is aborted' },
+  PAYLOAD_TOO_LARGE: {
+    status: [413],
+    by: ['api', 'edge'],
+    when: 'an upload over `MAX_UPLOAD_BYTES` (its multipart upload is aborted), or a JSON or beacon body over its limit',
+  },
   URI_TOO_LONG: { status: [414], by: ['edge'], when: 'a playback URL over 4096 characters' },
   UNSUPPORTED_CONTENT_TYPE: {
     status: [415],

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ApiError } from './api-error.ts';
 import { ErrorSchema } from './schemas.ts';
-import type { ErrorCode } from './error-codes.ts';
 import { describeValidation } from './strict.ts';
 
 declare module 'fastify' {
@@ -11,20 +11,7 @@ declare module 'fastify' {
   }
 }
 
-// The one error shape of every Kino service: {"error": {"code", "message", "details"?,
-// "request_id"}}, with stable UPPER_SNAKE codes and the right status.
-
-/** An error a service means to return. */
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: ErrorCode,
-    message: string,
-    readonly details?: unknown,
-  ) {
-    super(message);
-  }
-}
+export { ApiError } from './api-error.ts';
 
 export const newRequestId = (): string => `req_${randomUUID().replaceAll('-', '')}`;
 

@@ -1,5 +1,5 @@
 import { isIPv6 } from 'node:net';
-import { ApiError } from './index.ts';
+import { ApiError } from './api-error.ts';
 
 // In-process token buckets for public routes an attacker can hit without an API key (the
 // edge's beacons, the api's player pages). Memory is bounded by a fixed number of keys, so

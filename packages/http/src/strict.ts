@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyRequest, FastifyServerOptions } from 'fastify';
-import { ApiError } from './index.ts';
+import { ApiError } from './api-error.ts';
 
 // A misspelt parameter (`tittle=`, `status=`) must be an error, not a silent no-op: every
 // querystring and JSON body schema refuses what it does not name. fastify's ajv would
@@ -16,8 +16,6 @@ function closed(schema: unknown): void {
   if (s && s.type === 'object' && s.properties && s.additionalProperties === undefined) s.additionalProperties = false;
 }
 
-const NO_PARAMETERS = { type: 'object', properties: {}, additionalProperties: false };
-
 /**
  * Closes the querystring and body schema of every route `app` (and its children) adds from
  * now on; a route without a querystring schema takes no query parameters at all.
@@ -25,7 +23,8 @@ const NO_PARAMETERS = { type: 'object', properties: {}, additionalProperties: fa
 export function refuseUnknownParameters(app: FastifyInstance): void {
   app.addHook('onRoute', (route) => {
     route.schema ??= {};
-    route.schema.querystring ??= NO_PARAMETERS;
+    // A fresh object per route: fastify and the OpenAPI generator may annotate schemas.
+    route.schema.querystring ??= { type: 'object', properties: {}, additionalProperties: false };
     closed(route.schema.querystring);
     closed(route.schema.body);
   });
@@ -54,7 +53,7 @@ export function describeValidation(err: FastifyError, request: FastifyRequest | 
     const name = v.instancePath.replace(/^\//, '').replaceAll('/', '.');
     // An unknown or missing property is named by its params, not its (parent's) path.
     const named = String(v.params['additionalProperty'] ?? v.params['missingProperty'] ?? '');
-    return { path: name || named || context, message: sentence(v, name, what, schema, input) };
+    return { path: [name, named].filter(Boolean).join('.') || context, message: sentence(v, name, what, schema, input) };
   });
   return new ApiError(400, 'VALIDATION_ERROR', details.map((d) => d.message).join(' ') || `Invalid request: ${err.message}`, details);
 }
@@ -85,7 +84,9 @@ function sentence(v: AjvError, name: string, what: string, schema: Schema | unde
     case 'pattern': {
       // A pattern says little to a reader; the property's description says what it wants.
       const described = (schema?.properties?.[name] as { description?: string } | undefined)?.description;
-      return described ? `\`${name}\` must be ${described}${shown}.` : `\`${name}\` ${v.message ?? 'is not valid'}${shown}.`;
+      return described
+        ? `\`${name}\` is not in the expected form: ${described.replace(/\.$/, '')}${shown}.`
+        : `\`${name}\` ${v.message ?? 'is not valid'}${shown}.`;
     }
     default:
       return `\`${name || what}\` ${v.message ?? 'is not valid'}${shown}.`;

@@ -82,5 +82,13 @@ describe('schema helpers', () => {
     refused(() => readCursor(pageCursor('x', {}), {}, allowed));
     refused(() => readCursor(pageCursor(randomUUID(), { state: "'; drop table assets" }), {}, allowed));
     refused(() => readCursor(pageCursor(randomUUID(), { other: 'ready' }), {}, allowed));
+    refused(() => readCursor(pageCursor(randomUUID(), { constructor: 'x' }), {}, allowed));
+    // A bare row id (a cursor from before they carried filters) pages with the filters sent.
+    const id = randomUUID();
+    expect(readCursor(id, { state: 'failed', deleted: undefined }, allowed)).toEqual({
+      after: id,
+      filters: { state: 'failed' },
+      limit: undefined,
+    });
   });
 });

@@ -86,6 +86,21 @@ function notMediaMessage(message: string, head: Buffer): string {
   return message === NOT_MEDIA ? `${message} ${CURL_HINT}` : message;
 }
 
+/**
+ * Reads and drops the rest of a body whose bytes are not needed (a retry answered with the
+ * first asset), so its keep-alive connection stays usable; through the head's stream, which
+ * holds the body's reader. Bounded like an upload: past the limit the client is cut off. A
+ * client that leaves meanwhile is no error of ours.
+ */
+function dropRest(stream: Readable, input: Pick<IngestInput, 'body' | 'maxBytes'>): void {
+  let seen = 0;
+  stream.on('error', () => {});
+  stream.on('data', (chunk: Buffer) => {
+    seen += chunk.length;
+    if (seen > input.maxBytes) input.body.destroy();
+  });
+}
+
 function stalled(asset: AssetRow, stallSeconds: number): boolean {
   return asset.source_state === 'uploading' && Date.now() - asset.updated_at.getTime() > stallSeconds * 1000;
 }
@@ -139,9 +154,7 @@ export async function ingestUpload(deps: IngestDeps, input: IngestInput): Promis
     // stalled row gives way (its leftovers in S3 are the sweep's) and this upload proceeds.
     if (existing && stalled(existing, deps.stallSeconds)) await deleteUploadingAsset(deps.sql, existing.id);
     else if (existing) {
-      // The retry's body is not needed; it is read and dropped so its connection stays
-      // usable (through the head's stream, which holds the body's reader).
-      stream.resume();
+      dropRest(stream, input);
       return replay(existing, request);
     }
   }
@@ -163,7 +176,7 @@ export async function ingestUpload(deps: IngestDeps, input: IngestInput): Promis
   });
   if (inserted) deps.onEvents?.(input.accountId);
   if (!inserted) {
-    stream.resume();
+    dropRest(stream, input);
     // Another request with the same key won the insert a moment ago (and may even have
     // been deleted again since: then this one is simply in progress elsewhere, or gone).
     const winner = await findByIdempotencyKey(deps.sql, input.accountId, input.idempotencyKey!);

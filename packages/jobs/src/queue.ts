@@ -139,11 +139,14 @@ export async function setProgress(sql: Sql, jobId: number, workerId: string, pro
   return rows.length === 1;
 }
 
+/** The step a job shows once it succeeded. */
+export const DONE_STEP = 'done';
+
 export async function completeJob(sql: Queryable, jobId: number, workerId: string): Promise<boolean> {
   const rows = await sql`
     update media_jobs
     set state = 'succeeded', locked_by = null, locked_until = null,
-        progress = '{"step":"done","fraction":1}', finished_at = now(), updated_at = now()
+        progress = ${sql.json({ step: DONE_STEP, fraction: 1 })}, finished_at = now(), updated_at = now()
     where id = ${jobId} and locked_by = ${workerId} and state = 'running'
     returning id`;
   return rows.length === 1;

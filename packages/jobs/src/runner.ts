@@ -165,11 +165,15 @@ export function createJobRunner(o: RunnerOptions): JobRunner {
       },
     };
 
+    // What the throttle held back, written before the outcome so the job shows where it ended.
+    const flushProgress = async () => {
+      if (pending) await setProgress(o.sql, job.id, o.workerId, pending).catch(() => {});
+    };
     const outcome = async () => {
       o.log.info(log, 'job started');
       try {
         await o.handler(job, ctx);
-        if (pending) await setProgress(o.sql, job.id, o.workerId, pending).catch(() => {});
+        await flushProgress();
         if (await completeJob(o.sql, job.id, o.workerId)) o.log.info(log, 'job succeeded');
         else o.log.warn(log, 'job finished after its lease was lost; left to its new owner');
       } catch (err) {
@@ -185,7 +189,7 @@ export function createJobRunner(o: RunnerOptions): JobRunner {
         }
         const report = err instanceof JobFailure ? err.report : describe(err);
         // The step it failed in, not the last one written before the throttle held it back.
-        if (pending) await setProgress(o.sql, job.id, o.workerId, pending).catch(() => {});
+        await flushProgress();
         const result = await failJob(o.sql, job, o.workerId, report);
         o.onEvents?.(job.account_id);
         o.log.warn({ ...log, outcome: result, detail: report.detail.slice(-2000) }, 'job failed');

@@ -1,4 +1,4 @@
-import type { JobKind } from '@kino/jobs';
+import { DONE_STEP, type JobKind } from '@kino/jobs';
 
 /**
  * The steps each job reports as `progress.step` (in `job.progress` events; the asset's
@@ -14,7 +14,6 @@ export const PROGRESS_STEPS = {
   purge_asset: ['purge'],
 } as const satisfies Record<JobKind, readonly string[]>;
 
-/** What the queue sets a job's step to once it succeeded (packages/jobs). */
-export const DONE_STEP = 'done';
+export { DONE_STEP };
 
 export type ProgressStep = (typeof PROGRESS_STEPS)[JobKind][number] | typeof DONE_STEP;

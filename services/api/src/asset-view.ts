@@ -63,8 +63,9 @@ export const AssetSchema = Type.Partial(
           job_state: StringEnum(['queued', 'running', 'succeeded', 'failed', 'cancelled']),
           step: Nullable(
             StringEnum([...new Set(Object.values(PROGRESS_STEPS).flat()), DONE_STEP], {
-              description:
-                'The step in hand. The first job: probe, opener (playlists beside it). The ladder job: audio (beside download), download, probe, ladder (thumbnail beside it), upload. `done` once the job succeeded.',
+              description: `The step in hand: ${Object.entries(PROGRESS_STEPS)
+                .map(([kind, steps]) => `${kind}: ${steps.join(', ')}`)
+                .join('; ')} (in the order first reported; see the README). \`${DONE_STEP}\` once the job succeeded.`,
             }),
           ),
           fraction: Nullable(Type.Number()),

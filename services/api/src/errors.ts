@@ -17,11 +17,12 @@ function fromPackages(err: Error): ApiError | undefined {
     return new ApiError(400, 'VALIDATION_ERROR', 'A form takes one file; this one has more.', [
       { path: 'form', message: 'more than one file' },
     ]);
-  if (code === 'FST_FIELDS_LIMIT' || code === 'FST_PARTS_LIMIT')
+  if (code === 'FST_FIELDS_LIMIT')
     return new ApiError(
       400,
       'VALIDATION_ERROR',
       'The form has more fields than an upload takes: title, passthrough, playback_policy and one file.',
+      [{ path: 'form', message: 'too many fields' }],
     );
   if (err instanceof AnalyticsQueryError) return new ApiError(400, err.code, err.message);
   if (isAnalyticsUnavailable(err))

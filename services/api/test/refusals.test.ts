@@ -62,6 +62,10 @@ describe('unknown parameters are refused by name', () => {
       const e = await refusal(await get(path), 400, 'VALIDATION_ERROR');
       expect(e.message, path).toContain(`Unknown query parameter \`${name}\``);
     }
+    // Except on public URLs others decorate: share trackers, a CMS's cache-busters.
+    expect((await get('/.well-known/jwks.json?v=1', {})).status).toBe(200);
+    expect((await get('/player/kino-player.js?ver=6.4', {})).status).toBe(200);
+    await refusal(await get(`/player/${assetId}?fbclid=abc`, {}), 404, 'NOT_FOUND');
   });
 
   it('refuses an unknown upload parameter before reading the file, and leaves nothing behind', async () => {

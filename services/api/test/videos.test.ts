@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -86,6 +87,27 @@ describe('POST /v1/videos', () => {
     // Another account's identical key is its own.
     const other = await post(clip, { authorization: `Bearer ${h.keyB}`, 'idempotency-key': 'upload-42' });
     expect(other.status).toBe(201);
+  });
+
+  it('survives a retry that hangs up while its body is being dropped', async () => {
+    await post(clip, { 'idempotency-key': 'upload-44' });
+    // The same key again, held by wait=playable (no worker here) while the rest of its body is
+    // dropped; then the client hangs up mid-body.
+    const req = httpRequest(`${h.api.url}/v1/videos?wait=playable&timeout_seconds=3`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${h.keyA}`,
+        'content-type': 'video/mp4',
+        'idempotency-key': 'upload-44',
+        'transfer-encoding': 'chunked',
+      },
+    });
+    req.on('error', () => {});
+    req.write(clip.subarray(0, 128 * 1024));
+    await new Promise((r) => setTimeout(r, 500));
+    req.destroy();
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await fetch(`${h.api.url}/healthz`)).status).toBe(200);
   });
 
   it('refuses an Idempotency-Key reused for a different upload, saying what differs, and leaves nothing behind', async () => {
@@ -200,7 +222,7 @@ describe('reading assets', () => {
     // A cursor is the account's own, and only one the API made.
     const firstPage = await json(await get('/v1/assets?limit=1', h.keyB));
     await expectError(await get(`/v1/assets?cursor=${firstPage.next_cursor}`, h.keyA), 400, 'INVALID_CURSOR');
-    await expectError(await get(`/v1/assets?cursor=${ids[0]}`, h.keyB), 400, 'INVALID_CURSOR');
+    await expectError(await get(`/v1/assets?cursor=${ids[0]}`, h.keyA), 400, 'INVALID_CURSOR');
   });
 
   it('pages a filtered list with the cursor alone, and refuses a cursor sent with other filters', async () => {

@@ -60,7 +60,7 @@ describe('POST /beacon', () => {
     expect(refused.status).toBe(400);
     expect(refused.body.error).toMatchObject({
       code: 'VALIDATION_ERROR',
-      message: '`view_id` must be a lowercase UUID, new for each view (got "view-1").',
+      message: '`view_id` is not in the expected form: A lowercase UUID, new for each view (got "view-1").',
     });
   });
 

@@ -98,7 +98,7 @@ export async function fetchBootstrap(url: string, o: { untilPlayable?: boolean }
   const e = await errorOf(res);
   if (e.code === 'ASSET_NOT_PLAYABLE') throw new PlayerError('NOT_PLAYABLE', 'The video is not playable yet.');
   const message = e.message ?? `The video could not be loaded (HTTP ${res.status}).`;
-  // A 400 from a bootstrap URL is a malformed id in it: no such asset either.
+  // A 400 from a bootstrap URL: a malformed id (or parameter) in the URL the page was given, which names no asset either.
   throw new PlayerError(res.status === 404 || res.status === 410 || res.status === 400 ? 'NOT_FOUND' : 'UNAVAILABLE', message);
 }
 

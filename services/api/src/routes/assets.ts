@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { getAsset, listArtifacts, listAssets, PLAYBACK_POLICIES, updateAsset } from '@kino/db';
-import { clientErrors, DEFAULT_PAGE_SIZE, IdParams, Nullable, Page, PageQuery, pageOf, readCursor, StringEnum, typed } from '@kino/http';
+import { clientErrors, IdParams, Nullable, Page, PageQuery, pageOf, pageStart, StringEnum, typed, type PageFilters } from '@kino/http';
 import { announceCancel, latestJobFor } from '@kino/jobs';
 import { deleteAsset } from '@kino/pipeline';
 import { Type, type Static } from 'typebox';
@@ -47,8 +47,6 @@ function deletedFilter(q: ListFilters): 'exclude' | 'include' | 'only' {
   if (q.playable_state !== undefined) return 'exclude';
   return q.include_deleted ? 'include' : 'exclude';
 }
-
-const definedOnly = (o: object) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 
 export async function assetRoutes(scope: FastifyInstance, deps: ApiDeps): Promise<void> {
   const app = typed(scope);
@@ -119,26 +117,18 @@ export async function assetRoutes(scope: FastifyInstance, deps: ApiDeps): Promis
     },
     async (request) => {
       const { cursor, limit: asked, ...given } = request.query;
-      let q: ListFilters = given;
-      let afterId: string | undefined;
-      let limit = asked ?? DEFAULT_PAGE_SIZE;
-      if (cursor) {
-        const read = readCursor(cursor, given, LIST_FILTERS);
-        if (!(await getAsset(deps.sql, request.account.id, read.after))) {
-          throw new ApiError(400, 'INVALID_CURSOR', 'The cursor does not name an asset of this account.');
-        }
-        q = read.filters as ListFilters;
-        afterId = read.after;
-        limit = asked ?? read.limit ?? DEFAULT_PAGE_SIZE;
+      const { after, filters: q, limit } = pageStart({ cursor, limit: asked }, given as ListFilters, LIST_FILTERS);
+      if (after && !(await getAsset(deps.sql, request.account.id, after))) {
+        throw new ApiError(400, 'INVALID_CURSOR', 'The cursor does not name an asset of this account.');
       }
       const rows = await listAssets(deps.sql, request.account.id, {
         limit: limit + 1,
-        afterId,
+        afterId: after,
         sourceState: q.source_state,
         playableState: q.playable_state === 'deleted' ? undefined : q.playable_state,
         deleted: deletedFilter(q),
       });
-      return pageOf(rows, limit, (a) => assetView(a, base), definedOnly(q));
+      return pageOf(rows, limit, (a) => assetView(a, base), q as PageFilters);
     },
   );
 

@@ -21,12 +21,17 @@ export async function internalRoutes(scope: FastifyInstance, deps: ApiDeps): Pro
     {
       schema: {
         hide: true,
-        body: Type.Object({
-          id: Type.String({ minLength: 1, maxLength: 128 }),
-          region: Type.String({ minLength: 1, maxLength: 64 }),
-          public_url: Type.String({ format: 'uri', pattern: '^https?://' }),
-          internal_url: Type.String({ format: 'uri', pattern: '^https?://' }),
-        }),
+        // Open on purpose: in a rolling deploy a newer edge may send fields this api does not
+        // know yet, and refusing its heartbeat would take it out of rotation.
+        body: Type.Object(
+          {
+            id: Type.String({ minLength: 1, maxLength: 128 }),
+            region: Type.String({ minLength: 1, maxLength: 64 }),
+            public_url: Type.String({ format: 'uri', pattern: '^https?://' }),
+            internal_url: Type.String({ format: 'uri', pattern: '^https?://' }),
+          },
+          { additionalProperties: true },
+        ),
       },
     },
     async (request, reply) => {

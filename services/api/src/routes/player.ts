@@ -61,7 +61,8 @@ export async function playerRoutes(scope: FastifyInstance, deps: ApiDeps): Promi
         description: 'One ES module. With `?v={hash}` (as the player page links it) it is immutable; without, it is revalidated hourly.',
         tags: ['player'],
         security: [],
-        querystring: Type.Object({ v: Type.Optional(Type.String({ maxLength: 64 })) }),
+        // Open: sites append their own (WordPress's ?ver=) to script URLs.
+        querystring: Type.Object({ v: Type.Optional(Type.String({ maxLength: 64 })) }, { additionalProperties: true }),
         response: { 200: RawBody({ description: 'JavaScript' }), 304: NoBody({ description: 'Not modified' }), ...allErrors },
       },
     },
@@ -94,13 +95,17 @@ export async function playerRoutes(scope: FastifyInstance, deps: ApiDeps): Promi
         tags: ['player'],
         security: [],
         params: IdParams,
-        querystring: Type.Object({
-          ...regionQuery,
-          autoplay: Type.Optional(Type.Boolean({ description: 'Start at once (browsers allow it muted).' })),
-          muted: Type.Optional(Type.Boolean()),
-          controls: Defaulted(Type.Boolean({ default: true })),
-          start_time: Type.Optional(Type.Number({ minimum: 0, description: 'Seconds into the video to start at.' })),
-        }),
+        // Open: a shared page link picks up trackers (fbclid, utm_*) a viewer must not see as an error.
+        querystring: Type.Object(
+          {
+            ...regionQuery,
+            autoplay: Type.Optional(Type.Boolean({ description: 'Start at once (browsers allow it muted).' })),
+            muted: Type.Optional(Type.Boolean()),
+            controls: Defaulted(Type.Boolean({ default: true })),
+            start_time: Type.Optional(Type.Number({ minimum: 0, description: 'Seconds into the video to start at.' })),
+          },
+          { additionalProperties: true },
+        ),
         response: { 200: RawBody({ description: 'HTML' }), ...allErrors },
       },
     },

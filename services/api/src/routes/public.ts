@@ -25,6 +25,8 @@ export async function publicRoutes(app: FastifyInstance, deps: ApiDeps): Promise
         summary: 'Public keys of playback tokens (JWKS)',
         tags: ['playback'],
         security: [],
+        // Open: verifiers add cache-busting parameters to key URLs.
+        querystring: Type.Object({}, { additionalProperties: true }),
         response: { 200: Type.Partial(Type.Object({ keys: Type.Array(AnyObject()) })) },
       },
     },

@@ -11,20 +11,7 @@ import {
   type Delivery,
   type Webhook,
 } from '@kino/webhooks';
-import {
-  clientErrors,
-  DEFAULT_PAGE_SIZE,
-  IdParams,
-  NoBody,
-  Nullable,
-  Page,
-  PageQuery,
-  pageOf,
-  readCursor,
-  StringEnum,
-  typed,
-  Uuid,
-} from '@kino/http';
+import { clientErrors, IdParams, NoBody, Nullable, Page, PageQuery, pageOf, pageStart, StringEnum, typed, Uuid } from '@kino/http';
 import { Type } from 'typebox';
 import type { ApiDeps } from '../deps.ts';
 import { ApiError, notFound } from '../errors.ts';
@@ -246,13 +233,10 @@ export async function webhookRoutes(scope: FastifyInstance, deps: ApiDeps): Prom
     async (request) => {
       const w = await getWebhook(deps.sql, request.account.id, request.params.id);
       if (!w) throw notFound('Webhook');
-      const { cursor } = request.query;
+      const { after, limit } = pageStart(request.query, {});
       let beforeSeq: number | undefined;
-      let limit = request.query.limit ?? DEFAULT_PAGE_SIZE;
-      if (cursor) {
-        const read = readCursor(cursor, {});
-        limit = request.query.limit ?? read.limit ?? DEFAULT_PAGE_SIZE;
-        const seq = await deliverySeq(deps.sql, w.id, read.after);
+      if (after) {
+        const seq = await deliverySeq(deps.sql, w.id, after);
         if (seq === null) throw new ApiError(400, 'INVALID_CURSOR', 'The cursor does not name a delivery of this webhook.');
         beforeSeq = seq;
       }

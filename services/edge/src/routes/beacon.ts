@@ -46,7 +46,7 @@ const Beacon = Type.Object(
     // Lowercase hex only: ajv's `uuid` format also takes urn:uuid:…, which ClickHouse does not.
     view_id: Type.String({
       pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$',
-      description: 'a lowercase UUID, new for each view',
+      description: 'A lowercase UUID, new for each view.',
     }),
     events: Type.Array(BeaconEvent, { minItems: 1, maxItems: MAX_EVENTS }),
   },
