@@ -14,7 +14,7 @@ import {
   type Sql,
 } from '@kino/db';
 import { sourceKeyFor } from '@kino/artifacts';
-import { FORM_ENCODED_HINT, type ErrorCode } from '@kino/http';
+import { ApiError, FORM_ENCODED_HINT } from '@kino/http';
 import { appendEvent, appendEvents } from '@kino/events';
 import { enqueueJob } from '@kino/jobs';
 import { deleteObject, uploadStream, type Storage } from '@kino/storage';
@@ -23,17 +23,8 @@ import { describeUpload, differences, FINGERPRINT_BYTES, type UploadRequest } fr
 import { readHead } from './read-head.ts';
 import { NOT_MEDIA, sniff } from './sniff.ts';
 
-/** A refusal of the upload with the API error code and status that describe it. */
-export class IngestError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: ErrorCode,
-    message: string,
-    readonly details?: unknown,
-  ) {
-    super(message);
-  }
-}
+/** A refusal of the upload: already in the API's one error shape, so it is answered as it is. */
+export class IngestError extends ApiError {}
 
 export interface IngestDeps {
   sql: Sql;

@@ -1,15 +1,14 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ApiError, registerErrorHandling as register } from '@kino/http';
 import { AnalyticsQueryError, isAnalyticsUnavailable } from '@kino/analytics';
-import { IngestError, PayloadTooLargeError } from '@kino/ingest';
+import { PayloadTooLargeError } from '@kino/ingest';
 
 export { ApiError } from '@kino/http';
 
 export const notFound = (what: string) => new ApiError(404, 'NOT_FOUND', `${what} not found.`);
 
-/** The packages' own refusals (uploads, analytics), in the API's terms. */
+/** The packages' own refusals (uploads, analytics), in the API's terms. An IngestError is an ApiError already. */
 function fromPackages(err: Error): ApiError | undefined {
-  if (err instanceof IngestError) return new ApiError(err.status, err.code, err.message, err.details);
   if (err instanceof PayloadTooLargeError) return new ApiError(413, 'PAYLOAD_TOO_LARGE', err.message, { max_bytes: err.limit });
   // @fastify/multipart's limits (videos.ts): a form is a few text fields and one file.
   const code = (err as { code?: string }).code;
