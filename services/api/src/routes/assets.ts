@@ -64,10 +64,15 @@ export async function assetRoutes(scope: FastifyInstance, deps: ApiDeps): Promis
       },
     },
     async (request) => {
-      const asset = await getAsset(deps.sql, request.account.id, request.params.id);
-      if (!asset) throw notFound('Asset');
-      const [artifacts, job] = await Promise.all([listArtifacts(deps.sql, asset.id), latestJobFor(deps.sql, asset.id)]);
-      return assetView(asset, base, { artifacts, job });
+      // One snapshot: a job's failure and the asset's error commit together (failJob), so
+      // they are read together too; separate reads could show a failed job without its error.
+      const read = await deps.sql.begin('isolation level repeatable read read only', async (tx) => {
+        const asset = await getAsset(tx, request.account.id, request.params.id);
+        if (!asset) return null;
+        return { asset, artifacts: await listArtifacts(tx, asset.id), job: await latestJobFor(tx, asset.id) };
+      });
+      if (!read) throw notFound('Asset');
+      return assetView(read.asset, base, { artifacts: read.artifacts, job: read.job });
     },
   );
 
