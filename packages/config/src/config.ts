@@ -39,6 +39,21 @@ export interface Config {
     /** fastify's `trustProxy`: whose X-Forwarded-For names the client (per-address limits). */
     trustProxy: boolean | string;
   };
+  /** Ingest's doors besides the streamed upload (packages/ingest). */
+  ingest: {
+    /** A presigned upload up to this size is one PUT; above it, an S3 multipart upload. */
+    singlePutMaxBytes: number;
+    /** Part size of a presigned multipart upload (S3: 5 MiB to 5 GiB, at most 10,000 parts). */
+    partBytes: number;
+    /** A presigned or tus upload not completed within this long is given up and removed. */
+    uploadExpirySeconds: number;
+    /** A URL import's connect and between-bytes timeout. */
+    importTimeoutSeconds: number;
+    /** Fetch imports from private, loopback and link-local addresses (development and tests only). */
+    importAllowPrivate: boolean;
+    /** New uploads are refused (503 OVERLOADED) while the estimated wait for a job is longer. */
+    admissionMaxWaitSeconds: number;
+  };
   /** Just-in-time segments (packages/pipeline/src/segments.ts). */
   segments: {
     /** Segments each worker encodes at once, beside its media jobs. */
@@ -229,6 +244,13 @@ export function parseBytes(name: string, raw: string): number {
   return Math.floor(Number(m[1]) * units[(m[2] ?? 'b').toLowerCase()]!);
 }
 
+/** S3's own bounds on a multipart part: at least 5 MiB, at most 5 GiB. */
+function partBytes(env: Env): number {
+  const n = parseBytes('UPLOAD_PART_BYTES', str(env, 'UPLOAD_PART_BYTES', '64MiB'));
+  if (n < 5 * 1024 ** 2 || n > 5 * 1024 ** 3) throw new ConfigError(`UPLOAD_PART_BYTES must be between 5MiB and 5GiB, got ${n} bytes`);
+  return n;
+}
+
 /** A name that goes into SQL as an identifier (ClickHouse database names cannot be bound). */
 function identifier(env: Env, name: string, fallback: string): string {
   const v = str(env, name, fallback);
@@ -356,6 +378,15 @@ export function loadConfig(env: Env = process.env): Config {
       // A page polls its bootstrap every 3 s while only the opener is ready (20 a minute).
       playerRatePerMinute: int(env, 'PLAYER_RATE_PER_MINUTE', 60, 1, 1_000_000),
       trustProxy: trustProxy(env),
+    },
+    ingest: {
+      singlePutMaxBytes: parseBytes('UPLOAD_SINGLE_PUT_MAX_BYTES', str(env, 'UPLOAD_SINGLE_PUT_MAX_BYTES', '100MiB')),
+      partBytes: partBytes(env),
+      // Mux's direct uploads give up after an hour by default; a presigned URL may live 7 days.
+      uploadExpirySeconds: int(env, 'UPLOAD_EXPIRY_SECONDS', 3600, 60, 7 * 86_400),
+      importTimeoutSeconds: int(env, 'IMPORT_TIMEOUT_SECONDS', 30, 1, 3600),
+      importAllowPrivate: bool(env, 'IMPORT_ALLOW_PRIVATE', nodeEnv !== 'production' && LOOPBACK.test(apiHost)),
+      admissionMaxWaitSeconds: int(env, 'ADMISSION_MAX_WAIT_SECONDS', 900, 1, 7 * 86_400),
     },
     segments: {
       concurrency: int(env, 'JIT_CONCURRENCY', 3, 1, 64),

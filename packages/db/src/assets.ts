@@ -1,7 +1,15 @@
 import { sourceKeyFor, type ArtifactKind } from '@kino/artifacts';
 import type { Queryable } from './client.ts';
 
-export type SourceState = 'uploading' | 'uploaded' | 'failed';
+/**
+ * `uploading`: bytes streaming through the api; `awaiting_upload`: a direct or tus upload the
+ * client has yet to finish; `importing`: a URL the worker is to fetch. Each ends `uploaded`
+ * (and processed) or `failed`.
+ */
+export type SourceState = 'uploading' | 'awaiting_upload' | 'importing' | 'uploaded' | 'failed';
+export const SOURCE_STATES: readonly SourceState[] = ['uploading', 'awaiting_upload', 'importing', 'uploaded', 'failed'];
+/** The states of a source whose bytes are not in yet. */
+export const PENDING_SOURCE_STATES: readonly SourceState[] = ['uploading', 'awaiting_upload', 'importing'];
 export type PlayableState = 'not_playable' | 'opener_ready' | 'hls_ready';
 /** Who may mint playback tokens: only authenticated API calls, or also the public player page. */
 export type PlaybackPolicy = 'signed' | 'public';
@@ -30,6 +38,12 @@ export interface AssetRow {
   media_probe: Record<string, unknown> | null;
   error: AssetError | null;
   playback_policy: PlaybackPolicy;
+  /** A direct or tus upload's deadline (migrations/010). */
+  upload_expires_at: Date | null;
+  upload_declared_bytes: number | null;
+  upload_multipart_id: string | null;
+  /** What a URL import fetches; cleared once fetched. Never shown. */
+  import_url: string | null;
   created_at: Date;
   updated_at: Date;
   deleted_at: Date | null;
@@ -62,19 +76,28 @@ export interface NewAsset {
   idempotencyRequest?: Record<string, unknown> | null;
   contentType: string;
   playbackPolicy?: PlaybackPolicy | undefined;
+  /** Default `uploading` (a streamed upload). */
+  state?: 'uploading' | 'awaiting_upload' | 'importing';
+  uploadExpiresAt?: Date | undefined;
+  declaredBytes?: number | undefined;
+  multipartId?: string | undefined;
+  importUrl?: string | undefined;
 }
 
 /**
- * Inserts an asset in `uploading`. With an Idempotency-Key that this account already used,
- * inserts nothing and returns null: the caller answers with the existing asset.
+ * Inserts an asset whose source is still to come. With an Idempotency-Key that this
+ * account already used, inserts nothing and returns null: the caller answers with the
+ * existing asset.
  */
-export async function insertUploadingAsset(sql: Queryable, a: NewAsset): Promise<AssetRow | null> {
+export async function insertAsset(sql: Queryable, a: NewAsset): Promise<AssetRow | null> {
   const [row] = await sql<AssetRow[]>`
     insert into assets (id, account_id, title, passthrough, idempotency_key, idempotency_request,
-                        source_key, source_content_type, playback_policy)
+                        source_key, source_content_type, playback_policy, source_state,
+                        upload_expires_at, upload_declared_bytes, upload_multipart_id, import_url)
     values (${a.id}, ${a.accountId}, ${a.title ?? null}, ${a.passthrough ?? null},
             ${a.idempotencyKey ?? null}, ${a.idempotencyRequest ? sql.json(a.idempotencyRequest as never) : null},
-            ${sourceKeyFor(a.id)}, ${a.contentType}, ${a.playbackPolicy ?? 'signed'})
+            ${sourceKeyFor(a.id)}, ${a.contentType}, ${a.playbackPolicy ?? 'signed'}, ${a.state ?? 'uploading'},
+            ${a.uploadExpiresAt ?? null}, ${a.declaredBytes ?? null}, ${a.multipartId ?? null}, ${a.importUrl ?? null})
     on conflict (account_id, idempotency_key) where idempotency_key is not null do nothing
     returning *`;
   return row ?? null;
@@ -86,11 +109,29 @@ export async function findByIdempotencyKey(sql: Queryable, accountId: string, ke
   return row ?? null;
 }
 
-/** Null when the asset was deleted while its bytes were still arriving. */
+/**
+ * The source is in. Null when the asset was deleted while its bytes were still arriving, or
+ * is no longer pending (a finish observed twice: the first one counted).
+ */
 export async function markSourceUploaded(sql: Queryable, assetId: string, bytes: number): Promise<AssetRow | null> {
   const [row] = await sql<AssetRow[]>`
-    update assets set source_state = 'uploaded', source_bytes = ${bytes}, updated_at = now()
-    where id = ${assetId} and deleted_at is null returning *`;
+    update assets set source_state = 'uploaded', source_bytes = ${bytes}, import_url = null,
+                      upload_multipart_id = null, updated_at = now()
+    where id = ${assetId} and deleted_at is null and source_state = any(${PENDING_SOURCE_STATES as SourceState[]})
+    returning *`;
+  return row ?? null;
+}
+
+/**
+ * A pending source that will never come (an import that could not be fetched, a direct
+ * upload that is not media): the asset fails with `error`. Null when it was not pending.
+ */
+export async function failPendingSource(sql: Queryable, assetId: string, error: AssetError): Promise<AssetRow | null> {
+  const [row] = await sql<AssetRow[]>`
+    update assets set source_state = 'failed', error = ${sql.json(error as never)}, import_url = null,
+                      upload_multipart_id = null, updated_at = now()
+    where id = ${assetId} and source_state = any(${PENDING_SOURCE_STATES as SourceState[]})
+    returning *`;
   return row ?? null;
 }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '@kino/testkit';
-import { createAccount, getAsset, getPublicAsset, insertUploadingAsset, listAssets, markAssetDeleted, updateAsset } from '../src/index.ts';
+import { createAccount, getAsset, getPublicAsset, insertAsset, listAssets, markAssetDeleted, updateAsset } from '../src/index.ts';
 
 // Playback policy and deleted assets at the row level: what the public player may find,
 // what a PATCH changes, and which deleted assets a list includes.
@@ -17,7 +17,7 @@ beforeAll(async () => {
 afterAll(() => db?.drop());
 
 const insert = async (accountId = account, playbackPolicy?: 'signed' | 'public') =>
-  (await insertUploadingAsset(db.sql, { id: randomUUID(), accountId, contentType: 'video/mp4', playbackPolicy }))!;
+  (await insertAsset(db.sql, { id: randomUUID(), accountId, contentType: 'video/mp4', playbackPolicy }))!;
 
 describe('playback_policy', () => {
   it('is signed unless the insert says public', async () => {
@@ -40,7 +40,7 @@ describe('playback_policy', () => {
 
 describe('updateAsset', () => {
   it('changes only the fields given, for the owner, while the asset is not deleted', async () => {
-    const a = await insertUploadingAsset(db.sql, {
+    const a = await insertAsset(db.sql, {
       id: randomUUID(),
       accountId: account,
       contentType: 'video/mp4',

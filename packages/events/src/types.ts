@@ -15,7 +15,8 @@ export const EVENT_TYPES = {
   'asset.hls_ready': 'Every segment of every rendition is stored: nothing is left to make on demand.',
   'asset.edges_warmed':
     'Edges were asked to cache new artifacts: data.paths, and data.ok / data.failed (the ids of the edges that did and did not).',
-  'asset.errored': 'Processing failed for good: data.code, data.message.',
+  'asset.errored':
+    'Processing failed for good, or the source never came (an import that could not be fetched, a direct upload that is not media or expired): data.code, data.message.',
   'asset.deleted': 'The asset was deleted; playback stops everywhere.',
   'asset.purged': "The asset's cached files and origin objects are gone.",
 } as const;

@@ -32,6 +32,16 @@ export const ERROR_CODES = {
     when: 'a webhook URL that is not http(s) with a host (private addresses are refused at delivery)',
   },
   TOO_MANY_WEBHOOKS: { status: [400], by: ['api'], when: 'the account has 50 webhooks already' },
+  INVALID_SOURCE_URL: {
+    status: [400],
+    by: ['api'],
+    when: 'a URL import whose `url` is not http(s) with a host, or names a private address literally',
+  },
+  INVALID_PARTS: {
+    status: [400],
+    by: ['api'],
+    when: "a multipart upload's completion lists parts S3 does not have (`details` names them)",
+  },
   BAD_REQUEST: { status: [400], by: ['api', 'edge'], when: 'another malformed HTTP request' },
   INVALID_PATH: { status: [400], by: ['edge'], when: 'a playback path with escapes, backslashes, empty or dot segments' },
   UNAUTHORIZED: { status: [401], by: ['api', 'edge'], when: 'no API key (on internal routes: no internal token)' },
@@ -56,6 +66,13 @@ export const ERROR_CODES = {
   NOT_IN_PLAN: { status: [404], by: ['api'], when: "(internal) a just-in-time segment the asset's plan does not have" },
   METHOD_NOT_ALLOWED: { status: [405], by: ['edge'], when: 'playback URLs answer GET, HEAD and OPTIONS only' },
   IDEMPOTENCY_KEY_IN_USE: { status: [409], by: ['api'], when: "the same key's first upload is still streaming" },
+  UPLOAD_INCOMPLETE: {
+    status: [409],
+    by: ['api'],
+    when: 'a direct upload completed before its bytes are in storage, or with another size than declared (`details` has both)',
+  },
+  NOT_A_DIRECT_UPLOAD: { status: [409], by: ['api'], when: 'completing an asset that was not created by `POST /v1/uploads`' },
+  UPLOAD_EXPIRED: { status: [410], by: ['api'], when: 'a direct or tus upload used after its `expires_at`' },
   ASSET_DELETED: { status: [409, 410], by: ['api', 'edge'], when: 'the asset was deleted: 409 to a change, 410 from an edge' },
   PAYLOAD_TOO_LARGE: {
     status: [413],
@@ -79,6 +96,11 @@ export const ERROR_CODES = {
   INTERNAL_ERROR: { status: [500], by: ['api', 'edge'], when: 'a fault of ours; the request id helps find it' },
   ORIGIN_UNAVAILABLE: { status: [502], by: ['edge'], when: 'the origin (S3) could not be reached' },
   ANALYTICS_UNAVAILABLE: { status: [503], by: ['api'], when: 'ClickHouse is away' },
+  OVERLOADED: {
+    status: [503],
+    by: ['api'],
+    when: 'new uploads are refused while the estimated wait for processing is over `ADMISSION_MAX_WAIT_SECONDS`; see Retry-After',
+  },
   NO_EDGE_AVAILABLE: { status: [503], by: ['api'], when: 'no edge has sent a heartbeat lately and no `EDGE_FALLBACK_URL` is set' },
   SEGMENT_NOT_READY: { status: [503], by: ['api', 'edge'], when: 'a just-in-time segment is not made yet; retry after Retry-After' },
   TOO_MANY_FILLS: { status: [503], by: ['edge'], when: 'the edge is filling as many artifacts from the origin as it may' },

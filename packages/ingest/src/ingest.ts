@@ -6,25 +6,22 @@ import {
   findByIdempotencyKey,
   getAssetById,
   markSourceFailed,
-  insertUploadingAsset,
-  markSourceUploaded,
+  insertAsset,
   touchUpload,
   type AssetRow,
   type PlaybackPolicy,
   type Sql,
 } from '@kino/db';
 import { sourceKeyFor } from '@kino/artifacts';
-import { ApiError, FORM_ENCODED_HINT } from '@kino/http';
-import { appendEvent, appendEvents } from '@kino/events';
-import { enqueueJob } from '@kino/jobs';
+import { FORM_ENCODED_HINT } from '@kino/http';
+import { appendEvent } from '@kino/events';
 import { deleteObject, uploadStream, type Storage } from '@kino/storage';
+import { queueProcessing } from './admit.ts';
 import { ByteLimit } from './byte-limit.ts';
+import { IngestError } from './errors.ts';
 import { describeUpload, differences, FINGERPRINT_BYTES, type UploadRequest } from './fingerprint.ts';
 import { readHead } from './read-head.ts';
 import { NOT_MEDIA, sniff } from './sniff.ts';
-
-/** A refusal of the upload: already in the API's one error shape, so it is answered as it is. */
-export class IngestError extends ApiError {}
 
 export interface IngestDeps {
   sql: Sql;
@@ -152,7 +149,7 @@ export async function ingestUpload(deps: IngestDeps, input: IngestInput): Promis
 
   const id = randomUUID();
   const inserted = await deps.sql.begin(async (tx) => {
-    const row = await insertUploadingAsset(tx, {
+    const row = await insertAsset(tx, {
       id,
       accountId: input.accountId,
       title: input.title,
@@ -198,16 +195,9 @@ export async function ingestUpload(deps: IngestDeps, input: IngestInput): Promis
     if (body.status === 'rejected') throw body.reason;
     if (upload.status === 'rejected') throw upload.reason;
     await input.afterBody?.();
-    const asset = await deps.sql.begin(async (tx) => {
-      const asset = await markSourceUploaded(tx, id, limit.bytes);
-      if (!asset) return null;
-      const job = await enqueueJob(tx, { assetId: id, accountId: input.accountId, maxAttempts: deps.maxAttempts });
-      await appendEvents(tx, [
-        { accountId: input.accountId, assetId: id, type: 'asset.source_uploaded', data: { bytes: limit.bytes } },
-        { accountId: input.accountId, assetId: id, type: 'job.queued', data: { job_id: job.id, reason: 'uploaded' } },
-      ]);
-      return asset;
-    });
+    const asset = await deps.sql.begin((tx) =>
+      queueProcessing(tx, { assetId: id, accountId: input.accountId, bytes: limit.bytes, maxAttempts: deps.maxAttempts }),
+    );
     if (!asset) {
       // Deleted while its bytes were arriving: the purge found no object to remove, so
       // the source goes here, and nothing is processed.

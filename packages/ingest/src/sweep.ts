@@ -1,6 +1,7 @@
 import { assetIdOfSourceKey, SOURCES_PREFIX, sourcePrefix } from '@kino/artifacts';
-import type { Sql } from '@kino/db';
+import type { AssetRow, Sql } from '@kino/db';
 import { abortMultipartUpload, deletePrefix, listMultipartUploads, type Storage } from '@kino/storage';
+import { rejectSource } from './admit.ts';
 
 /**
  * Clears uploads whose api process died mid-stream. A live upload touches its row every
@@ -21,10 +22,14 @@ export async function sweepAbandonedUploads(sql: Sql, storage: Storage, stalledB
 
   const pending = (await listMultipartUploads(storage, SOURCES_PREFIX)).filter((u) => u.initiated && u.initiated < stalledBefore);
   const ids = pending.map((u) => assetIdOfSourceKey(u.key)).filter((id) => id !== undefined);
+  // Direct and tus uploads keep their multipart upload until they expire (sweepExpiredUploads).
   const live = new Set(
     (
       await sql<{ id: string }[]>`
-    select id from assets where id = any(${ids}::uuid[]) and source_state = 'uploading' and updated_at >= ${stalledBefore}`
+    select id from assets
+    where id = any(${ids}::uuid[])
+      and (source_state = 'uploading' and updated_at >= ${stalledBefore}
+           or source_state = 'awaiting_upload' and upload_expires_at > now())`
     ).map((r) => r.id),
   );
   let uploads = 0;
@@ -35,3 +40,24 @@ export async function sweepAbandonedUploads(sql: Sql, storage: Storage, stalledB
   }
   return { assets: rows.length, uploads };
 }
+
+/**
+ * Gives up direct and tus uploads that were not completed by their `upload_expires_at`: what
+ * reached storage is removed and the asset fails with `UPLOAD_EXPIRED` (it stays listed, as
+ * Mux keeps a timed-out upload, so a client holding its id learns what became of it).
+ */
+export async function sweepExpiredUploads(
+  deps: { sql: Sql; storage: Storage; onEvents?: (accountId: string) => void },
+  now = new Date(),
+): Promise<number> {
+  const rows = await deps.sql<AssetRow[]>`
+    select * from assets
+    where source_state = 'awaiting_upload' and upload_expires_at < ${now} and deleted_at is null`;
+  for (const asset of rows) await rejectSource(deps, asset, UPLOAD_EXPIRED_ERROR);
+  return rows.length;
+}
+
+export const UPLOAD_EXPIRED_ERROR = {
+  code: 'UPLOAD_EXPIRED',
+  message: 'The upload was not completed before it expired; create a new one.',
+} as const;

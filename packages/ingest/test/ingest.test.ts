@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { PassThrough, Readable } from 'node:stream';
 import { CreateMultipartUploadCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAccount, getAsset, insertUploadingAsset } from '@kino/db';
+import { createAccount, getAsset, insertAsset } from '@kino/db';
 import { latestJobFor } from '@kino/jobs';
 import { listKeys, listMultipartUploads } from '@kino/storage';
 import { createTestDatabase, createTestS3, type TestDatabase, type TestS3 } from '@kino/testkit';
@@ -145,7 +145,7 @@ describe('ingestUpload', () => {
 
   it('lets the retry of a stalled upload through instead of answering 409', async () => {
     const id = randomUUID();
-    await insertUploadingAsset(db.sql, { id, accountId, contentType: 'video/mp4', idempotencyKey: 'stalled' });
+    await insertAsset(db.sql, { id, accountId, contentType: 'video/mp4', idempotencyKey: 'stalled' });
     const fresh = ingestUpload(deps(), { accountId, body: body(1000), contentType: 'video/mp4', maxBytes: 1e6, idempotencyKey: 'stalled' });
     await expect(fresh).rejects.toMatchObject({ status: 409, code: 'IDEMPOTENCY_KEY_IN_USE' });
     await db.sql`update assets set updated_at = now() - interval '5 minutes' where id = ${id}`;
@@ -163,8 +163,8 @@ describe('ingestUpload', () => {
   it('sweepAbandonedUploads removes stalled uploads and what they left in S3, and only those', async () => {
     const stalledId = randomUUID();
     const liveId = randomUUID();
-    await insertUploadingAsset(db.sql, { id: stalledId, accountId, contentType: 'video/mp4' });
-    await insertUploadingAsset(db.sql, { id: liveId, accountId, contentType: 'video/mp4' });
+    await insertAsset(db.sql, { id: stalledId, accountId, contentType: 'video/mp4' });
+    await insertAsset(db.sql, { id: liveId, accountId, contentType: 'video/mp4' });
     await db.sql`update assets set updated_at = now() - interval '10 minutes' where id = ${stalledId}`;
     // The stalled upload got as far as a complete object; the live one has parts in flight.
     await uploadStream(s3.storage, `sources/${stalledId}/original`, Readable.from([Buffer.from('x')]), { contentType: 'video/mp4' });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
-import { createAccount, insertUploadingAsset, type Sql } from '@kino/db';
+import { createAccount, insertAsset, type Sql } from '@kino/db';
 import { createTestDatabase, type TestDatabase } from '@kino/testkit';
 import { enqueueJob, type JobKind } from '../src/index.ts';
 
@@ -29,7 +29,7 @@ export function useQueueDb(): QueueDb {
   });
   q.newJob = async (maxAttempts = 3, kind?: JobKind) => {
     const id = randomUUID();
-    await insertUploadingAsset(q.sql, { id, accountId: q.accountId, contentType: 'video/mp4' });
+    await insertAsset(q.sql, { id, accountId: q.accountId, contentType: 'video/mp4' });
     return enqueueJob(q.sql, { assetId: id, accountId: q.accountId, maxAttempts, ...(kind ? { kind } : {}) });
   };
   return q;

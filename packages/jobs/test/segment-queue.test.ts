@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createAccount, createDb, insertUploadingAsset, type Sql } from '@kino/db';
+import { createAccount, createDb, insertAsset, type Sql } from '@kino/db';
 import { createRedisBus, type RedisBus } from '@kino/events';
 import { createTestDatabase, type TestDatabase } from '@kino/testkit';
 import {
@@ -51,7 +51,7 @@ beforeEach(async () => {
 
 async function newAsset(accountId = accountA): Promise<string> {
   const id = randomUUID();
-  await insertUploadingAsset(sql, { id, accountId, contentType: 'video/mp4' });
+  await insertAsset(sql, { id, accountId, contentType: 'video/mp4' });
   return id;
 }
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAccount, getAsset, insertUploadingAsset, type AssetRow } from '@kino/db';
+import { createAccount, getAsset, insertAsset, type AssetRow } from '@kino/db';
 import { eventsAfter } from '@kino/events';
 import { claimJob, enqueueJob, type MediaJob } from '@kino/jobs';
 import { createTestDatabase, type TestDatabase } from '@kino/testkit';
@@ -20,7 +20,7 @@ describe('deleteAsset', () => {
   });
 
   const newAsset = async (owner = accountId): Promise<AssetRow> =>
-    (await insertUploadingAsset(db.sql, { id: randomUUID(), accountId: owner, contentType: 'video/mp4' }))!;
+    (await insertAsset(db.sql, { id: randomUUID(), accountId: owner, contentType: 'video/mp4' }))!;
   const jobsOf = (assetId: string) => db.sql<MediaJob[]>`select * from media_jobs where asset_id = ${assetId} order by id`;
   const eventTypes = async (assetId: string) =>
     (await eventsAfter(db.sql, { accountId, assetId, afterSeq: 0, limit: 100 })).map((e) => e.type);

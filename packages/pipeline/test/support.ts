@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { createAccount, insertUploadingAsset, markSourceUploaded } from '@kino/db';
+import { createAccount, insertAsset, markSourceUploaded } from '@kino/db';
 import { eventsAfter } from '@kino/events';
 import { claimJob, enqueueJob, LeaseLostError, type JobContext, type JobKind, type JobProgress, type MediaJob } from '@kino/jobs';
 import { putFile } from '@kino/storage';
@@ -45,7 +45,7 @@ export async function startBed(): Promise<PipelineBed> {
     tmpRoot,
     async uploaded(kind, opts) {
       const id = randomUUID();
-      const asset = (await insertUploadingAsset(db.sql, { id, accountId, contentType: 'video/mp4' }))!;
+      const asset = (await insertAsset(db.sql, { id, accountId, contentType: 'video/mp4' }))!;
       const file = await makeFixture(kind, join(tmpRoot, `${id}.source`), opts);
       await markSourceUploaded(db.sql, id, await putFile(s3.storage, asset.source_key, file, { contentType: 'video/mp4' }));
       return bed.claim(id);

@@ -13,6 +13,9 @@ import {
   ListObjectsV2Command,
   PutObjectCommand,
   AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
@@ -82,6 +85,23 @@ export async function putFile(st: Storage, key: string, file: string, o: PutFile
 export async function downloadToFile(st: Storage, key: string, file: string, signal?: AbortSignal): Promise<void> {
   const res = await st.s3.send(new GetObjectCommand({ Bucket: st.bucket, Key: key }), { abortSignal: signal });
   await pipeline(res.Body as Readable, createWriteStream(file), { signal });
+}
+
+/** An object's size in bytes, or null when there is no such object. */
+export async function objectSize(st: Storage, key: string): Promise<number | null> {
+  try {
+    const head = await st.s3.send(new HeadObjectCommand({ Bucket: st.bucket, Key: key }));
+    return head.ContentLength ?? 0;
+  } catch (err) {
+    if ((err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) return null;
+    throw err;
+  }
+}
+
+/** The first `n` bytes of an object (all of it when shorter), with one ranged GET. */
+export async function readObjectHead(st: Storage, key: string, n: number): Promise<Buffer> {
+  const res = await st.s3.send(new GetObjectCommand({ Bucket: st.bucket, Key: key, Range: `bytes=0-${n - 1}` }));
+  return Buffer.from(await res.Body!.transformToByteArray());
 }
 
 export async function objectExists(st: Storage, key: string): Promise<boolean> {
@@ -157,6 +177,45 @@ export async function abortMultipartUpload(st: Storage, key: string, uploadId: s
 
 export async function deleteObject(st: Storage, key: string): Promise<void> {
   await st.s3.send(new DeleteObjectCommand({ Bucket: st.bucket, Key: key }));
+}
+
+/**
+ * A time-limited PUT URL for one object: a client uploads straight to storage with it. The
+ * content type is signed in, so the PUT must send that one.
+ */
+export async function presignPut(st: Storage, key: string, contentType: string, expiresInSeconds: number): Promise<string> {
+  return getSignedUrl(st.s3, new PutObjectCommand({ Bucket: st.bucket, Key: key, ContentType: contentType }), {
+    expiresIn: expiresInSeconds,
+  });
+}
+
+export async function createMultipartUpload(st: Storage, key: string, contentType: string): Promise<string> {
+  const res = await st.s3.send(new CreateMultipartUploadCommand({ Bucket: st.bucket, Key: key, ContentType: contentType }));
+  return res.UploadId!;
+}
+
+/** A time-limited PUT URL for one part (numbered from 1) of a multipart upload. */
+export async function presignPart(st: Storage, key: string, uploadId: string, part: number, expiresInSeconds: number): Promise<string> {
+  return getSignedUrl(st.s3, new UploadPartCommand({ Bucket: st.bucket, Key: key, UploadId: uploadId, PartNumber: part }), {
+    expiresIn: expiresInSeconds,
+  });
+}
+
+export interface UploadedPart {
+  part: number;
+  etag: string;
+}
+
+/** Joins the parts into the object; S3 refuses a part it does not have or an ETag that differs. */
+export async function completeMultipartUpload(st: Storage, key: string, uploadId: string, parts: UploadedPart[]): Promise<void> {
+  await st.s3.send(
+    new CompleteMultipartUploadCommand({
+      Bucket: st.bucket,
+      Key: key,
+      UploadId: uploadId,
+      MultipartUpload: { Parts: parts.map((p) => ({ PartNumber: p.part, ETag: p.etag })) },
+    }),
+  );
 }
 
 /** A time-limited GET URL for one object, for tools that read over HTTP (ffmpeg). */

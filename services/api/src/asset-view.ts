@@ -1,4 +1,4 @@
-import { PLAYBACK_POLICIES, type ArtifactRow, type AssetRow, type PlayableState } from '@kino/db';
+import { PLAYBACK_POLICIES, SOURCE_STATES, type ArtifactRow, type AssetRow, type PlayableState } from '@kino/db';
 import { AnyObject, Nullable, refTo, StringEnum, Uuid } from '@kino/http';
 import type { MediaJob } from '@kino/jobs';
 import { DONE_STEP, PROGRESS_STEPS, type ProgressStep } from '@kino/pipeline';
@@ -37,10 +37,11 @@ export const AssetSchema = Type.Partial(
     id: Uuid(),
     title: Nullable(Type.String()),
     passthrough: Nullable(Type.String()),
-    source_state: StringEnum(['uploading', 'uploaded', 'failed'], {
+    source_state: StringEnum(SOURCE_STATES, {
       description:
-        '`uploading` while the bytes stream in; `uploaded` once they are all stored, and it stays so when processing succeeds; ' +
-        '`failed` when the source cannot be read (a truncated or corrupt file: `error` says why).',
+        '`uploading` while the bytes stream in through POST /v1/videos; `awaiting_upload` until a direct (POST /v1/uploads) or tus ' +
+        'upload is finished; `importing` while a URL import is fetched; `uploaded` once they are all stored, and it stays so when ' +
+        'processing succeeds; `failed` when the source cannot be had or read (unreachable, not media, truncated or corrupt: `error` says why).',
     }),
     playable_state: StringEnum(['not_playable', 'opener_ready', 'hls_ready', 'deleted'], {
       description: '`deleted` once the asset is deleted (see deleted_at), whatever it was before.',

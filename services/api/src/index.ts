@@ -3,7 +3,7 @@ import { ConfigError, signingKeysSource, type Config } from '@kino/config';
 import { createDb, migrate } from '@kino/db';
 import { announceJobs } from '@kino/jobs';
 import { announceEvents, createEventFeed, createRedisBus, type RedisBus } from '@kino/events';
-import { sweepAbandonedUploads } from '@kino/ingest';
+import { sweepAbandonedUploads, sweepExpiredUploads } from '@kino/ingest';
 import { createStorage, ensureBucket } from '@kino/storage';
 import { createWebhookDispatcher } from '@kino/webhooks';
 import { AnalyticsStore } from '@kino/analytics';
@@ -69,6 +69,11 @@ export async function createApi(config: Config, shared: { bus?: RedisBus } = {})
         if (r.assets + r.uploads > 0) app.log.warn(r, 'swept abandoned uploads');
       })
       .catch((err) => app.log.warn({ err }, 'sweeping abandoned uploads failed'));
+    sweepExpiredUploads({ sql, storage, onEvents: (accountId) => announceEvents(redis, accountId) })
+      .then((n) => {
+        if (n > 0) app.log.info({ assets: n }, 'expired direct uploads');
+      })
+      .catch((err) => app.log.warn({ err }, 'sweeping expired uploads failed'));
   };
   let sweeper: NodeJS.Timeout | undefined;
 

@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAccount, insertUploadingAsset, issueApiKey } from '@kino/db';
+import { createAccount, insertAsset, issueApiKey } from '@kino/db';
 import { announceEvents, appendEvent, createRedisBus } from '@kino/events';
 import { DONE_STEP, PROGRESS_STEPS } from '@kino/pipeline';
 import { createApi, type Api } from '@kino/api';
@@ -147,7 +147,7 @@ describe('the event log, live and replayed', () => {
     // Another asset of the account, without events of its own yet.
     const accountId = (await s.db.sql`select account_id from assets where id = ${assetId}`)[0]!.account_id as string;
     const other = randomUUID();
-    await insertUploadingAsset(s.db.sql, { id: other, accountId, contentType: 'video/mp4' });
+    await insertAsset(s.db.sql, { id: other, accountId, contentType: 'video/mp4' });
     const none = await openStream(`${s.api.url}/v1/events?asset_id=${other}&after_sequence=0`, auth());
     // A marker for that asset, written after every other event: the replay reaches it only
     // after passing all of them, so the stream holding only the marker means none leaked.

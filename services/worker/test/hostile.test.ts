@@ -9,7 +9,7 @@ import { createReadStream } from 'node:fs';
 import { readFile, readlink, readdir, stat } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sourceKeyFor } from '@kino/artifacts';
-import { insertUploadingAsset, markSourceUploaded } from '@kino/db';
+import { insertAsset, markSourceUploaded } from '@kino/db';
 import { enqueueJob } from '@kino/jobs';
 import { uploadStream } from '@kino/storage';
 import { canaryFile, connectionCounter, hostilePayloads, scratchDir, type Canary, type HostilePayload, type Listener } from '@kino/testkit';
@@ -106,7 +106,7 @@ async function uploadFile(file: string, contentType = 'video/mp4'): Promise<Resp
 /** What ingest does after its sniff, for a payload the sniff would have refused. */
 async function plant(payload: HostilePayload): Promise<string> {
   const id = randomUUID();
-  await insertUploadingAsset(s.db.sql, { id, accountId, title: payload.name, contentType: 'video/mp4' });
+  await insertAsset(s.db.sql, { id, accountId, title: payload.name, contentType: 'video/mp4' });
   await uploadStream(s.s3.storage, sourceKeyFor(id), createReadStream(payload.file), { contentType: 'video/mp4' });
   await s.db.sql.begin(async (tx) => {
     await markSourceUploaded(tx, id, (await stat(payload.file)).size);

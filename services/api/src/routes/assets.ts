@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { getAsset, listArtifacts, listAssets, PLAYBACK_POLICIES, updateAsset } from '@kino/db';
+import { getAsset, listArtifacts, listAssets, PLAYBACK_POLICIES, SOURCE_STATES, updateAsset } from '@kino/db';
 import { clientErrors, IdParams, Nullable, Page, PageQuery, pageOf, pageStart, StringEnum, typed, type PageFilters } from '@kino/http';
 import { announceCancel, latestJobFor } from '@kino/jobs';
 import { deleteAsset } from '@kino/pipeline';
@@ -8,7 +8,6 @@ import type { ApiDeps } from '../deps.ts';
 import { ApiError, notFound } from '../errors.ts';
 import { AssetRef, assetView } from '../asset-view.ts';
 
-const SOURCE_STATES = ['uploading', 'uploaded', 'failed'] as const;
 const PLAYABLE_STATES = ['not_playable', 'opener_ready', 'hls_ready', 'deleted'] as const;
 
 const ListQuery = Type.Object({

@@ -1,0 +1,126 @@
+import { failPendingSource, getAssetById, markSourceUploaded, type AssetError, type AssetRow, type Queryable, type Sql } from '@kino/db';
+import { sourcePrefix } from '@kino/artifacts';
+import { appendEvent, appendEvents } from '@kino/events';
+import { enqueueJob } from '@kino/jobs';
+import { abortMultipartUpload, deletePrefix, objectSize, readObjectHead, type Storage } from '@kino/storage';
+import { FINGERPRINT_BYTES } from './fingerprint.ts';
+import { IngestError } from './errors.ts';
+import { NOT_MEDIA, sniff } from './sniff.ts';
+
+// Every door ends here: once a source's bytes are stored, its asset becomes `uploaded` and
+// its processing job is queued in one transaction, exactly as for a streamed upload. The
+// doors whose bytes reach storage without passing through the api (direct, tus, import)
+// are first sniffed here from the stored object's head, the same check a streamed body gets.
+
+export interface AdmitDeps {
+  sql: Sql;
+  storage: Storage;
+  maxAttempts: number;
+  maxBytes: number;
+  onJobQueued?: () => void;
+  onEvents?: (accountId: string) => void;
+}
+
+/**
+ * Marks a pending source stored and queues its processing, in the caller's transaction.
+ * Null when the asset is no longer pending: deleted meanwhile, or already admitted (a finish
+ * observed twice counts once).
+ */
+export async function queueProcessing(
+  tx: Queryable,
+  o: { assetId: string; accountId: string; bytes: number; maxAttempts: number },
+): Promise<AssetRow | null> {
+  const asset = await markSourceUploaded(tx, o.assetId, o.bytes);
+  if (!asset) return null;
+  const job = await enqueueJob(tx, { assetId: o.assetId, accountId: o.accountId, maxAttempts: o.maxAttempts });
+  await appendEvents(tx, [
+    { accountId: o.accountId, assetId: o.assetId, type: 'asset.source_uploaded', data: { bytes: o.bytes } },
+    { accountId: o.accountId, assetId: o.assetId, type: 'job.queued', data: { job_id: job.id, reason: 'uploaded' } },
+  ]);
+  return asset;
+}
+
+/**
+ * A pending source that will never be processed: whatever reached storage is removed (the
+ * object, a multipart upload's parts) and the asset fails with `error`, announced as
+ * `asset.errored`. Returns the asset as it now reads.
+ */
+export async function rejectSource(
+  deps: Pick<AdmitDeps, 'sql' | 'storage' | 'onEvents'>,
+  asset: AssetRow,
+  error: AssetError,
+): Promise<AssetRow> {
+  if (asset.upload_multipart_id) await abortMultipartUpload(deps.storage, asset.source_key, asset.upload_multipart_id).catch(() => {});
+  await deletePrefix(deps.storage, sourcePrefix(asset.id));
+  const failed = await deps.sql.begin(async (tx) => {
+    const row = await failPendingSource(tx, asset.id, error);
+    if (row) await appendEvent(tx, { accountId: asset.account_id, assetId: asset.id, type: 'asset.errored', data: { ...error } });
+    return row;
+  });
+  if (failed) deps.onEvents?.(asset.account_id);
+  return failed ?? (await getAssetById(deps.sql, asset.id)) ?? asset;
+}
+
+export interface AdmitOptions {
+  /** The size the stored object must have (a direct upload's declared size). */
+  expectedBytes?: number | null | undefined;
+}
+
+/**
+ * Admits a source whose bytes are already in storage at the asset's source key: checks its
+ * size, sniffs its head, then queues processing. A missing object or another size than
+ * declared is `409 UPLOAD_INCOMPLETE` and changes nothing (the client may still upload);
+ * an object over the size limit or that is not media is removed and the asset fails
+ * (`413 PAYLOAD_TOO_LARGE`, `415 NOT_MEDIA`). An asset already admitted is returned as it is.
+ */
+export async function admitStoredSource(deps: AdmitDeps, asset: AssetRow, o: AdmitOptions = {}): Promise<AssetRow> {
+  if (asset.source_state === 'uploaded') return asset;
+  const stored = await objectSize(deps.storage, asset.source_key);
+  if (stored === null || (o.expectedBytes != null && stored !== o.expectedBytes)) {
+    const expected = o.expectedBytes ?? null;
+    throw new IngestError(
+      409,
+      'UPLOAD_INCOMPLETE',
+      stored === null
+        ? 'No bytes of this upload are in storage yet: upload the file, then complete the upload.'
+        : `The stored upload has ${stored} bytes, not the ${expected} declared: upload the whole file again, then complete.`,
+      { declared_bytes: expected, stored_bytes: stored },
+    );
+  }
+  if (stored === 0) {
+    await rejectSource(deps, asset, { code: 'EMPTY_BODY', message: 'The uploaded file is empty.' });
+    throw new IngestError(400, 'EMPTY_BODY', 'The uploaded file is empty: upload the video file.');
+  }
+  if (stored > deps.maxBytes) {
+    const message = `The upload is larger than the limit of ${deps.maxBytes} bytes.`;
+    await rejectSource(deps, asset, { code: 'SOURCE_TOO_LARGE', message });
+    throw new IngestError(413, 'PAYLOAD_TOO_LARGE', message, { max_bytes: deps.maxBytes });
+  }
+
+  let head = await readObjectHead(deps.storage, asset.source_key, FINGERPRINT_BYTES);
+  let sniffed = sniff(head);
+  // An ID3 tag announces its own length: read past it once, as a streamed body does.
+  if (sniffed.verdict === 'more') {
+    head = await readObjectHead(deps.storage, asset.source_key, sniffed.bytes);
+    sniffed = sniff(head);
+  }
+  if (sniffed.verdict !== 'media') {
+    const message = sniffed.verdict === 'refuse' ? sniffed.message : NOT_MEDIA;
+    await rejectSource(deps, asset, { code: 'NOT_MEDIA', message });
+    throw new IngestError(415, 'NOT_MEDIA', message);
+  }
+
+  const admitted = await deps.sql.begin((tx) =>
+    queueProcessing(tx, { assetId: asset.id, accountId: asset.account_id, bytes: stored, maxAttempts: deps.maxAttempts }),
+  );
+  if (admitted) {
+    deps.onJobQueued?.();
+    deps.onEvents?.(asset.account_id);
+    return admitted;
+  }
+  // Admitted by a twin call meanwhile, or deleted while it arrived (then the purge may have
+  // run before the bytes landed: they go here).
+  const now = (await getAssetById(deps.sql, asset.id))!;
+  if (now.deleted_at) await deletePrefix(deps.storage, sourcePrefix(asset.id));
+  return now;
+}
