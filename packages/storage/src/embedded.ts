@@ -22,6 +22,19 @@ export interface EmbeddedS3Options {
 }
 
 /**
+ * Browsers upload straight to the bucket with presigned URLs (POST /v1/uploads), from
+ * whatever page the developer serves: any origin may PUT, and a multipart part's ETag must
+ * be readable by the page, which sends it back to complete the upload.
+ */
+const UPLOAD_CORS = `<CORSConfiguration><CORSRule>
+  <AllowedOrigin>*</AllowedOrigin>
+  <AllowedMethod>PUT</AllowedMethod><AllowedMethod>GET</AllowedMethod><AllowedMethod>HEAD</AllowedMethod>
+  <AllowedHeader>*</AllowedHeader>
+  <ExposeHeader>ETag</ExposeHeader>
+  <MaxAgeSeconds>3000</MaxAgeSeconds>
+</CORSRule></CORSConfiguration>`;
+
+/**
  * s3rver on local disk: the embedded default of `npm run up` and the S3 of the tests.
  *
  * s3rver 3.7 implements neither AbortMultipartUpload nor ListMultipartUploads, and both are
@@ -34,7 +47,7 @@ export async function startEmbeddedS3(o: EmbeddedS3Options): Promise<EmbeddedS3>
   const s3rver = new S3rver({
     directory: o.directory,
     silent: true,
-    configureBuckets: o.buckets.map((name) => ({ name, configs: [] })),
+    configureBuckets: o.buckets.map((name) => ({ name, configs: [UPLOAD_CORS] })),
   });
   await s3rver.configureBuckets();
   const handle = s3rver.callback();

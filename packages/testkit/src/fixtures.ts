@@ -211,3 +211,25 @@ export async function ffmpeg(args: string[], stdoutFile?: string): Promise<void>
     await out?.close();
   }
 }
+
+/**
+ * Grows an MP4 to exactly `bytes` with a trailing `free` box, which every reader skips:
+ * a large upload that is still a small, quick video. Written in chunks, never held whole.
+ */
+export async function padMp4(file: string, bytes: number): Promise<string> {
+  const { size } = await stat(file);
+  const pad = bytes - size;
+  if (pad < 8) throw new Error(`padMp4: ${file} is ${size} bytes, too close to ${bytes} for a box`);
+  const out = await open(file, 'a');
+  try {
+    const header = Buffer.alloc(8);
+    header.writeUInt32BE(pad, 0);
+    header.write('free', 4, 'latin1');
+    await out.write(header);
+    const zeros = Buffer.alloc(1024 * 1024);
+    for (let left = pad - 8; left > 0; left -= zeros.length) await out.write(zeros, 0, Math.min(left, zeros.length));
+  } finally {
+    await out.close();
+  }
+  return file;
+}

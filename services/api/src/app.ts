@@ -6,6 +6,7 @@ import { requireApiKey } from './auth.ts';
 import { registerErrorHandling } from './errors.ts';
 import { AssetSchema } from './asset-view.ts';
 import { healthRoutes } from './routes/health.ts';
+import { uploadRoutes } from './routes/uploads.ts';
 import { videoRoutes } from './routes/videos.ts';
 import { analyticsRoutes } from './routes/analytics.ts';
 import { assetRoutes } from './routes/assets.ts';
@@ -84,6 +85,7 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(async (v1) => {
     requireApiKey(v1, deps.sql);
     await v1.register(async (scope) => videoRoutes(scope, deps));
+    await v1.register(async (scope) => uploadRoutes(scope, deps));
     await v1.register(async (scope) => assetRoutes(scope, deps));
     await v1.register(async (scope) => playbackRoutes(scope, deps));
     await v1.register(async (scope) => eventRoutes(scope, deps));

@@ -1,0 +1,144 @@
+import type { FastifyInstance } from 'fastify';
+import { getAsset, listArtifacts, PLAYBACK_POLICIES } from '@kino/db';
+import { clientErrors, Defaulted, IdParams, StringEnum, typed } from '@kino/http';
+import { completeDirectUpload, createDirectUpload, type UploadInstructions } from '@kino/ingest';
+import { latestJobFor } from '@kino/jobs';
+import { Type } from 'typebox';
+import type { ApiDeps } from '../deps.ts';
+import { ApiError, notFound } from '../errors.ts';
+import { AssetRef, assetView } from '../asset-view.ts';
+
+const MEDIA_TYPE = '^(video|audio)/[\\w.+-]+$|^application/octet-stream$';
+
+const CreateUpload = Type.Object({
+  content_type: Type.String({
+    pattern: MEDIA_TYPE,
+    maxLength: 255,
+    description: 'The type the file will be PUT with: video/*, audio/* or application/octet-stream.',
+  }),
+  bytes: Type.Optional(
+    Type.Integer({
+      minimum: 1,
+      description: "The file's size. Above UPLOAD_SINGLE_PUT_MAX_BYTES the upload is multipart; completing with another size is refused.",
+    }),
+  ),
+  title: Type.Optional(Type.String({ maxLength: 512 })),
+  passthrough: Type.Optional(Type.String({ maxLength: 2048, description: 'Free text returned with the asset, for your own reference.' })),
+  playback_policy: Defaulted(StringEnum(PLAYBACK_POLICIES, { default: 'signed' })),
+});
+
+const Upload = Type.Object({
+  method: Type.Literal('PUT'),
+  url: Type.Optional(Type.String({ description: 'A single PUT: send the whole file here, with `headers`.' })),
+  headers: Type.Optional(Type.Record(Type.String(), Type.String())),
+  part_bytes: Type.Optional(Type.Integer({ description: 'A multipart upload: every part but the last has exactly this many bytes.' })),
+  parts: Type.Optional(
+    Type.Array(Type.Object({ part: Type.Integer({ minimum: 1 }), url: Type.String() }), {
+      description: 'PUT bytes [(part-1)×part_bytes, part×part_bytes) to each URL; keep the ETag each answers.',
+    }),
+  ),
+  expires_at: Type.String({ format: 'date-time', description: 'The URLs stop working, and an upload not completed is given up.' }),
+  complete_url: Type.String({ description: 'POST here once the bytes are sent.' }),
+});
+
+const CreatedUpload = Type.Object({ asset: AssetRef(), upload: Upload });
+
+const CompleteUpload = Type.Object({
+  parts: Type.Optional(
+    Type.Array(Type.Object({ part: Type.Integer({ minimum: 1, maximum: 10_000 }), etag: Type.String({ minLength: 1, maxLength: 128 }) }), {
+      minItems: 1,
+      maxItems: 10_000,
+      description: 'A multipart upload: every part number with the ETag its PUT answered.',
+    }),
+  ),
+});
+
+function uploadView(upload: UploadInstructions, completeUrl: string) {
+  const common = { method: 'PUT' as const, expires_at: upload.expiresAt.toISOString(), complete_url: completeUrl };
+  return upload.kind === 'put'
+    ? { ...common, url: upload.url, headers: upload.headers }
+    : { ...common, part_bytes: upload.partBytes, parts: upload.parts };
+}
+
+/**
+ * Direct uploads: the bytes go from the client straight to the bucket through presigned
+ * URLs; the api only opens the upload and, once it is complete, admits the source.
+ */
+export async function uploadRoutes(scope: FastifyInstance, deps: ApiDeps): Promise<void> {
+  const app = typed(scope);
+  const base = deps.config.api.publicUrl;
+  const ingest = {
+    sql: deps.sql,
+    storage: deps.storage,
+    maxAttempts: deps.config.worker.maxAttempts,
+    maxBytes: deps.config.api.maxUploadBytes,
+    singlePutMaxBytes: deps.config.ingest.singlePutMaxBytes,
+    partBytes: deps.config.ingest.partBytes,
+    expirySeconds: deps.config.ingest.uploadExpirySeconds,
+    onJobQueued: deps.announceJobs,
+    onEvents: deps.announceEvents,
+  };
+
+  app.post(
+    '/v1/uploads',
+    {
+      schema: {
+        operationId: 'createUpload',
+        summary: 'Open a direct upload to storage',
+        description:
+          'Creates the asset (source_state `awaiting_upload`) and answers with presigned URLs: one PUT up to ' +
+          'UPLOAD_SINGLE_PUT_MAX_BYTES (or when `bytes` is not given), numbered parts above it. Send the bytes there, ' +
+          'then POST `complete_url`. An upload not completed by `expires_at` is given up (its asset fails with UPLOAD_EXPIRED).',
+        tags: ['videos'],
+        body: CreateUpload,
+        response: { 201: CreatedUpload, ...clientErrors },
+      },
+    },
+    async (request, reply) => {
+      const b = request.body;
+      const { asset, upload } = await createDirectUpload(ingest, {
+        accountId: request.account.id,
+        contentType: b.content_type,
+        bytes: b.bytes,
+        title: b.title,
+        passthrough: b.passthrough,
+        playbackPolicy: b.playback_policy,
+      });
+      const view = assetView(asset, base);
+      return reply
+        .code(201)
+        .header('location', view.links.self)
+        .send({ asset: view, upload: uploadView(upload, `${base}/v1/uploads/${asset.id}/complete`) });
+    },
+  );
+
+  app.post(
+    '/v1/uploads/:id/complete',
+    {
+      schema: {
+        operationId: 'completeUpload',
+        summary: 'Complete a direct upload and queue its processing',
+        description:
+          'Checks the stored file (the declared size, and that it is media, as a streamed upload is checked) and queues ' +
+          'processing. Completing again answers the asset as it is. Before the bytes are all in: 409 UPLOAD_INCOMPLETE ' +
+          '(nothing changes; send them and complete again). Not media: 415 NOT_MEDIA, and the stored bytes are removed.',
+        tags: ['videos'],
+        params: IdParams,
+        body: CompleteUpload,
+        response: { 200: AssetRef(), ...clientErrors },
+      },
+      // A single PUT's completion has nothing to say: `curl -X POST …/complete` with no body reads as `{}`.
+      preValidation: async (request) => {
+        request.body ??= {};
+      },
+    },
+    async (request) => {
+      const found = await getAsset(deps.sql, request.account.id, request.params.id);
+      if (!found) throw notFound('Upload');
+      if (found.deleted_at) throw new ApiError(409, 'ASSET_DELETED', 'The asset was deleted; its upload can no longer be completed.');
+      const asset = await completeDirectUpload(ingest, found, request.body.parts);
+      const [artifacts, job] = await Promise.all([listArtifacts(deps.sql, asset.id), latestJobFor(deps.sql, asset.id)]);
+      return assetView(asset, base, { artifacts, job });
+    },
+  );
+}
