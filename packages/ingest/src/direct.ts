@@ -89,13 +89,13 @@ export async function createDirectUpload(
   }
 }
 
-/** The presigned URLs of an upload, valid until it expires. */
+/** The presigned URLs of an upload, valid until it expires, each signed for its exact length. */
 async function instructionsFor(deps: DirectUploadDeps, asset: AssetRow): Promise<UploadInstructions> {
   const expiresAt = asset.upload_expires_at!;
   const ttl = Math.max(1, Math.round((expiresAt.getTime() - Date.now()) / 1000));
   if (!asset.upload_multipart_id) {
     const contentType = asset.source_content_type ?? 'application/octet-stream';
-    const url = await presignPut(deps.storage, asset.source_key, contentType, ttl);
+    const url = await presignPut(deps.storage, asset.source_key, contentType, ttl, asset.upload_declared_bytes ?? undefined);
     return { kind: 'put', url, headers: { 'content-type': contentType }, expiresAt };
   }
   const bytes = Number(asset.upload_declared_bytes);
@@ -104,7 +104,14 @@ async function instructionsFor(deps: DirectUploadDeps, asset: AssetRow): Promise
   const parts = await Promise.all(
     Array.from({ length: count }, async (_, i) => ({
       part: i + 1,
-      url: await presignPart(deps.storage, asset.source_key, asset.upload_multipart_id!, i + 1, ttl),
+      url: await presignPart(
+        deps.storage,
+        asset.source_key,
+        asset.upload_multipart_id!,
+        i + 1,
+        Math.min(partBytes, bytes - i * partBytes),
+        ttl,
+      ),
     })),
   );
   return { kind: 'multipart', partBytes, parts, expiresAt };

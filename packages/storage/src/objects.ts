@@ -181,11 +181,14 @@ export async function deleteObject(st: Storage, key: string): Promise<void> {
 
 /**
  * A time-limited PUT URL for one object: a client uploads straight to storage with it. The
- * content type is signed in, so the PUT must send that one.
+ * content type is signed in, and the length when it is given, so S3 refuses a PUT with
+ * another: the bound on what a client may store this way.
  */
-export async function presignPut(st: Storage, key: string, contentType: string, expiresInSeconds: number): Promise<string> {
-  return getSignedUrl(st.s3, new PutObjectCommand({ Bucket: st.bucket, Key: key, ContentType: contentType }), {
+export async function presignPut(st: Storage, key: string, contentType: string, expiresInSeconds: number, bytes?: number): Promise<string> {
+  return getSignedUrl(st.s3, new PutObjectCommand({ Bucket: st.bucket, Key: key, ContentType: contentType, ContentLength: bytes }), {
     expiresIn: expiresInSeconds,
+    // Left to itself the presigner signs the length but not the type.
+    signableHeaders: new Set(['content-type']),
   });
 }
 
@@ -194,11 +197,17 @@ export async function createMultipartUpload(st: Storage, key: string, contentTyp
   return res.UploadId!;
 }
 
-/** A time-limited PUT URL for one part (numbered from 1) of a multipart upload. */
-export async function presignPart(st: Storage, key: string, uploadId: string, part: number, expiresInSeconds: number): Promise<string> {
-  return getSignedUrl(st.s3, new UploadPartCommand({ Bucket: st.bucket, Key: key, UploadId: uploadId, PartNumber: part }), {
-    expiresIn: expiresInSeconds,
-  });
+/** A time-limited PUT URL for one part (numbered from 1) of a multipart upload, of exactly `bytes`. */
+export async function presignPart(
+  st: Storage,
+  key: string,
+  uploadId: string,
+  part: number,
+  bytes: number,
+  expiresInSeconds: number,
+): Promise<string> {
+  const command = new UploadPartCommand({ Bucket: st.bucket, Key: key, UploadId: uploadId, PartNumber: part, ContentLength: bytes });
+  return getSignedUrl(st.s3, command, { expiresIn: expiresInSeconds });
 }
 
 export interface UploadedPart {
