@@ -5,7 +5,7 @@ import type { Logger } from './runner.ts';
 // cannot say it (an idle worker holds none), and slots are each worker's own configuration.
 
 /** How often a worker says it is alive. */
-export const HEARTBEAT_INTERVAL_MS = 5_000;
+const HEARTBEAT_INTERVAL_MS = 5_000;
 
 /** How long after its last word a worker still counts as alive: three beats, so one slow beat is not a death. */
 export const WORKER_ALIVE_SECONDS = 15;

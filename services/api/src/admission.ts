@@ -1,4 +1,3 @@
-import type { FastifyReply } from 'fastify';
 import type { Assessment } from '@kino/jobs';
 import type { ApiDeps } from './deps.ts';
 import { ApiError } from './errors.ts';
@@ -34,10 +33,14 @@ export interface Admitted {
 /**
  * Every ingest door calls this before it reads a byte of a new upload's body, and a door
  * whose bytes come later before it creates the asset. While the estimated wait for a new
- * upload's first job is over ADMISSION_MAX_WAIT_SECONDS it sets Retry-After on `reply` and
- * throws 503 OVERLOADED, so nothing is read, stored or queued.
+ * upload's first job is over ADMISSION_MAX_WAIT_SECONDS it sets Retry-After on `reply` (a
+ * fastify reply; the error's details repeat it as retry_after_seconds) and throws 503
+ * OVERLOADED, so nothing is read, stored or queued.
  */
-export async function refuseWhenOverloaded(deps: Pick<ApiDeps, 'admission'>, reply: Pick<FastifyReply, 'header'>): Promise<Admitted> {
+export async function refuseWhenOverloaded(
+  deps: Pick<ApiDeps, 'admission'>,
+  reply: { header(name: string, value: string): unknown },
+): Promise<Admitted> {
   const a = await deps.admission.assess();
   if (!a.accepting) {
     reply.header('retry-after', String(a.retryAfterSeconds));
