@@ -53,6 +53,8 @@ export interface Config {
     importAllowPrivate: boolean;
     /** New uploads are refused (503 OVERLOADED) while the estimated wait for a job is longer. */
     admissionMaxWaitSeconds: number;
+    /** How long one reading of the queue answers admission and GET /v1/status in an api process (0: every request reads it). */
+    admissionCacheMs: number;
   };
   /** Just-in-time segments (packages/pipeline/src/segments.ts). */
   segments: {
@@ -387,6 +389,7 @@ export function loadConfig(env: Env = process.env): Config {
       importTimeoutSeconds: int(env, 'IMPORT_TIMEOUT_SECONDS', 30, 1, 3600),
       importAllowPrivate: bool(env, 'IMPORT_ALLOW_PRIVATE', nodeEnv !== 'production' && LOOPBACK.test(apiHost)),
       admissionMaxWaitSeconds: int(env, 'ADMISSION_MAX_WAIT_SECONDS', 900, 1, 7 * 86_400),
+      admissionCacheMs: int(env, 'ADMISSION_CACHE_MS', 1000, 0, 60_000),
     },
     segments: {
       concurrency: int(env, 'JIT_CONCURRENCY', 3, 1, 64),

@@ -26,6 +26,8 @@ export interface MediaJob {
   last_error: string | null;
   created_at: Date;
   updated_at: Date;
+  /** When the latest attempt was claimed: with finished_at, how long the work took (admission.ts). */
+  started_at: Date | null;
   finished_at: Date | null;
 }
 
@@ -106,6 +108,7 @@ async function claimNext(sql: Queryable, workerId: string, leaseSeconds: number,
         attempts = j.attempts + 1,
         locked_by = ${workerId},
         locked_until = now() + make_interval(secs => ${leaseSeconds}),
+        started_at = now(),
         updated_at = now()
     from next
     where j.id = next.id

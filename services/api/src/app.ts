@@ -15,6 +15,7 @@ import { internalRoutes } from './routes/internal.ts';
 import { playbackRoutes } from './routes/playback.ts';
 import { playerRoutes } from './routes/player.ts';
 import { publicRoutes } from './routes/public.ts';
+import { statusRoutes } from './routes/status.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 import { playbackBlockSchema } from '@kino/playback';
 
@@ -91,6 +92,7 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
     await v1.register(async (scope) => eventRoutes(scope, deps));
     await v1.register(async (scope) => webhookRoutes(scope, deps));
     await v1.register(async (scope) => analyticsRoutes(scope, deps));
+    await v1.register(async (scope) => statusRoutes(scope, deps));
   });
   return app;
 }

@@ -90,6 +90,11 @@ export const AssetSchema = Type.Partial(
       }),
       { description: 'Only on an upload with wait=playable: how the wait ended.' },
     ),
+    estimated_ready_at: Nullable(Type.String({ format: 'date-time' }), {
+      description:
+        'Only on an upload: when it should reach hls_ready, estimated from the queue and recent job durations as it was admitted ' +
+        '(see GET /v1/status); null when unknown (no job has succeeded yet) and on a replay of an earlier Idempotency-Key.',
+    }),
   }),
   { $id: 'Asset' },
 );

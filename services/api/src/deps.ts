@@ -3,6 +3,7 @@ import type { AnalyticsStore } from '@kino/analytics';
 import type { Config } from '@kino/config';
 import type { Sql } from '@kino/db';
 import type { EventFeed, RedisBus } from '@kino/events';
+import type { AdmissionControl } from '@kino/jobs';
 import type { Storage } from '@kino/storage';
 import type { PlaybackSigner } from '@kino/tokens';
 
@@ -18,6 +19,8 @@ export interface ApiDeps {
   /** ClickHouse, connected in the background; analytics routes answer 503 until it is. */
   analytics: AnalyticsStore;
   announceJobs: () => void;
+  /** The queue's estimate, read at most once per ADMISSION_CACHE_MS: uploads are refused on it, /v1/status shows it. */
+  admission: AdmissionControl;
   /** Wakes event readers in every process after a commit that wrote events. */
   announceEvents: (accountId: string) => void;
   /** This process's subscription to those wake-ups. */

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { ConfigError, signingKeysSource, type Config } from '@kino/config';
 import { createDb, migrate } from '@kino/db';
-import { announceJobs } from '@kino/jobs';
+import { announceJobs, createAdmissionControl } from '@kino/jobs';
 import { announceEvents, createEventFeed, createRedisBus, type RedisBus } from '@kino/events';
 import { sweepAbandonedUploads, sweepExpiredUploads } from '@kino/ingest';
 import { createStorage, ensureBucket } from '@kino/storage';
@@ -53,6 +53,12 @@ export async function createApi(config: Config, shared: { bus?: RedisBus } = {})
     signer,
     eventFeed,
     analytics,
+    admission: createAdmissionControl({
+      sql,
+      configuredSlots: { processSource: config.worker.concurrency, encodeLadder: config.worker.ladderConcurrency },
+      maxWaitSeconds: config.ingest.admissionMaxWaitSeconds,
+      cacheMs: config.ingest.admissionCacheMs,
+    }),
     announceEvents: (accountId) => announceEvents(redis, accountId),
     // A lost wake-up only delays the job until a worker polls.
     announceJobs: () => void announceJobs(redis).catch((err) => app.log.warn({ err }, 'could not announce a job')),

@@ -5,7 +5,16 @@ import { ConfigError, type Config } from '@kino/config';
 import { createDb, healthyEdges, migrate } from '@kino/db';
 import { announceEvents, appendEvent, createRedisBus, type RedisBus } from '@kino/events';
 import { purgeEdges, warmEdges } from '@kino/playback';
-import { announceJobs, createJobRunner, createSegmentRunner, type JobKind, type JobRunner, type SegmentRunner } from '@kino/jobs';
+import {
+  announceJobs,
+  createJobRunner,
+  createSegmentRunner,
+  startHeartbeat,
+  type Heartbeat,
+  type JobKind,
+  type JobRunner,
+  type SegmentRunner,
+} from '@kino/jobs';
 import { describeFailure, encodeLadder, processSource, produceSegment, purgeAsset, queueReadAhead, sweepDeadScratch } from '@kino/pipeline';
 import { readinessRoute } from '@kino/http';
 import { createStorage } from '@kino/storage';
@@ -157,6 +166,7 @@ export async function createWorker(config: Config, shared: { bus?: RedisBus } = 
   }));
   readinessRoute(health, { internalToken: config.internalToken, checks: { postgres: () => sql`select 1` } });
 
+  let heartbeat: Heartbeat | undefined;
   const worker: Worker = {
     id,
     runner,
@@ -169,9 +179,18 @@ export async function createWorker(config: Config, shared: { bus?: RedisBus } = 
       worker.url = await health.listen({ host: config.worker.host, port: config.worker.port });
       await runner.start();
       await segmentRunner.start();
+      // In the registry once it claims: the api's admission control counts its slots.
+      heartbeat = await startHeartbeat(
+        sql,
+        id,
+        { processSource: config.worker.concurrency, encodeLadder: config.worker.ladderConcurrency },
+        log,
+      );
       log.info({ concurrency: config.worker.concurrency }, 'worker started');
     },
     async stop() {
+      // Out of the registry first: a stopping worker claims nothing more, whatever it still finishes.
+      await heartbeat?.stop();
       await Promise.all([runner.stop(), segmentRunner.stop()]);
       await health.close();
       if (!shared.bus) bus.close();

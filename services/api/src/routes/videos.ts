@@ -2,11 +2,12 @@ import type { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import multipart, { type MultipartFile } from '@fastify/multipart';
 import { listArtifacts, PLAYBACK_POLICIES, type PlaybackPolicy } from '@kino/db';
-import { clientErrors, Defaulted, StringEnum, typed } from '@kino/http';
+import { allErrors, Defaulted, StringEnum, typed } from '@kino/http';
 import { ingestUpload } from '@kino/ingest';
 import { latestJobFor } from '@kino/jobs';
 import { Type } from 'typebox';
 import type { ApiDeps } from '../deps.ts';
+import { refuseWhenOverloaded } from '../admission.ts';
 import { ApiError } from '../errors.ts';
 import { AssetRef, assetView } from '../asset-view.ts';
 import { issuePlayback, waitUntilPlayable } from '../playback.ts';
@@ -111,7 +112,7 @@ export async function videoRoutes(scope: FastifyInstance, deps: ApiDeps): Promis
         response: {
           201: AssetRef({ description: 'The asset was created.' }),
           200: AssetRef({ description: 'An earlier request with the same Idempotency-Key created this asset.' }),
-          ...clientErrors,
+          ...allErrors,
         },
       },
     },
@@ -129,6 +130,8 @@ export async function videoRoutes(scope: FastifyInstance, deps: ApiDeps): Promis
           [{ path: 'timeout_seconds', message: 'needs wait=playable' }],
         );
       }
+      // Before a byte of the body (or a form's first field) is read.
+      const admitted = await refuseWhenOverloaded(deps, reply);
       let body: Readable;
       let contentType: string;
       let declaredBytes: number | undefined;
@@ -189,6 +192,8 @@ export async function videoRoutes(scope: FastifyInstance, deps: ApiDeps): Promis
           afterBody,
         },
       );
+      // From now, when its job was queued; a replay's asset was admitted (and estimated) before.
+      const estimatedReadyAt = created ? admitted.estimatedReadyAt() : null;
       let latest = asset;
       let wait: { timed_out: boolean; waited_seconds: number } | undefined;
       if (request.query.wait === 'playable') {
@@ -222,7 +227,7 @@ export async function videoRoutes(scope: FastifyInstance, deps: ApiDeps): Promis
       return reply
         .code(created ? 201 : 200)
         .header('location', view.links.self)
-        .send({ ...view, playback, wait });
+        .send({ ...view, playback, wait, estimated_ready_at: estimatedReadyAt?.toISOString() ?? null });
     },
   );
 }
