@@ -59,3 +59,12 @@ export async function refuseWhenOverloaded(
   }
   return { estimatedReadyAt: (queuedAt = new Date()) => readyAt(a.hlsReadySeconds, queuedAt) };
 }
+
+/**
+ * The estimate without the refusal, for a door that admits work already paid for (a direct
+ * upload's completion): asked before its job is queued, as for any door.
+ */
+export async function assessWithoutRefusing(deps: Pick<ApiDeps, 'admission'>): Promise<Admitted> {
+  const a = await deps.admission.assess();
+  return { estimatedReadyAt: (queuedAt = new Date()) => readyAt(a.hlsReadySeconds, queuedAt) };
+}

@@ -159,6 +159,42 @@ describe('POST /v1/videos under admission control', () => {
   });
 });
 
+describe('POST /v1/uploads under admission control', () => {
+  const open = () =>
+    fetch(`${h.api.url}/v1/uploads`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${h.keyA}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ content_type: 'video/mp4', bytes: clip.length }),
+    });
+
+  it('refuses to open a direct upload with 503 OVERLOADED and Retry-After, and makes nothing', async () => {
+    await overload();
+    const before = await stored();
+    const res = await open();
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toBe('35');
+    expect(((await res.json()) as any).error).toMatchObject({ code: 'OVERLOADED', details: OVERLOADED_DETAILS });
+    expect(await stored()).toEqual(before);
+  });
+
+  it('below the limit, the completion that queues processing carries estimated_ready_at', async () => {
+    await history();
+    const { asset, upload } = (await (await open()).json()) as any;
+    await fetch(upload.url, { method: 'PUT', headers: upload.headers, body: clip });
+    const sent = Date.now();
+    const done = await fetch(upload.complete_url.replace(/^http:\/\/[^/]+/, h.api.url), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${h.keyA}` },
+    });
+    const answered = Date.now();
+    expect(done.status).toBe(200);
+    const body = (await done.json()) as any;
+    expect(body).toMatchObject({ id: asset.id, source_state: 'uploaded' });
+    expect(Date.parse(body.estimated_ready_at)).toBeGreaterThanOrEqual(sent + 40_000);
+    expect(Date.parse(body.estimated_ready_at)).toBeLessThanOrEqual(answered + 40_000);
+  });
+});
+
 describe('GET /v1/status', () => {
   const status = (key = h.keyB) => fetch(`${h.api.url}/v1/status`, { headers: { authorization: `Bearer ${key}` } });
 

@@ -1,9 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { getAsset, listArtifacts, PLAYBACK_POLICIES } from '@kino/db';
-import { clientErrors, Defaulted, IdParams, StringEnum, typed } from '@kino/http';
+import { allErrors, clientErrors, Defaulted, IdParams, StringEnum, typed } from '@kino/http';
 import { completeDirectUpload, createDirectUpload, type UploadInstructions } from '@kino/ingest';
 import { latestJobFor } from '@kino/jobs';
 import { Type } from 'typebox';
+import { assessWithoutRefusing, refuseWhenOverloaded } from '../admission.ts';
 import type { ApiDeps } from '../deps.ts';
 import { ApiError, notFound } from '../errors.ts';
 import { AssetRef, assetView } from '../asset-view.ts';
@@ -88,13 +89,16 @@ export async function uploadRoutes(scope: FastifyInstance, deps: ApiDeps): Promi
         description:
           'Creates the asset (source_state `awaiting_upload`) and answers with presigned URLs: one PUT up to ' +
           'UPLOAD_SINGLE_PUT_MAX_BYTES (or when `bytes` is not given), numbered parts above it. Send the bytes there, ' +
-          'then POST `complete_url`. An upload not completed by `expires_at` is given up (its asset fails with UPLOAD_EXPIRED).',
+          'then POST `complete_url`. An upload not completed by `expires_at` is given up (its asset fails with UPLOAD_EXPIRED). ' +
+          'Refused with 503 OVERLOADED (and Retry-After) while the queue is too long, like every upload.',
         tags: ['videos'],
         body: CreateUpload,
-        response: { 201: CreatedUpload, ...clientErrors },
+        response: { 201: CreatedUpload, ...allErrors },
       },
     },
     async (request, reply) => {
+      // Refused here, not at completion: by then the client has paid for sending the bytes.
+      await refuseWhenOverloaded(deps, reply);
       const b = request.body;
       const { asset, upload } = await createDirectUpload(ingest, {
         accountId: request.account.id,
@@ -121,7 +125,8 @@ export async function uploadRoutes(scope: FastifyInstance, deps: ApiDeps): Promi
         description:
           'Checks the stored file (the declared size, and that it is media, as a streamed upload is checked) and queues ' +
           'processing. Completing again answers the asset as it is. Before the bytes are all in: 409 UPLOAD_INCOMPLETE ' +
-          '(nothing changes; send them and complete again). Not media: 415 NOT_MEDIA, and the stored bytes are removed.',
+          '(nothing changes; send them and complete again). Not media: 415 NOT_MEDIA, and the stored bytes are removed. ' +
+          'The answer that queues processing carries `estimated_ready_at` for hls_ready.',
         tags: ['videos'],
         params: IdParams,
         body: CompleteUpload,
@@ -136,9 +141,12 @@ export async function uploadRoutes(scope: FastifyInstance, deps: ApiDeps): Promi
       const found = await getAsset(deps.sql, request.account.id, request.params.id);
       if (!found) throw notFound('Upload');
       if (found.deleted_at) throw new ApiError(409, 'ASSET_DELETED', 'The asset was deleted; its upload can no longer be completed.');
+      const admitted = found.source_state === 'awaiting_upload' ? await assessWithoutRefusing(deps) : null;
       const asset = await completeDirectUpload(ingest, found, request.body.parts);
+      const queued = admitted !== null && asset.source_state === 'uploaded';
       const [artifacts, job] = await Promise.all([listArtifacts(deps.sql, asset.id), latestJobFor(deps.sql, asset.id)]);
-      return assetView(asset, base, { artifacts, job });
+      const readyAt = queued ? admitted.estimatedReadyAt() : null;
+      return { ...assetView(asset, base, { artifacts, job }), estimated_ready_at: readyAt?.toISOString() ?? null };
     },
   );
 }
