@@ -1,7 +1,7 @@
 // Every event type, in the order they usually happen. Documented here and, through the
 // api's schema, in the OpenAPI document.
 export const EVENT_TYPES = {
-  'asset.created': 'An upload started; the asset exists in source_state uploading.',
+  'asset.created': 'An upload started; the asset exists in source_state uploading (streamed) or awaiting_upload (a direct or tus upload).',
   'asset.source_uploaded': 'The whole source is stored; processing is queued.',
   'job.queued': 'A job was queued: processing (again, after a retry), or after a delete the purge (data.reason `deleted`).',
   'job.started': 'A worker claimed the job; data.attempt counts attempts.',

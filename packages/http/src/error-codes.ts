@@ -57,7 +57,11 @@ export const ERROR_CODES = {
   TOKEN_WRONG_AUDIENCE: { status: [401], by: ['edge'], when: 'the playback token is meant for another audience' },
   TOKEN_MISSING_CLAIMS: { status: [401], by: ['edge'], when: 'the playback token lacks a required claim' },
   TOKEN_WRONG_ASSET: { status: [403], by: ['edge'], when: 'the playback token is for another asset' },
-  NOT_FOUND: { status: [404], by: ['api'], when: "no such asset or webhook for this account (another account's included)" },
+  NOT_FOUND: {
+    status: [404],
+    by: ['api'],
+    when: "no such asset, webhook or tus upload for this account (another account's included), or a tus upload no longer in progress",
+  },
   ROUTE_NOT_FOUND: { status: [404], by: ['api', 'edge'], when: 'no route has this method and path' },
   ASSET_NOT_PLAYABLE: { status: [404], by: ['api'], when: 'playback asked for before the opener is ready' },
   ARTIFACT_NOT_FOUND: { status: [404], by: ['edge'], when: 'the artifact does not exist at the origin' },
@@ -72,18 +76,29 @@ export const ERROR_CODES = {
     when: 'a direct upload completed before its bytes are in storage, or with another size than declared (`details` has both)',
   },
   NOT_A_DIRECT_UPLOAD: { status: [409], by: ['api'], when: 'completing an asset that was not created by `POST /v1/uploads`' },
-  UPLOAD_EXPIRED: { status: [410], by: ['api'], when: 'a direct or tus upload used after its `expires_at`' },
+  UPLOAD_OFFSET_MISMATCH: {
+    status: [409],
+    by: ['api'],
+    when: "a tus PATCH whose `Upload-Offset` is not the upload's offset (ask with HEAD, then send from there)",
+  },
+  UPLOAD_INTERRUPTED: {
+    status: [409],
+    by: ['api'],
+    when: 'a tus PATCH cut short: its connection broke, or a newer request for the same upload took over',
+  },
+  UPLOAD_EXPIRED: { status: [410], by: ['api'], when: 'a direct or tus upload used after its `expires_at` (tus: `Upload-Expires`)' },
   ASSET_DELETED: { status: [409, 410], by: ['api', 'edge'], when: 'the asset was deleted: 409 to a change, 410 from an edge' },
+  TUS_VERSION_UNSUPPORTED: { status: [412], by: ['api'], when: 'a tus request without `Tus-Resumable: 1.0.0`' },
   PAYLOAD_TOO_LARGE: {
     status: [413],
     by: ['api', 'edge'],
-    when: 'an upload over `MAX_UPLOAD_BYTES` (its multipart upload is aborted), or a JSON or beacon body over its limit',
+    when: 'an upload over `MAX_UPLOAD_BYTES` (its multipart upload is aborted; tus: an `Upload-Length` over it, or a PATCH past it), or a JSON or beacon body over its limit',
   },
   URI_TOO_LONG: { status: [414], by: ['edge'], when: 'a playback URL over 4096 characters' },
   UNSUPPORTED_CONTENT_TYPE: {
     status: [415],
     by: ['api'],
-    when: 'a content type the route does not take (the message names it and the accepted ones)',
+    when: 'a content type the route does not take (the message names it and the accepted ones; a tus PATCH sends application/offset+octet-stream)',
   },
   NOT_MEDIA: { status: [415], by: ['api'], when: 'the first bytes are not a media container (or are a playlist or manifest)' },
   IDEMPOTENCY_KEY_REUSED: {
@@ -94,6 +109,11 @@ export const ERROR_CODES = {
   RATE_LIMITED: { status: [429], by: ['api', 'edge'], when: 'too many requests (public player routes, beacons); see Retry-After' },
   TOO_MANY_STREAMS: { status: [429], by: ['api'], when: 'the account has as many event streams open as it may' },
   INTERNAL_ERROR: { status: [500], by: ['api', 'edge'], when: 'a fault of ours; the request id helps find it' },
+  TUS_EXTENSION_UNSUPPORTED: {
+    status: [501],
+    by: ['api'],
+    when: 'a tus request that needs an extension not offered (concatenation, deferred length); OPTIONS lists `Tus-Extension`',
+  },
   ORIGIN_UNAVAILABLE: { status: [502], by: ['edge'], when: 'the origin (S3) could not be reached' },
   ANALYTICS_UNAVAILABLE: { status: [503], by: ['api'], when: 'ClickHouse is away' },
   OVERLOADED: {

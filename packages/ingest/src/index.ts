@@ -7,3 +7,6 @@ export * from './ingest.ts';
 export * from './read-head.ts';
 export * from './sniff.ts';
 export * from './sweep.ts';
+export * from './tus.ts';
+export * from './tus-errors.ts';
+export * from './tus-metadata.ts';

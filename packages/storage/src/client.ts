@@ -6,9 +6,12 @@ export interface Storage {
   bucket: string;
 }
 
-/** `client` adds or overrides S3Client settings: the edge's short timeouts and single retry. */
-export function createStorage(cfg: S3Config & { endpoint: string }, client: S3ClientConfig = {}): Storage {
-  const s3 = new S3Client({
+/**
+ * The S3 client settings of every Kino client of a bucket, ours and the ones libraries
+ * make for themselves (the tus store), so they all address it alike.
+ */
+export function s3ClientConfig(cfg: S3Config & { endpoint: string }): S3ClientConfig {
+  return {
     endpoint: cfg.endpoint,
     region: cfg.region,
     forcePathStyle: cfg.forcePathStyle,
@@ -16,7 +19,11 @@ export function createStorage(cfg: S3Config & { endpoint: string }, client: S3Cl
     // By default the SDK sends streamed bodies aws-chunked with a trailing checksum, which
     // s3rver and some other S3-compatible servers store verbatim, framing and all.
     requestChecksumCalculation: 'WHEN_REQUIRED',
-    ...client,
-  });
+  };
+}
+
+/** `client` adds or overrides S3Client settings: the edge's short timeouts and single retry. */
+export function createStorage(cfg: S3Config & { endpoint: string }, client: S3ClientConfig = {}): Storage {
+  const s3 = new S3Client({ ...s3ClientConfig(cfg), ...client });
   return { s3, bucket: cfg.bucket };
 }

@@ -39,8 +39,8 @@ const UPLOAD_CORS = `<CORSConfiguration><CORSRule>
  *
  * s3rver 3.7 implements neither AbortMultipartUpload nor ListMultipartUploads, and both are
  * part of our contract (a rejected upload must leave no parts behind, and tests check that
- * none did). The two are answered here from s3rver's own upload folders; everything else
- * goes to s3rver untouched.
+ * none did); nor ListParts, which a tus upload resumes by (@tus/s3-store). The three are
+ * answered here from s3rver's own upload folders; everything else goes to s3rver untouched.
  */
 export async function startEmbeddedS3(o: EmbeddedS3Options): Promise<EmbeddedS3> {
   await mkdir(o.directory, { recursive: true });
@@ -60,6 +60,8 @@ export async function startEmbeddedS3(o: EmbeddedS3Options): Promise<EmbeddedS3>
     const hasKey = keyParts.join('/') !== '';
     if (bucket && req.method === 'DELETE' && hasKey && url.searchParams.has('uploadId')) {
       abortUpload(uploadsDir(bucket), url.searchParams.get('uploadId')!, res).catch((err) => fail(res, err));
+    } else if (bucket && req.method === 'GET' && hasKey && url.searchParams.has('uploadId')) {
+      listParts(uploadsDir(bucket), url.searchParams.get('uploadId')!, res).catch((err) => fail(res, err));
     } else if (bucket && req.method === 'GET' && !hasKey && url.searchParams.has('uploads')) {
       listUploads(uploadsDir(bucket), bucket, url.searchParams.get('prefix') ?? '', res).catch((err) => fail(res, err));
     } else {
@@ -96,6 +98,37 @@ async function abortUpload(dir: string, uploadId: string, res: ServerResponse): 
   await rm(join(dir, uploadId), { recursive: true, force: true });
   res.statusCode = 204;
   res.end();
+}
+
+/** The parts s3rver has finished storing (it writes a part's `.md5` once the part is whole). */
+async function listParts(dir: string, uploadId: string, res: ServerResponse): Promise<void> {
+  const names = /^[0-9a-f]+$/.test(uploadId) ? await readdir(join(dir, uploadId)).catch(() => null) : null;
+  if (names === null) {
+    res.statusCode = 404;
+    res.setHeader('content-type', 'application/xml');
+    res.end(
+      '<?xml version="1.0" encoding="UTF-8"?><Error><Code>NoSuchUpload</Code><Message>The specified upload does not exist.</Message></Error>',
+    );
+    return;
+  }
+  const numbers = names
+    .filter((n) => /^\d+$/.test(n) && names.includes(`${n}.md5`))
+    .map(Number)
+    .sort((a, b) => a - b);
+  const parts: string[] = [];
+  for (const n of numbers) {
+    const [md5, { size, mtime }] = await Promise.all([
+      readFile(join(dir, uploadId, `${n}.md5`), 'utf8'),
+      stat(join(dir, uploadId, String(n))),
+    ]);
+    parts.push(
+      `<Part><PartNumber>${n}</PartNumber><ETag>"${md5.trim()}"</ETag><Size>${size}</Size><LastModified>${mtime.toISOString()}</LastModified></Part>`,
+    );
+  }
+  res.setHeader('content-type', 'application/xml');
+  res.end(
+    `<?xml version="1.0" encoding="UTF-8"?><ListPartsResult><UploadId>${uploadId}</UploadId><IsTruncated>false</IsTruncated>${parts.join('')}</ListPartsResult>`,
+  );
 }
 
 const xmlEscape = (s: string) => s.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);

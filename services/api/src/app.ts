@@ -16,6 +16,7 @@ import { playbackRoutes } from './routes/playback.ts';
 import { playerRoutes } from './routes/player.ts';
 import { publicRoutes } from './routes/public.ts';
 import { statusRoutes } from './routes/status.ts';
+import { TUS_REQUEST_BODIES, tusRoutes } from './routes/tus.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 import { playbackBlockSchema } from '@kino/playback';
 
@@ -50,12 +51,19 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
       security: [{ apiKey: [] }],
     },
     refResolver: { buildLocalReference: (json, _base, _fragment, i) => String(json.$id ?? `def-${i}`) },
-    // The upload route reads its body as a stream, so it has no body schema to generate
-    // a requestBody from; describe it here instead.
+    // The upload routes read their bodies as streams, so they have no body schema to
+    // generate a requestBody from; describe them here instead.
     transformObject: (documentObject) => {
       if (!('openapiObject' in documentObject)) return documentObject.swaggerObject;
       const { openapiObject } = documentObject;
-      const post = (openapiObject as { paths?: Record<string, Record<string, Record<string, unknown>>> }).paths?.['/v1/videos']?.['post'];
+      const paths = (openapiObject as { paths?: Record<string, Record<string, Record<string, unknown>>> }).paths;
+      for (const [path, bodies] of Object.entries(TUS_REQUEST_BODIES)) {
+        for (const [method, requestBody] of Object.entries(bodies)) {
+          const operation = paths?.[path]?.[method];
+          if (operation) operation['requestBody'] = requestBody;
+        }
+      }
+      const post = paths?.['/v1/videos']?.['post'];
       if (post) {
         const file = { schema: { type: 'string', format: 'binary' } };
         post['requestBody'] = {
@@ -83,6 +91,8 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(async (scope) => publicRoutes(scope, deps));
   await app.register(async (scope) => playerRoutes(scope, deps));
   await app.register(async (scope) => internalRoutes(scope, deps));
+  // Authenticated like /v1 (in its own scope: tus preflights come without a key).
+  await app.register(async (scope) => tusRoutes(scope, deps));
   await app.register(async (v1) => {
     requireApiKey(v1, deps.sql);
     await v1.register(async (scope) => videoRoutes(scope, deps));
