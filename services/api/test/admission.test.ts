@@ -195,6 +195,21 @@ describe('POST /v1/uploads under admission control', () => {
   });
 });
 
+describe('tus creation under admission control', () => {
+  it('refuses to create a tus upload with 503 OVERLOADED and Retry-After, and makes nothing', async () => {
+    await overload();
+    const before = await stored();
+    const res = await fetch(`${h.api.url}/v1/uploads/tus`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${h.keyA}`, 'tus-resumable': '1.0.0', 'upload-length': String(clip.length) },
+    });
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toBe('35');
+    expect(((await res.json()) as any).error).toMatchObject({ code: 'OVERLOADED', details: OVERLOADED_DETAILS });
+    expect(await stored()).toEqual(before);
+  });
+});
+
 describe('GET /v1/status', () => {
   const status = (key = h.keyB) => fetch(`${h.api.url}/v1/status`, { headers: { authorization: `Bearer ${key}` } });
 

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { allErrors, ErrorSchema, IdParams, NoBody, refTo, typed } from '@kino/http';
 import { createTusDoor, TUS_EXPOSED_HEADERS, TUS_METADATA_KEYS, type TusCall, type TusDoor } from '@kino/ingest';
 import { Type } from 'typebox';
+import { refuseWhenOverloaded } from '../admission.ts';
 import { requireApiKey } from '../auth.ts';
 import type { ApiDeps } from '../deps.ts';
 
@@ -26,6 +27,7 @@ const REFUSALS = {
   413: 'PAYLOAD_TOO_LARGE: over MAX_UPLOAD_BYTES, or past the Upload-Length.',
   415: 'NOT_MEDIA once the whole file is in (the asset fails, nothing is kept), or UNSUPPORTED_CONTENT_TYPE.',
   501: 'TUS_EXTENSION_UNSUPPORTED: concatenation or a deferred length.',
+  503: 'OVERLOADED: the queue is too long for a new upload now; see Retry-After.',
 } as const;
 const refusals = (...statuses: (keyof typeof REFUSALS)[]) => ({
   ...allErrors,
@@ -130,11 +132,15 @@ export async function tusRoutes(scope: FastifyInstance, deps: ApiDeps): Promise<
                 'Upload-Offset': Header('With creation-with-upload: the bytes stored so far.'),
               },
             }),
-            ...refusals(412, 413, 415, 501),
+            ...refusals(412, 413, 415, 501, 503),
           },
         },
       },
-      (request, reply) => answer(door, request, reply, { accountId: request.account.id }),
+      async (request, reply) => {
+        // Before the asset exists and before a byte of creation-with-upload is read.
+        await refuseWhenOverloaded(deps, reply);
+        await answer(door, request, reply, { accountId: request.account.id });
+      },
     );
 
     api.route({
