@@ -1,0 +1,278 @@
+// npm run bench:ingest — the same 1 GiB file in through each door: streamed through the api
+// (POST /v1/videos), presigned straight to storage (POST /v1/uploads, multipart), and tus
+// (/v1/uploads/tus). For each, the throughput against the reference — the same file sent
+// to the same S3 with the SDK's multipart upload, as the api itself stores a stream — and
+// the api's RSS growth (the api runs as its own process, so its RSS is its own). Then the
+// cost of a cut: the bytes sent again after a connection dies halfway, for tus and for a
+// presigned part.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createReadStream } from 'node:fs';
+import { mkdir, readFile, rm, stat } from 'node:fs/promises';
+import { cpus } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import * as tus from 'tus-js-client';
+import { createAccount, issueApiKey } from '@kino/db';
+import { startEmbeddedS3, uploadStream } from '@kino/storage';
+import { generateSigningKey } from '@kino/tokens';
+import { createTestDatabase, makeFixture, padMp4 } from '@kino/testkit';
+import { embeddedStorage, freePort, sleep, waitFor } from './util.ts';
+import { printTable, writeBenchJson, type Row } from './report.ts';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const KINO = join(ROOT, 'bin/kino.mjs');
+const BYTES = Number(process.env['BENCH_INGEST_BYTES'] ?? 1024 ** 3);
+const MiB = 2 ** 20;
+
+async function rss(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) * 1024;
+}
+
+/** Runs `fn` while sampling the api's RSS; returns its duration and the RSS growth over the run. */
+async function measured<T>(pid: number, fn: () => Promise<T>): Promise<{ value: T; seconds: number; growthMb: number }> {
+  const before = await rss(pid);
+  let peak = before;
+  let sampling = true;
+  const sampler = (async () => {
+    while (sampling) {
+      peak = Math.max(peak, await rss(pid));
+      await sleep(25);
+    }
+  })();
+  const t0 = performance.now();
+  try {
+    const value = await fn();
+    return { value, seconds: (performance.now() - t0) / 1000, growthMb: (peak - before) / MiB };
+  } finally {
+    sampling = false;
+    await sampler;
+  }
+}
+
+const work = resolve(ROOT, process.env['KINO_DATA_DIR'] ?? '.kino', 'bench', 'ingest-work');
+await rm(work, { recursive: true, force: true });
+await mkdir(work, { recursive: true });
+const db = await createTestDatabase();
+const s3 = await startEmbeddedS3({ directory: join(work, 's3'), buckets: ['kino-bench'] });
+const storage = embeddedStorage(s3.endpoint, 'kino-bench');
+const key = (await issueApiKey(db.sql, (await createAccount(db.sql, 'bench')).id)).key;
+const apiPort = await freePort();
+const api = `http://127.0.0.1:${apiPort}`;
+const auth = { authorization: `Bearer ${key}` };
+// No worker: what is measured is the bytes coming in; the jobs they queue wait.
+const apiProc: ChildProcess = spawn(process.execPath, [KINO, 'api'], {
+  env: {
+    ...process.env,
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'warn',
+    DATABASE_URL: db.url,
+    REDIS_URL: process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379',
+    S3_ENDPOINT: s3.endpoint,
+    S3_BUCKET: 'kino-bench',
+    API_PORT: String(apiPort),
+    MAX_UPLOAD_BYTES: '2GiB',
+    INTERNAL_TOKEN: 'kino-bench-internal-token',
+    PLAYBACK_SIGNING_KEYS: JSON.stringify([await generateSigningKey()]),
+  },
+  stdio: ['ignore', 'ignore', 'inherit'],
+});
+
+async function streamed(file: string): Promise<void> {
+  const res = await fetch(`${api}/v1/videos`, {
+    method: 'POST',
+    headers: { ...auth, 'content-type': 'video/mp4', 'content-length': String(BYTES) },
+    body: Readable.toWeb(createReadStream(file)) as ReadableStream,
+    duplex: 'half',
+  } as RequestInit);
+  if (res.status !== 201) throw new Error(`streamed upload answered ${res.status}: ${await res.text()}`);
+}
+
+async function openDirect(): Promise<{ id: string; partBytes: number; parts: { part: number; url: string }[] }> {
+  const res = await fetch(`${api}/v1/uploads`, {
+    method: 'POST',
+    headers: { ...auth, 'content-type': 'application/json' },
+    body: JSON.stringify({ content_type: 'video/mp4', bytes: BYTES }),
+  });
+  const body = (await res.json()) as any;
+  if (res.status !== 201) throw new Error(`POST /v1/uploads answered ${res.status}: ${JSON.stringify(body)}`);
+  return { id: body.asset.id, partBytes: body.upload.part_bytes, parts: body.upload.parts };
+}
+
+async function putPart(file: string, url: string, start: number, end: number): Promise<string> {
+  const res = await fetch(url, {
+    method: 'PUT',
+    headers: { 'content-length': String(end - start) },
+    body: Readable.toWeb(createReadStream(file, { start, end: end - 1 })) as ReadableStream,
+    duplex: 'half',
+  } as RequestInit);
+  if (!res.ok) throw new Error(`part PUT answered ${res.status}`);
+  return res.headers.get('etag')!;
+}
+
+/** Four parts in flight, as browsers and the SDK send them. */
+async function presigned(file: string): Promise<void> {
+  const { id, partBytes, parts } = await openDirect();
+  const etags: { part: number; etag: string }[] = [];
+  const queue = [...parts];
+  await Promise.all(
+    Array.from({ length: 4 }, async () => {
+      for (let p = queue.shift(); p; p = queue.shift()) {
+        const start = (p.part - 1) * partBytes;
+        etags.push({ part: p.part, etag: await putPart(file, p.url, start, Math.min(BYTES, start + partBytes)) });
+      }
+    }),
+  );
+  const res = await fetch(`${api}/v1/uploads/${id}/complete`, {
+    method: 'POST',
+    headers: { ...auth, 'content-type': 'application/json' },
+    body: JSON.stringify({ parts: etags }),
+  });
+  if (res.status !== 200) throw new Error(`complete answered ${res.status}: ${await res.text()}`);
+}
+
+interface TusRun {
+  url: string | null;
+  sent: number;
+}
+
+/**
+ * A tus upload of the file; with `cutAt`, the connection is dropped once that many bytes are
+ * acknowledged as sent and the run ends there (its URL kept for the resume).
+ */
+function tusUpload(file: string, o: { resumeUrl?: string; cutAt?: number } = {}): Promise<TusRun> {
+  return new Promise((resolveRun, reject) => {
+    const run: TusRun = { url: o.resumeUrl ?? null, sent: 0 };
+    let offsetAtStart: number | null = null;
+    const upload = new tus.Upload(createReadStream(file), {
+      endpoint: `${api}/v1/uploads/tus`,
+      uploadUrl: o.resumeUrl ?? null,
+      uploadSize: BYTES,
+      chunkSize: 64 * MiB,
+      headers: auth,
+      metadata: { filetype: 'video/mp4', title: 'bench' },
+      retryDelays: [],
+      onUploadUrlAvailable() {
+        run.url = upload.url;
+      },
+      onProgress(uploaded) {
+        offsetAtStart ??= uploaded;
+        run.sent = uploaded;
+        if (o.cutAt !== undefined && uploaded >= o.cutAt) {
+          void upload.abort(false).then(() => resolveRun(run));
+        }
+      },
+      onSuccess: () => resolveRun(run),
+      onError: reject,
+    });
+    upload.start();
+  });
+}
+
+/** Where the server says a tus upload stands. */
+async function tusOffset(url: string): Promise<number> {
+  const res = await fetch(url, { method: 'HEAD', headers: { ...auth, 'tus-resumable': '1.0.0' } });
+  return Number(res.headers.get('upload-offset'));
+}
+
+try {
+  await waitFor(`${api}/readyz`, 'the api', (status) => status === 200);
+  process.stderr.write(`[bench] a ${BYTES / MiB} MiB file (a short clip padded with a free box) …\n`);
+  const file = await padMp4(await makeFixture('standard', join(work, 'big.mp4'), { seconds: 2 }), BYTES);
+  const size = (await stat(file)).size;
+
+  const pid = apiProc.pid!;
+  const doors: Record<string, { seconds: number; growthMb: number }> = {};
+  // The reference runs in this process and does not touch the api: its RSS column is empty.
+  const t0 = performance.now();
+  await uploadStream(storage, 'bench/reference', createReadStream(file), { contentType: 'video/mp4' });
+  const reference = (performance.now() - t0) / 1000;
+  for (const [name, fn] of [
+    ['streamed (POST /v1/videos)', () => streamed(file)],
+    ['presigned multipart (4 parts in flight)', () => presigned(file)],
+    ['tus (64 MiB PATCHes)', () => tusUpload(file)],
+  ] as const) {
+    process.stderr.write(`[bench] ${name} …\n`);
+    const m = await measured(pid, fn as () => Promise<unknown>);
+    doors[name] = { seconds: m.seconds, growthMb: m.growthMb };
+  }
+
+  process.stderr.write('[bench] cut and resume …\n');
+  const first = await tusUpload(file, { cutAt: size / 2 });
+  const serverOffset = await tusOffset(first.url!);
+  await tusUpload(file, { resumeUrl: first.url! });
+  const tusResent = first.sent - serverOffset;
+
+  // A presigned part cut halfway: S3 keeps nothing of a part it did not get whole, so what
+  // went out before the cut is sent again with the part.
+  const { parts, partBytes } = await openDirect();
+  const cut = new AbortController();
+  let partSent = 0;
+  const body = createReadStream(file, { start: 0, end: partBytes - 1 });
+  body.on('data', (chunk) => {
+    if (cut.signal.aborted) return;
+    partSent += chunk.length;
+    if (partSent >= partBytes / 2) cut.abort();
+  });
+  await fetch(parts[0]!.url, {
+    method: 'PUT',
+    headers: { 'content-length': String(partBytes) },
+    body: Readable.toWeb(body) as ReadableStream,
+    duplex: 'half',
+    signal: cut.signal,
+  } as RequestInit).catch(() => null);
+  await putPart(file, parts[0]!.url, 0, partBytes);
+  const partResent = partSent;
+
+  const rows: Row[] = [
+    {
+      door: 'reference: SDK multipart straight to S3',
+      'MB/s': size / MiB / reference,
+      'vs reference': 1,
+      'api RSS growth MB': null,
+      'growth < 100 MB': '—',
+    },
+    ...Object.entries(doors).map(([door, d]) => ({
+      door,
+      'MB/s': size / MiB / d.seconds,
+      'vs reference': reference / d.seconds,
+      'api RSS growth MB': d.growthMb,
+      'growth < 100 MB': d.growthMb < 100 ? 'met' : 'NOT MET',
+    })),
+  ];
+  printTable(`${size / MiB} MiB in through each door (api in its own process, embedded S3, ${cpus().length} cores)`, rows);
+  printTable('A connection cut halfway, then resumed', [
+    {
+      door: 'tus',
+      'bytes sent before the cut': first.sent,
+      'server offset on resume': serverOffset,
+      'bytes sent again': tusResent,
+      'of the file': tusResent / size,
+    },
+    {
+      door: 'presigned multipart (the cut part)',
+      'bytes sent before the cut': partSent,
+      'server offset on resume': 0,
+      'bytes sent again': partResent,
+      'of the file': partResent / size,
+    },
+  ]);
+  const out = await writeBenchJson('ingest', {
+    machine: { cpus: cpus().length },
+    bytes: size,
+    reference_seconds: reference,
+    doors,
+    resume: {
+      tus: { sent_before_cut: first.sent, server_offset: serverOffset, resent: tusResent },
+      presigned: { part_bytes: partBytes, sent_before_cut: partSent, resent: partResent },
+    },
+  });
+  console.log(`\nwritten: ${out}`);
+} finally {
+  apiProc.kill('SIGTERM');
+  await new Promise((r) => apiProc.once('exit', r));
+  await s3.close();
+  await db.drop();
+  await rm(work, { recursive: true, force: true });
+}
