@@ -41,3 +41,49 @@ export function processesMentioning(text: string): string[] {
     return []; // pgrep exits 1 when nothing matches
   }
 }
+
+const API_MAIN = join(dirname(createRequire(import.meta.url).resolve('@kino/api')), 'main.ts');
+
+export interface ApiProcess {
+  process: ChildProcess;
+  url: string;
+  /** Everything it wrote to stdout and stderr: its structured log. */
+  output: Buffer[];
+}
+
+/**
+ * Starts `services/api/src/main.ts` in a node process of its own, on the database, Redis and
+ * bucket of `config`, on a free port, with its output piped (for the tests that read the
+ * api's log). Resolves once it listens. ClickHouse points nowhere: analytics answer 503.
+ */
+export async function spawnApi(config: Config, extraEnv: Record<string, string> = {}): Promise<ApiProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', API_MAIN], {
+    env: {
+      ...process.env,
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'info',
+      DATABASE_URL: config.databaseUrl,
+      REDIS_URL: config.redisUrl,
+      S3_ENDPOINT: config.s3.endpoint!,
+      S3_BUCKET: config.s3.bucket,
+      API_PORT: '0',
+      KINO_DATA_DIR: config.dataDir,
+      CLICKHOUSE_URL: 'http://127.0.0.1:9',
+      ...extraEnv,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: Buffer[] = [];
+  child.stderr!.on('data', (c: Buffer) => output.push(c));
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout!.on('data', (c: Buffer) => {
+      output.push(c);
+      const listening = /"msg":"Server listening at (http:\/\/127\.0\.0\.1:\d+)"/.exec(Buffer.concat(output).toString('utf8'));
+      if (listening) resolve(listening[1]!);
+    });
+    child.once('exit', (code) =>
+      reject(new Error(`the api exited (${code}) before it listened: ${Buffer.concat(output).toString('utf8')}`)),
+    );
+  });
+  return { process: child, url, output };
+}

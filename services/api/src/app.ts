@@ -48,17 +48,19 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
       security: [{ apiKey: [] }],
     },
     refResolver: { buildLocalReference: (json, _base, _fragment, i) => String(json.$id ?? `def-${i}`) },
-    // The upload route reads its body as a stream, so it has no body schema to generate
-    // a requestBody from; describe it here instead.
+    // The upload route reads its file bodies as streams, so only its JSON body (a URL
+    // import) has a schema to generate a requestBody from; the others are described here.
     transformObject: (documentObject) => {
       if (!('openapiObject' in documentObject)) return documentObject.swaggerObject;
       const { openapiObject } = documentObject;
       const post = (openapiObject as { paths?: Record<string, Record<string, Record<string, unknown>>> }).paths?.['/v1/videos']?.['post'];
       if (post) {
         const file = { schema: { type: 'string', format: 'binary' } };
+        const generated = (post['requestBody'] as { content?: Record<string, unknown> } | undefined)?.content;
         post['requestBody'] = {
           required: true,
           content: {
+            ...generated,
             'video/*': file,
             'audio/*': file,
             'application/octet-stream': file,
