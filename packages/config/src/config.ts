@@ -47,7 +47,7 @@ export interface Config {
     partBytes: number;
     /** A presigned or tus upload not completed within this long is given up and removed. */
     uploadExpirySeconds: number;
-    /** A URL import's connect and between-bytes timeout. */
+    /** A URL import's timeout for connecting, for the answer's headers, and for any pause in its body. */
     importTimeoutSeconds: number;
     /** Fetch imports from private, loopback and link-local addresses (development and tests only). */
     importAllowPrivate: boolean;

@@ -74,7 +74,8 @@ export interface NewAsset {
   passthrough?: string | null;
   idempotencyKey?: string | null;
   idempotencyRequest?: Record<string, unknown> | null;
-  contentType: string;
+  /** Null while unknown: an import learns it from the answer it fetches. */
+  contentType: string | null;
   playbackPolicy?: PlaybackPolicy | undefined;
   /** Default `uploading` (a streamed upload). */
   state?: 'uploading' | 'awaiting_upload' | 'importing';
@@ -110,12 +111,14 @@ export async function findByIdempotencyKey(sql: Queryable, accountId: string, ke
 }
 
 /**
- * The source is in. Null when the asset was deleted while its bytes were still arriving, or
- * is no longer pending (a finish observed twice: the first one counted).
+ * The source is in (with its content type, when only now known: an import's). Null when the
+ * asset was deleted while its bytes were still arriving, or is no longer pending (a finish
+ * observed twice: the first one counted).
  */
-export async function markSourceUploaded(sql: Queryable, assetId: string, bytes: number): Promise<AssetRow | null> {
+export async function markSourceUploaded(sql: Queryable, assetId: string, bytes: number, contentType?: string): Promise<AssetRow | null> {
   const [row] = await sql<AssetRow[]>`
     update assets set source_state = 'uploaded', source_bytes = ${bytes}, import_url = null,
+                      source_content_type = coalesce(${contentType ?? null}::text, source_content_type),
                       upload_multipart_id = null, updated_at = now()
     where id = ${assetId} and deleted_at is null and source_state = any(${PENDING_SOURCE_STATES as SourceState[]})
     returning *`;
@@ -285,8 +288,9 @@ export async function markAssetDeleted(
   accountId: string,
   assetId: string,
 ): Promise<{ asset: AssetRow; first: boolean } | null> {
+  // An import that will never be fetched forgets its URL (it may carry a credential).
   const [updated] = await sql<AssetRow[]>`
-    update assets set deleted_at = now(), updated_at = now()
+    update assets set deleted_at = now(), import_url = null, updated_at = now()
     where id = ${assetId} and account_id = ${accountId} and deleted_at is null
     returning *`;
   if (updated) return { asset: updated, first: true };

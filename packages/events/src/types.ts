@@ -1,9 +1,11 @@
 // Every event type, in the order they usually happen. Documented here and, through the
 // api's schema, in the OpenAPI document.
 export const EVENT_TYPES = {
-  'asset.created': 'An upload started; the asset exists in source_state uploading (streamed) or awaiting_upload (a direct or tus upload).',
-  'asset.source_uploaded': 'The whole source is stored; processing is queued.',
-  'job.queued': 'A job was queued: processing (again, after a retry), or after a delete the purge (data.reason `deleted`).',
+  'asset.created':
+    'An upload started: the asset exists in source_state uploading (streamed), awaiting_upload (a direct or tus upload) or importing (a URL import).',
+  'asset.source_uploaded': 'The whole source is stored (uploaded, or fetched from its URL); processing is queued.',
+  'job.queued':
+    'A job was queued: a URL import (data.reason `import`), processing (again, after a retry), or after a delete the purge (data.reason `deleted`).',
   'job.started': 'A worker claimed the job; data.attempt counts attempts.',
   'job.progress': 'The job reached a step, or a tenth of the way through one: data.step, data.fraction.',
   'asset.playlists_ready':

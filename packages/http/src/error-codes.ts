@@ -35,7 +35,7 @@ export const ERROR_CODES = {
   INVALID_SOURCE_URL: {
     status: [400],
     by: ['api'],
-    when: 'a URL import whose `url` is not http(s) with a host, or names a private address literally',
+    when: 'a URL import whose `url` is not http(s) with a host, is over 4096 characters, carries a password, or names a private address literally',
   },
   INVALID_PARTS: {
     status: [400],
@@ -104,7 +104,7 @@ export const ERROR_CODES = {
   IDEMPOTENCY_KEY_REUSED: {
     status: [422],
     by: ['api'],
-    when: 'an Idempotency-Key used before for another upload (`details.differs` says what differs)',
+    when: 'an Idempotency-Key used before for another upload or import (`details.differs` says what differs)',
   },
   RATE_LIMITED: { status: [429], by: ['api', 'edge'], when: 'too many requests (public player routes, beacons); see Retry-After' },
   TOO_MANY_STREAMS: { status: [429], by: ['api'], when: 'the account has as many event streams open as it may' },

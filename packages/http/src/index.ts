@@ -28,12 +28,15 @@ function unsupportedContentType(request: FastifyRequest | undefined): ApiError {
   const received = request?.headers['content-type']?.split(';')[0]?.trim().toLowerCase();
   const accepts = request?.routeOptions.config.accepts ?? ['application/json'];
   const json = accepts.includes('application/json');
+  const files = accepts.some((type) => type !== 'application/json');
+  // What `curl -d` was likely meant to send: JSON to a JSON route; a file (or, where the
+  // route also takes JSON, a JSON body) to a route that takes files.
   const hint =
     received !== 'application/x-www-form-urlencoded'
       ? ''
-      : json
+      : !files
         ? " curl -d sends a form (application/x-www-form-urlencoded): add -H 'content-type: application/json'."
-        : ` ${FORM_ENCODED_HINT}`;
+        : ` ${FORM_ENCODED_HINT}${json ? " For a JSON body, add -H 'content-type: application/json'." : ''}`;
   return new ApiError(
     415,
     'UNSUPPORTED_CONTENT_TYPE',

@@ -16,6 +16,15 @@ function closed(schema: unknown): void {
   if (s && s.type === 'object' && s.properties && s.additionalProperties === undefined) s.additionalProperties = false;
 }
 
+type PerContentType = { content?: Record<string, { schema?: Schema }> };
+
+/** A body schema, or one per content type (`{content: {'application/json': {schema}}}`). */
+function closedBody(body: unknown): void {
+  const content = (body as PerContentType | undefined)?.content;
+  if (content) for (const media of Object.values(content)) closed(media.schema);
+  else closed(body);
+}
+
 /**
  * Closes the querystring and body schema of every route `app` (and its children) adds from
  * now on; a route without a querystring schema takes no query parameters at all.
@@ -26,7 +35,7 @@ export function refuseUnknownParameters(app: FastifyInstance): void {
     // A fresh object per route: fastify and the OpenAPI generator may annotate schemas.
     route.schema.querystring ??= { type: 'object', properties: {}, additionalProperties: false };
     closed(route.schema.querystring);
-    closed(route.schema.body);
+    closedBody(route.schema.body);
   });
 }
 
@@ -47,7 +56,9 @@ export function describeValidation(err: FastifyError, request: FastifyRequest | 
   const errors = (err.validation ?? []) as AjvError[];
   const context = err.validationContext ?? 'request';
   const what = WHERE[context] ?? context;
-  const schema = (request?.routeOptions.schema as Record<string, Schema | undefined> | undefined)?.[context];
+  const declared = (request?.routeOptions.schema as Record<string, (Schema & PerContentType) | undefined> | undefined)?.[context];
+  const mediaType = request?.headers['content-type']?.split(';')[0]?.trim().toLowerCase() ?? '';
+  const schema = declared?.content ? declared.content[mediaType]?.schema : declared;
   const input = (request as unknown as Record<string, unknown> | undefined)?.[context === 'querystring' ? 'query' : context];
   const details = errors.map((v) => {
     const name = v.instancePath.replace(/^\//, '').replaceAll('/', '.');

@@ -28,9 +28,9 @@ export interface AdmitDeps {
  */
 export async function queueProcessing(
   tx: Queryable,
-  o: { assetId: string; accountId: string; bytes: number; maxAttempts: number },
+  o: { assetId: string; accountId: string; bytes: number; maxAttempts: number; contentType?: string | undefined },
 ): Promise<AssetRow | null> {
-  const asset = await markSourceUploaded(tx, o.assetId, o.bytes);
+  const asset = await markSourceUploaded(tx, o.assetId, o.bytes, o.contentType);
   if (!asset) return null;
   const job = await enqueueJob(tx, { assetId: o.assetId, accountId: o.accountId, maxAttempts: o.maxAttempts });
   await appendEvents(tx, [
@@ -110,9 +110,33 @@ export async function admitStoredSource(deps: AdmitDeps, asset: AssetRow, o: Adm
     throw new IngestError(415, 'NOT_MEDIA', message);
   }
 
-  const admitted = await deps.sql.begin((tx) =>
-    queueProcessing(tx, { assetId: asset.id, accountId: asset.account_id, bytes: stored, maxAttempts: deps.maxAttempts }),
-  );
+  return queueCheckedSource(deps, asset, { bytes: stored });
+}
+
+export interface CheckedSource {
+  bytes: number;
+  /** What the source turned out to be, when the asset did not know yet (an import). */
+  contentType?: string | undefined;
+  /** Runs first in the transaction: a job proves it still holds its lease there. */
+  holdLease?: ((tx: Queryable) => Promise<void>) | undefined;
+}
+
+/**
+ * Queues the processing of a source whose stored bytes were checked (size, sniff), as
+ * admitStoredSource does for a direct upload and the import job for a fetched URL. An
+ * asset no longer pending is returned as it now is.
+ */
+export async function queueCheckedSource(deps: AdmitDeps, asset: AssetRow, o: CheckedSource): Promise<AssetRow> {
+  const admitted = await deps.sql.begin(async (tx) => {
+    await o.holdLease?.(tx);
+    return queueProcessing(tx, {
+      assetId: asset.id,
+      accountId: asset.account_id,
+      bytes: o.bytes,
+      maxAttempts: deps.maxAttempts,
+      contentType: o.contentType,
+    });
+  });
   if (admitted) {
     deps.onJobQueued?.();
     deps.onEvents?.(asset.account_id);

@@ -40,18 +40,48 @@ export function describeUpload(
 }
 
 /**
- * The parts of `now` that differ from the first request, named as the client sent them.
+ * What a URL import with an Idempotency-Key asked for. The URL is kept as a hash: it may
+ * carry a credential, and the asset keeps nothing of it once fetched.
+ */
+export interface ImportRequest {
+  url_sha256: string;
+  title: string | null;
+  passthrough: string | null;
+  playback_policy: string;
+}
+
+export function describeImport(o: {
+  url: string;
+  title?: string | undefined;
+  passthrough?: string | undefined;
+  playbackPolicy?: string | undefined;
+}): ImportRequest {
+  return {
+    url_sha256: createHash('sha256').update(o.url).digest('hex'),
+    title: o.title ?? null,
+    passthrough: o.passthrough ?? null,
+    playback_policy: o.playbackPolicy ?? 'signed',
+  };
+}
+
+type AnyRequest = Partial<UploadRequest & ImportRequest>;
+
+/**
+ * The parts of `now` that differ from the first request, named as the client sent them (an
+ * upload's key reused for an import differs in its url and body, and the other way round).
  * `storedBytes` is the first upload's size once it arrived: a retry that declares a size
  * is compared with it even when the first request declared none (a chunked upload).
  */
-export function differences(first: Partial<UploadRequest>, now: UploadRequest, storedBytes: number | null): string[] {
+export function differences(first: AnyRequest, now: UploadRequest | ImportRequest, storedBytes: number | null): string[] {
+  const again: AnyRequest = now;
   const named: [string, boolean][] = [
-    ['content_type', first.content_type !== now.content_type],
-    ['title', first.title !== now.title],
-    ['passthrough', first.passthrough !== now.passthrough],
-    ['playback_policy', first.playback_policy !== now.playback_policy],
+    ['url', first.url_sha256 !== again.url_sha256],
+    ['content_type', first.content_type !== again.content_type],
+    ['title', first.title !== again.title],
+    ['passthrough', first.passthrough !== again.passthrough],
+    ['playback_policy', first.playback_policy !== again.playback_policy],
   ];
   const before = first.bytes ?? storedBytes;
-  const body = first.head_sha256 !== now.head_sha256 || (before != null && now.bytes != null && before !== now.bytes);
+  const body = first.head_sha256 !== again.head_sha256 || (before != null && again.bytes != null && before !== again.bytes);
   return [...named.filter(([, differs]) => differs).map(([name]) => name), ...(body ? ['body'] : [])];
 }

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import {
   deleteUploadingAsset,
   findByIdempotencyKey,
@@ -15,12 +14,12 @@ import {
 import { sourceKeyFor } from '@kino/artifacts';
 import { FORM_ENCODED_HINT } from '@kino/http';
 import { appendEvent } from '@kino/events';
-import { deleteObject, uploadStream, type Storage } from '@kino/storage';
+import { deleteObject, type Storage } from '@kino/storage';
 import { queueProcessing } from './admit.ts';
-import { ByteLimit } from './byte-limit.ts';
 import { IngestError } from './errors.ts';
-import { describeUpload, differences, FINGERPRINT_BYTES, type UploadRequest } from './fingerprint.ts';
+import { describeUpload, differences, FINGERPRINT_BYTES, type ImportRequest, type UploadRequest } from './fingerprint.ts';
 import { readHead } from './read-head.ts';
+import { storeStream } from './store.ts';
 import { NOT_MEDIA, sniff } from './sniff.ts';
 
 export interface IngestDeps {
@@ -93,9 +92,9 @@ function stalled(asset: AssetRow, stallSeconds: number): boolean {
   return asset.source_state === 'uploading' && Date.now() - asset.updated_at.getTime() > stallSeconds * 1000;
 }
 
-/** The asset a retry with the same key gets, if it asks for the same upload. */
-function replay(existing: AssetRow, request: UploadRequest): IngestResult {
-  const first = existing.idempotency_request as Partial<UploadRequest> | null;
+/** The asset a retry with the same key gets, if it asks for the same upload (or import). */
+export function replayIdempotent(existing: AssetRow, request: UploadRequest | ImportRequest): IngestResult {
+  const first = existing.idempotency_request as Partial<UploadRequest & ImportRequest> | null;
   const differ = first ? differences(first, request, existing.source_bytes) : [];
   if (differ.length > 0) {
     throw new IngestError(
@@ -143,7 +142,7 @@ export async function ingestUpload(deps: IngestDeps, input: IngestInput): Promis
     if (existing && stalled(existing, deps.stallSeconds)) await deleteUploadingAsset(deps.sql, existing.id);
     else if (existing) {
       dropRest(stream, input);
-      return replay(existing, request);
+      return replayIdempotent(existing, request);
     }
   }
 
@@ -169,34 +168,18 @@ export async function ingestUpload(deps: IngestDeps, input: IngestInput): Promis
     // been deleted again since: then this one is simply in progress elsewhere, or gone).
     const winner = await findByIdempotencyKey(deps.sql, input.accountId, input.idempotencyKey!);
     if (!winner) throw new IngestError(409, 'IDEMPOTENCY_KEY_IN_USE', 'An upload with this Idempotency-Key is in progress; retry shortly.');
-    return replay(winner, request);
+    return replayIdempotent(winner, request);
   }
 
   const key = sourceKeyFor(id);
-  const limit = new ByteLimit(input.maxBytes);
-  let uploaded = false;
+  let stored = false;
   const heartbeat = setInterval(() => void touchUpload(deps.sql, id).catch(() => {}), TOUCH_EVERY_MS).unref();
   try {
-    // Settle both sides before cleaning up, so an abort of the multipart upload has
-    // finished by the time the caller hears of the failure. The body's error (too large,
-    // client gone) explains more than the upload's echo of it, so it wins.
-    const [body, upload] = await Promise.allSettled([
-      pipeline(stream, limit),
-      uploadStream(deps.storage, key, limit, { contentType: input.contentType }).then(
-        () => {
-          uploaded = true;
-        },
-        (err: unknown) => {
-          limit.destroy(err as Error);
-          throw err;
-        },
-      ),
-    ]);
-    if (body.status === 'rejected') throw body.reason;
-    if (upload.status === 'rejected') throw upload.reason;
+    const bytes = await storeStream(deps.storage, key, stream, { maxBytes: input.maxBytes, contentType: input.contentType });
+    stored = true;
     await input.afterBody?.();
     const asset = await deps.sql.begin((tx) =>
-      queueProcessing(tx, { assetId: id, accountId: input.accountId, bytes: limit.bytes, maxAttempts: deps.maxAttempts }),
+      queueProcessing(tx, { assetId: id, accountId: input.accountId, bytes, maxAttempts: deps.maxAttempts }),
     );
     if (!asset) {
       // Deleted while its bytes were arriving: the purge found no object to remove, so
@@ -211,8 +194,7 @@ export async function ingestUpload(deps: IngestDeps, input: IngestInput): Promis
     return { asset, created: true };
   } catch (err) {
     stream.destroy();
-    limit.destroy();
-    if (uploaded) await deleteObject(deps.storage, key).catch(() => {});
+    if (stored) await deleteObject(deps.storage, key).catch(() => {});
     await deleteUploadingAsset(deps.sql, id);
     throw err;
   } finally {

@@ -22,14 +22,16 @@ export async function sweepAbandonedUploads(sql: Sql, storage: Storage, stalledB
 
   const pending = (await listMultipartUploads(storage, SOURCES_PREFIX)).filter((u) => u.initiated && u.initiated < stalledBefore);
   const ids = pending.map((u) => assetIdOfSourceKey(u.key)).filter((id) => id !== undefined);
-  // Direct and tus uploads keep their multipart upload until they expire (sweepExpiredUploads).
+  // Direct and tus uploads keep their multipart upload until they expire (sweepExpiredUploads);
+  // an import's is live while its job may still be writing it, however long the fetch takes.
   const live = new Set(
     (
       await sql<{ id: string }[]>`
     select id from assets
     where id = any(${ids}::uuid[])
       and (source_state = 'uploading' and updated_at >= ${stalledBefore}
-           or source_state = 'awaiting_upload' and upload_expires_at > now())`
+           or source_state = 'awaiting_upload' and upload_expires_at > now()
+           or source_state = 'importing' and deleted_at is null)`
     ).map((r) => r.id),
   );
   let uploads = 0;

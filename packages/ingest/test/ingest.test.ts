@@ -163,12 +163,22 @@ describe('ingestUpload', () => {
   it('sweepAbandonedUploads removes stalled uploads and what they left in S3, and only those', async () => {
     const stalledId = randomUUID();
     const liveId = randomUUID();
+    const importingId = randomUUID();
     await insertAsset(db.sql, { id: stalledId, accountId, contentType: 'video/mp4' });
     await insertAsset(db.sql, { id: liveId, accountId, contentType: 'video/mp4' });
+    // A URL import's fetch may outlast the stall time: its multipart upload is live.
+    await insertAsset(db.sql, {
+      id: importingId,
+      accountId,
+      contentType: null,
+      state: 'importing',
+      importUrl: 'https://example.com/a.mp4',
+    });
     await db.sql`update assets set updated_at = now() - interval '10 minutes' where id = ${stalledId}`;
     // The stalled upload got as far as a complete object; the live one has parts in flight.
     await uploadStream(s3.storage, `sources/${stalledId}/original`, Readable.from([Buffer.from('x')]), { contentType: 'video/mp4' });
     await s3.storage.s3.send(new CreateMultipartUploadCommand({ Bucket: s3.storage.bucket, Key: `sources/${liveId}/original` }));
+    await s3.storage.s3.send(new CreateMultipartUploadCommand({ Bucket: s3.storage.bucket, Key: `sources/${importingId}/original` }));
     await s3.storage.s3.send(new CreateMultipartUploadCommand({ Bucket: s3.storage.bucket, Key: `sources/${randomUUID()}/original` }));
 
     // A cutoff a second ahead makes every multipart upload old enough; the live upload
@@ -178,6 +188,8 @@ describe('ingestUpload', () => {
     expect(await getAsset(db.sql, accountId, stalledId)).toBeNull();
     expect(await getAsset(db.sql, accountId, liveId)).not.toBeNull();
     expect(await listKeys(s3.storage, `sources/${stalledId}/`)).toEqual([]);
-    expect((await listMultipartUploads(s3.storage)).map((u) => u.key)).toEqual([`sources/${liveId}/original`]);
+    expect((await listMultipartUploads(s3.storage)).map((u) => u.key).sort()).toEqual(
+      [`sources/${liveId}/original`, `sources/${importingId}/original`].sort(),
+    );
   });
 });

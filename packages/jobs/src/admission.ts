@@ -113,9 +113,13 @@ export function estimateFrom(load: QueueLoad, configured: LaneSlots): QueueEstim
     processSource: lane(load.workers.slots.processSource, configured.processSource),
     encodeLadder: lane(load.workers.slots.encodeLadder, configured.encodeLadder),
   };
-  const { process_source: first, encode_ladder: ladder, purge_asset: purge } = load.byKind;
-  const waitSeconds = waitBehind(first.due + first.running + purge.running, slots.processSource, first.typicalSeconds);
-  const backlog = waitBehind(ladder.queued + ladder.running + first.due + first.running, slots.encodeLadder, ladder.typicalSeconds);
+  const { process_source: first, import_source: imports, encode_ladder: ladder, purge_asset: purge } = load.byKind;
+  // URL imports share the first lane at the same priority, and each becomes a first job and
+  // a ladder later: they are counted as first jobs, timed as first jobs (a long fetch is
+  // what this estimate knows least).
+  const firstAhead = first.due + first.running + imports.due + imports.running;
+  const waitSeconds = waitBehind(firstAhead + purge.running, slots.processSource, first.typicalSeconds);
+  const backlog = waitBehind(ladder.queued + ladder.running + firstAhead, slots.encodeLadder, ladder.typicalSeconds);
   const hlsReadySeconds =
     waitSeconds === null || backlog === null || first.typicalSeconds === null || ladder.typicalSeconds === null
       ? null

@@ -1,4 +1,4 @@
-import type { Queryable, Sql } from '@kino/db';
+import { failPendingSource, type AssetError, type Queryable, type Sql } from '@kino/db';
 import { appendEvent, appendEvents } from '@kino/events';
 
 export type JobState = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
@@ -32,14 +32,15 @@ export interface MediaJob {
 }
 
 /**
+ * `import_source`: fetch a URL import's source into storage, then queue `process_source`.
  * `process_source`: probe, publish the playlists, make the opener: what a viewer waits for.
  * `encode_ladder`: the thumbnail and the video ladder, queued by the first.
  * `purge_asset`: remove a deleted asset's files everywhere.
  */
-export type JobKind = 'process_source' | 'encode_ladder' | 'purge_asset';
+export type JobKind = 'import_source' | 'process_source' | 'encode_ladder' | 'purge_asset';
 
-/** Claim order across kinds: first frames before purges before ladders. */
-export const JOB_PRIORITY: Record<JobKind, number> = { process_source: 1, purge_asset: 2, encode_ladder: 3 };
+/** Claim order across kinds: first frames (an import is the first step towards them) before purges before ladders. */
+export const JOB_PRIORITY: Record<JobKind, number> = { import_source: 1, process_source: 1, purge_asset: 2, encode_ladder: 3 };
 
 export interface EnqueueOptions {
   assetId: string;
@@ -171,6 +172,15 @@ export interface FailureReport {
 }
 
 /**
+ * A job failed for good: the asset shows why. A source that was still to come (a URL import
+ * its job gave up on) never comes: it fails too, and its URL is forgotten.
+ */
+async function failAsset(tx: Queryable, assetId: string, error: AssetError): Promise<void> {
+  if (await failPendingSource(tx, assetId, error)) return;
+  await tx`update assets set error = ${tx.json(error as never)}, updated_at = now() where id = ${assetId}`;
+}
+
+/**
  * Records a failed attempt: back to the queue with a delay while attempts remain and the
  * failure can be retried, otherwise failed for good with the reason copied onto the asset
  * in the same transaction.
@@ -196,9 +206,7 @@ export async function failJob(sql: Sql, job: MediaJob, workerId: string, f: Fail
       });
       return 'retrying';
     }
-    await tx`
-      update assets set error = ${tx.json(f.error as never)}, updated_at = now()
-      where id = ${job.asset_id}`;
+    await failAsset(tx, job.asset_id, f.error);
     await appendEvent(tx, { ...event, type: 'asset.errored', data: { ...f.error, job_id: job.id } });
     return 'failed';
   });
@@ -247,9 +255,7 @@ export async function reapExpiredLeases(sql: Sql): Promise<{ requeued: number; f
       returning id, account_id, asset_id, state`;
     const failed = rows.filter((r) => r.state === 'failed').map((r) => r.asset_id);
     const error = { code: 'PROCESSING_FAILED', message: 'Processing was interrupted too many times and gave up.' };
-    if (failed.length > 0) {
-      await tx`update assets set error = ${tx.json(error)}, updated_at = now() where id = any(${failed}::uuid[])`;
-    }
+    for (const assetId of failed) await failAsset(tx, assetId, error);
     await appendEvents(
       tx,
       rows.map((r) =>

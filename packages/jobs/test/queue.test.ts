@@ -1,8 +1,9 @@
 import { fork } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { getAssetById, type Sql } from '@kino/db';
-import { claimJob, completeJob, failJob, reapExpiredLeases, releaseJob, renewLease, retryDelaySeconds } from '../src/index.ts';
+import { getAssetById, insertAsset, type Sql } from '@kino/db';
+import { claimJob, completeJob, enqueueJob, failJob, reapExpiredLeases, releaseJob, renewLease, retryDelaySeconds } from '../src/index.ts';
 import { useQueueDb } from './queue-db.ts';
 
 const q = useQueueDb();
@@ -56,6 +57,34 @@ describe('the media job queue', () => {
     expect((await getAssetById(sql, b.asset_id))!.error?.code).toBe('PROCESSING_FAILED');
     // The dead worker cannot finish what it no longer owns.
     expect(await completeJob(sql, a.id, 'dead')).toBe(false);
+  });
+
+  it('fails a source still to come (a URL import) with its job, and forgets its URL; so does the reaper', async () => {
+    const importing = async () => {
+      const id = randomUUID();
+      await insertAsset(sql, {
+        id,
+        accountId: q.accountId,
+        contentType: null,
+        state: 'importing',
+        importUrl: 'https://example.com/a?sig=x',
+      });
+      return enqueueJob(sql, { assetId: id, accountId: q.accountId, maxAttempts: 1, kind: 'import_source' });
+    };
+    const failed = await importing();
+    const error = { code: 'SOURCE_UNREACHABLE', message: 'The source could not be fetched: it answered HTTP 404.' };
+    expect(await failJob(sql, (await claimJob(sql, 'w1', 30))!, 'w1', { detail: 'x', retryable: false, error })).toBe('failed');
+    expect(await getAssetById(sql, failed.asset_id)).toMatchObject({ source_state: 'failed', import_url: null, error });
+
+    const reaped = await importing();
+    await claimJob(sql, 'dead', 30);
+    await sql`update media_jobs set locked_until = now() - interval '1 second' where id = ${reaped.id}`;
+    expect(await reapExpiredLeases(sql)).toMatchObject({ failed: 1 });
+    expect(await getAssetById(sql, reaped.asset_id)).toMatchObject({
+      source_state: 'failed',
+      import_url: null,
+      error: { code: 'PROCESSING_FAILED' },
+    });
   });
 
   it("starts no ladder while an upload's first job waits to be claimed, and starts it once that one is", async () => {

@@ -3,12 +3,14 @@ import { DONE_STEP, type JobKind } from '@kino/jobs';
 /**
  * The steps each job reports as `progress.step` (in `job.progress` events; the asset's
  * `progress` is written at most twice a second, so a short step may not show there), in
- * the order they are first reported. Some run beside others: the first job publishes the
- * `playlists` while it makes the `opener`; the ladder job encodes `audio` from its start,
- * beside `download` and `probe`, and the `thumbnail` while `ladder` encodes. The README's
- * list is rendered from this one.
+ * the order they are first reported. A URL import's job reports `fetch` (its fraction known
+ * when the source announced its size) before the first job. Some run beside others: the
+ * first job publishes the `playlists` while it makes the `opener`; the ladder job encodes
+ * `audio` from its start, beside `download` and `probe`, and the `thumbnail` while `ladder`
+ * encodes. The README's list is rendered from this one.
  */
 export const PROGRESS_STEPS = {
+  import_source: ['fetch'],
   process_source: ['probe', 'opener', 'playlists'],
   encode_ladder: ['download', 'probe', 'audio', 'ladder', 'thumbnail', 'upload'],
   purge_asset: ['purge'],

@@ -37,6 +37,8 @@ export function spawnWorker(config: Config, extraEnv: Record<string, string> = {
 export interface ApiProcess {
   process: ChildProcess;
   url: string;
+  /** Everything it wrote to stdout and stderr: its structured log (LOG_LEVEL: error unless given). */
+  output: Buffer[];
   /** Resident set size now, in bytes (from /proc). */
   rss(): Promise<number>;
   /** SIGTERM, and the exit. */
@@ -53,9 +55,10 @@ async function freePort(): Promise<number> {
 
 /**
  * Starts `services/api/src/main.ts` in a new node process on the database, Redis and bucket
- * of `config`, and resolves once it answers /readyz. Analytics point at an address where
- * nothing listens (ClickHouse away, which the api tolerates), so the process holds the
- * api alone and no embedded ClickHouse.
+ * of `config`, with its output kept (for the tests that read the api's log), and resolves
+ * once it answers /readyz. Analytics point at an address where nothing listens (ClickHouse
+ * away, which the api tolerates), so the process holds the api alone and no embedded
+ * ClickHouse: its RSS is the api's.
  */
 export async function startApiProcess(config: Config, extraEnv: Record<string, string> = {}): Promise<ApiProcess> {
   const port = await freePort();
@@ -73,12 +76,17 @@ export async function startApiProcess(config: Config, extraEnv: Record<string, s
       CLICKHOUSE_URL: 'http://127.0.0.1:1',
       ...extraEnv,
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  const output: Buffer[] = [];
+  child.stdout!.on('data', (c: Buffer) => output.push(c));
+  child.stderr!.on('data', (c: Buffer) => output.push(c));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = `http://127.0.0.1:${port}`;
   for (let ready = false; !ready; ) {
-    if (child.exitCode !== null) throw new Error(`the api process exited with ${child.exitCode} before it was ready`);
+    if (child.exitCode !== null) {
+      throw new Error(`the api process exited with ${child.exitCode} before it was ready: ${Buffer.concat(output).toString('utf8')}`);
+    }
     ready = await fetch(`${url}/readyz`).then(
       (r) => r.status === 200,
       () => false,
@@ -88,6 +96,7 @@ export async function startApiProcess(config: Config, extraEnv: Record<string, s
   return {
     process: child,
     url,
+    output,
     async rss() {
       const status = await readFile(`/proc/${child.pid}/status`, 'utf8');
       return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) * 1024;

@@ -1,4 +1,3 @@
-export * from './address.ts';
 export * from './dispatcher.ts';
 export * from './retry.ts';
 export * from './send.ts';

@@ -1,5 +1,5 @@
-import { Agent, request, type Dispatcher } from 'undici';
-import { BlockedAddressError, checkLiteralHost, guardedLookup, type Resolver } from './address.ts';
+import { request, type Agent, type Dispatcher } from 'undici';
+import { blockedCause, checkLiteralHost, createGuardedAgent, type Resolver } from '@kino/egress';
 import { parseRetryAfter } from './retry.ts';
 
 export const USER_AGENT = 'Kino-Webhooks/0.1 (+https://www.standardwebhooks.com)';
@@ -23,15 +23,17 @@ export interface SendResult {
 
 /**
  * The HTTP agent of webhook deliveries: every connection goes through the address guard
- * (see address.ts), and no redirect is followed (undici's `request` never follows one; a
+ * (@kino/egress), and no redirect is followed (undici's `request` never follows one; a
  * 3xx is a failed attempt, as the Standard Webhooks spec asks).
  */
 export function createWebhookAgent(opts: { allowPrivate: boolean; timeoutMs: number; resolve?: Resolver }): Agent {
-  return new Agent({
-    connect: { lookup: guardedLookup(opts.allowPrivate, opts.resolve), timeout: opts.timeoutMs },
-    headersTimeout: opts.timeoutMs,
-    bodyTimeout: opts.timeoutMs,
-    keepAliveTimeout: 4_000,
+  return createGuardedAgent({
+    allowPrivate: opts.allowPrivate,
+    resolve: opts.resolve,
+    connectTimeoutMs: opts.timeoutMs,
+    headersTimeoutMs: opts.timeoutMs,
+    bodyTimeoutMs: opts.timeoutMs,
+    keepAliveTimeoutMs: 4_000,
     connections: 16,
   });
 }
@@ -63,7 +65,7 @@ export async function sendWebhook(url: string, headers: Record<string, string>, 
   } catch {
     return result({ error: 'invalid URL', blocked: true });
   }
-  const refused = checkLiteralHost(target, o.allowPrivate);
+  const refused = checkLiteralHost(target.hostname, { allowPrivate: o.allowPrivate });
   if (refused) return result({ error: refused.message, blocked: true });
 
   const timeout = AbortSignal.timeout(o.timeoutMs);
@@ -86,7 +88,7 @@ export async function sendWebhook(url: string, headers: Record<string, string>, 
   } catch (err) {
     if (o.stopSignal?.aborted && !timeout.aborted) return result({ error: 'dispatcher stopped', aborted: true });
     if (timeout.aborted) return result({ error: `timeout: no complete response within ${o.timeoutMs} ms` });
-    const blocked = findBlocked(err);
+    const blocked = blockedCause(err);
     if (blocked) return result({ error: blocked.message, blocked: true });
     return result({ error: describe(err) });
   }
@@ -107,17 +109,6 @@ async function readSnippet(body: AsyncIterable<Buffer> & { destroy(): void }): P
   if (size === 0) return null;
   // Postgres text holds no NUL; a multi-byte character cut at the end decodes to U+FFFD.
   return Buffer.concat(chunks).subarray(0, SNIPPET_BYTES).toString('utf8').replaceAll('\u0000', '');
-}
-
-function findBlocked(err: unknown): BlockedAddressError | null {
-  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    if (e instanceof BlockedAddressError) return e;
-    if (e instanceof AggregateError) {
-      const inner = e.errors.find((x) => x instanceof BlockedAddressError);
-      if (inner) return inner as BlockedAddressError;
-    }
-  }
-  return null;
 }
 
 /** One line for the deliveries page: the error code and message, no stack. */

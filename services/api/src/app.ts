@@ -51,8 +51,8 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
       security: [{ apiKey: [] }],
     },
     refResolver: { buildLocalReference: (json, _base, _fragment, i) => String(json.$id ?? `def-${i}`) },
-    // The upload routes read their bodies as streams, so they have no body schema to
-    // generate a requestBody from; describe them here instead.
+    // The upload routes read their file bodies as streams, so only a URL import's JSON body
+    // has a schema to generate a requestBody from; the others are described here.
     transformObject: (documentObject) => {
       if (!('openapiObject' in documentObject)) return documentObject.swaggerObject;
       const { openapiObject } = documentObject;
@@ -66,9 +66,11 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
       const post = paths?.['/v1/videos']?.['post'];
       if (post) {
         const file = { schema: { type: 'string', format: 'binary' } };
+        const generated = (post['requestBody'] as { content?: Record<string, unknown> } | undefined)?.content;
         post['requestBody'] = {
           required: true,
           content: {
+            ...generated,
             'video/*': file,
             'audio/*': file,
             'application/octet-stream': file,

@@ -15,6 +15,7 @@ export const README_PARTS: Record<string, () => string> = {
   'error-codes': errorCodeTable,
   'progress-steps': () =>
     [
+      `- a URL import's job (\`import_source\`), before the first: ${code(PROGRESS_STEPS.import_source)} (\`fraction\` known when the source sends its length);`,
       `- the first job (\`process_source\`): ${code(PROGRESS_STEPS.process_source)} (\`playlists\` are published beside the \`opener\`);`,
       `- the ladder's job (\`encode_ladder\`): ${code(PROGRESS_STEPS.encode_ladder)} (\`audio\` runs beside \`download\` and \`probe\`, \`thumbnail\` beside \`ladder\`);`,
       `- \`${DONE_STEP}\` once a job succeeded;`,

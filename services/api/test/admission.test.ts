@@ -210,6 +210,22 @@ describe('tus creation under admission control', () => {
   });
 });
 
+describe('URL imports under admission control', () => {
+  it('refuses an import with 503 OVERLOADED and Retry-After before its asset exists', async () => {
+    await overload();
+    const before = await stored();
+    const res = await fetch(`${h.api.url}/v1/videos`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${h.keyA}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ url: 'http://127.0.0.1:9/clip.mp4' }),
+    });
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toBe('35');
+    expect(((await res.json()) as any).error).toMatchObject({ code: 'OVERLOADED', details: OVERLOADED_DETAILS });
+    expect(await stored()).toEqual(before);
+  });
+});
+
 describe('GET /v1/status', () => {
   const status = (key = h.keyB) => fetch(`${h.api.url}/v1/status`, { headers: { authorization: `Bearer ${key}` } });
 
@@ -234,6 +250,7 @@ describe('GET /v1/status', () => {
         queued: 20,
         running: 0,
         by_kind: {
+          import_source: { queued: 0, running: 0, typical_seconds: null },
           process_source: { queued: 20, running: 0, typical_seconds: 10 },
           encode_ladder: { queued: 0, running: 0, typical_seconds: 30 },
           purge_asset: { queued: 0, running: 0, typical_seconds: null },

@@ -188,14 +188,16 @@ describe('errors say how to fix the request', () => {
       'UNSUPPORTED_CONTENT_TYPE',
     );
     expect(form.message).toContain('The content type application/x-www-form-urlencoded is not accepted here');
-    expect(form.message).toContain('video/*, audio/*, application/octet-stream, multipart/form-data');
+    expect(form.message).toContain('video/*, audio/*, application/octet-stream, multipart/form-data, application/json');
     expect(form.message).toContain('--data-binary');
+    expect(form.message).toContain("For a JSON body, add -H 'content-type: application/json'.");
     expect(form.details).toEqual({
       received: 'application/x-www-form-urlencoded',
-      accepted: ['video/*', 'audio/*', 'application/octet-stream', 'multipart/form-data'],
+      accepted: ['video/*', 'audio/*', 'application/octet-stream', 'multipart/form-data', 'application/json'],
     });
-    const json = await refusal(await upload('{}', '', { 'content-type': 'application/json' }), 415, 'UNSUPPORTED_CONTENT_TYPE');
-    expect(json.message).not.toContain('curl -d');
+    // JSON is taken here, as a URL import, and says what it lacks.
+    const json = await refusal(await upload('{}', '', { 'content-type': 'application/json' }), 400, 'VALIDATION_ERROR');
+    expect(json.message).toBe('The body field `url` is required.');
     const patch = await fetch(`${h.api.url}/v1/assets/${assetId}`, {
       method: 'PATCH',
       headers: { ...auth(), 'content-type': 'application/x-www-form-urlencoded' },

@@ -141,7 +141,9 @@ describe('POST /v1/videos', () => {
     const before = await assetCount();
     await expectError(await post(undefined), 400, 'EMPTY_BODY');
     await expectError(await post(Buffer.from('this is not a video, just text\n'.repeat(50))), 415, 'NOT_MEDIA');
-    await expectError(await post(JSON.stringify({ a: 1 }), { 'content-type': 'application/json' }), 415, 'UNSUPPORTED_CONTENT_TYPE');
+    await expectError(await post('a,b\n1,2\n', { 'content-type': 'text/csv' }), 415, 'UNSUPPORTED_CONTENT_TYPE');
+    // JSON is a URL import (services/api/test/import.test.ts): this one names no url.
+    await expectError(await post(JSON.stringify({ a: 1 }), { 'content-type': 'application/json' }), 400, 'VALIDATION_ERROR');
     await expectError(await post(Buffer.alloc(MAX + 1)), 413, 'PAYLOAD_TOO_LARGE');
     // Without a content-length the limit is found mid-stream, after a part was uploaded.
     const big = Buffer.alloc(256 * 1024, 1);

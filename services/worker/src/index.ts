@@ -15,7 +15,16 @@ import {
   type JobRunner,
   type SegmentRunner,
 } from '@kino/jobs';
-import { describeFailure, encodeLadder, processSource, produceSegment, purgeAsset, queueReadAhead, sweepDeadScratch } from '@kino/pipeline';
+import {
+  describeFailure,
+  encodeLadder,
+  importSource,
+  processSource,
+  produceSegment,
+  purgeAsset,
+  queueReadAhead,
+  sweepDeadScratch,
+} from '@kino/pipeline';
 import { readinessRoute } from '@kino/http';
 import { createStorage } from '@kino/storage';
 
@@ -92,6 +101,17 @@ export async function createWorker(config: Config, shared: { bus?: RedisBus } = 
     onJobQueued: () => void announceJobs(bus.redis).catch((err) => log.warn({ err }, 'could not announce a job')),
     prepareSegments,
   };
+  // URL imports: the same byte limit as uploads, fetched through the SSRF guard.
+  const imports = {
+    sql,
+    storage,
+    maxAttempts: config.worker.maxAttempts,
+    maxBytes: config.api.maxUploadBytes,
+    timeoutMs: config.ingest.importTimeoutSeconds * 1000,
+    egress: { allowPrivate: config.ingest.importAllowPrivate },
+    onJobQueued: pipeline.onJobQueued,
+    onEvents,
+  };
   const lane = (kinds: JobKind[], concurrency: number) =>
     createJobRunner({
       sql,
@@ -105,17 +125,23 @@ export async function createWorker(config: Config, shared: { bus?: RedisBus } = 
       log,
       describeError: describeFailure,
       onEvents,
-      handler: (job, ctx) =>
-        job.kind === 'purge_asset'
-          ? purgeAsset({ sql, storage, purgeEdges: purge, onEvents }, job, ctx)
-          : job.kind === 'encode_ladder'
-            ? encodeLadder(pipeline, job, ctx)
-            : processSource(pipeline, job, ctx),
+      handler: (job, ctx) => {
+        switch (job.kind) {
+          case 'import_source':
+            return importSource(imports, job, ctx);
+          case 'process_source':
+            return processSource(pipeline, job, ctx);
+          case 'encode_ladder':
+            return encodeLadder(pipeline, job, ctx);
+          case 'purge_asset':
+            return purgeAsset({ sql, storage, purgeEdges: purge, onEvents }, job, ctx);
+        }
+      },
     });
   // Two lanes, so that a burst of uploads never makes first frames wait behind ladders:
-  // probes, playlists, openers (and purges) in one, ladders (niced) in the other.
+  // imports, probes, playlists, openers (and purges) in one, ladders (niced) in the other.
   const lanes = [
-    lane(['process_source', 'purge_asset'], config.worker.concurrency),
+    lane(['import_source', 'process_source', 'purge_asset'], config.worker.concurrency),
     lane(['encode_ladder'], config.worker.ladderConcurrency),
   ];
   const runner: JobRunner = {

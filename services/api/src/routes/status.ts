@@ -32,7 +32,7 @@ const StatusSchema = Type.Object({
   queue: Type.Object({
     queued: Count,
     running: Count,
-    by_kind: Type.Object({ process_source: KindSchema, encode_ladder: KindSchema, purge_asset: KindSchema }),
+    by_kind: Type.Object({ import_source: KindSchema, process_source: KindSchema, encode_ladder: KindSchema, purge_asset: KindSchema }),
   }),
   workers: Type.Object({
     alive: Type.Integer({ description: `Workers heard from in the last ${WORKER_ALIVE_SECONDS} s.` }),
@@ -96,6 +96,7 @@ export async function statusRoutes(scope: FastifyInstance, deps: ApiDeps): Promi
           queued: total('queued'),
           running: total('running'),
           by_kind: {
+            import_source: kindView(kinds.import_source),
             process_source: kindView(kinds.process_source),
             encode_ladder: kindView(kinds.encode_ladder),
             purge_asset: kindView(kinds.purge_asset),

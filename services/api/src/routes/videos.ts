@@ -3,9 +3,9 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import multipart, { type MultipartFile } from '@fastify/multipart';
 import { listArtifacts, PLAYBACK_POLICIES, type PlaybackPolicy } from '@kino/db';
 import { allErrors, Defaulted, StringEnum, typed } from '@kino/http';
-import { ingestUpload } from '@kino/ingest';
+import { createImport, ingestUpload, MAX_IMPORT_URL_LENGTH } from '@kino/ingest';
 import { latestJobFor } from '@kino/jobs';
-import { Type } from 'typebox';
+import { Type, type Static } from 'typebox';
 import type { ApiDeps } from '../deps.ts';
 import { refuseWhenOverloaded } from '../admission.ts';
 import { ApiError } from '../errors.ts';
@@ -13,7 +13,8 @@ import { AssetRef, assetView } from '../asset-view.ts';
 import { issuePlayback, waitUntilPlayable } from '../playback.ts';
 import { playbackQuery } from '../schemas.ts';
 
-const UploadQuery = Type.Object({
+/** What an asset is created with, whichever way its source comes. */
+const assetFields = {
   title: Type.Optional(Type.String({ maxLength: 512 })),
   passthrough: Type.Optional(Type.String({ maxLength: 2048, description: 'Free text returned with the asset, for your own reference.' })),
   playback_policy: Defaulted(
@@ -22,6 +23,10 @@ const UploadQuery = Type.Object({
       description: '`signed`: playback URLs only from authenticated calls. `public`: anyone with the id may also watch it at /player/{id}.',
     }),
   ),
+};
+
+const UploadQuery = Type.Object({
+  ...assetFields,
   wait: Type.Optional(
     StringEnum(['playable'], {
       description:
@@ -32,6 +37,17 @@ const UploadQuery = Type.Object({
     Type.Integer({ minimum: 1, description: 'How long wait=playable may hold; capped by configuration. Only with wait=playable.' }),
   ),
   ...playbackQuery,
+});
+
+// No length or format in the schema: ajv's refusals quote the value, and this one may carry a
+// credential. createImport checks it and says what is wrong without repeating it.
+const ImportBody = Type.Object({
+  url: Type.String({
+    description:
+      `The http(s) URL to fetch the video from, at most ${MAX_IMPORT_URL_LENGTH} characters (a presigned URL works). ` +
+      'Fetched by a worker through the SSRF guard; never shown again, in the asset or anywhere else.',
+  }),
+  ...assetFields,
 });
 
 const FORM_FIELDS = ['title', 'passthrough', 'playback_policy'];
@@ -73,33 +89,63 @@ async function readFormUpTo(
   throw new ApiError(400, 'EMPTY_BODY', 'The form has no file field: add the video as a file.');
 }
 
+/** A URL import: its fields come in the JSON body, so a query parameter is a mistake worth naming. */
+function importVideo(deps: ApiDeps, accountId: string, body: Static<typeof ImportBody>, request: FastifyRequest) {
+  const sent = [...new URLSearchParams(request.url.split('?')[1] ?? '').keys()];
+  if (sent.length > 0) {
+    throw new ApiError(
+      400,
+      'VALIDATION_ERROR',
+      `A URL import takes its fields in the JSON body and no query parameters: ${sent.map((n) => `\`${n}\``).join(', ')} came in the query.`,
+      sent.map((n) => ({ path: n, message: 'not a parameter of a URL import' })),
+    );
+  }
+  return createImport(
+    { sql: deps.sql, maxAttempts: deps.config.worker.maxAttempts, onJobQueued: deps.announceJobs, onEvents: deps.announceEvents },
+    {
+      accountId,
+      url: body.url,
+      title: body.title,
+      passthrough: body.passthrough,
+      playbackPolicy: body.playback_policy,
+      idempotencyKey: request.headers['idempotency-key'] as string | undefined,
+      allowPrivate: deps.config.ingest.importAllowPrivate,
+    },
+  );
+}
+
 /**
  * POST /v1/videos: the body streams from the socket through a byte counter into an S3
  * multipart upload; neither memory nor disk ever holds the whole file.
  */
 export async function videoRoutes(scope: FastifyInstance, deps: ApiDeps): Promise<void> {
   const app = typed(scope);
-  // This plugin is its own scope: only media and forms are accepted here (JSON is a 415),
-  // and raw bodies are handed over unread for ingestUpload to stream.
+  // This plugin is its own scope: only media, forms and a URL import's JSON are accepted
+  // here, and raw bodies are handed over unread for ingestUpload to stream.
   app.removeAllContentTypeParsers();
   const leaveUnread = (_request: unknown, _payload: unknown, done: (err: null) => void) => done(null);
   app.addContentTypeParser('application/octet-stream', leaveUnread);
   app.addContentTypeParser(/^(video|audio)\//i, leaveUnread);
+  // A JSON body is a URL import, small: the only body this scope parses.
+  app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: 16 * 1024 }, app.getDefaultJsonParser('error', 'error'));
   await app.register(multipart, { limits: { files: 1, fields: 10, fieldSize: 4096, fileSize: deps.config.api.maxUploadBytes + 1 } });
 
   app.post(
     '/v1/videos',
     {
-      config: { accepts: ['video/*', 'audio/*', 'application/octet-stream', 'multipart/form-data'] },
+      config: { accepts: ['video/*', 'audio/*', 'application/octet-stream', 'multipart/form-data', 'application/json'] },
       schema: {
         operationId: 'createVideo',
-        summary: 'Upload a video',
+        summary: 'Upload a video, or import one from a URL',
         description:
           'Send the file as the raw body (any video/*, audio/* or application/octet-stream content type) or as ' +
           'multipart/form-data with one file field (form fields title, passthrough and playback_policy must come before the file). ' +
-          'Returns at once with the asset; processing continues in the background.',
+          'Returns at once with the asset; processing continues in the background. ' +
+          'Or send JSON `{"url": …}` (with title, passthrough, playback_policy in the same object, and no query parameters): ' +
+          'the answer is 202 with the asset `importing`, and a worker fetches the URL, then processes it like an upload.',
         tags: ['videos'],
         querystring: UploadQuery,
+        body: { content: { 'application/json': { schema: ImportBody } } },
         headers: Type.Object({
           'idempotency-key': Type.Optional(
             Type.String({
@@ -111,12 +157,24 @@ export async function videoRoutes(scope: FastifyInstance, deps: ApiDeps): Promis
         }),
         response: {
           201: AssetRef({ description: 'The asset was created.' }),
+          202: AssetRef({ description: 'A URL import was queued: the asset is `importing` until its source is fetched.' }),
           200: AssetRef({ description: 'An earlier request with the same Idempotency-Key created this asset.' }),
           ...allErrors,
         },
       },
     },
     async (request, reply) => {
+      // Only a JSON body is parsed in this scope; ajv checked it against ImportBody.
+      if (request.body !== undefined) {
+        // Refused before its asset exists, like every door.
+        const admitted = await refuseWhenOverloaded(deps, reply);
+        const { asset, created } = await importVideo(deps, request.account.id, request.body as Static<typeof ImportBody>, request);
+        const view = assetView(asset, deps.config.api.publicUrl, { artifacts: [], job: null });
+        return reply
+          .code(created ? 202 : 200)
+          .header('location', view.links.self)
+          .send({ ...view, estimated_ready_at: created ? (admitted.estimatedReadyAt()?.toISOString() ?? null) : null });
+      }
       const max = deps.config.api.maxUploadBytes;
       const declared = Number(request.headers['content-length']);
       if (declared > max)

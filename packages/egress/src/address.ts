@@ -1,23 +1,9 @@
-import { lookup as dnsLookup, type LookupAddress, type LookupAllOptions } from 'node:dns';
-import { isIP, type LookupFunction } from 'node:net';
+import { isIP } from 'node:net';
 
-// Server-side request forgery guard. Webhook URLs are chosen by customers, and the api
-// sits inside our network: without a guard, `http://169.254.169.254/` or
-// `http://10.0.0.5:5432/` would have us probe our own infrastructure. Addresses are
-// checked when a delivery connects (not when the webhook is created: DNS changes), and
-// the connection goes to the very address that was checked, so a name that answers
-// "public" to the check and "private" a moment later (DNS rebinding) gains nothing.
-
-/** The message every refused attempt records. */
-export const BLOCKED_ERROR = 'blocked: private address';
-
-export class BlockedAddressError extends Error {
-  override name = 'BlockedAddressError';
-  readonly code = 'EWEBHOOKBLOCKED';
-  constructor(readonly address: string) {
-    super(`${BLOCKED_ERROR} (${address})`);
-  }
-}
+// Which addresses count as private. Everything the platform fetches on a customer's behalf
+// (webhook deliveries, URL imports) is refused when it would reach one of them: without
+// that, `http://169.254.169.254/` or `http://10.0.0.5:5432/` would have us probe our own
+// infrastructure. See guard.ts for where the check is made.
 
 /** [first address as an unsigned 32-bit number, prefix length] */
 const V4_BLOCKED: Array<[string, number]> = [
@@ -134,44 +120,4 @@ export function isPrivateAddress(address: string): boolean {
     default:
       return true;
   }
-}
-
-/** How names are resolved: node:dns `lookup` with `all: true`; tests pass a stub (the seam of the guard's tests). */
-export type Resolver = (
-  hostname: string,
-  options: LookupAllOptions,
-  callback: (err: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void,
-) => void;
-
-/**
- * A `lookup` for net/tls connect (undici's `connect` option): resolves every address of
- * the name and, unless private targets are allowed, refuses the connection when any of
- * them is private — then hands exactly those vetted addresses to the socket.
- */
-export function guardedLookup(allowPrivate: boolean, resolve: Resolver = dnsLookup): LookupFunction {
-  return (hostname, options, callback) => {
-    resolve(hostname, { family: options.family ?? 0, hints: options.hints ?? 0, all: true }, (err, addresses: LookupAddress[]) => {
-      if (err) return callback(err, '', 0);
-      if (addresses.length === 0) {
-        const e = Object.assign(new Error(`no address for ${hostname}`), { code: 'ENOTFOUND' });
-        return callback(e, '', 0);
-      }
-      if (!allowPrivate) {
-        const bad = addresses.find((a) => isPrivateAddress(a.address));
-        if (bad) return callback(new BlockedAddressError(bad.address), '', 0);
-      }
-      if (options.all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
-      callback(null, addresses[0]!.address, addresses[0]!.family);
-    });
-  };
-}
-
-/**
- * The check for a URL whose host is an IP literal: the socket connects to it without any
- * lookup, so the guard has to look at it directly. Returns the refusal, or null.
- */
-export function checkLiteralHost(url: URL, allowPrivate: boolean): BlockedAddressError | null {
-  const host = url.hostname.replace(/^\[|\]$/g, '');
-  if (allowPrivate || isIP(host) === 0) return null;
-  return isPrivateAddress(host) ? new BlockedAddressError(host) : null;
 }

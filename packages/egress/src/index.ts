@@ -1,0 +1,3 @@
+export * from './address.ts';
+export * from './agent.ts';
+export * from './guard.ts';
