@@ -5,9 +5,8 @@
 // the api's RSS growth (the api runs as its own process, so its RSS is its own). Then the
 // cost of a cut: the bytes sent again after a connection dies mid-transfer, for tus and for
 // a presigned part.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createReadStream } from 'node:fs';
-import { mkdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, rm, stat } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
@@ -17,18 +16,12 @@ import { createAccount, issueApiKey } from '@kino/db';
 import { startEmbeddedS3, uploadStream } from '@kino/storage';
 import { generateSigningKey } from '@kino/tokens';
 import { createTestDatabase, makeFixture, padMp4 } from '@kino/testkit';
-import { embeddedStorage, freePort, sleep, waitFor } from './util.ts';
+import { benchRoleEnv, embeddedStorage, freePort, rss, sleep, startRole, waitFor } from './util.ts';
 import { printTable, writeBenchJson, type Row } from './report.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const KINO = join(ROOT, 'bin/kino.mjs');
 const BYTES = Number(process.env['BENCH_INGEST_BYTES'] ?? 1024 ** 3);
 const MiB = 2 ** 20;
-
-async function rss(pid: number): Promise<number> {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) * 1024;
-}
 
 /** Runs `fn` while sampling the api's RSS; returns its duration and the RSS growth over the run. */
 async function measured<T>(pid: number, fn: () => Promise<T>): Promise<{ value: T; seconds: number; growthMb: number }> {
@@ -62,22 +55,10 @@ const apiPort = await freePort();
 const api = `http://127.0.0.1:${apiPort}`;
 const auth = { authorization: `Bearer ${key}` };
 // No worker: what is measured is the bytes coming in; the jobs they queue wait.
-const apiProc: ChildProcess = spawn(process.execPath, [KINO, 'api'], {
-  env: {
-    ...process.env,
-    NODE_ENV: 'production',
-    LOG_LEVEL: 'warn',
-    DATABASE_URL: db.url,
-    REDIS_URL: process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379',
-    S3_ENDPOINT: s3.endpoint,
-    S3_BUCKET: 'kino-bench',
-    API_PORT: String(apiPort),
-    MAX_UPLOAD_BYTES: '2GiB',
-    INTERNAL_TOKEN: 'kino-bench-internal-token',
-    PLAYBACK_SIGNING_KEYS: JSON.stringify([await generateSigningKey()]),
-  },
-  stdio: ['ignore', 'ignore', 'inherit'],
-});
+const apiProc = startRole(
+  'api',
+  benchRoleEnv({ databaseUrl: db.url, s3Endpoint: s3.endpoint, bucket: 'kino-bench', apiPort, signingKey: await generateSigningKey() }),
+);
 
 async function streamed(file: string): Promise<void> {
   const res = await fetch(`${api}/v1/videos`, {
@@ -144,7 +125,6 @@ interface TusRun {
 function tusUpload(file: string, o: { resumeUrl?: string; cutAt?: number } = {}): Promise<TusRun> {
   return new Promise((resolveRun, reject) => {
     const run: TusRun = { url: o.resumeUrl ?? null, sent: 0 };
-    let offsetAtStart: number | null = null;
     const upload = new tus.Upload(createReadStream(file), {
       endpoint: `${api}/v1/uploads/tus`,
       uploadUrl: o.resumeUrl ?? null,
@@ -157,7 +137,6 @@ function tusUpload(file: string, o: { resumeUrl?: string; cutAt?: number } = {})
         run.url = upload.url;
       },
       onProgress(uploaded) {
-        offsetAtStart ??= uploaded;
         run.sent = uploaded;
         if (o.cutAt !== undefined && uploaded >= o.cutAt) {
           void upload.abort(false).then(() => resolveRun(run));

@@ -2,9 +2,9 @@
 // run as one plain ffmpeg command, and how much memory the api needs for a 1 GiB upload.
 // The api and the worker run as their own processes (as in production), on a private
 // database and an embedded S3, so the api's RSS is the api's alone.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createReadStream } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
@@ -13,24 +13,13 @@ import { planMedia, probe, runFfmpeg } from '@kino/media';
 import { startEmbeddedS3 } from '@kino/storage';
 import { generateSigningKey } from '@kino/tokens';
 import { createTestDatabase, makeFixture } from '@kino/testkit';
-import { freePort, sleep, waitFor } from './util.ts';
+import { benchRoleEnv, freePort, rss, sleep, startRole, waitFor } from './util.ts';
 import { referenceLadderArgs } from './reference-ladder.ts';
 import { printTable, writeBenchJson, type Row } from './report.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const KINO = join(ROOT, 'bin/kino.mjs');
 const FIXTURES = [10, 60];
 const INGEST_BYTES = 1024 ** 3;
-
-function startRole(role: string, env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, [KINO, role], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
-}
-
-/** Resident set size of a process, in bytes, from /proc. */
-async function rss(pid: number): Promise<number> {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) * 1024;
-}
 
 const work = resolve(ROOT, process.env['KINO_DATA_DIR'] ?? '.kino', 'bench', 'pipeline-work');
 await rm(work, { recursive: true, force: true });
@@ -42,19 +31,9 @@ const key = (await issueApiKey(db.sql, (await createAccount(db.sql, 'bench')).id
 const apiPort = await freePort();
 const api = `http://127.0.0.1:${apiPort}`;
 const env = {
-  NODE_ENV: 'production',
-  LOG_LEVEL: 'warn',
-  DATABASE_URL: db.url,
-  REDIS_URL: process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379',
-  S3_ENDPOINT: s3.endpoint,
-  S3_BUCKET: 'kino-bench',
-  API_PORT: String(apiPort),
+  ...benchRoleEnv({ databaseUrl: db.url, s3Endpoint: s3.endpoint, bucket: 'kino-bench', apiPort, signingKey: await generateSigningKey() }),
   WORKER_PORT: '0',
-  MAX_UPLOAD_BYTES: '2GiB',
   WORKER_TMP_DIR: work,
-  INTERNAL_TOKEN: 'kino-bench-internal-token',
-  // Production wants its keys given, as every api replica must share them.
-  PLAYBACK_SIGNING_KEYS: JSON.stringify([await generateSigningKey()]),
 };
 const apiProc = startRole('api', env);
 let workerProc: ChildProcess | undefined = startRole('worker', env);

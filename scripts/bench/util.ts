@@ -1,4 +1,8 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createStorage, embeddedS3Config, type Storage } from '@kino/storage';
 
 /** A client of the embedded s3rver. */
@@ -41,3 +45,35 @@ export const percentile = (xs: number[], p: number) => {
 export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 export const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits;
+
+const KINO = join(fileURLToPath(new URL('../..', import.meta.url)), 'bin/kino.mjs');
+
+/** `kino <role>` in a process of its own (as in production), so its RSS is its own. */
+export function startRole(role: 'api' | 'worker', env: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, [KINO, role], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+}
+
+/**
+ * The environment of roles run apart on a bench's private database and embedded S3: in
+ * production mode (whose signing keys must be given, as every api replica must share them).
+ */
+export function benchRoleEnv(o: { databaseUrl: string; s3Endpoint: string; bucket: string; apiPort: number; signingKey: object }) {
+  return {
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'warn',
+    DATABASE_URL: o.databaseUrl,
+    REDIS_URL: process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379',
+    S3_ENDPOINT: o.s3Endpoint,
+    S3_BUCKET: o.bucket,
+    API_PORT: String(o.apiPort),
+    MAX_UPLOAD_BYTES: '2GiB',
+    INTERNAL_TOKEN: 'kino-bench-internal-token',
+    PLAYBACK_SIGNING_KEYS: JSON.stringify([o.signingKey]),
+  };
+}
+
+/** Resident set size of a process, in bytes, from /proc. */
+export async function rss(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) * 1024;
+}

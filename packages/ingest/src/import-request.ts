@@ -1,20 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { findByIdempotencyKey, insertAsset, type PlaybackPolicy, type Sql } from '@kino/db';
+import { findByIdempotencyKey, insertAsset, type PlaybackPolicy } from '@kino/db';
 import { appendEvents } from '@kino/events';
 import { enqueueJob } from '@kino/jobs';
 import { IngestError } from './errors.ts';
 import { describeImport } from './fingerprint.ts';
 import { checkImportUrl, MAX_IMPORT_URL_LENGTH, type ImportUrlProblem } from './import-url.ts';
-import { replayIdempotent, type IngestResult } from './ingest.ts';
+import { replayIdempotent, type IngestDeps, type IngestResult } from './ingest.ts';
 
-export interface ImportRequestDeps {
-  sql: Sql;
-  maxAttempts: number;
-  /** Called once the job is committed, to wake a worker without waiting for its poll. */
-  onJobQueued?: () => void;
-  /** Called after a commit that wrote events, to wake their readers. */
-  onEvents?: (accountId: string) => void;
-}
+export type ImportRequestDeps = Pick<IngestDeps, 'sql' | 'maxAttempts' | 'onJobQueued' | 'onEvents'>;
 
 export interface ImportInput {
   accountId: string;
