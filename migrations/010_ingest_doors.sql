@@ -11,7 +11,8 @@ alter table assets add constraint assets_source_state_check
 alter table assets add column upload_expires_at timestamptz;
 -- The size the client declared for a presigned upload; completing with another is refused.
 alter table assets add column upload_declared_bytes bigint;
--- The S3 multipart upload of a large presigned upload, aborted if it expires.
+-- A direct upload's S3 multipart upload (every direct upload is one, of one part when small):
+-- it tells a direct upload from the other doors, and is aborted if the upload expires.
 alter table assets add column upload_multipart_id text;
 -- What a URL import fetches. Cleared once fetched: it may carry a credential (another
 -- cloud's presigned URL), so it is kept no longer than needed and never shown.

@@ -11,6 +11,9 @@ import { createApi } from '@kino/api';
 import { createWorker } from '@kino/worker';
 import { createEdge } from '@kino/edge';
 
+// On one's own machine an import from localhost is the point, as webhooks delivered there
+// are; a deployment decides for itself (IMPORT_ALLOW_PRIVATE defaults to off).
+if (process.env['NODE_ENV'] !== 'production') process.env['IMPORT_ALLOW_PRIVATE'] ??= 'true';
 const config = loadConfig();
 
 /** KINO_DEV_API_KEY when set, else the key this checkout generated on its first run. */

@@ -41,14 +41,16 @@ export interface Config {
   };
   /** Ingest's doors besides the streamed upload (packages/ingest). */
   ingest: {
-    /** A presigned upload up to this size is one PUT; above it, an S3 multipart upload. */
+    /** A direct upload up to this size is sent in one PUT; above it, in parts. */
     singlePutMaxBytes: number;
     /** Part size of a presigned multipart upload (S3: 5 MiB to 5 GiB, at most 10,000 parts). */
     partBytes: number;
-    /** A presigned or tus upload not completed within this long is given up and removed. */
+    /** A direct or tus upload not completed within this long is given up (a tus upload's deadline moves with each PATCH). */
     uploadExpirySeconds: number;
     /** A URL import's timeout for connecting, for the answer's headers, and for any pause in its body. */
     importTimeoutSeconds: number;
+    /** A URL import's fetch, whole, at most. */
+    importMaxSeconds: number;
     /** Fetch imports from private, loopback and link-local addresses (development and tests only). */
     importAllowPrivate: boolean;
     /** New uploads are refused (503 OVERLOADED) while the estimated wait for a job is longer. */
@@ -387,7 +389,10 @@ export function loadConfig(env: Env = process.env): Config {
       // Mux's direct uploads give up after an hour by default; a presigned URL may live 7 days.
       uploadExpirySeconds: int(env, 'UPLOAD_EXPIRY_SECONDS', 3600, 60, 7 * 86_400),
       importTimeoutSeconds: int(env, 'IMPORT_TIMEOUT_SECONDS', 30, 1, 3600),
-      importAllowPrivate: bool(env, 'IMPORT_ALLOW_PRIVATE', nodeEnv !== 'production' && LOOPBACK.test(apiHost)),
+      importMaxSeconds: int(env, 'IMPORT_MAX_SECONDS', 3600, 10, 86_400),
+      // Off unless asked: the fetch runs in the worker, whose own settings say nothing about
+      // where it is deployed. `npm run up` asks (scripts/up.ts), to import from localhost.
+      importAllowPrivate: bool(env, 'IMPORT_ALLOW_PRIVATE', false),
       admissionMaxWaitSeconds: int(env, 'ADMISSION_MAX_WAIT_SECONDS', 900, 1, 7 * 86_400),
       admissionCacheMs: int(env, 'ADMISSION_CACHE_MS', 1000, 0, 60_000),
     },

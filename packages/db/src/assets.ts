@@ -41,6 +41,7 @@ export interface AssetRow {
   /** A direct or tus upload's deadline (migrations/010). */
   upload_expires_at: Date | null;
   upload_declared_bytes: number | null;
+  /** A direct upload's S3 multipart upload: every direct upload has one, and only they. */
   upload_multipart_id: string | null;
   /** What a URL import fetches; cleared once fetched. Never shown. */
   import_url: string | null;
@@ -118,8 +119,7 @@ export async function findByIdempotencyKey(sql: Queryable, accountId: string, ke
 export async function markSourceUploaded(sql: Queryable, assetId: string, bytes: number, contentType?: string): Promise<AssetRow | null> {
   const [row] = await sql<AssetRow[]>`
     update assets set source_state = 'uploaded', source_bytes = ${bytes}, import_url = null,
-                      source_content_type = coalesce(${contentType ?? null}::text, source_content_type),
-                      upload_multipart_id = null, updated_at = now()
+                      source_content_type = coalesce(${contentType ?? null}::text, source_content_type), updated_at = now()
     where id = ${assetId} and deleted_at is null and source_state = any(${PENDING_SOURCE_STATES as SourceState[]})
     returning *`;
   return row ?? null;
@@ -131,9 +131,17 @@ export async function markSourceUploaded(sql: Queryable, assetId: string, bytes:
  */
 export async function failPendingSource(sql: Queryable, assetId: string, error: AssetError): Promise<AssetRow | null> {
   const [row] = await sql<AssetRow[]>`
-    update assets set source_state = 'failed', error = ${sql.json(error as never)}, import_url = null,
-                      upload_multipart_id = null, updated_at = now()
+    update assets set source_state = 'failed', error = ${sql.json(error as never)}, import_url = null, updated_at = now()
     where id = ${assetId} and source_state = any(${PENDING_SOURCE_STATES as SourceState[]})
+    returning *`;
+  return row ?? null;
+}
+
+/** Moves a pending upload's deadline to `seconds` from now, never earlier; null when it is not pending. */
+export async function extendUpload(sql: Queryable, assetId: string, seconds: number): Promise<AssetRow | null> {
+  const [row] = await sql<AssetRow[]>`
+    update assets set upload_expires_at = greatest(upload_expires_at, now() + make_interval(secs => ${seconds})), updated_at = now()
+    where id = ${assetId} and source_state = 'awaiting_upload'
     returning *`;
   return row ?? null;
 }

@@ -41,24 +41,30 @@ export async function queueProcessing(
 }
 
 /**
- * A pending source that will never be processed: whatever reached storage is removed (the
- * object, a multipart upload's parts) and the asset fails with `error`, announced as
- * `asset.errored`. Returns the asset as it now reads.
+ * A pending source that will never be processed: the asset fails with `error`, announced as
+ * `asset.errored`, and then whatever reached storage is removed (the object, a multipart
+ * upload's parts). The state moves first: a source admitted meanwhile (a completion racing
+ * the expiry sweep) is left alone, bytes and all. Returns the asset as it now reads.
  */
 export async function rejectSource(
   deps: Pick<AdmitDeps, 'sql' | 'storage' | 'onEvents'>,
   asset: AssetRow,
   error: AssetError,
 ): Promise<AssetRow> {
-  if (asset.upload_multipart_id) await abortMultipartUpload(deps.storage, asset.source_key, asset.upload_multipart_id).catch(() => {});
-  await deletePrefix(deps.storage, sourcePrefix(asset.id));
   const failed = await deps.sql.begin(async (tx) => {
     const row = await failPendingSource(tx, asset.id, error);
     if (row) await appendEvent(tx, { accountId: asset.account_id, assetId: asset.id, type: 'asset.errored', data: { ...error } });
     return row;
   });
-  if (failed) deps.onEvents?.(asset.account_id);
-  return failed ?? (await getAssetById(deps.sql, asset.id)) ?? asset;
+  if (!failed) return (await getAssetById(deps.sql, asset.id)) ?? asset;
+  deps.onEvents?.(asset.account_id);
+  await removeSource(deps.storage, failed);
+  return failed;
+}
+
+async function removeSource(storage: Storage, asset: AssetRow): Promise<void> {
+  if (asset.upload_multipart_id) await abortMultipartUpload(storage, asset.source_key, asset.upload_multipart_id).catch(() => {});
+  await deletePrefix(storage, sourcePrefix(asset.id));
 }
 
 export interface AdmitOptions {
@@ -142,9 +148,10 @@ export async function queueCheckedSource(deps: AdmitDeps, asset: AssetRow, o: Ch
     deps.onEvents?.(asset.account_id);
     return admitted;
   }
-  // Admitted by a twin call meanwhile, or deleted while it arrived (then the purge may have
-  // run before the bytes landed: they go here).
+  // Admitted by a twin call meanwhile (its bytes stay), or rejected (an expiry) or deleted
+  // while they arrived: then whoever moved it may have emptied the prefix before the bytes
+  // landed, and they go here.
   const now = (await getAssetById(deps.sql, asset.id))!;
-  if (now.deleted_at) await deletePrefix(deps.storage, sourcePrefix(asset.id));
+  if (now.source_state !== 'uploaded' || now.deleted_at) await removeSource(deps.storage, now);
   return now;
 }

@@ -6,13 +6,14 @@ import {
   abortMultipartUpload,
   completeMultipartUpload,
   createMultipartUpload,
+  listParts,
   presignPart,
-  presignPut,
+  type StoredPart,
   type UploadedPart,
 } from '@kino/storage';
 import { admitStoredSource, rejectSource, type AdmitDeps } from './admit.ts';
 import { IngestError } from './errors.ts';
-import { UPLOAD_EXPIRED_ERROR } from './sweep.ts';
+import { UPLOAD_EXPIRED_ERROR, uploadExpired, uploadExpiredRefusal } from './sweep.ts';
 
 // Direct uploads: the client sends its bytes straight to the bucket with presigned URLs, so
 // the api never carries them. The asset exists from the start in `awaiting_upload`; the
@@ -38,17 +39,19 @@ export interface DirectUploadRequest {
 
 /** How the client sends its bytes: one PUT, or numbered parts of `part_bytes` each (the last may be shorter). */
 export type UploadInstructions =
-  | { kind: 'put'; url: string; headers: Record<string, string>; expiresAt: Date }
+  | { kind: 'put'; url: string; expiresAt: Date }
   | { kind: 'multipart'; partBytes: number; parts: { part: number; url: string }[]; expiresAt: Date };
 
 /** Parts of at least `partBytes`, grown when the file would need more than S3's 10,000. */
-export function partSizeFor(bytes: number, partBytes: number): number {
+function partSizeFor(bytes: number, partBytes: number): number {
   return Math.max(partBytes, Math.ceil(bytes / MAX_PARTS));
 }
 
 /**
- * Creates the asset in `awaiting_upload` and the presigned URLs its bytes go to: one PUT up
- * to `singlePutMaxBytes` (or when no size is declared), an S3 multipart upload above it.
+ * Creates the asset in `awaiting_upload` and the presigned URLs its bytes go to. Every direct
+ * upload is an S3 multipart upload, of one part up to `singlePutMaxBytes` (or when no size is
+ * declared): a part URL stops working once its upload is completed or aborted, where a
+ * presigned PutObject would take another file over the checked one until it expired.
  */
 export async function createDirectUpload(
   deps: DirectUploadDeps,
@@ -62,8 +65,7 @@ export async function createDirectUpload(
   const id = randomUUID();
   const key = sourceKeyFor(id);
   const expiresAt = new Date(Date.now() + deps.expirySeconds * 1000);
-  const multipart = req.bytes !== undefined && req.bytes > deps.singlePutMaxBytes;
-  const multipartId = multipart ? await createMultipartUpload(deps.storage, key, req.contentType) : undefined;
+  const multipartId = await createMultipartUpload(deps.storage, key, req.contentType);
   try {
     const asset = await deps.sql.begin(async (tx) => {
       const row = (await insertAsset(tx, {
@@ -82,36 +84,28 @@ export async function createDirectUpload(
       return row;
     });
     deps.onEvents?.(req.accountId);
-    return { asset, upload: await instructionsFor(deps, asset) };
+    return { asset, upload: await instructionsFor(deps, asset, multipartId) };
   } catch (err) {
-    if (multipartId) await abortMultipartUpload(deps.storage, key, multipartId).catch(() => {});
+    await abortMultipartUpload(deps.storage, key, multipartId).catch(() => {});
     throw err;
   }
 }
 
-/** The presigned URLs of an upload, valid until it expires, each signed for its exact length. */
-async function instructionsFor(deps: DirectUploadDeps, asset: AssetRow): Promise<UploadInstructions> {
+/** The presigned URLs of an upload, valid until it expires, each signed for its exact length when the size is known. */
+async function instructionsFor(deps: DirectUploadDeps, asset: AssetRow, multipartId: string): Promise<UploadInstructions> {
   const expiresAt = asset.upload_expires_at!;
   const ttl = Math.max(1, Math.round((expiresAt.getTime() - Date.now()) / 1000));
-  if (!asset.upload_multipart_id) {
-    const contentType = asset.source_content_type ?? 'application/octet-stream';
-    const url = await presignPut(deps.storage, asset.source_key, contentType, ttl, asset.upload_declared_bytes ?? undefined);
-    return { kind: 'put', url, headers: { 'content-type': contentType }, expiresAt };
+  const bytes = asset.upload_declared_bytes;
+  if (bytes === null || bytes <= deps.singlePutMaxBytes) {
+    const url = await presignPart(deps.storage, asset.source_key, multipartId, 1, bytes ?? undefined, ttl);
+    return { kind: 'put', url, expiresAt };
   }
-  const bytes = Number(asset.upload_declared_bytes);
   const partBytes = partSizeFor(bytes, deps.partBytes);
   const count = Math.ceil(bytes / partBytes);
   const parts = await Promise.all(
     Array.from({ length: count }, async (_, i) => ({
       part: i + 1,
-      url: await presignPart(
-        deps.storage,
-        asset.source_key,
-        asset.upload_multipart_id!,
-        i + 1,
-        Math.min(partBytes, bytes - i * partBytes),
-        ttl,
-      ),
+      url: await presignPart(deps.storage, asset.source_key, multipartId, i + 1, Math.min(partBytes, bytes - i * partBytes), ttl),
     })),
   );
   return { kind: 'multipart', partBytes, parts, expiresAt };
@@ -120,67 +114,74 @@ async function instructionsFor(deps: DirectUploadDeps, asset: AssetRow): Promise
 /** What S3 says when a completion names parts it does not have, or in the wrong order. */
 const PART_ERRORS = new Set(['InvalidPart', 'InvalidPartOrder', 'EntityTooSmall']);
 
+const unquoted = (etag: string) => etag.replaceAll('"', '');
+
 /**
- * Completes a direct upload: joins a multipart upload's parts, then admits the stored
- * object (declared size, sniff, job). Completing again after success returns the asset as
- * it is; an upload past its `expires_at` is given up (410 UPLOAD_EXPIRED).
+ * The parts to join: those the client names (each must be one S3 holds, with its ETag), or
+ * every part S3 holds; numbered 1..n without a gap, and together the declared size. A
+ * shortfall is `409 UPLOAD_INCOMPLETE` before anything is joined, so the client may still
+ * send what is missing.
  */
-export async function completeDirectUpload(deps: AdmitDeps, asset: AssetRow, parts: UploadedPart[] | undefined): Promise<AssetRow> {
-  if (!asset.upload_expires_at) {
-    throw new IngestError(409, 'NOT_A_DIRECT_UPLOAD', 'This asset was not created by POST /v1/uploads: there is no upload to complete.');
-  }
-  if (asset.source_state !== 'awaiting_upload') {
-    if (asset.error?.code === UPLOAD_EXPIRED_ERROR.code) throw expired();
-    return asset;
-  }
-  if (asset.upload_expires_at.getTime() <= Date.now()) {
-    await rejectSource(deps, asset, UPLOAD_EXPIRED_ERROR);
-    throw expired();
-  }
-  if (asset.upload_multipart_id) {
-    if (!parts || parts.length === 0) {
-      throw new IngestError(
-        400,
-        'VALIDATION_ERROR',
-        'This is a multipart upload: send `parts`, each part number with the ETag its PUT answered.',
-        [{ path: 'parts', message: 'required for a multipart upload' }],
-      );
-    }
-    try {
-      await completeMultipartUpload(
-        deps.storage,
-        asset.source_key,
-        asset.upload_multipart_id,
-        [...parts].sort((a, b) => a.part - b.part),
-      );
-    } catch (err) {
-      const code = (err as { Code?: string }).Code ?? (err as { name?: string }).name ?? '';
-      // Joined by an earlier call whose admission then failed: the object is there to admit.
-      if (code === 'NoSuchUpload') return admitStoredSource(deps, asset, { expectedBytes: asset.upload_declared_bytes });
-      if (!PART_ERRORS.has(code)) throw err;
+function partsToJoin(asset: AssetRow, stored: StoredPart[], named: UploadedPart[] | undefined): StoredPart[] {
+  const held = new Map(stored.map((p) => [p.part, p]));
+  if (named && named.length > 0) {
+    const wrong = named.filter((p) => unquoted(held.get(p.part)?.etag ?? '') !== unquoted(p.etag)).map((p) => p.part);
+    if (wrong.length > 0) {
       throw new IngestError(
         400,
         'INVALID_PARTS',
-        'Storage refused the parts: each part must have been uploaded, with the ETag its PUT answered, and every part but the last must be whole.',
-        { storage_code: code },
+        `Storage holds no part ${wrong.join(', ')} with the ETag given: send each part number with the ETag its PUT answered.`,
+        { parts: wrong },
       );
     }
-  } else if (parts && parts.length > 0) {
-    throw new IngestError(400, 'VALIDATION_ERROR', 'This upload is a single PUT: send no `parts`.', [
-      { path: 'parts', message: 'only for a multipart upload' },
-    ]);
   }
-  try {
-    return await admitStoredSource(deps, asset, { expectedBytes: asset.upload_declared_bytes });
-  } catch (err) {
-    // Joined parts cannot be sent again: a multipart upload of the wrong size is over.
-    if (asset.upload_multipart_id && err instanceof IngestError && err.code === 'UPLOAD_INCOMPLETE') {
-      await rejectSource(deps, asset, { code: 'UPLOAD_INCOMPLETE', message: err.message });
-    }
-    throw err;
+  const chosen = named && named.length > 0 ? [...new Set(named.map((p) => p.part))].sort((a, b) => a - b).map((n) => held.get(n)!) : stored;
+  const bytes = chosen.reduce((n, p) => n + p.bytes, 0);
+  const declared = asset.upload_declared_bytes;
+  const gap = chosen.findIndex((p, i) => p.part !== i + 1);
+  if (chosen.length === 0 || gap !== -1 || (declared !== null && bytes !== declared)) {
+    const why =
+      chosen.length === 0
+        ? 'No bytes of this upload are in storage yet: upload the file, then complete the upload.'
+        : gap !== -1
+          ? `Part ${gap + 1} is not in storage: send it, then complete again.`
+          : `The parts in storage hold ${bytes} bytes, not the ${declared} declared: send what is missing, then complete again.`;
+    throw new IngestError(409, 'UPLOAD_INCOMPLETE', why, { declared_bytes: declared, stored_bytes: bytes });
   }
+  return chosen;
 }
 
-function expired(): IngestError {
-  return new IngestError(410, 'UPLOAD_EXPIRED', UPLOAD_EXPIRED_ERROR.message);
+/**
+ * Completes a direct upload: joins its parts once they are all in, then admits the stored
+ * object (size, sniff, job). Completing again after success returns the asset as it is; an
+ * upload past its `expires_at` is given up (410 UPLOAD_EXPIRED).
+ */
+export async function completeDirectUpload(deps: AdmitDeps, asset: AssetRow, named: UploadedPart[] | undefined): Promise<AssetRow> {
+  if (!asset.upload_multipart_id) {
+    throw new IngestError(409, 'NOT_A_DIRECT_UPLOAD', 'This asset was not created by POST /v1/uploads: there is no upload to complete.');
+  }
+  if (asset.source_state !== 'awaiting_upload') {
+    if (asset.error?.code === UPLOAD_EXPIRED_ERROR.code) throw uploadExpiredRefusal();
+    return asset;
+  }
+  if (uploadExpired(asset)) {
+    await rejectSource(deps, asset, UPLOAD_EXPIRED_ERROR);
+    throw uploadExpiredRefusal();
+  }
+  const stored = await listParts(deps.storage, asset.source_key, asset.upload_multipart_id);
+  // Null: joined by an earlier call whose admission then failed; the object is there to admit.
+  if (stored) {
+    const parts = partsToJoin(asset, stored, named);
+    try {
+      await completeMultipartUpload(deps.storage, asset.source_key, asset.upload_multipart_id, parts);
+    } catch (err) {
+      const code = (err as { Code?: string }).Code ?? (err as { name?: string }).name ?? '';
+      if (code === 'NoSuchUpload') return admitStoredSource(deps, asset, { expectedBytes: asset.upload_declared_bytes });
+      if (!PART_ERRORS.has(code)) throw err;
+      throw new IngestError(400, 'INVALID_PARTS', 'Storage refused the parts: every part but the last must be at least 5 MiB.', {
+        storage_code: code,
+      });
+    }
+  }
+  return admitStoredSource(deps, asset, { expectedBytes: asset.upload_declared_bytes });
 }

@@ -8,7 +8,7 @@ import { queueCheckedSource, type AdmitDeps } from './admit.ts';
 import { PayloadTooLargeError } from './byte-limit.ts';
 import { checkImportUrl, MAX_IMPORT_URL_LENGTH, type ImportUrlProblem } from './import-url.ts';
 import { readHead } from './read-head.ts';
-import { NOT_MEDIA, SNIFF_BYTES, sniff } from './sniff.ts';
+import { MEDIA_CONTENT_TYPE, NOT_MEDIA, SNIFF_BYTES, sniff } from './sniff.ts';
 import { storeStream } from './store.ts';
 
 // The fetch of a URL import, run by the worker's import_source job: the URL's body streams
@@ -246,5 +246,5 @@ function mediaType(header: string | string[] | undefined): string {
     .split(';')[0]!
     .trim()
     .toLowerCase();
-  return /^(video|audio)\/[\w.+-]{1,100}$/.test(essence) ? essence : 'application/octet-stream';
+  return MEDIA_CONTENT_TYPE.test(essence) ? essence : 'application/octet-stream';
 }

@@ -15,6 +15,9 @@ export type SniffResult =
   /** An ID3 tag: the bytes after it decide, so read this many from the start and ask again. */
   | { verdict: 'more'; bytes: number };
 
+/** The content types a source may be declared as, by every door (the sniff decides what it is). */
+export const MEDIA_CONTENT_TYPE = /^(video|audio)\/[\w.+-]{1,100}$|^application\/octet-stream$/;
+
 export const NOT_MEDIA = 'The body does not look like a video or audio file.';
 const NAMES_FILES = 'The body is a playlist, manifest or list of files, not a video or audio file: upload the media itself.';
 

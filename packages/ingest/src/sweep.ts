@@ -2,6 +2,7 @@ import { assetIdOfSourceKey, SOURCES_PREFIX, sourcePrefix } from '@kino/artifact
 import type { AssetRow, Sql } from '@kino/db';
 import { abortMultipartUpload, deletePrefix, listMultipartUploads, type Storage } from '@kino/storage';
 import { rejectSource } from './admit.ts';
+import { IngestError } from './errors.ts';
 
 /**
  * Clears uploads whose api process died mid-stream. A live upload touches its row every
@@ -54,7 +55,7 @@ export async function sweepExpiredUploads(
 ): Promise<number> {
   const rows = await deps.sql<AssetRow[]>`
     select * from assets
-    where source_state = 'awaiting_upload' and upload_expires_at < ${now} and deleted_at is null`;
+    where source_state = 'awaiting_upload' and upload_expires_at <= ${now} and deleted_at is null`;
   for (const asset of rows) await rejectSource(deps, asset, UPLOAD_EXPIRED_ERROR);
   return rows.length;
 }
@@ -63,3 +64,11 @@ export const UPLOAD_EXPIRED_ERROR = {
   code: 'UPLOAD_EXPIRED',
   message: 'The upload was not completed before it expired; create a new one.',
 } as const;
+
+/** Past its deadline: a direct or tus upload may no longer be sent to or completed. */
+export function uploadExpired(asset: Pick<AssetRow, 'upload_expires_at'>, now = new Date()): boolean {
+  return asset.upload_expires_at !== null && asset.upload_expires_at <= now;
+}
+
+/** The answer to a client that sends to, or completes, an upload past its deadline. */
+export const uploadExpiredRefusal = () => new IngestError(410, 'UPLOAD_EXPIRED', UPLOAD_EXPIRED_ERROR.message);

@@ -1,5 +1,6 @@
 import { ApiError } from '@kino/http';
 import { ERRORS } from '@tus/utils';
+import { uploadExpiredRefusal } from './sweep.ts';
 
 // @tus/server refuses requests with its own statuses and plain-text bodies. Each is said
 // here in the API's terms, so a tus client gets the one error shape like every caller.
@@ -20,7 +21,7 @@ const REFUSALS = new Map<unknown, (maxBytes: number) => ApiError>([
       ),
   ],
   [ERRORS.FILE_NOT_FOUND, () => new ApiError(404, 'NOT_FOUND', 'Upload not found.')],
-  [ERRORS.FILE_NO_LONGER_EXISTS, () => new ApiError(410, 'UPLOAD_EXPIRED', 'The upload expired; create a new one.')],
+  [ERRORS.FILE_NO_LONGER_EXISTS, uploadExpiredRefusal],
   [
     ERRORS.ERR_MAX_SIZE_EXCEEDED,
     (max) => new ApiError(413, 'PAYLOAD_TOO_LARGE', `The upload is larger than the limit of ${max} bytes.`, { max_bytes: max }),

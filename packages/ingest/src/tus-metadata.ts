@@ -1,9 +1,11 @@
 import { PLAYBACK_POLICIES, type PlaybackPolicy } from '@kino/db';
 import { ApiError } from '@kino/http';
+import { MEDIA_CONTENT_TYPE } from './sniff.ts';
 
 // A tus upload's `Upload-Metadata` carries what a streamed upload's query string does, and
-// is held to the same bounds. Unknown keys are refused like unknown parameters: a
-// misspelt `titel` must not vanish without a word.
+// is held to the same bounds. Unknown keys are refused like unknown parameters (a misspelt
+// `titel` must not vanish without a word), except those tus clients add of their own accord
+// (Uppy's `name`, `type`, `filename`, `relativePath`), which are read past.
 
 export interface TusUploadFields {
   title: string | undefined;
@@ -14,9 +16,7 @@ export interface TusUploadFields {
 
 const LIMITS = { title: 512, passthrough: 2048, filetype: 255 } as const;
 export const TUS_METADATA_KEYS = [...Object.keys(LIMITS), 'playback_policy'];
-
-/** What POST /v1/videos accepts as a body's content type. */
-const MEDIA_TYPE = /^(video|audio)\/[\w.+-]+$|^application\/octet-stream$/i;
+const CLIENT_KEYS = ['name', 'type', 'filename', 'relativePath'];
 
 const refuse = (key: string, message: string) =>
   new ApiError(400, 'VALIDATION_ERROR', message, [{ path: `Upload-Metadata.${key}`, message }]);
@@ -28,7 +28,7 @@ const refuse = (key: string, message: string) =>
 export function readTusMetadata(metadata: Record<string, string | null> | undefined): TusUploadFields {
   const given = Object.fromEntries(Object.entries(metadata ?? {}).filter(([, v]) => v !== null && v !== '')) as Record<string, string>;
   for (const key of Object.keys(metadata ?? {})) {
-    if (!TUS_METADATA_KEYS.includes(key)) {
+    if (!TUS_METADATA_KEYS.includes(key) && !CLIENT_KEYS.includes(key)) {
       throw refuse(
         key,
         `Unknown Upload-Metadata key \`${key}\`: a tus upload takes ${TUS_METADATA_KEYS.map((k) => `\`${k}\``).join(', ')}.`,
@@ -44,7 +44,7 @@ export function readTusMetadata(metadata: Record<string, string | null> | undefi
     throw refuse('playback_policy', `\`playback_policy\` must be one of: ${PLAYBACK_POLICIES.join(', ')} (got ${JSON.stringify(policy)}).`);
   }
   const filetype = given['filetype'];
-  if (filetype !== undefined && !MEDIA_TYPE.test(filetype)) {
+  if (filetype !== undefined && !MEDIA_CONTENT_TYPE.test(filetype)) {
     throw refuse(
       'filetype',
       `\`filetype\` must be a video/*, audio/* or application/octet-stream media type (got ${JSON.stringify(filetype)}).`,

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { assetIdOfSourceKey, sourceKeyFor } from '@kino/artifacts';
 import type { S3Config } from '@kino/config';
-import { getAsset, insertAsset, type AssetRow } from '@kino/db';
+import { extendUpload, getAsset, insertAsset, type AssetRow } from '@kino/db';
 import { appendEvent } from '@kino/events';
 import { ApiError } from '@kino/http';
 import { s3ClientConfig } from '@kino/storage';
@@ -11,6 +11,7 @@ import { Server } from '@tus/server';
 import { HEADERS, type KvStore, TUS_RESUMABLE } from '@tus/utils';
 import { NodeRequest } from 'srvx/node';
 import { type AdmitDeps, admitStoredSource, rejectSource } from './admit.ts';
+import { UPLOAD_EXPIRED_ERROR, uploadExpired, uploadExpiredRefusal } from './sweep.ts';
 import { tusRefusal } from './tus-errors.ts';
 import { readTusMetadata, type TusUploadFields } from './tus-metadata.ts';
 
@@ -76,14 +77,14 @@ interface CallState extends TusCall {
 }
 
 function expired(asset: AssetRow): boolean {
-  if (asset.source_state === 'failed') return asset.error?.code === 'UPLOAD_EXPIRED';
-  return asset.source_state === 'awaiting_upload' && asset.upload_expires_at !== null && asset.upload_expires_at <= new Date();
+  if (asset.source_state === 'failed') return asset.error?.code === UPLOAD_EXPIRED_ERROR.code;
+  return asset.source_state === 'awaiting_upload' && uploadExpired(asset);
 }
 
 /** Why an account's asset has no tus upload to act on, or nothing when it has one. */
 function unavailable(asset: AssetRow | null, method: string): ApiError | undefined {
   if (!asset || asset.deleted_at) return new ApiError(404, 'NOT_FOUND', 'Upload not found.');
-  if (expired(asset)) return new ApiError(410, 'UPLOAD_EXPIRED', 'The upload expired before it was finished; create a new one.');
+  if (expired(asset)) return uploadExpiredRefusal();
   // A finished upload still answers HEAD (its offset is its length), so a client that missed
   // the last answer learns it is done.
   if (asset.source_state === 'awaiting_upload' || (method === 'HEAD' && asset.source_state === 'uploaded')) return undefined;
@@ -128,7 +129,12 @@ export function createTusDoor(deps: TusDoorDeps): TusDoor {
     },
     // Relative, so it holds behind any host or proxy: clients resolve it against the endpoint.
     generateUrl: (_req, { path, id }) => `${path}/${assetIdOfSourceKey(id)}`,
-    getFileIdFromRequest: (_req, lastPath) => (lastPath ? sourceKeyFor(lastPath) : undefined),
+    // The id the route matched and the account check read, never the library's own reading
+    // of the raw URL: the two must not be able to differ.
+    getFileIdFromRequest: (req) => {
+      const { assetId } = stateOf(req);
+      return assetId ? sourceKeyFor(assetId) : undefined;
+    },
     onUploadCreate: async (req, upload) => {
       const state = stateOf(req);
       const id = assetIdOfSourceKey(upload.id)!;
@@ -189,6 +195,11 @@ export function createTusDoor(deps: TusDoorDeps): TusDoor {
 
     try {
       if (response.ok && method === 'DELETE') state.asset = await rejectSource(deps, state.asset!, UPLOAD_CANCELLED_ERROR);
+      // An upload that makes progress stays alive: a large file on a slow line must not expire
+      // mid-transfer. What it may store is bounded by its Upload-Length all the same.
+      if (response.ok && method === 'PATCH' && !state.finished) {
+        state.asset = (await extendUpload(deps.sql, state.asset!.id, deps.expirySeconds)) ?? state.asset;
+      }
       // A HEAD that finds every byte stored admits the upload if its last PATCH could not
       // (the api stopped in between): admission counts once however often it is asked.
       if (response.ok && method === 'HEAD' && headers['upload-offset'] === headers['upload-length']) {

@@ -20,6 +20,11 @@ describe('readTusMetadata', () => {
     expect(readTusMetadata(undefined).contentType).toBe('application/octet-stream');
   });
 
+  it('reads past the keys tus clients add of their own accord (Uppy)', () => {
+    const uppy = { name: 'a.mp4', type: 'video/mp4', filename: 'a.mp4', filetype: 'video/mp4', relativePath: 'null' };
+    expect(readTusMetadata(uppy)).toMatchObject({ title: undefined, contentType: 'video/mp4' });
+  });
+
   it('refuses unknown keys and values out of bounds, naming the key', () => {
     const refused = (metadata: Record<string, string | null>) => {
       try {
@@ -31,7 +36,7 @@ describe('readTusMetadata', () => {
       }
       throw new Error(`accepted ${JSON.stringify(metadata)}`);
     };
-    expect(refused({ filename: 'a.mp4' })).toBe('Upload-Metadata.filename');
+    expect(refused({ titel: 'a' })).toBe('Upload-Metadata.titel');
     expect(refused({ title: 'x'.repeat(513) })).toBe('Upload-Metadata.title');
     expect(refused({ passthrough: 'x'.repeat(2049) })).toBe('Upload-Metadata.passthrough');
     expect(refused({ playback_policy: 'open' })).toBe('Upload-Metadata.playback_policy');

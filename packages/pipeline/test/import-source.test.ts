@@ -55,6 +55,13 @@ const routes: Record<string, (req: IncomingMessage, res: ServerResponse) => void
     res.writeHead(200, { 'content-type': 'video/mp4', 'content-length': MAX_BYTES + 1 });
     res.flushHeaders();
   },
+  // A media head, then a byte now and then: never idle for the timeout, never done.
+  '/trickle': (req, res) => {
+    res.writeHead(200, { 'content-type': 'video/mp4' });
+    res.write(clip.subarray(0, 4096));
+    const drip = setInterval(() => res.write(Buffer.alloc(1)), 500);
+    req.socket.once('close', () => clearInterval(drip));
+  },
   // No length: the limit is found while streaming, after a multipart upload has begun.
   '/streamed-too-large': (_req, res) => {
     res.writeHead(200, { 'content-type': 'video/mp4' });
@@ -117,6 +124,8 @@ beforeAll(async () => {
     maxAttempts: 3,
     maxBytes: MAX_BYTES,
     timeoutMs: 2_000,
+    // Well above the idle timeout: only a source that keeps trickling reaches it.
+    deadlineMs: 4_000,
     get egress() {
       return policy;
     },
@@ -264,6 +273,13 @@ describe('the import job', () => {
   it('counts the bytes of a source that declares no length, and leaves no multipart part when it runs over', async () => {
     policy = strict;
     await failedWith(await runImport(`http://cdn.import.test:${sourcePort}/streamed-too-large`), 'SOURCE_TOO_LARGE');
+  });
+
+  it('gives up a source that keeps trickling once the whole fetch runs past its deadline, leaving nothing', async () => {
+    policy = strict;
+    const r = await runImport(`http://cdn.import.test:${sourcePort}/trickle`);
+    await failedWith(r, 'SOURCE_UNREACHABLE');
+    expect(r.asset.error!.message).toBe('The source could not be fetched: it took longer than 4 s in all.');
   });
 
   it('ends a 404 at once, without retrying', async () => {

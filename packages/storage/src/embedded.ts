@@ -23,12 +23,13 @@ export interface EmbeddedS3Options {
 
 /**
  * Browsers upload straight to the bucket with presigned URLs (POST /v1/uploads), from
- * whatever page the developer serves: any origin may PUT, and a multipart part's ETag must
- * be readable by the page, which sends it back to complete the upload.
+ * whatever page the developer serves: any origin may PUT (and nothing else: the dev bucket's
+ * well-known credentials must not let any website read it), and a part's ETag is readable
+ * by the page, which may send it back to complete the upload.
  */
 const UPLOAD_CORS = `<CORSConfiguration><CORSRule>
   <AllowedOrigin>*</AllowedOrigin>
-  <AllowedMethod>PUT</AllowedMethod><AllowedMethod>GET</AllowedMethod><AllowedMethod>HEAD</AllowedMethod>
+  <AllowedMethod>PUT</AllowedMethod>
   <AllowedHeader>*</AllowedHeader>
   <ExposeHeader>ETag</ExposeHeader>
   <MaxAgeSeconds>3000</MaxAgeSeconds>
@@ -39,8 +40,9 @@ const UPLOAD_CORS = `<CORSConfiguration><CORSRule>
  *
  * s3rver 3.7 implements neither AbortMultipartUpload nor ListMultipartUploads, and both are
  * part of our contract (a rejected upload must leave no parts behind, and tests check that
- * none did); nor ListParts, which a tus upload resumes by (@tus/s3-store). The three are
- * answered here from s3rver's own upload folders; everything else goes to s3rver untouched.
+ * none did); nor ListParts, which a tus upload resumes by (@tus/s3-store) and a direct upload
+ * completes by. The three are answered here from s3rver's own upload folders, and a part sent
+ * to an upload that is over is refused as S3 refuses it; everything else goes to s3rver untouched.
  */
 export async function startEmbeddedS3(o: EmbeddedS3Options): Promise<EmbeddedS3> {
   await mkdir(o.directory, { recursive: true });
@@ -64,6 +66,13 @@ export async function startEmbeddedS3(o: EmbeddedS3Options): Promise<EmbeddedS3>
       listParts(uploadsDir(bucket), url.searchParams.get('uploadId')!, res).catch((err) => fail(res, err));
     } else if (bucket && req.method === 'GET' && !hasKey && url.searchParams.has('uploads')) {
       listUploads(uploadsDir(bucket), bucket, url.searchParams.get('prefix') ?? '', res).catch((err) => fail(res, err));
+    } else if (bucket && req.method === 'PUT' && hasKey && url.searchParams.has('uploadId')) {
+      // s3rver recreates the folder of an upload that was completed or aborted and takes
+      // the part; S3 refuses it, which is what makes a presigned part URL die with its upload.
+      uploadExists(uploadsDir(bucket), url.searchParams.get('uploadId')!).then(
+        (exists) => (exists ? handle(req as IncomingMessage, res as ServerResponse) : noSuchUpload(res)),
+        (err) => fail(res, err),
+      );
     } else {
       handle(req as IncomingMessage, res as ServerResponse);
     }
@@ -100,17 +109,27 @@ async function abortUpload(dir: string, uploadId: string, res: ServerResponse): 
   res.end();
 }
 
+/** s3rver writes an upload's `key` file when it is initiated and removes the folder when it ends. */
+async function uploadExists(dir: string, uploadId: string): Promise<boolean> {
+  if (!/^[0-9a-f]+$/.test(uploadId)) return false;
+  return stat(join(dir, uploadId, 'key')).then(
+    () => true,
+    () => false,
+  );
+}
+
+function noSuchUpload(res: ServerResponse): void {
+  res.statusCode = 404;
+  res.setHeader('content-type', 'application/xml');
+  res.end(
+    '<?xml version="1.0" encoding="UTF-8"?><Error><Code>NoSuchUpload</Code><Message>The specified upload does not exist.</Message></Error>',
+  );
+}
+
 /** The parts s3rver has finished storing (it writes a part's `.md5` once the part is whole). */
 async function listParts(dir: string, uploadId: string, res: ServerResponse): Promise<void> {
   const names = /^[0-9a-f]+$/.test(uploadId) ? await readdir(join(dir, uploadId)).catch(() => null) : null;
-  if (names === null) {
-    res.statusCode = 404;
-    res.setHeader('content-type', 'application/xml');
-    res.end(
-      '<?xml version="1.0" encoding="UTF-8"?><Error><Code>NoSuchUpload</Code><Message>The specified upload does not exist.</Message></Error>',
-    );
-    return;
-  }
+  if (names === null) return noSuchUpload(res);
   const numbers = names
     .filter((n) => /^\d+$/.test(n) && names.includes(`${n}.md5`))
     .map(Number)

@@ -15,6 +15,7 @@ import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
+  ListPartsCommand,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
@@ -179,31 +180,22 @@ export async function deleteObject(st: Storage, key: string): Promise<void> {
   await st.s3.send(new DeleteObjectCommand({ Bucket: st.bucket, Key: key }));
 }
 
-/**
- * A time-limited PUT URL for one object: a client uploads straight to storage with it. The
- * content type is signed in, and the length when it is given, so S3 refuses a PUT with
- * another: the bound on what a client may store this way.
- */
-export async function presignPut(st: Storage, key: string, contentType: string, expiresInSeconds: number, bytes?: number): Promise<string> {
-  return getSignedUrl(st.s3, new PutObjectCommand({ Bucket: st.bucket, Key: key, ContentType: contentType, ContentLength: bytes }), {
-    expiresIn: expiresInSeconds,
-    // Left to itself the presigner signs the length but not the type.
-    signableHeaders: new Set(['content-type']),
-  });
-}
-
 export async function createMultipartUpload(st: Storage, key: string, contentType: string): Promise<string> {
   const res = await st.s3.send(new CreateMultipartUploadCommand({ Bucket: st.bucket, Key: key, ContentType: contentType }));
   return res.UploadId!;
 }
 
-/** A time-limited PUT URL for one part (numbered from 1) of a multipart upload, of exactly `bytes`. */
+/**
+ * A time-limited PUT URL for one part (numbered from 1) of a multipart upload. With `bytes`
+ * its length is signed in, so S3 refuses a PUT of another size: the bound on what a client
+ * may store this way. It stops working when the upload is completed or aborted.
+ */
 export async function presignPart(
   st: Storage,
   key: string,
   uploadId: string,
   part: number,
-  bytes: number,
+  bytes: number | undefined,
   expiresInSeconds: number,
 ): Promise<string> {
   const command = new UploadPartCommand({ Bucket: st.bucket, Key: key, UploadId: uploadId, PartNumber: part, ContentLength: bytes });
@@ -213,6 +205,27 @@ export async function presignPart(
 export interface UploadedPart {
   part: number;
   etag: string;
+}
+
+export interface StoredPart extends UploadedPart {
+  bytes: number;
+}
+
+/** The parts of a multipart upload S3 holds whole, by number; null when the upload is over (completed or aborted). */
+export async function listParts(st: Storage, key: string, uploadId: string): Promise<StoredPart[] | null> {
+  const parts: StoredPart[] = [];
+  let marker: string | undefined;
+  try {
+    do {
+      const page = await st.s3.send(new ListPartsCommand({ Bucket: st.bucket, Key: key, UploadId: uploadId, PartNumberMarker: marker }));
+      for (const p of page.Parts ?? []) parts.push({ part: p.PartNumber!, etag: p.ETag!, bytes: p.Size ?? 0 });
+      marker = page.IsTruncated ? page.NextPartNumberMarker : undefined;
+    } while (marker);
+  } catch (err) {
+    if ((err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) return null;
+    throw err;
+  }
+  return parts.sort((a, b) => a.part - b.part);
 }
 
 /** Joins the parts into the object; S3 refuses a part it does not have or an ETag that differs. */

@@ -72,6 +72,8 @@ export async function createTestConfig(db: TestDatabase, s3: TestS3, env: Record
     CLICKHOUSE_URL: process.env['CLICKHOUSE_URL'] ?? '',
     CLICKHOUSE_PATH: testClickHousePath(),
     CLICKHOUSE_DATABASE: db.name,
+    // Test sources listen on loopback; the tests of the refusal turn this off.
+    IMPORT_ALLOW_PRIVATE: 'true',
     ...env,
   });
 }

@@ -180,7 +180,7 @@ describe('POST /v1/uploads under admission control', () => {
   it('below the limit, the completion that queues processing carries estimated_ready_at', async () => {
     await history();
     const { asset, upload } = (await (await open()).json()) as any;
-    await fetch(upload.url, { method: 'PUT', headers: upload.headers, body: clip });
+    await fetch(upload.url, { method: 'PUT', body: clip });
     const sent = Date.now();
     const done = await fetch(upload.complete_url.replace(/^http:\/\/[^/]+/, h.api.url), {
       method: 'POST',

@@ -108,6 +108,7 @@ export async function createWorker(config: Config, shared: { bus?: RedisBus } = 
     maxAttempts: config.worker.maxAttempts,
     maxBytes: config.api.maxUploadBytes,
     timeoutMs: config.ingest.importTimeoutSeconds * 1000,
+    deadlineMs: config.ingest.importMaxSeconds * 1000,
     egress: { allowPrivate: config.ingest.importAllowPrivate },
     onJobQueued: pipeline.onJobQueued,
     onEvents,

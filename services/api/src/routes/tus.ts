@@ -10,6 +10,8 @@ import type { ApiDeps } from '../deps.ts';
 // it, authenticates it like every /v1 route, and describes it to the OpenAPI document.
 
 export const TUS_PATH = '/v1/uploads/tus';
+/** A tus request that sends nothing for this long is cut off. */
+const TUS_IDLE_SECONDS = 60;
 
 const Integer = (description: string, least: 0 | 1) =>
   Type.String({ pattern: least === 0 ? '^(0|[1-9][0-9]{0,15})$' : '^[1-9][0-9]{0,15}$', description });
@@ -100,6 +102,12 @@ export async function tusRoutes(scope: FastifyInstance, deps: ApiDeps): Promise<
 
   await app.register(async (authed) => {
     requireApiKey(authed, deps.sql);
+    // The store lends each PATCH one of a few part slots per process while its bytes come in
+    // (packages/ingest tus.ts): a client that stops sending gives its slot back when cut off,
+    // and resumes from what was stored, so a few silent ones cannot stall everyone's uploads.
+    authed.addHook('onRequest', async (request) => {
+      request.raw.setTimeout(TUS_IDLE_SECONDS * 1000, () => request.raw.socket.destroy());
+    });
     const api = typed(authed);
 
     api.post(

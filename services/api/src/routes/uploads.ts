@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { getAsset, listArtifacts, PLAYBACK_POLICIES } from '@kino/db';
 import { allErrors, clientErrors, Defaulted, IdParams, StringEnum, typed } from '@kino/http';
-import { completeDirectUpload, createDirectUpload, type UploadInstructions } from '@kino/ingest';
+import { completeDirectUpload, createDirectUpload, MEDIA_CONTENT_TYPE, type UploadInstructions } from '@kino/ingest';
 import { latestJobFor } from '@kino/jobs';
 import { Type } from 'typebox';
 import { assessWithoutRefusing, refuseWhenOverloaded } from '../admission.ts';
@@ -9,11 +9,9 @@ import type { ApiDeps } from '../deps.ts';
 import { ApiError, notFound } from '../errors.ts';
 import { AssetRef, assetView } from '../asset-view.ts';
 
-const MEDIA_TYPE = '^(video|audio)/[\\w.+-]+$|^application/octet-stream$';
-
 const CreateUpload = Type.Object({
   content_type: Type.String({
-    pattern: MEDIA_TYPE,
+    pattern: MEDIA_CONTENT_TYPE.source,
     maxLength: 255,
     description: 'The type the file will be PUT with: video/*, audio/* or application/octet-stream.',
   }),
@@ -30,12 +28,13 @@ const CreateUpload = Type.Object({
 
 const Upload = Type.Object({
   method: Type.Literal('PUT'),
-  url: Type.Optional(Type.String({ description: 'A single PUT: send the whole file here, with `headers`.' })),
-  headers: Type.Optional(Type.Record(Type.String(), Type.String())),
+  url: Type.Optional(
+    Type.String({ description: 'A single PUT: send the whole file here (it is part 1 of a multipart upload, and dies with it).' }),
+  ),
   part_bytes: Type.Optional(Type.Integer({ description: 'A multipart upload: every part but the last has exactly this many bytes.' })),
   parts: Type.Optional(
     Type.Array(Type.Object({ part: Type.Integer({ minimum: 1 }), url: Type.String() }), {
-      description: 'PUT bytes [(part-1)×part_bytes, part×part_bytes) to each URL; keep the ETag each answers.',
+      description: 'PUT bytes [(part-1)×part_bytes, part×part_bytes) to each URL.',
     }),
   ),
   expires_at: Type.String({ format: 'date-time', description: 'The URLs stop working, and an upload not completed is given up.' }),
@@ -49,16 +48,15 @@ const CompleteUpload = Type.Object({
     Type.Array(Type.Object({ part: Type.Integer({ minimum: 1, maximum: 10_000 }), etag: Type.String({ minLength: 1, maxLength: 128 }) }), {
       minItems: 1,
       maxItems: 10_000,
-      description: 'A multipart upload: every part number with the ETag its PUT answered.',
+      description:
+        'Optional: the parts to join, each with the ETag its PUT answered (checked against storage). Without it, every part storage holds is joined.',
     }),
   ),
 });
 
 function uploadView(upload: UploadInstructions, completeUrl: string) {
   const common = { method: 'PUT' as const, expires_at: upload.expiresAt.toISOString(), complete_url: completeUrl };
-  return upload.kind === 'put'
-    ? { ...common, url: upload.url, headers: upload.headers }
-    : { ...common, part_bytes: upload.partBytes, parts: upload.parts };
+  return upload.kind === 'put' ? { ...common, url: upload.url } : { ...common, part_bytes: upload.partBytes, parts: upload.parts };
 }
 
 /**
@@ -125,7 +123,7 @@ export async function uploadRoutes(scope: FastifyInstance, deps: ApiDeps): Promi
         description:
           'Checks the stored file (the declared size, and that it is media, as a streamed upload is checked) and queues ' +
           'processing. Completing again answers the asset as it is. Before the bytes are all in: 409 UPLOAD_INCOMPLETE ' +
-          '(nothing changes; send them and complete again). Not media: 415 NOT_MEDIA, and the stored bytes are removed. ' +
+          '(nothing changes; send what is missing and complete again). Not media: 415 NOT_MEDIA, and the stored bytes are removed. ' +
           'The answer that queues processing carries `estimated_ready_at` for hls_ready.',
         tags: ['videos'],
         params: IdParams,
