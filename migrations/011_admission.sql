@@ -13,7 +13,7 @@ create index media_jobs_recent_successes on media_jobs (kind, finished_at desc) 
 -- gracefully. Alive means seen recently; a killed worker's row just stops being fresh.
 create table workers (
   id                  text primary key,
-  -- Slots of its two lanes: process_source and purge_asset (WORKER_CONCURRENCY), and
+  -- Slots of its two lanes: import_source, process_source and purge_asset (WORKER_CONCURRENCY), and
   -- encode_ladder (WORKER_LADDER_CONCURRENCY).
   concurrency         integer not null,
   ladder_concurrency  integer not null,

@@ -15,7 +15,7 @@ const FORGET_DEAD_AFTER = '1 hour';
 
 /** Slots of a worker's two lanes (services/worker): first jobs, which purges share, and ladders. */
 export interface LaneSlots {
-  /** process_source and purge_asset (WORKER_CONCURRENCY). */
+  /** import_source, process_source and purge_asset (WORKER_CONCURRENCY). */
   processSource: number;
   /** encode_ladder (WORKER_LADDER_CONCURRENCY). */
   encodeLadder: number;

@@ -18,7 +18,7 @@ const KindSchema = Type.Object({
 const Slots = (description: string) =>
   Type.Object(
     {
-      process_source: Type.Integer({ description: 'First jobs (probe, playlists, opener), and purges.' }),
+      process_source: Type.Integer({ description: 'First jobs (URL imports; probe, playlists, opener), and purges.' }),
       encode_ladder: Type.Integer({ description: 'Ladders.' }),
     },
     { description },
