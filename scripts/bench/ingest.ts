@@ -6,6 +6,7 @@
 // cost of a cut: the bytes sent again after a connection dies mid-transfer, for tus and for
 // a presigned part.
 import { createReadStream } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
 import { mkdir, rm, stat } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -54,11 +55,29 @@ const key = (await issueApiKey(db.sql, (await createAccount(db.sql, 'bench')).id
 const apiPort = await freePort();
 const api = `http://127.0.0.1:${apiPort}`;
 const auth = { authorization: `Bearer ${key}` };
-// No worker: what is measured is the bytes coming in; the jobs they queue wait.
-const apiProc = startRole(
-  'api',
-  benchRoleEnv({ databaseUrl: db.url, s3Endpoint: s3.endpoint, bucket: 'kino-bench', apiPort, signingKey: await generateSigningKey() }),
-);
+const env = benchRoleEnv({
+  databaseUrl: db.url,
+  s3Endpoint: s3.endpoint,
+  bucket: 'kino-bench',
+  apiPort,
+  signingKey: await generateSigningKey(),
+});
+// No worker: what is measured is the bytes coming in; the jobs they queue wait. A fresh api
+// for each door, so one door's RSS is not measured on top of what the one before left.
+let apiProc: ChildProcess | undefined;
+async function freshApi(): Promise<number> {
+  await stopApi();
+  apiProc = startRole('api', env);
+  await waitFor(`${api}/readyz`, 'the api', (status) => status === 200);
+  return apiProc.pid!;
+}
+async function stopApi(): Promise<void> {
+  if (!apiProc) return;
+  const exited = new Promise((r) => apiProc!.once('exit', r));
+  apiProc.kill('SIGTERM');
+  await exited;
+  apiProc = undefined;
+}
 
 async function streamed(file: string): Promise<void> {
   const res = await fetch(`${api}/v1/videos`, {
@@ -156,12 +175,10 @@ async function tusOffset(url: string): Promise<number> {
 }
 
 try {
-  await waitFor(`${api}/readyz`, 'the api', (status) => status === 200);
   process.stderr.write(`[bench] a ${BYTES / MiB} MiB file (a short clip padded with a free box) …\n`);
   const file = await padMp4(await makeFixture('standard', join(work, 'big.mp4'), { seconds: 2 }), BYTES);
   const size = (await stat(file)).size;
 
-  const pid = apiProc.pid!;
   const doors: Record<string, { seconds: number; growthMb: number }> = {};
   // The reference runs in this process and does not touch the api: its RSS column is empty.
   const t0 = performance.now();
@@ -173,7 +190,7 @@ try {
     ['tus (64 MiB PATCHes)', () => tusUpload(file)],
   ] as const) {
     process.stderr.write(`[bench] ${name} …\n`);
-    const m = await measured(pid, fn as () => Promise<unknown>);
+    const m = await measured(await freshApi(), fn as () => Promise<unknown>);
     doors[name] = { seconds: m.seconds, growthMb: m.growthMb };
   }
 
@@ -250,8 +267,7 @@ try {
   });
   console.log(`\nwritten: ${out}`);
 } finally {
-  apiProc.kill('SIGTERM');
-  await new Promise((r) => apiProc.once('exit', r));
+  await stopApi();
   await s3.close();
   await db.drop();
   await rm(work, { recursive: true, force: true });

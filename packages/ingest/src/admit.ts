@@ -1,4 +1,14 @@
-import { failPendingSource, getAssetById, markSourceUploaded, type AssetError, type AssetRow, type Queryable, type Sql } from '@kino/db';
+import {
+  failPendingSource,
+  getAssetById,
+  insertAsset,
+  markSourceUploaded,
+  type AssetError,
+  type AssetRow,
+  type NewAsset,
+  type Queryable,
+  type Sql,
+} from '@kino/db';
 import { sourcePrefix } from '@kino/artifacts';
 import { appendEvent, appendEvents } from '@kino/events';
 import { enqueueJob } from '@kino/jobs';
@@ -19,6 +29,16 @@ export interface AdmitDeps {
   maxBytes: number;
   onJobQueued?: () => void;
   onEvents?: (accountId: string) => void;
+}
+
+/**
+ * Makes an asset whose source is still to come, and announces it (`asset.created`), in the
+ * caller's transaction: every door starts so. Null when its Idempotency-Key was taken.
+ */
+export async function insertAnnouncedAsset(tx: Queryable, a: NewAsset): Promise<AssetRow | null> {
+  const row = await insertAsset(tx, a);
+  if (row) await appendEvent(tx, { accountId: a.accountId, assetId: a.id, type: 'asset.created', data: { title: row.title } });
+  return row;
 }
 
 /**

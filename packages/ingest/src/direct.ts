@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sourceKeyFor } from '@kino/artifacts';
-import { insertAsset, type AssetRow, type PlaybackPolicy } from '@kino/db';
-import { appendEvent } from '@kino/events';
+import type { AssetRow, PlaybackPolicy } from '@kino/db';
 import {
   abortMultipartUpload,
   completeMultipartUpload,
@@ -11,7 +10,7 @@ import {
   type StoredPart,
   type UploadedPart,
 } from '@kino/storage';
-import { admitStoredSource, rejectSource, type AdmitDeps } from './admit.ts';
+import { admitStoredSource, insertAnnouncedAsset, rejectSource, type AdmitDeps } from './admit.ts';
 import { IngestError } from './errors.ts';
 import { UPLOAD_EXPIRED_ERROR, uploadExpired, uploadExpiredRefusal } from './sweep.ts';
 
@@ -68,7 +67,7 @@ export async function createDirectUpload(
   const multipartId = await createMultipartUpload(deps.storage, key, req.contentType);
   try {
     const asset = await deps.sql.begin(async (tx) => {
-      const row = (await insertAsset(tx, {
+      return (await insertAnnouncedAsset(tx, {
         id,
         accountId: req.accountId,
         title: req.title,
@@ -80,8 +79,6 @@ export async function createDirectUpload(
         declaredBytes: req.bytes,
         multipartId,
       }))!;
-      await appendEvent(tx, { accountId: req.accountId, assetId: id, type: 'asset.created', data: { title: row.title } });
-      return row;
     });
     deps.onEvents?.(req.accountId);
     return { asset, upload: await instructionsFor(deps, asset, multipartId) };

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { findByIdempotencyKey, insertAsset, type PlaybackPolicy } from '@kino/db';
-import { appendEvents } from '@kino/events';
+import { findByIdempotencyKey, type PlaybackPolicy } from '@kino/db';
+import { appendEvent } from '@kino/events';
 import { enqueueJob } from '@kino/jobs';
+import { insertAnnouncedAsset } from './admit.ts';
 import { IngestError } from './errors.ts';
 import { describeImport } from './fingerprint.ts';
 import { checkImportUrl, MAX_IMPORT_URL_LENGTH, type ImportUrlProblem } from './import-url.ts';
@@ -49,7 +50,7 @@ export async function createImport(deps: ImportRequestDeps, input: ImportInput):
 
   const id = randomUUID();
   const inserted = await deps.sql.begin(async (tx) => {
-    const row = await insertAsset(tx, {
+    const row = await insertAnnouncedAsset(tx, {
       id,
       accountId: input.accountId,
       title: input.title,
@@ -63,10 +64,7 @@ export async function createImport(deps: ImportRequestDeps, input: ImportInput):
     });
     if (!row) return null;
     const job = await enqueueJob(tx, { assetId: id, accountId: input.accountId, maxAttempts: deps.maxAttempts, kind: 'import_source' });
-    await appendEvents(tx, [
-      { accountId: input.accountId, assetId: id, type: 'asset.created', data: { title: row.title } },
-      { accountId: input.accountId, assetId: id, type: 'job.queued', data: { job_id: job.id, reason: 'import' } },
-    ]);
+    await appendEvent(tx, { accountId: input.accountId, assetId: id, type: 'job.queued', data: { job_id: job.id, reason: 'import' } });
     return row;
   });
   if (!inserted) {

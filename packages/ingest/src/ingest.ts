@@ -5,7 +5,6 @@ import {
   findByIdempotencyKey,
   getAssetById,
   markSourceFailed,
-  insertAsset,
   touchUpload,
   type AssetRow,
   type PlaybackPolicy,
@@ -13,9 +12,8 @@ import {
 } from '@kino/db';
 import { sourceKeyFor } from '@kino/artifacts';
 import { FORM_ENCODED_HINT } from '@kino/http';
-import { appendEvent } from '@kino/events';
 import { deleteObject, type Storage } from '@kino/storage';
-import { queueProcessing } from './admit.ts';
+import { insertAnnouncedAsset, queueProcessing } from './admit.ts';
 import { IngestError } from './errors.ts';
 import { describeUpload, differences, FINGERPRINT_BYTES, type ImportRequest, type UploadRequest } from './fingerprint.ts';
 import { readHead } from './read-head.ts';
@@ -147,8 +145,8 @@ export async function ingestUpload(deps: IngestDeps, input: IngestInput): Promis
   }
 
   const id = randomUUID();
-  const inserted = await deps.sql.begin(async (tx) => {
-    const row = await insertAsset(tx, {
+  const inserted = await deps.sql.begin((tx) =>
+    insertAnnouncedAsset(tx, {
       id,
       accountId: input.accountId,
       title: input.title,
@@ -157,10 +155,8 @@ export async function ingestUpload(deps: IngestDeps, input: IngestInput): Promis
       idempotencyRequest: input.idempotencyKey ? { ...request } : null,
       contentType: input.contentType,
       playbackPolicy: input.playbackPolicy,
-    });
-    if (row) await appendEvent(tx, { accountId: input.accountId, assetId: id, type: 'asset.created', data: { title: row.title } });
-    return row;
-  });
+    }),
+  );
   if (inserted) deps.onEvents?.(input.accountId);
   if (!inserted) {
     dropRest(stream, input);

@@ -2,15 +2,14 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { assetIdOfSourceKey, sourceKeyFor } from '@kino/artifacts';
 import type { S3Config } from '@kino/config';
-import { extendUpload, getAsset, insertAsset, type AssetRow } from '@kino/db';
-import { appendEvent } from '@kino/events';
+import { extendUpload, getAsset, type AssetRow } from '@kino/db';
 import { ApiError } from '@kino/http';
 import { s3ClientConfig } from '@kino/storage';
 import { type MetadataValue, S3Store } from '@tus/s3-store';
 import { Server } from '@tus/server';
 import { HEADERS, type KvStore, TUS_RESUMABLE } from '@tus/utils';
 import { NodeRequest } from 'srvx/node';
-import { type AdmitDeps, admitStoredSource, rejectSource } from './admit.ts';
+import { type AdmitDeps, admitStoredSource, insertAnnouncedAsset, rejectSource } from './admit.ts';
 import { UPLOAD_EXPIRED_ERROR, uploadExpired, uploadExpiredRefusal } from './sweep.ts';
 import { tusRefusal } from './tus-errors.ts';
 import { readTusMetadata, type TusUploadFields } from './tus-metadata.ts';
@@ -140,7 +139,7 @@ export function createTusDoor(deps: TusDoorDeps): TusDoor {
       const id = assetIdOfSourceKey(upload.id)!;
       const fields = state.fields!;
       state.asset = await deps.sql.begin(async (tx) => {
-        const row = await insertAsset(tx, {
+        const row = await insertAnnouncedAsset(tx, {
           id,
           accountId: state.accountId!,
           title: fields.title,
@@ -150,7 +149,6 @@ export function createTusDoor(deps: TusDoorDeps): TusDoor {
           state: 'awaiting_upload',
           uploadExpiresAt: new Date(Date.now() + deps.expirySeconds * 1000),
         });
-        await appendEvent(tx, { accountId: state.accountId!, assetId: id, type: 'asset.created', data: { title: row!.title } });
         return row!;
       });
       deps.onEvents?.(state.accountId!);

@@ -111,10 +111,11 @@ describe('tus uploads', () => {
     const row = await assetRow(assetId!);
     expect(row).toMatchObject({ title: 'Over tus', passthrough: 'order-9', source_state: 'uploaded', source_bytes: file.length });
     expect(row.source_content_type).toBe('video/mp4');
-    // Upload-Expires is the asset's own deadline, UPLOAD_EXPIRY_SECONDS after its creation.
-    expect(expires).toBe((row.upload_expires_at as Date).toUTCString());
-    const lifetime = ((row.upload_expires_at as Date).getTime() - (row.created_at as Date).getTime()) / 1000;
-    expect(Math.round(lifetime)).toBe(h.config.ingest.uploadExpirySeconds);
+    // Upload-Expires is the asset's own deadline, UPLOAD_EXPIRY_SECONDS after its creation
+    // (and after each PATCH that stored bytes: never earlier than it first said).
+    const lifetime = (Date.parse(expires!) - (row.created_at as Date).getTime()) / 1000;
+    expect(Math.abs(lifetime - h.config.ingest.uploadExpirySeconds)).toBeLessThanOrEqual(5);
+    expect((row.upload_expires_at as Date).getTime()).toBeGreaterThanOrEqual(Date.parse(expires!));
     const events = await h.db.sql`select type from asset_events where asset_id = ${assetId!} order by seq`;
     expect(events.map((e) => e.type)).toEqual(['asset.created', 'asset.source_uploaded', 'job.queued']);
     // The stored source is the file, byte for byte, at the asset's source key.
@@ -258,6 +259,18 @@ describe('tus uploads', () => {
     // Still resumable from where it stands.
     const head = await fetch(`${base}/${id}`, { method: 'HEAD', headers: tusHeaders() });
     expect(head.headers.get('upload-offset')).toBe('0');
+  });
+
+  it('moves the deadline of an upload that makes progress, so a slow one does not expire mid-transfer', async () => {
+    const created = await create(clip.length);
+    const id = created.headers.get('kino-asset-id')!;
+    await h.db.sql`update assets set upload_expires_at = now() + interval '5 seconds' where id = ${id}`;
+    const res = await patch(id, 0, clip.subarray(0, 1000));
+    expect(res.status).toBe(204);
+    const row = await assetRow(id);
+    const ahead = ((row.upload_expires_at as Date).getTime() - Date.now()) / 1000;
+    expect(ahead).toBeGreaterThan(h.config.ingest.uploadExpirySeconds - 60);
+    expect(res.headers.get('upload-expires')).toBe((row.upload_expires_at as Date).toUTCString());
   });
 
   it('answers an expired upload with 410 UPLOAD_EXPIRED', async () => {
