@@ -13,7 +13,7 @@ const CreateUpload = Type.Object({
   content_type: Type.String({
     pattern: MEDIA_CONTENT_TYPE.source,
     maxLength: 255,
-    description: 'The type the file will be PUT with: video/*, audio/* or application/octet-stream.',
+    description: "The file's media type, stored with it: video/*, audio/* or application/octet-stream.",
   }),
   bytes: Type.Optional(
     Type.Integer({
