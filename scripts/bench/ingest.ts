@@ -2,7 +2,8 @@
 // (POST /v1/videos), presigned straight to storage (POST /v1/uploads, multipart), and tus
 // (/v1/uploads/tus). For each, the throughput against the reference — the same file sent
 // to the same S3 with the SDK's multipart upload, as the api itself stores a stream — and
-// the api's RSS growth (the api runs as its own process, so its RSS is its own). Then the
+// the api's RSS growth (the api runs as its own process, a fresh one for each door, warmed by
+// one small upload through it, so the growth is the large upload's). Then the
 // cost of a cut: the bytes sent again after a connection dies mid-transfer, for tus and for
 // a presigned part.
 import { createReadStream } from 'node:fs';
@@ -65,10 +66,15 @@ const env = benchRoleEnv({
 // No worker: what is measured is the bytes coming in; the jobs they queue wait. A fresh api
 // for each door, so one door's RSS is not measured on top of what the one before left.
 let apiProc: ChildProcess | undefined;
-async function freshApi(): Promise<number> {
+/**
+ * A fresh api, warmed by one small upload through the same door, so the RSS growth measured
+ * is the large upload's and not the process's first request (lazy modules, pools, JIT).
+ */
+async function freshApi(warm: () => Promise<unknown>): Promise<number> {
   await stopApi();
   apiProc = startRole('api', env);
   await waitFor(`${api}/readyz`, 'the api', (status) => status === 200);
+  await warm();
   return apiProc.pid!;
 }
 async function stopApi(): Promise<void> {
@@ -79,25 +85,33 @@ async function stopApi(): Promise<void> {
   apiProc = undefined;
 }
 
-async function streamed(file: string): Promise<void> {
+/** A file to send, and its size. */
+interface Source {
+  file: string;
+  bytes: number;
+}
+
+async function streamed({ file, bytes }: Source): Promise<void> {
   const res = await fetch(`${api}/v1/videos`, {
     method: 'POST',
-    headers: { ...auth, 'content-type': 'video/mp4', 'content-length': String(BYTES) },
+    headers: { ...auth, 'content-type': 'video/mp4', 'content-length': String(bytes) },
     body: Readable.toWeb(createReadStream(file)) as ReadableStream,
     duplex: 'half',
   } as RequestInit);
   if (res.status !== 201) throw new Error(`streamed upload answered ${res.status}: ${await res.text()}`);
 }
 
-async function openDirect(): Promise<{ id: string; partBytes: number; parts: { part: number; url: string }[] }> {
+async function openDirect(bytes: number): Promise<{ id: string; partBytes: number; parts: { part: number; url: string }[] }> {
   const res = await fetch(`${api}/v1/uploads`, {
     method: 'POST',
     headers: { ...auth, 'content-type': 'application/json' },
-    body: JSON.stringify({ content_type: 'video/mp4', bytes: BYTES }),
+    body: JSON.stringify({ content_type: 'video/mp4', bytes }),
   });
   const body = (await res.json()) as any;
   if (res.status !== 201) throw new Error(`POST /v1/uploads answered ${res.status}: ${JSON.stringify(body)}`);
-  return { id: body.asset.id, partBytes: body.upload.part_bytes, parts: body.upload.parts };
+  // One PUT is part 1 of the upload, of the whole size.
+  const { part_bytes: partBytes = bytes, parts = [{ part: 1, url: body.upload.url }] } = body.upload;
+  return { id: body.asset.id, partBytes, parts };
 }
 
 async function putPart(file: string, url: string, start: number, end: number): Promise<string> {
@@ -112,15 +126,15 @@ async function putPart(file: string, url: string, start: number, end: number): P
 }
 
 /** Four parts in flight, as browsers and the SDK send them. */
-async function presigned(file: string): Promise<void> {
-  const { id, partBytes, parts } = await openDirect();
+async function presigned({ file, bytes }: Source): Promise<void> {
+  const { id, partBytes, parts } = await openDirect(bytes);
   const etags: { part: number; etag: string }[] = [];
   const queue = [...parts];
   await Promise.all(
     Array.from({ length: 4 }, async () => {
       for (let p = queue.shift(); p; p = queue.shift()) {
         const start = (p.part - 1) * partBytes;
-        etags.push({ part: p.part, etag: await putPart(file, p.url, start, Math.min(BYTES, start + partBytes)) });
+        etags.push({ part: p.part, etag: await putPart(file, p.url, start, Math.min(bytes, start + partBytes)) });
       }
     }),
   );
@@ -141,13 +155,13 @@ interface TusRun {
  * A tus upload of the file; with `cutAt`, the connection is dropped once that many bytes are
  * acknowledged as sent and the run ends there (its URL kept for the resume).
  */
-function tusUpload(file: string, o: { resumeUrl?: string; cutAt?: number } = {}): Promise<TusRun> {
+function tusUpload({ file, bytes }: Source, o: { resumeUrl?: string; cutAt?: number } = {}): Promise<TusRun> {
   return new Promise((resolveRun, reject) => {
     const run: TusRun = { url: o.resumeUrl ?? null, sent: 0 };
     const upload = new tus.Upload(createReadStream(file), {
       endpoint: `${api}/v1/uploads/tus`,
       uploadUrl: o.resumeUrl ?? null,
-      uploadSize: BYTES,
+      uploadSize: bytes,
       chunkSize: 64 * MiB,
       headers: auth,
       metadata: { filetype: 'video/mp4', title: 'bench' },
@@ -179,31 +193,36 @@ try {
   const file = await padMp4(await makeFixture('standard', join(work, 'big.mp4'), { seconds: 2 }), BYTES);
   const size = (await stat(file)).size;
 
+  const big: Source = { file, bytes: size };
+  const small: Source = { file: await makeFixture('standard', join(work, 'small.mp4'), { seconds: 2 }), bytes: 0 };
+  small.bytes = (await stat(small.file)).size;
+
   const doors: Record<string, { seconds: number; growthMb: number }> = {};
   // The reference runs in this process and does not touch the api: its RSS column is empty.
   const t0 = performance.now();
   await uploadStream(storage, 'bench/reference', createReadStream(file), { contentType: 'video/mp4' });
   const reference = (performance.now() - t0) / 1000;
-  for (const [name, fn] of [
-    ['streamed (POST /v1/videos)', () => streamed(file)],
-    ['presigned multipart (4 parts in flight)', () => presigned(file)],
-    ['tus (64 MiB PATCHes)', () => tusUpload(file)],
-  ] as const) {
+  const doorsToMeasure: [string, (source: Source) => Promise<unknown>][] = [
+    ['streamed (POST /v1/videos)', streamed],
+    ['presigned multipart (4 parts in flight)', presigned],
+    ['tus (64 MiB PATCHes)', tusUpload],
+  ];
+  for (const [name, send] of doorsToMeasure) {
     process.stderr.write(`[bench] ${name} …\n`);
-    const m = await measured(await freshApi(), fn as () => Promise<unknown>);
+    const m = await measured(await freshApi(() => send(small)), () => send(big));
     doors[name] = { seconds: m.seconds, growthMb: m.growthMb };
   }
 
   process.stderr.write('[bench] cut and resume …\n');
   // Mid-PATCH, not at a chunk's end: the bytes in flight are what a cut can cost.
-  const first = await tusUpload(file, { cutAt: Math.round(size * 0.55) });
+  const first = await tusUpload(big, { cutAt: Math.round(size * 0.55) });
   const serverOffset = await tusOffset(first.url!);
-  await tusUpload(file, { resumeUrl: first.url! });
+  await tusUpload(big, { resumeUrl: first.url! });
   const tusResent = first.sent - serverOffset;
 
   // A presigned part cut halfway: S3 keeps nothing of a part it did not get whole, so what
   // went out before the cut is sent again with the part.
-  const { parts, partBytes } = await openDirect();
+  const { parts, partBytes } = await openDirect(size);
   const cut = new AbortController();
   let partSent = 0;
   const body = createReadStream(file, { start: 0, end: partBytes - 1 });
