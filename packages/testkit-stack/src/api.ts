@@ -1,5 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import { createAccount, issueApiKey } from '@kino/db';
+import { listKeys, listMultipartUploads } from '@kino/storage';
 import { createTestConfig, createTestDatabase, createTestS3, type TestDatabase, type TestS3 } from '@kino/testkit';
 import type { Config } from '@kino/config';
 import { createApi, type Api } from '@kino/api';
@@ -67,4 +68,16 @@ export function streamUpload(url: string, key: string, chunks: number, chunk: Bu
     };
     pump();
   });
+}
+
+/**
+ * Everything a stack has stored: asset rows, objects and multipart uploads. A refusal must
+ * leave it as it was: tests compare it before and after.
+ */
+export async function storedState(h: Pick<ApiHarness, 'db' | 's3'>): Promise<{ assets: string[]; keys: string[]; multipart: string[] }> {
+  return {
+    assets: (await h.db.sql<{ id: string }[]>`select id from assets order by id`).map((r) => r.id),
+    keys: (await listKeys(h.s3.storage, '')).sort(),
+    multipart: (await listMultipartUploads(h.s3.storage)).map((u) => `${u.key} ${u.uploadId}`).sort(),
+  };
 }

@@ -5,9 +5,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createAccount, insertAsset } from '@kino/db';
 import type { JobKind } from '@kino/jobs';
-import { listKeys, listMultipartUploads } from '@kino/storage';
 import { makeFixture, scratchDir } from '@kino/testkit';
-import { startApiHarness, type ApiHarness } from '@kino/testkit-stack';
+import { startApiHarness, storedState, type ApiHarness } from '@kino/testkit-stack';
 
 // Admission control at POST /v1/videos and GET /v1/status, on a queue crafted in Postgres:
 // no worker runs here, so nothing moves but what a test writes. The estimate is read
@@ -60,11 +59,8 @@ async function overload() {
 }
 
 /** What is stored: asset rows, S3 keys and multipart uploads. */
-const stored = async () => ({
-  assets: (await h.db.sql`select id from assets order by id`).map((r) => r.id as string),
-  keys: (await listKeys(h.s3.storage, '')).sort(),
-  multipart: await listMultipartUploads(h.s3.storage),
-});
+/** What a refused upload must not leave: rows, objects or multipart parts beyond those before it. */
+const stored = () => storedState(h);
 
 /** Sends a POST's headers and not a byte of its body, and returns the answer. */
 function headersOnly(contentType: string): Promise<{ status: number; headers: IncomingHttpHeaders; body: any }> {

@@ -1,9 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listKeys, listMultipartUploads } from '@kino/storage';
 import { makeFixture, scratchDir } from '@kino/testkit';
-import { startApiHarness, type ApiHarness } from '@kino/testkit-stack';
+import { startApiHarness, storedState, type ApiHarness } from '@kino/testkit-stack';
 
 // What a newcomer gets wrong on the first day, each answered with what is wrong and how to
 // fix it instead of silence or a vague refusal.
@@ -32,14 +31,7 @@ async function refusal(res: Response, status: number, code: string): Promise<{ m
 }
 
 /** What a refused upload must not leave: rows, objects or multipart parts beyond those before it. */
-async function leftovers() {
-  const [row] = await h.db.sql`select count(*)::int as n from assets`;
-  return {
-    assets: row!.n as number,
-    objects: (await listKeys(h.s3.storage, '')).length,
-    parts: (await listMultipartUploads(h.s3.storage)).length,
-  };
-}
+const leftovers = () => storedState(h);
 
 describe('unknown parameters are refused by name', () => {
   it('refuses a misspelt query parameter on every kind of route, saying what the route takes', async () => {
