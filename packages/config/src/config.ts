@@ -1,9 +1,10 @@
 // Configuration is read from the environment once, at start, and validated here so that a
 // wrong value stops the process with a message naming the variable, not a stack trace later.
 
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
+import { ConfigError } from './errors.ts';
+import { parsePlans, type PlanLimits } from './plans.ts';
+
+export { ConfigError };
 
 export interface S3Config {
   /** Unset means "use the embedded s3rver" (only `npm run up` and tests start one). */
@@ -112,6 +113,14 @@ export interface Config {
   };
   /** Shared secret of internal routes: edge registration, warm, purge, metrics. */
   internalToken: string;
+  tenancy: {
+    /** Plan name → limits (TENANT_PLANS over the built-in tiers); an account names its plan. */
+    plans: Record<string, PlanLimits>;
+    /** How long an api process trusts a key it looked up; revocations also reach every process at once over Redis. */
+    keyCacheMs: number;
+    /** Requests with an unknown key one client address may make per minute (also the burst); then 429 without a lookup. */
+    badKeysPerMinute: number;
+  };
   webhooks: {
     /** Deliver to private, loopback and link-local addresses (development and tests only). */
     allowPrivate: boolean;
@@ -433,6 +442,12 @@ export function loadConfig(env: Env = process.env): Config {
       heartbeatSeconds: int(env, 'EVENTS_HEARTBEAT_SECONDS', 15, 1, 30),
     },
     internalToken: internalToken(env, nodeEnv),
+    tenancy: {
+      plans: parsePlans(env['TENANT_PLANS']),
+      // Under the 1 s within which a revoked key must be refused, should a Redis message be lost.
+      keyCacheMs: int(env, 'KEY_CACHE_MS', 500, 0, 1000),
+      badKeysPerMinute: int(env, 'BAD_KEYS_PER_MINUTE', 30, 1, 1_000_000),
+    },
     webhooks: {
       // `npm run up` runs on the developer's own machine, where a receiver on localhost is
       // the point; an api others can reach must not be steered into its own network.

@@ -46,6 +46,18 @@ export const ERROR_CODES = {
   INVALID_PATH: { status: [400], by: ['edge'], when: 'a playback path with escapes, backslashes, empty or dot segments' },
   UNAUTHORIZED: { status: [401], by: ['api', 'edge'], when: 'no API key (on internal routes: no internal token)' },
   INVALID_API_KEY: { status: [401], by: ['api'], when: 'a key that is not valid, or not sent as `Authorization: Bearer <key>`' },
+  API_KEY_EXPIRED: { status: [401], by: ['api'], when: 'the key has passed its `expires_at`' },
+  ACCOUNT_DISABLED: { status: [403], by: ['api'], when: "the key's account was disabled by an operator" },
+  INSUFFICIENT_SCOPE: {
+    status: [403],
+    by: ['api'],
+    when: "the key's scopes do not cover the route (`details` names the scope it needs)",
+  },
+  QUOTA_EXCEEDED: {
+    status: [403],
+    by: ['api'],
+    when: 'the account is at a quota (stored bytes, uploads in progress, jobs, webhooks); `details` names it, its limit and the usage',
+  },
   API_KEY_REVOKED: { status: [401], by: ['api'], when: 'the `error` event that ends an event stream whose key was revoked' },
   TOKEN_MISSING: { status: [401], by: ['edge'], when: 'a playback URL without its token segment' },
   TOKEN_MALFORMED: { status: [401], by: ['edge'], when: 'the playback token is not a well-formed token' },
@@ -106,7 +118,11 @@ export const ERROR_CODES = {
     by: ['api'],
     when: 'an Idempotency-Key used before for another upload or import (`details.differs` says what differs)',
   },
-  RATE_LIMITED: { status: [429], by: ['api', 'edge'], when: 'too many requests (public player routes, beacons); see Retry-After' },
+  RATE_LIMITED: {
+    status: [429],
+    by: ['api', 'edge'],
+    when: "too many requests: a key's route class, unknown keys from one address, public player routes, beacons; see Retry-After and RateLimit",
+  },
   TOO_MANY_STREAMS: { status: [429], by: ['api'], when: 'the account has as many event streams open as it may' },
   INTERNAL_ERROR: { status: [500], by: ['api', 'edge'], when: 'a fault of ours; the request id helps find it' },
   TUS_EXTENSION_UNSUPPORTED: {

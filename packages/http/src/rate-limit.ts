@@ -45,6 +45,12 @@ export class RateLimiter {
     return this.buckets.size;
   }
 
+  /** Whether `key` could take a request now, without taking one. */
+  peek(key: string): boolean {
+    const b = this.buckets.get(key);
+    return b === undefined || b.tokens + ((this.now() - b.at) / 1000) * this.o.perSecond >= 1;
+  }
+
   /** Takes one request from `key`'s bucket. */
   take(key: string): RateDecision {
     const now = this.now();

@@ -13,6 +13,7 @@ import { sourcePrefix } from '@kino/artifacts';
 import { appendEvent, appendEvents } from '@kino/events';
 import { enqueueJob } from '@kino/jobs';
 import { abortMultipartUpload, deletePrefix, objectSize, readObjectHead, type Storage } from '@kino/storage';
+import { admitUpload, type UploadQuota } from '@kino/tenancy';
 import { FINGERPRINT_BYTES } from './fingerprint.ts';
 import { IngestError } from './errors.ts';
 import { NOT_MEDIA, sniff } from './sniff.ts';
@@ -33,12 +34,21 @@ export interface AdmitDeps {
 
 /**
  * Makes an asset whose source is still to come, and announces it (`asset.created`), in the
- * caller's transaction: every door starts so. Null when its Idempotency-Key was taken.
+ * caller's transaction: every door starts so. With `quota`, the account's quotas are
+ * checked first (a refusal throws QUOTA_EXCEEDED and inserts nothing); `storageLeft` is
+ * what the account may still store (Infinity without a quota). Null when its
+ * Idempotency-Key was taken.
  */
-export async function insertAnnouncedAsset(tx: Queryable, a: NewAsset): Promise<AssetRow | null> {
-  const row = await insertAsset(tx, a);
-  if (row) await appendEvent(tx, { accountId: a.accountId, assetId: a.id, type: 'asset.created', data: { title: row.title } });
-  return row;
+export async function insertAnnouncedAsset(
+  tx: Queryable,
+  a: NewAsset,
+  quota?: UploadQuota,
+): Promise<{ asset: AssetRow; storageLeft: number } | null> {
+  const storageLeft = quota ? (await admitUpload(tx, a.accountId, quota)).storageLeft : Number.POSITIVE_INFINITY;
+  const asset = await insertAsset(tx, a);
+  if (!asset) return null;
+  await appendEvent(tx, { accountId: a.accountId, assetId: a.id, type: 'asset.created', data: { title: asset.title } });
+  return { asset, storageLeft };
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { UploadQuota } from '@kino/tenancy';
 import { randomUUID } from 'node:crypto';
 import { sourceKeyFor } from '@kino/artifacts';
 import type { AssetRow, PlaybackPolicy } from '@kino/db';
@@ -34,6 +35,8 @@ export interface DirectUploadRequest {
   title?: string | undefined;
   passthrough?: string | undefined;
   playbackPolicy?: PlaybackPolicy | undefined;
+  /** The account's quotas, checked before the asset exists (with `bytes`, when given). */
+  quota?: UploadQuota | undefined;
 }
 
 /** How the client sends its bytes: one PUT, or numbered parts of `part_bytes` each (the last may be shorter). */
@@ -67,18 +70,23 @@ export async function createDirectUpload(
   const multipartId = await createMultipartUpload(deps.storage, key, req.contentType);
   try {
     const asset = await deps.sql.begin(async (tx) => {
-      return (await insertAnnouncedAsset(tx, {
-        id,
-        accountId: req.accountId,
-        title: req.title,
-        passthrough: req.passthrough,
-        contentType: req.contentType,
-        playbackPolicy: req.playbackPolicy,
-        state: 'awaiting_upload',
-        uploadExpiresAt: expiresAt,
-        declaredBytes: req.bytes,
-        multipartId,
-      }))!;
+      const inserted = await insertAnnouncedAsset(
+        tx,
+        {
+          id,
+          accountId: req.accountId,
+          title: req.title,
+          passthrough: req.passthrough,
+          contentType: req.contentType,
+          playbackPolicy: req.playbackPolicy,
+          state: 'awaiting_upload',
+          uploadExpiresAt: expiresAt,
+          declaredBytes: req.bytes,
+          multipartId,
+        },
+        req.quota && { ...req.quota, bytes: req.bytes },
+      );
+      return inserted!.asset;
     });
     deps.onEvents?.(req.accountId);
     return { asset, upload: await instructionsFor(deps, asset, multipartId) };

@@ -1,3 +1,4 @@
+import type { UploadQuota } from '@kino/tenancy';
 import { randomUUID } from 'node:crypto';
 import { findByIdempotencyKey, type PlaybackPolicy } from '@kino/db';
 import { appendEvent } from '@kino/events';
@@ -20,6 +21,8 @@ export interface ImportInput {
   idempotencyKey?: string | undefined;
   /** IMPORT_ALLOW_PRIVATE: a literal private host is refused here unless it is set. */
   allowPrivate: boolean;
+  /** The account's quotas, checked before the asset exists. */
+  quota?: UploadQuota | undefined;
 }
 
 const REFUSALS: Record<ImportUrlProblem, string> = {
@@ -50,22 +53,26 @@ export async function createImport(deps: ImportRequestDeps, input: ImportInput):
 
   const id = randomUUID();
   const inserted = await deps.sql.begin(async (tx) => {
-    const row = await insertAnnouncedAsset(tx, {
-      id,
-      accountId: input.accountId,
-      title: input.title,
-      passthrough: input.passthrough,
-      idempotencyKey: input.idempotencyKey,
-      idempotencyRequest: input.idempotencyKey ? { ...request } : null,
-      contentType: null,
-      playbackPolicy: input.playbackPolicy,
-      state: 'importing',
-      importUrl: url,
-    });
-    if (!row) return null;
+    const inserted = await insertAnnouncedAsset(
+      tx,
+      {
+        id,
+        accountId: input.accountId,
+        title: input.title,
+        passthrough: input.passthrough,
+        idempotencyKey: input.idempotencyKey,
+        idempotencyRequest: input.idempotencyKey ? { ...request } : null,
+        contentType: null,
+        playbackPolicy: input.playbackPolicy,
+        state: 'importing',
+        importUrl: url,
+      },
+      input.quota,
+    );
+    if (!inserted) return null;
     const job = await enqueueJob(tx, { assetId: id, accountId: input.accountId, maxAttempts: deps.maxAttempts, kind: 'import_source' });
     await appendEvent(tx, { accountId: input.accountId, assetId: id, type: 'job.queued', data: { job_id: job.id, reason: 'import' } });
-    return row;
+    return inserted.asset;
   });
   if (!inserted) {
     // Another request with the same key won the insert a moment ago.

@@ -13,7 +13,9 @@ import {
 import { sourceKeyFor } from '@kino/artifacts';
 import { FORM_ENCODED_HINT } from '@kino/http';
 import { deleteObject, type Storage } from '@kino/storage';
+import { quotaExceeded, type UploadQuota } from '@kino/tenancy';
 import { insertAnnouncedAsset, queueProcessing } from './admit.ts';
+import { PayloadTooLargeError } from './byte-limit.ts';
 import { IngestError } from './errors.ts';
 import { describeUpload, differences, FINGERPRINT_BYTES, type ImportRequest, type UploadRequest } from './fingerprint.ts';
 import { readHead } from './read-head.ts';
@@ -49,6 +51,8 @@ export interface IngestInput {
   declaredBytes?: number | undefined;
   /** Default `signed`. */
   playbackPolicy?: PlaybackPolicy | undefined;
+  /** The account's quotas: checked before the asset exists, and the body is cut at the bytes the account has left. */
+  quota?: UploadQuota | undefined;
 }
 
 export interface IngestResult {
@@ -145,18 +149,27 @@ export async function ingestUpload(deps: IngestDeps, input: IngestInput): Promis
   }
 
   const id = randomUUID();
-  const inserted = await deps.sql.begin((tx) =>
-    insertAnnouncedAsset(tx, {
-      id,
-      accountId: input.accountId,
-      title: input.title,
-      passthrough: input.passthrough,
-      idempotencyKey: input.idempotencyKey,
-      idempotencyRequest: input.idempotencyKey ? { ...request } : null,
-      contentType: input.contentType,
-      playbackPolicy: input.playbackPolicy,
-    }),
-  );
+  const inserted = await deps.sql
+    .begin((tx) =>
+      insertAnnouncedAsset(
+        tx,
+        {
+          id,
+          accountId: input.accountId,
+          title: input.title,
+          passthrough: input.passthrough,
+          idempotencyKey: input.idempotencyKey,
+          idempotencyRequest: input.idempotencyKey ? { ...request } : null,
+          contentType: input.contentType,
+          playbackPolicy: input.playbackPolicy,
+        },
+        input.quota && { ...input.quota, bytes: input.declaredBytes },
+      ),
+    )
+    .catch((err: unknown) => {
+      stream.destroy();
+      throw err;
+    });
   if (inserted) deps.onEvents?.(input.accountId);
   if (!inserted) {
     dropRest(stream, input);
@@ -171,7 +184,13 @@ export async function ingestUpload(deps: IngestDeps, input: IngestInput): Promis
   let stored = false;
   const heartbeat = setInterval(() => void touchUpload(deps.sql, id).catch(() => {}), TOUCH_EVERY_MS).unref();
   try {
-    const bytes = await storeStream(deps.storage, key, stream, { maxBytes: input.maxBytes, contentType: input.contentType });
+    const maxBytes = Math.min(input.maxBytes, inserted.storageLeft);
+    const bytes = await storeStream(deps.storage, key, stream, { maxBytes, contentType: input.contentType }).catch((err: unknown) => {
+      // Cut at what the account had left rather than at the upload size limit: say which.
+      if (err instanceof PayloadTooLargeError && maxBytes < input.maxBytes)
+        throw quotaExceeded('stored_bytes', input.quota!.limits.stored_bytes, input.quota!.limits.stored_bytes - maxBytes);
+      throw err;
+    });
     stored = true;
     await input.afterBody?.();
     const asset = await deps.sql.begin((tx) =>

@@ -9,6 +9,7 @@ import { type MetadataValue, S3Store } from '@tus/s3-store';
 import { Server } from '@tus/server';
 import { HEADERS, type KvStore, TUS_RESUMABLE } from '@tus/utils';
 import { NodeRequest } from 'srvx/node';
+import type { UploadQuota } from '@kino/tenancy';
 import { type AdmitDeps, admitStoredSource, insertAnnouncedAsset, rejectSource } from './admit.ts';
 import { UPLOAD_EXPIRED_ERROR, uploadExpired, uploadExpiredRefusal } from './sweep.ts';
 import { tusRefusal } from './tus-errors.ts';
@@ -34,6 +35,8 @@ export interface TusCall {
   accountId?: string;
   /** The upload a HEAD, PATCH or DELETE is for (its asset's id). */
   assetId?: string;
+  /** The account's quotas, checked when a POST creates an upload. */
+  quota?: UploadQuota | undefined;
 }
 
 /** What to answer: status, headers and body, or `error` instead (with the same headers). */
@@ -139,17 +142,21 @@ export function createTusDoor(deps: TusDoorDeps): TusDoor {
       const id = assetIdOfSourceKey(upload.id)!;
       const fields = state.fields!;
       state.asset = await deps.sql.begin(async (tx) => {
-        const row = await insertAnnouncedAsset(tx, {
-          id,
-          accountId: state.accountId!,
-          title: fields.title,
-          passthrough: fields.passthrough,
-          playbackPolicy: fields.playbackPolicy,
-          contentType: fields.contentType,
-          state: 'awaiting_upload',
-          uploadExpiresAt: new Date(Date.now() + deps.expirySeconds * 1000),
-        });
-        return row!;
+        const inserted = await insertAnnouncedAsset(
+          tx,
+          {
+            id,
+            accountId: state.accountId!,
+            title: fields.title,
+            passthrough: fields.passthrough,
+            playbackPolicy: fields.playbackPolicy,
+            contentType: fields.contentType,
+            state: 'awaiting_upload',
+            uploadExpiresAt: new Date(Date.now() + deps.expirySeconds * 1000),
+          },
+          state.quota && { ...state.quota, bytes: upload.size },
+        );
+        return inserted!.asset;
       });
       deps.onEvents?.(state.accountId!);
       return {};

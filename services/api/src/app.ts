@@ -96,7 +96,7 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   // Authenticated like /v1 (in its own scope: tus preflights come without a key).
   await app.register(async (scope) => tusRoutes(scope, deps));
   await app.register(async (v1) => {
-    requireApiKey(v1, deps.sql);
+    requireApiKey(v1, deps);
     await v1.register(async (scope) => videoRoutes(scope, deps));
     await v1.register(async (scope) => uploadRoutes(scope, deps));
     await v1.register(async (scope) => assetRoutes(scope, deps));

@@ -5,7 +5,9 @@ import type { Sql } from '@kino/db';
 import type { EventFeed, RedisBus } from '@kino/events';
 import type { AdmissionControl } from '@kino/jobs';
 import type { Storage } from '@kino/storage';
+import type { KeyAuthenticator } from '@kino/tenancy';
 import type { PlaybackSigner } from '@kino/tokens';
+import type { KeyGuard } from './auth.ts';
 
 /** What the routes need, built once by createApi and passed to each route plugin. */
 export interface ApiDeps {
@@ -25,4 +27,8 @@ export interface ApiDeps {
   announceEvents: (accountId: string) => void;
   /** This process's subscription to those wake-ups. */
   eventFeed: EventFeed;
+  /** API keys, looked up with a short cache that every key change clears in every process. */
+  keys: KeyAuthenticator;
+  /** The check every authenticated route runs: key, account, scope (auth.ts). */
+  keyGuard: KeyGuard;
 }

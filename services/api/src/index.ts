@@ -8,7 +8,9 @@ import { createStorage, ensureBucket } from '@kino/storage';
 import { createWebhookDispatcher } from '@kino/webhooks';
 import { AnalyticsStore } from '@kino/analytics';
 import { createPlaybackSigner, loadOrCreateSigningKeys, parseSigningKeys, SigningKeysError } from '@kino/tokens';
+import { createKeyAuthenticator } from '@kino/tenancy';
 import { buildApp } from './app.ts';
+import { createKeyGuard } from './auth.ts';
 
 const STOP_GRACE_MS = 10_000;
 
@@ -44,7 +46,10 @@ export async function createApi(config: Config, shared: { bus?: RedisBus } = {})
   });
   const eventFeed = createEventFeed(bus);
   const analytics = new AnalyticsStore(config.clickhouse);
+  const apiKeys = createKeyAuthenticator({ sql, bus, keyCacheMs: config.tenancy.keyCacheMs });
   const app = await buildApp({
+    keys: apiKeys,
+    keyGuard: createKeyGuard({ config, keys: apiKeys }),
     config,
     sql,
     redis,
@@ -64,6 +69,7 @@ export async function createApi(config: Config, shared: { bus?: RedisBus } = {})
     announceJobs: () => void announceJobs(redis).catch((err) => app.log.warn({ err }, 'could not announce a job')),
   });
   analytics.log = app.log;
+  apiKeys.log = app.log;
   // Every api process sends the webhook outbox; claims keep them from sending a delivery twice.
   const webhooks = createWebhookDispatcher({ sql, bus, ...config.webhooks, log: app.log });
 
@@ -108,6 +114,7 @@ export async function createApi(config: Config, shared: { bus?: RedisBus } = {})
       await closing;
       clearTimeout(deadline);
       await webhooksStopped;
+      await apiKeys.close();
       eventFeed.close();
       if (!shared.bus) bus.close();
       await analytics.close();

@@ -73,6 +73,7 @@ export async function analyticsRoutes(scope: FastifyInstance, deps: ApiDeps): Pr
     app.get(
       url,
       {
+        config: { access: 'read' },
         schema: {
           operationId: doc.operationId,
           summary: doc.summary,
@@ -120,6 +121,7 @@ export async function analyticsRoutes(scope: FastifyInstance, deps: ApiDeps): Pr
   app.get(
     '/v1/analytics/playback',
     {
+      config: { access: 'read' },
       schema: {
         operationId: 'getPlaybackAnalytics',
         summary: 'Account-wide playback totals, breakdowns and time series',

@@ -54,6 +54,7 @@ export async function assetRoutes(scope: FastifyInstance, deps: ApiDeps): Promis
   app.get(
     '/v1/assets/:id',
     {
+      config: { access: 'read' },
       schema: {
         operationId: 'getAsset',
         summary: 'An asset with its states, source metadata, progress and artifacts',
@@ -78,6 +79,7 @@ export async function assetRoutes(scope: FastifyInstance, deps: ApiDeps): Promis
   app.patch(
     '/v1/assets/:id',
     {
+      config: { access: 'manage' },
       schema: {
         operationId: 'updateAsset',
         summary: "Change an asset's playback policy, title or passthrough",
@@ -108,6 +110,7 @@ export async function assetRoutes(scope: FastifyInstance, deps: ApiDeps): Promis
   app.get(
     '/v1/assets',
     {
+      config: { access: 'read' },
       schema: {
         operationId: 'listAssets',
         summary: 'Assets of the account, newest first',
@@ -139,6 +142,7 @@ export async function assetRoutes(scope: FastifyInstance, deps: ApiDeps): Promis
   app.delete(
     '/v1/assets/:id',
     {
+      config: { access: 'manage' },
       schema: {
         operationId: 'deleteAsset',
         summary: 'Delete an asset everywhere',

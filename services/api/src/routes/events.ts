@@ -31,6 +31,7 @@ export async function eventRoutes(scope: FastifyInstance, deps: ApiDeps): Promis
   app.get(
     '/v1/assets/:id/events',
     {
+      config: { access: 'read' },
       schema: {
         operationId: 'listAssetEvents',
         summary: "An asset's events in order",
@@ -69,6 +70,7 @@ export async function eventRoutes(scope: FastifyInstance, deps: ApiDeps): Promis
   app.get(
     '/v1/events',
     {
+      config: { access: 'stream' },
       schema: {
         operationId: 'streamEvents',
         summary: 'Every event of the account, live (Server-Sent Events)',

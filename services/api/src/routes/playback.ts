@@ -11,6 +11,7 @@ export async function playbackRoutes(scope: FastifyInstance, deps: ApiDeps): Pro
   typed(scope).get(
     '/v1/assets/:id/playback',
     {
+      config: { access: 'playback' },
       schema: {
         operationId: 'getPlayback',
         summary: 'Signed playback URLs on the best healthy edge',

@@ -76,6 +76,7 @@ export async function statusRoutes(scope: FastifyInstance, deps: ApiDeps): Promi
   typed(scope).get(
     '/v1/status',
     {
+      config: { access: 'read' },
       schema: {
         operationId: 'getStatus',
         summary: 'Processing queue, workers and the admission estimate',

@@ -101,7 +101,7 @@ export async function tusRoutes(scope: FastifyInstance, deps: ApiDeps): Promise<
   }
 
   await app.register(async (authed) => {
-    requireApiKey(authed, deps.sql);
+    requireApiKey(authed, deps);
     // The store lends each PATCH one of a few part slots per process while its bytes come in
     // (packages/ingest tus.ts): a client that stops sending gives its slot back when cut off,
     // and resumes from what was stored, so a few silent ones cannot stall everyone's uploads.
@@ -113,6 +113,7 @@ export async function tusRoutes(scope: FastifyInstance, deps: ApiDeps): Promise<
     api.post(
       TUS_PATH,
       {
+        config: { access: 'upload' },
         schema: {
           operationId: 'createTusUpload',
           summary: 'Create a resumable (tus 1.0) upload',
@@ -155,7 +156,7 @@ export async function tusRoutes(scope: FastifyInstance, deps: ApiDeps): Promise<
       method: 'HEAD',
       url: `${TUS_PATH}/:id`,
       // @fastify/swagger leaves HEAD routes out unless told: this one is the tus protocol's own.
-      config: { swagger: { exposeHeadRoute: true } },
+      config: { access: 'upload', swagger: { exposeHeadRoute: true } },
       schema: {
         operationId: 'getTusUploadOffset',
         summary: 'How much of a tus upload is stored',
@@ -183,6 +184,7 @@ export async function tusRoutes(scope: FastifyInstance, deps: ApiDeps): Promise<
     api.patch(
       `${TUS_PATH}/:id`,
       {
+        config: { access: 'upload' },
         schema: {
           operationId: 'appendTusUpload',
           summary: 'Send bytes of a tus upload, from Upload-Offset on',
@@ -214,6 +216,7 @@ export async function tusRoutes(scope: FastifyInstance, deps: ApiDeps): Promise<
     api.delete(
       `${TUS_PATH}/:id`,
       {
+        config: { access: 'upload' },
         schema: {
           operationId: 'terminateTusUpload',
           summary: 'Terminate an unfinished tus upload',

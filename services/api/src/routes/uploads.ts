@@ -81,6 +81,7 @@ export async function uploadRoutes(scope: FastifyInstance, deps: ApiDeps): Promi
   app.post(
     '/v1/uploads',
     {
+      config: { access: 'upload' },
       schema: {
         operationId: 'createUpload',
         summary: 'Open a direct upload to storage',
@@ -117,6 +118,7 @@ export async function uploadRoutes(scope: FastifyInstance, deps: ApiDeps): Promi
   app.post(
     '/v1/uploads/:id/complete',
     {
+      config: { access: 'upload' },
       schema: {
         operationId: 'completeUpload',
         summary: 'Complete a direct upload and queue its processing',

@@ -133,7 +133,7 @@ export async function videoRoutes(scope: FastifyInstance, deps: ApiDeps): Promis
   app.post(
     '/v1/videos',
     {
-      config: { accepts: ['video/*', 'audio/*', 'application/octet-stream', 'multipart/form-data', 'application/json'] },
+      config: { access: 'upload', accepts: ['video/*', 'audio/*', 'application/octet-stream', 'multipart/form-data', 'application/json'] },
       schema: {
         operationId: 'createVideo',
         summary: 'Upload a video, or import one from a URL',

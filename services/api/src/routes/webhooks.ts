@@ -122,6 +122,7 @@ export async function webhookRoutes(scope: FastifyInstance, deps: ApiDeps): Prom
   app.post(
     '/v1/webhooks',
     {
+      config: { access: 'manage' },
       schema: {
         operationId: 'createWebhook',
         summary: 'Add a webhook endpoint; the response carries its signing secret, shown only this once',
@@ -171,6 +172,7 @@ export async function webhookRoutes(scope: FastifyInstance, deps: ApiDeps): Prom
   app.get(
     '/v1/webhooks',
     {
+      config: { access: 'read' },
       schema: {
         operationId: 'listWebhooks',
         summary: 'Webhook endpoints of the account, oldest first (without secrets)',
@@ -184,6 +186,7 @@ export async function webhookRoutes(scope: FastifyInstance, deps: ApiDeps): Prom
   app.get(
     '/v1/webhooks/:id',
     {
+      config: { access: 'read' },
       schema: {
         operationId: 'getWebhook',
         summary: 'One webhook endpoint (without its secret)',
@@ -202,6 +205,7 @@ export async function webhookRoutes(scope: FastifyInstance, deps: ApiDeps): Prom
   app.delete(
     '/v1/webhooks/:id',
     {
+      config: { access: 'manage' },
       schema: {
         operationId: 'deleteWebhook',
         summary: 'Delete a webhook endpoint; its pending deliveries are cancelled',
@@ -220,6 +224,7 @@ export async function webhookRoutes(scope: FastifyInstance, deps: ApiDeps): Prom
   app.get(
     '/v1/webhooks/:id/deliveries',
     {
+      config: { access: 'read' },
       schema: {
         operationId: 'listWebhookDeliveries',
         summary: 'Deliveries to a webhook endpoint, newest event first, with every attempt and response',
