@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `kino <role>` runs one role in this process against external services (DATABASE_URL,
-// REDIS_URL, S3_ENDPOINT …); `kino up` runs them all on embedded defaults.
+// REDIS_URL, S3_ENDPOINT …); `kino up` runs them all on embedded defaults; `kino accounts`
+// manages accounts (see `kino accounts --help`).
 import { register } from 'tsx/esm/api';
 
 const entries = {
@@ -8,6 +9,7 @@ const entries = {
   worker: '../services/worker/src/main.ts',
   edge: '../services/edge/src/main.ts',
   up: '../scripts/up.ts',
+  accounts: '../services/api/src/accounts-cli.ts',
 };
 
 const role = process.argv[2];

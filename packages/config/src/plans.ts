@@ -9,7 +9,7 @@ export const RATE_CLASSES = ['uploads', 'reads', 'writes', 'playback', 'events']
 /** Which bucket a route takes from: each /v1 route names one (services/api access.ts). */
 export type RateClass = (typeof RATE_CLASSES)[number];
 
-export const QUOTAS = ['stored_bytes', 'concurrent_uploads', 'active_jobs', 'webhooks'] as const;
+export const QUOTAS = ['stored_bytes', 'concurrent_uploads', 'active_jobs', 'webhooks', 'api_keys'] as const;
 export type Quota = (typeof QUOTAS)[number];
 
 export type RateLimitName = `${RateClass}_per_minute`;
@@ -32,6 +32,8 @@ const DEFAULT_PLAN: PlanLimits = {
   // Queued and running media jobs (an upload makes two or three).
   active_jobs: 200,
   webhooks: 50,
+  // Live (unrevoked) keys.
+  api_keys: 100,
 };
 
 /** The tiers every deployment has; TENANT_PLANS changes them or adds others. */
@@ -46,6 +48,7 @@ export const BUILT_IN_PLANS: Readonly<Record<string, PlanLimits>> = {
     concurrent_uploads: 2,
     active_jobs: 10,
     webhooks: 5,
+    api_keys: 10,
   },
   default: DEFAULT_PLAN,
   pro: {
@@ -58,6 +61,7 @@ export const BUILT_IN_PLANS: Readonly<Record<string, PlanLimits>> = {
     concurrent_uploads: 200,
     active_jobs: 2000,
     webhooks: 50,
+    api_keys: 1000,
   },
 };
 

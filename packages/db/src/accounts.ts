@@ -77,6 +77,21 @@ export async function setAccountDisabled(sql: Queryable, id: string, disabled: b
   return row ?? null;
 }
 
+/** Moves an account to another plan and/or replaces its own limit overrides. Null when there is no such account. */
+export async function setAccountPlan(
+  sql: Queryable,
+  id: string,
+  o: { plan?: string | undefined; limits?: Record<string, number> | undefined },
+): Promise<Account | null> {
+  const [row] = await sql<Account[]>`
+    update accounts
+    set plan = coalesce(${o.plan ?? null}, plan),
+        limits = coalesce(${o.limits ? sql.json(o.limits) : null}::jsonb, limits)
+    where id = ${id}
+    returning ${sql.unsafe(ACCOUNT_COLUMNS)}`;
+  return row ?? null;
+}
+
 export interface NewKey {
   name?: string;
   /** Fixes the key's value (the dev key); otherwise one is generated. */
@@ -96,11 +111,11 @@ export async function issueApiKey(sql: Queryable, accountId: string, opts: NewKe
   return { ...row!, key };
 }
 
-/** The account's keys, revoked ones included (they say when), newest first. */
+/** The account's live (unrevoked) keys, newest first: at most its api_keys quota of them. */
 export async function listApiKeys(sql: Queryable, accountId: string): Promise<ApiKey[]> {
   return sql<ApiKey[]>`
     select ${sql.unsafe(KEY_COLUMNS)} from api_keys
-    where account_id = ${accountId}
+    where account_id = ${accountId} and revoked_at is null
     order by created_at desc, id desc`;
 }
 

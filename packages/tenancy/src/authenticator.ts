@@ -63,7 +63,6 @@ export function createKeyAuthenticator(o: KeyAuthenticatorOptions): KeyAuthentic
   const toTouch = new Set<string>();
   let touching: Promise<void> = Promise.resolve();
   const subscription = o.bus?.subscribe(KEYS_CHANNEL, () => cache.clear());
-  const flusher = setInterval(() => flushTouches(), Math.min(touchEveryMs, 10_000)).unref();
 
   function remember(hash: string, verdict: KeyVerdict, ttl: number): void {
     if (ttl <= 0) return;
@@ -84,14 +83,18 @@ export function createKeyAuthenticator(o: KeyAuthenticatorOptions): KeyAuthentic
     lastTouched.set(keyId, at);
     if (lastTouched.size > maxEntries) lastTouched.delete(lastTouched.keys().next().value!);
     toTouch.add(keyId);
+    void flushTouches();
   }
 
+  // One write at a time: keys first used while one is under way go together in the next.
   function flushTouches(): Promise<void> {
     if (toTouch.size === 0) return touching;
-    const ids = [...toTouch];
-    toTouch.clear();
     touching = touching
-      .then(() => touchApiKeys(o.sql, ids))
+      .then(() => {
+        const ids = [...toTouch];
+        toTouch.clear();
+        return ids.length > 0 ? touchApiKeys(o.sql, ids) : undefined;
+      })
       .catch((err) => authenticator.log?.warn({ err }, 'could not record when API keys were last used'));
     return touching;
   }
@@ -132,7 +135,6 @@ export function createKeyAuthenticator(o: KeyAuthenticatorOptions): KeyAuthentic
       cache.clear();
     },
     async close() {
-      clearInterval(flusher);
       subscription?.close();
       await flushTouches();
     },

@@ -10,7 +10,8 @@ export type Usage = Record<Quota, number>;
  *   artifacts; a deleted asset stops counting when it is deleted, as its purge is queued;
  * - concurrent_uploads: sources still coming in (streaming, awaiting a direct or tus upload, importing);
  * - active_jobs: media jobs queued or running;
- * - webhooks: live endpoints.
+ * - webhooks: live endpoints;
+ * - api_keys: keys not revoked (an expired key counts until it is revoked).
  */
 export async function accountUsage(sql: Queryable, accountId: string): Promise<Usage> {
   const [row] = await sql<Usage[]>`
@@ -23,8 +24,17 @@ export async function accountUsage(sql: Queryable, accountId: string): Promise<U
        where account_id = ${accountId} and deleted_at is null
          and source_state in ('uploading', 'awaiting_upload', 'importing'))::int as concurrent_uploads,
       (select count(*) from media_jobs where account_id = ${accountId} and state in ('queued', 'running'))::int as active_jobs,
-      (select count(*) from webhooks where account_id = ${accountId} and deleted_at is null)::int as webhooks`;
+      (select count(*) from webhooks where account_id = ${accountId} and deleted_at is null)::int as webhooks,
+      (select count(*) from api_keys where account_id = ${accountId} and revoked_at is null)::int as api_keys`;
   return row!;
+}
+
+/**
+ * Queues the account's quota checks behind each other until the transaction ends, so that
+ * concurrent requests cannot all see room for one; other accounts are not held up.
+ */
+export async function lockQuotas(tx: Queryable, accountId: string): Promise<void> {
+  await tx`select pg_advisory_xact_lock(hashtextextended(${`kino:quota:${accountId}`}, 0))`;
 }
 
 /** What a new upload adds: one upload in progress, its jobs to come, and its bytes when declared. */
@@ -40,6 +50,7 @@ export function quotaExceeded(quota: Quota, limit: number, used: number, adding?
     concurrent_uploads: `has ${used} uploads in progress, its limit`,
     active_jobs: `has ${used} media jobs queued or running, its limit`,
     webhooks: `has ${used} webhooks, its limit`,
+    api_keys: `has ${used} live API keys, its limit (revoke one first)`,
   };
   return new ApiError(403, 'QUOTA_EXCEEDED', `The account ${what[quota]}; see GET /v1/account.`, {
     quota,
@@ -50,9 +61,7 @@ export function quotaExceeded(quota: Quota, limit: number, used: number, adding?
 
 /**
  * Refuses a new upload that would take the account past a quota, inside the transaction that
- * inserts its asset. The advisory lock queues the account's concurrent admissions behind
- * each other, so twenty uploads at once cannot all see room for one; other accounts and
- * everything else on the account's rows go on unhindered. The lock ends with the transaction.
+ * inserts its asset (under lockQuotas).
  *
  * A streamed upload declares no size up front: it is admitted while the account has bytes
  * left, and the upload is then cut at what is left (see ingest's `storageLeft`). Two such
@@ -60,7 +69,7 @@ export function quotaExceeded(quota: Quota, limit: number, used: number, adding?
  * concurrent_uploads times that remainder.
  */
 export async function admitUpload(tx: Queryable, accountId: string, q: UploadQuota): Promise<{ storageLeft: number }> {
-  await tx`select pg_advisory_xact_lock(hashtextextended(${`kino:quota:${accountId}`}, 0))`;
+  await lockQuotas(tx, accountId);
   const used = await accountUsage(tx, accountId);
   if (used.concurrent_uploads >= q.limits.concurrent_uploads)
     throw quotaExceeded('concurrent_uploads', q.limits.concurrent_uploads, used.concurrent_uploads);

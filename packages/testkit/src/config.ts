@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig, type Config } from '@kino/config';
+import { LIMIT_NAMES, loadConfig, type Config } from '@kino/config';
 import type { TestDatabase } from './database.ts';
 import type { TestS3 } from './s3.ts';
 
@@ -54,6 +54,9 @@ export async function scratchDir(prefix: string): Promise<string> {
 }
 
 /** A Config on the test's own database and bucket, free ports, and any variable overridden. */
+// Stored bytes (1 TiB) and webhooks (50, which a test of its own fills) keep the default.
+const UNLIMITED = Object.fromEntries(LIMIT_NAMES.filter((n) => n !== 'stored_bytes' && n !== 'webhooks').map((n) => [n, 1_000_000]));
+
 export async function createTestConfig(db: TestDatabase, s3: TestS3, env: Record<string, string> = {}): Promise<Config> {
   return loadConfig({
     NODE_ENV: 'test',
@@ -74,6 +77,9 @@ export async function createTestConfig(db: TestDatabase, s3: TestS3, env: Record
     CLICKHOUSE_DATABASE: db.name,
     // Test sources listen on loopback; the tests of the refusal turn this off.
     IMPORT_ALLOW_PRIVATE: 'true',
+    // A test file makes many requests and uploads with one key in seconds; the tests of
+    // limits and quotas name plans of their own.
+    TENANT_PLANS: JSON.stringify({ default: UNLIMITED }),
     ...env,
   });
 }

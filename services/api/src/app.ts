@@ -8,10 +8,12 @@ import { AssetSchema } from './asset-view.ts';
 import { healthRoutes } from './routes/health.ts';
 import { uploadRoutes } from './routes/uploads.ts';
 import { videoRoutes } from './routes/videos.ts';
+import { accountRoutes } from './routes/account.ts';
 import { analyticsRoutes } from './routes/analytics.ts';
 import { assetRoutes } from './routes/assets.ts';
 import { eventRoutes, EventSchema } from './routes/events.ts';
 import { internalRoutes } from './routes/internal.ts';
+import { keyRoutes } from './routes/keys.ts';
 import { playbackRoutes } from './routes/playback.ts';
 import { playerRoutes } from './routes/player.ts';
 import { publicRoutes } from './routes/public.ts';
@@ -105,6 +107,8 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
     await v1.register(async (scope) => webhookRoutes(scope, deps));
     await v1.register(async (scope) => analyticsRoutes(scope, deps));
     await v1.register(async (scope) => statusRoutes(scope, deps));
+    await v1.register(async (scope) => keyRoutes(scope, deps));
+    await v1.register(async (scope) => accountRoutes(scope, deps));
   });
   return app;
 }

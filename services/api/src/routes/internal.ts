@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
-import { allErrors, bearerMatches, clientErrors, Defaulted, typed } from '@kino/http';
+import { allErrors, bearerMatches, clientErrors, Defaulted, IdParams, typed } from '@kino/http';
 import { ARTIFACT_PATH_PATTERN, ASSET_ID_PATTERN } from '@kino/artifacts';
-import { recordEdgeHeartbeat, revocationsSince } from '@kino/db';
+import { listAccounts, recordEdgeHeartbeat, revocationsSince, type Account } from '@kino/db';
+import { changeAccount, openAccount } from '@kino/tenancy';
 import { answerSegmentRequest } from '@kino/pipeline';
 import { Type } from 'typebox';
 import type { ApiDeps } from '../deps.ts';
@@ -131,6 +132,84 @@ export async function internalRoutes(scope: FastifyInstance, deps: ApiDeps): Pro
         throw new ApiError(503, 'SEGMENT_NOT_READY', 'The segment is not made yet; try again shortly.');
       }
       return { status: 'ready' as const };
+    },
+  );
+
+  await accountRoutes(scope, deps);
+}
+
+const AccountView = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  plan: Type.String(),
+  limits: Type.Record(Type.String(), Type.Number(), { description: "The account's own exceptions to its plan." }),
+  disabled_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  created_at: Type.String({ format: 'date-time' }),
+});
+
+const accountView = (a: Account) => ({
+  id: a.id,
+  name: a.name,
+  plan: a.plan,
+  limits: a.limits,
+  disabled_at: a.disabled_at?.toISOString() ?? null,
+  created_at: a.created_at.toISOString(),
+});
+
+/** Operators' routes (also `kino accounts`): accounts, their plans and their first keys. */
+async function accountRoutes(scope: FastifyInstance, deps: ApiDeps): Promise<void> {
+  const app = typed(scope);
+  const { plans } = deps.config.tenancy;
+
+  app.post(
+    '/internal/accounts',
+    {
+      schema: {
+        hide: true,
+        body: Type.Object(
+          { name: Type.String({ minLength: 1, maxLength: 200 }), plan: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })) },
+          { additionalProperties: false },
+        ),
+        response: {
+          201: Type.Object({ account: AccountView, key: Type.Object({ id: Type.String(), prefix: Type.String(), key: Type.String() }) }),
+          ...clientErrors,
+        },
+      },
+    },
+    async (request, reply) => {
+      const { account, key } = await openAccount(deps.sql, plans, request.body);
+      return reply.code(201).send({ account: accountView(account), key: { id: key.id, prefix: key.prefix, key: key.key } });
+    },
+  );
+
+  app.get(
+    '/internal/accounts',
+    { schema: { hide: true, response: { 200: Type.Object({ data: Type.Array(AccountView) }), ...clientErrors } } },
+    async () => ({ data: (await listAccounts(deps.sql)).map(accountView) }),
+  );
+
+  app.patch(
+    '/internal/accounts/:id',
+    {
+      schema: {
+        hide: true,
+        params: IdParams,
+        body: Type.Object(
+          {
+            plan: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })),
+            limits: Type.Optional(Type.Record(Type.String(), Type.Integer({ minimum: 0 }))),
+            disabled: Type.Optional(Type.Boolean()),
+          },
+          { additionalProperties: false, minProperties: 1 },
+        ),
+        response: { 200: AccountView, ...clientErrors },
+      },
+    },
+    async (request) => {
+      const account = await changeAccount(deps.sql, deps.redis, plans, request.params.id, request.body);
+      if (!account) throw new ApiError(404, 'NOT_FOUND', 'Account not found.');
+      deps.keys.forget();
+      return accountView(account);
     },
   );
 }

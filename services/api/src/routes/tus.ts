@@ -148,7 +148,7 @@ export async function tusRoutes(scope: FastifyInstance, deps: ApiDeps): Promise<
       async (request, reply) => {
         // Before the asset exists and before a byte of creation-with-upload is read.
         await refuseWhenOverloaded(deps, reply);
-        await answer(door, request, reply, { accountId: request.account.id });
+        await answer(door, request, reply, { accountId: request.account.id, quota: { limits: request.limits } });
       },
     );
 

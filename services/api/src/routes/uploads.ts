@@ -106,6 +106,7 @@ export async function uploadRoutes(scope: FastifyInstance, deps: ApiDeps): Promi
         title: b.title,
         passthrough: b.passthrough,
         playbackPolicy: b.playback_policy,
+        quota: { limits: request.limits },
       });
       const view = assetView(asset, base);
       return reply

@@ -6,6 +6,7 @@ import { allErrors, Defaulted, StringEnum, typed } from '@kino/http';
 import { createImport, ingestUpload, MAX_IMPORT_URL_LENGTH } from '@kino/ingest';
 import { latestJobFor } from '@kino/jobs';
 import { Type, type Static } from 'typebox';
+import { scopesAllow } from '@kino/tenancy';
 import type { ApiDeps } from '../deps.ts';
 import { refuseWhenOverloaded } from '../admission.ts';
 import { ApiError } from '../errors.ts';
@@ -110,6 +111,7 @@ function importVideo(deps: ApiDeps, accountId: string, body: Static<typeof Impor
       playbackPolicy: body.playback_policy,
       idempotencyKey: request.headers['idempotency-key'] as string | undefined,
       allowPrivate: deps.config.ingest.importAllowPrivate,
+      quota: { limits: request.limits },
     },
   );
 }
@@ -248,6 +250,7 @@ export async function videoRoutes(scope: FastifyInstance, deps: ApiDeps): Promis
           idempotencyKey: request.headers['idempotency-key'],
           declaredBytes,
           afterBody,
+          quota: { limits: request.limits },
         },
       );
       // From now, when its job was queued; a replay's asset was admitted (and estimated) before.
@@ -272,8 +275,9 @@ export async function videoRoutes(scope: FastifyInstance, deps: ApiDeps): Promis
       const view = assetView(latest, deps.config.api.publicUrl, detail);
       // The asset exists whatever happens next: a playback block that cannot be had (no edge
       // right now) is left out rather than turning the upload into an error a client retries.
+      // A key that may not mint playback URLs gets none this way either.
       const playback =
-        request.query.wait === 'playable' && latest.playable_state !== 'not_playable'
+        request.query.wait === 'playable' && latest.playable_state !== 'not_playable' && scopesAllow(request.scopes, 'playback')
           ? await issuePlayback(deps, latest, {
               region: request.query.region ?? (request.headers['x-kino-region'] as string | undefined),
               ttlSeconds: request.query.ttl_seconds,
