@@ -33,8 +33,9 @@ export interface KeyAuthenticatorOptions {
 
 export interface KeyAuthenticator {
   /**
-   * The verdict on a presented key. With `mayLookUp` false only a remembered verdict is
-   * given, and undefined when there is none (a throttled client gets no lookups).
+   * The verdict on a presented key. With `mayLookUp` false (a client throttled for guessing)
+   * a key is looked up only if it passed recently; for any other, undefined. Guessing then
+   * costs Postgres nothing, while a real key behind the same address still works.
    */
   authenticate(secret: string, mayLookUp?: boolean): Promise<KeyVerdict | undefined>;
   /** Forgets every verdict, as a message on KEYS_CHANNEL does (for the process that made the change, should Redis be away). */
@@ -43,6 +44,8 @@ export interface KeyAuthenticator {
   log: { warn(obj: object, msg?: string): void } | undefined;
   close(): Promise<void>;
 }
+
+const RECENTLY_GOOD_MS = 15 * 60_000;
 
 interface Entry {
   verdict: KeyVerdict;
@@ -60,6 +63,8 @@ export function createKeyAuthenticator(o: KeyAuthenticatorOptions): KeyAuthentic
   // One query for a key however many requests present it at once.
   const lookups = new Map<string, Promise<KeyVerdict>>();
   const lastTouched = new Map<string, number>();
+  /** Hashes of keys that passed within RECENTLY_GOOD_MS, with when. */
+  const recentlyGood = new Map<string, number>();
   const toTouch = new Set<string>();
   let touching: Promise<void> = Promise.resolve();
   const subscription = o.bus?.subscribe(KEYS_CHANNEL, () => cache.clear());
@@ -120,7 +125,7 @@ export function createKeyAuthenticator(o: KeyAuthenticatorOptions): KeyAuthentic
       if (hit && hit.until > now()) verdict = hit.verdict;
       else {
         if (hit) cache.delete(hash);
-        if (!mayLookUp) return undefined;
+        if (!mayLookUp && !(now() - (recentlyGood.get(hash) ?? Number.NEGATIVE_INFINITY) < RECENTLY_GOOD_MS)) return undefined;
         let pending = lookups.get(hash);
         if (!pending) {
           pending = lookUp(hash, secret).finally(() => lookups.delete(hash));
@@ -128,7 +133,12 @@ export function createKeyAuthenticator(o: KeyAuthenticatorOptions): KeyAuthentic
         }
         verdict = await pending;
       }
-      if (verdict.ok) used(verdict.key.keyId);
+      if (verdict.ok) {
+        used(verdict.key.keyId);
+        recentlyGood.delete(hash);
+        recentlyGood.set(hash, now());
+        if (recentlyGood.size > maxEntries) recentlyGood.delete(recentlyGood.keys().next().value!);
+      }
       return verdict;
     },
     forget() {
