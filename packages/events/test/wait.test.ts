@@ -19,7 +19,10 @@ afterAll(() => {
 function flagWait(o: { recheckMs: number; timeoutMs: number; accountId?: string; signal?: AbortSignal }) {
   const state = { reads: 0, set: false };
   const done = waitWoken({
-    read: async () => (state.reads++, state.set),
+    read: async () => {
+      state.reads++;
+      return state.set;
+    },
     done: (set) => set,
     subscribe: (wake) => (o.accountId ? feed.subscribe(o.accountId, wake) : () => {}),
     timeoutMs: o.timeoutMs,

@@ -59,7 +59,7 @@ export async function waitUntilPlayable(
   const asset = await waitWoken({
     read: () => getAsset(deps.sql, accountId, assetId),
     // Gone meanwhile (the upload was swept or deleted): the caller answers with what it has.
-    done: (a) => !a || a.playable_state !== 'not_playable' || !!a.error,
+    done: (a) => a?.playable_state !== 'not_playable' || !!a.error,
     subscribe: (wake) => deps.eventFeed.subscribe(accountId, wake),
     timeoutMs,
     recheckMs: WAIT_RECHECK_MS,
