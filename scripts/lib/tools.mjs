@@ -8,9 +8,11 @@ const TOOLS = {
   ffmpeg: { binaries: ['ffmpeg', 'ffprobe'], package: 'ffmpeg' },
   // Browser tests drive Debian's chromium (/usr/bin/chromium); only installed on --need.
   chromium: { binaries: ['chromium'], package: 'chromium' },
+  // A load generator that is not Node, for the benchmarks that count requests per second.
+  wrk: { binaries: ['wrk'], package: 'wrk' },
 };
 
-export const OPTIONAL_TOOLS = ['chromium'];
+export const OPTIONAL_TOOLS = ['chromium', 'wrk'];
 
 export function ensureTools(names, { kinoDir, root, report }) {
   const missing = names.filter((name) => TOOLS[name].binaries.some((b) => !which(b)));

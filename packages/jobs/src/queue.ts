@@ -16,6 +16,8 @@ export interface MediaJob {
   kind: JobKind;
   /** Claim order: lower first (JOB_PRIORITY). */
   priority: number;
+  /** Claim order within a priority: the account's turn (nextTurn). */
+  turn: number;
   state: JobState;
   attempts: number;
   max_attempts: number;
@@ -54,11 +56,32 @@ export interface EnqueueOptions {
 /** Call inside the transaction that makes the job's work exist, so neither exists alone. */
 export async function enqueueJob(sql: Queryable, o: EnqueueOptions): Promise<MediaJob> {
   const kind = o.kind ?? 'process_source';
+  const priority = JOB_PRIORITY[kind];
   const [job] = await sql<MediaJob[]>`
-    insert into media_jobs (asset_id, account_id, kind, priority, max_attempts, run_at)
-    values (${o.assetId}, ${o.accountId}, ${kind}, ${JOB_PRIORITY[kind]}, ${o.maxAttempts}, ${o.runAt ?? sql`now()`})
+    insert into media_jobs (asset_id, account_id, kind, priority, max_attempts, run_at, turn)
+    values (${o.assetId}, ${o.accountId}, ${kind}, ${priority}, ${o.maxAttempts}, ${o.runAt ?? sql`now()`},
+            (${nextTurn(sql, o.accountId, priority)}))
     returning *`;
   return job!;
+}
+
+/**
+ * Fair claims across accounts (start-time fair queuing): within a priority class jobs are
+ * claimed by turn, and an account's jobs take consecutive turns starting no earlier than
+ * the turn being served. So an account's backlog of twenty holds turns t … t + 19, and
+ * another account's job queued behind it takes the turn being served, t: it starts at the
+ * next free slot, and two busy accounts alternate. The turn being served only grows (the
+ * latest any claimed job of the class had), so a retry claimed late, with its old turn,
+ * never lets newcomers jump back ahead. Two enqueues of one account at once may share a
+ * turn: the id orders them.
+ */
+function nextTurn(sql: Queryable, accountId: string, priority: number) {
+  return sql`
+    select coalesce(greatest(
+      (select max(turn) from media_jobs where priority = ${priority} and started_at is not null),
+      (select max(turn) + 1 from media_jobs
+       where account_id = ${accountId} and priority = ${priority} and state in ('queued', 'running'))
+    ), 0)`;
 }
 
 /**
@@ -74,7 +97,8 @@ export async function enqueueJobOnce(sql: Queryable, o: EnqueueOptions & { kind:
 }
 
 /**
- * Takes the most urgent due job (of `kinds`, when given), oldest first, and leases it to `workerId`. SKIP LOCKED lets any number of
+ * Takes the most urgent due job (of `kinds`, when given), fairly across accounts (earliest
+ * turn, then oldest: nextTurn), and leases it to `workerId`. SKIP LOCKED lets any number of
  * workers claim at once: each skips rows another claimer has locked instead of waiting,
  * so no job is handed out twice and nobody blocks.
  */
@@ -97,10 +121,14 @@ async function claimNext(sql: Queryable, workerId: string, leaseSeconds: number,
     with next as (
       select id from media_jobs
       where state = 'queued' and run_at <= now() ${kinds ? sql`and kind = any(${kinds as JobKind[]})` : sql``}
+        -- The same rows again, by their classes: the index then skips other lanes' classes.
+        ${kinds ? sql`and priority = any(${kinds.map((k) => JOB_PRIORITY[k])})` : sql``}
         -- First frames come first: no ladder starts while an upload waits for its opener
         -- (a running one goes on, niced). The ladders of a burst start once its openers are out.
         and (kind <> 'encode_ladder' or not exists (${openerWaiting(sql)}))
-      order by priority, run_at, id
+      -- The index media_jobs_due in this order: the first row that is due and not locked
+      -- ends the scan, however many are queued.
+      order by priority, turn, id
       limit 1
       for update skip locked
     )

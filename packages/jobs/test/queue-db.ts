@@ -8,8 +8,8 @@ export interface QueueDb {
   db: TestDatabase;
   sql: Sql;
   accountId: string;
-  /** A queued job for a fresh asset (process_source unless `kind` says otherwise). */
-  newJob(maxAttempts?: number, kind?: JobKind): ReturnType<typeof enqueueJob>;
+  /** A queued job for a fresh asset (process_source unless `kind` says otherwise), of `accountId` (else the file's account). */
+  newJob(maxAttempts?: number, kind?: JobKind, accountId?: string): ReturnType<typeof enqueueJob>;
 }
 
 /**
@@ -27,10 +27,10 @@ export function useQueueDb(): QueueDb {
   beforeEach(async () => {
     await q.sql`delete from media_jobs`;
   });
-  q.newJob = async (maxAttempts = 3, kind?: JobKind) => {
+  q.newJob = async (maxAttempts = 3, kind?: JobKind, accountId = q.accountId) => {
     const id = randomUUID();
-    await insertAsset(q.sql, { id, accountId: q.accountId, contentType: 'video/mp4' });
-    return enqueueJob(q.sql, { assetId: id, accountId: q.accountId, maxAttempts, ...(kind ? { kind } : {}) });
+    await insertAsset(q.sql, { id, accountId, contentType: 'video/mp4' });
+    return enqueueJob(q.sql, { assetId: id, accountId, maxAttempts, ...(kind ? { kind } : {}) });
   };
   return q;
 }

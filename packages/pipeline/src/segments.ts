@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { classify, initPath, segmentPath } from '@kino/artifacts';
 import { getAssetById, recordArtifacts, type AssetRow, type Queryable, type Sql } from '@kino/db';
-import type { RedisBus } from '@kino/events';
+import { waitWoken, type RedisBus } from '@kino/events';
 import {
   announceSegmentJobs,
   announceSegmentWanted,
@@ -107,34 +107,28 @@ export async function answerSegmentRequest(deps: AnswerDeps, assetId: string, pa
 
 /** Waits for `path`'s artifact row; `job` is the segment job that makes it. */
 async function waitForSegment(deps: AnswerDeps, assetId: string, path: string, job: string, signal: AbortSignal): Promise<SegmentAnswer> {
-  const deadline = Date.now() + deps.waitMs;
-  let nudge: (() => void) | undefined;
-  const notice = deps.bus?.subscribe(SEGMENT_DONE_CHANNEL, (message) => {
-    if (message === `${assetId} ${job}`) nudge?.();
-  });
-  const gone = () => nudge?.();
-  signal.addEventListener('abort', gone, { once: true });
-  try {
-    while (Date.now() < deadline && !signal.aborted) {
+  const answer = await waitWoken<SegmentAnswer | null>({
+    read: async () => {
       if ((await recorded(deps.sql, assetId, [path])).size > 0) return { status: 'ready' };
       // Its job ended without recording it: the encode failed. Nothing was cached; the
       // player's retry asks again.
       if (!(await segmentPending(deps.sql, assetId, job))) {
         return (await recorded(deps.sql, assetId, [path])).size > 0 ? { status: 'ready' } : { status: 'busy', retryAfterSec: 1 };
       }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, Math.min(deps.pollMs ?? 500, Math.max(0, deadline - Date.now())));
-        nudge = () => {
-          clearTimeout(timer);
-          resolve();
-        };
+      return null;
+    },
+    done: (a) => a !== null,
+    subscribe: (wake) => {
+      const notice = deps.bus?.subscribe(SEGMENT_DONE_CHANNEL, (message) => {
+        if (message === `${assetId} ${job}`) wake();
       });
-    }
-    return { status: 'busy', retryAfterSec: 1 };
-  } finally {
-    signal.removeEventListener('abort', gone);
-    notice?.close();
-  }
+      return () => notice?.close();
+    },
+    timeoutMs: deps.waitMs,
+    recheckMs: deps.pollMs ?? 500,
+    signal,
+  });
+  return answer ?? { status: 'busy', retryAfterSec: 1 };
 }
 
 export interface ProduceDeps {

@@ -1,5 +1,5 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { getAsset, listArtifacts, type AssetRow } from '@kino/db';
+import { waitWoken } from '@kino/events';
 import { pickEdge, playbackBlock, type PlaybackBlock } from '@kino/playback';
 import type { ApiDeps } from './deps.ts';
 import { ApiError } from './errors.ts';
@@ -41,11 +41,13 @@ export async function issuePlayback(deps: ApiDeps, asset: AssetRow, o: PlaybackO
   });
 }
 
-const WAIT_POLL_MS = 100;
+/** A wait re-reads the asset at least this often without a notification: one can be lost. */
+const WAIT_RECHECK_MS = 2_500;
 
 /**
  * Holds until the asset is playable, has failed, or `timeoutMs` passes, and returns its
- * latest row. Polling a primary key every 100 ms costs little and needs no extra channel.
+ * latest row. Re-read when the account's events are announced (the opener's among them),
+ * and every WAIT_RECHECK_MS in case an announcement was lost: a few reads per wait, not ten a second.
  */
 export async function waitUntilPlayable(
   deps: ApiDeps,
@@ -54,12 +56,15 @@ export async function waitUntilPlayable(
   timeoutMs: number,
   signal: AbortSignal,
 ): Promise<AssetRow> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const asset = await getAsset(deps.sql, accountId, assetId);
+  const asset = await waitWoken({
+    read: () => getAsset(deps.sql, accountId, assetId),
     // Gone meanwhile (the upload was swept or deleted): the caller answers with what it has.
-    if (!asset) throw new ApiError(404, 'NOT_FOUND', 'Asset not found.');
-    if (asset.playable_state !== 'not_playable' || asset.error || Date.now() >= deadline || signal.aborted) return asset;
-    await sleep(WAIT_POLL_MS);
-  }
+    done: (a) => a?.playable_state !== 'not_playable' || !!a.error,
+    subscribe: (wake) => deps.eventFeed.subscribe(accountId, wake),
+    timeoutMs,
+    recheckMs: WAIT_RECHECK_MS,
+    signal,
+  });
+  if (!asset) throw new ApiError(404, 'NOT_FOUND', 'Asset not found.');
+  return asset;
 }

@@ -3,6 +3,7 @@ import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appendEvent, announceEvents, createRedisBus } from '@kino/events';
 import { listKeys, listMultipartUploads } from '@kino/storage';
 import { makeFixture, scratchDir } from '@kino/testkit';
 import { startApiHarness, streamUpload, type ApiHarness } from '@kino/testkit-stack';
@@ -44,6 +45,47 @@ async function expectNothingLeftBehind() {
   expect(keys.sort()).toEqual(ids.map((id) => `sources/${id}/original`).sort());
   expect(await listMultipartUploads(h.s3.storage)).toEqual([]);
 }
+
+// First in the file: the reads it counts are its own, not earlier tests' still being reported.
+describe('POST /v1/videos?wait=playable', () => {
+  // Every read of the assets table by any connection to this test's database, as Postgres
+  // counts them (reported by each connection when it goes idle, within about a second).
+  const assetReads = async () =>
+    (await h.db.sql`select (seq_scan + coalesce(idx_scan, 0))::int as n from pg_stat_user_tables where relname = 'assets'`)[0]!.n as number;
+  const accountA = async () => (await h.db.sql`select account_id from api_keys where prefix = ${h.keyA.slice(0, 13)}`)[0]!.account_id;
+
+  it('reads the asset a few times over a wait of seconds, not ten times a second', async () => {
+    const before = await assetReads();
+    const res = await post(clip, {}, '?wait=playable&timeout_seconds=5');
+    expect((await json(res)).wait.timed_out).toBe(true);
+    const reads = (await assetReads()) - before;
+    // The upload's own (about a dozen, foreign-key checks included), then the wait's: the
+    // first, one per announcement of the upload's own events, a recheck every 2.5 s and the
+    // last. Polling every 100 ms made fifty more.
+    expect(reads).toBeLessThanOrEqual(25);
+  });
+
+  it('answers with the opener once its event is announced', async () => {
+    const held = post(clip, {}, '?wait=playable&timeout_seconds=60&title=held');
+    await expect
+      .poll(async () => (await h.db.sql`select j.id from media_jobs j join assets a on a.id = j.asset_id where a.title = 'held'`).length, {
+        timeout: 30_000,
+      })
+      .toBe(1);
+    // What the worker does when the opener is out: the row, its event, the announcement.
+    const accountId = await accountA();
+    const [asset] = await h.db.sql.begin(async (tx) => {
+      const rows = await tx`update assets set playable_state = 'opener_ready' where title = 'held' returning id`;
+      await appendEvent(tx, { accountId, assetId: rows[0]!.id, type: 'asset.opener_ready', data: { path: 'opener.mp4', bytes: 1 } });
+      return rows;
+    });
+    const bus = createRedisBus(h.config.redisUrl);
+    announceEvents(bus.redis, accountId);
+    const body = await json(await held);
+    bus.close();
+    expect(body).toMatchObject({ id: asset!.id, playable_state: 'opener_ready', wait: { timed_out: false } });
+  });
+});
 
 describe('POST /v1/videos', () => {
   it('accepts a raw upload and answers with an honest asset', async () => {
