@@ -77,6 +77,9 @@ function dispatcher(o: Partial<DispatcherOptions> = {}): WebhookDispatcher {
     allowPrivate: true,
     timeoutMs: 5_000,
     concurrency: 4,
+    accountConcurrency: 4,
+    endpointConcurrency: 1,
+    disableAfterSeconds: 3600,
     pollIntervalMs: 50,
     retryScheduleMs: [10, 10, 10],
     ...o,
@@ -123,12 +126,11 @@ describe('the webhook dispatcher', () => {
     const event = await emit('asset.hls_ready');
     const [delivery] = await settled(hook.id);
     const got = rx.received[0]!;
+    // Standard Webhooks' recommended shape; data is the event as GET /v1/events sends it.
     expect(JSON.parse(got.body)).toEqual({
-      id: event.seq,
       type: 'asset.hls_ready',
-      asset_id: event.asset_id,
-      created_at: event.created_at.toISOString(),
-      data: {},
+      timestamp: event.created_at.toISOString(),
+      data: { id: event.seq, type: 'asset.hls_ready', asset_id: event.asset_id, created_at: event.created_at.toISOString(), data: {} },
     });
     expect(got.headers).toMatchObject({
       'content-type': 'application/json',
@@ -224,7 +226,7 @@ describe('the webhook dispatcher', () => {
     );
     await dispatcher({ concurrency: 8 }).start();
     await Promise.all([settled(a.hook.id, 8), settled(b.hook.id, 8)]);
-    const idsAt = (path: string) => rx.received.filter((r) => r.path === path).map((r) => JSON.parse(r.body).id);
+    const idsAt = (path: string) => rx.received.filter((r) => r.path === path).map((r) => JSON.parse(r.body).data.id);
     expect(idsAt('/a')).toEqual(eventsA.map((e) => e.seq));
     expect(idsAt('/b')).toEqual(eventsB.map((e) => e.seq));
     expect(maxOverall).toBe(2);
