@@ -391,6 +391,10 @@ describe('webhook deliveries', () => {
     expect(verifyStandardWebhook(again.secret, after.headers, after.body)).toBe(true);
     expect((await h.db.sql`select previous_secret from webhooks where id = ${hook.id}`)[0]!.previous_secret).toBeNull();
 
+    // No body: a day's overlap.
+    const byDefault = await call('POST', `/v1/webhooks/${hook.id}/rotate-secret`, h.keyA);
+    expect(byDefault.status).toBe(200);
+    expect(Date.parse(byDefault.body.previous_secret_expires_at) - Date.now()).toBeGreaterThan(86_300_000);
     // No overlap at all; another account's endpoint is a 404.
     const sharp = await rotate({ overlap_seconds: 0 });
     expect(sharp.previous_secret_expires_at).toBeNull();

@@ -313,6 +313,10 @@ export async function webhookRoutes(scope: FastifyInstance, deps: ApiDeps): Prom
         ),
         response: { 200: WebhookWithSecretSchema, ...clientErrors },
       },
+      // Every field is optional, so the body may be left out altogether.
+      preValidation: async (request) => {
+        request.body ??= {};
+      },
     },
     async (request) => {
       const w = await rotateSecret(deps.sql, request.account.id, request.params.id, request.body.overlap_seconds ?? 86_400);
