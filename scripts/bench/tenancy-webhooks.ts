@@ -6,13 +6,7 @@
 // Importable without side effects; the caller prints and records the result.
 import { randomUUID } from 'node:crypto';
 import { announceEvents, appendEvent, appendEvents, createRedisBus, type RedisBus } from '@kino/events';
-import {
-  startApiHarness,
-  startArrivalReceiver,
-  startSilentListeners,
-  type ApiHarness,
-  type ArrivalReceiver,
-} from '@kino/testkit-stack';
+import { startApiHarness, startArrivalReceiver, startSilentListeners, type ApiHarness, type ArrivalReceiver } from '@kino/testkit-stack';
 import { median, sleep } from './util.ts';
 
 export interface WebhookLatency {

@@ -139,7 +139,12 @@ export async function enableWebhook(sql: Queryable, accountId: string, id: strin
  * delivery. A rotation during an overlap drops the oldest secret. Null when there is no
  * such endpoint.
  */
-export async function rotateSecret(sql: Queryable, accountId: string, id: string, overlapSeconds: number): Promise<WebhookWithSecret | null> {
+export async function rotateSecret(
+  sql: Queryable,
+  accountId: string,
+  id: string,
+  overlapSeconds: number,
+): Promise<WebhookWithSecret | null> {
   // The right-hand sides read the row as it was: previous_secret becomes the old secret.
   const [row] = await sql<WebhookWithSecret[]>`
     update webhooks
@@ -442,7 +447,8 @@ export async function recordAttempt(sql: Sql, a: AttemptRecord, breaker: Breaker
     if (!w) return null;
     if (!w.expired) {
       const pauseMs = breaker.pauseMs(w.failures);
-      if (pauseMs > 0) await tx`update webhooks set paused_until = now() + make_interval(secs => ${pauseMs / 1000}) where id = ${a.webhookId}`;
+      if (pauseMs > 0)
+        await tx`update webhooks set paused_until = now() + make_interval(secs => ${pauseMs / 1000}) where id = ${a.webhookId}`;
       return null;
     }
     await tx`update webhooks set disabled_at = now(), paused_until = null where id = ${a.webhookId}`;

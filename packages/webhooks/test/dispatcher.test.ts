@@ -339,7 +339,10 @@ describe('the webhook dispatcher', () => {
     const rx = await startReceiver((_n, req, res) => {
       if (!req.url!.startsWith('/x')) return void res.end();
       open.set(req.url!, (open.get(req.url!) ?? 0) + 1);
-      peak.account = Math.max(peak.account, [...open.values()].reduce((a, b) => a + b, 0));
+      peak.account = Math.max(
+        peak.account,
+        [...open.values()].reduce((a, b) => a + b, 0),
+      );
       peak.endpoint = Math.max(peak.endpoint, ...open.values());
       held.push(() => {
         open.set(req.url!, open.get(req.url!)! - 1);
@@ -368,7 +371,9 @@ describe('the webhook dispatcher', () => {
     expect(leased[0]!.n).toBe(3);
     expect(held).toHaveLength(3);
     // Let everything through, one at a time as it arrives.
-    const drain = setInterval(() => held.splice(0).forEach((f) => f()), 5);
+    const drain = setInterval(() => {
+      for (const release of held.splice(0)) release();
+    }, 5);
     try {
       for (const h of xHooks) await settled(h.id, 6);
     } finally {
@@ -384,7 +389,11 @@ describe('the webhook dispatcher', () => {
     const url = `${rx.url}?token=s3cr3t-in-the-url`;
     const { account, hook, emit } = await hookFor(url);
     // Another endpoint of the account hears of it.
-    const watcher = await createWebhook(db.sql, { accountId: account, url: rx.url.replace('/hook', '/watch'), eventTypes: ['webhook.disabled'] });
+    const watcher = await createWebhook(db.sql, {
+      accountId: account,
+      url: rx.url.replace('/hook', '/watch'),
+      eventTypes: ['webhook.disabled'],
+    });
     await dispatcher({ retryScheduleMs: [300, 300, 300, 300, 300, 300, 300, 300], disableAfterSeconds: 1 }).start();
     for (let i = 0; i < 4; i++) await emit();
 
@@ -405,7 +414,8 @@ describe('the webhook dispatcher', () => {
 
     // Failing for a second: disabled, its pending deliveries failed, the event appended.
     const [row] = await waitFor('the endpoint to be disabled', async () => {
-      const rows = await db.sql`select disabled_at, paused_until, consecutive_failures from webhooks where id = ${hook.id} and disabled_at is not null`;
+      const rows =
+        await db.sql`select disabled_at, paused_until, consecutive_failures from webhooks where id = ${hook.id} and disabled_at is not null`;
       return rows.length > 0 && rows;
     });
     expect(row).toMatchObject({ paused_until: null, consecutive_failures: expect.any(Number) });
@@ -430,7 +440,11 @@ describe('the webhook dispatcher', () => {
     await emit();
     expect(await listDeliveries(db.sql, hook.id, { limit: 10 })).toHaveLength(ds.length);
     healthy = true;
-    expect(await enableWebhook(db.sql, account, hook.id)).toMatchObject({ disabled_at: null, consecutive_failures: 0, failing_since: null });
+    expect(await enableWebhook(db.sql, account, hook.id)).toMatchObject({
+      disabled_at: null,
+      consecutive_failures: 0,
+      failing_since: null,
+    });
     const after = await emit();
     await waitFor('the delivery after enabling', () => rx.received.slice(before).some((r) => JSON.parse(r.body).data.id === after.seq));
     expect((await settled(hook.id, ds.length + 1))[0]).toMatchObject({ event_seq: after.seq, state: 'succeeded' });

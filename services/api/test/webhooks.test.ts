@@ -384,7 +384,10 @@ describe('webhook deliveries', () => {
     expect(verifyStandardWebhook(hook.secret, next.headers, next.body)).toBe(false);
     expect(verifyStandardWebhook(rotated.secret, next.headers, next.body)).toBe(true);
     expect(verifyStandardWebhook(again.secret, next.headers, next.body)).toBe(true);
-    await waitFor('the overlap to end', async () => (await call('GET', `/v1/webhooks/${hook.id}`, h.keyA)).body.previous_secret_expires_at === null);
+    await waitFor(
+      'the overlap to end',
+      async () => (await call('GET', `/v1/webhooks/${hook.id}`, h.keyA)).body.previous_secret_expires_at === null,
+    );
     const after = await deliver();
     expect(signatures(after)).toHaveLength(1);
     expect(verifyStandardWebhook(rotated.secret, after.headers, after.body)).toBe(false);
@@ -403,7 +406,7 @@ describe('webhook deliveries', () => {
     expect((await call('POST', `/v1/webhooks/${hook.id}/rotate-secret`, h.keyA, { overlap_seconds: -1 })).status).toBe(400);
   });
 
-  it('redelivers a delivery with the same webhook-id, as new attempts; refuses one in flight and others\' ids', async () => {
+  it("redelivers a delivery with the same webhook-id, as new attempts; refuses one in flight and others' ids", async () => {
     let hold: (() => void) | undefined;
     const rx = await startReceiver((n, _d, res) => {
       if (n === 3) hold = () => res.writeHead(200).end();
@@ -563,7 +566,13 @@ describe('a webhook that keeps failing', () => {
     healthy = true;
     const enabled = await call('POST', `/v1/webhooks/${hook.id}/enable`, hd.keyA, undefined, hd.api.url);
     expect(enabled.status).toBe(200);
-    expect(enabled.body).toMatchObject({ enabled: true, disabled_at: null, consecutive_failures: 0, failing_since: null, paused_until: null });
+    expect(enabled.body).toMatchObject({
+      enabled: true,
+      disabled_at: null,
+      consecutive_failures: 0,
+      failing_since: null,
+      paused_until: null,
+    });
     expect((await call('POST', `/v1/webhooks/${hook.id}/enable`, hd.keyB, undefined, hd.api.url)).status).toBe(404);
     expect((await redeliver()).status).toBe(202);
     const later = await fire();

@@ -342,7 +342,11 @@ export async function webhookRoutes(scope: FastifyInstance, deps: ApiDeps): Prom
       const w = await getWebhook(deps.sql, request.account.id, request.params.id);
       if (!w) throw notFound('Webhook');
       if (w.disabled_at) {
-        throw new ApiError(409, 'WEBHOOK_DISABLED', 'The webhook is disabled: enable it (POST /v1/webhooks/{id}/enable) before redelivering.');
+        throw new ApiError(
+          409,
+          'WEBHOOK_DISABLED',
+          'The webhook is disabled: enable it (POST /v1/webhooks/{id}/enable) before redelivering.',
+        );
       }
       const done = await redeliver(deps.sql, w.id, request.params.delivery_id);
       if (!done) throw notFound('Delivery');
