@@ -127,6 +127,12 @@ export interface Config {
     timeoutMs: number;
     /** Sends in flight at once per api process. */
     concurrency: number;
+    /** Sends in flight at once per account, over every api process. */
+    accountConcurrency: number;
+    /** Sends in flight at once per endpoint, over every api process (1 keeps its events in order). */
+    endpointConcurrency: number;
+    /** An endpoint that failed every attempt for this long is disabled. */
+    disableAfterSeconds: number;
     pollIntervalMs: number;
     /** Waits before each retry; its length is the number of retries. */
     retryScheduleMs: number[];
@@ -454,6 +460,9 @@ export function loadConfig(env: Env = process.env): Config {
       allowPrivate: bool(env, 'WEBHOOK_ALLOW_PRIVATE', nodeEnv !== 'production' && LOOPBACK.test(apiHost)),
       timeoutMs: int(env, 'WEBHOOK_TIMEOUT_MS', 10_000, 100, 120_000),
       concurrency: int(env, 'WEBHOOK_CONCURRENCY', 8, 1, 256),
+      accountConcurrency: int(env, 'WEBHOOK_ACCOUNT_CONCURRENCY', 4, 1, 256),
+      endpointConcurrency: int(env, 'WEBHOOK_ENDPOINT_CONCURRENCY', 1, 1, 64),
+      disableAfterSeconds: int(env, 'WEBHOOK_DISABLE_AFTER_SECONDS', 3 * 86_400, 1, 30 * 86_400),
       pollIntervalMs: int(env, 'WEBHOOK_POLL_INTERVAL_MS', 1000, 20, 600_000),
       retryScheduleMs: msList(
         env,

@@ -4,7 +4,8 @@ import type { EventType } from './types.ts';
 export interface AssetEventRow {
   seq: number;
   account_id: string;
-  asset_id: string;
+  /** null for an event of the account itself (webhook.disabled). */
+  asset_id: string | null;
   type: EventType;
   data: Record<string, unknown>;
   created_at: Date;
@@ -14,7 +15,7 @@ export interface AssetEventRow {
 export interface EventEnvelope {
   id: number;
   type: EventType;
-  asset_id: string;
+  asset_id: string | null;
   created_at: string;
   data: Record<string, unknown>;
 }
@@ -35,7 +36,8 @@ const EVENT_ORDER_LOCK = 0x6b696e65; // "kine"
 
 export interface NewEvent {
   accountId: string;
-  assetId: string;
+  /** null for an event of the account itself. */
+  assetId: string | null;
   type: EventType;
   data?: Record<string, unknown>;
 }
@@ -53,12 +55,13 @@ export async function appendEvents(tx: Queryable, events: NewEvent[]): Promise<A
     insert into asset_events ${tx(rows as never, 'account_id', 'asset_id', 'type', 'data')}
     returning *`;
   // The webhook outbox is filled in the same transaction: every subscribed endpoint gets
-  // a pending delivery for every event it asked for.
+  // a pending delivery for every event it asked for. A disabled endpoint gets none until
+  // it is enabled again.
   await tx`
     insert into webhook_deliveries (webhook_id, event_seq)
     select w.id, e.seq
     from asset_events e
-    join webhooks w on w.account_id = e.account_id and w.deleted_at is null
+    join webhooks w on w.account_id = e.account_id and w.deleted_at is null and w.disabled_at is null
                    and (w.event_types is null or e.type = any (w.event_types))
     where e.seq = any (${inserted.map((e) => e.seq)}::bigint[])`;
   return inserted;

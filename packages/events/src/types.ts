@@ -21,6 +21,8 @@ export const EVENT_TYPES = {
     'Processing failed for good, or the source never came (an import that could not be fetched, a direct upload that is not media or expired): data.code, data.message.',
   'asset.deleted': 'The asset was deleted; playback stops everywhere.',
   'asset.purged': "The asset's cached files and origin objects are gone.",
+  'webhook.disabled':
+    'A webhook endpoint that failed every attempt for WEBHOOK_DISABLE_AFTER_SECONDS (3 days) was disabled: its pending deliveries failed and it gets no new ones until `POST /v1/webhooks/{id}/enable`. An event of the account, not of an asset: asset_id is null. data.webhook_id, data.failing_since, data.failures (attempts failed in a row).',
 } as const;
 
 export type EventType = keyof typeof EVENT_TYPES;

@@ -72,7 +72,7 @@ export const ERROR_CODES = {
   NOT_FOUND: {
     status: [404],
     by: ['api'],
-    when: "no such asset, webhook or tus upload for this account (another account's included), or a tus upload no longer in progress",
+    when: "no such asset, webhook, webhook delivery or tus upload for this account (another account's included), or a tus upload no longer in progress",
   },
   ROUTE_NOT_FOUND: { status: [404], by: ['api', 'edge'], when: 'no route has this method and path' },
   ASSET_NOT_PLAYABLE: { status: [404], by: ['api'], when: 'playback asked for before the opener is ready' },
@@ -100,6 +100,12 @@ export const ERROR_CODES = {
   },
   UPLOAD_EXPIRED: { status: [410], by: ['api'], when: 'a direct or tus upload used after its `expires_at` (tus: `Upload-Expires`)' },
   ASSET_DELETED: { status: [409, 410], by: ['api', 'edge'], when: 'the asset was deleted: 409 to a change, 410 from an edge' },
+  WEBHOOK_DISABLED: {
+    status: [409],
+    by: ['api'],
+    when: 'redelivering to a webhook disabled for failing too long (enable it first: `POST /v1/webhooks/{id}/enable`)',
+  },
+  DELIVERY_IN_FLIGHT: { status: [409], by: ['api'], when: 'redelivering a webhook delivery that is being sent right now' },
   TUS_VERSION_UNSUPPORTED: { status: [412], by: ['api'], when: 'a tus request without `Tus-Resumable: 1.0.0`' },
   PAYLOAD_TOO_LARGE: {
     status: [413],

@@ -6,3 +6,4 @@ export * from './edge.ts';
 export * from './worker.ts';
 export * from './player.ts';
 export * from './processes.ts';
+export * from './webhooks.ts';

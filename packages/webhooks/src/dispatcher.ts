@@ -1,6 +1,16 @@
 import type { Sql } from '@kino/db';
-import { EVENTS_CHANNEL, type EventEnvelope, type RedisBus, type Subscription } from '@kino/events';
-import { claimDeliveries, DELETED_ERROR, failUnsent, recordAttempt, releaseDeliveries, type ClaimedDelivery } from './store.ts';
+import { announceEvents, EVENTS_CHANNEL, envelope, type EventEnvelope, type RedisBus, type Subscription } from '@kino/events';
+import { breakerPauseMs } from './breaker.ts';
+import {
+  claimDeliveries,
+  DELETED_ERROR,
+  DISABLED_ERROR,
+  failUnsent,
+  recordAttempt,
+  releaseDeliveries,
+  type BreakerPolicy,
+  type ClaimedDelivery,
+} from './store.ts';
 import { DEFAULT_RETRY_SCHEDULE_MS, retryDelayMs } from './retry.ts';
 import { createWebhookAgent, sendWebhook, type SendResult } from './send.ts';
 import { webhookHeaders } from './signing.ts';
@@ -20,6 +30,12 @@ export interface DispatcherOptions {
   timeoutMs: number;
   /** Sends in flight at once in this process. */
   concurrency: number;
+  /** Sends in flight at once per account, over every dispatcher. */
+  accountConcurrency: number;
+  /** Sends in flight at once per endpoint, over every dispatcher (above 1, its events may arrive out of order). */
+  endpointConcurrency: number;
+  /** An endpoint failing every attempt for this long is disabled. */
+  disableAfterSeconds: number;
   /** Polling fallback for missed wake-ups and for retries coming due. */
   pollIntervalMs: number;
   /** Waits before each retry; its length is the number of retries. */
@@ -55,7 +71,6 @@ export function createWebhookDispatcher(o: DispatcherOptions): WebhookDispatcher
   let subscription: Subscription | undefined;
   /** Claimed deliveries not yet recorded or released, with their sends. */
   const inFlight = new Map<string, Promise<void>>();
-  const busyWebhooks = new Set<string>();
   let pumping: Promise<void> | null = null;
   let again = false;
 
@@ -78,7 +93,12 @@ export function createWebhookDispatcher(o: DispatcherOptions): WebhookDispatcher
         again = false;
         const free = o.concurrency - inFlight.size;
         if (free <= 0) return;
-        const claimed = await claimDeliveries(o.sql, { limit: free, leaseMs, busy: [...busyWebhooks] });
+        const claimed = await claimDeliveries(o.sql, {
+          limit: free,
+          leaseMs,
+          accountConcurrency: o.accountConcurrency,
+          endpointConcurrency: o.endpointConcurrency,
+        });
         for (const d of claimed) launch(d);
         // A full batch may have left more behind.
         if (claimed.length === free) again = true;
@@ -90,12 +110,10 @@ export function createWebhookDispatcher(o: DispatcherOptions): WebhookDispatcher
   }
 
   function launch(d: ClaimedDelivery): void {
-    busyWebhooks.add(d.webhook_id);
     const done = deliver(d)
       .catch((err) => log.error({ err, delivery_id: d.id }, 'recording a webhook attempt failed; the claim lapses and it is sent again'))
       .finally(() => {
         inFlight.delete(d.id);
-        busyWebhooks.delete(d.webhook_id);
         wake();
       });
     inFlight.set(d.id, done);
@@ -103,15 +121,9 @@ export function createWebhookDispatcher(o: DispatcherOptions): WebhookDispatcher
 
   async function deliver(d: ClaimedDelivery): Promise<void> {
     if (d.webhook_deleted_at) return failUnsent(o.sql, d.id, DELETED_ERROR);
-    const payload: EventEnvelope = {
-      id: d.event_seq,
-      type: d.event_type,
-      asset_id: d.asset_id,
-      created_at: d.event_created_at.toISOString(),
-      data: d.event_data,
-    };
-    const body = JSON.stringify(payload);
-    const r = await sendWebhook(d.url, webhookHeaders(d.secret, d.id, body), body, {
+    if (d.webhook_disabled_at) return failUnsent(o.sql, d.id, DISABLED_ERROR);
+    const body = JSON.stringify(webhookPayload(d));
+    const r = await sendWebhook(d.url, webhookHeaders(d.secrets, d.id, body), body, {
       dispatcher: agent,
       allowPrivate: o.allowPrivate,
       timeoutMs: o.timeoutMs,
@@ -120,16 +132,27 @@ export function createWebhookDispatcher(o: DispatcherOptions): WebhookDispatcher
     if (r.aborted) return releaseDeliveries(o.sql, [d.id]);
     const attempt = d.attempts + 1;
     const { outcome, retryInMs } = decide(r, attempt);
-    await recordAttempt(o.sql, {
-      deliveryId: d.id,
-      claim: d.claim,
-      durationMs: r.durationMs,
-      status: r.status,
-      error: r.error,
-      responseBody: r.responseBody,
-      outcome,
-      retryInMs,
-    });
+    const breaker: BreakerPolicy = {
+      pauseMs: (failures) => breakerPauseMs(failures, schedule, r.retryAfterMs),
+      disableAfterSeconds: o.disableAfterSeconds,
+    };
+    const grew = await recordAttempt(
+      o.sql,
+      {
+        deliveryId: d.id,
+        webhookId: d.webhook_id,
+        claim: d.claim,
+        durationMs: r.durationMs,
+        status: r.status,
+        error: r.error,
+        responseBody: r.responseBody,
+        outcome,
+        retryInMs,
+      },
+      breaker,
+    );
+    // webhook.disabled was appended: wake the account's readers (and its other endpoints' sends).
+    if (grew && o.bus) announceEvents(o.bus.redis, grew);
   }
 
   function decide(r: SendResult, attempt: number): { outcome: 'succeeded' | 'failed' | 'pending'; retryInMs?: number } {
@@ -186,4 +209,21 @@ export function createWebhookDispatcher(o: DispatcherOptions): WebhookDispatcher
       await agent.close().catch(() => {});
     },
   };
+}
+
+/**
+ * The body of a delivery, in the shape Standard Webhooks recommends: `type`, `timestamp`
+ * (when the event happened) and `data`, which is the event exactly as `GET /v1/events`
+ * sends it (id, type, asset_id, created_at, data).
+ */
+export function webhookPayload(d: ClaimedDelivery): { type: string; timestamp: string; data: EventEnvelope } {
+  const event = envelope({
+    seq: d.event_seq,
+    account_id: d.account_id,
+    asset_id: d.asset_id,
+    type: d.event_type,
+    data: d.event_data,
+    created_at: d.event_created_at,
+  });
+  return { type: event.type, timestamp: event.created_at, data: event };
 }

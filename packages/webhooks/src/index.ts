@@ -1,3 +1,4 @@
+export * from './breaker.ts';
 export * from './dispatcher.ts';
 export * from './retry.ts';
 export * from './send.ts';

@@ -21,13 +21,17 @@ export function signPayload(secret: string, id: string, timestamp: number, body:
   return `v1,${mac}`;
 }
 
-/** The headers of one delivery attempt: a fresh timestamp and signature, the same id. */
-export function webhookHeaders(secret: string, id: string, body: string, now = Date.now()): Record<string, string> {
+/**
+ * The headers of one delivery attempt: a fresh timestamp, the same id, and a signature per
+ * secret (during a rotation's overlap the new and the old one), space-separated as the spec
+ * allows, so a receiver holding either verifies.
+ */
+export function webhookHeaders(secrets: readonly string[], id: string, body: string, now = Date.now()): Record<string, string> {
   const timestamp = Math.floor(now / 1000);
   return {
     'content-type': 'application/json',
     'webhook-id': id,
     'webhook-timestamp': String(timestamp),
-    'webhook-signature': signPayload(secret, id, timestamp, body),
+    'webhook-signature': secrets.map((s) => signPayload(s, id, timestamp, body)).join(' '),
   };
 }

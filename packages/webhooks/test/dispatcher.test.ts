@@ -8,6 +8,8 @@ import { createTestDatabase, type TestDatabase } from '@kino/testkit';
 import {
   createWebhook,
   createWebhookDispatcher,
+  DISABLED_ERROR,
+  enableWebhook,
   listDeliveries,
   signPayload,
   type DispatcherOptions,
@@ -77,6 +79,9 @@ function dispatcher(o: Partial<DispatcherOptions> = {}): WebhookDispatcher {
     allowPrivate: true,
     timeoutMs: 5_000,
     concurrency: 4,
+    accountConcurrency: 4,
+    endpointConcurrency: 1,
+    disableAfterSeconds: 3600,
     pollIntervalMs: 50,
     retryScheduleMs: [10, 10, 10],
     ...o,
@@ -123,12 +128,11 @@ describe('the webhook dispatcher', () => {
     const event = await emit('asset.hls_ready');
     const [delivery] = await settled(hook.id);
     const got = rx.received[0]!;
+    // Standard Webhooks' recommended shape; data is the event as GET /v1/events sends it.
     expect(JSON.parse(got.body)).toEqual({
-      id: event.seq,
       type: 'asset.hls_ready',
-      asset_id: event.asset_id,
-      created_at: event.created_at.toISOString(),
-      data: {},
+      timestamp: event.created_at.toISOString(),
+      data: { id: event.seq, type: 'asset.hls_ready', asset_id: event.asset_id, created_at: event.created_at.toISOString(), data: {} },
     });
     expect(got.headers).toMatchObject({
       'content-type': 'application/json',
@@ -224,7 +228,7 @@ describe('the webhook dispatcher', () => {
     );
     await dispatcher({ concurrency: 8 }).start();
     await Promise.all([settled(a.hook.id, 8), settled(b.hook.id, 8)]);
-    const idsAt = (path: string) => rx.received.filter((r) => r.path === path).map((r) => JSON.parse(r.body).id);
+    const idsAt = (path: string) => rx.received.filter((r) => r.path === path).map((r) => JSON.parse(r.body).data.id);
     expect(idsAt('/a')).toEqual(eventsA.map((e) => e.seq));
     expect(idsAt('/b')).toEqual(eventsB.map((e) => e.seq));
     expect(maxOverall).toBe(2);
@@ -324,6 +328,126 @@ describe('the webhook dispatcher', () => {
     const [delivery] = await listDeliveries(db.sql, hook.id, { limit: 10 });
     expect(delivery).toMatchObject({ state: 'succeeded', attempts: 1 });
     expect((await db.sql`select locked_until from webhook_deliveries where id = ${delivery!.id}`)[0]!.locked_until).toBeNull();
+    await rx.close();
+  });
+
+  it('holds an account to its cap and an endpoint to its own, counted across dispatchers, while other accounts go on', async () => {
+    // The receiver holds every request to /x* until released; /y answers at once.
+    const held: Array<() => void> = [];
+    const open = new Map<string, number>();
+    const peak = { account: 0, endpoint: 0 };
+    const rx = await startReceiver((_n, req, res) => {
+      if (!req.url!.startsWith('/x')) return void res.end();
+      open.set(req.url!, (open.get(req.url!) ?? 0) + 1);
+      peak.account = Math.max(
+        peak.account,
+        [...open.values()].reduce((a, b) => a + b, 0),
+      );
+      peak.endpoint = Math.max(peak.endpoint, ...open.values());
+      held.push(() => {
+        open.set(req.url!, open.get(req.url!)! - 1);
+        res.end();
+      });
+    });
+    const x = (await createAccount(db.sql, 'x')).id;
+    const xHooks = await Promise.all(['/x1', '/x2'].map((p) => createWebhook(db.sql, { accountId: x, url: rx.url.replace('/hook', p) })));
+    const y = await hookFor(rx.url.replace('/hook', '/y'));
+    const events = (n: number) =>
+      appendEvents(
+        db.sql,
+        Array.from({ length: n }, () => ({ accountId: x, assetId: randomUUID(), type: 'job.progress' as const })),
+      );
+    await events(6); // 12 deliveries: each endpoint could take 2 at once, the account 3
+    const opts = { concurrency: 8, accountConcurrency: 3, endpointConcurrency: 2 };
+    await Promise.all([dispatcher(opts).start(), dispatcher(opts).start()]);
+    await waitFor('the account to be at its cap', () => held.length === 3);
+    // Y's event is newer than all of X's, and 13 slots are free: once it arrived, a claim
+    // ran after X reached its cap, and passed X's due deliveries over.
+    await y.emit();
+    await settled(y.hook.id);
+    const leased = await db.sql<{ n: number }[]>`
+      select count(*)::int as n from webhook_deliveries
+      where webhook_id = any (${xHooks.map((h) => h.id)}::uuid[]) and state = 'pending' and locked_until >= now()`;
+    expect(leased[0]!.n).toBe(3);
+    expect(held).toHaveLength(3);
+    // Let everything through, one at a time as it arrives.
+    const drain = setInterval(() => {
+      for (const release of held.splice(0)) release();
+    }, 5);
+    try {
+      for (const h of xHooks) await settled(h.id, 6);
+    } finally {
+      clearInterval(drain);
+    }
+    expect(peak).toEqual({ account: 3, endpoint: 2 });
+    await rx.close();
+  });
+
+  it('pauses an endpoint after three failures in a row, then disables it with a webhook.disabled event naming no URL or secret', async () => {
+    let healthy = false;
+    const rx = await startReceiver((_n, req, res) => res.writeHead(healthy || req.url === '/watch' ? 200 : 500).end());
+    const url = `${rx.url}?token=s3cr3t-in-the-url`;
+    const { account, hook, emit } = await hookFor(url);
+    // Another endpoint of the account hears of it.
+    const watcher = await createWebhook(db.sql, {
+      accountId: account,
+      url: rx.url.replace('/hook', '/watch'),
+      eventTypes: ['webhook.disabled'],
+    });
+    await dispatcher({ retryScheduleMs: [300, 300, 300, 300, 300, 300, 300, 300], disableAfterSeconds: 1 }).start();
+    for (let i = 0; i < 4; i++) await emit();
+
+    const attemptTimes = async () =>
+      (
+        await db.sql<{ t: number }[]>`
+          select extract(epoch from a.attempted_at) * 1000 as t
+          from webhook_attempts a join webhook_deliveries d on d.id = a.delivery_id
+          where d.webhook_id = ${hook.id} order by a.attempted_at`
+      ).map((r) => Number(r.t));
+    // The first three go at once (one at a time, the next delivery as soon as one fails);
+    // the third failure opens the breaker: nothing for a pause of at least 300 ms - 20 %.
+    const times = await waitFor('a fourth attempt', async () => {
+      const ts = await attemptTimes();
+      return ts.length >= 4 && ts;
+    });
+    expect(times[3]! - times[2]!).toBeGreaterThanOrEqual(240);
+
+    // Failing for a second: disabled, its pending deliveries failed, the event appended.
+    const [row] = await waitFor('the endpoint to be disabled', async () => {
+      const rows =
+        await db.sql`select disabled_at, paused_until, consecutive_failures from webhooks where id = ${hook.id} and disabled_at is not null`;
+      return rows.length > 0 && rows;
+    });
+    expect(row).toMatchObject({ paused_until: null, consecutive_failures: expect.any(Number) });
+    const ds = await listDeliveries(db.sql, hook.id, { limit: 10 });
+    expect(ds.filter((d) => d.state === 'pending')).toEqual([]);
+    expect(ds.some((d) => d.last_error === DISABLED_ERROR)).toBe(true);
+    const [event] = await db.sql`select * from asset_events where account_id = ${account} and type = 'webhook.disabled'`;
+    expect(event).toMatchObject({
+      asset_id: null,
+      data: { webhook_id: hook.id, failing_since: expect.any(String), failures: row!.consecutive_failures },
+    });
+    const [told] = await settled(watcher.id);
+    const body = rx.received.find((r) => r.path === '/watch')!.body;
+    expect(JSON.parse(body)).toMatchObject({ type: 'webhook.disabled', data: { id: event!.seq, asset_id: null, data: event!.data } });
+    expect(told!.state).toBe('succeeded');
+    for (const text of [JSON.stringify(event), body]) {
+      for (const secret of ['s3cr3t', 'token', '127.0.0.1', rx.url, 'whsec_', hook.secret]) expect(text).not.toContain(secret);
+    }
+
+    // Disabled: new events make no delivery for it. Enabled again: they do, and go out.
+    const before = rx.received.length;
+    await emit();
+    expect(await listDeliveries(db.sql, hook.id, { limit: 10 })).toHaveLength(ds.length);
+    healthy = true;
+    expect(await enableWebhook(db.sql, account, hook.id)).toMatchObject({
+      disabled_at: null,
+      consecutive_failures: 0,
+      failing_since: null,
+    });
+    const after = await emit();
+    await waitFor('the delivery after enabling', () => rx.received.slice(before).some((r) => JSON.parse(r.body).data.id === after.seq));
+    expect((await settled(hook.id, ds.length + 1))[0]).toMatchObject({ event_seq: after.seq, state: 'succeeded' });
     await rx.close();
   });
 });

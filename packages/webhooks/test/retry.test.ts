@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RETRY_SCHEDULE_MS, parseRetryAfter, retryDelayMs } from '../src/index.ts';
+import { BREAKER_THRESHOLD, breakerPauseMs, DEFAULT_RETRY_SCHEDULE_MS, parseRetryAfter, retryDelayMs } from '../src/index.ts';
 
 describe('the webhook retry schedule', () => {
   it('spreads eleven attempts over about a day, then gives up', () => {
@@ -40,5 +40,16 @@ describe('the webhook retry schedule', () => {
     // A date already past means "now", never a negative wait.
     expect(parseRetryAfter('Mon, 30 Nov 2026 11:00:00 GMT', now)).toBe(0);
     for (const bad of [undefined, '', [], 'soon', 'NaN']) expect(parseRetryAfter(bad as string | string[] | undefined, now)).toBeNull();
+  });
+
+  it('pauses an endpoint from the third failure in a row, along the schedule, honouring Retry-After up to its longest step', () => {
+    const schedule = [1_000, 30_000, 600_000];
+    const mid = () => 0.5;
+    expect(BREAKER_THRESHOLD).toBe(3);
+    expect([1, 2].map((n) => breakerPauseMs(n, schedule, null, mid))).toEqual([0, 0]);
+    expect([3, 4, 5, 6, 50].map((n) => breakerPauseMs(n, schedule, null, mid))).toEqual([1_000, 30_000, 600_000, 600_000, 600_000]);
+    expect(breakerPauseMs(3, schedule, 20_000, mid)).toBe(20_000);
+    expect(breakerPauseMs(3, schedule, 86_400_000, mid)).toBe(600_000);
+    expect(breakerPauseMs(3, [], null, mid)).toBe(0);
   });
 });

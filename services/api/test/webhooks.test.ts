@@ -61,7 +61,8 @@ function verifyStandardWebhook(secret: string, headers: IncomingHttpHeaders, raw
 interface Delivery {
   headers: IncomingHttpHeaders;
   body: string;
-  event: { id: number; type: string; asset_id: string; created_at: string; data: unknown };
+  /** The payload's `data`: the event as GET /v1/events sends it. */
+  event: { id: number; type: string; asset_id: string | null; created_at: string; data: unknown };
 }
 
 interface Receiver {
@@ -78,7 +79,7 @@ async function startReceiver(answer: Receiver['answer'] = (_n, _d, res) => res.w
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
-      const d: Delivery = { headers: req.headers, body, event: JSON.parse(body) };
+      const d: Delivery = { headers: req.headers, body, event: JSON.parse(body).data };
       rx.received.push(d);
       rx.answer(rx.received.length, d, res);
     });
@@ -164,6 +165,12 @@ describe('webhook endpoints', () => {
       event_types: created.event_types,
       description: 'prod',
       created_at: expect.any(String),
+      enabled: true,
+      disabled_at: null,
+      consecutive_failures: 0,
+      failing_since: null,
+      paused_until: null,
+      previous_secret_expires_at: null,
     });
     const list = await call('GET', '/v1/webhooks', h.keyA);
     expect(list.body.data.find((w: any) => w.id === created.id)).toEqual(one.body);
@@ -198,7 +205,16 @@ describe('webhook endpoints', () => {
 
   it('documents the routes and the event types in the OpenAPI document', async () => {
     const doc: any = await (await fetch(`${h.api.url}/openapi.json`)).json();
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/webhooks', '/v1/webhooks/{id}', '/v1/webhooks/{id}/deliveries']));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/v1/webhooks',
+        '/v1/webhooks/{id}',
+        '/v1/webhooks/{id}/deliveries',
+        '/v1/webhooks/{id}/enable',
+        '/v1/webhooks/{id}/rotate-secret',
+        '/v1/webhooks/{id}/deliveries/{delivery_id}/redeliver',
+      ]),
+    );
     const body = doc.paths['/v1/webhooks'].post.requestBody.content['application/json'].schema;
     expect(body.properties.event_types.items.enum).toContain('asset.hls_ready');
   });
@@ -211,12 +227,17 @@ describe('webhook deliveries', () => {
     rx.answer = (_n, d, res) => res.writeHead(verifyStandardWebhook(hook.secret, d.headers, d.body) ? 204 : 401).end();
     const event = await emit(accountA, 'asset.opener_ready');
     const [got] = await waitFor('the delivery', () => rx.received.length > 0 && rx.received);
-    expect(got!.event).toEqual({
-      id: event.seq,
+    // Standard Webhooks' recommended shape, the event as GET /v1/events sends it in `data`.
+    expect(JSON.parse(got!.body)).toEqual({
       type: 'asset.opener_ready',
-      asset_id: event.asset_id,
-      created_at: event.created_at.toISOString(),
-      data: { note: 'ünïcödé ✓' },
+      timestamp: event.created_at.toISOString(),
+      data: {
+        id: event.seq,
+        type: 'asset.opener_ready',
+        asset_id: event.asset_id,
+        created_at: event.created_at.toISOString(),
+        data: { note: 'ünïcödé ✓' },
+      },
     });
     expect(got!.headers['content-type']).toBe('application/json');
     expect(verifyStandardWebhook(hook.secret, got!.headers, got!.body)).toBe(true);
@@ -330,6 +351,104 @@ describe('webhook deliveries', () => {
     expect((await h.db.sql`select count(*)::int as n from webhook_deliveries where webhook_id = ${hook.id}`)[0]!.n).toBe(1);
   });
 
+  it('rotates the secret: both signatures during the overlap, the old one dropped after it', async () => {
+    const rx = await startReceiver();
+    const hook = await createHook(rx.url);
+    const signatures = (d: Delivery) => String(d.headers['webhook-signature']).split(' ');
+    const rotate = async (body: object) => {
+      const res = await call('POST', `/v1/webhooks/${hook.id}/rotate-secret`, h.keyA, body);
+      expect(res.status).toBe(200);
+      return res.body as { secret: string; previous_secret_expires_at: string | null };
+    };
+    const deliver = async () => {
+      const e = await emit(accountA);
+      return waitFor('the delivery', () => rx.received.find((d) => d.event.id === e.seq));
+    };
+
+    const rotated = await rotate({ overlap_seconds: 3600 });
+    expect(rotated.secret).toMatch(/^whsec_/);
+    expect(rotated.secret).not.toBe(hook.secret);
+    expect(Date.parse(rotated.previous_secret_expires_at!) - Date.now()).toBeGreaterThan(3500_000);
+    expect((await call('GET', `/v1/webhooks/${hook.id}`, h.keyA)).body).toMatchObject({
+      previous_secret_expires_at: rotated.previous_secret_expires_at,
+    });
+    const during = await deliver();
+    expect(signatures(during)).toHaveLength(2);
+    // A receiver holding either secret verifies, as the spec reads several signatures.
+    expect(verifyStandardWebhook(hook.secret, during.headers, during.body)).toBe(true);
+    expect(verifyStandardWebhook(rotated.secret, during.headers, during.body)).toBe(true);
+
+    // Rotating again drops the oldest; an overlap of a second runs out, and the old secret goes.
+    const again = await rotate({ overlap_seconds: 1 });
+    const next = await deliver();
+    expect(verifyStandardWebhook(hook.secret, next.headers, next.body)).toBe(false);
+    expect(verifyStandardWebhook(rotated.secret, next.headers, next.body)).toBe(true);
+    expect(verifyStandardWebhook(again.secret, next.headers, next.body)).toBe(true);
+    await waitFor(
+      'the overlap to end',
+      async () => (await call('GET', `/v1/webhooks/${hook.id}`, h.keyA)).body.previous_secret_expires_at === null,
+    );
+    const after = await deliver();
+    expect(signatures(after)).toHaveLength(1);
+    expect(verifyStandardWebhook(rotated.secret, after.headers, after.body)).toBe(false);
+    expect(verifyStandardWebhook(again.secret, after.headers, after.body)).toBe(true);
+    expect((await h.db.sql`select previous_secret from webhooks where id = ${hook.id}`)[0]!.previous_secret).toBeNull();
+
+    // No body: a day's overlap.
+    const byDefault = await call('POST', `/v1/webhooks/${hook.id}/rotate-secret`, h.keyA);
+    expect(byDefault.status).toBe(200);
+    expect(Date.parse(byDefault.body.previous_secret_expires_at) - Date.now()).toBeGreaterThan(86_300_000);
+    // No overlap at all; another account's endpoint is a 404.
+    const sharp = await rotate({ overlap_seconds: 0 });
+    expect(sharp.previous_secret_expires_at).toBeNull();
+    expect(signatures(await deliver())).toHaveLength(1);
+    expect((await call('POST', `/v1/webhooks/${hook.id}/rotate-secret`, h.keyB, {})).status).toBe(404);
+    expect((await call('POST', `/v1/webhooks/${hook.id}/rotate-secret`, h.keyA, { overlap_seconds: -1 })).status).toBe(400);
+  });
+
+  it("redelivers a delivery with the same webhook-id, as new attempts; refuses one in flight and others' ids", async () => {
+    let hold: (() => void) | undefined;
+    const rx = await startReceiver((n, _d, res) => {
+      if (n === 3) hold = () => res.writeHead(200).end();
+      else res.writeHead(200).end();
+    });
+    const hook = await createHook(rx.url);
+    const event = await emit(accountA, 'asset.hls_ready');
+    const [first] = await waitFor('success', async () => {
+      const ds = await deliveries(hook.id);
+      return ds[0]?.state === 'succeeded' && ds;
+    });
+    const redeliver = (key = h.keyA, webhookId = hook.id, deliveryId = first.id) =>
+      call('POST', `/v1/webhooks/${webhookId}/deliveries/${deliveryId}/redeliver`, key);
+
+    const res = await redeliver();
+    expect(res.status).toBe(202);
+    expect(res.body).toMatchObject({ id: first.id, event_id: event.seq, state: 'pending', attempts: 1, finished_at: null });
+    const [again] = await waitFor('the redelivery', async () => {
+      const ds = await deliveries(hook.id);
+      return ds[0]?.attempts === 2 && ds[0].state === 'succeeded' && ds;
+    });
+    expect(again.attempt_log.map((a: any) => a.status)).toEqual([200, 200]);
+    expect(rx.received.map((d) => [d.headers['webhook-id'], d.event.id])).toEqual([
+      [first.id, event.seq],
+      [first.id, event.seq],
+    ]);
+
+    // While the third send is held: 409, and nothing changes.
+    expect((await redeliver()).status).toBe(202);
+    await waitFor('the held send', () => hold !== undefined);
+    const busy = await redeliver();
+    expect(busy.status).toBe(409);
+    expect(busy.body.error.code).toBe('DELIVERY_IN_FLIGHT');
+    hold!();
+    await waitFor('the third attempt', async () => (await deliveries(hook.id))[0]?.attempts === 3);
+
+    // Another account, an unknown delivery, a delivery of another endpoint: 404.
+    const other = await createHook(rx.url);
+    expect((await redeliver(h.keyB)).status).toBe(404);
+    expect((await redeliver(h.keyA, hook.id, randomUUID())).body.error.code).toBe('NOT_FOUND');
+    expect((await redeliver(h.keyA, other.id)).status).toBe(404);
+  });
   it('continues a pending delivery after an api restart', async () => {
     // The receiver fails the first attempt and, while answering it, the api is stopped:
     // a graceful stop lets that send finish and record, then claims nothing more.
@@ -386,5 +505,82 @@ describe('webhook address guard', () => {
       expect.objectContaining({ status: null, error: 'blocked: private address (127.0.0.1)', response_body: null }),
     ]);
     expect(rx.received).toHaveLength(0);
+  });
+});
+
+describe('a webhook that keeps failing', () => {
+  let hd: ApiHarness;
+  beforeAll(async () => {
+    hd = await startApiHarness({ ...FAST, WEBHOOK_DISABLE_AFTER_SECONDS: '1' });
+  });
+  afterAll(() => hd?.close());
+
+  it('is disabled with a webhook.disabled event, refuses redelivery, and works again once enabled', async () => {
+    let healthy = false;
+    const rx = await startReceiver((_n, _d, res) => res.writeHead(healthy ? 200 : 500).end());
+    const hook = await createHook(rx.url, {}, hd.keyA, hd.api.url);
+    const accountId = await accountOf(hd, hd.keyA);
+    const fire = async () => {
+      const e = await appendEvent(hd.db.sql, { accountId, assetId: randomUUID(), type: 'asset.created' });
+      announceEvents(bus.redis, accountId);
+      return e;
+    };
+    const get = async () => (await call('GET', `/v1/webhooks/${hook.id}`, hd.keyA, undefined, hd.api.url)).body;
+    // An event every 200 ms: each delivery runs its (short) schedule out, and the endpoint
+    // fails on for longer than a second.
+    const disabled = await waitFor('the endpoint to be disabled', async () => {
+      const w = await get();
+      if (w.enabled) await fire().then(() => new Promise((r) => setTimeout(r, 200)));
+      return w.enabled === false && w;
+    });
+    expect(disabled).toMatchObject({
+      disabled_at: expect.any(String),
+      consecutive_failures: expect.any(Number),
+      failing_since: expect.any(String),
+      paused_until: null,
+    });
+    expect(disabled.consecutive_failures).toBeGreaterThan(1);
+    const ds = await deliveries(hook.id, hd.keyA, hd.api.url);
+    expect(ds.filter((d) => d.state === 'pending')).toEqual([]);
+    const delivery = ds.find((d) => d.last_error?.startsWith('webhook disabled'));
+    expect(delivery).toBeDefined();
+
+    // The account's log says so, in the one event shape, about no asset.
+    const sse = await fetch(`${hd.api.url}/v1/events?after_sequence=0`, { headers: { authorization: `Bearer ${hd.keyA}` } });
+    const reader = sse.body!.getReader();
+    let text = '';
+    while (!text.includes('webhook.disabled')) text += new TextDecoder().decode((await reader.read()).value);
+    await reader.cancel();
+    const line = text.split('\n').find((l) => l.startsWith('data:') && l.includes('webhook.disabled'))!;
+    expect(JSON.parse(line.slice(5))).toMatchObject({
+      type: 'webhook.disabled',
+      asset_id: null,
+      data: { webhook_id: hook.id, failing_since: disabled.failing_since, failures: disabled.consecutive_failures },
+    });
+
+    const redeliver = () => call('POST', `/v1/webhooks/${hook.id}/deliveries/${delivery.id}/redeliver`, hd.keyA, undefined, hd.api.url);
+    const refused = await redeliver();
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe('WEBHOOK_DISABLED');
+
+    healthy = true;
+    const enabled = await call('POST', `/v1/webhooks/${hook.id}/enable`, hd.keyA, undefined, hd.api.url);
+    expect(enabled.status).toBe(200);
+    expect(enabled.body).toMatchObject({
+      enabled: true,
+      disabled_at: null,
+      consecutive_failures: 0,
+      failing_since: null,
+      paused_until: null,
+    });
+    expect((await call('POST', `/v1/webhooks/${hook.id}/enable`, hd.keyB, undefined, hd.api.url)).status).toBe(404);
+    expect((await redeliver()).status).toBe(202);
+    const later = await fire();
+    await waitFor('the new event', () => rx.received.some((d) => d.event.id === later.seq));
+    await waitFor('the redelivery', async () => {
+      const ds = await deliveries(hook.id, hd.keyA, hd.api.url);
+      return ds.find((d) => d.id === delivery.id)?.state === 'succeeded';
+    });
+    expect(rx.received.filter((d) => d.headers['webhook-id'] === delivery.id).at(-1)!.event.id).toBe(delivery.event_id);
   });
 });

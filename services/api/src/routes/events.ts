@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { getAsset, isApiKeyActive } from '@kino/db';
 import { EVENT_TYPES, envelope, eventsAfter, type AssetEventRow, type EventType } from '@kino/events';
-import { AnyObject, clientErrors, Defaulted, errorBody, IdParams, RawBody, refTo, StringEnum, typed, Uuid } from '@kino/http';
+import { AnyObject, clientErrors, Defaulted, errorBody, IdParams, Nullable, RawBody, refTo, StringEnum, typed, Uuid } from '@kino/http';
 import { Type } from 'typebox';
 import type { ApiDeps } from '../deps.ts';
 import { ApiError, notFound } from '../errors.ts';
@@ -10,7 +10,7 @@ export const EventSchema = Type.Partial(
   Type.Object({
     id: Type.Integer({ description: 'The sequence number: increasing, in commit order, per deployment.' }),
     type: StringEnum(Object.keys(EVENT_TYPES) as EventType[]),
-    asset_id: Uuid(),
+    asset_id: Nullable(Uuid(), { description: 'null for an event of the account itself (webhook.disabled).' }),
     created_at: Type.String({ format: 'date-time' }),
     data: AnyObject(),
   }),

@@ -4,10 +4,14 @@ import {
   createWebhookWithinCap,
   deleteWebhook,
   deliverySeq,
+  enableWebhook,
+  getDelivery,
   getWebhook,
   listDeliveries,
   listWebhooks,
   MAX_WEBHOOKS_PER_ACCOUNT,
+  redeliver,
+  rotateSecret,
   type Delivery,
   type Webhook,
 } from '@kino/webhooks';
@@ -25,16 +29,31 @@ const webhookProperties = {
   event_types: Nullable(Type.Array(EventTypeName), { description: 'The event types sent to this endpoint; null for all of them.' }),
   description: Nullable(Type.String()),
   created_at: Type.String({ format: 'date-time' }),
+  enabled: Type.Boolean({ description: 'False once disabled for failing too long; `POST /v1/webhooks/{id}/enable` enables it.' }),
+  disabled_at: Nullable(Type.String({ format: 'date-time' })),
+  consecutive_failures: Type.Integer({ description: 'Attempts failed in a row (the circuit breaker); 0 after a success.' }),
+  failing_since: Nullable(Type.String({ format: 'date-time' }), { description: 'When the current run of failures began.' }),
+  paused_until: Nullable(Type.String({ format: 'date-time' }), {
+    description: 'The breaker is open: nothing is sent to the endpoint until then.',
+  }),
+  previous_secret_expires_at: Nullable(Type.String({ format: 'date-time' }), {
+    description: 'After a rotation, the replaced secret signs too (a second signature) until then.',
+  }),
 };
 
 const WebhookSchema = Type.Object(webhookProperties);
+const WebhookWithSecretSchema = Type.Object({
+  ...webhookProperties,
+  secret: Type.String({ description: '`whsec_` + base64 of the HMAC key. Store it now: it is never shown again.' }),
+});
+const DeliveryParams = Type.Object({ id: Uuid(), delivery_id: Uuid() });
 
 const DeliverySchema = Type.Partial(
   Type.Object({
     id: Uuid({ description: 'Sent as `webhook-id`; the same on every attempt.' }),
     event_id: Type.Integer({ description: "The event's sequence number (`id` in the payload)." }),
     event_type: EventTypeName,
-    asset_id: Uuid(),
+    asset_id: Nullable(Uuid(), { description: 'null for an event of the account (webhook.disabled).' }),
     state: StringEnum(['pending', 'succeeded', 'failed']),
     attempts: Type.Integer({ description: 'Attempts made so far.' }),
     next_attempt_at: Nullable(Type.String({ format: 'date-time' }), {
@@ -67,6 +86,12 @@ const webhookView = (w: Webhook) => ({
   event_types: w.event_types,
   description: w.description,
   created_at: w.created_at.toISOString(),
+  enabled: w.disabled_at === null,
+  disabled_at: w.disabled_at?.toISOString() ?? null,
+  consecutive_failures: w.consecutive_failures,
+  failing_since: w.failing_since?.toISOString() ?? null,
+  paused_until: w.paused_until?.toISOString() ?? null,
+  previous_secret_expires_at: w.previous_secret_until?.toISOString() ?? null,
 });
 
 const deliveryView = (d: Delivery) => ({
@@ -106,15 +131,19 @@ function checkUrl(raw: string): string {
 }
 
 const PAYLOAD_DOC = [
-  'Each event of the account (of `event_types`, when given) is POSTed to `url` as JSON, the same envelope as',
-  '`GET /v1/events`: `{"id": <sequence>, "type", "asset_id", "created_at", "data"}`, signed per Standard Webhooks',
-  '(https://www.standardwebhooks.com): `webhook-id` (the delivery id, the same on every retry), `webhook-timestamp`',
-  '(unix seconds) and `webhook-signature: v1,<base64 HMAC-SHA256 of "{webhook-id}.{webhook-timestamp}.{body}">` keyed',
-  'with the base64-decoded part of `secret` after `whsec_`. Any 2xx is success; anything else, a timeout or a',
-  'network error is retried with exponential backoff and jitter for about a day (3xx redirects are not followed;',
-  '410 stops at once). Events go out roughly in order, one at a time per endpoint, but a retry can overtake:',
-  'order and deduplicate by the event `id`. URLs resolving to private, loopback or link-local addresses are',
-  'refused at delivery time unless the server allows them.',
+  'Each event of the account (of `event_types`, when given) is POSTed to `url` as JSON in the shape Standard Webhooks',
+  'recommends, `{"type", "timestamp", "data"}`: `data` is the event as `GET /v1/events` sends it',
+  '(`{"id": <sequence>, "type", "asset_id", "created_at", "data"}`) and `timestamp` its `created_at`. It is signed per',
+  'Standard Webhooks (https://www.standardwebhooks.com): `webhook-id` (the delivery id, the same on every retry),',
+  '`webhook-timestamp` (unix seconds) and `webhook-signature: v1,<base64 HMAC-SHA256 of',
+  '"{webhook-id}.{webhook-timestamp}.{body}">` keyed with the base64-decoded part of `secret` after `whsec_`; after a',
+  'rotation, a second space-separated `v1,` signature with the old secret until the overlap ends. Any 2xx is success;',
+  'anything else, a timeout or a network error is retried with exponential backoff and jitter for about a day (3xx',
+  'redirects are not followed; 410 stops at once). After 3 failed attempts in a row the endpoint is paused (growing',
+  'pauses, one probe each); failing for WEBHOOK_DISABLE_AFTER_SECONDS (3 days) disables it, with a `webhook.disabled`',
+  'event. Events go out roughly in order, one at a time per endpoint, but a retry can overtake: order and deduplicate',
+  'by the event `id`. URLs resolving to private, loopback or link-local addresses are refused at delivery time unless',
+  'the server allows them.',
 ].join(' ');
 
 export async function webhookRoutes(scope: FastifyInstance, deps: ApiDeps): Promise<void> {
@@ -143,13 +172,7 @@ export async function webhookRoutes(scope: FastifyInstance, deps: ApiDeps): Prom
           },
           { additionalProperties: false },
         ),
-        response: {
-          201: Type.Object({
-            ...webhookProperties,
-            secret: Type.String({ description: '`whsec_` + base64 of the HMAC key. Store it now: it is never shown again.' }),
-          }),
-          ...clientErrors,
-        },
+        response: { 201: WebhookWithSecretSchema, ...clientErrors },
       },
     },
     async (request, reply) => {
@@ -247,6 +270,96 @@ export async function webhookRoutes(scope: FastifyInstance, deps: ApiDeps): Prom
       }
       const rows = await listDeliveries(deps.sql, w.id, { limit: limit + 1, beforeSeq });
       return pageOf(rows, limit, deliveryView);
+    },
+  );
+  app.post(
+    '/v1/webhooks/:id/enable',
+    {
+      schema: {
+        operationId: 'enableWebhook',
+        summary: 'Enable a webhook endpoint again (after it was disabled for failing), closing its circuit breaker',
+        description:
+          'It gets the events from now on; deliveries failed when it was disabled can be redelivered. On an enabled endpoint it resets the breaker (a paused endpoint is tried at once).',
+        tags: ['webhooks'],
+        params: IdParams,
+        response: { 200: WebhookSchema, ...clientErrors },
+      },
+    },
+    async (request) => {
+      const w = await enableWebhook(deps.sql, request.account.id, request.params.id);
+      if (!w) throw notFound('Webhook');
+      deps.announceEvents(request.account.id); // a paused endpoint's due deliveries go now
+      return webhookView(w);
+    },
+  );
+
+  app.post(
+    '/v1/webhooks/:id/rotate-secret',
+    {
+      schema: {
+        operationId: 'rotateWebhookSecret',
+        summary: 'Give a webhook endpoint a new signing secret, shown only this once; the old one keeps signing during the overlap',
+        description:
+          'Until `previous_secret_expires_at` every delivery carries two signatures in `webhook-signature` (`v1,<new> v1,<old>`), so a receiver verifies with either while it switches. Rotating again during an overlap drops the oldest secret.',
+        tags: ['webhooks'],
+        params: IdParams,
+        body: Type.Object(
+          {
+            overlap_seconds: Type.Optional(
+              Type.Integer({
+                minimum: 0,
+                maximum: 7 * 86_400,
+                default: 86_400,
+                description: 'How long the old secret keeps signing: a day by default, at most a week; 0 drops it at once.',
+              }),
+            ),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: WebhookWithSecretSchema, ...clientErrors },
+      },
+      // Every field is optional, so the body may be left out altogether.
+      preValidation: async (request) => {
+        request.body ??= {};
+      },
+    },
+    async (request) => {
+      const w = await rotateSecret(deps.sql, request.account.id, request.params.id, request.body.overlap_seconds ?? 86_400);
+      if (!w) throw notFound('Webhook');
+      return { ...webhookView(w), secret: w.secret };
+    },
+  );
+
+  app.post(
+    '/v1/webhooks/:id/deliveries/:delivery_id/redeliver',
+    {
+      schema: {
+        operationId: 'redeliverWebhookDelivery',
+        summary: 'Send a delivery again now, whatever its state; its retries start over',
+        description:
+          'The same `webhook-id` (receivers deduplicate by it); each new attempt is added to its `attempt_log`. 409 `WEBHOOK_DISABLED` while the endpoint is disabled, 409 `DELIVERY_IN_FLIGHT` while it is being sent.',
+        tags: ['webhooks'],
+        params: DeliveryParams,
+        response: { 202: DeliverySchema, ...clientErrors },
+      },
+    },
+    async (request, reply) => {
+      const w = await getWebhook(deps.sql, request.account.id, request.params.id);
+      if (!w) throw notFound('Webhook');
+      if (w.disabled_at) {
+        throw new ApiError(
+          409,
+          'WEBHOOK_DISABLED',
+          'The webhook is disabled: enable it (POST /v1/webhooks/{id}/enable) before redelivering.',
+        );
+      }
+      const done = await redeliver(deps.sql, w.id, request.params.delivery_id);
+      if (!done) throw notFound('Delivery');
+      if (done === 'in_flight') {
+        throw new ApiError(409, 'DELIVERY_IN_FLIGHT', 'The delivery is being sent right now; its outcome will show in its attempts.');
+      }
+      deps.announceEvents(request.account.id);
+      return reply.code(202).send(deliveryView((await getDelivery(deps.sql, w.id, request.params.delivery_id))!));
     },
   );
 }
