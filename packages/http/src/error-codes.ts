@@ -31,7 +31,6 @@ export const ERROR_CODES = {
     by: ['api'],
     when: 'a webhook URL that is not http(s) with a host (private addresses are refused at delivery)',
   },
-  TOO_MANY_WEBHOOKS: { status: [400], by: ['api'], when: 'the account has 50 webhooks already' },
   INVALID_SOURCE_URL: {
     status: [400],
     by: ['api'],

@@ -25,9 +25,6 @@ export interface WebhookWithSecret extends Webhook {
   secret: string;
 }
 
-/** An account keeps at most this many live endpoints: each one multiplies every event. */
-export const MAX_WEBHOOKS_PER_ACCOUNT = 50;
-
 // A pause or an overlap that is over reads as none.
 const COLUMNS = `id, account_id, url, event_types, description, created_at, deleted_at, disabled_at,
   consecutive_failures, failing_since, case when paused_until > now() then paused_until end as paused_until,
@@ -58,7 +55,7 @@ export async function createWebhook(sql: Queryable, w: NewWebhook): Promise<Webh
  * reference the account, which take KEY SHARE, are not held up). Under READ COMMITTED the
  * count, run after the lock is granted, sees every insert committed by the previous holder.
  */
-export async function createWebhookWithinCap(sql: Sql, w: NewWebhook, max = MAX_WEBHOOKS_PER_ACCOUNT): Promise<WebhookWithSecret | null> {
+export async function createWebhookWithinCap(sql: Sql, w: NewWebhook, max: number): Promise<WebhookWithSecret | null> {
   return sql.begin(async (tx) => {
     const [account] = await tx`select id from accounts where id = ${w.accountId} for no key update`;
     if (!account) throw new Error(`no account ${w.accountId}`);

@@ -39,7 +39,9 @@ describe('quotas', () => {
   it('hold uploads in progress to the plan when twelve start at once, and leave nothing of the refused', async () => {
     const key = await tinyAccount('racer');
     const before = await storedState(h);
-    const results = await Promise.all(Array.from({ length: 12 }, () => post(key, '/v1/uploads', { content_type: 'video/mp4', bytes: 1000 })));
+    const results = await Promise.all(
+      Array.from({ length: 12 }, () => post(key, '/v1/uploads', { content_type: 'video/mp4', bytes: 1000 })),
+    );
     const made = results.filter((r) => r.status === 201);
     expect(made).toHaveLength(3);
     for (const r of results.filter((r) => r.status !== 201)) {
@@ -65,7 +67,11 @@ describe('quotas', () => {
     expect(await storedState(h)).toEqual(before);
 
     // Within the quota, the same door takes it.
-    const small = await fetch(`${h.api.url}/v1/videos`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'video/mp4' }, body: clip });
+    const small = await fetch(`${h.api.url}/v1/videos`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'video/mp4' },
+      body: clip,
+    });
     expect(small.status).toBe(201);
     expect((await account(key)).usage.stored_bytes).toBe(clip.length);
   });

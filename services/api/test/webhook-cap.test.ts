@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccount, issueApiKey } from '@kino/db';
-import { MAX_WEBHOOKS_PER_ACCOUNT } from '@kino/webhooks';
 import { startApiHarness, type ApiHarness } from '@kino/testkit-stack';
 
 let h: ApiHarness;
@@ -21,6 +20,9 @@ const create = async (key: string, n: number) => {
 const live = async (accountId: string) =>
   (await h.db.sql<{ n: number }[]>`select count(*)::int as n from webhooks where account_id = ${accountId} and deleted_at is null`)[0]!.n;
 
+// The plan's quota (default 50): each endpoint multiplies every event.
+const MAX_WEBHOOKS_PER_ACCOUNT = 50;
+
 describe('the per-account webhook cap', () => {
   it('holds when creates arrive at once', async () => {
     const account = await createAccount(h.db.sql, 'racer');
@@ -37,8 +39,8 @@ describe('the per-account webhook cap', () => {
     const refused = results.filter((r) => r.status !== 201);
     expect(refused).toHaveLength(20 - room);
     for (const r of refused) {
-      expect(r.status).toBe(400);
-      expect(r.body).toEqual({ error: { code: 'TOO_MANY_WEBHOOKS', message: expect.any(String), request_id: expect.any(String) } });
+      expect(r.status).toBe(403);
+      expect(r.body.error).toMatchObject({ code: 'QUOTA_EXCEEDED', details: { quota: 'webhooks', limit: 50, used: 50 } });
     }
     expect(await live(account.id)).toBe(MAX_WEBHOOKS_PER_ACCOUNT);
 

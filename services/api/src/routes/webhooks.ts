@@ -9,7 +9,7 @@ import {
   getWebhook,
   listDeliveries,
   listWebhooks,
-  MAX_WEBHOOKS_PER_ACCOUNT,
+  countWebhooks,
   redeliver,
   rotateSecret,
   type Delivery,
@@ -17,6 +17,7 @@ import {
 } from '@kino/webhooks';
 import { clientErrors, IdParams, NoBody, Nullable, Page, PageQuery, pageOf, pageStart, StringEnum, typed, Uuid } from '@kino/http';
 import { Type } from 'typebox';
+import { quotaExceeded } from '@kino/tenancy';
 import type { ApiDeps } from '../deps.ts';
 import { ApiError, notFound } from '../errors.ts';
 
@@ -179,15 +180,13 @@ export async function webhookRoutes(scope: FastifyInstance, deps: ApiDeps): Prom
       const url = checkUrl(request.body.url);
       // The cap is checked and the row inserted under one lock on the account, so concurrent
       // creates cannot overshoot it.
-      const w = await createWebhookWithinCap(deps.sql, {
-        accountId: request.account.id,
-        url,
-        eventTypes: request.body.event_types,
-        description: request.body.description,
-      });
-      if (!w) {
-        throw new ApiError(400, 'TOO_MANY_WEBHOOKS', `An account can have at most ${MAX_WEBHOOKS_PER_ACCOUNT} webhooks; delete one first.`);
-      }
+      const limit = request.limits.webhooks;
+      const w = await createWebhookWithinCap(
+        deps.sql,
+        { accountId: request.account.id, url, eventTypes: request.body.event_types, description: request.body.description },
+        limit,
+      );
+      if (!w) throw quotaExceeded('webhooks', limit, await countWebhooks(deps.sql, request.account.id));
       return reply.code(201).send({ ...webhookView(w), secret: w.secret });
     },
   );
@@ -275,6 +274,7 @@ export async function webhookRoutes(scope: FastifyInstance, deps: ApiDeps): Prom
   app.post(
     '/v1/webhooks/:id/enable',
     {
+      config: { access: 'manage' },
       schema: {
         operationId: 'enableWebhook',
         summary: 'Enable a webhook endpoint again (after it was disabled for failing), closing its circuit breaker',
@@ -296,6 +296,7 @@ export async function webhookRoutes(scope: FastifyInstance, deps: ApiDeps): Prom
   app.post(
     '/v1/webhooks/:id/rotate-secret',
     {
+      config: { access: 'manage' },
       schema: {
         operationId: 'rotateWebhookSecret',
         summary: 'Give a webhook endpoint a new signing secret, shown only this once; the old one keeps signing during the overlap',
@@ -333,6 +334,7 @@ export async function webhookRoutes(scope: FastifyInstance, deps: ApiDeps): Prom
   app.post(
     '/v1/webhooks/:id/deliveries/:delivery_id/redeliver',
     {
+      config: { access: 'manage' },
       schema: {
         operationId: 'redeliverWebhookDelivery',
         summary: 'Send a delivery again now, whatever its state; its retries start over',
