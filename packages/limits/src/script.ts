@@ -10,7 +10,9 @@ import type { Redis } from 'ioredis';
 //
 // KEYS[1] the bucket; ARGV limit (tokens), window (seconds to refill all of them), cost.
 // Returns {1 when taken, else 0; µs until the bucket is full, after the take}. 1e-6 of a
-// token is float slack: a third of a second three times must make a whole second.
+// token is float slack: a third of a second three times must make a whole second. A double
+// near today's µs has a resolution of 1/4 µs, fine for any real rate; the TTL is at least
+// 1 ms even when a token is worth less than that.
 const TAKE = `
 local limit, window, cost = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local time = redis.call('TIME')
@@ -19,7 +21,7 @@ local full_at = tonumber(redis.call('GET', KEYS[1]) or now)
 if full_at < now then full_at = now end
 local after = full_at + cost * window * 1000000 / limit
 if (after - now) * limit > (limit + 1e-6) * window * 1000000 then return {0, full_at - now} end
-redis.call('SET', KEYS[1], after, 'PX', math.ceil((after - now) / 1000))
+redis.call('SET', KEYS[1], after, 'PX', math.max(1, math.ceil((after - now) / 1000)))
 return {1, after - now}
 `;
 
