@@ -140,7 +140,7 @@ class Limiter implements SharedLimiter {
       if (this.tail === undefined) this.head = w;
       else this.tail.next = w;
       this.tail = w;
-      this.timer ??= setTimeout(this.expire, this.timeoutMs).unref();
+      this.timer ??= setTimeout(this.due, this.timeoutMs).unref();
       this.takeTokens(key, policy.limit, policy.windowSeconds, cost).then(
         ([taken, fullInMicros]) => {
           if (w.done) return; // the fallback answered it already
@@ -179,7 +179,12 @@ class Limiter implements SharedLimiter {
     if (this.head === undefined) this.tail = undefined;
   }
 
-  /** The timer: the fallback answers every take past its deadline; re-armed for the next. */
+  // The timer defers the sweep to the check phase, after the poll phase has read what Redis
+  // already answered: a process that stalled past the bound (a long GC pause, a big JSON
+  // parse) must not blame Redis for answers waiting unread in its own socket.
+  private readonly due = (): void => void setImmediate(this.expire);
+
+  /** The fallback answers every take past its deadline; the timer is re-armed for the next. */
   private readonly expire = (): void => {
     this.timer = undefined;
     const now = performance.now();
@@ -191,7 +196,7 @@ class Limiter implements SharedLimiter {
     }
     if (expired) this.unreachable(new Error(`no answer within ${this.timeoutMs} ms`));
     this.shift();
-    if (this.head !== undefined) this.timer = setTimeout(this.expire, Math.max(1, this.head.deadline - now)).unref();
+    if (this.head !== undefined) this.timer = setTimeout(this.due, Math.max(1, this.head.deadline - now)).unref();
   };
 
   /** Redis failed a take or kept it too long: limit alone until a later take gets through. */

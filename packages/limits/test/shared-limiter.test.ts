@@ -105,6 +105,18 @@ describe('the shared limiter', () => {
       [false, 0],
     ]);
   });
+
+  it('takes an answer that waited in the socket while the process stalled past the bound', async () => {
+    const l0 = log();
+    const l = createSharedLimiter({ redis: client(), prefix, log: l0, timeoutMs: 50 });
+    const policy: Policy = { name: 'stall', limit: 5, windowSeconds: 60 };
+    await l.take('k', policy); // connected, script loaded
+    const pending = l.take('k', policy);
+    const until = performance.now() + 500;
+    while (performance.now() < until); // the event loop stalls ten times the bound
+    expect(await pending).toMatchObject({ ok: true, remaining: 3, shared: true });
+    expect([l.fallbackActive, l.fallbackDecisions, l0.lines]).toEqual([false, 0, []]);
+  });
 });
 
 describe('without Redis', () => {
