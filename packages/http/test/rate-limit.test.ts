@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError, clientAddressKey, enforceRateLimit, RateLimiter } from '../src/index.ts';
+import { ApiError, bucketDecision, clientAddressKey, enforceRateLimit, RateLimiter } from '../src/index.ts';
 
 function clock() {
   let t = 1_000_000;
@@ -11,11 +11,11 @@ describe('RateLimiter', () => {
     const c = clock();
     const l = new RateLimiter({ burst: 3, perSecond: 0.5, maxKeys: 10, now: c.now });
     expect([l.take('a'), l.take('a'), l.take('a')].every((d) => d.ok)).toBe(true);
-    expect(l.take('a')).toEqual({ ok: false, retryAfterSeconds: 2 });
+    expect(l.take('a')).toEqual({ ok: false, remaining: 0, resetSeconds: 2, retryAfterSeconds: 2 });
     // Other keys have their own buckets.
-    expect(l.take('b').ok).toBe(true);
+    expect(l.take('b')).toEqual({ ok: true, remaining: 2, resetSeconds: 2 });
     c.advance(1000);
-    expect(l.take('a')).toEqual({ ok: false, retryAfterSeconds: 1 });
+    expect(l.take('a')).toEqual({ ok: false, remaining: 0, resetSeconds: 1, retryAfterSeconds: 1 });
     c.advance(1000);
     expect(l.take('a').ok).toBe(true);
     expect(l.take('a').ok).toBe(false);
@@ -48,6 +48,30 @@ describe('RateLimiter', () => {
       busy.take(`cold${i}`);
       expect(busy.take('hot').ok).toBe(false);
     }
+  });
+
+  it('takes a cost and a per-call rate, and says what remains and when the bucket is full', () => {
+    const c = clock();
+    const l = new RateLimiter({ burst: 1, perSecond: 1, maxKeys: 10, now: c.now });
+    // 10 per minute: a token every 6 s.
+    expect(l.take('a', 3, 10, 10 / 60)).toEqual({ ok: true, remaining: 7, resetSeconds: 18 });
+    expect(l.take('a', 7, 10, 10 / 60)).toEqual({ ok: true, remaining: 0, resetSeconds: 6 });
+    // A refused cost waits for all of its tokens, and takes none.
+    expect(l.take('a', 2, 10, 10 / 60)).toEqual({ ok: false, remaining: 0, resetSeconds: 12, retryAfterSeconds: 12 });
+    c.advance(12_000);
+    expect(l.take('a', 2, 10, 10 / 60)).toEqual({ ok: true, remaining: 0, resetSeconds: 6 });
+  });
+
+  it('counts thirds of a second as whole tokens', () => {
+    const c = clock();
+    const l = new RateLimiter({ burst: 3, perSecond: 3, maxKeys: 10, now: c.now });
+    expect([l.take('a'), l.take('a'), l.take('a'), l.take('a')].map((d) => [d.ok, d.remaining])).toEqual([
+      [true, 2],
+      [true, 1],
+      [true, 0],
+      [false, 0],
+    ]);
+    expect(bucketDecision(true, 2 / 3, 1, 3, 3)).toEqual({ ok: true, remaining: 1, resetSeconds: 1 });
   });
 
   it('refuses nonsense options', () => {

@@ -1,0 +1,2 @@
+export * from './headers.ts';
+export * from './shared-limiter.ts';
