@@ -120,6 +120,8 @@ export interface Config {
     keyCacheMs: number;
     /** Requests with an unknown key one client address may make per minute (also the burst); then 429 without a lookup. */
     badKeysPerMinute: number;
+    /** Rate limits per key and route class (off: behind a gateway that limits, or to measure their cost). */
+    rateLimits: boolean;
   };
   webhooks: {
     /** Deliver to private, loopback and link-local addresses (development and tests only). */
@@ -453,6 +455,7 @@ export function loadConfig(env: Env = process.env): Config {
       // Under the 1 s within which a revoked key must be refused, should a Redis message be lost.
       keyCacheMs: int(env, 'KEY_CACHE_MS', 500, 0, 1000),
       badKeysPerMinute: int(env, 'BAD_KEYS_PER_MINUTE', 30, 1, 1_000_000),
+      rateLimits: bool(env, 'RATE_LIMITS', true),
     },
     webhooks: {
       // `npm run up` runs on the developer's own machine, where a receiver on localhost is

@@ -1,4 +1,5 @@
-import { isLimitName, type LimitName, type PlanLimits } from '@kino/config';
+import { isLimitName, RATE_CLASSES, type LimitName, type PlanLimits, type RateClass } from '@kino/config';
+import type { Policy } from '@kino/limits';
 import type { Account } from '@kino/db';
 
 /**
@@ -8,5 +9,27 @@ import type { Account } from '@kino/db';
 export function accountLimits(plans: Readonly<Record<string, PlanLimits>>, account: Pick<Account, 'plan' | 'limits'>): PlanLimits {
   const plan = plans[account.plan] ?? plans['default']!;
   const own = Object.entries(account.limits).filter((e): e is [LimitName, number] => isLimitName(e[0]) && Number.isSafeInteger(e[1]));
-  return own.length === 0 ? plan : { ...plan, ...Object.fromEntries(own) };
+  if (own.length === 0) return plan;
+  // The account row is the authenticator's, reused while it trusts the key: merge once per row.
+  let merged = ownLimits.get(account);
+  if (!merged) ownLimits.set(account, (merged = { ...plan, ...Object.fromEntries(own) }));
+  return merged;
+}
+
+const ownLimits = new WeakMap<object, PlanLimits>();
+
+const policies = new WeakMap<PlanLimits, Record<RateClass, Policy>>();
+
+/**
+ * The token bucket of a route class under these limits: `*_per_minute` tokens, refilled
+ * over a minute. Made once per limits object (a plan's is shared by all its accounts), so a
+ * request allocates none.
+ */
+export function ratePolicy(limits: PlanLimits, rateClass: RateClass): Policy {
+  let byClass = policies.get(limits);
+  if (!byClass) {
+    byClass = Object.fromEntries(RATE_CLASSES.map((c) => [c, { name: c, limit: limits[`${c}_per_minute`], windowSeconds: 60 }])) as Record<RateClass, Policy>;
+    policies.set(limits, byClass);
+  }
+  return byClass[rateClass];
 }

@@ -2,7 +2,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { PlanLimits } from '@kino/config';
 import type { Account, KeyScope } from '@kino/db';
 import { clientAddressKey, enforceRateLimit, RateLimiter } from '@kino/http';
-import { accountLimits, scopeNeeded, scopesAllow, type RouteAccess } from '@kino/tenancy';
+import { enforceSharedLimit } from '@kino/limits';
+import { accountLimits, rateClassOf, ratePolicy, scopeNeeded, scopesAllow, type RouteAccess } from '@kino/tenancy';
 import type { ApiDeps } from './deps.ts';
 import { ApiError } from './errors.ts';
 
@@ -44,11 +45,13 @@ export interface KeyGuard {
 
 /**
  * The api process's gate for API keys: the authenticator (a short cache over Postgres,
- * forgotten on every key change) and the throttle of unknown keys per client address. A
- * client that keeps presenting unknown keys is answered 429 without a lookup once its
- * bucket is empty, so guessing keys costs it time and costs Postgres nothing.
+ * forgotten on every key change), the throttle of unknown keys per client address, the
+ * key's scopes against the route's access, and the key's token bucket for the route's class
+ * (shared by every api process through Redis; RateLimit headers on every answer). A client
+ * that keeps presenting unknown keys is answered 429 without a lookup once its bucket is
+ * empty, so guessing keys costs it time and costs Postgres nothing.
  */
-export function createKeyGuard(deps: Pick<ApiDeps, 'config' | 'keys'>): KeyGuard {
+export function createKeyGuard(deps: Pick<ApiDeps, 'config' | 'keys' | 'limiter'>): KeyGuard {
   const perMinute = deps.config.tenancy.badKeysPerMinute;
   const unknownKeys = new RateLimiter({ burst: perMinute, perSecond: perMinute / 60, maxKeys: MAX_THROTTLED_ADDRESSES });
   return {
@@ -83,6 +86,10 @@ export function createKeyGuard(deps: Pick<ApiDeps, 'config' | 'keys'>): KeyGuard
             scopes: key.scopes,
           },
         );
+      }
+      if (deps.limiter) {
+        const rateClass = rateClassOf(access);
+        await enforceSharedLimit(deps.limiter, key.keyId, ratePolicy(request.limits, rateClass), reply, `of this key's ${rateClass}`);
       }
     },
   };

@@ -5,6 +5,7 @@ import type { Sql } from '@kino/db';
 import type { EventFeed, RedisBus } from '@kino/events';
 import type { AdmissionControl } from '@kino/jobs';
 import type { Storage } from '@kino/storage';
+import type { SharedLimiter } from '@kino/limits';
 import type { KeyAuthenticator } from '@kino/tenancy';
 import type { PlaybackSigner } from '@kino/tokens';
 import type { KeyGuard } from './auth.ts';
@@ -29,6 +30,8 @@ export interface ApiDeps {
   eventFeed: EventFeed;
   /** API keys, looked up with a short cache that every key change clears in every process. */
   keys: KeyAuthenticator;
-  /** The check every authenticated route runs: key, account, scope (auth.ts). */
+  /** The check every authenticated route runs: key, account, scope, rate (auth.ts). */
   keyGuard: KeyGuard;
+  /** Token buckets per key and route class, in Redis (undefined with RATE_LIMITS=false). */
+  limiter: SharedLimiter | undefined;
 }

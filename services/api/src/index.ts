@@ -8,6 +8,7 @@ import { createStorage, ensureBucket } from '@kino/storage';
 import { createWebhookDispatcher } from '@kino/webhooks';
 import { AnalyticsStore } from '@kino/analytics';
 import { createPlaybackSigner, loadOrCreateSigningKeys, parseSigningKeys, SigningKeysError } from '@kino/tokens';
+import { createSharedLimiter } from '@kino/limits';
 import { createKeyAuthenticator } from '@kino/tenancy';
 import { buildApp } from './app.ts';
 import { createKeyGuard } from './auth.ts';
@@ -47,9 +48,14 @@ export async function createApi(config: Config, shared: { bus?: RedisBus } = {})
   const eventFeed = createEventFeed(bus);
   const analytics = new AnalyticsStore(config.clickhouse);
   const apiKeys = createKeyAuthenticator({ sql, bus, keyCacheMs: config.tenancy.keyCacheMs });
-  const app = await buildApp({
+  // Its outage and recovery are logged once each, by the app's logger once there is one.
+  const limiter = config.tenancy.rateLimits
+    ? createSharedLimiter({ redis, log: { warn: (o, m) => app.log.warn(o, m), info: (o, m) => app.log.info(o, m) } })
+    : undefined;
+  const app: FastifyInstance = await buildApp({
     keys: apiKeys,
-    keyGuard: createKeyGuard({ config, keys: apiKeys }),
+    limiter,
+    keyGuard: createKeyGuard({ config, keys: apiKeys, limiter }),
     config,
     sql,
     redis,

@@ -136,6 +136,19 @@ export async function internalRoutes(scope: FastifyInstance, deps: ApiDeps): Pro
   );
 
   await accountRoutes(scope, deps);
+
+  // Prometheus text format 0.0.4, as the edge's /metrics.
+  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+    const lines = [
+      '# HELP kino_api_rate_limit_fallback_active 1 while Redis is away and this process limits alone.',
+      '# TYPE kino_api_rate_limit_fallback_active gauge',
+      `kino_api_rate_limit_fallback_active ${deps.limiter?.fallbackActive ? 1 : 0}`,
+      '# HELP kino_api_rate_limit_fallback_decisions_total Rate-limit decisions this process made alone.',
+      '# TYPE kino_api_rate_limit_fallback_decisions_total counter',
+      `kino_api_rate_limit_fallback_decisions_total ${deps.limiter?.fallbackDecisions ?? 0}`,
+    ];
+    return reply.type('text/plain; version=0.0.4').send(`${lines.join('\n')}\n`);
+  });
 }
 
 const AccountView = Type.Object({
