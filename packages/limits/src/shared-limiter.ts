@@ -73,6 +73,29 @@ const decision = (d: RateDecision, policy: Policy, shared: boolean): Decision =>
   shared,
 });
 
+/**
+ * How many tokens a process takes from a bucket at once: a hundredth of its limit, at most
+ * 50, so a process holds at most 1 % of a key's limit unused (for RESERVE_MS at most); one
+ * at a time for limits under 200, where each token matters.
+ */
+export function chunkOf(policy: Policy): number {
+  return policy.limit < 200 ? 1 : Math.min(50, Math.floor(policy.limit / 100));
+}
+
+/** A reserve lasts this long: unused tokens are given up rather than stretched past the window's view. */
+const RESERVE_MS = 1000;
+
+interface Reserve {
+  tokens: number;
+  /** this.now() until which the tokens may be used. */
+  until: number;
+  /** The bucket's remaining tokens in Redis when the reserve was taken, and its reset. */
+  remaining: number;
+  resetSeconds: number;
+  /** While the reservation is on its way: other takes of the key wait for it. */
+  pending: Promise<void> | undefined;
+}
+
 function check(policy: Policy, cost: number): void {
   if (!(Number.isInteger(policy.limit) && policy.limit >= 1 && Number.isInteger(policy.windowSeconds) && policy.windowSeconds >= 1))
     throw new RangeError(
@@ -96,6 +119,9 @@ class Limiter implements SharedLimiter {
   /** While away: this.now() from which the next take goes to Redis again. */
   private retryAt = 0;
   private fallbackCount = 0;
+  /** Tokens this process took from busy buckets ahead of need (takeReserved), by bucket key. */
+  private readonly reserves = new Map<string, Reserve>();
+  private readonly maxReserves: number;
 
   constructor(private readonly o: SharedLimiterOptions) {
     this.takeTokens = takeTokensCommand(o.redis);
@@ -107,6 +133,7 @@ class Limiter implements SharedLimiter {
     // buckets start full: while Redis is away each process lets a key's whole burst through,
     // so a key gets at most the number of api processes times its limit.
     this.fallback = new RateLimiter({ burst: 1, perSecond: 1, maxKeys: o.maxFallbackKeys ?? 100_000, now: this.now });
+    this.maxReserves = o.maxFallbackKeys ?? 100_000;
   }
 
   get fallbackActive(): boolean {
@@ -120,6 +147,59 @@ class Limiter implements SharedLimiter {
   take(bucketKey: string, policy: Policy, cost = 1): Promise<Decision> {
     check(policy, cost);
     const key = `${this.prefix}${policy.name}:${bucketKey}`;
+    const chunk = chunkOf(policy);
+    return chunk > cost && !this.away ? this.takeReserved(key, policy, cost, chunk) : this.takeShared(key, policy, cost);
+  }
+
+  /**
+   * A take from this process's reserve of the bucket, refilled a chunk at a time: a busy key
+   * costs a Redis round trip per chunk, not per request. Concurrent takes of one key wait
+   * for one reservation between them. When the bucket holds less than a chunk, takes go to
+   * Redis one by one again, so the limit is exact where it bites.
+   */
+  private async takeReserved(key: string, policy: Policy, cost: number, chunk: number): Promise<Decision> {
+    for (;;) {
+      const held = this.reserves.get(key);
+      if (held?.pending) {
+        await held.pending;
+        continue;
+      }
+      const now = this.now();
+      if (held && held.until > now && held.tokens >= cost) {
+        held.tokens -= cost;
+        return {
+          ok: true,
+          limit: policy.limit,
+          remaining: held.remaining + held.tokens,
+          resetSeconds: held.resetSeconds,
+          retryAfterSeconds: undefined,
+          policy,
+          shared: true,
+        };
+      }
+      const reserve: Reserve = { tokens: 0, until: 0, remaining: 0, resetSeconds: 0, pending: undefined };
+      let got!: Decision;
+      reserve.pending = this.takeShared(key, policy, chunk).then((d) => {
+        got = d;
+      });
+      this.reserves.delete(key);
+      if (this.reserves.size >= this.maxReserves) this.reserves.delete(this.reserves.keys().next().value!);
+      this.reserves.set(key, reserve);
+      await reserve.pending;
+      reserve.pending = undefined;
+      if (got.ok && got.shared) {
+        reserve.tokens = chunk - cost;
+        reserve.until = now + RESERVE_MS;
+        reserve.remaining = got.remaining;
+        reserve.resetSeconds = got.resetSeconds;
+        return { ...got, remaining: got.remaining + reserve.tokens };
+      }
+      this.reserves.delete(key);
+      return this.takeShared(key, policy, cost);
+    }
+  }
+
+  private takeShared(key: string, policy: Policy, cost: number): Promise<Decision> {
     if (this.away) {
       const now = this.now();
       // A dead Redis costs no latency: the fallback answers at once until the next try.

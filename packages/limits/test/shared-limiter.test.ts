@@ -61,6 +61,37 @@ describe('the shared limiter', () => {
     expect([a.fallbackActive, a.fallbackDecisions, b.fallbackActive, b.fallbackDecisions]).toEqual([false, 0, false, 0]);
   });
 
+  it('takes a busy bucket a chunk at a time, never granting more than the limit between processes', async () => {
+    // 300 a minute: chunks of 3, one Redis round trip per three takes of a process.
+    const policy: Policy = { name: 'reads', limit: 300, windowSeconds: 60 };
+    const redis = client();
+    const a = createSharedLimiter({ redis, prefix });
+    const b = createSharedLimiter({ redis: client(), prefix });
+    const key = `${prefix}reads:busy`;
+    expect(await a.take('busy', policy)).toMatchObject({ ok: true, remaining: 299, shared: true });
+    const afterChunk = await redis.get(key);
+    // Served from a's reserve: Redis is not asked.
+    await a.take('busy', policy);
+    await a.take('busy', policy);
+    expect(await redis.get(key)).toBe(afterChunk);
+    // Twenty takes of one key at once wait for one reservation between them, not twenty.
+    await Promise.all(Array.from({ length: 20 }, () => b.take('busy', policy)));
+    // So the bucket gave b seven chunks (21), not twenty (60): a third process finds the rest.
+    const c = createSharedLimiter({ redis: client(), prefix });
+    expect((await c.take('busy', policy)).remaining).toBeGreaterThanOrEqual(300 - 3 - 21 - 1);
+    // Drain it from both processes: every grant came out of the one bucket.
+    let granted = 3 + 20 + 1;
+    for (let refusals = 0; refusals < 2; ) {
+      for (const l of [a, b]) {
+        if ((await l.take('busy', policy)).ok) granted++;
+        else refusals++;
+      }
+    }
+    // Refill during the drain may add a token or two; a reserve left unused loses at most a chunk less one per process.
+    expect(granted).toBeLessThanOrEqual(300 + 3);
+    expect(granted).toBeGreaterThanOrEqual(300 - 3 * 2);
+  });
+
   it('refills continuously on Redis time, and an idle bucket leaves no key', async () => {
     const redis = client();
     const policy: Policy = { name: 'refill', limit: 2, windowSeconds: 1 };
