@@ -74,9 +74,9 @@ const decision = (d: RateDecision, policy: Policy, shared: boolean): Decision =>
 });
 
 /**
- * How many tokens a process takes from a bucket at once: a hundredth of its limit, at most
- * 50, so a process holds at most 1 % of a key's limit unused (for RESERVE_MS at most); one
- * at a time for limits under 200, where each token matters.
+ * How many tokens a process takes from a busy bucket at once: a hundredth of its limit, at
+ * most 50, so a process holds at most 1 % of a key's limit unused, for RESERVE_MS at most;
+ * one at a time for limits under 200, where each token matters.
  */
 export function chunkOf(policy: Policy): number {
   return policy.limit < 200 ? 1 : Math.min(50, Math.floor(policy.limit / 100));
@@ -94,6 +94,11 @@ interface Reserve {
   resetSeconds: number;
   /** While the reservation is on its way: other takes of the key wait for it. */
   pending: Promise<void> | undefined;
+  /** Tokens this process was asked for since `since` (this.now()): is the key busy enough for a reserve? */
+  seen: number;
+  since: number;
+  /** Until when the bucket is known to hold less than a chunk. */
+  lowUntil: number;
 }
 
 function check(policy: Policy, cost: number): void {
@@ -153,48 +158,64 @@ class Limiter implements SharedLimiter {
 
   /**
    * A take from this process's reserve of the bucket, refilled a chunk at a time: a busy key
-   * costs a Redis round trip per chunk, not per request. Concurrent takes of one key wait
-   * for one reservation between them. When the bucket holds less than a chunk, takes go to
-   * Redis one by one again, so the limit is exact where it bites.
+   * costs a Redis round trip per chunk, not per request. Only a key this process has seen a
+   * chunk's worth of takes of within RESERVE_MS gets a reserve, a reserve's unused tokens go
+   * back to the bucket when it lapses, and while the bucket holds less than a chunk takes go
+   * one by one: a quiet key is taken exactly, and the limit is exact where it bites.
+   * Concurrent takes of one key wait for one reservation between them.
    */
   private async takeReserved(key: string, policy: Policy, cost: number, chunk: number): Promise<Decision> {
+    let state = this.reserves.get(key);
+    const start = this.now();
+    if (state === undefined) {
+      if (this.reserves.size >= this.maxReserves) this.reserves.delete(this.reserves.keys().next().value!);
+      state = { tokens: 0, until: 0, remaining: 0, resetSeconds: 0, pending: undefined, seen: 0, since: start, lowUntil: 0 };
+      this.reserves.set(key, state);
+    }
+    if (start - state.since >= RESERVE_MS) {
+      state.seen = 0;
+      state.since = start;
+    }
+    state.seen += cost;
     for (;;) {
-      const held = this.reserves.get(key);
-      if (held?.pending) {
-        await held.pending;
+      if (state.pending) {
+        await state.pending;
         continue;
       }
       const now = this.now();
-      if (held && held.until > now && held.tokens >= cost) {
-        held.tokens -= cost;
+      if (state.until > now && state.tokens >= cost) {
+        state.tokens -= cost;
         return {
           ok: true,
           limit: policy.limit,
-          remaining: held.remaining + held.tokens,
-          resetSeconds: held.resetSeconds,
+          remaining: state.remaining + state.tokens,
+          resetSeconds: state.resetSeconds,
           retryAfterSeconds: undefined,
           policy,
           shared: true,
         };
       }
-      const reserve: Reserve = { tokens: 0, until: 0, remaining: 0, resetSeconds: 0, pending: undefined };
+      if (state.tokens > 0) {
+        // A lapsed reserve gives its tokens back (a negative take), so none are wasted.
+        void this.takeTokens(key, policy.limit, policy.windowSeconds, -state.tokens).catch(() => {});
+        state.tokens = 0;
+      }
+      if (state.seen < chunk || state.lowUntil > now) return this.takeShared(key, policy, cost);
       let got!: Decision;
-      reserve.pending = this.takeShared(key, policy, chunk).then((d) => {
+      state.pending = this.takeShared(key, policy, chunk).then((d) => {
         got = d;
       });
-      this.reserves.delete(key);
-      if (this.reserves.size >= this.maxReserves) this.reserves.delete(this.reserves.keys().next().value!);
-      this.reserves.set(key, reserve);
-      await reserve.pending;
-      reserve.pending = undefined;
+      await state.pending;
+      state.pending = undefined;
       if (got.ok && got.shared) {
-        reserve.tokens = chunk - cost;
-        reserve.until = now + RESERVE_MS;
-        reserve.remaining = got.remaining;
-        reserve.resetSeconds = got.resetSeconds;
-        return { ...got, remaining: got.remaining + reserve.tokens };
+        state.tokens = chunk - cost;
+        state.until = now + RESERVE_MS;
+        state.remaining = got.remaining;
+        state.resetSeconds = got.resetSeconds;
+        return { ...got, remaining: got.remaining + state.tokens };
       }
-      this.reserves.delete(key);
+      // Less than a chunk left: one by one until the bucket has refilled a while.
+      if (got.shared) state.lowUntil = now + RESERVE_MS;
       return this.takeShared(key, policy, cost);
     }
   }

@@ -62,34 +62,54 @@ describe('the shared limiter', () => {
   });
 
   it('takes a busy bucket a chunk at a time, never granting more than the limit between processes', async () => {
-    // 300 a minute: chunks of 3, one Redis round trip per three takes of a process.
+    // 300 a minute: chunks of 3, once a process has been asked for three within a second.
     const policy: Policy = { name: 'reads', limit: 300, windowSeconds: 60 };
     const redis = client();
     const a = createSharedLimiter({ redis, prefix });
     const b = createSharedLimiter({ redis: client(), prefix });
     const key = `${prefix}reads:busy`;
-    expect(await a.take('busy', policy)).toMatchObject({ ok: true, remaining: 299, shared: true });
+    // Two takes one by one, then the third reserves a chunk: 3 + 2 out of the bucket.
+    for (const left of [299, 298, 297]) expect(await a.take('busy', policy)).toMatchObject({ ok: true, remaining: left, shared: true });
     const afterChunk = await redis.get(key);
     // Served from a's reserve: Redis is not asked.
     await a.take('busy', policy);
     await a.take('busy', policy);
     expect(await redis.get(key)).toBe(afterChunk);
-    // Twenty takes of one key at once wait for one reservation between them, not twenty.
+    // Twenty takes of one key at once wait for one reservation between them: b takes seven
+    // chunks (21), not twenty (60), so a third process finds the rest of the bucket.
     await Promise.all(Array.from({ length: 20 }, () => b.take('busy', policy)));
-    // So the bucket gave b seven chunks (21), not twenty (60): a third process finds the rest.
     const c = createSharedLimiter({ redis: client(), prefix });
-    expect((await c.take('busy', policy)).remaining).toBeGreaterThanOrEqual(300 - 3 - 21 - 1);
+    expect((await c.take('busy', policy)).remaining).toBeGreaterThanOrEqual(300 - 5 - 21 - 1);
     // Drain it from both processes: every grant came out of the one bucket.
-    let granted = 3 + 20 + 1;
+    let granted = 5 + 20 + 1;
     for (let refusals = 0; refusals < 2; ) {
       for (const l of [a, b]) {
         if ((await l.take('busy', policy)).ok) granted++;
         else refusals++;
       }
     }
-    // Refill during the drain may add a token or two; a reserve left unused loses at most a chunk less one per process.
+    // Refill during the drain may add a token or two; a reserve held at the end keeps at most a chunk less one.
     expect(granted).toBeLessThanOrEqual(300 + 3);
-    expect(granted).toBeGreaterThanOrEqual(300 - 3 * 2);
+    expect(granted).toBeGreaterThanOrEqual(300 - 2 * 2 - 1);
+  });
+
+  it('takes a quiet key one token at a time, and gives a lapsed reserve back', async () => {
+    const policy: Policy = { name: 'reads', limit: 300, windowSeconds: 60 };
+    const t = clock();
+    const l = createSharedLimiter({ redis: client(), prefix, now: t.now });
+    // One take a second never reserves: each is one token.
+    for (const left of [299, 298, 297, 296]) {
+      expect((await l.take('quiet', policy)).remaining).toBe(left);
+      t.advance(1000);
+    }
+    // Three in a second reserve a chunk (the third takes 3, holding 2)…
+    await l.take('burst', policy);
+    await l.take('burst', policy);
+    expect((await l.take('burst', policy)).remaining).toBe(297);
+    // …and once the reserve has lapsed its two tokens go back before the next take, which is
+    // one token again (without the refund it would leave 294).
+    t.advance(1000);
+    expect((await l.take('burst', policy)).remaining).toBe(296);
   });
 
   it('refills continuously on Redis time, and an idle bucket leaves no key', async () => {
