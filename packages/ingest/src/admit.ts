@@ -28,6 +28,8 @@ export interface AdmitDeps {
   storage: Storage;
   maxAttempts: number;
   maxBytes: number;
+  /** Bytes an account may still store (its quota); a source that would take it past is refused once its size is known. */
+  storageLeft?: ((accountId: string) => Promise<number>) | undefined;
   onJobQueued?: () => void;
   onEvents?: (accountId: string) => void;
 }
@@ -131,6 +133,20 @@ export async function admitStoredSource(deps: AdmitDeps, asset: AssetRow, o: Adm
     const message = `The upload is larger than the limit of ${deps.maxBytes} bytes.`;
     await rejectSource(deps, asset, { code: 'SOURCE_TOO_LARGE', message });
     throw new IngestError(413, 'PAYLOAD_TOO_LARGE', message, { max_bytes: deps.maxBytes });
+  }
+  if (deps.storageLeft) {
+    // The asset counts its declared size already (a direct or tus upload's): not twice.
+    const left = (await deps.storageLeft(asset.account_id)) + (asset.upload_declared_bytes ?? 0);
+    if (stored > left) {
+      const refusal = new IngestError(
+        403,
+        'QUOTA_EXCEEDED',
+        `The upload has ${stored} bytes, more than the ${Math.max(0, left)} the account may still store; see GET /v1/account.`,
+        { quota: 'stored_bytes', left: Math.max(0, left), stored_bytes: stored },
+      );
+      await rejectSource(deps, asset, { code: 'QUOTA_EXCEEDED', message: refusal.message });
+      throw refusal;
+    }
   }
 
   let head = await readObjectHead(deps.storage, asset.source_key, FINGERPRINT_BYTES);

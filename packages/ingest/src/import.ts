@@ -82,12 +82,16 @@ export async function importFromUrl(deps: ImportDeps, asset: AssetRow, url: stri
   });
   let stored = false;
   try {
+    // The account's storage left bounds the fetch as the upload size limit does.
+    const left = deps.storageLeft ? Math.max(0, await deps.storageLeft(asset.account_id)) : Number.POSITIVE_INFINITY;
+    const maxBytes = Math.min(deps.maxBytes, left);
+    const tooMuch = () => (maxBytes < deps.maxBytes ? overQuota(left) : tooLarge(deps.maxBytes));
     const res = await openSource(agent, url, deps, o.signal);
     const declared = Number(res.headers['content-length'] ?? Number.NaN);
     const total = Number.isFinite(declared) ? declared : null;
-    if (total !== null && total > deps.maxBytes) {
+    if (total !== null && total > maxBytes) {
       abandon(res.body);
-      throw tooLarge(deps.maxBytes);
+      throw tooMuch();
     }
     const body = Readable.from(
       readSource(res.body, o, total, (err) => describeFetchError(err, timeout, 0)),
@@ -105,11 +109,11 @@ export async function importFromUrl(deps: ImportDeps, asset: AssetRow, url: stri
     }
     const contentType = mediaType(res.headers['content-type']);
     const bytes = await storeStream(deps.storage, asset.source_key, stream, {
-      maxBytes: deps.maxBytes,
+      maxBytes,
       contentType,
       signal: o.signal,
     }).catch((err: unknown) => {
-      throw err instanceof PayloadTooLargeError ? tooLarge(deps.maxBytes) : err;
+      throw err instanceof PayloadTooLargeError ? tooMuch() : err;
     });
     stored = true;
     return await queueCheckedSource(deps, asset, { bytes, contentType, holdLease: o.holdLease });
@@ -231,6 +235,14 @@ const forbidden = (hop: number) =>
 
 const tooLarge = (max: number) =>
   new ImportError('SOURCE_TOO_LARGE', `The source is larger than the limit of ${max} bytes.`, `import: over ${max} bytes`, false);
+
+const overQuota = (left: number) =>
+  new ImportError(
+    'SOURCE_TOO_LARGE',
+    `The source is larger than the ${left} bytes the account may still store (its stored_bytes quota).`,
+    `import: over the account's ${left} bytes left`,
+    false,
+  );
 
 const notMedia = (message: string) =>
   new ImportError(

@@ -162,6 +162,8 @@ export async function ingestUpload(deps: IngestDeps, input: IngestInput): Promis
           idempotencyRequest: input.idempotencyKey ? { ...request } : null,
           contentType: input.contentType,
           playbackPolicy: input.playbackPolicy,
+          // Counted against the account's stored bytes while the body comes in.
+          declaredBytes: input.declaredBytes,
         },
         input.quota && { ...input.quota, bytes: input.declaredBytes },
       ),

@@ -153,6 +153,8 @@ export function createTusDoor(deps: TusDoorDeps): TusDoor {
             contentType: fields.contentType,
             state: 'awaiting_upload',
             uploadExpiresAt: new Date(Date.now() + deps.expirySeconds * 1000),
+            // Counted against the account's stored bytes while the upload is in progress.
+            declaredBytes: upload.size,
           },
           state.quota && { ...state.quota, bytes: upload.size },
         );

@@ -107,6 +107,8 @@ const strict: EgressPolicy = { allowPrivate: false, resolve, isPrivate: (address
 
 let runner: JobRunner;
 let policy: EgressPolicy = strict;
+/** What the account may still store (its quota), as the worker reads it. */
+let storageLeft = Number.POSITIVE_INFINITY;
 
 beforeAll(async () => {
   bed = await startBed();
@@ -123,6 +125,7 @@ beforeAll(async () => {
     storage: bed.s3.storage,
     maxAttempts: 3,
     maxBytes: MAX_BYTES,
+    storageLeft: async () => storageLeft,
     timeoutMs: 2_000,
     // Well above the idle timeout: only a source that keeps trickling reaches it.
     deadlineMs: 4_000,
@@ -273,6 +276,22 @@ describe('the import job', () => {
   it('counts the bytes of a source that declares no length, and leaves no multipart part when it runs over', async () => {
     policy = strict;
     await failedWith(await runImport(`http://cdn.import.test:${sourcePort}/streamed-too-large`), 'SOURCE_TOO_LARGE');
+  });
+
+  it('stops at the bytes the account may still store, declared or streamed, leaving nothing', async () => {
+    policy = strict;
+    try {
+      storageLeft = 100;
+      const declared = await runImport(`http://cdn.import.test:${sourcePort}/clip.mp4`);
+      await failedWith(declared, 'SOURCE_TOO_LARGE');
+      expect(declared.asset.error!.message).toBe(
+        'The source is larger than the 100 bytes the account may still store (its stored_bytes quota).',
+      );
+      storageLeft = 2 * MiB;
+      await failedWith(await runImport(`http://cdn.import.test:${sourcePort}/streamed-too-large`), 'SOURCE_TOO_LARGE');
+    } finally {
+      storageLeft = Number.POSITIVE_INFINITY;
+    }
   });
 
   it('gives up a source that keeps trickling once the whole fetch runs past its deadline, leaving nothing', async () => {

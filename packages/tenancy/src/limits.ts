@@ -28,7 +28,10 @@ const policies = new WeakMap<PlanLimits, Record<RateClass, Policy>>();
 export function ratePolicy(limits: PlanLimits, rateClass: RateClass): Policy {
   let byClass = policies.get(limits);
   if (!byClass) {
-    byClass = Object.fromEntries(RATE_CLASSES.map((c) => [c, { name: c, limit: limits[`${c}_per_minute`], windowSeconds: 60 }])) as Record<RateClass, Policy>;
+    byClass = Object.fromEntries(RATE_CLASSES.map((c) => [c, { name: c, limit: limits[`${c}_per_minute`], windowSeconds: 60 }])) as Record<
+      RateClass,
+      Policy
+    >;
     policies.set(limits, byClass);
   }
   return byClass[rateClass];

@@ -1,5 +1,6 @@
 import type { PlanLimits, Quota } from '@kino/config';
-import type { Queryable } from '@kino/db';
+import { getAccount, type Queryable } from '@kino/db';
+import { accountLimits } from './limits.ts';
 import { ApiError } from '@kino/http';
 
 export type Usage = Record<Quota, number>;
@@ -78,4 +79,11 @@ export async function admitUpload(tx: Queryable, accountId: string, q: UploadQuo
   if (left <= 0 || (q.bytes !== undefined && q.bytes > left))
     throw quotaExceeded('stored_bytes', q.limits.stored_bytes, used.stored_bytes, q.bytes);
   return { storageLeft: left };
+}
+
+/** What the account may still store: its stored_bytes quota less its usage (0 for an account that is gone). */
+export async function storageLeft(sql: Queryable, plans: Readonly<Record<string, PlanLimits>>, accountId: string): Promise<number> {
+  const account = await getAccount(sql, accountId);
+  if (!account) return 0;
+  return accountLimits(plans, account).stored_bytes - (await accountUsage(sql, accountId)).stored_bytes;
 }

@@ -76,6 +76,37 @@ describe('quotas', () => {
     expect((await account(key)).usage.stored_bytes).toBe(clip.length);
   });
 
+  it('count a tus upload in progress by its Upload-Length', async () => {
+    const key = await tinyAccount('tus');
+    const tus = (length: number) =>
+      fetch(`${h.api.url}/v1/uploads/tus`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'tus-resumable': '1.0.0', 'upload-length': String(length) },
+      });
+    expect((await tus(150_000)).status).toBe(201);
+    const over = await tus(60_000);
+    expect(over.status).toBe(403);
+    expect(((await over.json()) as any).error).toMatchObject({ code: 'QUOTA_EXCEEDED', details: { quota: 'stored_bytes', used: 150_000 } });
+    expect((await account(key)).usage.stored_bytes).toBe(150_000);
+  });
+
+  it('refuse a direct upload that declared no size once its bytes are in, and remove them', async () => {
+    const key = await tinyAccount('undeclared');
+    const made = await post(key, '/v1/uploads', { content_type: 'video/mp4' });
+    expect(made.status).toBe(201);
+    const big = Buffer.concat([clip, Buffer.alloc(TINY.stored_bytes)]);
+    const put = await fetch(made.body.upload.url, { method: 'PUT', body: big });
+    expect(put.status).toBe(200);
+    const done = await post(key, `/v1/uploads/${made.body.asset.id}/complete`, {});
+    expect(done.status).toBe(403);
+    expect(done.body.error).toMatchObject({ code: 'QUOTA_EXCEEDED', details: { quota: 'stored_bytes' } });
+    const state = await storedState(h);
+    expect(state.keys.filter((k) => k.includes(made.body.asset.id))).toEqual([]);
+    expect(state.multipart.filter((k) => k.includes(made.body.asset.id))).toEqual([]);
+    const [row] = await h.db.sql`select source_state, error from assets where id = ${made.body.asset.id}`;
+    expect(row).toMatchObject({ source_state: 'failed', error: { code: 'QUOTA_EXCEEDED' } });
+  });
+
   it('count live keys, and a revoked key makes room', async () => {
     const key = await tinyAccount('keyholder');
     const made = [await post(key, '/v1/keys', { name: 'a' }), await post(key, '/v1/keys', { name: 'b' })];

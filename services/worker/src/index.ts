@@ -27,6 +27,7 @@ import {
 } from '@kino/pipeline';
 import { readinessRoute } from '@kino/http';
 import { createStorage } from '@kino/storage';
+import { storageLeft } from '@kino/tenancy';
 
 export interface Worker {
   id: string;
@@ -107,6 +108,7 @@ export async function createWorker(config: Config, shared: { bus?: RedisBus } = 
     storage,
     maxAttempts: config.worker.maxAttempts,
     maxBytes: config.api.maxUploadBytes,
+    storageLeft: (accountId: string) => storageLeft(sql, config.tenancy.plans, accountId),
     timeoutMs: config.ingest.importTimeoutSeconds * 1000,
     deadlineMs: config.ingest.importMaxSeconds * 1000,
     egress: { allowPrivate: config.ingest.importAllowPrivate },
