@@ -6,10 +6,14 @@ import type { KeyScope } from '@kino/db';
  * takes from. Every authenticated route declares one (services/api refuses to start with a
  * route that does not), so a new route cannot slip past both by omission.
  */
-export type RouteAccess = 'upload' | 'read' | 'stream' | 'playback' | 'manage';
+export type RouteAccess = 'upload' | 'transfer' | 'read' | 'stream' | 'playback' | 'manage';
 
-const NEEDS: Record<RouteAccess, { scope: KeyScope; rateClass: RateClass }> = {
+const NEEDS: Record<RouteAccess, { scope: KeyScope; rateClass: RateClass | null }> = {
   upload: { scope: 'upload', rateClass: 'uploads' },
+  // The requests that carry an upload already made on (tus HEAD, PATCH and DELETE, a direct
+  // upload's completion): bounded by that upload's declared length and the account's quotas,
+  // not by a rate. A file sent in many tus chunks must not run out of upload tokens.
+  transfer: { scope: 'upload', rateClass: null },
   read: { scope: 'read', rateClass: 'reads' },
   // An event stream: read access, but its own bucket, since each one holds a connection.
   stream: { scope: 'read', rateClass: 'events' },
@@ -20,7 +24,8 @@ const NEEDS: Record<RouteAccess, { scope: KeyScope; rateClass: RateClass }> = {
 
 export const ROUTE_ACCESS = Object.keys(NEEDS) as RouteAccess[];
 
-export function rateClassOf(access: RouteAccess): RateClass {
+/** The bucket a route takes from; null for none. */
+export function rateClassOf(access: RouteAccess): RateClass | null {
   return NEEDS[access].rateClass;
 }
 

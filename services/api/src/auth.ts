@@ -3,7 +3,7 @@ import type { PlanLimits } from '@kino/config';
 import type { Account, KeyScope } from '@kino/db';
 import { clientAddressKey, enforceRateLimit, RateLimiter } from '@kino/http';
 import { enforceSharedLimit } from '@kino/limits';
-import { accountLimits, rateClassOf, ratePolicy, scopeNeeded, scopesAllow, type RouteAccess } from '@kino/tenancy';
+import { accountLimits, ROUTE_ACCESS, rateClassOf, ratePolicy, scopeNeeded, scopesAllow, type RouteAccess } from '@kino/tenancy';
 import type { ApiDeps } from './deps.ts';
 import { ApiError } from './errors.ts';
 
@@ -87,8 +87,8 @@ export function createKeyGuard(deps: Pick<ApiDeps, 'config' | 'keys' | 'limiter'
           },
         );
       }
-      if (deps.limiter) {
-        const rateClass = rateClassOf(access);
+      const rateClass = rateClassOf(access);
+      if (deps.limiter && rateClass) {
         await enforceSharedLimit(deps.limiter, key.keyId, ratePolicy(request.limits, rateClass), reply, `of this key's ${rateClass}`);
       }
     },
@@ -107,7 +107,7 @@ export function requireApiKey(app: FastifyInstance, deps: Pick<ApiDeps, 'keyGuar
   app.decorateRequest('limits', null as unknown as PlanLimits);
   app.addHook('onRoute', (route) => {
     if (route.method === 'OPTIONS' || (route.config as { access?: RouteAccess } | undefined)?.access) return;
-    throw new Error(`${String(route.method)} ${route.url} needs config.access (upload, read, stream, playback or manage)`);
+    throw new Error(`${String(route.method)} ${route.url} needs config.access (${ROUTE_ACCESS.join(', ')})`);
   });
   app.addHook('onRequest', (request, reply) => deps.keyGuard.check(request, reply));
 }

@@ -61,6 +61,20 @@ describe('rate limits', () => {
     expect((await get(other.url, sibling!)).status).toBe(200);
   });
 
+  it('do not count the requests that carry an upload already made (tus HEAD, PATCH; completion)', async () => {
+    const [key] = await tightKeys(1);
+    const tus = { authorization: `Bearer ${key}`, 'tus-resumable': '1.0.0' };
+    const created = await fetch(`${h.api.url}/v1/uploads/tus`, { method: 'POST', headers: { ...tus, 'upload-length': '1000' } });
+    expect(created.status).toBe(201);
+    const url = `${h.api.url}${created.headers.get('location')!}`;
+    // Five HEADs against a class of two a minute: none refused, none counted.
+    for (let i = 0; i < 5; i++) {
+      const head = await fetch(url, { method: 'HEAD', headers: tus });
+      expect(head.status).toBe(200);
+      expect(head.headers.get('ratelimit')).toBeNull();
+    }
+  });
+
   it('are off with RATE_LIMITS=false: no headers, no 429', async () => {
     const open = await startApiHarness({ TENANT_PLANS: PLANS, RATE_LIMITS: 'false' });
     try {

@@ -158,7 +158,7 @@ export async function tusRoutes(scope: FastifyInstance, deps: ApiDeps): Promise<
       method: 'HEAD',
       url: `${TUS_PATH}/:id`,
       // @fastify/swagger leaves HEAD routes out unless told: this one is the tus protocol's own.
-      config: { access: 'upload', swagger: { exposeHeadRoute: true } },
+      config: { access: 'transfer', swagger: { exposeHeadRoute: true } },
       schema: {
         operationId: 'getTusUploadOffset',
         summary: 'How much of a tus upload is stored',
@@ -186,7 +186,7 @@ export async function tusRoutes(scope: FastifyInstance, deps: ApiDeps): Promise<
     api.patch(
       `${TUS_PATH}/:id`,
       {
-        config: { access: 'upload' },
+        config: { access: 'transfer' },
         schema: {
           operationId: 'appendTusUpload',
           summary: 'Send bytes of a tus upload, from Upload-Offset on',
@@ -218,7 +218,7 @@ export async function tusRoutes(scope: FastifyInstance, deps: ApiDeps): Promise<
     api.delete(
       `${TUS_PATH}/:id`,
       {
-        config: { access: 'upload' },
+        config: { access: 'transfer' },
         schema: {
           operationId: 'terminateTusUpload',
           summary: 'Terminate an unfinished tus upload',

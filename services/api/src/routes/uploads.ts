@@ -121,7 +121,7 @@ export async function uploadRoutes(scope: FastifyInstance, deps: ApiDeps): Promi
   app.post(
     '/v1/uploads/:id/complete',
     {
-      config: { access: 'upload' },
+      config: { access: 'transfer' },
       schema: {
         operationId: 'completeUpload',
         summary: 'Complete a direct upload and queue its processing',
