@@ -67,7 +67,15 @@ export function createKeyAuthenticator(o: KeyAuthenticatorOptions): KeyAuthentic
   const recentlyGood = new Map<string, number>();
   const toTouch = new Set<string>();
   let touching: Promise<void> = Promise.resolve();
-  const subscription = o.bus?.subscribe(KEYS_CHANNEL, () => cache.clear());
+  // Bumped by every forgetting: a lookup that began before it may have read the key before
+  // the change committed, so its verdict answers its own requests but is not remembered.
+  let generation = 0;
+  const forget = () => {
+    generation++;
+    cache.clear();
+    lookups.clear();
+  };
+  const subscription = o.bus?.subscribe(KEYS_CHANNEL, forget);
 
   function remember(hash: string, verdict: KeyVerdict, ttl: number): void {
     if (ttl <= 0) return;
@@ -105,7 +113,9 @@ export function createKeyAuthenticator(o: KeyAuthenticatorOptions): KeyAuthentic
   }
 
   async function lookUp(hash: string, secret: string): Promise<KeyVerdict> {
+    const began = generation;
     const verdict = judge(await authenticateApiKey(o.sql, secret));
+    if (began !== generation) return verdict;
     // An expiry must bite on time: a found key is trusted no longer than it lives.
     const ttl = verdict.ok
       ? Math.min(o.keyCacheMs, verdict.key.expiresAt ? verdict.key.expiresAt.getTime() - now() : o.keyCacheMs)
@@ -128,8 +138,11 @@ export function createKeyAuthenticator(o: KeyAuthenticatorOptions): KeyAuthentic
         if (!mayLookUp && !(now() - (recentlyGood.get(hash) ?? Number.NEGATIVE_INFINITY) < RECENTLY_GOOD_MS)) return undefined;
         let pending = lookups.get(hash);
         if (!pending) {
-          pending = lookUp(hash, secret).finally(() => lookups.delete(hash));
-          lookups.set(hash, pending);
+          const lookup: Promise<KeyVerdict> = lookUp(hash, secret).finally(() => {
+            if (lookups.get(hash) === lookup) lookups.delete(hash);
+          });
+          pending = lookup;
+          lookups.set(hash, lookup);
         }
         verdict = await pending;
       }
@@ -141,9 +154,7 @@ export function createKeyAuthenticator(o: KeyAuthenticatorOptions): KeyAuthentic
       }
       return verdict;
     },
-    forget() {
-      cache.clear();
-    },
+    forget,
     async close() {
       subscription?.close();
       await flushTouches();
