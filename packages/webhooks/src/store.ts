@@ -411,6 +411,9 @@ export interface BreakerPolicy {
 export async function recordAttempt(sql: Sql, a: AttemptRecord, breaker: BreakerPolicy): Promise<string | null> {
   const delaySeconds = (a.retryInMs ?? 0) / 1000;
   return sql.begin(async (tx) => {
+    // The endpoint's row first, as deleteWebhook and disabling lock it before its
+    // deliveries: the other order would let the two deadlock.
+    await tx`select 1 from webhooks where id = ${a.webhookId} for no key update`;
     await tx`
       with attempt as (
         insert into webhook_attempts (delivery_id, duration_ms, status, error, response_body)
