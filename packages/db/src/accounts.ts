@@ -160,6 +160,16 @@ export async function isApiKeyActive(sql: Queryable, keyId: string): Promise<boo
   return rows.length > 0;
 }
 
+/** Those of `keyIds` that are still active (isApiKeyActive for many keys in one query). */
+export async function activeApiKeys(sql: Queryable, keyIds: readonly string[]): Promise<Set<string>> {
+  if (keyIds.length === 0) return new Set();
+  const rows = await sql<{ id: string }[]>`
+    select k.id from api_keys k join accounts a on a.id = k.account_id
+    where k.id = any(${[...keyIds]}::uuid[]) and k.revoked_at is null
+      and (k.expires_at is null or k.expires_at > now()) and a.disabled_at is null`;
+  return new Set(rows.map((r) => r.id));
+}
+
 /**
  * Revokes a key of the account: from now on it authenticates nothing, and event streams
  * it opened end at their next heartbeat. Null when the account has no such live key.

@@ -3,3 +3,4 @@ export * from './authenticator.ts';
 export * from './limits.ts';
 export * from './usage.ts';
 export * from './accounts.ts';
+export * from './key-watch.ts';

@@ -6,7 +6,7 @@ import type { EventFeed, RedisBus } from '@kino/events';
 import type { AdmissionControl } from '@kino/jobs';
 import type { Storage } from '@kino/storage';
 import type { SharedLimiter } from '@kino/limits';
-import type { KeyAuthenticator } from '@kino/tenancy';
+import type { KeyAuthenticator, KeyWatch } from '@kino/tenancy';
 import type { PlaybackSigner } from '@kino/tokens';
 import type { KeyGuard } from './auth.ts';
 
@@ -32,6 +32,8 @@ export interface ApiDeps {
   keys: KeyAuthenticator;
   /** The check every authenticated route runs: key, account, scope, rate (auth.ts). */
   keyGuard: KeyGuard;
+  /** Ends event streams whose key stops being active, when a key change is announced. */
+  keyWatch: KeyWatch;
   /** Token buckets per key and route class, in Redis (undefined with RATE_LIMITS=false). */
   limiter: SharedLimiter | undefined;
 }

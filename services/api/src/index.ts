@@ -9,7 +9,7 @@ import { createWebhookDispatcher } from '@kino/webhooks';
 import { AnalyticsStore } from '@kino/analytics';
 import { createPlaybackSigner, loadOrCreateSigningKeys, parseSigningKeys, SigningKeysError } from '@kino/tokens';
 import { createSharedLimiter } from '@kino/limits';
-import { createKeyAuthenticator } from '@kino/tenancy';
+import { createKeyAuthenticator, createKeyWatch } from '@kino/tenancy';
 import { buildApp } from './app.ts';
 import { createKeyGuard } from './auth.ts';
 
@@ -52,8 +52,10 @@ export async function createApi(config: Config, shared: { bus?: RedisBus } = {})
   const limiter = config.tenancy.rateLimits
     ? createSharedLimiter({ redis, log: { warn: (o, m) => app.log.warn(o, m), info: (o, m) => app.log.info(o, m) } })
     : undefined;
+  const keyWatch = createKeyWatch({ sql, bus, log: { warn: (o, m) => app.log.warn(o, m) } });
   const app: FastifyInstance = await buildApp({
     keys: apiKeys,
+    keyWatch,
     limiter,
     keyGuard: createKeyGuard({ config, keys: apiKeys, limiter }),
     config,
@@ -120,6 +122,7 @@ export async function createApi(config: Config, shared: { bus?: RedisBus } = {})
       await closing;
       clearTimeout(deadline);
       await webhooksStopped;
+      keyWatch.close();
       await apiKeys.close();
       eventFeed.close();
       if (!shared.bus) bus.close();

@@ -12,7 +12,7 @@ let full: string;
 
 beforeAll(async () => {
   // Behind a trusted proxy: the throttle test speaks from an address of its own.
-  h = await startApiHarness({ BAD_KEYS_PER_MINUTE: '5', TRUST_PROXY: '127.0.0.1' });
+  h = await startApiHarness({ BAD_KEYS_PER_MINUTE: '5', TRUST_PROXY: '127.0.0.1', EVENTS_HEARTBEAT_SECONDS: '30' });
   other = await startApiProcess(h.config, {
     TENANT_PLANS: process.env['TENANT_PLANS'] ?? JSON.stringify({ default: h.config.tenancy.plans['default'] }),
   });
@@ -139,6 +139,24 @@ describe('a revoked key', () => {
       for (const base of [h.api.url, other.url])
         expect((await call(made.key, 'GET', '/v1/assets', undefined, base)).status, base).toBe(401);
     }
+  });
+});
+
+describe('an event stream', () => {
+  it("ends when its key is revoked, at once rather than at its next heartbeat (30 s here)", async () => {
+    const made = await newKey({ name: 'streamer', scopes: ['read'] });
+    const stream = await fetch(`${h.api.url}/v1/events`, {
+      headers: { authorization: `Bearer ${made.key}`, accept: 'text/event-stream' },
+      signal: AbortSignal.timeout(10_000),
+    });
+    expect(stream.status).toBe(200);
+    const reader = stream.body!.getReader();
+    let text = new TextDecoder().decode((await reader.read()).value);
+    expect(text).toContain(': connected');
+    expect((await call(full, 'DELETE', `/v1/keys/${made.id}`)).status).toBe(204);
+    // Read to the end: the stream closes with the error event long before a heartbeat.
+    for (let r = await reader.read(); !r.done; r = await reader.read()) text += new TextDecoder().decode(r.value);
+    expect(text).toContain('"code":"API_KEY_REVOKED"');
   });
 });
 

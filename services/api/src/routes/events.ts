@@ -196,9 +196,13 @@ function stream(
   };
 
   const unsubscribe = deps.eventFeed.subscribe(o.accountId, () => void pump());
+  // A key change anywhere re-checks this stream's key at once (within a second of a
+  // revocation, while Redis carries the news); the heartbeat below is the fallback.
+  const unwatch = deps.keyWatch.watch(o.keyId, () => endRevoked());
   const poll = setInterval(() => void pump(), POLL_MS);
   // A stream outlives the request that authenticated it, so every heartbeat asks again
-  // whether its key is still live: a revoked key loses its streams within one interval.
+  // whether its key is still live: a revoked key loses its streams within one interval even
+  // when the news of it never came.
   // Postgres being away is not a revocation; the next heartbeat asks again.
   let checking = false;
   const beat = async () => {
@@ -218,7 +222,7 @@ function stream(
     if (closed) return;
     request.log.info({ accountId: o.accountId, keyId: o.keyId }, 'API key revoked; ending its event stream');
     // The one error shape, as an SSE event: no `id:`, so Last-Event-ID stays where it was.
-    const revoked = new ApiError(401, 'API_KEY_REVOKED', 'The API key of this stream was revoked.');
+    const revoked = new ApiError(401, 'API_KEY_REVOKED', 'The API key of this stream was revoked or expired, or its account disabled.');
     res.write(`event: error\ndata: ${errorBody(revoked, request.id)}\n\n`);
     end();
   };
@@ -226,6 +230,7 @@ function stream(
     if (closed) return;
     closed = true;
     unsubscribe();
+    unwatch();
     clearInterval(poll);
     clearInterval(heartbeat);
     onClose();
