@@ -79,7 +79,10 @@ export async function changeAccount(
   }
   let account = await setAccountPlan(sql, id, { plan: c.plan, limits });
   if (account && c.disabled !== undefined) account = await setAccountDisabled(sql, id, c.disabled);
-  // A lost message leaves other processes trusting the account for KEY_CACHE_MS at most.
-  if (account && redis) await announceKeyChange(redis).catch(() => {});
+  // A lost message leaves other processes trusting the account for KEY_CACHE_MS at most, so
+  // an unreachable Redis is waited for a second, not for its reconnect attempts.
+  if (account && redis) {
+    await Promise.race([announceKeyChange(redis).catch(() => {}), new Promise((r) => setTimeout(r, 1000).unref())]);
+  }
   return account;
 }

@@ -3,19 +3,21 @@
 // processes at once) with the same functions as the internal routes.
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '@kino/config';
-import { createDb, listAccounts, migrate, type Account } from '@kino/db';
+import { createDb, getAccount, listAccounts, migrate, type Account } from '@kino/db';
 import { createRedisBus } from '@kino/events';
 import { ApiError } from '@kino/http';
 import { changeAccount, openAccount } from '@kino/tenancy';
 
 const USAGE = `usage: kino accounts <command> [options]
 
-  create NAME [--plan PLAN]        a new account and its first key (printed once)
+  create NAME [--plan PLAN] [--limit NAME=N …]
+                                   a new account and its first key (printed once)
   list                             every account
   disable ID                       refuse every key of the account
   enable ID                        accept its keys again
   set ID [--plan PLAN] [--limit NAME=N …] [--clear-limits]
-                                   move it to another plan; set its own limits
+                                   move it to another plan; set some of its own limits
+                                   (the others stay; --clear-limits drops them first)
 
   --json                           machine-readable output
   -h, --help                       this text
@@ -44,9 +46,14 @@ const { values, positionals } = (() => {
   }
 })();
 
-function limitsOf(pairs: string[] | undefined, clear: boolean | undefined): Record<string, number> | undefined {
+/** The account's own limits after `--limit` pairs (over `base`, unless cleared); undefined when none were asked for. */
+function limitsOf(
+  pairs: string[] | undefined,
+  clear: boolean | undefined,
+  base: Record<string, number>,
+): Record<string, number> | undefined {
   if (!pairs && !clear) return undefined;
-  const limits: Record<string, number> = {};
+  const limits: Record<string, number> = clear ? {} : { ...base };
   for (const pair of pairs ?? []) {
     const m = /^([a-z_]+)=(\d+)$/.exec(pair);
     if (!m) throw new UsageError(`--limit takes NAME=N (a whole number), got "${pair}"`);
@@ -73,13 +80,18 @@ async function main(): Promise<number> {
   const out = (human: string, json: unknown) => console.log(values.json ? JSON.stringify(json, null, 2) : human);
   try {
     await migrate(sql).catch((err: unknown) => {
-      throw Object.assign(new Error(`Postgres at DATABASE_URL is not reachable: ${(err as Error).message}`), { exitCode: 3 });
+      throw Object.assign(new Error(`Could not reach or migrate Postgres at DATABASE_URL: ${(err as Error).message}`), { exitCode: 3 });
     });
     const { plans } = config.tenancy;
     switch (command) {
       case 'create': {
         if (!arg) throw new UsageError('create needs a NAME');
-        const { account, key } = await openAccount(sql, plans, { name: arg, plan: values.plan });
+        const limits = limitsOf(values.limit, false, {});
+        const opened = await openAccount(sql, plans, { name: arg, plan: values.plan });
+        const { key } = opened;
+        const account = limits
+          ? ((await changeAccount(sql, bus.redis, plans, opened.account.id, { limits })) ?? opened.account)
+          : opened.account;
         out(`${show(account)}\nkey: ${key.key}\n(shown only now: store it)`, {
           account,
           key: { id: key.id, prefix: key.prefix, key: key.key },
@@ -96,9 +108,11 @@ async function main(): Promise<number> {
       case 'set': {
         if (!arg) throw new UsageError(`${command} needs an account ID`);
         if (!/^[0-9a-f-]{36}$/i.test(arg)) throw new ApiError(404, 'NOT_FOUND', `No account ${arg}.`);
+        const current = await getAccount(sql, arg);
+        if (!current) throw new ApiError(404, 'NOT_FOUND', `No account ${arg}.`);
         const change =
           command === 'set'
-            ? { plan: values.plan, limits: limitsOf(values.limit, values['clear-limits']) }
+            ? { plan: values.plan, limits: limitsOf(values.limit, values['clear-limits'], current.limits) }
             : { disabled: command === 'disable' };
         if (command === 'set' && change.plan === undefined && change.limits === undefined)
           throw new UsageError('set needs --plan, --limit or --clear-limits');

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAccount } from '@kino/db';
 import { startApiHarness, type ApiHarness } from '@kino/testkit-stack';
 
 // Operators manage accounts without a database shell: `kino accounts` (run here as a real
@@ -42,8 +43,10 @@ describe('kino accounts', () => {
     expect((await kino('list')).stdout).toContain(`${account.id}  Acme Films  plan=free  enabled`);
 
     expect((await kino('set', account.id, '--plan', 'pro', '--limit', 'webhooks=7')).code).toBe(0);
+    // A second --limit adds to the account's own limits rather than replacing them.
+    expect((await kino('set', account.id, '--limit', 'api_keys=9')).code).toBe(0);
     await new Promise((r) => setTimeout(r, 1000));
-    expect((await me(key.key)).body).toMatchObject({ plan: 'pro', limits: { webhooks: 7 } });
+    expect((await me(key.key)).body).toMatchObject({ plan: 'pro', limits: { webhooks: 7, api_keys: 9 } });
 
     expect((await kino('disable', account.id)).code).toBe(0);
     await new Promise((r) => setTimeout(r, 1000));
@@ -59,7 +62,8 @@ describe('kino accounts', () => {
     const plan = await kino('create', 'x', '--plan', 'platinum');
     expect(plan.code).toBe(1);
     expect(plan.stderr).toContain('There is no plan "platinum"');
-    const limit = await kino('set', '00000000-0000-4000-8000-000000000000', '--limit', 'uploads_per_hour=3');
+    const { id } = await createAccount(h.db.sql, 'limited');
+    const limit = await kino('set', id, '--limit', 'uploads_per_hour=3');
     expect(limit.code).toBe(1);
     expect(limit.stderr).toContain('"uploads_per_hour" is not a limit');
     const missing = await kino('disable', '00000000-0000-4000-8000-000000000000');

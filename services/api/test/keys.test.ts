@@ -143,7 +143,7 @@ describe('a revoked key', () => {
 });
 
 describe('an event stream', () => {
-  it("ends when its key is revoked, at once rather than at its next heartbeat (30 s here)", async () => {
+  it('ends when its key is revoked, at once rather than at its next heartbeat (30 s here)', async () => {
     const made = await newKey({ name: 'streamer', scopes: ['read'] });
     const stream = await fetch(`${h.api.url}/v1/events`, {
       headers: { authorization: `Bearer ${made.key}`, accept: 'text/event-stream' },
