@@ -22,7 +22,7 @@ const COPY_MAX_SIZE = { long: 1920, short: 1080 };
  */
 export function openerCopiesVideo(p: ProbeResult): boolean {
   const v = p.video;
-  if (!v || v.codec !== 'h264') return false;
+  if (v?.codec !== 'h264') return false;
   const bitRate = v.bitRate ?? p.bitRate;
   const picture = normalisePicture(v);
   return (
