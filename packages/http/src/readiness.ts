@@ -49,7 +49,9 @@ export const HealthSchema = Type.Partial(Type.Object({ status: Type.String() }))
 
 const CheckState = StringEnum(['ok', 'unavailable']);
 const ReadySchema = Type.Object({
-  status: CheckState,
+  status: StringEnum(['ok', 'degraded', 'unavailable'], {
+    description: '`degraded`: a dependency the process can serve without is away (200 all the same).',
+  }),
   checks: Dictionary(CheckState),
   details: Type.Optional(Dictionary(Type.String(), { description: 'Why each failed check failed; only with the internal token.' })),
 });
@@ -64,7 +66,14 @@ const CHECK_TIMEOUT_MS = 2000;
  */
 export function readinessRoute(
   app: FastifyInstance,
-  o: { checks: Record<string, ReadinessCheck>; internalToken: string; log?: FastifyBaseLogger; summary?: string },
+  o: {
+    checks: Record<string, ReadinessCheck>;
+    internalToken: string;
+    log?: FastifyBaseLogger;
+    summary?: string;
+    /** Checks whose failure leaves the process serving (status `degraded`, still 200): taking it out of rotation would be worse. */
+    degradable?: readonly string[];
+  },
 ): void {
   typed(app).get(
     '/readyz',
@@ -77,10 +86,13 @@ export function readinessRoute(
     },
     async (request, reply) => {
       const r = await checkReadiness(o.checks, CHECK_TIMEOUT_MS);
-      if (!r.ok) (o.log ?? request.log).warn({ checks: r.details }, 'not ready');
-      const body = { status: r.ok ? ('ok' as const) : ('unavailable' as const), checks: r.checks };
+      const failed = Object.keys(r.details);
+      const serving = failed.every((name) => o.degradable?.includes(name));
+      if (!r.ok) (o.log ?? request.log).warn({ checks: r.details }, serving ? 'degraded' : 'not ready');
+      const status = r.ok ? ('ok' as const) : serving ? ('degraded' as const) : ('unavailable' as const);
+      const body = { status, checks: r.checks };
       const detailed = !r.ok && bearerMatches(request.headers.authorization, o.internalToken);
-      return reply.code(r.ok ? 200 : 503).send(detailed ? { ...body, details: r.details } : body);
+      return reply.code(serving ? 200 : 503).send(detailed ? { ...body, details: r.details } : body);
     },
   );
 }

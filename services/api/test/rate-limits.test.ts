@@ -104,6 +104,10 @@ describe('with Redis away', () => {
       const metrics = await (await fetch(`${alone.api.url}/metrics`, { headers: { authorization: 'Bearer alone-internal-token' } })).text();
       expect(metrics).toContain('kino_api_rate_limit_fallback_active 1');
       expect(Number(/kino_api_rate_limit_fallback_decisions_total (\d+)/.exec(metrics)![1])).toBeGreaterThanOrEqual(7);
+      // Still in rotation: ready, degraded.
+      const ready = await fetch(`${alone.api.url}/readyz`);
+      expect(ready.status).toBe(200);
+      expect(((await ready.json()) as any).status).toBe('degraded');
       // The shared api, with Redis, says it is not on its own.
       const shared = await (await fetch(`${h.api.url}/metrics`, { headers: { authorization: 'Bearer rate-limits-internal' } })).text();
       expect(shared).toContain('kino_api_rate_limit_fallback_active 0');

@@ -11,6 +11,9 @@ export async function healthRoutes(app: FastifyInstance, deps: ApiDeps): Promise
   readinessRoute(app, {
     summary: 'Postgres, Redis and S3 answer',
     internalToken: deps.config.internalToken,
+    // Redis only carries wake-ups, key changes and rate-limit buckets, and each falls back
+    // (polling, KEY_CACHE_MS, per-process limits): the api serves on without it.
+    degradable: ['redis'],
     checks: {
       postgres: () => deps.sql`select 1`,
       redis: () => deps.redis.ping(),
