@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { setPriority, tmpdir } from 'node:os';
+import { getPriority, setPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MediaError } from './errors.ts';
 import { hostsIn, scrub } from './scrub.ts';
@@ -137,20 +137,32 @@ function spawnIn(cwd: string, bin: string, args: string[], opts: ProcessOptions)
 
 /**
  * Niceness 0 for every thread of `pid`: Linux keeps it per thread, and an encoder's
- * threads, started before this, keep their own. Refused without the privilege to raise
- * priority, or too late (the process ended): either way the run goes on as it was.
+ * threads, started before this, keep their own. A thread started during a pass by one not
+ * raised yet inherits the old niceness, so passes repeat (a few at most) until one finds
+ * none left to raise. Refused without the privilege to raise priority, or too late (the
+ * process ended): either way the run goes on as it was.
  */
 async function raise(pid: number | undefined): Promise<void> {
   if (pid === undefined) return;
-  const threads = await readdir(`/proc/${pid}/task`).catch(() => [String(pid)]);
-  for (const tid of threads) {
-    try {
-      setPriority(Number(tid), 0);
-    } catch {
-      // Not allowed, or the thread is gone: the others are tried all the same.
+  for (let pass = 0; pass < RAISE_PASSES; pass++) {
+    const threads = await readdir(`/proc/${pid}/task`).catch(() => [String(pid)]);
+    let raised = 0;
+    for (const tid of threads) {
+      try {
+        if (getPriority(Number(tid)) > 0) {
+          setPriority(Number(tid), 0);
+          raised++;
+        }
+      } catch {
+        // Not allowed, or the thread is gone: the others are tried all the same.
+      }
     }
+    if (raised === 0) return;
+    await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+const RAISE_PASSES = 10;
 
 /** The tool was not found (127, as a shell says it) or could not be run (126). */
 function notStarted(bin: string, code: 126 | 127, cause?: Error): MediaError {
