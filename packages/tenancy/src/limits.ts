@@ -7,16 +7,19 @@ import type { Account } from '@kino/db';
  * plan is no longer configured gets `default` rather than no limits at all.
  */
 export function accountLimits(plans: Readonly<Record<string, PlanLimits>>, account: Pick<Account, 'plan' | 'limits'>): PlanLimits {
-  const plan = plans[account.plan] ?? plans['default']!;
-  const own = Object.entries(account.limits).filter((e): e is [LimitName, number] => isLimitName(e[0]) && Number.isSafeInteger(e[1]));
-  if (own.length === 0) return plan;
-  // The account row is the authenticator's, reused while it trusts the key: merge once per row.
-  let merged = ownLimits.get(account);
-  if (!merged) ownLimits.set(account, (merged = { ...plan, ...Object.fromEntries(own) }));
-  return merged;
+  // The account row is the authenticator's, reused for every request while it trusts the
+  // key: resolved once per row, not per request.
+  let resolved = resolvedLimits.get(account);
+  if (!resolved) {
+    const plan = plans[account.plan] ?? plans['default']!;
+    const own = Object.entries(account.limits).filter((e): e is [LimitName, number] => isLimitName(e[0]) && Number.isSafeInteger(e[1]));
+    resolved = own.length === 0 ? plan : { ...plan, ...Object.fromEntries(own) };
+    resolvedLimits.set(account, resolved);
+  }
+  return resolved;
 }
 
-const ownLimits = new WeakMap<object, PlanLimits>();
+const resolvedLimits = new WeakMap<object, PlanLimits>();
 
 const policies = new WeakMap<PlanLimits, Record<RateClass, Policy>>();
 

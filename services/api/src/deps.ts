@@ -32,6 +32,8 @@ export interface ApiDeps {
   keys: KeyAuthenticator;
   /** The check every authenticated route runs: key, account, scope, rate (auth.ts). */
   keyGuard: KeyGuard;
+  /** Bytes an account may still store (its stored_bytes quota less its usage): the doors that learn a size late check it. */
+  storageLeft: (accountId: string) => Promise<number>;
   /** Ends event streams whose key stops being active, when a key change is announced. */
   keyWatch: KeyWatch;
   /** Token buckets per key and route class, in Redis (undefined with RATE_LIMITS=false). */

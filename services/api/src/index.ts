@@ -9,7 +9,7 @@ import { createWebhookDispatcher } from '@kino/webhooks';
 import { AnalyticsStore } from '@kino/analytics';
 import { createPlaybackSigner, loadOrCreateSigningKeys, parseSigningKeys, SigningKeysError } from '@kino/tokens';
 import { createSharedLimiter } from '@kino/limits';
-import { createKeyAuthenticator, createKeyWatch } from '@kino/tenancy';
+import { createKeyAuthenticator, createKeyWatch, storageLeft } from '@kino/tenancy';
 import { buildApp } from './app.ts';
 import { createKeyGuard } from './auth.ts';
 
@@ -56,6 +56,7 @@ export async function createApi(config: Config, shared: { bus?: RedisBus } = {})
   const app: FastifyInstance = await buildApp({
     keys: apiKeys,
     keyWatch,
+    storageLeft: (accountId) => storageLeft(sql, config.tenancy.plans, accountId),
     limiter,
     keyGuard: createKeyGuard({ config, keys: apiKeys, limiter }),
     config,

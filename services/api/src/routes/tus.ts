@@ -4,7 +4,6 @@ import { createTusDoor, TUS_EXPOSED_HEADERS, TUS_METADATA_KEYS, type TusCall, ty
 import { Type } from 'typebox';
 import { refuseWhenOverloaded } from '../admission.ts';
 import { requireApiKey } from '../auth.ts';
-import { storageLeft } from '@kino/tenancy';
 import type { ApiDeps } from '../deps.ts';
 
 // tus 1.0 at /v1/uploads/tus: the protocol is @kino/ingest's tus door; this file mounts
@@ -68,7 +67,7 @@ export async function tusRoutes(scope: FastifyInstance, deps: ApiDeps): Promise<
     s3: { ...deps.config.s3, endpoint: deps.config.s3.endpoint! },
     path: TUS_PATH,
     maxBytes: deps.config.api.maxUploadBytes,
-    storageLeft: (accountId: string) => storageLeft(deps.sql, deps.config.tenancy.plans, accountId),
+    storageLeft: deps.storageLeft,
     maxAttempts: deps.config.worker.maxAttempts,
     expirySeconds: deps.config.ingest.uploadExpirySeconds,
     onJobQueued: deps.announceJobs,

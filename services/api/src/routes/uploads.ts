@@ -5,7 +5,6 @@ import { completeDirectUpload, createDirectUpload, MEDIA_CONTENT_TYPE, type Uplo
 import { latestJobFor } from '@kino/jobs';
 import { Type } from 'typebox';
 import { assessWithoutRefusing, refuseWhenOverloaded } from '../admission.ts';
-import { storageLeft } from '@kino/tenancy';
 import type { ApiDeps } from '../deps.ts';
 import { ApiError, notFound } from '../errors.ts';
 import { AssetRef, assetView } from '../asset-view.ts';
@@ -72,7 +71,7 @@ export async function uploadRoutes(scope: FastifyInstance, deps: ApiDeps): Promi
     storage: deps.storage,
     maxAttempts: deps.config.worker.maxAttempts,
     maxBytes: deps.config.api.maxUploadBytes,
-    storageLeft: (accountId: string) => storageLeft(deps.sql, deps.config.tenancy.plans, accountId),
+    storageLeft: deps.storageLeft,
     singlePutMaxBytes: deps.config.ingest.singlePutMaxBytes,
     partBytes: deps.config.ingest.partBytes,
     expirySeconds: deps.config.ingest.uploadExpirySeconds,
