@@ -195,7 +195,11 @@ export interface Config {
     replayMs: number;
   };
   logLevel: string;
+  /** `pretty` (pino-pretty, for people) or `json` (one object a line, for collectors). */
+  logFormat: LogFormat;
 }
+
+export type LogFormat = 'json' | 'pretty';
 
 type Env = Record<string, string | undefined>;
 
@@ -277,6 +281,13 @@ function identifier(env: Env, name: string, fallback: string): string {
   const v = str(env, name, fallback);
   if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(v)) throw new ConfigError(`${name} must be letters, digits and underscores, got "${v}"`);
   return v;
+}
+
+/** LOG_FORMAT, else pretty when stdout is a terminal (someone reads it) and JSON otherwise (a collector does). */
+function logFormat(env: Env): LogFormat {
+  const raw = str(env, 'LOG_FORMAT', process.stdout.isTTY ? 'pretty' : 'json');
+  if (raw !== 'json' && raw !== 'pretty') throw new ConfigError(`LOG_FORMAT must be json or pretty, got "${raw}"`);
+  return raw;
 }
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
@@ -492,5 +503,6 @@ export function loadConfig(env: Env = process.env): Config {
       replayMs: int(env, 'TELEMETRY_REPLAY_MS', 5000, 10, 3_600_000),
     },
     logLevel: str(env, 'LOG_LEVEL', nodeEnv === 'test' ? 'warn' : 'info'),
+    logFormat: logFormat(env),
   };
 }

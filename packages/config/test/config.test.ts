@@ -39,6 +39,13 @@ describe('production defaults', () => {
     expect(c.playback.ttlSeconds).toBeLessThanOrEqual(c.playback.maxTtlSeconds);
   });
 
+  it('log JSON when stdout is no terminal, unless LOG_FORMAT says otherwise', () => {
+    // Under vitest stdout is a pipe, as under systemd or a container runtime.
+    expect(loadConfig(production()).logFormat).toBe('json');
+    expect(loadConfig(production({ LOG_FORMAT: 'pretty' })).logFormat).toBe('pretty');
+    expect(() => loadConfig(production({ LOG_FORMAT: 'text' }))).toThrow(/LOG_FORMAT must be json or pretty/);
+  });
+
   it('keep private webhook targets closed even on a loopback api', () => {
     expect(loadConfig(production({ API_HOST: '127.0.0.1' })).webhooks.allowPrivate).toBe(false);
     // …and development opens them only on loopback.

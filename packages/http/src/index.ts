@@ -93,6 +93,7 @@ export function registerErrorHandling(app: FastifyInstance, o: ErrorHandlingOpti
 
 export * from './cursor.ts';
 export * from './error-codes.ts';
+export * from './logger.ts';
 export * from './rate-limit.ts';
 export * from './readiness.ts';
 export * from './schemas.ts';

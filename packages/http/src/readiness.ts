@@ -2,6 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { Dictionary, StringEnum, typed } from './schemas.ts';
+import { QUIET_ROUTE } from './logger.ts';
 
 /** Whether an Authorization header carries exactly `Bearer {token}`, compared in constant time. */
 export function bearerMatches(header: string | undefined, token: string): boolean {
@@ -78,6 +79,7 @@ export function readinessRoute(
   typed(app).get(
     '/readyz',
     {
+      ...QUIET_ROUTE,
       schema: {
         tags: ['health'],
         summary: o.summary ?? 'Whether the dependencies answer',

@@ -70,6 +70,8 @@ export async function createTestConfig(db: TestDatabase, s3: TestS3, env: Record
     KINO_DATA_DIR: await scratchDir('kino-data-'),
     JOB_POLL_INTERVAL_MS: '500',
     LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'warn',
+    // Tests read logs as JSON, whatever terminal vitest runs in.
+    LOG_FORMAT: 'json',
     // chdb opens one data directory per process (and test files are processes): the roles a
     // test starts share it, each test database getting its own ClickHouse database.
     CLICKHOUSE_URL: process.env['CLICKHOUSE_URL'] ?? '',

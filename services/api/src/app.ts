@@ -1,6 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
-import { newRequestId, refuseUnknownParameters, strictAjv } from '@kino/http';
+import { roleLogging, newRequestId, refuseUnknownParameters, strictAjv, type LogDestination } from '@kino/http';
 import type { ApiDeps } from './deps.ts';
 import { requireApiKey } from './auth.ts';
 import { registerErrorHandling } from './errors.ts';
@@ -22,9 +22,10 @@ import { TUS_REQUEST_BODIES, tusRoutes } from './routes/tus.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 import { playbackBlockSchema } from '@kino/playback';
 
-export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
+/** `logStream`: where the log goes instead of stdout, for the tests that read it. */
+export async function buildApp(deps: ApiDeps, logStream?: LogDestination): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: { level: deps.config.logLevel },
+    ...roleLogging(deps.config, logStream),
     genReqId: newRequestId,
     requestIdHeader: false,
     // Uploads stream for as long as they take; everything else is small.

@@ -12,6 +12,7 @@ import { createSharedLimiter } from '@kino/limits';
 import { createKeyAuthenticator, createKeyWatch, storageLeft } from '@kino/tenancy';
 import { buildApp } from './app.ts';
 import { createKeyGuard } from './auth.ts';
+import type { LogDestination } from '@kino/http';
 
 const STOP_GRACE_MS = 10_000;
 
@@ -23,8 +24,11 @@ export interface Api {
   stop(): Promise<void>;
 }
 
-/** `bus`: the process's Redis connections, when it runs other roles too; else the api opens its own. */
-export async function createApi(config: Config, shared: { bus?: RedisBus } = {}): Promise<Api> {
+/**
+ * `bus`: the process's Redis connections, when it runs other roles too; else the api opens its own.
+ * `logStream`: where the log goes instead of stdout (the tests that read it).
+ */
+export async function createApi(config: Config, shared: { bus?: RedisBus; logStream?: LogDestination } = {}): Promise<Api> {
   const endpoint = config.s3.endpoint;
   if (!endpoint) throw new ConfigError('S3_ENDPOINT is not set: the api needs an S3 endpoint when run on its own.');
   // Before anything is opened: in production a missing PLAYBACK_SIGNING_KEYS stops here.
@@ -76,7 +80,7 @@ export async function createApi(config: Config, shared: { bus?: RedisBus } = {})
     announceEvents: (accountId) => announceEvents(redis, accountId),
     // A lost wake-up only delays the job until a worker polls.
     announceJobs: () => void announceJobs(redis).catch((err) => app.log.warn({ err }, 'could not announce a job')),
-  });
+  }, shared.logStream);
   analytics.log = app.log;
   apiKeys.log = app.log;
   // Every api process sends the webhook outbox; claims keep them from sending a delivery twice.

@@ -4,6 +4,7 @@ import { ConfigError, type Config } from '@kino/config';
 import { PLAYBACK_PREFIX } from '@kino/artifacts';
 import { createEdgeCache, createS3Origin, fillShare, withJustInTimeSegments } from '@kino/edge-cache';
 import { createPlaybackVerifier, parsePublicKeys, type PlaybackVerifier } from '@kino/tokens';
+import { roleLogging } from '@kino/http';
 import { newRequestId, registerErrorHandling } from './errors.ts';
 import { EdgeMetrics } from './metrics.ts';
 import { createPlaybackHandler } from './playback.ts';
@@ -50,7 +51,7 @@ export async function createEdge(config: Config, options: EdgeOptions = {}): Pro
   let playback: ReturnType<typeof createPlaybackHandler>;
 
   const app = Fastify({
-    logger: { level: config.logLevel, stream: options.logStream },
+    ...roleLogging(config, options.logStream),
     genReqId: newRequestId,
     requestIdHeader: false,
     serverFactory: (fastifyHandler) => {

@@ -25,7 +25,7 @@ import {
   queueReadAhead,
   sweepDeadScratch,
 } from '@kino/pipeline';
-import { readinessRoute } from '@kino/http';
+import { QUIET_ROUTE, roleLogging, readinessRoute } from '@kino/http';
 import { createStorage } from '@kino/storage';
 import { storageLeft } from '@kino/tenancy';
 
@@ -53,7 +53,7 @@ export async function createWorker(config: Config, shared: { bus?: RedisBus } = 
   });
   const storage = createStorage({ ...config.s3, endpoint });
   const id = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
-  const health: FastifyInstance = Fastify({ logger: { level: config.logLevel } });
+  const health: FastifyInstance = Fastify(roleLogging(config));
   const log = health.log.child({ role: 'worker', workerId: id });
 
   const bus = shared.bus ?? createRedisBus(config.redisUrl);
@@ -187,7 +187,7 @@ export async function createWorker(config: Config, shared: { bus?: RedisBus } = 
       ),
   });
 
-  health.get('/healthz', async () => ({
+  health.get('/healthz', QUIET_ROUTE, async () => ({
     status: 'ok',
     active_jobs: runner.active,
     active_segments: segmentRunner.active,

@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { HeadBucketCommand } from '@aws-sdk/client-s3';
-import { HealthSchema, readinessRoute, typed } from '@kino/http';
+import { HealthSchema, QUIET_ROUTE, readinessRoute, typed } from '@kino/http';
 import type { ApiDeps } from '../deps.ts';
 
 export async function healthRoutes(app: FastifyInstance, deps: ApiDeps): Promise<void> {
-  typed(app).get('/healthz', { schema: { tags: ['health'], summary: 'The process is up', response: { 200: HealthSchema } } }, async () => ({
+  typed(app).get('/healthz', { ...QUIET_ROUTE, schema: { tags: ['health'], summary: 'The process is up', response: { 200: HealthSchema } } }, async () => ({
     status: 'ok',
   }));
 

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { allErrors, bearerMatches, clientErrors, Defaulted, IdParams, typed } from '@kino/http';
+import { allErrors, bearerMatches, clientErrors, Defaulted, IdParams, QUIET_ROUTE, typed } from '@kino/http';
 import { ARTIFACT_PATH_PATTERN, ASSET_ID_PATTERN } from '@kino/artifacts';
 import { listAccounts, recordEdgeHeartbeat, revocationsSince, type Account } from '@kino/db';
 import { changeAccount, openAccount } from '@kino/tenancy';
@@ -20,6 +20,7 @@ export async function internalRoutes(scope: FastifyInstance, deps: ApiDeps): Pro
   app.post(
     '/internal/edges/heartbeat',
     {
+      ...QUIET_ROUTE,
       schema: {
         hide: true,
         // Open on purpose: in a rolling deploy a newer edge may send fields this api does not
@@ -53,6 +54,7 @@ export async function internalRoutes(scope: FastifyInstance, deps: ApiDeps): Pro
   app.get(
     '/internal/revocations',
     {
+      ...QUIET_ROUTE,
       schema: {
         hide: true,
         querystring: Type.Object(
@@ -138,7 +140,7 @@ export async function internalRoutes(scope: FastifyInstance, deps: ApiDeps): Pro
   await accountRoutes(scope, deps);
 
   // Prometheus text format 0.0.4, as the edge's /metrics.
-  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+  app.get('/metrics', { ...QUIET_ROUTE, schema: { hide: true } }, async (_request, reply) => {
     const lines = [
       '# HELP kino_api_rate_limit_fallback_active 1 while Redis is away and this process limits alone.',
       '# TYPE kino_api_rate_limit_fallback_active gauge',

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { HealthSchema, readinessRoute, typed } from '@kino/http';
+import { HealthSchema, QUIET_ROUTE, readinessRoute, typed } from '@kino/http';
 import type { Origin } from '@kino/edge-cache';
 import type { PlaybackVerifier } from '@kino/tokens';
 
@@ -8,7 +8,7 @@ export async function healthRoutes(
   deps: { origin: Origin; verifier: PlaybackVerifier; internalToken: string },
 ): Promise<void> {
   // The process is up.
-  typed(app).get('/healthz', { schema: { response: { 200: HealthSchema } } }, async () => ({ status: 'ok' }));
+  typed(app).get('/healthz', { ...QUIET_ROUTE, schema: { response: { 200: HealthSchema } } }, async () => ({ status: 'ok' }));
 
   // The origin answers and playback keys are loaded.
   readinessRoute(app, {

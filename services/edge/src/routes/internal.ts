@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { bearerMatches, clientErrors, Defaulted, RawBody, StringEnum, typed } from '@kino/http';
+import { bearerMatches, clientErrors, Defaulted, QUIET_ROUTE, RawBody, StringEnum, typed } from '@kino/http';
 import { ARTIFACT_PATH_PATTERN, ASSET_ID_PATTERN, cacheKeyFor } from '@kino/artifacts';
 import type { EdgeCache } from '@kino/edge-cache';
 import pMap from 'p-map';
@@ -106,6 +106,7 @@ export async function internalRoutes(scope: FastifyInstance, deps: InternalDeps)
   app.get(
     '/metrics',
     {
+      ...QUIET_ROUTE,
       schema: { response: { 200: RawBody(), ...clientErrors } },
     },
     async (_request, reply) =>
