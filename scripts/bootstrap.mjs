@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Makes a fresh Debian machine (Node + npm only) ready for Kino, then runs a command in it:
 //
-//   node scripts/bootstrap.mjs [--need chromium] [--keep-going] -- <command...>
+//   node scripts/bootstrap.mjs [--need chromium] [--keep-going] [--no-services] -- <command...>
 //   node scripts/bootstrap.mjs --stop        stop the Postgres/Redis it started under .kino/
 //
 // Steps: npm install when needed; ffmpeg/ffprobe (+ chromium on --need); Postgres at
@@ -24,11 +24,12 @@ import { ensureTools, OPTIONAL_TOOLS } from './lib/tools.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-const USAGE = `usage: node scripts/bootstrap.mjs [--need chromium] [--keep-going] -- <command...>
+const USAGE = `usage: node scripts/bootstrap.mjs [--need chromium] [--keep-going] [--no-services] -- <command...>
        node scripts/bootstrap.mjs --stop
 
   --need <tool>   also install an optional tool (${OPTIONAL_TOOLS.join(', ')}); repeatable
   --keep-going    run the command even if something could not be prepared
+  --no-services   leave Postgres and Redis alone (a command that only talks to a running Kino)
   --stop          stop the local Postgres/Redis that the bootstrap started under .kino/
 Without a command, prepares the machine and exits.`;
 
@@ -43,6 +44,7 @@ function parseOptions(argv) {
       options: {
         need: { type: 'string', multiple: true, default: [] },
         'keep-going': { type: 'boolean', default: false },
+        'no-services': { type: 'boolean', default: false },
         stop: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -63,7 +65,13 @@ function parseOptions(argv) {
   for (const tool of need) {
     if (!OPTIONAL_TOOLS.includes(tool)) fail(`unknown --need "${tool}" (known: ${OPTIONAL_TOOLS.join(', ')})`);
   }
-  return { need, keepGoing: values['keep-going'], stop: values.stop, command: end ? argv.slice(end.index + 1) : [] };
+  return {
+    need,
+    keepGoing: values['keep-going'],
+    services: !values['no-services'],
+    stop: values.stop,
+    command: end ? argv.slice(end.index + 1) : [],
+  };
 }
 
 /** For display only: the command as one would type it in a shell. */
@@ -120,8 +128,10 @@ async function main() {
 
   ensureNodeModules(root, ctx.report);
   ensureTools(['ffmpeg', ...opts.need], ctx);
-  await ensurePostgres({ ...ctx, databaseUrl: env.DATABASE_URL });
-  await ensureRedis({ ...ctx, redisUrl: env.REDIS_URL });
+  if (opts.services) {
+    await ensurePostgres({ ...ctx, databaseUrl: env.DATABASE_URL });
+    await ensureRedis({ ...ctx, redisUrl: env.REDIS_URL });
+  }
 
   ctx.report.printSummary();
   if (!ctx.report.ok && !opts.keepGoing) {
