@@ -18,7 +18,7 @@ import { artifactKeyFor, OPENER_PATH, playbackUrl, segmentPath } from '@kino/art
 import { startEmbeddedS3 } from '@kino/storage';
 import { createPlaybackSigner, generateSigningKey, parseSigningKeys } from '@kino/tokens';
 import { compare, type LoadResult } from './load.ts';
-import { embeddedStorage, freePort, median, round, waitFor } from './util.ts';
+import { benchWorkDir, embeddedStorage, freePort, median, round, waitFor } from './util.ts';
 import { printTable, writeBenchJson, type Row } from './report.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -107,9 +107,7 @@ async function ttfb(url: string): Promise<number> {
   return first;
 }
 
-const work = resolve(ROOT, process.env['KINO_DATA_DIR'] ?? '.kino', 'bench', 'edge-work');
-await rm(work, { recursive: true, force: true });
-await mkdir(work, { recursive: true });
+const work = await benchWorkDir('edge');
 
 const originGets = new Map<string, number>();
 const s3 = await startEmbeddedS3({
@@ -137,6 +135,7 @@ const edgeProc = spawn(process.execPath, [KINO, 'edge'], {
     ...process.env,
     NODE_ENV: 'production',
     LOG_LEVEL: 'error',
+    KINO_DATA_DIR: work,
     S3_ENDPOINT: s3.endpoint,
     S3_BUCKET: BUCKET,
     EDGE_PORT: String(edgePort),

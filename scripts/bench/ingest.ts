@@ -18,7 +18,7 @@ import { createAccount, issueApiKey } from '@kino/db';
 import { startEmbeddedS3, uploadStream } from '@kino/storage';
 import { generateSigningKey } from '@kino/tokens';
 import { createTestDatabase, makeFixture, padMp4 } from '@kino/testkit';
-import { benchRoleEnv, embeddedStorage, freePort, rss, sleep, startRole, waitFor } from './util.ts';
+import { benchRoleEnv, benchWorkDir, embeddedStorage, freePort, rss, sleep, startRole, waitFor } from './util.ts';
 import { printTable, writeBenchJson, type Row } from './report.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -46,9 +46,7 @@ async function measured<T>(pid: number, fn: () => Promise<T>): Promise<{ value: 
   }
 }
 
-const work = resolve(ROOT, process.env['KINO_DATA_DIR'] ?? '.kino', 'bench', 'ingest-work');
-await rm(work, { recursive: true, force: true });
-await mkdir(work, { recursive: true });
+const work = await benchWorkDir('ingest');
 const db = await createTestDatabase();
 const s3 = await startEmbeddedS3({ directory: join(work, 's3'), buckets: ['kino-bench'] });
 const storage = embeddedStorage(s3.endpoint, 'kino-bench');
@@ -62,6 +60,7 @@ const env = benchRoleEnv({
   bucket: 'kino-bench',
   apiPort,
   signingKey: await generateSigningKey(),
+  dataDir: work,
 });
 // No worker: what is measured is the bytes coming in; the jobs they queue wait. A fresh api
 // for each door, so one door's RSS is not measured on top of what the one before left.
@@ -275,7 +274,6 @@ try {
     },
   ]);
   const out = await writeBenchJson('ingest', {
-    machine: { cpus: cpus().length },
     bytes: size,
     reference_seconds: reference,
     doors,

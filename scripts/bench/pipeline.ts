@@ -13,7 +13,7 @@ import { planMedia, probe, runFfmpeg } from '@kino/media';
 import { startEmbeddedS3 } from '@kino/storage';
 import { generateSigningKey } from '@kino/tokens';
 import { createTestDatabase, makeFixture } from '@kino/testkit';
-import { benchRoleEnv, freePort, rss, sleep, startRole, waitFor } from './util.ts';
+import { benchRoleEnv, benchWorkDir, freePort, rss, sleep, startRole, waitFor } from './util.ts';
 import { referenceLadderArgs } from './reference-ladder.ts';
 import { printTable, writeBenchJson, type Row } from './report.ts';
 
@@ -21,9 +21,7 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const FIXTURES = [10, 60];
 const INGEST_BYTES = 1024 ** 3;
 
-const work = resolve(ROOT, process.env['KINO_DATA_DIR'] ?? '.kino', 'bench', 'pipeline-work');
-await rm(work, { recursive: true, force: true });
-await mkdir(work, { recursive: true });
+const work = await benchWorkDir('pipeline');
 const db = await createTestDatabase();
 const s3dir = await mkdtemp(join(work, 's3-'));
 const s3 = await startEmbeddedS3({ directory: s3dir, buckets: ['kino-bench'] });
@@ -31,8 +29,14 @@ const key = (await issueApiKey(db.sql, (await createAccount(db.sql, 'bench')).id
 const apiPort = await freePort();
 const api = `http://127.0.0.1:${apiPort}`;
 const env = {
-  ...benchRoleEnv({ databaseUrl: db.url, s3Endpoint: s3.endpoint, bucket: 'kino-bench', apiPort, signingKey: await generateSigningKey() }),
-  WORKER_PORT: '0',
+  ...benchRoleEnv({
+    databaseUrl: db.url,
+    s3Endpoint: s3.endpoint,
+    bucket: 'kino-bench',
+    apiPort,
+    signingKey: await generateSigningKey(),
+    dataDir: work,
+  }),
   WORKER_TMP_DIR: work,
 };
 const apiProc = startRole('api', env);
@@ -154,7 +158,7 @@ try {
       'growth < 100 MB': ingest.rss_growth_mb < 100 ? 'met' : 'NOT MET',
     },
   ]);
-  const file = await writeBenchJson('pipeline', { machine: { cpus: (await import('node:os')).cpus().length }, fixtures, ingest });
+  const file = await writeBenchJson('pipeline', { fixtures, ingest }, { fixture_seconds: FIXTURES, ingest_bytes: INGEST_BYTES });
   console.log(`\nwritten: ${file}`);
 } finally {
   workerProc?.kill('SIGTERM');

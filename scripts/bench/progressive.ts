@@ -27,7 +27,7 @@ import { startPlayerStack } from '@kino/testkit-stack';
 import { launchChromium } from '../../apps/player/test/browser.ts';
 import { referenceLadderArgs } from './reference-ladder.ts';
 import { printTable, writeBenchJson, type Row } from './report.ts';
-import { percentile, round, sleep } from './util.ts';
+import { benchWorkDir, percentile, round, sleep } from './util.ts';
 
 const MINUTES = Number(process.env['BENCH_MINUTES'] ?? 10);
 const STRAIGHT_SECONDS = Number(process.env['BENCH_STRAIGHT_SECONDS'] ?? 90);
@@ -36,7 +36,7 @@ const BURST = Number(process.env['BENCH_BURST'] ?? 20);
 const LADDER = process.env['BENCH_LADDER'] !== '0';
 const SEEKS = [0.5, 0.9, 0.55, 0.85, 0.6, 0.95];
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const work = resolve(ROOT, process.env['KINO_DATA_DIR'] ?? '.kino', 'bench', 'progressive-work');
+const work = await benchWorkDir('progressive');
 const fixtures = resolve(ROOT, process.env['KINO_DATA_DIR'] ?? '.kino', 'bench', 'fixtures');
 
 /** Before this change, from the issue: the 60 s 1080p ladder took 57.6 s; a burst of 20 gave opener_ready p50 22 s, max 45 s. */
@@ -168,8 +168,6 @@ async function waitState(id: string, done: (a: any) => boolean, every = 50): Pro
   }
 }
 
-await rm(work, { recursive: true, force: true });
-await mkdir(work, { recursive: true });
 const results: Record<string, unknown> = { minutes: MINUTES };
 const targets: Row[] = [];
 const met = (ok: boolean) => (ok ? 'met' : 'NOT MET');
@@ -384,4 +382,5 @@ try {
 } finally {
   await browser.close();
   await stack.close();
+  await rm(work, { recursive: true, force: true });
 }

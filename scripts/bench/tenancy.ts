@@ -20,7 +20,7 @@ import { printTable, writeBenchJson, type Row } from './report.ts';
 import { benchJobFairness } from './tenancy-jobs.ts';
 import { benchLimiterCost } from './tenancy-limits.ts';
 import { benchWebhookFairness } from './tenancy-webhooks.ts';
-import { benchRoleEnv, freePort, median, round, startRole, waitFor } from './util.ts';
+import { benchRoleEnv, benchWorkDir, freePort, median, round, startRole, waitFor } from './util.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
@@ -45,9 +45,7 @@ async function wrk(url: string, key: string): Promise<{ rps: number; non2xx: num
 }
 
 async function rateLimitOverhead(): Promise<{ rows: Row[]; data: object }> {
-  const work = resolve(ROOT, process.env['KINO_DATA_DIR'] ?? '.kino', 'bench', 'tenancy-work');
-  await rm(work, { recursive: true, force: true });
-  await mkdir(work, { recursive: true });
+  const work = await benchWorkDir('tenancy');
   const db = await createTestDatabase();
   const s3 = await startEmbeddedS3({ directory: join(work, 's3'), buckets: ['kino-bench'] });
   const procs: ChildProcess[] = [];
@@ -61,7 +59,7 @@ async function rateLimitOverhead(): Promise<{ rows: Row[]; data: object }> {
     const apis: Record<'limited' | 'unlimited', string> = { limited: '', unlimited: '' };
     for (const name of ['limited', 'unlimited'] as const) {
       const apiPort = await freePort();
-      const env = benchRoleEnv({ databaseUrl: db.url, s3Endpoint: s3.endpoint, bucket: 'kino-bench', apiPort, signingKey });
+      const env = benchRoleEnv({ databaseUrl: db.url, s3Endpoint: s3.endpoint, bucket: 'kino-bench', apiPort, signingKey, dataDir: work });
       procs.push(
         startRole('api', { ...env, TENANT_PLANS: plans, RATE_LIMITS: String(name === 'limited'), CLICKHOUSE_URL: 'http://127.0.0.1:1' }),
       );
@@ -136,7 +134,12 @@ printTable(
   overhead.rows,
 );
 
-if (process.env['BENCH_TENANCY_ONLY'] === 'overhead') process.exit(0);
+if (process.env['BENCH_TENANCY_ONLY'] === 'overhead') {
+  console.log(
+    `\nwritten: ${await writeBenchJson('tenancy-overhead', { rate_limit_overhead: overhead.data }, { seconds: SECONDS, rounds: ROUNDS, connections: CONNECTIONS })}`,
+  );
+  process.exit(0);
+}
 const cost = await benchLimiterCost(REDIS_URL);
 printTable('One take of the shared limiter against a bare Redis PING (32 at once)', [
   {
@@ -163,11 +166,14 @@ printTable("B's webhook latency behind A's 50 endpoints that never answer (targe
   },
 ]);
 
-const out = await writeBenchJson('tenancy', {
-  machine: { cpus: cpus().length },
-  rate_limit_overhead: overhead.data,
-  limiter_cost: cost,
-  job_fairness: jobs.rows,
-  webhook_fairness: hooks,
-});
+const out = await writeBenchJson(
+  'tenancy',
+  {
+    rate_limit_overhead: overhead.data,
+    limiter_cost: cost,
+    job_fairness: jobs.rows,
+    webhook_fairness: hooks,
+  },
+  { seconds: SECONDS, rounds: ROUNDS, connections: CONNECTIONS },
+);
 console.log(`\nwritten: ${out}`);

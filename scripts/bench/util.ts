@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createStorage, embeddedS3Config, type Storage } from '@kino/storage';
 
@@ -46,7 +46,20 @@ export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor
 
 export const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits;
 
-const KINO = join(fileURLToPath(new URL('../..', import.meta.url)), 'bin/kino.mjs');
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const KINO = join(ROOT, 'bin/kino.mjs');
+
+/**
+ * This run's own empty directory, `.kino/bench-run/{name}-{pid}`: its roles keep their state
+ * there (embedded S3, ClickHouse, caches, spools), never in the `.kino/` of a running `npm run
+ * up`, whose embedded ClickHouse would refuse a second process on its directory.
+ */
+export async function benchWorkDir(name: string): Promise<string> {
+  const dir = resolve(ROOT, process.env['KINO_DATA_DIR'] ?? '.kino', 'bench-run', `${name}-${process.pid}`);
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true });
+  return dir;
+}
 
 /** `kino <role>` in a process of its own (as in production), so its RSS is its own. */
 export function startRole(role: 'api' | 'worker', env: Record<string, string>): ChildProcess {
@@ -54,13 +67,23 @@ export function startRole(role: 'api' | 'worker', env: Record<string, string>): 
 }
 
 /**
- * The environment of roles run apart on a bench's private database and embedded S3: in
- * production mode (whose signing keys must be given, as every api replica must share them).
+ * The environment of roles run apart on a bench's private database, embedded S3 and data
+ * directory (see benchWorkDir), on free ports: in production mode (whose signing keys must
+ * be given, as every api replica must share them).
  */
-export function benchRoleEnv(o: { databaseUrl: string; s3Endpoint: string; bucket: string; apiPort: number; signingKey: object }) {
+export function benchRoleEnv(o: {
+  databaseUrl: string;
+  s3Endpoint: string;
+  bucket: string;
+  apiPort: number;
+  signingKey: object;
+  dataDir: string;
+}) {
   return {
     NODE_ENV: 'production',
     LOG_LEVEL: 'warn',
+    KINO_DATA_DIR: o.dataDir,
+    WORKER_PORT: '0',
     DATABASE_URL: o.databaseUrl,
     REDIS_URL: process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379',
     S3_ENDPOINT: o.s3Endpoint,
