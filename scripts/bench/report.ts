@@ -38,7 +38,7 @@ function provenance() {
       memory_bytes: totalmem(),
       os: `${type()} ${release()} ${process.arch}`,
       node: process.version,
-      ffmpeg: output('ffmpeg', ['-version'])?.split('\n')[0] ?? null,
+      ffmpeg: output('ffmpeg', ['-version'])?.split(' Copyright')[0] ?? null,
     },
   };
 }
