@@ -8,11 +8,10 @@
 // a presigned part.
 import { createReadStream } from 'node:fs';
 import type { ChildProcess } from 'node:child_process';
-import { mkdir, rm, stat } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import { cpus } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import * as tus from 'tus-js-client';
 import { createAccount, issueApiKey } from '@kino/db';
 import { startEmbeddedS3, uploadStream } from '@kino/storage';
@@ -21,7 +20,6 @@ import { createTestDatabase, makeFixture, padMp4 } from '@kino/testkit';
 import { benchRoleEnv, benchWorkDir, embeddedStorage, freePort, rss, sleep, startRole, waitFor } from './util.ts';
 import { printTable, writeBenchJson, type Row } from './report.ts';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BYTES = Number(process.env['BENCH_INGEST_BYTES'] ?? 1024 ** 3);
 const MiB = 2 ** 20;
 

@@ -5,9 +5,8 @@
 import type { ChildProcess } from 'node:child_process';
 import { createReadStream } from 'node:fs';
 import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import { createAccount, issueApiKey } from '@kino/db';
 import { planMedia, probe, runFfmpeg } from '@kino/media';
 import { startEmbeddedS3 } from '@kino/storage';
@@ -17,7 +16,6 @@ import { benchRoleEnv, benchWorkDir, freePort, rss, sleep, startRole, waitFor } 
 import { referenceLadderArgs } from './reference-ladder.ts';
 import { printTable, writeBenchJson, type Row } from './report.ts';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const FIXTURES = [10, 60];
 const INGEST_BYTES = 1024 ** 3;
 

@@ -7,10 +7,8 @@
 // 4. B's webhook latency behind A's 50 endpoints that never answer, against A idle.
 import { execFile } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdir, rm } from 'node:fs/promises';
-import { cpus } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { createAccount, issueApiKey } from '@kino/db';
 import { startEmbeddedS3 } from '@kino/storage';
@@ -22,7 +20,6 @@ import { benchLimiterCost } from './tenancy-limits.ts';
 import { benchWebhookFairness } from './tenancy-webhooks.ts';
 import { benchRoleEnv, benchWorkDir, freePort, median, round, startRole, waitFor } from './util.ts';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 const SECONDS = Number(process.env['BENCH_TENANCY_SECONDS'] ?? 8);
 const ROUNDS = Number(process.env['BENCH_TENANCY_ROUNDS'] ?? 3);

@@ -57,30 +57,33 @@ export async function createApi(config: Config, shared: { bus?: RedisBus; logStr
     ? createSharedLimiter({ redis, log: { warn: (o, m) => app.log.warn(o, m), info: (o, m) => app.log.info(o, m) } })
     : undefined;
   const keyWatch = createKeyWatch({ sql, bus, log: { warn: (o, m) => app.log.warn(o, m) } });
-  const app: FastifyInstance = await buildApp({
-    keys: apiKeys,
-    keyWatch,
-    storageLeft: (accountId) => storageLeft(sql, config.tenancy.plans, accountId),
-    limiter,
-    keyGuard: createKeyGuard({ config, keys: apiKeys, limiter }),
-    config,
-    sql,
-    redis,
-    bus,
-    storage,
-    signer,
-    eventFeed,
-    analytics,
-    admission: createAdmissionControl({
+  const app: FastifyInstance = await buildApp(
+    {
+      keys: apiKeys,
+      keyWatch,
+      storageLeft: (accountId) => storageLeft(sql, config.tenancy.plans, accountId),
+      limiter,
+      keyGuard: createKeyGuard({ config, keys: apiKeys, limiter }),
+      config,
       sql,
-      configuredSlots: { processSource: config.worker.concurrency, encodeLadder: config.worker.ladderConcurrency },
-      maxWaitSeconds: config.ingest.admissionMaxWaitSeconds,
-      cacheMs: config.ingest.admissionCacheMs,
-    }),
-    announceEvents: (accountId) => announceEvents(redis, accountId),
-    // A lost wake-up only delays the job until a worker polls.
-    announceJobs: () => void announceJobs(redis).catch((err) => app.log.warn({ err }, 'could not announce a job')),
-  }, shared.logStream);
+      redis,
+      bus,
+      storage,
+      signer,
+      eventFeed,
+      analytics,
+      admission: createAdmissionControl({
+        sql,
+        configuredSlots: { processSource: config.worker.concurrency, encodeLadder: config.worker.ladderConcurrency },
+        maxWaitSeconds: config.ingest.admissionMaxWaitSeconds,
+        cacheMs: config.ingest.admissionCacheMs,
+      }),
+      announceEvents: (accountId) => announceEvents(redis, accountId),
+      // A lost wake-up only delays the job until a worker polls.
+      announceJobs: () => void announceJobs(redis).catch((err) => app.log.warn({ err }, 'could not announce a job')),
+    },
+    shared.logStream,
+  );
   analytics.log = app.log;
   apiKeys.log = app.log;
   // Every api process sends the webhook outbox; claims keep them from sending a delivery twice.

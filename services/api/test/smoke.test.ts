@@ -34,7 +34,9 @@ function smoke(key: string): Promise<{ code: number; stdout: string; stderr: str
 }
 
 describe('npm run smoke', () => {
-  it('passes every flow against a working stack, one ok line each, and leaves no asset or webhook behind', { timeout: 400_000 }, async () => {
+  it('passes every flow against a working stack, one ok line each, and leaves no asset or webhook behind', {
+    timeout: 400_000,
+  }, async () => {
     const run = await smoke(stack.key);
     expect(run.code, run.stdout + run.stderr).toBe(0);
     for (const flow of FLOWS) expect(run.stdout).toMatch(new RegExp(`^  ok +${flow.replace(/[+.]/g, '\\$&')} +\\d+\\.\\d s  `, 'm'));
@@ -47,7 +49,7 @@ describe('npm run smoke', () => {
   it('fails at once, saying why, with a key the api refuses', async () => {
     const run = await smoke('kino_not-a-key-of-this-deployment');
     expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(/^  FAIL +api and key .*401 INVALID_API_KEY/m);
+    expect(run.stdout).toMatch(/^ {2}FAIL +api and key .*401 INVALID_API_KEY/m);
     expect(run.stdout).toContain(`0 ok, 1 failed, ${FLOWS.length - 1} skipped`);
   });
 });

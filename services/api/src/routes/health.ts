@@ -4,9 +4,13 @@ import { HealthSchema, QUIET_ROUTE, readinessRoute, typed } from '@kino/http';
 import type { ApiDeps } from '../deps.ts';
 
 export async function healthRoutes(app: FastifyInstance, deps: ApiDeps): Promise<void> {
-  typed(app).get('/healthz', { ...QUIET_ROUTE, schema: { tags: ['health'], summary: 'The process is up', response: { 200: HealthSchema } } }, async () => ({
-    status: 'ok',
-  }));
+  typed(app).get(
+    '/healthz',
+    { ...QUIET_ROUTE, schema: { tags: ['health'], summary: 'The process is up', response: { 200: HealthSchema } } },
+    async () => ({
+      status: 'ok',
+    }),
+  );
 
   readinessRoute(app, {
     summary: 'Postgres, Redis and S3 answer',
