@@ -52,14 +52,7 @@ const key = (await issueApiKey(db.sql, (await createAccount(db.sql, 'bench')).id
 const apiPort = await freePort();
 const api = `http://127.0.0.1:${apiPort}`;
 const auth = { authorization: `Bearer ${key}` };
-const env = benchRoleEnv({
-  databaseUrl: db.url,
-  s3Endpoint: s3.endpoint,
-  bucket: 'kino-bench',
-  apiPort,
-  signingKey: await generateSigningKey(),
-  dataDir: work,
-});
+const env = benchRoleEnv({ databaseUrl: db.url, s3Endpoint: s3.endpoint, apiPort, signingKey: await generateSigningKey(), dataDir: work });
 // No worker: what is measured is the bytes coming in; the jobs they queue wait. A fresh api
 // for each door, so one door's RSS is not measured on top of what the one before left.
 let apiProc: ChildProcess | undefined;

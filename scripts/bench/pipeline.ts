@@ -27,14 +27,7 @@ const key = (await issueApiKey(db.sql, (await createAccount(db.sql, 'bench')).id
 const apiPort = await freePort();
 const api = `http://127.0.0.1:${apiPort}`;
 const env = {
-  ...benchRoleEnv({
-    databaseUrl: db.url,
-    s3Endpoint: s3.endpoint,
-    bucket: 'kino-bench',
-    apiPort,
-    signingKey: await generateSigningKey(),
-    dataDir: work,
-  }),
+  ...benchRoleEnv({ databaseUrl: db.url, s3Endpoint: s3.endpoint, apiPort, signingKey: await generateSigningKey(), dataDir: work }),
   WORKER_TMP_DIR: work,
 };
 const apiProc = startRole('api', env);

@@ -56,7 +56,7 @@ async function rateLimitOverhead(): Promise<{ rows: Row[]; data: object }> {
     const apis: Record<'limited' | 'unlimited', string> = { limited: '', unlimited: '' };
     for (const name of ['limited', 'unlimited'] as const) {
       const apiPort = await freePort();
-      const env = benchRoleEnv({ databaseUrl: db.url, s3Endpoint: s3.endpoint, bucket: 'kino-bench', apiPort, signingKey, dataDir: work });
+      const env = benchRoleEnv({ databaseUrl: db.url, s3Endpoint: s3.endpoint, apiPort, signingKey, dataDir: work });
       procs.push(
         startRole('api', { ...env, TENANT_PLANS: plans, RATE_LIMITS: String(name === 'limited'), CLICKHOUSE_URL: 'http://127.0.0.1:1' }),
       );

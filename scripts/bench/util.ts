@@ -74,7 +74,8 @@ export function startRole(role: 'api' | 'worker', env: Record<string, string>): 
 export function benchRoleEnv(o: {
   databaseUrl: string;
   s3Endpoint: string;
-  bucket: string;
+  /** Default: kino-bench, every bench's bucket. */
+  bucket?: string;
   apiPort: number;
   signingKey: object;
   dataDir: string;
@@ -87,7 +88,7 @@ export function benchRoleEnv(o: {
     DATABASE_URL: o.databaseUrl,
     REDIS_URL: process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379',
     S3_ENDPOINT: o.s3Endpoint,
-    S3_BUCKET: o.bucket,
+    S3_BUCKET: o.bucket ?? 'kino-bench',
     API_PORT: String(o.apiPort),
     MAX_UPLOAD_BYTES: '2GiB',
     INTERNAL_TOKEN: 'kino-bench-internal-token',
