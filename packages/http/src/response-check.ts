@@ -61,7 +61,8 @@ export function checkResponsesAgainstDocument(app: FastifyInstance, document: ()
   let doc: OpenApiDocument | undefined;
   let ajv: Ajv2020 | undefined;
   const compiled = new Map<string, ValidateFunction | null>();
-  const checked = new WeakSet<FastifyRequest>();
+  // The status each object body was checked with: its serialized form needs no second look.
+  const checked = new WeakMap<FastifyRequest, number>();
 
   const validator = (path: string, method: string, status: number, mediaType: string) => {
     if (!doc || !ajv) {
@@ -108,12 +109,12 @@ export function checkResponsesAgainstDocument(app: FastifyInstance, document: ()
   };
 
   app.addHook('preSerialization', async (request, reply, payload) => {
-    checked.add(request);
+    checked.set(request, reply.statusCode);
     check(request, reply.statusCode, 'application/json', payload, true);
     return payload;
   });
   app.addHook('onSend', async (request, reply, payload) => {
-    if (checked.has(request)) return payload;
+    if (checked.get(request) === reply.statusCode) return payload;
     const mediaType = String(reply.getHeader('content-type') ?? '');
     const hasBody = payload !== null && payload !== undefined && payload !== '';
     let body: unknown = payload;
