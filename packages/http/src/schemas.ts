@@ -19,9 +19,11 @@ export const StringEnum = <const T extends readonly string[]>(values: T, options
 
 /** `{type: [type, 'null'], …}` rather than TypeBox's `anyOf` of the type and null. */
 export const Nullable = <T extends TSchema>(schema: T, options: TSchemaOptions = {}): TUnsafe<Static<T> | null> => {
-  const { type } = schema as { type?: unknown };
+  const { type, enum: values } = schema as { type?: unknown; enum?: unknown[] };
   if (typeof type !== 'string') throw new TypeError('Nullable needs a schema with one `type`');
-  return Type.Unsafe<Static<T> | null>({ ...schema, type: [type, 'null'], ...options });
+  // An enum lists every value a schema allows: null too, or `type` admits what `enum` refuses.
+  const nullable = Array.isArray(values) ? { enum: [...values, null] } : {};
+  return Type.Unsafe<Static<T> | null>({ ...schema, type: [type, 'null'], ...nullable, ...options });
 };
 
 /** `{type: 'object', additionalProperties: values}`: any keys, each value a `values`. */

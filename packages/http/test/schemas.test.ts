@@ -30,6 +30,8 @@ describe('schema helpers', () => {
       description: 'd',
     });
     expect(json(Nullable(Type.Array(Type.Integer())))).toEqual({ type: ['array', 'null'], items: { type: 'integer' } });
+    // An enum that allows null lists it, or the enum refuses what the type admits.
+    expect(json(Nullable(StringEnum(['a'])))).toEqual({ type: ['string', 'null'], enum: ['a', null] });
     expect(json(Dictionary(Type.Integer()))).toEqual({ type: 'object', additionalProperties: { type: 'integer' } });
     expect(json(RawBody({ description: 'HTML' }))).toEqual({ type: 'string', description: 'HTML' });
     expect(json(NoBody())).toEqual({ type: 'null' });

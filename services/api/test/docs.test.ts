@@ -72,15 +72,23 @@ describe('/openapi.json', () => {
     const ids = operations().map(({ where, op }) => {
       expect(op.operationId, where).toMatch(/^[a-z][A-Za-z0-9]*$/);
       const statuses = Object.keys(op.responses ?? {});
-      expect(statuses.some((s) => /^2/.test(s)), `${where} declares a success`).toBe(true);
+      expect(
+        statuses.some((s) => /^2/.test(s)),
+        `${where} declares a success`,
+      ).toBe(true);
       // Explicit statuses, so an SDK can tell them apart; every route can fail on our side.
-      expect(statuses.filter((s) => /XX$/.test(s)), where).toEqual([]);
+      expect(
+        statuses.filter((s) => /XX$/.test(s)),
+        where,
+      ).toEqual([]);
       if (where !== 'GET /readyz') expect(statuses, where).toContain('500');
       if (op.security?.length !== 0) expect(statuses, `${where} takes a key or token`).toContain('401');
       return op.operationId;
     });
     expect(new Set(ids).size).toBe(ids.length);
-    expect(ids).toEqual(expect.arrayContaining(['getAsset', 'listAssets', 'deleteAsset', 'createVideo', 'streamEvents', 'createTusUpload']));
+    expect(ids).toEqual(
+      expect.arrayContaining(['getAsset', 'listAssets', 'deleteAsset', 'createVideo', 'streamEvents', 'createTusUpload']),
+    );
   });
 
   it('types the events: one schema per event type, Event their union by `type`, and a webhook per type', () => {
