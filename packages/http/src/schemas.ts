@@ -125,7 +125,7 @@ export const PageQuery = {
 
 /** A page of `items`; `next_cursor` is null on the last one. */
 export const Page = <T extends TSchema>(items: T) =>
-  Type.Partial(
+  Type.Required(
     Type.Object({
       data: Type.Array(items),
       next_cursor: Nullable(Type.String(), { description: 'Pass it back as `cursor` for the next page; null on the last one.' }),

@@ -7,7 +7,7 @@ import type { ApiDeps } from '../deps.ts';
 import { ApiError, notFound } from '../errors.ts';
 import { keyedErrors } from '../schemas.ts';
 
-export const EventSchema = Type.Partial(
+export const EventSchema = Type.Required(
   Type.Object({
     id: Type.Integer({ description: 'The sequence number: increasing, in commit order, per deployment.' }),
     type: StringEnum(Object.keys(EVENT_TYPES) as EventType[]),
@@ -44,7 +44,7 @@ export async function eventRoutes(scope: FastifyInstance, deps: ApiDeps): Promis
           limit: Defaulted(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
         }),
         response: {
-          200: Type.Partial(Type.Object({ data: Type.Array(refTo(EventSchema)), next_after_sequence: Type.Integer() })),
+          200: Type.Object({ data: Type.Array(refTo(EventSchema)), next_after_sequence: Type.Integer() }),
           ...keyedErrors(404),
         },
       },

@@ -50,7 +50,7 @@ const WebhookWithSecretSchema = Type.Object({
 });
 const DeliveryParams = Type.Object({ id: Uuid(), delivery_id: Uuid() });
 
-const DeliverySchema = Type.Partial(
+const DeliverySchema = Type.Required(
   Type.Object({
     id: Uuid({ description: 'Sent as `webhook-id`; the same on every attempt.' }),
     event_id: Type.Integer({ description: "The event's sequence number (`id` in the payload)." }),
@@ -66,7 +66,7 @@ const DeliverySchema = Type.Partial(
     created_at: Type.String({ format: 'date-time' }),
     finished_at: Nullable(Type.String({ format: 'date-time' })),
     attempt_log: Type.Array(
-      Type.Partial(
+      Type.Required(
         Type.Object({
           attempted_at: Type.String({ format: 'date-time' }),
           status: Nullable(Type.Integer(), {
@@ -200,7 +200,7 @@ export async function webhookRoutes(scope: FastifyInstance, deps: ApiDeps): Prom
         operationId: 'listWebhooks',
         summary: 'Webhook endpoints of the account, oldest first (without secrets)',
         tags: ['webhooks'],
-        response: { 200: Type.Partial(Type.Object({ data: Type.Array(WebhookSchema) })), ...keyedErrors() },
+        response: { 200: Type.Object({ data: Type.Array(WebhookSchema) }), ...keyedErrors() },
       },
     },
     async (request) => ({ data: (await listWebhooks(deps.sql, request.account.id)).map(webhookView) }),
