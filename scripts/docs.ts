@@ -13,5 +13,3 @@ async function rewrite(path: URL, name: string, render: (before: string) => stri
 
 await rewrite(new URL('../README.md', import.meta.url), 'README.md', renderReadme);
 await rewrite(new URL('../docs/openapi.json', import.meta.url), 'docs/openapi.json', renderOpenApi);
-// The player's bundle, built in the background by the api's routes, holds the process otherwise.
-process.exit(0);

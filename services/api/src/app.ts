@@ -21,14 +21,14 @@ import { analyticsRoutes } from './routes/analytics.ts';
 import { assetRoutes } from './routes/assets.ts';
 import { eventRoutes, EventSchema } from './routes/events.ts';
 import { internalRoutes } from './routes/internal.ts';
-import { keyRoutes } from './routes/keys.ts';
+import { KeySchema, keyRoutes } from './routes/keys.ts';
 import { playbackRoutes } from './routes/playback.ts';
 import { playerRoutes } from './routes/player.ts';
 import { publicRoutes } from './routes/public.ts';
 import { statusRoutes } from './routes/status.ts';
 import { tusRoutes } from './routes/tus.ts';
 import { swaggerOptions } from './openapi.ts';
-import { webhookRoutes } from './routes/webhooks.ts';
+import { DeliverySchema, WebhookSchema, webhookRoutes } from './routes/webhooks.ts';
 import { playbackBlockSchema } from '@kino/playback';
 
 export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
@@ -54,6 +54,8 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   app.addSchema(EventSchema);
   app.addSchema(playbackBlockSchema);
   app.addSchema(AssetSchema);
+  // Named in the document, so an SDK has a type for each.
+  for (const schema of [WebhookSchema, DeliverySchema, KeySchema]) app.addSchema(schema);
 
   await app.register(swagger, swaggerOptions(deps.config.api.publicUrl));
   app.get(

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { KEY_SCOPES, listApiKeys, revokeApiKey, type ApiKey } from '@kino/db';
-import { IdParams, NoBody, Nullable, StringEnum, typed, Uuid } from '@kino/http';
+import { IdParams, NoBody, Nullable, refTo, StringEnum, typed, Uuid } from '@kino/http';
 import { announceKeyChange, issueKeyWithinQuota } from '@kino/tenancy';
 import { Type } from 'typebox';
 import type { ApiDeps } from '../deps.ts';
@@ -18,7 +18,7 @@ const keyProperties = {
   expires_at: Nullable(Type.String({ format: 'date-time' })),
   last_used_at: Nullable(Type.String({ format: 'date-time' }), { description: 'Recorded at most once a minute.' }),
 };
-const KeySchema = Type.Object(keyProperties);
+export const KeySchema = Type.Object(keyProperties, { $id: 'ApiKey' });
 
 const keyView = (k: ApiKey) => ({
   id: k.id,
@@ -93,7 +93,7 @@ export async function keyRoutes(scope: FastifyInstance, deps: ApiDeps): Promise<
         operationId: 'listKeys',
         summary: "The account's live keys, newest first (never the keys themselves)",
         tags: ['keys'],
-        response: { 200: Type.Object({ data: Type.Array(KeySchema) }), ...keyedErrors() },
+        response: { 200: Type.Object({ data: Type.Array(refTo(KeySchema)) }), ...keyedErrors() },
       },
     },
     async (request) => ({ data: (await listApiKeys(deps.sql, request.account.id)).map(keyView) }),

@@ -15,7 +15,7 @@ import {
   type Delivery,
   type Webhook,
 } from '@kino/webhooks';
-import { IdParams, NoBody, Nullable, Page, PageQuery, pageOf, pageStart, StringEnum, typed, Uuid } from '@kino/http';
+import { IdParams, NoBody, Nullable, Page, PageQuery, pageOf, pageStart, refTo, StringEnum, typed, Uuid } from '@kino/http';
 import { Type } from 'typebox';
 import { quotaExceeded } from '@kino/tenancy';
 import type { ApiDeps } from '../deps.ts';
@@ -43,14 +43,14 @@ const webhookProperties = {
   }),
 };
 
-const WebhookSchema = Type.Object(webhookProperties);
+export const WebhookSchema = Type.Object(webhookProperties, { $id: 'Webhook' });
 const WebhookWithSecretSchema = Type.Object({
   ...webhookProperties,
   secret: Type.String({ description: '`whsec_` + base64 of the HMAC key. Store it now: it is never shown again.' }),
 });
 const DeliveryParams = Type.Object({ id: Uuid(), delivery_id: Uuid() });
 
-const DeliverySchema = Type.Required(
+export const DeliverySchema = Type.Required(
   Type.Object({
     id: Uuid({ description: 'Sent as `webhook-id`; the same on every attempt.' }),
     event_id: Type.Integer({ description: "The event's sequence number (`id` in the payload)." }),
@@ -80,6 +80,7 @@ const DeliverySchema = Type.Required(
       { description: 'Every attempt, oldest first.' },
     ),
   }),
+  { $id: 'WebhookDelivery' },
 );
 
 const webhookView = (w: Webhook) => ({
@@ -200,7 +201,7 @@ export async function webhookRoutes(scope: FastifyInstance, deps: ApiDeps): Prom
         operationId: 'listWebhooks',
         summary: 'Webhook endpoints of the account, oldest first (without secrets)',
         tags: ['webhooks'],
-        response: { 200: Type.Object({ data: Type.Array(WebhookSchema) }), ...keyedErrors() },
+        response: { 200: Type.Object({ data: Type.Array(refTo(WebhookSchema)) }), ...keyedErrors() },
       },
     },
     async (request) => ({ data: (await listWebhooks(deps.sql, request.account.id)).map(webhookView) }),
@@ -215,7 +216,7 @@ export async function webhookRoutes(scope: FastifyInstance, deps: ApiDeps): Prom
         summary: 'One webhook endpoint (without its secret)',
         tags: ['webhooks'],
         params: IdParams,
-        response: { 200: WebhookSchema, ...keyedErrors(404) },
+        response: { 200: refTo(WebhookSchema), ...keyedErrors(404) },
       },
     },
     async (request) => {
@@ -255,7 +256,7 @@ export async function webhookRoutes(scope: FastifyInstance, deps: ApiDeps): Prom
         tags: ['webhooks'],
         params: IdParams,
         querystring: Type.Object(PageQuery),
-        response: { 200: Page(DeliverySchema), ...keyedErrors(404) },
+        response: { 200: Page(refTo(DeliverySchema)), ...keyedErrors(404) },
       },
     },
     async (request) => {
@@ -283,7 +284,7 @@ export async function webhookRoutes(scope: FastifyInstance, deps: ApiDeps): Prom
           'It gets the events from now on; deliveries failed when it was disabled can be redelivered. On an enabled endpoint it resets the breaker (a paused endpoint is tried at once).',
         tags: ['webhooks'],
         params: IdParams,
-        response: { 200: WebhookSchema, ...keyedErrors(404) },
+        response: { 200: refTo(WebhookSchema), ...keyedErrors(404) },
       },
     },
     async (request) => {
@@ -343,7 +344,7 @@ export async function webhookRoutes(scope: FastifyInstance, deps: ApiDeps): Prom
           'The same `webhook-id` (receivers deduplicate by it); each new attempt is added to its `attempt_log`. 409 `WEBHOOK_DISABLED` while the endpoint is disabled, 409 `DELIVERY_IN_FLIGHT` while it is being sent.',
         tags: ['webhooks'],
         params: DeliveryParams,
-        response: { 202: DeliverySchema, ...keyedErrors(404, 409) },
+        response: { 202: refTo(DeliverySchema), ...keyedErrors(404, 409) },
       },
     },
     async (request, reply) => {
