@@ -55,9 +55,10 @@ describe('schema helpers', () => {
     expect(json(ErrorSchema).properties.error.required).toEqual(['code', 'message', 'request_id']);
   });
 
-  it('page without `required`, and pageOf reads one row past the page', () => {
+  it('page with both fields required (every page carries them), and pageOf reads one row past the page', () => {
     expect(json(Page(Type.String()))).toEqual({
       type: 'object',
+      required: ['data', 'next_cursor'],
       properties: {
         data: { type: 'array', items: { type: 'string' } },
         next_cursor: { type: ['string', 'null'], description: 'Pass it back as `cursor` for the next page; null on the last one.' },
