@@ -81,8 +81,10 @@ export function readinessRoute(
     {
       ...QUIET_ROUTE,
       schema: {
+        operationId: 'getReadiness',
         tags: ['health'],
         summary: o.summary ?? 'Whether the dependencies answer',
+        security: [],
         response: { 200: ReadySchema, 503: ReadySchema },
       },
     },

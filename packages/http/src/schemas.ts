@@ -19,9 +19,11 @@ export const StringEnum = <const T extends readonly string[]>(values: T, options
 
 /** `{type: [type, 'null'], …}` rather than TypeBox's `anyOf` of the type and null. */
 export const Nullable = <T extends TSchema>(schema: T, options: TSchemaOptions = {}): TUnsafe<Static<T> | null> => {
-  const { type } = schema as { type?: unknown };
+  const { type, enum: values } = schema as { type?: unknown; enum?: unknown[] };
   if (typeof type !== 'string') throw new TypeError('Nullable needs a schema with one `type`');
-  return Type.Unsafe<Static<T> | null>({ ...schema, type: [type, 'null'], ...options });
+  // An enum lists every value a schema allows: null too, or `type` admits what `enum` refuses.
+  const nullable = Array.isArray(values) ? { enum: [...values, null] } : {};
+  return Type.Unsafe<Static<T> | null>({ ...schema, type: [type, 'null'], ...nullable, ...options });
 };
 
 /** `{type: 'object', additionalProperties: values}`: any keys, each value a `values`. */
@@ -79,6 +81,29 @@ export const ErrorSchema = Type.Object(
 export const clientErrors = { '4xx': refTo(ErrorSchema) };
 export const allErrors = { ...clientErrors, '5xx': refTo(ErrorSchema) };
 
+/** The codes a status can carry, for the document's description of an error answer. */
+const codesAt = (status: number) =>
+  Object.entries(ERROR_CODES as Record<ErrorCode, { status: readonly number[] }>)
+    .filter(([, d]) => d.status.includes(status))
+    .map(([code]) => code);
+
+/**
+ * One error answer per status, each the `Error` schema: what a route declares so the
+ * document (and the SDK built from it) names every status it can answer. `described`
+ * says what a status means on this route; by default it lists the codes of that status.
+ */
+export function errorResponses(statuses: readonly number[], described: Readonly<Record<number, string>> = {}) {
+  return Object.fromEntries(
+    [...new Set(statuses)]
+      .sort((a, b) => a - b)
+      .map((s) => [s, refTo(ErrorSchema, { description: described[s] ?? `Error: ${codesAt(s).join(', ')}.` })]),
+  );
+}
+
+/** A body that is not JSON, declared under its media type (text/html, text/event-stream…). */
+export const TextBody = (mediaType: string, description: string) =>
+  Type.Unsafe<string | Buffer>({ description, content: { [mediaType]: { schema: { type: 'string' } } } });
+
 /** Cursor pagination: `limit` and the `next_cursor` of the previous page (opaque; see cursor.ts). */
 export const PageQuery = {
   // Not defaulted: without it, a cursor's own page size holds (see cursor.ts).
@@ -100,7 +125,7 @@ export const PageQuery = {
 
 /** A page of `items`; `next_cursor` is null on the last one. */
 export const Page = <T extends TSchema>(items: T) =>
-  Type.Partial(
+  Type.Required(
     Type.Object({
       data: Type.Array(items),
       next_cursor: Nullable(Type.String(), { description: 'Pass it back as `cursor` for the next page; null on the last one.' }),

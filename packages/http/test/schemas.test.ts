@@ -30,6 +30,8 @@ describe('schema helpers', () => {
       description: 'd',
     });
     expect(json(Nullable(Type.Array(Type.Integer())))).toEqual({ type: ['array', 'null'], items: { type: 'integer' } });
+    // An enum that allows null lists it, or the enum refuses what the type admits.
+    expect(json(Nullable(StringEnum(['a'])))).toEqual({ type: ['string', 'null'], enum: ['a', null] });
     expect(json(Dictionary(Type.Integer()))).toEqual({ type: 'object', additionalProperties: { type: 'integer' } });
     expect(json(RawBody({ description: 'HTML' }))).toEqual({ type: 'string', description: 'HTML' });
     expect(json(NoBody())).toEqual({ type: 'null' });
@@ -53,9 +55,10 @@ describe('schema helpers', () => {
     expect(json(ErrorSchema).properties.error.required).toEqual(['code', 'message', 'request_id']);
   });
 
-  it('page without `required`, and pageOf reads one row past the page', () => {
+  it('page with both fields required (every page carries them), and pageOf reads one row past the page', () => {
     expect(json(Page(Type.String()))).toEqual({
       type: 'object',
+      required: ['data', 'next_cursor'],
       properties: {
         data: { type: 'array', items: { type: 'string' } },
         next_cursor: { type: ['string', 'null'], description: 'Pass it back as `cursor` for the next page; null on the last one.' },

@@ -8,32 +8,30 @@ import { PlaybackRef } from './schemas.ts';
 // What a user sees of an asset. Segments are summarised per rendition rather than listed:
 // a two-hour video has thousands of them.
 
-const Artifact = Type.Partial(
-  Type.Object({
-    path: Type.String(),
-    kind: StringEnum(['opener', 'thumbnail', 'master', 'playlist', 'init']),
-    content_type: Type.String(),
-    bytes: Type.Integer(),
-    rendition: Nullable(Type.String()),
-    width: Nullable(Type.Integer()),
-    height: Nullable(Type.Integer()),
-    bitrate: Nullable(Type.Integer()),
-  }),
-);
+const Artifact = Type.Object({
+  path: Type.String(),
+  kind: StringEnum(['opener', 'thumbnail', 'master', 'playlist', 'init']),
+  content_type: Type.String(),
+  bytes: Type.Integer(),
+  rendition: Nullable(Type.String()),
+  width: Nullable(Type.Integer()),
+  height: Nullable(Type.Integer()),
+  bitrate: Nullable(Type.Integer()),
+});
 
-const Rendition = Type.Partial(
-  Type.Object({
-    name: Type.String(),
-    width: Nullable(Type.Integer()),
-    height: Nullable(Type.Integer()),
-    bitrate: Nullable(Type.Integer()),
-    segments: Type.Integer(),
-    bytes: Type.Integer(),
-  }),
-);
+const Rendition = Type.Object({
+  name: Type.String(),
+  width: Nullable(Type.Integer()),
+  height: Nullable(Type.Integer()),
+  bitrate: Nullable(Type.Integer()),
+  segments: Type.Integer(),
+  bytes: Type.Integer(),
+});
 
-export const AssetSchema = Type.Partial(
-  Type.Object({
+// What every view of an asset has is required; what only some answers carry (one asset's
+// detail, an upload's wait) is optional.
+export const AssetSchema = Type.Object(
+  {
     id: Uuid(),
     title: Nullable(Type.String()),
     passthrough: Nullable(Type.String()),
@@ -50,16 +48,14 @@ export const AssetSchema = Type.Partial(
       description:
         '`signed`: playback URLs only from authenticated calls. `public`: also the public player page /player/{id}, which mints short-lived tokens for anyone.',
     }),
-    source: Type.Partial(
-      Type.Object({
-        content_type: Nullable(Type.String()),
-        bytes: Nullable(Type.Integer()),
-        meta: Nullable(AnyObject({ description: "ffprobe's summary of the source." })),
-      }),
-    ),
-    error: Nullable(Type.Partial(Type.Object({ code: Type.String(), message: Type.String() }))),
-    progress: Nullable(
-      Type.Partial(
+    source: Type.Object({
+      content_type: Nullable(Type.String()),
+      bytes: Nullable(Type.Integer()),
+      meta: Nullable(AnyObject({ description: "ffprobe's summary of the source." })),
+    }),
+    error: Nullable(Type.Object({ code: Type.String(), message: Type.String() })),
+    progress: Type.Optional(
+      Nullable(
         Type.Object({
           job_state: StringEnum(['queued', 'running', 'succeeded', 'failed', 'cancelled']),
           step: Nullable(
@@ -73,29 +69,33 @@ export const AssetSchema = Type.Partial(
           attempts: Type.Integer(),
           max_attempts: Type.Integer(),
         }),
+        { description: 'The processing job: its state, current step and how far along it is (0..1); only on one asset.' },
       ),
-      { description: 'The processing job: its state, current step and how far along it is (0..1).' },
     ),
-    artifacts: Type.Array(Artifact),
-    renditions: Type.Array(Rendition),
+    artifacts: Type.Optional(Type.Array(Artifact, { description: 'Only on one asset (not in lists).' })),
+    renditions: Type.Optional(Type.Array(Rendition, { description: 'Only on one asset (not in lists).' })),
     created_at: Type.String({ format: 'date-time' }),
     updated_at: Type.String({ format: 'date-time' }),
     deleted_at: Nullable(Type.String({ format: 'date-time' })),
-    links: Type.Partial(Type.Object({ self: Type.String(), events: Type.String() })),
-    playback: PlaybackRef({ description: 'Only on an upload with wait=playable that became playable in time.' }),
-    wait: Type.Partial(
-      Type.Object({
-        timed_out: Type.Boolean({ description: 'True when the asset was still not playable when the wait ended.' }),
-        waited_seconds: Type.Number(),
-      }),
-      { description: 'Only on an upload with wait=playable: how the wait ended.' },
+    links: Type.Object({ self: Type.String(), events: Type.String() }),
+    playback: Type.Optional(PlaybackRef({ description: 'Only on an upload with wait=playable that became playable in time.' })),
+    wait: Type.Optional(
+      Type.Object(
+        {
+          timed_out: Type.Boolean({ description: 'True when the asset was still not playable when the wait ended.' }),
+          waited_seconds: Type.Number(),
+        },
+        { description: 'Only on an upload with wait=playable: how the wait ended.' },
+      ),
     ),
-    estimated_ready_at: Nullable(Type.String({ format: 'date-time' }), {
-      description:
-        'Only on an upload: when it should reach hls_ready, estimated from the queue and recent job durations as it was admitted ' +
-        '(see GET /v1/status); null when unknown (no job has succeeded yet) and on a replay of an earlier Idempotency-Key.',
-    }),
-  }),
+    estimated_ready_at: Type.Optional(
+      Nullable(Type.String({ format: 'date-time' }), {
+        description:
+          'Only on an upload: when it should reach hls_ready, estimated from the queue and recent job durations as it was admitted ' +
+          '(see GET /v1/status); null when unknown (no job has succeeded yet) and on a replay of an earlier Idempotency-Key.',
+      }),
+    ),
+  },
   { $id: 'Asset' },
 );
 

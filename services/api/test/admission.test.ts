@@ -272,7 +272,13 @@ describe('GET /v1/status', () => {
     const op = doc.paths['/v1/status'].get;
     expect(op.responses['200'].content['application/json'].schema.properties).toHaveProperty('estimate');
     expect(op.security ?? doc.security).toEqual([{ apiKey: [] }]);
-    expect(Object.keys(doc.paths['/v1/videos'].post.responses)).toContain('5XX');
+    for (const [path, method] of [
+      ['/v1/videos', 'post'],
+      ['/v1/uploads', 'post'],
+      ['/v1/uploads/tus', 'post'],
+    ] as const) {
+      expect(Object.keys(doc.paths[path][method].responses), path).toContain('503');
+    }
     expect(doc.components.schemas.Asset.properties).toHaveProperty('estimated_ready_at');
   });
 });

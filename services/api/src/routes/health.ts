@@ -1,15 +1,22 @@
 import type { FastifyInstance } from 'fastify';
 import { HeadBucketCommand } from '@aws-sdk/client-s3';
-import { HealthSchema, QUIET_ROUTE, readinessRoute, typed } from '@kino/http';
+import { errorResponses, HealthSchema, QUIET_ROUTE, readinessRoute, typed } from '@kino/http';
 import type { ApiDeps } from '../deps.ts';
 
 export async function healthRoutes(app: FastifyInstance, deps: ApiDeps): Promise<void> {
   typed(app).get(
     '/healthz',
-    { ...QUIET_ROUTE, schema: { tags: ['health'], summary: 'The process is up', response: { 200: HealthSchema } } },
-    async () => ({
-      status: 'ok',
-    }),
+    {
+      ...QUIET_ROUTE,
+      schema: {
+        operationId: 'getHealth',
+        tags: ['health'],
+        summary: 'The process is up',
+        security: [],
+        response: { 200: HealthSchema, ...errorResponses([400, 500]) },
+      },
+    },
+    async () => ({ status: 'ok' }),
   );
 
   readinessRoute(app, {
