@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `kino <role>` runs one role in this process against external services (DATABASE_URL,
 // REDIS_URL, S3_ENDPOINT …); `kino up` runs them all on embedded defaults; `kino accounts`
-// manages accounts (see `kino accounts --help`).
+// manages accounts (see `kino accounts --help`). Every other command is the client CLI of
+// packages/cli (`kino upload`, `kino ls`, `kino mcp` …), which @kino/cli publishes alone.
 import { register } from 'tsx/esm/api';
 
 const entries = {
@@ -13,9 +14,8 @@ const entries = {
 };
 
 const role = process.argv[2];
-if (!(role in entries)) {
-  console.error(`usage: kino <${Object.keys(entries).join('|')}>`);
-  process.exit(2);
+if (role === undefined || role === '--help' || role === '-h' || role === 'help') {
+  console.error(`In this repository also: kino <${Object.keys(entries).join('|')}> run the server roles.\n`);
 }
 register();
-await import(new URL(entries[role], import.meta.url).href);
+await import(new URL(entries[role] ?? '../packages/cli/src/main.ts', import.meta.url).href);
