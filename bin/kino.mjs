@@ -3,6 +3,7 @@
 // REDIS_URL, S3_ENDPOINT …); `kino up` runs them all on embedded defaults; `kino accounts`
 // manages accounts (see `kino accounts --help`). Every other command is the client CLI of
 // packages/cli (`kino upload`, `kino ls`, `kino mcp` …), which @kino/cli publishes alone.
+import { register as registerHooks } from 'node:module';
 import { register } from 'tsx/esm/api';
 
 const entries = {
@@ -18,4 +19,10 @@ if (role === undefined || role === '--help' || role === '-h' || role === 'help')
   console.error(`In this repository also: kino <${Object.keys(entries).join('|')}> run the server roles.\n`);
 }
 register();
-await import(new URL(entries[role] ?? '../packages/cli/src/main.ts', import.meta.url).href);
+// Workspace packages published with a build (@kino/sdk) are read from their sources here,
+// through their `development` export condition: the repository runs without building them.
+registerHooks(
+  'data:text/javascript,export const resolve = (s, c, next) => next(s, { ...c, conditions: [...c.conditions, "development"] });',
+);
+const entry = Object.hasOwn(entries, role ?? '') ? entries[role] : '../packages/cli/src/main.ts';
+await import(new URL(entry, import.meta.url).href);

@@ -46,7 +46,8 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
   const json = argv.includes('--json');
   try {
     await createProgram(createContext(env, interrupt.signal)).parseAsync(argv, { from: 'user' });
-    return EXIT.OK;
+    // A stream that ended because of Ctrl-C (`kino events --follow`) ends as interrupted too.
+    return interrupt.signal.aborted ? EXIT.INTERRUPTED : EXIT.OK;
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
     const code = interrupt.signal.aborted ? EXIT.INTERRUPTED : exitCodeFor(err);

@@ -8,8 +8,8 @@ import { intOption } from './options.ts';
 
 // ls, get, rm, play and analytics: one asset or a list of them.
 
-const SOURCE_STATES = ['uploading', 'awaiting_upload', 'importing', 'uploaded', 'failed'];
-const PLAYABLE_STATES = ['not_playable', 'opener_ready', 'hls_ready', 'deleted'];
+/** Both axes of an asset's state: the SDK filters on the one a value belongs to. */
+const STATES = ['not_playable', 'opener_ready', 'hls_ready', 'deleted', 'uploading', 'awaiting_upload', 'importing', 'uploaded', 'failed'];
 
 type Asset = Record<string, any>;
 
@@ -19,13 +19,14 @@ export function assetCommands(program: Command, ctx: Context): void {
   program
     .command('ls')
     .description('list assets, newest first')
-    .option('--state <state>', `only assets in this state: ${[...PLAYABLE_STATES, ...SOURCE_STATES].join(', ')}`)
+    .option('--state <state>', `only assets in this state: ${STATES.join(', ')}`)
     .option('--limit <n>', 'assets per page (1-100)', intOption, 20)
     .option('--cursor <cursor>', 'the page after this cursor (printed as next_cursor)')
     .option('--all', 'every page')
     .option('--json', 'print { data, next_cursor } as JSON')
     .action(async (opts: { state?: string; limit: number; cursor?: string; all?: boolean; json?: boolean }) => {
-      const filter = stateFilter(opts.state);
+      if (opts.state !== undefined && !STATES.includes(opts.state)) throw usageError(`--state must be one of: ${STATES.join(', ')}.`);
+      const filter = opts.state === undefined ? {} : { state: opts.state };
       const { kino } = await ctx.client();
       let page = { data: [] as Asset[], next_cursor: null as string | null };
       if (opts.all) {
@@ -92,16 +93,13 @@ export function assetCommands(program: Command, ctx: Context): void {
     .option('--json', 'print the playback URLs as JSON')
     .addHelpText('after', '\nThe player page (/player/ID) answers only for assets whose playback_policy is public.')
     .action(async (id: string, opts: { ttl?: number; json?: boolean }) => {
-      const { kino } = await ctx.client();
-      const p: Asset = await kino.playback.url(id, opts.ttl === undefined ? {} : { ttl: opts.ttl });
-      if (opts.json) return printJson(p);
+      const { kino, login } = await ctx.client();
+      const [p, asset] = await Promise.all([kino.playback.url(id, opts.ttl === undefined ? {} : { ttl: opts.ttl }), kino.assets.get(id)]);
+      // The player page mints its own tokens, so it exists only for public assets.
+      const player_url = asset.playback_policy === 'public' ? `${login.api_url}/player/${id}` : null;
+      if (opts.json) return printJson({ ...p, player_url });
       print(p.url);
-      print(
-        fields([
-          ['Player page', p.player_url ?? '(only for public assets)'],
-          ['Expires', p.expires_at],
-        ]),
-      );
+      print(fields([['Player page', player_url ?? '(only for public assets: kino upload --public)'], ['Expires', p.expires_at]]));
     });
 
   program
@@ -111,7 +109,7 @@ export function assetCommands(program: Command, ctx: Context): void {
     .option('--json', 'print { playback, qoe } as JSON')
     .action(async (id: string, opts: { json?: boolean }) => {
       const { kino } = await ctx.client();
-      const [playback, qoe]: Asset[] = await Promise.all([kino.analytics.playback(id), kino.analytics.qoe(id)]);
+      const [playback, qoe]: [Asset, Asset] = await Promise.all([kino.analytics.playback(id), kino.analytics.qoe(id)]);
       if (opts.json) return printJson({ playback, qoe });
       const pct = (n: number | null | undefined) => (typeof n === 'number' ? `${(n * 100).toFixed(1)}%` : null);
       print(
@@ -127,12 +125,4 @@ export function assetCommands(program: Command, ctx: Context): void {
         ]),
       );
     });
-}
-
-/** --state names either axis of an asset's state; the API filters each on its own. */
-function stateFilter(state: string | undefined): Record<string, string> {
-  if (state === undefined) return {};
-  if (PLAYABLE_STATES.includes(state)) return { playable_state: state };
-  if (SOURCE_STATES.includes(state)) return { source_state: state };
-  throw usageError(`--state must be one of: ${[...PLAYABLE_STATES, ...SOURCE_STATES].join(', ')}.`);
 }

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { unwrap } from '../api.ts';
 import type { Context } from '../context.ts';
 import { usageError } from '../errors.ts';
 import { print, printJson, printJsonLine, table } from '../output.ts';
@@ -47,11 +48,12 @@ export function eventsCommand(program: Command, ctx: Context): void {
       }
       const events: Event[] = [];
       for (let after = Number(opts.since ?? 0); ; ) {
-        const { data, error } = await kino.api.GET('/v1/assets/{id}/events', {
-          params: { path: { id: opts.asset! }, query: { after_sequence: after, limit: PAGE } },
-          signal: ctx.signal,
-        });
-        if (error) throw error;
+        const data = await unwrap(
+          kino.api.GET('/v1/assets/{id}/events', {
+            params: { path: { id: opts.asset! }, query: { after_sequence: after, limit: PAGE } },
+            signal: ctx.signal,
+          }),
+        );
         events.push(...(data.data ?? []));
         if ((data.data ?? []).length < PAGE) break;
         after = data.next_after_sequence!;

@@ -14,11 +14,11 @@ export function keysCommands(program: Command, ctx: Context): void {
     .action(async (opts: { json?: boolean }) => {
       const { kino } = await ctx.client();
       const list = await kino.keys.list();
-      if (opts.json) return printJson(list);
+      if (opts.json) return printJson({ data: list });
       print(
         table(
           ['ID', 'NAME', 'PREFIX', 'SCOPES', 'EXPIRES', 'LAST USED'],
-          list.data.map((k) => [k.id, k.name, k.prefix, k.scopes.join(','), k.expires_at, k.last_used_at]),
+          list.map((k) => [k.id, k.name, k.prefix, k.scopes.join(','), k.expires_at, k.last_used_at]),
         ),
       );
     });

@@ -1,7 +1,5 @@
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import type { Command } from 'commander';
 import type { Context } from '../context.ts';
-import { createMcpServer } from '../mcp/server.ts';
 
 export function mcpCommand(program: Command, ctx: Context): void {
   program
@@ -16,6 +14,11 @@ export function mcpCommand(program: Command, ctx: Context): void {
     )
     .action(async () => {
       const { kino, login } = await ctx.client();
+      // Loaded here: the MCP SDK is large, and no other command needs it.
+      const [{ createMcpServer }, { StdioServerTransport }] = await Promise.all([
+        import('../mcp/server.ts'),
+        import('@modelcontextprotocol/sdk/server/stdio.js'),
+      ]);
       const server = createMcpServer(kino);
       const closed = new Promise<void>((resolve) => {
         server.server.onclose = resolve;

@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { uploadFile } from '@kino/sdk/node';
 import { type Command, Option } from 'commander';
+import { ensureConfigDir } from '../config-store.ts';
 import type { Context } from '../context.ts';
 import { usageError } from '../errors.ts';
 import { print, printJson, table } from '../output.ts';
@@ -16,15 +17,17 @@ export function uploadCommand(program: Command, ctx: Context): void {
     .argument('<files...>', 'the files to upload, one asset each')
     .option('--title <title>', 'the title of the asset(s) (default: the file name)')
     .addOption(new Option('--wait <until>', 'wait until each asset plays: its opener, or its whole HLS ladder').choices(Object.keys(WAIT_TARGETS)))
+    .option('--public', 'playable by anyone with its player page (playback_policy public; default signed)')
     .option('--json', 'print the asset as JSON (an array of them for several files)')
     .addHelpText(
       'after',
       '\nA progress bar (bytes, percent, speed, ETA) is drawn on stderr when it is a terminal.\n\n' +
         'Examples:\n  kino upload clip.mp4 --wait opener\n  kino upload a.mp4 b.mp4 --json | jq -r ".[].id"',
     )
-    .action(async (files: string[], opts: { title?: string; wait?: WaitTarget; json?: boolean }) => {
+    .action(async (files: string[], opts: { title?: string; wait?: WaitTarget; public?: boolean; json?: boolean }) => {
       const sizes = await Promise.all(files.map(fileSize));
       const { kino, login } = await ctx.client();
+      await ensureConfigDir(ctx.configDir);
       const resume = createResumeStore(ctx.configDir, login.api_url);
       const terminal = Boolean(process.stderr.isTTY);
       const assets = [];
@@ -33,6 +36,7 @@ export function uploadCommand(program: Command, ctx: Context): void {
         const bar = terminal ? createProgressBar(process.stderr, name, sizes[i]!) : undefined;
         let asset = await uploadFile(kino, file, {
           title: opts.title ?? name,
+          ...(opts.public && { playbackPolicy: 'public' as const }),
           resume,
           signal: ctx.signal,
           onProgress: (p) => bar?.update(p.sentBytes),

@@ -1,3 +1,4 @@
+import type { KinoEventType } from '@kino/sdk';
 import type { Command } from 'commander';
 import type { Context } from '../context.ts';
 import { fields, print, printJson, table } from '../output.ts';
@@ -11,11 +12,11 @@ export function webhooksCommands(program: Command, ctx: Context): void {
   json(webhooks.command('ls').description('the endpoints (never their secrets)')).action(async (opts: { json?: boolean }) => {
     const { kino } = await ctx.client();
     const list = await kino.webhooks.list();
-    if (opts.json) return printJson(list);
+    if (opts.json) return printJson({ data: list });
     print(
       table(
         ['ID', 'URL', 'EVENTS', 'ENABLED', 'FAILURES'],
-        list.data.map((w: Row) => [w.id, w.url, w.event_types?.join(',') || 'all', w.enabled, w.consecutive_failures]),
+        list.map((w: Row) => [w.id, w.url, w.event_types?.join(',') || 'all', w.enabled, w.consecutive_failures]),
       ),
     );
   });
@@ -28,7 +29,7 @@ export function webhooksCommands(program: Command, ctx: Context): void {
       .option('--event <type...>', 'only these event types (default: all)'),
   ).action(async (url: string, opts: { event?: string[]; json?: boolean }) => {
     const { kino } = await ctx.client();
-    const w: Row = await kino.webhooks.create({ url, ...(opts.event && { events: opts.event }) });
+    const w: Row = await kino.webhooks.create({ url, ...(opts.event && { events: opts.event as KinoEventType[] }) });
     if (opts.json) return printJson(w);
     print(fields([['ID', w.id], ['URL', w.url], ['Secret', w.secret]]));
     process.stderr.write('Store the secret now: it is not shown again.\n');
@@ -51,7 +52,7 @@ export function webhooksCommands(program: Command, ctx: Context): void {
       print(
         table(
           ['ID', 'EVENT', 'TYPE', 'STATE', 'ATTEMPTS', 'LAST STATUS', 'LAST ERROR'],
-          list.data.map((d: Row) => [d.id, d.event_id, d.event_type, d.state, d.attempts, d.last_status, d.last_error]),
+          (list.data ?? []).map((d: Row) => [d.id, d.event_id, d.event_type, d.state, d.attempts, d.last_status, d.last_error]),
         ),
       );
     },

@@ -1,6 +1,7 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
+import { unwrap } from '../api.ts';
 import { type Kino, VERSION } from '../context.ts';
 import { describeError } from '../errors.ts';
 import { WAIT_TARGETS, waitForAsset } from '../wait.ts';
@@ -49,13 +50,11 @@ export function createMcpServer(kino: Kino): McpServer {
           .describe('signed (default): playback URLs only through get_playback_url; public: also a public player page'),
       },
     },
-    tool(async ({ url, title, playback_policy }) => {
-      const { data, error } = await kino.api.POST('/v1/videos', {
-        body: { url, ...(title !== undefined && { title }), ...(playback_policy && { playback_policy }) },
-      });
-      if (error) throw error;
-      return data;
-    }),
+    tool(async ({ url, title, playback_policy }) =>
+      unwrap(
+        kino.api.POST('/v1/videos', { body: { url, ...(title !== undefined && { title }), ...(playback_policy && { playback_policy }) } }),
+      ),
+    ),
   );
 
   server.registerTool(
@@ -70,7 +69,7 @@ export function createMcpServer(kino: Kino): McpServer {
       },
     },
     tool(async ({ limit, cursor, playable_state }) =>
-      kino.assets.list({ ...(limit && { limit }), ...(cursor && { cursor }), ...(playable_state && { playable_state }) }),
+      kino.assets.list({ ...(limit && { limit }), ...(cursor && { cursor }), ...(playable_state && { state: playable_state }) }),
     ),
   );
 
