@@ -97,3 +97,4 @@ export * from './rate-limit.ts';
 export * from './readiness.ts';
 export * from './schemas.ts';
 export * from './strict.ts';
+export * from './response-check.ts';

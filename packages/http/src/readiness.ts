@@ -79,8 +79,10 @@ export function readinessRoute(
     '/readyz',
     {
       schema: {
+        operationId: 'getReadiness',
         tags: ['health'],
         summary: o.summary ?? 'Whether the dependencies answer',
+        security: [],
         response: { 200: ReadySchema, 503: ReadySchema },
       },
     },

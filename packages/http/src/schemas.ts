@@ -79,6 +79,29 @@ export const ErrorSchema = Type.Object(
 export const clientErrors = { '4xx': refTo(ErrorSchema) };
 export const allErrors = { ...clientErrors, '5xx': refTo(ErrorSchema) };
 
+/** The codes a status can carry, for the document's description of an error answer. */
+const codesAt = (status: number) =>
+  Object.entries(ERROR_CODES as Record<ErrorCode, { status: readonly number[] }>)
+    .filter(([, d]) => d.status.includes(status))
+    .map(([code]) => code);
+
+/**
+ * One error answer per status, each the `Error` schema: what a route declares so the
+ * document (and the SDK built from it) names every status it can answer. `described`
+ * says what a status means on this route; by default it lists the codes of that status.
+ */
+export function errorResponses(statuses: readonly number[], described: Readonly<Record<number, string>> = {}) {
+  return Object.fromEntries(
+    [...new Set(statuses)]
+      .sort((a, b) => a - b)
+      .map((s) => [s, refTo(ErrorSchema, { description: described[s] ?? `Error: ${codesAt(s).join(', ')}.` })]),
+  );
+}
+
+/** A body that is not JSON, declared under its media type (text/html, text/event-stream…). */
+export const TextBody = (mediaType: string, description: string) =>
+  Type.Unsafe<string | Buffer>({ description, content: { [mediaType]: { schema: { type: 'string' } } } });
+
 /** Cursor pagination: `limit` and the `next_cursor` of the previous page (opaque; see cursor.ts). */
 export const PageQuery = {
   // Not defaulted: without it, a cursor's own page size holds (see cursor.ts).

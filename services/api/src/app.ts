@@ -1,6 +1,14 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
-import { newRequestId, refuseUnknownParameters, strictAjv } from '@kino/http';
+import {
+  AnyObject,
+  checkResponsesAgainstDocument,
+  errorResponses,
+  newRequestId,
+  refuseUnknownParameters,
+  responseChecksEnabled,
+  strictAjv,
+} from '@kino/http';
 import type { ApiDeps } from './deps.ts';
 import { requireApiKey } from './auth.ts';
 import { registerErrorHandling } from './errors.ts';
@@ -18,7 +26,8 @@ import { playbackRoutes } from './routes/playback.ts';
 import { playerRoutes } from './routes/player.ts';
 import { publicRoutes } from './routes/public.ts';
 import { statusRoutes } from './routes/status.ts';
-import { TUS_REQUEST_BODIES, tusRoutes } from './routes/tus.ts';
+import { tusRoutes } from './routes/tus.ts';
+import { swaggerOptions } from './openapi.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 import { playbackBlockSchema } from '@kino/playback';
 
@@ -40,56 +49,26 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
     reply.header('x-request-id', request.id);
   });
   registerErrorHandling(app);
+  // Tests only (the testkit turns it on): every answer is checked against the document.
+  if (responseChecksEnabled()) checkResponsesAgainstDocument(app, () => app.swagger());
   app.addSchema(EventSchema);
   app.addSchema(playbackBlockSchema);
   app.addSchema(AssetSchema);
 
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: { title: 'Kino API', version: '0.1.0', description: 'Upload a video, get a playable asset.' },
-      servers: [{ url: deps.config.api.publicUrl }],
-      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An API key.' } } },
-      security: [{ apiKey: [] }],
+  await app.register(swagger, swaggerOptions(deps.config.api.publicUrl));
+  app.get(
+    '/openapi.json',
+    {
+      schema: {
+        operationId: 'getOpenApiDocument',
+        summary: 'This document (OpenAPI 3.1)',
+        tags: ['meta'],
+        security: [],
+        response: { 200: AnyObject({ description: 'The OpenAPI document.' }), ...errorResponses([400, 500]) },
+      },
     },
-    refResolver: { buildLocalReference: (json, _base, _fragment, i) => String(json.$id ?? `def-${i}`) },
-    // The upload routes read their file bodies as streams, so only a URL import's JSON body
-    // has a schema to generate a requestBody from; the others are described here.
-    transformObject: (documentObject) => {
-      if (!('openapiObject' in documentObject)) return documentObject.swaggerObject;
-      const { openapiObject } = documentObject;
-      const paths = (openapiObject as { paths?: Record<string, Record<string, Record<string, unknown>>> }).paths;
-      for (const [path, bodies] of Object.entries(TUS_REQUEST_BODIES)) {
-        for (const [method, requestBody] of Object.entries(bodies)) {
-          const operation = paths?.[path]?.[method];
-          if (operation) operation['requestBody'] = requestBody;
-        }
-      }
-      const post = paths?.['/v1/videos']?.['post'];
-      if (post) {
-        const file = { schema: { type: 'string', format: 'binary' } };
-        const generated = (post['requestBody'] as { content?: Record<string, unknown> } | undefined)?.content;
-        post['requestBody'] = {
-          required: true,
-          content: {
-            ...generated,
-            'video/*': file,
-            'audio/*': file,
-            'application/octet-stream': file,
-            'multipart/form-data': {
-              schema: {
-                type: 'object',
-                properties: { title: { type: 'string' }, passthrough: { type: 'string' }, file: { type: 'string', format: 'binary' } },
-                required: ['file'],
-              },
-            },
-          },
-        };
-      }
-      return openapiObject;
-    },
-  });
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+    async () => app.swagger(),
+  );
 
   await app.register(async (scope) => healthRoutes(scope, deps));
   await app.register(async (scope) => publicRoutes(scope, deps));

@@ -2,6 +2,10 @@ import { EVENT_TYPES } from '@kino/events';
 import { errorCodeTable } from '@kino/http';
 import { DONE_STEP, PROGRESS_STEPS } from '@kino/pipeline';
 import { DEFAULT_RETRY_SCHEDULE_MS } from '@kino/webhooks';
+import { loadConfig, type Config } from '@kino/config';
+import { buildApp } from './app.ts';
+import type { ApiDeps } from './deps.ts';
+import { publishedDocument } from './openapi.ts';
 
 // Parts of the README that restate lists kept in code are rendered from those lists, so
 // the two cannot drift: `npm run docs` rewrites them, and a test fails when they are stale.
@@ -41,3 +45,30 @@ export function renderReadme(readme: string): string {
     },
   );
 }
+
+/**
+ * The document of an api built from `config` alone: routes are registered but never
+ * answer, so every other dependency is a stand-in that fails loudly if anything reaches
+ * for it while the document is made.
+ */
+export async function buildDocument(
+  config: Config = loadConfig({ S3_ENDPOINT: 'http://127.0.0.1:9000', LOG_LEVEL: 'silent' }),
+): Promise<Record<string, unknown>> {
+  const standIn: unknown = new Proxy(() => {}, {
+    get: (_t, name) => (name === 'then' ? undefined : standIn),
+    apply: () => {
+      throw new Error('building the OpenAPI document used a dependency of the api');
+    },
+  });
+  const deps = new Proxy({ config } as ApiDeps, { get: (t, name) => (name in t ? t[name as keyof ApiDeps] : standIn) });
+  const app = await buildApp(deps);
+  try {
+    await app.ready();
+    return app.swagger() as unknown as Record<string, unknown>;
+  } finally {
+    await app.close();
+  }
+}
+
+/** docs/openapi.json as `npm run docs` writes it. */
+export const renderOpenApi = async (): Promise<string> => publishedDocument(await buildDocument());

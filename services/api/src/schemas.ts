@@ -1,4 +1,4 @@
-import { refTo } from '@kino/http';
+import { errorResponses, refTo } from '@kino/http';
 import { playbackBlockSchema } from '@kino/playback';
 import { Type, type TSchemaOptions } from 'typebox';
 
@@ -18,3 +18,14 @@ export const playbackQuery = {
 
 /** A playback block in a response, typed as the `Playback` schema. */
 export const PlaybackRef = (options: TSchemaOptions = {}) => refTo(playbackBlockSchema, options);
+
+/**
+ * What any route behind an API key may answer besides its own refusals (`statuses`): a
+ * malformed request (400), no or a bad key (401), a scope, quota or disabled account
+ * (403), the rate limit (429) and a fault of ours (500).
+ */
+export const KEYED_ERRORS = [400, 401, 403, 429, 500] as const;
+export const keyedErrors = (...statuses: number[]) => errorResponses([...KEYED_ERRORS, ...statuses]);
+
+/** A JSON body's own refusals: too large (413), not JSON (415). */
+export const BODY = [413, 415] as const;

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { LIMIT_NAMES, QUOTAS, RATE_CLASSES } from '@kino/config';
-import { clientErrors, typed, Uuid } from '@kino/http';
+import { typed, Uuid } from '@kino/http';
+import { keyedErrors } from '../schemas.ts';
 import { accountUsage } from '@kino/tenancy';
 import { Type } from 'typebox';
 import type { ApiDeps } from '../deps.ts';
@@ -30,7 +31,7 @@ export async function accountRoutes(scope: FastifyInstance, deps: ApiDeps): Prom
             usage: Counts(QUOTAS, 'What the account holds now, against its quotas.'),
             rate_classes: Type.Array(Type.String(), { description: 'The route classes rate limits are counted by.' }),
           }),
-          ...clientErrors,
+          ...keyedErrors(),
         },
       },
     },

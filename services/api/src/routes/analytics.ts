@@ -13,10 +13,11 @@ import {
   type Window,
 } from '@kino/analytics';
 import { getAsset } from '@kino/db';
-import { allErrors, Defaulted, Dictionary, IdParams, Nullable, StringEnum, typed } from '@kino/http';
+import { Defaulted, Dictionary, IdParams, Nullable, StringEnum, typed } from '@kino/http';
 import { Type, type TProperties, type TSchema } from 'typebox';
 import type { ApiDeps } from '../deps.ts';
 import { notFound } from '../errors.ts';
+import { keyedErrors } from '../schemas.ts';
 
 const windowQuery = {
   from: Type.Optional(Type.String({ description: 'RFC 3339, inclusive. Default: a day before `to`.' })),
@@ -83,7 +84,7 @@ export async function analyticsRoutes(scope: FastifyInstance, deps: ApiDeps): Pr
           querystring: Type.Object(windowQuery, { additionalProperties: false }),
           response: {
             200: Type.Partial(Type.Object({ asset_id: Type.String(), window: WindowSchema, ...doc.properties })) as TSchema,
-            ...allErrors,
+            ...keyedErrors(404, 503),
           },
         },
       },
@@ -158,7 +159,7 @@ export async function analyticsRoutes(scope: FastifyInstance, deps: ApiDeps): Pr
               groups: Type.Array(Type.Partial(Type.Object({ key: Type.String(), ...counts, series })), { description: 'Busiest first.' }),
             }),
           ),
-          ...allErrors,
+          ...keyedErrors(503),
         },
       },
     },

@@ -1,12 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { getAsset, listArtifacts, listAssets, PLAYBACK_POLICIES, SOURCE_STATES, updateAsset } from '@kino/db';
-import { clientErrors, IdParams, Nullable, Page, PageQuery, pageOf, pageStart, StringEnum, typed, type PageFilters } from '@kino/http';
+import { IdParams, Nullable, Page, PageQuery, pageOf, pageStart, StringEnum, typed, type PageFilters } from '@kino/http';
 import { announceCancel, latestJobFor } from '@kino/jobs';
 import { deleteAsset } from '@kino/pipeline';
 import { Type, type Static } from 'typebox';
 import type { ApiDeps } from '../deps.ts';
 import { ApiError, notFound } from '../errors.ts';
 import { AssetRef, assetView } from '../asset-view.ts';
+import { BODY, keyedErrors } from '../schemas.ts';
 
 const PLAYABLE_STATES = ['not_playable', 'opener_ready', 'hls_ready', 'deleted'] as const;
 
@@ -60,7 +61,7 @@ export async function assetRoutes(scope: FastifyInstance, deps: ApiDeps): Promis
         summary: 'An asset with its states, source metadata, progress and artifacts',
         tags: ['assets'],
         params: IdParams,
-        response: { 200: AssetRef(), ...clientErrors },
+        response: { 200: AssetRef(), ...keyedErrors(404) },
       },
     },
     async (request) => {
@@ -87,7 +88,7 @@ export async function assetRoutes(scope: FastifyInstance, deps: ApiDeps): Promis
         tags: ['assets'],
         params: IdParams,
         body: AssetPatch,
-        response: { 200: AssetRef(), ...clientErrors },
+        response: { 200: AssetRef(), ...keyedErrors(404, 409, ...BODY) },
       },
     },
     async (request) => {
@@ -119,7 +120,7 @@ export async function assetRoutes(scope: FastifyInstance, deps: ApiDeps): Promis
           'Deleted assets are left out unless `include_deleted=true`; `playable_state=deleted` lists only them.',
         tags: ['assets'],
         querystring: ListQuery,
-        response: { 200: Page(AssetRef()), ...clientErrors },
+        response: { 200: Page(AssetRef()), ...keyedErrors() },
       },
     },
     async (request) => {
@@ -151,7 +152,7 @@ export async function assetRoutes(scope: FastifyInstance, deps: ApiDeps): Promis
           'processing is cancelled; cached copies and origin objects are removed in the background (event asset.purged).',
         tags: ['assets'],
         params: IdParams,
-        response: { 200: AssetRef(), ...clientErrors },
+        response: { 200: AssetRef(), ...keyedErrors(404) },
       },
     },
     async (request) => {

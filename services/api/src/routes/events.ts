@@ -1,10 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { getAsset, isApiKeyActive } from '@kino/db';
 import { EVENT_TYPES, envelope, eventsAfter, type AssetEventRow, type EventType } from '@kino/events';
-import { AnyObject, clientErrors, Defaulted, errorBody, IdParams, Nullable, RawBody, refTo, StringEnum, typed, Uuid } from '@kino/http';
+import { AnyObject, Defaulted, errorBody, IdParams, Nullable, refTo, StringEnum, TextBody, typed, Uuid } from '@kino/http';
 import { Type } from 'typebox';
 import type { ApiDeps } from '../deps.ts';
 import { ApiError, notFound } from '../errors.ts';
+import { keyedErrors } from '../schemas.ts';
 
 export const EventSchema = Type.Partial(
   Type.Object({
@@ -44,7 +45,7 @@ export async function eventRoutes(scope: FastifyInstance, deps: ApiDeps): Promis
         }),
         response: {
           200: Type.Partial(Type.Object({ data: Type.Array(refTo(EventSchema)), next_after_sequence: Type.Integer() })),
-          ...clientErrors,
+          ...keyedErrors(404),
         },
       },
     },
@@ -86,7 +87,10 @@ export async function eventRoutes(scope: FastifyInstance, deps: ApiDeps): Promis
           after_sequence: Type.Optional(Type.Integer({ minimum: 0 })),
         }),
         headers: Type.Object({ 'last-event-id': Type.Optional(Type.String({ pattern: '^[0-9]{1,18}$' })) }),
-        response: { 200: RawBody({ description: 'An endless text/event-stream of Events.' }), ...clientErrors },
+        response: {
+          200: TextBody('text/event-stream', 'An endless stream of Events: `id:` the sequence, `event:` the type, `data:` the Event.'),
+          ...keyedErrors(404),
+        },
       },
     },
     async (request, reply) => {

@@ -1,12 +1,22 @@
 import type { FastifyInstance } from 'fastify';
 import { HeadBucketCommand } from '@aws-sdk/client-s3';
-import { HealthSchema, readinessRoute, typed } from '@kino/http';
+import { errorResponses, HealthSchema, readinessRoute, typed } from '@kino/http';
 import type { ApiDeps } from '../deps.ts';
 
 export async function healthRoutes(app: FastifyInstance, deps: ApiDeps): Promise<void> {
-  typed(app).get('/healthz', { schema: { tags: ['health'], summary: 'The process is up', response: { 200: HealthSchema } } }, async () => ({
-    status: 'ok',
-  }));
+  typed(app).get(
+    '/healthz',
+    {
+      schema: {
+        operationId: 'getHealth',
+        tags: ['health'],
+        summary: 'The process is up',
+        security: [],
+        response: { 200: HealthSchema, ...errorResponses([400, 500]) },
+      },
+    },
+    async () => ({ status: 'ok' }),
+  );
 
   readinessRoute(app, {
     summary: 'Postgres, Redis and S3 answer',

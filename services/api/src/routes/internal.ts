@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { allErrors, bearerMatches, clientErrors, Defaulted, IdParams, typed } from '@kino/http';
+import { bearerMatches, Defaulted, errorResponses, IdParams, NoBody, TextBody, typed } from '@kino/http';
 import { ARTIFACT_PATH_PATTERN, ASSET_ID_PATTERN } from '@kino/artifacts';
 import { listAccounts, recordEdgeHeartbeat, revocationsSince, type Account } from '@kino/db';
 import { changeAccount, openAccount } from '@kino/tenancy';
@@ -7,6 +7,12 @@ import { answerSegmentRequest } from '@kino/pipeline';
 import { Type } from 'typebox';
 import type { ApiDeps } from '../deps.ts';
 import { ApiError } from '../errors.ts';
+import { BODY } from '../schemas.ts';
+
+/** In the document, but apart: Kino's own roles and operators call these, with the internal token. */
+const INTERNAL = { tags: ['internal'], security: [{ internalToken: [] }], 'x-internal': true };
+/** A malformed request, no internal token, a fault of ours, and the route's own refusals. */
+const internalErrors = (...statuses: number[]) => errorResponses([400, 401, 500, ...statuses]);
 
 /** Routes for Kino's own roles, guarded by the internal token rather than an API key. */
 export async function internalRoutes(scope: FastifyInstance, deps: ApiDeps): Promise<void> {
@@ -21,7 +27,9 @@ export async function internalRoutes(scope: FastifyInstance, deps: ApiDeps): Pro
     '/internal/edges/heartbeat',
     {
       schema: {
-        hide: true,
+        ...INTERNAL,
+        operationId: 'recordEdgeHeartbeat',
+        summary: 'An edge says it is alive, and where it serves',
         // Open on purpose: in a rolling deploy a newer edge may send fields this api does not
         // know yet, and refusing its heartbeat would take it out of rotation.
         body: Type.Object(
@@ -33,6 +41,7 @@ export async function internalRoutes(scope: FastifyInstance, deps: ApiDeps): Pro
           },
           { additionalProperties: true },
         ),
+        response: { 204: NoBody({ description: 'Recorded.' }), ...internalErrors(...BODY) },
       },
     },
     async (request, reply) => {
@@ -54,7 +63,9 @@ export async function internalRoutes(scope: FastifyInstance, deps: ApiDeps): Pro
     '/internal/revocations',
     {
       schema: {
-        hide: true,
+        ...INTERNAL,
+        operationId: 'listRevocations',
+        summary: 'Assets deleted lately, for edges to refuse their tokens',
         querystring: Type.Object(
           {
             since: Type.Optional(Type.String({ pattern: '^[0-9]{1,15}$', description: 'The cursor of the previous answer.' })),
@@ -67,9 +78,9 @@ export async function internalRoutes(scope: FastifyInstance, deps: ApiDeps): Pro
             window_seconds: Type.Integer(),
             cursor: Type.String(),
             more: Type.Boolean(),
-            assets: Type.Array(Type.Partial(Type.Object({ id: Type.String(), deleted_at: Type.String() }))),
+            assets: Type.Array(Type.Object({ id: Type.String(), deleted_at: Type.String({ format: 'date-time' }) })),
           }),
-          ...clientErrors,
+          ...internalErrors(),
         },
       },
     },
@@ -99,7 +110,9 @@ export async function internalRoutes(scope: FastifyInstance, deps: ApiDeps): Pro
     '/internal/segments',
     {
       schema: {
-        hide: true,
+        ...INTERNAL,
+        operationId: 'requestSegment',
+        summary: 'An edge asks for a planned segment the origin lacks, and waits until it is made',
         body: Type.Object(
           {
             asset_id: Type.String({ pattern: `^${ASSET_ID_PATTERN}$` }),
@@ -107,7 +120,7 @@ export async function internalRoutes(scope: FastifyInstance, deps: ApiDeps): Pro
           },
           { additionalProperties: false },
         ),
-        response: { 200: Type.Object({ status: Type.Literal('ready') }), ...allErrors },
+        response: { 200: Type.Object({ status: Type.Literal('ready') }), ...internalErrors(...BODY, 404, 503) },
       },
     },
     async (request, reply) => {
@@ -138,17 +151,28 @@ export async function internalRoutes(scope: FastifyInstance, deps: ApiDeps): Pro
   await accountRoutes(scope, deps);
 
   // Prometheus text format 0.0.4, as the edge's /metrics.
-  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
-    const lines = [
-      '# HELP kino_api_rate_limit_fallback_active 1 while Redis is away and this process limits alone.',
-      '# TYPE kino_api_rate_limit_fallback_active gauge',
-      `kino_api_rate_limit_fallback_active ${deps.limiter?.fallbackActive ? 1 : 0}`,
-      '# HELP kino_api_rate_limit_fallback_decisions_total Rate-limit decisions this process made alone.',
-      '# TYPE kino_api_rate_limit_fallback_decisions_total counter',
-      `kino_api_rate_limit_fallback_decisions_total ${deps.limiter?.fallbackDecisions ?? 0}`,
-    ];
-    return reply.type('text/plain; version=0.0.4').send(`${lines.join('\n')}\n`);
-  });
+  app.get(
+    '/metrics',
+    {
+      schema: {
+        ...INTERNAL,
+        operationId: 'getApiMetrics',
+        summary: 'Prometheus metrics of this api process',
+        response: { 200: TextBody('text/plain', 'Prometheus text format 0.0.4.'), ...internalErrors() },
+      },
+    },
+    async (_request, reply) => {
+      const lines = [
+        '# HELP kino_api_rate_limit_fallback_active 1 while Redis is away and this process limits alone.',
+        '# TYPE kino_api_rate_limit_fallback_active gauge',
+        `kino_api_rate_limit_fallback_active ${deps.limiter?.fallbackActive ? 1 : 0}`,
+        '# HELP kino_api_rate_limit_fallback_decisions_total Rate-limit decisions this process made alone.',
+        '# TYPE kino_api_rate_limit_fallback_decisions_total counter',
+        `kino_api_rate_limit_fallback_decisions_total ${deps.limiter?.fallbackDecisions ?? 0}`,
+      ];
+      return reply.type('text/plain; version=0.0.4').send(`${lines.join('\n')}\n`);
+    },
+  );
 }
 
 const AccountView = Type.Object({
@@ -178,14 +202,16 @@ async function accountRoutes(scope: FastifyInstance, deps: ApiDeps): Promise<voi
     '/internal/accounts',
     {
       schema: {
-        hide: true,
+        ...INTERNAL,
+        operationId: 'createAccount',
+        summary: 'Open an account with its first API key',
         body: Type.Object(
           { name: Type.String({ minLength: 1, maxLength: 200 }), plan: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })) },
           { additionalProperties: false },
         ),
         response: {
           201: Type.Object({ account: AccountView, key: Type.Object({ id: Type.String(), prefix: Type.String(), key: Type.String() }) }),
-          ...clientErrors,
+          ...internalErrors(...BODY),
         },
       },
     },
@@ -197,7 +223,14 @@ async function accountRoutes(scope: FastifyInstance, deps: ApiDeps): Promise<voi
 
   app.get(
     '/internal/accounts',
-    { schema: { hide: true, response: { 200: Type.Object({ data: Type.Array(AccountView) }), ...clientErrors } } },
+    {
+      schema: {
+        ...INTERNAL,
+        operationId: 'listAccounts',
+        summary: 'Every account',
+        response: { 200: Type.Object({ data: Type.Array(AccountView) }), ...internalErrors() },
+      },
+    },
     async () => ({ data: (await listAccounts(deps.sql)).map(accountView) }),
   );
 
@@ -205,7 +238,9 @@ async function accountRoutes(scope: FastifyInstance, deps: ApiDeps): Promise<voi
     '/internal/accounts/:id',
     {
       schema: {
-        hide: true,
+        ...INTERNAL,
+        operationId: 'updateAccount',
+        summary: "Change an account's plan, limits or whether it is disabled",
         params: IdParams,
         body: Type.Object(
           {
@@ -215,7 +250,7 @@ async function accountRoutes(scope: FastifyInstance, deps: ApiDeps): Promise<voi
           },
           { additionalProperties: false, minProperties: 1 },
         ),
-        response: { 200: AccountView, ...clientErrors },
+        response: { 200: AccountView, ...internalErrors(404, ...BODY) },
       },
     },
     async (request) => {

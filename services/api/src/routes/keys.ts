@@ -1,10 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { KEY_SCOPES, listApiKeys, revokeApiKey, type ApiKey } from '@kino/db';
-import { clientErrors, IdParams, NoBody, Nullable, StringEnum, typed, Uuid } from '@kino/http';
+import { IdParams, NoBody, Nullable, StringEnum, typed, Uuid } from '@kino/http';
 import { announceKeyChange, issueKeyWithinQuota } from '@kino/tenancy';
 import { Type } from 'typebox';
 import type { ApiDeps } from '../deps.ts';
 import { ApiError, notFound } from '../errors.ts';
+import { BODY, keyedErrors } from '../schemas.ts';
 
 const Scope = StringEnum(KEY_SCOPES);
 
@@ -67,7 +68,7 @@ export async function keyRoutes(scope: FastifyInstance, deps: ApiDeps): Promise<
         ),
         response: {
           201: Type.Object({ ...keyProperties, key: Type.String({ description: 'The key. Store it now: only its hash is kept.' }) }),
-          ...clientErrors,
+          ...keyedErrors(...BODY),
         },
       },
     },
@@ -92,7 +93,7 @@ export async function keyRoutes(scope: FastifyInstance, deps: ApiDeps): Promise<
         operationId: 'listKeys',
         summary: "The account's live keys, newest first (never the keys themselves)",
         tags: ['keys'],
-        response: { 200: Type.Object({ data: Type.Array(KeySchema) }), ...clientErrors },
+        response: { 200: Type.Object({ data: Type.Array(KeySchema) }), ...keyedErrors() },
       },
     },
     async (request) => ({ data: (await listApiKeys(deps.sql, request.account.id)).map(keyView) }),
@@ -108,7 +109,7 @@ export async function keyRoutes(scope: FastifyInstance, deps: ApiDeps): Promise<
         description: 'The key that makes this call may revoke itself.',
         tags: ['keys'],
         params: IdParams,
-        response: { 204: NoBody({ description: 'Revoked.' }), ...clientErrors },
+        response: { 204: NoBody({ description: 'Revoked.' }), ...keyedErrors(404) },
       },
     },
     async (request, reply) => {

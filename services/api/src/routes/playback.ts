@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { getAsset } from '@kino/db';
-import { allErrors, IdParams, typed } from '@kino/http';
+import { IdParams, typed } from '@kino/http';
 import { Type } from 'typebox';
 import type { ApiDeps } from '../deps.ts';
 import { notFound } from '../errors.ts';
 import { issuePlayback } from '../playback.ts';
-import { PlaybackRef, playbackQuery } from '../schemas.ts';
+import { keyedErrors, PlaybackRef, playbackQuery } from '../schemas.ts';
 
 export async function playbackRoutes(scope: FastifyInstance, deps: ApiDeps): Promise<void> {
   typed(scope).get(
@@ -19,7 +19,7 @@ export async function playbackRoutes(scope: FastifyInstance, deps: ApiDeps): Pro
         tags: ['playback'],
         params: IdParams,
         querystring: Type.Object(playbackQuery),
-        response: { 200: PlaybackRef(), ...allErrors },
+        response: { 200: PlaybackRef(), ...keyedErrors(404, 503) },
       },
     },
     async (request) => {

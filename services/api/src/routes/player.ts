@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { getPublicAsset, type AssetRow } from '@kino/db';
-import { allErrors, clientAddressKey, Defaulted, enforceRateLimit, IdParams, NoBody, RateLimiter, RawBody, typed } from '@kino/http';
+import { clientAddressKey, Defaulted, enforceRateLimit, errorResponses, IdParams, NoBody, RateLimiter, TextBody, typed } from '@kino/http';
 import { playerBundle, playerPage } from '@kino/player';
 import type { PlaybackBlock } from '@kino/playback';
 import { Type } from 'typebox';
@@ -15,6 +15,8 @@ const BUNDLE_PATH = '/player/kino-player.js';
 const MAX_LIMITED_ADDRESSES = 100_000;
 /** How long a player's `wait=playable` bootstrap request is held at most: well under proxies' idle timeouts. */
 const PLAYER_WAIT_SECONDS = 15;
+/** A public asset's refusals: a bad parameter, no such public asset (or not playable yet), the per-address rate, no edge. */
+const PLAYER_ERRORS = errorResponses([400, 404, 429, 500, 503]);
 
 /**
  * The drop-in player, without an API key: its module, and a page plus fresh bootstraps for
@@ -57,13 +59,18 @@ export async function playerRoutes(scope: FastifyInstance, deps: ApiDeps): Promi
     BUNDLE_PATH,
     {
       schema: {
+        operationId: 'getPlayerModule',
         summary: 'The <kino-player> module (hls.js included)',
         description: 'One ES module. With `?v={hash}` (as the player page links it) it is immutable; without, it is revalidated hourly.',
         tags: ['player'],
         security: [],
         // Open: sites append their own (WordPress's ?ver=) to script URLs.
         querystring: Type.Object({ v: Type.Optional(Type.String({ maxLength: 64 })) }, { additionalProperties: true }),
-        response: { 200: RawBody({ description: 'JavaScript' }), 304: NoBody({ description: 'Not modified' }), ...allErrors },
+        response: {
+          200: TextBody('text/javascript', 'The module.'),
+          304: NoBody({ description: 'Not modified' }),
+          ...errorResponses([400, 500]),
+        },
       },
     },
     async (request, reply) => {
@@ -87,6 +94,7 @@ export async function playerRoutes(scope: FastifyInstance, deps: ApiDeps): Promi
     '/player/:id',
     {
       schema: {
+        operationId: 'getPlayerPage',
         summary: 'A page that plays the asset',
         description:
           'For assets whose playback_policy is `public` (any other id is a 404). Embeds <kino-player> with a bootstrap signed here, ' +
@@ -106,7 +114,7 @@ export async function playerRoutes(scope: FastifyInstance, deps: ApiDeps): Promi
           },
           { additionalProperties: true },
         ),
-        response: { 200: RawBody({ description: 'HTML' }), ...allErrors },
+        response: { 200: TextBody('text/html', 'The page.'), ...PLAYER_ERRORS },
       },
     },
     async (request, reply) => {
@@ -137,6 +145,7 @@ export async function playerRoutes(scope: FastifyInstance, deps: ApiDeps): Promi
     '/player/:id/playback',
     {
       schema: {
+        operationId: 'getPlayerPlayback',
         summary: 'A fresh bootstrap for the player',
         description:
           'For assets whose playback_policy is `public`, like the player page: what its player asks for when signed URLs expire ' +
@@ -150,7 +159,7 @@ export async function playerRoutes(scope: FastifyInstance, deps: ApiDeps): Promi
           ...regionQuery,
           wait: Type.Optional(Type.Literal('playable', { description: 'Hold the answer until the asset is playable (bounded).' })),
         }),
-        response: { 200: PlaybackRef(), ...allErrors },
+        response: { 200: PlaybackRef(), ...PLAYER_ERRORS },
       },
     },
     async (request, reply) => {

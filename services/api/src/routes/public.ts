@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { AnyObject, typed } from '@kino/http';
+import { AnyObject, errorResponses, typed } from '@kino/http';
 import { Type } from 'typebox';
 import type { ApiDeps } from '../deps.ts';
 
@@ -22,12 +22,13 @@ export async function publicRoutes(app: FastifyInstance, deps: ApiDeps): Promise
     '/.well-known/jwks.json',
     {
       schema: {
+        operationId: 'getJwks',
         summary: 'Public keys of playback tokens (JWKS)',
         tags: ['playback'],
         security: [],
         // Open: verifiers add cache-busting parameters to key URLs.
         querystring: Type.Object({}, { additionalProperties: true }),
-        response: { 200: Type.Partial(Type.Object({ keys: Type.Array(AnyObject()) })) },
+        response: { 200: Type.Object({ keys: Type.Array(AnyObject()) }), ...errorResponses([500]) },
       },
     },
     async (_request, reply) => {

@@ -1,9 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import { allErrors, Nullable, typed } from '@kino/http';
+import { Nullable, typed } from '@kino/http';
 import { RECENT_SAMPLES, WORKER_ALIVE_SECONDS, type JobKind, type KindLoad } from '@kino/jobs';
 import { Type } from 'typebox';
 import type { ApiDeps } from '../deps.ts';
 import { estimateView } from '../admission.ts';
+import { keyedErrors } from '../schemas.ts';
 
 const Count = Type.Integer({ minimum: 0 });
 
@@ -84,7 +85,7 @@ export async function statusRoutes(scope: FastifyInstance, deps: ApiDeps): Promi
           'Counts are for the whole deployment, not one account. Uploads are refused with 503 OVERLOADED while ' +
           '`estimate.wait_seconds` is over `admission.max_wait_seconds`.',
         tags: ['status'],
-        response: { 200: StatusSchema, ...allErrors },
+        response: { 200: StatusSchema, ...keyedErrors() },
       },
     },
     async () => {

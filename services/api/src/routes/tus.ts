@@ -1,10 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { allErrors, ErrorSchema, IdParams, NoBody, refTo, typed } from '@kino/http';
+import { errorResponses, IdParams, NoBody, typed } from '@kino/http';
 import { createTusDoor, TUS_EXPOSED_HEADERS, TUS_METADATA_KEYS, type TusCall, type TusDoor } from '@kino/ingest';
 import { Type } from 'typebox';
 import { refuseWhenOverloaded } from '../admission.ts';
 import { requireApiKey } from '../auth.ts';
 import type { ApiDeps } from '../deps.ts';
+import { KEYED_ERRORS } from '../schemas.ts';
 
 // tus 1.0 at /v1/uploads/tus: the protocol is @kino/ingest's tus door; this file mounts
 // it, authenticates it like every /v1 route, and describes it to the OpenAPI document.
@@ -31,10 +32,7 @@ const REFUSALS = {
   501: 'TUS_EXTENSION_UNSUPPORTED: concatenation or a deferred length.',
   503: 'OVERLOADED: the queue is too long for a new upload now; see Retry-After.',
 } as const;
-const refusals = (...statuses: (keyof typeof REFUSALS)[]) => ({
-  ...allErrors,
-  ...Object.fromEntries(statuses.map((s) => [s, refTo(ErrorSchema, { description: REFUSALS[s] })])),
-});
+const refusals = (...statuses: (keyof typeof REFUSALS)[]) => errorResponses([...KEYED_ERRORS, ...statuses], REFUSALS);
 
 /** The bodies the OpenAPI document cannot take from a schema: these routes read them as streams. */
 export const TUS_REQUEST_BODIES: Record<string, Record<string, unknown>> = {
@@ -90,11 +88,12 @@ export async function tusRoutes(scope: FastifyInstance, deps: ApiDeps): Promise<
       url,
       {
         schema: {
+          operationId: url === TUS_PATH ? 'getTusOptions' : 'getTusUploadOptions',
           summary: 'What the tus server offers (Tus-Version, Tus-Extension, Tus-Max-Size), and CORS preflight',
           tags,
           security: [],
           ...(url === TUS_PATH ? {} : { params: IdParams }),
-          response: { 204: NoBody({ description: 'The tus capabilities, in headers.' }) },
+          response: { 204: NoBody({ description: 'The tus capabilities, in headers.' }), ...errorResponses([400, 500]) },
         },
       },
       (request, reply) => answer(door, request, reply, {}),

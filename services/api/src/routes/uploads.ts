@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { getAsset, listArtifacts, PLAYBACK_POLICIES } from '@kino/db';
-import { allErrors, clientErrors, Defaulted, IdParams, StringEnum, typed } from '@kino/http';
+import { Defaulted, IdParams, StringEnum, typed } from '@kino/http';
 import { completeDirectUpload, createDirectUpload, MEDIA_CONTENT_TYPE, type UploadInstructions } from '@kino/ingest';
 import { latestJobFor } from '@kino/jobs';
 import { Type } from 'typebox';
@@ -8,6 +8,7 @@ import { assessWithoutRefusing, refuseWhenOverloaded } from '../admission.ts';
 import type { ApiDeps } from '../deps.ts';
 import { ApiError, notFound } from '../errors.ts';
 import { AssetRef, assetView } from '../asset-view.ts';
+import { BODY, keyedErrors } from '../schemas.ts';
 
 const CreateUpload = Type.Object({
   content_type: Type.String({
@@ -93,7 +94,7 @@ export async function uploadRoutes(scope: FastifyInstance, deps: ApiDeps): Promi
           'Refused with 503 OVERLOADED (and Retry-After) while the queue is too long, like every upload.',
         tags: ['videos'],
         body: CreateUpload,
-        response: { 201: CreatedUpload, ...allErrors },
+        response: { 201: CreatedUpload, ...keyedErrors(...BODY, 503) },
       },
     },
     async (request, reply) => {
@@ -132,7 +133,7 @@ export async function uploadRoutes(scope: FastifyInstance, deps: ApiDeps): Promi
         tags: ['videos'],
         params: IdParams,
         body: CompleteUpload,
-        response: { 200: AssetRef(), ...clientErrors },
+        response: { 200: AssetRef(), ...keyedErrors(404, 409, 410, ...BODY) },
       },
       // A single PUT's completion has nothing to say: `curl -X POST …/complete` with no body reads as `{}`.
       preValidation: async (request) => {

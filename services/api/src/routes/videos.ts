@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import multipart, { type MultipartFile } from '@fastify/multipart';
 import { listArtifacts, PLAYBACK_POLICIES, type PlaybackPolicy } from '@kino/db';
-import { allErrors, Defaulted, StringEnum, typed } from '@kino/http';
+import { Defaulted, StringEnum, typed } from '@kino/http';
 import { createImport, ingestUpload, MAX_IMPORT_URL_LENGTH } from '@kino/ingest';
 import { latestJobFor } from '@kino/jobs';
 import { Type, type Static } from 'typebox';
@@ -12,7 +12,7 @@ import { refuseWhenOverloaded } from '../admission.ts';
 import { ApiError } from '../errors.ts';
 import { AssetRef, assetView } from '../asset-view.ts';
 import { issuePlayback, waitUntilPlayable } from '../playback.ts';
-import { playbackQuery } from '../schemas.ts';
+import { BODY, keyedErrors, playbackQuery } from '../schemas.ts';
 
 /** What an asset is created with, whichever way its source comes. */
 const assetFields = {
@@ -161,7 +161,7 @@ export async function videoRoutes(scope: FastifyInstance, deps: ApiDeps): Promis
           201: AssetRef({ description: 'The asset was created.' }),
           202: AssetRef({ description: 'A URL import was queued: the asset is `importing` until its source is fetched.' }),
           200: AssetRef({ description: 'An earlier request with the same Idempotency-Key created this asset.' }),
-          ...allErrors,
+          ...keyedErrors(409, ...BODY, 422, 503),
         },
       },
     },

@@ -15,11 +15,12 @@ import {
   type Delivery,
   type Webhook,
 } from '@kino/webhooks';
-import { clientErrors, IdParams, NoBody, Nullable, Page, PageQuery, pageOf, pageStart, StringEnum, typed, Uuid } from '@kino/http';
+import { IdParams, NoBody, Nullable, Page, PageQuery, pageOf, pageStart, StringEnum, typed, Uuid } from '@kino/http';
 import { Type } from 'typebox';
 import { quotaExceeded } from '@kino/tenancy';
 import type { ApiDeps } from '../deps.ts';
 import { ApiError, notFound } from '../errors.ts';
+import { BODY, keyedErrors } from '../schemas.ts';
 
 const EVENT_TYPE_NAMES = Object.keys(EVENT_TYPES) as EventType[];
 const EventTypeName = StringEnum(EVENT_TYPE_NAMES);
@@ -173,7 +174,7 @@ export async function webhookRoutes(scope: FastifyInstance, deps: ApiDeps): Prom
           },
           { additionalProperties: false },
         ),
-        response: { 201: WebhookWithSecretSchema, ...clientErrors },
+        response: { 201: WebhookWithSecretSchema, ...keyedErrors(...BODY) },
       },
     },
     async (request, reply) => {
@@ -199,7 +200,7 @@ export async function webhookRoutes(scope: FastifyInstance, deps: ApiDeps): Prom
         operationId: 'listWebhooks',
         summary: 'Webhook endpoints of the account, oldest first (without secrets)',
         tags: ['webhooks'],
-        response: { 200: Type.Partial(Type.Object({ data: Type.Array(WebhookSchema) })), ...clientErrors },
+        response: { 200: Type.Partial(Type.Object({ data: Type.Array(WebhookSchema) })), ...keyedErrors() },
       },
     },
     async (request) => ({ data: (await listWebhooks(deps.sql, request.account.id)).map(webhookView) }),
@@ -214,7 +215,7 @@ export async function webhookRoutes(scope: FastifyInstance, deps: ApiDeps): Prom
         summary: 'One webhook endpoint (without its secret)',
         tags: ['webhooks'],
         params: IdParams,
-        response: { 200: WebhookSchema, ...clientErrors },
+        response: { 200: WebhookSchema, ...keyedErrors(404) },
       },
     },
     async (request) => {
@@ -234,7 +235,7 @@ export async function webhookRoutes(scope: FastifyInstance, deps: ApiDeps): Prom
         description: 'Idempotent: deleting it again answers 204 as well. A send already under way finishes.',
         tags: ['webhooks'],
         params: IdParams,
-        response: { 204: NoBody({ description: 'Deleted.' }), ...clientErrors },
+        response: { 204: NoBody({ description: 'Deleted.' }), ...keyedErrors(404) },
       },
     },
     async (request, reply) => {
@@ -254,7 +255,7 @@ export async function webhookRoutes(scope: FastifyInstance, deps: ApiDeps): Prom
         tags: ['webhooks'],
         params: IdParams,
         querystring: Type.Object(PageQuery),
-        response: { 200: Page(DeliverySchema), ...clientErrors },
+        response: { 200: Page(DeliverySchema), ...keyedErrors(404) },
       },
     },
     async (request) => {
@@ -282,7 +283,7 @@ export async function webhookRoutes(scope: FastifyInstance, deps: ApiDeps): Prom
           'It gets the events from now on; deliveries failed when it was disabled can be redelivered. On an enabled endpoint it resets the breaker (a paused endpoint is tried at once).',
         tags: ['webhooks'],
         params: IdParams,
-        response: { 200: WebhookSchema, ...clientErrors },
+        response: { 200: WebhookSchema, ...keyedErrors(404) },
       },
     },
     async (request) => {
@@ -317,7 +318,7 @@ export async function webhookRoutes(scope: FastifyInstance, deps: ApiDeps): Prom
           },
           { additionalProperties: false },
         ),
-        response: { 200: WebhookWithSecretSchema, ...clientErrors },
+        response: { 200: WebhookWithSecretSchema, ...keyedErrors(404, ...BODY) },
       },
       // Every field is optional, so the body may be left out altogether.
       preValidation: async (request) => {
@@ -342,7 +343,7 @@ export async function webhookRoutes(scope: FastifyInstance, deps: ApiDeps): Prom
           'The same `webhook-id` (receivers deduplicate by it); each new attempt is added to its `attempt_log`. 409 `WEBHOOK_DISABLED` while the endpoint is disabled, 409 `DELIVERY_IN_FLIGHT` while it is being sent.',
         tags: ['webhooks'],
         params: DeliveryParams,
-        response: { 202: DeliverySchema, ...clientErrors },
+        response: { 202: DeliverySchema, ...keyedErrors(404, 409) },
       },
     },
     async (request, reply) => {
