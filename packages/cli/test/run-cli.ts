@@ -1,4 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { constants as osConstants } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
 // The CLI as a user runs it: a process of its own through the repository's bin/kino.mjs,
@@ -20,14 +21,18 @@ export function cliEnv(configHome: string, env: Record<string, string> = {}): No
   return { ...base, XDG_CONFIG_HOME: configHome, ...env };
 }
 
-export function runCli(args: string[], o: { configHome: string; env?: Record<string, string>; input?: string }): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  o: { configHome: string; env?: Record<string, string>; input?: string; nodeArgs?: string[] },
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = execFile(
       process.execPath,
-      [KINO_BIN, ...args],
+      [...(o.nodeArgs ?? []), KINO_BIN, ...args],
       { env: cliEnv(o.configHome, o.env), maxBuffer: 64 * 1024 * 1024 },
       (err, stdout, stderr) => {
-        const code = child.exitCode;
+        // A CLI killed by a signal ends as the shell would report it (128 + the signal).
+        const code = child.exitCode ?? (child.signalCode ? 128 + osConstants.signals[child.signalCode] : null);
         if (code === null) return reject(err ?? new Error('the CLI ended without an exit code'));
         resolve({ code, stdout, stderr });
       },
