@@ -117,7 +117,13 @@ try {
     runs: seconds[tool].map((s) => round(s, 2)).join(', '),
   }));
   printTable(`${BYTES / MiB} MiB over tus to one api, whole commands (target: kino upload >= 0.9x curl)`, rows);
-  const out = await writeBenchJson('cli', { machine: { cpus: cpus().length }, bytes: BYTES, runs: RUNS, seconds, ratio: mbps('kino upload') / mbps('curl') });
+  const out = await writeBenchJson('cli', {
+    machine: { cpus: cpus().length },
+    bytes: BYTES,
+    runs: RUNS,
+    seconds,
+    ratio: mbps('kino upload') / mbps('curl'),
+  });
   console.log(`\nwritten: ${out}`);
 } finally {
   const exited = new Promise((r) => apiProc.once('exit', r));

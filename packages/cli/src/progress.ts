@@ -21,7 +21,7 @@ export interface ProgressBar {
 export function createProgressBar(out: ProgressStream, label: string, totalBytes: number | null, now = () => Date.now()): ProgressBar {
   const samples: { at: number; bytes: number }[] = [];
   let sent = 0;
-  let drawnAt = 0;
+  let drawnAt = Number.NEGATIVE_INFINITY;
   const started = now();
 
   const speed = (): number => {
@@ -36,7 +36,11 @@ export function createProgressBar(out: ProgressStream, label: string, totalBytes
     const rate = `${formatBytes(Math.round(bps))}/s`;
     if (totalBytes === null || totalBytes === 0) return `${label}  ${formatBytes(sent)}  ${rate}`;
     const fraction = Math.min(1, sent / totalBytes);
-    const eta = final ? `in ${formatDuration((now() - started) / 1000)}` : bps > 0 ? `ETA ${formatDuration((totalBytes - sent) / bps)}` : 'ETA --:--';
+    const eta = final
+      ? `in ${formatDuration((now() - started) / 1000)}`
+      : bps > 0
+        ? `ETA ${formatDuration((totalBytes - sent) / bps)}`
+        : 'ETA --:--';
     const stats = `${String(Math.floor(fraction * 100)).padStart(3)}%  ${formatBytes(sent)} / ${formatBytes(totalBytes)}  ${rate}  ${eta}`;
     const room = (out.columns ?? 80) - label.length - stats.length - 6;
     const width = Math.max(0, Math.min(40, room));

@@ -42,7 +42,10 @@ export function runCli(
 }
 
 /** The CLI left running (`--follow`, `kino mcp`), its output gathered as it comes. */
-export function spawnCli(args: string[], o: { configHome: string; env?: Record<string, string> }): { child: ChildProcess; stdout: () => string } {
+export function spawnCli(
+  args: string[],
+  o: { configHome: string; env?: Record<string, string> },
+): { child: ChildProcess; stdout: () => string } {
   const child = spawn(process.execPath, [KINO_BIN, ...args], { env: cliEnv(o.configHome, o.env), stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
@@ -51,7 +54,10 @@ export function spawnCli(args: string[], o: { configHome: string; env?: Record<s
 }
 
 /** A command line run under a pseudo-terminal (util-linux `script`), as a person at a terminal runs it. */
-export function runInTerminal(args: string[], o: { configHome: string; env?: Record<string, string>; columns?: number }): Promise<CliResult> {
+export function runInTerminal(
+  args: string[],
+  o: { configHome: string; env?: Record<string, string>; columns?: number },
+): Promise<CliResult> {
   const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
   const command = [process.execPath, KINO_BIN, ...args].map(quote).join(' ');
   return new Promise((resolve, reject) => {

@@ -46,7 +46,11 @@ describe('kino upload after a cut', () => {
     expect(offset).toBeGreaterThan(0);
     expect(offset).toBeLessThan(SIZE);
 
-    const second = await runCli(['upload', file, '--json', '--wait', 'opener'], { configHome: home, env: env(), nodeArgs: ['--import', CUT] });
+    const second = await runCli(['upload', file, '--json', '--wait', 'opener'], {
+      configHome: home,
+      env: env(),
+      nodeArgs: ['--import', CUT],
+    });
     expect(second.code, second.stderr).toBe(0);
     expect(second.stderr).toContain(`[cut-upload] PATCH from ${offset}`);
     expect(second.stderr).not.toContain('PATCH from 0');

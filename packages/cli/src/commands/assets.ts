@@ -1,3 +1,4 @@
+import type { Asset } from '@kino/sdk';
 import type { Command } from 'commander';
 import type { Context } from '../context.ts';
 import { usageError } from '../errors.ts';
@@ -10,8 +11,6 @@ import { intOption } from './options.ts';
 
 /** Both axes of an asset's state: the SDK filters on the one a value belongs to. */
 const STATES = ['not_playable', 'opener_ready', 'hls_ready', 'deleted', 'uploading', 'awaiting_upload', 'importing', 'uploaded', 'failed'];
-
-type Asset = Record<string, any>;
 
 const bytes = (n: number | null | undefined) => (typeof n === 'number' ? formatBytes(n) : null);
 
@@ -28,7 +27,7 @@ export function assetCommands(program: Command, ctx: Context): void {
       if (opts.state !== undefined && !STATES.includes(opts.state)) throw usageError(`--state must be one of: ${STATES.join(', ')}.`);
       const filter = opts.state === undefined ? {} : { state: opts.state };
       const { kino } = await ctx.client();
-      let page = { data: [] as Asset[], next_cursor: null as string | null };
+      let page: { data: Asset[]; next_cursor: string | null } = { data: [], next_cursor: null };
       if (opts.all) {
         for await (const a of kino.assets.iterate({ limit: opts.limit, ...filter })) page.data.push(a);
       } else {
@@ -51,7 +50,7 @@ export function assetCommands(program: Command, ctx: Context): void {
     .option('--json', 'print the asset as JSON')
     .action(async (id: string, opts: { json?: boolean }) => {
       const { kino } = await ctx.client();
-      const a: Asset = await kino.assets.get(id);
+      const a = await kino.assets.get(id);
       if (opts.json) return printJson(a);
       const rows: [string, Cell][] = [
         ['ID', a.id],
@@ -61,7 +60,7 @@ export function assetCommands(program: Command, ctx: Context): void {
         ['Policy', a.playback_policy],
         ['Progress', a.progress ? `${a.progress.job_state}${a.progress.step ? ` (${a.progress.step})` : ''}` : null],
         ['Error', a.error ? `${a.error.code}: ${a.error.message}` : null],
-        ['Renditions', (a.renditions ?? []).map((r: Asset) => `${r.name} ${r.width}x${r.height}`).join(', ')],
+        ['Renditions', (a.renditions ?? []).map((r) => `${r.name} ${r.width}x${r.height}`).join(', ')],
         ['Created', a.created_at],
       ];
       if (a.deleted_at) rows.push(['Deleted', a.deleted_at]);
@@ -99,7 +98,12 @@ export function assetCommands(program: Command, ctx: Context): void {
       const player_url = asset.playback_policy === 'public' ? `${login.api_url}/player/${id}` : null;
       if (opts.json) return printJson({ ...p, player_url });
       print(p.url);
-      print(fields([['Player page', player_url ?? '(only for public assets: kino upload --public)'], ['Expires', p.expires_at]]));
+      print(
+        fields([
+          ['Player page', player_url ?? '(only for public assets: kino upload --public)'],
+          ['Expires', p.expires_at],
+        ]),
+      );
     });
 
   program
@@ -109,7 +113,7 @@ export function assetCommands(program: Command, ctx: Context): void {
     .option('--json', 'print { playback, qoe } as JSON')
     .action(async (id: string, opts: { json?: boolean }) => {
       const { kino } = await ctx.client();
-      const [playback, qoe]: [Asset, Asset] = await Promise.all([kino.analytics.playback(id), kino.analytics.qoe(id)]);
+      const [playback, qoe] = await Promise.all([kino.analytics.playback(id), kino.analytics.qoe(id)]);
       if (opts.json) return printJson({ playback, qoe });
       const pct = (n: number | null | undefined) => (typeof n === 'number' ? `${(n * 100).toFixed(1)}%` : null);
       print(

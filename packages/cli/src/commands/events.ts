@@ -28,7 +28,10 @@ export function eventsCommand(program: Command, ctx: Context): void {
     .option('--follow', 'keep printing events as they happen, until interrupted')
     .option('--since <event-id>', 'start after this event id (with --follow: replay what came after it)')
     .option('--json', 'print { data } as JSON; with --follow, one JSON event per line')
-    .addHelpText('after', '\nExamples:\n  kino events --asset ID\n  kino events --follow --json | jq -c "select(.type == \\"asset.hls_ready\\")"')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  kino events --asset ID\n  kino events --follow --json | jq -c "select(.type == \\"asset.hls_ready\\")"',
+    )
     .action(async (opts: { asset?: string; follow?: boolean; since?: string; json?: boolean }) => {
       if (opts.since !== undefined && !/^\d+$/.test(opts.since)) throw usageError('--since takes an event id (a whole number).');
       if (!opts.follow && !opts.asset) throw usageError('kino events needs --asset ID, or --follow for the whole account.');
@@ -42,7 +45,12 @@ export function eventsCommand(program: Command, ctx: Context): void {
         });
         for await (const e of stream as AsyncIterable<Event>) {
           if (opts.json) printJsonLine(e);
-          else print(row(e).map((c) => c ?? '-').join('  '));
+          else
+            print(
+              row(e)
+                .map((c) => c ?? '-')
+                .join('  '),
+            );
         }
         return;
       }

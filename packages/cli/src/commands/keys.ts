@@ -39,7 +39,14 @@ export function keysCommands(program: Command, ctx: Context): void {
       });
       if (opts.json) return printJson(k);
       print(k.key);
-      print(fields([['ID', k.id], ['Scopes', k.scopes.join(',')], ['Expires', k.expires_at]]), process.stderr);
+      print(
+        fields([
+          ['ID', k.id],
+          ['Scopes', k.scopes.join(',')],
+          ['Expires', k.expires_at],
+        ]),
+        process.stderr,
+      );
       process.stderr.write('Store the key now: it is not shown again.\n');
     });
 

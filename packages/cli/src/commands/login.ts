@@ -20,7 +20,9 @@ export function loginCommands(program: Command, ctx: Context): void {
     )
     .action(async (opts: { apiUrl?: string; apiKey?: string; json?: boolean }) => {
       const terminal = Boolean(process.stdin.isTTY);
-      const apiUrl = trimUrl(opts.apiUrl ?? (terminal ? (await ask(`API URL [${DEFAULT_API_URL}]: `)) || DEFAULT_API_URL : DEFAULT_API_URL));
+      const apiUrl = trimUrl(
+        opts.apiUrl ?? (terminal ? (await ask(`API URL [${DEFAULT_API_URL}]: `)) || DEFAULT_API_URL : DEFAULT_API_URL),
+      );
       checkUrl(apiUrl);
       const apiKey = opts.apiKey ?? (terminal ? await askHidden('API key: ') : await readLine());
       if (!apiKey) throw usageError('No API key given: pass --api-key, type it when asked, or pipe it on stdin.');
@@ -28,7 +30,14 @@ export function loginCommands(program: Command, ctx: Context): void {
       await saveLogin(ctx.configDir, { api_url: apiUrl, api_key: apiKey });
       const result = { api_url: apiUrl, account: { id: account.id, name: account.name, plan: account.plan } };
       if (opts.json) return printJson(result);
-      print(fields([['Logged in to', apiUrl], ['Account', `${account.name} (${account.id})`], ['Plan', account.plan], ['Saved in', loginFile(ctx.configDir)]]));
+      print(
+        fields([
+          ['Logged in to', apiUrl],
+          ['Account', `${account.name} (${account.id})`],
+          ['Plan', account.plan],
+          ['Saved in', loginFile(ctx.configDir)],
+        ]),
+      );
     });
 
   program

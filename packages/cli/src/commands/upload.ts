@@ -16,7 +16,9 @@ export function uploadCommand(program: Command, ctx: Context): void {
     .description('upload video files (resumable: run the same command again to finish a cut upload)')
     .argument('<files...>', 'the files to upload, one asset each')
     .option('--title <title>', 'the title of the asset(s) (default: the file name)')
-    .addOption(new Option('--wait <until>', 'wait until each asset plays: its opener, or its whole HLS ladder').choices(Object.keys(WAIT_TARGETS)))
+    .addOption(
+      new Option('--wait <until>', 'wait until each asset plays: its opener, or its whole HLS ladder').choices(Object.keys(WAIT_TARGETS)),
+    )
     .option('--public', 'playable by anyone with its player page (playback_policy public; default signed)')
     .option('--json', 'print the asset as JSON (an array of them for several files)')
     .addHelpText(
@@ -49,7 +51,12 @@ export function uploadCommand(program: Command, ctx: Context): void {
         assets.push(asset);
       }
       if (opts.json) return printJson(files.length === 1 ? assets[0] : assets);
-      print(table(['ID', 'TITLE', 'SOURCE', 'PLAYABLE'], assets.map((a) => [a.id, a.title, a.source_state, a.playable_state])));
+      print(
+        table(
+          ['ID', 'TITLE', 'SOURCE', 'PLAYABLE'],
+          assets.map((a) => [a.id, a.title, a.source_state, a.playable_state]),
+        ),
+      );
     });
 }
 

@@ -3,8 +3,6 @@ import type { Command } from 'commander';
 import type { Context } from '../context.ts';
 import { fields, print, printJson, table } from '../output.ts';
 
-type Row = Record<string, any>;
-
 export function webhooksCommands(program: Command, ctx: Context): void {
   const webhooks = program.command('webhooks').description("the account's webhook endpoints and their deliveries");
   const json = (c: Command) => c.option('--json', 'print the answer as JSON');
@@ -16,7 +14,7 @@ export function webhooksCommands(program: Command, ctx: Context): void {
     print(
       table(
         ['ID', 'URL', 'EVENTS', 'ENABLED', 'FAILURES'],
-        list.map((w: Row) => [w.id, w.url, w.event_types?.join(',') || 'all', w.enabled, w.consecutive_failures]),
+        list.map((w) => [w.id, w.url, w.event_types?.join(',') || 'all', w.enabled, w.consecutive_failures]),
       ),
     );
   });
@@ -29,9 +27,15 @@ export function webhooksCommands(program: Command, ctx: Context): void {
       .option('--event <type...>', 'only these event types (default: all)'),
   ).action(async (url: string, opts: { event?: string[]; json?: boolean }) => {
     const { kino } = await ctx.client();
-    const w: Row = await kino.webhooks.create({ url, ...(opts.event && { events: opts.event as KinoEventType[] }) });
+    const w = await kino.webhooks.create({ url, ...(opts.event && { events: opts.event as KinoEventType[] }) });
     if (opts.json) return printJson(w);
-    print(fields([['ID', w.id], ['URL', w.url], ['Secret', w.secret]]));
+    print(
+      fields([
+        ['ID', w.id],
+        ['URL', w.url],
+        ['Secret', w.secret],
+      ]),
+    );
     process.stderr.write('Store the secret now: it is not shown again.\n');
   });
 
@@ -52,7 +56,7 @@ export function webhooksCommands(program: Command, ctx: Context): void {
       print(
         table(
           ['ID', 'EVENT', 'TYPE', 'STATE', 'ATTEMPTS', 'LAST STATUS', 'LAST ERROR'],
-          (list.data ?? []).map((d: Row) => [d.id, d.event_id, d.event_type, d.state, d.attempts, d.last_status, d.last_error]),
+          (list.data ?? []).map((d) => [d.id, d.event_id, d.event_type, d.state, d.attempts, d.last_status, d.last_error]),
         ),
       );
     },
@@ -66,7 +70,7 @@ export function webhooksCommands(program: Command, ctx: Context): void {
       .argument('<delivery-id>', 'the delivery id (from kino webhooks deliveries)'),
   ).action(async (id: string, deliveryId: string, opts: { json?: boolean }) => {
     const { kino } = await ctx.client();
-    const d: Row = await kino.webhooks.redeliver(id, deliveryId);
+    const d = await kino.webhooks.redeliver(id, deliveryId);
     if (opts.json) return printJson(d);
     print(`Queued delivery ${d.id ?? deliveryId} again.`);
   });
@@ -78,15 +82,20 @@ export function webhooksCommands(program: Command, ctx: Context): void {
       .argument('<id>', 'the webhook id'),
   ).action(async (id: string, opts: { json?: boolean }) => {
     const { kino } = await ctx.client();
-    const w: Row = await kino.webhooks.rotateSecret(id);
+    const w = await kino.webhooks.rotateSecret(id);
     if (opts.json) return printJson(w);
-    print(fields([['Secret', w.secret], ['Old secret until', w.previous_secret_expires_at]]));
+    print(
+      fields([
+        ['Secret', w.secret],
+        ['Old secret until', w.previous_secret_expires_at],
+      ]),
+    );
   });
 
   json(webhooks.command('enable').description('resume a disabled or paused endpoint').argument('<id>', 'the webhook id')).action(
     async (id: string, opts: { json?: boolean }) => {
       const { kino } = await ctx.client();
-      const w: Row = await kino.webhooks.enable(id);
+      const w = await kino.webhooks.enable(id);
       if (opts.json) return printJson(w);
       print(`Enabled ${id}.`);
     },
