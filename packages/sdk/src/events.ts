@@ -67,6 +67,8 @@ export async function* streamEvents(t: Transport, opts: StreamOptions = {}): Asy
         } else {
           failures = 0;
           for await (const m of readSse(response.body, activity)) {
+            // Messages already read stay unsent once the caller has stopped.
+            if (stop.signal.aborted) return;
             if (m.event === 'error') throw errorFromEvent(m.data);
             if (m.id !== undefined && last !== undefined && Number(m.id) <= Number(last)) continue;
             if (m.id !== undefined) last = m.id;
