@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // `kino <role>` runs one role in this process against external services (DATABASE_URL,
 // REDIS_URL, S3_ENDPOINT …); `kino up` runs them all on embedded defaults; `kino accounts`
-// manages accounts (see `kino accounts --help`).
+// manages accounts (see `kino accounts --help`). Every other command is the client CLI of
+// packages/cli (`kino upload`, `kino ls`, `kino mcp` …), which @kino/cli publishes alone.
+import { register as registerHooks } from 'node:module';
 import { register } from 'tsx/esm/api';
 
 const entries = {
@@ -13,9 +15,14 @@ const entries = {
 };
 
 const role = process.argv[2];
-if (!(role in entries)) {
-  console.error(`usage: kino <${Object.keys(entries).join('|')}>`);
-  process.exit(2);
+if (role === undefined || role === '--help' || role === '-h' || role === 'help') {
+  console.error(`In this repository also: kino <${Object.keys(entries).join('|')}> run the server roles.\n`);
 }
 register();
-await import(new URL(entries[role], import.meta.url).href);
+// Workspace packages published with a build (@kino/sdk) are read from their sources here,
+// through their `development` export condition: the repository runs without building them.
+registerHooks(
+  'data:text/javascript,export const resolve = (s, c, next) => next(s, { ...c, conditions: [...c.conditions, "development"] });',
+);
+const entry = Object.hasOwn(entries, role ?? '') ? entries[role] : '../packages/cli/src/main.ts';
+await import(new URL(entry, import.meta.url).href);

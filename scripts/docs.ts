@@ -1,5 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { renderOpenApi, renderReadme } from '@kino/api/docs';
+import { DOCUMENT_FILE, renderTypes, TYPES_FILE } from '../packages/sdk/scripts/types.ts';
 
 // Rewrites the README's generated parts (the error table, progress steps, webhook retries)
 // from the lists in code, and docs/openapi.json from the routes. `npm test` fails when
@@ -13,3 +14,6 @@ async function rewrite(path: URL, name: string, render: (before: string) => stri
 
 await rewrite(new URL('../README.md', import.meta.url), 'README.md', renderReadme);
 await rewrite(new URL('../docs/openapi.json', import.meta.url), 'docs/openapi.json', renderOpenApi);
+await rewrite(TYPES_FILE, 'packages/sdk/src/openapi.ts', async () => renderTypes(JSON.parse(await readFile(DOCUMENT_FILE, 'utf8'))));
+// The player's bundle, built in the background by the api's routes, holds the process otherwise.
+process.exit(0);

@@ -1,0 +1,47 @@
+import { KinoError } from '@kino/sdk';
+import { EXIT, type ExitCode } from './exit-codes.ts';
+
+// Every failure ends as one printed error — the API's code and message, its request id when
+// there is one — and an exit code from exit-codes.ts. The SDK keeps API keys out of its
+// messages; the CLI's own messages never name one either.
+
+/** A failure the CLI itself detects, with the exit code it means. */
+export class CliError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly exitCode: ExitCode,
+  ) {
+    super(message);
+  }
+}
+
+export const notLoggedIn = () =>
+  new CliError('NOT_LOGGED_IN', 'Not logged in: run `kino login`, or set KINO_API_URL and KINO_API_KEY.', EXIT.AUTH);
+
+export const usageError = (message: string) => new CliError('USAGE', message, EXIT.USAGE);
+
+export interface PrintedError {
+  code: string;
+  message: string;
+  request_id?: string;
+}
+
+export function describeError(err: unknown): PrintedError {
+  if (err instanceof KinoError) return { code: err.code, message: err.message, ...(err.requestId && { request_id: err.requestId }) };
+  if (err instanceof CliError) return { code: err.code, message: err.message };
+  if (isAbort(err)) return { code: 'INTERRUPTED', message: 'Interrupted.' };
+  return { code: 'INTERNAL', message: err instanceof Error ? err.message : String(err) };
+}
+
+export function exitCodeFor(err: unknown): ExitCode {
+  if (err instanceof CliError) return err.exitCode;
+  if (isAbort(err)) return EXIT.INTERRUPTED;
+  if (err instanceof KinoError) {
+    if (err.code === 'NETWORK_ERROR') return EXIT.NETWORK;
+    if (err.status === 401) return EXIT.AUTH;
+  }
+  return EXIT.FAILED;
+}
+
+const isAbort = (err: unknown) => err instanceof Error && err.name === 'AbortError';

@@ -1,0 +1,75 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { constants as osConstants } from 'node:os';
+import { fileURLToPath } from 'node:url';
+
+// The CLI as a user runs it: a process of its own through the repository's bin/kino.mjs,
+// with its own config directory and none of the caller's KINO_* variables.
+
+export const KINO_BIN = fileURLToPath(new URL('../../../bin/kino.mjs', import.meta.url));
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** The environment of a CLI run: `XDG_CONFIG_HOME` set to `configHome`, `env` over it. */
+export function cliEnv(configHome: string, env: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const base = { ...process.env };
+  delete base['KINO_API_URL'];
+  delete base['KINO_API_KEY'];
+  return { ...base, XDG_CONFIG_HOME: configHome, ...env };
+}
+
+export function runCli(
+  args: string[],
+  o: { configHome: string; env?: Record<string, string>; input?: string; nodeArgs?: string[] },
+): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = execFile(
+      process.execPath,
+      [...(o.nodeArgs ?? []), KINO_BIN, ...args],
+      { env: cliEnv(o.configHome, o.env), maxBuffer: 64 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        // A CLI killed by a signal ends as the shell would report it (128 + the signal).
+        const code = child.exitCode ?? (child.signalCode ? 128 + osConstants.signals[child.signalCode] : null);
+        if (code === null) return reject(err ?? new Error('the CLI ended without an exit code'));
+        resolve({ code, stdout, stderr });
+      },
+    );
+    child.stdin!.end(o.input ?? '');
+  });
+}
+
+/** The CLI left running (`--follow`, `kino mcp`), its output gathered as it comes. */
+export function spawnCli(
+  args: string[],
+  o: { configHome: string; env?: Record<string, string> },
+): { child: ChildProcess; stdout: () => string } {
+  const child = spawn(process.execPath, [KINO_BIN, ...args], { env: cliEnv(o.configHome, o.env), stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
+  child.stderr!.resume();
+  return { child, stdout: () => out };
+}
+
+/** A command line run under a pseudo-terminal (util-linux `script`), as a person at a terminal runs it. */
+export function runInTerminal(
+  args: string[],
+  o: { configHome: string; env?: Record<string, string>; columns?: number },
+): Promise<CliResult> {
+  const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+  const command = [process.execPath, KINO_BIN, ...args].map(quote).join(' ');
+  return new Promise((resolve, reject) => {
+    execFile(
+      'script',
+      ['-qfec', `stty cols ${o.columns ?? 120}; ${command}`, '/dev/null'],
+      { env: cliEnv(o.configHome, o.env), maxBuffer: 64 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof err.code === 'number' ? err.code : null) : 0;
+        if (code === null) return reject(err);
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
