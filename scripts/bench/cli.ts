@@ -6,9 +6,8 @@
 // of each whole command, process start included, and the CLI's throughput over curl's
 // (target >= 0.9x). Its own api, database, bucket and ports: it runs beside `npm run up`.
 import { execFile } from 'node:child_process';
-import { mkdir, rm } from 'node:fs/promises';
-import { cpus } from 'node:os';
-import { join, resolve } from 'node:path';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { createAccount, issueApiKey } from '@kino/db';
@@ -16,7 +15,7 @@ import { startEmbeddedS3 } from '@kino/storage';
 import { generateSigningKey } from '@kino/tokens';
 import { createTestDatabase, makeFixture, padMp4 } from '@kino/testkit';
 import { printTable, writeBenchJson } from './report.ts';
-import { benchRoleEnv, freePort, median, round, startRole, waitFor } from './util.ts';
+import { benchRoleEnv, benchWorkDir, freePort, median, round, startRole, waitFor } from './util.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const MiB = 2 ** 20;
@@ -24,9 +23,7 @@ const BYTES = Number(process.env['BENCH_CLI_MB'] ?? 1024) * MiB;
 const RUNS = Number(process.env['BENCH_CLI_RUNS'] ?? 3);
 const run = promisify(execFile);
 
-const work = resolve(ROOT, process.env['KINO_DATA_DIR'] ?? '.kino', 'bench', 'cli-work');
-await rm(work, { recursive: true, force: true });
-await mkdir(work, { recursive: true });
+const work = await benchWorkDir('cli');
 const db = await createTestDatabase();
 const s3 = await startEmbeddedS3({ directory: join(work, 's3'), buckets: ['kino-bench'] });
 const key = (await issueApiKey(db.sql, (await createAccount(db.sql, 'bench')).id)).key;
@@ -35,7 +32,7 @@ const api = `http://127.0.0.1:${apiPort}`;
 // No worker: what is measured is the bytes coming in; the jobs they queue wait.
 const apiProc = startRole(
   'api',
-  benchRoleEnv({ databaseUrl: db.url, s3Endpoint: s3.endpoint, bucket: 'kino-bench', apiPort, signingKey: await generateSigningKey() }),
+  benchRoleEnv({ databaseUrl: db.url, s3Endpoint: s3.endpoint, apiPort, signingKey: await generateSigningKey(), dataDir: work }),
 );
 
 /** Seconds `fn` takes. */
@@ -117,13 +114,7 @@ try {
     runs: seconds[tool].map((s) => round(s, 2)).join(', '),
   }));
   printTable(`${BYTES / MiB} MiB over tus to one api, whole commands (target: kino upload >= 0.9x curl)`, rows);
-  const out = await writeBenchJson('cli', {
-    machine: { cpus: cpus().length },
-    bytes: BYTES,
-    runs: RUNS,
-    seconds,
-    ratio: mbps('kino upload') / mbps('curl'),
-  });
+  const out = await writeBenchJson('cli', { seconds, ratio: mbps('kino upload') / mbps('curl') }, { bytes: BYTES, runs: RUNS });
   console.log(`\nwritten: ${out}`);
 } finally {
   const exited = new Promise((r) => apiProc.once('exit', r));
