@@ -142,7 +142,7 @@ describe('videos.import and assets.events', () => {
       });
       expect(asset).toMatchObject({ title: 'imported', source_state: 'uploaded' });
       expect(['opener_ready', 'hls_ready']).toContain(asset.playable_state);
-      expect((await kino.videos.import(url, { idempotencyKey: 'sdk-import' })).id).toBe(asset.id);
+      expect((await kino.videos.import(url, { title: 'imported', idempotencyKey: 'sdk-import' })).id).toBe(asset.id);
 
       const events: KinoEvent[] = [];
       for await (const e of kino.assets.events(asset.id)) events.push(e);
