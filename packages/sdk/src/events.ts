@@ -1,10 +1,14 @@
 import { errorFromResponse, isAbort, KinoError } from './errors.ts';
 import { type Transport, url } from './http.ts';
+import { sleep } from './sleep.ts';
 import { readSse } from './sse.ts';
 import type { KinoEvent } from './types.ts';
 
 export interface StreamOptions {
-  /** Resume after this event id (a sequence number); without it the stream starts now. */
+  /**
+   * Resume after this event id (a sequence number); without it the stream starts now (and a
+   * reconnection goes on from that "now", missing nothing).
+   */
   lastEventId?: string;
   /** Only this asset's events. */
   assetId?: string;
@@ -16,18 +20,16 @@ export interface StreamOptions {
 const IDLE_MS = 60_000;
 const BACKOFF_MS = [250, 500, 1000, 2000, 5000];
 /** Answers worth reconnecting after: the api (or a proxy before it) restarting or overloaded. */
-const RETRIED = new Set([502, 503, 504]);
+const RETRIED = new Set([429, 502, 503, 504]);
+/** A Retry-After is honoured up to this: a stream is not left silent for longer on a proxy's word. */
+const MAX_RETRY_AFTER_MS = 60_000;
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
+/** The answer's Retry-After (seconds or an HTTP date) in ms, bounded; 0 without one. */
+function retryAfterMs(response: Response): number {
+  const value = response.headers.get('retry-after')?.trim();
+  if (!value) return 0;
+  const ms = /^\d+$/.test(value) ? Number(value) * 1000 : Date.parse(value) - Date.now();
+  return Number.isFinite(ms) ? Math.min(Math.max(ms, 0), MAX_RETRY_AFTER_MS) : 0;
 }
 
 /**
@@ -42,7 +44,10 @@ export async function* streamEvents(t: Transport, opts: StreamOptions = {}): Asy
   opts.signal?.addEventListener('abort', onAbort, { once: true });
   if (opts.signal?.aborted) stop.abort();
   let last = opts.lastEventId;
+  // Connections in a row that brought nothing new: the backoff grows with them, so an api
+  // (or a proxy) answering 200 and closing at once is not hammered.
   let failures = 0;
+  let retryAfter = 0;
   try {
     while (!stop.signal.aborted) {
       // One controller per connection: the idle watchdog drops this one, not the whole stream.
@@ -63,19 +68,22 @@ export async function* streamEvents(t: Transport, opts: StreamOptions = {}): Asy
         if (!response.ok || !response.body) {
           const error = await errorFromResponse(response);
           if (!RETRIED.has(response.status)) throw error;
+          retryAfter = retryAfterMs(response);
           failures++;
         } else {
-          failures = 0;
           for await (const m of readSse(response.body, activity)) {
             // Messages already read stay unsent once the caller has stopped.
             if (stop.signal.aborted) return;
-            if (m.event === 'error') throw errorFromEvent(m.data);
+            if (m.event === 'error') throw errorFromEvent(m.data ?? '');
             if (m.id !== undefined && last !== undefined && Number(m.id) <= Number(last)) continue;
             if (m.id !== undefined) last = m.id;
+            failures = 0;
+            // A block of `id:` alone: where a stream that started "now" starts, kept for a reconnection.
+            if (m.data === undefined) continue;
             yield JSON.parse(m.data) as KinoEvent;
           }
           // The api closed the stream (a restart, a slow reader let go): reopen after a breath.
-          failures = 1;
+          failures++;
         }
       } catch (err) {
         if (stop.signal.aborted) return;
@@ -87,7 +95,8 @@ export async function* streamEvents(t: Transport, opts: StreamOptions = {}): Asy
         stop.signal.removeEventListener('abort', cut);
         connection.abort();
       }
-      if (failures > 0) await sleep(BACKOFF_MS[Math.min(failures, BACKOFF_MS.length) - 1]!, stop.signal);
+      if (failures > 0) await sleep(Math.max(BACKOFF_MS[Math.min(failures, BACKOFF_MS.length) - 1]!, retryAfter), stop.signal);
+      retryAfter = 0;
     }
   } finally {
     opts.signal?.removeEventListener('abort', onAbort);

@@ -406,7 +406,7 @@ export interface paths {
         };
         /**
          * Every event of the account, live (Server-Sent Events)
-         * @description text/event-stream: `id:` is the sequence, `event:` the type, `data:` the Event as JSON. Reconnect with Last-Event-ID (or after_sequence) to replay what was missed; without either the stream starts now. Comments (`: ping`) keep the connection alive. A client that reads too slowly is disconnected. The API key is re-checked on every ping: once it is revoked the stream ends with an `event: error` whose data is the usual error body (code `API_KEY_REVOKED`), and reconnecting answers 401.
+         * @description text/event-stream: `id:` is the sequence, `event:` the type, `data:` the Event as JSON. Reconnect with Last-Event-ID (or after_sequence) to replay what was missed; without either the stream starts now, and opens with a block of `id:` alone, the sequence it starts after: a reconnection from there misses nothing. Comments (`: ping`) keep the connection alive. A client that reads too slowly is disconnected. The API key is re-checked on every ping: once it is revoked the stream ends with an `event: error` whose data is the usual error body (code `API_KEY_REVOKED`), and reconnecting answers 401.
          */
         get: operations["streamEvents"];
         put?: never;

@@ -1,8 +1,12 @@
-/** One Server-Sent Events message (comments are not messages). */
+/**
+ * One Server-Sent Events message (comments are not messages), or a block that only set the
+ * last event id (`data` undefined): the spec has it update the id all the same, and the api
+ * opens a stream that starts "now" with one, to say where now is.
+ */
 export interface SseMessage {
   id: string | undefined;
   event: string;
-  data: string;
+  data: string | undefined;
 }
 
 /**
@@ -17,6 +21,7 @@ export async function* readSse(body: ReadableStream<Uint8Array>, onActivity: () 
   let id: string | undefined;
   let event = '';
   let data: string[] = [];
+  let idSet = false;
   try {
     for (;;) {
       const { value, done } = await reader.read();
@@ -30,8 +35,10 @@ export async function* readSse(body: ReadableStream<Uint8Array>, onActivity: () 
         buffer = buffer.slice(end + (buffer.startsWith('\r\n', end) ? 2 : 1));
         if (line === '') {
           if (data.length) yield { id, event: event || 'message', data: data.join('\n') };
+          else if (idSet) yield { id, event: '', data: undefined };
           event = '';
           data = [];
+          idSet = false;
           continue;
         }
         if (line.startsWith(':')) continue;
@@ -40,7 +47,10 @@ export async function* readSse(body: ReadableStream<Uint8Array>, onActivity: () 
         const value = colon === -1 ? '' : line.slice(colon + (line[colon + 1] === ' ' ? 2 : 1));
         if (field === 'data') data.push(value);
         else if (field === 'event') event = value;
-        else if (field === 'id' && !value.includes('\0')) id = value;
+        else if (field === 'id' && !value.includes('\0')) {
+          id = value;
+          idSet = true;
+        }
       }
     }
   } finally {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeFixture, scratchDir } from '@kino/testkit';
 import { startPlayerStack, type PlayerStack } from '@kino/testkit-stack';
-import { createKino, type Kino, type KinoEvent, KinoError } from '../src/index.ts';
+import { createKino, type Kino, type KinoEvent, KinoError, type StreamOptions } from '../src/index.ts';
 import { startCuttingProxy, type CuttingProxy } from './proxy.ts';
 
 // Every helper of the SDK against a real stack (api, worker, edge): waiting on the event
@@ -68,47 +68,76 @@ describe('assets.waitUntil', () => {
   });
 });
 
+/** Reads a stream in the background: what it yielded so far, and a wait for an event (seen already or to come). */
+function readInBackground(client: Kino, opts: StreamOptions = {}) {
+  const stop = new AbortController();
+  const seen: KinoEvent[] = [];
+  const waiting = new Set<{ match: (e: KinoEvent) => boolean; done: () => void }>();
+  const reading = (async () => {
+    for await (const e of client.events.stream({ ...opts, signal: stop.signal })) {
+      seen.push(e);
+      for (const w of waiting) {
+        if (!w.match(e)) continue;
+        waiting.delete(w);
+        w.done();
+      }
+    }
+  })();
+  return {
+    seen,
+    until: (match: (e: KinoEvent) => boolean) => new Promise<void>((done) => (seen.some(match) ? done() : waiting.add({ match, done }))),
+    async stop() {
+      stop.abort();
+      await reading;
+    },
+  };
+}
+
 describe('events.stream', () => {
   it('reconnects after the api was unreachable and replays what it missed, without a gap or a duplicate', async () => {
     const through = createKino({ baseUrl: proxy.url, apiKey: s.key });
-    const stop = new AbortController();
-    const seen: KinoEvent[] = [];
-    let reached: (() => void) | undefined;
-    let want: ((e: KinoEvent) => boolean) | undefined;
-    const until = (f: (e: KinoEvent) => boolean) =>
-      new Promise<void>((r) => {
-        want = f;
-        reached = r;
-      });
-    const reading = (async () => {
-      for await (const e of through.events.stream({ signal: stop.signal, idleTimeoutMs: 5_000 })) {
-        seen.push(e);
-        if (want?.(e)) reached?.();
-      }
-    })();
-
-    // The stream starts "now": wait until it is open (an event arrives) before counting on it.
+    // The stream starts "now": count on it only once it is open (the api's opening block is back).
+    const connected = proxy.answered(': connected');
+    const r = readInBackground(through, { idleTimeoutMs: 5_000 });
+    await connected;
     const first = await upload(clip, 'before the cut');
-    await until((e) => e.asset_id === first.id && e.type === 'asset.hls_ready');
+    await r.until((e) => e.asset_id === first.id && e.type === 'asset.hls_ready');
     proxy.down();
     const second = await upload(clip, 'while away');
     await kino.assets.waitUntil(second.id!, 'hls_ready', { timeoutMs: 90_000 });
-    const caughtUp = until((e) => e.asset_id === second.id && e.type === 'asset.hls_ready');
+    const caughtUp = r.until((e) => e.asset_id === second.id && e.type === 'asset.hls_ready');
     proxy.up();
     await caughtUp;
-    stop.abort();
-    await reading;
+    await r.stop();
 
-    const ids = seen.map((e) => e.id);
+    const ids = r.seen.map((e) => e.id);
     expect(ids).toEqual([...new Set(ids)].sort((a, b) => a - b));
     for (const asset of [first.id!, second.id!]) {
       const log = (await kino.api.GET('/v1/assets/{id}/events', { params: { path: { id: asset }, query: { limit: 500 } } })).data!.data!;
-      const got = seen.filter((e) => e.asset_id === asset);
+      const got = r.seen.filter((e) => e.asset_id === asset);
       // Everything the log holds from the first event seen on, in order (the edges' warm-up may still be coming).
       const from = log.findIndex((e) => e.id === got[0]!.id);
       expect(got.map((e) => e.id)).toEqual(log.slice(from, from + got.length).map((e) => e.id));
       expect(got.map((e) => e.type)).toContain('asset.created');
     }
+  });
+
+  it('misses nothing when a stream that started "now" drops before its first event', async () => {
+    const through = createKino({ baseUrl: proxy.url, apiKey: s.key });
+    const connected = proxy.answered(': connected');
+    const r = readInBackground(through, { idleTimeoutMs: 5_000 });
+    await connected;
+    // Cut before any event came: all the stream has is the `id:` the api opened it with.
+    proxy.down();
+    const asset = await upload(clip, 'while the new stream was away');
+    const caughtUp = r.until((e) => e.asset_id === asset.id && e.type === 'asset.source_uploaded');
+    proxy.up();
+    await caughtUp;
+    await r.stop();
+    expect(r.seen.filter((e) => e.asset_id === asset.id).map((e) => e.type)).toEqual(
+      expect.arrayContaining(['asset.created', 'asset.source_uploaded']),
+    );
+    expect(r.seen.find((e) => e.asset_id === asset.id)?.type).toBe('asset.created');
   });
 
   it('resumes from lastEventId and filters by asset', async () => {

@@ -11,6 +11,8 @@ export interface CuttingProxy {
   up(): void;
   /** Destroys the connection that carries the `bytes`-th byte towards the api, once. */
   cutAfter(bytes: number): Promise<void>;
+  /** Resolves once `text` has come back from the api on a connection (e.g. a stream's opening). */
+  answered(text: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -21,6 +23,7 @@ export async function startCuttingProxy(target: string): Promise<CuttingProxy> {
   let sent = 0;
   let trip: { at: number; done: () => void } | undefined;
   let refusing = false;
+  const watchers = new Set<{ text: string; done: () => void }>();
   const server = createServer((client) => {
     if (refusing) return void client.destroy();
     const upstream = createConnection({ host: hostname, port: Number(port) });
@@ -42,6 +45,17 @@ export async function startCuttingProxy(target: string): Promise<CuttingProxy> {
       if (!upstream.write(chunk)) client.pause();
     });
     upstream.on('drain', () => client.resume());
+    // For `answered`: a text that ends in this chunk, which may have begun in the one before.
+    let tail = '';
+    upstream.on('data', (chunk: Buffer) => {
+      const text = tail + chunk.toString('latin1');
+      for (const w of watchers) {
+        if (text.indexOf(w.text, Math.max(0, tail.length - w.text.length + 1)) === -1) continue;
+        watchers.delete(w);
+        w.done();
+      }
+      tail = text.slice(-256);
+    });
     upstream.pipe(client);
     client.on('end', () => upstream.end());
     client.on('error', drop).on('close', drop);
@@ -67,6 +81,7 @@ export async function startCuttingProxy(target: string): Promise<CuttingProxy> {
       refusing = false;
     },
     cutAfter: (bytes) => new Promise((done) => (trip = { at: sent + bytes, done })),
+    answered: (text) => new Promise((done) => watchers.add({ text, done })),
     async close() {
       cut();
       await new Promise((r) => server.close(r));

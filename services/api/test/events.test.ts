@@ -1,6 +1,8 @@
 import { connect } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { insertAsset } from '@kino/db';
+import { appendEvent } from '@kino/events';
 import { startApiHarness, type ApiHarness } from '@kino/testkit-stack';
 
 let h: ApiHarness;
@@ -103,5 +105,35 @@ describe('GET /v1/events limits', () => {
     await closed;
     // A stream the api kept would stay open (SSE never ends) and deliver all 40,000.
     expect(text.split('\nid: ').length - 1).toBeLessThan(40_000);
+  });
+});
+
+describe('GET /v1/events opening', () => {
+  /** The stream's text up to its first blank line, then it is closed. */
+  const firstBlock = async (query: string, headers: Record<string, string> = {}) => {
+    const res = await fetch(`${h.api.url}/v1/events${query}`, { headers: { authorization: `Bearer ${h.keyA}`, ...headers } });
+    expect(res.status).toBe(200);
+    const reader = res.body!.getReader();
+    let text = '';
+    while (!text.includes('\n\n')) text += new TextDecoder().decode((await reader.read()).value);
+    await reader.cancel();
+    return text.slice(0, text.indexOf('\n\n'));
+  };
+
+  it('without Last-Event-ID says where "now" is with an id alone, account-wide and for one asset; resumed, it does not', async () => {
+    const accountId = (await h.db.sql`select account_id from api_keys where prefix = ${h.keyA.slice(0, 13)}`)[0]!.account_id as string;
+    const assetId = randomUUID();
+    await insertAsset(h.db.sql, { id: assetId, accountId, contentType: 'video/mp4' });
+    await appendEvent(h.db.sql, { accountId, assetId, type: 'asset.created', data: { title: null } });
+    // Another asset's event after it: the head is the account's, whichever asset is followed.
+    const head = (await appendEvent(h.db.sql, { accountId, assetId: randomUUID(), type: 'job.progress' })).seq;
+
+    // An `id:` with no data sets the client's last event id (EventSource's as well) and is no event.
+    expect(await firstBlock('')).toBe(`id: ${head}\n: connected`);
+    expect(await firstBlock(`?asset_id=${assetId}`)).toBe(`id: ${head}\n: connected`);
+    await expect.poll(() => bothOpen(), { timeout: 30_000, interval: 50 }).toBe(true);
+    expect(await firstBlock('', { 'last-event-id': '1' })).toBe(': connected');
+    expect(await firstBlock('?after_sequence=1')).toBe(': connected');
+    await expect.poll(() => bothOpen(), { timeout: 30_000, interval: 50 }).toBe(true);
   });
 });

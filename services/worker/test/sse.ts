@@ -37,7 +37,9 @@ export async function openStream(url: string, headers: Record<string, string>): 
                 return [l.slice(0, i), l.slice(i + 2)];
               }),
           );
-          if (fields['id']) events.push({ id: Number(fields['id']), event: fields['event']!, data: JSON.parse(fields['data']!) });
+          // A block of `id:` alone (how a stream that starts "now" opens) is no event.
+          if (fields['id'] && fields['data'] !== undefined)
+            events.push({ id: Number(fields['id']), event: fields['event']!, data: JSON.parse(fields['data']!) });
         }
         for (const w of waiters) w();
       }

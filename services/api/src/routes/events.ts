@@ -77,7 +77,8 @@ export async function eventRoutes(scope: FastifyInstance, deps: ApiDeps): Promis
         summary: 'Every event of the account, live (Server-Sent Events)',
         description:
           'text/event-stream: `id:` is the sequence, `event:` the type, `data:` the Event as JSON. Reconnect with ' +
-          'Last-Event-ID (or after_sequence) to replay what was missed; without either the stream starts now. ' +
+          'Last-Event-ID (or after_sequence) to replay what was missed; without either the stream starts now, and opens ' +
+          'with a block of `id:` alone, the sequence it starts after: a reconnection from there misses nothing. ' +
           'Comments (`: ping`) keep the connection alive. A client that reads too slowly is disconnected. ' +
           'The API key is re-checked on every ping: once it is revoked the stream ends with an `event: error` whose ' +
           'data is the usual error body (code `API_KEY_REVOKED`), and reconnecting answers 401.',
@@ -114,8 +115,9 @@ export async function eventRoutes(scope: FastifyInstance, deps: ApiDeps): Promis
         if (request.query.asset_id && !(await getAsset(deps.sql, accountId, request.query.asset_id))) throw notFound('Asset');
         const resume = request.headers['last-event-id'] ?? request.query.after_sequence;
         const cursor = resume !== undefined ? Number(resume) : await latestSequence(deps, accountId);
+        const o = { accountId, keyId: request.apiKeyId, assetId: request.query.asset_id, cursor, announce: resume === undefined };
         let end: () => void = () => {};
-        end = stream(request, reply, deps, { accountId, keyId: request.apiKeyId, assetId: request.query.asset_id, cursor }, () => {
+        end = stream(request, reply, deps, o, () => {
           streams.delete(end);
           release();
         });
@@ -144,7 +146,7 @@ function stream(
   request: FastifyRequest,
   reply: FastifyReply,
   deps: ApiDeps,
-  o: { accountId: string; keyId: string; assetId: string | undefined; cursor: number },
+  o: { accountId: string; keyId: string; assetId: string | undefined; cursor: number; announce: boolean },
   onClose: () => void,
 ): () => void {
   reply.hijack();
@@ -163,7 +165,10 @@ function stream(
     'x-accel-buffering': 'no',
     'x-request-id': request.id,
   });
-  res.write(': connected\n\n');
+  // A stream that starts "now" says where now is: an `id:` alone sets the client's last event
+  // id (EventSource's too), so a drop before the first event reconnects from here, not from
+  // a later "now" that would skip what happened in between.
+  res.write(o.announce ? `id: ${o.cursor}\n: connected\n\n` : ': connected\n\n');
   let cursor = o.cursor;
   let reading = false;
   let again = false;
