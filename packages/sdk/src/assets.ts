@@ -1,5 +1,5 @@
 import type { Client } from 'openapi-fetch';
-import { KinoError } from './errors.ts';
+import { isAbort, KinoError } from './errors.ts';
 import { streamEvents } from './events.ts';
 import { type Transport, unwrap } from './http.ts';
 import type { paths } from './openapi.ts';
@@ -52,7 +52,8 @@ function failure(asset: Asset, id: string): KinoError | undefined {
 }
 
 export function assetsApi(api: Client<paths>, t: Transport) {
-  const get = (id: string): Promise<Asset> => unwrap(api.GET('/v1/assets/{id}', { params: { path: { id } } }));
+  const get = (id: string, opts: { signal?: AbortSignal } = {}): Promise<Asset> =>
+    unwrap(api.GET('/v1/assets/{id}', { params: { path: { id } }, signal: opts.signal }));
   const list = async (opts: ListOptions = {}): Promise<{ data: Asset[]; next_cursor: string | null }> => {
     const page = await unwrap(api.GET('/v1/assets', { params: { query: listQuery(opts) } }));
     return { data: page.data ?? [], next_cursor: page.next_cursor ?? null };
@@ -105,6 +106,7 @@ export function assetsApi(api: Client<paths>, t: Transport) {
      * the SSE stream rather than polling; rejects if it fails or is deleted first.
      */
     async waitUntil(id: string, state: WaitState, opts: WaitOptions = {}): Promise<Asset> {
+      opts.signal?.throwIfAborted();
       const stop = new AbortController();
       const onAbort = () => stop.abort();
       opts.signal?.addEventListener('abort', onAbort, { once: true });
@@ -122,19 +124,26 @@ export function assetsApi(api: Client<paths>, t: Transport) {
         if (failed) throw failed;
         return undefined;
       };
+      const timeout = () =>
+        new KinoError({ code: 'TIMEOUT', status: 0, message: `Asset ${id} was not ${state} within ${opts.timeoutMs} ms.` });
+      // Every request of the wait is cut by the caller's signal and by the timeout alike.
+      const signal = stop.signal;
       try {
         // The cursor first, then the asset: whatever changes after this read has a later event.
-        const after = await lastSequence(id);
-        const now = check(await get(id));
+        const after = await lastSequence(id, signal);
+        const now = check(await get(id, { signal }));
         if (now) return now;
-        for await (const e of streamEvents(t, { assetId: id, lastEventId: String(after), signal: stop.signal })) {
+        for await (const e of streamEvents(t, { assetId: id, lastEventId: String(after), signal })) {
           if (e.type === 'job.progress' || e.type === 'job.started') continue;
-          const asset = check(await get(id));
+          const asset = check(await get(id, { signal }));
           if (asset) return asset;
         }
-        if (timedOut)
-          throw new KinoError({ code: 'TIMEOUT', status: 0, message: `Asset ${id} was not ${state} within ${opts.timeoutMs} ms.` });
+        if (timedOut) throw timeout();
         throw opts.signal?.reason ?? new DOMException('The wait was aborted.', 'AbortError');
+      } catch (err) {
+        if (timedOut && isAbort(err)) throw timeout();
+        if (isAbort(err) && opts.signal?.aborted) throw opts.signal.reason;
+        throw err;
       } finally {
         clearTimeout(timer);
         opts.signal?.removeEventListener('abort', onAbort);

@@ -1,7 +1,8 @@
 import { createReadStream } from 'node:fs';
-import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { Kino } from './client.ts';
+import { KinoError } from './errors.ts';
 import type { Asset } from './types.ts';
 import type { UploadOptions, UploadResumeStore } from './uploads.ts';
 
@@ -49,14 +50,29 @@ export async function uploadFile(kino: Kino, path: string, opts: UploadFileOptio
   );
 }
 
-/** A resume store in one JSON file (e.g. in the user's config dir), written atomically. */
+/**
+ * A resume store in one JSON file (e.g. in the user's config dir), written atomically, private
+ * to the user (directory 0700, file 0600: it holds upload URLs). A file that is not a JSON
+ * object of strings is treated as empty (and replaced on the next write) rather than quoted in
+ * an error.
+ */
 export function fileResumeStore(file: string): UploadResumeStore {
   const read = async (): Promise<Record<string, string>> => {
+    let text: string;
     try {
-      return JSON.parse(await readFile(file, 'utf8')) as Record<string, string>;
+      text = await readFile(file, 'utf8');
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
-      throw err;
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return {};
+      // The code alone: Node's message would name the path.
+      throw new KinoError({ code: 'RESUME_STORE_UNREADABLE', status: 0, message: `The upload resume store cannot be read (${code}).` });
+    }
+    try {
+      const all: unknown = JSON.parse(text);
+      if (typeof all !== 'object' || all === null || Array.isArray(all)) return {};
+      return Object.fromEntries(Object.entries(all).filter((e): e is [string, string] => typeof e[1] === 'string'));
+    } catch {
+      return {};
     }
   };
   // Writes in call order, so two quick updates cannot land out of order.
@@ -65,9 +81,11 @@ export function fileResumeStore(file: string): UploadResumeStore {
     (queue = queue.then(async () => {
       const all = await read();
       change(all);
-      await mkdir(dirname(file), { recursive: true });
+      await mkdir(dirname(file), { recursive: true, mode: 0o700 });
       const tmp = `${file}.${process.pid}.tmp`;
-      await writeFile(tmp, `${JSON.stringify(all, null, 2)}\n`, { mode: 0o600 });
+      // Created afresh ('wx'): a file or link left at the temporary name is never written through.
+      await rm(tmp, { force: true });
+      await writeFile(tmp, `${JSON.stringify(all, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
       await rename(tmp, file);
     })) as Promise<void>;
   return {

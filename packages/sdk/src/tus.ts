@@ -2,6 +2,7 @@ import { errorFromResponse, isAbort, KinoError } from './errors.ts';
 import { type Transport, url } from './http.ts';
 import type { Asset } from './types.ts';
 import { chunksOf, countedBody, streamsRequestBodies, type UploadBody, type UploadSource } from './body.ts';
+import { sleep } from './sleep.ts';
 import type { UploadOptions } from './uploads.ts';
 
 // The tus 1.0 client (creation + core): one PATCH carries everything from the offset to the
@@ -9,6 +10,9 @@ import type { UploadOptions } from './uploads.ts';
 // (in 8 MiB S3 parts). Where a runtime cannot stream a request (browsers over HTTP/1.1) it
 // sends PATCHes of BROWSER_PIECE bytes instead, a multiple of those parts, so no PATCH leaves
 // a partial part behind for the next one to fetch back.
+//
+// The upload URL the api hands out (or a resume store hands back) is refused unless it is on
+// the api's own origin: the API key goes with every request to it.
 
 export const TUS_PATH = '/v1/uploads/tus';
 const BROWSER_PIECE = 64 * 1024 * 1024;
@@ -17,12 +21,15 @@ const TUS = { 'tus-resumable': '1.0.0' };
 
 /**
  * The request bodies that carry `body` (`length` bytes): itself, where requests stream, or
- * pieces of at most BROWSER_PIECE bytes: slices of a Blob or an array, a stream gathered
- * into Blobs (memory bounded by the piece).
+ * pieces of at most `size` (BROWSER_PIECE) bytes: slices of a Blob or an array, a stream
+ * gathered into Blobs (memory bounded by the piece). The options are the tests'.
  */
-async function* pieces(body: UploadBody, length: number): AsyncGenerator<{ body: UploadBody; length: number }> {
-  if (streamsRequestBodies) return yield { body, length };
-  const size = BROWSER_PIECE;
+export async function* pieces(
+  body: UploadBody,
+  length: number,
+  { streams = streamsRequestBodies, size = BROWSER_PIECE } = {},
+): AsyncGenerator<{ body: UploadBody; length: number }> {
+  if (streams) return yield { body, length };
   if (body instanceof Blob || body instanceof Uint8Array) {
     for (let i = 0; i < length; i += size) {
       yield { body: body instanceof Blob ? body.slice(i, i + size) : body.subarray(i, i + size), length: Math.min(size, length - i) };
@@ -67,11 +74,24 @@ function metadata(opts: UploadOptions & { contentType: string }): string {
     .join(',');
 }
 
-/** A cut, a restart or a moment of contention: worth asking the offset again and going on. */
+/** A cut, a restart, a moment of contention or a PATCH that kept nothing: worth asking the offset again and going on. */
 function retryable(err: unknown): boolean {
   if (err instanceof KinoError)
-    return err.status === 0 ? err.code === 'NETWORK_ERROR' : err.status >= 500 || [409, 423, 429].includes(err.status);
+    return err.status === 0 ? RETRIED_CLIENT.has(err.code) : err.status >= 500 || [409, 423, 429].includes(err.status);
   return err instanceof TypeError; // a body stream or connection that broke under fetch
+}
+const RETRIED_CLIENT = new Set(['NETWORK_ERROR', 'UPLOAD_STALLED']);
+
+/** The upload's offset from an answer's Upload-Offset: an integer within [min, size], or the answer is refused. */
+function offsetOf(r: Response, min: number, size: number): number {
+  const value = r.headers.get('upload-offset') ?? '';
+  const offset = /^\d{1,16}$/.test(value) ? Number(value) : Number.NaN;
+  if (offset >= min && offset <= size) return offset;
+  throw new KinoError({
+    code: 'UPLOAD_OFFSET_INVALID',
+    status: 0,
+    message: `The upload server answered an Upload-Offset that is not between ${min} and ${size}.`,
+  });
 }
 
 /** The upload is gone for good on the server: its URL is not worth remembering. */
@@ -82,14 +102,28 @@ export async function tusUpload(t: Transport, source: UploadSource, opts: Upload
   const signal = opts.signal ?? null;
   const fingerprint = opts.resume ? (opts.fingerprint ?? opts.idempotencyKey) : undefined;
   const progress = (sentBytes: number) => opts.onProgress?.({ sentBytes, totalBytes: size });
+  const origin = new URL(t.baseUrl).origin;
+  const ownUrl = (location: string): string => {
+    let resolved: URL | undefined;
+    try {
+      resolved = location ? new URL(location, `${t.baseUrl}/`) : undefined;
+    } catch {}
+    if (resolved?.origin === origin) return resolved.href;
+    throw new KinoError({
+      code: 'UPLOAD_URL_FOREIGN',
+      status: 0,
+      message: `The upload URL is not on ${origin}: the API key is sent only to the api's own origin.`,
+    });
+  };
 
   const head = async (uploadUrl: string): Promise<number> => {
     const r = await t.fetch(uploadUrl, { method: 'HEAD', headers: { ...t.headers, ...TUS }, signal });
     if (!r.ok) throw await errorFromResponse(r);
     if (Number(r.headers.get('upload-length')) !== size) {
-      throw new KinoError({ code: 'UPLOAD_MISMATCH', status: 409, message: 'The remembered upload is of a file of another size.' });
+      // The client's own finding, not the server's 409: status 0, so it is not retried.
+      throw new KinoError({ code: 'UPLOAD_MISMATCH', status: 0, message: 'The remembered upload is of a file of another size.' });
     }
-    return Number(r.headers.get('upload-offset'));
+    return offsetOf(r, 0, size);
   };
 
   const create = async (): Promise<string> => {
@@ -99,7 +133,7 @@ export async function tusUpload(t: Transport, source: UploadSource, opts: Upload
       signal,
     });
     if (r.status !== 201) throw await errorFromResponse(r);
-    const uploadUrl = new URL(r.headers.get('location')!, `${t.baseUrl}/`).href;
+    const uploadUrl = ownUrl(r.headers.get('location') ?? '');
     if (fingerprint) await opts.resume!.set(fingerprint, uploadUrl);
     return uploadUrl;
   };
@@ -114,7 +148,7 @@ export async function tusUpload(t: Transport, source: UploadSource, opts: Upload
       ...(streamed ? { duplex: 'half' } : {}),
     } as RequestInit);
     if (!r.ok) throw await errorFromResponse(r);
-    const next = Number(r.headers.get('upload-offset'));
+    const next = offsetOf(r, offset, size);
     progress(next);
     return next;
   };
@@ -123,9 +157,11 @@ export async function tusUpload(t: Transport, source: UploadSource, opts: Upload
   let offset = 0;
   if (uploadUrl) {
     try {
+      uploadUrl = ownUrl(uploadUrl);
       offset = await head(uploadUrl);
     } catch (err) {
-      if (!(dead(err) || (err instanceof KinoError && err.code === 'UPLOAD_MISMATCH'))) throw err;
+      // Not this upload, or not this api's: forgotten, and a new upload begins.
+      if (!(dead(err) || (err instanceof KinoError && (err.code === 'UPLOAD_MISMATCH' || err.code === 'UPLOAD_URL_FOREIGN')))) throw err;
       await opts.resume!.remove(fingerprint!);
       uploadUrl = undefined;
     }
@@ -138,7 +174,10 @@ export async function tusUpload(t: Transport, source: UploadSource, opts: Upload
     try {
       for await (const piece of pieces(source.open(offset), size - offset)) {
         const expected = offset + piece.length;
-        offset = await patch(uploadUrl, offset, piece.body);
+        const next = await patch(uploadUrl, offset, piece.body);
+        // A 2xx that kept nothing is a failure like a cut, or the loop would spin on it.
+        if (next === offset) throw new KinoError({ code: 'UPLOAD_STALLED', status: 0, message: 'The upload server kept none of a PATCH.' });
+        offset = next;
         failures = 0;
         // The server kept less than was sent: reopen the source where it stands.
         if (offset !== expected) break;
@@ -147,7 +186,8 @@ export async function tusUpload(t: Transport, source: UploadSource, opts: Upload
       if (isAbort(err)) throw err;
       if (dead(err) && fingerprint) await opts.resume!.remove(fingerprint);
       if (!retryable(err) || failures >= RETRY_MS.length) throw err;
-      await new Promise((r) => setTimeout(r, RETRY_MS[failures++]));
+      await sleep(RETRY_MS[failures++]!, signal);
+      signal?.throwIfAborted();
       offset = await head(uploadUrl).catch((e) => {
         if (retryable(e)) return offset; // still away: the next PATCH tries again (409 tells the real offset)
         throw e;

@@ -1,10 +1,11 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeFixture, padMp4, scratchDir } from '@kino/testkit';
 import { startStack, type Stack } from '@kino/testkit-stack';
 import { createKino, KinoError } from '../src/index.ts';
 import { fileResumeStore, uploadFile } from '../src/node.ts';
+import { pieces } from '../src/tus.ts';
 import { startCuttingProxy, type CuttingProxy } from './proxy.ts';
 
 // Uploads through the SDK against a real api: tus when the api offers it (one PATCH for the
@@ -133,5 +134,113 @@ describe('uploadFile (@kino/sdk/node)', () => {
     expect(asset).toMatchObject({ source_state: 'uploaded', source: { bytes: BIG } });
     // Finished uploads are forgotten.
     expect(JSON.parse(await readFile(join(dir, 'uploads.json'), 'utf8'))).toEqual({});
+  });
+});
+
+describe('the tus client against a misbehaving server', () => {
+  const blob = async () => new Blob([await readFile(small)], { type: 'video/mp4' });
+  const tusAnswer = (method: string, answer: (request: Request) => Response) => (request: Request) =>
+    request.method === method && new URL(request.url).pathname.startsWith('/v1/uploads/tus') ? answer(request) : undefined;
+
+  it('sends nothing to an upload URL on another origin, from the Location or from a resume store', async () => {
+    const foreign = 'http://127.0.0.2:9/v1/uploads/tus/x';
+    const { kino, requests } = recordingKino(
+      s.api.url,
+      tusAnswer('POST', () => new Response(null, { status: 201, headers: { location: foreign } })),
+    );
+    expect(await kino.uploads.create(await blob()).catch((e) => e)).toMatchObject({ code: 'UPLOAD_URL_FOREIGN', status: 0 });
+    expect(requests.filter((r) => !r.startsWith('OPTIONS'))).toEqual(['POST /v1/uploads/tus']);
+
+    // A remembered URL of another origin is forgotten, and a new upload made on this api.
+    const store = new Map([['clip', foreign]]);
+    const resume = {
+      get: async (k: string) => store.get(k),
+      set: async (k: string, v: string) => void store.set(k, v),
+      remove: async (k: string) => void store.delete(k),
+    };
+    const recording = recordingKino();
+    const asset = await recording.kino.uploads.create(await blob(), { resume, fingerprint: 'clip' });
+    expect(asset.source_state).toBe('uploaded');
+    expect(recording.requests.filter((r) => r.startsWith('HEAD'))).toEqual([]);
+    expect(store.size).toBe(0);
+  });
+
+  it('refuses a PATCH answer without a valid Upload-Offset, and gives up on PATCHes that keep nothing', async () => {
+    const invalid = recordingKino(
+      s.api.url,
+      tusAnswer('PATCH', () => new Response(null, { status: 204, headers: { 'upload-offset': 'lots' } })),
+    );
+    expect(await invalid.kino.uploads.create(await blob()).catch((e) => e)).toMatchObject({ code: 'UPLOAD_OFFSET_INVALID', status: 0 });
+    expect(invalid.requests.filter((r) => r.startsWith('PATCH'))).toHaveLength(1);
+
+    // 2xx that never advance: retried with backoff like a cut, a bounded number of times, not spun on.
+    const stalled = recordingKino(
+      s.api.url,
+      tusAnswer('PATCH', (r) => new Response(null, { status: 204, headers: { 'upload-offset': r.headers.get('upload-offset')! } })),
+    );
+    expect(await stalled.kino.uploads.create(await blob()).catch((e) => e)).toMatchObject({ code: 'UPLOAD_STALLED', status: 0 });
+    expect(stalled.requests.filter((r) => r.startsWith('PATCH'))).toHaveLength(7);
+  });
+
+  it('stops in the retry wait when aborted, without asking the offset again', async () => {
+    const stop = new AbortController();
+    const { kino, requests } = recordingKino(
+      s.api.url,
+      tusAnswer('PATCH', () => {
+        queueMicrotask(() => stop.abort());
+        return new Response(null, { status: 503 });
+      }),
+    );
+    expect(await kino.uploads.create(await blob(), { signal: stop.signal }).catch((e) => e)).toMatchObject({ name: 'AbortError' });
+    expect(requests.filter((r) => r.startsWith('PATCH') || r.startsWith('HEAD'))).toEqual([expect.stringMatching(/^PATCH /)]);
+  });
+});
+
+describe('pieces (browsers: no streamed request bodies)', () => {
+  const bytes = Uint8Array.from({ length: 10 }, (_, i) => i);
+  const collect = async (body: Parameters<typeof pieces>[0]) => {
+    const got: { length: number; bytes: number[] }[] = [];
+    for await (const p of pieces(body, 10, { streams: false, size: 4 })) {
+      const b = p.body instanceof Blob ? new Uint8Array(await p.body.arrayBuffer()) : (p.body as Uint8Array);
+      got.push({ length: p.length, bytes: [...b] });
+    }
+    return got;
+  };
+  const expected = [
+    { length: 4, bytes: [0, 1, 2, 3] },
+    { length: 4, bytes: [4, 5, 6, 7] },
+    { length: 2, bytes: [8, 9] },
+  ];
+
+  it('slices an array and a Blob, and gathers a stream into Blobs, of at most the piece size', async () => {
+    expect(await collect(bytes)).toEqual(expected);
+    expect(await collect(new Blob([bytes]))).toEqual(expected);
+    const stream = new ReadableStream<Uint8Array>({
+      start(c) {
+        for (const [a, b] of [
+          [0, 3],
+          [3, 8],
+          [8, 10],
+        ])
+          c.enqueue(bytes.slice(a, b));
+        c.close();
+      },
+    });
+    expect(await collect(stream)).toEqual(expected);
+  });
+});
+
+describe('fileResumeStore', () => {
+  it('keeps its file private, and reads a corrupt one as empty without quoting it', async () => {
+    const file = join(dir, 'private', 'nested', 'uploads.json');
+    const store = fileResumeStore(file);
+    await store.set('a', 'http://127.0.0.1/v1/uploads/tus/a');
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+    expect((await stat(join(dir, 'private', 'nested'))).mode & 0o777).toBe(0o700);
+
+    await writeFile(file, '{"a": "secret-ish, half written');
+    expect(await store.get('a')).toBeUndefined();
+    await store.set('b', 'http://127.0.0.1/v1/uploads/tus/b');
+    expect(JSON.parse(await readFile(file, 'utf8'))).toEqual({ b: 'http://127.0.0.1/v1/uploads/tus/b' });
   });
 });
