@@ -11,9 +11,10 @@ import { startStack, type Stack } from '@kino/testkit-stack';
 import { type Browser, launchChromium } from '../../../apps/player/test/browser.ts';
 
 // The built browser entry in real Chromium, on a page served from the api's origin (a
-// reverse proxy in front of it, as a console would be): it uploads a Blob over tus (in 64
-// MiB PATCHes of Blob slices: browsers stream no request body over HTTP/1.1), reads the
-// asset back and verifies a webhook signature with WebCrypto.
+// reverse proxy in front of it, as a console would be): it uploads a Blob over tus (Blob
+// slices, since browsers stream no request body over HTTP/1.1; this 2 s clip is one slice, and
+// uploads.test.ts covers the slicing with a small piece size), reads the asset back and
+// verifies a webhook signature with WebCrypto.
 
 const run = promisify(execFile);
 const sdkDir = new URL('..', import.meta.url).pathname;
