@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeFixture, scratchDir } from '@kino/testkit';
 import { startArrivalReceiver, startPlayerStack, type ArrivalReceiver, type PlayerStack } from '@kino/testkit-stack';
-import { type RunningCli, runCli, runInTerminal, spawnCli, spawnPiped } from './run-cli.ts';
+import { killRunning, type RunningCli, runCli, runInTerminal, spawnCli, spawnPiped } from './run-cli.ts';
 
 // The kino CLI as a user runs it — a process of its own, its login in its own config
 // directory — against a real stack: api, worker and edge.
@@ -49,6 +49,8 @@ beforeAll(async () => {
   clip = await makeFixture('standard', join(home, 'clip.mp4'), { seconds: 2 });
 });
 afterAll(async () => {
+  // A --follow left running by a failed or timed-out test.
+  killRunning();
   await receiver?.close();
   await stack?.close();
 });
@@ -125,7 +127,10 @@ describe('kino login', () => {
       await writeFile(join(other, 'kino', 'config.json'), JSON.stringify({ api_url: url, api_key: 'kino_stored' }), { mode: 0o600 });
       const keyAlone = await runCli(['ls', '--json'], { configHome: other, env: { KINO_API_KEY: stack.key } });
       expect(keyAlone.code).toBe(2);
-      expect(JSON.parse(keyAlone.stderr).error).toMatchObject({ code: 'ENV_LOGIN_INCOMPLETE', message: expect.stringContaining('KINO_API_URL') });
+      expect(JSON.parse(keyAlone.stderr).error).toMatchObject({
+        code: 'ENV_LOGIN_INCOMPLETE',
+        message: expect.stringContaining('KINO_API_URL'),
+      });
       const urlAlone = await runCli(['ls'], { configHome: other, env: { KINO_API_URL: stack.api.url } });
       expect(urlAlone.code).toBe(2);
       expect(urlAlone.stderr).toContain('ENV_LOGIN_INCOMPLETE');
@@ -219,20 +224,16 @@ describe('reading and playing assets', () => {
     expect(later.data[0].id).toBeGreaterThan(since);
 
     const follow = spawnCli(['events', '--follow', '--json', '--since', String(since - 1)], { configHome: home });
-    try {
-      expect((await printed(follow, (events) => events.length > 0))[0]).toMatchObject({
-        id: since,
-        asset_id: assetId,
-        type: 'asset.created',
-      });
-      // Something new: it arrives on the open stream.
-      const fresh = await json(['upload', clip]);
-      await printed(follow, (events) => events.some((e) => e.asset_id === fresh.id));
-      follow.child.kill('SIGINT');
-      expect(await follow.exited).toBe(130);
-    } finally {
-      follow.child.kill('SIGKILL');
-    }
+    expect((await printed(follow, (events) => events.length > 0))[0]).toMatchObject({
+      id: since,
+      asset_id: assetId,
+      type: 'asset.created',
+    });
+    // Something new: it arrives on the open stream.
+    const fresh = await json(['upload', clip]);
+    await printed(follow, (events) => events.some((e) => e.asset_id === fresh.id));
+    follow.child.kill('SIGINT');
+    expect(await follow.exited).toBe(130);
   });
 
   it('stops quietly, exit 0, when the reader of its output goes away (| head -1)', async () => {
@@ -241,14 +242,10 @@ describe('reading and playing assets', () => {
     // A stream never ends by itself: only the closed pipe ends it. head prints the first
     // event and exits; the CLI's next write (the replay, or the upload's events) meets EPIPE.
     const follow = spawnPiped(['events', '--follow', '--json', '--since', '0'], 'head -1', { configHome: home });
-    try {
-      await printed(follow, (events) => events.length === 1);
-      await json(['upload', clip]);
-      expect(await follow.exited, follow.stderr()).toBe(0);
-      expect(follow.stderr()).toBe('');
-    } finally {
-      follow.child.kill('SIGKILL');
-    }
+    await printed(follow, (events) => events.length === 1);
+    await json(['upload', clip]);
+    expect(await follow.exited, follow.stderr()).toBe(0);
+    expect(follow.stderr()).toBe('');
   });
 
   it('rm deletes with --yes, and refuses without it when nobody can be asked', async () => {
@@ -327,7 +324,9 @@ describe('exit codes and help', () => {
     const r = await cli(['ls', '--limit', 'many', '--json']);
     expect(r.code).toBe(2);
     expect(JSON.parse(r.stderr)).toEqual({ error: { code: 'USAGE', message: expect.stringContaining("'many' is invalid") } });
-    expect((await cli(['frobnicate', '--json'])).stderr).toMatch(/^\{"error":\{"code":"USAGE","message":"unknown command 'frobnicate'"\}\}\n$/);
+    expect((await cli(['frobnicate', '--json'])).stderr).toMatch(
+      /^\{"error":\{"code":"USAGE","message":"unknown command 'frobnicate'"\}\}\n$/,
+    );
     expect((await cli(['--help'])).stdout).toContain('usage errors included');
   });
 

@@ -52,15 +52,25 @@ export interface RunningCli {
   ended: () => boolean;
 }
 
-function watch(child: ChildProcess): RunningCli {
+/** The processes spawnCli and spawnPiped started that have not exited, with how to end them. */
+const alive = new Map<ChildProcess, () => unknown>();
+
+/** Ends every CLI still running: for afterAll, so a failed or timed-out test leaves none behind. */
+export function killRunning(): void {
+  for (const kill of alive.values()) kill();
+}
+
+function watch(child: ChildProcess, kill: () => unknown = () => child.kill('SIGKILL')): RunningCli {
   let out = '';
   let err = '';
   let ended = false;
+  alive.set(child, kill);
   child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
   child.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
   const exited = new Promise<number>((resolve) =>
     child.once('close', (code, signal) => {
       ended = true;
+      alive.delete(child);
       resolve(code ?? 128 + osConstants.signals[signal!]);
     }),
   );
@@ -79,12 +89,13 @@ export function spawnCli(args: string[], o: { configHome: string; env?: Record<s
  */
 export function spawnPiped(args: string[], reader: string, o: { configHome: string; env?: Record<string, string> }): RunningCli {
   const script = `"$@" | ${reader}; exit "\${PIPESTATUS[0]}"`;
-  return watch(
-    spawn('bash', ['-c', script, 'bash', process.execPath, KINO_BIN, ...args], {
-      env: cliEnv(o.configHome, o.env),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    }),
-  );
+  // A process group of its own, so ending it ends the CLI and the reader too, not bash alone.
+  const child = spawn('bash', ['-c', script, 'bash', process.execPath, KINO_BIN, ...args], {
+    env: cliEnv(o.configHome, o.env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  return watch(child, () => process.kill(-child.pid!, 'SIGKILL'));
 }
 
 /** A command line run under a pseudo-terminal (util-linux `script`), as a person at a terminal runs it. */
