@@ -20,9 +20,9 @@ if (role === undefined || role === '--help' || role === '-h' || role === 'help')
 }
 register();
 // Workspace packages published with a build (@kino/sdk) are read from their sources here,
-// through their `development` export condition: the repository runs without building them.
+// through their private `@kino/source` export condition: the repository runs without building them.
 registerHooks(
-  'data:text/javascript,export const resolve = (s, c, next) => next(s, { ...c, conditions: [...c.conditions, "development"] });',
+  'data:text/javascript,export const resolve = (s, c, next) => next(s, { ...c, conditions: [...c.conditions, "@kino/source"] });',
 );
 const entry = Object.hasOwn(entries, role ?? '') ? entries[role] : '../packages/cli/src/main.ts';
 await import(new URL(entry, import.meta.url).href);

@@ -3,7 +3,7 @@ import { KinoError } from './errors.ts';
 import { streamEvents } from './events.ts';
 import { type Transport, unwrap } from './http.ts';
 import type { paths } from './openapi.ts';
-import type { Asset, PlayableState } from './types.ts';
+import type { Asset, KinoEvent, PlayableState } from './types.ts';
 
 type Query = NonNullable<paths['/v1/assets']['get']['parameters']['query']>;
 
@@ -19,6 +19,9 @@ export interface WaitOptions {
 }
 
 export type WaitState = 'opener_ready' | 'hls_ready';
+
+/** The largest page GET /v1/assets/{id}/events gives. */
+const EVENT_PAGE = 500;
 
 const PLAYABLE: readonly string[] = ['not_playable', 'opener_ready', 'hls_ready', 'deleted'] satisfies PlayableState[];
 /** Each state satisfies a wait for itself and for those before it. */
@@ -55,21 +58,36 @@ export function assetsApi(api: Client<paths>, t: Transport) {
     return { data: page.data ?? [], next_cursor: page.next_cursor ?? null };
   };
 
-  /** The sequence of the asset's latest event: a stream from there misses nothing that happens next. */
-  const lastSequence = async (id: string): Promise<number> => {
-    let after = 0;
+  /** The asset's log a page at a time from `after`: `next_after_sequence` carried into the next ask. */
+  async function* eventPages(id: string, after: number, signal: AbortSignal | undefined) {
     for (;;) {
       const page = await unwrap(
-        api.GET('/v1/assets/{id}/events', { params: { path: { id }, query: { after_sequence: after, limit: 500 } } }),
+        api.GET('/v1/assets/{id}/events', { params: { path: { id }, query: { after_sequence: after, limit: EVENT_PAGE } }, signal }),
       );
+      yield page;
       after = page.next_after_sequence ?? after;
-      if ((page.data?.length ?? 0) < 500) return after;
+      if ((page.data?.length ?? 0) < EVENT_PAGE) return;
     }
+  }
+
+  /** The sequence of the asset's latest event: a stream from there misses nothing that happens next. */
+  const lastSequence = async (id: string, signal?: AbortSignal): Promise<number> => {
+    let last = 0;
+    for await (const page of eventPages(id, 0, signal)) last = page.next_after_sequence ?? last;
+    return last;
   };
 
   return {
     get,
     list,
+    /**
+     * The asset's events so far, oldest first (GET /v1/assets/{id}/events, every page), from
+     * after the sequence `after` when given. For what happens next, see events.stream.
+     */
+    async *events(id: string, opts: { after?: number; signal?: AbortSignal } = {}): AsyncGenerator<KinoEvent> {
+      for await (const page of eventPages(id, opts.after ?? 0, opts.signal)) // openapi-fetch's reading of the union drops `asset_id: null`; the JSON is the Event all the same.
+        yield* (page.data ?? []) as KinoEvent[];
+    },
     async *iterate(opts: ListOptions = {}): AsyncGenerator<Asset> {
       let cursor = opts.cursor;
       do {

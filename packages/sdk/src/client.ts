@@ -7,9 +7,10 @@ import type { paths } from './openapi.ts';
 import type { PlaybackUrl } from './types.ts';
 import { uploadsApi } from './uploads.ts';
 import { verifyWebhook } from './verify.ts';
+import { videosApi } from './videos.ts';
 
 export interface KinoOptions {
-  /** The api's URL, e.g. http://127.0.0.1:3000 (no /v1). */
+  /** The api's URL, e.g. http://127.0.0.1:4000 (no /v1). */
   baseUrl: string;
   /** An API key (`kino_…`). */
   apiKey: string;
@@ -36,11 +37,14 @@ export function createKino(options: KinoOptions) {
   const t: Transport = { baseUrl, fetch: fetchImpl, headers };
   const id = (id: string) => ({ params: { path: { id } } });
 
+  const assets = assetsApi(api, t);
+
   return {
     /** The typed openapi-fetch client for any route: `kino.api.GET('/v1/assets/{id}', { params: { path: { id } } })`. */
     api,
-    assets: assetsApi(api, t),
+    assets,
     uploads: uploadsApi(t),
+    videos: videosApi(api, assets.waitUntil),
     events: {
       stream: (opts?: StreamOptions) => streamEvents(t, opts),
     },

@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { DOCUMENT_FILE, renderTypes, TYPES_FILE } from '../scripts/types.ts';
 
 const run = promisify(execFile);
+/** The monorepo's private condition for the TypeScript sources (tsconfig.base.json, vitest.config.ts, bin/kino.mjs). */
+const SOURCE_CONDITION = '@kino/source';
 const dir = new URL('..', import.meta.url).pathname;
 
 describe('the @kino/sdk package', () => {
@@ -27,8 +29,21 @@ describe('the @kino/sdk package', () => {
     const manifest = JSON.parse(await readFile(`${dir}package.json`, 'utf8'));
     expect(manifest.private).toBeUndefined();
     expect(Object.keys(manifest.dependencies).filter((d) => d.startsWith('@kino/'))).toEqual([]);
-    // What a consumer resolves: the build, never the sources (those are the workspace's `development` view).
+    // What a consumer resolves: the build, never the sources (those are the workspace's `@kino/source` view).
     for (const entry of ['.', './node']) expect(manifest.exports[entry].default).toMatch(/^\.\/dist\//);
+    // Every condition a consumer's tooling may turn on (bundlers set `development` in dev mode)
+    // leads to a packed file; only the private one the monorepo sets leads to the sources.
+    const targets = (value: unknown, conditions: string[]): [string, string[]][] =>
+      typeof value === 'string'
+        ? [[value, conditions]]
+        : Object.entries(value as Record<string, unknown>).flatMap(([k, v]) =>
+            targets(v, k.startsWith('.') ? conditions : [...conditions, k]),
+          );
+    const reachable = targets(manifest.exports, []).filter(([, conditions]) => !conditions.includes(SOURCE_CONDITION));
+    expect(reachable.length).toBeGreaterThan(4);
+    for (const [target, conditions] of reachable)
+      expect(files, `${conditions.join('+')} → ${target}`).toContain(target.replace(/^\.\//, ''));
+    expect(manifest.exports['.'][SOURCE_CONDITION]).toBe('./src/index.ts');
 
     // The browser entry, as built, reaches no node: module (those live behind @kino/sdk/node).
     const reached = new Set<string>();
