@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { createKino } from '@kino/sdk';
+import { createKino, type Kino } from '@kino/sdk';
 import { configDir, type Login, readLogin } from './config-store.ts';
 import { CliError, notLoggedIn } from './errors.ts';
 import { EXIT } from './exit-codes.ts';
@@ -9,8 +9,6 @@ import { EXIT } from './exit-codes.ts';
 
 /** Where `npm run up` serves the api. */
 export const DEFAULT_API_URL = 'http://127.0.0.1:4000';
-
-export type Kino = ReturnType<typeof createKino>;
 
 export const VERSION: string = createRequire(import.meta.url)('../package.json').version;
 

@@ -1,4 +1,4 @@
-import { KinoError } from '@kino/sdk';
+import { isAbort, KinoError } from '@kino/sdk';
 import { EXIT, type ExitCode } from './exit-codes.ts';
 
 // Every failure ends as one printed error — the API's code and message, its request id when
@@ -51,5 +51,3 @@ export function exitCodeFor(err: unknown): ExitCode {
   }
   return EXIT.FAILED;
 }
-
-const isAbort = (err: unknown) => err instanceof Error && err.name === 'AbortError';

@@ -1,8 +1,8 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
-import { unwrap } from '../api.ts';
-import { type Kino, VERSION } from '../context.ts';
+import type { Kino } from '@kino/sdk';
+import { VERSION } from '../context.ts';
 import { describeError } from '../errors.ts';
 import { WAIT_TARGETS, waitForAsset } from '../wait.ts';
 
@@ -50,10 +50,12 @@ export function createMcpServer(kino: Kino): McpServer {
           .describe('signed (default): playback URLs only through get_playback_url; public: also a public player page'),
       },
     },
-    tool(async ({ url, title, playback_policy }) =>
-      unwrap(
-        kino.api.POST('/v1/videos', { body: { url, ...(title !== undefined && { title }), ...(playback_policy && { playback_policy }) } }),
-      ),
+    tool(async ({ url, title, playback_policy }, signal) =>
+      kino.videos.import(url, {
+        ...(title !== undefined && { title }),
+        ...(playback_policy && { playbackPolicy: playback_policy }),
+        signal,
+      }),
     ),
   );
 
