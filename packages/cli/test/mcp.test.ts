@@ -17,6 +17,8 @@ import { cliEnv, KINO_BIN } from './run-cli.ts';
 let stack: PlayerStack;
 let source: Server;
 let client: Client;
+/** The cancel test's second server: closed in afterAll too, should that test fail or time out. */
+let other: Client | undefined;
 let transport: StdioClientTransport;
 let stderr = '';
 
@@ -37,6 +39,7 @@ beforeAll(async () => {
   await client.connect(transport);
 });
 afterAll(async () => {
+  await other?.close();
   await client?.close();
   source?.closeAllConnections();
   await new Promise((r) => source?.close(r));
@@ -112,7 +115,7 @@ describe('kino mcp', () => {
       }
     });
     await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
-    const other = new Client({ name: 'kino-test-cancel', version: '1.0.0' });
+    other = new Client({ name: 'kino-test-cancel', version: '1.0.0' });
     try {
       await other.connect(
         new StdioClientTransport({
@@ -148,6 +151,7 @@ describe('kino mcp', () => {
       expect(streams).toEqual({ open: 1, closed: 1 });
     } finally {
       await other.close();
+      other = undefined;
       proxy.closeAllConnections();
       await new Promise((r) => proxy.close(r));
     }
