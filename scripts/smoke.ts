@@ -3,13 +3,16 @@
 // default to what `npm run up` uses (its api address and the dev key it saved), so against a
 // local stack it runs as is; pointed at a deployment it needs neither root nor a database.
 // One line per flow, with its time; the exit code is 1 when any flow failed. What a run
-// creates (assets, a webhook) is deleted before it exits.
-import { createHash, createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+// creates (assets, a webhook) is deleted before it exits. Uploads, event streams and webhook
+// signatures go through @kino/sdk, as a customer's code would: the SDK speaks only HTTP.
+import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '@kino/config';
+import { createKino, KinoError, verifyWebhook } from '@kino/sdk';
+import { uploadFile } from '@kino/sdk/node';
 import { makeFixture } from '@kino/testkit';
 
 const env = process.env;
@@ -39,6 +42,7 @@ async function target(): Promise<{ api: string; key: string }> {
 
 const { api, key } = await target();
 const auth = { authorization: `Bearer ${key}` };
+const kino = createKino({ baseUrl: api, apiKey: key, userAgent: 'kino-smoke' });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 class Skip extends Error {}
@@ -143,24 +147,16 @@ const flows: Array<{ name: string; run(): Promise<string> }> = [
       run.cleanup.push(() => rm(dir, { recursive: true, force: true }));
       const file = await makeFixture('standard', join(dir, 'smoke.mp4'), { seconds: 12 });
       const t0 = Date.now();
-      const res = await fetch(`${api}/v1/videos?title=kino-smoke&wait=playable&timeout_seconds=60`, {
-        method: 'POST',
-        headers: { ...auth, 'content-type': 'video/mp4' },
-        body: await readFile(file),
-      });
-      if (res.status !== 201) throw await unexpected('POST /v1/videos', res);
-      const asset = (await res.json()) as any;
+      // Streamed from disk (tus when the api offers it), as `kino upload` sends a file.
+      const asset = await uploadFile(kino, file, { title: 'kino-smoke' });
       run.assetId = asset.id;
       run.cleanup.push(() => (run.deleted ? Promise.resolve() : call('DELETE', `/v1/assets/${asset.id}`, undefined, [200, 202, 204, 404])));
-      if (asset.wait?.timed_out !== false) throw new Error('the opener was not ready within 60 s of the upload');
+      // Both waits watch the asset's events on the SSE stream; a failed asset ends them with its error.
+      await kino.assets.waitUntil(asset.id, 'opener_ready', { timeoutMs: 60_000 });
       const opener = (Date.now() - t0) / 1000;
       const short = await call('GET', `/v1/assets/${asset.id}/playback?ttl_seconds=${SHORT_TTL_SECONDS}`);
       if (short.urls.master) run.shortLived = { url: short.urls.master, expiresAt: Date.parse(short.expires_at) };
-      const ready = await until('hls_ready', READY_MS, async () => {
-        const a = await call('GET', `/v1/assets/${asset.id}`);
-        if (a.error) throw new Error(`processing failed: ${a.error.code}: ${a.error.message}`);
-        return a.playable_state === 'hls_ready' ? a : undefined;
-      });
+      const ready = await kino.assets.waitUntil(asset.id, 'hls_ready', { timeoutMs: READY_MS });
       const hls = (Date.now() - t0) / 1000;
       run.playback = await call('GET', `/v1/assets/${ready.id}/playback`);
       const master = run.playback.urls.master as string;
@@ -242,37 +238,21 @@ const flows: Array<{ name: string; run(): Promise<string> }> = [
     name: 'events + SSE replay',
     async run() {
       const { id } = needAsset();
-      const page = await call('GET', `/v1/assets/${id}/events?after_sequence=0&limit=500`);
-      const ids: number[] = page.data.map((e: { id: number }) => e.id);
+      const ids: number[] = [];
+      for await (const e of kino.assets.events(id)) ids.push(e.id);
       if (ids.length < 2) throw new Error(`the asset has ${ids.length} event(s); an upload makes more`);
       const missed = ids.slice(1);
       // Resume as a client that saw only the first event: the stream replays the rest, in order.
       const abort = new AbortController();
-      const res = await fetch(`${api}/v1/events?asset_id=${id}`, {
-        headers: { ...auth, 'last-event-id': String(ids[0]) },
-        signal: abort.signal,
-      });
-      if (res.status !== 200) throw await unexpected('GET /v1/events', res);
       const replayed: number[] = [];
       const timer = setTimeout(() => abort.abort(), 15_000);
       try {
-        const decoder = new TextDecoder();
-        let buffer = '';
-        for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-          buffer += decoder.decode(chunk, { stream: true });
-          for (let end = buffer.indexOf('\n\n'); end !== -1; end = buffer.indexOf('\n\n')) {
-            const frame = buffer.slice(0, end);
-            buffer = buffer.slice(end + 2);
-            const seq = /^id: (\d+)$/m.exec(frame)?.[1];
-            if (seq) replayed.push(Number(seq));
-          }
+        for await (const e of kino.events.stream({ assetId: id, lastEventId: String(ids[0]), signal: abort.signal })) {
+          replayed.push(e.id);
           if (replayed.length >= missed.length) break;
         }
-      } catch (err) {
-        if (!abort.signal.aborted) throw err;
       } finally {
         clearTimeout(timer);
-        abort.abort();
       }
       const got = replayed.slice(0, missed.length);
       if (got.join() !== missed.join()) {
@@ -330,21 +310,6 @@ async function edgeGetOk(url: string): Promise<Response> {
   return res;
 }
 
-/** Standard Webhooks: v1 = base64 HMAC-SHA256 of "{id}.{timestamp}.{body}" keyed with the secret's bytes. */
-function signatureValid(headers: IncomingMessage['headers'], body: string, secret: string): boolean {
-  const id = headers['webhook-id'];
-  const timestamp = headers['webhook-timestamp'];
-  const signatures = String(headers['webhook-signature'] ?? '').split(' ');
-  if (typeof id !== 'string' || typeof timestamp !== 'string') return false;
-  const expected = createHmac('sha256', Buffer.from(secret.replace(/^whsec_/, ''), 'base64'))
-    .update(`${id}.${timestamp}.${body}`)
-    .digest();
-  return signatures.some((s) => {
-    const given = Buffer.from(s.replace(/^v1,/, ''), 'base64');
-    return given.length === expected.length && timingSafeEqual(given, expected);
-  });
-}
-
 /**
  * A listener of ours receives the account's asset.created webhooks while a direct upload is
  * opened (an asset without bytes). Loopback unless KINO_SMOKE_WEBHOOK_URL names a public URL
@@ -389,16 +354,21 @@ async function webhookFlow(): Promise<string> {
       }
       return undefined;
     });
-    const payload = JSON.parse(delivery.body);
+    // Standard Webhooks: throws WEBHOOK_SIGNATURE_INVALID unless a signature matches.
+    const payload = await verifyWebhook(delivery.headers, delivery.body, hook.secret);
     if (payload.type !== 'asset.created' || payload.data?.asset_id !== assetId)
       throw new Error(`unexpected payload ${delivery.body.slice(0, 200)}`);
-    if (!signatureValid(delivery.headers, delivery.body, hook.secret))
-      throw new Error('the webhook-signature does not verify with the secret');
     return `asset.created delivered ${((Date.now() - t0) / 1000).toFixed(1)} s after the event, signature verified`;
   } finally {
     server.closeAllConnections();
     await new Promise((r) => server.close(r));
   }
+}
+
+/** What failed: the SDK's errors with their status and code, as `call` reports the api's. */
+function describe(err: unknown): string {
+  if (err instanceof KinoError) return `${err.status ? `${err.status} ` : ''}${err.code}: ${err.message}`;
+  return err instanceof Error ? err.message : String(err);
 }
 
 console.log(`kino smoke: ${api}\n`);
@@ -414,7 +384,7 @@ try {
       detail = await flow.run();
     } catch (err) {
       status = err instanceof Skip ? 'skipped' : 'FAIL';
-      detail = err instanceof Error ? err.message : String(err);
+      detail = describe(err);
     }
     if (status === 'FAIL') failed++;
     if (status === 'skipped') skipped++;

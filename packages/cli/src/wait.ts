@@ -1,5 +1,4 @@
-import { KinoError } from '@kino/sdk';
-import type { Kino } from './context.ts';
+import { type Kino, KinoError } from '@kino/sdk';
 import { EXIT } from './exit-codes.ts';
 import { CliError } from './errors.ts';
 

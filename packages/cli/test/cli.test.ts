@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
+import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeFixture, scratchDir } from '@kino/testkit';
 import { startArrivalReceiver, startPlayerStack, type ArrivalReceiver, type PlayerStack } from '@kino/testkit-stack';
-import { runCli, runInTerminal, spawnCli } from './run-cli.ts';
+import { killRunning, type RunningCli, runCli, runInTerminal, spawnCli, spawnPiped } from './run-cli.ts';
 
 // The kino CLI as a user runs it — a process of its own, its login in its own config
 // directory — against a real stack: api, worker and edge.
@@ -25,6 +27,21 @@ const json = async (args: string[], env: Record<string, string> = {}) => {
 };
 const asKey = (key: string) => ({ KINO_API_URL: stack.api.url, KINO_API_KEY: key });
 
+/** The JSON lines a running CLI printed, once `ok` holds of them; fails if it exits first. */
+async function printed(cli: RunningCli, ok: (events: any[]) => boolean): Promise<any[]> {
+  for (;;) {
+    const ended = cli.ended();
+    const events = cli
+      .stdout()
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l));
+    if (ok(events)) return events;
+    if (ended) throw new Error(`the CLI exited (${await cli.exited}) first: ${cli.stderr()}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 beforeAll(async () => {
   stack = await startPlayerStack();
   receiver = await startArrivalReceiver();
@@ -32,6 +49,8 @@ beforeAll(async () => {
   clip = await makeFixture('standard', join(home, 'clip.mp4'), { seconds: 2 });
 });
 afterAll(async () => {
+  // A --follow left running by a failed or timed-out test.
+  killRunning();
   await receiver?.close();
   await stack?.close();
 });
@@ -63,6 +82,68 @@ describe('kino login', () => {
     await expect(stat(join(other, 'kino', 'config.json'))).rejects.toThrow();
   });
 
+  it('narrows a config directory and login file made wider before to 0700 and 0600', async () => {
+    const other = await scratchDir('kino-cli-modes-');
+    const dir = join(other, 'kino');
+    await mkdir(dir, { mode: 0o755 });
+    await chmod(dir, 0o755);
+    await writeFile(join(dir, 'config.json'), '{}\n', { mode: 0o644 });
+    await chmod(join(dir, 'config.json'), 0o644);
+    const r = await runCli(['login', '--api-url', stack.api.url, '--api-key', stack.key], { configHome: other });
+    expect(r.code, r.stderr).toBe(0);
+    expect((await stat(dir)).mode & 0o777).toBe(0o700);
+    expect((await stat(join(dir, 'config.json'))).mode & 0o777).toBe(0o600);
+  });
+
+  it('refuses a login file that is not JSON with exit 3, printing no part of the key in it', async () => {
+    const other = await scratchDir('kino-cli-corrupt-');
+    const secret = 'SECRE7abcdefghijklmnop';
+    await mkdir(join(other, 'kino'), { mode: 0o700 });
+    // JSON.parse's own message would quote `"api_key": kino_SECRE`.
+    await writeFile(join(other, 'kino', 'config.json'), `{"api_url": "${stack.api.url}", "api_key": kino_${secret}"}`, { mode: 0o600 });
+    for (const args of [['ls'], ['ls', '--json']]) {
+      const r = await runCli(args, { configHome: other });
+      expect(r.code).toBe(3);
+      expect(r.stderr).toContain('CONFIG_INVALID');
+      for (let i = 0; i + 4 <= secret.length; i++) expect(r.stdout + r.stderr).not.toContain(secret.slice(i, i + 4));
+    }
+    // kino logout still removes it, and kino login replaces it.
+    expect((await runCli(['logout'], { configHome: other })).code).toBe(0);
+    expect((await runCli(['login', '--api-url', stack.api.url, '--api-key', stack.key], { configHome: other })).code).toBe(0);
+  });
+
+  it('takes KINO_API_URL and KINO_API_KEY only as a pair: one alone is refused and the key goes nowhere', async () => {
+    const other = await scratchDir('kino-cli-envpair-');
+    // A stored login for another server, which records whatever reaches it.
+    const asked: string[] = [];
+    const elsewhere = createServer((req, res) => {
+      asked.push(String(req.headers.authorization));
+      res.writeHead(401).end();
+    });
+    await new Promise<void>((r) => elsewhere.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(elsewhere.address() as AddressInfo).port}`;
+      await mkdir(join(other, 'kino'), { mode: 0o700 });
+      await writeFile(join(other, 'kino', 'config.json'), JSON.stringify({ api_url: url, api_key: 'kino_stored' }), { mode: 0o600 });
+      const keyAlone = await runCli(['ls', '--json'], { configHome: other, env: { KINO_API_KEY: stack.key } });
+      expect(keyAlone.code).toBe(2);
+      expect(JSON.parse(keyAlone.stderr).error).toMatchObject({
+        code: 'ENV_LOGIN_INCOMPLETE',
+        message: expect.stringContaining('KINO_API_URL'),
+      });
+      const urlAlone = await runCli(['ls'], { configHome: other, env: { KINO_API_URL: stack.api.url } });
+      expect(urlAlone.code).toBe(2);
+      expect(urlAlone.stderr).toContain('ENV_LOGIN_INCOMPLETE');
+      expect(asked).toEqual([]);
+      const both = await runCli(['ls', '--json'], { configHome: other, env: asKey(stack.key) });
+      expect(both.code, both.stderr).toBe(0);
+      expect(asked).toEqual([]);
+    } finally {
+      elsewhere.closeAllConnections();
+      await new Promise((r) => elsewhere.close(r));
+    }
+  });
+
   it('logout forgets the stored login: the next command exits 3', async () => {
     const other = await scratchDir('kino-cli-logout-');
     expect((await runCli(['login', '--api-url', stack.api.url, '--api-key', stack.key], { configHome: other })).code).toBe(0);
@@ -89,7 +170,7 @@ describe('kino upload', () => {
     expect(r.code, r.stdout).toBe(0);
     const size = (await stat(clip)).size;
     // Redrawn in place: a carriage return, then the finished bar.
-    expect(r.stdout).toMatch(/\rclip\.mp4 +\[#+\] +100% +[0-9.]+ K?i?B \/ [0-9.]+ K?i?B +[0-9.]+ [KMG]?i?B\/s +in 0:0\d/);
+    expect(r.stdout).toMatch(/\rclip\.mp4 +\[#+\] +100% +[0-9.]+ K?i?B \/ [0-9.]+ K?i?B +[0-9.]+ [KMG]?i?B\/s +in \d+:\d\d/);
     expect(r.stdout).toContain(String(size > 1024 ? (size / 1024).toFixed(1) : size));
     expect(r.stdout).toMatch(/on a terminal +(uploaded|awaiting_upload)/);
   });
@@ -143,24 +224,28 @@ describe('reading and playing assets', () => {
     expect(later.data[0].id).toBeGreaterThan(since);
 
     const follow = spawnCli(['events', '--follow', '--json', '--since', String(since - 1)], { configHome: home });
-    const exited = new Promise<number | null>((r) => follow.child.once('exit', (code) => r(code)));
-    const lines = async (n: number) => {
-      while (follow.stdout().split('\n').filter(Boolean).length < n) await new Promise((r) => setTimeout(r, 50));
-      return follow
-        .stdout()
-        .split('\n')
-        .filter(Boolean)
-        .map((l) => JSON.parse(l));
-    };
-    expect((await lines(1))[0]).toMatchObject({ id: since, asset_id: assetId, type: 'asset.created' });
+    expect((await printed(follow, (events) => events.length > 0))[0]).toMatchObject({
+      id: since,
+      asset_id: assetId,
+      type: 'asset.created',
+    });
     // Something new: it arrives on the open stream.
     const fresh = await json(['upload', clip]);
-    await new Promise<void>((resolve) => {
-      const poll = async () => ((await lines(1)).some((e) => e.asset_id === fresh.id) ? resolve() : setTimeout(poll, 50));
-      void poll();
-    });
+    await printed(follow, (events) => events.some((e) => e.asset_id === fresh.id));
     follow.child.kill('SIGINT');
-    expect(await exited).toBe(130);
+    expect(await follow.exited).toBe(130);
+  });
+
+  it('stops quietly, exit 0, when the reader of its output goes away (| head -1)', async () => {
+    const listed = await spawnPiped(['ls', '--all', '--json'], 'head -1', { configHome: home }).exited;
+    expect(listed).toBe(0);
+    // A stream never ends by itself: only the closed pipe ends it. head prints the first
+    // event and exits; the CLI's next write (the replay, or the upload's events) meets EPIPE.
+    const follow = spawnPiped(['events', '--follow', '--json', '--since', '0'], 'head -1', { configHome: home });
+    await printed(follow, (events) => events.length === 1);
+    await json(['upload', clip]);
+    expect(await follow.exited, follow.stderr()).toBe(0);
+    expect(follow.stderr()).toBe('');
   });
 
   it('rm deletes with --yes, and refuses without it when nobody can be asked', async () => {
@@ -233,6 +318,16 @@ describe('exit codes and help', () => {
     expect(away.code).toBe(4);
     expect(away.stderr).toContain('NETWORK_ERROR');
     expect(away.stderr).not.toContain(stack.key);
+  });
+
+  it('prints a usage error as the JSON error shape with --json, and says so in --help', async () => {
+    const r = await cli(['ls', '--limit', 'many', '--json']);
+    expect(r.code).toBe(2);
+    expect(JSON.parse(r.stderr)).toEqual({ error: { code: 'USAGE', message: expect.stringContaining("'many' is invalid") } });
+    expect((await cli(['frobnicate', '--json'])).stderr).toMatch(
+      /^\{"error":\{"code":"USAGE","message":"unknown command 'frobnicate'"\}\}\n$/,
+    );
+    expect((await cli(['--help'])).stdout).toContain('usage errors included');
   });
 
   it('has --help on every command, exiting 0', async () => {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
+import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -17,6 +17,8 @@ import { cliEnv, KINO_BIN } from './run-cli.ts';
 let stack: PlayerStack;
 let source: Server;
 let client: Client;
+/** The cancel test's second server: closed in afterAll too, should that test fail or time out. */
+let other: Client | undefined;
 let transport: StdioClientTransport;
 let stderr = '';
 
@@ -37,6 +39,7 @@ beforeAll(async () => {
   await client.connect(transport);
 });
 afterAll(async () => {
+  await other?.close();
   await client?.close();
   source?.closeAllConnections();
   await new Promise((r) => source?.close(r));
@@ -91,5 +94,66 @@ describe('kino mcp', () => {
     expect(bad.isError).toBe(true);
     expect(bad.content[0]!.text).toMatch(/^INVALID_SOURCE_URL: /);
     expect((await client.listTools()).tools.length).toBe(7);
+  });
+
+  it('stops waiting in wait_for_playable when the client cancels the call', async () => {
+    // A second server, reaching the api through a proxy of ours that sees its event streams open and close.
+    const streams = { open: 0, closed: 0 };
+    const proxy = createServer((req, res) => {
+      const upstream = request(new URL(req.url!, stack.api.url), { method: req.method, headers: req.headers }, (answer) => {
+        res.writeHead(answer.statusCode!, answer.headers);
+        answer.pipe(res);
+      });
+      upstream.on('error', () => res.destroy());
+      req.pipe(upstream);
+      if (req.url!.startsWith('/v1/events')) {
+        streams.open++;
+        res.on('close', () => {
+          streams.closed++;
+          upstream.destroy();
+        });
+      }
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+    other = new Client({ name: 'kino-test-cancel', version: '1.0.0' });
+    try {
+      await other.connect(
+        new StdioClientTransport({
+          command: process.execPath,
+          args: [KINO_BIN, 'mcp'],
+          env: cliEnv(await scratchDir('kino-mcp-cancel-'), {
+            KINO_API_URL: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`,
+            KINO_API_KEY: stack.key,
+          }) as Record<string, string>,
+          stderr: 'ignore',
+        }),
+      );
+      // A direct upload never sent: it will not play, so only the cancel ends the wait.
+      const made = await fetch(`${stack.api.url}/v1/uploads`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${stack.key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ content_type: 'video/mp4' }),
+      });
+      const { asset } = (await made.json()) as { asset: { id: string } };
+      const cancel = new AbortController();
+      const call = other.callTool({ name: 'wait_for_playable', arguments: { id: asset.id, timeout_seconds: 3600 } }, undefined, {
+        signal: cancel.signal,
+      });
+      const settled = call.then(
+        () => 'answered',
+        () => 'cancelled',
+      );
+      while (streams.open === 0) await new Promise((r) => setTimeout(r, 50));
+      cancel.abort();
+      expect(await settled).toBe('cancelled');
+      // The server let go of its event stream: the wait is over, not left running for an hour.
+      while (streams.closed < streams.open) await new Promise((r) => setTimeout(r, 50));
+      expect(streams).toEqual({ open: 1, closed: 1 });
+    } finally {
+      await other.close();
+      other = undefined;
+      proxy.closeAllConnections();
+      await new Promise((r) => proxy.close(r));
+    }
   });
 });

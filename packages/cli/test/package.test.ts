@@ -1,8 +1,10 @@
 import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { scratchDir } from '@kino/testkit';
 
 // What `npm publish` would ship of @kino/cli: its bin, its compiled code and README — no
 // sources, tests or source maps, and nothing of the other workspace packages.
@@ -24,5 +26,18 @@ describe('the @kino/cli package', () => {
     for (const [name, range] of Object.entries(pkg.dependencies as Record<string, string>)) {
       expect({ name, range }).toEqual({ name, range: expect.stringMatching(/^\^\d+\.\d+\.\d+$/) });
     }
+  });
+
+  it('has a bin that, when dist is not built, says how to build it and exits 2', async () => {
+    // The bin alone, as in a checkout where nobody ran the build.
+    const copy = await scratchDir('kino-cli-bin-');
+    await mkdir(join(copy, 'bin'));
+    await copyFile(join(PKG, 'bin', 'kino.js'), join(copy, 'bin', 'kino.js'));
+    const r = await promisify(execFile)(process.execPath, [join(copy, 'bin', 'kino.js'), 'ls']).then(
+      () => ({ code: 0, stderr: '' }),
+      (err: { code: number; stderr: string }) => err,
+    );
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('@kino/cli is not built: run npm run build in packages/cli, or use npm run kino in the repository.\n');
   });
 });

@@ -41,16 +41,61 @@ export function runCli(
   });
 }
 
-/** The CLI left running (`--follow`, `kino mcp`), its output gathered as it comes. */
-export function spawnCli(
-  args: string[],
-  o: { configHome: string; env?: Record<string, string> },
-): { child: ChildProcess; stdout: () => string } {
-  const child = spawn(process.execPath, [KINO_BIN, ...args], { env: cliEnv(o.configHome, o.env), stdio: ['ignore', 'pipe', 'pipe'] });
+/** A CLI process left running, its output gathered as it comes. */
+export interface RunningCli {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  /** Its exit code once its output is all read (128 + the signal when one ended it). */
+  exited: Promise<number>;
+  /** True once it has exited. */
+  ended: () => boolean;
+}
+
+/** The processes spawnCli and spawnPiped started that have not exited, with how to end them. */
+const alive = new Map<ChildProcess, () => unknown>();
+
+/** Ends every CLI still running: for afterAll, so a failed or timed-out test leaves none behind. */
+export function killRunning(): void {
+  for (const kill of alive.values()) kill();
+}
+
+function watch(child: ChildProcess, kill: () => unknown = () => child.kill('SIGKILL')): RunningCli {
   let out = '';
+  let err = '';
+  let ended = false;
+  alive.set(child, kill);
   child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
-  child.stderr!.resume();
-  return { child, stdout: () => out };
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
+  const exited = new Promise<number>((resolve) =>
+    child.once('close', (code, signal) => {
+      ended = true;
+      alive.delete(child);
+      resolve(code ?? 128 + osConstants.signals[signal!]);
+    }),
+  );
+  return { child, stdout: () => out, stderr: () => err, exited, ended: () => ended };
+}
+
+/** The CLI left running (`--follow`, `kino mcp`). */
+export function spawnCli(args: string[], o: { configHome: string; env?: Record<string, string> }): RunningCli {
+  return watch(spawn(process.execPath, [KINO_BIN, ...args], { env: cliEnv(o.configHome, o.env), stdio: ['ignore', 'pipe', 'pipe'] }));
+}
+
+/**
+ * `kino ARGS | READER` as a shell runs it: the CLI's stdout is a real pipe into `reader` (a
+ * shell command such as `head -1`), which may stop reading and close it early. `exited` is
+ * the CLI's own exit code; `stdout` is what the reader printed.
+ */
+export function spawnPiped(args: string[], reader: string, o: { configHome: string; env?: Record<string, string> }): RunningCli {
+  const script = `"$@" | ${reader}; exit "\${PIPESTATUS[0]}"`;
+  // A process group of its own, so ending it ends the CLI and the reader too, not bash alone.
+  const child = spawn('bash', ['-c', script, 'bash', process.execPath, KINO_BIN, ...args], {
+    env: cliEnv(o.configHome, o.env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  return watch(child, () => process.kill(-child.pid!, 'SIGKILL'));
 }
 
 /** A command line run under a pseudo-terminal (util-linux `script`), as a person at a terminal runs it. */

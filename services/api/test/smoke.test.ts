@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { type ChildProcess, execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPlayerStack, type PlayerStack } from '@kino/testkit-stack';
@@ -18,18 +18,27 @@ const FLOWS = [
   'delete → 410 at the edge',
 ];
 let stack: PlayerStack;
+/** Smoke runs not finished: a failed or timed-out test must not leave one running. */
+const running = new Set<ChildProcess>();
 
 beforeAll(async () => {
   stack = await startPlayerStack();
 });
-afterAll(() => stack?.close());
+afterAll(async () => {
+  for (const child of running) child.kill('SIGKILL');
+  await stack?.close();
+});
 
 function smoke(key: string): Promise<{ code: number; stdout: string; stderr: string }> {
   const env = { ...process.env, KINO_API_URL: stack.api.url, KINO_API_KEY: key };
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', 'scripts/smoke.ts'], { cwd: ROOT, env }, (err, stdout, stderr) =>
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
+    // As `npm run smoke` runs it: @kino/sdk read from its sources.
+    const args = ['--conditions=@kino/source', '--import', 'tsx', 'scripts/smoke.ts'];
+    const child = execFile(process.execPath, args, { cwd: ROOT, env }, (err, stdout, stderr) => {
+      running.delete(child);
+      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+    running.add(child);
   });
 }
 

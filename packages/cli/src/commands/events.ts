@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { unwrap } from '../api.ts';
 import type { Context } from '../context.ts';
 import { usageError } from '../errors.ts';
 import { print, printJson, printJsonLine, table } from '../output.ts';
@@ -8,8 +7,6 @@ import { print, printJson, printJsonLine, table } from '../output.ts';
 // stream (SSE), which the SDK resumes after a drop without a gap or a duplicate.
 
 type Event = { id?: number; type?: string; asset_id?: string | null; created_at?: string; data?: Record<string, unknown> };
-
-const PAGE = 500;
 
 /** A short reading of an event's data: its state, step, reason or error. */
 const summary = (e: Event) => {
@@ -55,17 +52,7 @@ export function eventsCommand(program: Command, ctx: Context): void {
         return;
       }
       const events: Event[] = [];
-      for (let after = Number(opts.since ?? 0); ; ) {
-        const data = await unwrap(
-          kino.api.GET('/v1/assets/{id}/events', {
-            params: { path: { id: opts.asset! }, query: { after_sequence: after, limit: PAGE } },
-            signal: ctx.signal,
-          }),
-        );
-        events.push(...(data.data ?? []));
-        if ((data.data ?? []).length < PAGE) break;
-        after = data.next_after_sequence!;
-      }
+      for await (const e of kino.assets.events(opts.asset!, { after: Number(opts.since ?? 0), signal: ctx.signal })) events.push(e);
       if (opts.json) return printJson({ data: events });
       print(table(HEADERS, events.map(row)));
     });

@@ -15,7 +15,7 @@ export function loginCommands(program: Command, ctx: Context): void {
     .addHelpText(
       'after',
       '\nThe login is kept in $XDG_CONFIG_HOME/kino/config.json (~/.config/kino by default), readable by you alone.\n' +
-        'KINO_API_URL and KINO_API_KEY in the environment override it.\n\n' +
+        'KINO_API_URL and KINO_API_KEY in the environment, both set, replace it; one alone is refused.\n\n' +
         'Examples:\n  kino login --api-url http://127.0.0.1:4000\n  echo "$KEY" | kino login --api-url https://kino.example.com',
     )
     .action(async (opts: { apiUrl?: string; apiKey?: string; json?: boolean }) => {
@@ -48,7 +48,7 @@ export function loginCommands(program: Command, ctx: Context): void {
       const removed = await removeLogin(ctx.configDir);
       if (opts.json) return printJson({ logged_out: removed });
       print(removed ? 'Logged out.' : 'Not logged in.');
-      if (ctx.env['KINO_API_KEY']) print('KINO_API_KEY is still set in the environment: commands use it.');
+      if (ctx.env['KINO_API_KEY']) print('KINO_API_KEY is still set in the environment: with KINO_API_URL, commands use it.');
     });
 }
 

@@ -8,9 +8,9 @@ export function mcpCommand(program: Command, ctx: Context): void {
     .addHelpText(
       'after',
       '\nTools: import_video, list_assets, get_asset, wait_for_playable, get_playback_url, get_analytics, delete_asset.\n' +
-        'Uses the stored login, or KINO_API_URL and KINO_API_KEY. stdout carries the protocol; messages go to stderr.\n\n' +
+        'Uses the stored login, or KINO_API_URL and KINO_API_KEY (both). stdout carries the protocol; messages go to stderr.\n\n' +
         'Example (an MCP client configuration):\n' +
-        '  { "mcpServers": { "kino": { "command": "kino", "args": ["mcp"], "env": { "KINO_API_KEY": "kino_…" } } } }',
+        '  { "mcpServers": { "kino": { "command": "kino", "args": ["mcp"], "env": { "KINO_API_URL": "https://kino.example.com", "KINO_API_KEY": "kino_…" } } } }',
     )
     .action(async () => {
       const { kino, login } = await ctx.client();

@@ -1,8 +1,8 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
-import { unwrap } from '../api.ts';
-import { type Kino, VERSION } from '../context.ts';
+import type { Kino } from '@kino/sdk';
+import { VERSION } from '../context.ts';
 import { describeError } from '../errors.ts';
 import { WAIT_TARGETS, waitForAsset } from '../wait.ts';
 
@@ -19,12 +19,12 @@ const failed = (code: string, message: string, requestId?: string): CallToolResu
   content: [{ type: 'text', text: `${code}: ${message}${requestId ? ` (request ${requestId})` : ''}` }],
 });
 
-/** Runs a tool, turning whatever it throws into a tool error. */
+/** Runs a tool, turning whatever it throws into a tool error. `signal` aborts when the client cancels the call. */
 const tool =
-  <A>(run: (args: A) => Promise<unknown>) =>
-  async (args: A): Promise<CallToolResult> => {
+  <A>(run: (args: A, signal: AbortSignal) => Promise<unknown>) =>
+  async (args: A, extra: { signal: AbortSignal }): Promise<CallToolResult> => {
     try {
-      return ok(await run(args));
+      return ok(await run(args, extra.signal));
     } catch (err) {
       const e = describeError(err);
       return failed(e.code, e.message, e.request_id);
@@ -50,10 +50,12 @@ export function createMcpServer(kino: Kino): McpServer {
           .describe('signed (default): playback URLs only through get_playback_url; public: also a public player page'),
       },
     },
-    tool(async ({ url, title, playback_policy }) =>
-      unwrap(
-        kino.api.POST('/v1/videos', { body: { url, ...(title !== undefined && { title }), ...(playback_policy && { playback_policy }) } }),
-      ),
+    tool(async ({ url, title, playback_policy }, signal) =>
+      kino.videos.import(url, {
+        ...(title !== undefined && { title }),
+        ...(playback_policy && { playbackPolicy: playback_policy }),
+        signal,
+      }),
     ),
   );
 
@@ -96,7 +98,7 @@ export function createMcpServer(kino: Kino): McpServer {
         timeout_seconds: z.number().int().min(1).max(3600).default(300),
       },
     },
-    tool(async ({ id, until, timeout_seconds }) => waitForAsset(kino, id, until, { timeoutMs: timeout_seconds * 1000 })),
+    tool(async ({ id, until, timeout_seconds }, signal) => waitForAsset(kino, id, until, { timeoutMs: timeout_seconds * 1000, signal })),
   );
 
   server.registerTool(
@@ -132,12 +134,12 @@ export function createMcpServer(kino: Kino): McpServer {
       inputSchema: { id: Id, confirm: z.boolean().optional().describe('Must be true: deleting cannot be undone') },
       annotations: { destructiveHint: true },
     },
-    async ({ id, confirm }) => {
+    async ({ id, confirm }, extra) => {
       if (confirm !== true) return failed('CONFIRMATION_REQUIRED', `Deleting asset ${id} cannot be undone: call again with confirm: true.`);
       return tool(async () => {
         await kino.assets.delete(id);
         return { id, deleted: true };
-      })({});
+      })({}, extra);
     },
   );
 
