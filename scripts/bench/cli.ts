@@ -15,7 +15,7 @@ import { startEmbeddedS3 } from '@kino/storage';
 import { generateSigningKey } from '@kino/tokens';
 import { createTestDatabase, makeFixture, padMp4 } from '@kino/testkit';
 import { printTable, writeBenchJson } from './report.ts';
-import { benchRoleEnv, benchWorkDir, freePort, median, round, startRole, waitFor } from './util.ts';
+import { benchRoleEnv, benchWorkDir, freePort, median, round, startRole, stopRole, waitFor } from './util.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const MiB = 2 ** 20;
@@ -117,9 +117,7 @@ try {
   const out = await writeBenchJson('cli', { seconds, ratio: mbps('kino upload') / mbps('curl') }, { bytes: BYTES, runs: RUNS });
   console.log(`\nwritten: ${out}`);
 } finally {
-  const exited = new Promise((r) => apiProc.once('exit', r));
-  apiProc.kill('SIGTERM');
-  await exited;
+  await stopRole(apiProc);
   await s3.close();
   await db.drop();
   await rm(work, { recursive: true, force: true });

@@ -17,7 +17,7 @@ import { createAccount, issueApiKey } from '@kino/db';
 import { startEmbeddedS3, uploadStream } from '@kino/storage';
 import { generateSigningKey } from '@kino/tokens';
 import { createTestDatabase, makeFixture, padMp4 } from '@kino/testkit';
-import { benchRoleEnv, benchWorkDir, embeddedStorage, freePort, rss, sleep, startRole, waitFor } from './util.ts';
+import { benchRoleEnv, benchWorkDir, embeddedStorage, freePort, rss, sleep, startRole, stopRole, waitFor } from './util.ts';
 import { printTable, writeBenchJson, type Row } from './report.ts';
 
 const BYTES = Number(process.env['BENCH_INGEST_BYTES'] ?? 1024 ** 3);
@@ -69,9 +69,7 @@ async function freshApi(warm: () => Promise<unknown>): Promise<number> {
 }
 async function stopApi(): Promise<void> {
   if (!apiProc) return;
-  const exited = new Promise((r) => apiProc!.once('exit', r));
-  apiProc.kill('SIGTERM');
-  await exited;
+  await stopRole(apiProc);
   apiProc = undefined;
 }
 

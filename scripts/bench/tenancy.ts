@@ -18,7 +18,7 @@ import { printTable, writeBenchJson, type Row } from './report.ts';
 import { benchJobFairness } from './tenancy-jobs.ts';
 import { benchLimiterCost } from './tenancy-limits.ts';
 import { benchWebhookFairness } from './tenancy-webhooks.ts';
-import { benchRoleEnv, benchWorkDir, freePort, median, round, startRole, waitFor } from './util.ts';
+import { benchRoleEnv, benchWorkDir, freePort, median, round, startRole, stopRole, waitFor } from './util.ts';
 
 const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 const SECONDS = Number(process.env['BENCH_TENANCY_SECONDS'] ?? 8);
@@ -112,13 +112,7 @@ async function rateLimitOverhead(): Promise<{ rows: Row[]; data: object }> {
       },
     };
   } finally {
-    await Promise.all(
-      procs.map((p) => {
-        const exited = new Promise((r) => p.once('exit', r));
-        p.kill('SIGTERM');
-        return exited;
-      }),
-    );
+    await Promise.all(procs.map(stopRole));
     await s3.close();
     await db.drop();
     await rm(work, { recursive: true, force: true });

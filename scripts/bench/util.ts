@@ -66,6 +66,14 @@ export function startRole(role: 'api' | 'worker', env: Record<string, string>): 
   return spawn(process.execPath, [KINO, role], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
+/** SIGTERM, and the role's graceful exit: its database and bucket are dropped right after. */
+export async function stopRole(proc: ChildProcess): Promise<void> {
+  if (proc.exitCode !== null || proc.signalCode !== null) return;
+  const exited = new Promise((r) => proc.once('exit', r));
+  proc.kill('SIGTERM');
+  await exited;
+}
+
 /**
  * The environment of roles run apart on a bench's private database, embedded S3 and data
  * directory (see benchWorkDir), on free ports: in production mode (whose signing keys must
