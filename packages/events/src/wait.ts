@@ -21,6 +21,9 @@ export interface WokenWait<T> {
 export async function waitWoken<T>(w: WokenWait<T>): Promise<T> {
   const deadline = Date.now() + w.timeoutMs;
   let news = false;
+  // Set when the sleep that ran to the deadline ends: timers may fire a millisecond before
+  // Date.now() reaches it, and that must still be the last read, not one more sleep.
+  let lastRead = false;
   let wake = () => {
     news = true;
   };
@@ -31,10 +34,14 @@ export async function waitWoken<T>(w: WokenWait<T>): Promise<T> {
     for (;;) {
       news = false;
       const value = await w.read();
-      if (w.done(value) || w.signal.aborted || Date.now() >= deadline) return value;
+      if (w.done(value) || w.signal.aborted || lastRead || Date.now() >= deadline) return value;
       if (!news)
         await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, Math.min(w.recheckMs, deadline - Date.now()));
+          const left = deadline - Date.now();
+          const timer = setTimeout(() => {
+            lastRead = left <= w.recheckMs;
+            resolve();
+          }, Math.min(w.recheckMs, left));
           wake = () => {
             clearTimeout(timer);
             resolve();
