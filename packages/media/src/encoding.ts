@@ -85,11 +85,31 @@ function known(tag: string | undefined): boolean {
 export function videoFilter(r: RenditionPlan, source?: PictureInfo, o: { seeked?: boolean } = {}): string {
   const n = normalisePicture(source);
   const fps = `fps=${fpsExpr(r.fps)}${o.seeked ? ':start_time=0' : ''}`;
-  return [...n.deinterlace, fps, ...n.colour, `scale=${r.width}:${r.height}`, 'setsar=1', 'format=yuv420p'].join(',');
+  const crop = r.crop ? [centreCrop(r.crop)] : [];
+  return [...n.deinterlace, fps, ...n.colour, ...crop, `scale=${r.width}:${r.height}`, 'setsar=1', 'format=yuv420p'].join(',');
+}
+
+/**
+ * A centre crop to a display aspect, in the frame's own (possibly anamorphic) pixels: `sar`
+ * is the frame's sample aspect, taken as 1 when unknown (0). Even sizes, for 4:2:0. The same
+ * expression in the ladder, the opener and a segment made on its own, so all crop alike.
+ */
+function centreCrop(crop: NonNullable<RenditionPlan['crop']>): string {
+  const [aw, ah] = crop.split(':');
+  const sar = '(sar+not(sar))';
+  return `crop=w='2*trunc(min(iw,ih*${aw}/${ah}/${sar})/2)':h='2*trunc(min(ih,iw*${sar}*${ah}/${aw})/2)'`;
 }
 
 /** H.264 settings every output shares: browsers and phones all decode High profile 4:2:0. */
-export const H264_ARGS: readonly string[] = ['-c:v', 'libx264', '-preset', 'veryfast', '-profile:v', 'high'];
+export const h264Args = (preset: RenditionPlan['x264Preset'] = 'veryfast'): string[] => [
+  '-c:v',
+  'libx264',
+  '-preset',
+  preset,
+  '-profile:v',
+  'high',
+];
+export const H264_ARGS: readonly string[] = h264Args();
 
 /**
  * The encoder settings of one HLS video rendition, the same for the ladder and for a segment
@@ -100,7 +120,7 @@ export const H264_ARGS: readonly string[] = ['-c:v', 'libx264', '-preset', 'very
 export function renditionVideoArgs(r: VideoRendition, source: PictureInfo | undefined): string[] {
   // biome-ignore format: ffmpeg options read in pairs
   return [
-    ...H264_ARGS,
+    ...h264Args(r.x264Preset),
     '-level:v', levelName(r.level),
     ...normalisePicture(source).outputArgs,
     '-b:v', String(r.videoBitrate),

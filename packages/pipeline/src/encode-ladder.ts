@@ -2,19 +2,10 @@ import { join } from 'node:path';
 import { artifactPrefix, HLS_PREFIX, initPath, MASTER_PATH, playlistPath, segmentPath, THUMBNAIL_PATH } from '@kino/artifacts';
 import { advancePlayableState, listArtifacts, markSourceFailed, recordArtifacts, type Queryable } from '@kino/db';
 import type { JobContext, MediaJob } from '@kino/jobs';
-import {
-  MediaError,
-  makeAudio,
-  makeLadder,
-  makeThumbnail,
-  planMedia,
-  renditionNames,
-  probe,
-  type MediaPlan,
-  type ProbeResult,
-} from '@kino/media';
+import { MediaError, makeAudio, makeLadder, makeThumbnail, renditionNames, probe, type MediaPlan, type ProbeResult } from '@kino/media';
 import { deleteObject, deletePrefix, listKeys, presignGet } from '@kino/storage';
 import { publish } from './artifacts.ts';
+import { assetMedia } from './asset-plan.ts';
 import { publishAsWritten } from './publish-as-written.ts';
 import { publishRenditions, renditionDone } from './renditions.ts';
 import { SOURCE_ERRORS } from './failure.ts';
@@ -31,8 +22,7 @@ export async function encodeLadder(deps: PipelineDeps, job: MediaJob, ctx: JobCo
     const { asset, ref } = scope;
     // The plan the playlists were published from (processSource recorded its probe).
     if (!asset.media_probe) throw new Error('the asset has no segment plan: its first job did not run');
-    const probed = asset.media_probe as unknown as ProbeResult;
-    const plan = planMedia(probed);
+    const { probe: probed, plan } = assetMedia(asset, asset.media_probe as unknown as ProbeResult);
     const done = new Set((await listArtifacts(deps.sql, asset.id)).map((a) => a.path));
 
     // The audio rendition first, the whole track once, read straight from the origin while
