@@ -87,7 +87,7 @@ export interface NewAsset {
   multipartId?: string | undefined;
   importUrl?: string | undefined;
   /** The preset to encode to, as it is now (a snapshot: later edits of it do not reach this asset). */
-  preset?: Record<string, unknown> | null | undefined;
+  preset?: object | null | undefined;
 }
 
 /**

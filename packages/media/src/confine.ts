@@ -45,6 +45,7 @@ const FILTERS = new Set([
   'fps',
   'scale',
   'setsar',
+  'crop',
   'format',
   'split',
   'asplit',

@@ -85,19 +85,9 @@ function known(tag: string | undefined): boolean {
 export function videoFilter(r: RenditionPlan, source?: PictureInfo, o: { seeked?: boolean } = {}): string {
   const n = normalisePicture(source);
   const fps = `fps=${fpsExpr(r.fps)}${o.seeked ? ':start_time=0' : ''}`;
-  const crop = r.crop ? [centreCrop(r.crop)] : [];
+  // Centred (crop's default x and y); on the plain frame, before it is sized.
+  const crop = r.crop ? [`crop=${r.crop.width}:${r.crop.height}`] : [];
   return [...n.deinterlace, fps, ...n.colour, ...crop, `scale=${r.width}:${r.height}`, 'setsar=1', 'format=yuv420p'].join(',');
-}
-
-/**
- * A centre crop to a display aspect, in the frame's own (possibly anamorphic) pixels: `sar`
- * is the frame's sample aspect, taken as 1 when unknown (0). Even sizes, for 4:2:0. The same
- * expression in the ladder, the opener and a segment made on its own, so all crop alike.
- */
-function centreCrop(crop: NonNullable<RenditionPlan['crop']>): string {
-  const [aw, ah] = crop.split(':');
-  const sar = '(sar+not(sar))';
-  return `crop=w='2*trunc(min(iw,ih*${aw}/${ah}/${sar})/2)':h='2*trunc(min(ih,iw*${sar}*${ah}/${aw})/2)'`;
 }
 
 /** H.264 settings every output shares: browsers and phones all decode High profile 4:2:0. */

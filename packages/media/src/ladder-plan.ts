@@ -31,8 +31,11 @@ export interface RenditionPlan {
   audioBitrate: number;
   /** Output frame rate; 0 for the audio-only rendition. */
   fps: number;
-  /** The centre crop applied before scaling (the top rung's chain; the rest scale from it). */
-  crop: Crop | null;
+  /**
+   * The centre crop applied before scaling, in the decoded (rotated, possibly anamorphic)
+   * frame's pixels: the top rung's chain has it, the rest scale from that rung.
+   */
+  crop: { width: number; height: number } | null;
   /** x264's speed preset: `high` quality trades CPU for fewer artefacts at the same bitrate. */
   x264Preset: 'veryfast' | 'fast';
 }
@@ -83,9 +86,10 @@ export function planLadder(p: ProbeResult, preset: EncodingPreset = DEFAULT_ENCO
   const top = Math.min(short, shape.max_height);
   const fps = Math.max(MIN_FPS, Math.min(p.video.fps, MAX_FPS));
   const factor = (fps > 30.5 ? HIGH_FPS_FACTOR : 1) * (shape.quality === 'high' ? HIGH_QUALITY_FACTOR : 1);
+  const crop = shape.crop ? frameCrop(p.video, w, h) : null;
   const make = (name: string, width: number, height: number, kbps: number) => ({
     ...rendition(name, width, height, kbps * factor, fps, audioBitrate),
-    crop: shape.crop,
+    crop,
     x264Preset: shape.quality === 'high' ? ('fast' as const) : ('veryfast' as const),
   });
 
@@ -105,6 +109,15 @@ export function planLadder(p: ProbeResult, preset: EncodingPreset = DEFAULT_ENCO
     const [width, height] = w >= h ? [long, side] : [side, long];
     return make(`${side}p`, width, height, kbps);
   });
+}
+
+/**
+ * A crop of the display to `w`×`h`, in the pixels of the frame the filters get: ffmpeg has
+ * rotated it already, but not made its pixels square (a stretch of display ÷ frame per axis).
+ */
+function frameCrop(v: NonNullable<ProbeResult['video']>, w: number, h: number): { width: number; height: number } {
+  const [fw, fh] = v.rotation % 180 === 0 ? [v.width, v.height] : [v.height, v.width];
+  return { width: Math.min(fw, evenRound((w * fw) / v.displayWidth)), height: Math.min(fh, evenRound((h * fh) / v.displayHeight)) };
 }
 
 /** The display size after a centre crop to `crop`'s aspect (the source's own without one). */

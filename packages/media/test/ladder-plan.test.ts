@@ -125,7 +125,11 @@ describe('planLadder under a preset', () => {
     ]);
     // 1920x1080 cropped to 9:16 is 606x1080: its rungs are named by that short side.
     expect(named(source(1920, 1080), preset({ crop: '9:16' }))).toEqual(['480p 480x856', '360p 360x642', '240p 240x428']);
-    expect(planLadder(source(1920, 1080), preset({ crop: '1:1' }))[0]!.crop).toBe('1:1');
+    expect(planLadder(source(1920, 1080), preset({ crop: '1:1' }))[0]!.crop).toEqual({ width: 1080, height: 1080 });
+    // In the decoded frame's pixels: an anamorphic 1440x1080 shown as 1920x1080 crops 810 of its 1440.
+    const anamorphic = source(1920, 1080);
+    anamorphic.video!.width = 1440;
+    expect(planLadder(anamorphic, preset({ crop: '1:1' }))[0]!.crop).toEqual({ width: 810, height: 1080 });
   });
 
   it("takes the preset's audio bitrate, and plans a video source as audio only under an audio-only preset", () => {

@@ -114,3 +114,32 @@ export async function deletePreset(sql: Queryable, accountId: string, name: stri
   const rows = await sql`delete from account_presets where account_id = ${accountId} and name = ${name} returning 1`;
   return rows.length > 0;
 }
+
+/** Video codecs the upload pipeline encodes today (its ladder, opener and just-in-time segments agree on them). */
+const UPLOAD_CODECS = new Set(['h264']);
+
+/**
+ * The preset an upload names, checked before a byte of its body is read: unknown is 400
+ * UNKNOWN_PRESET; one whose output the pipeline does not make yet is 422, never accepted and
+ * ignored. Undefined name: the default ladder (undefined).
+ */
+export async function uploadPreset(sql: Queryable, accountId: string, name: string | undefined): Promise<Preset | undefined> {
+  if (name === undefined) return undefined;
+  const preset = await getPreset(sql, accountId, name);
+  if (!preset) {
+    throw new ApiError(400, 'UNKNOWN_PRESET', `No preset is named ${JSON.stringify(name)}; GET /v1/presets lists them.`, [
+      { path: 'preset', message: 'unknown preset' },
+    ]);
+  }
+  if (!preset.video) {
+    throw new ApiError(422, 'PRESET_NOT_SUPPORTED_FOR_UPLOADS', `The preset ${name} is audio only; uploads always publish video for now.`);
+  }
+  if (!UPLOAD_CODECS.has(preset.video.codec)) {
+    throw new ApiError(
+      422,
+      'PRESET_NOT_SUPPORTED_FOR_UPLOADS',
+      `The preset ${name} encodes ${preset.video.codec}; uploads are encoded to H.264 only for now.`,
+    );
+  }
+  return preset;
+}

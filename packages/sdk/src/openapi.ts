@@ -995,6 +995,8 @@ export interface components {
              * @enum {string}
              */
             playback_policy: "signed" | "public";
+            /** @description The preset it is encoded to, as it was at upload (later edits of the preset do not change it); null: the default ladder. */
+            preset: string | null;
             source: {
                 content_type: string | null;
                 bytes: number | null;
@@ -4685,6 +4687,8 @@ export interface operations {
                 passthrough?: string;
                 /** @description `signed`: playback URLs only from authenticated calls. `public`: anyone with the id may also watch it at /player/{id}. */
                 playback_policy?: "signed" | "public";
+                /** @description Encode to this preset (GET /v1/presets) instead of the default ladder; snapshotted on the asset. Unknown: 400 UNKNOWN_PRESET; one uploads cannot use yet (H.265, AV1): 422 PRESET_NOT_SUPPORTED_FOR_UPLOADS. */
+                preset?: string;
                 /** @description Hold the response until the opener is ready (or timeout_seconds pass) and include a playback block, and `wait` saying whether it timed out. */
                 wait?: "playable";
                 /** @description How long wait=playable may hold; capped by configuration. Only with wait=playable. */
@@ -4715,6 +4719,8 @@ export interface operations {
                      * @enum {string}
                      */
                     playback_policy?: "signed" | "public";
+                    /** @description Encode to this preset (GET /v1/presets) instead of the default ladder; snapshotted on the asset. Unknown: 400 UNKNOWN_PRESET; one uploads cannot use yet (H.265, AV1): 422 PRESET_NOT_SUPPORTED_FOR_UPLOADS. */
+                    preset?: string;
                 };
                 "video/*": string;
                 "audio/*": string;

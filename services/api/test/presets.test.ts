@@ -11,7 +11,9 @@ let uploadKey: string;
 
 beforeAll(async () => {
   h = await startApiHarness();
-  const [{ account_id }] = await h.db.sql<{ account_id: string }[]>`select account_id from api_keys where prefix = ${h.keyA.slice(0, 13)}`;
+  const [{ account_id } = { account_id: '' }] = await h.db.sql<
+    { account_id: string }[]
+  >`select account_id from api_keys where prefix = ${h.keyA.slice(0, 13)}`;
   readKey = (await issueApiKey(h.db.sql, account_id!, { scopes: ['read'] })).key;
   uploadKey = (await issueApiKey(h.db.sql, account_id!, { scopes: ['upload'] })).key;
 }, 60_000);
