@@ -27,6 +27,7 @@ import { KeySchema, keyRoutes } from './routes/keys.ts';
 import { playbackRoutes } from './routes/playback.ts';
 import { playerRoutes } from './routes/player.ts';
 import { PresetSchema, presetRoutes } from './routes/presets.ts';
+import { estimateRoutes } from './routes/estimate.ts';
 import { publicRoutes } from './routes/public.ts';
 import { statusRoutes } from './routes/status.ts';
 import { tusRoutes } from './routes/tus.ts';
@@ -95,6 +96,7 @@ export async function buildApp(deps: ApiDeps, logStream?: LogDestination): Promi
     await v1.register(async (scope) => keyRoutes(scope, deps));
     await v1.register(async (scope) => accountRoutes(scope, deps));
     await v1.register(async (scope) => presetRoutes(scope, deps));
+    await v1.register(async (scope) => estimateRoutes(scope, deps));
   });
   return app;
 }

@@ -125,3 +125,64 @@ describe('/v1/presets', () => {
     expect(res.body.error).toMatchObject({ code: 'TOO_MANY_PRESETS', details: { limit: 50, usage: 50 } });
   });
 });
+
+describe('POST /v1/estimate', () => {
+  const summary = { duration: 60, width: 1920, height: 1080 };
+
+  it("falls back to documented defaults when nothing is measured, and says so; sizes follow the preset's bitrates", async () => {
+    await h.db.sql`delete from encode_speed_samples`;
+    const res = await call(readKey, 'POST', '/v1/estimate', { source: summary });
+    expect(res.status).toBe(200);
+    expect(res.body.basis).toMatchObject({ measured: false, preset: 'default', duration_seconds: 60 });
+    expect(res.body.outputs).toEqual([
+      { name: '1080p', bytes: (5_000_000 * 60) / 8 },
+      { name: '720p', bytes: (2_800_000 * 60) / 8 },
+      { name: '480p', bytes: (1_400_000 * 60) / 8 },
+      { name: '360p', bytes: (800_000 * 60) / 8 },
+      { name: '240p', bytes: (400_000 * 60) / 8 },
+      { name: 'audio', bytes: expect.any(Number) },
+    ]);
+    const high = await call(readKey, 'POST', '/v1/estimate', { source: summary, preset: 'high_quality' });
+    expect(high.body.outputs[0]).toEqual({ name: '1080p', bytes: (7_500_000 * 60) / 8 });
+    const square = await call(readKey, 'POST', '/v1/estimate', { source: summary, preset: 'social_1x1' });
+    expect(square.body.outputs.map((o: { name: string }) => o.name)).toEqual(['1080p', '720p', '480p', '360p', '240p', 'audio']);
+  });
+
+  it('follows the encode speeds the workers recorded', async () => {
+    const { recordEncodeSpeed } = await import('@kino/jobs');
+    await h.db.sql`delete from encode_speed_samples`;
+    // Every rung at 10× real time, audio at 200×: 60 s of 1080p takes 5 × 6 s + 0.3 s.
+    for (const height of [1080, 720, 480, 360, 240]) {
+      await recordEncodeSpeed(h.db.sql, { workerId: 'w1', codec: 'h264', height, mediaSeconds: 40, wallSeconds: 4 });
+    }
+    await recordEncodeSpeed(h.db.sql, { workerId: 'w1', codec: 'aac', height: 0, mediaSeconds: 200, wallSeconds: 1 });
+    const fast = await call(readKey, 'POST', '/v1/estimate', { source: summary });
+    expect(fast.body.basis.measured).toBe(true);
+    expect(fast.body.processing_seconds).toBeCloseTo(30.3, 1);
+    // A slower machine's sample at 1080p: pooled (80 media s in 40 wall s) that rung runs at 2×, 30 s.
+    await recordEncodeSpeed(h.db.sql, { workerId: 'w2', codec: 'h264', height: 1080, mediaSeconds: 40, wallSeconds: 36 });
+    const slower = await call(readKey, 'POST', '/v1/estimate', { source: summary });
+    expect(slower.body.processing_seconds).toBeCloseTo(54.3, 1);
+  });
+
+  it("estimates an asset from its recorded probe, another account's as 404, and refuses URLs and unknown presets", async () => {
+    const [{ id: assetId } = { id: '' }] = await h.db.sql<{ id: string }[]>`
+      insert into assets (id, account_id, source_key, source_state, media_probe)
+      select gen_random_uuid(), account_id, 'k', 'uploaded',
+             ${h.db.sql.json({
+               durationSec: 8,
+               sizeBytes: 1,
+               formatName: 'mov,mp4,m4a,3gp,3g2,mj2',
+               video: { index: 0, codec: 'h264', width: 640, height: 360, displayWidth: 640, displayHeight: 360, rotation: 0, fps: 30 },
+             })}
+      from api_keys where prefix = ${h.keyA.slice(0, 13)} returning id`;
+    const res = await call(h.keyA, 'POST', '/v1/estimate', { source: { asset_id: assetId } });
+    expect(res.status).toBe(200);
+    expect(res.body.outputs.map((o: { name: string }) => o.name)).toEqual(['360p', '240p']);
+    expect((await call(h.keyB, 'POST', '/v1/estimate', { source: { asset_id: assetId } })).status).toBe(404);
+    const url = await call(h.keyA, 'POST', '/v1/estimate', { source: { url: 'https://example.com/a.mp4' } });
+    expect([url.status, url.body.error.code]).toEqual([422, 'ESTIMATE_SOURCE_UNSUPPORTED']);
+    const unknown = await call(h.keyA, 'POST', '/v1/estimate', { source: summary, preset: 'nope' });
+    expect([unknown.status, unknown.body.error.code]).toEqual([400, 'UNKNOWN_PRESET']);
+  });
+});

@@ -28,7 +28,7 @@ const upload = (query: string) =>
 it('an upload with preset=social_1x1 ends with square renditions, a square opener, and the preset on the asset', async () => {
   const res = await upload('preset=social_1x1');
   expect(res.status).toBe(201);
-  const made = await res.json();
+  const made = (await res.json()) as any;
   expect(made.preset).toBe('social_1x1');
   const asset = await s.waitFor(made.id, (a) => a.playable_state === 'hls_ready');
   expect(asset.preset).toBe('social_1x1');
@@ -53,11 +53,11 @@ it('refuses an unknown preset with 400 UNKNOWN_PRESET and one uploads cannot use
   const before = await storedState(s);
   const unknown = await upload('preset=nope');
   expect(unknown.status).toBe(400);
-  expect((await unknown.json()).error.code).toBe('UNKNOWN_PRESET');
+  expect(((await unknown.json()) as any).error.code).toBe('UNKNOWN_PRESET');
   for (const name of ['h265', 'av1', 'audio_only']) {
     const res = await upload(`preset=${name}`);
     expect(res.status).toBe(422);
-    expect((await res.json()).error.code).toBe('PRESET_NOT_SUPPORTED_FOR_UPLOADS');
+    expect(((await res.json()) as any).error.code).toBe('PRESET_NOT_SUPPORTED_FOR_UPLOADS');
   }
   expect(await storedState(s)).toEqual(before);
 });
