@@ -6,6 +6,7 @@ import { MediaError, makeAudio, makeLadder, makeThumbnail, renditionNames, probe
 import { deleteObject, deletePrefix, listKeys, presignGet } from '@kino/storage';
 import { publish } from './artifacts.ts';
 import { assetMedia } from './asset-plan.ts';
+import { recordLadderSpeed } from './encode-speed.ts';
 import { publishAsWritten } from './publish-as-written.ts';
 import { publishRenditions, renditionDone } from './renditions.ts';
 import { SOURCE_ERRORS } from './failure.ts';
@@ -22,7 +23,7 @@ export async function encodeLadder(deps: PipelineDeps, job: MediaJob, ctx: JobCo
     const { asset, ref } = scope;
     // The plan the playlists were published from (processSource recorded its probe).
     if (!asset.media_probe) throw new Error('the asset has no segment plan: its first job did not run');
-    const { probe: probed, plan } = assetMedia(asset, asset.media_probe as unknown as ProbeResult);
+    const { probe: probed, plan, preset } = assetMedia(asset, asset.media_probe as unknown as ProbeResult);
     const done = new Set((await listArtifacts(deps.sql, asset.id)).map((a) => a.path));
 
     // The audio rendition first, the whole track once, read straight from the origin while
@@ -79,7 +80,9 @@ export async function encodeLadder(deps: PipelineDeps, job: MediaJob, ctx: JobCo
             scope,
             plan,
             plan.video.map((r) => r.name),
-            makeLadder(scope.src, scope.hlsDir, probed, plan, scope.run('ladder', NICENESS.background)),
+            timed(makeLadder(scope.src, scope.hlsDir, probed, plan, scope.run('ladder', NICENESS.background)), (wall) =>
+              recordLadderSpeed(deps.sql, job.locked_by ?? 'unknown', preset, plan, wall).catch(() => {}),
+            ),
           ),
         );
 
@@ -146,4 +149,12 @@ async function removeUnplanned(deps: PipelineDeps, scope: JobScope, plan: MediaP
 function plannedPaths(plan: MediaPlan): string[] {
   const renditions = renditionNames(plan);
   return [MASTER_PATH, ...renditions.flatMap((r) => [playlistPath(r), initPath(r), ...plan.segments.map((_, n) => segmentPath(r, n))])];
+}
+
+/** `p`, and its wall time in seconds handed to `measured` once it succeeds (a sample for estimates). */
+async function timed<T>(p: Promise<T>, measured: (wallSeconds: number) => Promise<void>): Promise<T> {
+  const started = performance.now();
+  const value = await p;
+  await measured((performance.now() - started) / 1000);
+  return value;
 }

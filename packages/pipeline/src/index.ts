@@ -9,3 +9,4 @@ export * from './purge-asset.ts';
 export * from './scratch.ts';
 export * from './segments.ts';
 export * from './steps.ts';
+export * from './encode-speed.ts';

@@ -47,6 +47,12 @@ it('an upload with preset=social_1x1 ends with square renditions, a square opene
   }
   const opener = (await ffprobe(join(dir, 'opener.mp4'))).streams.find((st) => st.codec_type === 'video')!;
   expect(opener.width).toBe(opener.height);
+  // The ladder's encode was recorded for estimates, one sample per rung height.
+  const samples = await s.db.sql`select codec, height from encode_speed_samples order by height desc`;
+  expect(samples).toEqual([
+    { codec: 'h264', height: 360 },
+    { codec: 'h264', height: 240 },
+  ]);
 });
 
 it('refuses an unknown preset with 400 UNKNOWN_PRESET and one uploads cannot use yet with 422, storing nothing', async () => {
