@@ -115,6 +115,17 @@ export async function deletePreset(sql: Queryable, accountId: string, name: stri
   return rows.length > 0;
 }
 
+/** The preset by that name, or 400 UNKNOWN_PRESET (an upload's or an estimate's `preset`). */
+export async function knownPreset(sql: Queryable, accountId: string, name: string): Promise<Preset> {
+  const preset = await getPreset(sql, accountId, name);
+  if (!preset) {
+    throw new ApiError(400, 'UNKNOWN_PRESET', `No preset is named ${JSON.stringify(name)}; GET /v1/presets lists them.`, [
+      { path: 'preset', message: 'unknown preset' },
+    ]);
+  }
+  return preset;
+}
+
 /** Video codecs the upload pipeline encodes today (its ladder, opener and just-in-time segments agree on them). */
 const UPLOAD_CODECS = new Set(['h264']);
 
@@ -125,12 +136,7 @@ const UPLOAD_CODECS = new Set(['h264']);
  */
 export async function uploadPreset(sql: Queryable, accountId: string, name: string | undefined): Promise<Preset | undefined> {
   if (name === undefined) return undefined;
-  const preset = await getPreset(sql, accountId, name);
-  if (!preset) {
-    throw new ApiError(400, 'UNKNOWN_PRESET', `No preset is named ${JSON.stringify(name)}; GET /v1/presets lists them.`, [
-      { path: 'preset', message: 'unknown preset' },
-    ]);
-  }
+  const preset = await knownPreset(sql, accountId, name);
   if (!preset.video) {
     throw new ApiError(422, 'PRESET_NOT_SUPPORTED_FOR_UPLOADS', `The preset ${name} is audio only; uploads always publish video for now.`);
   }

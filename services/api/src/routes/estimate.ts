@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { getAsset } from '@kino/db';
 import { measuredSpeeds } from '@kino/jobs';
 import type { ProbeResult } from '@kino/media';
-import { DEFAULT_PRESET, estimate, getPreset, type EstimateSource } from '@kino/presets';
+import { DEFAULT_PRESET, estimate, knownPreset, type EstimateSource } from '@kino/presets';
 import { StringEnum, typed, Uuid } from '@kino/http';
 import { Type } from 'typebox';
 import type { ApiDeps } from '../deps.ts';
@@ -72,8 +72,7 @@ export async function estimateRoutes(scope: FastifyInstance, deps: ApiDeps): Pro
     async (request) => {
       const accountId = request.account.id;
       const name = request.body.preset;
-      const preset = name === undefined ? DEFAULT_PRESET : await getPreset(deps.sql, accountId, name);
-      if (!preset) throw new ApiError(400, 'UNKNOWN_PRESET', `No preset is named ${JSON.stringify(name)}; GET /v1/presets lists them.`);
+      const preset = name === undefined ? DEFAULT_PRESET : await knownPreset(deps.sql, accountId, name);
       const source = request.body.source;
       let summary: EstimateSource;
       if ('url' in source) {
