@@ -86,9 +86,16 @@ describe('renderImage', () => {
     expect(anmf).toBe(5);
   });
 
-  it('fails without leaving a file when no frame is there', async () => {
-    const out = join(dir, 'late.jpg');
-    await expect(renderImage(src, p, parseImagePath('images/t60000-w0-h0-preserve.jpg')!, out)).rejects.toBeInstanceOf(MediaError);
+  it('shows the last frame for a time within its span, where a seek finds none', async () => {
+    expect(await frames(await render('images/t3990-w0-h0-preserve.jpg'))).toMatchObject({ frames: 1 });
+  });
+
+  it('fails without leaving a file when there is no picture to take', async () => {
+    const audio = await makeFixture('audio-only', join(dir, 'audio.mp4'), { seconds: 1 });
+    const out = join(dir, 'audio.jpg');
+    await expect(renderImage(audio, await probe(audio), parseImagePath('images/t0-w0-h0-preserve.jpg')!, out)).rejects.toBeInstanceOf(
+      MediaError,
+    );
     await expect(stat(out)).rejects.toThrow();
   });
 });
