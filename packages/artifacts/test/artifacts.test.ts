@@ -28,7 +28,6 @@ import {
   sourcePrefix,
   startupPathsOf,
   STORYBOARD_SPRITE_PATH,
-  STORYBOARD_VTT_PATH,
   THUMBNAIL_PATH,
 } from '../src/index.ts';
 
