@@ -63,7 +63,7 @@ export const playbackBlockSchema = {
         storyboard: {
           type: ['string', 'null'],
           description:
-            'The storyboard (WebVTT, cues `storyboard.jpg#xywh=x,y,w,h` relative to it), from asset.storyboard_ready on: seek-bar previews.',
+            'The storyboard: a WebVTT file whose cues name a tile of its sprite sheet (`{sprite}#xywh=x,y,w,h`, relative to it), from asset.storyboard_ready on: seek-bar previews.',
         },
       },
     },

@@ -1421,7 +1421,7 @@ export interface components {
                 /** @description The first seconds as a small MP4, playable at once. */
                 opener?: string | null;
                 thumbnail?: string | null;
-                /** @description The storyboard (WebVTT, cues `storyboard.jpg#xywh=x,y,w,h` relative to it), from asset.storyboard_ready on: seek-bar previews. */
+                /** @description The storyboard: a WebVTT file whose cues name a tile of its sprite sheet (`{sprite}#xywh=x,y,w,h`, relative to it), from asset.storyboard_ready on: seek-bar previews. */
                 storyboard?: string | null;
             };
             prefetch?: string[];
