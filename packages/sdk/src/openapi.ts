@@ -2516,7 +2516,7 @@ export interface operations {
                         status_codes?: {
                             [key: string]: number;
                         };
-                        /** @description Requests by artifact: opener, thumbnail, playlist, init, segment. */
+                        /** @description Requests by artifact: opener, thumbnail, storyboard, image, playlist, init, segment. */
                         artifact_kinds?: {
                             [key: string]: number;
                         };

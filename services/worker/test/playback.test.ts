@@ -128,9 +128,10 @@ describe('from upload to a playable signed URL', () => {
     // No viewer has asked yet. The first one's requests for what was warmed never wait on
     // the origin; init segments and segments are not warmed (the video ones may be made just
     // in time), so those need only play. Everything else in the block was warmed.
-    const requests = [...new Set([block.urls.opener, block.urls.thumbnail, ...block.prefetch] as string[])];
+    const requests = [...new Set([block.urls.opener, block.urls.thumbnail, block.urls.storyboard, ...block.prefetch] as string[])];
     const pathOf = (url: string) => url.split(`/${asset.id}/`)[1]!;
-    expect(requests.map(pathOf)).toEqual(expect.arrayContaining([...warm]));
+    // The storyboard's sprite is not in the block: the player finds it through the VTT.
+    expect([...requests.map(pathOf), 'storyboard.jpg']).toEqual(expect.arrayContaining([...warm]));
     expect(requests.map(pathOf).filter((p) => !warm.has(p))).toEqual(
       requests.map(pathOf).filter((p) => /^hls\/[^/]+\/(init\.mp4|\d+\.m4s)$/.test(p)),
     );
