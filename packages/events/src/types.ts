@@ -12,6 +12,7 @@ export const EVENT_TYPES = {
     'The master and every media playlist are published, listing every planned segment: the whole video plays and seeks, each segment not encoded yet made on demand. data.renditions, data.segments, data.duration_sec.',
   'asset.opener_ready': 'The opener is stored: the asset is playable.',
   'asset.thumbnail_ready': 'The thumbnail is stored.',
+  'asset.storyboard_ready': 'The storyboard (sprite sheet and WebVTT file, for seek-bar previews) is stored.',
   'asset.rendition_ready':
     "Every segment of one HLS rendition is stored (the audio rendition first): data.rendition, width, height, bitrate (the peak, as the master's BANDWIDTH; the asset's renditions[].bitrate is the average), codecs.",
   'asset.hls_ready': 'Every segment of every rendition is stored: nothing is left to make on demand.',

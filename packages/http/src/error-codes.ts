@@ -79,6 +79,16 @@ export const ERROR_CODES = {
   ARTIFACT_NOT_FOUND: { status: [404], by: ['edge'], when: 'the artifact does not exist at the origin' },
   UNPUBLISHED_ARTIFACT: { status: [404], by: ['edge'], when: "a segment path the asset's published playlists do not list" },
   UNKNOWN_ARTIFACT: { status: [404], by: ['edge'], when: 'a path that names nothing an edge serves' },
+  INVALID_IMAGE_PARAMS: {
+    status: [400],
+    by: ['edge'],
+    when: 'an image URL (`thumbnail.*`, `animated.*`) with an unknown, repeated or out-of-range parameter',
+  },
+  IMAGE_VARIANT_LIMIT: {
+    status: [403],
+    by: ['api', 'edge'],
+    when: 'the asset has as many image variants made as it may (200); those already made are served',
+  },
   NOT_IN_PLAN: { status: [404], by: ['api'], when: "(internal) a just-in-time segment the asset's plan does not have" },
   METHOD_NOT_ALLOWED: { status: [405], by: ['edge'], when: 'playback URLs answer GET, HEAD and OPTIONS only' },
   IDEMPOTENCY_KEY_IN_USE: { status: [409], by: ['api'], when: "the same key's first upload is still streaming" },

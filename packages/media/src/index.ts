@@ -20,3 +20,5 @@ export {
 } from './segment-plan.ts';
 export { ladderArgs, makeAudio, makeLadder, writePlaylists, type LadderRendition } from './ladder.ts';
 export { encodeAudioSegment, encodeSegment, type EncodedSegment } from './segment.ts';
+export { renderImage, stillGeometry } from './image.ts';
+export { makeStoryboard, STORYBOARD_LIMITS, storyboardLayout, storyboardVtt, type StoryboardLayout } from './storyboard.ts';

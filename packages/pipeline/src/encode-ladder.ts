@@ -1,8 +1,28 @@
 import { join } from 'node:path';
-import { artifactPrefix, HLS_PREFIX, initPath, MASTER_PATH, playlistPath, segmentPath, THUMBNAIL_PATH } from '@kino/artifacts';
+import {
+  artifactPrefix,
+  HLS_PREFIX,
+  initPath,
+  MASTER_PATH,
+  playlistPath,
+  segmentPath,
+  STORYBOARD_SPRITE_PATH,
+  STORYBOARD_VTT_PATH,
+  THUMBNAIL_PATH,
+} from '@kino/artifacts';
 import { advancePlayableState, listArtifacts, markSourceFailed, recordArtifacts, type Queryable } from '@kino/db';
 import type { JobContext, MediaJob } from '@kino/jobs';
-import { MediaError, makeAudio, makeLadder, makeThumbnail, renditionNames, probe, type MediaPlan, type ProbeResult } from '@kino/media';
+import {
+  MediaError,
+  makeAudio,
+  makeLadder,
+  makeStoryboard,
+  makeThumbnail,
+  renditionNames,
+  probe,
+  type MediaPlan,
+  type ProbeResult,
+} from '@kino/media';
 import { deleteObject, deletePrefix, listKeys, presignGet } from '@kino/storage';
 import { publish } from './artifacts.ts';
 import { assetMedia } from './asset-plan.ts';
@@ -101,6 +121,8 @@ export async function encodeLadder(deps: PipelineDeps, job: MediaJob, ctx: JobCo
       deps.warm?.(ref, [THUMBNAIL_PATH]);
     }
 
+    if (!done.has(STORYBOARD_VTT_PATH)) await storyboard(deps, scope, probed);
+
     if (ladder) await publishRenditions(deps, scope, plan, 'upload', await ladder);
     await removeUnplanned(deps, scope, plan);
     if (asset.playable_state !== 'hls_ready') {
@@ -108,6 +130,34 @@ export async function encodeLadder(deps: PipelineDeps, job: MediaJob, ctx: JobCo
       await scope.commit([{ type: 'asset.hls_ready', data: { renditions } }], (tx) => advancePlayableState(tx, asset.id, 'hls_ready'));
     }
   });
+}
+
+/**
+ * The storyboard: a separate decode of the downloaded source at the ladder's niceness,
+ * beside it (a few small JPEG tiles cost little next to the ladder's encodes). The VTT is
+ * recorded last: its row says the storyboard is complete. Nothing for a source without video.
+ */
+async function storyboard(deps: PipelineDeps, scope: JobScope, probed: ProbeResult): Promise<void> {
+  const { asset, ref } = scope;
+  const files = { sprite: join(scope.work, STORYBOARD_SPRITE_PATH), vtt: join(scope.work, STORYBOARD_VTT_PATH) };
+  const layout = await makeStoryboard(scope.src, probed, files, scope.run('storyboard', NICENESS.background));
+  if (!layout) return;
+  const none = { rendition: null, width: null, height: null, bitrate: null };
+  const [sprite, vtt] = await Promise.all([
+    publish(deps.storage, asset.id, { path: STORYBOARD_SPRITE_PATH, kind: 'storyboard', file: files.sprite, ...none }, scope.signal),
+    publish(deps.storage, asset.id, { path: STORYBOARD_VTT_PATH, kind: 'storyboard', file: files.vtt, ...none }, scope.signal),
+  ]);
+  sprite.width = layout.columns * layout.tileWidth;
+  sprite.height = layout.rows * layout.tileHeight;
+  const data = {
+    paths: [STORYBOARD_VTT_PATH, STORYBOARD_SPRITE_PATH],
+    tiles: layout.tiles,
+    interval_seconds: layout.intervalSec,
+    tile_width: layout.tileWidth,
+    tile_height: layout.tileHeight,
+  };
+  await scope.commit([{ type: 'asset.storyboard_ready', data }], (tx) => recordArtifacts(tx, asset.id, [sprite, vtt]));
+  deps.warm?.(ref, [STORYBOARD_VTT_PATH, STORYBOARD_SPRITE_PATH]);
 }
 
 /**

@@ -2,6 +2,7 @@ export * from './artifacts.ts';
 export * from './delete-asset.ts';
 export * from './encode-ladder.ts';
 export * from './failure.ts';
+export * from './images.ts';
 export * from './import-source.ts';
 export * from './job-scope.ts';
 export * from './process-source.ts';

@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { artifactPrefix, MASTER_PATH, OPENER_PATH, THUMBNAIL_PATH } from '@kino/artifacts';
+import { artifactPrefix, MASTER_PATH, OPENER_PATH, STORYBOARD_SPRITE_PATH, STORYBOARD_VTT_PATH, THUMBNAIL_PATH } from '@kino/artifacts';
 import { getAssetById, listArtifacts, markAssetDeleted } from '@kino/db';
 import { JobFailure, LeaseLostError, type MediaJob } from '@kino/jobs';
 import { downloadToFile, listKeys } from '@kino/storage';
@@ -73,7 +73,9 @@ describe('processSource', () => {
     const rows = await listArtifacts(bed.db.sql, job.asset_id);
     expect((await listKeys(bed.s3.storage, artifactPrefix(job.asset_id))).sort()).toEqual(rows.map((r) => r.key).sort());
     expect(rows.map((r) => r.path)).toEqual(expect.arrayContaining([OPENER_PATH, THUMBNAIL_PATH, MASTER_PATH]));
-    expect(new Set(rows.map((r) => r.kind))).toEqual(new Set(['opener', 'thumbnail', 'master', 'playlist', 'init', 'segment']));
+    expect(new Set(rows.map((r) => r.kind))).toEqual(
+      new Set(['opener', 'thumbnail', 'storyboard', 'master', 'playlist', 'init', 'segment']),
+    );
 
     const opener = join(bed.tmpRoot, 'opener.mp4');
     await downloadToFile(bed.s3.storage, rows.find((r) => r.path === OPENER_PATH)!.key, opener);
@@ -88,12 +90,18 @@ describe('processSource', () => {
       'asset.opener_ready',
       'asset.rendition_ready', // audio, the whole track once, before the video ladder
       'asset.thumbnail_ready',
+      'asset.storyboard_ready',
       'asset.rendition_ready',
       'asset.hls_ready',
     ]);
     expect(new Set(woken)).toEqual(new Set([bed.accountId]));
-    // Playlists are warmed as soon as they are published, the opener and the thumbnail as they come.
-    expect(warmed).toEqual([[MASTER_PATH, 'hls/240p/index.m3u8', 'hls/audio/index.m3u8'], [OPENER_PATH], [THUMBNAIL_PATH]]);
+    // Playlists are warmed as soon as they are published, the opener, thumbnail and storyboard as they come.
+    expect(warmed).toEqual([
+      [MASTER_PATH, 'hls/240p/index.m3u8', 'hls/audio/index.m3u8'],
+      [OPENER_PATH],
+      [THUMBNAIL_PATH],
+      [STORYBOARD_VTT_PATH, STORYBOARD_SPRITE_PATH],
+    ]);
     // What a player needs when the opener ends is queued for just-in-time encoding at once.
     expect(prepared).toEqual([
       ['hls/240p/init.mp4', 'hls/240p/1.m4s', 'hls/240p/2.m4s', 'hls/audio/init.mp4', 'hls/audio/1.m4s', 'hls/audio/2.m4s'],

@@ -6,11 +6,12 @@ import { Type, type Static, type TSchemaOptions } from 'typebox';
 import { PlaybackRef } from './schemas.ts';
 
 // What a user sees of an asset. Segments are summarised per rendition rather than listed:
-// a two-hour video has thousands of them.
+// a two-hour video has thousands of them. Image variants made on demand are not listed
+// either: they are a cache of what viewers asked for, up to 200 of them.
 
 const Artifact = Type.Object({
   path: Type.String(),
-  kind: StringEnum(['opener', 'thumbnail', 'master', 'playlist', 'init']),
+  kind: StringEnum(['opener', 'thumbnail', 'storyboard', 'master', 'playlist', 'init']),
   content_type: Type.String(),
   bytes: Type.Integer(),
   rendition: Nullable(Type.String()),
@@ -149,7 +150,9 @@ export function assetView(asset: AssetRow, baseUrl: string, detail?: { artifacts
         max_attempts: detail.job.max_attempts,
       },
       artifacts: detail.artifacts
-        .filter((a): a is ArtifactRow & { kind: Exclude<ArtifactRow['kind'], 'segment'> } => a.kind !== 'segment')
+        .filter(
+          (a): a is ArtifactRow & { kind: Exclude<ArtifactRow['kind'], 'segment' | 'image'> } => a.kind !== 'segment' && a.kind !== 'image',
+        )
         .map((a) => ({
           path: a.path,
           kind: a.kind,

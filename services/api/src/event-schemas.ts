@@ -43,6 +43,13 @@ export const EVENT_DATA: Record<EventType, TSchema> = {
   }),
   'asset.opener_ready': Type.Object({ path: Type.String(), bytes: Type.Integer() }),
   'asset.thumbnail_ready': Type.Object({ path: Type.String(), bytes: Type.Integer() }),
+  'asset.storyboard_ready': Type.Object({
+    paths: Type.Array(Type.String(), { description: 'The WebVTT file, then the sprite sheet.' }),
+    tiles: Type.Integer(),
+    interval_seconds: Type.Integer({ description: 'Seconds of video each tile stands for.' }),
+    tile_width: Type.Integer(),
+    tile_height: Type.Integer(),
+  }),
   'asset.rendition_ready': Type.Object({
     rendition: Type.String(),
     width: Nullable(Type.Integer()),

@@ -20,7 +20,7 @@ import {
   encodeLadder,
   importSource,
   processSource,
-  produceSegment,
+  produceOnDemandJob,
   purgeAsset,
   queueReadAhead,
   sweepDeadScratch,
@@ -170,7 +170,7 @@ export async function createWorker(config: Config, shared: { bus?: RedisBus } = 
     shutdownGraceMs: config.worker.shutdownGraceSeconds * 1000,
     log,
     handler: (job, signal, hurry) =>
-      produceSegment(
+      produceOnDemandJob(
         {
           sql,
           storage,
