@@ -1,7 +1,7 @@
 export { MediaError, type MediaErrorCode } from './errors.ts';
 export type { RunOptions } from './process.ts';
 export { runFfmpeg, type FfmpegOptions } from './ffmpeg.ts';
-export { assertConfined, mediaInput, MEDIA_DEMUXERS } from './confine.ts';
+export { assertConfined, isAllowedFilter, mediaInput, IMAGE_DEMUXERS, MEDIA_DEMUXERS } from './confine.ts';
 export { scrub } from './scrub.ts';
 export { probe, type ProbeResult } from './probe.ts';
 export { planLadder, type RenditionPlan } from './ladder-plan.ts';
@@ -20,3 +20,15 @@ export {
 } from './segment-plan.ts';
 export { ladderArgs, makeAudio, makeLadder, writePlaylists, type LadderRendition } from './ladder.ts';
 export { encodeAudioSegment, encodeSegment, type EncodedSegment } from './segment.ts';
+export {
+  CommandError,
+  checkCommand,
+  commandArgv,
+  parseTime,
+  tokenize,
+  type CheckedCommand,
+  type CommandLimits,
+  type CommandSpec,
+} from './command.ts';
+export * from './operations.ts';
+export { describeMedia, type MediaFacts } from './describe.ts';
