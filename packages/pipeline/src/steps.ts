@@ -14,6 +14,9 @@ export const PROGRESS_STEPS = {
   process_source: ['probe', 'opener', 'playlists'],
   encode_ladder: ['download', 'probe', 'audio', 'ladder', 'thumbnail', 'upload'],
   purge_asset: ['purge'],
+  // A job of the jobs API: its inputs fetched, the ffmpeg run, its outputs probed and
+  // stored, and (analyze, enable_metrics) the quality measured.
+  run_job: ['fetch', 'encode', 'probe', 'upload', 'measure'],
 } as const satisfies Record<JobKind, readonly string[]>;
 
 export { DONE_STEP };

@@ -43,17 +43,17 @@ describe('processSource', () => {
     const ctx = jobContext(job);
     let queued = 0;
     await processSource({ ...d, onJobQueued: () => void queued++ }, job, ctx);
-    expect(await bed.eventTypes(job.asset_id)).toEqual(['asset.playlists_ready', 'asset.opener_ready']);
+    expect(await bed.eventTypes(job.asset_id!)).toEqual(['asset.playlists_ready', 'asset.opener_ready']);
     expect(queued).toBe(1);
-    expect(await getAssetById(bed.db.sql, job.asset_id)).toMatchObject({ playable_state: 'opener_ready' });
+    expect(await getAssetById(bed.db.sql, job.asset_id!)).toMatchObject({ playable_state: 'opener_ready' });
     // The ladder is a job of its own, claimed after every other upload's first frames.
-    const ladder = await bed.claimQueued(job.asset_id);
+    const ladder = await bed.claimQueued(job.asset_id!);
     expect(ladder).toMatchObject({ kind: 'encode_ladder', priority: 3 });
     expect(job.priority).toBe(1);
     const ladderCtx = jobContext(ladder);
     await encodeLadder(d, ladder, ladderCtx);
 
-    const asset = (await getAssetById(bed.db.sql, job.asset_id))!;
+    const asset = (await getAssetById(bed.db.sql, job.asset_id!))!;
     expect(asset).toMatchObject({ playable_state: 'hls_ready', source_state: 'uploaded', error: null });
     expect(asset.source_meta).toMatchObject({
       video: {
@@ -70,8 +70,8 @@ describe('processSource', () => {
       audio: { codec: 'aac' },
     });
     // Every object in the origin is recorded, and every record is in the origin.
-    const rows = await listArtifacts(bed.db.sql, job.asset_id);
-    expect((await listKeys(bed.s3.storage, artifactPrefix(job.asset_id))).sort()).toEqual(rows.map((r) => r.key).sort());
+    const rows = await listArtifacts(bed.db.sql, job.asset_id!);
+    expect((await listKeys(bed.s3.storage, artifactPrefix(job.asset_id!))).sort()).toEqual(rows.map((r) => r.key).sort());
     expect(rows.map((r) => r.path)).toEqual(expect.arrayContaining([OPENER_PATH, THUMBNAIL_PATH, MASTER_PATH]));
     expect(new Set(rows.map((r) => r.kind))).toEqual(new Set(['opener', 'thumbnail', 'master', 'playlist', 'init', 'segment']));
 
@@ -83,7 +83,7 @@ describe('processSource', () => {
 
     const video = rows.filter((r) => r.kind === 'playlist' && r.rendition !== 'audio').map((r) => r.rendition);
     expect(video).toEqual(['240p']);
-    expect(await bed.eventTypes(job.asset_id)).toEqual([
+    expect(await bed.eventTypes(job.asset_id!)).toEqual([
       'asset.playlists_ready',
       'asset.opener_ready',
       'asset.rendition_ready', // audio, the whole track once, before the video ladder
@@ -105,9 +105,9 @@ describe('processSource', () => {
   });
 
   it('skips every step already recorded, so a later attempt resumes instead of redoing', async () => {
-    const before = await listArtifacts(bed.db.sql, job.asset_id);
-    const events = await bed.eventTypes(job.asset_id);
-    const again = await bed.claim(job.asset_id);
+    const before = await listArtifacts(bed.db.sql, job.asset_id!);
+    const events = await bed.eventTypes(job.asset_id!);
+    const again = await bed.claim(job.asset_id!);
     const { d, warmed, prepared } = deps();
     let queued = 0;
     await processSource({ ...d, onJobQueued: () => void queued++ }, again, jobContext(again));
@@ -115,8 +115,8 @@ describe('processSource', () => {
     expect(queued).toBe(0);
     const ladder = await bed.claim(job.asset_id, 'encode_ladder');
     await encodeLadder(d, ladder, jobContext(ladder));
-    expect(await listArtifacts(bed.db.sql, job.asset_id)).toEqual(before);
-    expect(await bed.eventTypes(job.asset_id)).toEqual(events);
+    expect(await listArtifacts(bed.db.sql, job.asset_id!)).toEqual(before);
+    expect(await bed.eventTypes(job.asset_id!)).toEqual(events);
     expect(warmed).toEqual([]);
     expect(prepared).toEqual([]);
   });
