@@ -113,7 +113,7 @@ describe('processSource', () => {
     await processSource({ ...d, onJobQueued: () => void queued++ }, again, jobContext(again));
     // Its ladder's job ran already: none is queued again.
     expect(queued).toBe(0);
-    const ladder = await bed.claim(job.asset_id, 'encode_ladder');
+    const ladder = await bed.claim(job.asset_id!, 'encode_ladder');
     await encodeLadder(d, ladder, jobContext(ladder));
     expect(await listArtifacts(bed.db.sql, job.asset_id!)).toEqual(before);
     expect(await bed.eventTypes(job.asset_id!)).toEqual(events);
@@ -130,8 +130,8 @@ describe('processSource', () => {
       retryable: false,
       error: { code: expect.stringMatching(/^(CORRUPT_SOURCE|NO_MEDIA_STREAMS)$/) },
     });
-    expect(await getAssetById(bed.db.sql, bad.asset_id)).toMatchObject({ source_state: 'failed', playable_state: 'not_playable' });
-    expect(await listKeys(bed.s3.storage, artifactPrefix(bad.asset_id))).toEqual([]);
+    expect(await getAssetById(bed.db.sql, bad.asset_id!)).toMatchObject({ source_state: 'failed', playable_state: 'not_playable' });
+    expect(await listKeys(bed.s3.storage, artifactPrefix(bad.asset_id!))).toEqual([]);
     expect(await scratchLeft()).toEqual([]);
   });
 
