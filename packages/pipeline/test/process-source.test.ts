@@ -140,9 +140,9 @@ describe('processSource', () => {
     await bed.db.sql`update media_jobs set locked_by = 'another-worker' where id = ${lost.id}`;
     const { d } = deps();
     await expect(processSource(d, lost, jobContext(lost))).rejects.toBeInstanceOf(LeaseLostError);
-    expect(await listArtifacts(bed.db.sql, lost.asset_id)).toEqual([]);
-    expect(await getAssetById(bed.db.sql, lost.asset_id)).toMatchObject({ playable_state: 'not_playable' });
-    expect(await bed.eventTypes(lost.asset_id)).toEqual([]);
+    expect(await listArtifacts(bed.db.sql, lost.asset_id!)).toEqual([]);
+    expect(await getAssetById(bed.db.sql, lost.asset_id!)).toMatchObject({ playable_state: 'not_playable' });
+    expect(await bed.eventTypes(lost.asset_id!)).toEqual([]);
     expect(await scratchLeft()).toEqual([]);
   });
 
