@@ -148,12 +148,12 @@ describe('processSource', () => {
 
   it('does nothing for a deleted asset', async () => {
     const gone = await bed.uploaded('standard', { seconds: 2 });
-    await markAssetDeleted(bed.db.sql, bed.accountId, gone.asset_id);
+    await markAssetDeleted(bed.db.sql, bed.accountId, gone.asset_id!);
     const { d, warmed } = deps();
     const ctx = jobContext(gone);
     await processSource(d, gone, ctx);
     expect(ctx.reported).toEqual([]);
     expect(warmed).toEqual([]);
-    expect(await listKeys(bed.s3.storage, artifactPrefix(gone.asset_id))).toEqual([]);
+    expect(await listKeys(bed.s3.storage, artifactPrefix(gone.asset_id!))).toEqual([]);
   });
 });
