@@ -37,7 +37,7 @@ async function published(): Promise<string> {
   await recordArtifacts(bed.db.sql, job.asset_id!, [
     { path: OPENER_PATH, kind: 'opener', key, content_type: 'video/mp4', bytes, rendition: null, width: null, height: null, bitrate: null },
   ]);
-  return job.asset_id;
+  return job.asset_id!;
 }
 
 it('empties the origin, tells the edges, forgets the artifacts and logs asset.purged', async () => {
