@@ -44,6 +44,8 @@ export interface CheckedCommand {
 }
 
 export const MAX_COMMAND_LENGTH = 8192;
+/** Outputs one job may write. */
+export const MAX_JOB_OUTPUTS = 5;
 const PLACEHOLDER = /^\{\{((?:in|out)_[A-Za-z0-9_]{1,32})\}\}$/;
 export const INPUT_NAME = /^in_[A-Za-z0-9_]{1,32}$/;
 export const OUTPUT_NAME = /^out_[A-Za-z0-9_]{1,32}$/;

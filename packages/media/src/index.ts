@@ -22,6 +22,7 @@ export { ladderArgs, makeAudio, makeLadder, writePlaylists, type LadderRendition
 export { encodeAudioSegment, encodeSegment, type EncodedSegment } from './segment.ts';
 export {
   CommandError,
+  MAX_JOB_OUTPUTS,
   checkCommand,
   commandArgv,
   parseTime,

@@ -89,6 +89,16 @@ export const INPUT_COUNT: Record<Operation, { min: number; max: number }> = {
   watermark: { min: 2, max: 2 },
 };
 
+const REQUIRED: Record<Operation, readonly string[]> = {
+  convert: ['container'],
+  trim: ['start', 'end'],
+  extract_audio: [],
+  thumbnail: [],
+  gif: ['end'],
+  concat: [],
+  watermark: [],
+};
+
 /** The one output every typed operation writes. */
 export const OUTPUT = 'out_result';
 const inputNames = (n: number) => Array.from({ length: n }, (_, i) => `in_${i}`);
@@ -124,6 +134,8 @@ export function operationCommand<O extends Operation>(
   inputs: number,
   facts?: readonly InputFacts[],
 ): CommandSpec {
+  for (const field of REQUIRED[operation])
+    if ((options as Record<string, unknown>)[field] === undefined) throw new OperationError(field, `${operation} needs options.${field}.`);
   const range = INPUT_COUNT[operation];
   if (inputs < range.min || inputs > range.max)
     throw new OperationError(
