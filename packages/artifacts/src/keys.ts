@@ -44,7 +44,22 @@ export const isCacheKey = (key: string): boolean => CACHE_KEY.test(key);
 const JOBS = 'jobs/';
 
 /** The file names a job's outputs may have: a plain name and an extension of JOB_OUTPUT_EXTENSIONS. */
-export const JOB_OUTPUT_EXTENSIONS = ['mp4', 'm4a', 'mov', 'mkv', 'webm', 'mp3', 'wav', 'flac', 'ogg', 'opus', 'gif', 'jpg', 'png', 'webp'] as const;
+export const JOB_OUTPUT_EXTENSIONS = [
+  'mp4',
+  'm4a',
+  'mov',
+  'mkv',
+  'webm',
+  'mp3',
+  'wav',
+  'flac',
+  'ogg',
+  'opus',
+  'gif',
+  'jpg',
+  'png',
+  'webp',
+] as const;
 export type JobOutputExtension = (typeof JOB_OUTPUT_EXTENSIONS)[number];
 export const JOB_OUTPUT_NAME = new RegExp(`^[A-Za-z0-9][A-Za-z0-9_-]{0,62}\\.(?:${JOB_OUTPUT_EXTENSIONS.join('|')})$`);
 

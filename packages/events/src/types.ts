@@ -6,7 +6,8 @@ export const EVENT_TYPES = {
   'asset.source_uploaded': 'The whole source is stored (uploaded, or fetched from its URL); processing is queued.',
   'job.queued':
     'A job was queued: a URL import (data.reason `import`), processing (again, after a retry), after a delete the purge (data.reason `deleted`), or a job of the jobs API (data.reason `submitted`; asset_id null, data.job_id its id).',
-  'job.started': 'A worker claimed the job; data.attempt counts attempts. For a job of the jobs API asset_id is null and data.job_id is its id.',
+  'job.started':
+    'A worker claimed the job; data.attempt counts attempts. For a job of the jobs API asset_id is null and data.job_id is its id.',
   'job.progress':
     'The job reached a step, or a tenth of the way through one: data.step, data.fraction. For a job of the jobs API asset_id is null and data.job_id is its id.',
   'job.succeeded':

@@ -141,7 +141,13 @@ export async function fetchToFile(
   o: { maxBytes: number; signal: AbortSignal },
 ): Promise<number> {
   const timeout = deps.timeoutMs;
-  const agent = createGuardedAgent({ ...deps.egress, connectTimeoutMs: timeout, headersTimeoutMs: timeout, bodyTimeoutMs: timeout, connections: 1 });
+  const agent = createGuardedAgent({
+    ...deps.egress,
+    connectTimeoutMs: timeout,
+    headersTimeoutMs: timeout,
+    bodyTimeoutMs: timeout,
+    connections: 1,
+  });
   try {
     const res = await openSource(agent, url, deps, o.signal);
     const declared = Number(res.headers['content-length'] ?? Number.NaN);
@@ -156,7 +162,10 @@ export async function fetchToFile(
         done(bytes > o.maxBytes ? tooLarge(o.maxBytes) : null, chunk);
       },
     });
-    const body = Readable.from(readSource(res.body, o, null, (err) => describeFetchError(err, timeout, 0)), { objectMode: false });
+    const body = Readable.from(
+      readSource(res.body, o, null, (err) => describeFetchError(err, timeout, 0)),
+      { objectMode: false },
+    );
     await pipeline(body, count, createWriteStream(file), { signal: o.signal });
     return bytes;
   } finally {
@@ -165,7 +174,12 @@ export async function fetchToFile(
 }
 
 /** GETs the URL, following at most MAX_REDIRECTS redirects, each hop checked as the first was; returns the 2xx answer. */
-async function openSource(agent: Dispatcher, start: string, deps: Pick<ImportDeps, 'timeoutMs' | 'egress'>, signal: AbortSignal): Promise<Dispatcher.ResponseData> {
+async function openSource(
+  agent: Dispatcher,
+  start: string,
+  deps: Pick<ImportDeps, 'timeoutMs' | 'egress'>,
+  signal: AbortSignal,
+): Promise<Dispatcher.ResponseData> {
   let target: string | URL = start;
   for (let hop = 0; ; hop++) {
     const checked = checkImportUrl(target, deps.egress);

@@ -145,7 +145,12 @@ export async function failUserJob(tx: Queryable, jobId: string, error: { code: s
     where id = ${jobId} and state in ('queued', 'running')
     returning account_id, operation`;
   if (!job) return;
-  await appendEvent(tx, { accountId: job.account_id, assetId: null, type: 'job.failed', data: { job_id: jobId, operation: job.operation, ...error } });
+  await appendEvent(tx, {
+    accountId: job.account_id,
+    assetId: null,
+    type: 'job.failed',
+    data: { job_id: jobId, operation: job.operation, ...error },
+  });
 }
 
 /**

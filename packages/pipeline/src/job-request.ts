@@ -1,4 +1,12 @@
-import { type CommandLimits, type CommandSpec, checkCommand, type InputFacts, type Operation, operationCommand, type OperationOptions } from '@kino/media';
+import {
+  type CommandLimits,
+  type CommandSpec,
+  checkCommand,
+  type InputFacts,
+  type Operation,
+  operationCommand,
+  type OperationOptions,
+} from '@kino/media';
 
 // A job of the jobs API as it is stored (user_jobs.request) once the api accepted it: the
 // api checks it with the same functions the worker runs it with, so a request that passed

@@ -46,7 +46,8 @@ const SOURCE_READ_SECONDS = 3600;
 const PROBE_TIMEOUT_MS = 60_000;
 
 /** A failure of the job's own making: no retry helps. */
-const refuse = (code: string, message: string): JobFailure => new JobFailure({ detail: `${code}: ${message}`, retryable: false, error: { code, message } });
+const refuse = (code: string, message: string): JobFailure =>
+  new JobFailure({ detail: `${code}: ${message}`, retryable: false, error: { code, message } });
 
 /**
  * Runs one attempt of a job of the jobs API: inputs (the account's assets read at the origin
@@ -70,10 +71,17 @@ export async function runUserJob(deps: RunJobDeps, job: MediaJob, ctx: JobContex
       ctx.progress({ step: 'fetch', fraction: i / inputs.length });
       const src = await inputSource(deps, row.account_id, input, join(work, name), ctx.signal);
       const probed = await describeMedia(src, { ...run, timeoutMs: PROBE_TIMEOUT_MS }).catch((err: unknown) => {
-        throw err instanceof MediaError && err.code === 'CORRUPT_SOURCE' ? refuse('INVALID_INPUT', `The input ${name} is not a media file ffmpeg can read.`) : err;
+        throw err instanceof MediaError && err.code === 'CORRUPT_SOURCE'
+          ? refuse('INVALID_INPUT', `The input ${name} is not a media file ffmpeg can read.`)
+          : err;
       });
       const video = probed.streams.find((s) => s.type === 'video');
-      facts.push({ hasAudio: probed.streams.some((s) => s.type === 'audio'), width: video?.width, height: video?.height, duration: probed.duration_sec });
+      facts.push({
+        hasAudio: probed.streams.some((s) => s.type === 'audio'),
+        width: video?.width,
+        height: video?.height,
+        duration: probed.duration_sec,
+      });
       // Job inputs may be single images (a watermark): their demuxers read one file too.
       sources[name] = { src, formatName: probed.formatName, images: true };
     }
@@ -100,7 +108,8 @@ export async function runUserJob(deps: RunJobDeps, job: MediaJob, ctx: JobContex
       const bytes = (await stat(path).catch(() => null))?.size ?? 0;
       if (bytes === 0) throw refuse('EMPTY_OUTPUT', `The command wrote nothing to ${file} (${name}).`);
       // ffmpeg stops at -fs having written about that much: an output at the bound is cut.
-      if (bytes >= deps.limits.maxOutputBytes) throw refuse('OUTPUT_TOO_LARGE', `${file} reached the limit of ${deps.limits.maxOutputBytes} bytes.`);
+      if (bytes >= deps.limits.maxOutputBytes)
+        throw refuse('OUTPUT_TOO_LARGE', `${file} reached the limit of ${deps.limits.maxOutputBytes} bytes.`);
       total += bytes;
       if (total > deps.limits.maxTotalOutputBytes)
         throw refuse('OUTPUT_TOO_LARGE', `The outputs together are larger than ${deps.limits.maxTotalOutputBytes} bytes.`);
