@@ -59,7 +59,9 @@ export function tokenize(args: string): string[] {
   let quote: '"' | "'" | undefined;
   for (let i = 0; i < args.length; i++) {
     const c = args[i]!;
-    if (/[\u0000-\u0008\u000b-\u001f\u007f]/.test(c)) throw new CommandError(JSON.stringify(c), 'control characters are not allowed');
+    const code = c.charCodeAt(0);
+    if ((code < 32 && c !== '\t' && c !== '\n') || code === 127)
+      throw new CommandError(JSON.stringify(c), 'control characters are not allowed');
     if (quote) {
       if (c === quote) quote = undefined;
       else if (c === '\\' && quote === '"' && (args[i + 1] === '"' || args[i + 1] === '\\')) current += args[++i]!;

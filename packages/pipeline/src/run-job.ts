@@ -58,7 +58,7 @@ const refuse = (code: string, message: string): JobFailure =>
  */
 export async function runUserJob(deps: RunJobDeps, job: MediaJob, ctx: JobContext): Promise<void> {
   const row = job.job_id ? await userJobById(deps.sql, job.job_id) : null;
-  if (!row || row.state !== 'running') return;
+  if (row?.state !== 'running') return;
   const request = row.request as unknown as JobRequest;
   const work = await mkdtemp(join(deps.tmpRoot || tmpdir(), `${SCRATCH_PREFIX}${job.id}-${process.pid}-`));
   const stored: string[] = [];
