@@ -20,3 +20,11 @@ export {
 } from './segment-plan.ts';
 export { ladderArgs, makeAudio, makeLadder, writePlaylists, type LadderRendition } from './ladder.ts';
 export { encodeAudioSegment, encodeSegment, type EncodedSegment } from './segment.ts';
+export {
+  measureQuality,
+  vmafAvailable,
+  type MeasureQualityOptions,
+  type MediaInput,
+  type QualityMetric,
+  type QualityScores,
+} from './quality.ts';
