@@ -39,7 +39,8 @@ export function demuxerOf(formatName: string): string {
 /**
  * Filters a Kino command may use. None of them opens a file, a device or a socket
  * (`movie`, `amovie`, `subtitles`, `ass`, `drawtext`, `zmq`, `sendcmd`, model and LUT
- * loaders all could); the sources at the end generate test input and read nothing.
+ * loaders all could; the metric filters `psnr`, `ssim` and `libvmaf` only with their file
+ * options, which FILE_OPTION refuses); the sources at the end generate test input and read nothing.
  */
 const FILTERS = new Set([
   'fps',
@@ -61,6 +62,9 @@ const FILTERS = new Set([
   'aresample',
   'showwavespic',
   'overlay',
+  'psnr',
+  'ssim',
+  'libvmaf',
   'trim',
   'tpad',
   'apad',

@@ -22,6 +22,8 @@ export { ladderArgs, makeAudio, makeLadder, writePlaylists, type LadderRendition
 export { encodeAudioSegment, encodeSegment, type EncodedSegment } from './segment.ts';
 export {
   measureQuality,
+  QUALITY_METRICS,
+  PSNR_CAP_DB,
   vmafAvailable,
   type MeasureQualityOptions,
   type MediaInput,
