@@ -39,8 +39,7 @@ export function demuxerOf(formatName: string): string {
 /**
  * Filters a Kino command may use. None of them opens a file, a device or a socket
  * (`movie`, `amovie`, `subtitles`, `ass`, `drawtext`, `zmq`, `sendcmd`, model and LUT
- * loaders all could; the metric filters `psnr`, `ssim` and `libvmaf` only with their file
- * options, which FILE_OPTION refuses); the sources at the end generate test input and read nothing.
+ * loaders all could); the sources at the end generate test input and read nothing.
  */
 const FILTERS = new Set([
   'fps',
@@ -52,6 +51,10 @@ const FILTERS = new Set([
   'null',
   'anull',
   'signalstats',
+  // Quality metrics (quality.ts); their stats/log/model file options are refused below.
+  'psnr',
+  'ssim',
+  'libvmaf',
   'metadata',
   'thumbnail',
   'bwdif',
@@ -62,9 +65,6 @@ const FILTERS = new Set([
   'aresample',
   'showwavespic',
   'overlay',
-  'psnr',
-  'ssim',
-  'libvmaf',
   'trim',
   'tpad',
   'apad',
@@ -77,6 +77,11 @@ const FILTERS = new Set([
   'sine',
   'anullsrc',
 ]);
+
+const METRIC_FILTERS = new Set(['psnr', 'ssim', 'libvmaf']);
+
+/** Whether a filter may appear in a graph: what the jobs API lets a user's command use. */
+export const isAllowedFilter = (name: string): boolean => FILTERS.has(name);
 /** Filter options that name a file to read or write (`metadata=…:file=` writes one). */
 const FILE_OPTION = /(?:^|[:=])\s*(?:file|filename|textfile|fontfile|stats_file|log_path|model|model_path|psfile)\s*=/i;
 /** Options that read or write a file the command does not otherwise name. */
@@ -141,6 +146,8 @@ export function filterNames(graph: string): string[] {
       const eq = f.indexOf('=');
       const name = (eq < 0 ? f : f.slice(0, eq)).replace(/(?:\[[^\]]*\])+$/, '').replace(/@.*$/, '');
       if (eq >= 0) {
+        // Their first positional argument is a stats file: written in the scratch directory, unbounded.
+        if (METRIC_FILTERS.has(name)) refuse(`the filter ${name} takes no arguments here`);
         const params = f.slice(eq + 1).replace(/(?:\[[^\]]*\])+$/, '');
         // Named (`file=…`) or positional (metadata's sixth argument is its file).
         if (FILE_OPTION.test(`=${params}`)) refuse(`the filter ${name} may not name a file`);
