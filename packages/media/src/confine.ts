@@ -58,6 +58,10 @@ const FILTERS = new Set([
   'null',
   'anull',
   'signalstats',
+  // Quality metrics (quality.ts); their stats/log/model file options are refused below.
+  'psnr',
+  'ssim',
+  'libvmaf',
   'metadata',
   'thumbnail',
   'bwdif',
@@ -101,6 +105,8 @@ const FILTERS = new Set([
   'select',
   'aselect',
 ]);
+
+const METRIC_FILTERS = new Set(['psnr', 'ssim', 'libvmaf']);
 
 /** Whether a filter may appear in a graph: what the jobs API lets a user's command use. */
 export const isAllowedFilter = (name: string): boolean => FILTERS.has(name);
@@ -169,6 +175,8 @@ export function filterNames(graph: string): string[] {
       const eq = f.indexOf('=');
       const name = (eq < 0 ? f : f.slice(0, eq)).replace(/(?:\[[^\]]*\])+$/, '').replace(/@.*$/, '');
       if (eq >= 0) {
+        // Their first positional argument is a stats file: written in the scratch directory, unbounded.
+        if (METRIC_FILTERS.has(name)) refuse(`the filter ${name} takes no arguments here`);
         const params = f.slice(eq + 1).replace(/(?:\[[^\]]*\])+$/, '');
         // Named (`file=…`) or positional (metadata's sixth argument is its file).
         if (FILE_OPTION.test(`=${params}`)) refuse(`the filter ${name} may not name a file`);

@@ -21,6 +21,16 @@ export {
 export { ladderArgs, makeAudio, makeLadder, writePlaylists, type LadderRendition } from './ladder.ts';
 export { encodeAudioSegment, encodeSegment, type EncodedSegment } from './segment.ts';
 export {
+  measureQuality,
+  QUALITY_METRICS,
+  PSNR_CAP_DB,
+  vmafAvailable,
+  type MeasureQualityOptions,
+  type MediaInput,
+  type QualityMetric,
+  type QualityScores,
+} from './quality.ts';
+export {
   CommandError,
   MAX_JOB_OUTPUTS,
   checkCommand,

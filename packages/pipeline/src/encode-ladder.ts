@@ -16,6 +16,7 @@ import {
 import { deleteObject, deletePrefix, listKeys, presignGet } from '@kino/storage';
 import { publish } from './artifacts.ts';
 import { publishAsWritten } from './publish-as-written.ts';
+import { recordRenditionQuality } from './rendition-quality.ts';
 import { publishRenditions, renditionDone } from './renditions.ts';
 import { SOURCE_ERRORS } from './failure.ts';
 import { NICENESS, withJobScope, type JobScope, type PipelineDeps } from './job-scope.ts';
@@ -108,12 +109,16 @@ export async function encodeLadder(deps: PipelineDeps, job: MediaJob, ctx: JobCo
       deps.warm?.(ref, [THUMBNAIL_PATH]);
     }
 
-    if (ladder) await publishRenditions(deps, scope, plan, 'upload', await ladder);
+    const encoded = ladder ? await ladder : [];
+    if (encoded.length > 0) await publishRenditions(deps, scope, plan, 'upload', encoded);
     await removeUnplanned(deps, scope, plan);
     if (asset.playable_state !== 'hls_ready') {
       const renditions = renditionNames(plan);
       await scope.commit([{ type: 'asset.hls_ready', data: { renditions } }], (tx) => advancePlayableState(tx, asset.id, 'hls_ready'));
     }
+    // Only what this attempt encoded is on disk to compare; a retry after the ladder was
+    // published leaves the earlier attempt's measurements (or none) as they are.
+    await recordRenditionQuality(deps, scope, encoded);
   });
 }
 

@@ -26,6 +26,10 @@ export async function purgeAsset(deps: PurgeDeps, job: MediaJob, ctx: JobContext
   const edges = await deps.purgeEdges(asset.id);
   await deps.sql.begin(async (tx) => {
     await ctx.holdLease(tx);
+    // Usage's storage byte-hours still need what the rows said (migrations/019).
+    await tx`
+      update assets set purged_artifact_bytes = coalesce(purged_artifact_bytes, 0) + coalesce((select sum(bytes) from artifacts where asset_id = ${asset.id}), 0)
+      where id = ${asset.id}`;
     await tx`delete from artifacts where asset_id = ${asset.id}`;
     await appendEvent(tx, { accountId: asset.account_id, assetId: asset.id, type: 'asset.purged', data: { objects, edges } });
   });

@@ -83,6 +83,14 @@ describe('processSource', () => {
 
     const video = rows.filter((r) => r.kind === 'playlist' && r.rendition !== 'audio').map((r) => r.rendition);
     expect(video).toEqual(['240p']);
+    // Each video rendition's picture against the source, measured after hls_ready; audio has none.
+    const quality = (r: string) => rows.find((a) => a.kind === 'playlist' && a.rendition === r)!.quality;
+    expect(quality('240p')).toEqual({ psnr: expect.any(Number), ssim: expect.any(Number), sampled_seconds: expect.any(Number) });
+    expect(quality('240p')!.psnr).toBeGreaterThan(25);
+    expect(quality('240p')!.ssim).toBeGreaterThan(0.8);
+    expect(quality('240p')!.ssim).toBeLessThan(1);
+    expect(quality('240p')!.sampled_seconds).toBeGreaterThan(5);
+    expect(quality('audio')).toBeNull();
     expect(await bed.eventTypes(job.asset_id!)).toEqual([
       'asset.playlists_ready',
       'asset.opener_ready',

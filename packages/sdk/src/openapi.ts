@@ -966,10 +966,10 @@ export interface components {
                 /** @enum {string} */
                 job_state: "queued" | "running" | "succeeded" | "failed" | "cancelled";
                 /**
-                 * @description The step in hand: import_source: fetch; process_source: probe, opener, playlists; encode_ladder: download, probe, audio, ladder, thumbnail, upload; purge_asset: purge (in the order first reported; see the README). `done` once the job succeeded.
+                 * @description The step in hand: import_source: fetch; process_source: probe, opener, playlists; encode_ladder: download, probe, audio, ladder, thumbnail, upload, metrics; purge_asset: purge (in the order first reported; see the README). `done` once the job succeeded.
                  * @enum {string|null}
                  */
-                step: "fetch" | "probe" | "opener" | "playlists" | "download" | "audio" | "ladder" | "thumbnail" | "upload" | "purge" | "done" | null;
+                step: "fetch" | "probe" | "opener" | "playlists" | "download" | "audio" | "ladder" | "thumbnail" | "upload" | "metrics" | "purge" | "done" | null;
                 fraction: number | null;
                 attempts: number;
                 max_attempts: number;
@@ -994,6 +994,15 @@ export interface components {
                 bitrate: number | null;
                 segments: number;
                 bytes: number;
+                /** @description The rendition's picture against the source, scaled to the source's size, sampled after hls_ready; null for audio and until measured. */
+                quality: {
+                    /** @description Mean PSNR in dB (100 = identical). */
+                    psnr: number;
+                    /** @description Mean SSIM, 0..1 (1 = identical). */
+                    ssim: number;
+                    /** @description Seconds compared: three short windows spread over the video. */
+                    sampled_seconds: number;
+                } | null;
             }[];
             /** Format: date-time */
             created_at: string;

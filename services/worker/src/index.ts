@@ -99,6 +99,7 @@ export async function createWorker(config: Config, shared: { bus?: RedisBus } = 
     storage,
     tmpRoot: config.worker.tmpDir,
     ffmpegTimeoutMs: config.worker.ffmpegTimeoutSeconds * 1000,
+    log,
     warm,
     onEvents,
     onJobQueued: () => void announceJobs(bus.redis).catch((err) => log.warn({ err }, 'could not announce a job')),
