@@ -20,8 +20,10 @@ import {
   commandArgv,
   describeMedia,
   type CommandLimits,
+  measureQuality,
   MediaError,
   OperationError,
+  type QualityScores,
   runFfmpeg,
   scrub,
 } from '@kino/media';
@@ -40,6 +42,15 @@ export interface RunJobDeps {
   fetch: Pick<ImportDeps, 'timeoutMs' | 'egress'>;
   onEvents?: (accountId: string) => void;
 }
+
+/** What enable_metrics compares of a convert's output: seconds, in windows over the file. */
+const METRICS_SAMPLE_SECONDS = 6;
+
+/** Scores as the job's `metrics`: what was measured, and over how many seconds. */
+const metricsOf = (q: QualityScores): Record<string, number> =>
+  Object.fromEntries(
+    Object.entries({ psnr: q.psnr, ssim: q.ssim, vmaf: q.vmaf, sampled_seconds: q.sampledSeconds }).filter(([, v]) => v !== undefined),
+  ) as Record<string, number>;
 
 /** A presigned read of an asset's source lives this long: ffmpeg opens it at once. */
 const SOURCE_READ_SECONDS = 3600;
@@ -63,6 +74,13 @@ export async function runUserJob(deps: RunJobDeps, job: MediaJob, ctx: JobContex
   const work = await mkdtemp(join(deps.tmpRoot || tmpdir(), `${SCRATCH_PREFIX}${job.id}-${process.pid}-`));
   const stored: string[] = [];
   const run = { signal: ctx.signal, scratchRoot: work };
+  const finish = async (outputs: JobOutput[], metrics: Record<string, number> | null) => {
+    await deps.sql.begin(async (tx) => {
+      await ctx.holdLease(tx);
+      if (!(await finishUserJob(tx, row.id, { outputs, metrics }))) throw new LeaseLostError();
+    });
+    deps.onEvents?.(row.account_id);
+  };
   try {
     const inputs = jobInputs(request);
     const sources: Record<string, { src: string; formatName: string; images: boolean }> = {};
@@ -86,6 +104,20 @@ export async function runUserJob(deps: RunJobDeps, job: MediaJob, ctx: JobContex
       sources[name] = { src, formatName: probed.formatName, images: true };
     }
 
+    if (request.kind === 'analyze') {
+      ctx.progress({ step: 'measure', fraction: 0 });
+      const scores = await measureQuality({
+        reference: sources['in_reference']!,
+        distorted: sources['in_distorted']!,
+        metrics: request.metrics,
+        scratchDir: work,
+        signal: ctx.signal,
+        timeoutMs: deps.limits.timeoutMs,
+        nice: NICENESS.background,
+      });
+      await finish([], metricsOf(scores));
+      return;
+    }
     const command = jobCommand(request, facts);
     const checked = checkCommand(command, deps.limits);
     const outDir = join(work, 'out');
@@ -123,11 +155,24 @@ export async function runUserJob(deps: RunJobDeps, job: MediaJob, ctx: JobContex
       outputs.push({ name: file, key, bytes, content_type: contentType, probe });
     }
 
-    await deps.sql.begin(async (tx) => {
-      await ctx.holdLease(tx);
-      if (!(await finishUserJob(tx, row.id, { outputs, metrics: null }))) throw new LeaseLostError();
-    });
-    deps.onEvents?.(row.account_id);
+    // enable_metrics: the output against its input, sampled (a few seconds, whatever the length).
+    let metrics: Record<string, number> | null = null;
+    if (request.kind === 'typed' && request.enable_metrics) {
+      ctx.progress({ step: 'measure', fraction: 0 });
+      const output = Object.values(files)[0]!;
+      const scores = await measureQuality({
+        reference: sources['in_0']!,
+        distorted: { src: output, formatName: (await describeMedia(output, { ...run, timeoutMs: PROBE_TIMEOUT_MS })).formatName },
+        metrics: ['psnr', 'ssim'],
+        sampleSeconds: METRICS_SAMPLE_SECONDS,
+        scratchDir: work,
+        signal: ctx.signal,
+        timeoutMs: deps.limits.timeoutMs,
+        nice: NICENESS.background,
+      });
+      metrics = metricsOf(scores);
+    }
+    await finish(outputs, metrics);
   } catch (err) {
     // A lost lease: the job is another worker's now, which writes the same keys.
     if (!(err instanceof LeaseLostError)) for (const key of stored) await deleteObject(deps.storage, key).catch(() => {});

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jobPrefix } from '@kino/artifacts';
 import { createAccount, issueApiKey } from '@kino/db';
+import { vmafAvailable } from '@kino/media';
 import { listKeys } from '@kino/storage';
 import { makeFixture } from '@kino/testkit';
 import { type ApiHarness, startApiHarness, startStack, type Stack } from '@kino/testkit-stack';
@@ -121,6 +122,39 @@ describe('typed operations', () => {
     expect(res).toMatchObject({ status: 422, body: { error: { code: 'INVALID_OPTIONS', details: { field: 'video_codec' } } } });
     const trim = await post({ operation: 'trim', inputs: [assetId], options: { start: 2, end: 1 } });
     expect(trim).toMatchObject({ status: 422, body: { error: { code: 'INVALID_OPTIONS', details: { field: 'end' } } } });
+  });
+});
+
+describe('quality metrics', () => {
+  it('analyze scores a video against its reference; convert measures its output with enable_metrics', async () => {
+    const analyze = await (
+      await fetch(`${s.api.url}/v1/analyze`, {
+        method: 'POST',
+        headers: { ...auth(), 'content-type': 'application/json' },
+        body: JSON.stringify({ reference: assetId, distorted: assetId, metrics: ['psnr', 'ssim'] }),
+      })
+    ).json();
+    expect((analyze as any).operation).toBe('analyze');
+    const convert = await post({ operation: 'convert', inputs: [assetId], options: { container: 'mp4', crf: 40 }, enable_metrics: true });
+    expect(convert.status).toBe(202);
+
+    const same = await settled((analyze as any).id);
+    expect(same).toMatchObject({ state: 'succeeded', outputs: [], metrics: { psnr: 100, ssim: 1 } });
+    const measured = await settled(convert.body.id);
+    expect(measured.state).toBe('succeeded');
+    expect(measured.metrics.psnr).toBeLessThan(100);
+    expect(measured.metrics.ssim).toBeGreaterThan(0.5);
+    expect(measured.metrics.ssim).toBeLessThan(1);
+  });
+
+  it('refuses vmaf where the worker cannot measure it', async () => {
+    const res = await fetch(`${s.api.url}/v1/analyze`, {
+      method: 'POST',
+      headers: { ...auth(), 'content-type': 'application/json' },
+      body: JSON.stringify({ reference: assetId, distorted: assetId, metrics: ['vmaf'] }),
+    });
+    if (await vmafAvailable()) expect(res.status).toBe(202);
+    else expect(((await res.json()) as any).error.code).toBe('METRIC_UNAVAILABLE');
   });
 });
 

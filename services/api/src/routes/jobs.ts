@@ -22,9 +22,11 @@ import {
   OperationError,
   OPERATIONS,
   POSITIONS,
+  QUALITY_METRICS,
   VIDEO_CODECS,
+  vmafAvailable,
 } from '@kino/media';
-import { checkJobRequest, type JobInput, type JobRequest } from '@kino/pipeline';
+import { checkJobRequest, type CommandRequest, type JobInput, type JobRequest } from '@kino/pipeline';
 import { accountLimits } from '@kino/tenancy';
 import { signDownload, verifyDownload } from '@kino/tokens';
 import {
@@ -117,6 +119,20 @@ const JobBody = Type.Object(
   { additionalProperties: false },
 );
 
+const AnalyzeBody = Type.Object(
+  {
+    reference: Input,
+    distorted: Input,
+    metrics: Type.Array(StringEnum(QUALITY_METRICS), {
+      minItems: 1,
+      maxItems: 3,
+      uniqueItems: true,
+      description: 'vmaf only where the worker’s ffmpeg has libvmaf (else 422 METRIC_UNAVAILABLE).',
+    }),
+  },
+  { additionalProperties: false },
+);
+
 const Output = Type.Object({
   name: Type.String(),
   bytes: Type.Integer(),
@@ -177,6 +193,27 @@ export async function jobRoutes(scope: FastifyInstance, deps: ApiDeps): Promise<
     };
   };
 
+  /** Queues a checked job, within the account's user_jobs quota. */
+  async function queue(accountId: string, operation: string, job: JobRequest): Promise<UserJobRow> {
+    const account = await getAccount(deps.sql, accountId);
+    const limit = accountLimits(deps.config.tenancy.plans, account!).user_jobs;
+    const created = await createUserJob(deps.sql, {
+      accountId,
+      operation,
+      request: job as unknown as Record<string, unknown>,
+      maxAttempts: deps.config.worker.maxAttempts,
+      limit,
+    });
+    if (!created)
+      throw new ApiError(429, 'TOO_MANY_JOBS', `The account has ${limit} jobs queued or running, its user_jobs limit; wait for one to finish.`, {
+        quota: 'user_jobs',
+        limit,
+      });
+    deps.announceJobs();
+    deps.announceEvents(accountId);
+    return created;
+  }
+
   /** Each input: an asset of this account with its source in, or a URL the guard would fetch. */
   async function checkInput(accountId: string, name: string, ref: string): Promise<JobInput> {
     const refuse = (why: string) => new ApiError(422, 'INVALID_INPUT', `The input ${name} ${why}.`, { input: name });
@@ -217,7 +254,7 @@ export async function jobRoutes(scope: FastifyInstance, deps: ApiDeps): Promise<
     async (request, reply) => {
       const b = request.body;
       const accountId = request.account.id;
-      let job: JobRequest;
+      let job: CommandRequest;
       if ((b.operation === undefined) === (b.ffmpeg_args === undefined))
         throw new ApiError(
           400,
@@ -249,28 +286,38 @@ export async function jobRoutes(scope: FastifyInstance, deps: ApiDeps): Promise<
         if (err instanceof OperationError) throw new ApiError(422, 'INVALID_OPTIONS', err.message, { field: err.field });
         throw err;
       }
-      const account = await getAccount(deps.sql, accountId);
-      const limit = accountLimits(deps.config.tenancy.plans, account!).user_jobs;
-      const created = await createUserJob(deps.sql, {
-        accountId,
-        operation: job.kind === 'typed' ? job.operation : 'command',
-        request: job as unknown as Record<string, unknown>,
-        maxAttempts: deps.config.worker.maxAttempts,
-        limit,
-      });
-      if (!created)
-        throw new ApiError(
-          429,
-          'TOO_MANY_JOBS',
-          `The account has ${limit} jobs queued or running, its user_jobs limit; wait for one to finish.`,
-          {
-            quota: 'user_jobs',
-            limit,
-          },
-        );
-      deps.announceJobs();
-      deps.announceEvents(accountId);
+      const created = await queue(accountId, job.kind === 'typed' ? job.operation : 'command', job);
       return reply.code(202).send(view(created));
+    },
+  );
+
+  app.post(
+    '/v1/analyze',
+    {
+      config: { access: 'upload' },
+      schema: {
+        operationId: 'analyzeQuality',
+        summary: 'Measure PSNR, SSIM or VMAF of a video against a reference',
+        description:
+          'A job of operation `analyze` (the jobs routes follow it): its `metrics` hold the scores and `sampled_seconds`; it has no outputs. ' +
+          'The distorted video is scaled to the reference’s size and both compared from their first frame.',
+        tags: ['jobs'],
+        body: AnalyzeBody,
+        response: { 202: refTo(JobSchema), ...keyedErrors(422, ...BODY) },
+      },
+    },
+    async (request, reply) => {
+      const b = request.body;
+      if (b.metrics.includes('vmaf') && !(await vmafAvailable()))
+        throw new ApiError(422, 'METRIC_UNAVAILABLE', 'This deployment’s ffmpeg has no libvmaf: ask for psnr and ssim (GET /v1/capabilities says what it has).');
+      const accountId = request.account.id;
+      const job: JobRequest = {
+        kind: 'analyze',
+        reference: await checkInput(accountId, 'reference', b.reference),
+        distorted: await checkInput(accountId, 'distorted', b.distorted),
+        metrics: b.metrics,
+      };
+      return reply.code(202).send(view(await queue(accountId, 'analyze', job)));
     },
   );
 
