@@ -41,6 +41,7 @@ export const ERROR_CODES = {
     by: ['api'],
     when: "a multipart upload's completion lists parts S3 does not have (`details` names them)",
   },
+  UNKNOWN_PRESET: { status: [400], by: ['api'], when: "`preset=` names neither a built-in preset nor one of the account's" },
   BAD_REQUEST: { status: [400], by: ['api', 'edge'], when: 'another malformed HTTP request' },
   INVALID_PATH: { status: [400], by: ['edge'], when: 'a playback path with escapes, backslashes, empty or dot segments' },
   UNAUTHORIZED: { status: [401], by: ['api', 'edge'], when: 'no API key (on internal routes: no internal token)' },
@@ -108,6 +109,13 @@ export const ERROR_CODES = {
     when: 'redelivering to a webhook disabled for failing too long (enable it first: `POST /v1/webhooks/{id}/enable`)',
   },
   DELIVERY_IN_FLIGHT: { status: [409], by: ['api'], when: 'redelivering a webhook delivery that is being sent right now' },
+  PRESET_BUILTIN: { status: [409], by: ['api'], when: 'creating, changing or deleting a preset with a built-in name' },
+  PRESET_EXISTS: { status: [409], by: ['api'], when: 'creating a preset whose name the account already has (change it with PATCH)' },
+  TOO_MANY_PRESETS: {
+    status: [409],
+    by: ['api'],
+    when: 'creating a preset when the account holds as many as it may (50); `details` has the limit and the usage',
+  },
   TUS_VERSION_UNSUPPORTED: { status: [412], by: ['api'], when: 'a tus request without `Tus-Resumable: 1.0.0`' },
   PAYLOAD_TOO_LARGE: {
     status: [413],
@@ -139,6 +147,16 @@ export const ERROR_CODES = {
   },
   METRIC_UNAVAILABLE: { status: [422], by: ['api'], when: 'a quality metric this deployment cannot measure (vmaf without libvmaf)' },
   TOO_MANY_JOBS: { status: [429], by: ['api'], when: 'the account has as many jobs queued or running as its `user_jobs` quota allows' },
+  PRESET_NOT_SUPPORTED_FOR_UPLOADS: {
+    status: [422],
+    by: ['api'],
+    when: 'an upload with a preset whose output the pipeline does not make yet (the message says which part)',
+  },
+  ESTIMATE_SOURCE_UNSUPPORTED: {
+    status: [422],
+    by: ['api'],
+    when: 'an estimate for a `url` source (not probed yet: send the probe summary or an asset id), or an asset without a probe',
+  },
   RATE_LIMITED: {
     status: [429],
     by: ['api', 'edge'],

@@ -6,3 +6,4 @@ export * from './segment-runner.ts';
 export * from './heartbeat.ts';
 export * from './admission.ts';
 export * from './user-jobs.ts';
+export * from './encode-speed.ts';

@@ -52,6 +52,7 @@ const FILTERS = new Set([
   'fps',
   'scale',
   'setsar',
+  'crop',
   'format',
   'split',
   'asplit',

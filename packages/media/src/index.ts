@@ -4,7 +4,7 @@ export { runFfmpeg, type FfmpegOptions } from './ffmpeg.ts';
 export { assertConfined, isAllowedFilter, mediaInput, IMAGE_DEMUXERS, MEDIA_DEMUXERS } from './confine.ts';
 export { scrub } from './scrub.ts';
 export { probe, type ProbeResult } from './probe.ts';
-export { planLadder, type RenditionPlan } from './ladder-plan.ts';
+export { cropSize, DEFAULT_ENCODING, planLadder, type Crop, type EncodingPreset, type RenditionPlan } from './ladder-plan.ts';
 export { makeOpener, OPENER_SECONDS, openerCopiesVideo } from './opener.ts';
 export { makeThumbnail } from './thumbnail.ts';
 export {

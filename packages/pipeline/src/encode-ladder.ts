@@ -2,19 +2,11 @@ import { join } from 'node:path';
 import { artifactPrefix, HLS_PREFIX, initPath, MASTER_PATH, playlistPath, segmentPath, THUMBNAIL_PATH } from '@kino/artifacts';
 import { advancePlayableState, listArtifacts, markSourceFailed, recordArtifacts, type Queryable } from '@kino/db';
 import type { JobContext, MediaJob } from '@kino/jobs';
-import {
-  MediaError,
-  makeAudio,
-  makeLadder,
-  makeThumbnail,
-  planMedia,
-  renditionNames,
-  probe,
-  type MediaPlan,
-  type ProbeResult,
-} from '@kino/media';
+import { MediaError, makeAudio, makeLadder, makeThumbnail, renditionNames, probe, type MediaPlan, type ProbeResult } from '@kino/media';
 import { deleteObject, deletePrefix, listKeys, presignGet } from '@kino/storage';
 import { publish } from './artifacts.ts';
+import { assetMedia } from './asset-plan.ts';
+import { recordLadderSpeed } from './encode-speed.ts';
 import { publishAsWritten } from './publish-as-written.ts';
 import { recordRenditionQuality } from './rendition-quality.ts';
 import { publishRenditions, renditionDone } from './renditions.ts';
@@ -32,8 +24,7 @@ export async function encodeLadder(deps: PipelineDeps, job: MediaJob, ctx: JobCo
     const { asset, ref } = scope;
     // The plan the playlists were published from (processSource recorded its probe).
     if (!asset.media_probe) throw new Error('the asset has no segment plan: its first job did not run');
-    const probed = asset.media_probe as unknown as ProbeResult;
-    const plan = planMedia(probed);
+    const { probe: probed, plan, preset } = assetMedia(asset, asset.media_probe as unknown as ProbeResult);
     const done = new Set((await listArtifacts(deps.sql, asset.id)).map((a) => a.path));
 
     // The audio rendition first, the whole track once, read straight from the origin while
@@ -90,7 +81,9 @@ export async function encodeLadder(deps: PipelineDeps, job: MediaJob, ctx: JobCo
             scope,
             plan,
             plan.video.map((r) => r.name),
-            makeLadder(scope.src, scope.hlsDir, probed, plan, scope.run('ladder', NICENESS.background)),
+            timed(makeLadder(scope.src, scope.hlsDir, probed, plan, scope.run('ladder', NICENESS.background)), (wall) =>
+              recordLadderSpeed(deps.sql, job.locked_by ?? 'unknown', preset, plan, wall).catch(() => {}),
+            ),
           ),
         );
 
@@ -161,4 +154,12 @@ async function removeUnplanned(deps: PipelineDeps, scope: JobScope, plan: MediaP
 function plannedPaths(plan: MediaPlan): string[] {
   const renditions = renditionNames(plan);
   return [MASTER_PATH, ...renditions.flatMap((r) => [playlistPath(r), initPath(r), ...plan.segments.map((_, n) => segmentPath(r, n))])];
+}
+
+/** `p`, and its wall time in seconds handed to `measured` once it succeeds (a sample for estimates). */
+async function timed<T>(p: Promise<T>, measured: (wallSeconds: number) => Promise<void>): Promise<T> {
+  const started = performance.now();
+  const value = await p;
+  await measured((performance.now() - started) / 1000);
+  return value;
 }

@@ -11,3 +11,4 @@ export * from './segments.ts';
 export * from './steps.ts';
 export * from './job-request.ts';
 export * from './run-job.ts';
+export * from './encode-speed.ts';

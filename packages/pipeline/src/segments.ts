@@ -15,7 +15,8 @@ import {
   segmentPending,
   type SegmentJob,
 } from '@kino/jobs';
-import { encodeAudioSegment, encodeSegment, planMedia, type MediaPlan, type ProbeResult } from '@kino/media';
+import { encodeAudioSegment, encodeSegment, type MediaPlan, type ProbeResult } from '@kino/media';
+import { assetMedia } from './asset-plan.ts';
 import { deleteObject, presignGet, type Storage } from '@kino/storage';
 import { publish, renditionColumns, type LocalArtifact } from './artifacts.ts';
 import { describeFailure } from './failure.ts';
@@ -37,7 +38,7 @@ export interface SegmentBounds {
 
 /** The asset's plan, as published, and what a path of it is; undefined for anything outside it. */
 export function plannedSegment(
-  asset: Pick<AssetRow, 'media_probe' | 'deleted_at' | 'source_state' | 'error'>,
+  asset: Pick<AssetRow, 'media_probe' | 'preset' | 'deleted_at' | 'source_state' | 'error'>,
   path: string,
 ): { plan: MediaPlan; probe: ProbeResult; rendition: string; index: number; audio: boolean } | undefined {
   // A deleted asset, or one whose source turned out unplayable or whose processing failed
@@ -45,8 +46,7 @@ export function plannedSegment(
   if (asset.deleted_at || !asset.media_probe || asset.source_state === 'failed' || asset.error) return undefined;
   const info = classify(path);
   if (info.kind !== 'init' && info.kind !== 'segment') return undefined;
-  const probe = asset.media_probe as unknown as ProbeResult;
-  const plan = planMedia(probe);
+  const { probe, plan } = assetMedia(asset, asset.media_probe as unknown as ProbeResult);
   const audio = plan.audio?.name === info.rendition;
   if (!audio && !plan.video.some((r) => r.name === info.rendition)) return undefined;
   // An init segment comes with any segment's encode; segment 0's is as good as any.

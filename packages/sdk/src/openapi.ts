@@ -294,6 +294,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/estimate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Expected processing time and output sizes of a source under a preset
+         * @description The source is a probe summary `{duration, width, height, fps?, codec?}` or `{asset_id}` (its recorded probe). `{url}` is refused with 422 ESTIMATE_SOURCE_UNSUPPORTED for now: probing a URL is not done yet. Time comes from the workers' measured encode speeds per codec and output height (`basis.measured: false` when a default was used); sizes are the preset's target bitrates × duration.
+         */
+        post: operations["createEstimate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/events": {
         parameters: {
             query?: never;
@@ -353,6 +373,52 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/v1/presets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Presets: the built-ins, then the account's own by name */
+        get: operations["listPresets"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/presets/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One preset, built in or the account's */
+        get: operations["getPreset"];
+        put?: never;
+        /**
+         * Create a preset of the account; parts left out are the default ladder’s
+         * @description Built-in names are refused (409 PRESET_BUILTIN); an account holds at most 50 presets (409 TOO_MANY_PRESETS).
+         */
+        post: operations["createPreset"];
+        /**
+         * Delete a preset of the account
+         * @description Assets already uploaded with it keep it.
+         */
+        delete: operations["deletePreset"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a preset of the account
+         * @description `video` is merged over the preset’s (`null` makes it audio only). Assets already uploaded with it keep the preset as it was.
+         */
+        patch: operations["updatePreset"];
         trace?: never;
     };
     "/v1/status": {
@@ -949,6 +1015,8 @@ export interface components {
              * @enum {string}
              */
             playback_policy: "signed" | "public";
+            /** @description The preset it is encoded to, as it was at upload (later edits of the preset do not change it); null: the default ladder. */
+            preset: string | null;
             source: {
                 content_type: string | null;
                 bytes: number | null;
@@ -1279,7 +1347,7 @@ export interface components {
                  * @description Stable UPPER_SNAKE identifier of the error; the README lists when each is answered.
                  * @enum {string}
                  */
-                code: "VALIDATION_ERROR" | "INVALID_JSON" | "EMPTY_BODY" | "INVALID_CURSOR" | "INVALID_TIMESTAMP" | "INVALID_WINDOW" | "WINDOW_TOO_LARGE" | "INVALID_WEBHOOK_URL" | "INVALID_SOURCE_URL" | "INVALID_PARTS" | "BAD_REQUEST" | "INVALID_PATH" | "UNAUTHORIZED" | "INVALID_API_KEY" | "API_KEY_EXPIRED" | "ACCOUNT_DISABLED" | "INSUFFICIENT_SCOPE" | "QUOTA_EXCEEDED" | "API_KEY_REVOKED" | "TOKEN_MISSING" | "TOKEN_MALFORMED" | "TOKEN_EXPIRED" | "TOKEN_NOT_YET_VALID" | "TOKEN_BAD_SIGNATURE" | "TOKEN_UNKNOWN_KEY" | "TOKEN_BAD_ALGORITHM" | "TOKEN_WRONG_AUDIENCE" | "TOKEN_MISSING_CLAIMS" | "TOKEN_WRONG_ASSET" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "ASSET_NOT_PLAYABLE" | "ARTIFACT_NOT_FOUND" | "UNPUBLISHED_ARTIFACT" | "UNKNOWN_ARTIFACT" | "NOT_IN_PLAN" | "METHOD_NOT_ALLOWED" | "IDEMPOTENCY_KEY_IN_USE" | "UPLOAD_INCOMPLETE" | "NOT_A_DIRECT_UPLOAD" | "UPLOAD_OFFSET_MISMATCH" | "UPLOAD_INTERRUPTED" | "UPLOAD_EXPIRED" | "ASSET_DELETED" | "WEBHOOK_DISABLED" | "DELIVERY_IN_FLIGHT" | "TUS_VERSION_UNSUPPORTED" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_CONTENT_TYPE" | "NOT_MEDIA" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMITED" | "TOO_MANY_STREAMS" | "INTERNAL_ERROR" | "TUS_EXTENSION_UNSUPPORTED" | "ORIGIN_UNAVAILABLE" | "ANALYTICS_UNAVAILABLE" | "OVERLOADED" | "NO_EDGE_AVAILABLE" | "SEGMENT_NOT_READY" | "TOO_MANY_FILLS" | "TOO_MANY_FILLS_FOR_TOKEN" | "TOO_MANY_FILLS_FOR_ASSET" | "SHUTTING_DOWN";
+                code: "VALIDATION_ERROR" | "INVALID_JSON" | "EMPTY_BODY" | "INVALID_CURSOR" | "INVALID_TIMESTAMP" | "INVALID_WINDOW" | "WINDOW_TOO_LARGE" | "INVALID_WEBHOOK_URL" | "INVALID_SOURCE_URL" | "INVALID_PARTS" | "UNKNOWN_PRESET" | "BAD_REQUEST" | "INVALID_PATH" | "UNAUTHORIZED" | "INVALID_API_KEY" | "API_KEY_EXPIRED" | "ACCOUNT_DISABLED" | "INSUFFICIENT_SCOPE" | "QUOTA_EXCEEDED" | "API_KEY_REVOKED" | "TOKEN_MISSING" | "TOKEN_MALFORMED" | "TOKEN_EXPIRED" | "TOKEN_NOT_YET_VALID" | "TOKEN_BAD_SIGNATURE" | "TOKEN_UNKNOWN_KEY" | "TOKEN_BAD_ALGORITHM" | "TOKEN_WRONG_AUDIENCE" | "TOKEN_MISSING_CLAIMS" | "TOKEN_WRONG_ASSET" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "ASSET_NOT_PLAYABLE" | "ARTIFACT_NOT_FOUND" | "UNPUBLISHED_ARTIFACT" | "UNKNOWN_ARTIFACT" | "NOT_IN_PLAN" | "METHOD_NOT_ALLOWED" | "IDEMPOTENCY_KEY_IN_USE" | "UPLOAD_INCOMPLETE" | "NOT_A_DIRECT_UPLOAD" | "UPLOAD_OFFSET_MISMATCH" | "UPLOAD_INTERRUPTED" | "UPLOAD_EXPIRED" | "ASSET_DELETED" | "WEBHOOK_DISABLED" | "DELIVERY_IN_FLIGHT" | "PRESET_BUILTIN" | "PRESET_EXISTS" | "TOO_MANY_PRESETS" | "TUS_VERSION_UNSUPPORTED" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_CONTENT_TYPE" | "NOT_MEDIA" | "IDEMPOTENCY_KEY_REUSED" | "PRESET_NOT_SUPPORTED_FOR_UPLOADS" | "ESTIMATE_SOURCE_UNSUPPORTED" | "RATE_LIMITED" | "TOO_MANY_STREAMS" | "INTERNAL_ERROR" | "TUS_EXTENSION_UNSUPPORTED" | "ORIGIN_UNAVAILABLE" | "ANALYTICS_UNAVAILABLE" | "OVERLOADED" | "NO_EDGE_AVAILABLE" | "SEGMENT_NOT_READY" | "TOO_MANY_FILLS" | "TOO_MANY_FILLS_FOR_TOKEN" | "TOO_MANY_FILLS_FOR_ASSET" | "SHUTTING_DOWN";
                 message: string;
                 details?: unknown;
                 request_id: string;
@@ -1390,6 +1458,37 @@ export interface components {
             beacon?: {
                 url?: string;
                 token?: string;
+            };
+        };
+        Preset: {
+            name: string;
+            description: string;
+            /** @description Built-ins are the same for every account and cannot be changed. */
+            builtin: boolean;
+            /** @description null: audio only. */
+            video: {
+                /**
+                 * @description The video codec of every rung: H.264, H.265 (hvc1) or AV1 (SVT-AV1).
+                 * @enum {string}
+                 */
+                codec: "h264" | "h265" | "av1";
+                /** @description The top rung's short side (never upscaled: a smaller source tops out at its own). */
+                max_height: number;
+                /**
+                 * @description `high`: bitrates × 1.5 and a slower encoder preset.
+                 * @enum {string}
+                 */
+                quality: "standard" | "high";
+                /**
+                 * @description A centre crop to this aspect before scaling; null for none.
+                 * @enum {string|null}
+                 */
+                crop: "9:16" | "1:1" | null;
+            } | null;
+            audio: {
+                /** @enum {string} */
+                codec: "aac";
+                bitrate_kbps: number;
             };
         };
         Webhook: {
@@ -1560,7 +1659,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, BAD_REQUEST, INVALID_PATH. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1600,7 +1699,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, BAD_REQUEST, INVALID_PATH. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1647,7 +1746,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, BAD_REQUEST, INVALID_PATH. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1696,7 +1795,7 @@ export interface operations {
                     "text/html": string;
                 };
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, BAD_REQUEST, INVALID_PATH. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1768,7 +1867,7 @@ export interface operations {
                     "application/json": components["schemas"]["Playback"];
                 };
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, BAD_REQUEST, INVALID_PATH. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1918,7 +2017,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, BAD_REQUEST, INVALID_PATH. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2032,7 +2131,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, BAD_REQUEST, INVALID_PATH. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2120,7 +2219,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, BAD_REQUEST, INVALID_PATH. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2187,7 +2286,7 @@ export interface operations {
                     "application/json": components["schemas"]["Asset"];
                 };
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, BAD_REQUEST, INVALID_PATH. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2263,7 +2362,7 @@ export interface operations {
                     "application/json": components["schemas"]["Asset"];
                 };
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, BAD_REQUEST, INVALID_PATH. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2351,7 +2450,7 @@ export interface operations {
                     "application/json": components["schemas"]["Asset"];
                 };
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, BAD_REQUEST, INVALID_PATH. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2387,7 +2486,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: IDEMPOTENCY_KEY_IN_USE, UPLOAD_INCOMPLETE, NOT_A_DIRECT_UPLOAD, UPLOAD_OFFSET_MISMATCH, UPLOAD_INTERRUPTED, ASSET_DELETED, WEBHOOK_DISABLED, DELIVERY_IN_FLIGHT. */
+            /** @description Error: IDEMPOTENCY_KEY_IN_USE, UPLOAD_INCOMPLETE, NOT_A_DIRECT_UPLOAD, UPLOAD_OFFSET_MISMATCH, UPLOAD_INTERRUPTED, ASSET_DELETED, WEBHOOK_DISABLED, DELIVERY_IN_FLIGHT, PRESET_BUILTIN, PRESET_EXISTS, TOO_MANY_PRESETS. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2488,7 +2587,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, BAD_REQUEST, INVALID_PATH. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2600,7 +2699,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, BAD_REQUEST, INVALID_PATH. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2691,7 +2790,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, BAD_REQUEST, INVALID_PATH. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2772,7 +2871,7 @@ export interface operations {
                     "application/json": components["schemas"]["Playback"];
                 };
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, BAD_REQUEST, INVALID_PATH. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2837,6 +2936,151 @@ export interface operations {
             };
         };
     };
+    createEstimate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    source: {
+                        /** @description Seconds. */
+                        duration: number;
+                        /** @description Display width. */
+                        width: number;
+                        /** @description Display height. */
+                        height: number;
+                        fps?: number;
+                        /** @description The source's video codec (informational). */
+                        codec?: string;
+                    } | {
+                        /** Format: uuid */
+                        asset_id: string;
+                    } | {
+                        url: string;
+                    };
+                    /** @description Default: `default`. */
+                    preset?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        processing_seconds: number;
+                        outputs: {
+                            name: string;
+                            bytes: number;
+                        }[];
+                        basis: {
+                            measured: boolean;
+                            preset: string;
+                            duration_seconds: number;
+                            speeds: {
+                                /** @enum {string} */
+                                codec: "h264" | "h265" | "av1" | "aac";
+                                /** @description The output short side; 0 for audio. */
+                                height: number;
+                                /** @description Media seconds encoded per wall second. */
+                                speed: number;
+                                measured: boolean;
+                                samples: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED, INVALID_API_KEY, API_KEY_EXPIRED, API_KEY_REVOKED, TOKEN_MISSING, TOKEN_MALFORMED, TOKEN_EXPIRED, TOKEN_NOT_YET_VALID, TOKEN_BAD_SIGNATURE, TOKEN_UNKNOWN_KEY, TOKEN_BAD_ALGORITHM, TOKEN_WRONG_AUDIENCE, TOKEN_MISSING_CLAIMS. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: NOT_FOUND, ROUTE_NOT_FOUND, ASSET_NOT_PLAYABLE, ARTIFACT_NOT_FOUND, UNPUBLISHED_ARTIFACT, UNKNOWN_ARTIFACT, NOT_IN_PLAN. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: PAYLOAD_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: UNSUPPORTED_CONTENT_TYPE, NOT_MEDIA. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: IDEMPOTENCY_KEY_REUSED, PRESET_NOT_SUPPORTED_FOR_UPLOADS, ESTIMATE_SOURCE_UNSUPPORTED. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     streamEvents: {
         parameters: {
             query?: {
@@ -2861,7 +3105,7 @@ export interface operations {
                     "text/event-stream": string;
                 };
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, BAD_REQUEST, INVALID_PATH. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2937,7 +3181,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, BAD_REQUEST, INVALID_PATH. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3033,7 +3277,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, BAD_REQUEST, INVALID_PATH. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3116,7 +3360,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, BAD_REQUEST, INVALID_PATH. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3145,6 +3389,493 @@ export interface operations {
             };
             /** @description Error: NOT_FOUND, ROUTE_NOT_FOUND, ASSET_NOT_PLAYABLE, ARTIFACT_NOT_FOUND, UNPUBLISHED_ARTIFACT, UNKNOWN_ARTIFACT, NOT_IN_PLAN. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listPresets: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Preset"][];
+                    };
+                };
+            };
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED, INVALID_API_KEY, API_KEY_EXPIRED, API_KEY_REVOKED, TOKEN_MISSING, TOKEN_MALFORMED, TOKEN_EXPIRED, TOKEN_NOT_YET_VALID, TOKEN_BAD_SIGNATURE, TOKEN_UNKNOWN_KEY, TOKEN_BAD_ALGORITHM, TOKEN_WRONG_AUDIENCE, TOKEN_MISSING_CLAIMS. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getPreset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Lower case letters, digits, `_` and `-`; up to 40. */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Preset"];
+                };
+            };
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED, INVALID_API_KEY, API_KEY_EXPIRED, API_KEY_REVOKED, TOKEN_MISSING, TOKEN_MALFORMED, TOKEN_EXPIRED, TOKEN_NOT_YET_VALID, TOKEN_BAD_SIGNATURE, TOKEN_UNKNOWN_KEY, TOKEN_BAD_ALGORITHM, TOKEN_WRONG_AUDIENCE, TOKEN_MISSING_CLAIMS. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: NOT_FOUND, ROUTE_NOT_FOUND, ASSET_NOT_PLAYABLE, ARTIFACT_NOT_FOUND, UNPUBLISHED_ARTIFACT, UNKNOWN_ARTIFACT, NOT_IN_PLAN. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createPreset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Lower case letters, digits, `_` and `-`; up to 40. */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    description?: string;
+                    video?: {
+                        /**
+                         * @description The video codec of every rung: H.264, H.265 (hvc1) or AV1 (SVT-AV1).
+                         * @enum {string}
+                         */
+                        codec: "h264" | "h265" | "av1";
+                        /** @description The top rung's short side (never upscaled: a smaller source tops out at its own). */
+                        max_height: number;
+                        /**
+                         * @description `high`: bitrates × 1.5 and a slower encoder preset.
+                         * @enum {string}
+                         */
+                        quality: "standard" | "high";
+                        /**
+                         * @description A centre crop to this aspect before scaling; null for none.
+                         * @enum {string|null}
+                         */
+                        crop: "9:16" | "1:1" | null;
+                    } | null;
+                    audio?: {
+                        /** @enum {string} */
+                        codec: "aac";
+                        bitrate_kbps: number;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Preset"];
+                };
+            };
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED, INVALID_API_KEY, API_KEY_EXPIRED, API_KEY_REVOKED, TOKEN_MISSING, TOKEN_MALFORMED, TOKEN_EXPIRED, TOKEN_NOT_YET_VALID, TOKEN_BAD_SIGNATURE, TOKEN_UNKNOWN_KEY, TOKEN_BAD_ALGORITHM, TOKEN_WRONG_AUDIENCE, TOKEN_MISSING_CLAIMS. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: IDEMPOTENCY_KEY_IN_USE, UPLOAD_INCOMPLETE, NOT_A_DIRECT_UPLOAD, UPLOAD_OFFSET_MISMATCH, UPLOAD_INTERRUPTED, ASSET_DELETED, WEBHOOK_DISABLED, DELIVERY_IN_FLIGHT, PRESET_BUILTIN, PRESET_EXISTS, TOO_MANY_PRESETS. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: PAYLOAD_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: UNSUPPORTED_CONTENT_TYPE, NOT_MEDIA. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deletePreset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Lower case letters, digits, `_` and `-`; up to 40. */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED, INVALID_API_KEY, API_KEY_EXPIRED, API_KEY_REVOKED, TOKEN_MISSING, TOKEN_MALFORMED, TOKEN_EXPIRED, TOKEN_NOT_YET_VALID, TOKEN_BAD_SIGNATURE, TOKEN_UNKNOWN_KEY, TOKEN_BAD_ALGORITHM, TOKEN_WRONG_AUDIENCE, TOKEN_MISSING_CLAIMS. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: NOT_FOUND, ROUTE_NOT_FOUND, ASSET_NOT_PLAYABLE, ARTIFACT_NOT_FOUND, UNPUBLISHED_ARTIFACT, UNKNOWN_ARTIFACT, NOT_IN_PLAN. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: IDEMPOTENCY_KEY_IN_USE, UPLOAD_INCOMPLETE, NOT_A_DIRECT_UPLOAD, UPLOAD_OFFSET_MISMATCH, UPLOAD_INTERRUPTED, ASSET_DELETED, WEBHOOK_DISABLED, DELIVERY_IN_FLIGHT, PRESET_BUILTIN, PRESET_EXISTS, TOO_MANY_PRESETS. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    updatePreset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Lower case letters, digits, `_` and `-`; up to 40. */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    description?: string;
+                    video?: {
+                        /**
+                         * @description The video codec of every rung: H.264, H.265 (hvc1) or AV1 (SVT-AV1).
+                         * @enum {string}
+                         */
+                        codec?: "h264" | "h265" | "av1";
+                        /** @description The top rung's short side (never upscaled: a smaller source tops out at its own). */
+                        max_height?: number;
+                        /**
+                         * @description `high`: bitrates × 1.5 and a slower encoder preset.
+                         * @enum {string}
+                         */
+                        quality?: "standard" | "high";
+                        /**
+                         * @description A centre crop to this aspect before scaling; null for none.
+                         * @enum {string|null}
+                         */
+                        crop?: "9:16" | "1:1" | null;
+                    } | null;
+                    audio?: {
+                        /** @enum {string} */
+                        codec: "aac";
+                        bitrate_kbps: number;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Preset"];
+                };
+            };
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED, INVALID_API_KEY, API_KEY_EXPIRED, API_KEY_REVOKED, TOKEN_MISSING, TOKEN_MALFORMED, TOKEN_EXPIRED, TOKEN_NOT_YET_VALID, TOKEN_BAD_SIGNATURE, TOKEN_UNKNOWN_KEY, TOKEN_BAD_ALGORITHM, TOKEN_WRONG_AUDIENCE, TOKEN_MISSING_CLAIMS. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: NOT_FOUND, ROUTE_NOT_FOUND, ASSET_NOT_PLAYABLE, ARTIFACT_NOT_FOUND, UNPUBLISHED_ARTIFACT, UNKNOWN_ARTIFACT, NOT_IN_PLAN. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: IDEMPOTENCY_KEY_IN_USE, UPLOAD_INCOMPLETE, NOT_A_DIRECT_UPLOAD, UPLOAD_OFFSET_MISMATCH, UPLOAD_INTERRUPTED, ASSET_DELETED, WEBHOOK_DISABLED, DELIVERY_IN_FLIGHT, PRESET_BUILTIN, PRESET_EXISTS, TOO_MANY_PRESETS. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: PAYLOAD_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: UNSUPPORTED_CONTENT_TYPE, NOT_MEDIA. */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3266,7 +3997,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, BAD_REQUEST, INVALID_PATH. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3370,7 +4101,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, BAD_REQUEST, INVALID_PATH. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3480,7 +4211,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, BAD_REQUEST, INVALID_PATH. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3588,7 +4319,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, BAD_REQUEST, INVALID_PATH. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3631,7 +4362,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, BAD_REQUEST, INVALID_PATH. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3723,7 +4454,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, BAD_REQUEST, INVALID_PATH. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3774,7 +4505,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, BAD_REQUEST, INVALID_PATH. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3899,7 +4630,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, BAD_REQUEST, INVALID_PATH. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4030,7 +4761,7 @@ export interface operations {
                     "application/json": components["schemas"]["Asset"];
                 };
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, BAD_REQUEST, INVALID_PATH. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4066,7 +4797,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: IDEMPOTENCY_KEY_IN_USE, UPLOAD_INCOMPLETE, NOT_A_DIRECT_UPLOAD, UPLOAD_OFFSET_MISMATCH, UPLOAD_INTERRUPTED, ASSET_DELETED, WEBHOOK_DISABLED, DELIVERY_IN_FLIGHT. */
+            /** @description Error: IDEMPOTENCY_KEY_IN_USE, UPLOAD_INCOMPLETE, NOT_A_DIRECT_UPLOAD, UPLOAD_OFFSET_MISMATCH, UPLOAD_INTERRUPTED, ASSET_DELETED, WEBHOOK_DISABLED, DELIVERY_IN_FLIGHT, PRESET_BUILTIN, PRESET_EXISTS, TOO_MANY_PRESETS. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4130,6 +4861,8 @@ export interface operations {
                 passthrough?: string;
                 /** @description `signed`: playback URLs only from authenticated calls. `public`: anyone with the id may also watch it at /player/{id}. */
                 playback_policy?: "signed" | "public";
+                /** @description Encode to this preset (GET /v1/presets) instead of the default ladder; snapshotted on the asset. Unknown: 400 UNKNOWN_PRESET; one uploads cannot use yet (H.265, AV1): 422 PRESET_NOT_SUPPORTED_FOR_UPLOADS. */
+                preset?: string;
                 /** @description Hold the response until the opener is ready (or timeout_seconds pass) and include a playback block, and `wait` saying whether it timed out. */
                 wait?: "playable";
                 /** @description How long wait=playable may hold; capped by configuration. Only with wait=playable. */
@@ -4160,6 +4893,8 @@ export interface operations {
                      * @enum {string}
                      */
                     playback_policy?: "signed" | "public";
+                    /** @description Encode to this preset (GET /v1/presets) instead of the default ladder; snapshotted on the asset. Unknown: 400 UNKNOWN_PRESET; one uploads cannot use yet (H.265, AV1): 422 PRESET_NOT_SUPPORTED_FOR_UPLOADS. */
+                    preset?: string;
                 };
                 "video/*": string;
                 "audio/*": string;
@@ -4202,7 +4937,7 @@ export interface operations {
                     "application/json": components["schemas"]["Asset"];
                 };
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, BAD_REQUEST, INVALID_PATH. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4229,7 +4964,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: IDEMPOTENCY_KEY_IN_USE, UPLOAD_INCOMPLETE, NOT_A_DIRECT_UPLOAD, UPLOAD_OFFSET_MISMATCH, UPLOAD_INTERRUPTED, ASSET_DELETED, WEBHOOK_DISABLED, DELIVERY_IN_FLIGHT. */
+            /** @description Error: IDEMPOTENCY_KEY_IN_USE, UPLOAD_INCOMPLETE, NOT_A_DIRECT_UPLOAD, UPLOAD_OFFSET_MISMATCH, UPLOAD_INTERRUPTED, ASSET_DELETED, WEBHOOK_DISABLED, DELIVERY_IN_FLIGHT, PRESET_BUILTIN, PRESET_EXISTS, TOO_MANY_PRESETS. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4256,7 +4991,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: IDEMPOTENCY_KEY_REUSED. */
+            /** @description Error: IDEMPOTENCY_KEY_REUSED, PRESET_NOT_SUPPORTED_FOR_UPLOADS, ESTIMATE_SOURCE_UNSUPPORTED. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4314,7 +5049,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, BAD_REQUEST, INVALID_PATH. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4421,7 +5156,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, BAD_REQUEST, INVALID_PATH. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4506,7 +5241,7 @@ export interface operations {
                     "application/json": components["schemas"]["Webhook"];
                 };
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, BAD_REQUEST, INVALID_PATH. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4580,7 +5315,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, BAD_REQUEST, INVALID_PATH. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4665,7 +5400,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, BAD_REQUEST, INVALID_PATH. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4742,7 +5477,7 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookDelivery"];
                 };
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, BAD_REQUEST, INVALID_PATH. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4778,7 +5513,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: IDEMPOTENCY_KEY_IN_USE, UPLOAD_INCOMPLETE, NOT_A_DIRECT_UPLOAD, UPLOAD_OFFSET_MISMATCH, UPLOAD_INTERRUPTED, ASSET_DELETED, WEBHOOK_DISABLED, DELIVERY_IN_FLIGHT. */
+            /** @description Error: IDEMPOTENCY_KEY_IN_USE, UPLOAD_INCOMPLETE, NOT_A_DIRECT_UPLOAD, UPLOAD_OFFSET_MISMATCH, UPLOAD_INTERRUPTED, ASSET_DELETED, WEBHOOK_DISABLED, DELIVERY_IN_FLIGHT, PRESET_BUILTIN, PRESET_EXISTS, TOO_MANY_PRESETS. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4827,7 +5562,7 @@ export interface operations {
                     "application/json": components["schemas"]["Webhook"];
                 };
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, BAD_REQUEST, INVALID_PATH. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4945,7 +5680,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, BAD_REQUEST, INVALID_PATH. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH. */
             400: {
                 headers: {
                     [name: string]: unknown;

@@ -26,6 +26,8 @@ import { internalRoutes } from './routes/internal.ts';
 import { KeySchema, keyRoutes } from './routes/keys.ts';
 import { playbackRoutes } from './routes/playback.ts';
 import { playerRoutes } from './routes/player.ts';
+import { PresetSchema, presetRoutes } from './routes/presets.ts';
+import { estimateRoutes } from './routes/estimate.ts';
 import { publicRoutes } from './routes/public.ts';
 import { statusRoutes } from './routes/status.ts';
 import { tusRoutes } from './routes/tus.ts';
@@ -59,7 +61,7 @@ export async function buildApp(deps: ApiDeps, logStream?: LogDestination): Promi
   app.addSchema(playbackBlockSchema);
   app.addSchema(AssetSchema);
   // Named in the document, so an SDK has a type for each.
-  for (const schema of [WebhookSchema, DeliverySchema, KeySchema, JobSchema]) app.addSchema(schema);
+  for (const schema of [WebhookSchema, DeliverySchema, KeySchema, PresetSchema, JobSchema]) app.addSchema(schema);
 
   await app.register(swagger, swaggerOptions(deps.config.api.publicUrl));
   app.get(
@@ -96,6 +98,8 @@ export async function buildApp(deps: ApiDeps, logStream?: LogDestination): Promi
     await v1.register(async (scope) => statusRoutes(scope, deps));
     await v1.register(async (scope) => keyRoutes(scope, deps));
     await v1.register(async (scope) => accountRoutes(scope, deps));
+    await v1.register(async (scope) => presetRoutes(scope, deps));
+    await v1.register(async (scope) => estimateRoutes(scope, deps));
     await v1.register(async (scope) => jobRoutes(scope, deps));
   });
   return app;

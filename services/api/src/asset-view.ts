@@ -59,6 +59,10 @@ export const AssetSchema = Type.Object(
       description:
         '`signed`: playback URLs only from authenticated calls. `public`: also the public player page /player/{id}, which mints short-lived tokens for anyone.',
     }),
+    preset: Nullable(Type.String(), {
+      description:
+        'The preset it is encoded to, as it was at upload (later edits of the preset do not change it); null: the default ladder.',
+    }),
     source: Type.Object({
       content_type: Nullable(Type.String()),
       bytes: Nullable(Type.Integer()),
@@ -143,6 +147,7 @@ export function assetView(asset: AssetRow, baseUrl: string, detail?: { artifacts
     source_state: asset.source_state,
     playable_state: viewPlayableState(asset),
     playback_policy: asset.playback_policy,
+    preset: (asset.preset?.['name'] as string | undefined) ?? null,
     source: { content_type: asset.source_content_type, bytes: asset.source_bytes, meta: asset.source_meta },
     error: asset.error,
     ...(detail && {
