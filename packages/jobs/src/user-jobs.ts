@@ -14,7 +14,7 @@ export interface JobOutput {
   bytes: number;
   content_type: string;
   /** ffprobe's summary (describeMedia). */
-  probe: Record<string, unknown>;
+  probe: object;
 }
 
 export interface UserJobRow {

@@ -18,6 +18,8 @@ export interface ConvertOptions {
   audio_codec?: (typeof AUDIO_CODECS)[number];
   width?: number;
   height?: number;
+  /** The short side at most (a preset's max_height): never upscaled, applied once the input is probed. */
+  max_height?: number;
   video_bitrate_kbps?: number;
   crf?: number;
   audio_bitrate_kbps?: number;
@@ -109,7 +111,7 @@ const VIDEO_ENCODER = {
   av1: '-c:v libsvtav1 -preset 10 -pix_fmt yuv420p',
   vp9: '-c:v libvpx-vp9 -deadline realtime -cpu-used 8 -pix_fmt yuv420p',
 } as const;
-const DEFAULT_CRF = { h264: 23, h265: 28, av1: 35, vp9: 33 } as const;
+export const DEFAULT_CRF = { h264: 23, h265: 28, av1: 35, vp9: 33 } as const;
 const AUDIO_ENCODER = { aac: 'aac', opus: 'libopus', mp3: 'libmp3lame' } as const;
 const AUDIO_ONLY = new Set(['m4a', 'mp3']);
 /** What each container holds: the codecs in the order of preference (the first is the default). */
@@ -155,7 +157,7 @@ const span = (start: number, end: number, field = 'end') => {
 const h264 = `${VIDEO_ENCODER.h264} -crf 20 -c:a aac -b:a 128k -movflags +faststart`;
 
 const BUILDERS: { [O in Operation]: (o: OperationOptions[O], n: number, f?: readonly InputFacts[]) => { args: string; file: string } } = {
-  convert(o) {
+  convert(o, _n, facts) {
     const fits = FITS[o.container];
     const audioOnly = AUDIO_ONLY.has(o.container);
     if (audioOnly && (o.video_codec || o.width || o.height || o.video_bitrate_kbps || o.crf !== undefined))
@@ -175,6 +177,12 @@ const BUILDERS: { [O in Operation]: (o: OperationOptions[O], n: number, f?: read
       );
       if (codec === 'h265' && (o.container === 'mp4' || o.container === 'mov')) parts.push('-tag:v hvc1');
       if (o.width || o.height) parts.push(`-vf scale=${o.width ?? -2}:${o.height ?? -2}`);
+      else if (o.max_height) {
+        const w = facts?.[0]?.width ?? 0;
+        const h = facts?.[0]?.height ?? Number.POSITIVE_INFINITY;
+        // The short side, as a ladder's rungs are named; a smaller source is left as it is.
+        if (Math.min(w || h, h) > o.max_height) parts.push(`-vf scale=${w > h ? `-2:${o.max_height}` : `${o.max_height}:-2`}`);
+      }
     } else parts.push('-vn -map 0:a:0');
     parts.push(`-c:a ${AUDIO_ENCODER[audio as keyof typeof AUDIO_ENCODER]} -b:a ${o.audio_bitrate_kbps ?? 128}k`);
     if (FASTSTART.has(o.container)) parts.push('-movflags +faststart');

@@ -7,7 +7,10 @@ import {
   operationCommand,
   type OperationOptions,
   type QualityMetric,
+  type ConvertOptions,
+  DEFAULT_CRF,
 } from '@kino/media';
+import type { Preset } from '@kino/presets';
 
 // A job of the jobs API as it is stored (user_jobs.request) once the api accepted it: the
 // api checks it with the same functions the worker runs it with, so a request that passed
@@ -63,4 +66,26 @@ export function jobCommand(r: CommandRequest, facts?: readonly InputFacts[]): Co
 /** Throws CommandError or OperationError naming what is wrong; the api's check at the door. */
 export function checkJobRequest(r: CommandRequest, limits: CommandLimits): void {
   checkCommand(jobCommand(r), limits);
+}
+
+/**
+ * A preset's encoder settings as a convert's options (the options given win): its codec,
+ * its short side as max_height, a lower crf for `high`, its audio bitrate; an audio-only
+ * preset converts to m4a. Null for what a job cannot make yet: a preset's centre crop.
+ */
+export function presetConvertOptions(preset: Preset, given: Partial<ConvertOptions>): Partial<ConvertOptions> | null {
+  if (preset.video?.crop) return null;
+  const fromPreset: Partial<ConvertOptions> = preset.video
+    ? {
+        container: 'mp4',
+        video_codec: preset.video.codec,
+        max_height: preset.video.max_height,
+        crf: DEFAULT_CRF[preset.video.codec] - (preset.video.quality === 'high' ? 3 : 0),
+        audio_codec: preset.audio.codec,
+        audio_bitrate_kbps: preset.audio.bitrate_kbps,
+      }
+    : { container: 'm4a', audio_codec: preset.audio.codec, audio_bitrate_kbps: preset.audio.bitrate_kbps };
+  // A bitrate given replaces the preset's quality target (they cannot both be set).
+  if (given.video_bitrate_kbps !== undefined) delete fromPreset.crf;
+  return { ...fromPreset, ...given };
 }

@@ -12,6 +12,8 @@ import {
   type JobOutput,
   LeaseLostError,
   type MediaJob,
+  recordEncodeSpeed,
+  type SpeedCodec,
   userJobById,
 } from '@kino/jobs';
 import {
@@ -19,6 +21,7 @@ import {
   checkCommand,
   commandArgv,
   describeMedia,
+  type MediaFacts,
   type CommandLimits,
   measureQuality,
   MediaError,
@@ -34,6 +37,8 @@ import { SCRATCH_PREFIX } from './scratch.ts';
 
 export interface RunJobDeps {
   sql: Sql;
+  /** Whose encode speed a convert records (recordEncodeSpeed). */
+  workerId: string;
   storage: Storage;
   /** Where per-job scratch directories go; the OS temp dir when empty. */
   tmpRoot: string;
@@ -125,6 +130,7 @@ export async function runUserJob(deps: RunJobDeps, job: MediaJob, ctx: JobContex
     const files = Object.fromEntries(checked.outputs.map((name) => [name, join(outDir, command.outputs[name]!)]));
     const argv = commandArgv(checked, { inputs: sources, outputs: files }, deps.limits);
     const longest = Math.max(0, ...facts.map((f) => f.duration ?? 0));
+    const started = performance.now();
     await runFfmpeg(argv, {
       ...run,
       timeoutMs: deps.limits.timeoutMs,
@@ -134,6 +140,7 @@ export async function runUserJob(deps: RunJobDeps, job: MediaJob, ctx: JobContex
     });
 
     const outputs: JobOutput[] = [];
+    const probes: Array<Omit<MediaFacts, 'formatName'>> = [];
     let total = 0;
     for (const [name, path] of Object.entries(files)) {
       const file = path.slice(outDir.length + 1);
@@ -153,7 +160,10 @@ export async function runUserJob(deps: RunJobDeps, job: MediaJob, ctx: JobContex
       await putFile(deps.storage, key, path, { contentType, signal: ctx.signal });
       ctx.progress({ step: 'upload', fraction: stored.length / checked.outputs.length });
       outputs.push({ name: file, key, bytes, content_type: contentType, probe });
+      probes.push(probe);
     }
+    if (request.kind === 'typed' && request.operation === 'convert')
+      await recordSpeed(deps, probes[0]!, (performance.now() - started) / 1000);
 
     // enable_metrics: the output against its input, sampled (a few seconds, whatever the length).
     let metrics: Record<string, number> | null = null;
@@ -181,6 +191,20 @@ export async function runUserJob(deps: RunJobDeps, job: MediaJob, ctx: JobContex
   } finally {
     await rm(work, { recursive: true, force: true });
   }
+}
+
+/** A convert's encode speed, so estimates learn from jobs as from ladders (per codec and short side). */
+async function recordSpeed(deps: RunJobDeps, probe: Omit<MediaFacts, 'formatName'>, wallSeconds: number): Promise<void> {
+  const video = probe.streams.find((s) => s.type === 'video');
+  const codec = { h264: 'h264', hevc: 'h265', av1: 'av1' }[video?.codec ?? ''] as SpeedCodec | undefined;
+  if (!video || !codec || !probe.duration_sec) return;
+  await recordEncodeSpeed(deps.sql, {
+    workerId: deps.workerId,
+    codec,
+    height: Math.min(video.width ?? 0, video.height ?? 0),
+    mediaSeconds: probe.duration_sec,
+    wallSeconds,
+  });
 }
 
 /** Where ffmpeg reads an input: the account's asset at the origin, or the URL's body fetched here. */

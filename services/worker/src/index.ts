@@ -121,6 +121,7 @@ export async function createWorker(config: Config, shared: { bus?: RedisBus } = 
   // Jobs of the jobs API: bounded as configured, URL inputs fetched as imports are.
   const userJobs = {
     sql,
+    workerId: id,
     storage,
     tmpRoot: config.worker.tmpDir,
     limits: {

@@ -158,6 +158,25 @@ describe('quality metrics', () => {
   });
 });
 
+describe('presets', () => {
+  it('converts with a preset and records the encode speed; an unknown preset is 400', async () => {
+    const res = await post({ operation: 'convert', inputs: [assetId], preset: 'h265' });
+    expect(res.status, JSON.stringify(res.body)).toBe(202);
+    const job = await settled(res.body.id);
+    expect(job.state).toBe('succeeded');
+    expect(job.outputs[0].metadata.streams).toContainEqual(expect.objectContaining({ type: 'video', codec: 'hevc', height: 90 }));
+    expect(await s.db.sql`select codec, height from encode_speed_samples where codec = 'h265'`).toEqual([{ codec: 'h265', height: 90 }]);
+    expect(await post({ operation: 'convert', inputs: [assetId], preset: 'nope' })).toMatchObject({
+      status: 400,
+      body: { error: { code: 'UNKNOWN_PRESET' } },
+    });
+    expect(await post({ operation: 'convert', inputs: [assetId], preset: 'social_9x16' })).toMatchObject({
+      status: 422,
+      body: { error: { code: 'INVALID_OPTIONS', details: { field: 'preset' } } },
+    });
+  });
+});
+
 describe('command mode', () => {
   let done: any;
 
@@ -174,7 +193,10 @@ describe('command mode', () => {
     expect(done.outputs.map((o: any) => o.name)).toEqual(['small.mp4', 'sound.m4a']);
     expect(done.outputs[0].metadata.streams).toEqual([expect.objectContaining({ type: 'video', codec: 'h264', width: 80 })]);
     expect(done.outputs[1].metadata.streams).toEqual([expect.objectContaining({ type: 'audio', codec: 'aac' })]);
-    expect((await listKeys(s.s3.storage, jobPrefix(done.id))).sort()).toEqual([`${jobPrefix(done.id)}small.mp4`, `${jobPrefix(done.id)}sound.m4a`]);
+    expect((await listKeys(s.s3.storage, jobPrefix(done.id))).sort()).toEqual([
+      `${jobPrefix(done.id)}small.mp4`,
+      `${jobPrefix(done.id)}sound.m4a`,
+    ]);
   });
 
   it('serves an output at its signed URL, and refuses a forged or expired one', async () => {
@@ -196,7 +218,10 @@ describe('command mode', () => {
     ] as const) {
       const refused = await fetch(u);
       expect(refused.status).toBe(403);
-      expect(((await refused.json()) as any).error).toMatchObject({ code: 'INVALID_DOWNLOAD_TOKEN', message: expect.stringContaining(message) });
+      expect(((await refused.json()) as any).error).toMatchObject({
+        code: 'INVALID_DOWNLOAD_TOKEN',
+        message: expect.stringContaining(message),
+      });
     }
   });
 
@@ -210,7 +235,11 @@ describe('command mode', () => {
       ['-i {{in_video}} {{out_o}}', { out_o: 'o.exe' }, 'o.exe'],
       ['-i {{in_nope}} {{out_o}}', { out_o: 'o.mp4' }, '{{in_nope}}'],
       ['-i {{in_video}} {{out_o}} {{out_x}}', { out_o: 'o.mp4' }, '{{out_x}}'],
-      ['-i {{in_video}} {{out_a}}', { out_a: 'a.mp4', out_b: 'b.mp4', out_c: 'c.mp4', out_d: 'd.mp4', out_e: 'e.mp4', out_f: 'f.mp4' }, 'out_f'],
+      [
+        '-i {{in_video}} {{out_a}}',
+        { out_a: 'a.mp4', out_b: 'b.mp4', out_c: 'c.mp4', out_d: 'd.mp4', out_e: 'e.mp4', out_f: 'f.mp4' },
+        'out_f',
+      ],
     ];
     for (const [args, outputs, token] of cases) {
       const res = await post({ ffmpeg_args: args, input_files: { in_video: assetId }, output_files: outputs });

@@ -26,7 +26,8 @@ import {
   VIDEO_CODECS,
   vmafAvailable,
 } from '@kino/media';
-import { checkJobRequest, type CommandRequest, type JobInput, type JobRequest } from '@kino/pipeline';
+import { getPreset } from '@kino/presets';
+import { checkJobRequest, presetConvertOptions, type CommandRequest, type JobInput, type JobRequest } from '@kino/pipeline';
 import { accountLimits } from '@kino/tenancy';
 import { signDownload, verifyDownload } from '@kino/tokens';
 import {
@@ -102,6 +103,13 @@ const JobBody = Type.Object(
       }),
     ),
     options: Type.Optional(Options),
+    preset: Type.Optional(
+      Type.String({
+        maxLength: 40,
+        description:
+          'convert: a preset (GET /v1/presets) for the codec, size, quality and audio; options given win. Crop presets are not made by jobs yet.',
+      }),
+    ),
     enable_metrics: Type.Optional(Type.Boolean({ description: 'convert: PSNR and SSIM of the output against its input, in `metrics`.' })),
     ffmpeg_args: Type.Optional(
       Type.String({
@@ -205,10 +213,15 @@ export async function jobRoutes(scope: FastifyInstance, deps: ApiDeps): Promise<
       limit,
     });
     if (!created)
-      throw new ApiError(429, 'TOO_MANY_JOBS', `The account has ${limit} jobs queued or running, its user_jobs limit; wait for one to finish.`, {
-        quota: 'user_jobs',
-        limit,
-      });
+      throw new ApiError(
+        429,
+        'TOO_MANY_JOBS',
+        `The account has ${limit} jobs queued or running, its user_jobs limit; wait for one to finish.`,
+        {
+          quota: 'user_jobs',
+          limit,
+        },
+      );
     deps.announceJobs();
     deps.announceEvents(accountId);
     return created;
@@ -265,11 +278,23 @@ export async function jobRoutes(scope: FastifyInstance, deps: ApiDeps): Promise<
         if (!b.inputs || b.input_files || b.output_files)
           throw new ApiError(400, 'VALIDATION_ERROR', 'A typed job takes `inputs` and `options`, not input_files or output_files.');
         if (b.enable_metrics && b.operation !== 'convert') throw new ApiError(400, 'VALIDATION_ERROR', '`enable_metrics` is for convert.');
+        let options: Record<string, unknown> = b.options ?? {};
+        if (b.preset !== undefined) {
+          if (b.operation !== 'convert') throw new ApiError(400, 'VALIDATION_ERROR', '`preset` is for convert.');
+          const preset = await getPreset(deps.sql, accountId, b.preset);
+          if (!preset) throw new ApiError(400, 'UNKNOWN_PRESET', `No preset is named ${b.preset}: see GET /v1/presets.`);
+          const mapped = presetConvertOptions(preset, options);
+          if (!mapped)
+            throw new ApiError(422, 'INVALID_OPTIONS', `The preset ${b.preset} crops the picture, which jobs do not do yet.`, {
+              field: 'preset',
+            });
+          options = mapped;
+        }
         const inputs = [];
         for (const [i, ref] of b.inputs.entries()) inputs.push(await checkInput(accountId, `inputs[${i}]`, ref));
-        job = { kind: 'typed', operation: b.operation, options: b.options ?? {}, inputs, enable_metrics: b.enable_metrics ?? false };
+        job = { kind: 'typed', operation: b.operation, options, inputs, enable_metrics: b.enable_metrics ?? false };
       } else {
-        if (b.inputs || b.options || b.enable_metrics !== undefined)
+        if (b.inputs || b.options || b.preset !== undefined || b.enable_metrics !== undefined)
           throw new ApiError(
             400,
             'VALIDATION_ERROR',
@@ -309,7 +334,11 @@ export async function jobRoutes(scope: FastifyInstance, deps: ApiDeps): Promise<
     async (request, reply) => {
       const b = request.body;
       if (b.metrics.includes('vmaf') && !(await vmafAvailable()))
-        throw new ApiError(422, 'METRIC_UNAVAILABLE', 'This deployment’s ffmpeg has no libvmaf: ask for psnr and ssim (GET /v1/capabilities says what it has).');
+        throw new ApiError(
+          422,
+          'METRIC_UNAVAILABLE',
+          'This deployment’s ffmpeg has no libvmaf: ask for psnr and ssim (GET /v1/capabilities says what it has).',
+        );
       const accountId = request.account.id;
       const job: JobRequest = {
         kind: 'analyze',
