@@ -169,6 +169,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/analyze": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Measure PSNR, SSIM or VMAF of a video against a reference
+         * @description A job of operation `analyze` (the jobs routes follow it): its `metrics` hold the scores and `sampled_seconds`; it has no outputs. The distorted video is scaled to the reference’s size and both compared from their first frame.
+         */
+        post: operations["analyzeQuality"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/assets": {
         parameters: {
             query?: never;
@@ -326,6 +346,88 @@ export interface paths {
          * @description text/event-stream: `id:` is the sequence, `event:` the type, `data:` the Event as JSON. Reconnect with Last-Event-ID (or after_sequence) to replay what was missed; without either the stream starts now, and opens with a block of `id:` alone, the sequence it starts after: a reconnection from there misses nothing. Comments (`: ping`) keep the connection alive. A client that reads too slowly is disconnected. The API key is re-checked on every ping: once it is revoked the stream ends with an `event: error` whose data is the usual error body (code `API_KEY_REVOKED`), and reconnecting answers 401.
          */
         get: operations["streamEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Jobs of the account, newest first
+         * @description Pages with `next_cursor`; pass it back as `cursor`.
+         */
+        get: operations["listJobs"];
+        put?: never;
+        /**
+         * Run an ffmpeg job: a typed operation or a command
+         * @description Answers 202 at once with the job queued; follow it with GET /v1/jobs/{id}, the SSE stream or webhooks (`job.*`). A command refused by the allowlist is 422 INVALID_COMMAND with `details.token`.
+         */
+        post: operations["createJob"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/jobs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A job: state, progress, error, outputs with metadata and download URLs, metrics */
+        get: operations["getJob"];
+        put?: never;
+        post?: never;
+        /**
+         * Cancel a queued or running job
+         * @description A running ffmpeg is killed at once. A job already over is 409 JOB_FINISHED (its outputs: DELETE /v1/jobs/{id}/outputs).
+         */
+        delete: operations["cancelJob"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/jobs/{id}/outputs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete the stored outputs of a finished job
+         * @description The job stays, with no outputs. A job still queued or running is 409 JOB_NOT_FINISHED.
+         */
+        delete: operations["deleteJobOutputs"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/jobs/{id}/outputs/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download a job's output (the signed URL from GET /v1/jobs/{id}) */
+        get: operations["downloadJobOutput"];
         put?: never;
         post?: never;
         delete?: never;
@@ -895,6 +997,46 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "job.cancelled": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A job of the jobs API was cancelled (DELETE /v1/jobs/{id}): data.job_id, data.operation. asset_id is null.
+         * @description Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); see POST /v1/webhooks. Any 2xx is success.
+         */
+        post: operations["jobCancelledWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "job.failed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A job of the jobs API failed for good: data.job_id, data.operation, data.code, data.message. asset_id is null.
+         * @description Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); see POST /v1/webhooks. Any 2xx is success.
+         */
+        post: operations["jobFailedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "job.progress": {
         parameters: {
             query?: never;
@@ -905,7 +1047,7 @@ export interface webhooks {
         get?: never;
         put?: never;
         /**
-         * The job reached a step, or a tenth of the way through one: data.step, data.fraction.
+         * The job reached a step, or a tenth of the way through one: data.step, data.fraction. For a job of the jobs API asset_id is null and data.job_id is its id.
          * @description Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); see POST /v1/webhooks. Any 2xx is success.
          */
         post: operations["jobProgressWebhook"];
@@ -925,7 +1067,7 @@ export interface webhooks {
         get?: never;
         put?: never;
         /**
-         * A job was queued: a URL import (data.reason `import`), processing (again, after a retry), or after a delete the purge (data.reason `deleted`).
+         * A job was queued: a URL import (data.reason `import`), processing (again, after a retry), after a delete the purge (data.reason `deleted`), or a job of the jobs API (data.reason `submitted`; asset_id null, data.job_id its id).
          * @description Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); see POST /v1/webhooks. Any 2xx is success.
          */
         post: operations["jobQueuedWebhook"];
@@ -945,10 +1087,30 @@ export interface webhooks {
         get?: never;
         put?: never;
         /**
-         * A worker claimed the job; data.attempt counts attempts.
+         * A worker claimed the job; data.attempt counts attempts. For a job of the jobs API asset_id is null and data.job_id is its id.
          * @description Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); see POST /v1/webhooks. Any 2xx is success.
          */
         post: operations["jobStartedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "job.succeeded": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A job of the jobs API (POST /v1/jobs, /v1/analyze) finished: data.job_id, data.operation, data.outputs (names). An event of the account: asset_id is null.
+         * @description Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); see POST /v1/webhooks. Any 2xx is success.
+         */
+        post: operations["jobSucceededWebhook"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1034,10 +1196,10 @@ export interface components {
                 /** @enum {string} */
                 job_state: "queued" | "running" | "succeeded" | "failed" | "cancelled";
                 /**
-                 * @description The step in hand: import_source: fetch; process_source: probe, opener, playlists; encode_ladder: download, probe, audio, ladder, thumbnail, upload, metrics; purge_asset: purge (in the order first reported; see the README). `done` once the job succeeded.
+                 * @description The step in hand: import_source: fetch; process_source: probe, opener, playlists; encode_ladder: download, probe, audio, ladder, thumbnail, upload, metrics; purge_asset: purge; run_job: fetch, encode, probe, upload, measure (in the order first reported; see the README). `done` once the job succeeded.
                  * @enum {string|null}
                  */
-                step: "fetch" | "probe" | "opener" | "playlists" | "download" | "audio" | "ladder" | "thumbnail" | "upload" | "metrics" | "purge" | "done" | null;
+                step: "fetch" | "probe" | "opener" | "playlists" | "download" | "audio" | "ladder" | "thumbnail" | "upload" | "metrics" | "purge" | "encode" | "measure" | "done" | null;
                 fraction: number | null;
                 attempts: number;
                 max_attempts: number;
@@ -1177,8 +1339,7 @@ export interface components {
                 /** @description Stable UPPER_SNAKE code of the failure. */
                 code: string;
                 message: string;
-                /** @description The media job. */
-                job_id?: number;
+                job_id?: number | string;
             };
         };
         /** @description Every segment of every rendition is stored: nothing is left to make on demand. */
@@ -1347,15 +1508,100 @@ export interface components {
                  * @description Stable UPPER_SNAKE identifier of the error; the README lists when each is answered.
                  * @enum {string}
                  */
-                code: "VALIDATION_ERROR" | "INVALID_JSON" | "EMPTY_BODY" | "INVALID_CURSOR" | "INVALID_TIMESTAMP" | "INVALID_WINDOW" | "WINDOW_TOO_LARGE" | "INVALID_WEBHOOK_URL" | "INVALID_SOURCE_URL" | "INVALID_PARTS" | "UNKNOWN_PRESET" | "BAD_REQUEST" | "INVALID_PATH" | "UNAUTHORIZED" | "INVALID_API_KEY" | "API_KEY_EXPIRED" | "ACCOUNT_DISABLED" | "INSUFFICIENT_SCOPE" | "QUOTA_EXCEEDED" | "API_KEY_REVOKED" | "TOKEN_MISSING" | "TOKEN_MALFORMED" | "TOKEN_EXPIRED" | "TOKEN_NOT_YET_VALID" | "TOKEN_BAD_SIGNATURE" | "TOKEN_UNKNOWN_KEY" | "TOKEN_BAD_ALGORITHM" | "TOKEN_WRONG_AUDIENCE" | "TOKEN_MISSING_CLAIMS" | "TOKEN_WRONG_ASSET" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "ASSET_NOT_PLAYABLE" | "ARTIFACT_NOT_FOUND" | "UNPUBLISHED_ARTIFACT" | "UNKNOWN_ARTIFACT" | "NOT_IN_PLAN" | "METHOD_NOT_ALLOWED" | "IDEMPOTENCY_KEY_IN_USE" | "UPLOAD_INCOMPLETE" | "NOT_A_DIRECT_UPLOAD" | "UPLOAD_OFFSET_MISMATCH" | "UPLOAD_INTERRUPTED" | "UPLOAD_EXPIRED" | "ASSET_DELETED" | "WEBHOOK_DISABLED" | "DELIVERY_IN_FLIGHT" | "PRESET_BUILTIN" | "PRESET_EXISTS" | "TOO_MANY_PRESETS" | "TUS_VERSION_UNSUPPORTED" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_CONTENT_TYPE" | "NOT_MEDIA" | "IDEMPOTENCY_KEY_REUSED" | "PRESET_NOT_SUPPORTED_FOR_UPLOADS" | "ESTIMATE_SOURCE_UNSUPPORTED" | "RATE_LIMITED" | "TOO_MANY_STREAMS" | "INTERNAL_ERROR" | "TUS_EXTENSION_UNSUPPORTED" | "ORIGIN_UNAVAILABLE" | "ANALYTICS_UNAVAILABLE" | "OVERLOADED" | "NO_EDGE_AVAILABLE" | "SEGMENT_NOT_READY" | "TOO_MANY_FILLS" | "TOO_MANY_FILLS_FOR_TOKEN" | "TOO_MANY_FILLS_FOR_ASSET" | "SHUTTING_DOWN";
+                code: "VALIDATION_ERROR" | "INVALID_JSON" | "EMPTY_BODY" | "INVALID_CURSOR" | "INVALID_TIMESTAMP" | "INVALID_WINDOW" | "WINDOW_TOO_LARGE" | "INVALID_WEBHOOK_URL" | "INVALID_SOURCE_URL" | "INVALID_PARTS" | "UNKNOWN_PRESET" | "BAD_REQUEST" | "INVALID_PATH" | "UNAUTHORIZED" | "INVALID_API_KEY" | "API_KEY_EXPIRED" | "ACCOUNT_DISABLED" | "INSUFFICIENT_SCOPE" | "QUOTA_EXCEEDED" | "API_KEY_REVOKED" | "TOKEN_MISSING" | "TOKEN_MALFORMED" | "TOKEN_EXPIRED" | "TOKEN_NOT_YET_VALID" | "TOKEN_BAD_SIGNATURE" | "TOKEN_UNKNOWN_KEY" | "TOKEN_BAD_ALGORITHM" | "TOKEN_WRONG_AUDIENCE" | "TOKEN_MISSING_CLAIMS" | "TOKEN_WRONG_ASSET" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "ASSET_NOT_PLAYABLE" | "ARTIFACT_NOT_FOUND" | "UNPUBLISHED_ARTIFACT" | "UNKNOWN_ARTIFACT" | "NOT_IN_PLAN" | "METHOD_NOT_ALLOWED" | "INVALID_DOWNLOAD_TOKEN" | "JOB_FINISHED" | "JOB_NOT_FINISHED" | "IDEMPOTENCY_KEY_IN_USE" | "UPLOAD_INCOMPLETE" | "NOT_A_DIRECT_UPLOAD" | "UPLOAD_OFFSET_MISMATCH" | "UPLOAD_INTERRUPTED" | "UPLOAD_EXPIRED" | "ASSET_DELETED" | "WEBHOOK_DISABLED" | "DELIVERY_IN_FLIGHT" | "PRESET_BUILTIN" | "PRESET_EXISTS" | "TOO_MANY_PRESETS" | "TUS_VERSION_UNSUPPORTED" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_CONTENT_TYPE" | "NOT_MEDIA" | "IDEMPOTENCY_KEY_REUSED" | "INVALID_COMMAND" | "INVALID_OPTIONS" | "INVALID_INPUT" | "METRIC_UNAVAILABLE" | "TOO_MANY_JOBS" | "PRESET_NOT_SUPPORTED_FOR_UPLOADS" | "ESTIMATE_SOURCE_UNSUPPORTED" | "RATE_LIMITED" | "TOO_MANY_STREAMS" | "INTERNAL_ERROR" | "TUS_EXTENSION_UNSUPPORTED" | "ORIGIN_UNAVAILABLE" | "ANALYTICS_UNAVAILABLE" | "OVERLOADED" | "NO_EDGE_AVAILABLE" | "SEGMENT_NOT_READY" | "TOO_MANY_FILLS" | "TOO_MANY_FILLS_FOR_TOKEN" | "TOO_MANY_FILLS_FOR_ASSET" | "SHUTTING_DOWN";
                 message: string;
                 details?: unknown;
                 request_id: string;
             };
         };
         /** @description An event of the log: SSE `data:`, a page of GET /v1/assets/{id}/events, the `data` of a webhook delivery. */
-        Event: components["schemas"]["AssetCreatedEvent"] | components["schemas"]["AssetSourceUploadedEvent"] | components["schemas"]["JobQueuedEvent"] | components["schemas"]["JobStartedEvent"] | components["schemas"]["JobProgressEvent"] | components["schemas"]["AssetPlaylistsReadyEvent"] | components["schemas"]["AssetOpenerReadyEvent"] | components["schemas"]["AssetThumbnailReadyEvent"] | components["schemas"]["AssetRenditionReadyEvent"] | components["schemas"]["AssetHlsReadyEvent"] | components["schemas"]["AssetEdgesWarmedEvent"] | components["schemas"]["AssetErroredEvent"] | components["schemas"]["AssetDeletedEvent"] | components["schemas"]["AssetPurgedEvent"] | components["schemas"]["WebhookDisabledEvent"];
-        /** @description The job reached a step, or a tenth of the way through one: data.step, data.fraction. */
+        Event: components["schemas"]["AssetCreatedEvent"] | components["schemas"]["AssetSourceUploadedEvent"] | components["schemas"]["JobQueuedEvent"] | components["schemas"]["JobStartedEvent"] | components["schemas"]["JobProgressEvent"] | components["schemas"]["JobSucceededEvent"] | components["schemas"]["JobFailedEvent"] | components["schemas"]["JobCancelledEvent"] | components["schemas"]["AssetPlaylistsReadyEvent"] | components["schemas"]["AssetOpenerReadyEvent"] | components["schemas"]["AssetThumbnailReadyEvent"] | components["schemas"]["AssetRenditionReadyEvent"] | components["schemas"]["AssetHlsReadyEvent"] | components["schemas"]["AssetEdgesWarmedEvent"] | components["schemas"]["AssetErroredEvent"] | components["schemas"]["AssetDeletedEvent"] | components["schemas"]["AssetPurgedEvent"] | components["schemas"]["WebhookDisabledEvent"];
+        /** @description A job of the jobs API. */
+        Job: {
+            /** Format: uuid */
+            id: string;
+            /** @description A typed operation, `command` or `analyze`. */
+            operation: string;
+            /** @enum {string} */
+            state: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+            progress: number;
+            error: {
+                code: string;
+                message: string;
+            } | null;
+            outputs: {
+                name: string;
+                bytes: number;
+                content_type: string;
+                /** @description ffprobe’s summary: format, duration_sec, bit_rate, streams. */
+                metadata: {
+                    [key: string]: unknown;
+                };
+                /** @description Signed and expiring (JOBS_DOWNLOAD_TTL_SECONDS); needs no API key. */
+                download_url: string;
+                /** Format: date-time */
+                expires_at: string;
+            }[];
+            metrics: {
+                [key: string]: number;
+            } | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            started_at: string | null;
+            /** Format: date-time */
+            finished_at: string | null;
+        };
+        /** @description A job of the jobs API was cancelled (DELETE /v1/jobs/{id}): data.job_id, data.operation. asset_id is null. */
+        JobCancelledEvent: {
+            /** @description The sequence number: increasing, in commit order, per deployment. */
+            id: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "job.cancelled";
+            /** @description An event of the account, not of an asset. */
+            asset_id: null;
+            /** Format: date-time */
+            created_at: string;
+            data: {
+                /**
+                 * Format: uuid
+                 * @description The job (GET /v1/jobs/{id}).
+                 */
+                job_id: string;
+                /** @description The job’s operation: convert, trim, …, command, analyze. */
+                operation: string;
+            };
+        };
+        /** @description A job of the jobs API failed for good: data.job_id, data.operation, data.code, data.message. asset_id is null. */
+        JobFailedEvent: {
+            /** @description The sequence number: increasing, in commit order, per deployment. */
+            id: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "job.failed";
+            /** @description An event of the account, not of an asset. */
+            asset_id: null;
+            /** Format: date-time */
+            created_at: string;
+            data: {
+                /**
+                 * Format: uuid
+                 * @description The job (GET /v1/jobs/{id}).
+                 */
+                job_id: string;
+                /** @description The job’s operation: convert, trim, …, command, analyze. */
+                operation: string;
+                /** @description Stable UPPER_SNAKE code of the failure. */
+                code: string;
+                message: string;
+            };
+        };
+        /** @description The job reached a step, or a tenth of the way through one: data.step, data.fraction. For a job of the jobs API asset_id is null and data.job_id is its id. */
         JobProgressEvent: {
             /** @description The sequence number: increasing, in commit order, per deployment. */
             id: number;
@@ -1366,20 +1612,19 @@ export interface components {
             type: "job.progress";
             /**
              * Format: uuid
-             * @description The asset the event is about.
+             * @description The asset the job works on; null for a job of the jobs API.
              */
-            asset_id: string;
+            asset_id: string | null;
             /** Format: date-time */
             created_at: string;
             data: {
-                /** @description The media job. */
-                job_id: number;
+                job_id: number | string;
                 /** @description The step reached (see the asset’s progress.step). */
                 step: string | null;
                 fraction: number;
             };
         };
-        /** @description A job was queued: a URL import (data.reason `import`), processing (again, after a retry), or after a delete the purge (data.reason `deleted`). */
+        /** @description A job was queued: a URL import (data.reason `import`), processing (again, after a retry), after a delete the purge (data.reason `deleted`), or a job of the jobs API (data.reason `submitted`; asset_id null, data.job_id its id). */
         JobQueuedEvent: {
             /** @description The sequence number: increasing, in commit order, per deployment. */
             id: number;
@@ -1390,16 +1635,17 @@ export interface components {
             type: "job.queued";
             /**
              * Format: uuid
-             * @description The asset the event is about.
+             * @description The asset the job works on; null for a job of the jobs API.
              */
-            asset_id: string;
+            asset_id: string | null;
             /** Format: date-time */
             created_at: string;
             data: {
-                /** @description The media job. */
-                job_id: number;
-                /** @description Why: `uploaded`, `import`, `ladder`, `retry` (after a failed attempt), `released` (a worker stopped), `lease_expired`, `deleted` (the purge). */
+                job_id: number | string;
+                /** @description Why: `uploaded`, `import`, `ladder`, `retry` (after a failed attempt), `released` (a worker stopped), `lease_expired`, `deleted` (the purge), `submitted` (a job of the jobs API). */
                 reason: string;
+                /** @description The job’s operation: convert, trim, …, command, analyze. */
+                operation?: string;
                 /** @description With `retry`: the attempt that failed. */
                 failed_attempt?: number;
                 /** @description With `retry`: why the attempt failed. */
@@ -1410,7 +1656,7 @@ export interface components {
                 };
             };
         };
-        /** @description A worker claimed the job; data.attempt counts attempts. */
+        /** @description A worker claimed the job; data.attempt counts attempts. For a job of the jobs API asset_id is null and data.job_id is its id. */
         JobStartedEvent: {
             /** @description The sequence number: increasing, in commit order, per deployment. */
             id: number;
@@ -1421,16 +1667,40 @@ export interface components {
             type: "job.started";
             /**
              * Format: uuid
-             * @description The asset the event is about.
+             * @description The asset the job works on; null for a job of the jobs API.
              */
-            asset_id: string;
+            asset_id: string | null;
             /** Format: date-time */
             created_at: string;
             data: {
-                /** @description The media job. */
-                job_id: number;
+                job_id: number | string;
                 /** @description Attempts so far, this one included. */
                 attempt: number;
+            };
+        };
+        /** @description A job of the jobs API (POST /v1/jobs, /v1/analyze) finished: data.job_id, data.operation, data.outputs (names). An event of the account: asset_id is null. */
+        JobSucceededEvent: {
+            /** @description The sequence number: increasing, in commit order, per deployment. */
+            id: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "job.succeeded";
+            /** @description An event of the account, not of an asset. */
+            asset_id: null;
+            /** Format: date-time */
+            created_at: string;
+            data: {
+                /**
+                 * Format: uuid
+                 * @description The job (GET /v1/jobs/{id}).
+                 */
+                job_id: string;
+                /** @description The job’s operation: convert, trim, …, command, analyze. */
+                operation: string;
+                /** @description Output names. */
+                outputs: string[];
             };
         };
         Playback: {
@@ -1496,7 +1766,7 @@ export interface components {
             id: string;
             url: string;
             /** @description The event types sent to this endpoint; null for all of them. */
-            event_types: ("asset.created" | "asset.source_uploaded" | "job.queued" | "job.started" | "job.progress" | "asset.playlists_ready" | "asset.opener_ready" | "asset.thumbnail_ready" | "asset.rendition_ready" | "asset.hls_ready" | "asset.edges_warmed" | "asset.errored" | "asset.deleted" | "asset.purged" | "webhook.disabled")[] | null;
+            event_types: ("asset.created" | "asset.source_uploaded" | "job.queued" | "job.started" | "job.progress" | "job.succeeded" | "job.failed" | "job.cancelled" | "asset.playlists_ready" | "asset.opener_ready" | "asset.thumbnail_ready" | "asset.rendition_ready" | "asset.hls_ready" | "asset.edges_warmed" | "asset.errored" | "asset.deleted" | "asset.purged" | "webhook.disabled")[] | null;
             description: string | null;
             /** Format: date-time */
             created_at: string;
@@ -1531,7 +1801,7 @@ export interface components {
             /** @description The event's sequence number (`id` in the payload). */
             event_id: number;
             /** @enum {string} */
-            event_type: "asset.created" | "asset.source_uploaded" | "job.queued" | "job.started" | "job.progress" | "asset.playlists_ready" | "asset.opener_ready" | "asset.thumbnail_ready" | "asset.rendition_ready" | "asset.hls_ready" | "asset.edges_warmed" | "asset.errored" | "asset.deleted" | "asset.purged" | "webhook.disabled";
+            event_type: "asset.created" | "asset.source_uploaded" | "job.queued" | "job.started" | "job.progress" | "job.succeeded" | "job.failed" | "job.cancelled" | "asset.playlists_ready" | "asset.opener_ready" | "asset.thumbnail_ready" | "asset.rendition_ready" | "asset.hls_ready" | "asset.edges_warmed" | "asset.errored" | "asset.deleted" | "asset.purged" | "webhook.disabled";
             /**
              * Format: uuid
              * @description null for an event of the account (webhook.disabled).
@@ -1589,7 +1859,7 @@ export interface components {
         /** @description The body of a webhook delivery (Standard Webhooks): the event, with its type and time repeated outside it. */
         WebhookEvent: {
             /** @enum {string} */
-            type: "asset.created" | "asset.source_uploaded" | "job.queued" | "job.started" | "job.progress" | "asset.playlists_ready" | "asset.opener_ready" | "asset.thumbnail_ready" | "asset.rendition_ready" | "asset.hls_ready" | "asset.edges_warmed" | "asset.errored" | "asset.deleted" | "asset.purged" | "webhook.disabled";
+            type: "asset.created" | "asset.source_uploaded" | "job.queued" | "job.started" | "job.progress" | "job.succeeded" | "job.failed" | "job.cancelled" | "asset.playlists_ready" | "asset.opener_ready" | "asset.thumbnail_ready" | "asset.rendition_ready" | "asset.hls_ready" | "asset.edges_warmed" | "asset.errored" | "asset.deleted" | "asset.purged" | "webhook.disabled";
             /**
              * Format: date-time
              * @description The event’s created_at.
@@ -1813,7 +2083,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1885,7 +2155,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2001,6 +2271,7 @@ export interface operations {
                             stored_bytes: number;
                             concurrent_uploads: number;
                             active_jobs: number;
+                            user_jobs: number;
                             webhooks: number;
                             api_keys: number;
                         };
@@ -2009,6 +2280,7 @@ export interface operations {
                             stored_bytes: number;
                             concurrent_uploads: number;
                             active_jobs: number;
+                            user_jobs: number;
                             webhooks: number;
                             api_keys: number;
                         };
@@ -2035,7 +2307,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET. */
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, INVALID_DOWNLOAD_TOKEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2044,7 +2316,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2149,7 +2421,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET. */
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, INVALID_DOWNLOAD_TOKEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2158,7 +2430,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2178,6 +2450,109 @@ export interface operations {
             };
             /** @description Error: ANALYTICS_UNAVAILABLE, OVERLOADED, NO_EDGE_AVAILABLE, SEGMENT_NOT_READY, TOO_MANY_FILLS, TOO_MANY_FILLS_FOR_TOKEN, TOO_MANY_FILLS_FOR_ASSET, SHUTTING_DOWN. */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    analyzeQuality: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description An asset id of this account (its source is read) or an https/http URL, fetched like a URL import (through the SSRF guard). */
+                    reference: string;
+                    /** @description An asset id of this account (its source is read) or an https/http URL, fetched like a URL import (through the SSRF guard). */
+                    distorted: string;
+                    /** @description vmaf only where the worker’s ffmpeg has libvmaf (else 422 METRIC_UNAVAILABLE). */
+                    metrics: ("psnr" | "ssim" | "vmaf")[];
+                };
+            };
+        };
+        responses: {
+            /** @description A job of the jobs API. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED, INVALID_API_KEY, API_KEY_EXPIRED, API_KEY_REVOKED, TOKEN_MISSING, TOKEN_MALFORMED, TOKEN_EXPIRED, TOKEN_NOT_YET_VALID, TOKEN_BAD_SIGNATURE, TOKEN_UNKNOWN_KEY, TOKEN_BAD_ALGORITHM, TOKEN_WRONG_AUDIENCE, TOKEN_MISSING_CLAIMS. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, INVALID_DOWNLOAD_TOKEN. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: PAYLOAD_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: UNSUPPORTED_CONTENT_TYPE, NOT_MEDIA. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: IDEMPOTENCY_KEY_REUSED, INVALID_COMMAND, INVALID_OPTIONS, INVALID_INPUT, METRIC_UNAVAILABLE, PRESET_NOT_SUPPORTED_FOR_UPLOADS, ESTIMATE_SOURCE_UNSUPPORTED. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR. */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2237,7 +2612,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET. */
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, INVALID_DOWNLOAD_TOKEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2246,7 +2621,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2304,7 +2679,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET. */
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, INVALID_DOWNLOAD_TOKEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2322,7 +2697,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2380,7 +2755,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET. */
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, INVALID_DOWNLOAD_TOKEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2398,7 +2773,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2468,7 +2843,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET. */
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, INVALID_DOWNLOAD_TOKEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2486,7 +2861,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: IDEMPOTENCY_KEY_IN_USE, UPLOAD_INCOMPLETE, NOT_A_DIRECT_UPLOAD, UPLOAD_OFFSET_MISMATCH, UPLOAD_INTERRUPTED, ASSET_DELETED, WEBHOOK_DISABLED, DELIVERY_IN_FLIGHT, PRESET_BUILTIN, PRESET_EXISTS, TOO_MANY_PRESETS. */
+            /** @description Error: JOB_FINISHED, JOB_NOT_FINISHED, IDEMPOTENCY_KEY_IN_USE, UPLOAD_INCOMPLETE, NOT_A_DIRECT_UPLOAD, UPLOAD_OFFSET_MISMATCH, UPLOAD_INTERRUPTED, ASSET_DELETED, WEBHOOK_DISABLED, DELIVERY_IN_FLIGHT, PRESET_BUILTIN, PRESET_EXISTS, TOO_MANY_PRESETS. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2513,7 +2888,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2605,7 +2980,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET. */
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, INVALID_DOWNLOAD_TOKEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2623,7 +2998,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2717,7 +3092,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET. */
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, INVALID_DOWNLOAD_TOKEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2735,7 +3110,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2808,7 +3183,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET. */
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, INVALID_DOWNLOAD_TOKEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2826,7 +3201,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2889,7 +3264,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET. */
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, INVALID_DOWNLOAD_TOKEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2907,7 +3282,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3016,7 +3391,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET. */
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, INVALID_DOWNLOAD_TOKEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3052,7 +3427,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: IDEMPOTENCY_KEY_REUSED, PRESET_NOT_SUPPORTED_FOR_UPLOADS, ESTIMATE_SOURCE_UNSUPPORTED. */
+            /** @description Error: IDEMPOTENCY_KEY_REUSED, INVALID_COMMAND, INVALID_OPTIONS, INVALID_INPUT, METRIC_UNAVAILABLE, PRESET_NOT_SUPPORTED_FOR_UPLOADS, ESTIMATE_SOURCE_UNSUPPORTED. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3061,7 +3436,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3123,7 +3498,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET. */
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, INVALID_DOWNLOAD_TOKEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3141,7 +3516,573 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listJobs: {
+        parameters: {
+            query?: {
+                /** @description Rows per page: 25 by default, or as many as the page the cursor came from. */
+                limit?: number;
+                /** @description next_cursor of the previous page. It keeps the filters of the first page: send it alone, or with the same filters. */
+                cursor?: string;
+                state?: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Job"][];
+                        /** @description Pass it back as `cursor` for the next page; null on the last one. */
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED, INVALID_API_KEY, API_KEY_EXPIRED, API_KEY_REVOKED, TOKEN_MISSING, TOKEN_MALFORMED, TOKEN_EXPIRED, TOKEN_NOT_YET_VALID, TOKEN_BAD_SIGNATURE, TOKEN_UNKNOWN_KEY, TOKEN_BAD_ALGORITHM, TOKEN_WRONG_AUDIENCE, TOKEN_MISSING_CLAIMS. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, INVALID_DOWNLOAD_TOKEN. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description A typed operation; or give ffmpeg_args instead.
+                     * @enum {string}
+                     */
+                    operation?: "convert" | "trim" | "extract_audio" | "thumbnail" | "gif" | "concat" | "watermark";
+                    /** @description Typed: the inputs in order (concat: 2–5; watermark: the video, then the image). */
+                    inputs?: string[];
+                    /** @description The operation’s options: each field says which operations take it. */
+                    options?: {
+                        /**
+                         * @description convert: the output container.
+                         * @enum {string}
+                         */
+                        container?: "mp4" | "webm" | "mkv" | "mov" | "m4a" | "mp3";
+                        /**
+                         * @description convert: h264, h265, av1 (SVT-AV1) or vp9; the container’s default when unset.
+                         * @enum {string}
+                         */
+                        video_codec?: "h264" | "h265" | "av1" | "vp9";
+                        /**
+                         * @description convert: the container’s default when unset.
+                         * @enum {string}
+                         */
+                        audio_codec?: "aac" | "opus" | "mp3";
+                        /** @description convert, thumbnail, gif (≤ 1920), watermark (the mark’s width). */
+                        width?: number;
+                        /** @description convert. */
+                        height?: number;
+                        /** @description convert: a target bitrate instead of crf. */
+                        video_bitrate_kbps?: number;
+                        /** @description convert: constant quality. */
+                        crf?: number;
+                        /** @description convert. */
+                        audio_bitrate_kbps?: number;
+                        /** @description trim, gif. */
+                        start?: number;
+                        /** @description trim, gif: after start (a gif lasts at most 30 s). */
+                        end?: number;
+                        /** @description thumbnail: where the frame is taken. */
+                        time?: number;
+                        /**
+                         * @description extract_audio: aac (m4a) by default.
+                         * @enum {string}
+                         */
+                        codec?: "aac" | "mp3" | "opus" | "flac" | "wav";
+                        /** @description extract_audio, lossy codecs. */
+                        bitrate_kbps?: number;
+                        /**
+                         * @description thumbnail: jpg by default.
+                         * @enum {string}
+                         */
+                        format?: "jpg" | "png" | "webp";
+                        /** @description gif: 10 by default. */
+                        fps?: number;
+                        /**
+                         * @description watermark: bottom-right by default.
+                         * @enum {string}
+                         */
+                        position?: "top-left" | "top-right" | "bottom-left" | "bottom-right" | "center";
+                        /** @description watermark: pixels from the edges. */
+                        margin?: number;
+                        /** @description watermark. */
+                        opacity?: number;
+                    };
+                    /** @description convert: a preset (GET /v1/presets) for the codec, size, quality and audio; options given win. Crop presets are not made by jobs yet. */
+                    preset?: string;
+                    /** @description convert: PSNR and SSIM of the output against its input, in `metrics`. */
+                    enable_metrics?: boolean;
+                    /** @description Command mode: ffmpeg arguments with `{{in_name}}` after each `-i` and `{{out_name}}` for each output, checked against an allowlist of options and filters (see the README). */
+                    ffmpeg_args?: string;
+                    /** @description Command mode: `in_name` → asset id or URL. */
+                    input_files?: {
+                        [key: string]: string;
+                    };
+                    /** @description Command mode: `out_name` → file name (at most 5). */
+                    output_files?: {
+                        [key: string]: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description A job of the jobs API. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED, INVALID_API_KEY, API_KEY_EXPIRED, API_KEY_REVOKED, TOKEN_MISSING, TOKEN_MALFORMED, TOKEN_EXPIRED, TOKEN_NOT_YET_VALID, TOKEN_BAD_SIGNATURE, TOKEN_UNKNOWN_KEY, TOKEN_BAD_ALGORITHM, TOKEN_WRONG_AUDIENCE, TOKEN_MISSING_CLAIMS. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, INVALID_DOWNLOAD_TOKEN. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: PAYLOAD_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: UNSUPPORTED_CONTENT_TYPE, NOT_MEDIA. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: IDEMPOTENCY_KEY_REUSED, INVALID_COMMAND, INVALID_OPTIONS, INVALID_INPUT, METRIC_UNAVAILABLE, PRESET_NOT_SUPPORTED_FOR_UPLOADS, ESTIMATE_SOURCE_UNSUPPORTED. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A job of the jobs API. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED, INVALID_API_KEY, API_KEY_EXPIRED, API_KEY_REVOKED, TOKEN_MISSING, TOKEN_MALFORMED, TOKEN_EXPIRED, TOKEN_NOT_YET_VALID, TOKEN_BAD_SIGNATURE, TOKEN_UNKNOWN_KEY, TOKEN_BAD_ALGORITHM, TOKEN_WRONG_AUDIENCE, TOKEN_MISSING_CLAIMS. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, INVALID_DOWNLOAD_TOKEN. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: NOT_FOUND, ROUTE_NOT_FOUND, ASSET_NOT_PLAYABLE, ARTIFACT_NOT_FOUND, UNPUBLISHED_ARTIFACT, UNKNOWN_ARTIFACT, NOT_IN_PLAN. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    cancelJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A job of the jobs API. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED, INVALID_API_KEY, API_KEY_EXPIRED, API_KEY_REVOKED, TOKEN_MISSING, TOKEN_MALFORMED, TOKEN_EXPIRED, TOKEN_NOT_YET_VALID, TOKEN_BAD_SIGNATURE, TOKEN_UNKNOWN_KEY, TOKEN_BAD_ALGORITHM, TOKEN_WRONG_AUDIENCE, TOKEN_MISSING_CLAIMS. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, INVALID_DOWNLOAD_TOKEN. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: NOT_FOUND, ROUTE_NOT_FOUND, ASSET_NOT_PLAYABLE, ARTIFACT_NOT_FOUND, UNPUBLISHED_ARTIFACT, UNKNOWN_ARTIFACT, NOT_IN_PLAN. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: JOB_FINISHED, JOB_NOT_FINISHED, IDEMPOTENCY_KEY_IN_USE, UPLOAD_INCOMPLETE, NOT_A_DIRECT_UPLOAD, UPLOAD_OFFSET_MISMATCH, UPLOAD_INTERRUPTED, ASSET_DELETED, WEBHOOK_DISABLED, DELIVERY_IN_FLIGHT, PRESET_BUILTIN, PRESET_EXISTS, TOO_MANY_PRESETS. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteJobOutputs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A job of the jobs API. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED, INVALID_API_KEY, API_KEY_EXPIRED, API_KEY_REVOKED, TOKEN_MISSING, TOKEN_MALFORMED, TOKEN_EXPIRED, TOKEN_NOT_YET_VALID, TOKEN_BAD_SIGNATURE, TOKEN_UNKNOWN_KEY, TOKEN_BAD_ALGORITHM, TOKEN_WRONG_AUDIENCE, TOKEN_MISSING_CLAIMS. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, INVALID_DOWNLOAD_TOKEN. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: NOT_FOUND, ROUTE_NOT_FOUND, ASSET_NOT_PLAYABLE, ARTIFACT_NOT_FOUND, UNPUBLISHED_ARTIFACT, UNKNOWN_ARTIFACT, NOT_IN_PLAN. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: JOB_FINISHED, JOB_NOT_FINISHED, IDEMPOTENCY_KEY_IN_USE, UPLOAD_INCOMPLETE, NOT_A_DIRECT_UPLOAD, UPLOAD_OFFSET_MISMATCH, UPLOAD_INTERRUPTED, ASSET_DELETED, WEBHOOK_DISABLED, DELIVERY_IN_FLIGHT, PRESET_BUILTIN, PRESET_EXISTS, TOO_MANY_PRESETS. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    downloadJobOutput: {
+        parameters: {
+            query: {
+                token: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file, as an attachment. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, INVALID_DOWNLOAD_TOKEN. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: NOT_FOUND, ROUTE_NOT_FOUND, ASSET_NOT_PLAYABLE, ARTIFACT_NOT_FOUND, UNPUBLISHED_ARTIFACT, UNKNOWN_ARTIFACT, NOT_IN_PLAN. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3199,7 +4140,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET. */
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, INVALID_DOWNLOAD_TOKEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3208,7 +4149,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3295,7 +4236,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET. */
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, INVALID_DOWNLOAD_TOKEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3322,7 +4263,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3378,7 +4319,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET. */
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, INVALID_DOWNLOAD_TOKEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3396,7 +4337,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3454,7 +4395,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET. */
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, INVALID_DOWNLOAD_TOKEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3463,7 +4404,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3522,7 +4463,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET. */
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, INVALID_DOWNLOAD_TOKEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3540,7 +4481,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3629,7 +4570,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET. */
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, INVALID_DOWNLOAD_TOKEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3638,7 +4579,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: IDEMPOTENCY_KEY_IN_USE, UPLOAD_INCOMPLETE, NOT_A_DIRECT_UPLOAD, UPLOAD_OFFSET_MISMATCH, UPLOAD_INTERRUPTED, ASSET_DELETED, WEBHOOK_DISABLED, DELIVERY_IN_FLIGHT, PRESET_BUILTIN, PRESET_EXISTS, TOO_MANY_PRESETS. */
+            /** @description Error: JOB_FINISHED, JOB_NOT_FINISHED, IDEMPOTENCY_KEY_IN_USE, UPLOAD_INCOMPLETE, NOT_A_DIRECT_UPLOAD, UPLOAD_OFFSET_MISMATCH, UPLOAD_INTERRUPTED, ASSET_DELETED, WEBHOOK_DISABLED, DELIVERY_IN_FLIGHT, PRESET_BUILTIN, PRESET_EXISTS, TOO_MANY_PRESETS. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3665,7 +4606,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3722,7 +4663,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET. */
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, INVALID_DOWNLOAD_TOKEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3740,7 +4681,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: IDEMPOTENCY_KEY_IN_USE, UPLOAD_INCOMPLETE, NOT_A_DIRECT_UPLOAD, UPLOAD_OFFSET_MISMATCH, UPLOAD_INTERRUPTED, ASSET_DELETED, WEBHOOK_DISABLED, DELIVERY_IN_FLIGHT, PRESET_BUILTIN, PRESET_EXISTS, TOO_MANY_PRESETS. */
+            /** @description Error: JOB_FINISHED, JOB_NOT_FINISHED, IDEMPOTENCY_KEY_IN_USE, UPLOAD_INCOMPLETE, NOT_A_DIRECT_UPLOAD, UPLOAD_OFFSET_MISMATCH, UPLOAD_INTERRUPTED, ASSET_DELETED, WEBHOOK_DISABLED, DELIVERY_IN_FLIGHT, PRESET_BUILTIN, PRESET_EXISTS, TOO_MANY_PRESETS. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3749,7 +4690,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3838,7 +4779,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET. */
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, INVALID_DOWNLOAD_TOKEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3856,7 +4797,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: IDEMPOTENCY_KEY_IN_USE, UPLOAD_INCOMPLETE, NOT_A_DIRECT_UPLOAD, UPLOAD_OFFSET_MISMATCH, UPLOAD_INTERRUPTED, ASSET_DELETED, WEBHOOK_DISABLED, DELIVERY_IN_FLIGHT, PRESET_BUILTIN, PRESET_EXISTS, TOO_MANY_PRESETS. */
+            /** @description Error: JOB_FINISHED, JOB_NOT_FINISHED, IDEMPOTENCY_KEY_IN_USE, UPLOAD_INCOMPLETE, NOT_A_DIRECT_UPLOAD, UPLOAD_OFFSET_MISMATCH, UPLOAD_INTERRUPTED, ASSET_DELETED, WEBHOOK_DISABLED, DELIVERY_IN_FLIGHT, PRESET_BUILTIN, PRESET_EXISTS, TOO_MANY_PRESETS. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3883,7 +4824,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4015,7 +4956,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET. */
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, INVALID_DOWNLOAD_TOKEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4024,7 +4965,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4119,7 +5060,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET. */
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, INVALID_DOWNLOAD_TOKEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4146,7 +5087,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4229,7 +5170,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET. */
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, INVALID_DOWNLOAD_TOKEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4265,7 +5206,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4380,7 +5321,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET. */
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, INVALID_DOWNLOAD_TOKEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4416,7 +5357,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4523,7 +5464,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET. */
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, INVALID_DOWNLOAD_TOKEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4577,7 +5518,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4648,7 +5589,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET. */
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, INVALID_DOWNLOAD_TOKEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4711,7 +5652,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4779,7 +5720,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET. */
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, INVALID_DOWNLOAD_TOKEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4797,7 +5738,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: IDEMPOTENCY_KEY_IN_USE, UPLOAD_INCOMPLETE, NOT_A_DIRECT_UPLOAD, UPLOAD_OFFSET_MISMATCH, UPLOAD_INTERRUPTED, ASSET_DELETED, WEBHOOK_DISABLED, DELIVERY_IN_FLIGHT, PRESET_BUILTIN, PRESET_EXISTS, TOO_MANY_PRESETS. */
+            /** @description Error: JOB_FINISHED, JOB_NOT_FINISHED, IDEMPOTENCY_KEY_IN_USE, UPLOAD_INCOMPLETE, NOT_A_DIRECT_UPLOAD, UPLOAD_OFFSET_MISMATCH, UPLOAD_INTERRUPTED, ASSET_DELETED, WEBHOOK_DISABLED, DELIVERY_IN_FLIGHT, PRESET_BUILTIN, PRESET_EXISTS, TOO_MANY_PRESETS. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4833,7 +5774,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4955,7 +5896,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET. */
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, INVALID_DOWNLOAD_TOKEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4964,7 +5905,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: IDEMPOTENCY_KEY_IN_USE, UPLOAD_INCOMPLETE, NOT_A_DIRECT_UPLOAD, UPLOAD_OFFSET_MISMATCH, UPLOAD_INTERRUPTED, ASSET_DELETED, WEBHOOK_DISABLED, DELIVERY_IN_FLIGHT, PRESET_BUILTIN, PRESET_EXISTS, TOO_MANY_PRESETS. */
+            /** @description Error: JOB_FINISHED, JOB_NOT_FINISHED, IDEMPOTENCY_KEY_IN_USE, UPLOAD_INCOMPLETE, NOT_A_DIRECT_UPLOAD, UPLOAD_OFFSET_MISMATCH, UPLOAD_INTERRUPTED, ASSET_DELETED, WEBHOOK_DISABLED, DELIVERY_IN_FLIGHT, PRESET_BUILTIN, PRESET_EXISTS, TOO_MANY_PRESETS. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4991,7 +5932,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: IDEMPOTENCY_KEY_REUSED, PRESET_NOT_SUPPORTED_FOR_UPLOADS, ESTIMATE_SOURCE_UNSUPPORTED. */
+            /** @description Error: IDEMPOTENCY_KEY_REUSED, INVALID_COMMAND, INVALID_OPTIONS, INVALID_INPUT, METRIC_UNAVAILABLE, PRESET_NOT_SUPPORTED_FOR_UPLOADS, ESTIMATE_SOURCE_UNSUPPORTED. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5000,7 +5941,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -5067,7 +6008,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET. */
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, INVALID_DOWNLOAD_TOKEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5076,7 +6017,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -5109,7 +6050,7 @@ export interface operations {
                     /** @description An http or https URL. */
                     url: string;
                     /** @description Only these event types; omit for all of them. */
-                    event_types?: ("asset.created" | "asset.source_uploaded" | "job.queued" | "job.started" | "job.progress" | "asset.playlists_ready" | "asset.opener_ready" | "asset.thumbnail_ready" | "asset.rendition_ready" | "asset.hls_ready" | "asset.edges_warmed" | "asset.errored" | "asset.deleted" | "asset.purged" | "webhook.disabled")[];
+                    event_types?: ("asset.created" | "asset.source_uploaded" | "job.queued" | "job.started" | "job.progress" | "job.succeeded" | "job.failed" | "job.cancelled" | "asset.playlists_ready" | "asset.opener_ready" | "asset.thumbnail_ready" | "asset.rendition_ready" | "asset.hls_ready" | "asset.edges_warmed" | "asset.errored" | "asset.deleted" | "asset.purged" | "webhook.disabled")[];
                     description?: string;
                 };
             };
@@ -5126,7 +6067,7 @@ export interface operations {
                         id: string;
                         url: string;
                         /** @description The event types sent to this endpoint; null for all of them. */
-                        event_types: ("asset.created" | "asset.source_uploaded" | "job.queued" | "job.started" | "job.progress" | "asset.playlists_ready" | "asset.opener_ready" | "asset.thumbnail_ready" | "asset.rendition_ready" | "asset.hls_ready" | "asset.edges_warmed" | "asset.errored" | "asset.deleted" | "asset.purged" | "webhook.disabled")[] | null;
+                        event_types: ("asset.created" | "asset.source_uploaded" | "job.queued" | "job.started" | "job.progress" | "job.succeeded" | "job.failed" | "job.cancelled" | "asset.playlists_ready" | "asset.opener_ready" | "asset.thumbnail_ready" | "asset.rendition_ready" | "asset.hls_ready" | "asset.edges_warmed" | "asset.errored" | "asset.deleted" | "asset.purged" | "webhook.disabled")[] | null;
                         description: string | null;
                         /** Format: date-time */
                         created_at: string;
@@ -5174,7 +6115,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET. */
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, INVALID_DOWNLOAD_TOKEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5201,7 +6142,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -5259,7 +6200,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET. */
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, INVALID_DOWNLOAD_TOKEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5277,7 +6218,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -5333,7 +6274,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET. */
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, INVALID_DOWNLOAD_TOKEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5351,7 +6292,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -5418,7 +6359,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET. */
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, INVALID_DOWNLOAD_TOKEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5436,7 +6377,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -5495,7 +6436,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET. */
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, INVALID_DOWNLOAD_TOKEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5513,7 +6454,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: IDEMPOTENCY_KEY_IN_USE, UPLOAD_INCOMPLETE, NOT_A_DIRECT_UPLOAD, UPLOAD_OFFSET_MISMATCH, UPLOAD_INTERRUPTED, ASSET_DELETED, WEBHOOK_DISABLED, DELIVERY_IN_FLIGHT, PRESET_BUILTIN, PRESET_EXISTS, TOO_MANY_PRESETS. */
+            /** @description Error: JOB_FINISHED, JOB_NOT_FINISHED, IDEMPOTENCY_KEY_IN_USE, UPLOAD_INCOMPLETE, NOT_A_DIRECT_UPLOAD, UPLOAD_OFFSET_MISMATCH, UPLOAD_INTERRUPTED, ASSET_DELETED, WEBHOOK_DISABLED, DELIVERY_IN_FLIGHT, PRESET_BUILTIN, PRESET_EXISTS, TOO_MANY_PRESETS. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5522,7 +6463,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -5580,7 +6521,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET. */
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, INVALID_DOWNLOAD_TOKEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5598,7 +6539,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -5650,7 +6591,7 @@ export interface operations {
                         id: string;
                         url: string;
                         /** @description The event types sent to this endpoint; null for all of them. */
-                        event_types: ("asset.created" | "asset.source_uploaded" | "job.queued" | "job.started" | "job.progress" | "asset.playlists_ready" | "asset.opener_ready" | "asset.thumbnail_ready" | "asset.rendition_ready" | "asset.hls_ready" | "asset.edges_warmed" | "asset.errored" | "asset.deleted" | "asset.purged" | "webhook.disabled")[] | null;
+                        event_types: ("asset.created" | "asset.source_uploaded" | "job.queued" | "job.started" | "job.progress" | "job.succeeded" | "job.failed" | "job.cancelled" | "asset.playlists_ready" | "asset.opener_ready" | "asset.thumbnail_ready" | "asset.rendition_ready" | "asset.hls_ready" | "asset.edges_warmed" | "asset.errored" | "asset.deleted" | "asset.purged" | "webhook.disabled")[] | null;
                         description: string | null;
                         /** Format: date-time */
                         created_at: string;
@@ -5698,7 +6639,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET. */
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, INVALID_DOWNLOAD_TOKEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5734,7 +6675,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -6040,6 +6981,58 @@ export interface operations {
             };
         };
     };
+    jobCancelledWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @constant */
+                    type?: "job.cancelled";
+                    data?: components["schemas"]["JobCancelledEvent"];
+                } & components["schemas"]["WebhookEvent"];
+            };
+        };
+        responses: {
+            /** @description Received. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    jobFailedWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @constant */
+                    type?: "job.failed";
+                    data?: components["schemas"]["JobFailedEvent"];
+                } & components["schemas"]["WebhookEvent"];
+            };
+        };
+        responses: {
+            /** @description Received. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     jobProgressWebhook: {
         parameters: {
             query?: never;
@@ -6105,6 +7098,32 @@ export interface operations {
                     /** @constant */
                     type?: "job.started";
                     data?: components["schemas"]["JobStartedEvent"];
+                } & components["schemas"]["WebhookEvent"];
+            };
+        };
+        responses: {
+            /** @description Received. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    jobSucceededWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @constant */
+                    type?: "job.succeeded";
+                    data?: components["schemas"]["JobSucceededEvent"];
                 } & components["schemas"]["WebhookEvent"];
             };
         };
