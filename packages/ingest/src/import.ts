@@ -75,13 +75,7 @@ const unreachable = (reason: string, code: string, retryable: boolean) =>
  */
 export async function importFromUrl(deps: ImportDeps, asset: AssetRow, url: string, o: ImportOptions): Promise<AssetRow> {
   const timeout = deps.timeoutMs;
-  const agent = createGuardedAgent({
-    ...deps.egress,
-    connectTimeoutMs: timeout,
-    headersTimeoutMs: timeout,
-    bodyTimeoutMs: timeout,
-    connections: 1,
-  });
+  const agent = fetchAgent(deps);
   let stored = false;
   try {
     // The account's storage left bounds the fetch as the upload size limit does.
@@ -141,13 +135,7 @@ export async function fetchToFile(
   o: { maxBytes: number; signal: AbortSignal },
 ): Promise<number> {
   const timeout = deps.timeoutMs;
-  const agent = createGuardedAgent({
-    ...deps.egress,
-    connectTimeoutMs: timeout,
-    headersTimeoutMs: timeout,
-    bodyTimeoutMs: timeout,
-    connections: 1,
-  });
+  const agent = fetchAgent(deps);
   try {
     const res = await openSource(agent, url, deps, o.signal);
     const declared = Number(res.headers['content-length'] ?? Number.NaN);
@@ -171,6 +159,18 @@ export async function fetchToFile(
   } finally {
     await agent.destroy();
   }
+}
+
+/** One connection through the SSRF guard, every wait bounded by the import timeout. */
+function fetchAgent(deps: Pick<ImportDeps, 'timeoutMs' | 'egress'>): Dispatcher {
+  const timeout = deps.timeoutMs;
+  return createGuardedAgent({
+    ...deps.egress,
+    connectTimeoutMs: timeout,
+    headersTimeoutMs: timeout,
+    bodyTimeoutMs: timeout,
+    connections: 1,
+  });
 }
 
 /** GETs the URL, following at most MAX_REDIRECTS redirects, each hop checked as the first was; returns the 2xx answer. */
