@@ -63,10 +63,18 @@ export interface ArtifactRow {
   width: number | null;
   height: number | null;
   bitrate: number | null;
+  /** A rendition playlist's PSNR/SSIM against the source (migrations/019); null until measured. */
+  quality: RenditionQuality | null;
   created_at: Date;
 }
 
-export type NewArtifact = Omit<ArtifactRow, 'asset_id' | 'created_at'>;
+export interface RenditionQuality {
+  psnr: number;
+  ssim: number;
+  sampled_seconds: number;
+}
+
+export type NewArtifact = Omit<ArtifactRow, 'asset_id' | 'created_at' | 'quality'>;
 
 /** Every source and artifact of an asset lives under these two prefixes. */
 
@@ -274,6 +282,11 @@ export async function recordArtifacts(sql: Queryable, assetId: string, artifacts
       kind = excluded.kind, key = excluded.key, content_type = excluded.content_type,
       bytes = excluded.bytes, rendition = excluded.rendition, width = excluded.width,
       height = excluded.height, bitrate = excluded.bitrate, created_at = now()`;
+}
+
+/** Records a rendition's measured quality on its playlist's row. */
+export async function setRenditionQuality(sql: Queryable, assetId: string, playlistPath: string, q: RenditionQuality): Promise<void> {
+  await sql`update artifacts set quality = ${sql.json(q as never)} where asset_id = ${assetId} and path = ${playlistPath}`;
 }
 
 /** Forgets artifacts under a path prefix (e.g. 'hls/') before a retry rewrites them. */

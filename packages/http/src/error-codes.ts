@@ -72,7 +72,7 @@ export const ERROR_CODES = {
   NOT_FOUND: {
     status: [404],
     by: ['api'],
-    when: "no such asset, webhook, webhook delivery or tus upload for this account (another account's included), or a tus upload no longer in progress",
+    when: "no such asset, job, job output, webhook, webhook delivery or tus upload for this account (another account's included), or a tus upload no longer in progress",
   },
   ROUTE_NOT_FOUND: { status: [404], by: ['api', 'edge'], when: 'no route has this method and path' },
   ASSET_NOT_PLAYABLE: { status: [404], by: ['api'], when: 'playback asked for before the opener is ready' },
@@ -91,6 +91,9 @@ export const ERROR_CODES = {
   },
   NOT_IN_PLAN: { status: [404], by: ['api'], when: "(internal) a just-in-time segment the asset's plan does not have" },
   METHOD_NOT_ALLOWED: { status: [405], by: ['edge'], when: 'playback URLs answer GET, HEAD and OPTIONS only' },
+  INVALID_DOWNLOAD_TOKEN: { status: [403], by: ['api'], when: "a job output's download URL that expired, or whose token was altered" },
+  JOB_FINISHED: { status: [409], by: ['api'], when: 'cancelling a job that already succeeded, failed or was cancelled' },
+  JOB_NOT_FINISHED: { status: [409], by: ['api'], when: 'deleting the outputs of a job still queued or running (cancel it first)' },
   IDEMPOTENCY_KEY_IN_USE: { status: [409], by: ['api'], when: "the same key's first upload is still streaming" },
   UPLOAD_INCOMPLETE: {
     status: [409],
@@ -141,6 +144,19 @@ export const ERROR_CODES = {
     by: ['api'],
     when: 'an Idempotency-Key used before for another upload or import (`details.differs` says what differs)',
   },
+  INVALID_COMMAND: {
+    status: [422],
+    by: ['api'],
+    when: 'a job whose command the allowlist refuses: an option, filter, value, placeholder or output name (`details.token` names it)',
+  },
+  INVALID_OPTIONS: { status: [422], by: ['api'], when: "a typed job's options that do not fit together (`details.field` names one)" },
+  INVALID_INPUT: {
+    status: [422],
+    by: ['api'],
+    when: 'a job input that is neither an asset of the account with its source in nor an http(s) URL to a public address (`details.input` names it)',
+  },
+  METRIC_UNAVAILABLE: { status: [422], by: ['api'], when: 'a quality metric this deployment cannot measure (vmaf without libvmaf)' },
+  TOO_MANY_JOBS: { status: [429], by: ['api'], when: 'the account has as many jobs queued or running as its `user_jobs` quota allows' },
   PRESET_NOT_SUPPORTED_FOR_UPLOADS: {
     status: [422],
     by: ['api'],

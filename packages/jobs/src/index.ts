@@ -5,4 +5,5 @@ export * from './segment-queue.ts';
 export * from './segment-runner.ts';
 export * from './heartbeat.ts';
 export * from './admission.ts';
+export * from './user-jobs.ts';
 export * from './encode-speed.ts';

@@ -5,6 +5,7 @@ export type MediaErrorCode =
   | 'FFMPEG_FAILED'
   | 'FFMPEG_TIMEOUT'
   | 'UNSAFE_COMMAND'
+  | 'UNSUPPORTED_METRIC'
   | 'ABORTED';
 
 /**

@@ -1,7 +1,7 @@
 export { MediaError, type MediaErrorCode } from './errors.ts';
 export type { RunOptions } from './process.ts';
 export { runFfmpeg, type FfmpegOptions } from './ffmpeg.ts';
-export { assertConfined, mediaInput, MEDIA_DEMUXERS } from './confine.ts';
+export { assertConfined, isAllowedFilter, mediaInput, IMAGE_DEMUXERS, MEDIA_DEMUXERS } from './confine.ts';
 export { scrub } from './scrub.ts';
 export { probe, type ProbeResult } from './probe.ts';
 export { cropSize, DEFAULT_ENCODING, planLadder, type Crop, type EncodingPreset, type RenditionPlan } from './ladder-plan.ts';
@@ -22,3 +22,26 @@ export { ladderArgs, makeAudio, makeLadder, writePlaylists, type LadderRendition
 export { encodeAudioSegment, encodeSegment, type EncodedSegment } from './segment.ts';
 export { renderImage, stillGeometry } from './image.ts';
 export { makeStoryboard, STORYBOARD_LIMITS, storyboardLayout, storyboardVtt, type StoryboardLayout } from './storyboard.ts';
+export {
+  measureQuality,
+  QUALITY_METRICS,
+  PSNR_CAP_DB,
+  vmafAvailable,
+  type MeasureQualityOptions,
+  type MediaInput,
+  type QualityMetric,
+  type QualityScores,
+} from './quality.ts';
+export {
+  CommandError,
+  MAX_JOB_OUTPUTS,
+  checkCommand,
+  commandArgv,
+  parseTime,
+  tokenize,
+  type CheckedCommand,
+  type CommandLimits,
+  type CommandSpec,
+} from './command.ts';
+export * from './operations.ts';
+export { describeMedia, type MediaFacts } from './describe.ts';

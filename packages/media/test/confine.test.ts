@@ -65,6 +65,14 @@ describe('assertConfined', () => {
     expect(refusal([...mediaInput('/x/s'), '-vf', 'metadata=print:a:b:same_str:1:/tmp/x'])).toMatch(/may not name a file/);
     expect(refusal([...mediaInput('/x/s'), '-vf', 'metadata=print:a:b:same_str:1:file\\:x'])).toMatch(/quoted or escaped/);
     expect(refusal([...mediaInput('/x/s'), '-vf', 'metadata=mode=print:key=k:value=http://x/'])).toMatch(/may not name a file/);
+    // The metric filters' first argument is a stats file; they run bare or not at all.
+    expect(refusal([...mediaInput('/x/s'), ...mediaInput('/x/d'), '-filter_complex', '[0:v][1:v]psnr=stats.log'])).toMatch(
+      /takes no arguments/,
+    );
+    expect(refusal([...mediaInput('/x/s'), ...mediaInput('/x/d'), '-filter_complex', '[0:v][1:v]ssim=stats_file=x'])).toMatch(
+      /takes no arguments/,
+    );
+    assertConfined([...mediaInput('/x/s'), ...mediaInput('/x/d'), '-filter_complex', '[1:v][0:v]psnr;[1:v][0:v]ssim', '-f', 'null', '-']);
   });
 });
 

@@ -28,6 +28,7 @@ import { publish } from './artifacts.ts';
 import { assetMedia } from './asset-plan.ts';
 import { recordLadderSpeed } from './encode-speed.ts';
 import { publishAsWritten } from './publish-as-written.ts';
+import { recordRenditionQuality } from './rendition-quality.ts';
 import { publishRenditions, renditionDone } from './renditions.ts';
 import { SOURCE_ERRORS } from './failure.ts';
 import { NICENESS, withJobScope, type JobScope, type PipelineDeps } from './job-scope.ts';
@@ -123,12 +124,16 @@ export async function encodeLadder(deps: PipelineDeps, job: MediaJob, ctx: JobCo
 
     if (!done.has(STORYBOARD_VTT_PATH)) await storyboard(deps, scope, probed);
 
-    if (ladder) await publishRenditions(deps, scope, plan, 'upload', await ladder);
+    const encoded = ladder ? await ladder : [];
+    if (encoded.length > 0) await publishRenditions(deps, scope, plan, 'upload', encoded);
     await removeUnplanned(deps, scope, plan);
     if (asset.playable_state !== 'hls_ready') {
       const renditions = renditionNames(plan);
       await scope.commit([{ type: 'asset.hls_ready', data: { renditions } }], (tx) => advancePlayableState(tx, asset.id, 'hls_ready'));
     }
+    // Only what this attempt encoded is on disk to compare; a retry after the ladder was
+    // published leaves the earlier attempt's measurements (or none) as they are.
+    await recordRenditionQuality(deps, scope, encoded);
   });
 }
 

@@ -10,4 +10,6 @@ export * from './purge-asset.ts';
 export * from './scratch.ts';
 export * from './segments.ts';
 export * from './steps.ts';
+export * from './job-request.ts';
+export * from './run-job.ts';
 export * from './encode-speed.ts';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import pMap from 'p-map';
 import { getAssetById, type AssetRow, type NewArtifact, type Queryable, type Sql } from '@kino/db';
 import { appendEvents, type NewEvent } from '@kino/events';
-import { JobFailure, LeaseLostError, type JobContext, type MediaJob } from '@kino/jobs';
+import { JobFailure, LeaseLostError, type JobContext, type Logger, type MediaJob } from '@kino/jobs';
 import type { RunOptions } from '@kino/media';
 import { downloadToFile, type Storage } from '@kino/storage';
 import { publish, type LocalArtifact } from './artifacts.ts';
@@ -34,6 +34,8 @@ export interface PipelineDeps {
    * Called without waiting; like warming, it only ever makes a viewer's start faster.
    */
   prepareSegments?: (asset: { id: string; accountId: string }, paths: string[]) => void;
+  /** For what fails without failing the job (a rendition's quality measurement). */
+  log?: Pick<Logger, 'warn'>;
 }
 
 /**
@@ -83,7 +85,7 @@ export async function withJobScope(
   ctx: JobContext,
   body: (scope: JobScope) => Promise<void>,
 ): Promise<void> {
-  const asset = await getAssetById(deps.sql, job.asset_id);
+  const asset = job.asset_id ? await getAssetById(deps.sql, job.asset_id) : null;
   if (!asset || asset.deleted_at) return;
   const work = await mkdtemp(join(deps.tmpRoot || tmpdir(), `${SCRATCH_PREFIX}${job.id}-${process.pid}-`));
   const inner = new AbortController();

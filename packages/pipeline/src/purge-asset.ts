@@ -18,7 +18,7 @@ export interface PurgeDeps {
  * throws, and the queue retries with backoff.
  */
 export async function purgeAsset(deps: PurgeDeps, job: MediaJob, ctx: JobContext): Promise<void> {
-  const asset = await getAssetById(deps.sql, job.asset_id);
+  const asset = job.asset_id ? await getAssetById(deps.sql, job.asset_id) : null;
   if (!asset?.deleted_at) return;
   // The origin first: an edge that fills after its purge (a late warm) then finds nothing.
   const objects = (await deletePrefix(deps.storage, artifactPrefix(asset.id))) + (await deletePrefix(deps.storage, sourcePrefix(asset.id)));
@@ -26,6 +26,10 @@ export async function purgeAsset(deps: PurgeDeps, job: MediaJob, ctx: JobContext
   const edges = await deps.purgeEdges(asset.id);
   await deps.sql.begin(async (tx) => {
     await ctx.holdLease(tx);
+    // Usage's storage byte-hours still need what the rows said (migrations/019).
+    await tx`
+      update assets set purged_artifact_bytes = coalesce(purged_artifact_bytes, 0) + coalesce((select sum(bytes) from artifacts where asset_id = ${asset.id}), 0)
+      where id = ${asset.id}`;
     await tx`delete from artifacts where asset_id = ${asset.id}`;
     await appendEvent(tx, { accountId: asset.account_id, assetId: asset.id, type: 'asset.purged', data: { objects, edges } });
   });

@@ -22,6 +22,7 @@ function rows(
     width: null,
     height: r?.height ?? null,
     bitrate: r?.bitrate ?? null,
+    quality: null,
     created_at: new Date(0),
   });
   return [

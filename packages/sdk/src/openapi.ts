@@ -169,6 +169,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/analyze": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Measure PSNR, SSIM or VMAF of a video against a reference
+         * @description A job of operation `analyze` (the jobs routes follow it): its `metrics` hold the scores and `sampled_seconds`; it has no outputs. The distorted video is scaled to the reference’s size and both compared from their first frame.
+         */
+        post: operations["analyzeQuality"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/assets": {
         parameters: {
             query?: never;
@@ -326,6 +346,88 @@ export interface paths {
          * @description text/event-stream: `id:` is the sequence, `event:` the type, `data:` the Event as JSON. Reconnect with Last-Event-ID (or after_sequence) to replay what was missed; without either the stream starts now, and opens with a block of `id:` alone, the sequence it starts after: a reconnection from there misses nothing. Comments (`: ping`) keep the connection alive. A client that reads too slowly is disconnected. The API key is re-checked on every ping: once it is revoked the stream ends with an `event: error` whose data is the usual error body (code `API_KEY_REVOKED`), and reconnecting answers 401.
          */
         get: operations["streamEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Jobs of the account, newest first
+         * @description Pages with `next_cursor`; pass it back as `cursor`.
+         */
+        get: operations["listJobs"];
+        put?: never;
+        /**
+         * Run an ffmpeg job: a typed operation or a command
+         * @description Answers 202 at once with the job queued; follow it with GET /v1/jobs/{id}, the SSE stream or webhooks (`job.*`). A command refused by the allowlist is 422 INVALID_COMMAND with `details.token`.
+         */
+        post: operations["createJob"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/jobs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A job: state, progress, error, outputs with metadata and download URLs, metrics */
+        get: operations["getJob"];
+        put?: never;
+        post?: never;
+        /**
+         * Cancel a queued or running job
+         * @description A running ffmpeg is killed at once. A job already over is 409 JOB_FINISHED (its outputs: DELETE /v1/jobs/{id}/outputs).
+         */
+        delete: operations["cancelJob"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/jobs/{id}/outputs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete the stored outputs of a finished job
+         * @description The job stays, with no outputs. A job still queued or running is 409 JOB_NOT_FINISHED.
+         */
+        delete: operations["deleteJobOutputs"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/jobs/{id}/outputs/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download a job's output (the signed URL from GET /v1/jobs/{id}) */
+        get: operations["downloadJobOutput"];
         put?: never;
         post?: never;
         delete?: never;
@@ -915,6 +1017,46 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "job.cancelled": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A job of the jobs API was cancelled (DELETE /v1/jobs/{id}): data.job_id, data.operation. asset_id is null.
+         * @description Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); see POST /v1/webhooks. Any 2xx is success.
+         */
+        post: operations["jobCancelledWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "job.failed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A job of the jobs API failed for good: data.job_id, data.operation, data.code, data.message. asset_id is null.
+         * @description Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); see POST /v1/webhooks. Any 2xx is success.
+         */
+        post: operations["jobFailedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "job.progress": {
         parameters: {
             query?: never;
@@ -925,7 +1067,7 @@ export interface webhooks {
         get?: never;
         put?: never;
         /**
-         * The job reached a step, or a tenth of the way through one: data.step, data.fraction.
+         * The job reached a step, or a tenth of the way through one: data.step, data.fraction. For a job of the jobs API asset_id is null and data.job_id is its id.
          * @description Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); see POST /v1/webhooks. Any 2xx is success.
          */
         post: operations["jobProgressWebhook"];
@@ -945,7 +1087,7 @@ export interface webhooks {
         get?: never;
         put?: never;
         /**
-         * A job was queued: a URL import (data.reason `import`), processing (again, after a retry), or after a delete the purge (data.reason `deleted`).
+         * A job was queued: a URL import (data.reason `import`), processing (again, after a retry), after a delete the purge (data.reason `deleted`), or a job of the jobs API (data.reason `submitted`; asset_id null, data.job_id its id).
          * @description Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); see POST /v1/webhooks. Any 2xx is success.
          */
         post: operations["jobQueuedWebhook"];
@@ -965,10 +1107,30 @@ export interface webhooks {
         get?: never;
         put?: never;
         /**
-         * A worker claimed the job; data.attempt counts attempts.
+         * A worker claimed the job; data.attempt counts attempts. For a job of the jobs API asset_id is null and data.job_id is its id.
          * @description Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); see POST /v1/webhooks. Any 2xx is success.
          */
         post: operations["jobStartedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "job.succeeded": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A job of the jobs API (POST /v1/jobs, /v1/analyze) finished: data.job_id, data.operation, data.outputs (names). An event of the account: asset_id is null.
+         * @description Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); see POST /v1/webhooks. Any 2xx is success.
+         */
+        post: operations["jobSucceededWebhook"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1054,10 +1216,10 @@ export interface components {
                 /** @enum {string} */
                 job_state: "queued" | "running" | "succeeded" | "failed" | "cancelled";
                 /**
-                 * @description The step in hand: import_source: fetch; process_source: probe, opener, playlists; encode_ladder: download, probe, audio, ladder, thumbnail, storyboard, upload; purge_asset: purge (in the order first reported; see the README). `done` once the job succeeded.
+                 * @description The step in hand: import_source: fetch; process_source: probe, opener, playlists; encode_ladder: download, probe, audio, ladder, thumbnail, storyboard, upload, metrics; purge_asset: purge; run_job: fetch, encode, probe, upload, measure (in the order first reported; see the README). `done` once the job succeeded.
                  * @enum {string|null}
                  */
-                step: "fetch" | "probe" | "opener" | "playlists" | "download" | "audio" | "ladder" | "thumbnail" | "storyboard" | "upload" | "purge" | "done" | null;
+                step: "fetch" | "probe" | "opener" | "playlists" | "download" | "audio" | "ladder" | "thumbnail" | "storyboard" | "upload" | "metrics" | "purge" | "encode" | "measure" | "done" | null;
                 fraction: number | null;
                 attempts: number;
                 max_attempts: number;
@@ -1082,6 +1244,15 @@ export interface components {
                 bitrate: number | null;
                 segments: number;
                 bytes: number;
+                /** @description The rendition's picture against the source, scaled to the source's size, sampled after hls_ready; null for audio and until measured. */
+                quality: {
+                    /** @description Mean PSNR in dB (100 = identical). */
+                    psnr: number;
+                    /** @description Mean SSIM, 0..1 (1 = identical). */
+                    ssim: number;
+                    /** @description Seconds compared: three short windows spread over the video. */
+                    sampled_seconds: number;
+                } | null;
             }[];
             /** Format: date-time */
             created_at: string;
@@ -1188,8 +1359,7 @@ export interface components {
                 /** @description Stable UPPER_SNAKE code of the failure. */
                 code: string;
                 message: string;
-                /** @description The media job. */
-                job_id?: number;
+                job_id?: number | string;
             };
         };
         /** @description Every segment of every rendition is stored: nothing is left to make on demand. */
@@ -1384,15 +1554,100 @@ export interface components {
                  * @description Stable UPPER_SNAKE identifier of the error; the README lists when each is answered.
                  * @enum {string}
                  */
-                code: "VALIDATION_ERROR" | "INVALID_JSON" | "EMPTY_BODY" | "INVALID_CURSOR" | "INVALID_TIMESTAMP" | "INVALID_WINDOW" | "WINDOW_TOO_LARGE" | "INVALID_WEBHOOK_URL" | "INVALID_SOURCE_URL" | "INVALID_PARTS" | "UNKNOWN_PRESET" | "BAD_REQUEST" | "INVALID_PATH" | "UNAUTHORIZED" | "INVALID_API_KEY" | "API_KEY_EXPIRED" | "ACCOUNT_DISABLED" | "INSUFFICIENT_SCOPE" | "QUOTA_EXCEEDED" | "API_KEY_REVOKED" | "TOKEN_MISSING" | "TOKEN_MALFORMED" | "TOKEN_EXPIRED" | "TOKEN_NOT_YET_VALID" | "TOKEN_BAD_SIGNATURE" | "TOKEN_UNKNOWN_KEY" | "TOKEN_BAD_ALGORITHM" | "TOKEN_WRONG_AUDIENCE" | "TOKEN_MISSING_CLAIMS" | "TOKEN_WRONG_ASSET" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "ASSET_NOT_PLAYABLE" | "ARTIFACT_NOT_FOUND" | "UNPUBLISHED_ARTIFACT" | "UNKNOWN_ARTIFACT" | "INVALID_IMAGE_PARAMS" | "IMAGE_VARIANT_LIMIT" | "NOT_IN_PLAN" | "METHOD_NOT_ALLOWED" | "IDEMPOTENCY_KEY_IN_USE" | "UPLOAD_INCOMPLETE" | "NOT_A_DIRECT_UPLOAD" | "UPLOAD_OFFSET_MISMATCH" | "UPLOAD_INTERRUPTED" | "UPLOAD_EXPIRED" | "ASSET_DELETED" | "WEBHOOK_DISABLED" | "DELIVERY_IN_FLIGHT" | "PRESET_BUILTIN" | "PRESET_EXISTS" | "TOO_MANY_PRESETS" | "TUS_VERSION_UNSUPPORTED" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_CONTENT_TYPE" | "NOT_MEDIA" | "IDEMPOTENCY_KEY_REUSED" | "PRESET_NOT_SUPPORTED_FOR_UPLOADS" | "ESTIMATE_SOURCE_UNSUPPORTED" | "RATE_LIMITED" | "TOO_MANY_STREAMS" | "INTERNAL_ERROR" | "TUS_EXTENSION_UNSUPPORTED" | "ORIGIN_UNAVAILABLE" | "ANALYTICS_UNAVAILABLE" | "OVERLOADED" | "NO_EDGE_AVAILABLE" | "SEGMENT_NOT_READY" | "TOO_MANY_FILLS" | "TOO_MANY_FILLS_FOR_TOKEN" | "TOO_MANY_FILLS_FOR_ASSET" | "SHUTTING_DOWN";
+                code: "VALIDATION_ERROR" | "INVALID_JSON" | "EMPTY_BODY" | "INVALID_CURSOR" | "INVALID_TIMESTAMP" | "INVALID_WINDOW" | "WINDOW_TOO_LARGE" | "INVALID_WEBHOOK_URL" | "INVALID_SOURCE_URL" | "INVALID_PARTS" | "UNKNOWN_PRESET" | "BAD_REQUEST" | "INVALID_PATH" | "UNAUTHORIZED" | "INVALID_API_KEY" | "API_KEY_EXPIRED" | "ACCOUNT_DISABLED" | "INSUFFICIENT_SCOPE" | "QUOTA_EXCEEDED" | "API_KEY_REVOKED" | "TOKEN_MISSING" | "TOKEN_MALFORMED" | "TOKEN_EXPIRED" | "TOKEN_NOT_YET_VALID" | "TOKEN_BAD_SIGNATURE" | "TOKEN_UNKNOWN_KEY" | "TOKEN_BAD_ALGORITHM" | "TOKEN_WRONG_AUDIENCE" | "TOKEN_MISSING_CLAIMS" | "TOKEN_WRONG_ASSET" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "ASSET_NOT_PLAYABLE" | "ARTIFACT_NOT_FOUND" | "UNPUBLISHED_ARTIFACT" | "UNKNOWN_ARTIFACT" | "INVALID_IMAGE_PARAMS" | "IMAGE_VARIANT_LIMIT" | "NOT_IN_PLAN" | "METHOD_NOT_ALLOWED" | "INVALID_DOWNLOAD_TOKEN" | "JOB_FINISHED" | "JOB_NOT_FINISHED" | "IDEMPOTENCY_KEY_IN_USE" | "UPLOAD_INCOMPLETE" | "NOT_A_DIRECT_UPLOAD" | "UPLOAD_OFFSET_MISMATCH" | "UPLOAD_INTERRUPTED" | "UPLOAD_EXPIRED" | "ASSET_DELETED" | "WEBHOOK_DISABLED" | "DELIVERY_IN_FLIGHT" | "PRESET_BUILTIN" | "PRESET_EXISTS" | "TOO_MANY_PRESETS" | "TUS_VERSION_UNSUPPORTED" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_CONTENT_TYPE" | "NOT_MEDIA" | "IDEMPOTENCY_KEY_REUSED" | "INVALID_COMMAND" | "INVALID_OPTIONS" | "INVALID_INPUT" | "METRIC_UNAVAILABLE" | "TOO_MANY_JOBS" | "PRESET_NOT_SUPPORTED_FOR_UPLOADS" | "ESTIMATE_SOURCE_UNSUPPORTED" | "RATE_LIMITED" | "TOO_MANY_STREAMS" | "INTERNAL_ERROR" | "TUS_EXTENSION_UNSUPPORTED" | "ORIGIN_UNAVAILABLE" | "ANALYTICS_UNAVAILABLE" | "OVERLOADED" | "NO_EDGE_AVAILABLE" | "SEGMENT_NOT_READY" | "TOO_MANY_FILLS" | "TOO_MANY_FILLS_FOR_TOKEN" | "TOO_MANY_FILLS_FOR_ASSET" | "SHUTTING_DOWN";
                 message: string;
                 details?: unknown;
                 request_id: string;
             };
         };
         /** @description An event of the log: SSE `data:`, a page of GET /v1/assets/{id}/events, the `data` of a webhook delivery. */
-        Event: components["schemas"]["AssetCreatedEvent"] | components["schemas"]["AssetSourceUploadedEvent"] | components["schemas"]["JobQueuedEvent"] | components["schemas"]["JobStartedEvent"] | components["schemas"]["JobProgressEvent"] | components["schemas"]["AssetPlaylistsReadyEvent"] | components["schemas"]["AssetOpenerReadyEvent"] | components["schemas"]["AssetThumbnailReadyEvent"] | components["schemas"]["AssetStoryboardReadyEvent"] | components["schemas"]["AssetRenditionReadyEvent"] | components["schemas"]["AssetHlsReadyEvent"] | components["schemas"]["AssetEdgesWarmedEvent"] | components["schemas"]["AssetErroredEvent"] | components["schemas"]["AssetDeletedEvent"] | components["schemas"]["AssetPurgedEvent"] | components["schemas"]["WebhookDisabledEvent"];
-        /** @description The job reached a step, or a tenth of the way through one: data.step, data.fraction. */
+        Event: components["schemas"]["AssetCreatedEvent"] | components["schemas"]["AssetSourceUploadedEvent"] | components["schemas"]["JobQueuedEvent"] | components["schemas"]["JobStartedEvent"] | components["schemas"]["JobProgressEvent"] | components["schemas"]["JobSucceededEvent"] | components["schemas"]["JobFailedEvent"] | components["schemas"]["JobCancelledEvent"] | components["schemas"]["AssetPlaylistsReadyEvent"] | components["schemas"]["AssetOpenerReadyEvent"] | components["schemas"]["AssetThumbnailReadyEvent"] | components["schemas"]["AssetStoryboardReadyEvent"] | components["schemas"]["AssetRenditionReadyEvent"] | components["schemas"]["AssetHlsReadyEvent"] | components["schemas"]["AssetEdgesWarmedEvent"] | components["schemas"]["AssetErroredEvent"] | components["schemas"]["AssetDeletedEvent"] | components["schemas"]["AssetPurgedEvent"] | components["schemas"]["WebhookDisabledEvent"];
+        /** @description A job of the jobs API. */
+        Job: {
+            /** Format: uuid */
+            id: string;
+            /** @description A typed operation, `command` or `analyze`. */
+            operation: string;
+            /** @enum {string} */
+            state: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+            progress: number;
+            error: {
+                code: string;
+                message: string;
+            } | null;
+            outputs: {
+                name: string;
+                bytes: number;
+                content_type: string;
+                /** @description ffprobe’s summary: format, duration_sec, bit_rate, streams. */
+                metadata: {
+                    [key: string]: unknown;
+                };
+                /** @description Signed and expiring (JOBS_DOWNLOAD_TTL_SECONDS); needs no API key. */
+                download_url: string;
+                /** Format: date-time */
+                expires_at: string;
+            }[];
+            metrics: {
+                [key: string]: number;
+            } | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            started_at: string | null;
+            /** Format: date-time */
+            finished_at: string | null;
+        };
+        /** @description A job of the jobs API was cancelled (DELETE /v1/jobs/{id}): data.job_id, data.operation. asset_id is null. */
+        JobCancelledEvent: {
+            /** @description The sequence number: increasing, in commit order, per deployment. */
+            id: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "job.cancelled";
+            /** @description An event of the account, not of an asset. */
+            asset_id: null;
+            /** Format: date-time */
+            created_at: string;
+            data: {
+                /**
+                 * Format: uuid
+                 * @description The job (GET /v1/jobs/{id}).
+                 */
+                job_id: string;
+                /** @description The job’s operation: convert, trim, …, command, analyze. */
+                operation: string;
+            };
+        };
+        /** @description A job of the jobs API failed for good: data.job_id, data.operation, data.code, data.message. asset_id is null. */
+        JobFailedEvent: {
+            /** @description The sequence number: increasing, in commit order, per deployment. */
+            id: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "job.failed";
+            /** @description An event of the account, not of an asset. */
+            asset_id: null;
+            /** Format: date-time */
+            created_at: string;
+            data: {
+                /**
+                 * Format: uuid
+                 * @description The job (GET /v1/jobs/{id}).
+                 */
+                job_id: string;
+                /** @description The job’s operation: convert, trim, …, command, analyze. */
+                operation: string;
+                /** @description Stable UPPER_SNAKE code of the failure. */
+                code: string;
+                message: string;
+            };
+        };
+        /** @description The job reached a step, or a tenth of the way through one: data.step, data.fraction. For a job of the jobs API asset_id is null and data.job_id is its id. */
         JobProgressEvent: {
             /** @description The sequence number: increasing, in commit order, per deployment. */
             id: number;
@@ -1403,20 +1658,19 @@ export interface components {
             type: "job.progress";
             /**
              * Format: uuid
-             * @description The asset the event is about.
+             * @description The asset the job works on; null for a job of the jobs API.
              */
-            asset_id: string;
+            asset_id: string | null;
             /** Format: date-time */
             created_at: string;
             data: {
-                /** @description The media job. */
-                job_id: number;
+                job_id: number | string;
                 /** @description The step reached (see the asset’s progress.step). */
                 step: string | null;
                 fraction: number;
             };
         };
-        /** @description A job was queued: a URL import (data.reason `import`), processing (again, after a retry), or after a delete the purge (data.reason `deleted`). */
+        /** @description A job was queued: a URL import (data.reason `import`), processing (again, after a retry), after a delete the purge (data.reason `deleted`), or a job of the jobs API (data.reason `submitted`; asset_id null, data.job_id its id). */
         JobQueuedEvent: {
             /** @description The sequence number: increasing, in commit order, per deployment. */
             id: number;
@@ -1427,16 +1681,17 @@ export interface components {
             type: "job.queued";
             /**
              * Format: uuid
-             * @description The asset the event is about.
+             * @description The asset the job works on; null for a job of the jobs API.
              */
-            asset_id: string;
+            asset_id: string | null;
             /** Format: date-time */
             created_at: string;
             data: {
-                /** @description The media job. */
-                job_id: number;
-                /** @description Why: `uploaded`, `import`, `ladder`, `retry` (after a failed attempt), `released` (a worker stopped), `lease_expired`, `deleted` (the purge). */
+                job_id: number | string;
+                /** @description Why: `uploaded`, `import`, `ladder`, `retry` (after a failed attempt), `released` (a worker stopped), `lease_expired`, `deleted` (the purge), `submitted` (a job of the jobs API). */
                 reason: string;
+                /** @description The job’s operation: convert, trim, …, command, analyze. */
+                operation?: string;
                 /** @description With `retry`: the attempt that failed. */
                 failed_attempt?: number;
                 /** @description With `retry`: why the attempt failed. */
@@ -1447,7 +1702,7 @@ export interface components {
                 };
             };
         };
-        /** @description A worker claimed the job; data.attempt counts attempts. */
+        /** @description A worker claimed the job; data.attempt counts attempts. For a job of the jobs API asset_id is null and data.job_id is its id. */
         JobStartedEvent: {
             /** @description The sequence number: increasing, in commit order, per deployment. */
             id: number;
@@ -1458,16 +1713,40 @@ export interface components {
             type: "job.started";
             /**
              * Format: uuid
-             * @description The asset the event is about.
+             * @description The asset the job works on; null for a job of the jobs API.
              */
-            asset_id: string;
+            asset_id: string | null;
             /** Format: date-time */
             created_at: string;
             data: {
-                /** @description The media job. */
-                job_id: number;
+                job_id: number | string;
                 /** @description Attempts so far, this one included. */
                 attempt: number;
+            };
+        };
+        /** @description A job of the jobs API (POST /v1/jobs, /v1/analyze) finished: data.job_id, data.operation, data.outputs (names). An event of the account: asset_id is null. */
+        JobSucceededEvent: {
+            /** @description The sequence number: increasing, in commit order, per deployment. */
+            id: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "job.succeeded";
+            /** @description An event of the account, not of an asset. */
+            asset_id: null;
+            /** Format: date-time */
+            created_at: string;
+            data: {
+                /**
+                 * Format: uuid
+                 * @description The job (GET /v1/jobs/{id}).
+                 */
+                job_id: string;
+                /** @description The job’s operation: convert, trim, …, command, analyze. */
+                operation: string;
+                /** @description Output names. */
+                outputs: string[];
             };
         };
         Playback: {
@@ -1535,7 +1814,7 @@ export interface components {
             id: string;
             url: string;
             /** @description The event types sent to this endpoint; null for all of them. */
-            event_types: ("asset.created" | "asset.source_uploaded" | "job.queued" | "job.started" | "job.progress" | "asset.playlists_ready" | "asset.opener_ready" | "asset.thumbnail_ready" | "asset.storyboard_ready" | "asset.rendition_ready" | "asset.hls_ready" | "asset.edges_warmed" | "asset.errored" | "asset.deleted" | "asset.purged" | "webhook.disabled")[] | null;
+            event_types: ("asset.created" | "asset.source_uploaded" | "job.queued" | "job.started" | "job.progress" | "job.succeeded" | "job.failed" | "job.cancelled" | "asset.playlists_ready" | "asset.opener_ready" | "asset.thumbnail_ready" | "asset.storyboard_ready" | "asset.rendition_ready" | "asset.hls_ready" | "asset.edges_warmed" | "asset.errored" | "asset.deleted" | "asset.purged" | "webhook.disabled")[] | null;
             description: string | null;
             /** Format: date-time */
             created_at: string;
@@ -1570,7 +1849,7 @@ export interface components {
             /** @description The event's sequence number (`id` in the payload). */
             event_id: number;
             /** @enum {string} */
-            event_type: "asset.created" | "asset.source_uploaded" | "job.queued" | "job.started" | "job.progress" | "asset.playlists_ready" | "asset.opener_ready" | "asset.thumbnail_ready" | "asset.storyboard_ready" | "asset.rendition_ready" | "asset.hls_ready" | "asset.edges_warmed" | "asset.errored" | "asset.deleted" | "asset.purged" | "webhook.disabled";
+            event_type: "asset.created" | "asset.source_uploaded" | "job.queued" | "job.started" | "job.progress" | "job.succeeded" | "job.failed" | "job.cancelled" | "asset.playlists_ready" | "asset.opener_ready" | "asset.thumbnail_ready" | "asset.storyboard_ready" | "asset.rendition_ready" | "asset.hls_ready" | "asset.edges_warmed" | "asset.errored" | "asset.deleted" | "asset.purged" | "webhook.disabled";
             /**
              * Format: uuid
              * @description null for an event of the account (webhook.disabled).
@@ -1628,7 +1907,7 @@ export interface components {
         /** @description The body of a webhook delivery (Standard Webhooks): the event, with its type and time repeated outside it. */
         WebhookEvent: {
             /** @enum {string} */
-            type: "asset.created" | "asset.source_uploaded" | "job.queued" | "job.started" | "job.progress" | "asset.playlists_ready" | "asset.opener_ready" | "asset.thumbnail_ready" | "asset.storyboard_ready" | "asset.rendition_ready" | "asset.hls_ready" | "asset.edges_warmed" | "asset.errored" | "asset.deleted" | "asset.purged" | "webhook.disabled";
+            type: "asset.created" | "asset.source_uploaded" | "job.queued" | "job.started" | "job.progress" | "job.succeeded" | "job.failed" | "job.cancelled" | "asset.playlists_ready" | "asset.opener_ready" | "asset.thumbnail_ready" | "asset.storyboard_ready" | "asset.rendition_ready" | "asset.hls_ready" | "asset.edges_warmed" | "asset.errored" | "asset.deleted" | "asset.purged" | "webhook.disabled";
             /**
              * Format: date-time
              * @description The event’s created_at.
@@ -1852,7 +2131,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1924,7 +2203,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2040,6 +2319,7 @@ export interface operations {
                             stored_bytes: number;
                             concurrent_uploads: number;
                             active_jobs: number;
+                            user_jobs: number;
                             webhooks: number;
                             api_keys: number;
                         };
@@ -2048,6 +2328,7 @@ export interface operations {
                             stored_bytes: number;
                             concurrent_uploads: number;
                             active_jobs: number;
+                            user_jobs: number;
                             webhooks: number;
                             api_keys: number;
                         };
@@ -2074,7 +2355,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT. */
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT, INVALID_DOWNLOAD_TOKEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2083,7 +2364,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2188,7 +2469,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT. */
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT, INVALID_DOWNLOAD_TOKEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2197,7 +2478,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2217,6 +2498,109 @@ export interface operations {
             };
             /** @description Error: ANALYTICS_UNAVAILABLE, OVERLOADED, NO_EDGE_AVAILABLE, SEGMENT_NOT_READY, TOO_MANY_FILLS, TOO_MANY_FILLS_FOR_TOKEN, TOO_MANY_FILLS_FOR_ASSET, SHUTTING_DOWN. */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    analyzeQuality: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description An asset id of this account (its source is read) or an https/http URL, fetched like a URL import (through the SSRF guard). */
+                    reference: string;
+                    /** @description An asset id of this account (its source is read) or an https/http URL, fetched like a URL import (through the SSRF guard). */
+                    distorted: string;
+                    /** @description vmaf only where the worker’s ffmpeg has libvmaf (else 422 METRIC_UNAVAILABLE). */
+                    metrics: ("psnr" | "ssim" | "vmaf")[];
+                };
+            };
+        };
+        responses: {
+            /** @description A job of the jobs API. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED, INVALID_API_KEY, API_KEY_EXPIRED, API_KEY_REVOKED, TOKEN_MISSING, TOKEN_MALFORMED, TOKEN_EXPIRED, TOKEN_NOT_YET_VALID, TOKEN_BAD_SIGNATURE, TOKEN_UNKNOWN_KEY, TOKEN_BAD_ALGORITHM, TOKEN_WRONG_AUDIENCE, TOKEN_MISSING_CLAIMS. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT, INVALID_DOWNLOAD_TOKEN. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: PAYLOAD_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: UNSUPPORTED_CONTENT_TYPE, NOT_MEDIA. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: IDEMPOTENCY_KEY_REUSED, INVALID_COMMAND, INVALID_OPTIONS, INVALID_INPUT, METRIC_UNAVAILABLE, PRESET_NOT_SUPPORTED_FOR_UPLOADS, ESTIMATE_SOURCE_UNSUPPORTED. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR. */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2276,7 +2660,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT. */
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT, INVALID_DOWNLOAD_TOKEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2285,7 +2669,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2343,7 +2727,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT. */
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT, INVALID_DOWNLOAD_TOKEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2361,7 +2745,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2419,7 +2803,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT. */
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT, INVALID_DOWNLOAD_TOKEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2437,7 +2821,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2507,7 +2891,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT. */
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT, INVALID_DOWNLOAD_TOKEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2525,7 +2909,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: IDEMPOTENCY_KEY_IN_USE, UPLOAD_INCOMPLETE, NOT_A_DIRECT_UPLOAD, UPLOAD_OFFSET_MISMATCH, UPLOAD_INTERRUPTED, ASSET_DELETED, WEBHOOK_DISABLED, DELIVERY_IN_FLIGHT, PRESET_BUILTIN, PRESET_EXISTS, TOO_MANY_PRESETS. */
+            /** @description Error: JOB_FINISHED, JOB_NOT_FINISHED, IDEMPOTENCY_KEY_IN_USE, UPLOAD_INCOMPLETE, NOT_A_DIRECT_UPLOAD, UPLOAD_OFFSET_MISMATCH, UPLOAD_INTERRUPTED, ASSET_DELETED, WEBHOOK_DISABLED, DELIVERY_IN_FLIGHT, PRESET_BUILTIN, PRESET_EXISTS, TOO_MANY_PRESETS. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2552,7 +2936,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2644,7 +3028,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT. */
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT, INVALID_DOWNLOAD_TOKEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2662,7 +3046,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2756,7 +3140,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT. */
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT, INVALID_DOWNLOAD_TOKEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2774,7 +3158,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2847,7 +3231,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT. */
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT, INVALID_DOWNLOAD_TOKEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2865,7 +3249,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2928,7 +3312,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT. */
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT, INVALID_DOWNLOAD_TOKEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2946,7 +3330,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3055,7 +3439,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT. */
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT, INVALID_DOWNLOAD_TOKEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3091,7 +3475,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: IDEMPOTENCY_KEY_REUSED, PRESET_NOT_SUPPORTED_FOR_UPLOADS, ESTIMATE_SOURCE_UNSUPPORTED. */
+            /** @description Error: IDEMPOTENCY_KEY_REUSED, INVALID_COMMAND, INVALID_OPTIONS, INVALID_INPUT, METRIC_UNAVAILABLE, PRESET_NOT_SUPPORTED_FOR_UPLOADS, ESTIMATE_SOURCE_UNSUPPORTED. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3100,7 +3484,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3162,7 +3546,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT. */
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT, INVALID_DOWNLOAD_TOKEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3180,7 +3564,573 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listJobs: {
+        parameters: {
+            query?: {
+                /** @description Rows per page: 25 by default, or as many as the page the cursor came from. */
+                limit?: number;
+                /** @description next_cursor of the previous page. It keeps the filters of the first page: send it alone, or with the same filters. */
+                cursor?: string;
+                state?: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Job"][];
+                        /** @description Pass it back as `cursor` for the next page; null on the last one. */
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED, INVALID_API_KEY, API_KEY_EXPIRED, API_KEY_REVOKED, TOKEN_MISSING, TOKEN_MALFORMED, TOKEN_EXPIRED, TOKEN_NOT_YET_VALID, TOKEN_BAD_SIGNATURE, TOKEN_UNKNOWN_KEY, TOKEN_BAD_ALGORITHM, TOKEN_WRONG_AUDIENCE, TOKEN_MISSING_CLAIMS. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT, INVALID_DOWNLOAD_TOKEN. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description A typed operation; or give ffmpeg_args instead.
+                     * @enum {string}
+                     */
+                    operation?: "convert" | "trim" | "extract_audio" | "thumbnail" | "gif" | "concat" | "watermark";
+                    /** @description Typed: the inputs in order (concat: 2–5; watermark: the video, then the image). */
+                    inputs?: string[];
+                    /** @description The operation’s options: each field says which operations take it. */
+                    options?: {
+                        /**
+                         * @description convert: the output container.
+                         * @enum {string}
+                         */
+                        container?: "mp4" | "webm" | "mkv" | "mov" | "m4a" | "mp3";
+                        /**
+                         * @description convert: h264, h265, av1 (SVT-AV1) or vp9; the container’s default when unset.
+                         * @enum {string}
+                         */
+                        video_codec?: "h264" | "h265" | "av1" | "vp9";
+                        /**
+                         * @description convert: the container’s default when unset.
+                         * @enum {string}
+                         */
+                        audio_codec?: "aac" | "opus" | "mp3";
+                        /** @description convert, thumbnail, gif (≤ 1920), watermark (the mark’s width). */
+                        width?: number;
+                        /** @description convert. */
+                        height?: number;
+                        /** @description convert: a target bitrate instead of crf. */
+                        video_bitrate_kbps?: number;
+                        /** @description convert: constant quality. */
+                        crf?: number;
+                        /** @description convert. */
+                        audio_bitrate_kbps?: number;
+                        /** @description trim, gif. */
+                        start?: number;
+                        /** @description trim, gif: after start (a gif lasts at most 30 s). */
+                        end?: number;
+                        /** @description thumbnail: where the frame is taken. */
+                        time?: number;
+                        /**
+                         * @description extract_audio: aac (m4a) by default.
+                         * @enum {string}
+                         */
+                        codec?: "aac" | "mp3" | "opus" | "flac" | "wav";
+                        /** @description extract_audio, lossy codecs. */
+                        bitrate_kbps?: number;
+                        /**
+                         * @description thumbnail: jpg by default.
+                         * @enum {string}
+                         */
+                        format?: "jpg" | "png" | "webp";
+                        /** @description gif: 10 by default. */
+                        fps?: number;
+                        /**
+                         * @description watermark: bottom-right by default.
+                         * @enum {string}
+                         */
+                        position?: "top-left" | "top-right" | "bottom-left" | "bottom-right" | "center";
+                        /** @description watermark: pixels from the edges. */
+                        margin?: number;
+                        /** @description watermark. */
+                        opacity?: number;
+                    };
+                    /** @description convert: a preset (GET /v1/presets) for the codec, size, quality and audio; options given win. Crop presets are not made by jobs yet. */
+                    preset?: string;
+                    /** @description convert: PSNR and SSIM of the output against its input, in `metrics`. */
+                    enable_metrics?: boolean;
+                    /** @description Command mode: ffmpeg arguments with `{{in_name}}` after each `-i` and `{{out_name}}` for each output, checked against an allowlist of options and filters (see the README). */
+                    ffmpeg_args?: string;
+                    /** @description Command mode: `in_name` → asset id or URL. */
+                    input_files?: {
+                        [key: string]: string;
+                    };
+                    /** @description Command mode: `out_name` → file name (at most 5). */
+                    output_files?: {
+                        [key: string]: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description A job of the jobs API. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED, INVALID_API_KEY, API_KEY_EXPIRED, API_KEY_REVOKED, TOKEN_MISSING, TOKEN_MALFORMED, TOKEN_EXPIRED, TOKEN_NOT_YET_VALID, TOKEN_BAD_SIGNATURE, TOKEN_UNKNOWN_KEY, TOKEN_BAD_ALGORITHM, TOKEN_WRONG_AUDIENCE, TOKEN_MISSING_CLAIMS. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT, INVALID_DOWNLOAD_TOKEN. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: PAYLOAD_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: UNSUPPORTED_CONTENT_TYPE, NOT_MEDIA. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: IDEMPOTENCY_KEY_REUSED, INVALID_COMMAND, INVALID_OPTIONS, INVALID_INPUT, METRIC_UNAVAILABLE, PRESET_NOT_SUPPORTED_FOR_UPLOADS, ESTIMATE_SOURCE_UNSUPPORTED. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A job of the jobs API. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED, INVALID_API_KEY, API_KEY_EXPIRED, API_KEY_REVOKED, TOKEN_MISSING, TOKEN_MALFORMED, TOKEN_EXPIRED, TOKEN_NOT_YET_VALID, TOKEN_BAD_SIGNATURE, TOKEN_UNKNOWN_KEY, TOKEN_BAD_ALGORITHM, TOKEN_WRONG_AUDIENCE, TOKEN_MISSING_CLAIMS. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT, INVALID_DOWNLOAD_TOKEN. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: NOT_FOUND, ROUTE_NOT_FOUND, ASSET_NOT_PLAYABLE, ARTIFACT_NOT_FOUND, UNPUBLISHED_ARTIFACT, UNKNOWN_ARTIFACT, NOT_IN_PLAN. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    cancelJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A job of the jobs API. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED, INVALID_API_KEY, API_KEY_EXPIRED, API_KEY_REVOKED, TOKEN_MISSING, TOKEN_MALFORMED, TOKEN_EXPIRED, TOKEN_NOT_YET_VALID, TOKEN_BAD_SIGNATURE, TOKEN_UNKNOWN_KEY, TOKEN_BAD_ALGORITHM, TOKEN_WRONG_AUDIENCE, TOKEN_MISSING_CLAIMS. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT, INVALID_DOWNLOAD_TOKEN. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: NOT_FOUND, ROUTE_NOT_FOUND, ASSET_NOT_PLAYABLE, ARTIFACT_NOT_FOUND, UNPUBLISHED_ARTIFACT, UNKNOWN_ARTIFACT, NOT_IN_PLAN. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: JOB_FINISHED, JOB_NOT_FINISHED, IDEMPOTENCY_KEY_IN_USE, UPLOAD_INCOMPLETE, NOT_A_DIRECT_UPLOAD, UPLOAD_OFFSET_MISMATCH, UPLOAD_INTERRUPTED, ASSET_DELETED, WEBHOOK_DISABLED, DELIVERY_IN_FLIGHT, PRESET_BUILTIN, PRESET_EXISTS, TOO_MANY_PRESETS. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteJobOutputs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A job of the jobs API. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED, INVALID_API_KEY, API_KEY_EXPIRED, API_KEY_REVOKED, TOKEN_MISSING, TOKEN_MALFORMED, TOKEN_EXPIRED, TOKEN_NOT_YET_VALID, TOKEN_BAD_SIGNATURE, TOKEN_UNKNOWN_KEY, TOKEN_BAD_ALGORITHM, TOKEN_WRONG_AUDIENCE, TOKEN_MISSING_CLAIMS. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT, INVALID_DOWNLOAD_TOKEN. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: NOT_FOUND, ROUTE_NOT_FOUND, ASSET_NOT_PLAYABLE, ARTIFACT_NOT_FOUND, UNPUBLISHED_ARTIFACT, UNKNOWN_ARTIFACT, NOT_IN_PLAN. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: JOB_FINISHED, JOB_NOT_FINISHED, IDEMPOTENCY_KEY_IN_USE, UPLOAD_INCOMPLETE, NOT_A_DIRECT_UPLOAD, UPLOAD_OFFSET_MISMATCH, UPLOAD_INTERRUPTED, ASSET_DELETED, WEBHOOK_DISABLED, DELIVERY_IN_FLIGHT, PRESET_BUILTIN, PRESET_EXISTS, TOO_MANY_PRESETS. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    downloadJobOutput: {
+        parameters: {
+            query: {
+                token: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file, as an attachment. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT, INVALID_DOWNLOAD_TOKEN. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: NOT_FOUND, ROUTE_NOT_FOUND, ASSET_NOT_PLAYABLE, ARTIFACT_NOT_FOUND, UNPUBLISHED_ARTIFACT, UNKNOWN_ARTIFACT, NOT_IN_PLAN. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3238,7 +4188,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT. */
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT, INVALID_DOWNLOAD_TOKEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3247,7 +4197,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3334,7 +4284,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT. */
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT, INVALID_DOWNLOAD_TOKEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3361,7 +4311,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3417,7 +4367,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT. */
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT, INVALID_DOWNLOAD_TOKEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3435,7 +4385,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3493,7 +4443,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT. */
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT, INVALID_DOWNLOAD_TOKEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3502,7 +4452,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3561,7 +4511,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT. */
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT, INVALID_DOWNLOAD_TOKEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3579,7 +4529,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3668,7 +4618,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT. */
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT, INVALID_DOWNLOAD_TOKEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3677,7 +4627,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: IDEMPOTENCY_KEY_IN_USE, UPLOAD_INCOMPLETE, NOT_A_DIRECT_UPLOAD, UPLOAD_OFFSET_MISMATCH, UPLOAD_INTERRUPTED, ASSET_DELETED, WEBHOOK_DISABLED, DELIVERY_IN_FLIGHT, PRESET_BUILTIN, PRESET_EXISTS, TOO_MANY_PRESETS. */
+            /** @description Error: JOB_FINISHED, JOB_NOT_FINISHED, IDEMPOTENCY_KEY_IN_USE, UPLOAD_INCOMPLETE, NOT_A_DIRECT_UPLOAD, UPLOAD_OFFSET_MISMATCH, UPLOAD_INTERRUPTED, ASSET_DELETED, WEBHOOK_DISABLED, DELIVERY_IN_FLIGHT, PRESET_BUILTIN, PRESET_EXISTS, TOO_MANY_PRESETS. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3704,7 +4654,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3761,7 +4711,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT. */
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT, INVALID_DOWNLOAD_TOKEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3779,7 +4729,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: IDEMPOTENCY_KEY_IN_USE, UPLOAD_INCOMPLETE, NOT_A_DIRECT_UPLOAD, UPLOAD_OFFSET_MISMATCH, UPLOAD_INTERRUPTED, ASSET_DELETED, WEBHOOK_DISABLED, DELIVERY_IN_FLIGHT, PRESET_BUILTIN, PRESET_EXISTS, TOO_MANY_PRESETS. */
+            /** @description Error: JOB_FINISHED, JOB_NOT_FINISHED, IDEMPOTENCY_KEY_IN_USE, UPLOAD_INCOMPLETE, NOT_A_DIRECT_UPLOAD, UPLOAD_OFFSET_MISMATCH, UPLOAD_INTERRUPTED, ASSET_DELETED, WEBHOOK_DISABLED, DELIVERY_IN_FLIGHT, PRESET_BUILTIN, PRESET_EXISTS, TOO_MANY_PRESETS. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3788,7 +4738,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3877,7 +4827,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT. */
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT, INVALID_DOWNLOAD_TOKEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3895,7 +4845,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: IDEMPOTENCY_KEY_IN_USE, UPLOAD_INCOMPLETE, NOT_A_DIRECT_UPLOAD, UPLOAD_OFFSET_MISMATCH, UPLOAD_INTERRUPTED, ASSET_DELETED, WEBHOOK_DISABLED, DELIVERY_IN_FLIGHT, PRESET_BUILTIN, PRESET_EXISTS, TOO_MANY_PRESETS. */
+            /** @description Error: JOB_FINISHED, JOB_NOT_FINISHED, IDEMPOTENCY_KEY_IN_USE, UPLOAD_INCOMPLETE, NOT_A_DIRECT_UPLOAD, UPLOAD_OFFSET_MISMATCH, UPLOAD_INTERRUPTED, ASSET_DELETED, WEBHOOK_DISABLED, DELIVERY_IN_FLIGHT, PRESET_BUILTIN, PRESET_EXISTS, TOO_MANY_PRESETS. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3922,7 +4872,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4054,7 +5004,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT. */
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT, INVALID_DOWNLOAD_TOKEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4063,7 +5013,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4158,7 +5108,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT. */
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT, INVALID_DOWNLOAD_TOKEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4185,7 +5135,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4268,7 +5218,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT. */
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT, INVALID_DOWNLOAD_TOKEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4304,7 +5254,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4419,7 +5369,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT. */
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT, INVALID_DOWNLOAD_TOKEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4455,7 +5405,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4562,7 +5512,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT. */
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT, INVALID_DOWNLOAD_TOKEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4616,7 +5566,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4687,7 +5637,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT. */
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT, INVALID_DOWNLOAD_TOKEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4750,7 +5700,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4818,7 +5768,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT. */
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT, INVALID_DOWNLOAD_TOKEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4836,7 +5786,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: IDEMPOTENCY_KEY_IN_USE, UPLOAD_INCOMPLETE, NOT_A_DIRECT_UPLOAD, UPLOAD_OFFSET_MISMATCH, UPLOAD_INTERRUPTED, ASSET_DELETED, WEBHOOK_DISABLED, DELIVERY_IN_FLIGHT, PRESET_BUILTIN, PRESET_EXISTS, TOO_MANY_PRESETS. */
+            /** @description Error: JOB_FINISHED, JOB_NOT_FINISHED, IDEMPOTENCY_KEY_IN_USE, UPLOAD_INCOMPLETE, NOT_A_DIRECT_UPLOAD, UPLOAD_OFFSET_MISMATCH, UPLOAD_INTERRUPTED, ASSET_DELETED, WEBHOOK_DISABLED, DELIVERY_IN_FLIGHT, PRESET_BUILTIN, PRESET_EXISTS, TOO_MANY_PRESETS. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4872,7 +5822,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4994,7 +5944,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT. */
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT, INVALID_DOWNLOAD_TOKEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5003,7 +5953,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: IDEMPOTENCY_KEY_IN_USE, UPLOAD_INCOMPLETE, NOT_A_DIRECT_UPLOAD, UPLOAD_OFFSET_MISMATCH, UPLOAD_INTERRUPTED, ASSET_DELETED, WEBHOOK_DISABLED, DELIVERY_IN_FLIGHT, PRESET_BUILTIN, PRESET_EXISTS, TOO_MANY_PRESETS. */
+            /** @description Error: JOB_FINISHED, JOB_NOT_FINISHED, IDEMPOTENCY_KEY_IN_USE, UPLOAD_INCOMPLETE, NOT_A_DIRECT_UPLOAD, UPLOAD_OFFSET_MISMATCH, UPLOAD_INTERRUPTED, ASSET_DELETED, WEBHOOK_DISABLED, DELIVERY_IN_FLIGHT, PRESET_BUILTIN, PRESET_EXISTS, TOO_MANY_PRESETS. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5030,7 +5980,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: IDEMPOTENCY_KEY_REUSED, PRESET_NOT_SUPPORTED_FOR_UPLOADS, ESTIMATE_SOURCE_UNSUPPORTED. */
+            /** @description Error: IDEMPOTENCY_KEY_REUSED, INVALID_COMMAND, INVALID_OPTIONS, INVALID_INPUT, METRIC_UNAVAILABLE, PRESET_NOT_SUPPORTED_FOR_UPLOADS, ESTIMATE_SOURCE_UNSUPPORTED. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5039,7 +5989,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -5106,7 +6056,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT. */
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT, INVALID_DOWNLOAD_TOKEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5115,7 +6065,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -5148,7 +6098,7 @@ export interface operations {
                     /** @description An http or https URL. */
                     url: string;
                     /** @description Only these event types; omit for all of them. */
-                    event_types?: ("asset.created" | "asset.source_uploaded" | "job.queued" | "job.started" | "job.progress" | "asset.playlists_ready" | "asset.opener_ready" | "asset.thumbnail_ready" | "asset.storyboard_ready" | "asset.rendition_ready" | "asset.hls_ready" | "asset.edges_warmed" | "asset.errored" | "asset.deleted" | "asset.purged" | "webhook.disabled")[];
+                    event_types?: ("asset.created" | "asset.source_uploaded" | "job.queued" | "job.started" | "job.progress" | "job.succeeded" | "job.failed" | "job.cancelled" | "asset.playlists_ready" | "asset.opener_ready" | "asset.thumbnail_ready" | "asset.storyboard_ready" | "asset.rendition_ready" | "asset.hls_ready" | "asset.edges_warmed" | "asset.errored" | "asset.deleted" | "asset.purged" | "webhook.disabled")[];
                     description?: string;
                 };
             };
@@ -5165,7 +6115,7 @@ export interface operations {
                         id: string;
                         url: string;
                         /** @description The event types sent to this endpoint; null for all of them. */
-                        event_types: ("asset.created" | "asset.source_uploaded" | "job.queued" | "job.started" | "job.progress" | "asset.playlists_ready" | "asset.opener_ready" | "asset.thumbnail_ready" | "asset.storyboard_ready" | "asset.rendition_ready" | "asset.hls_ready" | "asset.edges_warmed" | "asset.errored" | "asset.deleted" | "asset.purged" | "webhook.disabled")[] | null;
+                        event_types: ("asset.created" | "asset.source_uploaded" | "job.queued" | "job.started" | "job.progress" | "job.succeeded" | "job.failed" | "job.cancelled" | "asset.playlists_ready" | "asset.opener_ready" | "asset.thumbnail_ready" | "asset.storyboard_ready" | "asset.rendition_ready" | "asset.hls_ready" | "asset.edges_warmed" | "asset.errored" | "asset.deleted" | "asset.purged" | "webhook.disabled")[] | null;
                         description: string | null;
                         /** Format: date-time */
                         created_at: string;
@@ -5213,7 +6163,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT. */
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT, INVALID_DOWNLOAD_TOKEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5240,7 +6190,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -5298,7 +6248,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT. */
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT, INVALID_DOWNLOAD_TOKEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5316,7 +6266,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -5372,7 +6322,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT. */
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT, INVALID_DOWNLOAD_TOKEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5390,7 +6340,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -5457,7 +6407,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT. */
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT, INVALID_DOWNLOAD_TOKEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5475,7 +6425,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -5534,7 +6484,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT. */
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT, INVALID_DOWNLOAD_TOKEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5552,7 +6502,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: IDEMPOTENCY_KEY_IN_USE, UPLOAD_INCOMPLETE, NOT_A_DIRECT_UPLOAD, UPLOAD_OFFSET_MISMATCH, UPLOAD_INTERRUPTED, ASSET_DELETED, WEBHOOK_DISABLED, DELIVERY_IN_FLIGHT, PRESET_BUILTIN, PRESET_EXISTS, TOO_MANY_PRESETS. */
+            /** @description Error: JOB_FINISHED, JOB_NOT_FINISHED, IDEMPOTENCY_KEY_IN_USE, UPLOAD_INCOMPLETE, NOT_A_DIRECT_UPLOAD, UPLOAD_OFFSET_MISMATCH, UPLOAD_INTERRUPTED, ASSET_DELETED, WEBHOOK_DISABLED, DELIVERY_IN_FLIGHT, PRESET_BUILTIN, PRESET_EXISTS, TOO_MANY_PRESETS. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5561,7 +6511,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -5619,7 +6569,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT. */
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT, INVALID_DOWNLOAD_TOKEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5637,7 +6587,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -5689,7 +6639,7 @@ export interface operations {
                         id: string;
                         url: string;
                         /** @description The event types sent to this endpoint; null for all of them. */
-                        event_types: ("asset.created" | "asset.source_uploaded" | "job.queued" | "job.started" | "job.progress" | "asset.playlists_ready" | "asset.opener_ready" | "asset.thumbnail_ready" | "asset.storyboard_ready" | "asset.rendition_ready" | "asset.hls_ready" | "asset.edges_warmed" | "asset.errored" | "asset.deleted" | "asset.purged" | "webhook.disabled")[] | null;
+                        event_types: ("asset.created" | "asset.source_uploaded" | "job.queued" | "job.started" | "job.progress" | "job.succeeded" | "job.failed" | "job.cancelled" | "asset.playlists_ready" | "asset.opener_ready" | "asset.thumbnail_ready" | "asset.storyboard_ready" | "asset.rendition_ready" | "asset.hls_ready" | "asset.edges_warmed" | "asset.errored" | "asset.deleted" | "asset.purged" | "webhook.disabled")[] | null;
                         description: string | null;
                         /** Format: date-time */
                         created_at: string;
@@ -5737,7 +6687,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT. */
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT, INVALID_DOWNLOAD_TOKEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5773,7 +6723,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -6105,6 +7055,58 @@ export interface operations {
             };
         };
     };
+    jobCancelledWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @constant */
+                    type?: "job.cancelled";
+                    data?: components["schemas"]["JobCancelledEvent"];
+                } & components["schemas"]["WebhookEvent"];
+            };
+        };
+        responses: {
+            /** @description Received. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    jobFailedWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @constant */
+                    type?: "job.failed";
+                    data?: components["schemas"]["JobFailedEvent"];
+                } & components["schemas"]["WebhookEvent"];
+            };
+        };
+        responses: {
+            /** @description Received. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     jobProgressWebhook: {
         parameters: {
             query?: never;
@@ -6170,6 +7172,32 @@ export interface operations {
                     /** @constant */
                     type?: "job.started";
                     data?: components["schemas"]["JobStartedEvent"];
+                } & components["schemas"]["WebhookEvent"];
+            };
+        };
+        responses: {
+            /** @description Received. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    jobSucceededWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @constant */
+                    type?: "job.succeeded";
+                    data?: components["schemas"]["JobSucceededEvent"];
                 } & components["schemas"]["WebhookEvent"];
             };
         };

@@ -27,6 +27,17 @@ const Rendition = Type.Object({
   bitrate: Nullable(Type.Integer()),
   segments: Type.Integer(),
   bytes: Type.Integer(),
+  quality: Nullable(
+    Type.Object({
+      psnr: Type.Number({ description: 'Mean PSNR in dB (100 = identical).' }),
+      ssim: Type.Number({ description: 'Mean SSIM, 0..1 (1 = identical).' }),
+      sampled_seconds: Type.Number({ description: 'Seconds compared: three short windows spread over the video.' }),
+    }),
+    {
+      description:
+        "The rendition's picture against the source, scaled to the source's size, sampled after hls_ready; null for audio and until measured.",
+    },
+  ),
 });
 
 // What every view of an asset has is required; what only some answers carry (one asset's
@@ -115,12 +126,12 @@ function summariseRenditions(artifacts: ArtifactRow[]): RenditionSummary[] {
     if (!a.rendition) continue;
     let r = byName.get(a.rendition);
     if (!r) {
-      r = { name: a.rendition, width: null, height: null, bitrate: null, segments: 0, bytes: 0 };
+      r = { name: a.rendition, width: null, height: null, bitrate: null, segments: 0, bytes: 0, quality: null };
       byName.set(a.rendition, r);
     }
     r.bytes += a.bytes;
     if (a.kind === 'segment') r.segments += 1;
-    if (a.kind === 'playlist') Object.assign(r, { width: a.width, height: a.height, bitrate: a.bitrate });
+    if (a.kind === 'playlist') Object.assign(r, { width: a.width, height: a.height, bitrate: a.bitrate, quality: a.quality ?? null });
   }
   return [...byName.values()].sort((x, y) => (y.height ?? 0) - (x.height ?? 0) || x.name.localeCompare(y.name));
 }

@@ -23,11 +23,13 @@ import {
   produceOnDemandJob,
   purgeAsset,
   queueReadAhead,
+  runUserJob,
   sweepDeadScratch,
 } from '@kino/pipeline';
 import { QUIET_ROUTE, roleLogging, readinessRoute } from '@kino/http';
 import { createStorage } from '@kino/storage';
 import { storageLeft } from '@kino/tenancy';
+import { MAX_JOB_OUTPUTS } from '@kino/media';
 
 export interface Worker {
   id: string;
@@ -97,6 +99,7 @@ export async function createWorker(config: Config, shared: { bus?: RedisBus } = 
     storage,
     tmpRoot: config.worker.tmpDir,
     ffmpegTimeoutMs: config.worker.ffmpegTimeoutSeconds * 1000,
+    log,
     warm,
     onEvents,
     onJobQueued: () => void announceJobs(bus.redis).catch((err) => log.warn({ err }, 'could not announce a job')),
@@ -113,6 +116,23 @@ export async function createWorker(config: Config, shared: { bus?: RedisBus } = 
     deadlineMs: config.ingest.importMaxSeconds * 1000,
     egress: { allowPrivate: config.ingest.importAllowPrivate },
     onJobQueued: pipeline.onJobQueued,
+    onEvents,
+  };
+  // Jobs of the jobs API: bounded as configured, URL inputs fetched as imports are.
+  const userJobs = {
+    sql,
+    workerId: id,
+    storage,
+    tmpRoot: config.worker.tmpDir,
+    limits: {
+      maxOutputs: MAX_JOB_OUTPUTS,
+      maxOutputBytes: config.jobs.maxOutputBytes,
+      maxTotalOutputBytes: config.jobs.maxTotalOutputBytes,
+      maxSeconds: config.jobs.maxOutputSeconds,
+      maxInputBytes: config.jobs.maxInputBytes,
+      timeoutMs: config.jobs.timeoutSeconds * 1000,
+    },
+    fetch: imports,
     onEvents,
   };
   const lane = (kinds: JobKind[], concurrency: number) =>
@@ -138,6 +158,8 @@ export async function createWorker(config: Config, shared: { bus?: RedisBus } = 
             return encodeLadder(pipeline, job, ctx);
           case 'purge_asset':
             return purgeAsset({ sql, storage, purgeEdges: purge, onEvents }, job, ctx);
+          case 'run_job':
+            return runUserJob(userJobs, job, ctx);
         }
       },
     });
@@ -145,7 +167,8 @@ export async function createWorker(config: Config, shared: { bus?: RedisBus } = 
   // imports, probes, playlists, openers (and purges) in one, ladders (niced) in the other.
   const lanes = [
     lane(['import_source', 'process_source', 'purge_asset'], config.worker.concurrency),
-    lane(['encode_ladder'], config.worker.ladderConcurrency),
+    // The jobs API's jobs beside the ladders: background work, niced, fair across accounts.
+    lane(['encode_ladder', 'run_job'], config.worker.ladderConcurrency),
   ];
   const runner: JobRunner = {
     get active() {
