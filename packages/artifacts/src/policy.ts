@@ -1,3 +1,4 @@
+import { pathOfCacheKey } from './keys.ts';
 import { classify, STARTUP_SEGMENTS, type ArtifactKind } from './paths.ts';
 
 // How each kind is served: one table for the origin (set on upload) and the edge (set on
@@ -14,6 +15,8 @@ export interface ArtifactPolicy {
   edgeCacheControl: string;
   /** Startup artifacts (opener, playlists, init and first segments) earn an edge RAM copy. */
   ram: boolean;
+  /** Served as a download (`Content-Disposition: attachment`): the static renditions. */
+  attachment?: true;
 }
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
@@ -32,7 +35,11 @@ export const POLICIES: Readonly<Record<ArtifactKind, ArtifactPolicy>> = {
   playlist,
   init: { contentType: 'video/mp4', originCacheControl: IMMUTABLE, edgeCacheControl: IMMUTABLE, ram: true },
   segment: { contentType: 'video/iso.segment', originCacheControl: IMMUTABLE, edgeCacheControl: IMMUTABLE, ram: false },
+  // Whole files people download, not startup bytes: never worth RAM.
+  static: { contentType: 'video/mp4', originCacheControl: IMMUTABLE, edgeCacheControl: IMMUTABLE, ram: false, attachment: true },
 };
+
+const STATIC_AUDIO: ArtifactPolicy = { ...POLICIES.static, contentType: 'audio/mp4' };
 
 const STARTUP_SEGMENT: ArtifactPolicy = { ...POLICIES.segment, ram: true };
 
@@ -40,5 +47,18 @@ const STARTUP_SEGMENT: ArtifactPolicy = { ...POLICIES.segment, ram: true };
 export function policyOf(path: string): ArtifactPolicy {
   const info = classify(path);
   if (info.kind === 'segment' && info.segment! < STARTUP_SEGMENTS) return STARTUP_SEGMENT;
+  if (info.kind === 'static' && info.rendition === 'audio') return STATIC_AUDIO;
   return POLICIES[info.kind];
+}
+
+/**
+ * The Content-Disposition the edge answers a download with (`attachment;
+ * filename="{asset_id}-highest.mp4"`), or undefined for what plays in place. `cacheKey` is
+ * `{asset_id}/{artifact path}`; the name is ours, so it needs no escaping.
+ */
+export function contentDispositionOf(cacheKey: string): string | undefined {
+  const path = pathOfCacheKey(cacheKey);
+  if (!policyOf(path).attachment) return undefined;
+  const assetId = cacheKey.slice(0, cacheKey.indexOf('/'));
+  return `attachment; filename="${assetId}-${path.slice(path.lastIndexOf('/') + 1)}"`;
 }
