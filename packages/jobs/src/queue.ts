@@ -38,11 +38,20 @@ export interface MediaJob {
  * `process_source`: probe, publish the playlists, make the opener: what a viewer waits for.
  * `encode_ladder`: the thumbnail and the video ladder, queued by the first.
  * `purge_asset`: remove a deleted asset's files everywhere.
+ * `cut_clip`: cut a clip's source from its parent's, then queue `process_source` (the clip's first step, as an import's fetch).
+ * `encode_static`: make an asset's requested static renditions (downloads), in the ladders' lane.
  */
-export type JobKind = 'import_source' | 'process_source' | 'encode_ladder' | 'purge_asset';
+export type JobKind = 'import_source' | 'cut_clip' | 'process_source' | 'encode_ladder' | 'encode_static' | 'purge_asset';
 
-/** Claim order across kinds: first frames (an import is the first step towards them) before purges before ladders. */
-export const JOB_PRIORITY: Record<JobKind, number> = { import_source: 1, process_source: 1, purge_asset: 2, encode_ladder: 3 };
+/** Claim order across kinds: first frames (an import or a clip's cut is the first step towards them) before purges before ladders and downloads. */
+export const JOB_PRIORITY: Record<JobKind, number> = {
+  import_source: 1,
+  cut_clip: 1,
+  process_source: 1,
+  purge_asset: 2,
+  encode_ladder: 3,
+  encode_static: 3,
+};
 
 export interface EnqueueOptions {
   assetId: string;

@@ -20,3 +20,5 @@ export {
 } from './segment-plan.ts';
 export { ladderArgs, makeAudio, makeLadder, writePlaylists, type LadderRendition } from './ladder.ts';
 export { encodeAudioSegment, encodeSegment, type EncodedSegment } from './segment.ts';
+export { makeStaticAudio, makeStaticHighest } from './static-rendition.ts';
+export { clipMode, cutClip, keyframesNear, type ClipMode } from './clip.ts';

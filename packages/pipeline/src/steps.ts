@@ -11,8 +11,10 @@ import { DONE_STEP, type JobKind } from '@kino/jobs';
  */
 export const PROGRESS_STEPS = {
   import_source: ['fetch'],
+  cut_clip: ['cut', 'upload'],
   process_source: ['probe', 'opener', 'playlists'],
   encode_ladder: ['download', 'probe', 'audio', 'ladder', 'thumbnail', 'upload'],
+  encode_static: ['highest', 'audio'],
   purge_asset: ['purge'],
 } as const satisfies Record<JobKind, readonly string[]>;
 
