@@ -157,7 +157,8 @@ describe('static renditions', () => {
   it('live under static/ with their own names, are downloads with the asset id in the file name, and are never in RAM', () => {
     expect(STATIC_RENDITION_NAMES).toEqual(['highest', 'audio']);
     expect([staticRenditionPath('highest'), staticRenditionPath('audio')]).toEqual(['static/highest.mp4', 'static/audio.m4a']);
-    for (const bad of ['static/other.mp4', 'static/highest.m4a', 'static/', 'static/audio.m4a/x']) expect([bad, isArtifactPath(bad)]).toEqual([bad, false]);
+    for (const bad of ['static/other.mp4', 'static/highest.m4a', 'static/', 'static/audio.m4a/x'])
+      expect([bad, isArtifactPath(bad)]).toEqual([bad, false]);
     expect(isCacheKey(cacheKeyFor(asset, 'static/highest.mp4'))).toBe(true);
     expect(parseArtifactKey(artifactKeyFor(asset, 'static/audio.m4a'))).toEqual({ assetId: asset, path: 'static/audio.m4a' });
     const url = playbackUrl('https://edge.example', token, asset, 'static/highest.mp4');

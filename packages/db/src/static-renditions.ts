@@ -26,18 +26,23 @@ export interface StaticRenditionRow {
   updated_at: Date;
 }
 
-/** Asks for renditions of an asset; names it has already are left as they are. Returns the names added. */
-export async function insertStaticRenditions(sql: Queryable, assetId: string, names: readonly StaticRenditionName[]): Promise<StaticRenditionName[]> {
+/**
+ * Asks for renditions of an asset: new names are added and errored ones asked for again go
+ * back to `preparing`; the rest are left as they are. Returns the names that now need making.
+ */
+export async function insertStaticRenditions(
+  sql: Queryable,
+  assetId: string,
+  names: readonly StaticRenditionName[],
+): Promise<StaticRenditionName[]> {
   if (names.length === 0) return [];
-  const rows = await sql<{ name: StaticRenditionName }[]>`
-    insert into static_renditions ${sql(
-      names.map((name) => ({ asset_id: assetId, name })),
-      'asset_id',
-      'name',
-    )}
-    on conflict (asset_id, name) do nothing
+  const wanted = names.map((name) => ({ asset_id: assetId, name }));
+  const rows = await sql`
+    insert into static_renditions ${sql(wanted, 'asset_id', 'name')}
+    on conflict (asset_id, name) do update set status = 'preparing', error = null, updated_at = now()
+      where static_renditions.status = 'errored'
     returning name`;
-  return rows.map((r) => r.name);
+  return rows.map((r) => r.name as StaticRenditionName);
 }
 
 export async function listStaticRenditions(sql: Queryable, assetId: string): Promise<StaticRenditionRow[]> {

@@ -34,7 +34,12 @@ export async function makeStaticHighest(src: string, outFile: string, p: ProbeRe
 export async function makeStaticAudio(src: string, outFile: string, p: ProbeResult, opts: RunOptions = {}): Promise<void> {
   const plan = planMedia(p);
   if (!p.audio || !plan.audio) throw new Error('the source has no audio for an audio rendition');
-  await encodeTo(outFile, [...mediaInput(src, p.formatName), '-map', `0:${p.audio.index}`, '-vn', ...aacArgs(plan.audio.bitrate)], p.durationSec, opts);
+  await encodeTo(
+    outFile,
+    [...mediaInput(src, p.formatName), '-map', `0:${p.audio.index}`, '-vn', ...aacArgs(plan.audio.bitrate)],
+    p.durationSec,
+    opts,
+  );
 }
 
 /** Runs one encode to a faststart MP4; a failed run leaves no file behind. */

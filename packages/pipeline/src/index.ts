@@ -9,3 +9,5 @@ export * from './purge-asset.ts';
 export * from './scratch.ts';
 export * from './segments.ts';
 export * from './steps.ts';
+export * from './static-renditions.ts';
+export * from './clip.ts';

@@ -1,4 +1,4 @@
-import { MASTER_PATH, OPENER_PATH, playbackUrl, THUMBNAIL_PATH, type PlaybackBlock } from '@kino/artifacts';
+import { MASTER_PATH, OPENER_PATH, playbackUrl, staticRenditionPath, THUMBNAIL_PATH, type PlaybackBlock } from '@kino/artifacts';
 import type { ArtifactRow } from '@kino/db';
 import type { ChosenEdge } from './edges.ts';
 import { startupPaths, startupRendition } from './startup.ts';
@@ -25,7 +25,12 @@ export function playbackBlock(o: {
     expires_at: o.expiresAt.toISOString(),
     edge: o.edge,
     startup_rendition: hls ? (startupRendition(o.artifacts)?.name ?? null) : null,
-    urls: { master: hls ? url(MASTER_PATH) : null, opener: url(OPENER_PATH), thumbnail: url(THUMBNAIL_PATH) },
+    urls: {
+      master: hls ? url(MASTER_PATH) : null,
+      opener: url(OPENER_PATH),
+      thumbnail: url(THUMBNAIL_PATH),
+      static_renditions: { highest: url(staticRenditionPath('highest')), audio: url(staticRenditionPath('audio')) },
+    },
     prefetch: [OPENER_PATH, ...(hls ? startupPaths(o.artifacts) : [])]
       .filter((p) => has.has(p))
       .map((p) => playbackUrl(o.edge.url, o.token, o.assetId, p)),
@@ -55,6 +60,12 @@ export const playbackBlockSchema = {
         },
         opener: { type: ['string', 'null'], description: 'The first seconds as a small MP4, playable at once.' },
         thumbnail: { type: ['string', 'null'] },
+        static_renditions: {
+          type: 'object',
+          description:
+            'Downloads (POST /v1/assets/{id}/static-renditions), each null until ready; the edge serves them with Content-Disposition: attachment.',
+          properties: { highest: { type: ['string', 'null'] }, audio: { type: ['string', 'null'] } },
+        },
       },
     },
     prefetch: { type: 'array', items: { type: 'string' } },

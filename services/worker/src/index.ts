@@ -23,6 +23,8 @@ import {
   produceSegment,
   purgeAsset,
   queueReadAhead,
+  cutClip,
+  encodeStatic,
   sweepDeadScratch,
 } from '@kino/pipeline';
 import { QUIET_ROUTE, roleLogging, readinessRoute } from '@kino/http';
@@ -134,18 +136,23 @@ export async function createWorker(config: Config, shared: { bus?: RedisBus } = 
             return importSource(imports, job, ctx);
           case 'process_source':
             return processSource(pipeline, job, ctx);
+          case 'cut_clip':
+            return cutClip({ ...pipeline, admit: imports }, job, ctx);
           case 'encode_ladder':
             return encodeLadder(pipeline, job, ctx);
+          case 'encode_static':
+            return encodeStatic(pipeline, job, ctx);
           case 'purge_asset':
             return purgeAsset({ sql, storage, purgeEdges: purge, onEvents }, job, ctx);
         }
       },
     });
   // Two lanes, so that a burst of uploads never makes first frames wait behind ladders:
-  // imports, probes, playlists, openers (and purges) in one, ladders (niced) in the other.
+  // imports, clips' cuts, probes, playlists, openers (and purges) in one, ladders and
+  // static renditions (niced) in the other.
   const lanes = [
-    lane(['import_source', 'process_source', 'purge_asset'], config.worker.concurrency),
-    lane(['encode_ladder'], config.worker.ladderConcurrency),
+    lane(['import_source', 'cut_clip', 'process_source', 'purge_asset'], config.worker.concurrency),
+    lane(['encode_ladder', 'encode_static'], config.worker.ladderConcurrency),
   ];
   const runner: JobRunner = {
     get active() {
