@@ -32,6 +32,7 @@ afterAll(async () => {
 const auth = () => ({ authorization: `Bearer ${s.key}` });
 const post = (path: string, body: unknown) =>
   fetch(`${s.api.url}${path}`, { method: 'POST', headers: { ...auth(), 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const json = (res: Response): Promise<any> => res.json();
 const playback = async (id: string): Promise<any> => (await fetch(`${s.api.url}/v1/assets/${id}/playback`, { headers: auth() })).json();
 const events = async (id: string) => (await s.db.sql`select type, data from asset_events where asset_id = ${id} order by seq`) as any[];
 
@@ -46,7 +47,7 @@ describe('static renditions', () => {
   it('are made on request, listed with ffprobe metadata, and downloaded through the edge as attachments', async () => {
     const res = await post(`/v1/assets/${parent.id}/static-renditions`, { renditions: ['highest', 'audio'] });
     expect(res.status).toBe(202);
-    const asked = await res.json();
+    const asked = await json(res);
     expect(asked.static_renditions.map((r: any) => [r.name, r.status])).toEqual([
       ['audio', 'preparing'],
       ['highest', 'preparing'],
@@ -92,7 +93,7 @@ describe('static renditions', () => {
       body: await readFile(file),
     });
     expect(res.status).toBe(201);
-    const created = await res.json();
+    const created = await json(res);
     expect(created.static_renditions.map((r: any) => r.status)).toEqual(['preparing', 'preparing']);
     const done = await s.waitFor(created.id, (a) => a.static_renditions?.every((r: any) => r.status !== 'preparing'));
     // A silent source has no audio to download: that one errors, the asset does not.
@@ -107,11 +108,11 @@ describe('static renditions', () => {
   it('refuses unknown names (400), unprocessed assets (409), and other or deleted assets (404)', async () => {
     expect((await post(`/v1/assets/${parent.id}/static-renditions`, { renditions: ['lowest'] })).status).toBe(400);
     expect((await post(`/v1/assets/${parent.id}/static-renditions`, { renditions: [] })).status).toBe(400);
-    const pending = await (await post('/v1/uploads', { content_type: 'video/mp4', bytes: 1000 })).json();
+    const pending = await json(await post('/v1/uploads', { content_type: 'video/mp4', bytes: 1000 }));
     const notReady = await post(`/v1/assets/${pending.asset.id}/static-renditions`, { renditions: ['highest'] });
-    expect([notReady.status, (await notReady.json()).error.code]).toEqual([409, 'ASSET_NOT_READY']);
+    expect([notReady.status, (await json(notReady)).error.code]).toEqual([409, 'ASSET_NOT_READY']);
     const clip = await post(`/v1/assets/${pending.asset.id}/clips`, { start: 0, end: 1 });
-    expect([clip.status, (await clip.json()).error.code]).toEqual([409, 'ASSET_NOT_READY']);
+    expect([clip.status, (await json(clip)).error.code]).toEqual([409, 'ASSET_NOT_READY']);
     const unknown = await post('/v1/assets/00000000-0000-4000-8000-000000000000/static-renditions', { renditions: ['highest'] });
     expect(unknown.status).toBe(404);
   });
@@ -123,12 +124,12 @@ describe('clips', () => {
   it('copies the streams when the cut starts on a keyframe, and encodes otherwise', async () => {
     const res = await post(`/v1/assets/${parent.id}/clips`, { start: 0, end: 2.5, title: 'first' });
     expect(res.status).toBe(202);
-    const created = await res.json();
+    const created = await json(res);
     expect(created).toMatchObject({ clip_of: parent.id, clip: { start: 0, end: 2.5 }, source_state: 'importing', title: 'first' });
     expect(created.id).not.toBe(parent.id);
     const encodedRes = await post(`/v1/assets/${parent.id}/clips`, { start: 1.5, end: 3.5 });
     expect(encodedRes.status).toBe(202);
-    const encoded = await encodedRes.json();
+    const encoded = await json(encodedRes);
 
     copied = await s.waitFor(created.id, (a) => a.playable_state === 'hls_ready');
     expect(copied.clip).toEqual({ start: 0, end: 2.5, mode: 'copy' });
@@ -152,7 +153,7 @@ describe('clips', () => {
       { start: 1, end: 1.2 },
     ]) {
       const res = await post(`/v1/assets/${parent.id}/clips`, range);
-      const body = await res.json();
+      const body = await json(res);
       expect([JSON.stringify(range), res.status, body.error.code]).toEqual([JSON.stringify(range), 400, 'INVALID_CLIP_RANGE']);
     }
     expect((await post(`/v1/assets/${parent.id}/clips`, { start: 'a', end: 2 })).status).toBe(400);
