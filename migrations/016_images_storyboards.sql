@@ -3,4 +3,4 @@
 -- from a segment_jobs row of that path) and the storyboard's sprite sheet and WebVTT file.
 alter table artifacts drop constraint artifacts_kind_check;
 alter table artifacts add constraint artifacts_kind_check
-  check (kind in ('opener', 'thumbnail', 'master', 'playlist', 'init', 'segment', 'storyboard', 'image'));
+  check (kind in ('opener', 'thumbnail', 'master', 'playlist', 'init', 'segment', 'static', 'storyboard', 'image'));

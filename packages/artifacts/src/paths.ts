@@ -3,7 +3,7 @@
 
 import { IMAGE_PATH_PATTERN, IMAGES_PREFIX } from './images.ts';
 
-export type ArtifactKind = 'opener' | 'thumbnail' | 'master' | 'playlist' | 'init' | 'segment' | 'storyboard' | 'image';
+export type ArtifactKind = 'opener' | 'thumbnail' | 'master' | 'playlist' | 'init' | 'segment' | 'storyboard' | 'image' | 'static';
 export const ARTIFACT_KINDS: readonly ArtifactKind[] = [
   'opener',
   'thumbnail',
@@ -13,6 +13,7 @@ export const ARTIFACT_KINDS: readonly ArtifactKind[] = [
   'segment',
   'storyboard',
   'image',
+  'static',
 ];
 
 const SEGMENT_EXTENSION = '.m4s';
@@ -36,6 +37,16 @@ const HLS_DIR = 'hls';
 export const HLS_PREFIX = `${HLS_DIR}/`;
 export const MASTER_PATH = `${HLS_DIR}/${HLS_FILES.master}`;
 
+/**
+ * Static renditions: whole files to download (`highest` MP4, `audio` M4A), beside the HLS
+ * ladder under `static/`. The name is also what users ask for.
+ */
+export const STATIC_RENDITIONS = { highest: 'static/highest.mp4', audio: 'static/audio.m4a' } as const;
+export type StaticRenditionName = keyof typeof STATIC_RENDITIONS;
+export const STATIC_RENDITION_NAMES = Object.keys(STATIC_RENDITIONS) as StaticRenditionName[];
+export const staticRenditionPath = (name: StaticRenditionName): string => STATIC_RENDITIONS[name];
+const STATIC_PREFIX = 'static/';
+
 /** A segment file name: `3.m4s`. */
 export const segmentFile = (index: number): string => `${index}${SEGMENT_EXTENSION}`;
 /** `hls/{rendition}/`: the rendition's directory, with its slash. */
@@ -50,7 +61,7 @@ export const hlsPath = (relative: string): string => `${HLS_PREFIX}${relative}`;
 export const ASSET_ID_PATTERN = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 const RENDITION_PATTERN = '[a-z0-9]{1,16}';
 export const ARTIFACT_PATH_PATTERN =
-  `opener\\.mp4|thumbnail\\.jpg|storyboard\\.(?:jpg|vtt)|hls/master\\.m3u8|hls/${RENDITION_PATTERN}/(?:index\\.m3u8|init\\.mp4|(?:0|[1-9][0-9]{0,5})\\.m4s)` +
+  `opener\\.mp4|thumbnail\\.jpg|storyboard\\.(?:jpg|vtt)|static/highest\\.mp4|static/audio\\.m4a|hls/master\\.m3u8|hls/${RENDITION_PATTERN}/(?:index\\.m3u8|init\\.mp4|(?:0|[1-9][0-9]{0,5})\\.m4s)` +
   // Capture groups of its own would shift those of the patterns that embed this one.
   `|${IMAGE_PATH_PATTERN.replace(/\((?!\?)/g, '(?:')}`;
 
@@ -61,7 +72,7 @@ export const isArtifactPath = (path: string): boolean => ARTIFACT_PATH.test(path
 
 export interface ArtifactInfo {
   kind: ArtifactKind;
-  /** The rendition a ladder file belongs to; '' for everything else. */
+  /** The rendition a ladder file or static file belongs to; '' for the opener, thumbnail and master. */
   rendition: string;
   /** A segment's index in its rendition. */
   segment?: number;
@@ -77,6 +88,7 @@ export function classify(path: string): ArtifactInfo {
   if (path === MASTER_PATH) return { kind: 'master', rendition: '' };
   if (path === STORYBOARD_SPRITE_PATH || path === STORYBOARD_VTT_PATH) return { kind: 'storyboard', rendition: '' };
   if (path.startsWith(IMAGES_PREFIX)) return { kind: 'image', rendition: '' };
+  if (path.startsWith(STATIC_PREFIX)) return { kind: 'static', rendition: path === STATIC_RENDITIONS.audio ? 'audio' : 'highest' };
   // hls/{rendition}/{index.m3u8 | init.mp4 | n.m4s}
   const slash = path.indexOf('/', HLS_PREFIX.length);
   const rendition = path.slice(HLS_PREFIX.length, slash);

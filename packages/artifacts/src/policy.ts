@@ -1,3 +1,4 @@
+import { pathOfCacheKey } from './keys.ts';
 import { classify, STARTUP_SEGMENTS, STORYBOARD_VTT_PATH, type ArtifactKind } from './paths.ts';
 
 // How each kind is served: one table for the origin (set on upload) and the edge (set on
@@ -15,6 +16,8 @@ export interface ArtifactPolicy {
   edgeCacheControl: string;
   /** Startup artifacts (opener, playlists, init and first segments) earn an edge RAM copy. */
   ram: boolean;
+  /** Served as a download (`Content-Disposition: attachment`): the static renditions. */
+  attachment?: true;
 }
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
@@ -37,6 +40,8 @@ export const POLICIES: Readonly<Record<ArtifactKind, ArtifactPolicy>> = {
   storyboard: { contentType: 'image/jpeg', originCacheControl: IMMUTABLE, edgeCacheControl: IMMUTABLE, ram: false },
   /** A JPEG still; the other formats by their extension (see policyOf). */
   image: { contentType: 'image/jpeg', originCacheControl: IMMUTABLE, edgeCacheControl: IMMUTABLE, ram: false },
+  // Whole files people download, not startup bytes: never worth RAM.
+  static: { contentType: 'video/mp4', originCacheControl: IMMUTABLE, edgeCacheControl: IMMUTABLE, ram: false, attachment: true },
 };
 
 const STORYBOARD_VTT: ArtifactPolicy = { ...POLICIES.storyboard, contentType: 'text/vtt' };
@@ -47,6 +52,8 @@ const IMAGE_BY_EXTENSION: Readonly<Record<string, ArtifactPolicy>> = {
   gif: { ...POLICIES.image, contentType: 'image/gif' },
 };
 
+const STATIC_AUDIO: ArtifactPolicy = { ...POLICIES.static, contentType: 'audio/mp4' };
+
 const STARTUP_SEGMENT: ArtifactPolicy = { ...POLICIES.segment, ram: true };
 
 /** The policy of a valid artifact path; the first segments of a rendition are startup files. */
@@ -55,5 +62,18 @@ export function policyOf(path: string): ArtifactPolicy {
   if (info.kind === 'segment' && info.segment! < STARTUP_SEGMENTS) return STARTUP_SEGMENT;
   if (path === STORYBOARD_VTT_PATH) return STORYBOARD_VTT;
   if (info.kind === 'image') return IMAGE_BY_EXTENSION[path.slice(path.lastIndexOf('.') + 1)]!;
+  if (info.kind === 'static' && info.rendition === 'audio') return STATIC_AUDIO;
   return POLICIES[info.kind];
+}
+
+/**
+ * The Content-Disposition the edge answers a download with (`attachment;
+ * filename="{asset_id}-highest.mp4"`), or undefined for what plays in place. `cacheKey` is
+ * `{asset_id}/{artifact path}`; the name is ours, so it needs no escaping.
+ */
+export function contentDispositionOf(cacheKey: string): string | undefined {
+  const path = pathOfCacheKey(cacheKey);
+  if (!policyOf(path).attachment) return undefined;
+  const assetId = cacheKey.slice(0, cacheKey.indexOf('/'));
+  return `attachment; filename="${assetId}-${path.slice(path.lastIndexOf('/') + 1)}"`;
 }

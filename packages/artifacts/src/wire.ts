@@ -9,8 +9,15 @@ export interface PlaybackBlock {
   edge: { id: string | null; region: string | null; url: string };
   /** The rendition to start on; its first segments are in `prefetch`. */
   startup_rendition: string | null;
-  /** `storyboard`: the WebVTT file whose cues point into the sprite sheet (`storyboard.jpg#xywh=…`, relative to it). */
-  urls: { master: string | null; opener: string | null; thumbnail: string | null; storyboard: string | null };
+  urls: {
+    master: string | null;
+    opener: string | null;
+    thumbnail: string | null;
+    /** The WebVTT file whose cues point into the sprite sheet (`storyboard.jpg#xywh=…`, relative to it). */
+    storyboard: string | null;
+    /** Downloads (static renditions), each null until it is ready. */
+    static_renditions: { highest: string | null; audio: string | null };
+  };
   /** URLs worth fetching at page load, most important first. */
   prefetch: string[];
   /** Where the player posts QoE beacons, authorized by this block's token (see the edge's /beacon). */

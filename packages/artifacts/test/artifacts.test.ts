@@ -28,6 +28,9 @@ import {
   sourcePrefix,
   startupPathsOf,
   STORYBOARD_SPRITE_PATH,
+  contentDispositionOf,
+  STATIC_RENDITION_NAMES,
+  staticRenditionPath,
   THUMBNAIL_PATH,
 } from '../src/index.ts';
 
@@ -44,6 +47,8 @@ const PUBLISHED = [
   segmentPath('a1', 999999),
   STORYBOARD_SPRITE_PATH,
   'images/t1500-w320-h0-preserve.webp',
+  staticRenditionPath('highest'),
+  staticRenditionPath('audio'),
 ];
 
 describe('artifact paths', () => {
@@ -59,6 +64,8 @@ describe('artifact paths', () => {
       { kind: 'segment', rendition: 'a1', segment: 999999 },
       { kind: 'storyboard', rendition: '' },
       { kind: 'image', rendition: '' },
+      { kind: 'static', rendition: 'highest' },
+      { kind: 'static', rendition: 'audio' },
     ]);
     expect(new Set(PUBLISHED.map((p) => classify(p).kind))).toEqual(new Set(ARTIFACT_KINDS));
     // The ladder's own file names, as ffmpeg writes them, land on the same paths.
@@ -154,5 +161,24 @@ describe('policies', () => {
     expect(policyOf(segmentPath('720p', 10)).ram).toBe(false);
     expect(policyOf(THUMBNAIL_PATH)).toMatchObject({ contentType: 'image/jpeg', ram: false });
     expect(Object.keys(POLICIES).sort()).toEqual([...ARTIFACT_KINDS].sort());
+  });
+});
+
+describe('static renditions', () => {
+  it('live under static/ with their own names, are downloads with the asset id in the file name, and are never in RAM', () => {
+    expect(STATIC_RENDITION_NAMES).toEqual(['highest', 'audio']);
+    expect([staticRenditionPath('highest'), staticRenditionPath('audio')]).toEqual(['static/highest.mp4', 'static/audio.m4a']);
+    for (const bad of ['static/other.mp4', 'static/highest.m4a', 'static/', 'static/audio.m4a/x'])
+      expect([bad, isArtifactPath(bad)]).toEqual([bad, false]);
+    expect(isCacheKey(cacheKeyFor(asset, 'static/highest.mp4'))).toBe(true);
+    expect(parseArtifactKey(artifactKeyFor(asset, 'static/audio.m4a'))).toEqual({ assetId: asset, path: 'static/audio.m4a' });
+    const url = playbackUrl('https://edge.example', token, asset, 'static/highest.mp4');
+    expect(parsePlaybackUrl(url.slice('https://edge.example'.length))).toMatchObject({ ok: true, artifactPath: 'static/highest.mp4' });
+    expect(policyOf('static/highest.mp4')).toMatchObject({ contentType: 'video/mp4', ram: false, attachment: true });
+    expect(policyOf('static/audio.m4a')).toMatchObject({ contentType: 'audio/mp4', ram: false, attachment: true });
+    expect(policyOf('static/audio.m4a').edgeCacheControl).toContain('immutable');
+    expect(contentDispositionOf(cacheKeyFor(asset, 'static/highest.mp4'))).toBe(`attachment; filename="${asset}-highest.mp4"`);
+    expect(contentDispositionOf(cacheKeyFor(asset, 'static/audio.m4a'))).toBe(`attachment; filename="${asset}-audio.m4a"`);
+    expect(contentDispositionOf(cacheKeyFor(asset, OPENER_PATH))).toBeUndefined();
   });
 });

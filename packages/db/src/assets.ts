@@ -47,9 +47,20 @@ export interface AssetRow {
   upload_multipart_id: string | null;
   /** What a URL import fetches; cleared once fetched. Never shown. */
   import_url: string | null;
+  /** A clip's parent asset (migrations/015); null for any other asset. */
+  clip_of: string | null;
+  /** A clip's range in its parent, and how it was cut once it was. */
+  clip: ClipRange | null;
   created_at: Date;
   updated_at: Date;
   deleted_at: Date | null;
+}
+
+export interface ClipRange {
+  start: number;
+  end: number;
+  /** `copy` when the cut started on a keyframe and the streams were copied; `encode` otherwise. Unset until cut. */
+  mode?: 'copy' | 'encode';
 }
 
 export interface ArtifactRow {
@@ -96,6 +107,9 @@ export interface NewAsset {
   importUrl?: string | undefined;
   /** The preset to encode to, as it is now (a snapshot: later edits of it do not reach this asset). */
   preset?: object | null | undefined;
+  /** A clip: its parent and range (state `importing` until its source is cut). */
+  clipOf?: string | undefined;
+  clip?: ClipRange | undefined;
 }
 
 /**
@@ -107,12 +121,13 @@ export async function insertAsset(sql: Queryable, a: NewAsset): Promise<AssetRow
   const [row] = await sql<AssetRow[]>`
     insert into assets (id, account_id, title, passthrough, idempotency_key, idempotency_request,
                         source_key, source_content_type, playback_policy, source_state,
-                        upload_expires_at, upload_declared_bytes, upload_multipart_id, import_url, preset)
+                        upload_expires_at, upload_declared_bytes, upload_multipart_id, import_url, preset, clip_of, clip)
     values (${a.id}, ${a.accountId}, ${a.title ?? null}, ${a.passthrough ?? null},
             ${a.idempotencyKey ?? null}, ${a.idempotencyRequest ? sql.json(a.idempotencyRequest as never) : null},
             ${sourceKeyFor(a.id)}, ${a.contentType}, ${a.playbackPolicy ?? 'signed'}, ${a.state ?? 'uploading'},
             ${a.uploadExpiresAt ?? null}, ${a.declaredBytes ?? null}, ${a.multipartId ?? null}, ${a.importUrl ?? null},
-            ${a.preset ? sql.json(a.preset as never) : null})
+            ${a.preset ? sql.json(a.preset as never) : null},
+            ${a.clipOf ?? null}, ${a.clip ? sql.json(a.clip as never) : null})
     on conflict (account_id, idempotency_key) where idempotency_key is not null do nothing
     returning *`;
   return row ?? null;

@@ -25,7 +25,7 @@ export const PREFLIGHT_HEADERS = [
 ];
 
 function validators(obj: CachedObject, cache: CacheStatus): string[] {
-  return [
+  const headers = [
     'etag',
     obj.etag,
     'last-modified',
@@ -36,6 +36,8 @@ function validators(obj: CachedObject, cache: CacheStatus): string[] {
     cache,
     ...CORS_HEADERS,
   ];
+  if (obj.disposition) headers.push('content-disposition', obj.disposition);
+  return headers;
 }
 
 /** Headers of a 200 with the whole body. */

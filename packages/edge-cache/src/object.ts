@@ -1,4 +1,4 @@
-import { pathOfCacheKey, policyOf, type ArtifactPolicy } from '@kino/artifacts';
+import { contentDispositionOf, pathOfCacheKey, policyOf, type ArtifactPolicy } from '@kino/artifacts';
 
 /**
  * One cached artifact. Its validators come from the file alone, so they survive a restart
@@ -9,6 +9,8 @@ import { pathOfCacheKey, policyOf, type ArtifactPolicy } from '@kino/artifacts';
  */
 export class CachedObject {
   readonly type: ArtifactPolicy;
+  /** `attachment; filename=…` for downloads (static renditions); undefined for the rest. */
+  readonly disposition: string | undefined;
   readonly etag: string;
   readonly lastModified: string;
   /** The bytes, while the RAM tier holds a copy. */
@@ -32,6 +34,7 @@ export class CachedObject {
     readonly mtime: number,
   ) {
     this.type = policyOf(pathOfCacheKey(key));
+    this.disposition = this.type.attachment ? contentDispositionOf(key) : undefined;
     this.etag = `"${mtime.toString(16)}-${size.toString(16)}"`;
     this.lastModified = new Date(mtime * 1000).toUTCString();
   }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CachedObject, isNotModified, resolveRange } from '../src/index.ts';
+import { fullHeaders, notModifiedHeaders, partialHeaders } from '../src/http.ts';
 
 const asset = '0b6a3c9e-4f2d-4c1a-9e8b-7d6c5b4a3f21';
 
@@ -36,5 +37,15 @@ describe('HTTP semantics', () => {
     expect(isNotModified({ 'if-modified-since': obj.lastModified }, obj)).toBe(true);
     expect(isNotModified({ 'if-modified-since': 'Mon, 13 Nov 2023 00:00:00 GMT' }, obj)).toBe(false);
     expect(isNotModified({}, obj)).toBe(false);
+  });
+
+  it('serves downloads as attachments named for the asset, and nothing else so', () => {
+    const download = new CachedObject(`${asset}/static/highest.mp4`, '/x', 1000, 1_700_000_000);
+    const disposition = (headers: string[]) => headers[headers.indexOf('content-disposition') + 1];
+    const name = `attachment; filename="${asset}-highest.mp4"`;
+    expect(disposition(fullHeaders(download, 'MISS'))).toBe(name);
+    expect(disposition(partialHeaders(download, { start: 0, end: 9 }))).toBe(name);
+    expect(disposition(notModifiedHeaders(download, 'HIT'))).toBe(name);
+    expect(fullHeaders(obj, 'MISS')).not.toContain('content-disposition');
   });
 });

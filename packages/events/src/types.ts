@@ -5,7 +5,7 @@ export const EVENT_TYPES = {
     'An upload started: the asset exists in source_state uploading (streamed), awaiting_upload (a direct or tus upload) or importing (a URL import).',
   'asset.source_uploaded': 'The whole source is stored (uploaded, or fetched from its URL); processing is queued.',
   'job.queued':
-    'A job was queued: a URL import (data.reason `import`), processing (again, after a retry), after a delete the purge (data.reason `deleted`), or a job of the jobs API (data.reason `submitted`; asset_id null, data.job_id its id).',
+    'A job was queued: a URL import (data.reason `import`), a clip cut (`clip`), static renditions (`static_renditions`), processing (again, after a retry), after a delete the purge (data.reason `deleted`), or a job of the jobs API (data.reason `submitted`; asset_id null, data.job_id its id).',
   'job.started':
     'A worker claimed the job; data.attempt counts attempts. For a job of the jobs API asset_id is null and data.job_id is its id.',
   'job.progress':
@@ -26,6 +26,9 @@ export const EVENT_TYPES = {
     'Edges were asked to cache new artifacts: data.paths, and data.ok / data.failed (the ids of the edges that did and did not).',
   'asset.errored':
     'Processing failed for good, or the source never came (an import that could not be fetched, a direct upload that is not media or expired): data.code, data.message.',
+  'asset.static_rendition_ready':
+    'A static rendition (a download: `highest` MP4 or `audio` M4A) is stored: data.name, data.path and its ffprobe metadata.',
+  'asset.static_rendition_errored': 'A static rendition could not be made: data.name, data.code, data.message.',
   'asset.deleted': 'The asset was deleted; playback stops everywhere.',
   'asset.purged': "The asset's cached files and origin objects are gone.",
   'webhook.disabled':

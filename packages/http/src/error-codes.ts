@@ -36,6 +36,11 @@ export const ERROR_CODES = {
     by: ['api'],
     when: 'a URL import whose `url` is not http(s) with a host, is over 4096 characters, carries a password, or names a private address literally',
   },
+  INVALID_CLIP_RANGE: {
+    status: [400],
+    by: ['api'],
+    when: 'a clip whose `start` is negative, whose `end` is not after `start` or past the asset, or shorter than 0.5 s',
+  },
   INVALID_PARTS: {
     status: [400],
     by: ['api'],
@@ -100,6 +105,8 @@ export const ERROR_CODES = {
     by: ['api'],
     when: 'a direct upload completed before its bytes are in storage, or with another size than declared (`details` has both)',
   },
+  ASSET_NOT_READY: { status: [409], by: ['api'], when: 'a static rendition or clip of an asset not processed (probed) yet' },
+  ASSET_FAILED: { status: [409], by: ['api'], when: 'a static rendition or clip of an asset whose processing failed' },
   NOT_A_DIRECT_UPLOAD: { status: [409], by: ['api'], when: 'completing an asset that was not created by `POST /v1/uploads`' },
   UPLOAD_OFFSET_MISMATCH: {
     status: [409],

@@ -1,5 +1,6 @@
 export * from './admit.ts';
 export * from './byte-limit.ts';
+export * from './clip-request.ts';
 export * from './direct.ts';
 export * from './errors.ts';
 export * from './fingerprint.ts';

@@ -113,13 +113,25 @@ export function estimateFrom(load: QueueLoad, configured: LaneSlots): QueueEstim
     processSource: lane(load.workers.slots.processSource, configured.processSource),
     encodeLadder: lane(load.workers.slots.encodeLadder, configured.encodeLadder),
   };
-  const { process_source: first, import_source: imports, encode_ladder: ladder, purge_asset: purge } = load.byKind;
+  const {
+    process_source: first,
+    import_source: imports,
+    cut_clip: cuts,
+    encode_ladder: ladder,
+    encode_static: downloads,
+    purge_asset: purge,
+  } = load.byKind;
   // URL imports share the first lane at the same priority, and each becomes a first job and
   // a ladder later: they are counted as first jobs, timed as first jobs (a long fetch is
   // what this estimate knows least).
-  const firstAhead = first.due + first.running + imports.due + imports.running;
+  // Clips' cuts likewise. Static renditions share the ladders' lane and queue beside them.
+  const firstAhead = first.due + first.running + imports.due + imports.running + cuts.due + cuts.running;
   const waitSeconds = waitBehind(firstAhead + purge.running, slots.processSource, first.typicalSeconds);
-  const backlog = waitBehind(ladder.queued + ladder.running + firstAhead, slots.encodeLadder, ladder.typicalSeconds);
+  const backlog = waitBehind(
+    ladder.queued + ladder.running + downloads.queued + downloads.running + firstAhead,
+    slots.encodeLadder,
+    ladder.typicalSeconds,
+  );
   const hlsReadySeconds =
     waitSeconds === null || backlog === null || first.typicalSeconds === null || ladder.typicalSeconds === null
       ? null

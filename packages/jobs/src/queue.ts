@@ -42,16 +42,26 @@ export interface MediaJob {
  * `process_source`: probe, publish the playlists, make the opener: what a viewer waits for.
  * `encode_ladder`: the thumbnail and the video ladder, queued by the first.
  * `purge_asset`: remove a deleted asset's files everywhere.
+ * `cut_clip`: cut a clip's source from its parent's, then queue `process_source` (the clip's first step, as an import's fetch).
+ * `encode_static`: make an asset's requested static renditions (downloads), in the ladders' lane.
  * `run_job`: a job of the jobs API (user-jobs.ts), in the ladder lane with the ladders' priority.
  */
-export type JobKind = 'import_source' | 'process_source' | 'encode_ladder' | 'purge_asset' | 'run_job';
+export type JobKind = 'import_source' | 'cut_clip' | 'process_source' | 'encode_ladder' | 'encode_static' | 'purge_asset' | 'run_job';
 
 /**
- * Claim order across kinds: first frames (an import is the first step towards them) before
- * purges before ladders and the jobs API's jobs, which share a class, so their turns are
+ * Claim order across kinds: first frames (an import or a clip's cut is the first step towards
+ * them) before purges before ladders, downloads and the jobs API's jobs, which share a class, so their turns are
  * fair across accounts between them too.
  */
-export const JOB_PRIORITY: Record<JobKind, number> = { import_source: 1, process_source: 1, purge_asset: 2, encode_ladder: 3, run_job: 3 };
+export const JOB_PRIORITY: Record<JobKind, number> = {
+  import_source: 1,
+  cut_clip: 1,
+  process_source: 1,
+  purge_asset: 2,
+  encode_ladder: 3,
+  encode_static: 3,
+  run_job: 3,
+};
 
 /** What events say a queue row is: the user job's id for a `run_job`, else the row's own. */
 export const eventJobId = (job: Pick<MediaJob, 'id' | 'job_id'>): number | string => job.job_id ?? job.id;

@@ -45,3 +45,5 @@ export {
 } from './command.ts';
 export * from './operations.ts';
 export { describeMedia, type MediaFacts } from './describe.ts';
+export { makeStaticAudio, makeStaticHighest } from './static-rendition.ts';
+export { clipMode, cutClip, keyframesNear, type ClipMode } from './clip.ts';

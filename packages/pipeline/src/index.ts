@@ -13,3 +13,5 @@ export * from './steps.ts';
 export * from './job-request.ts';
 export * from './run-job.ts';
 export * from './encode-speed.ts';
+export * from './static-renditions.ts';
+export * from './clip.ts';

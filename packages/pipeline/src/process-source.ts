@@ -19,6 +19,7 @@ import { hlsArtifacts, publish } from './artifacts.ts';
 import { assetMedia, type AssetMedia } from './asset-plan.ts';
 import { SOURCE_ERRORS } from './failure.ts';
 import { withJobScope, type JobScope, type PipelineDeps } from './job-scope.ts';
+import { queueStaticRenditions } from './static-renditions.ts';
 
 /** The segments a player plays right after the opener (4 s of it: segment 1 starts there). */
 const HANDOFF_SEGMENTS = [1, 2];
@@ -65,9 +66,12 @@ export async function processSource(deps: PipelineDeps, job: MediaJob, ctx: JobC
     for (const step of steps) if (step.status === 'rejected') throw step.reason;
     if (steps[0].status === 'fulfilled' && steps[0].value) await prepareHandOff(deps, scope, plan);
 
-    // The ladder's job, queued once whatever the number of attempts of this one.
+    // The ladder's job, queued once whatever the number of attempts of this one; and the
+    // static renditions' when some were asked for (at upload, or while this job ran).
     let queued = false;
     await scope.commit([], async (tx) => {
+      await tx`select 1 from assets where id = ${asset.id} for update`;
+      if (await queueStaticRenditions(tx, asset, job.max_attempts)) queued = true;
       const ladder = await enqueueJobOnce(tx, {
         assetId: asset.id,
         accountId: asset.account_id,

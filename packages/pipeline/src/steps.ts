@@ -11,8 +11,10 @@ import { DONE_STEP, type JobKind } from '@kino/jobs';
  */
 export const PROGRESS_STEPS = {
   import_source: ['fetch'],
+  cut_clip: ['cut', 'upload'],
   process_source: ['probe', 'opener', 'playlists'],
   encode_ladder: ['download', 'probe', 'audio', 'ladder', 'thumbnail', 'storyboard', 'upload', 'metrics'],
+  encode_static: ['highest', 'audio'],
   purge_asset: ['purge'],
   // A job of the jobs API: its inputs fetched, the ffmpeg run, its outputs probed and
   // stored, and (analyze, enable_metrics) the quality measured.

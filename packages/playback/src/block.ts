@@ -1,4 +1,12 @@
-import { MASTER_PATH, OPENER_PATH, playbackUrl, STORYBOARD_VTT_PATH, THUMBNAIL_PATH, type PlaybackBlock } from '@kino/artifacts';
+import {
+  MASTER_PATH,
+  OPENER_PATH,
+  playbackUrl,
+  staticRenditionPath,
+  STORYBOARD_VTT_PATH,
+  THUMBNAIL_PATH,
+  type PlaybackBlock,
+} from '@kino/artifacts';
 import type { ArtifactRow } from '@kino/db';
 import type { ChosenEdge } from './edges.ts';
 import { startupPaths, startupRendition } from './startup.ts';
@@ -30,6 +38,7 @@ export function playbackBlock(o: {
       opener: url(OPENER_PATH),
       thumbnail: url(THUMBNAIL_PATH),
       storyboard: url(STORYBOARD_VTT_PATH),
+      static_renditions: { highest: url(staticRenditionPath('highest')), audio: url(staticRenditionPath('audio')) },
     },
     prefetch: [OPENER_PATH, ...(hls ? startupPaths(o.artifacts) : [])]
       .filter((p) => has.has(p))
@@ -64,6 +73,12 @@ export const playbackBlockSchema = {
           type: ['string', 'null'],
           description:
             'The storyboard: a WebVTT file whose cues name a tile of its sprite sheet (`{sprite}#xywh=x,y,w,h`, relative to it), from asset.storyboard_ready on: seek-bar previews.',
+        },
+        static_renditions: {
+          type: 'object',
+          description:
+            'Downloads (POST /v1/assets/{id}/static-renditions), each null until ready; the edge serves them with Content-Disposition: attachment.',
+          properties: { highest: { type: ['string', 'null'] }, audio: { type: ['string', 'null'] } },
         },
       },
     },

@@ -274,6 +274,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/assets/{id}/clips": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cut a clip of an asset: a new asset of its own
+         * @description The clip is a new asset (`clip_of`, `clip`), `importing` until a job cuts [start, end) from the parent’s source — copied when start is on a keyframe, encoded otherwise (`clip.mode`) — then processed like an upload, with its own events. It keeps its own source, so deleting the parent does not affect a clip once cut. Counts as an upload against the account’s quotas.
+         */
+        post: operations["createClip"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/assets/{id}/events": {
         parameters: {
             query?: never;
@@ -308,6 +328,26 @@ export interface paths {
         get: operations["getPlayback"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/assets/{id}/static-renditions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Make downloadable files of an asset: an MP4 of the top rung, an M4A of the audio
+         * @description Made by a job once the source is probed; `static_renditions` on the asset shows each (`preparing`, `ready` with ffprobe metadata, or `errored`), `asset.static_rendition_ready` announces it, and the playback block has its signed edge URL (urls.static_renditions), served with Content-Disposition: attachment. Idempotent: renditions asked for already are left as they are (200); an errored one asked again is made again. 409 while the asset is not processed yet or when it failed.
+         */
+        post: operations["createStaticRenditions"];
         delete?: never;
         options?: never;
         head?: never;
@@ -977,6 +1017,46 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "asset.static_rendition_errored": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A static rendition could not be made: data.name, data.code, data.message.
+         * @description Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); see POST /v1/webhooks. Any 2xx is success.
+         */
+        post: operations["assetStaticRenditionErroredWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "asset.static_rendition_ready": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A static rendition (a download: `highest` MP4 or `audio` M4A) is stored: data.name, data.path and its ffprobe metadata.
+         * @description Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); see POST /v1/webhooks. Any 2xx is success.
+         */
+        post: operations["assetStaticRenditionReadyWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "asset.storyboard_ready": {
         parameters: {
             query?: never;
@@ -1087,7 +1167,7 @@ export interface webhooks {
         get?: never;
         put?: never;
         /**
-         * A job was queued: a URL import (data.reason `import`), processing (again, after a retry), after a delete the purge (data.reason `deleted`), or a job of the jobs API (data.reason `submitted`; asset_id null, data.job_id its id).
+         * A job was queued: a URL import (data.reason `import`), a clip cut (`clip`), static renditions (`static_renditions`), processing (again, after a retry), after a delete the purge (data.reason `deleted`), or a job of the jobs API (data.reason `submitted`; asset_id null, data.job_id its id).
          * @description Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); see POST /v1/webhooks. Any 2xx is success.
          */
         post: operations["jobQueuedWebhook"];
@@ -1216,10 +1296,10 @@ export interface components {
                 /** @enum {string} */
                 job_state: "queued" | "running" | "succeeded" | "failed" | "cancelled";
                 /**
-                 * @description The step in hand: import_source: fetch; process_source: probe, opener, playlists; encode_ladder: download, probe, audio, ladder, thumbnail, storyboard, upload, metrics; purge_asset: purge; run_job: fetch, encode, probe, upload, measure (in the order first reported; see the README). `done` once the job succeeded.
+                 * @description The step in hand: import_source: fetch; cut_clip: cut, upload; process_source: probe, opener, playlists; encode_ladder: download, probe, audio, ladder, thumbnail, storyboard, upload, metrics; encode_static: highest, audio; purge_asset: purge; run_job: fetch, encode, probe, upload, measure (in the order first reported; see the README). `done` once the job succeeded.
                  * @enum {string|null}
                  */
-                step: "fetch" | "probe" | "opener" | "playlists" | "download" | "audio" | "ladder" | "thumbnail" | "storyboard" | "upload" | "metrics" | "purge" | "encode" | "measure" | "done" | null;
+                step: "fetch" | "cut" | "upload" | "probe" | "opener" | "playlists" | "download" | "audio" | "ladder" | "thumbnail" | "storyboard" | "metrics" | "highest" | "purge" | "encode" | "measure" | "done" | null;
                 fraction: number | null;
                 attempts: number;
                 max_attempts: number;
@@ -1228,7 +1308,7 @@ export interface components {
             artifacts?: {
                 path: string;
                 /** @enum {string} */
-                kind: "opener" | "thumbnail" | "storyboard" | "master" | "playlist" | "init";
+                kind: "opener" | "thumbnail" | "storyboard" | "master" | "playlist" | "init" | "static";
                 content_type: string;
                 bytes: number;
                 rendition: string | null;
@@ -1254,6 +1334,46 @@ export interface components {
                     sampled_seconds: number;
                 } | null;
             }[];
+            /** @description Downloads asked for (POST /v1/assets/{id}/static-renditions), with ffprobe metadata once ready; their signed URLs are in the playback block (urls.static_renditions). Only on one asset. */
+            static_renditions?: {
+                /** @enum {string} */
+                name: "highest" | "audio";
+                /**
+                 * @description `preparing` until made (it waits for the source to be probed), then `ready` or `errored`.
+                 * @enum {string}
+                 */
+                status: "preparing" | "ready" | "errored";
+                /** @description Seconds. */
+                duration?: number;
+                bytes?: number;
+                /** @description Bits per second, over the whole file. */
+                bitrate?: number | null;
+                /** @description ffprobe's format name. */
+                container?: string;
+                video_codec?: string | null;
+                audio_codec?: string | null;
+                width?: number | null;
+                height?: number | null;
+                error?: {
+                    code: string;
+                    message: string;
+                };
+            }[];
+            /**
+             * Format: uuid
+             * @description The asset this one was cut from; null unless it is a clip.
+             */
+            clip_of: string | null;
+            /** @description A clip: its range in seconds of the parent (`clip_of`). */
+            clip: {
+                start: number;
+                end: number;
+                /**
+                 * @description `copy` when the cut started on a keyframe and the streams were copied, `encode` otherwise; set once cut.
+                 * @enum {string}
+                 */
+                mode?: "copy" | "encode";
+            } | null;
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
@@ -1501,6 +1621,63 @@ export interface components {
                 bytes: number;
             };
         };
+        /** @description A static rendition could not be made: data.name, data.code, data.message. */
+        AssetStaticRenditionErroredEvent: {
+            /** @description The sequence number: increasing, in commit order, per deployment. */
+            id: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "asset.static_rendition_errored";
+            /**
+             * Format: uuid
+             * @description The asset the event is about.
+             */
+            asset_id: string;
+            /** Format: date-time */
+            created_at: string;
+            data: {
+                /** @enum {string} */
+                name: "highest" | "audio";
+                /** @description Stable UPPER_SNAKE code of the failure. */
+                code: string;
+                message: string;
+            };
+        };
+        /** @description A static rendition (a download: `highest` MP4 or `audio` M4A) is stored: data.name, data.path and its ffprobe metadata. */
+        AssetStaticRenditionReadyEvent: {
+            /** @description The sequence number: increasing, in commit order, per deployment. */
+            id: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "asset.static_rendition_ready";
+            /**
+             * Format: uuid
+             * @description The asset the event is about.
+             */
+            asset_id: string;
+            /** Format: date-time */
+            created_at: string;
+            data: {
+                /** @enum {string} */
+                name: "highest" | "audio";
+                path: string;
+                /** @description Seconds. */
+                duration: number;
+                bytes: number;
+                /** @description Bits per second, over the whole file. */
+                bitrate: number | null;
+                /** @description ffprobe's format name. */
+                container: string;
+                video_codec: string | null;
+                audio_codec: string | null;
+                width: number | null;
+                height: number | null;
+            };
+        };
         /** @description The storyboard (sprite sheet and WebVTT file, for seek-bar previews) is stored. */
         AssetStoryboardReadyEvent: {
             /** @description The sequence number: increasing, in commit order, per deployment. */
@@ -1554,14 +1731,14 @@ export interface components {
                  * @description Stable UPPER_SNAKE identifier of the error; the README lists when each is answered.
                  * @enum {string}
                  */
-                code: "VALIDATION_ERROR" | "INVALID_JSON" | "EMPTY_BODY" | "INVALID_CURSOR" | "INVALID_TIMESTAMP" | "INVALID_WINDOW" | "WINDOW_TOO_LARGE" | "INVALID_WEBHOOK_URL" | "INVALID_SOURCE_URL" | "INVALID_PARTS" | "UNKNOWN_PRESET" | "BAD_REQUEST" | "INVALID_PATH" | "UNAUTHORIZED" | "INVALID_API_KEY" | "API_KEY_EXPIRED" | "ACCOUNT_DISABLED" | "INSUFFICIENT_SCOPE" | "QUOTA_EXCEEDED" | "API_KEY_REVOKED" | "TOKEN_MISSING" | "TOKEN_MALFORMED" | "TOKEN_EXPIRED" | "TOKEN_NOT_YET_VALID" | "TOKEN_BAD_SIGNATURE" | "TOKEN_UNKNOWN_KEY" | "TOKEN_BAD_ALGORITHM" | "TOKEN_WRONG_AUDIENCE" | "TOKEN_MISSING_CLAIMS" | "TOKEN_WRONG_ASSET" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "ASSET_NOT_PLAYABLE" | "ARTIFACT_NOT_FOUND" | "UNPUBLISHED_ARTIFACT" | "UNKNOWN_ARTIFACT" | "INVALID_IMAGE_PARAMS" | "IMAGE_VARIANT_LIMIT" | "NOT_IN_PLAN" | "METHOD_NOT_ALLOWED" | "INVALID_DOWNLOAD_TOKEN" | "JOB_FINISHED" | "JOB_NOT_FINISHED" | "IDEMPOTENCY_KEY_IN_USE" | "UPLOAD_INCOMPLETE" | "NOT_A_DIRECT_UPLOAD" | "UPLOAD_OFFSET_MISMATCH" | "UPLOAD_INTERRUPTED" | "UPLOAD_EXPIRED" | "ASSET_DELETED" | "WEBHOOK_DISABLED" | "DELIVERY_IN_FLIGHT" | "PRESET_BUILTIN" | "PRESET_EXISTS" | "TOO_MANY_PRESETS" | "TUS_VERSION_UNSUPPORTED" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_CONTENT_TYPE" | "NOT_MEDIA" | "IDEMPOTENCY_KEY_REUSED" | "INVALID_COMMAND" | "INVALID_OPTIONS" | "INVALID_INPUT" | "METRIC_UNAVAILABLE" | "TOO_MANY_JOBS" | "PRESET_NOT_SUPPORTED_FOR_UPLOADS" | "ESTIMATE_SOURCE_UNSUPPORTED" | "RATE_LIMITED" | "TOO_MANY_STREAMS" | "INTERNAL_ERROR" | "TUS_EXTENSION_UNSUPPORTED" | "ORIGIN_UNAVAILABLE" | "ANALYTICS_UNAVAILABLE" | "OVERLOADED" | "NO_EDGE_AVAILABLE" | "SEGMENT_NOT_READY" | "TOO_MANY_FILLS" | "TOO_MANY_FILLS_FOR_TOKEN" | "TOO_MANY_FILLS_FOR_ASSET" | "SHUTTING_DOWN";
+                code: "VALIDATION_ERROR" | "INVALID_JSON" | "EMPTY_BODY" | "INVALID_CURSOR" | "INVALID_TIMESTAMP" | "INVALID_WINDOW" | "WINDOW_TOO_LARGE" | "INVALID_WEBHOOK_URL" | "INVALID_SOURCE_URL" | "INVALID_CLIP_RANGE" | "INVALID_PARTS" | "UNKNOWN_PRESET" | "BAD_REQUEST" | "INVALID_PATH" | "UNAUTHORIZED" | "INVALID_API_KEY" | "API_KEY_EXPIRED" | "ACCOUNT_DISABLED" | "INSUFFICIENT_SCOPE" | "QUOTA_EXCEEDED" | "API_KEY_REVOKED" | "TOKEN_MISSING" | "TOKEN_MALFORMED" | "TOKEN_EXPIRED" | "TOKEN_NOT_YET_VALID" | "TOKEN_BAD_SIGNATURE" | "TOKEN_UNKNOWN_KEY" | "TOKEN_BAD_ALGORITHM" | "TOKEN_WRONG_AUDIENCE" | "TOKEN_MISSING_CLAIMS" | "TOKEN_WRONG_ASSET" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "ASSET_NOT_PLAYABLE" | "ARTIFACT_NOT_FOUND" | "UNPUBLISHED_ARTIFACT" | "UNKNOWN_ARTIFACT" | "INVALID_IMAGE_PARAMS" | "IMAGE_VARIANT_LIMIT" | "NOT_IN_PLAN" | "METHOD_NOT_ALLOWED" | "INVALID_DOWNLOAD_TOKEN" | "JOB_FINISHED" | "JOB_NOT_FINISHED" | "IDEMPOTENCY_KEY_IN_USE" | "UPLOAD_INCOMPLETE" | "ASSET_NOT_READY" | "ASSET_FAILED" | "NOT_A_DIRECT_UPLOAD" | "UPLOAD_OFFSET_MISMATCH" | "UPLOAD_INTERRUPTED" | "UPLOAD_EXPIRED" | "ASSET_DELETED" | "WEBHOOK_DISABLED" | "DELIVERY_IN_FLIGHT" | "PRESET_BUILTIN" | "PRESET_EXISTS" | "TOO_MANY_PRESETS" | "TUS_VERSION_UNSUPPORTED" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_CONTENT_TYPE" | "NOT_MEDIA" | "IDEMPOTENCY_KEY_REUSED" | "INVALID_COMMAND" | "INVALID_OPTIONS" | "INVALID_INPUT" | "METRIC_UNAVAILABLE" | "TOO_MANY_JOBS" | "PRESET_NOT_SUPPORTED_FOR_UPLOADS" | "ESTIMATE_SOURCE_UNSUPPORTED" | "RATE_LIMITED" | "TOO_MANY_STREAMS" | "INTERNAL_ERROR" | "TUS_EXTENSION_UNSUPPORTED" | "ORIGIN_UNAVAILABLE" | "ANALYTICS_UNAVAILABLE" | "OVERLOADED" | "NO_EDGE_AVAILABLE" | "SEGMENT_NOT_READY" | "TOO_MANY_FILLS" | "TOO_MANY_FILLS_FOR_TOKEN" | "TOO_MANY_FILLS_FOR_ASSET" | "SHUTTING_DOWN";
                 message: string;
                 details?: unknown;
                 request_id: string;
             };
         };
         /** @description An event of the log: SSE `data:`, a page of GET /v1/assets/{id}/events, the `data` of a webhook delivery. */
-        Event: components["schemas"]["AssetCreatedEvent"] | components["schemas"]["AssetSourceUploadedEvent"] | components["schemas"]["JobQueuedEvent"] | components["schemas"]["JobStartedEvent"] | components["schemas"]["JobProgressEvent"] | components["schemas"]["JobSucceededEvent"] | components["schemas"]["JobFailedEvent"] | components["schemas"]["JobCancelledEvent"] | components["schemas"]["AssetPlaylistsReadyEvent"] | components["schemas"]["AssetOpenerReadyEvent"] | components["schemas"]["AssetThumbnailReadyEvent"] | components["schemas"]["AssetStoryboardReadyEvent"] | components["schemas"]["AssetRenditionReadyEvent"] | components["schemas"]["AssetHlsReadyEvent"] | components["schemas"]["AssetEdgesWarmedEvent"] | components["schemas"]["AssetErroredEvent"] | components["schemas"]["AssetDeletedEvent"] | components["schemas"]["AssetPurgedEvent"] | components["schemas"]["WebhookDisabledEvent"];
+        Event: components["schemas"]["AssetCreatedEvent"] | components["schemas"]["AssetSourceUploadedEvent"] | components["schemas"]["JobQueuedEvent"] | components["schemas"]["JobStartedEvent"] | components["schemas"]["JobProgressEvent"] | components["schemas"]["JobSucceededEvent"] | components["schemas"]["JobFailedEvent"] | components["schemas"]["JobCancelledEvent"] | components["schemas"]["AssetPlaylistsReadyEvent"] | components["schemas"]["AssetOpenerReadyEvent"] | components["schemas"]["AssetThumbnailReadyEvent"] | components["schemas"]["AssetStoryboardReadyEvent"] | components["schemas"]["AssetRenditionReadyEvent"] | components["schemas"]["AssetHlsReadyEvent"] | components["schemas"]["AssetEdgesWarmedEvent"] | components["schemas"]["AssetErroredEvent"] | components["schemas"]["AssetStaticRenditionReadyEvent"] | components["schemas"]["AssetStaticRenditionErroredEvent"] | components["schemas"]["AssetDeletedEvent"] | components["schemas"]["AssetPurgedEvent"] | components["schemas"]["WebhookDisabledEvent"];
         /** @description A job of the jobs API. */
         Job: {
             /** Format: uuid */
@@ -1670,7 +1847,7 @@ export interface components {
                 fraction: number;
             };
         };
-        /** @description A job was queued: a URL import (data.reason `import`), processing (again, after a retry), after a delete the purge (data.reason `deleted`), or a job of the jobs API (data.reason `submitted`; asset_id null, data.job_id its id). */
+        /** @description A job was queued: a URL import (data.reason `import`), a clip cut (`clip`), static renditions (`static_renditions`), processing (again, after a retry), after a delete the purge (data.reason `deleted`), or a job of the jobs API (data.reason `submitted`; asset_id null, data.job_id its id). */
         JobQueuedEvent: {
             /** @description The sequence number: increasing, in commit order, per deployment. */
             id: number;
@@ -1688,7 +1865,7 @@ export interface components {
             created_at: string;
             data: {
                 job_id: number | string;
-                /** @description Why: `uploaded`, `import`, `ladder`, `retry` (after a failed attempt), `released` (a worker stopped), `lease_expired`, `deleted` (the purge), `submitted` (a job of the jobs API). */
+                /** @description Why: `uploaded`, `import`, `clip` (a clip's cut), `static_renditions`, `ladder`, `retry` (after a failed attempt), `released` (a worker stopped), `lease_expired`, `deleted` (the purge), `submitted` (a job of the jobs API). */
                 reason: string;
                 /** @description The job’s operation: convert, trim, …, command, analyze. */
                 operation?: string;
@@ -1770,6 +1947,11 @@ export interface components {
                 thumbnail?: string | null;
                 /** @description The storyboard: a WebVTT file whose cues name a tile of its sprite sheet (`{sprite}#xywh=x,y,w,h`, relative to it), from asset.storyboard_ready on: seek-bar previews. */
                 storyboard?: string | null;
+                /** @description Downloads (POST /v1/assets/{id}/static-renditions), each null until ready; the edge serves them with Content-Disposition: attachment. */
+                static_renditions?: {
+                    highest?: string | null;
+                    audio?: string | null;
+                };
             };
             prefetch?: string[];
             /** @description QoE beacons: POST a JSON body with this token to this URL (see the edge's /beacon). */
@@ -1814,7 +1996,7 @@ export interface components {
             id: string;
             url: string;
             /** @description The event types sent to this endpoint; null for all of them. */
-            event_types: ("asset.created" | "asset.source_uploaded" | "job.queued" | "job.started" | "job.progress" | "job.succeeded" | "job.failed" | "job.cancelled" | "asset.playlists_ready" | "asset.opener_ready" | "asset.thumbnail_ready" | "asset.storyboard_ready" | "asset.rendition_ready" | "asset.hls_ready" | "asset.edges_warmed" | "asset.errored" | "asset.deleted" | "asset.purged" | "webhook.disabled")[] | null;
+            event_types: ("asset.created" | "asset.source_uploaded" | "job.queued" | "job.started" | "job.progress" | "job.succeeded" | "job.failed" | "job.cancelled" | "asset.playlists_ready" | "asset.opener_ready" | "asset.thumbnail_ready" | "asset.storyboard_ready" | "asset.rendition_ready" | "asset.hls_ready" | "asset.edges_warmed" | "asset.errored" | "asset.static_rendition_ready" | "asset.static_rendition_errored" | "asset.deleted" | "asset.purged" | "webhook.disabled")[] | null;
             description: string | null;
             /** Format: date-time */
             created_at: string;
@@ -1849,7 +2031,7 @@ export interface components {
             /** @description The event's sequence number (`id` in the payload). */
             event_id: number;
             /** @enum {string} */
-            event_type: "asset.created" | "asset.source_uploaded" | "job.queued" | "job.started" | "job.progress" | "job.succeeded" | "job.failed" | "job.cancelled" | "asset.playlists_ready" | "asset.opener_ready" | "asset.thumbnail_ready" | "asset.storyboard_ready" | "asset.rendition_ready" | "asset.hls_ready" | "asset.edges_warmed" | "asset.errored" | "asset.deleted" | "asset.purged" | "webhook.disabled";
+            event_type: "asset.created" | "asset.source_uploaded" | "job.queued" | "job.started" | "job.progress" | "job.succeeded" | "job.failed" | "job.cancelled" | "asset.playlists_ready" | "asset.opener_ready" | "asset.thumbnail_ready" | "asset.storyboard_ready" | "asset.rendition_ready" | "asset.hls_ready" | "asset.edges_warmed" | "asset.errored" | "asset.static_rendition_ready" | "asset.static_rendition_errored" | "asset.deleted" | "asset.purged" | "webhook.disabled";
             /**
              * Format: uuid
              * @description null for an event of the account (webhook.disabled).
@@ -1907,7 +2089,7 @@ export interface components {
         /** @description The body of a webhook delivery (Standard Webhooks): the event, with its type and time repeated outside it. */
         WebhookEvent: {
             /** @enum {string} */
-            type: "asset.created" | "asset.source_uploaded" | "job.queued" | "job.started" | "job.progress" | "job.succeeded" | "job.failed" | "job.cancelled" | "asset.playlists_ready" | "asset.opener_ready" | "asset.thumbnail_ready" | "asset.storyboard_ready" | "asset.rendition_ready" | "asset.hls_ready" | "asset.edges_warmed" | "asset.errored" | "asset.deleted" | "asset.purged" | "webhook.disabled";
+            type: "asset.created" | "asset.source_uploaded" | "job.queued" | "job.started" | "job.progress" | "job.succeeded" | "job.failed" | "job.cancelled" | "asset.playlists_ready" | "asset.opener_ready" | "asset.thumbnail_ready" | "asset.storyboard_ready" | "asset.rendition_ready" | "asset.hls_ready" | "asset.edges_warmed" | "asset.errored" | "asset.static_rendition_ready" | "asset.static_rendition_errored" | "asset.deleted" | "asset.purged" | "webhook.disabled";
             /**
              * Format: date-time
              * @description The event’s created_at.
@@ -1977,7 +2159,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_CLIP_RANGE, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2017,7 +2199,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_CLIP_RANGE, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2064,7 +2246,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_CLIP_RANGE, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2113,7 +2295,7 @@ export interface operations {
                     "text/html": string;
                 };
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_CLIP_RANGE, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2185,7 +2367,7 @@ export interface operations {
                     "application/json": components["schemas"]["Playback"];
                 };
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_CLIP_RANGE, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2337,7 +2519,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_CLIP_RANGE, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2451,7 +2633,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_CLIP_RANGE, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2536,7 +2718,7 @@ export interface operations {
                     "application/json": components["schemas"]["Job"];
                 };
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_CLIP_RANGE, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2642,7 +2824,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_CLIP_RANGE, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2709,7 +2891,7 @@ export interface operations {
                     "application/json": components["schemas"]["Asset"];
                 };
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_CLIP_RANGE, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2785,7 +2967,7 @@ export interface operations {
                     "application/json": components["schemas"]["Asset"];
                 };
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_CLIP_RANGE, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2873,7 +3055,7 @@ export interface operations {
                     "application/json": components["schemas"]["Asset"];
                 };
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_CLIP_RANGE, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2909,7 +3091,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: JOB_FINISHED, JOB_NOT_FINISHED, IDEMPOTENCY_KEY_IN_USE, UPLOAD_INCOMPLETE, NOT_A_DIRECT_UPLOAD, UPLOAD_OFFSET_MISMATCH, UPLOAD_INTERRUPTED, ASSET_DELETED, WEBHOOK_DISABLED, DELIVERY_IN_FLIGHT, PRESET_BUILTIN, PRESET_EXISTS, TOO_MANY_PRESETS. */
+            /** @description Error: JOB_FINISHED, JOB_NOT_FINISHED, IDEMPOTENCY_KEY_IN_USE, UPLOAD_INCOMPLETE, ASSET_NOT_READY, ASSET_FAILED, NOT_A_DIRECT_UPLOAD, UPLOAD_OFFSET_MISMATCH, UPLOAD_INTERRUPTED, ASSET_DELETED, WEBHOOK_DISABLED, DELIVERY_IN_FLIGHT, PRESET_BUILTIN, PRESET_EXISTS, TOO_MANY_PRESETS. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3010,7 +3192,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_CLIP_RANGE, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3122,7 +3304,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_CLIP_RANGE, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3187,6 +3369,110 @@ export interface operations {
             };
         };
     };
+    createClip: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Seconds into the asset where the clip starts. */
+                    start: number;
+                    /** @description Seconds into the asset where the clip ends (exclusive); at least 0.5 s after start. */
+                    end: number;
+                    title?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The clip was created; its cut is queued. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Asset"];
+                };
+            };
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_CLIP_RANGE, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED, INVALID_API_KEY, API_KEY_EXPIRED, API_KEY_REVOKED, TOKEN_MISSING, TOKEN_MALFORMED, TOKEN_EXPIRED, TOKEN_NOT_YET_VALID, TOKEN_BAD_SIGNATURE, TOKEN_UNKNOWN_KEY, TOKEN_BAD_ALGORITHM, TOKEN_WRONG_AUDIENCE, TOKEN_MISSING_CLAIMS. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT, INVALID_DOWNLOAD_TOKEN. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: NOT_FOUND, ROUTE_NOT_FOUND, ASSET_NOT_PLAYABLE, ARTIFACT_NOT_FOUND, UNPUBLISHED_ARTIFACT, UNKNOWN_ARTIFACT, NOT_IN_PLAN. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: JOB_FINISHED, JOB_NOT_FINISHED, IDEMPOTENCY_KEY_IN_USE, UPLOAD_INCOMPLETE, ASSET_NOT_READY, ASSET_FAILED, NOT_A_DIRECT_UPLOAD, UPLOAD_OFFSET_MISMATCH, UPLOAD_INTERRUPTED, ASSET_DELETED, WEBHOOK_DISABLED, DELIVERY_IN_FLIGHT, PRESET_BUILTIN, PRESET_EXISTS, TOO_MANY_PRESETS. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: ANALYTICS_UNAVAILABLE, OVERLOADED, NO_EDGE_AVAILABLE, SEGMENT_NOT_READY, TOO_MANY_FILLS, TOO_MANY_FILLS_FOR_TOKEN, TOO_MANY_FILLS_FOR_ASSET, SHUTTING_DOWN. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     listAssetEvents: {
         parameters: {
             query?: {
@@ -3213,7 +3499,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_CLIP_RANGE, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3294,7 +3580,7 @@ export interface operations {
                     "application/json": components["schemas"]["Playback"];
                 };
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_CLIP_RANGE, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3350,6 +3636,107 @@ export interface operations {
             };
             /** @description Error: ANALYTICS_UNAVAILABLE, OVERLOADED, NO_EDGE_AVAILABLE, SEGMENT_NOT_READY, TOO_MANY_FILLS, TOO_MANY_FILLS_FOR_TOKEN, TOO_MANY_FILLS_FOR_ASSET, SHUTTING_DOWN. */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createStaticRenditions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description `highest`: an MP4 of the top rung (H.264/AAC, faststart). `audio`: an M4A of the audio (AAC). */
+                    renditions: ("highest" | "audio")[];
+                };
+            };
+        };
+        responses: {
+            /** @description Every rendition asked for was asked for before: the asset as it is. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Asset"];
+                };
+            };
+            /** @description New renditions were asked for: they are `preparing`. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Asset"];
+                };
+            };
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_CLIP_RANGE, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED, INVALID_API_KEY, API_KEY_EXPIRED, API_KEY_REVOKED, TOKEN_MISSING, TOKEN_MALFORMED, TOKEN_EXPIRED, TOKEN_NOT_YET_VALID, TOKEN_BAD_SIGNATURE, TOKEN_UNKNOWN_KEY, TOKEN_BAD_ALGORITHM, TOKEN_WRONG_AUDIENCE, TOKEN_MISSING_CLAIMS. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT, INVALID_DOWNLOAD_TOKEN. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: NOT_FOUND, ROUTE_NOT_FOUND, ASSET_NOT_PLAYABLE, ARTIFACT_NOT_FOUND, UNPUBLISHED_ARTIFACT, UNKNOWN_ARTIFACT, NOT_IN_PLAN. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: JOB_FINISHED, JOB_NOT_FINISHED, IDEMPOTENCY_KEY_IN_USE, UPLOAD_INCOMPLETE, ASSET_NOT_READY, ASSET_FAILED, NOT_A_DIRECT_UPLOAD, UPLOAD_OFFSET_MISMATCH, UPLOAD_INTERRUPTED, ASSET_DELETED, WEBHOOK_DISABLED, DELIVERY_IN_FLIGHT, PRESET_BUILTIN, PRESET_EXISTS, TOO_MANY_PRESETS. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR. */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3421,7 +3808,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_CLIP_RANGE, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3528,7 +3915,7 @@ export interface operations {
                     "text/event-stream": string;
                 };
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_CLIP_RANGE, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3612,7 +3999,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_CLIP_RANGE, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3760,7 +4147,7 @@ export interface operations {
                     "application/json": components["schemas"]["Job"];
                 };
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_CLIP_RANGE, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3854,7 +4241,7 @@ export interface operations {
                     "application/json": components["schemas"]["Job"];
                 };
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_CLIP_RANGE, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3930,7 +4317,7 @@ export interface operations {
                     "application/json": components["schemas"]["Job"];
                 };
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_CLIP_RANGE, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3966,7 +4353,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: JOB_FINISHED, JOB_NOT_FINISHED, IDEMPOTENCY_KEY_IN_USE, UPLOAD_INCOMPLETE, NOT_A_DIRECT_UPLOAD, UPLOAD_OFFSET_MISMATCH, UPLOAD_INTERRUPTED, ASSET_DELETED, WEBHOOK_DISABLED, DELIVERY_IN_FLIGHT, PRESET_BUILTIN, PRESET_EXISTS, TOO_MANY_PRESETS. */
+            /** @description Error: JOB_FINISHED, JOB_NOT_FINISHED, IDEMPOTENCY_KEY_IN_USE, UPLOAD_INCOMPLETE, ASSET_NOT_READY, ASSET_FAILED, NOT_A_DIRECT_UPLOAD, UPLOAD_OFFSET_MISMATCH, UPLOAD_INTERRUPTED, ASSET_DELETED, WEBHOOK_DISABLED, DELIVERY_IN_FLIGHT, PRESET_BUILTIN, PRESET_EXISTS, TOO_MANY_PRESETS. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4015,7 +4402,7 @@ export interface operations {
                     "application/json": components["schemas"]["Job"];
                 };
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_CLIP_RANGE, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4051,7 +4438,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: JOB_FINISHED, JOB_NOT_FINISHED, IDEMPOTENCY_KEY_IN_USE, UPLOAD_INCOMPLETE, NOT_A_DIRECT_UPLOAD, UPLOAD_OFFSET_MISMATCH, UPLOAD_INTERRUPTED, ASSET_DELETED, WEBHOOK_DISABLED, DELIVERY_IN_FLIGHT, PRESET_BUILTIN, PRESET_EXISTS, TOO_MANY_PRESETS. */
+            /** @description Error: JOB_FINISHED, JOB_NOT_FINISHED, IDEMPOTENCY_KEY_IN_USE, UPLOAD_INCOMPLETE, ASSET_NOT_READY, ASSET_FAILED, NOT_A_DIRECT_UPLOAD, UPLOAD_OFFSET_MISMATCH, UPLOAD_INTERRUPTED, ASSET_DELETED, WEBHOOK_DISABLED, DELIVERY_IN_FLIGHT, PRESET_BUILTIN, PRESET_EXISTS, TOO_MANY_PRESETS. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4103,7 +4490,7 @@ export interface operations {
                     "application/octet-stream": string;
                 };
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_CLIP_RANGE, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4170,7 +4557,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_CLIP_RANGE, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4266,7 +4653,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_CLIP_RANGE, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4349,7 +4736,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_CLIP_RANGE, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4425,7 +4812,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_CLIP_RANGE, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4493,7 +4880,7 @@ export interface operations {
                     "application/json": components["schemas"]["Preset"];
                 };
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_CLIP_RANGE, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4600,7 +4987,7 @@ export interface operations {
                     "application/json": components["schemas"]["Preset"];
                 };
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_CLIP_RANGE, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4627,7 +5014,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: JOB_FINISHED, JOB_NOT_FINISHED, IDEMPOTENCY_KEY_IN_USE, UPLOAD_INCOMPLETE, NOT_A_DIRECT_UPLOAD, UPLOAD_OFFSET_MISMATCH, UPLOAD_INTERRUPTED, ASSET_DELETED, WEBHOOK_DISABLED, DELIVERY_IN_FLIGHT, PRESET_BUILTIN, PRESET_EXISTS, TOO_MANY_PRESETS. */
+            /** @description Error: JOB_FINISHED, JOB_NOT_FINISHED, IDEMPOTENCY_KEY_IN_USE, UPLOAD_INCOMPLETE, ASSET_NOT_READY, ASSET_FAILED, NOT_A_DIRECT_UPLOAD, UPLOAD_OFFSET_MISMATCH, UPLOAD_INTERRUPTED, ASSET_DELETED, WEBHOOK_DISABLED, DELIVERY_IN_FLIGHT, PRESET_BUILTIN, PRESET_EXISTS, TOO_MANY_PRESETS. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4693,7 +5080,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_CLIP_RANGE, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4729,7 +5116,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: JOB_FINISHED, JOB_NOT_FINISHED, IDEMPOTENCY_KEY_IN_USE, UPLOAD_INCOMPLETE, NOT_A_DIRECT_UPLOAD, UPLOAD_OFFSET_MISMATCH, UPLOAD_INTERRUPTED, ASSET_DELETED, WEBHOOK_DISABLED, DELIVERY_IN_FLIGHT, PRESET_BUILTIN, PRESET_EXISTS, TOO_MANY_PRESETS. */
+            /** @description Error: JOB_FINISHED, JOB_NOT_FINISHED, IDEMPOTENCY_KEY_IN_USE, UPLOAD_INCOMPLETE, ASSET_NOT_READY, ASSET_FAILED, NOT_A_DIRECT_UPLOAD, UPLOAD_OFFSET_MISMATCH, UPLOAD_INTERRUPTED, ASSET_DELETED, WEBHOOK_DISABLED, DELIVERY_IN_FLIGHT, PRESET_BUILTIN, PRESET_EXISTS, TOO_MANY_PRESETS. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4809,7 +5196,7 @@ export interface operations {
                     "application/json": components["schemas"]["Preset"];
                 };
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_CLIP_RANGE, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4845,7 +5232,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: JOB_FINISHED, JOB_NOT_FINISHED, IDEMPOTENCY_KEY_IN_USE, UPLOAD_INCOMPLETE, NOT_A_DIRECT_UPLOAD, UPLOAD_OFFSET_MISMATCH, UPLOAD_INTERRUPTED, ASSET_DELETED, WEBHOOK_DISABLED, DELIVERY_IN_FLIGHT, PRESET_BUILTIN, PRESET_EXISTS, TOO_MANY_PRESETS. */
+            /** @description Error: JOB_FINISHED, JOB_NOT_FINISHED, IDEMPOTENCY_KEY_IN_USE, UPLOAD_INCOMPLETE, ASSET_NOT_READY, ASSET_FAILED, NOT_A_DIRECT_UPLOAD, UPLOAD_OFFSET_MISMATCH, UPLOAD_INTERRUPTED, ASSET_DELETED, WEBHOOK_DISABLED, DELIVERY_IN_FLIGHT, PRESET_BUILTIN, PRESET_EXISTS, TOO_MANY_PRESETS. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4923,6 +5310,12 @@ export interface operations {
                                     /** @description Mean duration of its last 20 successful attempts; null before the first. */
                                     typical_seconds: number | null;
                                 };
+                                cut_clip: {
+                                    queued: number;
+                                    running: number;
+                                    /** @description Mean duration of its last 20 successful attempts; null before the first. */
+                                    typical_seconds: number | null;
+                                };
                                 process_source: {
                                     queued: number;
                                     running: number;
@@ -4930,6 +5323,12 @@ export interface operations {
                                     typical_seconds: number | null;
                                 };
                                 encode_ladder: {
+                                    queued: number;
+                                    running: number;
+                                    /** @description Mean duration of its last 20 successful attempts; null before the first. */
+                                    typical_seconds: number | null;
+                                };
+                                encode_static: {
                                     queued: number;
                                     running: number;
                                     /** @description Mean duration of its last 20 successful attempts; null before the first. */
@@ -4948,9 +5347,9 @@ export interface operations {
                             alive: number;
                             /** @description Jobs the live workers run at once, per lane. */
                             slots: {
-                                /** @description First jobs (URL imports; probe, playlists, opener), and purges. */
+                                /** @description First jobs (URL imports, clips' cuts; probe, playlists, opener), and purges. */
                                 process_source: number;
-                                /** @description Ladders. */
+                                /** @description Ladders and static renditions. */
                                 encode_ladder: number;
                             };
                         };
@@ -4967,9 +5366,9 @@ export interface operations {
                             estimated_ready_at: string | null;
                             /** @description The slots the estimate counts on: the live ones, or the configured ones for a lane no live worker serves. */
                             slots: {
-                                /** @description First jobs (URL imports; probe, playlists, opener), and purges. */
+                                /** @description First jobs (URL imports, clips' cuts; probe, playlists, opener), and purges. */
                                 process_source: number;
-                                /** @description Ladders. */
+                                /** @description Ladders and static renditions. */
                                 encode_ladder: number;
                             };
                             /** @description True when no live worker serves a lane: the queue is not moving, and the estimate is for when workers are back. */
@@ -4986,7 +5385,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_CLIP_RANGE, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5090,7 +5489,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_CLIP_RANGE, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5200,7 +5599,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_CLIP_RANGE, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5308,7 +5707,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_CLIP_RANGE, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5351,7 +5750,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_CLIP_RANGE, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5443,7 +5842,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_CLIP_RANGE, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5494,7 +5893,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_CLIP_RANGE, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5619,7 +6018,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_CLIP_RANGE, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5750,7 +6149,7 @@ export interface operations {
                     "application/json": components["schemas"]["Asset"];
                 };
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_CLIP_RANGE, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5786,7 +6185,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: JOB_FINISHED, JOB_NOT_FINISHED, IDEMPOTENCY_KEY_IN_USE, UPLOAD_INCOMPLETE, NOT_A_DIRECT_UPLOAD, UPLOAD_OFFSET_MISMATCH, UPLOAD_INTERRUPTED, ASSET_DELETED, WEBHOOK_DISABLED, DELIVERY_IN_FLIGHT, PRESET_BUILTIN, PRESET_EXISTS, TOO_MANY_PRESETS. */
+            /** @description Error: JOB_FINISHED, JOB_NOT_FINISHED, IDEMPOTENCY_KEY_IN_USE, UPLOAD_INCOMPLETE, ASSET_NOT_READY, ASSET_FAILED, NOT_A_DIRECT_UPLOAD, UPLOAD_OFFSET_MISMATCH, UPLOAD_INTERRUPTED, ASSET_DELETED, WEBHOOK_DISABLED, DELIVERY_IN_FLIGHT, PRESET_BUILTIN, PRESET_EXISTS, TOO_MANY_PRESETS. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5856,6 +6255,8 @@ export interface operations {
                 wait?: "playable";
                 /** @description How long wait=playable may hold; capped by configuration. Only with wait=playable. */
                 timeout_seconds?: number;
+                /** @description Static renditions (downloads) to make once the source is in: `highest` (MP4), `audio` (M4A), comma-separated. */
+                static_renditions?: string;
                 /** @description Prefer an edge in this region (also the x-kino-region header). */
                 region?: string;
                 /** @description Lifetime of the signed URLs; capped by configuration. */
@@ -5884,6 +6285,8 @@ export interface operations {
                     playback_policy?: "signed" | "public";
                     /** @description Encode to this preset (GET /v1/presets) instead of the default ladder; snapshotted on the asset. Unknown: 400 UNKNOWN_PRESET; one uploads cannot use yet (H.265, AV1): 422 PRESET_NOT_SUPPORTED_FOR_UPLOADS. */
                     preset?: string;
+                    /** @description `highest`: an MP4 of the top rung (H.264/AAC, faststart). `audio`: an M4A of the audio (AAC). */
+                    static_renditions?: ("highest" | "audio")[];
                 };
                 "video/*": string;
                 "audio/*": string;
@@ -5926,7 +6329,7 @@ export interface operations {
                     "application/json": components["schemas"]["Asset"];
                 };
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_CLIP_RANGE, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5953,7 +6356,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: JOB_FINISHED, JOB_NOT_FINISHED, IDEMPOTENCY_KEY_IN_USE, UPLOAD_INCOMPLETE, NOT_A_DIRECT_UPLOAD, UPLOAD_OFFSET_MISMATCH, UPLOAD_INTERRUPTED, ASSET_DELETED, WEBHOOK_DISABLED, DELIVERY_IN_FLIGHT, PRESET_BUILTIN, PRESET_EXISTS, TOO_MANY_PRESETS. */
+            /** @description Error: JOB_FINISHED, JOB_NOT_FINISHED, IDEMPOTENCY_KEY_IN_USE, UPLOAD_INCOMPLETE, ASSET_NOT_READY, ASSET_FAILED, NOT_A_DIRECT_UPLOAD, UPLOAD_OFFSET_MISMATCH, UPLOAD_INTERRUPTED, ASSET_DELETED, WEBHOOK_DISABLED, DELIVERY_IN_FLIGHT, PRESET_BUILTIN, PRESET_EXISTS, TOO_MANY_PRESETS. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6038,7 +6441,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_CLIP_RANGE, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6098,7 +6501,7 @@ export interface operations {
                     /** @description An http or https URL. */
                     url: string;
                     /** @description Only these event types; omit for all of them. */
-                    event_types?: ("asset.created" | "asset.source_uploaded" | "job.queued" | "job.started" | "job.progress" | "job.succeeded" | "job.failed" | "job.cancelled" | "asset.playlists_ready" | "asset.opener_ready" | "asset.thumbnail_ready" | "asset.storyboard_ready" | "asset.rendition_ready" | "asset.hls_ready" | "asset.edges_warmed" | "asset.errored" | "asset.deleted" | "asset.purged" | "webhook.disabled")[];
+                    event_types?: ("asset.created" | "asset.source_uploaded" | "job.queued" | "job.started" | "job.progress" | "job.succeeded" | "job.failed" | "job.cancelled" | "asset.playlists_ready" | "asset.opener_ready" | "asset.thumbnail_ready" | "asset.storyboard_ready" | "asset.rendition_ready" | "asset.hls_ready" | "asset.edges_warmed" | "asset.errored" | "asset.static_rendition_ready" | "asset.static_rendition_errored" | "asset.deleted" | "asset.purged" | "webhook.disabled")[];
                     description?: string;
                 };
             };
@@ -6115,7 +6518,7 @@ export interface operations {
                         id: string;
                         url: string;
                         /** @description The event types sent to this endpoint; null for all of them. */
-                        event_types: ("asset.created" | "asset.source_uploaded" | "job.queued" | "job.started" | "job.progress" | "job.succeeded" | "job.failed" | "job.cancelled" | "asset.playlists_ready" | "asset.opener_ready" | "asset.thumbnail_ready" | "asset.storyboard_ready" | "asset.rendition_ready" | "asset.hls_ready" | "asset.edges_warmed" | "asset.errored" | "asset.deleted" | "asset.purged" | "webhook.disabled")[] | null;
+                        event_types: ("asset.created" | "asset.source_uploaded" | "job.queued" | "job.started" | "job.progress" | "job.succeeded" | "job.failed" | "job.cancelled" | "asset.playlists_ready" | "asset.opener_ready" | "asset.thumbnail_ready" | "asset.storyboard_ready" | "asset.rendition_ready" | "asset.hls_ready" | "asset.edges_warmed" | "asset.errored" | "asset.static_rendition_ready" | "asset.static_rendition_errored" | "asset.deleted" | "asset.purged" | "webhook.disabled")[] | null;
                         description: string | null;
                         /** Format: date-time */
                         created_at: string;
@@ -6145,7 +6548,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_CLIP_RANGE, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6230,7 +6633,7 @@ export interface operations {
                     "application/json": components["schemas"]["Webhook"];
                 };
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_CLIP_RANGE, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6304,7 +6707,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_CLIP_RANGE, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6389,7 +6792,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_CLIP_RANGE, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6466,7 +6869,7 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookDelivery"];
                 };
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_CLIP_RANGE, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6502,7 +6905,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: JOB_FINISHED, JOB_NOT_FINISHED, IDEMPOTENCY_KEY_IN_USE, UPLOAD_INCOMPLETE, NOT_A_DIRECT_UPLOAD, UPLOAD_OFFSET_MISMATCH, UPLOAD_INTERRUPTED, ASSET_DELETED, WEBHOOK_DISABLED, DELIVERY_IN_FLIGHT, PRESET_BUILTIN, PRESET_EXISTS, TOO_MANY_PRESETS. */
+            /** @description Error: JOB_FINISHED, JOB_NOT_FINISHED, IDEMPOTENCY_KEY_IN_USE, UPLOAD_INCOMPLETE, ASSET_NOT_READY, ASSET_FAILED, NOT_A_DIRECT_UPLOAD, UPLOAD_OFFSET_MISMATCH, UPLOAD_INTERRUPTED, ASSET_DELETED, WEBHOOK_DISABLED, DELIVERY_IN_FLIGHT, PRESET_BUILTIN, PRESET_EXISTS, TOO_MANY_PRESETS. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6551,7 +6954,7 @@ export interface operations {
                     "application/json": components["schemas"]["Webhook"];
                 };
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_CLIP_RANGE, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6639,7 +7042,7 @@ export interface operations {
                         id: string;
                         url: string;
                         /** @description The event types sent to this endpoint; null for all of them. */
-                        event_types: ("asset.created" | "asset.source_uploaded" | "job.queued" | "job.started" | "job.progress" | "job.succeeded" | "job.failed" | "job.cancelled" | "asset.playlists_ready" | "asset.opener_ready" | "asset.thumbnail_ready" | "asset.storyboard_ready" | "asset.rendition_ready" | "asset.hls_ready" | "asset.edges_warmed" | "asset.errored" | "asset.deleted" | "asset.purged" | "webhook.disabled")[] | null;
+                        event_types: ("asset.created" | "asset.source_uploaded" | "job.queued" | "job.started" | "job.progress" | "job.succeeded" | "job.failed" | "job.cancelled" | "asset.playlists_ready" | "asset.opener_ready" | "asset.thumbnail_ready" | "asset.storyboard_ready" | "asset.rendition_ready" | "asset.hls_ready" | "asset.edges_warmed" | "asset.errored" | "asset.static_rendition_ready" | "asset.static_rendition_errored" | "asset.deleted" | "asset.purged" | "webhook.disabled")[] | null;
                         description: string | null;
                         /** Format: date-time */
                         created_at: string;
@@ -6669,7 +7072,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_CLIP_RANGE, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6990,6 +7393,58 @@ export interface operations {
                     /** @constant */
                     type?: "asset.source_uploaded";
                     data?: components["schemas"]["AssetSourceUploadedEvent"];
+                } & components["schemas"]["WebhookEvent"];
+            };
+        };
+        responses: {
+            /** @description Received. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    assetStaticRenditionErroredWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @constant */
+                    type?: "asset.static_rendition_errored";
+                    data?: components["schemas"]["AssetStaticRenditionErroredEvent"];
+                } & components["schemas"]["WebhookEvent"];
+            };
+        };
+        responses: {
+            /** @description Received. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    assetStaticRenditionReadyWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @constant */
+                    type?: "asset.static_rendition_ready";
+                    data?: components["schemas"]["AssetStaticRenditionReadyEvent"];
                 } & components["schemas"]["WebhookEvent"];
             };
         };

@@ -21,6 +21,7 @@ import { videoRoutes } from './routes/videos.ts';
 import { accountRoutes } from './routes/account.ts';
 import { analyticsRoutes } from './routes/analytics.ts';
 import { assetRoutes } from './routes/assets.ts';
+import { derivedRoutes } from './routes/derived.ts';
 import { eventRoutes, EventSchema } from './routes/events.ts';
 import { internalRoutes } from './routes/internal.ts';
 import { KeySchema, keyRoutes } from './routes/keys.ts';
@@ -91,6 +92,7 @@ export async function buildApp(deps: ApiDeps, logStream?: LogDestination): Promi
     await v1.register(async (scope) => videoRoutes(scope, deps));
     await v1.register(async (scope) => uploadRoutes(scope, deps));
     await v1.register(async (scope) => assetRoutes(scope, deps));
+    await v1.register(async (scope) => derivedRoutes(scope, deps));
     await v1.register(async (scope) => playbackRoutes(scope, deps));
     await v1.register(async (scope) => eventRoutes(scope, deps));
     await v1.register(async (scope) => webhookRoutes(scope, deps));

@@ -1,8 +1,20 @@
-import { PLAYBACK_POLICIES, SOURCE_STATES, type ArtifactRow, type AssetRow, type PlayableState } from '@kino/db';
+import { STATIC_RENDITION_NAMES } from '@kino/artifacts';
+import {
+  PLAYBACK_POLICIES,
+  SOURCE_STATES,
+  type ArtifactRow,
+  type AssetRow,
+  type PlayableState,
+  listArtifacts,
+  listStaticRenditions,
+  type Queryable,
+  type StaticRenditionRow,
+} from '@kino/db';
 import { AnyObject, Nullable, refTo, StringEnum, Uuid } from '@kino/http';
-import type { MediaJob } from '@kino/jobs';
+import { latestJobFor, type MediaJob } from '@kino/jobs';
 import { DONE_STEP, PROGRESS_STEPS, type ProgressStep } from '@kino/pipeline';
 import { Type, type Static, type TSchemaOptions } from 'typebox';
+import { StaticRenditionMeta } from './event-schemas.ts';
 import { PlaybackRef } from './schemas.ts';
 
 // What a user sees of an asset. Segments are summarised per rendition rather than listed:
@@ -11,7 +23,7 @@ import { PlaybackRef } from './schemas.ts';
 
 const Artifact = Type.Object({
   path: Type.String(),
-  kind: StringEnum(['opener', 'thumbnail', 'storyboard', 'master', 'playlist', 'init']),
+  kind: StringEnum(['opener', 'thumbnail', 'storyboard', 'master', 'playlist', 'init', 'static']),
   content_type: Type.String(),
   bytes: Type.Integer(),
   rendition: Nullable(Type.String()),
@@ -39,6 +51,28 @@ const Rendition = Type.Object({
     },
   ),
 });
+
+const StaticRendition = Type.Object({
+  name: StringEnum(STATIC_RENDITION_NAMES),
+  status: StringEnum(['preparing', 'ready', 'errored'], {
+    description: '`preparing` until made (it waits for the source to be probed), then `ready` or `errored`.',
+  }),
+  ...Object.fromEntries(Object.entries(StaticRenditionMeta).map(([k, v]) => [k, Type.Optional(v)])),
+  error: Type.Optional(Type.Object({ code: Type.String(), message: Type.String() })),
+});
+
+const ClipSchema = Type.Object(
+  {
+    start: Type.Number(),
+    end: Type.Number(),
+    mode: Type.Optional(
+      StringEnum(['copy', 'encode'], {
+        description: '`copy` when the cut started on a keyframe and the streams were copied, `encode` otherwise; set once cut.',
+      }),
+    ),
+  },
+  { description: 'A clip: its range in seconds of the parent (`clip_of`).' },
+);
 
 // What every view of an asset has is required; what only some answers carry (one asset's
 // detail, an upload's wait) is optional.
@@ -90,6 +124,14 @@ export const AssetSchema = Type.Object(
     ),
     artifacts: Type.Optional(Type.Array(Artifact, { description: 'Only on one asset (not in lists).' })),
     renditions: Type.Optional(Type.Array(Rendition, { description: 'Only on one asset (not in lists).' })),
+    static_renditions: Type.Optional(
+      Type.Array(StaticRendition, {
+        description:
+          'Downloads asked for (POST /v1/assets/{id}/static-renditions), with ffprobe metadata once ready; their signed URLs are in the playback block (urls.static_renditions). Only on one asset.',
+      }),
+    ),
+    clip_of: Nullable(Uuid({ description: 'The asset this one was cut from; null unless it is a clip.' })),
+    clip: Nullable(ClipSchema),
     created_at: Type.String({ format: 'date-time' }),
     updated_at: Type.String({ format: 'date-time' }),
     deleted_at: Nullable(Type.String({ format: 'date-time' })),
@@ -140,7 +182,32 @@ function summariseRenditions(artifacts: ArtifactRow[]): RenditionSummary[] {
 export const viewPlayableState = (asset: Pick<AssetRow, 'playable_state' | 'deleted_at'>): PlayableState | 'deleted' =>
   asset.deleted_at ? 'deleted' : asset.playable_state;
 
-export function assetView(asset: AssetRow, baseUrl: string, detail?: { artifacts: ArtifactRow[]; job: MediaJob | null }) {
+function staticRenditionView(r: StaticRenditionRow) {
+  return { name: r.name, status: r.status, ...(r.meta ?? {}), ...(r.error ? { error: r.error } : {}) };
+}
+
+export interface AssetDetail {
+  artifacts: ArtifactRow[];
+  job: MediaJob | null;
+  staticRenditions: StaticRenditionRow[];
+}
+
+/** What one asset's view shows beyond its row. */
+export async function readAssetDetail(sql: Queryable, assetId: string): Promise<AssetDetail> {
+  const [artifacts, job, staticRenditions] = await Promise.all([
+    listArtifacts(sql, assetId),
+    latestJobFor(sql, assetId),
+    listStaticRenditions(sql, assetId),
+  ]);
+  return { artifacts, job, staticRenditions };
+}
+
+/** A just-created asset's detail: nothing made yet, only the static renditions it asked for. */
+export async function newAssetDetail(sql: Queryable, assetId: string): Promise<AssetDetail> {
+  return { artifacts: [], job: null, staticRenditions: await listStaticRenditions(sql, assetId) };
+}
+
+export function assetView(asset: AssetRow, baseUrl: string, detail?: AssetDetail) {
   return {
     id: asset.id,
     title: asset.title,
@@ -175,7 +242,10 @@ export function assetView(asset: AssetRow, baseUrl: string, detail?: { artifacts
           bitrate: a.bitrate,
         })),
       renditions: summariseRenditions(detail.artifacts),
+      static_renditions: detail.staticRenditions.map(staticRenditionView),
     }),
+    clip_of: asset.clip_of,
+    clip: asset.clip,
     created_at: asset.created_at.toISOString(),
     updated_at: asset.updated_at.toISOString(),
     deleted_at: asset.deleted_at?.toISOString() ?? null,

@@ -1,5 +1,6 @@
 import { EVENT_TYPES, type EventType } from '@kino/events';
-import { Nullable, Uuid } from '@kino/http';
+import { STATIC_RENDITION_NAMES } from '@kino/artifacts';
+import { Nullable, StringEnum, Uuid } from '@kino/http';
 import { Type, type TSchema } from 'typebox';
 
 // What each event type carries in `data`, for the OpenAPI document: the `Event` schema there
@@ -22,6 +23,18 @@ const AssetError = {
   message: Type.String(),
 };
 
+/** ffprobe's summary of a static rendition's file: on its event and on the asset. */
+export const StaticRenditionMeta = {
+  duration: Type.Number({ description: 'Seconds.' }),
+  bytes: Type.Integer(),
+  bitrate: Nullable(Type.Integer({ description: 'Bits per second, over the whole file.' })),
+  container: Type.String({ description: "ffprobe's format name." }),
+  video_codec: Nullable(Type.String()),
+  audio_codec: Nullable(Type.String()),
+  width: Nullable(Type.Integer()),
+  height: Nullable(Type.Integer()),
+};
+
 /** `data` per event type: a record over EventType, so a new type cannot go undocumented. */
 export const EVENT_DATA: Record<EventType, TSchema> = {
   'asset.created': Type.Object({ title: Nullable(Type.String()) }),
@@ -30,7 +43,7 @@ export const EVENT_DATA: Record<EventType, TSchema> = {
     job_id: JobId,
     reason: Type.String({
       description:
-        'Why: `uploaded`, `import`, `ladder`, `retry` (after a failed attempt), `released` (a worker stopped), `lease_expired`, `deleted` (the purge), `submitted` (a job of the jobs API).',
+        "Why: `uploaded`, `import`, `clip` (a clip's cut), `static_renditions`, `ladder`, `retry` (after a failed attempt), `released` (a worker stopped), `lease_expired`, `deleted` (the purge), `submitted` (a job of the jobs API).",
     }),
     operation: Type.Optional(Operation),
     failed_attempt: Type.Optional(Type.Integer({ description: 'With `retry`: the attempt that failed.' })),
@@ -77,6 +90,12 @@ export const EVENT_DATA: Record<EventType, TSchema> = {
     failed: EdgeIds('The edges that did not.'),
   }),
   'asset.errored': Type.Object({ ...AssetError, job_id: Type.Optional(JobId) }),
+  'asset.static_rendition_ready': Type.Object({
+    name: StringEnum(STATIC_RENDITION_NAMES),
+    path: Type.String(),
+    ...StaticRenditionMeta,
+  }),
+  'asset.static_rendition_errored': Type.Object({ name: StringEnum(STATIC_RENDITION_NAMES), ...AssetError }),
   'asset.deleted': Type.Object({}),
   'asset.purged': Type.Object({
     objects: Type.Integer({ description: 'Origin objects removed.' }),

@@ -247,8 +247,10 @@ describe('GET /v1/status', () => {
         running: 0,
         by_kind: {
           import_source: { queued: 0, running: 0, typical_seconds: null },
+          cut_clip: { queued: 0, running: 0, typical_seconds: null },
           process_source: { queued: 20, running: 0, typical_seconds: 10 },
           encode_ladder: { queued: 0, running: 0, typical_seconds: 30 },
+          encode_static: { queued: 0, running: 0, typical_seconds: null },
           purge_asset: { queued: 0, running: 0, typical_seconds: null },
         },
       },

@@ -95,7 +95,9 @@ describe('POST /v1/videos with a URL', () => {
   it('refuses unknown fields, a missing or non-string url and query parameters in the error shape, leaving nothing behind', async () => {
     const before = await leftovers();
     const unknown = await refusal(await send({ url: 'https://media.example.com/a.mp4', tittle: 'x' }), 400, 'VALIDATION_ERROR');
-    expect(unknown.message).toBe('Unknown body field `tittle`: this route takes `url`, `title`, `passthrough`, `playback_policy`.');
+    expect(unknown.message).toBe(
+      'Unknown body field `tittle`: this route takes `url`, `title`, `passthrough`, `playback_policy`, `static_renditions`.',
+    );
     expect((await refusal(await send({ title: 'no url' }), 400, 'VALIDATION_ERROR')).message).toBe('The body field `url` is required.');
     await refusal(await send({ url: { href: 'https://media.example.com/a.mp4' } }), 400, 'VALIDATION_ERROR');
     await refusal(await send(['https://media.example.com/a.mp4']), 400, 'VALIDATION_ERROR');

@@ -24,6 +24,8 @@ import {
   purgeAsset,
   queueReadAhead,
   runUserJob,
+  cutClip,
+  encodeStatic,
   sweepDeadScratch,
 } from '@kino/pipeline';
 import { QUIET_ROUTE, roleLogging, readinessRoute } from '@kino/http';
@@ -154,8 +156,12 @@ export async function createWorker(config: Config, shared: { bus?: RedisBus } = 
             return importSource(imports, job, ctx);
           case 'process_source':
             return processSource(pipeline, job, ctx);
+          case 'cut_clip':
+            return cutClip({ ...pipeline, admit: imports }, job, ctx);
           case 'encode_ladder':
             return encodeLadder(pipeline, job, ctx);
+          case 'encode_static':
+            return encodeStatic(pipeline, job, ctx);
           case 'purge_asset':
             return purgeAsset({ sql, storage, purgeEdges: purge, onEvents }, job, ctx);
           case 'run_job':
@@ -164,11 +170,12 @@ export async function createWorker(config: Config, shared: { bus?: RedisBus } = 
       },
     });
   // Two lanes, so that a burst of uploads never makes first frames wait behind ladders:
-  // imports, probes, playlists, openers (and purges) in one, ladders (niced) in the other.
+  // imports, clips' cuts, probes, playlists, openers (and purges) in one, ladders and
+  // static renditions (niced) in the other.
   const lanes = [
-    lane(['import_source', 'process_source', 'purge_asset'], config.worker.concurrency),
+    lane(['import_source', 'cut_clip', 'process_source', 'purge_asset'], config.worker.concurrency),
     // The jobs API's jobs beside the ladders: background work, niced, fair across accounts.
-    lane(['encode_ladder', 'run_job'], config.worker.ladderConcurrency),
+    lane(['encode_ladder', 'encode_static', 'run_job'], config.worker.ladderConcurrency),
   ];
   const runner: JobRunner = {
     get active() {

@@ -6,7 +6,7 @@ import { deleteAsset } from '@kino/pipeline';
 import { Type, type Static } from 'typebox';
 import type { ApiDeps } from '../deps.ts';
 import { ApiError, notFound } from '../errors.ts';
-import { AssetRef, assetView } from '../asset-view.ts';
+import { AssetRef, assetView, readAssetDetail } from '../asset-view.ts';
 import { BODY, keyedErrors } from '../schemas.ts';
 
 const PLAYABLE_STATES = ['not_playable', 'opener_ready', 'hls_ready', 'deleted'] as const;
@@ -70,10 +70,10 @@ export async function assetRoutes(scope: FastifyInstance, deps: ApiDeps): Promis
       const read = await deps.sql.begin('isolation level repeatable read read only', async (tx) => {
         const asset = await getAsset(tx, request.account.id, request.params.id);
         if (!asset) return null;
-        return { asset, artifacts: await listArtifacts(tx, asset.id), job: await latestJobFor(tx, asset.id) };
+        return { asset, detail: await readAssetDetail(tx, asset.id) };
       });
       if (!read) throw notFound('Asset');
-      return assetView(read.asset, base, { artifacts: read.artifacts, job: read.job });
+      return assetView(read.asset, base, read.detail);
     },
   );
 
@@ -103,8 +103,7 @@ export async function assetRoutes(scope: FastifyInstance, deps: ApiDeps): Promis
         if (!(await getAsset(deps.sql, accountId, request.params.id))) throw notFound('Asset');
         throw new ApiError(409, 'ASSET_DELETED', 'The asset was deleted; it can no longer be changed.');
       }
-      const [artifacts, job] = await Promise.all([listArtifacts(deps.sql, asset.id), latestJobFor(deps.sql, asset.id)]);
-      return assetView(asset, base, { artifacts, job });
+      return assetView(asset, base, await readAssetDetail(deps.sql, asset.id));
     },
   );
 
@@ -168,8 +167,7 @@ export async function assetRoutes(scope: FastifyInstance, deps: ApiDeps): Promis
         request.params.id,
       );
       if (!asset) throw notFound('Asset');
-      const [artifacts, job] = await Promise.all([listArtifacts(deps.sql, asset.id), latestJobFor(deps.sql, asset.id)]);
-      return assetView(asset, base, { artifacts, job });
+      return assetView(asset, base, await readAssetDetail(deps.sql, asset.id));
     },
   );
 }

@@ -19,8 +19,8 @@ const KindSchema = Type.Object({
 const Slots = (description: string) =>
   Type.Object(
     {
-      process_source: Type.Integer({ description: 'First jobs (URL imports; probe, playlists, opener), and purges.' }),
-      encode_ladder: Type.Integer({ description: 'Ladders.' }),
+      process_source: Type.Integer({ description: "First jobs (URL imports, clips' cuts; probe, playlists, opener), and purges." }),
+      encode_ladder: Type.Integer({ description: 'Ladders and static renditions.' }),
     },
     { description },
   );
@@ -33,7 +33,14 @@ const StatusSchema = Type.Object({
   queue: Type.Object({
     queued: Count,
     running: Count,
-    by_kind: Type.Object({ import_source: KindSchema, process_source: KindSchema, encode_ladder: KindSchema, purge_asset: KindSchema }),
+    by_kind: Type.Object({
+      import_source: KindSchema,
+      cut_clip: KindSchema,
+      process_source: KindSchema,
+      encode_ladder: KindSchema,
+      encode_static: KindSchema,
+      purge_asset: KindSchema,
+    }),
   }),
   workers: Type.Object({
     alive: Type.Integer({ description: `Workers heard from in the last ${WORKER_ALIVE_SECONDS} s.` }),
@@ -99,8 +106,10 @@ export async function statusRoutes(scope: FastifyInstance, deps: ApiDeps): Promi
           running: total('running'),
           by_kind: {
             import_source: kindView(kinds.import_source),
+            cut_clip: kindView(kinds.cut_clip),
             process_source: kindView(kinds.process_source),
             encode_ladder: kindView(kinds.encode_ladder),
+            encode_static: kindView(kinds.encode_static),
             purge_asset: kindView(kinds.purge_asset),
           },
         },

@@ -7,7 +7,7 @@ import { Type } from 'typebox';
 import { assessWithoutRefusing, refuseWhenOverloaded } from '../admission.ts';
 import type { ApiDeps } from '../deps.ts';
 import { ApiError, notFound } from '../errors.ts';
-import { AssetRef, assetView } from '../asset-view.ts';
+import { AssetRef, assetView, readAssetDetail } from '../asset-view.ts';
 import { BODY, keyedErrors } from '../schemas.ts';
 
 const CreateUpload = Type.Object({
@@ -147,9 +147,8 @@ export async function uploadRoutes(scope: FastifyInstance, deps: ApiDeps): Promi
       const admitted = found.source_state === 'awaiting_upload' ? await assessWithoutRefusing(deps) : null;
       const asset = await completeDirectUpload(ingest, found, request.body.parts);
       const queued = admitted !== null && asset.source_state === 'uploaded';
-      const [artifacts, job] = await Promise.all([listArtifacts(deps.sql, asset.id), latestJobFor(deps.sql, asset.id)]);
       const readyAt = queued ? admitted.estimatedReadyAt() : null;
-      return { ...assetView(asset, base, { artifacts, job }), estimated_ready_at: readyAt?.toISOString() ?? null };
+      return { ...assetView(asset, base, await readAssetDetail(deps.sql, asset.id)), estimated_ready_at: readyAt?.toISOString() ?? null };
     },
   );
 }

@@ -1,17 +1,17 @@
 import type { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import multipart, { type MultipartFile } from '@fastify/multipart';
-import { listArtifacts, PLAYBACK_POLICIES, type PlaybackPolicy } from '@kino/db';
+import { PLAYBACK_POLICIES, type PlaybackPolicy } from '@kino/db';
 import { Defaulted, StringEnum, typed } from '@kino/http';
 import { createImport, ingestUpload, MAX_IMPORT_URL_LENGTH } from '@kino/ingest';
 import { uploadPreset } from '@kino/presets';
-import { latestJobFor } from '@kino/jobs';
 import { Type, type Static } from 'typebox';
 import { scopesAllow } from '@kino/tenancy';
 import type { ApiDeps } from '../deps.ts';
 import { refuseWhenOverloaded } from '../admission.ts';
 import { ApiError } from '../errors.ts';
-import { AssetRef, assetView } from '../asset-view.ts';
+import { AssetRef, assetView, newAssetDetail, readAssetDetail } from '../asset-view.ts';
+import { askStaticRenditions, parseStaticRenditions, StaticRenditionsList, StaticRenditionsQuery } from './derived.ts';
 import { issuePlayback, waitUntilPlayable } from '../playback.ts';
 import { BODY, keyedErrors, playbackQuery } from '../schemas.ts';
 
@@ -45,6 +45,7 @@ const UploadQuery = Type.Object({
   timeout_seconds: Type.Optional(
     Type.Integer({ minimum: 1, description: 'How long wait=playable may hold; capped by configuration. Only with wait=playable.' }),
   ),
+  static_renditions: Type.Optional(StaticRenditionsQuery),
   ...playbackQuery,
 });
 
@@ -57,6 +58,7 @@ const ImportBody = Type.Object({
       'Fetched by a worker through the SSRF guard; never shown again, in the asset or anywhere else.',
   }),
   ...assetFields,
+  static_renditions: Type.Optional(StaticRenditionsList),
 });
 
 const FORM_FIELDS = ['title', 'passthrough', 'playback_policy', 'preset'];
@@ -179,8 +181,10 @@ export async function videoRoutes(scope: FastifyInstance, deps: ApiDeps): Promis
       if (request.body !== undefined) {
         // Refused before its asset exists, like every door.
         const admitted = await refuseWhenOverloaded(deps, reply);
-        const { asset, created } = await importVideo(deps, request.account.id, request.body as Static<typeof ImportBody>, request);
-        const view = assetView(asset, deps.config.api.publicUrl, { artifacts: [], job: null });
+        const body = request.body as Static<typeof ImportBody>;
+        const { asset, created } = await importVideo(deps, request.account.id, body, request);
+        await askStaticRenditions(deps, asset, body.static_renditions ?? []);
+        const view = assetView(asset, deps.config.api.publicUrl, await newAssetDetail(deps.sql, asset.id));
         return reply
           .code(created ? 202 : 200)
           .header('location', view.links.self)
@@ -266,6 +270,8 @@ export async function videoRoutes(scope: FastifyInstance, deps: ApiDeps): Promis
           quota: { limits: request.limits },
         },
       );
+      // Asked for once the asset exists; whichever of this and its processing comes second queues the job.
+      await askStaticRenditions(deps, asset, parseStaticRenditions(request.query.static_renditions));
       // From now, when its job was queued; a replay's asset was admitted (and estimated) before.
       const estimatedReadyAt = created ? admitted.estimatedReadyAt() : null;
       let latest = asset;
@@ -281,11 +287,8 @@ export async function videoRoutes(scope: FastifyInstance, deps: ApiDeps): Promis
           waited_seconds: Math.round(performance.now() - started) / 1000,
         };
       }
-      const detail =
-        request.query.wait === 'playable'
-          ? { artifacts: await listArtifacts(deps.sql, latest.id), job: await latestJobFor(deps.sql, latest.id) }
-          : { artifacts: [], job: null };
-      const view = assetView(latest, deps.config.api.publicUrl, detail);
+      const read = request.query.wait === 'playable' ? readAssetDetail : newAssetDetail;
+      const view = assetView(latest, deps.config.api.publicUrl, await read(deps.sql, latest.id));
       // The asset exists whatever happens next: a playback block that cannot be had (no edge
       // right now) is left out rather than turning the upload into an error a client retries.
       // A key that may not mint playback URLs gets none this way either.
