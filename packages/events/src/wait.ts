@@ -38,10 +38,13 @@ export async function waitWoken<T>(w: WokenWait<T>): Promise<T> {
       if (!news)
         await new Promise<void>((resolve) => {
           const left = deadline - Date.now();
-          const timer = setTimeout(() => {
-            lastRead = left <= w.recheckMs;
-            resolve();
-          }, Math.min(w.recheckMs, left));
+          const timer = setTimeout(
+            () => {
+              lastRead = left <= w.recheckMs;
+              resolve();
+            },
+            Math.min(w.recheckMs, left),
+          );
           wake = () => {
             clearTimeout(timer);
             resolve();

@@ -5,3 +5,4 @@ export * from './segment-queue.ts';
 export * from './segment-runner.ts';
 export * from './heartbeat.ts';
 export * from './admission.ts';
+export * from './capabilities.ts';

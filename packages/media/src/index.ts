@@ -1,7 +1,7 @@
 export { MediaError, type MediaErrorCode } from './errors.ts';
 export type { RunOptions } from './process.ts';
 export { runFfmpeg, type FfmpegOptions } from './ffmpeg.ts';
-export { assertConfined, mediaInput, MEDIA_DEMUXERS } from './confine.ts';
+export { assertConfined, isAllowedFilter, mediaInput, MEDIA_DEMUXERS } from './confine.ts';
 export { scrub } from './scrub.ts';
 export { probe, type ProbeResult } from './probe.ts';
 export { planLadder, type RenditionPlan } from './ladder-plan.ts';
@@ -30,3 +30,11 @@ export {
   type QualityMetric,
   type QualityScores,
 } from './quality.ts';
+export {
+  parseEncoders,
+  parseFilters,
+  parseMuxers,
+  readFfmpegCapabilities,
+  type FfmpegCapabilities,
+} from './capabilities.ts';
+export * from './operations.ts';

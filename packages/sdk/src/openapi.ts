@@ -294,6 +294,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/capabilities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Containers, codecs, filters, operations and limits of the encoding tier
+         * @description Read from the live workers’ ffmpeg (`-muxers`, `-encoders`, `-filters`), not from a list in the api: the intersection over live workers, so whatever worker claims a job has it. With no worker alive, the last known report, `ffmpeg.stale: true`.
+         */
+        get: operations["getCapabilities"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/events": {
         parameters: {
             query?: never;
@@ -2828,6 +2848,105 @@ export interface operations {
             };
             /** @description Error: ANALYTICS_UNAVAILABLE, OVERLOADED, NO_EDGE_AVAILABLE, SEGMENT_NOT_READY, TOO_MANY_FILLS, TOO_MANY_FILLS_FOR_TOKEN, TOO_MANY_FILLS_FOR_ASSET, SHUTTING_DOWN. */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getCapabilities: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Output container formats (ffmpeg muxers) of the workers’ ffmpeg. */
+                        containers: string[];
+                        /** @description Video encoders of the workers’ ffmpeg (libx264, libx265, libsvtav1, libvpx-vp9, …). */
+                        video_codecs: string[];
+                        /** @description Audio encoders of the workers’ ffmpeg (aac, libopus, libmp3lame, …). */
+                        audio_codecs: string[];
+                        /** @description Filters a job’s command may use: those of the workers’ ffmpeg that the command allowlist admits. */
+                        filters: string[];
+                        /** @description Typed operations of POST /v1/jobs. */
+                        operations: string[];
+                        /** @description Quality metrics POST /v1/analyze can measure here (vmaf only with libvmaf and its model). */
+                        metrics: string[];
+                        /** @description Whether every live worker’s ffmpeg has libvmaf and its model. */
+                        vmaf: boolean;
+                        limits: {
+                            /** @description MAX_UPLOAD_BYTES: the largest source an upload may send. */
+                            max_upload_bytes: number;
+                            /** @description FFMPEG_TIMEOUT_SECONDS: one ffmpeg run of a media job is stopped after this. */
+                            processing_timeout_seconds: number;
+                        };
+                        ffmpeg: {
+                            /** @description The workers’ ffmpeg versions, comma-separated when they differ. */
+                            version: string;
+                            /** @description Live workers the lists are the intersection of; 0 when stale. */
+                            workers: number;
+                            /** @description True when no worker is alive: the lists are the most recent report of one that was. */
+                            stale: boolean;
+                            /**
+                             * Format: date-time
+                             * @description When that report was taken; null when no worker ever reported.
+                             */
+                            probed_at: string | null;
+                        };
+                    };
+                };
+            };
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, BAD_REQUEST, INVALID_PATH. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED, INVALID_API_KEY, API_KEY_EXPIRED, API_KEY_REVOKED, TOKEN_MISSING, TOKEN_MALFORMED, TOKEN_EXPIRED, TOKEN_NOT_YET_VALID, TOKEN_BAD_SIGNATURE, TOKEN_UNKNOWN_KEY, TOKEN_BAD_ALGORITHM, TOKEN_WRONG_AUDIENCE, TOKEN_MISSING_CLAIMS. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR. */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };

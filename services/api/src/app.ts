@@ -28,6 +28,7 @@ import { playbackRoutes } from './routes/playback.ts';
 import { playerRoutes } from './routes/player.ts';
 import { publicRoutes } from './routes/public.ts';
 import { statusRoutes } from './routes/status.ts';
+import { capabilitiesRoutes } from './routes/capabilities.ts';
 import { tusRoutes } from './routes/tus.ts';
 import { swaggerOptions } from './openapi.ts';
 import { DeliverySchema, WebhookSchema, webhookRoutes } from './routes/webhooks.ts';
@@ -91,6 +92,7 @@ export async function buildApp(deps: ApiDeps, logStream?: LogDestination): Promi
     await v1.register(async (scope) => webhookRoutes(scope, deps));
     await v1.register(async (scope) => analyticsRoutes(scope, deps));
     await v1.register(async (scope) => statusRoutes(scope, deps));
+    await v1.register(async (scope) => capabilitiesRoutes(scope, deps));
     await v1.register(async (scope) => keyRoutes(scope, deps));
     await v1.register(async (scope) => accountRoutes(scope, deps));
   });
