@@ -4,3 +4,4 @@ export * from './accounts.ts';
 export * from './assets.ts';
 export * from './edges.ts';
 export * from './revocations.ts';
+export * from './account-usage.ts';

@@ -485,6 +485,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Minutes ingested and encoded, storage byte-hours and delivery of the account, per bucket
+         * @description The window is widened to whole buckets of `interval` (UTC days or hours); at most 92 days with interval=day, 31 with hour. Without `from`: a day before `to`. Delivery needs ClickHouse (503 ANALYTICS_UNAVAILABLE while it is away).
+         */
+        get: operations["getUsage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/videos": {
         parameters: {
             query?: never;
@@ -4232,6 +4252,126 @@ export interface operations {
             };
             /** @description Error: INTERNAL_ERROR. */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getUsage: {
+        parameters: {
+            query?: {
+                /** @description RFC 3339, inclusive. Default: a day before `to`. */
+                from?: string;
+                /** @description RFC 3339, exclusive. Default: now. */
+                to?: string;
+                interval?: "hour" | "day";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        window: {
+                            /** Format: date-time */
+                            from: string;
+                            /** Format: date-time */
+                            to: string;
+                        };
+                        /** @enum {string} */
+                        interval: "hour" | "day";
+                        totals: {
+                            /** @description Source durations (minutes) of the assets created in the bucket. */
+                            minutes_ingested: number;
+                            /** @description Minutes encoded per codec family (h264, aac, …): each ladder rendition made counts its asset’s duration. */
+                            minutes_encoded: {
+                                [key: string]: number;
+                            };
+                            /** @description Σ bytes × hours stored in the bucket: sources and artifacts, from when they were stored until their asset was deleted. */
+                            storage_byte_hours: number;
+                            /** @description Bytes the edges served (as GET /v1/analytics/playback counts them). */
+                            delivered_bytes: number;
+                            /** @description Requests the edges answered, refusals included (as GET /v1/analytics/playback). */
+                            delivered_requests: number;
+                        };
+                        /** @description Every bucket of the window, oldest first. */
+                        series: {
+                            /** Format: date-time */
+                            t: string;
+                            /** @description Source durations (minutes) of the assets created in the bucket. */
+                            minutes_ingested: number;
+                            /** @description Minutes encoded per codec family (h264, aac, …): each ladder rendition made counts its asset’s duration. */
+                            minutes_encoded: {
+                                [key: string]: number;
+                            };
+                            /** @description Σ bytes × hours stored in the bucket: sources and artifacts, from when they were stored until their asset was deleted. */
+                            storage_byte_hours: number;
+                            /** @description Bytes the edges served (as GET /v1/analytics/playback counts them). */
+                            delivered_bytes: number;
+                            /** @description Requests the edges answered, refusals included (as GET /v1/analytics/playback). */
+                            delivered_requests: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, BAD_REQUEST, INVALID_PATH. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED, INVALID_API_KEY, API_KEY_EXPIRED, API_KEY_REVOKED, TOKEN_MISSING, TOKEN_MALFORMED, TOKEN_EXPIRED, TOKEN_NOT_YET_VALID, TOKEN_BAD_SIGNATURE, TOKEN_UNKNOWN_KEY, TOKEN_BAD_ALGORITHM, TOKEN_WRONG_AUDIENCE, TOKEN_MISSING_CLAIMS. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: ANALYTICS_UNAVAILABLE, OVERLOADED, NO_EDGE_AVAILABLE, SEGMENT_NOT_READY, TOO_MANY_FILLS, TOO_MANY_FILLS_FOR_TOKEN, TOO_MANY_FILLS_FOR_ASSET, SHUTTING_DOWN. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -29,6 +29,7 @@ import { playerRoutes } from './routes/player.ts';
 import { publicRoutes } from './routes/public.ts';
 import { statusRoutes } from './routes/status.ts';
 import { capabilitiesRoutes } from './routes/capabilities.ts';
+import { usageRoutes } from './routes/usage.ts';
 import { tusRoutes } from './routes/tus.ts';
 import { swaggerOptions } from './openapi.ts';
 import { DeliverySchema, WebhookSchema, webhookRoutes } from './routes/webhooks.ts';
@@ -93,6 +94,7 @@ export async function buildApp(deps: ApiDeps, logStream?: LogDestination): Promi
     await v1.register(async (scope) => analyticsRoutes(scope, deps));
     await v1.register(async (scope) => statusRoutes(scope, deps));
     await v1.register(async (scope) => capabilitiesRoutes(scope, deps));
+    await v1.register(async (scope) => usageRoutes(scope, deps));
     await v1.register(async (scope) => keyRoutes(scope, deps));
     await v1.register(async (scope) => accountRoutes(scope, deps));
   });
