@@ -53,30 +53,30 @@ function request(accountId: string, assetId: string, observedAt: number, bytes: 
 
 beforeAll(async () => {
   h = await startApiHarness();
-  [accountA] = (await h.db.sql<{ id: string }[]>`select id from accounts where name = 'a'`).map((r) => r.id);
+  accountA = (await h.db.sql<{ id: string }[]>`select id from accounts where name = 'a'`)[0]!.id;
   accountB = (await createAccount(h.db.sql, 'usage-b')).id;
   keyB = (await issueApiKey(h.db.sql, accountB)).key;
 
   // Account A: a 2-minute asset at 01:00 with a 240p and an audio rendition made at 02:00 and
   // a 1000-byte artifact stored at 02:00; a 3-minute asset at 10:00 deleted at 12:00.
-  const a1 = await asset(accountA!, { created: T0 + HOUR, minutes: 2, bytes: 3600 });
+  const a1 = await asset(accountA, { created: T0 + HOUR, minutes: 2, bytes: 3600 });
   await h.db.sql`
     insert into artifacts (asset_id, path, kind, key, content_type, bytes, created_at)
     values (${a1}, 'hls/240p/0.m4s', 'segment', 'k', 'video/mp4', 1000, ${at(T0 + 2 * HOUR)})`;
   for (const codecs of ['avc1.64000d', 'mp4a.40.2'])
     await h.db.sql`
       insert into asset_events (account_id, asset_id, type, data, created_at)
-      values (${accountA!}, ${a1}, 'asset.rendition_ready', ${h.db.sql.json({ codecs })}, ${at(T0 + 2 * HOUR)})`;
-  await asset(accountA!, { created: T0 + 10 * HOUR, minutes: 3, bytes: 7200, deleted: T0 + 12 * HOUR });
+      values (${accountA}, ${a1}, 'asset.rendition_ready', ${h.db.sql.json({ codecs })}, ${at(T0 + 2 * HOUR)})`;
+  await asset(accountA, { created: T0 + 10 * HOUR, minutes: 3, bytes: 7200, deleted: T0 + 12 * HOUR });
   // Account B's asset and traffic must not show in A's usage.
   const b1 = await asset(accountB, { created: T0 + HOUR, minutes: 50, bytes: 999_999 });
 
   const ch = await openClickHouse(h.config.clickhouse);
   close = ch.close;
   const rows = [
-    request(accountA!, a1, T0 + 3 * HOUR, 500),
-    request(accountA!, a1, T0 + 3 * HOUR + 60_000, 700),
-    request(accountA!, a1, T0 + 30 * HOUR, 100), // the next day
+    request(accountA, a1, T0 + 3 * HOUR, 500),
+    request(accountA, a1, T0 + 3 * HOUR + 60_000, 700),
+    request(accountA, a1, T0 + 30 * HOUR, 100), // the next day
     request(accountB, b1, T0 + 3 * HOUR, 123_456),
   ];
   await clickHouseWriter(() => ch.client).insert('playback_requests', rows.map(encodePlaybackRequest).join('\n'), randomUUID());
