@@ -1,3 +1,4 @@
+export * from './images.ts';
 export * from './keys.ts';
 export * from './paths.ts';
 export * from './playback-url.ts';

@@ -37,3 +37,52 @@ export const pathOfCacheKey = (cacheKey: string): string => cacheKey.slice(cache
 const CACHE_KEY = new RegExp(`^${ASSET_ID_PATTERN}/(?:${ARTIFACT_PATH_PATTERN})$`);
 /** Whether a string is a valid edge cache key (a file found on disk, a path in a warm request). */
 export const isCacheKey = (key: string): boolean => CACHE_KEY.test(key);
+
+// The outputs of a user's job (the jobs API): `jobs/{job_id}/{name}`, the name the caller
+// chose (checked by JOB_OUTPUT_NAME). Not artifacts of an asset: never served by the edge,
+// only streamed by the api behind a signed download URL.
+const JOBS = 'jobs/';
+
+/** The file names a job's outputs may have: a plain name and an extension of JOB_OUTPUT_EXTENSIONS. */
+export const JOB_OUTPUT_EXTENSIONS = [
+  'mp4',
+  'm4a',
+  'mov',
+  'mkv',
+  'webm',
+  'mp3',
+  'wav',
+  'flac',
+  'ogg',
+  'opus',
+  'gif',
+  'jpg',
+  'png',
+  'webp',
+] as const;
+export type JobOutputExtension = (typeof JOB_OUTPUT_EXTENSIONS)[number];
+export const JOB_OUTPUT_NAME = new RegExp(`^[A-Za-z0-9][A-Za-z0-9_-]{0,62}\\.(?:${JOB_OUTPUT_EXTENSIONS.join('|')})$`);
+
+/** Everything a job stored. */
+export const jobPrefix = (jobId: string): string => `${JOBS}${jobId}/`;
+export const jobOutputKey = (jobId: string, name: string): string => `${jobPrefix(jobId)}${name}`;
+
+const OUTPUT_TYPES: Record<JobOutputExtension, string> = {
+  mp4: 'video/mp4',
+  m4a: 'audio/mp4',
+  mov: 'video/quicktime',
+  mkv: 'video/x-matroska',
+  webm: 'video/webm',
+  mp3: 'audio/mpeg',
+  wav: 'audio/wav',
+  flac: 'audio/flac',
+  ogg: 'audio/ogg',
+  opus: 'audio/ogg',
+  gif: 'image/gif',
+  jpg: 'image/jpeg',
+  png: 'image/png',
+  webp: 'image/webp',
+};
+/** The Content-Type of a job output, by its name's extension. */
+export const jobOutputContentType = (name: string): string =>
+  OUTPUT_TYPES[name.slice(name.lastIndexOf('.') + 1) as JobOutputExtension] ?? 'application/octet-stream';

@@ -1,8 +1,19 @@
 // The artifact path grammar: what an asset publishes, relative to its own prefix, and what
 // each path is. Everything that names, checks or classifies an artifact reads it here.
 
-export type ArtifactKind = 'opener' | 'thumbnail' | 'master' | 'playlist' | 'init' | 'segment';
-export const ARTIFACT_KINDS: readonly ArtifactKind[] = ['opener', 'thumbnail', 'master', 'playlist', 'init', 'segment'];
+import { IMAGE_PATH_PATTERN, IMAGES_PREFIX } from './images.ts';
+
+export type ArtifactKind = 'opener' | 'thumbnail' | 'master' | 'playlist' | 'init' | 'segment' | 'storyboard' | 'image';
+export const ARTIFACT_KINDS: readonly ArtifactKind[] = [
+  'opener',
+  'thumbnail',
+  'master',
+  'playlist',
+  'init',
+  'segment',
+  'storyboard',
+  'image',
+];
 
 const SEGMENT_EXTENSION = '.m4s';
 
@@ -18,6 +29,9 @@ export const HLS_FILES = {
 
 export const OPENER_PATH = 'opener.mp4';
 export const THUMBNAIL_PATH = 'thumbnail.jpg';
+/** The storyboard: a sprite sheet of small frames, and the WebVTT file that says where each time's frame is in it. */
+export const STORYBOARD_SPRITE_PATH = 'storyboard.jpg';
+export const STORYBOARD_VTT_PATH = 'storyboard.vtt';
 const HLS_DIR = 'hls';
 export const HLS_PREFIX = `${HLS_DIR}/`;
 export const MASTER_PATH = `${HLS_DIR}/${HLS_FILES.master}`;
@@ -35,7 +49,10 @@ export const hlsPath = (relative: string): string => `${HLS_PREFIX}${relative}`;
 /** Sources of the patterns, for parsers that embed them (the playback URL, route schemas). */
 export const ASSET_ID_PATTERN = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 const RENDITION_PATTERN = '[a-z0-9]{1,16}';
-export const ARTIFACT_PATH_PATTERN = `opener\\.mp4|thumbnail\\.jpg|hls/master\\.m3u8|hls/${RENDITION_PATTERN}/(?:index\\.m3u8|init\\.mp4|(?:0|[1-9][0-9]{0,5})\\.m4s)`;
+export const ARTIFACT_PATH_PATTERN =
+  `opener\\.mp4|thumbnail\\.jpg|storyboard\\.(?:jpg|vtt)|hls/master\\.m3u8|hls/${RENDITION_PATTERN}/(?:index\\.m3u8|init\\.mp4|(?:0|[1-9][0-9]{0,5})\\.m4s)` +
+  // Capture groups of its own would shift those of the patterns that embed this one.
+  `|${IMAGE_PATH_PATTERN.replace(/\((?!\?)/g, '(?:')}`;
 
 const ARTIFACT_PATH = new RegExp(`^(?:${ARTIFACT_PATH_PATTERN})$`);
 const SEGMENT_FILE = /^(0|[1-9][0-9]*)\.m4s$/;
@@ -44,7 +61,7 @@ export const isArtifactPath = (path: string): boolean => ARTIFACT_PATH.test(path
 
 export interface ArtifactInfo {
   kind: ArtifactKind;
-  /** The rendition a ladder file belongs to; '' for the opener, thumbnail and master. */
+  /** The rendition a ladder file belongs to; '' for everything else. */
   rendition: string;
   /** A segment's index in its rendition. */
   segment?: number;
@@ -58,6 +75,8 @@ export function classify(path: string): ArtifactInfo {
   if (path === OPENER_PATH) return { kind: 'opener', rendition: '' };
   if (path === THUMBNAIL_PATH) return { kind: 'thumbnail', rendition: '' };
   if (path === MASTER_PATH) return { kind: 'master', rendition: '' };
+  if (path === STORYBOARD_SPRITE_PATH || path === STORYBOARD_VTT_PATH) return { kind: 'storyboard', rendition: '' };
+  if (path.startsWith(IMAGES_PREFIX)) return { kind: 'image', rendition: '' };
   // hls/{rendition}/{index.m3u8 | init.mp4 | n.m4s}
   const slash = path.indexOf('/', HLS_PREFIX.length);
   const rendition = path.slice(HLS_PREFIX.length, slash);

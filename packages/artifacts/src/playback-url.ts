@@ -1,5 +1,6 @@
 import { cacheKeyFor } from './keys.ts';
-import { ARTIFACT_PATH_PATTERN, ASSET_ID_PATTERN } from './paths.ts';
+import { ANIMATED_REQUEST, IMAGE_REQUEST_PATTERN, IMAGES_PREFIX, imageRequest, STILL_REQUEST } from './images.ts';
+import { ARTIFACT_PATH_PATTERN, ASSET_ID_PATTERN, THUMBNAIL_PATH } from './paths.ts';
 
 // `{edge}/p/{token}/{asset_id}/{artifact path}`. The token lives in the path, so the
 // relative URIs inside playlists carry it along and the playlists stay byte-identical.
@@ -17,9 +18,9 @@ export function playbackUrl(edgeUrl: string, token: string, assetId: string, pat
 export const MAX_URL_LENGTH = 4096;
 export const MAX_TOKEN_LENGTH = 2048;
 
-const PLAYBACK = new RegExp(`^/p/([A-Za-z0-9_.-]+)/(${ASSET_ID_PATTERN})/(${ARTIFACT_PATH_PATTERN})$`);
+const PLAYBACK = new RegExp(`^/p/([A-Za-z0-9_.-]+)/(${ASSET_ID_PATTERN})/(${ARTIFACT_PATH_PATTERN}|${IMAGE_REQUEST_PATTERN})$`);
 // An artifact URL whose token segment is missing: someone put the token in the query string.
-const TOKENLESS = new RegExp(`^/p/${ASSET_ID_PATTERN}/(?:${ARTIFACT_PATH_PATTERN})$`);
+const TOKENLESS = new RegExp(`^/p/${ASSET_ID_PATTERN}/(?:${ARTIFACT_PATH_PATTERN}|${IMAGE_REQUEST_PATTERN})$`);
 // Escapes (which would hide `..` or `/`), backslashes, empty segments and dot segments.
 const SUSPICIOUS = /%|\\|\/\/|\/\.\.?(?:\/|$)/;
 
@@ -35,7 +36,7 @@ export interface PlaybackTarget {
 export interface PathRefusal {
   ok: false;
   status: 400 | 401 | 404 | 414;
-  code: 'URI_TOO_LONG' | 'INVALID_PATH' | 'TOKEN_MALFORMED' | 'TOKEN_MISSING' | 'UNKNOWN_ARTIFACT';
+  code: 'URI_TOO_LONG' | 'INVALID_PATH' | 'TOKEN_MALFORMED' | 'TOKEN_MISSING' | 'UNKNOWN_ARTIFACT' | 'INVALID_IMAGE_PARAMS';
   message: string;
   /** Set when the refusal is a token failure, for the failure counters. */
   tokenReason?: 'missing' | 'malformed';
@@ -47,7 +48,8 @@ export function parsePlaybackUrl(url: string): PlaybackTarget | PathRefusal {
     return { ok: false, status: 414, code: 'URI_TOO_LONG', message: `The URL is longer than ${MAX_URL_LENGTH} characters.` };
   }
   const q = url.indexOf('?');
-  // A query string plays no part: never a token, never a cache key.
+  // A query string plays no part (never a token, never a cache key) except for an image
+  // made on demand, whose query names the variant and becomes its canonical path.
   const path = q === -1 ? url : url.slice(0, q);
   if (SUSPICIOUS.test(path)) {
     return { ok: false, status: 400, code: 'INVALID_PATH', message: 'The path contains escapes, backslashes, empty or dot segments.' };
@@ -59,7 +61,16 @@ export function parsePlaybackUrl(url: string): PlaybackTarget | PathRefusal {
       return { ok: false, status: 401, code: 'TOKEN_MALFORMED', message: 'The playback token is too long.', tokenReason: 'malformed' };
     }
     const assetId = m[2]!;
-    const artifactPath = m[3]!;
+    let artifactPath = m[3]!;
+    const query = q === -1 ? '' : url.slice(q + 1);
+    // Variants are asked for by their query, never by their canonical path: one URL form.
+    if (artifactPath.startsWith(IMAGES_PREFIX)) return UNKNOWN;
+    // `thumbnail.jpg` alone is the ladder's thumbnail; with a query, a still like the others.
+    if (isImageRequest(artifactPath) && (artifactPath !== THUMBNAIL_PATH || query !== '')) {
+      const image = imageRequest(artifactPath, query);
+      if (!image.ok) return { ok: false, status: 400, code: 'INVALID_IMAGE_PARAMS', message: image.message };
+      artifactPath = image.path;
+    }
     return { ok: true, token, assetId, artifactPath, key: cacheKeyFor(assetId, artifactPath) };
   }
   if (TOKENLESS.test(path)) {
@@ -71,5 +82,14 @@ export function parsePlaybackUrl(url: string): PlaybackTarget | PathRefusal {
       tokenReason: 'missing',
     };
   }
-  return { ok: false, status: 404, code: 'UNKNOWN_ARTIFACT', message: 'No such artifact: the path names nothing the edge serves.' };
+  return UNKNOWN;
 }
+
+const isImageRequest = (path: string): boolean => path.startsWith(`${STILL_REQUEST}.`) || path.startsWith(`${ANIMATED_REQUEST}.`);
+
+const UNKNOWN: PathRefusal = {
+  ok: false,
+  status: 404,
+  code: 'UNKNOWN_ARTIFACT',
+  message: 'No such artifact: the path names nothing the edge serves.',
+};

@@ -1,7 +1,8 @@
-import { classify, STARTUP_SEGMENTS, type ArtifactKind } from './paths.ts';
+import { classify, STARTUP_SEGMENTS, STORYBOARD_VTT_PATH, type ArtifactKind } from './paths.ts';
 
 // How each kind is served: one table for the origin (set on upload) and the edge (set on
-// every answer). Segments, init, opener and thumbnail never change under their key.
+// every answer). Segments, init, opener, thumbnail, storyboard and images never change
+// under their key (an image's key is its every parameter).
 // Playlists do when a retried job re-publishes a ladder: the origin lets them be reused for
 // a minute, the edge for two seconds so a re-published ladder reaches players quickly
 // after a purge.
@@ -32,6 +33,18 @@ export const POLICIES: Readonly<Record<ArtifactKind, ArtifactPolicy>> = {
   playlist,
   init: { contentType: 'video/mp4', originCacheControl: IMMUTABLE, edgeCacheControl: IMMUTABLE, ram: true },
   segment: { contentType: 'video/iso.segment', originCacheControl: IMMUTABLE, edgeCacheControl: IMMUTABLE, ram: false },
+  /** The sprite sheet; its WebVTT file is served as such (see policyOf). */
+  storyboard: { contentType: 'image/jpeg', originCacheControl: IMMUTABLE, edgeCacheControl: IMMUTABLE, ram: false },
+  /** A JPEG still; the other formats by their extension (see policyOf). */
+  image: { contentType: 'image/jpeg', originCacheControl: IMMUTABLE, edgeCacheControl: IMMUTABLE, ram: false },
+};
+
+const STORYBOARD_VTT: ArtifactPolicy = { ...POLICIES.storyboard, contentType: 'text/vtt' };
+const IMAGE_BY_EXTENSION: Readonly<Record<string, ArtifactPolicy>> = {
+  jpg: POLICIES.image,
+  png: { ...POLICIES.image, contentType: 'image/png' },
+  webp: { ...POLICIES.image, contentType: 'image/webp' },
+  gif: { ...POLICIES.image, contentType: 'image/gif' },
 };
 
 const STARTUP_SEGMENT: ArtifactPolicy = { ...POLICIES.segment, ram: true };
@@ -40,5 +53,7 @@ const STARTUP_SEGMENT: ArtifactPolicy = { ...POLICIES.segment, ram: true };
 export function policyOf(path: string): ArtifactPolicy {
   const info = classify(path);
   if (info.kind === 'segment' && info.segment! < STARTUP_SEGMENTS) return STARTUP_SEGMENT;
+  if (path === STORYBOARD_VTT_PATH) return STORYBOARD_VTT;
+  if (info.kind === 'image') return IMAGE_BY_EXTENSION[path.slice(path.lastIndexOf('.') + 1)]!;
   return POLICIES[info.kind];
 }

@@ -9,7 +9,8 @@ export interface PlaybackBlock {
   edge: { id: string | null; region: string | null; url: string };
   /** The rendition to start on; its first segments are in `prefetch`. */
   startup_rendition: string | null;
-  urls: { master: string | null; opener: string | null; thumbnail: string | null };
+  /** `storyboard`: the WebVTT file whose cues point into the sprite sheet (`storyboard.jpg#xywh=…`, relative to it). */
+  urls: { master: string | null; opener: string | null; thumbnail: string | null; storyboard: string | null };
   /** URLs worth fetching at page load, most important first. */
   prefetch: string[];
   /** Where the player posts QoE beacons, authorized by this block's token (see the edge's /beacon). */

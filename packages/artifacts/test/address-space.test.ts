@@ -12,7 +12,8 @@ const OWNER = join('packages', 'artifacts');
 // Test support builds fixtures by hand, as tests do.
 const EXEMPT = [OWNER, join('packages', 'testkit'), join('packages', 'testkit-stack')];
 /** A quoted or template string that spells a key prefix, an artifact file name or the playback URL. */
-const SPELLED = /['"`][^'"`\n]*(?:videos\/|sources\/|\.m3u8|\.m4s|opener\.mp4|thumbnail\.jpg|init\.mp4|\/p\/)/;
+const SPELLED =
+  /['"`][^'"`\n]*(?:videos\/|sources\/|\.m3u8|\.m4s|opener\.mp4|thumbnail\.(?:jpg|webp|png)|storyboard\.(?:jpg|vtt)|animated\.(?:gif|webp)|images\/|init\.mp4|\/p\/)/;
 
 function sources(dir: string, out: string[] = []): string[] {
   for (const name of readdirSync(dir)) {

@@ -27,6 +27,7 @@ import {
   sourceKeyFor,
   sourcePrefix,
   startupPathsOf,
+  STORYBOARD_SPRITE_PATH,
   THUMBNAIL_PATH,
 } from '../src/index.ts';
 
@@ -41,6 +42,8 @@ const PUBLISHED = [
   initPath('720p'),
   segmentPath('720p', 0),
   segmentPath('a1', 999999),
+  STORYBOARD_SPRITE_PATH,
+  'images/t1500-w320-h0-preserve.webp',
 ];
 
 describe('artifact paths', () => {
@@ -54,6 +57,8 @@ describe('artifact paths', () => {
       { kind: 'init', rendition: '720p' },
       { kind: 'segment', rendition: '720p', segment: 0 },
       { kind: 'segment', rendition: 'a1', segment: 999999 },
+      { kind: 'storyboard', rendition: '' },
+      { kind: 'image', rendition: '' },
     ]);
     expect(new Set(PUBLISHED.map((p) => classify(p).kind))).toEqual(new Set(ARTIFACT_KINDS));
     // The ladder's own file names, as ffmpeg writes them, land on the same paths.
@@ -94,10 +99,13 @@ describe('origin and cache keys', () => {
 
 describe('playback URLs', () => {
   it('the parser takes back exactly what the builder makes, with or without a query string', () => {
-    for (const path of PUBLISHED) {
+    // Variants are asked for by their query only (see images.test.ts).
+    for (const path of PUBLISHED.filter((p) => !p.startsWith('images/'))) {
       const url = playbackUrl('http://edge.example', token, asset, path);
       const target = url.slice('http://edge.example'.length);
       expect(parsePlaybackUrl(target)).toEqual({ ok: true, token, assetId: asset, artifactPath: path, key: cacheKeyFor(asset, path) });
+      // The ladder's thumbnail with a query is a still made on demand.
+      if (path === THUMBNAIL_PATH) continue;
       expect(parsePlaybackUrl(`${target}?x=1`)).toMatchObject({ ok: true, key: cacheKeyFor(asset, path) });
     }
   });
@@ -123,6 +131,9 @@ describe('playback URLs', () => {
     [`/p/${asset}/opener.mp4?token=${token}`, 401, 'TOKEN_MISSING'],
     [`/p/${'a'.repeat(2049)}/${asset}/opener.mp4`, 401, 'TOKEN_MALFORMED'],
     [`/p/${token}/${asset}/hls/${'a/'.repeat(2100)}0.m4s`, 414, 'URI_TOO_LONG'],
+    [`/p/${token}/${asset}/images/t0-w0-h0-preserve.jpg`, 404, 'UNKNOWN_ARTIFACT'],
+    [`/p/${token}/${asset}/thumbnail.gif`, 404, 'UNKNOWN_ARTIFACT'],
+    [`/p/${token}/${asset}/animated.png`, 404, 'UNKNOWN_ARTIFACT'],
   ])('refuses %s', (url, status, code) => {
     expect(parsePlaybackUrl(url)).toMatchObject({ ok: false, status, code });
   });

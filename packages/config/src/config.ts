@@ -41,6 +41,21 @@ export interface Config {
     trustProxy: boolean | string;
   };
   /** Ingest's doors besides the streamed upload (packages/ingest). */
+  /** The jobs API (POST /v1/jobs): what one job may write and spend. */
+  jobs: {
+    /** Each output's bytes (ffmpeg's -fs, and checked). */
+    maxOutputBytes: number;
+    /** All of a job's outputs together. */
+    maxTotalOutputBytes: number;
+    /** Each output's duration (-t added unless the command bounds it, and checked). */
+    maxOutputSeconds: number;
+    /** The ffmpeg run's time limit (wall clock), after which it is killed. */
+    timeoutSeconds: number;
+    /** Each input fetched from a URL (asset inputs are the account's own sources). */
+    maxInputBytes: number;
+    /** Lifetime of an output's signed download URL. */
+    downloadTtlSeconds: number;
+  };
   ingest: {
     /** A direct upload up to this size is sent in one PUT; above it, in parts. */
     singlePutMaxBytes: number;
@@ -410,6 +425,14 @@ export function loadConfig(env: Env = process.env): Config {
       // A page polls its bootstrap every 3 s while only the opener is ready (20 a minute).
       playerRatePerMinute: int(env, 'PLAYER_RATE_PER_MINUTE', 60, 1, 1_000_000),
       trustProxy: trustProxy(env),
+    },
+    jobs: {
+      maxOutputBytes: parseBytes('JOBS_MAX_OUTPUT_BYTES', str(env, 'JOBS_MAX_OUTPUT_BYTES', '2GiB')),
+      maxTotalOutputBytes: parseBytes('JOBS_MAX_TOTAL_OUTPUT_BYTES', str(env, 'JOBS_MAX_TOTAL_OUTPUT_BYTES', '5GiB')),
+      maxOutputSeconds: int(env, 'JOBS_MAX_OUTPUT_SECONDS', 4 * 3600, 1, 86_400),
+      timeoutSeconds: int(env, 'JOBS_TIMEOUT_SECONDS', 3600, 1, 86_400),
+      maxInputBytes: parseBytes('JOBS_MAX_INPUT_BYTES', str(env, 'JOBS_MAX_INPUT_BYTES', '5GiB')),
+      downloadTtlSeconds: int(env, 'JOBS_DOWNLOAD_TTL_SECONDS', 3600, 10, 7 * 86_400),
     },
     ingest: {
       singlePutMaxBytes: parseBytes('UPLOAD_SINGLE_PUT_MAX_BYTES', str(env, 'UPLOAD_SINGLE_PUT_MAX_BYTES', '100MiB')),

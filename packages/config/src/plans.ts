@@ -9,7 +9,7 @@ export const RATE_CLASSES = ['uploads', 'reads', 'writes', 'playback', 'events']
 /** Which bucket a route takes from: each /v1 route names one (services/api access.ts). */
 export type RateClass = (typeof RATE_CLASSES)[number];
 
-export const QUOTAS = ['stored_bytes', 'concurrent_uploads', 'active_jobs', 'webhooks', 'api_keys'] as const;
+export const QUOTAS = ['stored_bytes', 'concurrent_uploads', 'active_jobs', 'user_jobs', 'webhooks', 'api_keys'] as const;
 export type Quota = (typeof QUOTAS)[number];
 
 export type RateLimitName = `${RateClass}_per_minute`;
@@ -31,6 +31,8 @@ const DEFAULT_PLAN: PlanLimits = {
   concurrent_uploads: 20,
   // Queued and running media jobs (an upload makes two or three).
   active_jobs: 200,
+  // Jobs of the jobs API (POST /v1/jobs, /v1/analyze) queued or running.
+  user_jobs: 20,
   webhooks: 50,
   // Live (unrevoked) keys.
   api_keys: 100,
@@ -47,6 +49,7 @@ export const BUILT_IN_PLANS: Readonly<Record<string, PlanLimits>> = {
     stored_bytes: 10 * GiB,
     concurrent_uploads: 2,
     active_jobs: 10,
+    user_jobs: 2,
     webhooks: 5,
     api_keys: 10,
   },
@@ -60,6 +63,7 @@ export const BUILT_IN_PLANS: Readonly<Record<string, PlanLimits>> = {
     stored_bytes: 100 * 1024 * GiB,
     concurrent_uploads: 200,
     active_jobs: 2000,
+    user_jobs: 200,
     webhooks: 50,
     api_keys: 1000,
   },

@@ -36,6 +36,8 @@ export interface AssetRow {
   source_meta: Record<string, unknown> | null;
   /** The probe the segment plan was made from (see migrations/007_segment_jobs.sql). */
   media_probe: Record<string, unknown> | null;
+  /** The preset the asset is encoded to, snapshotted at upload (migrations/018); null: the default ladder. */
+  preset: Record<string, unknown> | null;
   error: AssetError | null;
   playback_policy: PlaybackPolicy;
   /** A direct or tus upload's deadline (migrations/010). */
@@ -92,6 +94,8 @@ export interface NewAsset {
   declaredBytes?: number | undefined;
   multipartId?: string | undefined;
   importUrl?: string | undefined;
+  /** The preset to encode to, as it is now (a snapshot: later edits of it do not reach this asset). */
+  preset?: object | null | undefined;
 }
 
 /**
@@ -103,11 +107,12 @@ export async function insertAsset(sql: Queryable, a: NewAsset): Promise<AssetRow
   const [row] = await sql<AssetRow[]>`
     insert into assets (id, account_id, title, passthrough, idempotency_key, idempotency_request,
                         source_key, source_content_type, playback_policy, source_state,
-                        upload_expires_at, upload_declared_bytes, upload_multipart_id, import_url)
+                        upload_expires_at, upload_declared_bytes, upload_multipart_id, import_url, preset)
     values (${a.id}, ${a.accountId}, ${a.title ?? null}, ${a.passthrough ?? null},
             ${a.idempotencyKey ?? null}, ${a.idempotencyRequest ? sql.json(a.idempotencyRequest as never) : null},
             ${sourceKeyFor(a.id)}, ${a.contentType}, ${a.playbackPolicy ?? 'signed'}, ${a.state ?? 'uploading'},
-            ${a.uploadExpiresAt ?? null}, ${a.declaredBytes ?? null}, ${a.multipartId ?? null}, ${a.importUrl ?? null})
+            ${a.uploadExpiresAt ?? null}, ${a.declaredBytes ?? null}, ${a.multipartId ?? null}, ${a.importUrl ?? null},
+            ${a.preset ? sql.json(a.preset as never) : null})
     on conflict (account_id, idempotency_key) where idempotency_key is not null do nothing
     returning *`;
   return row ?? null;

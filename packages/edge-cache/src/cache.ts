@@ -121,6 +121,7 @@ export function createEdgeCache(o: EdgeCacheOptions): EdgeCache {
     ok: 0,
     not_found: 0,
     not_ready: 0,
+    limited: 0,
     unavailable: 0,
     truncated: 0,
     aborted: 0,

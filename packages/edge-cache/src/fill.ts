@@ -13,7 +13,7 @@ import type { FillHolder } from './fill-budget.ts';
 // larger than this is not one we wrote, and is cached without being read.
 export const MAX_PLAYLIST_BYTES = 4 * 1024 * 1024;
 
-export type OriginResult = 'ok' | 'not_found' | 'not_ready' | 'unavailable' | 'truncated' | 'aborted' | 'failed';
+export type OriginResult = 'ok' | 'not_found' | 'not_ready' | 'limited' | 'unavailable' | 'truncated' | 'aborted' | 'failed';
 
 export interface FillContext {
   origin: Origin;
@@ -30,7 +30,7 @@ export interface FillContext {
 
 export class FillError extends Error {
   constructor(
-    readonly kind: 'not_found' | 'not_ready' | 'unavailable' | 'truncated' | 'aborted' | 'failed',
+    readonly kind: 'not_found' | 'not_ready' | 'limited' | 'unavailable' | 'truncated' | 'aborted' | 'failed',
     message: string,
     /** For not_ready: the origin's word on when to ask again, in seconds. */
     readonly retryAfterSec?: number,

@@ -21,12 +21,13 @@ export interface Origin {
 
 /**
  * Why the origin gave no object: it has none (`not_found`), it did not answer as it should
- * (`unavailable`), or the object is being made and may be asked for again after
- * `retryAfterSec` (`not_ready`, see just-in-time.ts).
+ * (`unavailable`), the object is being made and may be asked for again after
+ * `retryAfterSec` (`not_ready`, see just-in-time.ts), or it is an image variant the asset
+ * has no room for (`limited`).
  */
 export class OriginError extends Error {
   constructor(
-    readonly kind: 'not_found' | 'unavailable' | 'not_ready',
+    readonly kind: 'not_found' | 'unavailable' | 'not_ready' | 'limited',
     message: string,
     readonly retryAfterSec?: number,
   ) {

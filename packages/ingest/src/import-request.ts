@@ -23,6 +23,8 @@ export interface ImportInput {
   allowPrivate: boolean;
   /** The account's quotas, checked before the asset exists. */
   quota?: UploadQuota | undefined;
+  /** The preset to encode to, snapshotted on the asset (checked by the caller: packages/presets uploadPreset). */
+  preset?: object | undefined;
 }
 
 const REFUSALS: Record<ImportUrlProblem, string> = {
@@ -66,6 +68,7 @@ export async function createImport(deps: ImportRequestDeps, input: ImportInput):
         playbackPolicy: input.playbackPolicy,
         state: 'importing',
         importUrl: url,
+        preset: input.preset,
       },
       input.quota,
     );

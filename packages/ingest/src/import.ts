@@ -1,4 +1,6 @@
-import { Readable } from 'node:stream';
+import { createWriteStream } from 'node:fs';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { request, type Dispatcher } from 'undici';
 import type { AssetRow, Queryable } from '@kino/db';
 import { blockedCause, createGuardedAgent, type EgressPolicy } from '@kino/egress';
@@ -73,13 +75,7 @@ const unreachable = (reason: string, code: string, retryable: boolean) =>
  */
 export async function importFromUrl(deps: ImportDeps, asset: AssetRow, url: string, o: ImportOptions): Promise<AssetRow> {
   const timeout = deps.timeoutMs;
-  const agent = createGuardedAgent({
-    ...deps.egress,
-    connectTimeoutMs: timeout,
-    headersTimeoutMs: timeout,
-    bodyTimeoutMs: timeout,
-    connections: 1,
-  });
+  const agent = fetchAgent(deps);
   let stored = false;
   try {
     // The account's storage left bounds the fetch as the upload size limit does.
@@ -126,8 +122,64 @@ export async function importFromUrl(deps: ImportDeps, asset: AssetRow, url: stri
   }
 }
 
+/**
+ * A job's input (the jobs API): the URL's body into a local file, through the same guard,
+ * redirects, timeouts and errors as an import, cut at `maxBytes`; returns its size. No sniff:
+ * the job's confined ffprobe has the say over what it is. A failure leaves a partial file in
+ * the job's scratch directory, which the job removes.
+ */
+export async function fetchToFile(
+  deps: Pick<ImportDeps, 'timeoutMs' | 'egress'>,
+  url: string,
+  file: string,
+  o: { maxBytes: number; signal: AbortSignal },
+): Promise<number> {
+  const timeout = deps.timeoutMs;
+  const agent = fetchAgent(deps);
+  try {
+    const res = await openSource(agent, url, deps, o.signal);
+    const declared = Number(res.headers['content-length'] ?? Number.NaN);
+    if (Number.isFinite(declared) && declared > o.maxBytes) {
+      abandon(res.body);
+      throw tooLarge(o.maxBytes);
+    }
+    let bytes = 0;
+    const count = new Transform({
+      transform(chunk: Buffer, _enc, done) {
+        bytes += chunk.length;
+        done(bytes > o.maxBytes ? tooLarge(o.maxBytes) : null, chunk);
+      },
+    });
+    const body = Readable.from(
+      readSource(res.body, o, null, (err) => describeFetchError(err, timeout, 0)),
+      { objectMode: false },
+    );
+    await pipeline(body, count, createWriteStream(file), { signal: o.signal });
+    return bytes;
+  } finally {
+    await agent.destroy();
+  }
+}
+
+/** One connection through the SSRF guard, every wait bounded by the import timeout. */
+function fetchAgent(deps: Pick<ImportDeps, 'timeoutMs' | 'egress'>): Dispatcher {
+  const timeout = deps.timeoutMs;
+  return createGuardedAgent({
+    ...deps.egress,
+    connectTimeoutMs: timeout,
+    headersTimeoutMs: timeout,
+    bodyTimeoutMs: timeout,
+    connections: 1,
+  });
+}
+
 /** GETs the URL, following at most MAX_REDIRECTS redirects, each hop checked as the first was; returns the 2xx answer. */
-async function openSource(agent: Dispatcher, start: string, deps: ImportDeps, signal: AbortSignal): Promise<Dispatcher.ResponseData> {
+async function openSource(
+  agent: Dispatcher,
+  start: string,
+  deps: Pick<ImportDeps, 'timeoutMs' | 'egress'>,
+  signal: AbortSignal,
+): Promise<Dispatcher.ResponseData> {
   let target: string | URL = start;
   for (let hop = 0; ; hop++) {
     const checked = checkImportUrl(target, deps.egress);
@@ -173,7 +225,7 @@ function abandon(body: Dispatcher.ResponseData['body']): void {
 /** The body's chunks, counted; a failure of the source's connection becomes its ImportError. */
 async function* readSource(
   body: AsyncIterable<Buffer>,
-  o: ImportOptions,
+  o: Pick<ImportOptions, 'signal' | 'onProgress'>,
   total: number | null,
   describe: (err: unknown) => ImportError,
 ): AsyncGenerator<Buffer> {

@@ -53,6 +53,8 @@ export interface IngestInput {
   playbackPolicy?: PlaybackPolicy | undefined;
   /** The account's quotas: checked before the asset exists, and the body is cut at the bytes the account has left. */
   quota?: UploadQuota | undefined;
+  /** The preset to encode to, snapshotted on the asset (checked by the caller: packages/presets uploadPreset). */
+  preset?: object | undefined;
 }
 
 export interface IngestResult {
@@ -162,6 +164,7 @@ export async function ingestUpload(deps: IngestDeps, input: IngestInput): Promis
           idempotencyRequest: input.idempotencyKey ? { ...request } : null,
           contentType: input.contentType,
           playbackPolicy: input.playbackPolicy,
+          preset: input.preset,
           // Counted against the account's stored bytes while the body comes in.
           declaredBytes: input.declaredBytes,
         },

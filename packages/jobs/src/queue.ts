@@ -1,5 +1,6 @@
 import { failPendingSource, type AssetError, type Queryable, type Sql } from '@kino/db';
 import { appendEvent, appendEvents } from '@kino/events';
+import { failUserJob, markUserJobQueued, markUserJobRunning } from './user-jobs.ts';
 
 export type JobState = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 
@@ -11,7 +12,10 @@ export interface JobProgress {
 
 export interface MediaJob {
   id: number;
-  asset_id: string;
+  /** The asset a pipeline job works on; null for a job of the jobs API (`run_job`). */
+  asset_id: string | null;
+  /** The user job a `run_job` runs (user-jobs.ts); null for the pipeline's. */
+  job_id: string | null;
   account_id: string;
   kind: JobKind;
   /** Claim order: lower first (JOB_PRIORITY). */
@@ -38,14 +42,24 @@ export interface MediaJob {
  * `process_source`: probe, publish the playlists, make the opener: what a viewer waits for.
  * `encode_ladder`: the thumbnail and the video ladder, queued by the first.
  * `purge_asset`: remove a deleted asset's files everywhere.
+ * `run_job`: a job of the jobs API (user-jobs.ts), in the ladder lane with the ladders' priority.
  */
-export type JobKind = 'import_source' | 'process_source' | 'encode_ladder' | 'purge_asset';
+export type JobKind = 'import_source' | 'process_source' | 'encode_ladder' | 'purge_asset' | 'run_job';
 
-/** Claim order across kinds: first frames (an import is the first step towards them) before purges before ladders. */
-export const JOB_PRIORITY: Record<JobKind, number> = { import_source: 1, process_source: 1, purge_asset: 2, encode_ladder: 3 };
+/**
+ * Claim order across kinds: first frames (an import is the first step towards them) before
+ * purges before ladders and the jobs API's jobs, which share a class, so their turns are
+ * fair across accounts between them too.
+ */
+export const JOB_PRIORITY: Record<JobKind, number> = { import_source: 1, process_source: 1, purge_asset: 2, encode_ladder: 3, run_job: 3 };
+
+/** What events say a queue row is: the user job's id for a `run_job`, else the row's own. */
+export const eventJobId = (job: Pick<MediaJob, 'id' | 'job_id'>): number | string => job.job_id ?? job.id;
 
 export interface EnqueueOptions {
-  assetId: string;
+  /** One of assetId (the pipeline's jobs) and jobId (`run_job`). */
+  assetId?: string;
+  jobId?: string;
   accountId: string;
   maxAttempts: number;
   kind?: JobKind;
@@ -58,8 +72,8 @@ export async function enqueueJob(sql: Queryable, o: EnqueueOptions): Promise<Med
   const kind = o.kind ?? 'process_source';
   const priority = JOB_PRIORITY[kind];
   const [job] = await sql<MediaJob[]>`
-    insert into media_jobs (asset_id, account_id, kind, priority, max_attempts, run_at, turn)
-    values (${o.assetId}, ${o.accountId}, ${kind}, ${priority}, ${o.maxAttempts}, ${o.runAt ?? sql`now()`},
+    insert into media_jobs (asset_id, job_id, account_id, kind, priority, max_attempts, run_at, turn)
+    values (${o.assetId ?? null}, ${o.jobId ?? null}, ${o.accountId}, ${kind}, ${priority}, ${o.maxAttempts}, ${o.runAt ?? sql`now()`},
             (${nextTurn(sql, o.accountId, priority)}))
     returning *`;
   return job!;
@@ -89,7 +103,7 @@ function nextTurn(sql: Queryable, accountId: string, priority: number) {
  * done: for a job that queues the next (the opener's queues the ladder's) and may itself
  * run again after a crash. Null when there was one.
  */
-export async function enqueueJobOnce(sql: Queryable, o: EnqueueOptions & { kind: JobKind }): Promise<MediaJob | null> {
+export async function enqueueJobOnce(sql: Queryable, o: EnqueueOptions & { kind: JobKind; assetId: string }): Promise<MediaJob | null> {
   const [existing] = await sql`
     select 1 from media_jobs
     where asset_id = ${o.assetId} and kind = ${o.kind} and state in ('queued', 'running', 'succeeded')`;
@@ -105,13 +119,15 @@ export async function enqueueJobOnce(sql: Queryable, o: EnqueueOptions & { kind:
 export async function claimJob(sql: Sql, workerId: string, leaseSeconds: number, kinds?: readonly JobKind[]): Promise<MediaJob | null> {
   return sql.begin(async (tx) => {
     const job = await claimNext(tx, workerId, leaseSeconds, kinds);
-    if (job)
+    if (job) {
+      if (job.job_id) await markUserJobRunning(tx, job.job_id);
       await appendEvent(tx, {
         accountId: job.account_id,
         assetId: job.asset_id,
         type: 'job.started',
-        data: { job_id: job.id, attempt: job.attempts },
+        data: { job_id: eventJobId(job), attempt: job.attempts },
       });
+    }
     return job;
   });
 }
@@ -227,14 +243,19 @@ export async function failJob(sql: Sql, job: MediaJob, workerId: string, f: Fail
     if (rows.length === 0) return 'lost';
     const event = { accountId: job.account_id, assetId: job.asset_id };
     if (!final) {
+      if (job.job_id) await markUserJobQueued(tx, job.job_id);
       await appendEvent(tx, {
         ...event,
         type: 'job.queued',
-        data: { job_id: job.id, reason: 'retry', failed_attempt: job.attempts, error: f.error },
+        data: { job_id: eventJobId(job), reason: 'retry', failed_attempt: job.attempts, error: f.error },
       });
       return 'retrying';
     }
-    await failAsset(tx, job.asset_id, f.error);
+    if (job.job_id) {
+      await failUserJob(tx, job.job_id, f.error);
+      return 'failed';
+    }
+    await failAsset(tx, job.asset_id!, f.error);
     await appendEvent(tx, { ...event, type: 'asset.errored', data: { ...f.error, job_id: job.id } });
     return 'failed';
   });
@@ -246,18 +267,19 @@ export async function failJob(sql: Sql, job: MediaJob, workerId: string, f: Fail
  */
 export async function releaseJob(sql: Sql, jobId: number, workerId: string): Promise<boolean> {
   return sql.begin(async (tx) => {
-    const [job] = await tx<{ account_id: string; asset_id: string }[]>`
+    const [job] = await tx<Pick<MediaJob, 'id' | 'account_id' | 'asset_id' | 'job_id'>[]>`
       update media_jobs
       set state = 'queued', attempts = greatest(attempts - 1, 0), run_at = now(),
           locked_by = null, locked_until = null, updated_at = now()
       where id = ${jobId} and locked_by = ${workerId} and state = 'running'
-      returning account_id, asset_id`;
+      returning id, account_id, asset_id, job_id`;
     if (!job) return false;
+    if (job.job_id) await markUserJobQueued(tx, job.job_id);
     await appendEvent(tx, {
       accountId: job.account_id,
       assetId: job.asset_id,
       type: 'job.queued',
-      data: { job_id: jobId, reason: 'released' },
+      data: { job_id: eventJobId(job), reason: 'released' },
     });
     return true;
   });
@@ -269,7 +291,7 @@ export async function releaseJob(sql: Sql, jobId: number, workerId: string): Pro
  */
 export async function reapExpiredLeases(sql: Sql): Promise<{ requeued: number; failed: number; accounts: string[] }> {
   return sql.begin(async (tx) => {
-    const rows = await tx<{ id: number; account_id: string; asset_id: string; state: JobState }[]>`
+    const rows = await tx<(Pick<MediaJob, 'id' | 'account_id' | 'asset_id' | 'job_id'> & { state: JobState })[]>`
       update media_jobs
       set state = case when attempts >= max_attempts then 'failed' else 'queued' end,
           -- The same backoff as failJob (retryDelaySeconds): a job that keeps killing its
@@ -280,17 +302,26 @@ export async function reapExpiredLeases(sql: Sql): Promise<{ requeued: number; f
           finished_at = case when attempts >= max_attempts then now() end,
           updated_at = now()
       where state = 'running' and locked_until < now()
-      returning id, account_id, asset_id, state`;
-    const failed = rows.filter((r) => r.state === 'failed').map((r) => r.asset_id);
+      returning id, account_id, asset_id, job_id, state`;
+    const failed = rows.filter((r) => r.state === 'failed');
     const error = { code: 'PROCESSING_FAILED', message: 'Processing was interrupted too many times and gave up.' };
-    for (const assetId of failed) await failAsset(tx, assetId, error);
+    for (const r of failed) await (r.job_id ? failUserJob(tx, r.job_id, error) : failAsset(tx, r.asset_id!, error));
+    for (const r of rows) if (r.job_id && r.state === 'queued') await markUserJobQueued(tx, r.job_id);
     await appendEvents(
       tx,
-      rows.map((r) =>
-        r.state === 'failed'
-          ? { accountId: r.account_id, assetId: r.asset_id, type: 'asset.errored' as const, data: { ...error, job_id: r.id } }
-          : { accountId: r.account_id, assetId: r.asset_id, type: 'job.queued' as const, data: { job_id: r.id, reason: 'lease_expired' } },
-      ),
+      rows
+        // A user job's failure is its job.failed (failUserJob), not an asset's error.
+        .filter((r) => !(r.job_id && r.state === 'failed'))
+        .map((r) =>
+          r.state === 'failed'
+            ? { accountId: r.account_id, assetId: r.asset_id, type: 'asset.errored' as const, data: { ...error, job_id: r.id } }
+            : {
+                accountId: r.account_id,
+                assetId: r.asset_id,
+                type: 'job.queued' as const,
+                data: { job_id: eventJobId(r), reason: 'lease_expired' },
+              },
+        ),
     );
     return { requeued: rows.length - failed.length, failed: failed.length, accounts: [...new Set(rows.map((r) => r.account_id))] };
   });

@@ -11,6 +11,7 @@ import {
   type FailureReport,
   type JobKind,
   type JobProgress,
+  eventJobId,
   type MediaJob,
 } from './queue.ts';
 import { drain, IdleWait } from './idle.ts';
@@ -78,7 +79,8 @@ export interface JobRunner {
 const PROGRESS_EVERY_MS = 500;
 
 export function createJobRunner(o: RunnerOptions): JobRunner {
-  const running = new Map<number, { assetId: string; controller: AbortController; done: Promise<void> }>();
+  // `target`: the asset or user job a cancel announcement names.
+  const running = new Map<number, { target: string; controller: AbortController; done: Promise<void> }>();
   let stopping = false;
   let loop: Promise<void> | undefined;
   let reaper: NodeJS.Timeout | undefined;
@@ -97,7 +99,7 @@ export function createJobRunner(o: RunnerOptions): JobRunner {
 
   async function runJob(job: MediaJob): Promise<void> {
     const controller = new AbortController();
-    const log = { jobId: job.id, assetId: job.asset_id, attempt: job.attempts };
+    const log = { jobId: job.id, assetId: job.asset_id, userJobId: job.job_id, attempt: job.attempts };
     // A worker cut off from Postgres cannot hear that its lease was taken back, so it
     // gives up by itself once the lease it last secured has run out.
     let leaseUntil = Date.now() + o.leaseSeconds * 1000;
@@ -133,7 +135,7 @@ export function createJobRunner(o: RunnerOptions): JobRunner {
             accountId: job.account_id,
             assetId: job.asset_id,
             type: 'job.progress',
-            data: { job_id: job.id, step: p.step ?? null, fraction: Math.round((p.fraction ?? 0) * 100) / 100 },
+            data: { job_id: eventJobId(job), step: p.step ?? null, fraction: Math.round((p.fraction ?? 0) * 100) / 100 },
           }),
         )
         .then(
@@ -204,7 +206,7 @@ export function createJobRunner(o: RunnerOptions): JobRunner {
         running.delete(job.id);
         wake();
       });
-    running.set(job.id, { assetId: job.asset_id, controller, done });
+    running.set(job.id, { target: (job.asset_id ?? job.job_id)!, controller, done });
   }
 
   async function claimLoop(): Promise<void> {
@@ -238,8 +240,8 @@ export function createJobRunner(o: RunnerOptions): JobRunner {
         unlisten = listenForJobs(
           o.bus,
           () => wake(),
-          (assetId) => {
-            for (const r of running.values()) if (r.assetId === assetId) r.controller.abort(new Error('job cancelled'));
+          (target) => {
+            for (const r of running.values()) if (r.target === target) r.controller.abort(new Error('job cancelled'));
           },
         );
       }

@@ -35,7 +35,7 @@ describe('the media job queue', () => {
     await sql`update media_jobs set run_at = now() where id = ${job.id}`;
     const second = (await claimJob(sql, 'w1', 30))!;
     expect(await failJob(sql, second, 'w1', report)).toBe('failed');
-    expect((await getAssetById(sql, job.asset_id))!.error).toEqual({ code: 'ENCODING_FAILED', message: 'nope' });
+    expect((await getAssetById(sql, job.asset_id!))!.error).toEqual({ code: 'ENCODING_FAILED', message: 'nope' });
   });
 
   it('fails at once when the failure cannot be retried', async () => {
@@ -54,7 +54,7 @@ describe('the media job queue', () => {
     await sql`update media_jobs set locked_until = now() - interval '1 second'`;
     expect(await reapExpiredLeases(sql)).toMatchObject({ requeued: 1, failed: 1 });
     expect((await sql`select state, locked_by from media_jobs where id = ${a.id}`)[0]).toEqual({ state: 'queued', locked_by: null });
-    expect((await getAssetById(sql, b.asset_id))!.error?.code).toBe('PROCESSING_FAILED');
+    expect((await getAssetById(sql, b.asset_id!))!.error?.code).toBe('PROCESSING_FAILED');
     // The dead worker cannot finish what it no longer owns.
     expect(await completeJob(sql, a.id, 'dead')).toBe(false);
   });
@@ -74,13 +74,13 @@ describe('the media job queue', () => {
     const failed = await importing();
     const error = { code: 'SOURCE_UNREACHABLE', message: 'The source could not be fetched: it answered HTTP 404.' };
     expect(await failJob(sql, (await claimJob(sql, 'w1', 30))!, 'w1', { detail: 'x', retryable: false, error })).toBe('failed');
-    expect(await getAssetById(sql, failed.asset_id)).toMatchObject({ source_state: 'failed', import_url: null, error });
+    expect(await getAssetById(sql, failed.asset_id!)).toMatchObject({ source_state: 'failed', import_url: null, error });
 
     const reaped = await importing();
     await claimJob(sql, 'dead', 30);
     await sql`update media_jobs set locked_until = now() - interval '1 second' where id = ${reaped.id}`;
     expect(await reapExpiredLeases(sql)).toMatchObject({ failed: 1 });
-    expect(await getAssetById(sql, reaped.asset_id)).toMatchObject({
+    expect(await getAssetById(sql, reaped.asset_id!)).toMatchObject({
       source_state: 'failed',
       import_url: null,
       error: { code: 'PROCESSING_FAILED' },

@@ -13,15 +13,22 @@ import { MediaError } from './errors.ts';
 export const MEDIA_DEMUXERS = ['mov', 'matroska', 'avi', 'flv', 'mpegts', 'mpeg', 'ogg', 'wav', 'flac', 'mp3', 'aac', 'asf'] as const;
 
 /**
+ * With `images`, the single-image demuxers too (a job's watermark, a probe of a thumbnail
+ * output): each reads one file as one picture. Never `image2`, which expands patterns.
+ */
+export const IMAGE_DEMUXERS = ['png_pipe', 'jpeg_pipe', 'webp_pipe', 'gif'] as const;
+const demuxerList = (images: boolean) => [...MEDIA_DEMUXERS, ...(images ? IMAGE_DEMUXERS : [])].join(',');
+
+/**
  * The input arguments for one media file, ending in `-i`. A local path is read through
  * `file` alone; a presigned origin URL through its own transport alone. `formatName` is a
  * probe's answer (`mov,mp4,m4a,…`): once a file is probed, later runs name its demuxer
  * instead of letting ffmpeg guess again.
  */
-export function mediaInput(src: string, formatName?: string): string[] {
+export function mediaInput(src: string, formatName?: string, o: { images?: boolean } = {}): string[] {
   const url = /^https?:\/\//i.test(src);
   const protocols = !url ? 'file' : /^https:/i.test(src) ? 'https,tls,tcp' : 'http,tcp';
-  const args = ['-protocol_whitelist', protocols, '-format_whitelist', MEDIA_DEMUXERS.join(',')];
+  const args = ['-protocol_whitelist', protocols, '-format_whitelist', demuxerList(o.images ?? false)];
   if (formatName !== undefined) args.push('-f', demuxerOf(formatName));
   // `file:` so that a colon in a path is never read as a protocol name.
   args.push('-i', url ? src : `file:${src}`);
@@ -31,7 +38,7 @@ export function mediaInput(src: string, formatName?: string): string[] {
 /** The allowlisted demuxer a probe's `format_name` list names. */
 export function demuxerOf(formatName: string): string {
   const names = formatName.split(',');
-  const demuxer = MEDIA_DEMUXERS.find((d) => names.includes(d));
+  const demuxer = [...MEDIA_DEMUXERS, ...IMAGE_DEMUXERS].find((d) => names.includes(d));
   if (!demuxer) throw new MediaError('CORRUPT_SOURCE', 'The file is not in a supported media container.');
   return demuxer;
 }
@@ -45,6 +52,7 @@ const FILTERS = new Set([
   'fps',
   'scale',
   'setsar',
+  'crop',
   'format',
   'split',
   'asplit',
@@ -65,6 +73,10 @@ const FILTERS = new Set([
   'aresample',
   'showwavespic',
   'overlay',
+  'pad',
+  'tile',
+  'palettegen',
+  'paletteuse',
   'trim',
   'tpad',
   'apad',
@@ -76,6 +88,27 @@ const FILTERS = new Set([
   'testsrc2',
   'sine',
   'anullsrc',
+  // For the jobs API's commands (command.ts, which builds its filter allowlist on this one):
+  // picture and sound editing that reads nothing but its input pads.
+  'crop',
+  'pad',
+  'transpose',
+  'hflip',
+  'vflip',
+  'fade',
+  'afade',
+  'volume',
+  'atempo',
+  'concat',
+  'amix',
+  'palettegen',
+  'paletteuse',
+  'colorchannelmixer',
+  'eq',
+  'boxblur',
+  'unsharp',
+  'select',
+  'aselect',
 ]);
 
 const METRIC_FILTERS = new Set(['psnr', 'ssim', 'libvmaf']);
@@ -119,8 +152,9 @@ export function assertConfined(args: readonly string[]): void {
       else {
         const protocols = optionValue(sinceInput, '-protocol_whitelist');
         if (!protocols || !/^(?:file|https?,tcp|https,tls,tcp)$/.test(protocols)) refuse('an input has no protocol allowlist');
-        if (optionValue(sinceInput, '-format_whitelist') !== MEDIA_DEMUXERS.join(',')) refuse('an input has no demuxer allowlist');
-        if (format !== undefined && !(MEDIA_DEMUXERS as readonly string[]).includes(format)) refuse(`the demuxer ${format} is not allowed`);
+        const demuxers = optionValue(sinceInput, '-format_whitelist');
+        if (demuxers !== demuxerList(false) && demuxers !== demuxerList(true)) refuse('an input has no demuxer allowlist');
+        if (format !== undefined && !demuxers.split(',').includes(format)) refuse(`the demuxer ${format} is not allowed`);
       }
       sinceInput = [];
       i++;

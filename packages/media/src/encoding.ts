@@ -85,11 +85,21 @@ function known(tag: string | undefined): boolean {
 export function videoFilter(r: RenditionPlan, source?: PictureInfo, o: { seeked?: boolean } = {}): string {
   const n = normalisePicture(source);
   const fps = `fps=${fpsExpr(r.fps)}${o.seeked ? ':start_time=0' : ''}`;
-  return [...n.deinterlace, fps, ...n.colour, `scale=${r.width}:${r.height}`, 'setsar=1', 'format=yuv420p'].join(',');
+  // Centred (crop's default x and y); on the plain frame, before it is sized.
+  const crop = r.crop ? [`crop=${r.crop.width}:${r.crop.height}`] : [];
+  return [...n.deinterlace, fps, ...n.colour, ...crop, `scale=${r.width}:${r.height}`, 'setsar=1', 'format=yuv420p'].join(',');
 }
 
 /** H.264 settings every output shares: browsers and phones all decode High profile 4:2:0. */
-export const H264_ARGS: readonly string[] = ['-c:v', 'libx264', '-preset', 'veryfast', '-profile:v', 'high'];
+export const h264Args = (preset: RenditionPlan['x264Preset'] = 'veryfast'): string[] => [
+  '-c:v',
+  'libx264',
+  '-preset',
+  preset,
+  '-profile:v',
+  'high',
+];
+export const H264_ARGS: readonly string[] = h264Args();
 
 /**
  * The encoder settings of one HLS video rendition, the same for the ladder and for a segment
@@ -100,7 +110,7 @@ export const H264_ARGS: readonly string[] = ['-c:v', 'libx264', '-preset', 'very
 export function renditionVideoArgs(r: VideoRendition, source: PictureInfo | undefined): string[] {
   // biome-ignore format: ffmpeg options read in pairs
   return [
-    ...H264_ARGS,
+    ...h264Args(r.x264Preset),
     '-level:v', levelName(r.level),
     ...normalisePicture(source).outputArgs,
     '-b:v', String(r.videoBitrate),

@@ -38,6 +38,8 @@ export interface FfprobeOutput {
 export type FfprobeOptions = ProcessOptions & {
   /** The demuxer, from an earlier probe's `format_name`; otherwise ffprobe picks among the allowlist. */
   formatName?: string;
+  /** Single images are media here too (IMAGE_DEMUXERS). */
+  images?: boolean;
 };
 
 /** Probes a file whose structure the caller needs; a file ffprobe cannot open is a corrupt source. */
@@ -49,9 +51,9 @@ export async function ffprobeJson(file: string, showArgs: string[], opts: Ffprob
 /** ffprobe over one confined input (see confine.ts). */
 export async function ffprobeText(file: string, args: string[], opts: FfprobeOptions = {}): Promise<string> {
   const chunks: Buffer[] = [];
-  const { formatName, ...run } = opts;
+  const { formatName, images, ...run } = opts;
   const onStdout = run.onStdout ?? ((c: Buffer) => chunks.push(c));
-  const result = await runProcess('ffprobe', ['-v', 'error', ...args, ...mediaInput(file, formatName)], { ...run, onStdout });
+  const result = await runProcess('ffprobe', ['-v', 'error', ...args, ...mediaInput(file, formatName, { images })], { ...run, onStdout });
   if (result.code !== 0) {
     throw new MediaError('CORRUPT_SOURCE', CORRUPT_SOURCE_MESSAGE, { stderrTail: result.stderrTail });
   }

@@ -1,10 +1,10 @@
 export { MediaError, type MediaErrorCode } from './errors.ts';
 export type { RunOptions } from './process.ts';
 export { runFfmpeg, type FfmpegOptions } from './ffmpeg.ts';
-export { assertConfined, isAllowedFilter, mediaInput, MEDIA_DEMUXERS } from './confine.ts';
+export { assertConfined, isAllowedFilter, mediaInput, IMAGE_DEMUXERS, MEDIA_DEMUXERS } from './confine.ts';
 export { scrub } from './scrub.ts';
 export { probe, type ProbeResult } from './probe.ts';
-export { planLadder, type RenditionPlan } from './ladder-plan.ts';
+export { cropSize, DEFAULT_ENCODING, planLadder, type Crop, type EncodingPreset, type RenditionPlan } from './ladder-plan.ts';
 export { makeOpener, OPENER_SECONDS, openerCopiesVideo } from './opener.ts';
 export { makeThumbnail } from './thumbnail.ts';
 export {
@@ -20,6 +20,8 @@ export {
 } from './segment-plan.ts';
 export { ladderArgs, makeAudio, makeLadder, writePlaylists, type LadderRendition } from './ladder.ts';
 export { encodeAudioSegment, encodeSegment, type EncodedSegment } from './segment.ts';
+export { renderImage, stillGeometry } from './image.ts';
+export { makeStoryboard, STORYBOARD_LIMITS, storyboardLayout, storyboardVtt, type StoryboardLayout } from './storyboard.ts';
 export {
   measureQuality,
   QUALITY_METRICS,
@@ -37,4 +39,16 @@ export {
   readFfmpegCapabilities,
   type FfmpegCapabilities,
 } from './capabilities.ts';
+export {
+  CommandError,
+  MAX_JOB_OUTPUTS,
+  checkCommand,
+  commandArgv,
+  parseTime,
+  tokenize,
+  type CheckedCommand,
+  type CommandLimits,
+  type CommandSpec,
+} from './command.ts';
 export * from './operations.ts';
+export { describeMedia, type MediaFacts } from './describe.ts';

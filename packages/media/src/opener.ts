@@ -2,7 +2,7 @@ import { rm } from 'node:fs/promises';
 import { mediaInput } from './confine.ts';
 import { aacArgs, H264_ARGS, normalisePicture, videoFilter } from './encoding.ts';
 import { runFfmpeg } from './ffmpeg.ts';
-import { planLadder } from './ladder-plan.ts';
+import { DEFAULT_ENCODING, planLadder, type EncodingPreset } from './ladder-plan.ts';
 import type { ProbeResult } from './probe.ts';
 import type { RunOptions } from './process.ts';
 
@@ -48,12 +48,22 @@ export function openerCopiesVideo(p: ProbeResult): boolean {
  * encode to ≤ 720p. Reading stops at OPENER_SECONDS, so the cost is the same for any source
  * length.
  */
-export async function makeOpener(src: string, outFile: string, p: ProbeResult, opts: RunOptions = {}): Promise<void> {
+export async function makeOpener(
+  src: string,
+  outFile: string,
+  probed: ProbeResult,
+  opts: RunOptions = {},
+  preset: EncodingPreset = DEFAULT_ENCODING,
+): Promise<void> {
+  // An audio-only preset's opener is the audio-only source's.
+  const p = preset.video ? probed : { ...probed, video: undefined };
   const seconds = Math.min(OPENER_SECONDS, p.durationSec);
   const args = ['-t', String(OPENER_SECONDS), ...mediaInput(src, p.formatName)];
   // The plan always ends at or below 240p, so some rung fits.
-  const rung = planLadder(p).find((r) => Math.min(r.width, r.height) <= OPENER_MAX_SHORT_SIDE)!;
-  if (p.video && openerCopiesVideo(p)) {
+  const rung = planLadder(p, preset).find((r) => Math.min(r.width, r.height) <= OPENER_MAX_SHORT_SIDE)!;
+  // A copy is the source's own picture: only where the preset keeps it (no crop, not capped below it).
+  const keepsPicture = !rung.crop && (!p.video || Math.min(p.video.displayWidth, p.video.displayHeight) <= preset.video!.max_height);
+  if (p.video && keepsPicture && openerCopiesVideo(p)) {
     // The input starts at a keyframe and -t stops reading at the cut: the copy is whole.
     args.push('-map', `0:${p.video.index}`, '-c:v', 'copy');
     if (p.audio) {

@@ -1,7 +1,7 @@
 import { HLS_FILES, segmentFile } from '@kino/artifacts';
 import { frameRate, type FrameRate } from './frame-rate.ts';
 import { avcCodecString, h264Level } from './h264-level.ts';
-import { planLadder, type RenditionPlan } from './ladder-plan.ts';
+import { DEFAULT_ENCODING, planLadder, type EncodingPreset, type RenditionPlan } from './ladder-plan.ts';
 import { renderMasterPlaylist } from './master-playlist.ts';
 import type { ProbeResult } from './probe.ts';
 
@@ -19,7 +19,6 @@ export const SEGMENT_SECONDS = 4;
 const MIN_TAIL_SECONDS = 0.1;
 /** The audio rendition's name, directory and EXT-X-MEDIA group. */
 export const AUDIO_RENDITION = 'audio';
-const AUDIO_BITRATE = 128_000;
 /** Samples per AAC frame at 48 kHz: ffmpeg's audio segments start on these, one frame of priming early. */
 const AAC_FRAME_SECONDS = 1024 / 48_000;
 const AAC_CODEC = 'mp4a.40.2';
@@ -60,18 +59,30 @@ export interface MediaPlan {
   };
 }
 
-export function planMedia(p: ProbeResult): MediaPlan {
-  const plan = p.video ? planVideo(p) : { durationSec: timedDuration(p.durationSec), segments: timedSegments(p.durationSec), video: [] };
+/**
+ * The plan of a source under a preset (the asset's snapshot of it; the default ladder's when
+ * it has none): an audio-only preset plans a video source as the audio-only source it makes.
+ */
+export function planMedia(p: ProbeResult, preset: EncodingPreset = DEFAULT_ENCODING): MediaPlan {
+  const plan =
+    p.video && preset.video
+      ? planVideo(p, preset)
+      : { durationSec: timedDuration(p.durationSec), segments: timedSegments(p.durationSec), video: [] };
   if (!p.audio) return plan;
   const gridEnd = plan.segments.length * SEGMENT_SECONDS - 2 * AAC_FRAME_SECONDS;
   return {
     ...plan,
-    audio: { name: AUDIO_RENDITION, bitrate: AUDIO_BITRATE, codecs: AAC_CODEC, durationSec: Math.min(plan.durationSec, gridEnd) },
+    audio: {
+      name: AUDIO_RENDITION,
+      bitrate: preset.audio.bitrate_kbps * 1000,
+      codecs: AAC_CODEC,
+      durationSec: Math.min(plan.durationSec, gridEnd),
+    },
   };
 }
 
-function planVideo(p: ProbeResult): Omit<MediaPlan, 'audio'> {
-  const video = planLadder(p).map((r) => {
+function planVideo(p: ProbeResult, preset: EncodingPreset): Omit<MediaPlan, 'audio'> {
+  const video = planLadder(p, preset).map((r) => {
     const level = h264Level({ width: r.width, height: r.height, fps: r.fps, maxrate: r.maxrate, bufsize: r.bufsize });
     return { ...r, level, codecs: avcCodecString(level) };
   });

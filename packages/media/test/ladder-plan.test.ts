@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planLadder, type ProbeResult } from '../src/index.ts';
+import { DEFAULT_ENCODING, planLadder, planMedia, type EncodingPreset, type ProbeResult } from '../src/index.ts';
 
 function source(displayWidth: number, displayHeight: number, fps = 30): ProbeResult {
   return {
@@ -72,7 +72,70 @@ describe('planLadder', () => {
     const p = source(0, 0);
     delete p.video;
     expect(planLadder(p)).toEqual([
-      { name: 'audio', width: 0, height: 0, videoBitrate: 0, maxrate: 0, bufsize: 0, audioBitrate: 128_000, fps: 0 },
+      {
+        name: 'audio',
+        width: 0,
+        height: 0,
+        videoBitrate: 0,
+        maxrate: 0,
+        bufsize: 0,
+        audioBitrate: 128_000,
+        fps: 0,
+        crop: null,
+        x264Preset: 'veryfast',
+      },
     ]);
+  });
+});
+
+describe('planLadder under a preset', () => {
+  const preset = (video: Partial<NonNullable<EncodingPreset['video']>> | null, kbps = 128): EncodingPreset => ({
+    video: video && { ...DEFAULT_ENCODING.video!, ...video },
+    audio: { codec: 'aac', bitrate_kbps: kbps },
+  });
+  const named = (p: ProbeResult, e: EncodingPreset) => planLadder(p, e).map((r) => `${r.name} ${r.width}x${r.height}`);
+
+  it('is the default ladder under the default preset', () => {
+    expect(planLadder(source(1920, 1080), DEFAULT_ENCODING)).toEqual(planLadder(source(1920, 1080)));
+    // …which stops at 1080p even for a 4K source.
+    expect(named(source(3840, 2160), DEFAULT_ENCODING)[0]).toBe('1080p 1920x1080');
+  });
+
+  it('caps the top rung at max_height, and goes above 1080p only when asked and never upscales', () => {
+    expect(named(source(1920, 1080), preset({ max_height: 480 }))).toEqual(['480p 854x480', '360p 640x360', '240p 426x240']);
+    expect(named(source(3840, 2160), preset({ max_height: 2160 }))[0]).toBe('2160p 3840x2160');
+    expect(named(source(1920, 1080), preset({ max_height: 2160 }))[0]).toBe('1080p 1920x1080');
+    // Under the smallest rung: one rendition at max_height.
+    expect(named(source(1920, 1080), preset({ max_height: 144 }))).toEqual(['144p 256x144']);
+  });
+
+  it('raises bitrates and slows x264 for high quality', () => {
+    const [top] = planLadder(source(1920, 1080), preset({ quality: 'high' }));
+    expect(top).toMatchObject({ videoBitrate: 7_500_000, x264Preset: 'fast' });
+    expect(planLadder(source(1920, 1080))[0]!.x264Preset).toBe('veryfast');
+  });
+
+  it('plans a centre crop: square and vertical rungs from a landscape source', () => {
+    expect(named(source(1920, 1080), preset({ crop: '1:1' }))).toEqual([
+      '1080p 1080x1080',
+      '720p 720x720',
+      '480p 480x480',
+      '360p 360x360',
+      '240p 240x240',
+    ]);
+    // 1920x1080 cropped to 9:16 is 606x1080: its rungs are named by that short side.
+    expect(named(source(1920, 1080), preset({ crop: '9:16' }))).toEqual(['480p 480x856', '360p 360x642', '240p 240x428']);
+    expect(planLadder(source(1920, 1080), preset({ crop: '1:1' }))[0]!.crop).toEqual({ width: 1080, height: 1080 });
+    // In the decoded frame's pixels: an anamorphic 1440x1080 shown as 1920x1080 crops 810 of its 1440.
+    const anamorphic = source(1920, 1080);
+    anamorphic.video!.width = 1440;
+    expect(planLadder(anamorphic, preset({ crop: '1:1' }))[0]!.crop).toEqual({ width: 810, height: 1080 });
+  });
+
+  it("takes the preset's audio bitrate, and plans a video source as audio only under an audio-only preset", () => {
+    expect(planMedia(source(640, 360), preset({}, 192)).audio?.bitrate).toBe(192_000);
+    const plan = planMedia(source(640, 360), preset(null));
+    expect(plan.video).toEqual([]);
+    expect(plan.audio?.bitrate).toBe(128_000);
   });
 });

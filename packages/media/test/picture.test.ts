@@ -95,6 +95,8 @@ const plan240 = {
   maxrate: 428_000,
   bufsize: 600_000,
   audioBitrate: 96_000,
+  crop: null,
+  x264Preset: 'veryfast' as const,
   fps: 30,
 };
 

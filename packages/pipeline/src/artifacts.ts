@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { artifactKeyFor, classify, hlsPath, POLICIES } from '@kino/artifacts';
+import { artifactKeyFor, classify, hlsPath, policyOf } from '@kino/artifacts';
 import type { NewArtifact } from '@kino/db';
 import { declaredBandwidth, type LadderRendition, type MediaPlan } from '@kino/media';
 import { putFile, type Storage } from '@kino/storage';
@@ -12,7 +12,7 @@ export interface LocalArtifact extends Omit<NewArtifact, 'key' | 'content_type' 
 export async function publish(storage: Storage, assetId: string, a: LocalArtifact, signal?: AbortSignal): Promise<NewArtifact> {
   const { file, ...rest } = a;
   const key = artifactKeyFor(assetId, a.path);
-  const { contentType, originCacheControl } = POLICIES[a.kind];
+  const { contentType, originCacheControl } = policyOf(a.path);
   const bytes = await putFile(storage, key, file, { contentType, cacheControl: originCacheControl, signal });
   return { ...rest, key, content_type: contentType, bytes };
 }

@@ -1,13 +1,23 @@
 import { join } from 'node:path';
-import { artifactPrefix, HLS_PREFIX, initPath, MASTER_PATH, playlistPath, segmentPath, THUMBNAIL_PATH } from '@kino/artifacts';
+import {
+  artifactPrefix,
+  HLS_PREFIX,
+  initPath,
+  MASTER_PATH,
+  playlistPath,
+  segmentPath,
+  STORYBOARD_SPRITE_PATH,
+  STORYBOARD_VTT_PATH,
+  THUMBNAIL_PATH,
+} from '@kino/artifacts';
 import { advancePlayableState, listArtifacts, markSourceFailed, recordArtifacts, type Queryable } from '@kino/db';
 import type { JobContext, MediaJob } from '@kino/jobs';
 import {
   MediaError,
   makeAudio,
   makeLadder,
+  makeStoryboard,
   makeThumbnail,
-  planMedia,
   renditionNames,
   probe,
   type MediaPlan,
@@ -15,6 +25,8 @@ import {
 } from '@kino/media';
 import { deleteObject, deletePrefix, listKeys, presignGet } from '@kino/storage';
 import { publish } from './artifacts.ts';
+import { assetMedia } from './asset-plan.ts';
+import { recordLadderSpeed } from './encode-speed.ts';
 import { publishAsWritten } from './publish-as-written.ts';
 import { recordRenditionQuality } from './rendition-quality.ts';
 import { publishRenditions, renditionDone } from './renditions.ts';
@@ -32,8 +44,7 @@ export async function encodeLadder(deps: PipelineDeps, job: MediaJob, ctx: JobCo
     const { asset, ref } = scope;
     // The plan the playlists were published from (processSource recorded its probe).
     if (!asset.media_probe) throw new Error('the asset has no segment plan: its first job did not run');
-    const probed = asset.media_probe as unknown as ProbeResult;
-    const plan = planMedia(probed);
+    const { probe: probed, plan, preset } = assetMedia(asset, asset.media_probe as unknown as ProbeResult);
     const done = new Set((await listArtifacts(deps.sql, asset.id)).map((a) => a.path));
 
     // The audio rendition first, the whole track once, read straight from the origin while
@@ -90,7 +101,9 @@ export async function encodeLadder(deps: PipelineDeps, job: MediaJob, ctx: JobCo
             scope,
             plan,
             plan.video.map((r) => r.name),
-            makeLadder(scope.src, scope.hlsDir, probed, plan, scope.run('ladder', NICENESS.background)),
+            timed(makeLadder(scope.src, scope.hlsDir, probed, plan, scope.run('ladder', NICENESS.background)), (wall) =>
+              recordLadderSpeed(deps.sql, job.locked_by ?? 'unknown', preset, plan, wall).catch(() => {}),
+            ),
           ),
         );
 
@@ -109,6 +122,8 @@ export async function encodeLadder(deps: PipelineDeps, job: MediaJob, ctx: JobCo
       deps.warm?.(ref, [THUMBNAIL_PATH]);
     }
 
+    if (!done.has(STORYBOARD_VTT_PATH)) await storyboard(deps, scope, probed);
+
     const encoded = ladder ? await ladder : [];
     if (encoded.length > 0) await publishRenditions(deps, scope, plan, 'upload', encoded);
     await removeUnplanned(deps, scope, plan);
@@ -120,6 +135,34 @@ export async function encodeLadder(deps: PipelineDeps, job: MediaJob, ctx: JobCo
     // published leaves the earlier attempt's measurements (or none) as they are.
     await recordRenditionQuality(deps, scope, encoded);
   });
+}
+
+/**
+ * The storyboard: a separate decode of the downloaded source at the ladder's niceness,
+ * beside it (a few small JPEG tiles cost little next to the ladder's encodes). The VTT is
+ * recorded last: its row says the storyboard is complete. Nothing for a source without video.
+ */
+async function storyboard(deps: PipelineDeps, scope: JobScope, probed: ProbeResult): Promise<void> {
+  const { asset, ref } = scope;
+  const files = { sprite: join(scope.work, STORYBOARD_SPRITE_PATH), vtt: join(scope.work, STORYBOARD_VTT_PATH) };
+  const layout = await makeStoryboard(scope.src, probed, files, scope.run('storyboard', NICENESS.background));
+  if (!layout) return;
+  const none = { rendition: null, width: null, height: null, bitrate: null };
+  const [sprite, vtt] = await Promise.all([
+    publish(deps.storage, asset.id, { path: STORYBOARD_SPRITE_PATH, kind: 'storyboard', file: files.sprite, ...none }, scope.signal),
+    publish(deps.storage, asset.id, { path: STORYBOARD_VTT_PATH, kind: 'storyboard', file: files.vtt, ...none }, scope.signal),
+  ]);
+  sprite.width = layout.columns * layout.tileWidth;
+  sprite.height = layout.rows * layout.tileHeight;
+  const data = {
+    paths: [STORYBOARD_VTT_PATH, STORYBOARD_SPRITE_PATH],
+    tiles: layout.tiles,
+    interval_seconds: layout.intervalSec,
+    tile_width: layout.tileWidth,
+    tile_height: layout.tileHeight,
+  };
+  await scope.commit([{ type: 'asset.storyboard_ready', data }], (tx) => recordArtifacts(tx, asset.id, [sprite, vtt]));
+  deps.warm?.(ref, [STORYBOARD_VTT_PATH, STORYBOARD_SPRITE_PATH]);
 }
 
 /**
@@ -161,4 +204,12 @@ async function removeUnplanned(deps: PipelineDeps, scope: JobScope, plan: MediaP
 function plannedPaths(plan: MediaPlan): string[] {
   const renditions = renditionNames(plan);
   return [MASTER_PATH, ...renditions.flatMap((r) => [playlistPath(r), initPath(r), ...plan.segments.map((_, n) => segmentPath(r, n))])];
+}
+
+/** `p`, and its wall time in seconds handed to `measured` once it succeeds (a sample for estimates). */
+async function timed<T>(p: Promise<T>, measured: (wallSeconds: number) => Promise<void>): Promise<T> {
+  const started = performance.now();
+  const value = await p;
+  await measured((performance.now() - started) / 1000);
+  return value;
 }

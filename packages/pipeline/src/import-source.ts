@@ -12,7 +12,7 @@ import { describeFailure } from './failure.ts';
  * the transaction that fails the job (failJob), and nothing is left in storage.
  */
 export async function importSource(deps: ImportDeps & { deadlineMs: number }, job: MediaJob, ctx: JobContext): Promise<void> {
-  const asset = await getAssetById(deps.sql, job.asset_id);
+  const asset = job.asset_id ? await getAssetById(deps.sql, job.asset_id) : null;
   // Deleted, or admitted by an attempt that died before it could record its success.
   if (!asset?.import_url || asset.deleted_at || asset.source_state !== 'importing') return;
   ctx.progress({ step: 'fetch', fraction: 0 });

@@ -85,7 +85,7 @@ export async function withJobScope(
   ctx: JobContext,
   body: (scope: JobScope) => Promise<void>,
 ): Promise<void> {
-  const asset = await getAssetById(deps.sql, job.asset_id);
+  const asset = job.asset_id ? await getAssetById(deps.sql, job.asset_id) : null;
   if (!asset || asset.deleted_at) return;
   const work = await mkdtemp(join(deps.tmpRoot || tmpdir(), `${SCRATCH_PREFIX}${job.id}-${process.pid}-`));
   const inner = new AbortController();

@@ -6,7 +6,6 @@ import { enqueueJobOnce, type JobContext, type MediaJob } from '@kino/jobs';
 import {
   MediaError,
   makeOpener,
-  planMedia,
   renditionNames,
   probe,
   writePlaylists,
@@ -17,6 +16,7 @@ import {
 import { presignGet } from '@kino/storage';
 import { startupPaths, startupRendition } from '@kino/playback';
 import { hlsArtifacts, publish } from './artifacts.ts';
+import { assetMedia, type AssetMedia } from './asset-plan.ts';
 import { SOURCE_ERRORS } from './failure.ts';
 import { withJobScope, type JobScope, type PipelineDeps } from './job-scope.ts';
 
@@ -51,7 +51,8 @@ export async function processSource(deps: PipelineDeps, job: MediaJob, ctx: JobC
     }
     const probed = p;
     if (!asset.media_probe) await setSourceMeta(deps.sql, asset.id, sourceMeta(probed), probed);
-    const plan = planMedia(probed);
+    const media = assetMedia(asset, probed);
+    const { plan } = media;
     const done = new Set((await listArtifacts(deps.sql, asset.id)).map((a) => a.path));
 
     // The playlists' publishing is storage and database round trips, the opener's encode is
@@ -59,7 +60,7 @@ export async function processSource(deps: PipelineDeps, job: MediaJob, ctx: JobC
     // once the opener is out, so they do not take cores from the first frame.
     const steps = await Promise.allSettled([
       done.has(MASTER_PATH) ? Promise.resolve(false) : publishPlaylists(deps, scope, plan).then(() => true),
-      done.has(OPENER_PATH) ? Promise.resolve() : publishOpener(deps, scope, input, probed, ctx),
+      done.has(OPENER_PATH) ? Promise.resolve() : publishOpener(deps, scope, input, media, ctx),
     ]);
     for (const step of steps) if (step.status === 'rejected') throw step.reason;
     if (steps[0].status === 'fulfilled' && steps[0].value) await prepareHandOff(deps, scope, plan);
@@ -121,11 +122,11 @@ async function prepareHandOff(deps: PipelineDeps, scope: JobScope, plan: MediaPl
 }
 
 /** The first seconds as one MP4: the fastest first frame; the asset is opener_ready with it. */
-async function publishOpener(deps: PipelineDeps, scope: JobScope, input: string, probed: ProbeResult, ctx: JobContext): Promise<void> {
+async function publishOpener(deps: PipelineDeps, scope: JobScope, input: string, media: AssetMedia, ctx: JobContext): Promise<void> {
   const { asset, ref } = scope;
   ctx.progress({ step: 'opener', fraction: 0 });
   const file = join(scope.work, OPENER_PATH);
-  await makeOpener(input, file, probed, scope.run('opener'));
+  await makeOpener(input, file, media.probe, scope.run('opener'), media.preset);
   const artifact = await publish(
     deps.storage,
     asset.id,

@@ -18,7 +18,7 @@ export interface PurgeDeps {
  * throws, and the queue retries with backoff.
  */
 export async function purgeAsset(deps: PurgeDeps, job: MediaJob, ctx: JobContext): Promise<void> {
-  const asset = await getAssetById(deps.sql, job.asset_id);
+  const asset = job.asset_id ? await getAssetById(deps.sql, job.asset_id) : null;
   if (!asset?.deleted_at) return;
   // The origin first: an edge that fills after its purge (a late warm) then finds nothing.
   const objects = (await deletePrefix(deps.storage, artifactPrefix(asset.id))) + (await deletePrefix(deps.storage, sourcePrefix(asset.id)));

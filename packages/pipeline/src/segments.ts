@@ -1,13 +1,10 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { classify, initPath, segmentPath } from '@kino/artifacts';
-import { getAssetById, recordArtifacts, type AssetRow, type Queryable, type Sql } from '@kino/db';
+import { getAssetById, type AssetRow, type Sql } from '@kino/db';
 import { waitWoken, type RedisBus } from '@kino/events';
 import {
   announceSegmentJobs,
   announceSegmentWanted,
-  finishSegmentJob,
   leaveSegment,
   requestSegment,
   SEGMENT_DONE_CHANNEL,
@@ -15,12 +12,11 @@ import {
   segmentPending,
   type SegmentJob,
 } from '@kino/jobs';
-import { encodeAudioSegment, encodeSegment, planMedia, type MediaPlan, type ProbeResult } from '@kino/media';
-import { deleteObject, presignGet, type Storage } from '@kino/storage';
-import { publish, renditionColumns, type LocalArtifact } from './artifacts.ts';
-import { describeFailure } from './failure.ts';
-import { NICENESS } from './job-scope.ts';
-import { SCRATCH_PREFIX } from './scratch.ts';
+import { encodeAudioSegment, encodeSegment, type MediaPlan, type ProbeResult } from '@kino/media';
+import { renditionColumns } from './artifacts.ts';
+import { plannedImage, produceImage, roomForImage } from './images.ts';
+import { produceOnDemand, recorded, type OnDemandDeps } from './on-demand.ts';
+import { assetMedia } from './asset-plan.ts';
 
 // Just-in-time segments: an edge misses a planned segment the origin does not have yet,
 // asks the api (answerSegmentRequest), which queues it and waits; a worker's segment runner
@@ -37,7 +33,7 @@ export interface SegmentBounds {
 
 /** The asset's plan, as published, and what a path of it is; undefined for anything outside it. */
 export function plannedSegment(
-  asset: Pick<AssetRow, 'media_probe' | 'deleted_at' | 'source_state' | 'error'>,
+  asset: Pick<AssetRow, 'media_probe' | 'preset' | 'deleted_at' | 'source_state' | 'error'>,
   path: string,
 ): { plan: MediaPlan; probe: ProbeResult; rendition: string; index: number; audio: boolean } | undefined {
   // A deleted asset, or one whose source turned out unplayable or whose processing failed
@@ -45,8 +41,7 @@ export function plannedSegment(
   if (asset.deleted_at || !asset.media_probe || asset.source_state === 'failed' || asset.error) return undefined;
   const info = classify(path);
   if (info.kind !== 'init' && info.kind !== 'segment') return undefined;
-  const probe = asset.media_probe as unknown as ProbeResult;
-  const plan = planMedia(probe);
+  const { probe, plan } = assetMedia(asset, asset.media_probe as unknown as ProbeResult);
   const audio = plan.audio?.name === info.rendition;
   if (!audio && !plan.video.some((r) => r.name === info.rendition)) return undefined;
   // An init segment comes with any segment's encode; segment 0's is as good as any.
@@ -55,12 +50,22 @@ export function plannedSegment(
   return { plan, probe, rendition: info.rendition, index, audio };
 }
 
-async function recorded(sql: Queryable, assetId: string, paths: string[]): Promise<Set<string>> {
-  const rows = await sql<{ path: string }[]>`select path from artifacts where asset_id = ${assetId} and path = any(${paths})`;
-  return new Set(rows.map((r) => r.path));
+/**
+ * The on-demand job that makes `path`: a segment's own, its rendition's segment 0 for an
+ * init segment (which comes with that encode), an image variant's own; undefined for what
+ * is not to be made.
+ */
+function jobPathOf(asset: AssetRow, path: string): string | undefined {
+  if (classify(path).kind === 'image') return plannedImage(asset, path) && path;
+  const planned = plannedSegment(asset, path);
+  return planned && segmentPath(planned.rendition, planned.index);
 }
 
-export type SegmentAnswer = { status: 'ready' } | { status: 'refused' } | { status: 'busy'; retryAfterSec: number };
+/**
+ * `limited`: an image variant the asset has no room for (IMAGE_VARIANTS_PER_ASSET); it
+ * will not be made, however often it is asked for.
+ */
+export type SegmentAnswer = { status: 'ready' } | { status: 'refused' } | { status: 'limited' } | { status: 'busy'; retryAfterSec: number };
 
 export interface AnswerDeps {
   sql: Sql;
@@ -82,11 +87,10 @@ export interface AnswerDeps {
  */
 export async function answerSegmentRequest(deps: AnswerDeps, assetId: string, path: string, signal: AbortSignal): Promise<SegmentAnswer> {
   const asset = await getAssetById(deps.sql, assetId);
-  const planned = asset && plannedSegment(asset, path);
-  if (!asset || !planned) return { status: 'refused' };
+  const job = asset && jobPathOf(asset, path);
+  if (!asset || !job) return { status: 'refused' };
   if ((await recorded(deps.sql, assetId, [path])).size > 0) return { status: 'ready' };
-  // An init segment comes with segment 0's encode: asking for either joins the same job.
-  const job = segmentPath(planned.rendition, planned.index);
+  if (job === path && classify(path).kind === 'image' && !(await roomForImage(deps.sql, assetId))) return { status: 'limited' };
   const queued = await requestSegment(deps.sql, {
     assetId,
     accountId: asset.account_id,
@@ -131,23 +135,17 @@ async function waitForSegment(deps: AnswerDeps, assetId: string, path: string, j
   return answer ?? { status: 'busy', retryAfterSec: 1 };
 }
 
-export interface ProduceDeps {
-  sql: Sql;
-  storage: Storage;
+export interface ProduceDeps extends OnDemandDeps {
   bus?: RedisBus;
-  tmpRoot: string;
-  timeoutMs: number;
-  workerId: string;
   bounds: SegmentBounds;
   /** Segments after a viewer's miss to queue at read-ahead priority, so watching on never waits. */
   readAhead: number;
 }
 
 /**
- * The worker's side: encodes one planned segment, video or audio, from the source (read
- * from the origin with a seek, never downloaded whole), publishes it and, when the
- * rendition has no init segment yet, that too; then records them in the transaction that ends the job. A
- * job that is no longer ours because the asset was deleted takes its uploads back with it.
+ * The worker's side: encodes one planned segment, video or audio, from the source, and,
+ * when the rendition has no init segment yet, that too (see produceOnDemand); then
+ * queues read-ahead after a viewer's miss.
  */
 export async function produceSegment(deps: ProduceDeps, job: SegmentJob, signal: AbortSignal, hurry?: AbortSignal): Promise<void> {
   const asset = await getAssetById(deps.sql, job.asset_id);
@@ -158,45 +156,23 @@ export async function produceSegment(deps: ProduceDeps, job: SegmentJob, signal:
   const have = await recorded(deps.sql, asset.id, wanted);
   if (wanted.every((p) => have.has(p))) return;
 
-  const work = await mkdtemp(join(deps.tmpRoot || tmpdir(), `${SCRATCH_PREFIX}seg-${process.pid}-`));
-  try {
-    const src = await presignGet(deps.storage, asset.source_key, 3600);
-    const run = {
-      signal,
-      timeoutMs: deps.timeoutMs,
-      scratchRoot: work,
-      // A viewer waits for this one; read-ahead is wanted soon, not now, until a viewer
-      // comes to wait for it (hurry).
-      nice: job.priority === SEGMENT_PRIORITY.viewer ? NICENESS.waited : NICENESS.soon,
-      ...(hurry ? { hurry } : {}),
-    };
+  await produceOnDemand(deps, job, asset, signal, hurry, async (src, work, run) => {
     const out = planned.audio
       ? await encodeAudioSegment(src, probe, plan, index, join(work, 'out'), run)
       : await encodeSegment(src, probe, plan, rendition, index, join(work, 'out'), run);
     // The same columns the ladder records, so the rendition reads the same whoever made its files.
     const dims = renditionColumns(plan, rendition);
-    const files: LocalArtifact[] = [
+    return [
       { path: wanted[0]!, kind: 'segment' as const, file: out.segment, ...dims },
       { path: wanted[1]!, kind: 'init' as const, file: out.init, ...dims },
     ].filter((f) => !have.has(f.path));
-    const published = await Promise.all(files.map((f) => publish(deps.storage, asset.id, f, signal)));
-    const ours = await deps.sql.begin(async (tx) => {
-      if (!(await finishSegmentJob(tx, job, deps.workerId))) return false;
-      await recordArtifacts(tx, asset.id, published);
-      return true;
-    });
-    if (!ours && (await getAssetById(deps.sql, asset.id))?.deleted_at) {
-      await Promise.all(published.map((a) => deleteObject(deps.storage, a.key)));
-      return;
-    }
-  } catch (err) {
-    // The runner logs what this throws: the same scrubbed words as a media job's failure,
-    // never a scratch path or a presigned URL.
-    throw new Error(describeFailure(err).detail);
-  } finally {
-    await rm(work, { recursive: true, force: true });
-  }
+  });
   if (job.priority === SEGMENT_PRIORITY.viewer) await readAhead(deps, asset, rendition, index, plan.segments.length);
+}
+
+/** The segment runner's handler: a segment, or an image variant, by what the job's path is. */
+export function produceOnDemandJob(deps: ProduceDeps, job: SegmentJob, signal: AbortSignal, hurry?: AbortSignal): Promise<void> {
+  return classify(job.path).kind === 'image' ? produceImage(deps, job, signal) : produceSegment(deps, job, signal, hurry);
 }
 
 async function readAhead(deps: ProduceDeps, asset: AssetRow, rendition: string, index: number, count: number): Promise<void> {

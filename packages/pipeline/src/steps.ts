@@ -6,14 +6,17 @@ import { DONE_STEP, type JobKind } from '@kino/jobs';
  * the order they are first reported. A URL import's job reports `fetch` (its fraction known
  * when the source announced its size) before the first job. Some run beside others: the
  * first job publishes the `playlists` while it makes the `opener`; the ladder job encodes
- * `audio` from its start, beside `download` and `probe`, and the `thumbnail` while `ladder`
- * encodes; `metrics` (each rendition's PSNR/SSIM) comes after hls_ready. The README's list is rendered from this one.
+ * `audio` from its start, beside `download` and `probe`, and the `thumbnail` and `storyboard` while
+ * `ladder` encodes; `metrics` (each rendition's PSNR/SSIM) comes after hls_ready. The README's list is rendered from this one.
  */
 export const PROGRESS_STEPS = {
   import_source: ['fetch'],
   process_source: ['probe', 'opener', 'playlists'],
-  encode_ladder: ['download', 'probe', 'audio', 'ladder', 'thumbnail', 'upload', 'metrics'],
+  encode_ladder: ['download', 'probe', 'audio', 'ladder', 'thumbnail', 'storyboard', 'upload', 'metrics'],
   purge_asset: ['purge'],
+  // A job of the jobs API: its inputs fetched, the ffmpeg run, its outputs probed and
+  // stored, and (analyze, enable_metrics) the quality measured.
+  run_job: ['fetch', 'encode', 'probe', 'upload', 'measure'],
 } as const satisfies Record<JobKind, readonly string[]>;
 
 export { DONE_STEP };

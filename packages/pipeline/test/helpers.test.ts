@@ -94,6 +94,7 @@ describe('plannedSegment', () => {
     deleted_at: null,
     source_state: 'uploaded' as const,
     error: null,
+    preset: null,
   };
 
   it('places what the plan lists, an init segment as segment 0, and audio as audio', () => {

@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { artifactPrefix, MASTER_PATH, OPENER_PATH, THUMBNAIL_PATH } from '@kino/artifacts';
+import { artifactPrefix, MASTER_PATH, OPENER_PATH, STORYBOARD_SPRITE_PATH, STORYBOARD_VTT_PATH, THUMBNAIL_PATH } from '@kino/artifacts';
 import { getAssetById, listArtifacts, markAssetDeleted } from '@kino/db';
 import { JobFailure, LeaseLostError, type MediaJob } from '@kino/jobs';
 import { downloadToFile, listKeys } from '@kino/storage';
@@ -43,17 +43,17 @@ describe('processSource', () => {
     const ctx = jobContext(job);
     let queued = 0;
     await processSource({ ...d, onJobQueued: () => void queued++ }, job, ctx);
-    expect(await bed.eventTypes(job.asset_id)).toEqual(['asset.playlists_ready', 'asset.opener_ready']);
+    expect(await bed.eventTypes(job.asset_id!)).toEqual(['asset.playlists_ready', 'asset.opener_ready']);
     expect(queued).toBe(1);
-    expect(await getAssetById(bed.db.sql, job.asset_id)).toMatchObject({ playable_state: 'opener_ready' });
+    expect(await getAssetById(bed.db.sql, job.asset_id!)).toMatchObject({ playable_state: 'opener_ready' });
     // The ladder is a job of its own, claimed after every other upload's first frames.
-    const ladder = await bed.claimQueued(job.asset_id);
+    const ladder = await bed.claimQueued(job.asset_id!);
     expect(ladder).toMatchObject({ kind: 'encode_ladder', priority: 3 });
     expect(job.priority).toBe(1);
     const ladderCtx = jobContext(ladder);
     await encodeLadder(d, ladder, ladderCtx);
 
-    const asset = (await getAssetById(bed.db.sql, job.asset_id))!;
+    const asset = (await getAssetById(bed.db.sql, job.asset_id!))!;
     expect(asset).toMatchObject({ playable_state: 'hls_ready', source_state: 'uploaded', error: null });
     expect(asset.source_meta).toMatchObject({
       video: {
@@ -70,10 +70,12 @@ describe('processSource', () => {
       audio: { codec: 'aac' },
     });
     // Every object in the origin is recorded, and every record is in the origin.
-    const rows = await listArtifacts(bed.db.sql, job.asset_id);
-    expect((await listKeys(bed.s3.storage, artifactPrefix(job.asset_id))).sort()).toEqual(rows.map((r) => r.key).sort());
+    const rows = await listArtifacts(bed.db.sql, job.asset_id!);
+    expect((await listKeys(bed.s3.storage, artifactPrefix(job.asset_id!))).sort()).toEqual(rows.map((r) => r.key).sort());
     expect(rows.map((r) => r.path)).toEqual(expect.arrayContaining([OPENER_PATH, THUMBNAIL_PATH, MASTER_PATH]));
-    expect(new Set(rows.map((r) => r.kind))).toEqual(new Set(['opener', 'thumbnail', 'master', 'playlist', 'init', 'segment']));
+    expect(new Set(rows.map((r) => r.kind))).toEqual(
+      new Set(['opener', 'thumbnail', 'storyboard', 'master', 'playlist', 'init', 'segment']),
+    );
 
     const opener = join(bed.tmpRoot, 'opener.mp4');
     await downloadToFile(bed.s3.storage, rows.find((r) => r.path === OPENER_PATH)!.key, opener);
@@ -91,17 +93,23 @@ describe('processSource', () => {
     expect(quality('240p')!.ssim).toBeLessThan(1);
     expect(quality('240p')!.sampled_seconds).toBeGreaterThan(5);
     expect(quality('audio')).toBeNull();
-    expect(await bed.eventTypes(job.asset_id)).toEqual([
+    expect(await bed.eventTypes(job.asset_id!)).toEqual([
       'asset.playlists_ready',
       'asset.opener_ready',
       'asset.rendition_ready', // audio, the whole track once, before the video ladder
       'asset.thumbnail_ready',
+      'asset.storyboard_ready',
       'asset.rendition_ready',
       'asset.hls_ready',
     ]);
     expect(new Set(woken)).toEqual(new Set([bed.accountId]));
-    // Playlists are warmed as soon as they are published, the opener and the thumbnail as they come.
-    expect(warmed).toEqual([[MASTER_PATH, 'hls/240p/index.m3u8', 'hls/audio/index.m3u8'], [OPENER_PATH], [THUMBNAIL_PATH]]);
+    // Playlists are warmed as soon as they are published, the opener, thumbnail and storyboard as they come.
+    expect(warmed).toEqual([
+      [MASTER_PATH, 'hls/240p/index.m3u8', 'hls/audio/index.m3u8'],
+      [OPENER_PATH],
+      [THUMBNAIL_PATH],
+      [STORYBOARD_VTT_PATH, STORYBOARD_SPRITE_PATH],
+    ]);
     // What a player needs when the opener ends is queued for just-in-time encoding at once.
     expect(prepared).toEqual([
       ['hls/240p/init.mp4', 'hls/240p/1.m4s', 'hls/240p/2.m4s', 'hls/audio/init.mp4', 'hls/audio/1.m4s', 'hls/audio/2.m4s'],
@@ -113,18 +121,18 @@ describe('processSource', () => {
   });
 
   it('skips every step already recorded, so a later attempt resumes instead of redoing', async () => {
-    const before = await listArtifacts(bed.db.sql, job.asset_id);
-    const events = await bed.eventTypes(job.asset_id);
-    const again = await bed.claim(job.asset_id);
+    const before = await listArtifacts(bed.db.sql, job.asset_id!);
+    const events = await bed.eventTypes(job.asset_id!);
+    const again = await bed.claim(job.asset_id!);
     const { d, warmed, prepared } = deps();
     let queued = 0;
     await processSource({ ...d, onJobQueued: () => void queued++ }, again, jobContext(again));
     // Its ladder's job ran already: none is queued again.
     expect(queued).toBe(0);
-    const ladder = await bed.claim(job.asset_id, 'encode_ladder');
+    const ladder = await bed.claim(job.asset_id!, 'encode_ladder');
     await encodeLadder(d, ladder, jobContext(ladder));
-    expect(await listArtifacts(bed.db.sql, job.asset_id)).toEqual(before);
-    expect(await bed.eventTypes(job.asset_id)).toEqual(events);
+    expect(await listArtifacts(bed.db.sql, job.asset_id!)).toEqual(before);
+    expect(await bed.eventTypes(job.asset_id!)).toEqual(events);
     expect(warmed).toEqual([]);
     expect(prepared).toEqual([]);
   });
@@ -138,8 +146,8 @@ describe('processSource', () => {
       retryable: false,
       error: { code: expect.stringMatching(/^(CORRUPT_SOURCE|NO_MEDIA_STREAMS)$/) },
     });
-    expect(await getAssetById(bed.db.sql, bad.asset_id)).toMatchObject({ source_state: 'failed', playable_state: 'not_playable' });
-    expect(await listKeys(bed.s3.storage, artifactPrefix(bad.asset_id))).toEqual([]);
+    expect(await getAssetById(bed.db.sql, bad.asset_id!)).toMatchObject({ source_state: 'failed', playable_state: 'not_playable' });
+    expect(await listKeys(bed.s3.storage, artifactPrefix(bad.asset_id!))).toEqual([]);
     expect(await scratchLeft()).toEqual([]);
   });
 
@@ -148,20 +156,20 @@ describe('processSource', () => {
     await bed.db.sql`update media_jobs set locked_by = 'another-worker' where id = ${lost.id}`;
     const { d } = deps();
     await expect(processSource(d, lost, jobContext(lost))).rejects.toBeInstanceOf(LeaseLostError);
-    expect(await listArtifacts(bed.db.sql, lost.asset_id)).toEqual([]);
-    expect(await getAssetById(bed.db.sql, lost.asset_id)).toMatchObject({ playable_state: 'not_playable' });
-    expect(await bed.eventTypes(lost.asset_id)).toEqual([]);
+    expect(await listArtifacts(bed.db.sql, lost.asset_id!)).toEqual([]);
+    expect(await getAssetById(bed.db.sql, lost.asset_id!)).toMatchObject({ playable_state: 'not_playable' });
+    expect(await bed.eventTypes(lost.asset_id!)).toEqual([]);
     expect(await scratchLeft()).toEqual([]);
   });
 
   it('does nothing for a deleted asset', async () => {
     const gone = await bed.uploaded('standard', { seconds: 2 });
-    await markAssetDeleted(bed.db.sql, bed.accountId, gone.asset_id);
+    await markAssetDeleted(bed.db.sql, bed.accountId, gone.asset_id!);
     const { d, warmed } = deps();
     const ctx = jobContext(gone);
     await processSource(d, gone, ctx);
     expect(ctx.reported).toEqual([]);
     expect(warmed).toEqual([]);
-    expect(await listKeys(bed.s3.storage, artifactPrefix(gone.asset_id))).toEqual([]);
+    expect(await listKeys(bed.s3.storage, artifactPrefix(gone.asset_id!))).toEqual([]);
   });
 });

@@ -36,7 +36,7 @@ describe('publishAsWritten', () => {
     expect(plan.audio?.name).toBe('audio');
     expect(plan.segments).toHaveLength(5);
     const recorded = async () =>
-      (await listArtifacts(bed.db.sql, job.asset_id))
+      (await listArtifacts(bed.db.sql, job.asset_id!))
         .filter((a) => a.rendition === 'audio')
         .map((a) => a.path)
         .sort();
@@ -53,16 +53,16 @@ describe('publishAsWritten', () => {
       await write(segmentFile(1));
       await expect.poll(recorded, soon).toEqual([initPath('audio'), segmentPath('audio', 0)].sort());
       const origin = join(bed.tmpRoot, 'origin-0');
-      await downloadToFile(bed.s3.storage, artifactKeyFor(job.asset_id, segmentPath('audio', 0)), origin);
+      await downloadToFile(bed.s3.storage, artifactKeyFor(job.asset_id!, segmentPath('audio', 0)), origin);
       expect((await readFile(origin)).equals(await readFile(join(dir, segmentFile(0))))).toBe(true);
 
       // Just in time made segment 1 meanwhile: it stays as it was made.
       const jit = { path: segmentPath('audio', 1), kind: 'segment' as const, key: 'jit-made', content_type: 'video/iso.segment', bytes: 7 };
-      await recordArtifacts(bed.db.sql, job.asset_id, [{ ...jit, rendition: 'audio', width: null, height: null, bitrate: null }]);
+      await recordArtifacts(bed.db.sql, job.asset_id!, [{ ...jit, rendition: 'audio', width: null, height: null, bitrate: null }]);
       await write(segmentFile(2));
       await write(segmentFile(3));
       await expect.poll(recorded, soon).toContain(segmentPath('audio', 2));
-      const rows = await listArtifacts(bed.db.sql, job.asset_id);
+      const rows = await listArtifacts(bed.db.sql, job.asset_id!);
       expect(rows.find((a) => a.path === segmentPath('audio', 1))).toMatchObject({ key: 'jit-made', bytes: 7 });
 
       // Stopped: what it was publishing is recorded, nothing after.
@@ -74,6 +74,6 @@ describe('publishAsWritten', () => {
       // The last segment is never published by it: nothing follows it to say it is complete.
       expect(atStop).not.toContain(segmentPath('audio', 4));
     });
-    expect((await getAssetById(bed.db.sql, job.asset_id))?.error).toBeNull();
+    expect((await getAssetById(bed.db.sql, job.asset_id!))?.error).toBeNull();
   });
 });

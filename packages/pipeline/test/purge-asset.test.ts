@@ -32,12 +32,12 @@ async function published(): Promise<string> {
   const job = await bed.uploaded('standard', { seconds: 1 });
   const file = join(bed.tmpRoot, 'opener.bin');
   await writeFile(file, 'opener bytes');
-  const key = artifactKeyFor(job.asset_id, OPENER_PATH);
+  const key = artifactKeyFor(job.asset_id!, OPENER_PATH);
   const bytes = await putFile(bed.s3.storage, key, file, { contentType: 'video/mp4' });
-  await recordArtifacts(bed.db.sql, job.asset_id, [
+  await recordArtifacts(bed.db.sql, job.asset_id!, [
     { path: OPENER_PATH, kind: 'opener', key, content_type: 'video/mp4', bytes, rendition: null, width: null, height: null, bitrate: null },
   ]);
-  return job.asset_id;
+  return job.asset_id!;
 }
 
 it('empties the origin, tells the edges, forgets the artifacts and logs asset.purged', async () => {

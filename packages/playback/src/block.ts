@@ -1,4 +1,4 @@
-import { MASTER_PATH, OPENER_PATH, playbackUrl, THUMBNAIL_PATH, type PlaybackBlock } from '@kino/artifacts';
+import { MASTER_PATH, OPENER_PATH, playbackUrl, STORYBOARD_VTT_PATH, THUMBNAIL_PATH, type PlaybackBlock } from '@kino/artifacts';
 import type { ArtifactRow } from '@kino/db';
 import type { ChosenEdge } from './edges.ts';
 import { startupPaths, startupRendition } from './startup.ts';
@@ -25,7 +25,12 @@ export function playbackBlock(o: {
     expires_at: o.expiresAt.toISOString(),
     edge: o.edge,
     startup_rendition: hls ? (startupRendition(o.artifacts)?.name ?? null) : null,
-    urls: { master: hls ? url(MASTER_PATH) : null, opener: url(OPENER_PATH), thumbnail: url(THUMBNAIL_PATH) },
+    urls: {
+      master: hls ? url(MASTER_PATH) : null,
+      opener: url(OPENER_PATH),
+      thumbnail: url(THUMBNAIL_PATH),
+      storyboard: url(STORYBOARD_VTT_PATH),
+    },
     prefetch: [OPENER_PATH, ...(hls ? startupPaths(o.artifacts) : [])]
       .filter((p) => has.has(p))
       .map((p) => playbackUrl(o.edge.url, o.token, o.assetId, p)),
@@ -55,6 +60,11 @@ export const playbackBlockSchema = {
         },
         opener: { type: ['string', 'null'], description: 'The first seconds as a small MP4, playable at once.' },
         thumbnail: { type: ['string', 'null'] },
+        storyboard: {
+          type: ['string', 'null'],
+          description:
+            'The storyboard: a WebVTT file whose cues name a tile of its sprite sheet (`{sprite}#xywh=x,y,w,h`, relative to it), from asset.storyboard_ready on: seek-bar previews.',
+        },
       },
     },
     prefetch: { type: 'array', items: { type: 'string' } },

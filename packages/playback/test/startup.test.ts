@@ -118,7 +118,7 @@ describe('playbackBlock', () => {
       expires_at: '2030-01-01T00:00:00.000Z',
       edge,
       startup_rendition: null,
-      urls: { master: null, opener: url(OPENER_PATH), thumbnail: url(THUMBNAIL_PATH) },
+      urls: { master: null, opener: url(OPENER_PATH), thumbnail: url(THUMBNAIL_PATH), storyboard: null },
       prefetch: [url(OPENER_PATH)],
       beacon: { url: `${edge.url}/beacon`, token },
     });
@@ -134,7 +134,7 @@ describe('playbackBlock', () => {
     const block = playbackBlock({ assetId, playableState: 'opener_ready', artifacts, edge, token, expiresAt });
     expect(block.playable_state).toBe('opener_ready');
     expect(block.startup_rendition).toBe('720p');
-    expect(block.urls).toEqual({ master: url(MASTER_PATH), opener: url(OPENER_PATH), thumbnail: null });
+    expect(block.urls).toEqual({ master: url(MASTER_PATH), opener: url(OPENER_PATH), thumbnail: null, storyboard: null });
     // The audio rendition plays beside the startup rendition: its playlist follows, and
     // nothing of it that is not recorded.
     expect(block.prefetch).toEqual(
@@ -165,7 +165,7 @@ describe('playbackBlock', () => {
       expiresAt,
     });
     expect(block.startup_rendition).toBe('720p');
-    expect(block.urls).toEqual({ master: url(MASTER_PATH), opener: url(OPENER_PATH), thumbnail: null });
+    expect(block.urls).toEqual({ master: url(MASTER_PATH), opener: url(OPENER_PATH), thumbnail: null, storyboard: null });
     expect(block.prefetch).toEqual(
       [
         OPENER_PATH,

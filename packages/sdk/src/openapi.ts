@@ -169,6 +169,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/analyze": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Measure PSNR, SSIM or VMAF of a video against a reference
+         * @description A job of operation `analyze` (the jobs routes follow it): its `metrics` hold the scores and `sampled_seconds`; it has no outputs. The distorted video is scaled to the reference’s size and both compared from their first frame.
+         */
+        post: operations["analyzeQuality"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/assets": {
         parameters: {
             query?: never;
@@ -314,6 +334,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/estimate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Expected processing time and output sizes of a source under a preset
+         * @description The source is a probe summary `{duration, width, height, fps?, codec?}` or `{asset_id}` (its recorded probe). `{url}` is refused with 422 ESTIMATE_SOURCE_UNSUPPORTED for now: probing a URL is not done yet. Time comes from the workers' measured encode speeds per codec and output height (`basis.measured: false` when a default was used); sizes are the preset's target bitrates × duration.
+         */
+        post: operations["createEstimate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/events": {
         parameters: {
             query?: never;
@@ -326,6 +366,88 @@ export interface paths {
          * @description text/event-stream: `id:` is the sequence, `event:` the type, `data:` the Event as JSON. Reconnect with Last-Event-ID (or after_sequence) to replay what was missed; without either the stream starts now, and opens with a block of `id:` alone, the sequence it starts after: a reconnection from there misses nothing. Comments (`: ping`) keep the connection alive. A client that reads too slowly is disconnected. The API key is re-checked on every ping: once it is revoked the stream ends with an `event: error` whose data is the usual error body (code `API_KEY_REVOKED`), and reconnecting answers 401.
          */
         get: operations["streamEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Jobs of the account, newest first
+         * @description Pages with `next_cursor`; pass it back as `cursor`.
+         */
+        get: operations["listJobs"];
+        put?: never;
+        /**
+         * Run an ffmpeg job: a typed operation or a command
+         * @description Answers 202 at once with the job queued; follow it with GET /v1/jobs/{id}, the SSE stream or webhooks (`job.*`). A command refused by the allowlist is 422 INVALID_COMMAND with `details.token`.
+         */
+        post: operations["createJob"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/jobs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A job: state, progress, error, outputs with metadata and download URLs, metrics */
+        get: operations["getJob"];
+        put?: never;
+        post?: never;
+        /**
+         * Cancel a queued or running job
+         * @description A running ffmpeg is killed at once. A job already over is 409 JOB_FINISHED (its outputs: DELETE /v1/jobs/{id}/outputs).
+         */
+        delete: operations["cancelJob"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/jobs/{id}/outputs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete the stored outputs of a finished job
+         * @description The job stays, with no outputs. A job still queued or running is 409 JOB_NOT_FINISHED.
+         */
+        delete: operations["deleteJobOutputs"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/jobs/{id}/outputs/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download a job's output (the signed URL from GET /v1/jobs/{id}) */
+        get: operations["downloadJobOutput"];
         put?: never;
         post?: never;
         delete?: never;
@@ -373,6 +495,52 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/v1/presets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Presets: the built-ins, then the account's own by name */
+        get: operations["listPresets"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/presets/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One preset, built in or the account's */
+        get: operations["getPreset"];
+        put?: never;
+        /**
+         * Create a preset of the account; parts left out are the default ladder’s
+         * @description Built-in names are refused (409 PRESET_BUILTIN); an account holds at most 50 presets (409 TOO_MANY_PRESETS).
+         */
+        post: operations["createPreset"];
+        /**
+         * Delete a preset of the account
+         * @description Assets already uploaded with it keep it.
+         */
+        delete: operations["deletePreset"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a preset of the account
+         * @description `video` is merged over the preset’s (`null` makes it audio only). Assets already uploaded with it keep the preset as it was.
+         */
+        patch: operations["updatePreset"];
         trace?: never;
     };
     "/v1/status": {
@@ -849,6 +1017,26 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "asset.storyboard_ready": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The storyboard (sprite sheet and WebVTT file, for seek-bar previews) is stored.
+         * @description Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); see POST /v1/webhooks. Any 2xx is success.
+         */
+        post: operations["assetStoryboardReadyWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "asset.thumbnail_ready": {
         parameters: {
             query?: never;
@@ -869,6 +1057,46 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "job.cancelled": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A job of the jobs API was cancelled (DELETE /v1/jobs/{id}): data.job_id, data.operation. asset_id is null.
+         * @description Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); see POST /v1/webhooks. Any 2xx is success.
+         */
+        post: operations["jobCancelledWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "job.failed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A job of the jobs API failed for good: data.job_id, data.operation, data.code, data.message. asset_id is null.
+         * @description Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); see POST /v1/webhooks. Any 2xx is success.
+         */
+        post: operations["jobFailedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "job.progress": {
         parameters: {
             query?: never;
@@ -879,7 +1107,7 @@ export interface webhooks {
         get?: never;
         put?: never;
         /**
-         * The job reached a step, or a tenth of the way through one: data.step, data.fraction.
+         * The job reached a step, or a tenth of the way through one: data.step, data.fraction. For a job of the jobs API asset_id is null and data.job_id is its id.
          * @description Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); see POST /v1/webhooks. Any 2xx is success.
          */
         post: operations["jobProgressWebhook"];
@@ -899,7 +1127,7 @@ export interface webhooks {
         get?: never;
         put?: never;
         /**
-         * A job was queued: a URL import (data.reason `import`), processing (again, after a retry), or after a delete the purge (data.reason `deleted`).
+         * A job was queued: a URL import (data.reason `import`), processing (again, after a retry), after a delete the purge (data.reason `deleted`), or a job of the jobs API (data.reason `submitted`; asset_id null, data.job_id its id).
          * @description Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); see POST /v1/webhooks. Any 2xx is success.
          */
         post: operations["jobQueuedWebhook"];
@@ -919,10 +1147,30 @@ export interface webhooks {
         get?: never;
         put?: never;
         /**
-         * A worker claimed the job; data.attempt counts attempts.
+         * A worker claimed the job; data.attempt counts attempts. For a job of the jobs API asset_id is null and data.job_id is its id.
          * @description Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); see POST /v1/webhooks. Any 2xx is success.
          */
         post: operations["jobStartedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "job.succeeded": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A job of the jobs API (POST /v1/jobs, /v1/analyze) finished: data.job_id, data.operation, data.outputs (names). An event of the account: asset_id is null.
+         * @description Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); see POST /v1/webhooks. Any 2xx is success.
+         */
+        post: operations["jobSucceededWebhook"];
         delete?: never;
         options?: never;
         head?: never;
@@ -989,6 +1237,8 @@ export interface components {
              * @enum {string}
              */
             playback_policy: "signed" | "public";
+            /** @description The preset it is encoded to, as it was at upload (later edits of the preset do not change it); null: the default ladder. */
+            preset: string | null;
             source: {
                 content_type: string | null;
                 bytes: number | null;
@@ -1006,10 +1256,10 @@ export interface components {
                 /** @enum {string} */
                 job_state: "queued" | "running" | "succeeded" | "failed" | "cancelled";
                 /**
-                 * @description The step in hand: import_source: fetch; process_source: probe, opener, playlists; encode_ladder: download, probe, audio, ladder, thumbnail, upload, metrics; purge_asset: purge (in the order first reported; see the README). `done` once the job succeeded.
+                 * @description The step in hand: import_source: fetch; process_source: probe, opener, playlists; encode_ladder: download, probe, audio, ladder, thumbnail, storyboard, upload, metrics; purge_asset: purge; run_job: fetch, encode, probe, upload, measure (in the order first reported; see the README). `done` once the job succeeded.
                  * @enum {string|null}
                  */
-                step: "fetch" | "probe" | "opener" | "playlists" | "download" | "audio" | "ladder" | "thumbnail" | "upload" | "metrics" | "purge" | "done" | null;
+                step: "fetch" | "probe" | "opener" | "playlists" | "download" | "audio" | "ladder" | "thumbnail" | "storyboard" | "upload" | "metrics" | "purge" | "encode" | "measure" | "done" | null;
                 fraction: number | null;
                 attempts: number;
                 max_attempts: number;
@@ -1018,7 +1268,7 @@ export interface components {
             artifacts?: {
                 path: string;
                 /** @enum {string} */
-                kind: "opener" | "thumbnail" | "master" | "playlist" | "init";
+                kind: "opener" | "thumbnail" | "storyboard" | "master" | "playlist" | "init";
                 content_type: string;
                 bytes: number;
                 rendition: string | null;
@@ -1149,8 +1399,7 @@ export interface components {
                 /** @description Stable UPPER_SNAKE code of the failure. */
                 code: string;
                 message: string;
-                /** @description The media job. */
-                job_id?: number;
+                job_id?: number | string;
             };
         };
         /** @description Every segment of every rendition is stored: nothing is left to make on demand. */
@@ -1292,6 +1541,32 @@ export interface components {
                 bytes: number;
             };
         };
+        /** @description The storyboard (sprite sheet and WebVTT file, for seek-bar previews) is stored. */
+        AssetStoryboardReadyEvent: {
+            /** @description The sequence number: increasing, in commit order, per deployment. */
+            id: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "asset.storyboard_ready";
+            /**
+             * Format: uuid
+             * @description The asset the event is about.
+             */
+            asset_id: string;
+            /** Format: date-time */
+            created_at: string;
+            data: {
+                /** @description The WebVTT file, then the sprite sheet. */
+                paths: string[];
+                tiles: number;
+                /** @description Seconds of video each tile stands for. */
+                interval_seconds: number;
+                tile_width: number;
+                tile_height: number;
+            };
+        };
         /** @description The thumbnail is stored. */
         AssetThumbnailReadyEvent: {
             /** @description The sequence number: increasing, in commit order, per deployment. */
@@ -1319,15 +1594,100 @@ export interface components {
                  * @description Stable UPPER_SNAKE identifier of the error; the README lists when each is answered.
                  * @enum {string}
                  */
-                code: "VALIDATION_ERROR" | "INVALID_JSON" | "EMPTY_BODY" | "INVALID_CURSOR" | "INVALID_TIMESTAMP" | "INVALID_WINDOW" | "WINDOW_TOO_LARGE" | "INVALID_WEBHOOK_URL" | "INVALID_SOURCE_URL" | "INVALID_PARTS" | "BAD_REQUEST" | "INVALID_PATH" | "UNAUTHORIZED" | "INVALID_API_KEY" | "API_KEY_EXPIRED" | "ACCOUNT_DISABLED" | "INSUFFICIENT_SCOPE" | "QUOTA_EXCEEDED" | "API_KEY_REVOKED" | "TOKEN_MISSING" | "TOKEN_MALFORMED" | "TOKEN_EXPIRED" | "TOKEN_NOT_YET_VALID" | "TOKEN_BAD_SIGNATURE" | "TOKEN_UNKNOWN_KEY" | "TOKEN_BAD_ALGORITHM" | "TOKEN_WRONG_AUDIENCE" | "TOKEN_MISSING_CLAIMS" | "TOKEN_WRONG_ASSET" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "ASSET_NOT_PLAYABLE" | "ARTIFACT_NOT_FOUND" | "UNPUBLISHED_ARTIFACT" | "UNKNOWN_ARTIFACT" | "NOT_IN_PLAN" | "METHOD_NOT_ALLOWED" | "IDEMPOTENCY_KEY_IN_USE" | "UPLOAD_INCOMPLETE" | "NOT_A_DIRECT_UPLOAD" | "UPLOAD_OFFSET_MISMATCH" | "UPLOAD_INTERRUPTED" | "UPLOAD_EXPIRED" | "ASSET_DELETED" | "WEBHOOK_DISABLED" | "DELIVERY_IN_FLIGHT" | "TUS_VERSION_UNSUPPORTED" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_CONTENT_TYPE" | "NOT_MEDIA" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMITED" | "TOO_MANY_STREAMS" | "INTERNAL_ERROR" | "TUS_EXTENSION_UNSUPPORTED" | "ORIGIN_UNAVAILABLE" | "ANALYTICS_UNAVAILABLE" | "OVERLOADED" | "NO_EDGE_AVAILABLE" | "SEGMENT_NOT_READY" | "TOO_MANY_FILLS" | "TOO_MANY_FILLS_FOR_TOKEN" | "TOO_MANY_FILLS_FOR_ASSET" | "SHUTTING_DOWN";
+                code: "VALIDATION_ERROR" | "INVALID_JSON" | "EMPTY_BODY" | "INVALID_CURSOR" | "INVALID_TIMESTAMP" | "INVALID_WINDOW" | "WINDOW_TOO_LARGE" | "INVALID_WEBHOOK_URL" | "INVALID_SOURCE_URL" | "INVALID_PARTS" | "UNKNOWN_PRESET" | "BAD_REQUEST" | "INVALID_PATH" | "UNAUTHORIZED" | "INVALID_API_KEY" | "API_KEY_EXPIRED" | "ACCOUNT_DISABLED" | "INSUFFICIENT_SCOPE" | "QUOTA_EXCEEDED" | "API_KEY_REVOKED" | "TOKEN_MISSING" | "TOKEN_MALFORMED" | "TOKEN_EXPIRED" | "TOKEN_NOT_YET_VALID" | "TOKEN_BAD_SIGNATURE" | "TOKEN_UNKNOWN_KEY" | "TOKEN_BAD_ALGORITHM" | "TOKEN_WRONG_AUDIENCE" | "TOKEN_MISSING_CLAIMS" | "TOKEN_WRONG_ASSET" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "ASSET_NOT_PLAYABLE" | "ARTIFACT_NOT_FOUND" | "UNPUBLISHED_ARTIFACT" | "UNKNOWN_ARTIFACT" | "INVALID_IMAGE_PARAMS" | "IMAGE_VARIANT_LIMIT" | "NOT_IN_PLAN" | "METHOD_NOT_ALLOWED" | "INVALID_DOWNLOAD_TOKEN" | "JOB_FINISHED" | "JOB_NOT_FINISHED" | "IDEMPOTENCY_KEY_IN_USE" | "UPLOAD_INCOMPLETE" | "NOT_A_DIRECT_UPLOAD" | "UPLOAD_OFFSET_MISMATCH" | "UPLOAD_INTERRUPTED" | "UPLOAD_EXPIRED" | "ASSET_DELETED" | "WEBHOOK_DISABLED" | "DELIVERY_IN_FLIGHT" | "PRESET_BUILTIN" | "PRESET_EXISTS" | "TOO_MANY_PRESETS" | "TUS_VERSION_UNSUPPORTED" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_CONTENT_TYPE" | "NOT_MEDIA" | "IDEMPOTENCY_KEY_REUSED" | "INVALID_COMMAND" | "INVALID_OPTIONS" | "INVALID_INPUT" | "METRIC_UNAVAILABLE" | "TOO_MANY_JOBS" | "PRESET_NOT_SUPPORTED_FOR_UPLOADS" | "ESTIMATE_SOURCE_UNSUPPORTED" | "RATE_LIMITED" | "TOO_MANY_STREAMS" | "INTERNAL_ERROR" | "TUS_EXTENSION_UNSUPPORTED" | "ORIGIN_UNAVAILABLE" | "ANALYTICS_UNAVAILABLE" | "OVERLOADED" | "NO_EDGE_AVAILABLE" | "SEGMENT_NOT_READY" | "TOO_MANY_FILLS" | "TOO_MANY_FILLS_FOR_TOKEN" | "TOO_MANY_FILLS_FOR_ASSET" | "SHUTTING_DOWN";
                 message: string;
                 details?: unknown;
                 request_id: string;
             };
         };
         /** @description An event of the log: SSE `data:`, a page of GET /v1/assets/{id}/events, the `data` of a webhook delivery. */
-        Event: components["schemas"]["AssetCreatedEvent"] | components["schemas"]["AssetSourceUploadedEvent"] | components["schemas"]["JobQueuedEvent"] | components["schemas"]["JobStartedEvent"] | components["schemas"]["JobProgressEvent"] | components["schemas"]["AssetPlaylistsReadyEvent"] | components["schemas"]["AssetOpenerReadyEvent"] | components["schemas"]["AssetThumbnailReadyEvent"] | components["schemas"]["AssetRenditionReadyEvent"] | components["schemas"]["AssetHlsReadyEvent"] | components["schemas"]["AssetEdgesWarmedEvent"] | components["schemas"]["AssetErroredEvent"] | components["schemas"]["AssetDeletedEvent"] | components["schemas"]["AssetPurgedEvent"] | components["schemas"]["WebhookDisabledEvent"];
-        /** @description The job reached a step, or a tenth of the way through one: data.step, data.fraction. */
+        Event: components["schemas"]["AssetCreatedEvent"] | components["schemas"]["AssetSourceUploadedEvent"] | components["schemas"]["JobQueuedEvent"] | components["schemas"]["JobStartedEvent"] | components["schemas"]["JobProgressEvent"] | components["schemas"]["JobSucceededEvent"] | components["schemas"]["JobFailedEvent"] | components["schemas"]["JobCancelledEvent"] | components["schemas"]["AssetPlaylistsReadyEvent"] | components["schemas"]["AssetOpenerReadyEvent"] | components["schemas"]["AssetThumbnailReadyEvent"] | components["schemas"]["AssetStoryboardReadyEvent"] | components["schemas"]["AssetRenditionReadyEvent"] | components["schemas"]["AssetHlsReadyEvent"] | components["schemas"]["AssetEdgesWarmedEvent"] | components["schemas"]["AssetErroredEvent"] | components["schemas"]["AssetDeletedEvent"] | components["schemas"]["AssetPurgedEvent"] | components["schemas"]["WebhookDisabledEvent"];
+        /** @description A job of the jobs API. */
+        Job: {
+            /** Format: uuid */
+            id: string;
+            /** @description A typed operation, `command` or `analyze`. */
+            operation: string;
+            /** @enum {string} */
+            state: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+            progress: number;
+            error: {
+                code: string;
+                message: string;
+            } | null;
+            outputs: {
+                name: string;
+                bytes: number;
+                content_type: string;
+                /** @description ffprobe’s summary: format, duration_sec, bit_rate, streams. */
+                metadata: {
+                    [key: string]: unknown;
+                };
+                /** @description Signed and expiring (JOBS_DOWNLOAD_TTL_SECONDS); needs no API key. */
+                download_url: string;
+                /** Format: date-time */
+                expires_at: string;
+            }[];
+            metrics: {
+                [key: string]: number;
+            } | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            started_at: string | null;
+            /** Format: date-time */
+            finished_at: string | null;
+        };
+        /** @description A job of the jobs API was cancelled (DELETE /v1/jobs/{id}): data.job_id, data.operation. asset_id is null. */
+        JobCancelledEvent: {
+            /** @description The sequence number: increasing, in commit order, per deployment. */
+            id: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "job.cancelled";
+            /** @description An event of the account, not of an asset. */
+            asset_id: null;
+            /** Format: date-time */
+            created_at: string;
+            data: {
+                /**
+                 * Format: uuid
+                 * @description The job (GET /v1/jobs/{id}).
+                 */
+                job_id: string;
+                /** @description The job’s operation: convert, trim, …, command, analyze. */
+                operation: string;
+            };
+        };
+        /** @description A job of the jobs API failed for good: data.job_id, data.operation, data.code, data.message. asset_id is null. */
+        JobFailedEvent: {
+            /** @description The sequence number: increasing, in commit order, per deployment. */
+            id: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "job.failed";
+            /** @description An event of the account, not of an asset. */
+            asset_id: null;
+            /** Format: date-time */
+            created_at: string;
+            data: {
+                /**
+                 * Format: uuid
+                 * @description The job (GET /v1/jobs/{id}).
+                 */
+                job_id: string;
+                /** @description The job’s operation: convert, trim, …, command, analyze. */
+                operation: string;
+                /** @description Stable UPPER_SNAKE code of the failure. */
+                code: string;
+                message: string;
+            };
+        };
+        /** @description The job reached a step, or a tenth of the way through one: data.step, data.fraction. For a job of the jobs API asset_id is null and data.job_id is its id. */
         JobProgressEvent: {
             /** @description The sequence number: increasing, in commit order, per deployment. */
             id: number;
@@ -1338,20 +1698,19 @@ export interface components {
             type: "job.progress";
             /**
              * Format: uuid
-             * @description The asset the event is about.
+             * @description The asset the job works on; null for a job of the jobs API.
              */
-            asset_id: string;
+            asset_id: string | null;
             /** Format: date-time */
             created_at: string;
             data: {
-                /** @description The media job. */
-                job_id: number;
+                job_id: number | string;
                 /** @description The step reached (see the asset’s progress.step). */
                 step: string | null;
                 fraction: number;
             };
         };
-        /** @description A job was queued: a URL import (data.reason `import`), processing (again, after a retry), or after a delete the purge (data.reason `deleted`). */
+        /** @description A job was queued: a URL import (data.reason `import`), processing (again, after a retry), after a delete the purge (data.reason `deleted`), or a job of the jobs API (data.reason `submitted`; asset_id null, data.job_id its id). */
         JobQueuedEvent: {
             /** @description The sequence number: increasing, in commit order, per deployment. */
             id: number;
@@ -1362,16 +1721,17 @@ export interface components {
             type: "job.queued";
             /**
              * Format: uuid
-             * @description The asset the event is about.
+             * @description The asset the job works on; null for a job of the jobs API.
              */
-            asset_id: string;
+            asset_id: string | null;
             /** Format: date-time */
             created_at: string;
             data: {
-                /** @description The media job. */
-                job_id: number;
-                /** @description Why: `uploaded`, `import`, `ladder`, `retry` (after a failed attempt), `released` (a worker stopped), `lease_expired`, `deleted` (the purge). */
+                job_id: number | string;
+                /** @description Why: `uploaded`, `import`, `ladder`, `retry` (after a failed attempt), `released` (a worker stopped), `lease_expired`, `deleted` (the purge), `submitted` (a job of the jobs API). */
                 reason: string;
+                /** @description The job’s operation: convert, trim, …, command, analyze. */
+                operation?: string;
                 /** @description With `retry`: the attempt that failed. */
                 failed_attempt?: number;
                 /** @description With `retry`: why the attempt failed. */
@@ -1382,7 +1742,7 @@ export interface components {
                 };
             };
         };
-        /** @description A worker claimed the job; data.attempt counts attempts. */
+        /** @description A worker claimed the job; data.attempt counts attempts. For a job of the jobs API asset_id is null and data.job_id is its id. */
         JobStartedEvent: {
             /** @description The sequence number: increasing, in commit order, per deployment. */
             id: number;
@@ -1393,16 +1753,40 @@ export interface components {
             type: "job.started";
             /**
              * Format: uuid
-             * @description The asset the event is about.
+             * @description The asset the job works on; null for a job of the jobs API.
              */
-            asset_id: string;
+            asset_id: string | null;
             /** Format: date-time */
             created_at: string;
             data: {
-                /** @description The media job. */
-                job_id: number;
+                job_id: number | string;
                 /** @description Attempts so far, this one included. */
                 attempt: number;
+            };
+        };
+        /** @description A job of the jobs API (POST /v1/jobs, /v1/analyze) finished: data.job_id, data.operation, data.outputs (names). An event of the account: asset_id is null. */
+        JobSucceededEvent: {
+            /** @description The sequence number: increasing, in commit order, per deployment. */
+            id: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "job.succeeded";
+            /** @description An event of the account, not of an asset. */
+            asset_id: null;
+            /** Format: date-time */
+            created_at: string;
+            data: {
+                /**
+                 * Format: uuid
+                 * @description The job (GET /v1/jobs/{id}).
+                 */
+                job_id: string;
+                /** @description The job’s operation: convert, trim, …, command, analyze. */
+                operation: string;
+                /** @description Output names. */
+                outputs: string[];
             };
         };
         Playback: {
@@ -1424,6 +1808,8 @@ export interface components {
                 /** @description The first seconds as a small MP4, playable at once. */
                 opener?: string | null;
                 thumbnail?: string | null;
+                /** @description The storyboard: a WebVTT file whose cues name a tile of its sprite sheet (`{sprite}#xywh=x,y,w,h`, relative to it), from asset.storyboard_ready on: seek-bar previews. */
+                storyboard?: string | null;
             };
             prefetch?: string[];
             /** @description QoE beacons: POST a JSON body with this token to this URL (see the edge's /beacon). */
@@ -1432,12 +1818,43 @@ export interface components {
                 token?: string;
             };
         };
+        Preset: {
+            name: string;
+            description: string;
+            /** @description Built-ins are the same for every account and cannot be changed. */
+            builtin: boolean;
+            /** @description null: audio only. */
+            video: {
+                /**
+                 * @description The video codec of every rung: H.264, H.265 (hvc1) or AV1 (SVT-AV1).
+                 * @enum {string}
+                 */
+                codec: "h264" | "h265" | "av1";
+                /** @description The top rung's short side (never upscaled: a smaller source tops out at its own). */
+                max_height: number;
+                /**
+                 * @description `high`: bitrates × 1.5 and a slower encoder preset.
+                 * @enum {string}
+                 */
+                quality: "standard" | "high";
+                /**
+                 * @description A centre crop to this aspect before scaling; null for none.
+                 * @enum {string|null}
+                 */
+                crop: "9:16" | "1:1" | null;
+            } | null;
+            audio: {
+                /** @enum {string} */
+                codec: "aac";
+                bitrate_kbps: number;
+            };
+        };
         Webhook: {
             /** Format: uuid */
             id: string;
             url: string;
             /** @description The event types sent to this endpoint; null for all of them. */
-            event_types: ("asset.created" | "asset.source_uploaded" | "job.queued" | "job.started" | "job.progress" | "asset.playlists_ready" | "asset.opener_ready" | "asset.thumbnail_ready" | "asset.rendition_ready" | "asset.hls_ready" | "asset.edges_warmed" | "asset.errored" | "asset.deleted" | "asset.purged" | "webhook.disabled")[] | null;
+            event_types: ("asset.created" | "asset.source_uploaded" | "job.queued" | "job.started" | "job.progress" | "job.succeeded" | "job.failed" | "job.cancelled" | "asset.playlists_ready" | "asset.opener_ready" | "asset.thumbnail_ready" | "asset.storyboard_ready" | "asset.rendition_ready" | "asset.hls_ready" | "asset.edges_warmed" | "asset.errored" | "asset.deleted" | "asset.purged" | "webhook.disabled")[] | null;
             description: string | null;
             /** Format: date-time */
             created_at: string;
@@ -1472,7 +1889,7 @@ export interface components {
             /** @description The event's sequence number (`id` in the payload). */
             event_id: number;
             /** @enum {string} */
-            event_type: "asset.created" | "asset.source_uploaded" | "job.queued" | "job.started" | "job.progress" | "asset.playlists_ready" | "asset.opener_ready" | "asset.thumbnail_ready" | "asset.rendition_ready" | "asset.hls_ready" | "asset.edges_warmed" | "asset.errored" | "asset.deleted" | "asset.purged" | "webhook.disabled";
+            event_type: "asset.created" | "asset.source_uploaded" | "job.queued" | "job.started" | "job.progress" | "job.succeeded" | "job.failed" | "job.cancelled" | "asset.playlists_ready" | "asset.opener_ready" | "asset.thumbnail_ready" | "asset.storyboard_ready" | "asset.rendition_ready" | "asset.hls_ready" | "asset.edges_warmed" | "asset.errored" | "asset.deleted" | "asset.purged" | "webhook.disabled";
             /**
              * Format: uuid
              * @description null for an event of the account (webhook.disabled).
@@ -1530,7 +1947,7 @@ export interface components {
         /** @description The body of a webhook delivery (Standard Webhooks): the event, with its type and time repeated outside it. */
         WebhookEvent: {
             /** @enum {string} */
-            type: "asset.created" | "asset.source_uploaded" | "job.queued" | "job.started" | "job.progress" | "asset.playlists_ready" | "asset.opener_ready" | "asset.thumbnail_ready" | "asset.rendition_ready" | "asset.hls_ready" | "asset.edges_warmed" | "asset.errored" | "asset.deleted" | "asset.purged" | "webhook.disabled";
+            type: "asset.created" | "asset.source_uploaded" | "job.queued" | "job.started" | "job.progress" | "job.succeeded" | "job.failed" | "job.cancelled" | "asset.playlists_ready" | "asset.opener_ready" | "asset.thumbnail_ready" | "asset.storyboard_ready" | "asset.rendition_ready" | "asset.hls_ready" | "asset.edges_warmed" | "asset.errored" | "asset.deleted" | "asset.purged" | "webhook.disabled";
             /**
              * Format: date-time
              * @description The event’s created_at.
@@ -1600,7 +2017,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, BAD_REQUEST, INVALID_PATH. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1640,7 +2057,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, BAD_REQUEST, INVALID_PATH. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1687,7 +2104,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, BAD_REQUEST, INVALID_PATH. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1736,7 +2153,7 @@ export interface operations {
                     "text/html": string;
                 };
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, BAD_REQUEST, INVALID_PATH. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1754,7 +2171,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1808,7 +2225,7 @@ export interface operations {
                     "application/json": components["schemas"]["Playback"];
                 };
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, BAD_REQUEST, INVALID_PATH. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1826,7 +2243,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1942,6 +2359,7 @@ export interface operations {
                             stored_bytes: number;
                             concurrent_uploads: number;
                             active_jobs: number;
+                            user_jobs: number;
                             webhooks: number;
                             api_keys: number;
                         };
@@ -1950,6 +2368,7 @@ export interface operations {
                             stored_bytes: number;
                             concurrent_uploads: number;
                             active_jobs: number;
+                            user_jobs: number;
                             webhooks: number;
                             api_keys: number;
                         };
@@ -1958,7 +2377,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, BAD_REQUEST, INVALID_PATH. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1976,7 +2395,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET. */
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT, INVALID_DOWNLOAD_TOKEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1985,7 +2404,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2072,7 +2491,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, BAD_REQUEST, INVALID_PATH. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2090,7 +2509,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET. */
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT, INVALID_DOWNLOAD_TOKEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2099,7 +2518,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2119,6 +2538,109 @@ export interface operations {
             };
             /** @description Error: ANALYTICS_UNAVAILABLE, OVERLOADED, NO_EDGE_AVAILABLE, SEGMENT_NOT_READY, TOO_MANY_FILLS, TOO_MANY_FILLS_FOR_TOKEN, TOO_MANY_FILLS_FOR_ASSET, SHUTTING_DOWN. */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    analyzeQuality: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description An asset id of this account (its source is read) or an https/http URL, fetched like a URL import (through the SSRF guard). */
+                    reference: string;
+                    /** @description An asset id of this account (its source is read) or an https/http URL, fetched like a URL import (through the SSRF guard). */
+                    distorted: string;
+                    /** @description vmaf only where the worker’s ffmpeg has libvmaf (else 422 METRIC_UNAVAILABLE). */
+                    metrics: ("psnr" | "ssim" | "vmaf")[];
+                };
+            };
+        };
+        responses: {
+            /** @description A job of the jobs API. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED, INVALID_API_KEY, API_KEY_EXPIRED, API_KEY_REVOKED, TOKEN_MISSING, TOKEN_MALFORMED, TOKEN_EXPIRED, TOKEN_NOT_YET_VALID, TOKEN_BAD_SIGNATURE, TOKEN_UNKNOWN_KEY, TOKEN_BAD_ALGORITHM, TOKEN_WRONG_AUDIENCE, TOKEN_MISSING_CLAIMS. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT, INVALID_DOWNLOAD_TOKEN. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: PAYLOAD_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: UNSUPPORTED_CONTENT_TYPE, NOT_MEDIA. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: IDEMPOTENCY_KEY_REUSED, INVALID_COMMAND, INVALID_OPTIONS, INVALID_INPUT, METRIC_UNAVAILABLE, PRESET_NOT_SUPPORTED_FOR_UPLOADS, ESTIMATE_SOURCE_UNSUPPORTED. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR. */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2160,7 +2682,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, BAD_REQUEST, INVALID_PATH. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2178,7 +2700,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET. */
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT, INVALID_DOWNLOAD_TOKEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2187,7 +2709,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2227,7 +2749,7 @@ export interface operations {
                     "application/json": components["schemas"]["Asset"];
                 };
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, BAD_REQUEST, INVALID_PATH. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2245,7 +2767,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET. */
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT, INVALID_DOWNLOAD_TOKEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2263,7 +2785,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2303,7 +2825,7 @@ export interface operations {
                     "application/json": components["schemas"]["Asset"];
                 };
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, BAD_REQUEST, INVALID_PATH. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2321,7 +2843,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET. */
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT, INVALID_DOWNLOAD_TOKEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2339,7 +2861,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2391,7 +2913,7 @@ export interface operations {
                     "application/json": components["schemas"]["Asset"];
                 };
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, BAD_REQUEST, INVALID_PATH. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2409,7 +2931,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET. */
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT, INVALID_DOWNLOAD_TOKEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2427,7 +2949,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: IDEMPOTENCY_KEY_IN_USE, UPLOAD_INCOMPLETE, NOT_A_DIRECT_UPLOAD, UPLOAD_OFFSET_MISMATCH, UPLOAD_INTERRUPTED, ASSET_DELETED, WEBHOOK_DISABLED, DELIVERY_IN_FLIGHT. */
+            /** @description Error: JOB_FINISHED, JOB_NOT_FINISHED, IDEMPOTENCY_KEY_IN_USE, UPLOAD_INCOMPLETE, NOT_A_DIRECT_UPLOAD, UPLOAD_OFFSET_MISMATCH, UPLOAD_INTERRUPTED, ASSET_DELETED, WEBHOOK_DISABLED, DELIVERY_IN_FLIGHT, PRESET_BUILTIN, PRESET_EXISTS, TOO_MANY_PRESETS. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2454,7 +2976,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2517,7 +3039,7 @@ export interface operations {
                         status_codes?: {
                             [key: string]: number;
                         };
-                        /** @description Requests by artifact: opener, thumbnail, playlist, init, segment. */
+                        /** @description Requests by artifact: opener, thumbnail, storyboard, image, playlist, init, segment. */
                         artifact_kinds?: {
                             [key: string]: number;
                         };
@@ -2528,7 +3050,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, BAD_REQUEST, INVALID_PATH. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2546,7 +3068,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET. */
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT, INVALID_DOWNLOAD_TOKEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2564,7 +3086,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2640,7 +3162,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, BAD_REQUEST, INVALID_PATH. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2658,7 +3180,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET. */
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT, INVALID_DOWNLOAD_TOKEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2676,7 +3198,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2731,7 +3253,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, BAD_REQUEST, INVALID_PATH. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2749,7 +3271,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET. */
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT, INVALID_DOWNLOAD_TOKEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2767,7 +3289,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2812,7 +3334,7 @@ export interface operations {
                     "application/json": components["schemas"]["Playback"];
                 };
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, BAD_REQUEST, INVALID_PATH. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2830,7 +3352,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET. */
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT, INVALID_DOWNLOAD_TOKEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2848,7 +3370,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2929,7 +3451,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, BAD_REQUEST, INVALID_PATH. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2947,7 +3469,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET. */
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT, INVALID_DOWNLOAD_TOKEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2956,7 +3478,152 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createEstimate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    source: {
+                        /** @description Seconds. */
+                        duration: number;
+                        /** @description Display width. */
+                        width: number;
+                        /** @description Display height. */
+                        height: number;
+                        fps?: number;
+                        /** @description The source's video codec (informational). */
+                        codec?: string;
+                    } | {
+                        /** Format: uuid */
+                        asset_id: string;
+                    } | {
+                        url: string;
+                    };
+                    /** @description Default: `default`. */
+                    preset?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        processing_seconds: number;
+                        outputs: {
+                            name: string;
+                            bytes: number;
+                        }[];
+                        basis: {
+                            measured: boolean;
+                            preset: string;
+                            duration_seconds: number;
+                            speeds: {
+                                /** @enum {string} */
+                                codec: "h264" | "h265" | "av1" | "aac";
+                                /** @description The output short side; 0 for audio. */
+                                height: number;
+                                /** @description Media seconds encoded per wall second. */
+                                speed: number;
+                                measured: boolean;
+                                samples: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED, INVALID_API_KEY, API_KEY_EXPIRED, API_KEY_REVOKED, TOKEN_MISSING, TOKEN_MALFORMED, TOKEN_EXPIRED, TOKEN_NOT_YET_VALID, TOKEN_BAD_SIGNATURE, TOKEN_UNKNOWN_KEY, TOKEN_BAD_ALGORITHM, TOKEN_WRONG_AUDIENCE, TOKEN_MISSING_CLAIMS. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT, INVALID_DOWNLOAD_TOKEN. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: NOT_FOUND, ROUTE_NOT_FOUND, ASSET_NOT_PLAYABLE, ARTIFACT_NOT_FOUND, UNPUBLISHED_ARTIFACT, UNKNOWN_ARTIFACT, NOT_IN_PLAN. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: PAYLOAD_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: UNSUPPORTED_CONTENT_TYPE, NOT_MEDIA. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: IDEMPOTENCY_KEY_REUSED, INVALID_COMMAND, INVALID_OPTIONS, INVALID_INPUT, METRIC_UNAVAILABLE, PRESET_NOT_SUPPORTED_FOR_UPLOADS, ESTIMATE_SOURCE_UNSUPPORTED. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3000,7 +3667,7 @@ export interface operations {
                     "text/event-stream": string;
                 };
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, BAD_REQUEST, INVALID_PATH. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3018,7 +3685,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET. */
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT, INVALID_DOWNLOAD_TOKEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3036,7 +3703,573 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listJobs: {
+        parameters: {
+            query?: {
+                /** @description Rows per page: 25 by default, or as many as the page the cursor came from. */
+                limit?: number;
+                /** @description next_cursor of the previous page. It keeps the filters of the first page: send it alone, or with the same filters. */
+                cursor?: string;
+                state?: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Job"][];
+                        /** @description Pass it back as `cursor` for the next page; null on the last one. */
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED, INVALID_API_KEY, API_KEY_EXPIRED, API_KEY_REVOKED, TOKEN_MISSING, TOKEN_MALFORMED, TOKEN_EXPIRED, TOKEN_NOT_YET_VALID, TOKEN_BAD_SIGNATURE, TOKEN_UNKNOWN_KEY, TOKEN_BAD_ALGORITHM, TOKEN_WRONG_AUDIENCE, TOKEN_MISSING_CLAIMS. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT, INVALID_DOWNLOAD_TOKEN. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description A typed operation; or give ffmpeg_args instead.
+                     * @enum {string}
+                     */
+                    operation?: "convert" | "trim" | "extract_audio" | "thumbnail" | "gif" | "concat" | "watermark";
+                    /** @description Typed: the inputs in order (concat: 2–5; watermark: the video, then the image). */
+                    inputs?: string[];
+                    /** @description The operation’s options: each field says which operations take it. */
+                    options?: {
+                        /**
+                         * @description convert: the output container.
+                         * @enum {string}
+                         */
+                        container?: "mp4" | "webm" | "mkv" | "mov" | "m4a" | "mp3";
+                        /**
+                         * @description convert: h264, h265, av1 (SVT-AV1) or vp9; the container’s default when unset.
+                         * @enum {string}
+                         */
+                        video_codec?: "h264" | "h265" | "av1" | "vp9";
+                        /**
+                         * @description convert: the container’s default when unset.
+                         * @enum {string}
+                         */
+                        audio_codec?: "aac" | "opus" | "mp3";
+                        /** @description convert, thumbnail, gif (≤ 1920), watermark (the mark’s width). */
+                        width?: number;
+                        /** @description convert. */
+                        height?: number;
+                        /** @description convert: a target bitrate instead of crf. */
+                        video_bitrate_kbps?: number;
+                        /** @description convert: constant quality. */
+                        crf?: number;
+                        /** @description convert. */
+                        audio_bitrate_kbps?: number;
+                        /** @description trim, gif. */
+                        start?: number;
+                        /** @description trim, gif: after start (a gif lasts at most 30 s). */
+                        end?: number;
+                        /** @description thumbnail: where the frame is taken. */
+                        time?: number;
+                        /**
+                         * @description extract_audio: aac (m4a) by default.
+                         * @enum {string}
+                         */
+                        codec?: "aac" | "mp3" | "opus" | "flac" | "wav";
+                        /** @description extract_audio, lossy codecs. */
+                        bitrate_kbps?: number;
+                        /**
+                         * @description thumbnail: jpg by default.
+                         * @enum {string}
+                         */
+                        format?: "jpg" | "png" | "webp";
+                        /** @description gif: 10 by default. */
+                        fps?: number;
+                        /**
+                         * @description watermark: bottom-right by default.
+                         * @enum {string}
+                         */
+                        position?: "top-left" | "top-right" | "bottom-left" | "bottom-right" | "center";
+                        /** @description watermark: pixels from the edges. */
+                        margin?: number;
+                        /** @description watermark. */
+                        opacity?: number;
+                    };
+                    /** @description convert: a preset (GET /v1/presets) for the codec, size, quality and audio; options given win. Crop presets are not made by jobs yet. */
+                    preset?: string;
+                    /** @description convert: PSNR and SSIM of the output against its input, in `metrics`. */
+                    enable_metrics?: boolean;
+                    /** @description Command mode: ffmpeg arguments with `{{in_name}}` after each `-i` and `{{out_name}}` for each output, checked against an allowlist of options and filters (see the README). */
+                    ffmpeg_args?: string;
+                    /** @description Command mode: `in_name` → asset id or URL. */
+                    input_files?: {
+                        [key: string]: string;
+                    };
+                    /** @description Command mode: `out_name` → file name (at most 5). */
+                    output_files?: {
+                        [key: string]: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description A job of the jobs API. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED, INVALID_API_KEY, API_KEY_EXPIRED, API_KEY_REVOKED, TOKEN_MISSING, TOKEN_MALFORMED, TOKEN_EXPIRED, TOKEN_NOT_YET_VALID, TOKEN_BAD_SIGNATURE, TOKEN_UNKNOWN_KEY, TOKEN_BAD_ALGORITHM, TOKEN_WRONG_AUDIENCE, TOKEN_MISSING_CLAIMS. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT, INVALID_DOWNLOAD_TOKEN. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: PAYLOAD_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: UNSUPPORTED_CONTENT_TYPE, NOT_MEDIA. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: IDEMPOTENCY_KEY_REUSED, INVALID_COMMAND, INVALID_OPTIONS, INVALID_INPUT, METRIC_UNAVAILABLE, PRESET_NOT_SUPPORTED_FOR_UPLOADS, ESTIMATE_SOURCE_UNSUPPORTED. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A job of the jobs API. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED, INVALID_API_KEY, API_KEY_EXPIRED, API_KEY_REVOKED, TOKEN_MISSING, TOKEN_MALFORMED, TOKEN_EXPIRED, TOKEN_NOT_YET_VALID, TOKEN_BAD_SIGNATURE, TOKEN_UNKNOWN_KEY, TOKEN_BAD_ALGORITHM, TOKEN_WRONG_AUDIENCE, TOKEN_MISSING_CLAIMS. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT, INVALID_DOWNLOAD_TOKEN. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: NOT_FOUND, ROUTE_NOT_FOUND, ASSET_NOT_PLAYABLE, ARTIFACT_NOT_FOUND, UNPUBLISHED_ARTIFACT, UNKNOWN_ARTIFACT, NOT_IN_PLAN. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    cancelJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A job of the jobs API. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED, INVALID_API_KEY, API_KEY_EXPIRED, API_KEY_REVOKED, TOKEN_MISSING, TOKEN_MALFORMED, TOKEN_EXPIRED, TOKEN_NOT_YET_VALID, TOKEN_BAD_SIGNATURE, TOKEN_UNKNOWN_KEY, TOKEN_BAD_ALGORITHM, TOKEN_WRONG_AUDIENCE, TOKEN_MISSING_CLAIMS. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT, INVALID_DOWNLOAD_TOKEN. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: NOT_FOUND, ROUTE_NOT_FOUND, ASSET_NOT_PLAYABLE, ARTIFACT_NOT_FOUND, UNPUBLISHED_ARTIFACT, UNKNOWN_ARTIFACT, NOT_IN_PLAN. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: JOB_FINISHED, JOB_NOT_FINISHED, IDEMPOTENCY_KEY_IN_USE, UPLOAD_INCOMPLETE, NOT_A_DIRECT_UPLOAD, UPLOAD_OFFSET_MISMATCH, UPLOAD_INTERRUPTED, ASSET_DELETED, WEBHOOK_DISABLED, DELIVERY_IN_FLIGHT, PRESET_BUILTIN, PRESET_EXISTS, TOO_MANY_PRESETS. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteJobOutputs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A job of the jobs API. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED, INVALID_API_KEY, API_KEY_EXPIRED, API_KEY_REVOKED, TOKEN_MISSING, TOKEN_MALFORMED, TOKEN_EXPIRED, TOKEN_NOT_YET_VALID, TOKEN_BAD_SIGNATURE, TOKEN_UNKNOWN_KEY, TOKEN_BAD_ALGORITHM, TOKEN_WRONG_AUDIENCE, TOKEN_MISSING_CLAIMS. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT, INVALID_DOWNLOAD_TOKEN. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: NOT_FOUND, ROUTE_NOT_FOUND, ASSET_NOT_PLAYABLE, ARTIFACT_NOT_FOUND, UNPUBLISHED_ARTIFACT, UNKNOWN_ARTIFACT, NOT_IN_PLAN. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: JOB_FINISHED, JOB_NOT_FINISHED, IDEMPOTENCY_KEY_IN_USE, UPLOAD_INCOMPLETE, NOT_A_DIRECT_UPLOAD, UPLOAD_OFFSET_MISMATCH, UPLOAD_INTERRUPTED, ASSET_DELETED, WEBHOOK_DISABLED, DELIVERY_IN_FLIGHT, PRESET_BUILTIN, PRESET_EXISTS, TOO_MANY_PRESETS. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    downloadJobOutput: {
+        parameters: {
+            query: {
+                token: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file, as an attachment. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT, INVALID_DOWNLOAD_TOKEN. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: NOT_FOUND, ROUTE_NOT_FOUND, ASSET_NOT_PLAYABLE, ARTIFACT_NOT_FOUND, UNPUBLISHED_ARTIFACT, UNKNOWN_ARTIFACT, NOT_IN_PLAN. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3076,7 +4309,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, BAD_REQUEST, INVALID_PATH. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3094,7 +4327,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET. */
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT, INVALID_DOWNLOAD_TOKEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3103,7 +4336,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3172,7 +4405,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, BAD_REQUEST, INVALID_PATH. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3190,7 +4423,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET. */
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT, INVALID_DOWNLOAD_TOKEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3217,7 +4450,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3255,7 +4488,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, BAD_REQUEST, INVALID_PATH. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3273,7 +4506,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET. */
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT, INVALID_DOWNLOAD_TOKEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3291,7 +4524,494 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listPresets: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Preset"][];
+                    };
+                };
+            };
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED, INVALID_API_KEY, API_KEY_EXPIRED, API_KEY_REVOKED, TOKEN_MISSING, TOKEN_MALFORMED, TOKEN_EXPIRED, TOKEN_NOT_YET_VALID, TOKEN_BAD_SIGNATURE, TOKEN_UNKNOWN_KEY, TOKEN_BAD_ALGORITHM, TOKEN_WRONG_AUDIENCE, TOKEN_MISSING_CLAIMS. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT, INVALID_DOWNLOAD_TOKEN. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getPreset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Lower case letters, digits, `_` and `-`; up to 40. */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Preset"];
+                };
+            };
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED, INVALID_API_KEY, API_KEY_EXPIRED, API_KEY_REVOKED, TOKEN_MISSING, TOKEN_MALFORMED, TOKEN_EXPIRED, TOKEN_NOT_YET_VALID, TOKEN_BAD_SIGNATURE, TOKEN_UNKNOWN_KEY, TOKEN_BAD_ALGORITHM, TOKEN_WRONG_AUDIENCE, TOKEN_MISSING_CLAIMS. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT, INVALID_DOWNLOAD_TOKEN. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: NOT_FOUND, ROUTE_NOT_FOUND, ASSET_NOT_PLAYABLE, ARTIFACT_NOT_FOUND, UNPUBLISHED_ARTIFACT, UNKNOWN_ARTIFACT, NOT_IN_PLAN. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createPreset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Lower case letters, digits, `_` and `-`; up to 40. */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    description?: string;
+                    video?: {
+                        /**
+                         * @description The video codec of every rung: H.264, H.265 (hvc1) or AV1 (SVT-AV1).
+                         * @enum {string}
+                         */
+                        codec: "h264" | "h265" | "av1";
+                        /** @description The top rung's short side (never upscaled: a smaller source tops out at its own). */
+                        max_height: number;
+                        /**
+                         * @description `high`: bitrates × 1.5 and a slower encoder preset.
+                         * @enum {string}
+                         */
+                        quality: "standard" | "high";
+                        /**
+                         * @description A centre crop to this aspect before scaling; null for none.
+                         * @enum {string|null}
+                         */
+                        crop: "9:16" | "1:1" | null;
+                    } | null;
+                    audio?: {
+                        /** @enum {string} */
+                        codec: "aac";
+                        bitrate_kbps: number;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Preset"];
+                };
+            };
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED, INVALID_API_KEY, API_KEY_EXPIRED, API_KEY_REVOKED, TOKEN_MISSING, TOKEN_MALFORMED, TOKEN_EXPIRED, TOKEN_NOT_YET_VALID, TOKEN_BAD_SIGNATURE, TOKEN_UNKNOWN_KEY, TOKEN_BAD_ALGORITHM, TOKEN_WRONG_AUDIENCE, TOKEN_MISSING_CLAIMS. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT, INVALID_DOWNLOAD_TOKEN. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: JOB_FINISHED, JOB_NOT_FINISHED, IDEMPOTENCY_KEY_IN_USE, UPLOAD_INCOMPLETE, NOT_A_DIRECT_UPLOAD, UPLOAD_OFFSET_MISMATCH, UPLOAD_INTERRUPTED, ASSET_DELETED, WEBHOOK_DISABLED, DELIVERY_IN_FLIGHT, PRESET_BUILTIN, PRESET_EXISTS, TOO_MANY_PRESETS. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: PAYLOAD_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: UNSUPPORTED_CONTENT_TYPE, NOT_MEDIA. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deletePreset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Lower case letters, digits, `_` and `-`; up to 40. */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED, INVALID_API_KEY, API_KEY_EXPIRED, API_KEY_REVOKED, TOKEN_MISSING, TOKEN_MALFORMED, TOKEN_EXPIRED, TOKEN_NOT_YET_VALID, TOKEN_BAD_SIGNATURE, TOKEN_UNKNOWN_KEY, TOKEN_BAD_ALGORITHM, TOKEN_WRONG_AUDIENCE, TOKEN_MISSING_CLAIMS. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT, INVALID_DOWNLOAD_TOKEN. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: NOT_FOUND, ROUTE_NOT_FOUND, ASSET_NOT_PLAYABLE, ARTIFACT_NOT_FOUND, UNPUBLISHED_ARTIFACT, UNKNOWN_ARTIFACT, NOT_IN_PLAN. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: JOB_FINISHED, JOB_NOT_FINISHED, IDEMPOTENCY_KEY_IN_USE, UPLOAD_INCOMPLETE, NOT_A_DIRECT_UPLOAD, UPLOAD_OFFSET_MISMATCH, UPLOAD_INTERRUPTED, ASSET_DELETED, WEBHOOK_DISABLED, DELIVERY_IN_FLIGHT, PRESET_BUILTIN, PRESET_EXISTS, TOO_MANY_PRESETS. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    updatePreset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Lower case letters, digits, `_` and `-`; up to 40. */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    description?: string;
+                    video?: {
+                        /**
+                         * @description The video codec of every rung: H.264, H.265 (hvc1) or AV1 (SVT-AV1).
+                         * @enum {string}
+                         */
+                        codec?: "h264" | "h265" | "av1";
+                        /** @description The top rung's short side (never upscaled: a smaller source tops out at its own). */
+                        max_height?: number;
+                        /**
+                         * @description `high`: bitrates × 1.5 and a slower encoder preset.
+                         * @enum {string}
+                         */
+                        quality?: "standard" | "high";
+                        /**
+                         * @description A centre crop to this aspect before scaling; null for none.
+                         * @enum {string|null}
+                         */
+                        crop?: "9:16" | "1:1" | null;
+                    } | null;
+                    audio?: {
+                        /** @enum {string} */
+                        codec: "aac";
+                        bitrate_kbps: number;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Preset"];
+                };
+            };
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED, INVALID_API_KEY, API_KEY_EXPIRED, API_KEY_REVOKED, TOKEN_MISSING, TOKEN_MALFORMED, TOKEN_EXPIRED, TOKEN_NOT_YET_VALID, TOKEN_BAD_SIGNATURE, TOKEN_UNKNOWN_KEY, TOKEN_BAD_ALGORITHM, TOKEN_WRONG_AUDIENCE, TOKEN_MISSING_CLAIMS. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT, INVALID_DOWNLOAD_TOKEN. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: NOT_FOUND, ROUTE_NOT_FOUND, ASSET_NOT_PLAYABLE, ARTIFACT_NOT_FOUND, UNPUBLISHED_ARTIFACT, UNKNOWN_ARTIFACT, NOT_IN_PLAN. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: JOB_FINISHED, JOB_NOT_FINISHED, IDEMPOTENCY_KEY_IN_USE, UPLOAD_INCOMPLETE, NOT_A_DIRECT_UPLOAD, UPLOAD_OFFSET_MISMATCH, UPLOAD_INTERRUPTED, ASSET_DELETED, WEBHOOK_DISABLED, DELIVERY_IN_FLIGHT, PRESET_BUILTIN, PRESET_EXISTS, TOO_MANY_PRESETS. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: PAYLOAD_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: UNSUPPORTED_CONTENT_TYPE, NOT_MEDIA. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3405,7 +5125,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, BAD_REQUEST, INVALID_PATH. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3423,7 +5143,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET. */
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT, INVALID_DOWNLOAD_TOKEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3432,7 +5152,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3509,7 +5229,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, BAD_REQUEST, INVALID_PATH. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3527,7 +5247,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET. */
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT, INVALID_DOWNLOAD_TOKEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3554,7 +5274,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3619,7 +5339,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, BAD_REQUEST, INVALID_PATH. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3637,7 +5357,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET. */
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT, INVALID_DOWNLOAD_TOKEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3673,7 +5393,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3727,7 +5447,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, BAD_REQUEST, INVALID_PATH. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3770,7 +5490,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, BAD_REQUEST, INVALID_PATH. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3788,7 +5508,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET. */
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT, INVALID_DOWNLOAD_TOKEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3824,7 +5544,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3862,7 +5582,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, BAD_REQUEST, INVALID_PATH. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3913,7 +5633,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, BAD_REQUEST, INVALID_PATH. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3931,7 +5651,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET. */
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT, INVALID_DOWNLOAD_TOKEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3985,7 +5705,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4038,7 +5758,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, BAD_REQUEST, INVALID_PATH. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4056,7 +5776,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET. */
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT, INVALID_DOWNLOAD_TOKEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4119,7 +5839,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4169,7 +5889,7 @@ export interface operations {
                     "application/json": components["schemas"]["Asset"];
                 };
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, BAD_REQUEST, INVALID_PATH. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4187,7 +5907,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET. */
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT, INVALID_DOWNLOAD_TOKEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4205,7 +5925,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: IDEMPOTENCY_KEY_IN_USE, UPLOAD_INCOMPLETE, NOT_A_DIRECT_UPLOAD, UPLOAD_OFFSET_MISMATCH, UPLOAD_INTERRUPTED, ASSET_DELETED, WEBHOOK_DISABLED, DELIVERY_IN_FLIGHT. */
+            /** @description Error: JOB_FINISHED, JOB_NOT_FINISHED, IDEMPOTENCY_KEY_IN_USE, UPLOAD_INCOMPLETE, NOT_A_DIRECT_UPLOAD, UPLOAD_OFFSET_MISMATCH, UPLOAD_INTERRUPTED, ASSET_DELETED, WEBHOOK_DISABLED, DELIVERY_IN_FLIGHT, PRESET_BUILTIN, PRESET_EXISTS, TOO_MANY_PRESETS. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4241,7 +5961,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4325,7 +6045,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, BAD_REQUEST, INVALID_PATH. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4343,7 +6063,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET. */
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT, INVALID_DOWNLOAD_TOKEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4352,7 +6072,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4389,6 +6109,8 @@ export interface operations {
                 passthrough?: string;
                 /** @description `signed`: playback URLs only from authenticated calls. `public`: anyone with the id may also watch it at /player/{id}. */
                 playback_policy?: "signed" | "public";
+                /** @description Encode to this preset (GET /v1/presets) instead of the default ladder; snapshotted on the asset. Unknown: 400 UNKNOWN_PRESET; one uploads cannot use yet (H.265, AV1): 422 PRESET_NOT_SUPPORTED_FOR_UPLOADS. */
+                preset?: string;
                 /** @description Hold the response until the opener is ready (or timeout_seconds pass) and include a playback block, and `wait` saying whether it timed out. */
                 wait?: "playable";
                 /** @description How long wait=playable may hold; capped by configuration. Only with wait=playable. */
@@ -4419,6 +6141,8 @@ export interface operations {
                      * @enum {string}
                      */
                     playback_policy?: "signed" | "public";
+                    /** @description Encode to this preset (GET /v1/presets) instead of the default ladder; snapshotted on the asset. Unknown: 400 UNKNOWN_PRESET; one uploads cannot use yet (H.265, AV1): 422 PRESET_NOT_SUPPORTED_FOR_UPLOADS. */
+                    preset?: string;
                 };
                 "video/*": string;
                 "audio/*": string;
@@ -4461,7 +6185,7 @@ export interface operations {
                     "application/json": components["schemas"]["Asset"];
                 };
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, BAD_REQUEST, INVALID_PATH. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4479,7 +6203,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET. */
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT, INVALID_DOWNLOAD_TOKEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4488,7 +6212,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: IDEMPOTENCY_KEY_IN_USE, UPLOAD_INCOMPLETE, NOT_A_DIRECT_UPLOAD, UPLOAD_OFFSET_MISMATCH, UPLOAD_INTERRUPTED, ASSET_DELETED, WEBHOOK_DISABLED, DELIVERY_IN_FLIGHT. */
+            /** @description Error: JOB_FINISHED, JOB_NOT_FINISHED, IDEMPOTENCY_KEY_IN_USE, UPLOAD_INCOMPLETE, NOT_A_DIRECT_UPLOAD, UPLOAD_OFFSET_MISMATCH, UPLOAD_INTERRUPTED, ASSET_DELETED, WEBHOOK_DISABLED, DELIVERY_IN_FLIGHT, PRESET_BUILTIN, PRESET_EXISTS, TOO_MANY_PRESETS. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4515,7 +6239,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: IDEMPOTENCY_KEY_REUSED. */
+            /** @description Error: IDEMPOTENCY_KEY_REUSED, INVALID_COMMAND, INVALID_OPTIONS, INVALID_INPUT, METRIC_UNAVAILABLE, PRESET_NOT_SUPPORTED_FOR_UPLOADS, ESTIMATE_SOURCE_UNSUPPORTED. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4524,7 +6248,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4573,7 +6297,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, BAD_REQUEST, INVALID_PATH. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4591,7 +6315,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET. */
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT, INVALID_DOWNLOAD_TOKEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4600,7 +6324,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4633,7 +6357,7 @@ export interface operations {
                     /** @description An http or https URL. */
                     url: string;
                     /** @description Only these event types; omit for all of them. */
-                    event_types?: ("asset.created" | "asset.source_uploaded" | "job.queued" | "job.started" | "job.progress" | "asset.playlists_ready" | "asset.opener_ready" | "asset.thumbnail_ready" | "asset.rendition_ready" | "asset.hls_ready" | "asset.edges_warmed" | "asset.errored" | "asset.deleted" | "asset.purged" | "webhook.disabled")[];
+                    event_types?: ("asset.created" | "asset.source_uploaded" | "job.queued" | "job.started" | "job.progress" | "job.succeeded" | "job.failed" | "job.cancelled" | "asset.playlists_ready" | "asset.opener_ready" | "asset.thumbnail_ready" | "asset.storyboard_ready" | "asset.rendition_ready" | "asset.hls_ready" | "asset.edges_warmed" | "asset.errored" | "asset.deleted" | "asset.purged" | "webhook.disabled")[];
                     description?: string;
                 };
             };
@@ -4650,7 +6374,7 @@ export interface operations {
                         id: string;
                         url: string;
                         /** @description The event types sent to this endpoint; null for all of them. */
-                        event_types: ("asset.created" | "asset.source_uploaded" | "job.queued" | "job.started" | "job.progress" | "asset.playlists_ready" | "asset.opener_ready" | "asset.thumbnail_ready" | "asset.rendition_ready" | "asset.hls_ready" | "asset.edges_warmed" | "asset.errored" | "asset.deleted" | "asset.purged" | "webhook.disabled")[] | null;
+                        event_types: ("asset.created" | "asset.source_uploaded" | "job.queued" | "job.started" | "job.progress" | "job.succeeded" | "job.failed" | "job.cancelled" | "asset.playlists_ready" | "asset.opener_ready" | "asset.thumbnail_ready" | "asset.storyboard_ready" | "asset.rendition_ready" | "asset.hls_ready" | "asset.edges_warmed" | "asset.errored" | "asset.deleted" | "asset.purged" | "webhook.disabled")[] | null;
                         description: string | null;
                         /** Format: date-time */
                         created_at: string;
@@ -4680,7 +6404,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, BAD_REQUEST, INVALID_PATH. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4698,7 +6422,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET. */
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT, INVALID_DOWNLOAD_TOKEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4725,7 +6449,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4765,7 +6489,7 @@ export interface operations {
                     "application/json": components["schemas"]["Webhook"];
                 };
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, BAD_REQUEST, INVALID_PATH. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4783,7 +6507,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET. */
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT, INVALID_DOWNLOAD_TOKEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4801,7 +6525,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4839,7 +6563,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, BAD_REQUEST, INVALID_PATH. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4857,7 +6581,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET. */
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT, INVALID_DOWNLOAD_TOKEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4875,7 +6599,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4924,7 +6648,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, BAD_REQUEST, INVALID_PATH. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4942,7 +6666,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET. */
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT, INVALID_DOWNLOAD_TOKEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4960,7 +6684,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -5001,7 +6725,7 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookDelivery"];
                 };
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, BAD_REQUEST, INVALID_PATH. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5019,7 +6743,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET. */
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT, INVALID_DOWNLOAD_TOKEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5037,7 +6761,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: IDEMPOTENCY_KEY_IN_USE, UPLOAD_INCOMPLETE, NOT_A_DIRECT_UPLOAD, UPLOAD_OFFSET_MISMATCH, UPLOAD_INTERRUPTED, ASSET_DELETED, WEBHOOK_DISABLED, DELIVERY_IN_FLIGHT. */
+            /** @description Error: JOB_FINISHED, JOB_NOT_FINISHED, IDEMPOTENCY_KEY_IN_USE, UPLOAD_INCOMPLETE, NOT_A_DIRECT_UPLOAD, UPLOAD_OFFSET_MISMATCH, UPLOAD_INTERRUPTED, ASSET_DELETED, WEBHOOK_DISABLED, DELIVERY_IN_FLIGHT, PRESET_BUILTIN, PRESET_EXISTS, TOO_MANY_PRESETS. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5046,7 +6770,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -5086,7 +6810,7 @@ export interface operations {
                     "application/json": components["schemas"]["Webhook"];
                 };
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, BAD_REQUEST, INVALID_PATH. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5104,7 +6828,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET. */
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT, INVALID_DOWNLOAD_TOKEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5122,7 +6846,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -5174,7 +6898,7 @@ export interface operations {
                         id: string;
                         url: string;
                         /** @description The event types sent to this endpoint; null for all of them. */
-                        event_types: ("asset.created" | "asset.source_uploaded" | "job.queued" | "job.started" | "job.progress" | "asset.playlists_ready" | "asset.opener_ready" | "asset.thumbnail_ready" | "asset.rendition_ready" | "asset.hls_ready" | "asset.edges_warmed" | "asset.errored" | "asset.deleted" | "asset.purged" | "webhook.disabled")[] | null;
+                        event_types: ("asset.created" | "asset.source_uploaded" | "job.queued" | "job.started" | "job.progress" | "job.succeeded" | "job.failed" | "job.cancelled" | "asset.playlists_ready" | "asset.opener_ready" | "asset.thumbnail_ready" | "asset.storyboard_ready" | "asset.rendition_ready" | "asset.hls_ready" | "asset.edges_warmed" | "asset.errored" | "asset.deleted" | "asset.purged" | "webhook.disabled")[] | null;
                         description: string | null;
                         /** Format: date-time */
                         created_at: string;
@@ -5204,7 +6928,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, BAD_REQUEST, INVALID_PATH. */
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5222,7 +6946,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET. */
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT, INVALID_DOWNLOAD_TOKEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5258,7 +6982,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: RATE_LIMITED, TOO_MANY_STREAMS. */
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -5538,6 +7262,32 @@ export interface operations {
             };
         };
     };
+    assetStoryboardReadyWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @constant */
+                    type?: "asset.storyboard_ready";
+                    data?: components["schemas"]["AssetStoryboardReadyEvent"];
+                } & components["schemas"]["WebhookEvent"];
+            };
+        };
+        responses: {
+            /** @description Received. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     assetThumbnailReadyWebhook: {
         parameters: {
             query?: never;
@@ -5551,6 +7301,58 @@ export interface operations {
                     /** @constant */
                     type?: "asset.thumbnail_ready";
                     data?: components["schemas"]["AssetThumbnailReadyEvent"];
+                } & components["schemas"]["WebhookEvent"];
+            };
+        };
+        responses: {
+            /** @description Received. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    jobCancelledWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @constant */
+                    type?: "job.cancelled";
+                    data?: components["schemas"]["JobCancelledEvent"];
+                } & components["schemas"]["WebhookEvent"];
+            };
+        };
+        responses: {
+            /** @description Received. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    jobFailedWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @constant */
+                    type?: "job.failed";
+                    data?: components["schemas"]["JobFailedEvent"];
                 } & components["schemas"]["WebhookEvent"];
             };
         };
@@ -5629,6 +7431,32 @@ export interface operations {
                     /** @constant */
                     type?: "job.started";
                     data?: components["schemas"]["JobStartedEvent"];
+                } & components["schemas"]["WebhookEvent"];
+            };
+        };
+        responses: {
+            /** @description Received. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    jobSucceededWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @constant */
+                    type?: "job.succeeded";
+                    data?: components["schemas"]["JobSucceededEvent"];
                 } & components["schemas"]["WebhookEvent"];
             };
         };

@@ -244,3 +244,14 @@ export async function completeMultipartUpload(st: Storage, key: string, uploadId
 export async function presignGet(st: Storage, key: string, expiresInSeconds: number): Promise<string> {
   return getSignedUrl(st.s3, new GetObjectCommand({ Bucket: st.bucket, Key: key }), { expiresIn: expiresInSeconds });
 }
+
+/** An object's body as a stream, with its size; null when there is no such object. */
+export async function readObject(st: Storage, key: string, signal?: AbortSignal): Promise<{ body: Readable; bytes: number } | null> {
+  try {
+    const res = await st.s3.send(new GetObjectCommand({ Bucket: st.bucket, Key: key }), { abortSignal: signal });
+    return { body: res.Body as Readable, bytes: res.ContentLength ?? 0 };
+  } catch (err) {
+    if ((err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) return null;
+    throw err;
+  }
+}

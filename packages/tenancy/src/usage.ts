@@ -10,7 +10,8 @@ export type Usage = Record<Quota, number>;
  * - stored_bytes: its live assets' sources (a pending upload counts what it declared) and
  *   artifacts; a deleted asset stops counting when it is deleted, as its purge is queued;
  * - concurrent_uploads: sources still coming in (streaming, awaiting a direct or tus upload, importing);
- * - active_jobs: media jobs queued or running;
+ * - active_jobs: media jobs of assets queued or running;
+ * - user_jobs: jobs of the jobs API queued or running (their queue rows are not active_jobs);
  * - webhooks: live endpoints;
  * - api_keys: keys not revoked (an expired key counts until it is revoked).
  */
@@ -24,7 +25,9 @@ export async function accountUsage(sql: Queryable, accountId: string): Promise<U
       (select count(*) from assets
        where account_id = ${accountId} and deleted_at is null
          and source_state in ('uploading', 'awaiting_upload', 'importing'))::int as concurrent_uploads,
-      (select count(*) from media_jobs where account_id = ${accountId} and state in ('queued', 'running'))::int as active_jobs,
+      (select count(*) from media_jobs
+       where account_id = ${accountId} and state in ('queued', 'running') and job_id is null)::int as active_jobs,
+      (select count(*) from user_jobs where account_id = ${accountId} and state in ('queued', 'running'))::int as user_jobs,
       (select count(*) from webhooks where account_id = ${accountId} and deleted_at is null)::int as webhooks,
       (select count(*) from api_keys where account_id = ${accountId} and revoked_at is null)::int as api_keys`;
   return row!;
@@ -50,6 +53,7 @@ export function quotaExceeded(quota: Quota, limit: number, used: number, adding?
     stored_bytes: `stores ${used} bytes${adding ? `, and this upload declares ${adding} more,` : ''} of its ${limit}`,
     concurrent_uploads: `has ${used} uploads in progress, its limit`,
     active_jobs: `has ${used} media jobs queued or running, its limit`,
+    user_jobs: `has ${used} jobs queued or running, its limit`,
     webhooks: `has ${used} webhooks, its limit`,
     api_keys: `has ${used} live API keys, its limit (revoke one first)`,
   };

@@ -8,3 +8,4 @@ export * from './signer.ts';
 export * from './signing-keys.ts';
 export * from './verifier.ts';
 export { MAX_TOKEN_LENGTH, verifyPlaybackToken, type VerifyTokenOptions } from './verify-token.ts';
+export * from './download.ts';

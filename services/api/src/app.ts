@@ -26,6 +26,8 @@ import { internalRoutes } from './routes/internal.ts';
 import { KeySchema, keyRoutes } from './routes/keys.ts';
 import { playbackRoutes } from './routes/playback.ts';
 import { playerRoutes } from './routes/player.ts';
+import { PresetSchema, presetRoutes } from './routes/presets.ts';
+import { estimateRoutes } from './routes/estimate.ts';
 import { publicRoutes } from './routes/public.ts';
 import { statusRoutes } from './routes/status.ts';
 import { capabilitiesRoutes } from './routes/capabilities.ts';
@@ -33,6 +35,7 @@ import { usageRoutes } from './routes/usage.ts';
 import { tusRoutes } from './routes/tus.ts';
 import { swaggerOptions } from './openapi.ts';
 import { DeliverySchema, WebhookSchema, webhookRoutes } from './routes/webhooks.ts';
+import { JobSchema, jobDownloadRoutes, jobRoutes } from './routes/jobs.ts';
 import { playbackBlockSchema } from '@kino/playback';
 
 /** `logStream`: where the log goes instead of stdout, for the tests that read it. */
@@ -60,7 +63,7 @@ export async function buildApp(deps: ApiDeps, logStream?: LogDestination): Promi
   app.addSchema(playbackBlockSchema);
   app.addSchema(AssetSchema);
   // Named in the document, so an SDK has a type for each.
-  for (const schema of [WebhookSchema, DeliverySchema, KeySchema]) app.addSchema(schema);
+  for (const schema of [WebhookSchema, DeliverySchema, KeySchema, PresetSchema, JobSchema]) app.addSchema(schema);
 
   await app.register(swagger, swaggerOptions(deps.config.api.publicUrl));
   app.get(
@@ -81,6 +84,8 @@ export async function buildApp(deps: ApiDeps, logStream?: LogDestination): Promi
   await app.register(async (scope) => publicRoutes(scope, deps));
   await app.register(async (scope) => playerRoutes(scope, deps));
   await app.register(async (scope) => internalRoutes(scope, deps));
+  // A job output's download: its signed URL is the grant, so no API key.
+  await app.register(async (scope) => jobDownloadRoutes(scope, deps));
   // Authenticated like /v1 (in its own scope: tus preflights come without a key).
   await app.register(async (scope) => tusRoutes(scope, deps));
   await app.register(async (v1) => {
@@ -97,6 +102,9 @@ export async function buildApp(deps: ApiDeps, logStream?: LogDestination): Promi
     await v1.register(async (scope) => usageRoutes(scope, deps));
     await v1.register(async (scope) => keyRoutes(scope, deps));
     await v1.register(async (scope) => accountRoutes(scope, deps));
+    await v1.register(async (scope) => presetRoutes(scope, deps));
+    await v1.register(async (scope) => estimateRoutes(scope, deps));
+    await v1.register(async (scope) => jobRoutes(scope, deps));
   });
   return app;
 }

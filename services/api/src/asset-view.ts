@@ -6,11 +6,12 @@ import { Type, type Static, type TSchemaOptions } from 'typebox';
 import { PlaybackRef } from './schemas.ts';
 
 // What a user sees of an asset. Segments are summarised per rendition rather than listed:
-// a two-hour video has thousands of them.
+// a two-hour video has thousands of them. Image variants made on demand are not listed
+// either: they are a cache of what viewers asked for, up to 200 of them.
 
 const Artifact = Type.Object({
   path: Type.String(),
-  kind: StringEnum(['opener', 'thumbnail', 'master', 'playlist', 'init']),
+  kind: StringEnum(['opener', 'thumbnail', 'storyboard', 'master', 'playlist', 'init']),
   content_type: Type.String(),
   bytes: Type.Integer(),
   rendition: Nullable(Type.String()),
@@ -58,6 +59,10 @@ export const AssetSchema = Type.Object(
     playback_policy: StringEnum(PLAYBACK_POLICIES, {
       description:
         '`signed`: playback URLs only from authenticated calls. `public`: also the public player page /player/{id}, which mints short-lived tokens for anyone.',
+    }),
+    preset: Nullable(Type.String(), {
+      description:
+        'The preset it is encoded to, as it was at upload (later edits of the preset do not change it); null: the default ladder.',
     }),
     source: Type.Object({
       content_type: Nullable(Type.String()),
@@ -143,6 +148,7 @@ export function assetView(asset: AssetRow, baseUrl: string, detail?: { artifacts
     source_state: asset.source_state,
     playable_state: viewPlayableState(asset),
     playback_policy: asset.playback_policy,
+    preset: (asset.preset?.['name'] as string | undefined) ?? null,
     source: { content_type: asset.source_content_type, bytes: asset.source_bytes, meta: asset.source_meta },
     error: asset.error,
     ...(detail && {
@@ -155,7 +161,9 @@ export function assetView(asset: AssetRow, baseUrl: string, detail?: { artifacts
         max_attempts: detail.job.max_attempts,
       },
       artifacts: detail.artifacts
-        .filter((a): a is ArtifactRow & { kind: Exclude<ArtifactRow['kind'], 'segment'> } => a.kind !== 'segment')
+        .filter(
+          (a): a is ArtifactRow & { kind: Exclude<ArtifactRow['kind'], 'segment' | 'image'> } => a.kind !== 'segment' && a.kind !== 'image',
+        )
         .map((a) => ({
           path: a.path,
           kind: a.kind,

@@ -8,7 +8,12 @@ import { Type, type TSchema } from 'typebox';
 // still be answered as it was written. Every answer's events are checked against these
 // schemas in tests (response checks), so they stay what the code writes.
 
-const JobId = Type.Integer({ description: 'The media job.' });
+const JobId = Type.Union([
+  Type.Integer({ description: 'The media job of an asset.' }),
+  Uuid({ description: 'A job of the jobs API (asset_id null).' }),
+]);
+const UserJobId = Uuid({ description: 'The job (GET /v1/jobs/{id}).' });
+const Operation = Type.String({ description: 'The job’s operation: convert, trim, …, command, analyze.' });
 const Renditions = Type.Array(Type.String(), { description: 'Rendition names, audio included.' });
 const EdgeIds = (description: string) => Type.Array(Type.String(), { description });
 
@@ -25,8 +30,9 @@ export const EVENT_DATA: Record<EventType, TSchema> = {
     job_id: JobId,
     reason: Type.String({
       description:
-        'Why: `uploaded`, `import`, `ladder`, `retry` (after a failed attempt), `released` (a worker stopped), `lease_expired`, `deleted` (the purge).',
+        'Why: `uploaded`, `import`, `ladder`, `retry` (after a failed attempt), `released` (a worker stopped), `lease_expired`, `deleted` (the purge), `submitted` (a job of the jobs API).',
     }),
+    operation: Type.Optional(Operation),
     failed_attempt: Type.Optional(Type.Integer({ description: 'With `retry`: the attempt that failed.' })),
     error: Type.Optional(Type.Object(AssetError, { description: 'With `retry`: why the attempt failed.' })),
   }),
@@ -36,6 +42,13 @@ export const EVENT_DATA: Record<EventType, TSchema> = {
     step: Nullable(Type.String({ description: 'The step reached (see the asset’s progress.step).' })),
     fraction: Type.Number({ minimum: 0, maximum: 1 }),
   }),
+  'job.succeeded': Type.Object({
+    job_id: UserJobId,
+    operation: Operation,
+    outputs: Type.Array(Type.String(), { description: 'Output names.' }),
+  }),
+  'job.failed': Type.Object({ job_id: UserJobId, operation: Operation, ...AssetError }),
+  'job.cancelled': Type.Object({ job_id: UserJobId, operation: Operation }),
   'asset.playlists_ready': Type.Object({
     renditions: Renditions,
     segments: Type.Integer({ description: 'Segments per rendition.' }),
@@ -43,6 +56,13 @@ export const EVENT_DATA: Record<EventType, TSchema> = {
   }),
   'asset.opener_ready': Type.Object({ path: Type.String(), bytes: Type.Integer() }),
   'asset.thumbnail_ready': Type.Object({ path: Type.String(), bytes: Type.Integer() }),
+  'asset.storyboard_ready': Type.Object({
+    paths: Type.Array(Type.String(), { description: 'The WebVTT file, then the sprite sheet.' }),
+    tiles: Type.Integer(),
+    interval_seconds: Type.Integer({ description: 'Seconds of video each tile stands for.' }),
+    tile_width: Type.Integer(),
+    tile_height: Type.Integer(),
+  }),
   'asset.rendition_ready': Type.Object({
     rendition: Type.String(),
     width: Nullable(Type.Integer()),
@@ -76,15 +96,21 @@ export const eventComponentName = (type: string) =>
     .map((w) => w[0]!.toUpperCase() + w.slice(1))
     .join('')}Event`;
 
+/** Events of the account, never of an asset. */
+const ACCOUNT_EVENTS = new Set<EventType>(['webhook.disabled', 'job.succeeded', 'job.failed', 'job.cancelled']);
+/** Events of a queue row: an asset's media job, or a job of the jobs API. */
+const JOB_EVENTS = new Set<EventType>(['job.queued', 'job.started', 'job.progress']);
+
 /** One event type's event: the envelope with its `type` and `data`. */
 function eventOfType(type: EventType): TSchema {
   return Type.Object(
     {
       id: Type.Integer({ description: 'The sequence number: increasing, in commit order, per deployment.' }),
       type: Type.Literal(type),
-      asset_id:
-        type === 'webhook.disabled'
-          ? Type.Null({ description: 'An event of the account, not of an asset.' })
+      asset_id: ACCOUNT_EVENTS.has(type)
+        ? Type.Null({ description: 'An event of the account, not of an asset.' })
+        : JOB_EVENTS.has(type)
+          ? Nullable(Uuid({ description: 'The asset the job works on; null for a job of the jobs API.' }))
           : Uuid({ description: 'The asset the event is about.' }),
       created_at: Type.String({ format: 'date-time' }),
       data: EVENT_DATA[type],

@@ -121,6 +121,6 @@ describe('quotas', () => {
     const key = await tinyAccount('reader');
     const a = await account(key);
     expect(a).toMatchObject({ name: 'reader', plan: 'tiny', limits: { ...TINY, uploads_per_minute: 60, webhooks: 50 } });
-    expect(a.usage).toEqual({ stored_bytes: 0, concurrent_uploads: 0, active_jobs: 0, webhooks: 0, api_keys: 1 });
+    expect(a.usage).toEqual({ stored_bytes: 0, concurrent_uploads: 0, user_jobs: 0, active_jobs: 0, webhooks: 0, api_keys: 1 });
   });
 });

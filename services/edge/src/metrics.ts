@@ -16,7 +16,7 @@ export class EdgeMetrics {
     NONE: new Map(),
   };
   private readonly tokenFailures = new Map<string, number>();
-  private readonly segmentAsks: Record<AskOutcome, number> = { ready: 0, refused: 0, busy: 0, failed: 0 };
+  private readonly segmentAsks: Record<AskOutcome, number> = { ready: 0, refused: 0, limited: 0, busy: 0, failed: 0 };
   bytesServed = 0;
 
   request(cache: CacheLabel, status: number): void {
@@ -84,7 +84,7 @@ export class EdgeMetrics {
     metric(
       'kino_edge_segment_asks_total',
       'counter',
-      'Segments missing at the origin asked of the api, by answer: made (ready), refused, busy (503 to the viewer), or no usable answer (failed).',
+      'Segments missing at the origin asked of the api, by answer: made (ready), refused, past the image variant bound (limited), busy (503 to the viewer), or no usable answer (failed).',
       Object.entries(this.segmentAsks).map(([outcome, n]) => [`{outcome="${outcome}"}`, n]),
     );
     metric(

@@ -82,6 +82,11 @@ const REFUSALS: Record<FillRefusal, { error: ApiError; headers: string[] | undef
 // A planned segment the api is still making (or cannot make yet): players retry 5xx, after
 // the api's own Retry-After.
 const NOT_READY = new ApiError(503, 'SEGMENT_NOT_READY', 'The segment is being prepared; try again shortly.');
+const IMAGE_LIMIT = new ApiError(
+  403,
+  'IMAGE_VARIANT_LIMIT',
+  'This asset has as many image variants as it may have made; ask for one of those already made.',
+);
 
 /**
  * `GET|HEAD /p/{token}/{asset_id}/{artifact path}`: the hot path, on node:http directly
@@ -210,6 +215,7 @@ export function createPlaybackHandler(d: PlaybackDeps): (req: IncomingMessage, r
       if (err.kind === 'not_found')
         return fail(res, x, new ApiError(404, 'ARTIFACT_NOT_FOUND', 'The artifact does not exist at the origin.'));
       if (err.kind === 'not_ready') return fail(res, x, NOT_READY, ['retry-after', String(err.retryAfterSec ?? 1)]);
+      if (err.kind === 'limited') return fail(res, x, IMAGE_LIMIT);
       if (err.kind === 'aborted') return fail(res, x, new ApiError(503, 'SHUTTING_DOWN', 'The edge is stopping.'), CLOSING_HEADERS);
       d.log.warn({ err: err.message }, 'origin fill failed');
       return fail(res, x, new ApiError(502, 'ORIGIN_UNAVAILABLE', 'The origin could not be reached; try again shortly.'));

@@ -12,8 +12,9 @@ const SECONDS = /^\d+$/;
 export type AskOutcome = SegmentAnswer['status'] | 'failed';
 
 /**
- * Asks the api to make a planned segment the origin does not have yet (`POST
- * /internal/segments`). A 200 says it is at the origin, a 404 that it never will be, a 503
+ * Asks the api to make a planned segment (or an image variant) the origin does not have yet
+ * (`POST /internal/segments`). A 200 says it is at the origin, a 404 that it never will be,
+ * a 403 that the asset has no room for another image variant, a 503
  * with Retry-After that the encoders are saturated or the segment is not made yet; anything
  * else, or no answer, throws, and the viewer's fill fails as if the origin were down. A
  * failing api is logged at warn once, then quietly until it answers again: every missing
@@ -41,6 +42,7 @@ export function createSegmentAsk(config: Config, metrics: EdgeMetrics, log: Fast
     }
     await res.body.dump();
     if (res.statusCode === 404) return { status: 'refused' };
+    if (res.statusCode === 403) return { status: 'limited' };
     const retryAfter = res.headers['retry-after'];
     if (res.statusCode === 503 && typeof retryAfter === 'string' && SECONDS.test(retryAfter)) {
       return { status: 'busy', retryAfterSec: Number(retryAfter) };

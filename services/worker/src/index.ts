@@ -21,15 +21,17 @@ import {
   encodeLadder,
   importSource,
   processSource,
-  produceSegment,
+  produceOnDemandJob,
   purgeAsset,
   queueReadAhead,
+  runUserJob,
   sweepDeadScratch,
 } from '@kino/pipeline';
 import { QUIET_ROUTE, roleLogging, readinessRoute } from '@kino/http';
 import { readFfmpegCapabilities } from '@kino/media';
 import { createStorage } from '@kino/storage';
 import { storageLeft } from '@kino/tenancy';
+import { MAX_JOB_OUTPUTS } from '@kino/media';
 
 export interface Worker {
   id: string;
@@ -118,6 +120,23 @@ export async function createWorker(config: Config, shared: { bus?: RedisBus } = 
     onJobQueued: pipeline.onJobQueued,
     onEvents,
   };
+  // Jobs of the jobs API: bounded as configured, URL inputs fetched as imports are.
+  const userJobs = {
+    sql,
+    workerId: id,
+    storage,
+    tmpRoot: config.worker.tmpDir,
+    limits: {
+      maxOutputs: MAX_JOB_OUTPUTS,
+      maxOutputBytes: config.jobs.maxOutputBytes,
+      maxTotalOutputBytes: config.jobs.maxTotalOutputBytes,
+      maxSeconds: config.jobs.maxOutputSeconds,
+      maxInputBytes: config.jobs.maxInputBytes,
+      timeoutMs: config.jobs.timeoutSeconds * 1000,
+    },
+    fetch: imports,
+    onEvents,
+  };
   const lane = (kinds: JobKind[], concurrency: number) =>
     createJobRunner({
       sql,
@@ -141,6 +160,8 @@ export async function createWorker(config: Config, shared: { bus?: RedisBus } = 
             return encodeLadder(pipeline, job, ctx);
           case 'purge_asset':
             return purgeAsset({ sql, storage, purgeEdges: purge, onEvents }, job, ctx);
+          case 'run_job':
+            return runUserJob(userJobs, job, ctx);
         }
       },
     });
@@ -148,7 +169,8 @@ export async function createWorker(config: Config, shared: { bus?: RedisBus } = 
   // imports, probes, playlists, openers (and purges) in one, ladders (niced) in the other.
   const lanes = [
     lane(['import_source', 'process_source', 'purge_asset'], config.worker.concurrency),
-    lane(['encode_ladder'], config.worker.ladderConcurrency),
+    // The jobs API's jobs beside the ladders: background work, niced, fair across accounts.
+    lane(['encode_ladder', 'run_job'], config.worker.ladderConcurrency),
   ];
   const runner: JobRunner = {
     get active() {
@@ -173,7 +195,7 @@ export async function createWorker(config: Config, shared: { bus?: RedisBus } = 
     shutdownGraceMs: config.worker.shutdownGraceSeconds * 1000,
     log,
     handler: (job, signal, hurry) =>
-      produceSegment(
+      produceOnDemandJob(
         {
           sql,
           storage,

@@ -51,7 +51,7 @@ describe('the event log, live and replayed', () => {
     const mine = got.filter((e) => e.data.asset_id === assetId);
     const types = mine.map((e) => e.event);
     // The first job: the playlists at probe time, the opener. Then the ladder's job: the
-    // audio rendition (the whole track, once), the thumbnail, the video renditions and
+    // audio rendition (the whole track, once), the thumbnail, the storyboard, the video renditions and
     // hls_ready. Each exactly once, in order.
     const order = [
       'asset.created',
@@ -64,6 +64,7 @@ describe('the event log, live and replayed', () => {
       'job.started',
       'asset.rendition_ready:audio',
       'asset.thumbnail_ready',
+      'asset.storyboard_ready',
       'asset.rendition_ready:360p',
       'asset.rendition_ready:240p',
       'asset.hls_ready',

@@ -100,9 +100,9 @@ describe('from upload to a playable signed URL', () => {
         await s.db.sql<{ data: { paths: string[]; ok: string[]; failed: string[] } }[]>`
       select data from asset_events where asset_id = ${asset.id} and type = 'asset.edges_warmed' order by seq`
       ).map((r) => r.data);
-    // Three warms, each as soon as its files are published: the master and the startup
-    // playlists at probe time, then the opener, then the thumbnail.
-    await expect.poll(async () => (await warmed()).length, { timeout: 90_000, interval: 200 }).toBe(3);
+    // Four warms, each as soon as its files are published: the master and the startup
+    // playlists at probe time, then the opener, then the thumbnail, then the storyboard.
+    await expect.poll(async () => (await warmed()).length, { timeout: 90_000, interval: 200 }).toBe(4);
     await s.waitFor(asset.id, (a) => a.playable_state === 'hls_ready');
     const block = (await (await fetch(`${s.api.url}/v1/assets/${asset.id}/playback`, { headers: auth() })).json()) as any;
     expect(block.startup_rendition).toEqual(expect.any(String));
@@ -117,6 +117,7 @@ describe('from upload to a playable signed URL', () => {
         },
         { paths: ['opener.mp4'], ok: ['e2e-edge'], failed: [] },
         { paths: ['thumbnail.jpg'], ok: ['e2e-edge'], failed: [] },
+        { paths: ['storyboard.vtt', 'storyboard.jpg'], ok: ['e2e-edge'], failed: [] },
       ]),
     );
     // At probe time only playlists exist to warm.
@@ -127,9 +128,10 @@ describe('from upload to a playable signed URL', () => {
     // No viewer has asked yet. The first one's requests for what was warmed never wait on
     // the origin; init segments and segments are not warmed (the video ones may be made just
     // in time), so those need only play. Everything else in the block was warmed.
-    const requests = [...new Set([block.urls.opener, block.urls.thumbnail, ...block.prefetch] as string[])];
+    const requests = [...new Set([block.urls.opener, block.urls.thumbnail, block.urls.storyboard, ...block.prefetch] as string[])];
     const pathOf = (url: string) => url.split(`/${asset.id}/`)[1]!;
-    expect(requests.map(pathOf)).toEqual(expect.arrayContaining([...warm]));
+    // The storyboard's sprite is not in the block: the player finds it through the VTT.
+    expect([...requests.map(pathOf), 'storyboard.jpg']).toEqual(expect.arrayContaining([...warm]));
     expect(requests.map(pathOf).filter((p) => !warm.has(p))).toEqual(
       requests.map(pathOf).filter((p) => /^hls\/[^/]+\/(init\.mp4|\d+\.m4s)$/.test(p)),
     );

@@ -47,6 +47,8 @@ export function checkBootstrap(value: unknown): Bootstrap {
   if (!isRecord(urls)) wrong.push('urls');
   else {
     for (const k of ['master', 'opener', 'thumbnail']) if (!isUrlOrNone(urls[k])) wrong.push(`urls.${k}`);
+    // Newer than the rest: a page's own block may leave it out.
+    if (urls['storyboard'] !== undefined && !isUrlOrNone(urls['storyboard'])) wrong.push('urls.storyboard');
     if (typeof urls['master'] !== 'string' && typeof urls['opener'] !== 'string') wrong.push('urls.master or urls.opener');
   }
   const hints = b['prefetch'];

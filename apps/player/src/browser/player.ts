@@ -116,6 +116,7 @@ export class Player {
     this.ui.showPlayButton(true);
     const session = (this.session = new Session(block, () => o.refresh ?? (url ? () => fetchBootstrap(url) : undefined)));
     this.ui.setPoster(block.urls.thumbnail ?? undefined);
+    this.ui.setStoryboard(block.urls.storyboard ?? undefined, (t) => this.seek(t));
     this.qoe = new QoeTracker(v, new Beacons(() => session.current.beacon));
     this.attach(o.startTime ?? 0);
     try {

@@ -1,3 +1,4 @@
+import { SeekPreview } from './storyboard.ts';
 import type { PlayerError, PlayerErrorCode } from './types.ts';
 
 /** What the viewer reads: a fixed text, or for errors only their message explains, the message. */
@@ -27,12 +28,19 @@ button::after { content: ''; position: absolute; left: 29px; top: 22px; border-s
   border-width: 14px 0 14px 24px; border-color: transparent transparent transparent #fff; }
 [part=message] { position: absolute; inset: 0; display: flex; align-items: center; justify-content: center;
   padding: 1.5em; text-align: center; color: #fff; background: rgba(0, 0, 0, .75); font: 15px/1.4 system-ui, sans-serif; }
+[part=seekbar] { position: absolute; left: 0; right: 0; bottom: 0; height: 6px; background: rgba(255, 255, 255, .3);
+  cursor: pointer; transition: height .1s; }
+[part=seekbar]:hover { height: 12px; }
+[part=seekbar-fill] { height: 100%; width: 0; background: #60a5fa; pointer-events: none; }
+[part=preview] { position: absolute; bottom: 20px; background-repeat: no-repeat; border: 1px solid #fff;
+  box-shadow: 0 2px 8px rgba(0, 0, 0, .5); pointer-events: none; }
 [hidden] { display: none !important; }
 `;
 
 /**
  * The player's shadow DOM: the video, the thumbnail over it until playback starts, a play
- * button until the first play, and a message layer. The thumbnail is an image rather than
+ * button until the first play, a seek bar with storyboard previews (when the asset has a
+ * storyboard), and a message layer. The thumbnail is an image rather than
  * the video's poster: a poster keeps the video off the compositor, and the first play then
  * waits a few frames for it to be set up, while under an image the first frame is there already.
  */
@@ -41,6 +49,7 @@ export class PlayerUi {
   private readonly poster: HTMLImageElement;
   private readonly button: HTMLButtonElement;
   private readonly message: HTMLDivElement;
+  private seekPreview: SeekPreview | undefined;
   /** The code on screen, if any. */
   shown: PlayerErrorCode | undefined;
 
@@ -48,7 +57,9 @@ export class PlayerUi {
     const root = host.attachShadow({ mode: 'open' });
     root.innerHTML =
       `<style>${STYLE}</style><video part="video" playsinline></video><img part="poster" alt="" hidden>` +
-      '<button part="play" aria-label="Play"></button><div part="message" role="alert" hidden></div>';
+      '<button part="play" aria-label="Play"></button>' +
+      '<div part="seekbar" hidden><div part="seekbar-fill"></div></div><div part="preview" hidden></div>' +
+      '<div part="message" role="alert" hidden></div>';
     this.video = root.querySelector('video')!;
     this.poster = root.querySelector('img')!;
     this.video.addEventListener('playing', () => (this.poster.hidden = true));
@@ -63,6 +74,19 @@ export class PlayerUi {
   /** `fn` runs when the viewer clicks a message that offers a retry. */
   onRetry(fn: () => void): void {
     this.message.addEventListener('click', () => RETRYABLE.has(this.shown) && fn());
+  }
+
+  /** Seek-bar previews from the storyboard at `url` (its WebVTT file); none for undefined. `seek` jumps. */
+  setStoryboard(url: string | undefined, seek: (seconds: number) => void): void {
+    const root = this.video.getRootNode() as ShadowRoot;
+    this.seekPreview ??= new SeekPreview(
+      root.querySelector('[part=seekbar]')!,
+      root.querySelector('[part=seekbar-fill]')!,
+      root.querySelector('[part=preview]')!,
+      this.video,
+      seek,
+    );
+    this.seekPreview.set(url);
   }
 
   /** Shows `url` until playback starts; none for undefined. */

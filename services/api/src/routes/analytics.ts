@@ -111,7 +111,7 @@ export async function analyticsRoutes(scope: FastifyInstance, deps: ApiDeps): Pr
         ...counts,
         cache_status: tally('Requests by cache outcome: HIT, MISS, COALESCED, NONE (refused before the cache).'),
         status_codes: tally('Requests by HTTP status.'),
-        artifact_kinds: tally('Requests by artifact: opener, thumbnail, playlist, init, segment.'),
+        artifact_kinds: tally('Requests by artifact: opener, thumbnail, storyboard, image, playlist, init, segment.'),
         first_seen: Nullable(Type.String({ format: 'date-time' })),
         last_seen: Nullable(Type.String({ format: 'date-time' })),
       },

@@ -3,7 +3,7 @@ import { bearerMatches, Defaulted, errorResponses, IdParams, NoBody, QUIET_ROUTE
 import { ARTIFACT_PATH_PATTERN, ASSET_ID_PATTERN } from '@kino/artifacts';
 import { listAccounts, recordEdgeHeartbeat, revocationsSince, type Account } from '@kino/db';
 import { changeAccount, openAccount } from '@kino/tenancy';
-import { answerSegmentRequest } from '@kino/pipeline';
+import { answerSegmentRequest, IMAGE_VARIANTS_PER_ASSET } from '@kino/pipeline';
 import { Type } from 'typebox';
 import type { ApiDeps } from '../deps.ts';
 import { ApiError } from '../errors.ts';
@@ -104,17 +104,18 @@ export async function internalRoutes(scope: FastifyInstance, deps: ApiDeps): Pro
     },
   );
 
-  // An edge missed a planned segment the origin does not have yet (see
-  // packages/pipeline/src/segments.ts). Held until the segment is made, within
-  // JIT_WAIT_SECONDS; 404 for anything the plan does not list, 503 + Retry-After when the
-  // encoding tier is full or the wait ran out.
+  // An edge missed a planned segment or an image variant the origin does not have yet (see
+  // packages/pipeline/src/segments.ts, images.ts). Held until it is made, within
+  // JIT_WAIT_SECONDS; 404 for anything the plan does not list (an image past the end), 403
+  // for an image variant past the asset's bound, 503 + Retry-After when the encoding tier
+  // is full or the wait ran out.
   app.post(
     '/internal/segments',
     {
       schema: {
         ...INTERNAL,
         operationId: 'requestSegment',
-        summary: 'An edge asks for a planned segment the origin lacks, and waits until it is made',
+        summary: 'An edge asks for a planned segment or image variant the origin lacks, and waits until it is made',
         body: Type.Object(
           {
             asset_id: Type.String({ pattern: `^${ASSET_ID_PATTERN}$` }),
@@ -122,7 +123,7 @@ export async function internalRoutes(scope: FastifyInstance, deps: ApiDeps): Pro
           },
           { additionalProperties: false },
         ),
-        response: { 200: Type.Object({ status: Type.Literal('ready') }), ...internalErrors(...BODY, 404, 503) },
+        response: { 200: Type.Object({ status: Type.Literal('ready') }), ...internalErrors(...BODY, 403, 404, 503) },
       },
     },
     async (request, reply) => {
@@ -142,6 +143,9 @@ export async function internalRoutes(scope: FastifyInstance, deps: ApiDeps): Pro
         gone.signal,
       );
       if (answer.status === 'refused') throw new ApiError(404, 'NOT_IN_PLAN', 'The asset does not plan this segment, or is gone.');
+      if (answer.status === 'limited') {
+        throw new ApiError(403, 'IMAGE_VARIANT_LIMIT', `The asset has ${IMAGE_VARIANTS_PER_ASSET} image variants already.`);
+      }
       if (answer.status === 'busy') {
         reply.header('retry-after', String(answer.retryAfterSec));
         throw new ApiError(503, 'SEGMENT_NOT_READY', 'The segment is not made yet; try again shortly.');

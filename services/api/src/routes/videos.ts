@@ -4,6 +4,7 @@ import multipart, { type MultipartFile } from '@fastify/multipart';
 import { listArtifacts, PLAYBACK_POLICIES, type PlaybackPolicy } from '@kino/db';
 import { Defaulted, StringEnum, typed } from '@kino/http';
 import { createImport, ingestUpload, MAX_IMPORT_URL_LENGTH } from '@kino/ingest';
+import { uploadPreset } from '@kino/presets';
 import { latestJobFor } from '@kino/jobs';
 import { Type, type Static } from 'typebox';
 import { scopesAllow } from '@kino/tenancy';
@@ -22,6 +23,13 @@ const assetFields = {
     StringEnum(PLAYBACK_POLICIES, {
       default: 'signed',
       description: '`signed`: playback URLs only from authenticated calls. `public`: anyone with the id may also watch it at /player/{id}.',
+    }),
+  ),
+  preset: Type.Optional(
+    Type.String({
+      maxLength: 64,
+      description:
+        'Encode to this preset (GET /v1/presets) instead of the default ladder; snapshotted on the asset. Unknown: 400 UNKNOWN_PRESET; one uploads cannot use yet (H.265, AV1): 422 PRESET_NOT_SUPPORTED_FOR_UPLOADS.',
     }),
   ),
 };
@@ -51,7 +59,7 @@ const ImportBody = Type.Object({
   ...assetFields,
 });
 
-const FORM_FIELDS = ['title', 'passthrough', 'playback_policy'];
+const FORM_FIELDS = ['title', 'passthrough', 'playback_policy', 'preset'];
 
 type Parts = ReturnType<FastifyRequest['parts']>;
 
@@ -91,7 +99,7 @@ async function readFormUpTo(
 }
 
 /** A URL import: its fields come in the JSON body, so a query parameter is a mistake worth naming. */
-function importVideo(deps: ApiDeps, accountId: string, body: Static<typeof ImportBody>, request: FastifyRequest) {
+async function importVideo(deps: ApiDeps, accountId: string, body: Static<typeof ImportBody>, request: FastifyRequest) {
   const sent = [...new URLSearchParams(request.url.split('?')[1] ?? '').keys()];
   if (sent.length > 0) {
     throw new ApiError(
@@ -109,6 +117,7 @@ function importVideo(deps: ApiDeps, accountId: string, body: Static<typeof Impor
       title: body.title,
       passthrough: body.passthrough,
       playbackPolicy: body.playback_policy,
+      preset: await uploadPreset(deps.sql, accountId, body.preset),
       idempotencyKey: request.headers['idempotency-key'] as string | undefined,
       allowPrivate: deps.config.ingest.importAllowPrivate,
       quota: { limits: request.limits },
@@ -196,7 +205,7 @@ export async function videoRoutes(scope: FastifyInstance, deps: ApiDeps): Promis
       let contentType: string;
       let declaredBytes: number | undefined;
       let afterBody: (() => Promise<void>) | undefined;
-      let { title, passthrough, playback_policy: playbackPolicy } = request.query;
+      let { title, passthrough, playback_policy: playbackPolicy, preset: presetName } = request.query;
       if (request.isMultipart()) {
         const form = await readFormUpTo(request.parts());
         const unknown = Object.keys(form.fields).filter((name) => !FORM_FIELDS.includes(name));
@@ -223,6 +232,7 @@ export async function videoRoutes(scope: FastifyInstance, deps: ApiDeps): Promis
           }
           playbackPolicy = policy as PlaybackPolicy;
         }
+        presetName = form.fields['preset'] ?? presetName;
         afterBody = form.nothingAfterTheFile;
       } else {
         body = request.raw;
@@ -230,6 +240,8 @@ export async function videoRoutes(scope: FastifyInstance, deps: ApiDeps): Promis
         declaredBytes = Number.isFinite(declared) ? declared : undefined;
       }
 
+      // Fields come before the file, so a form's preset is known before the file is read too.
+      const preset = await uploadPreset(deps.sql, request.account.id, presetName);
       const { asset, created } = await ingestUpload(
         {
           sql: deps.sql,
@@ -247,6 +259,7 @@ export async function videoRoutes(scope: FastifyInstance, deps: ApiDeps): Promis
           title,
           passthrough,
           playbackPolicy,
+          preset,
           idempotencyKey: request.headers['idempotency-key'],
           declaredBytes,
           afterBody,

@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import {
+  assertConfined,
+  checkCommand,
+  CommandError,
+  commandArgv,
+  OPERATIONS,
+  operationCommand,
+  OperationError,
+  tokenize,
+  type CommandSpec,
+} from '../src/index.ts';
+
+const LIMITS = { maxOutputs: 5, maxOutputBytes: 1_000_000, maxSeconds: 60 };
+const spec = (args: string, o: Partial<CommandSpec> = {}): CommandSpec => ({
+  args,
+  inputs: ['in_video'],
+  outputs: { out_small: 'small.mp4' },
+  ...o,
+});
+
+/** The token a refusal names. */
+function refused(s: CommandSpec): string {
+  try {
+    checkCommand(s, LIMITS);
+  } catch (err) {
+    expect(err).toBeInstanceOf(CommandError);
+    expect((err as CommandError).message).toContain((err as CommandError).token);
+    return (err as CommandError).token;
+  }
+  throw new Error(`not refused: ${s.args}`);
+}
+
+describe('tokenize', () => {
+  it('splits words and quotes without a shell', () => {
+    expect(tokenize(`-i {{in_a}}  -vf "scale=640:-2,fps=10" 'x y' a\\ b $(id) ;`)).toEqual([
+      '-i',
+      '{{in_a}}',
+      '-vf',
+      'scale=640:-2,fps=10',
+      'x y',
+      'a b',
+      '$(id)',
+      ';',
+    ]);
+    expect(() => tokenize('-vf "scale')).toThrow(CommandError);
+  });
+});
+
+describe('checkCommand', () => {
+  it('passes a command with two outputs and confines it', () => {
+    const s = spec('-i {{in_video}} -vf scale=160:-2 -c:v libx264 -crf 30 {{out_small}} -map 0:a? -c:a aac -b:a 64k {{out_audio}}', {
+      outputs: { out_small: 'small.mp4', out_audio: 'audio.m4a' },
+    });
+    const checked = checkCommand(s, LIMITS);
+    expect(checked.outputs).toEqual(['out_small', 'out_audio']);
+    const argv = commandArgv(
+      checked,
+      { inputs: { in_video: { src: '/w/in' } }, outputs: { out_small: '/w/o/small.mp4', out_audio: '/w/o/audio.m4a' } },
+      LIMITS,
+    );
+    assertConfined(argv);
+    expect(argv.filter((a) => a === '-fs')).toHaveLength(2);
+    expect(argv).toContain('file:/w/o/small.mp4');
+    expect(argv[argv.indexOf('-i') + 1]).toBe('file:/w/in');
+  });
+
+  it('refuses, naming the token', () => {
+    expect(refused(spec('-f concat -i {{in_video}} {{out_small}}'))).toBe('concat');
+    expect(refused(spec('-i {{in_video}} -vf movie=x.mp4 {{out_small}}'))).toBe('movie');
+    expect(refused(spec('-i {{in_video}} -vf drawtext=text=hi {{out_small}}'))).toBe('drawtext');
+    expect(refused(spec('-i {{in_video}} -vf subtitles=a.srt {{out_small}}'))).toBe('subtitles');
+    expect(refused(spec('-i /etc/passwd {{out_small}}'))).toBe('/etc/passwd');
+    expect(refused(spec('-i {{in_video}} /tmp/out.mp4', { outputs: {} }))).toBe('/tmp/out.mp4');
+    expect(refused(spec('-i http://127.0.0.1/x.mp4 {{out_small}}'))).toBe('http://127.0.0.1/x.mp4');
+    expect(refused(spec('-i {{in_video}} -vf scale=http://x {{out_small}}'))).toBe('scale=http://x');
+    expect(refused(spec('-i {{in_video}} -filter_complex_script g {{out_small}}'))).toBe('-filter_complex_script');
+    expect(refused(spec('-i {{in_video}} -x264-params stats=/tmp/x {{out_small}}'))).toBe('-x264-params');
+    expect(refused(spec('-i {{in_video}} {{out_small}}', { outputs: { out_small: 'small.exe' } }))).toBe('small.exe');
+    expect(refused(spec('-i {{in_video}} {{out_small}}', { outputs: { out_small: '../small.mp4' } }))).toBe('../small.mp4');
+    expect(refused(spec('-i {{in_other}} {{out_small}}'))).toBe('{{in_other}}');
+    expect(refused(spec('-i {{in_video}} {{out_nope}}'))).toBe('{{out_nope}}');
+    expect(refused(spec('-i {{in_video}} -t 61 {{out_small}}'))).toBe('61');
+    const six = Object.fromEntries(Array.from({ length: 6 }, (_, i) => [`out_${i}`, `o${i}.mp4`]));
+    expect(refused(spec('-i {{in_video}} {{out_0}}', { outputs: six }))).toBe('out_5');
+    expect(refused(spec('-i {{in_video}} -c:v libx264 {{out_small}} -an'))).toBe('-an');
+  });
+});
+
+describe('operationCommand', () => {
+  it('builds a command the allowlist passes for every operation', () => {
+    const options = {
+      convert: { container: 'webm' },
+      trim: { start: 0.5, end: 1.5 },
+      extract_audio: { codec: 'mp3' },
+      thumbnail: { time: 1, width: 80, format: 'png' },
+      gif: { end: 1, fps: 5, width: 80 },
+      concat: {},
+      watermark: { position: 'center', opacity: 0.5 },
+    } as const;
+    for (const op of OPERATIONS) {
+      const n = op === 'concat' || op === 'watermark' ? 2 : 1;
+      const checked = checkCommand(operationCommand(op, options[op] as never, n), LIMITS);
+      assertConfined(
+        commandArgv(
+          checked,
+          { inputs: { in_0: { src: '/a' }, in_1: { src: '/b', images: true } }, outputs: { out_result: '/o/x' } },
+          LIMITS,
+        ),
+      );
+    }
+  });
+
+  it('refuses options that do not fit together', () => {
+    expect(() => operationCommand('convert', { container: 'webm', video_codec: 'h264' }, 1)).toThrow(OperationError);
+    expect(() => operationCommand('trim', { start: 2, end: 1 }, 1)).toThrow(OperationError);
+    expect(() => operationCommand('concat', {}, 1)).toThrow(OperationError);
+  });
+});

@@ -1,0 +1,3 @@
+export * from './preset.ts';
+export * from './store.ts';
+export * from './estimate.ts';
