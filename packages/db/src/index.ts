@@ -5,3 +5,4 @@ export * from './assets.ts';
 export * from './edges.ts';
 export * from './revocations.ts';
 export * from './static-renditions.ts';
+export * from './account-usage.ts';

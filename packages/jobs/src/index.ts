@@ -5,5 +5,6 @@ export * from './segment-queue.ts';
 export * from './segment-runner.ts';
 export * from './heartbeat.ts';
 export * from './admission.ts';
+export * from './capabilities.ts';
 export * from './user-jobs.ts';
 export * from './encode-speed.ts';

@@ -33,6 +33,13 @@ export {
   type QualityScores,
 } from './quality.ts';
 export {
+  parseEncoders,
+  parseFilters,
+  parseMuxers,
+  readFfmpegCapabilities,
+  type FfmpegCapabilities,
+} from './capabilities.ts';
+export {
   CommandError,
   MAX_JOB_OUTPUTS,
   checkCommand,

@@ -354,6 +354,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/capabilities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Containers, codecs, filters, operations and limits of the encoding tier
+         * @description Read from the live workers’ ffmpeg (`-muxers`, `-encoders`, `-filters`), not from a list in the api: the intersection over live workers, so whatever worker claims a job has it. With no worker alive, the last known report, `ffmpeg.stale: true`.
+         */
+        get: operations["getCapabilities"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/estimate": {
         parameters: {
             query?: never;
@@ -667,6 +687,26 @@ export interface paths {
          * @description Checks the stored file (the declared size, and that it is media, as a streamed upload is checked) and queues processing. Completing again answers the asset as it is. Before the bytes are all in: 409 UPLOAD_INCOMPLETE (nothing changes; send what is missing and complete again). Not media: 415 NOT_MEDIA, and the stored bytes are removed. The answer that queues processing carries `estimated_ready_at` for hls_ready.
          */
         post: operations["completeUpload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Minutes ingested and encoded, storage byte-hours and delivery of the account, per bucket
+         * @description The window is widened to whole buckets of `interval` (UTC days or hours); at most 92 days with interval=day, 31 with hour. Without `from`: a day before `to`. Delivery needs ClickHouse (503 ANALYTICS_UNAVAILABLE while it is away).
+         */
+        get: operations["getUsage"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -3746,6 +3786,105 @@ export interface operations {
             };
         };
     };
+    getCapabilities: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Output container formats (ffmpeg muxers) of the workers’ ffmpeg. */
+                        containers: string[];
+                        /** @description Video encoders of the workers’ ffmpeg (libx264, libx265, libsvtav1, libvpx-vp9, …). */
+                        video_codecs: string[];
+                        /** @description Audio encoders of the workers’ ffmpeg (aac, libopus, libmp3lame, …). */
+                        audio_codecs: string[];
+                        /** @description Filters a job’s command may use: those of the workers’ ffmpeg that the command allowlist admits. */
+                        filters: string[];
+                        /** @description Typed operations of POST /v1/jobs. */
+                        operations: string[];
+                        /** @description Quality metrics POST /v1/analyze can measure here (vmaf only with libvmaf and its model). */
+                        metrics: string[];
+                        /** @description Whether every live worker’s ffmpeg has libvmaf and its model. */
+                        vmaf: boolean;
+                        limits: {
+                            /** @description MAX_UPLOAD_BYTES: the largest source an upload may send. */
+                            max_upload_bytes: number;
+                            /** @description FFMPEG_TIMEOUT_SECONDS: one ffmpeg run of a media job is stopped after this. */
+                            processing_timeout_seconds: number;
+                        };
+                        ffmpeg: {
+                            /** @description The workers’ ffmpeg versions, comma-separated when they differ. */
+                            version: string;
+                            /** @description Live workers the lists are the intersection of; 0 when stale. */
+                            workers: number;
+                            /** @description True when no worker is alive: the lists are the most recent report of one that was. */
+                            stale: boolean;
+                            /**
+                             * Format: date-time
+                             * @description When that report was taken; null when no worker ever reported.
+                             */
+                            probed_at: string | null;
+                        };
+                    };
+                };
+            };
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_CLIP_RANGE, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED, INVALID_API_KEY, API_KEY_EXPIRED, API_KEY_REVOKED, TOKEN_MISSING, TOKEN_MALFORMED, TOKEN_EXPIRED, TOKEN_NOT_YET_VALID, TOKEN_BAD_SIGNATURE, TOKEN_UNKNOWN_KEY, TOKEN_BAD_ALGORITHM, TOKEN_WRONG_AUDIENCE, TOKEN_MISSING_CLAIMS. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT, INVALID_DOWNLOAD_TOKEN. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     createEstimate: {
         parameters: {
             query?: never;
@@ -6232,6 +6371,126 @@ export interface operations {
             };
             /** @description Error: INTERNAL_ERROR. */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getUsage: {
+        parameters: {
+            query?: {
+                /** @description RFC 3339, inclusive. Default: a day before `to`. */
+                from?: string;
+                /** @description RFC 3339, exclusive. Default: now. */
+                to?: string;
+                interval?: "hour" | "day";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        window: {
+                            /** Format: date-time */
+                            from: string;
+                            /** Format: date-time */
+                            to: string;
+                        };
+                        /** @enum {string} */
+                        interval: "hour" | "day";
+                        totals: {
+                            /** @description Source durations (minutes) of the assets created in the bucket. */
+                            minutes_ingested: number;
+                            /** @description Minutes encoded per codec family (h264, aac, …): each ladder rendition made counts its asset’s duration. */
+                            minutes_encoded: {
+                                [key: string]: number;
+                            };
+                            /** @description Σ bytes × hours stored in the bucket: sources and artifacts, from when they were stored until their asset was deleted. */
+                            storage_byte_hours: number;
+                            /** @description Bytes the edges served (as GET /v1/analytics/playback counts them). */
+                            delivered_bytes: number;
+                            /** @description Requests the edges answered, refusals included (as GET /v1/analytics/playback). */
+                            delivered_requests: number;
+                        };
+                        /** @description Every bucket of the window, oldest first. */
+                        series: {
+                            /** Format: date-time */
+                            t: string;
+                            /** @description Source durations (minutes) of the assets created in the bucket. */
+                            minutes_ingested: number;
+                            /** @description Minutes encoded per codec family (h264, aac, …): each ladder rendition made counts its asset’s duration. */
+                            minutes_encoded: {
+                                [key: string]: number;
+                            };
+                            /** @description Σ bytes × hours stored in the bucket: sources and artifacts, from when they were stored until their asset was deleted. */
+                            storage_byte_hours: number;
+                            /** @description Bytes the edges served (as GET /v1/analytics/playback counts them). */
+                            delivered_bytes: number;
+                            /** @description Requests the edges answered, refusals included (as GET /v1/analytics/playback). */
+                            delivered_requests: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description Error: VALIDATION_ERROR, INVALID_JSON, EMPTY_BODY, INVALID_CURSOR, INVALID_TIMESTAMP, INVALID_WINDOW, WINDOW_TOO_LARGE, INVALID_WEBHOOK_URL, INVALID_SOURCE_URL, INVALID_CLIP_RANGE, INVALID_PARTS, UNKNOWN_PRESET, BAD_REQUEST, INVALID_PATH, INVALID_IMAGE_PARAMS. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED, INVALID_API_KEY, API_KEY_EXPIRED, API_KEY_REVOKED, TOKEN_MISSING, TOKEN_MALFORMED, TOKEN_EXPIRED, TOKEN_NOT_YET_VALID, TOKEN_BAD_SIGNATURE, TOKEN_UNKNOWN_KEY, TOKEN_BAD_ALGORITHM, TOKEN_WRONG_AUDIENCE, TOKEN_MISSING_CLAIMS. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: ACCOUNT_DISABLED, INSUFFICIENT_SCOPE, QUOTA_EXCEEDED, TOKEN_WRONG_ASSET, IMAGE_VARIANT_LIMIT, INVALID_DOWNLOAD_TOKEN. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: ANALYTICS_UNAVAILABLE, OVERLOADED, NO_EDGE_AVAILABLE, SEGMENT_NOT_READY, TOO_MANY_FILLS, TOO_MANY_FILLS_FOR_TOKEN, TOO_MANY_FILLS_FOR_ASSET, SHUTTING_DOWN. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

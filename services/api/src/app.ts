@@ -31,6 +31,8 @@ import { PresetSchema, presetRoutes } from './routes/presets.ts';
 import { estimateRoutes } from './routes/estimate.ts';
 import { publicRoutes } from './routes/public.ts';
 import { statusRoutes } from './routes/status.ts';
+import { capabilitiesRoutes } from './routes/capabilities.ts';
+import { usageRoutes } from './routes/usage.ts';
 import { tusRoutes } from './routes/tus.ts';
 import { swaggerOptions } from './openapi.ts';
 import { DeliverySchema, WebhookSchema, webhookRoutes } from './routes/webhooks.ts';
@@ -98,6 +100,8 @@ export async function buildApp(deps: ApiDeps, logStream?: LogDestination): Promi
     await v1.register(async (scope) => webhookRoutes(scope, deps));
     await v1.register(async (scope) => analyticsRoutes(scope, deps));
     await v1.register(async (scope) => statusRoutes(scope, deps));
+    await v1.register(async (scope) => capabilitiesRoutes(scope, deps));
+    await v1.register(async (scope) => usageRoutes(scope, deps));
     await v1.register(async (scope) => keyRoutes(scope, deps));
     await v1.register(async (scope) => accountRoutes(scope, deps));
     await v1.register(async (scope) => presetRoutes(scope, deps));

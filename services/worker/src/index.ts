@@ -9,6 +9,7 @@ import {
   announceJobs,
   createJobRunner,
   createSegmentRunner,
+  recordWorkerCapabilities,
   startHeartbeat,
   type Heartbeat,
   type JobKind,
@@ -29,6 +30,7 @@ import {
   sweepDeadScratch,
 } from '@kino/pipeline';
 import { QUIET_ROUTE, roleLogging, readinessRoute } from '@kino/http';
+import { readFfmpegCapabilities } from '@kino/media';
 import { createStorage } from '@kino/storage';
 import { storageLeft } from '@kino/tenancy';
 import { MAX_JOB_OUTPUTS } from '@kino/media';
@@ -233,11 +235,16 @@ export async function createWorker(config: Config, shared: { bus?: RedisBus } = 
     url: '',
     async start() {
       await migrate(sql);
+      // ffmpeg's own listings, read beside the rest of the start: what GET /v1/capabilities answers from.
+      const capabilities = readFfmpegCapabilities({ scratchRoot: config.worker.tmpDir })
+        .then((c) => recordWorkerCapabilities(sql, id, c))
+        .catch((err) => log.warn({ err }, 'could not read or record ffmpeg capabilities'));
       const swept = await sweepDeadScratch(config.worker.tmpDir);
       if (swept > 0) log.warn({ swept }, 'removed scratch directories of dead workers');
       worker.url = await health.listen({ host: config.worker.host, port: config.worker.port });
       await runner.start();
       await segmentRunner.start();
+      await capabilities;
       // In the registry once it claims: the api's admission control counts its slots.
       heartbeat = await startHeartbeat(
         sql,
