@@ -1,7 +1,8 @@
+import { IMAGE_LIMITS } from '@kino/artifacts';
 import type { FastifyInstance } from 'fastify';
 import { Nullable, typed } from '@kino/http';
 import { readCapabilities } from '@kino/jobs';
-import { isAllowedFilter, OPERATIONS, QUALITY_METRICS } from '@kino/media';
+import { isAllowedFilter, MAX_JOB_OUTPUTS, OPERATIONS, QUALITY_METRICS } from '@kino/media';
 import { Type } from 'typebox';
 import type { ApiDeps } from '../deps.ts';
 import { keyedErrors } from '../schemas.ts';
@@ -23,6 +24,15 @@ const CapabilitiesSchema = Type.Object({
     processing_timeout_seconds: Type.Integer({
       description: 'FFMPEG_TIMEOUT_SECONDS: one ffmpeg run of a media job is stopped after this.',
     }),
+    job_max_outputs: Type.Integer({ description: 'Outputs one job of POST /v1/jobs may write.' }),
+    job_max_output_bytes: Type.Integer({ description: 'JOBS_MAX_OUTPUT_BYTES: the largest output of a job.' }),
+    job_max_total_output_bytes: Type.Integer({ description: 'JOBS_MAX_TOTAL_OUTPUT_BYTES: all outputs of a job together.' }),
+    job_max_output_seconds: Type.Number({ description: 'JOBS_MAX_OUTPUT_SECONDS: the longest output of a job.' }),
+    job_timeout_seconds: Type.Integer({ description: 'JOBS_TIMEOUT_SECONDS: a job’s ffmpeg run is killed after this.' }),
+    job_max_input_bytes: Type.Integer({ description: 'JOBS_MAX_INPUT_BYTES: the largest input fetched from a URL.' }),
+    image_max_dimension: Type.Integer({ description: 'Largest width or height of an on-demand image.' }),
+    animated_max_seconds: Type.Number({ description: 'Longest on-demand animation.' }),
+    animated_max_fps: Type.Integer({ description: 'Highest frame rate of an on-demand animation.' }),
   }),
   ffmpeg: Type.Object({
     version: Type.String({ description: 'The workers’ ffmpeg versions, comma-separated when they differ.' }),
@@ -67,6 +77,15 @@ export async function capabilitiesRoutes(scope: FastifyInstance, deps: ApiDeps):
         limits: {
           max_upload_bytes: deps.config.api.maxUploadBytes,
           processing_timeout_seconds: deps.config.worker.ffmpegTimeoutSeconds,
+          job_max_outputs: MAX_JOB_OUTPUTS,
+          job_max_output_bytes: deps.config.jobs.maxOutputBytes,
+          job_max_total_output_bytes: deps.config.jobs.maxTotalOutputBytes,
+          job_max_output_seconds: deps.config.jobs.maxOutputSeconds,
+          job_timeout_seconds: deps.config.jobs.timeoutSeconds,
+          job_max_input_bytes: deps.config.jobs.maxInputBytes,
+          image_max_dimension: IMAGE_LIMITS.maxDimension,
+          animated_max_seconds: IMAGE_LIMITS.maxAnimatedMs / 1000,
+          animated_max_fps: IMAGE_LIMITS.maxFps,
         },
         ffmpeg: { version: c.ffmpegVersion, workers: c.workers, stale: c.stale, probed_at: c.probedAt?.toISOString() ?? null },
       };
