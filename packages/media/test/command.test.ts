@@ -1,6 +1,12 @@
+import { access, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runProcess } from '../src/process.ts';
+import { tempDir } from './helpers.ts';
 import {
   assertConfined,
+  type MediaError,
+  runFfmpeg,
   checkCommand,
   CommandError,
   commandArgv,
@@ -11,6 +17,7 @@ import {
   type CommandSpec,
 } from '../src/index.ts';
 
+const cleanupFile = (path: string) => rm(path, { force: true });
 const LIMITS = { maxOutputs: 5, maxOutputBytes: 1_000_000, maxSeconds: 60 };
 const spec = (args: string, o: Partial<CommandSpec> = {}): CommandSpec => ({
   args,
@@ -84,6 +91,50 @@ describe('checkCommand', () => {
     const six = Object.fromEntries(Array.from({ length: 6 }, (_, i) => [`out_${i}`, `o${i}.mp4`]));
     expect(refused(spec('-i {{in_video}} {{out_0}}', { outputs: six }))).toBe('out_5');
     expect(refused(spec('-i {{in_video}} -c:v libx264 {{out_small}} -an'))).toBe('-an');
+  });
+
+  it("refuses filter arguments that could write a file (metadata's file by place, paletteuse's debug_kdtree)", () => {
+    for (const args of EXPLOITS) expect(refused(spec(args))).toMatch(/^(?:metadata|split|\[)/);
+    expect(refused(spec('-i {{in_video}} -vf metadata=mode=add:key=k:value=tmp/x {{out_small}}'))).toBe(
+      'metadata=mode=add:key=k:value=tmp/x',
+    );
+    expect(refused(spec('-i {{in_video}} -vf scale=640:-2:threads=64 {{out_small}}'))).toBe('scale=640:-2:threads=64');
+    // What the pipeline and users write stays allowed.
+    checkCommand(spec('-i {{in_video}} -vf scale=iw/2:-2,fps=30000/1001,setsar=1,metadata=mode=add:key=k:value=v {{out_small}}'), LIMITS);
+  });
+});
+
+/** The reviewer's two commands: each names a file through a filter argument, relative to the scratch directory. */
+const EXPLOITS = [
+  '-i {{in_video}} -vf metadata=print:k:v:same_str:e:./../written {{out_small}}',
+  '-i {{in_video}} -filter_complex split[a][b];[a]palettegen[p];[b][p]paletteuse=debug_kdtree=./../written {{out_small}}',
+];
+
+describe('a refused filter argument, run for real', () => {
+  it('is refused before ffmpeg runs, so nothing is written', async () => {
+    const { dir, cleanup } = await tempDir();
+    try {
+      const target = join(dir, 'written');
+      const exists = () =>
+        access(target).then(
+          () => true,
+          () => false,
+        );
+      for (const args of EXPLOITS) {
+        // Bypass checkCommand: the argv the worker would build, with a generated input.
+        const tokens = tokenize(args);
+        const [option, graph] = tokens.slice(2, 4) as [string, string];
+        const argv = ['-f', 'lavfi', '-i', 'testsrc2=size=64x64:rate=5:duration=0.4', option, graph, '-f', 'gif', join(dir, 'o.gif')];
+        await expect(runFfmpeg(argv, { scratchRoot: dir })).rejects.toMatchObject({ code: 'UNSAFE_COMMAND' } satisfies Partial<MediaError>);
+        expect(await exists()).toBe(false);
+        // Without the check the same ffmpeg run writes the file: the test would see a hole.
+        await runProcess('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...argv], { scratchRoot: dir });
+        expect(await exists()).toBe(true);
+        await cleanupFile(target);
+      }
+    } finally {
+      await cleanup();
+    }
   });
 });
 
