@@ -91,6 +91,31 @@ describe('checkCommand', () => {
     const six = Object.fromEntries(Array.from({ length: 6 }, (_, i) => [`out_${i}`, `o${i}.mp4`]));
     expect(refused(spec('-i {{in_video}} {{out_0}}', { outputs: six }))).toBe('out_5');
     expect(refused(spec('-i {{in_video}} -c:v libx264 {{out_small}} -an'))).toBe('-an');
+    // Only the list's own names: not what every object inherits.
+    for (const name of ['-constructor', '-__proto__', '-toString', '-hasOwnProperty'])
+      expect(refused(spec(`-i {{in_video}} ${name} {{out_small}}`))).toBe(name);
+  });
+
+  it('reads option values as values: -sseof -5 before an input', () => {
+    expect(checkCommand(spec('-sseof -5 -i {{in_video}} {{out_small}}'), LIMITS).inputs).toEqual(['in_video']);
+    expect(refused(spec('-sseof -5 -c:v libx264 -i {{in_video}} {{out_small}}'))).toBe('-c:v');
+  });
+
+  it('bounds picture sizes, sample rates and threads', () => {
+    for (const [args, token] of [
+      ['-s 16000x16000', '16000x16000'],
+      ['-s 7681x100', '7681x100'],
+      ['-ar 999999999', '999999999'],
+      ['-threads 99', '99'],
+      ['-vf scale=20000:20000', 'scale=20000:20000'],
+      ['-vf scale=7680:4320,tile=8x9', 'scale=7680:4320,tile=8x9'],
+      ['-vf pad=w=8000:h=100', 'pad=w=8000:h=100'],
+      ['-vf aresample=999999', 'aresample=999999'],
+      ['-filter_complex testsrc=s=16000x16000', 'testsrc=s=16000x16000'],
+    ])
+      expect(refused(spec(`-i {{in_video}} ${args} {{out_small}}`))).toBe(token);
+    expect(refused(spec('-f lavfi -i testsrc=s=16000x16000 {{out_small}}'))).toBe('lavfi');
+    checkCommand(spec('-i {{in_video}} -s 4320x7680 -ar 48000 -threads 8 -vf scale=3840:-2,tile=8x8 {{out_small}}'), LIMITS);
   });
 
   it("refuses filter arguments that could write a file (metadata's file by place, paletteuse's debug_kdtree)", () => {
