@@ -1,6 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { assertConfined, mediaInput, MediaError, scrub } from '../src/index.ts';
+import { assertConfined, mediaInput, MediaError, runFfmpeg, scrub } from '../src/index.ts';
 import { runProcess } from '../src/process.ts';
 import { tempDir } from './helpers.ts';
 
@@ -87,6 +87,20 @@ describe('assertConfined', () => {
 });
 
 describe('runProcess', () => {
+  it("sets a run's address space and CPU seconds with prlimit, and a huge frame then fails to allocate", async () => {
+    let out = '';
+    const onStdout = (c: Buffer) => {
+      out += c.toString();
+    };
+    const result = await runProcess('sh', ['-c', 'ulimit -v; ulimit -t'], { rlimits: { memoryBytes: 2 ** 30, cpuSeconds: 7 }, onStdout });
+    expect(result.code).toBe(0);
+    expect(out.split('\n').slice(0, 2)).toEqual(['1048576', '7']);
+    const huge = ['-f', 'lavfi', '-i', 'testsrc2=size=7680x4320:duration=0.2', '-vf', 'scale=7680:4320,tile=8x8', '-f', 'null', '-'];
+    await expect(runFfmpeg(huge, { rlimits: { memoryBytes: 256 * 2 ** 20, cpuSeconds: 60 } })).rejects.toMatchObject({
+      code: 'FFMPEG_FAILED',
+    });
+  });
+
   it('runs a tool in an empty directory of its own, removed afterwards, with none of our environment', async () => {
     const { dir, cleanup } = await tempDir();
     const secrets = { S3_SECRET_ACCESS_KEY: 'kino-secret-xyz', DATABASE_URL: 'postgres://u:p@db/kino', http_proxy: 'http://proxy:1' };
