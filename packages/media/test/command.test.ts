@@ -192,4 +192,29 @@ describe('operationCommand', () => {
     expect(() => operationCommand('trim', { start: 2, end: 1 }, 1)).toThrow(OperationError);
     expect(() => operationCommand('concat', {}, 1)).toThrow(OperationError);
   });
+
+  it('holds a gif to its documented bounds', () => {
+    const field = (o: { start?: number; end: number; width?: number }) => {
+      try {
+        operationCommand('gif', o, 1);
+      } catch (err) {
+        expect(err).toBeInstanceOf(OperationError);
+        return (err as OperationError).field;
+      }
+      return undefined;
+    };
+    expect(field({ start: 1, end: 31.5 })).toBe('end');
+    expect(field({ end: 5, width: 1921 })).toBe('width');
+    expect(field({ start: 1, end: 31, width: 1920 })).toBeUndefined();
+  });
+
+  it('writes times the command check reads (no exponents)', () => {
+    for (const [op, o] of [
+      ['trim', { start: 1e-7, end: 1.5 }],
+      ['thumbnail', { time: 1e-7 }],
+      ['gif', { start: 1e-7, end: 2 }],
+    ] as const)
+      checkCommand(operationCommand(op, o as never, 1), LIMITS);
+    expect(operationCommand('trim', { start: 1e-7, end: 1.5 }, 1).args).toMatch(/^-ss 0\.000 -t 1\.500 /);
+  });
 });
