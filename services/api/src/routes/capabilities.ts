@@ -2,7 +2,7 @@ import { IMAGE_LIMITS } from '@kino/artifacts';
 import type { FastifyInstance } from 'fastify';
 import { Nullable, typed } from '@kino/http';
 import { readCapabilities } from '@kino/jobs';
-import { isAllowedFilter, MAX_JOB_OUTPUTS, OPERATIONS, QUALITY_METRICS } from '@kino/media';
+import { ENCODERS, isAllowedFilter, MAX_JOB_OUTPUTS, MUXERS, OPERATIONS, QUALITY_METRICS } from '@kino/media';
 import { Type } from 'typebox';
 import type { ApiDeps } from '../deps.ts';
 import { keyedErrors } from '../schemas.ts';
@@ -67,9 +67,10 @@ export async function capabilitiesRoutes(scope: FastifyInstance, deps: ApiDeps):
     async () => {
       const c = await readCapabilities(deps.sql);
       return {
-        containers: c.muxers,
-        video_codecs: c.videoEncoders,
-        audio_codecs: c.audioEncoders,
+        // What a command may name (-f, -c) and the workers' ffmpeg has: either alone promises too much.
+        containers: c.muxers.filter((m) => MUXERS.includes(m)),
+        video_codecs: c.videoEncoders.filter((e) => ENCODERS.includes(e)),
+        audio_codecs: c.audioEncoders.filter((e) => ENCODERS.includes(e)),
         filters: c.filters.filter(isAllowedFilter),
         operations: [...OPERATIONS],
         metrics: QUALITY_METRICS.filter((m) => m !== 'vmaf' || c.vmaf),
