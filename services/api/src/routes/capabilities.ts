@@ -10,9 +10,9 @@ import { keyedErrors } from '../schemas.ts';
 const Names = (description: string) => Type.Array(Type.String(), { description });
 
 const CapabilitiesSchema = Type.Object({
-  containers: Names('Output container formats (ffmpeg muxers) of the workers’ ffmpeg.'),
-  video_codecs: Names('Video encoders of the workers’ ffmpeg (libx264, libx265, libsvtav1, libvpx-vp9, …).'),
-  audio_codecs: Names('Audio encoders of the workers’ ffmpeg (aac, libopus, libmp3lame, …).'),
+  containers: Names('Output container formats (ffmpeg muxers) of the workers’ ffmpeg that a command may name with -f.'),
+  video_codecs: Names('Video encoders of the workers’ ffmpeg that a command may name (libx264, libx265, libsvtav1, libvpx-vp9, …).'),
+  audio_codecs: Names('Audio encoders of the workers’ ffmpeg that a command may name (aac, libopus, libmp3lame, …).'),
   filters: Names('Filters a job’s command may use: those of the workers’ ffmpeg that the command allowlist admits.'),
   operations: Type.Array(Type.String(), { description: 'Typed operations of POST /v1/jobs.' }),
   metrics: Type.Array(Type.String(), {
