@@ -79,7 +79,8 @@ const FILTER_ARGS: Record<string, string> = {
   aresample: 'sample_rate',
   showwavespic: 'size|s split_channels colors scale draw filter',
   overlay: 'x y eof_action eval shortest format repeatlast alpha',
-  pad: 'width|w height|h x y color eval aspect',
+  // Not `aspect`: it widens the frame by a ratio the size bound below cannot see.
+  pad: 'width|w height|h x y color eval',
   tile: 'layout nb_frames margin padding color overlap init_padding',
   palettegen: 'max_colors reserve_transparent transparency_color stats_mode use_alpha',
   paletteuse: 'dither bayer_scale diff_mode new alpha_threshold use_alpha',
@@ -131,7 +132,6 @@ const EXPRESSION_ARGS = new Set([
   'pad.height',
   'pad.x',
   'pad.y',
-  'pad.aspect',
   'overlay.x',
   'overlay.y',
   'setpts.expr',
@@ -165,6 +165,8 @@ const SIZE_ARGS = new Set([
 export const MAX_PICTURE = { side: 7680, pixels: 7680 * 4320 } as const;
 /** tile's grid: a contact sheet, not a way to multiply a frame's size without bound. */
 const MAX_TILES = 64;
+/** split's copies: each is a frame queue of its own. */
+const MAX_SPLIT = 16;
 /** Sample rates a source or resampler may ask for. */
 export const MAX_SAMPLE_RATE = 192_000;
 const RATE_ARGS = new Set(['aresample.sample_rate', 'sine.sample_rate', 'anullsrc.sample_rate', 'aformat.sample_rates']);
@@ -204,6 +206,8 @@ function checkFilterArgs(name: string, params: string): void {
       const grid = /^(\d+)x(\d+)$/.exec(value);
       if (!grid || Number(grid[1]) * Number(grid[2]) > MAX_TILES) refuse(`the filter tile takes a grid of at most ${MAX_TILES} cells`);
     }
+    if ((arg === 'split.outputs' || arg === 'asplit.outputs') && !(/^\d{1,2}$/.test(value) && Number(value) <= MAX_SPLIT))
+      refuse(`the filter ${name} makes at most ${MAX_SPLIT} copies`);
     if (RATE_ARGS.has(arg) && value.split('|').some((r) => !/^\d{1,6}$/.test(r) || Number(r) > MAX_SAMPLE_RATE))
       refuse(`the filter ${name} takes sample rates up to ${MAX_SAMPLE_RATE}`);
   });

@@ -112,6 +112,8 @@ describe('checkCommand', () => {
       ['-vf pad=w=8000:h=100', 'pad=w=8000:h=100'],
       ['-vf aresample=999999', 'aresample=999999'],
       ['-filter_complex testsrc=s=16000x16000', 'testsrc=s=16000x16000'],
+      ['-vf pad=aspect=1000', 'pad=aspect=1000'],
+      ['-vf split=99', 'split=99'],
     ])
       expect(refused(spec(`-i {{in_video}} ${args} {{out_small}}`))).toBe(token);
     expect(refused(spec('-f lavfi -i testsrc=s=16000x16000 {{out_small}}'))).toBe('lavfi');
