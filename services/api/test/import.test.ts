@@ -96,7 +96,7 @@ describe('POST /v1/videos with a URL', () => {
     const before = await leftovers();
     const unknown = await refusal(await send({ url: 'https://media.example.com/a.mp4', tittle: 'x' }), 400, 'VALIDATION_ERROR');
     expect(unknown.message).toBe(
-      'Unknown body field `tittle`: this route takes `url`, `title`, `passthrough`, `playback_policy`, `static_renditions`.',
+      'Unknown body field `tittle`: this route takes `url`, `title`, `passthrough`, `playback_policy`, `preset`, `static_renditions`.',
     );
     expect((await refusal(await send({ title: 'no url' }), 400, 'VALIDATION_ERROR')).message).toBe('The body field `url` is required.');
     await refusal(await send({ url: { href: 'https://media.example.com/a.mp4' } }), 400, 'VALIDATION_ERROR');
