@@ -51,6 +51,10 @@ export interface Config {
     maxOutputSeconds: number;
     /** The ffmpeg run's time limit (wall clock), after which it is killed. */
     timeoutSeconds: number;
+    /** The ffmpeg run's address space (RLIMIT_AS, set with prlimit). */
+    maxMemoryBytes: number;
+    /** The ffmpeg run's CPU seconds, all threads together (RLIMIT_CPU). */
+    maxCpuSeconds: number;
     /** Each input fetched from a URL (asset inputs are the account's own sources). */
     maxInputBytes: number;
     /** Lifetime of an output's signed download URL. */
@@ -431,6 +435,9 @@ export function loadConfig(env: Env = process.env): Config {
       maxTotalOutputBytes: parseBytes('JOBS_MAX_TOTAL_OUTPUT_BYTES', str(env, 'JOBS_MAX_TOTAL_OUTPUT_BYTES', '5GiB')),
       maxOutputSeconds: int(env, 'JOBS_MAX_OUTPUT_SECONDS', 4 * 3600, 1, 86_400),
       timeoutSeconds: int(env, 'JOBS_TIMEOUT_SECONDS', 3600, 1, 86_400),
+      maxMemoryBytes: parseBytes('JOBS_MAX_MEMORY_BYTES', str(env, 'JOBS_MAX_MEMORY_BYTES', '4GiB')),
+      // Two cores' worth of the wall-clock limit: a run may use threads, not the whole machine.
+      maxCpuSeconds: int(env, 'JOBS_MAX_CPU_SECONDS', 7200, 1, 7 * 86_400),
       maxInputBytes: parseBytes('JOBS_MAX_INPUT_BYTES', str(env, 'JOBS_MAX_INPUT_BYTES', '5GiB')),
       downloadTtlSeconds: int(env, 'JOBS_DOWNLOAD_TTL_SECONDS', 3600, 10, 7 * 86_400),
     },

@@ -4,7 +4,7 @@
 // the placeholders replaced by confined inputs (mediaInput) and our own output paths. What
 // the allowlist refuses is named by the token, so a caller can fix its command.
 import { JOB_OUTPUT_NAME } from '@kino/artifacts';
-import { filterNames, isAllowedFilter, mediaInput } from './confine.ts';
+import { filterNames, isAllowedFilter, MAX_SAMPLE_RATE, mediaInput, withinPicture } from './confine.ts';
 import { MediaError } from './errors.ts';
 
 /** A refused command: `token` is the argument at fault, as the caller wrote it. */
@@ -98,7 +98,8 @@ export function parseTime(v: string): number {
 }
 const isTime = (v: string) => Number.isFinite(parseTime(v));
 
-const ENCODERS = [
+/** Encoders a command may name (`copy` is not one: capabilities list the rest). */
+export const ENCODERS = [
   'libx264',
   'libx265',
   'libsvtav1',
@@ -122,7 +123,7 @@ const ENCODERS = [
   'copy',
 ];
 /** Muxers an output may name with `-f`: each writes the one file it is given. */
-const MUXERS = ['mp4', 'mov', 'ipod', 'matroska', 'webm', 'mp3', 'wav', 'flac', 'ogg', 'opus', 'gif', 'webp'];
+export const MUXERS = ['mp4', 'mov', 'ipod', 'matroska', 'webm', 'mp3', 'wav', 'flac', 'ogg', 'opus', 'gif', 'webp'];
 const PIX_FMTS = ['yuv420p', 'yuv422p', 'yuv444p', 'yuv420p10le', 'yuvj420p', 'nv12', 'rgb24', 'rgba', 'gray', 'pal8'];
 const X26X_PRESETS = ['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'slow', 'slower', 'veryslow'];
 
@@ -141,65 +142,72 @@ const valued = (value: (v: string) => boolean, where: Where = 'output'): OptionR
  * follow it). What is not here is refused: protocols, devices, `-f` demuxers (inputs are
  * named by us), `*_script`, attachments, pass logs, codec private options that name files.
  */
-const OPTIONS: Record<string, OptionRule> = {
-  ss: valued(isTime, 'both'),
-  t: valued(isTime, 'both'),
-  to: valued(isTime, 'both'),
-  sseof: valued((v) => /^-\d{1,9}(?:\.\d{1,6})?$/.test(v), 'input'),
-  c: valued(oneOf(...ENCODERS)),
-  codec: valued(oneOf(...ENCODERS)),
-  vcodec: valued(oneOf(...ENCODERS)),
-  acodec: valued(oneOf(...ENCODERS)),
-  b: valued(matches(BITRATE)),
-  maxrate: valued(matches(BITRATE)),
-  minrate: valued(matches(BITRATE)),
-  bufsize: valued(matches(BITRATE)),
-  crf: valued(matches(/^\d{1,2}(?:\.\d)?$/)),
-  qp: valued(matches(/^\d{1,2}$/)),
-  q: valued(matches(/^\d{1,2}(?:\.\d)?$/)),
-  qscale: valued(matches(/^\d{1,2}(?:\.\d)?$/)),
-  preset: valued((v) => X26X_PRESETS.includes(v) || /^\d{1,2}$/.test(v)),
-  tune: valued(oneOf('film', 'animation', 'grain', 'stillimage', 'fastdecode', 'zerolatency', 'psnr', 'ssim')),
-  profile: valued(oneOf('baseline', 'main', 'high', 'high10', 'main10', 'high422', 'high444')),
-  level: valued(matches(/^\d(?:\.\d)?$/)),
-  g: valued(matches(INT)),
-  keyint_min: valued(matches(INT)),
-  bf: valued(matches(/^\d{1,2}$/)),
-  sc_threshold: valued(matches(INT)),
-  vf: { where: 'output', value: () => true, graph: true },
-  af: { where: 'output', value: () => true, graph: true },
-  filter: { where: 'output', value: () => true, graph: true },
-  filter_complex: { where: 'output', value: () => true, graph: true },
-  map: valued(matches(/^-?(?:\d{1,2}(?::[vas](?::\d{1,2})?)?\??|\[[A-Za-z0-9_]{1,32}\])$/)),
-  map_metadata: valued(oneOf('-1', '0')),
-  map_chapters: valued(oneOf('-1', '0')),
-  r: valued(matches(/^\d{1,3}(?:\.\d{1,3})?(?:\/\d{1,5})?$/), 'both'),
-  s: valued(matches(/^\d{1,5}x\d{1,5}$/)),
-  aspect: valued(matches(/^\d{1,5}(?:[:/]\d{1,5}|\.\d{1,5})?$/)),
-  pix_fmt: valued(oneOf(...PIX_FMTS)),
-  ar: valued(matches(INT)),
-  ac: valued(matches(/^\d$/)),
-  sample_fmt: valued(oneOf('s16', 's32', 'fltp', 's16p', 'flt')),
-  frames: valued(matches(INT)),
-  vframes: valued(matches(INT)),
-  aframes: valued(matches(INT)),
-  an: flag(),
-  vn: flag(),
-  sn: flag(),
-  dn: flag(),
-  shortest: flag(),
-  movflags: valued(oneOf('faststart', '+faststart')),
-  f: valued(oneOf(...MUXERS)),
-  tag: valued(matches(/^[a-z0-9]{4}$/)),
-  fps_mode: valued(oneOf('passthrough', 'cfr', 'vfr', 'auto')),
-  vsync: valued(oneOf('passthrough', 'cfr', 'vfr', 'auto', '0', '1', '2')),
-  strict: valued(oneOf('experimental', '-2')),
-  loop: valued(oneOf('0', '1'), 'input'),
-  threads: valued(matches(/^\d{1,2}$/)),
-  deadline: valued(oneOf('realtime', 'good', 'best')),
-  'cpu-used': valued(matches(/^-?\d$/)),
-  update: valued(oneOf('0', '1')),
-};
+const OPTIONS = new Map<string, OptionRule>(
+  Object.entries({
+    ss: valued(isTime, 'both'),
+    t: valued(isTime, 'both'),
+    to: valued(isTime, 'both'),
+    sseof: valued((v) => /^-\d{1,9}(?:\.\d{1,6})?$/.test(v), 'input'),
+    c: valued(oneOf(...ENCODERS)),
+    codec: valued(oneOf(...ENCODERS)),
+    vcodec: valued(oneOf(...ENCODERS)),
+    acodec: valued(oneOf(...ENCODERS)),
+    b: valued(matches(BITRATE)),
+    maxrate: valued(matches(BITRATE)),
+    minrate: valued(matches(BITRATE)),
+    bufsize: valued(matches(BITRATE)),
+    crf: valued(matches(/^\d{1,2}(?:\.\d)?$/)),
+    qp: valued(matches(/^\d{1,2}$/)),
+    q: valued(matches(/^\d{1,2}(?:\.\d)?$/)),
+    qscale: valued(matches(/^\d{1,2}(?:\.\d)?$/)),
+    preset: valued((v) => X26X_PRESETS.includes(v) || /^\d{1,2}$/.test(v)),
+    tune: valued(oneOf('film', 'animation', 'grain', 'stillimage', 'fastdecode', 'zerolatency', 'psnr', 'ssim')),
+    profile: valued(oneOf('baseline', 'main', 'high', 'high10', 'main10', 'high422', 'high444')),
+    level: valued(matches(/^\d(?:\.\d)?$/)),
+    g: valued(matches(INT)),
+    keyint_min: valued(matches(INT)),
+    bf: valued(matches(/^\d{1,2}$/)),
+    sc_threshold: valued(matches(INT)),
+    vf: { where: 'output', value: () => true, graph: true },
+    af: { where: 'output', value: () => true, graph: true },
+    filter: { where: 'output', value: () => true, graph: true },
+    filter_complex: { where: 'output', value: () => true, graph: true },
+    map: valued(matches(/^-?(?:\d{1,2}(?::[vas](?::\d{1,2})?)?\??|\[[A-Za-z0-9_]{1,32}\])$/)),
+    map_metadata: valued(oneOf('-1', '0')),
+    map_chapters: valued(oneOf('-1', '0')),
+    r: valued(matches(/^\d{1,3}(?:\.\d{1,3})?(?:\/\d{1,5})?$/), 'both'),
+    s: valued((v) => /^\d{1,5}x\d{1,5}$/.test(v) && withinPicture(v)),
+    aspect: valued(matches(/^\d{1,5}(?:[:/]\d{1,5}|\.\d{1,5})?$/)),
+    pix_fmt: valued(oneOf(...PIX_FMTS)),
+    ar: valued((v) => INT.test(v) && Number(v) <= MAX_SAMPLE_RATE),
+    ac: valued(matches(/^\d$/)),
+    sample_fmt: valued(oneOf('s16', 's32', 'fltp', 's16p', 'flt')),
+    frames: valued(matches(INT)),
+    vframes: valued(matches(INT)),
+    aframes: valued(matches(INT)),
+    an: flag(),
+    vn: flag(),
+    sn: flag(),
+    dn: flag(),
+    shortest: flag(),
+    movflags: valued(oneOf('faststart', '+faststart')),
+    f: valued(oneOf(...MUXERS)),
+    tag: valued(matches(/^[a-z0-9]{4}$/)),
+    fps_mode: valued(oneOf('passthrough', 'cfr', 'vfr', 'auto')),
+    vsync: valued(oneOf('passthrough', 'cfr', 'vfr', 'auto', '0', '1', '2')),
+    strict: valued(oneOf('experimental', '-2')),
+    loop: valued(oneOf('0', '1'), 'input'),
+    threads: valued((v) => /^\d{1,2}$/.test(v) && Number(v) <= MAX_THREADS),
+    deadline: valued(oneOf('realtime', 'good', 'best')),
+    'cpu-used': valued(matches(/^-?\d$/)),
+    update: valued(oneOf('0', '1')),
+  }),
+);
+/** The rule of an option token (`-c:v` → c's); a Map, so `-constructor` or `-__proto__` finds nothing. */
+const ruleOf = (t: string) => OPTIONS.get(optionName(t));
+
+/** A command's -threads at most: more threads than this are only more memory. */
+const MAX_THREADS = 16;
 
 /** A value that names a protocol or a path: refused wherever it appears. */
 const PROTOCOL_OR_PATH = /(?:^|[=:,;[\]])\s*(?:[a-z][a-z0-9+.-]*:\/\/|file:|\/|~|\.\.)/i;
@@ -244,9 +252,8 @@ export function checkCommand(spec: CommandSpec, limits: CommandLimits): CheckedC
       const name = PLACEHOLDER.exec(next)?.[1];
       if (!name?.startsWith('in_')) throw new CommandError(next || t, 'every input is an {{in_name}} placeholder of input_files');
       if (!spec.inputs.includes(name)) throw new CommandError(next, 'no input of that name is declared in input_files');
-      for (const g of group)
-        if (g.startsWith('-') && OPTIONS[optionName(g)]!.where === 'output')
-          throw new CommandError(g, 'this option applies to outputs, not inputs');
+      for (const { option } of optionsOf(group))
+        if (ruleOf(option)!.where === 'output') throw new CommandError(option, 'this option applies to outputs, not inputs');
       inputs.push(name);
       group = [];
       i++;
@@ -254,7 +261,7 @@ export function checkCommand(spec: CommandSpec, limits: CommandLimits): CheckedC
     }
     if (!t.startsWith('-') || t === '-')
       throw new CommandError(t, 'a bare argument (a path, a URL?) is not allowed: inputs and outputs are placeholders');
-    const rule = OPTIONS[optionName(t)];
+    const rule = ruleOf(t);
     if (!rule) throw new CommandError(t, 'this option is not allowed');
     if (t.includes(':') && !/^-[a-z_]+(?::[vas](?::\d{1,2})?|:\d{1,2})$/.test(t)) throw new CommandError(t, 'a malformed stream specifier');
     group.push(t);
@@ -277,6 +284,16 @@ export function checkCommand(spec: CommandSpec, limits: CommandLimits): CheckedC
 
 const optionName = (t: string) => t.slice(1).split(':')[0]!;
 
+/** A checked group's options with their values: a value such as `-5` (-sseof's) is never read as an option. */
+function optionsOf(group: readonly string[]): Array<{ option: string; value?: string }> {
+  const pairs: Array<{ option: string; value?: string }> = [];
+  for (let k = 0; k < group.length; k++) {
+    const option = group[k]!;
+    pairs.push(ruleOf(option)!.value ? { option, value: group[++k]! } : { option });
+  }
+  return pairs;
+}
+
 function checkGraph(graph: string): void {
   let names: string[];
   try {
@@ -292,10 +309,8 @@ function checkGraph(graph: string): void {
 
 /** -t and -to of one output are bounded: the output's duration cap holds whatever it says. */
 function checkOutputGroup(group: string[], limits: CommandLimits): void {
-  const value = (name: string) => {
-    const at = group.findLastIndex((g) => optionName(g) === name && g.startsWith('-'));
-    return at < 0 ? undefined : group[at + 1]!;
-  };
+  const options = optionsOf(group);
+  const value = (name: string) => options.findLast((o) => optionName(o.option) === name)?.value;
   const t = value('t');
   if (t !== undefined && parseTime(t) > limits.maxSeconds) throw new CommandError(t, `an output may last at most ${limits.maxSeconds} s`);
   const to = value('to');

@@ -24,6 +24,7 @@ export async function runFfmpeg(args: string[], opts: FfmpegOptions = {}): Promi
       scratchRoot: opts.scratchRoot,
       nice: opts.nice,
       hurry: opts.hurry,
+      rlimits: opts.rlimits,
       onStdout: progress,
     },
   );

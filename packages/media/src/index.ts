@@ -41,7 +41,9 @@ export {
 } from './capabilities.ts';
 export {
   CommandError,
+  ENCODERS,
   MAX_JOB_OUTPUTS,
+  MUXERS,
   checkCommand,
   commandArgv,
   parseTime,

@@ -150,10 +150,14 @@ export function operationCommand<O extends Operation>(
 }
 
 const out = `{{${OUTPUT}}}`;
+/** Seconds as the command's time syntax takes them: `String(1e-7)` would be `1e-7`, refused there. */
+const seconds = (s: number) => s.toFixed(3);
 const span = (start: number, end: number, field = 'end') => {
   if (!(end > start)) throw new OperationError(field, `${field} must be after start.`);
-  return `-ss ${start} -t ${Math.round((end - start) * 1000) / 1000}`;
+  return `-ss ${seconds(start)} -t ${seconds(end - start)}`;
 };
+/** A GIF is a short loop: past these it is a video file, many times the bytes of one. */
+export const GIF_LIMITS = { maxSeconds: 30, maxWidth: 1920 } as const;
 const h264 = `${VIDEO_ENCODER.h264} -crf 20 -c:a aac -b:a 128k -movflags +faststart`;
 
 const BUILDERS: { [O in Operation]: (o: OperationOptions[O], n: number, f?: readonly InputFacts[]) => { args: string; file: string } } = {
@@ -210,9 +214,15 @@ const BUILDERS: { [O in Operation]: (o: OperationOptions[O], n: number, f?: read
     const format = o.format ?? 'jpg';
     const encoder = { jpg: '-c:v mjpeg -q:v 3 -pix_fmt yuvj420p', png: '-c:v png', webp: '-c:v libwebp' }[format];
     const scale = o.width ? ` -vf scale=${o.width}:-2` : '';
-    return { args: `-ss ${o.time ?? 0} -i {{in_0}} -map 0:v:0 -frames:v 1 -update 1${scale} ${encoder} ${out}`, file: `output.${format}` };
+    return {
+      args: `-ss ${seconds(o.time ?? 0)} -i {{in_0}} -map 0:v:0 -frames:v 1 -update 1${scale} ${encoder} ${out}`,
+      file: `output.${format}`,
+    };
   },
   gif(o) {
+    if ((o.width ?? 0) > GIF_LIMITS.maxWidth) throw new OperationError('width', `A gif is at most ${GIF_LIMITS.maxWidth} pixels wide.`);
+    if (o.end - (o.start ?? 0) > GIF_LIMITS.maxSeconds)
+      throw new OperationError('end', `A gif lasts at most ${GIF_LIMITS.maxSeconds} s (end - start).`);
     const graph = `[0:v]fps=${o.fps ?? 10},scale=${o.width ?? 320}:-1:flags=lanczos,split[a][b];[a]palettegen[p];[b][p]paletteuse`;
     return { args: `${span(o.start ?? 0, o.end)} -i {{in_0}} -filter_complex ${graph} ${out}`, file: 'output.gif' };
   },

@@ -22,6 +22,13 @@ export interface RunOptions {
    * systemd's LimitNICE=+0); elsewhere the run goes on as it was.
    */
   hurry?: AbortSignal;
+  /**
+   * Kernel limits for a run over what a user wrote (the jobs API's commands): its address
+   * space and CPU seconds (all threads together), set by util-linux's `prlimit` before it
+   * execs the tool. A graph that asks for huge frames fails to allocate instead of taking
+   * the machine's memory; a run past its CPU seconds gets SIGXCPU, then SIGKILL.
+   */
+  rlimits?: { memoryBytes: number; cpuSeconds: number };
 
   onProgress?: (p: { fraction: number; outTimeSec: number; speed?: number }) => void;
 }
@@ -47,7 +54,7 @@ export function toolEnv(): NodeJS.ProcessEnv {
   return { PATH: process.env['PATH'] ?? '/usr/local/bin:/usr/bin:/bin', LC_ALL: 'C' };
 }
 
-export type ProcessOptions = Pick<RunOptions, 'signal' | 'timeoutMs' | 'scratchRoot' | 'nice' | 'hurry'> & {
+export type ProcessOptions = Pick<RunOptions, 'signal' | 'timeoutMs' | 'scratchRoot' | 'nice' | 'hurry' | 'rlimits'> & {
   onStdout?: (chunk: Buffer) => void;
 };
 
@@ -75,7 +82,9 @@ function spawnIn(cwd: string, bin: string, args: string[], opts: ProcessOptions)
     // coreutils' nice sets the priority before it execs the tool (same pid, so signals still
     // reach it); setPriority after spawn would race a tool that forks at once.
     const nice = opts.hurry?.aborted ? 0 : opts.nice;
-    const [file, argv] = nice ? ['nice', ['-n', String(nice), bin, ...args]] : [bin, args];
+    // prlimit and nice each exec the next program: the tool keeps the pid signals go to.
+    const limited = opts.rlimits ? ['prlimit', `--as=${opts.rlimits.memoryBytes}`, `--cpu=${opts.rlimits.cpuSeconds}`, '--'] : [];
+    const [file, ...argv] = [...limited, ...(nice ? ['nice', '-n', String(nice)] : []), bin, ...args] as [string, ...string[]];
     const child = spawn(file, argv, { cwd, env: toolEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
     const onHurry = () => void raise(child.pid);
     let tail = Buffer.alloc(0);
@@ -122,13 +131,14 @@ function spawnIn(cwd: string, bin: string, args: string[], opts: ProcessOptions)
     child.on('error', (err: NodeJS.ErrnoException) => {
       // A spawn failure never produces a child, so there is nothing to wait for.
       if (child.pid !== undefined) return;
-      finish(() => reject(notStarted(bin, err.code === 'ENOENT' ? 127 : 126, err)));
+      finish(() => reject(notStarted(file, err.code === 'ENOENT' ? 127 : 126, err)));
     });
     child.on('close', (code, sig) => {
       finish(() => {
         if (stopReason) reject(stopReason.error);
-        // coreutils' nice could not exec the tool: the same failure as a spawn's ENOENT.
-        else if (nice && (code === 126 || code === 127) && tail.toString('utf8').startsWith('nice: ')) reject(notStarted(bin, code));
+        // nice or prlimit could not exec the tool: the same failure as a spawn's ENOENT.
+        else if (file !== bin && (code === 126 || code === 127) && /^(?:nice|prlimit): /.test(tail.toString('utf8')))
+          reject(notStarted(bin, code));
         else resolve({ code, signal: sig, stderrTail: tail.toString('utf8') });
       });
     });

@@ -1,6 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { assertConfined, mediaInput, MediaError, scrub } from '../src/index.ts';
+import { assertConfined, mediaInput, MediaError, runFfmpeg, scrub } from '../src/index.ts';
 import { runProcess } from '../src/process.ts';
 import { tempDir } from './helpers.ts';
 
@@ -53,7 +53,7 @@ describe('assertConfined', () => {
     expect(refusal([...mediaInput('/x/s'), '-vf', 'subtitles=/x/s'])).toMatch(/filter subtitles/);
     expect(refusal([...mediaInput('/x/s'), '-filter_complex', 'amovie=/x/y[a]'])).toMatch(/filter amovie/);
     expect(refusal([...mediaInput('/x/s'), '-vf', 'drawtext=textfile=/etc/passwd'])).toMatch(/filter drawtext/);
-    expect(refusal([...mediaInput('/x/s'), '-vf', 'metadata=mode=print:file=/tmp/out'])).toMatch(/may not name a file/);
+    expect(refusal([...mediaInput('/x/s'), '-vf', 'metadata=mode=print:file=/tmp/out'])).toMatch(/does not take the argument file/);
     expect(refusal([...mediaInput('/x/s'), '-vf', "scale='iw':ih"])).toMatch(/quoted/);
     expect(refusal([...mediaInput('/x/s'), '-filter_complex_script', '/x/g'])).toMatch(/filter_complex_script/);
     expect(refusal([...mediaInput('/x/s'), '-attach', '/etc/passwd'])).toMatch(/-attach/);
@@ -62,9 +62,19 @@ describe('assertConfined', () => {
     expect(refusal([...mediaInput('/x/s'), '-filter:V', 'amovie=/x'])).toMatch(/filter amovie/);
     expect(refusal([...mediaInput('/x/s'), '-filter_script:v', '/x/g'])).toMatch(/filter_script:v/);
     expect(refusal([...mediaInput('/x/s'), '-dump_attachment:t:0', '/x/a'])).toMatch(/dump_attachment/);
-    expect(refusal([...mediaInput('/x/s'), '-vf', 'metadata=print:a:b:same_str:1:/tmp/x'])).toMatch(/may not name a file/);
+    expect(refusal([...mediaInput('/x/s'), '-vf', 'metadata=print:a:b:same_str:1:/tmp/x'])).toMatch(/argument at place 5/);
     expect(refusal([...mediaInput('/x/s'), '-vf', 'metadata=print:a:b:same_str:1:file\\:x'])).toMatch(/quoted or escaped/);
-    expect(refusal([...mediaInput('/x/s'), '-vf', 'metadata=mode=print:key=k:value=http://x/'])).toMatch(/may not name a file/);
+    expect(refusal([...mediaInput('/x/s'), '-vf', 'metadata=mode=print:key=k:value=http://x/'])).toMatch(/no positional argument/);
+    // Each filter takes only its listed arguments, by name or by place, and no value that looks like a path.
+    expect(refusal([...mediaInput('/x/s'), '-vf', 'metadata=print:k:v:same_str:e:./../../../../tmp/x'])).toMatch(/argument at place 5/);
+    expect(refusal([...mediaInput('/x/s'), '-vf', 'split[a][b];[a]palettegen[p];[b][p]paletteuse=debug_kdtree=./../../tmp/x'])).toMatch(
+      /does not take the argument debug_kdtree/,
+    );
+    expect(refusal([...mediaInput('/x/s'), '-vf', 'scale=w=640:threads=64'])).toMatch(/argument threads/);
+    expect(refusal([...mediaInput('/x/s'), '-vf', 'scale=w=640:320'])).toMatch(/no positional argument after a named one/);
+    for (const value of ['./x', '~/x', '/x', 'a/../b', 'tmp/x'])
+      expect(refusal([...mediaInput('/x/s'), '-vf', `metadata=mode=add:key=k:value=${value}`])).toMatch(/may not name a file/);
+    assertConfined([...mediaInput('/x/s'), '-vf', 'scale=iw/2:-2,fps=30000/1001,setsar=1/1,setpts=PTS/2', '-f', 'null', '-']);
     // The metric filters' first argument is a stats file; they run bare or not at all.
     expect(refusal([...mediaInput('/x/s'), ...mediaInput('/x/d'), '-filter_complex', '[0:v][1:v]psnr=stats.log'])).toMatch(
       /takes no arguments/,
@@ -77,6 +87,20 @@ describe('assertConfined', () => {
 });
 
 describe('runProcess', () => {
+  it("sets a run's address space and CPU seconds with prlimit, and a huge frame then fails to allocate", async () => {
+    let out = '';
+    const onStdout = (c: Buffer) => {
+      out += c.toString();
+    };
+    const result = await runProcess('sh', ['-c', 'ulimit -v; ulimit -t'], { rlimits: { memoryBytes: 2 ** 30, cpuSeconds: 7 }, onStdout });
+    expect(result.code).toBe(0);
+    expect(out.split('\n').slice(0, 2)).toEqual(['1048576', '7']);
+    const huge = ['-f', 'lavfi', '-i', 'testsrc2=size=7680x4320:duration=0.2', '-vf', 'scale=7680:4320,tile=8x8', '-f', 'null', '-'];
+    await expect(runFfmpeg(huge, { rlimits: { memoryBytes: 256 * 2 ** 20, cpuSeconds: 60 } })).rejects.toMatchObject({
+      code: 'FFMPEG_FAILED',
+    });
+  });
+
   it('runs a tool in an empty directory of its own, removed afterwards, with none of our environment', async () => {
     const { dir, cleanup } = await tempDir();
     const secrets = { S3_SECRET_ACCESS_KEY: 'kino-secret-xyz', DATABASE_URL: 'postgres://u:p@db/kino', http_proxy: 'http://proxy:1' };

@@ -28,6 +28,7 @@ import {
   OperationError,
   type QualityScores,
   runFfmpeg,
+  type RunOptions,
   scrub,
 } from '@kino/media';
 import { deleteObject, presignGet, putFile, type Storage } from '@kino/storage';
@@ -43,6 +44,8 @@ export interface RunJobDeps {
   /** Where per-job scratch directories go; the OS temp dir when empty. */
   tmpRoot: string;
   limits: CommandLimits & { maxTotalOutputBytes: number; maxInputBytes: number; timeoutMs: number };
+  /** Memory and CPU seconds of the command's ffmpeg run (prlimit); none when absent. */
+  rlimits?: RunOptions['rlimits'];
   /** URL inputs are fetched as URL imports are: the SSRF guard, its policy and timeouts. */
   fetch: Pick<ImportDeps, 'timeoutMs' | 'egress'>;
   onEvents?: (accountId: string) => void;
@@ -134,6 +137,7 @@ export async function runUserJob(deps: RunJobDeps, job: MediaJob, ctx: JobContex
     await runFfmpeg(argv, {
       ...run,
       timeoutMs: deps.limits.timeoutMs,
+      rlimits: deps.rlimits,
       nice: NICENESS.background,
       durationSec: Math.min(longest, deps.limits.maxSeconds),
       onProgress: ({ fraction }) => ctx.progress({ step: 'encode', fraction }),

@@ -3802,11 +3802,11 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        /** @description Output container formats (ffmpeg muxers) of the workers’ ffmpeg. */
+                        /** @description Output container formats (ffmpeg muxers) of the workers’ ffmpeg that a command may name with -f. */
                         containers: string[];
-                        /** @description Video encoders of the workers’ ffmpeg (libx264, libx265, libsvtav1, libvpx-vp9, …). */
+                        /** @description Video encoders of the workers’ ffmpeg that a command may name (libx264, libx265, libsvtav1, libvpx-vp9, …). */
                         video_codecs: string[];
-                        /** @description Audio encoders of the workers’ ffmpeg (aac, libopus, libmp3lame, …). */
+                        /** @description Audio encoders of the workers’ ffmpeg that a command may name (aac, libopus, libmp3lame, …). */
                         audio_codecs: string[];
                         /** @description Filters a job’s command may use: those of the workers’ ffmpeg that the command allowlist admits. */
                         filters: string[];
@@ -3821,6 +3821,24 @@ export interface operations {
                             max_upload_bytes: number;
                             /** @description FFMPEG_TIMEOUT_SECONDS: one ffmpeg run of a media job is stopped after this. */
                             processing_timeout_seconds: number;
+                            /** @description Outputs one job of POST /v1/jobs may write. */
+                            job_max_outputs: number;
+                            /** @description JOBS_MAX_OUTPUT_BYTES: the largest output of a job. */
+                            job_max_output_bytes: number;
+                            /** @description JOBS_MAX_TOTAL_OUTPUT_BYTES: all outputs of a job together. */
+                            job_max_total_output_bytes: number;
+                            /** @description JOBS_MAX_OUTPUT_SECONDS: the longest output of a job. */
+                            job_max_output_seconds: number;
+                            /** @description JOBS_TIMEOUT_SECONDS: a job’s ffmpeg run is killed after this. */
+                            job_timeout_seconds: number;
+                            /** @description JOBS_MAX_INPUT_BYTES: the largest input fetched from a URL. */
+                            job_max_input_bytes: number;
+                            /** @description Largest width or height of an on-demand image. */
+                            image_max_dimension: number;
+                            /** @description Longest on-demand animation. */
+                            animated_max_seconds: number;
+                            /** @description Highest frame rate of an on-demand animation. */
+                            animated_max_fps: number;
                         };
                         ffmpeg: {
                             /** @description The workers’ ffmpeg versions, comma-separated when they differ. */

@@ -15,6 +15,16 @@ const capabilities = async () => {
   return (await res.json()) as any;
 };
 
+/** POST /v1/analyze asking for vmaf: its status and error code. */
+const analyzeVmaf = async () => {
+  const res = await fetch(`${s.api.url}/v1/analyze`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${s.key}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ reference: 'https://example.com/a.mp4', distorted: 'https://example.com/b.mp4', metrics: ['vmaf'] }),
+  });
+  return { status: res.status, code: ((await res.json()) as any).error?.code };
+};
+
 describe('GET /v1/capabilities', () => {
   it('is empty and stale before any worker reported', async () => {
     const c = await capabilities();
@@ -25,6 +35,8 @@ describe('GET /v1/capabilities', () => {
       vmaf: false,
       ffmpeg: { stale: true, workers: 0, probed_at: null },
     });
+    // Whatever this host's ffmpeg has, VMAF is what the workers reported: none yet.
+    expect(await analyzeVmaf()).toEqual({ status: 422, code: 'METRIC_UNAVAILABLE' });
     expect(c.operations).toContain('convert');
   });
 
@@ -34,6 +46,9 @@ describe('GET /v1/capabilities', () => {
     expect(c.video_codecs).toContain('libx264');
     expect(c.audio_codecs).toContain('aac');
     expect(c.containers).toEqual(expect.arrayContaining(['mp4', 'matroska', 'webm']));
+    // Only what a command may name as well: ffmpeg has these, the allowlist refuses them.
+    for (const muxer of ['hls', 'image2', 'null', 'tee']) expect(c.containers).not.toContain(muxer);
+    for (const encoder of ['mpeg4', 'rawvideo']) expect(c.video_codecs).not.toContain(encoder);
     expect(c.filters).toEqual(expect.arrayContaining(['psnr', 'ssim', 'scale']));
     // Only filters a command may use: ffmpeg's movie (which opens files) is never listed.
     expect(c.filters).not.toContain('movie');
@@ -52,6 +67,9 @@ describe('GET /v1/capabilities', () => {
     expect(both.filters).not.toContain('psnr');
     expect(both.filters).toContain('ssim');
     expect(both.ffmpeg.workers).toBe(2);
+    // One live worker without libvmaf: analyze cannot promise it.
+    expect(both.vmaf).toBe(false);
+    expect(await analyzeVmaf()).toEqual({ status: 422, code: 'METRIC_UNAVAILABLE' });
 
     // No worker alive: the last known report, said to be stale.
     await s.db.sql`delete from workers`;

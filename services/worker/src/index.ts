@@ -136,6 +136,7 @@ export async function createWorker(config: Config, shared: { bus?: RedisBus } = 
       maxInputBytes: config.jobs.maxInputBytes,
       timeoutMs: config.jobs.timeoutSeconds * 1000,
     },
+    rlimits: { memoryBytes: config.jobs.maxMemoryBytes, cpuSeconds: config.jobs.maxCpuSeconds },
     fetch: imports,
     onEvents,
   };

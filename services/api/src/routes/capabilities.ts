@@ -2,7 +2,7 @@ import { IMAGE_LIMITS } from '@kino/artifacts';
 import type { FastifyInstance } from 'fastify';
 import { Nullable, typed } from '@kino/http';
 import { readCapabilities } from '@kino/jobs';
-import { isAllowedFilter, MAX_JOB_OUTPUTS, OPERATIONS, QUALITY_METRICS } from '@kino/media';
+import { ENCODERS, isAllowedFilter, MAX_JOB_OUTPUTS, MUXERS, OPERATIONS, QUALITY_METRICS } from '@kino/media';
 import { Type } from 'typebox';
 import type { ApiDeps } from '../deps.ts';
 import { keyedErrors } from '../schemas.ts';
@@ -10,9 +10,9 @@ import { keyedErrors } from '../schemas.ts';
 const Names = (description: string) => Type.Array(Type.String(), { description });
 
 const CapabilitiesSchema = Type.Object({
-  containers: Names('Output container formats (ffmpeg muxers) of the workers’ ffmpeg.'),
-  video_codecs: Names('Video encoders of the workers’ ffmpeg (libx264, libx265, libsvtav1, libvpx-vp9, …).'),
-  audio_codecs: Names('Audio encoders of the workers’ ffmpeg (aac, libopus, libmp3lame, …).'),
+  containers: Names('Output container formats (ffmpeg muxers) of the workers’ ffmpeg that a command may name with -f.'),
+  video_codecs: Names('Video encoders of the workers’ ffmpeg that a command may name (libx264, libx265, libsvtav1, libvpx-vp9, …).'),
+  audio_codecs: Names('Audio encoders of the workers’ ffmpeg that a command may name (aac, libopus, libmp3lame, …).'),
   filters: Names('Filters a job’s command may use: those of the workers’ ffmpeg that the command allowlist admits.'),
   operations: Type.Array(Type.String(), { description: 'Typed operations of POST /v1/jobs.' }),
   metrics: Type.Array(Type.String(), {
@@ -67,9 +67,10 @@ export async function capabilitiesRoutes(scope: FastifyInstance, deps: ApiDeps):
     async () => {
       const c = await readCapabilities(deps.sql);
       return {
-        containers: c.muxers,
-        video_codecs: c.videoEncoders,
-        audio_codecs: c.audioEncoders,
+        // What a command may name (-f, -c) and the workers' ffmpeg has: either alone promises too much.
+        containers: c.muxers.filter((m) => MUXERS.includes(m)),
+        video_codecs: c.videoEncoders.filter((e) => ENCODERS.includes(e)),
+        audio_codecs: c.audioEncoders.filter((e) => ENCODERS.includes(e)),
         filters: c.filters.filter(isAllowedFilter),
         operations: [...OPERATIONS],
         metrics: QUALITY_METRICS.filter((m) => m !== 'vmaf' || c.vmaf),

@@ -10,6 +10,7 @@ import {
   FINISHED_STATES,
   getUserJob,
   listUserJobs,
+  readCapabilities,
   type UserJobRow,
 } from '@kino/jobs';
 import {
@@ -24,7 +25,6 @@ import {
   POSITIONS,
   QUALITY_METRICS,
   VIDEO_CODECS,
-  vmafAvailable,
 } from '@kino/media';
 import { getPreset } from '@kino/presets';
 import { checkJobRequest, presetConvertOptions, type CommandRequest, type JobInput, type JobRequest } from '@kino/pipeline';
@@ -333,7 +333,8 @@ export async function jobRoutes(scope: FastifyInstance, deps: ApiDeps): Promise<
     },
     async (request, reply) => {
       const b = request.body;
-      if (b.metrics.includes('vmaf') && !(await vmafAvailable()))
+      // The workers run the measure: what they reported, as GET /v1/capabilities says, not this host's ffmpeg.
+      if (b.metrics.includes('vmaf') && !(await readCapabilities(deps.sql)).vmaf)
         throw new ApiError(
           422,
           'METRIC_UNAVAILABLE',
