@@ -53,6 +53,10 @@ export interface Config {
     timeoutSeconds: number;
     /** Each input fetched from a URL (asset inputs are the account's own sources). */
     maxInputBytes: number;
+    /** All of a job's URL inputs together (their scratch copies). */
+    maxTotalInputBytes: number;
+    /** Days a finished job's outputs are kept before the worker's sweep deletes them. */
+    outputRetentionDays: number;
     /** Lifetime of an output's signed download URL. */
     downloadTtlSeconds: number;
   };
@@ -432,6 +436,8 @@ export function loadConfig(env: Env = process.env): Config {
       maxOutputSeconds: int(env, 'JOBS_MAX_OUTPUT_SECONDS', 4 * 3600, 1, 86_400),
       timeoutSeconds: int(env, 'JOBS_TIMEOUT_SECONDS', 3600, 1, 86_400),
       maxInputBytes: parseBytes('JOBS_MAX_INPUT_BYTES', str(env, 'JOBS_MAX_INPUT_BYTES', '5GiB')),
+      maxTotalInputBytes: parseBytes('JOBS_MAX_TOTAL_INPUT_BYTES', str(env, 'JOBS_MAX_TOTAL_INPUT_BYTES', '10GiB')),
+      outputRetentionDays: int(env, 'JOBS_OUTPUT_RETENTION_DAYS', 7, 1, 3650),
       downloadTtlSeconds: int(env, 'JOBS_DOWNLOAD_TTL_SECONDS', 3600, 10, 7 * 86_400),
     },
     ingest: {

@@ -134,6 +134,7 @@ export async function createWorker(config: Config, shared: { bus?: RedisBus } = 
       maxTotalOutputBytes: config.jobs.maxTotalOutputBytes,
       maxSeconds: config.jobs.maxOutputSeconds,
       maxInputBytes: config.jobs.maxInputBytes,
+      maxTotalInputBytes: config.jobs.maxTotalInputBytes,
       timeoutMs: config.jobs.timeoutSeconds * 1000,
     },
     fetch: imports,

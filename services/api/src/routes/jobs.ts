@@ -28,7 +28,7 @@ import {
 } from '@kino/media';
 import { getPreset } from '@kino/presets';
 import { checkJobRequest, presetConvertOptions, type CommandRequest, type JobInput, type JobRequest } from '@kino/pipeline';
-import { accountLimits } from '@kino/tenancy';
+import { accountLimits, accountUsage, quotaExceeded } from '@kino/tenancy';
 import { signDownload, verifyDownload } from '@kino/tokens';
 import {
   AnyObject,
@@ -201,10 +201,17 @@ export async function jobRoutes(scope: FastifyInstance, deps: ApiDeps): Promise<
     };
   };
 
-  /** Queues a checked job, within the account's user_jobs quota. */
+  /**
+   * Queues a checked job, within the account's user_jobs quota and while it has stored bytes
+   * left (its outputs count there). A job's outputs are bounded by JOBS_MAX_TOTAL_OUTPUT_BYTES,
+   * so the overshoot is at most the jobs running at once times that.
+   */
   async function queue(accountId: string, operation: string, job: JobRequest): Promise<UserJobRow> {
     const account = await getAccount(deps.sql, accountId);
-    const limit = accountLimits(deps.config.tenancy.plans, account!).user_jobs;
+    const limits = accountLimits(deps.config.tenancy.plans, account!);
+    const stored = (await accountUsage(deps.sql, accountId)).stored_bytes;
+    if (stored >= limits.stored_bytes) throw quotaExceeded('stored_bytes', limits.stored_bytes, stored);
+    const limit = limits.user_jobs;
     const created = await createUserJob(deps.sql, {
       accountId,
       operation,
