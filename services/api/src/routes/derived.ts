@@ -11,7 +11,7 @@ import { refuseWhenOverloaded } from '../admission.ts';
 import { AssetRef, assetView, newAssetDetail, readAssetDetail } from '../asset-view.ts';
 import type { ApiDeps } from '../deps.ts';
 import { ApiError, notFound } from '../errors.ts';
-import { keyedErrors } from '../schemas.ts';
+import { BODY, keyedErrors } from '../schemas.ts';
 
 // Derived media of an asset: static renditions (downloads) and clips (new assets cut from it).
 
@@ -89,7 +89,7 @@ export async function derivedRoutes(scope: FastifyInstance, deps: ApiDeps): Prom
         response: {
           202: AssetRef({ description: 'New renditions were asked for: they are `preparing`.' }),
           200: AssetRef({ description: 'Every rendition asked for was asked for before: the asset as it is.' }),
-          ...keyedErrors(404, 409),
+          ...keyedErrors(404, 409, ...BODY),
         },
       },
     },
@@ -126,7 +126,7 @@ export async function derivedRoutes(scope: FastifyInstance, deps: ApiDeps): Prom
         tags: ['assets'],
         params: IdParams,
         body: ClipBody,
-        response: { 202: AssetRef({ description: 'The clip was created; its cut is queued.' }), ...keyedErrors(404, 409, 503) },
+        response: { 202: AssetRef({ description: 'The clip was created; its cut is queued.' }), ...keyedErrors(404, 409, 503, ...BODY) },
       },
     },
     async (request, reply) => {

@@ -26,7 +26,7 @@ import {
   VIDEO_CODECS,
   vmafAvailable,
 } from '@kino/media';
-import { getPreset } from '@kino/presets';
+import { knownPreset } from '@kino/presets';
 import { checkJobRequest, presetConvertOptions, type CommandRequest, type JobInput, type JobRequest } from '@kino/pipeline';
 import { accountLimits, accountUsage, quotaExceeded } from '@kino/tenancy';
 import { signDownload, verifyDownload } from '@kino/tokens';
@@ -288,8 +288,7 @@ export async function jobRoutes(scope: FastifyInstance, deps: ApiDeps): Promise<
         let options: Record<string, unknown> = b.options ?? {};
         if (b.preset !== undefined) {
           if (b.operation !== 'convert') throw new ApiError(400, 'VALIDATION_ERROR', '`preset` is for convert.');
-          const preset = await getPreset(deps.sql, accountId, b.preset);
-          if (!preset) throw new ApiError(400, 'UNKNOWN_PRESET', `No preset is named ${b.preset}: see GET /v1/presets.`);
+          const preset = await knownPreset(deps.sql, accountId, b.preset);
           const mapped = presetConvertOptions(preset, options);
           if (!mapped)
             throw new ApiError(422, 'INVALID_OPTIONS', `The preset ${b.preset} crops the picture, which jobs do not do yet.`, {
