@@ -190,8 +190,7 @@ export async function runUserJob(deps: RunJobDeps, job: MediaJob, ctx: JobContex
   } catch (err) {
     // A lost lease: the job is another worker's now, which writes the same keys, unless it
     // was lost to a cancel, which no worker runs on from: then what was stored is nobody's.
-    const orphaned =
-      !(err instanceof LeaseLostError) || (await userJobById(deps.sql, row.id).catch(() => null))?.state === 'cancelled';
+    const orphaned = !(err instanceof LeaseLostError) || (await userJobById(deps.sql, row.id).catch(() => null))?.state === 'cancelled';
     if (orphaned) for (const key of stored) await deleteObject(deps.storage, key).catch(() => {});
     if (err instanceof JobFailure || err instanceof LeaseLostError) throw err;
     throw new JobFailure(describeJobFailure(err));

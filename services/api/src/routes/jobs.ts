@@ -298,7 +298,14 @@ export async function jobRoutes(scope: FastifyInstance, deps: ApiDeps): Promise<
         }
         const inputs = [];
         for (const [i, ref] of b.inputs.entries()) inputs.push(await checkInput(accountId, `inputs[${i}]`, ref));
-        job = { kind: 'typed', operation: b.operation, options, inputs, enable_metrics: b.enable_metrics ?? false };
+        job = {
+          kind: 'typed',
+          operation: b.operation,
+          options,
+          inputs,
+          enable_metrics: b.enable_metrics ?? false,
+          ...(b.preset !== undefined && { preset: b.preset }),
+        };
       } else {
         if (b.inputs || b.options || b.preset !== undefined || b.enable_metrics !== undefined)
           throw new ApiError(
