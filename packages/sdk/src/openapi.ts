@@ -3484,6 +3484,24 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Error: PAYLOAD_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: UNSUPPORTED_CONTENT_TYPE, NOT_MEDIA. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
@@ -3766,6 +3784,24 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Error: PAYLOAD_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: UNSUPPORTED_CONTENT_TYPE, NOT_MEDIA. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
@@ -3821,6 +3857,24 @@ export interface operations {
                             max_upload_bytes: number;
                             /** @description FFMPEG_TIMEOUT_SECONDS: one ffmpeg run of a media job is stopped after this. */
                             processing_timeout_seconds: number;
+                            /** @description Outputs one job of POST /v1/jobs may write. */
+                            job_max_outputs: number;
+                            /** @description JOBS_MAX_OUTPUT_BYTES: the largest output of a job. */
+                            job_max_output_bytes: number;
+                            /** @description JOBS_MAX_TOTAL_OUTPUT_BYTES: all outputs of a job together. */
+                            job_max_total_output_bytes: number;
+                            /** @description JOBS_MAX_OUTPUT_SECONDS: the longest output of a job. */
+                            job_max_output_seconds: number;
+                            /** @description JOBS_TIMEOUT_SECONDS: a job’s ffmpeg run is killed after this. */
+                            job_timeout_seconds: number;
+                            /** @description JOBS_MAX_INPUT_BYTES: the largest input fetched from a URL. */
+                            job_max_input_bytes: number;
+                            /** @description Largest width or height of an on-demand image. */
+                            image_max_dimension: number;
+                            /** @description Longest on-demand animation. */
+                            animated_max_seconds: number;
+                            /** @description Highest frame rate of an on-demand animation. */
+                            animated_max_fps: number;
                         };
                         ffmpeg: {
                             /** @description The workers’ ffmpeg versions, comma-separated when they differ. */
@@ -5479,6 +5533,12 @@ export interface operations {
                                     /** @description Mean duration of its last 20 successful attempts; null before the first. */
                                     typical_seconds: number | null;
                                 };
+                                run_job: {
+                                    queued: number;
+                                    running: number;
+                                    /** @description Mean duration of its last 20 successful attempts; null before the first. */
+                                    typical_seconds: number | null;
+                                };
                             };
                         };
                         workers: {
@@ -6413,11 +6473,15 @@ export interface operations {
                         totals: {
                             /** @description Source durations (minutes) of the assets created in the bucket. */
                             minutes_ingested: number;
-                            /** @description Minutes encoded per codec family (h264, aac, …): each ladder rendition made counts its asset’s duration. */
+                            /** @description Minutes encoded per codec family (h264, aac, …): each ladder rendition made counts its asset’s duration, each static rendition and each output a job (POST /v1/jobs) keeps its own duration (by its video codec, else its audio codec). */
                             minutes_encoded: {
                                 [key: string]: number;
                             };
-                            /** @description Σ bytes × hours stored in the bucket: sources and artifacts, from when they were stored until their asset was deleted. */
+                            /** @description The same minutes per preset: the asset’s preset for its renditions, a convert job’s preset; `none` without one. */
+                            minutes_encoded_by_preset: {
+                                [key: string]: number;
+                            };
+                            /** @description Σ bytes × hours stored in the bucket: sources and artifacts, from when they were stored until their asset was deleted, and the outputs jobs keep, from when the job finished. */
                             storage_byte_hours: number;
                             /** @description Bytes the edges served (as GET /v1/analytics/playback counts them). */
                             delivered_bytes: number;
@@ -6430,11 +6494,15 @@ export interface operations {
                             t: string;
                             /** @description Source durations (minutes) of the assets created in the bucket. */
                             minutes_ingested: number;
-                            /** @description Minutes encoded per codec family (h264, aac, …): each ladder rendition made counts its asset’s duration. */
+                            /** @description Minutes encoded per codec family (h264, aac, …): each ladder rendition made counts its asset’s duration, each static rendition and each output a job (POST /v1/jobs) keeps its own duration (by its video codec, else its audio codec). */
                             minutes_encoded: {
                                 [key: string]: number;
                             };
-                            /** @description Σ bytes × hours stored in the bucket: sources and artifacts, from when they were stored until their asset was deleted. */
+                            /** @description The same minutes per preset: the asset’s preset for its renditions, a convert job’s preset; `none` without one. */
+                            minutes_encoded_by_preset: {
+                                [key: string]: number;
+                            };
+                            /** @description Σ bytes × hours stored in the bucket: sources and artifacts, from when they were stored until their asset was deleted, and the outputs jobs keep, from when the job finished. */
                             storage_byte_hours: number;
                             /** @description Bytes the edges served (as GET /v1/analytics/playback counts them). */
                             delivered_bytes: number;
