@@ -180,6 +180,19 @@ describe('images on demand', () => {
     }
   });
 
+  it('make none for an account with no stored bytes left', async () => {
+    const [{ account_id, limits }] = (await s.db
+      .sql`select a.account_id, c.limits from assets a join accounts c on c.id = a.account_id where a.id = ${id}`) as any[];
+    await s.db.sql`update accounts set limits = ${s.db.sql.json({ stored_bytes: 1 })} where id = ${account_id}`;
+    try {
+      const res = await fetch(image('thumbnail.png?time=2.75'));
+      expect([res.status, ((await res.json()) as any).error.code]).toEqual([403, 'IMAGE_VARIANT_LIMIT']);
+      expect((await s.db.sql`select 1 from segment_jobs where asset_id = ${id}`).length).toBe(0);
+    } finally {
+      await s.db.sql`update accounts set limits = ${s.db.sql.json(limits)} where id = ${account_id}`;
+    }
+  });
+
   it('refuse a deleted asset', async () => {
     const del = await fetch(`${s.api.url}/v1/assets/${id}`, { method: 'DELETE', headers: { authorization: `Bearer ${s.key}` } });
     expect(del.status).toBeLessThan(300);
