@@ -112,6 +112,14 @@ const PIXELS = /^[1-9][0-9]{0,3}$/;
 const STILL_PARAMS = new Set(['time', 'width', 'height', 'fit']);
 const ANIMATED_PARAMS = new Set(['start', 'end', 'fps', 'width']);
 
+/**
+ * Whether a query names any parameter of a still: `thumbnail.jpg` with a query that names
+ * none (a cache-buster such as `?v=2`) is the ladder's thumbnail, whose cache key ignores it.
+ */
+export function namesStillParams(query: string): boolean {
+  return query.split('&').some((pair) => STILL_PARAMS.has(pair.split('=', 1)[0]!));
+}
+
 export type ImageRequest = { ok: true; path: string } | { ok: false; message: string };
 
 /**

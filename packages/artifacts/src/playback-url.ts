@@ -1,5 +1,5 @@
 import { cacheKeyFor } from './keys.ts';
-import { ANIMATED_REQUEST, IMAGE_REQUEST_PATTERN, IMAGES_PREFIX, imageRequest, STILL_REQUEST } from './images.ts';
+import { ANIMATED_REQUEST, IMAGE_REQUEST_PATTERN, IMAGES_PREFIX, imageRequest, namesStillParams, STILL_REQUEST } from './images.ts';
 import { ARTIFACT_PATH_PATTERN, ASSET_ID_PATTERN, THUMBNAIL_PATH } from './paths.ts';
 
 // `{edge}/p/{token}/{asset_id}/{artifact path}`. The token lives in the path, so the
@@ -65,8 +65,9 @@ export function parsePlaybackUrl(url: string): PlaybackTarget | PathRefusal {
     const query = q === -1 ? '' : url.slice(q + 1);
     // Variants are asked for by their query, never by their canonical path: one URL form.
     if (artifactPath.startsWith(IMAGES_PREFIX)) return UNKNOWN;
-    // `thumbnail.jpg` alone is the ladder's thumbnail; with a query, a still like the others.
-    if (isImageRequest(artifactPath) && (artifactPath !== THUMBNAIL_PATH || query !== '')) {
+    // `thumbnail.jpg` alone is the ladder's thumbnail, and so is it with a query naming no
+    // image parameter (a cache-buster: the key ignores it); naming one, a still like the others.
+    if (isImageRequest(artifactPath) && (artifactPath !== THUMBNAIL_PATH || namesStillParams(query))) {
       const image = imageRequest(artifactPath, query);
       if (!image.ok) return { ok: false, status: 400, code: 'INVALID_IMAGE_PARAMS', message: image.message };
       artifactPath = image.path;

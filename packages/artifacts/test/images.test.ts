@@ -41,6 +41,12 @@ describe('images on demand', () => {
     // The ladder's own thumbnail stays what it was, with or without an empty query.
     expect(parsePlaybackUrl(url('thumbnail.jpg'))).toMatchObject({ ok: true, artifactPath: 'thumbnail.jpg' });
     expect(parsePlaybackUrl(url('thumbnail.jpg?'))).toMatchObject({ ok: true, artifactPath: 'thumbnail.jpg' });
+    // A query naming no image parameter (a cache-buster) leaves it the ladder's, under its own key.
+    expect(parsePlaybackUrl(url('thumbnail.jpg?v=2'))).toMatchObject({
+      ok: true,
+      artifactPath: 'thumbnail.jpg',
+      key: cacheKeyFor(asset, 'thumbnail.jpg'),
+    });
 
     expect(parsePlaybackUrl(url('animated.gif'))).toMatchObject({ ok: true, artifactPath: 'images/a0-5000-f15-w320.gif' });
     expect(parsePlaybackUrl(url('animated.webp?fps=15&start=0&end=5&width=320'))).toMatchObject({
@@ -81,7 +87,7 @@ describe('images on demand', () => {
     'thumbnail.webp?width=0',
     'thumbnail.webp?width=020',
     'thumbnail.webp?width=320&height=200&fit=stretch',
-    'thumbnail.jpg?v=2',
+    'thumbnail.jpg?width=320&v=2',
     'thumbnail.png?time=999999',
     'animated.gif?start=0&end=10.001',
     'animated.gif?start=5&end=5',

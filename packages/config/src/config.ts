@@ -57,6 +57,10 @@ export interface Config {
     maxCpuSeconds: number;
     /** Each input fetched from a URL (asset inputs are the account's own sources). */
     maxInputBytes: number;
+    /** All of a job's URL inputs together (their scratch copies). */
+    maxTotalInputBytes: number;
+    /** Days a finished job's outputs are kept before the worker's sweep deletes them. */
+    outputRetentionDays: number;
     /** Lifetime of an output's signed download URL. */
     downloadTtlSeconds: number;
   };
@@ -439,6 +443,8 @@ export function loadConfig(env: Env = process.env): Config {
       // Two cores' worth of the wall-clock limit: a run may use threads, not the whole machine.
       maxCpuSeconds: int(env, 'JOBS_MAX_CPU_SECONDS', 7200, 1, 7 * 86_400),
       maxInputBytes: parseBytes('JOBS_MAX_INPUT_BYTES', str(env, 'JOBS_MAX_INPUT_BYTES', '5GiB')),
+      maxTotalInputBytes: parseBytes('JOBS_MAX_TOTAL_INPUT_BYTES', str(env, 'JOBS_MAX_TOTAL_INPUT_BYTES', '10GiB')),
+      outputRetentionDays: int(env, 'JOBS_OUTPUT_RETENTION_DAYS', 7, 1, 3650),
       downloadTtlSeconds: int(env, 'JOBS_DOWNLOAD_TTL_SECONDS', 3600, 10, 7 * 86_400),
     },
     ingest: {

@@ -8,21 +8,33 @@ export interface UsageBucket {
   t: number;
   /** Source durations of the assets created in the bucket (sources that were probed). */
   minutesIngested: number;
-  /** Minutes of video or audio encoded per codec family (h264, aac, …): each rendition made counts its asset's duration. */
+  /**
+   * Minutes of video or audio encoded per codec family (h264, aac, …): each ladder rendition
+   * counts its asset's duration, each static rendition and each output of a job of the jobs
+   * API its own (by its video codec, else its audio codec).
+   */
   minutesEncoded: Record<string, number>;
-  /** Σ bytes × hours stored within the bucket: sources and artifacts, from their creation to the asset's deletion. */
+  /** The same minutes per preset: the asset's (ladders, static renditions), a convert job's; `none` without one. */
+  minutesEncodedByPreset: Record<string, number>;
+  /**
+   * Σ bytes × hours stored within the bucket: sources and artifacts, from their creation to
+   * the asset's deletion, and the outputs jobs keep, from the job's end.
+   */
   storageByteHours: number;
 }
 
-/** `rendition_ready` events name the rendition's RFC 6381 codecs; usage counts the family. */
+/**
+ * `rendition_ready` events name the rendition's RFC 6381 codecs, static renditions and job
+ * outputs ffprobe's codec names; usage counts the family.
+ */
 const CODEC_FAMILY_SQL = `case
-  when e.data->>'codecs' like 'avc1%' or e.data->>'codecs' like 'avc3%' then 'h264'
-  when e.data->>'codecs' like 'hvc1%' or e.data->>'codecs' like 'hev1%' then 'h265'
-  when e.data->>'codecs' like 'av01%' then 'av1'
-  when e.data->>'codecs' like 'vp09%' then 'vp9'
-  when e.data->>'codecs' like 'mp4a%' then 'aac'
-  when e.data->>'codecs' like 'opus%' then 'opus'
-  else coalesce(e.data->>'codecs', 'unknown') end`;
+  when codec like 'avc1%' or codec like 'avc3%' or codec = 'h264' then 'h264'
+  when codec like 'hvc1%' or codec like 'hev1%' or codec = 'hevc' then 'h265'
+  when codec like 'av01%' or codec = 'av1' then 'av1'
+  when codec like 'vp09%' or codec = 'vp9' then 'vp9'
+  when codec like 'mp4a%' or codec = 'aac' then 'aac'
+  when codec like 'opus%' or codec = 'opus' then 'opus'
+  else coalesce(codec, 'unknown') end`;
 
 /**
  * Buckets of `stepMs` from `from` to `to` (both on bucket boundaries). Storage counts each
@@ -41,14 +53,32 @@ export async function accountUsage(sql: Queryable, accountId: string, from: numb
       from assets
       where account_id = ${accountId} and created_at >= ${f} and created_at < ${t} and source_meta ? 'duration_sec'
       group by 1`,
-    sql<{ t: Date; codec: string; minutes: number }[]>`
-      select to_timestamp(floor(extract(epoch from e.created_at) * 1000 / ${stepMs}) * ${stepMs} / 1000) as t,
-             ${sql.unsafe(CODEC_FAMILY_SQL)} as codec,
-             sum((a.source_meta->>'duration_sec')::float8) / 60 as minutes
-      from asset_events e join assets a on a.id = e.asset_id
-      where e.account_id = ${accountId} and e.type = 'asset.rendition_ready'
-        and e.created_at >= ${f} and e.created_at < ${t} and a.source_meta ? 'duration_sec'
-      group by 1, 2`,
+    sql<{ t: Date; codec: string; preset: string | null; minutes: number }[]>`
+      with encodes as (
+        select e.created_at as at, e.data->>'codecs' as codec, a.preset->>'name' as preset,
+               (a.source_meta->>'duration_sec')::float8 as seconds
+        from asset_events e join assets a on a.id = e.asset_id
+        where e.account_id = ${accountId} and e.type = 'asset.rendition_ready'
+          and e.created_at >= ${f} and e.created_at < ${t} and a.source_meta ? 'duration_sec'
+        union all
+        select e.created_at, coalesce(e.data->>'video_codec', e.data->>'audio_codec'), a.preset->>'name',
+               (e.data->>'duration')::float8
+        from asset_events e join assets a on a.id = e.asset_id
+        where e.account_id = ${accountId} and e.type = 'asset.static_rendition_ready'
+          and e.created_at >= ${f} and e.created_at < ${t}
+        union all
+        -- A job's outputs count while it keeps them (they are its only record of what it made).
+        select j.finished_at,
+               (select s->>'codec' from jsonb_array_elements(o->'probe'->'streams') s order by s->>'type' <> 'video' limit 1),
+               j.request->>'preset', (o->'probe'->>'duration_sec')::float8
+        from user_jobs j cross join jsonb_array_elements(j.outputs) o
+        where j.account_id = ${accountId} and j.state = 'succeeded'
+          and j.finished_at >= ${f} and j.finished_at < ${t} and o->'probe' ? 'duration_sec'
+      )
+      select to_timestamp(floor(extract(epoch from at) * 1000 / ${stepMs}) * ${stepMs} / 1000) as t,
+             ${sql.unsafe(CODEC_FAMILY_SQL)} as codec, preset, sum(seconds) / 60 as minutes
+      from encodes where seconds is not null
+      group by 1, 2, 3`,
     sql<{ t: Date; byte_hours: number }[]>`
       with buckets as (
         select b as start, b + ${step}::interval as stop from generate_series(${f}::timestamptz, ${t}::timestamptz - ${step}::interval, ${step}::interval) b
@@ -65,6 +95,9 @@ export async function accountUsage(sql: Queryable, accountId: string, from: numb
         -- Artifacts made in the same minute are one item: a ladder's thousands of segments are a few rows.
         select date_trunc('minute', r.created_at), o.gone, sum(r.bytes)
         from artifacts r join owned o on o.id = r.asset_id group by o.id, o.gone, date_trunc('minute', r.created_at)
+        union all
+        select j.finished_at, 'infinity'::timestamptz, (select sum((o->>'bytes')::bigint) from jsonb_array_elements(j.outputs) o)
+        from user_jobs j where j.account_id = ${accountId} and j.finished_at < ${t} and j.outputs <> '[]'::jsonb
       )
       select b.start as t,
              sum(i.bytes * extract(epoch from least(i.gone, b.stop, now()) - greatest(i.born, b.start)) / 3600) as byte_hours
@@ -73,9 +106,15 @@ export async function accountUsage(sql: Queryable, accountId: string, from: numb
   ]);
 
   const buckets = new Map<number, UsageBucket>();
-  for (let at = from; at < to; at += stepMs) buckets.set(at, { t: at, minutesIngested: 0, minutesEncoded: {}, storageByteHours: 0 });
+  for (let at = from; at < to; at += stepMs)
+    buckets.set(at, { t: at, minutesIngested: 0, minutesEncoded: {}, minutesEncodedByPreset: {}, storageByteHours: 0 });
   for (const r of ingested) buckets.get(r.t.getTime())!.minutesIngested = Number(r.minutes);
-  for (const r of encoded) buckets.get(r.t.getTime())!.minutesEncoded[r.codec] = Number(r.minutes);
+  for (const r of encoded) {
+    const b = buckets.get(r.t.getTime())!;
+    const preset = r.preset ?? 'none';
+    b.minutesEncoded[r.codec] = (b.minutesEncoded[r.codec] ?? 0) + Number(r.minutes);
+    b.minutesEncodedByPreset[preset] = (b.minutesEncodedByPreset[preset] ?? 0) + Number(r.minutes);
+  }
   for (const r of stored) buckets.get(r.t.getTime())!.storageByteHours = Number(r.byte_hours);
   return [...buckets.values()];
 }

@@ -120,15 +120,17 @@ export function estimateFrom(load: QueueLoad, configured: LaneSlots): QueueEstim
     encode_ladder: ladder,
     encode_static: downloads,
     purge_asset: purge,
+    run_job: userJobs,
   } = load.byKind;
   // URL imports share the first lane at the same priority, and each becomes a first job and
   // a ladder later: they are counted as first jobs, timed as first jobs (a long fetch is
   // what this estimate knows least).
-  // Clips' cuts likewise. Static renditions share the ladders' lane and queue beside them.
+  // Clips' cuts likewise. Static renditions and the jobs API's jobs share the ladders' lane
+  // and queue beside them (timed as ladders: what a job does is the caller's).
   const firstAhead = first.due + first.running + imports.due + imports.running + cuts.due + cuts.running;
   const waitSeconds = waitBehind(firstAhead + purge.running, slots.processSource, first.typicalSeconds);
   const backlog = waitBehind(
-    ladder.queued + ladder.running + downloads.queued + downloads.running + firstAhead,
+    ladder.queued + ladder.running + downloads.queued + downloads.running + userJobs.queued + userJobs.running + firstAhead,
     slots.encodeLadder,
     ladder.typicalSeconds,
   );

@@ -181,3 +181,15 @@ export async function finishUserJob(
 export async function clearUserJobOutputs(sql: Queryable, accountId: string, id: string): Promise<void> {
   await sql`update user_jobs set outputs = '[]', updated_at = now() where account_id = ${accountId} and id = ${id}`;
 }
+
+/** Finished jobs still holding outputs that finished before `before`, oldest first (the expiry sweep's batch). */
+export async function jobsWithExpiredOutputs(
+  sql: Queryable,
+  before: Date,
+  limit: number,
+): Promise<Array<{ id: string; account_id: string }>> {
+  return sql<Array<{ id: string; account_id: string }>>`
+    select id, account_id from user_jobs
+    where finished_at < ${before} and outputs <> '[]'::jsonb
+    order by finished_at limit ${limit}`;
+}

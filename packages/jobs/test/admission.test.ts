@@ -142,6 +142,17 @@ describe('the estimate for a new upload', () => {
     expect(e).toMatchObject({ slots: { processSource: 2, encodeLadder: 1 }, assumesConfiguredWorkers: false });
   });
 
+  it("counts the jobs API's jobs in the ladders' backlog (they share its lane), not in the first jobs' wait", async () => {
+    await busyQueue();
+    await worker('w1', { processSource: 2, encodeLadder: 1 });
+    const load = await readQueueLoad(sql);
+    const base = estimateFrom(load, CONFIGURED);
+    const runJob = { ...load.byKind.run_job, queued: 2, due: 2, running: 1 };
+    const busier = estimateFrom({ ...load, byKind: { ...load.byKind, run_job: runJob } }, CONFIGURED);
+    expect(busier.waitSeconds).toBe(base.waitSeconds);
+    expect(busier.hlsReadySeconds! - base.hlsReadySeconds!).toBeCloseTo(3 * 30, 6);
+  });
+
   it('has no wait while a slot is free', async () => {
     await succeeded('process_source', 10);
     await succeeded('encode_ladder', 30);

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { parseImagePath, type ImageVariant } from '@kino/artifacts';
+import { IMAGES_PREFIX, parseImagePath, type ImageVariant } from '@kino/artifacts';
 import { getAssetById, type AssetRow, type Queryable } from '@kino/db';
 import type { SegmentJob } from '@kino/jobs';
 import { renderImage, type ProbeResult } from '@kino/media';
@@ -31,10 +31,15 @@ export function plannedImage(
   return { variant, probe };
 }
 
-/** Whether the asset may have one more image variant made. */
+/**
+ * Whether the asset may have one more image variant made: those made and those queued or
+ * being made count, so that many requests at once for new variants cannot all pass on the
+ * same count (only requests checked in the same instant can overshoot, by their number).
+ */
 export async function roomForImage(sql: Queryable, assetId: string, limit = IMAGE_VARIANTS_PER_ASSET): Promise<boolean> {
   const [row] = await sql<{ n: number }[]>`
-    select count(*)::int as n from artifacts where asset_id = ${assetId} and kind = 'image'`;
+    select ((select count(*) from artifacts where asset_id = ${assetId} and kind = 'image')
+          + (select count(*) from segment_jobs where asset_id = ${assetId} and starts_with(path, ${IMAGES_PREFIX})))::int as n`;
   return row!.n < limit;
 }
 

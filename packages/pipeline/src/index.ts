@@ -15,3 +15,4 @@ export * from './run-job.ts';
 export * from './encode-speed.ts';
 export * from './static-renditions.ts';
 export * from './clip.ts';
+export * from './expire-job-outputs.ts';

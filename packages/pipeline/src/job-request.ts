@@ -27,6 +27,8 @@ export type JobRequest =
       /** In order: in_0, in_1, … */
       inputs: JobInput[];
       enable_metrics: boolean;
+      /** The preset the options came from (convert), for usage by preset. */
+      preset?: string;
     }
   | {
       kind: 'command';

@@ -43,11 +43,14 @@ export interface RunJobDeps {
   storage: Storage;
   /** Where per-job scratch directories go; the OS temp dir when empty. */
   tmpRoot: string;
-  limits: CommandLimits & { maxTotalOutputBytes: number; maxInputBytes: number; timeoutMs: number };
+  limits: CommandLimits & { maxTotalOutputBytes: number; maxInputBytes: number; maxTotalInputBytes: number; timeoutMs: number };
   /** Memory and CPU seconds of the command's ffmpeg run (prlimit); none when absent. */
   rlimits?: RunOptions['rlimits'];
-  /** URL inputs are fetched as URL imports are: the SSRF guard, its policy and timeouts. */
-  fetch: Pick<ImportDeps, 'timeoutMs' | 'egress'>;
+  /**
+   * URL inputs are fetched as URL imports are: the SSRF guard, its policy and timeouts, and
+   * `deadlineMs` (IMPORT_MAX_SECONDS) for all of a job's fetches together.
+   */
+  fetch: Pick<ImportDeps, 'timeoutMs' | 'egress'> & { deadlineMs: number };
   onEvents?: (accountId: string) => void;
 }
 
@@ -91,11 +94,12 @@ export async function runUserJob(deps: RunJobDeps, job: MediaJob, ctx: JobContex
   };
   try {
     const inputs = jobInputs(request);
+    const fetching = { deadline: AbortSignal.timeout(deps.fetch.deadlineMs), bytes: 0 };
     const sources: Record<string, { src: string; formatName: string; images: boolean }> = {};
     const facts = [];
     for (const [i, [name, input]] of inputs.entries()) {
       ctx.progress({ step: 'fetch', fraction: i / inputs.length });
-      const src = await inputSource(deps, row.account_id, input, join(work, name), ctx.signal);
+      const src = await inputSource(deps, row.account_id, input, join(work, name), ctx.signal, fetching);
       const probed = await describeMedia(src, { ...run, timeoutMs: PROBE_TIMEOUT_MS }).catch((err: unknown) => {
         throw err instanceof MediaError && err.code === 'CORRUPT_SOURCE'
           ? refuse('INVALID_INPUT', `The input ${name} is not a media file ffmpeg can read.`)
@@ -188,8 +192,10 @@ export async function runUserJob(deps: RunJobDeps, job: MediaJob, ctx: JobContex
     }
     await finish(outputs, metrics);
   } catch (err) {
-    // A lost lease: the job is another worker's now, which writes the same keys.
-    if (!(err instanceof LeaseLostError)) for (const key of stored) await deleteObject(deps.storage, key).catch(() => {});
+    // A lost lease: the job is another worker's now, which writes the same keys, unless it
+    // was lost to a cancel, which no worker runs on from: then what was stored is nobody's.
+    const orphaned = !(err instanceof LeaseLostError) || (await userJobById(deps.sql, row.id).catch(() => null))?.state === 'cancelled';
+    if (orphaned) for (const key of stored) await deleteObject(deps.storage, key).catch(() => {});
     if (err instanceof JobFailure || err instanceof LeaseLostError) throw err;
     throw new JobFailure(describeJobFailure(err));
   } finally {
@@ -211,10 +217,34 @@ async function recordSpeed(deps: RunJobDeps, probe: Omit<MediaFacts, 'formatName
   });
 }
 
-/** Where ffmpeg reads an input: the account's asset at the origin, or the URL's body fetched here. */
-async function inputSource(deps: RunJobDeps, accountId: string, input: JobInput, file: string, signal: AbortSignal): Promise<string> {
+/**
+ * Where ffmpeg reads an input: the account's asset at the origin, or the URL's body fetched
+ * here, within what is left of the job's fetch deadline and of its total input bytes (a
+ * source that trickles must not hold a slot, nor five of them fill the scratch disk).
+ */
+async function inputSource(
+  deps: RunJobDeps,
+  accountId: string,
+  input: JobInput,
+  file: string,
+  signal: AbortSignal,
+  fetching: { deadline: AbortSignal; bytes: number },
+): Promise<string> {
   if ('url' in input) {
-    await fetchToFile(deps.fetch, input.url, file, { maxBytes: deps.limits.maxInputBytes, signal });
+    const left = deps.limits.maxTotalInputBytes - fetching.bytes;
+    try {
+      fetching.bytes += await fetchToFile(deps.fetch, input.url, file, {
+        maxBytes: Math.min(deps.limits.maxInputBytes, left),
+        signal: AbortSignal.any([signal, fetching.deadline]),
+      });
+    } catch (err) {
+      if (signal.aborted) throw err;
+      if (fetching.deadline.aborted)
+        throw refuse('INPUT_UNREACHABLE', `The inputs could not be fetched within ${Math.round(deps.fetch.deadlineMs / 1000)} s in all.`);
+      if (err instanceof ImportError && err.code === 'SOURCE_TOO_LARGE' && left < deps.limits.maxInputBytes)
+        throw refuse('INPUT_TOO_LARGE', `The URL inputs together are larger than ${deps.limits.maxTotalInputBytes} bytes.`);
+      throw err;
+    }
     return file;
   }
   const asset = await getAsset(deps.sql, accountId, input.asset_id);

@@ -62,8 +62,8 @@ function jobPathOf(asset: AssetRow, path: string): string | undefined {
 }
 
 /**
- * `limited`: an image variant the asset has no room for (IMAGE_VARIANTS_PER_ASSET); it
- * will not be made, however often it is asked for.
+ * `limited`: an image variant the asset has no room for (IMAGE_VARIANTS_PER_ASSET), or whose
+ * account has no stored bytes left; it is not made, however often it is asked for.
  */
 export type SegmentAnswer = { status: 'ready' } | { status: 'refused' } | { status: 'limited' } | { status: 'busy'; retryAfterSec: number };
 
@@ -75,6 +75,8 @@ export interface AnswerDeps {
   waitMs: number;
   /** How often a waiter looks at the tables when no notice arrives (Redis away). */
   pollMs?: number;
+  /** The account's stored bytes left: an image variant is an artifact it stores (segments are its ladder's, already admitted). */
+  storageLeft?: (accountId: string) => Promise<number>;
 }
 
 /**
@@ -90,7 +92,10 @@ export async function answerSegmentRequest(deps: AnswerDeps, assetId: string, pa
   const job = asset && jobPathOf(asset, path);
   if (!asset || !job) return { status: 'refused' };
   if ((await recorded(deps.sql, assetId, [path])).size > 0) return { status: 'ready' };
-  if (job === path && classify(path).kind === 'image' && !(await roomForImage(deps.sql, assetId))) return { status: 'limited' };
+  if (job === path && classify(path).kind === 'image') {
+    if (!(await roomForImage(deps.sql, assetId))) return { status: 'limited' };
+    if (deps.storageLeft && (await deps.storageLeft(asset.account_id)) <= 0) return { status: 'limited' };
+  }
   const queued = await requestSegment(deps.sql, {
     assetId,
     accountId: asset.account_id,

@@ -3484,6 +3484,24 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Error: PAYLOAD_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: UNSUPPORTED_CONTENT_TYPE, NOT_MEDIA. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Error: TOO_MANY_JOBS, RATE_LIMITED, TOO_MANY_STREAMS. */
             429: {
                 headers: {
@@ -3759,6 +3777,24 @@ export interface operations {
             };
             /** @description Error: JOB_FINISHED, JOB_NOT_FINISHED, IDEMPOTENCY_KEY_IN_USE, UPLOAD_INCOMPLETE, ASSET_NOT_READY, ASSET_FAILED, NOT_A_DIRECT_UPLOAD, UPLOAD_OFFSET_MISMATCH, UPLOAD_INTERRUPTED, ASSET_DELETED, WEBHOOK_DISABLED, DELIVERY_IN_FLIGHT, PRESET_BUILTIN, PRESET_EXISTS, TOO_MANY_PRESETS. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: PAYLOAD_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: UNSUPPORTED_CONTENT_TYPE, NOT_MEDIA. */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5497,6 +5533,12 @@ export interface operations {
                                     /** @description Mean duration of its last 20 successful attempts; null before the first. */
                                     typical_seconds: number | null;
                                 };
+                                run_job: {
+                                    queued: number;
+                                    running: number;
+                                    /** @description Mean duration of its last 20 successful attempts; null before the first. */
+                                    typical_seconds: number | null;
+                                };
                             };
                         };
                         workers: {
@@ -6431,11 +6473,15 @@ export interface operations {
                         totals: {
                             /** @description Source durations (minutes) of the assets created in the bucket. */
                             minutes_ingested: number;
-                            /** @description Minutes encoded per codec family (h264, aac, …): each ladder rendition made counts its asset’s duration. */
+                            /** @description Minutes encoded per codec family (h264, aac, …): each ladder rendition made counts its asset’s duration, each static rendition and each output a job (POST /v1/jobs) keeps its own duration (by its video codec, else its audio codec). */
                             minutes_encoded: {
                                 [key: string]: number;
                             };
-                            /** @description Σ bytes × hours stored in the bucket: sources and artifacts, from when they were stored until their asset was deleted. */
+                            /** @description The same minutes per preset: the asset’s preset for its renditions, a convert job’s preset; `none` without one. */
+                            minutes_encoded_by_preset: {
+                                [key: string]: number;
+                            };
+                            /** @description Σ bytes × hours stored in the bucket: sources and artifacts, from when they were stored until their asset was deleted, and the outputs jobs keep, from when the job finished. */
                             storage_byte_hours: number;
                             /** @description Bytes the edges served (as GET /v1/analytics/playback counts them). */
                             delivered_bytes: number;
@@ -6448,11 +6494,15 @@ export interface operations {
                             t: string;
                             /** @description Source durations (minutes) of the assets created in the bucket. */
                             minutes_ingested: number;
-                            /** @description Minutes encoded per codec family (h264, aac, …): each ladder rendition made counts its asset’s duration. */
+                            /** @description Minutes encoded per codec family (h264, aac, …): each ladder rendition made counts its asset’s duration, each static rendition and each output a job (POST /v1/jobs) keeps its own duration (by its video codec, else its audio codec). */
                             minutes_encoded: {
                                 [key: string]: number;
                             };
-                            /** @description Σ bytes × hours stored in the bucket: sources and artifacts, from when they were stored until their asset was deleted. */
+                            /** @description The same minutes per preset: the asset’s preset for its renditions, a convert job’s preset; `none` without one. */
+                            minutes_encoded_by_preset: {
+                                [key: string]: number;
+                            };
+                            /** @description Σ bytes × hours stored in the bucket: sources and artifacts, from when they were stored until their asset was deleted, and the outputs jobs keep, from when the job finished. */
                             storage_byte_hours: number;
                             /** @description Bytes the edges served (as GET /v1/analytics/playback counts them). */
                             delivered_bytes: number;

@@ -8,7 +8,8 @@ export type Usage = Record<Quota, number>;
 /**
  * What an account holds now, against its quotas:
  * - stored_bytes: its live assets' sources (a pending upload counts what it declared) and
- *   artifacts; a deleted asset stops counting when it is deleted, as its purge is queued;
+ *   artifacts, and the outputs its jobs of the jobs API keep (until deleted or expired); a
+ *   deleted asset stops counting when it is deleted, as its purge is queued;
  * - concurrent_uploads: sources still coming in (streaming, awaiting a direct or tus upload, importing);
  * - active_jobs: media jobs of assets queued or running;
  * - user_jobs: jobs of the jobs API queued or running (their queue rows are not active_jobs);
@@ -21,6 +22,8 @@ export async function accountUsage(sql: Queryable, accountId: string): Promise<U
       (select coalesce(sum(coalesce(a.source_bytes, a.upload_declared_bytes, 0)), 0)
          + coalesce((select sum(f.bytes) from artifacts f join assets b on b.id = f.asset_id
                      where b.account_id = ${accountId} and b.deleted_at is null), 0)
+         + coalesce((select sum((o ->> 'bytes')::bigint) from user_jobs j, jsonb_array_elements(j.outputs) o
+                     where j.account_id = ${accountId}), 0)
        from assets a where a.account_id = ${accountId} and a.deleted_at is null)::float8 as stored_bytes,
       (select count(*) from assets
        where account_id = ${accountId} and deleted_at is null

@@ -68,6 +68,28 @@ beforeAll(async () => {
       insert into asset_events (account_id, asset_id, type, data, created_at)
       values (${accountA}, ${a1}, 'asset.rendition_ready', ${h.db.sql.json({ codecs })}, ${at(T0 + 2 * HOUR)})`;
   await asset(accountA, { created: T0 + 10 * HOUR, minutes: 3, bytes: 7200, deleted: T0 + 12 * HOUR });
+  // Its preset `hd`, and a 2-minute static rendition of it (h264 + aac) at 02:00.
+  await h.db.sql`update assets set preset = ${h.db.sql.json({ name: 'hd' })} where id = ${a1}`;
+  await h.db.sql`
+    insert into asset_events (account_id, asset_id, type, data, created_at)
+    values (${accountA}, ${a1}, 'asset.static_rendition_ready',
+            ${h.db.sql.json({ name: 'highest', duration: 120, video_codec: 'h264', audio_codec: 'aac' })}, ${at(T0 + 2 * HOUR)})`;
+  // A job of the jobs API (preset `small`) that finished at 03:00 keeping a 1-minute HEVC output of 500 B.
+  const output = {
+    name: 'o.mp4',
+    bytes: 500,
+    probe: {
+      duration_sec: 60,
+      streams: [
+        { type: 'audio', codec: 'aac' },
+        { type: 'video', codec: 'hevc' },
+      ],
+    },
+  };
+  await h.db.sql`
+    insert into user_jobs (account_id, operation, state, request, outputs, created_at, finished_at)
+    values (${accountA}, 'convert', 'succeeded', ${h.db.sql.json({ kind: 'typed', preset: 'small' })}, ${h.db.sql.json([output])},
+            ${at(T0 + 3 * HOUR)}, ${at(T0 + 3 * HOUR)})`;
   // Account B's asset and traffic must not show in A's usage.
   const b1 = await asset(accountB, { created: T0 + HOUR, minutes: 50, bytes: 999_999 });
 
@@ -95,17 +117,19 @@ describe('GET /v1/usage', () => {
     expect(day1).toMatchObject({
       t: '2026-03-10T00:00:00.000Z',
       minutes_ingested: 5,
-      minutes_encoded: { h264: 2, aac: 2 },
+      minutes_encoded: { h264: 4, aac: 2, h265: 1 },
+      minutes_encoded_by_preset: { hd: 6, small: 1 },
       delivered_requests: 2,
       delivered_bytes: 1200,
     });
-    // Source 1: 3600 B × 23 h; its artifact 1000 B × 22 h; source 2: 7200 B × 2 h (deleted at 12:00).
-    expect(day1.storage_byte_hours).toBeCloseTo(3600 * 23 + 1000 * 22 + 7200 * 2, 3);
+    // Source 1: 3600 B × 23 h; its artifact 1000 B × 22 h; source 2: 7200 B × 2 h (deleted at 12:00); the job's output 500 B × 21 h.
+    expect(day1.storage_byte_hours).toBeCloseTo(3600 * 23 + 1000 * 22 + 7200 * 2 + 500 * 21, 3);
     expect(day2).toMatchObject({ minutes_ingested: 0, minutes_encoded: {}, delivered_requests: 1, delivered_bytes: 100 });
-    expect(day2.storage_byte_hours).toBeCloseTo((3600 + 1000) * 24, 3);
+    expect(day2.storage_byte_hours).toBeCloseTo((3600 + 1000 + 500) * 24, 3);
     expect(res.body.totals).toMatchObject({
       minutes_ingested: 5,
-      minutes_encoded: { h264: 2, aac: 2 },
+      minutes_encoded: { h264: 4, aac: 2, h265: 1 },
+      minutes_encoded_by_preset: { hd: 6, small: 1 },
       delivered_requests: 3,
       delivered_bytes: 1300,
     });

@@ -27,6 +27,7 @@ import {
   runUserJob,
   cutClip,
   encodeStatic,
+  expireJobOutputs,
   sweepDeadScratch,
 } from '@kino/pipeline';
 import { QUIET_ROUTE, roleLogging, readinessRoute } from '@kino/http';
@@ -34,6 +35,9 @@ import { readFfmpegCapabilities } from '@kino/media';
 import { createStorage } from '@kino/storage';
 import { storageLeft } from '@kino/tenancy';
 import { MAX_JOB_OUTPUTS } from '@kino/media';
+
+/** How often a worker looks for job outputs past JOBS_OUTPUT_RETENTION_DAYS. */
+const EXPIRY_SWEEP_MS = 10 * 60_000;
 
 export interface Worker {
   id: string;
@@ -134,6 +138,7 @@ export async function createWorker(config: Config, shared: { bus?: RedisBus } = 
       maxTotalOutputBytes: config.jobs.maxTotalOutputBytes,
       maxSeconds: config.jobs.maxOutputSeconds,
       maxInputBytes: config.jobs.maxInputBytes,
+      maxTotalInputBytes: config.jobs.maxTotalInputBytes,
       timeoutMs: config.jobs.timeoutSeconds * 1000,
     },
     rlimits: { memoryBytes: config.jobs.maxMemoryBytes, cpuSeconds: config.jobs.maxCpuSeconds },
@@ -228,6 +233,13 @@ export async function createWorker(config: Config, shared: { bus?: RedisBus } = 
   }));
   readinessRoute(health, { internalToken: config.internalToken, checks: { postgres: () => sql`select 1` } });
 
+  // Every worker sweeps expired job outputs; the sweep is idempotent, so several at once do no harm.
+  const expire = () => {
+    expireJobOutputs({ sql, storage }, config.jobs.outputRetentionDays)
+      .then((n) => n > 0 && log.info({ jobs: n }, 'deleted the expired outputs of jobs'))
+      .catch((err) => log.warn({ err }, 'expiring job outputs failed'));
+  };
+  let expiry: NodeJS.Timeout | undefined;
   let heartbeat: Heartbeat | undefined;
   const worker: Worker = {
     id,
@@ -246,6 +258,8 @@ export async function createWorker(config: Config, shared: { bus?: RedisBus } = 
       await runner.start();
       await segmentRunner.start();
       await capabilities;
+      expire();
+      expiry = setInterval(expire, EXPIRY_SWEEP_MS).unref();
       // In the registry once it claims: the api's admission control counts its slots.
       heartbeat = await startHeartbeat(
         sql,
@@ -258,6 +272,7 @@ export async function createWorker(config: Config, shared: { bus?: RedisBus } = 
     async stop() {
       // Out of the registry first: a stopping worker claims nothing more, whatever it still finishes.
       await heartbeat?.stop();
+      clearInterval(expiry);
       await Promise.all([runner.stop(), segmentRunner.stop()]);
       await health.close();
       if (!shared.bus) bus.close();

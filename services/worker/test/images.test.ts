@@ -161,6 +161,38 @@ describe('images on demand', () => {
     }
   });
 
+  it('count the variants being made against the bound, not only those made', async () => {
+    const fake = Array.from({ length: 199 }, (_, n) => `images/t${n}-w2-h2-crop.png`);
+    await s.db.sql`
+      insert into artifacts (asset_id, path, kind, key, content_type, bytes)
+      select ${id}, p, 'image', p, 'image/png', 1 from unnest(${fake}::text[]) as p`;
+    // Another asker's variant, held by a worker that nobody else may claim it from.
+    await s.db.sql`
+      insert into segment_jobs (asset_id, path, account_id, priority, state, locked_by, locked_until)
+      select ${id}, 'images/t999-w2-h2-crop.png', account_id, 0, 'running', 'elsewhere', now() + interval '1 hour'
+      from assets where id = ${id}`;
+    try {
+      const res = await fetch(image('thumbnail.png?time=2.5'));
+      expect([res.status, ((await res.json()) as any).error.code]).toEqual([403, 'IMAGE_VARIANT_LIMIT']);
+    } finally {
+      await s.db.sql`delete from segment_jobs where asset_id = ${id}`;
+      await s.db.sql`delete from artifacts where asset_id = ${id} and path = any(${fake})`;
+    }
+  });
+
+  it('make none for an account with no stored bytes left', async () => {
+    const [{ account_id, limits }] = (await s.db
+      .sql`select a.account_id, c.limits from assets a join accounts c on c.id = a.account_id where a.id = ${id}`) as any[];
+    await s.db.sql`update accounts set limits = ${s.db.sql.json({ stored_bytes: 1 })} where id = ${account_id}`;
+    try {
+      const res = await fetch(image('thumbnail.png?time=2.75'));
+      expect([res.status, ((await res.json()) as any).error.code]).toEqual([403, 'IMAGE_VARIANT_LIMIT']);
+      expect((await s.db.sql`select 1 from segment_jobs where asset_id = ${id}`).length).toBe(0);
+    } finally {
+      await s.db.sql`update accounts set limits = ${s.db.sql.json(limits)} where id = ${account_id}`;
+    }
+  });
+
   it('refuse a deleted asset', async () => {
     const del = await fetch(`${s.api.url}/v1/assets/${id}`, { method: 'DELETE', headers: { authorization: `Bearer ${s.key}` } });
     expect(del.status).toBeLessThan(300);

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jobPrefix } from '@kino/artifacts';
 import { createAccount, issueApiKey } from '@kino/db';
 import { vmafAvailable } from '@kino/media';
+import { expireJobOutputs } from '@kino/pipeline';
 import { listKeys } from '@kino/storage';
 import { makeFixture } from '@kino/testkit';
 import { type ApiHarness, startApiHarness, startStack, type Stack } from '@kino/testkit-stack';
@@ -307,6 +308,30 @@ describe('cancel', () => {
     expect(res.status).toBe(200);
     expect(((await res.json()) as any).outputs).toEqual([]);
     expect(await listKeys(s.s3.storage, jobPrefix(job!.id))).toEqual([]);
+  });
+
+  it('expires the outputs of jobs finished longer ago than the retention', async () => {
+    const [job] = await s.db.sql<{ id: string }[]>`
+      select id from user_jobs where state = 'succeeded' and outputs <> '[]'::jsonb order by created_at limit 1`;
+    expect(await listKeys(s.s3.storage, jobPrefix(job!.id))).not.toEqual([]);
+    expect(await expireJobOutputs({ sql: s.db.sql, storage: s.s3.storage }, 7)).toBe(0);
+    await s.db.sql`update user_jobs set finished_at = now() - interval '8 days' where id = ${job!.id}`;
+    expect(await expireJobOutputs({ sql: s.db.sql, storage: s.s3.storage }, 7)).toBe(1);
+    expect(await listKeys(s.s3.storage, jobPrefix(job!.id))).toEqual([]);
+    expect((await get(job!.id)).body).toMatchObject({ state: 'succeeded', outputs: [] });
+  });
+});
+
+describe('stored bytes', () => {
+  it("counts jobs' outputs in the account's stored_bytes and refuses a job at the quota", async () => {
+    const account = await createAccount(s.db.sql, 'outputs');
+    const key = (await issueApiKey(s.db.sql, account.id)).key;
+    await s.db.sql`update accounts set limits = ${s.db.sql.json({ stored_bytes: 1000 })} where id = ${account.id}`;
+    await s.db.sql`
+      insert into user_jobs (account_id, operation, state, request, outputs, finished_at)
+      values (${account.id}, 'convert', 'succeeded', '{}'::jsonb, ${s.db.sql.json([{ name: 'a.mp4', bytes: 1000 }])}, now())`;
+    const res = await post({ operation: 'thumbnail', inputs: ['https://media.example.com/a.mp4'] }, key);
+    expect(res).toMatchObject({ status: 403, body: { error: { code: 'QUOTA_EXCEEDED', details: { quota: 'stored_bytes', used: 1000 } } } });
   });
 });
 

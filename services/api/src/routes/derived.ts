@@ -11,7 +11,7 @@ import { refuseWhenOverloaded } from '../admission.ts';
 import { AssetRef, assetView, newAssetDetail, readAssetDetail } from '../asset-view.ts';
 import type { ApiDeps } from '../deps.ts';
 import { ApiError, notFound } from '../errors.ts';
-import { keyedErrors } from '../schemas.ts';
+import { BODY, keyedErrors } from '../schemas.ts';
 
 // Derived media of an asset: static renditions (downloads) and clips (new assets cut from it).
 
@@ -33,23 +33,26 @@ export const parseStaticRenditions = (list: string | undefined): StaticRendition
 
 /**
  * Asks for static renditions of an asset in one transaction (rows; the job once the source
- * is probed). With `limits`, a job it would queue must fit the account's active_jobs quota.
+ * is probed). With `limits`, a job it would queue must fit the account's active_jobs quota,
+ * and the account must have stored bytes left (the renditions are artifacts it stores).
  * Returns the names that are new (or asked again after failing).
  */
 export async function askStaticRenditions(
   deps: ApiDeps,
   asset: Pick<AssetRow, 'id' | 'account_id'>,
   names: readonly StaticRenditionName[],
-  limits?: Pick<PlanLimits, 'active_jobs'>,
+  limits?: Pick<PlanLimits, 'active_jobs' | 'stored_bytes'>,
 ): Promise<StaticRenditionName[]> {
   if (names.length === 0) return [];
   const { added, job } = await deps.sql.begin(async (tx) => {
     if (limits) {
       await lockQuotas(tx, asset.account_id);
-      const used = (await accountUsage(tx, asset.account_id)).active_jobs;
+      const used = await accountUsage(tx, asset.account_id);
       const asked = await requestStaticRenditions(tx, asset, names, deps.config.worker.maxAttempts);
       // Refused only when it queues a job; the throw rolls the rows back with it.
-      if (asked.job && used >= limits.active_jobs) throw quotaExceeded('active_jobs', limits.active_jobs, used);
+      if (asked.job && used.active_jobs >= limits.active_jobs) throw quotaExceeded('active_jobs', limits.active_jobs, used.active_jobs);
+      if (asked.job && used.stored_bytes >= limits.stored_bytes)
+        throw quotaExceeded('stored_bytes', limits.stored_bytes, used.stored_bytes);
       return asked;
     }
     return requestStaticRenditions(tx, asset, names, deps.config.worker.maxAttempts);
@@ -89,7 +92,7 @@ export async function derivedRoutes(scope: FastifyInstance, deps: ApiDeps): Prom
         response: {
           202: AssetRef({ description: 'New renditions were asked for: they are `preparing`.' }),
           200: AssetRef({ description: 'Every rendition asked for was asked for before: the asset as it is.' }),
-          ...keyedErrors(404, 409),
+          ...keyedErrors(404, 409, ...BODY),
         },
       },
     },
@@ -126,7 +129,7 @@ export async function derivedRoutes(scope: FastifyInstance, deps: ApiDeps): Prom
         tags: ['assets'],
         params: IdParams,
         body: ClipBody,
-        response: { 202: AssetRef({ description: 'The clip was created; its cut is queued.' }), ...keyedErrors(404, 409, 503) },
+        response: { 202: AssetRef({ description: 'The clip was created; its cut is queued.' }), ...keyedErrors(404, 409, 503, ...BODY) },
       },
     },
     async (request, reply) => {

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { bearerMatches, Defaulted, errorResponses, IdParams, NoBody, QUIET_ROUTE, TextBody, typed } from '@kino/http';
 import { ARTIFACT_PATH_PATTERN, ASSET_ID_PATTERN } from '@kino/artifacts';
 import { listAccounts, recordEdgeHeartbeat, revocationsSince, type Account } from '@kino/db';
-import { changeAccount, openAccount } from '@kino/tenancy';
+import { changeAccount, openAccount, storageLeft } from '@kino/tenancy';
 import { answerSegmentRequest, IMAGE_VARIANTS_PER_ASSET } from '@kino/pipeline';
 import { Type } from 'typebox';
 import type { ApiDeps } from '../deps.ts';
@@ -137,6 +137,7 @@ export async function internalRoutes(scope: FastifyInstance, deps: ApiDeps): Pro
           bus: deps.bus,
           bounds: { limit: segments.queueLimit, accountLimit: segments.accountLimit },
           waitMs: segments.waitSeconds * 1000,
+          storageLeft: (accountId) => storageLeft(deps.sql, deps.config.tenancy.plans, accountId),
         },
         request.body.asset_id,
         request.body.path,
@@ -144,7 +145,11 @@ export async function internalRoutes(scope: FastifyInstance, deps: ApiDeps): Pro
       );
       if (answer.status === 'refused') throw new ApiError(404, 'NOT_IN_PLAN', 'The asset does not plan this segment, or is gone.');
       if (answer.status === 'limited') {
-        throw new ApiError(403, 'IMAGE_VARIANT_LIMIT', `The asset has ${IMAGE_VARIANTS_PER_ASSET} image variants already.`);
+        throw new ApiError(
+          403,
+          'IMAGE_VARIANT_LIMIT',
+          `The asset has ${IMAGE_VARIANTS_PER_ASSET} image variants already, or its account no stored bytes left.`,
+        );
       }
       if (answer.status === 'busy') {
         reply.header('retry-after', String(answer.retryAfterSec));

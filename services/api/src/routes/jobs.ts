@@ -26,9 +26,9 @@ import {
   QUALITY_METRICS,
   VIDEO_CODECS,
 } from '@kino/media';
-import { getPreset } from '@kino/presets';
+import { knownPreset } from '@kino/presets';
 import { checkJobRequest, presetConvertOptions, type CommandRequest, type JobInput, type JobRequest } from '@kino/pipeline';
-import { accountLimits } from '@kino/tenancy';
+import { accountLimits, accountUsage, quotaExceeded } from '@kino/tenancy';
 import { signDownload, verifyDownload } from '@kino/tokens';
 import {
   AnyObject,
@@ -201,10 +201,17 @@ export async function jobRoutes(scope: FastifyInstance, deps: ApiDeps): Promise<
     };
   };
 
-  /** Queues a checked job, within the account's user_jobs quota. */
+  /**
+   * Queues a checked job, within the account's user_jobs quota and while it has stored bytes
+   * left (its outputs count there). A job's outputs are bounded by JOBS_MAX_TOTAL_OUTPUT_BYTES,
+   * so the overshoot is at most the jobs running at once times that.
+   */
   async function queue(accountId: string, operation: string, job: JobRequest): Promise<UserJobRow> {
     const account = await getAccount(deps.sql, accountId);
-    const limit = accountLimits(deps.config.tenancy.plans, account!).user_jobs;
+    const limits = accountLimits(deps.config.tenancy.plans, account!);
+    const stored = (await accountUsage(deps.sql, accountId)).stored_bytes;
+    if (stored >= limits.stored_bytes) throw quotaExceeded('stored_bytes', limits.stored_bytes, stored);
+    const limit = limits.user_jobs;
     const created = await createUserJob(deps.sql, {
       accountId,
       operation,
@@ -281,8 +288,7 @@ export async function jobRoutes(scope: FastifyInstance, deps: ApiDeps): Promise<
         let options: Record<string, unknown> = b.options ?? {};
         if (b.preset !== undefined) {
           if (b.operation !== 'convert') throw new ApiError(400, 'VALIDATION_ERROR', '`preset` is for convert.');
-          const preset = await getPreset(deps.sql, accountId, b.preset);
-          if (!preset) throw new ApiError(400, 'UNKNOWN_PRESET', `No preset is named ${b.preset}: see GET /v1/presets.`);
+          const preset = await knownPreset(deps.sql, accountId, b.preset);
           const mapped = presetConvertOptions(preset, options);
           if (!mapped)
             throw new ApiError(422, 'INVALID_OPTIONS', `The preset ${b.preset} crops the picture, which jobs do not do yet.`, {
@@ -292,7 +298,14 @@ export async function jobRoutes(scope: FastifyInstance, deps: ApiDeps): Promise<
         }
         const inputs = [];
         for (const [i, ref] of b.inputs.entries()) inputs.push(await checkInput(accountId, `inputs[${i}]`, ref));
-        job = { kind: 'typed', operation: b.operation, options, inputs, enable_metrics: b.enable_metrics ?? false };
+        job = {
+          kind: 'typed',
+          operation: b.operation,
+          options,
+          inputs,
+          enable_metrics: b.enable_metrics ?? false,
+          ...(b.preset !== undefined && { preset: b.preset }),
+        };
       } else {
         if (b.inputs || b.options || b.preset !== undefined || b.enable_metrics !== undefined)
           throw new ApiError(

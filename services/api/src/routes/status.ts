@@ -40,6 +40,7 @@ const StatusSchema = Type.Object({
       encode_ladder: KindSchema,
       encode_static: KindSchema,
       purge_asset: KindSchema,
+      run_job: KindSchema,
     }),
   }),
   workers: Type.Object({
@@ -111,6 +112,7 @@ export async function statusRoutes(scope: FastifyInstance, deps: ApiDeps): Promi
             encode_ladder: kindView(kinds.encode_ladder),
             encode_static: kindView(kinds.encode_static),
             purge_asset: kindView(kinds.purge_asset),
+            run_job: kindView(kinds.run_job),
           },
         },
         workers: {

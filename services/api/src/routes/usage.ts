@@ -11,10 +11,17 @@ const USAGE_INTERVALS = ['hour', 'day'] as const;
 const Numbers = {
   minutes_ingested: Type.Number({ description: 'Source durations (minutes) of the assets created in the bucket.' }),
   minutes_encoded: Dictionary(Type.Number(), {
-    description: 'Minutes encoded per codec family (h264, aac, …): each ladder rendition made counts its asset’s duration.',
+    description:
+      'Minutes encoded per codec family (h264, aac, …): each ladder rendition made counts its asset’s duration, each static rendition ' +
+      'and each output a job (POST /v1/jobs) keeps its own duration (by its video codec, else its audio codec).',
+  }),
+  minutes_encoded_by_preset: Dictionary(Type.Number(), {
+    description: 'The same minutes per preset: the asset’s preset for its renditions, a convert job’s preset; `none` without one.',
   }),
   storage_byte_hours: Type.Number({
-    description: 'Σ bytes × hours stored in the bucket: sources and artifacts, from when they were stored until their asset was deleted.',
+    description:
+      'Σ bytes × hours stored in the bucket: sources and artifacts, from when they were stored until their asset was deleted, and the ' +
+      'outputs jobs keep, from when the job finished.',
   }),
   delivered_bytes: Type.Integer({ description: 'Bytes the edges served (as GET /v1/analytics/playback counts them).' }),
   delivered_requests: Type.Integer({ description: 'Requests the edges answered, refusals included (as GET /v1/analytics/playback).' }),
@@ -69,20 +76,25 @@ export async function usageRoutes(scope: FastifyInstance, deps: ApiDeps): Promis
       const series = stored.map((b) => ({
         t: new Date(b.t).toISOString(),
         minutes_ingested: round(b.minutesIngested),
-        minutes_encoded: Object.fromEntries(Object.entries(b.minutesEncoded).map(([k, v]) => [k, round(v)])),
+        minutes_encoded: rounded(b.minutesEncoded),
+        minutes_encoded_by_preset: rounded(b.minutesEncodedByPreset),
         storage_byte_hours: round(b.storageByteHours),
         delivered_bytes: served.get(b.t)?.bytes ?? 0,
         delivered_requests: served.get(b.t)?.requests ?? 0,
       }));
-      const encoded: Record<string, number> = {};
-      for (const b of series) for (const [k, v] of Object.entries(b.minutes_encoded)) encoded[k] = round((encoded[k] ?? 0) + v);
+      const summed = (of: (b: (typeof series)[number]) => Record<string, number>) => {
+        const sums: Record<string, number> = {};
+        for (const b of series) for (const [k, v] of Object.entries(of(b))) sums[k] = round((sums[k] ?? 0) + v);
+        return sums;
+      };
       const total = (k: 'minutes_ingested' | 'storage_byte_hours') => round(series.reduce((n, b) => n + b[k], 0));
       return {
         window: { from: new Date(window.from).toISOString(), to: new Date(window.to).toISOString() },
         interval,
         totals: {
           minutes_ingested: total('minutes_ingested'),
-          minutes_encoded: encoded,
+          minutes_encoded: summed((b) => b.minutes_encoded),
+          minutes_encoded_by_preset: summed((b) => b.minutes_encoded_by_preset),
           storage_byte_hours: total('storage_byte_hours'),
           delivered_bytes: delivered.totals.bytes,
           delivered_requests: delivered.totals.requests,
@@ -94,3 +106,4 @@ export async function usageRoutes(scope: FastifyInstance, deps: ApiDeps): Promis
 }
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
+const rounded = (m: Record<string, number>): Record<string, number> => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, round(v)]));
