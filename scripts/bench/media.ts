@@ -5,6 +5,7 @@
 // thumbnail miss ≤ 500 ms. A product whose route answers otherwise than expected is
 // reported as such (the routes come from §1 of issue 14), the others still run.
 import { join } from 'node:path';
+import { ANIMATED_REQUEST, STILL_REQUEST, STORYBOARD_SPRITE_PATH } from '@kino/artifacts';
 import { makeFixture } from '@kino/testkit';
 import { startPlayerStack } from '@kino/testkit-stack';
 import { mediaInput, runFfmpeg } from '@kino/media';
@@ -100,17 +101,18 @@ try {
     );
     await until(id, (a) => a.static_renditions?.find((r: any) => r.name === 'audio')?.status === 'ready');
   }, [...mediaInput(src), '-vn', '-c:a', 'aac', '-b:a', '128k', '-movflags', '+faststart', out('audio.m4a')]);
-  await timed('10 s clip', async () => {
+  await timed('10 s clip (playable)', async () => {
     const clip = await expectStatus(
       await api(`/v1/assets/${id}/clips`, { method: 'POST', body: JSON.stringify({ start: 20, end: 30 }) }),
       201,
       202,
     );
-    await until(clip.id, (a) => a.playable_state === 'hls_ready' || a.error !== null);
+    // Made when it plays: its source cut and its opener out (its ladder follows, as any upload's).
+    await until(clip.id, (a) => a.playable_state !== 'not_playable' || a.error !== null);
   }, ['-ss', '20', '-t', '10', ...mediaInput(src), '-c:v', 'libx264', '-preset', 'veryfast', '-c:a', 'aac', out('clip.mp4')]);
 
   const block = await stack.playback(id);
-  const base = String(block.urls.thumbnail).replace(/thumbnail\.jpg$/, '');
+  const base = String(block.urls.thumbnail).replace(/[^/]+$/, '');
   const get = async (path: string) => {
     const res = await fetch(`${base}${path}`);
     if (res.status !== 200) throw new Error(`${path.split('?')[0]} answered ${res.status}`);
@@ -118,12 +120,12 @@ try {
   };
   await timed(
     'thumbnail miss (edge)',
-    () => get('thumbnail.webp?time=31.5&width=640'),
+    () => get(`${STILL_REQUEST}.webp?time=31.5&width=640`),
     ['-ss', '31.5', ...mediaInput(src), '-frames:v', '1', '-vf', 'scale=640:-2', out('thumb.webp')],
     THUMBNAIL_MISS_MS,
   );
-  await timed('thumbnail hit (edge)', () => get('thumbnail.webp?time=31.5&width=640'), null, THUMBNAIL_MISS_MS);
-  await timed('animated WebP (edge)', () => get('animated.webp?start=10&end=13&fps=15&width=320'), [
+  await timed('thumbnail hit (edge)', () => get(`${STILL_REQUEST}.webp?time=31.5&width=640`), null, THUMBNAIL_MISS_MS);
+  await timed('animated WebP (edge)', () => get(`${ANIMATED_REQUEST}.webp?start=10&end=13&fps=15&width=320`), [
     '-ss',
     '10',
     '-t',
@@ -141,7 +143,7 @@ try {
   // row says whether it exists, and what the plain command costs.
   const storyboard = (await stack.asset(id)).artifacts?.some((x: any) => x.kind === 'storyboard') ?? false;
   // biome-ignore format: ffmpeg options read in pairs
-  const storyboardMs = await plain(['-skip_frame', 'nokey', ...mediaInput(src), '-vf', 'fps=1/2,scale=160:-2,tile=10x3', '-frames:v', '1', '-update', '1', out('storyboard.jpg')]);
+  const storyboardMs = await plain(['-skip_frame', 'nokey', ...mediaInput(src), '-vf', 'fps=1/2,scale=160:-2,tile=10x3', '-frames:v', '1', '-update', '1', out(STORYBOARD_SPRITE_PATH)]);
   rows.push({
     product: 'storyboard',
     'kino ms': null,
