@@ -26,7 +26,7 @@ export async function readFfmpegCapabilities(opts: { scratchRoot?: string; signa
     ffmpegStdout(['-muxers'], opts),
     ffmpegStdout(['-encoders'], opts),
     ffmpegStdout(['-filters'], opts),
-    vmafAvailable(),
+    vmafAvailable(opts),
   ]);
   const enc = parseEncoders(encoders);
   return {

@@ -59,7 +59,7 @@ export const SAMPLE_WINDOWS = 3;
 export async function measureQuality(o: MeasureQualityOptions): Promise<QualityScores> {
   const metrics = [...new Set(o.metrics)];
   if (metrics.length === 0) throw new MediaError('UNSUPPORTED_METRIC', 'Name at least one metric: psnr, ssim or vmaf.');
-  if (metrics.includes('vmaf') && !(await vmafAvailable())) {
+  if (metrics.includes('vmaf') && !(await vmafAvailable({ scratchRoot: o.scratchDir }))) {
     throw new MediaError('UNSUPPORTED_METRIC', 'VMAF is not available on this server: its ffmpeg has no libvmaf with a model.');
   }
   const runOpts = { signal: o.signal, timeoutMs: o.timeoutMs, scratchRoot: o.scratchDir };
@@ -157,14 +157,15 @@ let vmaf: Promise<boolean> | undefined;
 /**
  * Whether this machine's ffmpeg can measure VMAF: it must have the libvmaf filter and find
  * its model, so a one-frame comparison of generated pictures must succeed. Asked once per
- * process (the answer only changes when ffmpeg is reinstalled).
+ * process (the answer only changes when ffmpeg is reinstalled). It runs in `scratchRoot`
+ * like every other run of the caller (the first caller's, since the answer is kept).
  */
-export function vmafAvailable(): Promise<boolean> {
+export function vmafAvailable(opts: { scratchRoot?: string } = {}): Promise<boolean> {
   vmaf ??= (async () => {
     const src = ['-f', 'lavfi', '-i', 'color=c=gray:s=64x64:d=0.04'];
     const args = [...src, ...src, '-filter_complex', '[0:v][1:v]libvmaf', '-f', 'null', '-'];
     try {
-      return /VMAF score/.test(await runMeasuring(args, { timeoutMs: 30_000 }));
+      return /VMAF score/.test(await runMeasuring(args, { timeoutMs: 30_000, ...opts }));
     } catch {
       return false;
     }

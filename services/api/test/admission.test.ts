@@ -252,6 +252,7 @@ describe('GET /v1/status', () => {
           encode_ladder: { queued: 0, running: 0, typical_seconds: 30 },
           encode_static: { queued: 0, running: 0, typical_seconds: null },
           purge_asset: { queued: 0, running: 0, typical_seconds: null },
+          run_job: { queued: 0, running: 0, typical_seconds: null },
         },
       },
       workers: { alive: 1, slots: { process_source: 2, encode_ladder: 1 } },
